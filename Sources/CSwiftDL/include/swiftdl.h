@@ -1,0 +1,174 @@
+/*
+ * swiftdl.h — the C ABI of the swiftdl engine (libswiftdl).
+ *
+ * Conventions (boring on purpose):
+ *   - Every function that can fail returns an sdl_status; SDL_OK is 0. On failure the
+ *     message "[op] what was wrong; received ..." is in sdl_last_error() for this thread.
+ *   - Results come back through out-pointers, which must not be NULL.
+ *   - OWNERSHIP: a function that writes an sdl_tensor to an out-pointer gives the caller
+ *     one reference; release it with sdl_tensor_free. Input handles are borrowed: the
+ *     callee retains what it needs to keep.
+ *   - No call traps on bad input: shapes, dtypes, axes and indices are validated first.
+ *   - Shapes and strides are int64_t arrays; tensor strides at this ABI are in BYTES
+ *     (numpy's convention); element strides stay inside the engine.
+ */
+#ifndef SWIFTDL_H
+#define SWIFTDL_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SDL_ABI_VERSION 1
+
+typedef int32_t sdl_status;
+enum {
+    SDL_OK = 0,
+    SDL_ERROR_VALUE = 1,    /* bad shape, axis or argument: Python ValueError */
+    SDL_ERROR_TYPE = 2,     /* unsupported dtype: Python TypeError */
+    SDL_ERROR_INDEX = 3,    /* index out of range: Python IndexError */
+    SDL_ERROR_MEMORY = 4,   /* allocation failed: Python MemoryError */
+    SDL_ERROR_INTERNAL = 5  /* a bug in swiftdl: Python RuntimeError */
+};
+
+typedef int32_t sdl_dtype;
+enum {
+    SDL_FLOAT32 = 0, SDL_FLOAT64 = 1, SDL_INT32 = 2, SDL_INT64 = 3, SDL_UINT8 = 4, SDL_BOOL = 5
+};
+
+/* Elementwise binary ops for sdl_binary. */
+enum {
+    SDL_BINARY_ADD, SDL_BINARY_SUBTRACT, SDL_BINARY_MULTIPLY, SDL_BINARY_DIVIDE,
+    SDL_BINARY_FLOOR_DIVIDE, SDL_BINARY_REMAINDER, SDL_BINARY_POWER, SDL_BINARY_MAXIMUM,
+    SDL_BINARY_MINIMUM, SDL_BINARY_EQUAL, SDL_BINARY_NOT_EQUAL, SDL_BINARY_LESS,
+    SDL_BINARY_LESS_EQUAL, SDL_BINARY_GREATER, SDL_BINARY_GREATER_EQUAL,
+    SDL_BINARY_LOGICAL_AND, SDL_BINARY_LOGICAL_OR, SDL_BINARY_LOGICAL_XOR,
+    SDL_BINARY_BITWISE_AND, SDL_BINARY_BITWISE_OR, SDL_BINARY_BITWISE_XOR
+};
+
+/* Elementwise unary ops for sdl_unary. */
+enum {
+    SDL_UNARY_NEGATIVE, SDL_UNARY_ABSOLUTE, SDL_UNARY_SIGN, SDL_UNARY_SQUARE,
+    SDL_UNARY_EXP, SDL_UNARY_LOG, SDL_UNARY_SQRT, SDL_UNARY_TANH, SDL_UNARY_SIN, SDL_UNARY_COS,
+    SDL_UNARY_LOG1P, SDL_UNARY_EXPM1, SDL_UNARY_SIGMOID, SDL_UNARY_RECIPROCAL,
+    SDL_UNARY_FLOOR, SDL_UNARY_CEIL, SDL_UNARY_RINT, SDL_UNARY_LOGICAL_NOT, SDL_UNARY_INVERT
+};
+
+/* Reductions for sdl_reduce. */
+enum {
+    SDL_REDUCE_SUM, SDL_REDUCE_PROD, SDL_REDUCE_MAX, SDL_REDUCE_MIN, SDL_REDUCE_MEAN,
+    SDL_REDUCE_ARGMAX, SDL_REDUCE_ARGMIN, SDL_REDUCE_ANY, SDL_REDUCE_ALL
+};
+
+/* An opaque, reference-counted tensor handle. */
+typedef struct sdl_tensor_s *sdl_tensor;
+
+/* Called once when a borrowed buffer is no longer used; may run on any thread. */
+typedef void (*sdl_release_fn)(void *context);
+
+/* ---- Library ---------------------------------------------------------------------- */
+
+/* The ABI version this library implements (SDL_ABI_VERSION at build time). */
+int32_t sdl_abi_version(void);
+/* The last error message on the calling thread; "" if none. Valid until the next call
+   on this thread. Borrowed: do not free. */
+const char *sdl_last_error(void);
+/* Number of tensor handles given out and not yet freed (for leak checks). */
+int64_t sdl_live_tensors(void);
+/* Threads used by engine kernels and BLAS (n >= 1). */
+sdl_status sdl_set_num_threads(int32_t n);
+int32_t sdl_get_num_threads(void);
+
+/* ---- Tensor lifetime and metadata ------------------------------------------------- */
+
+/* A new uninitialised (zeroed if `zeroed`) contiguous tensor. Caller owns *out. */
+sdl_status sdl_tensor_empty(sdl_dtype dtype, const int64_t *shape, int32_t ndim, int32_t zeroed, sdl_tensor *out);
+/* A new contiguous tensor holding a COPY of the strided data at `data` (byte strides;
+   NULL strides mean C-contiguous). Caller owns *out. */
+sdl_status sdl_tensor_from_data(sdl_dtype dtype, const int64_t *shape, int32_t ndim,
+                                const int64_t *byte_strides, const void *data, sdl_tensor *out);
+/* A tensor that BORROWS `data` without copying; `release(context)` runs once when the
+   last tensor viewing it is freed. Byte strides must be multiples of the item size.
+   Caller owns *out. On failure `release` is not called; the caller still owns `data`. */
+sdl_status sdl_tensor_borrow(sdl_dtype dtype, const int64_t *shape, int32_t ndim, const int64_t *byte_strides,
+                             void *data, sdl_release_fn release, void *context, sdl_tensor *out);
+/* Releases one reference. NULL is ignored. */
+void sdl_tensor_free(sdl_tensor t);
+
+int32_t sdl_tensor_ndim(sdl_tensor t);
+sdl_dtype sdl_tensor_dtype(sdl_tensor t);
+int64_t sdl_tensor_size(sdl_tensor t);
+/* Writes ndim sizes to `shape`. */
+void sdl_tensor_shape(sdl_tensor t, int64_t *shape);
+/* Writes ndim byte strides to `strides`. */
+void sdl_tensor_strides(sdl_tensor t, int64_t *strides);
+/* Address of element (0, ...). Borrowed: valid while t is alive. */
+void *sdl_tensor_data(sdl_tensor t);
+/* 1 if t is C-contiguous. */
+int32_t sdl_tensor_is_contiguous(sdl_tensor t);
+/* 1 if a and b view the same storage. */
+int32_t sdl_tensor_shares_memory(sdl_tensor a, sdl_tensor b);
+
+/* ---- Views and copies (caller owns every *out) ------------------------------------ */
+
+/* A view of t's storage with element offset (from t's storage start), shape and element
+   strides; refused if any element would fall outside the storage. */
+sdl_status sdl_tensor_view(sdl_tensor t, int64_t offset, const int64_t *shape, const int64_t *strides,
+                           int32_t ndim, sdl_tensor *out);
+/* t's own element offset into its storage. */
+int64_t sdl_tensor_offset(sdl_tensor t);
+/* A contiguous copy converted to dtype (numpy astype). */
+sdl_status sdl_tensor_cast(sdl_tensor t, sdl_dtype dtype, sdl_tensor *out);
+/* Writes `value` into `target` in place, broadcasting and converting (target[...] = value). */
+sdl_status sdl_tensor_assign(sdl_tensor target, sdl_tensor value);
+sdl_status sdl_reshape(sdl_tensor t, const int64_t *shape, int32_t ndim, sdl_tensor *out);
+sdl_status sdl_transpose(sdl_tensor t, const int64_t *axes, int32_t naxes, sdl_tensor *out);
+sdl_status sdl_expand_dims(sdl_tensor t, int64_t axis, sdl_tensor *out);
+/* axes NULL: squeeze every size-1 axis. */
+sdl_status sdl_squeeze(sdl_tensor t, const int64_t *axes, int32_t naxes, sdl_tensor *out);
+sdl_status sdl_broadcast_to(sdl_tensor t, const int64_t *shape, int32_t ndim, sdl_tensor *out);
+sdl_status sdl_concatenate(const sdl_tensor *tensors, int32_t count, int64_t axis, sdl_tensor *out);
+sdl_status sdl_stack(const sdl_tensor *tensors, int32_t count, int64_t axis, sdl_tensor *out);
+
+/* ---- Math (caller owns every *out) ------------------------------------------------- */
+
+/* op(a, b) with broadcasting; if `into` is not NULL the result is written there (it must
+   have the broadcast shape) and *out is a new reference to `into`. */
+sdl_status sdl_binary(int32_t op, sdl_tensor a, sdl_tensor b, sdl_tensor into, sdl_tensor *out);
+sdl_status sdl_unary(int32_t op, sdl_tensor x, sdl_tensor into, sdl_tensor *out);
+/* Reduce over `axes` (NULL: all axes). */
+sdl_status sdl_reduce(int32_t op, sdl_tensor x, const int64_t *axes, int32_t naxes, int32_t keepdims, sdl_tensor *out);
+sdl_status sdl_var(sdl_tensor x, const int64_t *axes, int32_t naxes, int64_t ddof, int32_t keepdims, sdl_tensor *out);
+sdl_status sdl_matmul(sdl_tensor a, sdl_tensor b, sdl_tensor *out);
+/* numpy.where(condition, x, y), broadcasting all three. */
+sdl_status sdl_where(sdl_tensor condition, sdl_tensor x, sdl_tensor y, sdl_tensor *out);
+/* numpy.take; has_axis 0 means the flattened array. */
+sdl_status sdl_take(sdl_tensor x, sdl_tensor indices, int32_t has_axis, int64_t axis, sdl_tensor *out);
+/* Advanced indexing by element offsets into base's storage (validated):
+   gather: out[i] = storage[offsets[i]]; scatter: storage[offsets[i]] = values[i] (broadcast). */
+sdl_status sdl_gather_offsets(sdl_tensor base, sdl_tensor offsets, sdl_tensor *out);
+sdl_status sdl_scatter_offsets(sdl_tensor base, sdl_tensor offsets, sdl_tensor values);
+/* numpy.nonzero as one (ndim, count) int64 tensor. */
+sdl_status sdl_nonzero(sdl_tensor x, sdl_tensor *out);
+/* A tensor of `shape` filled with the (broadcastable) value tensor, as dtype. */
+sdl_status sdl_full(const int64_t *shape, int32_t ndim, sdl_tensor value, sdl_dtype dtype, sdl_tensor *out);
+sdl_status sdl_arange(double start, double stop, double step, sdl_dtype dtype, sdl_tensor *out);
+sdl_status sdl_linspace(double start, double stop, int64_t num, int32_t endpoint, sdl_dtype dtype, sdl_tensor *out);
+sdl_status sdl_eye(int64_t rows, int64_t columns, int64_t k, sdl_dtype dtype, sdl_tensor *out);
+
+/* ---- Random (a process-wide Philox stream) ---------------------------------------- */
+
+void sdl_random_seed(uint64_t seed);
+sdl_status sdl_random_uniform(const int64_t *shape, int32_t ndim, double low, double high, sdl_dtype dtype, sdl_tensor *out);
+sdl_status sdl_random_normal(const int64_t *shape, int32_t ndim, double mean, double std, sdl_dtype dtype, sdl_tensor *out);
+sdl_status sdl_random_randint(const int64_t *shape, int32_t ndim, int64_t low, int64_t high, sdl_dtype dtype, sdl_tensor *out);
+sdl_status sdl_random_permutation(int64_t n, sdl_tensor *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIFTDL_H */

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A block of memory that tensors view. Either owned (allocated here, 64-byte aligned for
+/// SIMD and BLAS) or borrowed from someone else (a numpy array), in which case `release`
+/// runs exactly once when the last tensor viewing it goes away.
+public final class Storage: @unchecked Sendable {
+    public static let alignment = 64
+
+    public let base: UnsafeMutableRawPointer
+    public let byteCount: Int
+    private let release: (() -> Void)?
+
+    /// Allocates `byteCount` bytes; throws a memory error instead of trapping when the
+    /// allocation fails, so `zeros((10**12,))` is a Python `MemoryError`.
+    public init(byteCount: Int, zeroed: Bool = false) throws {
+        var pointer: UnsafeMutableRawPointer? = nil
+        // A zero-byte tensor still gets a valid, distinct pointer.
+        let size = max(byteCount, Storage.alignment)
+        let status = posix_memalign(&pointer, Storage.alignment, size)
+        guard status == 0, let allocated = pointer else {
+            throw SDLError(.memory, "[alloc] could not allocate \(byteCount) bytes")
+        }
+        if zeroed { memset(allocated, 0, size) }
+        self.base = allocated
+        self.byteCount = byteCount
+        self.release = nil
+    }
+
+    /// Wraps memory owned elsewhere without copying. `release` is called once, when this
+    /// storage is deinitialised; it must not call back into the engine.
+    public init(borrowing base: UnsafeMutableRawPointer, byteCount: Int, release: @escaping () -> Void) {
+        self.base = base
+        self.byteCount = byteCount
+        self.release = release
+    }
+
+    public var isBorrowed: Bool { release != nil }
+
+    deinit {
+        if let release { release() } else { free(base) }
+    }
+}

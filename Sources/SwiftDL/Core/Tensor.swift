@@ -1,0 +1,79 @@
+/// An n-dimensional array: a view (shape, strides, offset) of typed elements in a `Storage`.
+/// Several tensors may view one storage (slices, transposes, reshapes of contiguous data).
+/// Metadata is immutable; element values can change through in-place ops and `assign`.
+public final class Tensor: @unchecked Sendable {
+    public let storage: Storage
+    public let dtype: DType
+    public let shape: [Int]
+    /// Distance between neighbours along each axis, in elements (may be 0 or negative).
+    public let strides: [Int]
+    /// Position of element (0, 0, ...) in the storage, in elements.
+    public let offset: Int
+
+    public init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int = 0) {
+        self.storage = storage
+        self.dtype = dtype
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+    }
+
+    /// A new, uninitialised (or zeroed) contiguous tensor.
+    public static func empty(_ shape: [Int], dtype: DType, zeroed: Bool = false) throws -> Tensor {
+        let count = try checkedElementCount(shape, op: "empty")
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
+        if overflow { throw SDLError(.memory, "[alloc] \(describeShape(shape)) of \(dtype.name) is too large") }
+        let storage = try Storage(byteCount: bytes, zeroed: zeroed)
+        return Tensor(storage: storage, dtype: dtype, shape: shape, strides: contiguousStrides(shape))
+    }
+
+    public var rank: Int { shape.count }
+    public var count: Int { shape.reduce(1, *) }
+
+    /// Row-major (C order) contiguous: the layout kernels' fast paths want.
+    public var isContiguous: Bool {
+        var expected = 1
+        for axis in stride(from: rank - 1, through: 0, by: -1) where shape[axis] != 1 {
+            if strides[axis] != expected { return false }
+            expected *= shape[axis]
+        }
+        return true
+    }
+
+    /// Address of element (0, 0, ...).
+    public var baseAddress: UnsafeMutableRawPointer { storage.base + offset * dtype.itemSize }
+
+    /// Typed address of element (0, 0, ...). The caller must pass the tensor's own element type.
+    @inline(__always)
+    public func pointer<T>(as type: T.Type) -> UnsafeMutablePointer<T> {
+        baseAddress.assumingMemoryBound(to: T.self)
+    }
+
+    /// A view of the same storage with other metadata.
+    public func view(shape: [Int], strides: [Int], offset: Int) -> Tensor {
+        Tensor(storage: storage, dtype: dtype, shape: shape, strides: strides, offset: offset)
+    }
+}
+
+/// Strides of a row-major contiguous array of `shape`, in elements.
+public func contiguousStrides(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var running = 1
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+        strides[axis] = running
+        running *= Swift.max(shape[axis], 1)
+    }
+    return strides
+}
+
+/// The number of elements in `shape`, refusing negative sizes and products that overflow.
+public func checkedElementCount(_ shape: [Int], op: String) throws -> Int {
+    var count = 1
+    for size in shape {
+        if size < 0 { throw SDLError.value(op, "negative dimensions are not allowed; received shape \(describeShape(shape))") }
+        let (product, overflow) = count.multipliedReportingOverflow(by: size)
+        if overflow { throw SDLError(.memory, "[\(op)] shape \(describeShape(shape)) has too many elements") }
+        count = product
+    }
+    return count
+}

@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Numeric element types (everything but bool), with numpy's arithmetic semantics:
+/// integers wrap on overflow and give 0 on division by zero instead of trapping;
+/// floor division and remainder round toward negative infinity, like Python.
+public protocol ArithmeticElement: Element, Comparable {
+    static func plus(_ a: Self, _ b: Self) -> Self
+    static func minus(_ a: Self, _ b: Self) -> Self
+    static func times(_ a: Self, _ b: Self) -> Self
+    static func quotient(_ a: Self, _ b: Self) -> Self
+    static func floorQuotient(_ a: Self, _ b: Self) -> Self
+    static func modulo(_ a: Self, _ b: Self) -> Self
+    static func power(_ a: Self, _ b: Self) -> Self
+    static func larger(_ a: Self, _ b: Self) -> Self
+    static func smaller(_ a: Self, _ b: Self) -> Self
+    static func negated(_ a: Self) -> Self
+    static func magnitude(_ a: Self) -> Self
+    static func signum(_ a: Self) -> Self
+    /// The identity of maximum and minimum: -inf and +inf for floats, the extremes for integers.
+    static var lowest: Self { get }
+    static var highest: Self { get }
+}
+
+/// Integer element types: the bitwise operators apply.
+public protocol IntegerElement: ArithmeticElement, FixedWidthInteger {}
+
+extension IntegerElement {
+    @inline(__always) public static func plus(_ a: Self, _ b: Self) -> Self { a &+ b }
+    @inline(__always) public static func minus(_ a: Self, _ b: Self) -> Self { a &- b }
+    @inline(__always) public static func times(_ a: Self, _ b: Self) -> Self { a &* b }
+    @inline(__always) public static func quotient(_ a: Self, _ b: Self) -> Self { floorQuotient(a, b) }
+    @inline(__always) public static func floorQuotient(_ a: Self, _ b: Self) -> Self {
+        if b == 0 { return 0 }
+        let (q, overflow) = a.dividedReportingOverflow(by: b)
+        if overflow { return a }  // Int.min / -1 wraps to Int.min, as numpy does
+        let r = a &- q &* b
+        return (r != 0 && ((r < 0) != (b < 0))) ? q &- 1 : q
+    }
+    @inline(__always) public static func modulo(_ a: Self, _ b: Self) -> Self {
+        if b == 0 { return 0 }
+        let (r, overflow) = a.remainderReportingOverflow(dividingBy: b)
+        if overflow { return 0 }
+        return (r != 0 && ((r < 0) != (b < 0))) ? r &+ b : r
+    }
+    /// Exponentiation by squaring with wrap-around; negative exponents are refused by the op.
+    @inline(__always) public static func power(_ a: Self, _ b: Self) -> Self {
+        var result: Self = 1, base = a, exponent = b
+        while exponent > 0 {
+            if exponent & 1 == 1 { result = result &* base }
+            base = base &* base
+            exponent >>= 1
+        }
+        return result
+    }
+    @inline(__always) public static func larger(_ a: Self, _ b: Self) -> Self { a > b ? a : b }
+    @inline(__always) public static func smaller(_ a: Self, _ b: Self) -> Self { a < b ? a : b }
+    @inline(__always) public static func negated(_ a: Self) -> Self { 0 &- a }
+    @inline(__always) public static func magnitude(_ a: Self) -> Self { a < 0 ? 0 &- a : a }
+    @inline(__always) public static func signum(_ a: Self) -> Self { a > 0 ? 1 : (a < 0 ? 0 &- 1 : 0) }
+    public static var lowest: Self { Self.min }
+    public static var highest: Self { Self.max }
+}
+
+extension Int32: IntegerElement {}
+extension Int64: IntegerElement {}
+extension UInt8: IntegerElement {}
+
+/// Floating-point element types, with the C math library behind them.
+public protocol FloatElement: ArithmeticElement, BinaryFloatingPoint {
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+    static func sin(_ x: Self) -> Self
+    static func cos(_ x: Self) -> Self
+    static func log1p(_ x: Self) -> Self
+    static func expm1(_ x: Self) -> Self
+    static func pow(_ x: Self, _ y: Self) -> Self
+}
+
+extension FloatElement {
+    @inline(__always) public static func plus(_ a: Self, _ b: Self) -> Self { a + b }
+    @inline(__always) public static func minus(_ a: Self, _ b: Self) -> Self { a - b }
+    @inline(__always) public static func times(_ a: Self, _ b: Self) -> Self { a * b }
+    @inline(__always) public static func quotient(_ a: Self, _ b: Self) -> Self { a / b }
+    /// numpy's npy_divmod: the quotient is floored and nudged so that a == q*b + r exactly.
+    @inline(__always) public static func floorQuotient(_ a: Self, _ b: Self) -> Self {
+        if b == 0 { return a / b }
+        let mod = a.truncatingRemainder(dividingBy: b)
+        var div = (a - mod) / b
+        if mod != 0 && ((b < 0) != (mod < 0)) { div -= 1 }
+        if div == 0 { return Self(signOf: a / b, magnitudeOf: 0) }
+        var floored = div.rounded(.down)
+        if div - floored > 0.5 { floored += 1 }
+        return floored
+    }
+    @inline(__always) public static func modulo(_ a: Self, _ b: Self) -> Self {
+        if b == 0 { return a.truncatingRemainder(dividingBy: b) }
+        var mod = a.truncatingRemainder(dividingBy: b)
+        if mod != 0 {
+            if (b < 0) != (mod < 0) { mod += b }
+        } else {
+            mod = Self(signOf: b, magnitudeOf: 0)
+        }
+        return mod
+    }
+    @inline(__always) public static func power(_ a: Self, _ b: Self) -> Self { pow(a, b) }
+    /// NaN-propagating, like numpy.maximum.
+    @inline(__always) public static func larger(_ a: Self, _ b: Self) -> Self { (a > b || a.isNaN) ? a : b }
+    @inline(__always) public static func smaller(_ a: Self, _ b: Self) -> Self { (a < b || a.isNaN) ? a : b }
+    @inline(__always) public static func negated(_ a: Self) -> Self { -a }
+    @inline(__always) public static func magnitude(_ a: Self) -> Self { Swift.abs(a) }
+    @inline(__always) public static func signum(_ a: Self) -> Self { a > 0 ? 1 : (a < 0 ? -1 : a) }
+    public static var lowest: Self { -Self.infinity }
+    public static var highest: Self { Self.infinity }
+}
+
+extension Float: FloatElement {
+    @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
+    @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
+    @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
+    @inline(__always) public static func sin(_ x: Float) -> Float { sinf(x) }
+    @inline(__always) public static func cos(_ x: Float) -> Float { cosf(x) }
+    @inline(__always) public static func log1p(_ x: Float) -> Float { log1pf(x) }
+    @inline(__always) public static func expm1(_ x: Float) -> Float { expm1f(x) }
+    @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+}
+
+extension Double: FloatElement {
+    @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    @inline(__always) public static func log(_ x: Double) -> Double { Glibc.log(x) }
+    @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    @inline(__always) public static func sin(_ x: Double) -> Double { Glibc.sin(x) }
+    @inline(__always) public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
+    @inline(__always) public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+    @inline(__always) public static func expm1(_ x: Double) -> Double { Glibc.expm1(x) }
+    @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+}
+
+/// Runs generic code over a numeric (non-bool) dtype.
+public protocol ArithmeticVisitor {
+    associatedtype Result
+    func visit<T: ArithmeticElement>(_ type: T.Type) throws -> Result
+}
+
+/// Runs generic code over a float dtype.
+public protocol FloatVisitor {
+    associatedtype Result
+    func visit<T: FloatElement>(_ type: T.Type) throws -> Result
+}
+
+extension DType {
+    /// Dispatches to the numeric Swift type; bool is the caller's job to have handled.
+    public func dispatchArithmetic<V: ArithmeticVisitor>(_ visitor: V) throws -> V.Result {
+        switch self {
+        case .float32: return try visitor.visit(Float.self)
+        case .float64: return try visitor.visit(Double.self)
+        case .int32: return try visitor.visit(Int32.self)
+        case .int64: return try visitor.visit(Int64.self)
+        case .uint8: return try visitor.visit(UInt8.self)
+        case .bool: throw SDLError(.internal, "[dispatch] bool reached an arithmetic kernel")
+        }
+    }
+
+    /// Dispatches to the float Swift type; integer dtypes are the caller's job to have cast.
+    public func dispatchFloat<V: FloatVisitor>(_ visitor: V) throws -> V.Result {
+        switch self {
+        case .float32: return try visitor.visit(Float.self)
+        case .float64: return try visitor.visit(Double.self)
+        default: throw SDLError(.internal, "[dispatch] \(name) reached a float kernel")
+        }
+    }
+}
+
+/// Runs generic code over an integer dtype.
+public protocol IntegerVisitor {
+    associatedtype Result
+    func visit<T: IntegerElement>(_ type: T.Type) throws -> Result
+}
+
+extension DType {
+    /// Dispatches to the integer Swift type; float and bool dtypes are the caller's job.
+    public func dispatchInteger<V: IntegerVisitor>(_ visitor: V) throws -> V.Result {
+        switch self {
+        case .int32: return try visitor.visit(Int32.self)
+        case .int64: return try visitor.visit(Int64.self)
+        case .uint8: return try visitor.visit(UInt8.self)
+        default: throw SDLError(.internal, "[dispatch] \(name) reached an integer kernel")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import COpenBLAS
+#endif
+
+/// One matrix operand as BLAS sees it: a base pointer, whether it is read transposed,
+/// and its leading dimension.
+public struct MatrixOperand<T> {
+    public var pointer: UnsafePointer<T>
+    public var transposed: Bool
+    public var leadingDimension: Int
+}
+
+/// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), C row-major with leading dimension ldc.
+/// Float types go to the tuned BLAS; integer types use a plain cache-friendly loop.
+public func gemm<T: ArithmeticElement>(
+    m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>,
+    _ c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool = false
+) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: T.zero, count: n) } }
+        return
+    }
+    let transA = a.transposed ? CblasTrans : CblasNoTrans
+    let transB = b.transposed ? CblasTrans : CblasNoTrans
+    let beta: Double = accumulate ? 1 : 0
+    if T.self == Float.self {
+        cblas_sgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
+                    UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
+                    UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
+                    Float(beta), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
+    } else if T.self == Double.self {
+        cblas_dgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
+                    UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
+                    UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
+                    beta, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
+    } else {
+        naiveGemm(m: m, n: n, k: k, a, b, c, ldc: ldc, accumulate: accumulate)
+    }
+}
+
+/// i-k-j loop order so the innermost loop streams rows of B and C.
+private func naiveGemm<T: ArithmeticElement>(
+    m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>,
+    _ c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
+) {
+    @inline(__always) func elementA(_ i: Int, _ p: Int) -> T {
+        a.transposed ? a.pointer[p * a.leadingDimension + i] : a.pointer[i * a.leadingDimension + p]
+    }
+    @inline(__always) func elementB(_ p: Int, _ j: Int) -> T {
+        b.transposed ? b.pointer[j * b.leadingDimension + p] : b.pointer[p * b.leadingDimension + j]
+    }
+    for i in 0..<m {
+        let row = c + i * ldc
+        if !accumulate { row.update(repeating: T.zero, count: n) }
+        for p in 0..<k {
+            let scale = elementA(i, p)
+            for j in 0..<n { row[j] = T.plus(row[j], T.times(scale, elementB(p, j))) }
+        }
+    }
+}
+
+/// Sets the BLAS library's own thread count (OpenBLAS; a no-op for Accelerate).
+public func setBLASThreadCount(_ count: Int) {
+    #if !canImport(Accelerate)
+    openblas_set_num_threads(Int32(count))
+    #endif
+}

@@ -1,0 +1,120 @@
+/// A reduction of K values to one, as a type so the kernel specialises on it.
+public protocol Reducer {
+    associatedtype In: Element
+    associatedtype Accumulator
+    associatedtype Out: Element
+    static var initial: Accumulator { get }
+    static func combine(_ accumulator: Accumulator, _ value: In) -> Accumulator
+    static func finish(_ accumulator: Accumulator, count: Int) -> Out
+}
+
+/// Reduces a contiguous (outer, k, inner) block along its middle axis into (outer, inner).
+/// Every reduction, over any set of axes, is brought to this shape by the op layer.
+public func reduceKernel<R: Reducer>(
+    _: R.Type, _ input: UnsafePointer<R.In>, _ output: UnsafeMutablePointer<R.Out>,
+    outer: Int, k: Int, inner: Int
+) {
+    let work = outer * k * inner
+    let threads = ThreadPool.shared.threadCount
+    if inner == 1 {
+        let pieces = threads > 1 && work >= 1 << 16 ? min(threads * 4, outer) : 1
+        ThreadPool.shared.parallelFor(max(pieces, 1)) { piece in
+            for o in outer * piece / pieces ..< outer * (piece + 1) / pieces {
+                var accumulator = R.initial
+                let row = input + o * k
+                for j in 0..<k { accumulator = R.combine(accumulator, row[j]) }
+                output[o] = R.finish(accumulator, count: k)
+            }
+        }
+        return
+    }
+    // Reduce whole rows of `inner` contiguous values at a time: a vectorisable inner loop.
+    let innerPieces = threads > 1 && work >= 1 << 16 && outer < threads ? min(threads * 4, max(inner / 1024, 1)) : 1
+    ThreadPool.shared.parallelFor(outer * innerPieces) { task in
+        let o = task / innerPieces, piece = task % innerPieces
+        let columns = inner * piece / innerPieces ..< inner * (piece + 1) / innerPieces
+        withUnsafeTemporaryAllocation(of: R.Accumulator.self, capacity: columns.count) { accumulators in
+            for c in 0..<columns.count { accumulators.initializeElement(at: c, to: R.initial) }
+            for j in 0..<k {
+                let row = input + (o * k + j) * inner + columns.lowerBound
+                for c in 0..<columns.count { accumulators[c] = R.combine(accumulators[c], row[c]) }
+            }
+            let destination = output + o * inner + columns.lowerBound
+            for c in 0..<columns.count { destination[c] = R.finish(accumulators[c], count: k) }
+            _ = accumulators.deinitialize()
+        }
+    }
+}
+
+/// The position of the largest (or smallest) of k values over a contiguous (outer, k, inner)
+/// block. Ties and NaN follow numpy: the first maximum wins, and the first NaN beats all.
+public func argExtremeKernel<T: ArithmeticElement>(
+    _ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<Int64>,
+    outer: Int, k: Int, inner: Int, largest: Bool
+) {
+    for o in 0..<outer {
+        for i in 0..<inner {
+            let base = input + o * k * inner + i
+            var best = base[0], bestIndex = 0
+            for j in 1..<max(k, 1) {
+                let value = base[j * inner]
+                if best != best { break }  // a NaN already won
+                if value != value || (largest ? value > best : value < best) {
+                    best = value
+                    bestIndex = j
+                }
+            }
+            output[o * inner + i] = Int64(bestIndex)
+        }
+    }
+}
+
+// MARK: - The reducers
+
+/// Float sums accumulate in Double: numpy's pairwise summation is about that accurate.
+enum FloatSum<T: FloatElement>: Reducer {
+    static var initial: Double { 0 }
+    @inline(__always) static func combine(_ a: Double, _ x: T) -> Double { a + Double(x) }
+    @inline(__always) static func finish(_ a: Double, count: Int) -> T { T(a) }
+}
+enum FloatMean<T: FloatElement>: Reducer {
+    static var initial: Double { 0 }
+    @inline(__always) static func combine(_ a: Double, _ x: T) -> Double { a + Double(x) }
+    @inline(__always) static func finish(_ a: Double, count: Int) -> T { T(a / Double(count)) }
+}
+enum FloatProduct<T: FloatElement>: Reducer {
+    static var initial: Double { 1 }
+    @inline(__always) static func combine(_ a: Double, _ x: T) -> Double { a * Double(x) }
+    @inline(__always) static func finish(_ a: Double, count: Int) -> T { T(a) }
+}
+/// Integer and bool sums widen to int64 and wrap, as numpy's do.
+enum IntegerSum<T: Element>: Reducer {
+    static var initial: Int64 { 0 }
+    @inline(__always) static func combine(_ a: Int64, _ x: T) -> Int64 { a &+ x.int64Value }
+    @inline(__always) static func finish(_ a: Int64, count: Int) -> Int64 { a }
+}
+enum IntegerProduct<T: Element>: Reducer {
+    static var initial: Int64 { 1 }
+    @inline(__always) static func combine(_ a: Int64, _ x: T) -> Int64 { a &* x.int64Value }
+    @inline(__always) static func finish(_ a: Int64, count: Int) -> Int64 { a }
+}
+enum Largest<T: ArithmeticElement>: Reducer {
+    static var initial: T { T.lowest }
+    @inline(__always) static func combine(_ a: T, _ x: T) -> T { T.larger(a, x) }
+    @inline(__always) static func finish(_ a: T, count: Int) -> T { a }
+}
+enum Smallest<T: ArithmeticElement>: Reducer {
+    static var initial: T { T.highest }
+    @inline(__always) static func combine(_ a: T, _ x: T) -> T { T.smaller(a, x) }
+    @inline(__always) static func finish(_ a: T, count: Int) -> T { a }
+}
+enum AnyTrue: Reducer {
+    static var initial: Bool { false }
+    @inline(__always) static func combine(_ a: Bool, _ x: Bool) -> Bool { a || x }
+    @inline(__always) static func finish(_ a: Bool, count: Int) -> Bool { a }
+}
+enum AllTrue: Reducer {
+    static var initial: Bool { true }
+    @inline(__always) static func combine(_ a: Bool, _ x: Bool) -> Bool { a && x }
+    @inline(__always) static func finish(_ a: Bool, count: Int) -> Bool { a }
+}

@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A small persistent pool of pthreads that runs `parallelFor` jobs. The calling thread
+/// takes part in every job. One job runs at a time: a caller that finds the pool busy
+/// (another Python thread, or a nested call from inside a job) runs its work serially,
+/// so the pool never deadlocks and never oversubscribes the cores.
+public final class ThreadPool: @unchecked Sendable {
+    public static let shared = ThreadPool()
+
+    private let submitLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let stateLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let workAvailable = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let workFinished = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    // Guarded by stateLock.
+    private var job: ((Int) -> Void)?
+    private var jobSize = 0
+    private var nextTask = 0
+    private var busyWorkers = 0
+    private var generation = 0
+    private var workers = 0
+
+    /// Threads used for one job, the caller included. Defaults to the online cores,
+    /// or `SWIFTDL_NUM_THREADS` when set.
+    public private(set) var threadCount: Int
+
+    private init() {
+        pthread_mutex_init(submitLock, nil)
+        pthread_mutex_init(stateLock, nil)
+        pthread_cond_init(workAvailable, nil)
+        pthread_cond_init(workFinished, nil)
+        var count = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        if let text = getenv("SWIFTDL_NUM_THREADS"), let requested = Int(String(cString: text)), requested > 0 {
+            count = requested
+        }
+        threadCount = max(1, min(count, 256))
+    }
+
+    /// Sets the number of threads jobs use (at least 1).
+    public func setThreadCount(_ count: Int) {
+        pthread_mutex_lock(submitLock)
+        threadCount = max(1, min(count, 256))
+        pthread_mutex_unlock(submitLock)
+    }
+
+    /// Runs `body(0..<taskCount)`, spread across the pool. Returns when every task is done.
+    public func parallelFor(_ taskCount: Int, _ body: (Int) -> Void) {
+        if taskCount <= 1 || threadCount <= 1 || pthread_mutex_trylock(submitLock) != 0 {
+            for task in 0..<taskCount { body(task) }
+            return
+        }
+        defer { pthread_mutex_unlock(submitLock) }
+        startWorkers(upTo: threadCount - 1)
+        withoutActuallyEscaping(body) { escapableBody in
+            pthread_mutex_lock(stateLock)
+            job = escapableBody
+            jobSize = taskCount
+            nextTask = 0
+            busyWorkers = workers
+            generation &+= 1
+            pthread_cond_broadcast(workAvailable)
+            pthread_mutex_unlock(stateLock)
+
+            runTasks(escapableBody)
+
+            pthread_mutex_lock(stateLock)
+            while busyWorkers > 0 { pthread_cond_wait(workFinished, stateLock) }
+            job = nil
+            pthread_mutex_unlock(stateLock)
+        }
+    }
+
+    /// Takes tasks off the shared counter until none are left.
+    private func runTasks(_ body: (Int) -> Void) {
+        while true {
+            pthread_mutex_lock(stateLock)
+            let task = nextTask
+            nextTask += 1
+            pthread_mutex_unlock(stateLock)
+            if task >= jobSize { return }
+            body(task)
+        }
+    }
+
+    /// Starts worker threads lazily, so importing the library costs no threads.
+    /// Called with submitLock held, so no job is running.
+    private func startWorkers(upTo count: Int) {
+        pthread_mutex_lock(stateLock)
+        // A new worker must not mistake the current generation for new work.
+        let startGeneration = generation
+        pthread_mutex_unlock(stateLock)
+        while workers < count {
+            let context = Unmanaged.passRetained(WorkerContext(pool: self, generation: startGeneration)).toOpaque()
+            var thread = pthread_t()
+            let status = pthread_create(&thread, nil, { raw in
+                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                context.pool.workerLoop(startingAt: context.generation)
+                return nil
+            }, context)
+            if status != 0 {
+                Unmanaged<WorkerContext>.fromOpaque(context).release()
+                return  // run with the workers we have
+            }
+            pthread_detach(thread)
+            pthread_mutex_lock(stateLock)
+            workers += 1
+            pthread_mutex_unlock(stateLock)
+        }
+    }
+
+    private func workerLoop(startingAt generation: Int) {
+        var seenGeneration = generation
+        while true {
+            pthread_mutex_lock(stateLock)
+            while self.generation == seenGeneration { pthread_cond_wait(workAvailable, stateLock) }
+            seenGeneration = self.generation
+            let body = job
+            pthread_mutex_unlock(stateLock)
+
+            if let body { runTasks(body) }
+
+            pthread_mutex_lock(stateLock)
+            busyWorkers -= 1
+            if busyWorkers == 0 { pthread_cond_signal(workFinished) }
+            pthread_mutex_unlock(stateLock)
+        }
+    }
+}
+
+private final class WorkerContext {
+    let pool: ThreadPool
+    let generation: Int
+    init(pool: ThreadPool, generation: Int) {
+        self.pool = pool
+        self.generation = generation
+    }
+}

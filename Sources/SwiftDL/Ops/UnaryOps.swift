@@ -1,0 +1,163 @@
+/// The elementwise unary ops. Raw values are the C ABI's `SDL_UNARY_*` codes.
+public enum UnaryOp: Int32, CaseIterable, Sendable {
+    case negative, absolute, sign, square
+    case exp, log, sqrt, tanh, sin, cos, log1p, expm1, sigmoid, reciprocal
+    case floor, ceil, rint
+    case logicalNot, invert
+
+    public var name: String {
+        switch self {
+        case .negative: return "negative"
+        case .absolute: return "absolute"
+        case .sign: return "sign"
+        case .square: return "square"
+        case .exp: return "exp"
+        case .log: return "log"
+        case .sqrt: return "sqrt"
+        case .tanh: return "tanh"
+        case .sin: return "sin"
+        case .cos: return "cos"
+        case .log1p: return "log1p"
+        case .expm1: return "expm1"
+        case .sigmoid: return "sigmoid"
+        case .reciprocal: return "reciprocal"
+        case .floor: return "floor"
+        case .ceil: return "ceil"
+        case .rint: return "rint"
+        case .logicalNot: return "logical_not"
+        case .invert: return "invert"
+        }
+    }
+
+    /// Transcendental ops compute in floating point whatever the input dtype.
+    var needsFloat: Bool {
+        switch self {
+        case .exp, .log, .sqrt, .tanh, .sin, .cos, .log1p, .expm1, .sigmoid: return true
+        default: return false
+        }
+    }
+}
+
+/// Computes `op(x)` elementwise. Integer inputs to transcendental ops compute in float
+/// (numpy's rule); writes into `out` when given (same shape).
+@discardableResult
+public func unary(_ op: UnaryOp, _ x: Tensor, out: Tensor? = nil) throws -> Tensor {
+    let compute: DType
+    switch op {
+    case .logicalNot:
+        compute = .bool
+    case .invert:
+        if x.dtype.isFloatingPoint { throw SDLError.type(op.name, "ufunc 'invert' not supported for the input types (\(x.dtype.name))") }
+        compute = x.dtype
+    case .negative where x.dtype == .bool:
+        throw SDLError.type(op.name, "the numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.")
+    case .floor, .ceil, .rint:
+        compute = x.dtype == .bool ? .float32 : x.dtype
+    case .reciprocal, .sign, .square, .absolute, .negative:
+        compute = x.dtype == .bool ? (op == .absolute || op == .square ? .bool : .int64) : x.dtype
+    default:
+        compute = op.needsFloat ? (x.dtype.isFloatingPoint ? x.dtype : x.dtype.floatingCounterpart) : x.dtype
+    }
+    if let out, out.shape != x.shape {
+        throw SDLError.value(op.name, "output shape \(describeShape(out.shape)) does not match input shape \(describeShape(x.shape))")
+    }
+    let input = try x.converted(to: compute)
+    let target: Tensor
+    if let out, out.dtype == compute, !overlapsUnsafely(out, input) { target = out } else { target = try Tensor.empty(x.shape, dtype: compute) }
+    let nest = LoopNest(shape: x.shape, strides: [input.strides, target.strides])
+
+    switch compute {
+    case .bool:
+        let pi = UnsafePointer(input.pointer(as: Bool.self)), po = target.pointer(as: Bool.self)
+        switch op {
+        case .logicalNot, .invert: unaryKernel(LogicalNot.self, pi, po, nest: nest)
+        default: copyKernel(from: pi, to: po, nest: nest)  // abs and square of a bool are itself
+        }
+    case .float32, .float64:
+        try compute.dispatchFloat(FloatUnaryDispatch(op: op, input: input, out: target, nest: nest))
+    default:
+        try compute.dispatchInteger(IntegerUnaryDispatch(op: op, input: input, out: target, nest: nest))
+    }
+    if let out, target !== out {
+        try out.assign(from: target)
+        return out
+    }
+    return target
+}
+
+private struct FloatUnaryDispatch: FloatVisitor {
+    let op: UnaryOp, input: Tensor, out: Tensor, nest: LoopNest
+    func visit<T: FloatElement>(_: T.Type) throws {
+        let x = UnsafePointer(input.pointer(as: T.self)), y = out.pointer(as: T.self)
+        switch op {
+        case .negative: unaryKernel(Negative<T>.self, x, y, nest: nest)
+        case .absolute: unaryKernel(Absolute<T>.self, x, y, nest: nest)
+        case .sign: unaryKernel(Sign<T>.self, x, y, nest: nest)
+        case .square: unaryKernel(Square<T>.self, x, y, nest: nest)
+        case .exp: unaryKernel(Exp<T>.self, x, y, nest: nest)
+        case .log: unaryKernel(Log<T>.self, x, y, nest: nest)
+        case .sqrt: unaryKernel(SquareRoot<T>.self, x, y, nest: nest)
+        case .tanh: unaryKernel(Tanh<T>.self, x, y, nest: nest)
+        case .sin: unaryKernel(Sine<T>.self, x, y, nest: nest)
+        case .cos: unaryKernel(Cosine<T>.self, x, y, nest: nest)
+        case .log1p: unaryKernel(Log1p<T>.self, x, y, nest: nest)
+        case .expm1: unaryKernel(Expm1<T>.self, x, y, nest: nest)
+        case .sigmoid: unaryKernel(Sigmoid<T>.self, x, y, nest: nest)
+        case .reciprocal: unaryKernel(Reciprocal<T>.self, x, y, nest: nest)
+        case .floor: unaryKernel(Floor<T>.self, x, y, nest: nest)
+        case .ceil: unaryKernel(Ceil<T>.self, x, y, nest: nest)
+        case .rint: unaryKernel(Rint<T>.self, x, y, nest: nest)
+        case .logicalNot, .invert: throw SDLError(.internal, "[\(op.name)] reached the float dispatch")
+        }
+    }
+}
+
+private struct IntegerUnaryDispatch: IntegerVisitor {
+    let op: UnaryOp, input: Tensor, out: Tensor, nest: LoopNest
+    func visit<T: IntegerElement>(_: T.Type) throws {
+        let x = UnsafePointer(input.pointer(as: T.self)), y = out.pointer(as: T.self)
+        switch op {
+        case .negative: unaryKernel(Negative<T>.self, x, y, nest: nest)
+        case .absolute: unaryKernel(Absolute<T>.self, x, y, nest: nest)
+        case .sign: unaryKernel(Sign<T>.self, x, y, nest: nest)
+        case .square: unaryKernel(Square<T>.self, x, y, nest: nest)
+        case .reciprocal: unaryKernel(IntegerReciprocal<T>.self, x, y, nest: nest)
+        case .invert: unaryKernel(Invert<T>.self, x, y, nest: nest)
+        case .floor, .ceil, .rint: copyKernel(from: x, to: y, nest: nest)  // integers are already whole
+        default: throw SDLError(.internal, "[\(op.name)] reached the integer dispatch")
+        }
+    }
+}
+
+// MARK: - The element functions
+
+enum Negative<T: ArithmeticElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.negated(x) } }
+enum Absolute<T: ArithmeticElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.magnitude(x) } }
+enum Sign<T: ArithmeticElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.signum(x) } }
+enum Square<T: ArithmeticElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.times(x, x) } }
+enum Exp<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.exp(x) } }
+enum Log<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.log(x) } }
+enum SquareRoot<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { x.squareRoot() } }
+enum Tanh<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.tanh(x) } }
+enum Sine<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.sin(x) } }
+enum Cosine<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.cos(x) } }
+enum Log1p<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.log1p(x) } }
+enum Expm1<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.expm1(x) } }
+enum Reciprocal<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { 1 / x } }
+enum Floor<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.down) } }
+enum Ceil<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.up) } }
+/// Rounds half to even, like numpy.rint and numpy.round.
+enum Rint<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
+/// NOTE: written as exp(-|x|) on both sides so large |x| never overflows exp.
+enum Sigmoid<T: FloatElement>: UnaryOperation {
+    @inline(__always) static func apply(_ x: T) -> T {
+        let e = T.exp(-Swift.abs(x))
+        return x >= 0 ? 1 / (1 + e) : e / (1 + e)
+    }
+}
+/// numpy's integer reciprocal: 1/x truncated, 0 for |x| > 1, and 0 (not a trap) for x == 0.
+enum IntegerReciprocal<T: IntegerElement>: UnaryOperation {
+    @inline(__always) static func apply(_ x: T) -> T { x == 0 ? 0 : (x == 1 ? 1 : (T.isSigned && x == T.negated(1) ? x : 0)) }
+}
+enum Invert<T: IntegerElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { ~x } }
+enum LogicalNot: UnaryOperation { @inline(__always) static func apply(_ x: Bool) -> Bool { !x } }

@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The process-wide random stream: a Philox key plus the next unused counter block.
+/// Each draw reserves a range of blocks under a lock, then fills the tensor in parallel.
+public final class RandomState: @unchecked Sendable {
+    public static let global = RandomState(seed: 0x5EED_5EED)
+
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var generator: Philox4x32
+    private var nextBlock: UInt64 = 0
+
+    public init(seed: UInt64) {
+        pthread_mutex_init(lock, nil)
+        generator = Philox4x32(seed: seed)
+    }
+
+    /// Restarts the stream: the same seed gives the same numbers afterwards.
+    public func seed(_ seed: UInt64) {
+        pthread_mutex_lock(lock)
+        generator = Philox4x32(seed: seed)
+        nextBlock = 0
+        pthread_mutex_unlock(lock)
+    }
+
+    /// Reserves `blocks` counter blocks and returns the generator and the first block.
+    func reserve(_ blocks: Int) -> (Philox4x32, UInt64) {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        let start = nextBlock
+        nextBlock &+= UInt64(blocks)
+        return (generator, start)
+    }
+
+    /// Fills `count` 32-bit random words, four per block, through `body(index, word)`.
+    func words(_ count: Int, _ body: (Int, UInt32) -> Void) {
+        let blocks = (count + 3) / 4
+        let (generator, start) = reserve(blocks)
+        let pieces = count >= 1 << 16 ? ThreadPool.shared.threadCount * 4 : 1
+        ThreadPool.shared.parallelFor(pieces) { piece in
+            for block in blocks * piece / pieces ..< blocks * (piece + 1) / pieces {
+                let (w0, w1, w2, w3) = generator.block(start &+ UInt64(block))
+                let base = block * 4
+                body(base, w0)
+                if base + 1 < count { body(base + 1, w1) }
+                if base + 2 < count { body(base + 2, w2) }
+                if base + 3 < count { body(base + 3, w3) }
+            }
+        }
+    }
+}
+
+/// Uniform doubles in [0, 1) with 53 random bits each (two words per value).
+private func uniformDoubles(_ count: Int, state: RandomState) throws -> Tensor {
+    let words = try Tensor.empty([count * 2], dtype: .int64)
+    let raw = words.pointer(as: Int64.self)
+    state.words(count * 2) { index, word in raw[index] = Int64(word) }
+    let result = try Tensor.empty([count], dtype: .float64)
+    let out = result.pointer(as: Double.self)
+    for i in 0..<count {
+        let bits = (UInt64(raw[2 * i]) << 21) ^ (UInt64(raw[2 * i + 1]) >> 11)
+        out[i] = Double(bits & ((1 << 53) - 1)) * 0x1p-53
+    }
+    return result
+}
+
+/// Uniform values in [low, high).
+public func randomUniform(shape: [Int], low: Double, high: Double, dtype: DType, state: RandomState = .global) throws -> Tensor {
+    if !dtype.isFloatingPoint { throw SDLError.type("uniform", "dtype must be a float type; received \(dtype.name)") }
+    let count = try checkedElementCount(shape, op: "uniform")
+    let unit = try uniformDoubles(count, state: state)
+    let pointer = unit.pointer(as: Double.self)
+    for i in 0..<count { pointer[i] = low + (high - low) * pointer[i] }
+    let result = try unit.converted(to: dtype)
+    // Rounding to float32 can land exactly on `high`; step back inside the half-open range.
+    if dtype == .float32 && high > low {
+        let values = result.pointer(as: Float.self)
+        let top = Float(high)
+        for i in 0..<count where values[i] >= top { values[i] = top.nextDown }
+    }
+    return result.view(shape: shape, strides: contiguousStrides(shape), offset: 0)
+}
+
+/// Normal values with mean `mean` and standard deviation `std` (Box-Muller).
+public func randomNormal(shape: [Int], mean: Double, std: Double, dtype: DType, state: RandomState = .global) throws -> Tensor {
+    if !dtype.isFloatingPoint { throw SDLError.type("normal", "dtype must be a float type; received \(dtype.name)") }
+    if std < 0 { throw SDLError.value("normal", "scale must be non-negative; received \(std)") }
+    let count = try checkedElementCount(shape, op: "normal")
+    let pairs = (count + 1) / 2
+    let unit = try uniformDoubles(pairs * 2, state: state)
+    let u = unit.pointer(as: Double.self)
+    let result = try Tensor.empty([count], dtype: .float64)
+    let out = result.pointer(as: Double.self)
+    for pair in 0..<pairs {
+        let radius = (-2 * log(1 - u[2 * pair])).squareRoot()  // 1 - u is in (0, 1]: log is finite
+        let angle = 2 * Double.pi * u[2 * pair + 1]
+        out[2 * pair] = mean + std * radius * cos(angle)
+        if 2 * pair + 1 < count { out[2 * pair + 1] = mean + std * radius * sin(angle) }
+    }
+    return try result.converted(to: dtype).view(shape: shape, strides: contiguousStrides(shape), offset: 0)
+}
+
+/// Integers uniformly drawn from [low, high) (unbiased, by rejection).
+public func randomInteger(shape: [Int], low: Int64, high: Int64, dtype: DType, state: RandomState = .global) throws -> Tensor {
+    if high <= low { throw SDLError.value("randint", "low >= high; received low=\(low), high=\(high)") }
+    if dtype.isFloatingPoint || dtype == .bool { throw SDLError.type("randint", "dtype must be an integer type; received \(dtype.name)") }
+    let count = try checkedElementCount(shape, op: "randint")
+    let range = UInt64(bitPattern: high &- low)
+    let result = try Tensor.empty([count], dtype: .int64)
+    let out = result.pointer(as: Int64.self)
+    // Values at or above `limit` would favour small remainders; draw again for those.
+    let limit = range == 0 ? 0 : UInt64.max - (UInt64.max % range + 1) % range
+    var filled = 0
+    while filled < count {
+        let batch = try uniformBits(count - filled, state: state)
+        let bits = batch.pointer(as: Int64.self)
+        for i in 0..<batch.count where filled < count {
+            let value = UInt64(bitPattern: bits[i])
+            if range != 0 && value > limit { continue }
+            out[filled] = low &+ Int64(bitPattern: range == 0 ? value : value % range)
+            filled += 1
+        }
+    }
+    let typed = try result.converted(to: dtype)
+    return typed.view(shape: shape, strides: contiguousStrides(shape), offset: 0)
+}
+
+/// A random ordering of 0..<n (Fisher-Yates).
+public func randomPermutation(_ n: Int, state: RandomState = .global) throws -> Tensor {
+    if n < 0 { throw SDLError.value("permutation", "n must be non-negative; received \(n)") }
+    let result = try arange(start: 0, stop: Double(n), step: 1, dtype: .int64)
+    let values = result.pointer(as: Int64.self)
+    let draws = try uniformBits(n, state: state)
+    let bits = draws.pointer(as: Int64.self)
+    var i = n - 1
+    while i > 0 {
+        let j = Int(UInt64(bitPattern: bits[i]) % UInt64(i + 1))
+        values.swapAt(i, j)
+        i -= 1
+    }
+    return result
+}
+
+/// `count` random 64-bit words, stored as int64.
+private func uniformBits(_ count: Int, state: RandomState) throws -> Tensor {
+    let words = try Tensor.empty([count * 2], dtype: .int64)
+    let raw = words.pointer(as: Int64.self)
+    state.words(count * 2) { index, word in raw[index] = Int64(word) }
+    let result = try Tensor.empty([count], dtype: .int64)
+    let out = result.pointer(as: Int64.self)
+    for i in 0..<count { out[i] = Int64(bitPattern: (UInt64(raw[2 * i]) << 32) | UInt64(raw[2 * i + 1])) }
+    return result
+}
+
+extension UnsafeMutablePointer {
+    @inline(__always) fileprivate func swapAt(_ i: Int, _ j: Int) {
+        let held = self[i]
+        self[i] = self[j]
+        self[j] = held
+    }
+}

@@ -1,0 +1,17 @@
+import CSwiftDL
+import SwiftDL
+
+@_cdecl("sdl_abi_version")
+public func abiVersion() -> Int32 { 1 }
+
+@_cdecl("sdl_set_num_threads")
+public func setNumThreads(_ count: Int32) -> Int32 {
+    perform {
+        if count < 1 { throw SDLError(.value, "[set_num_threads] the thread count must be at least 1; received \(count)") }
+        ThreadPool.shared.setThreadCount(Int(count))
+        setBLASThreadCount(Int(count))
+    }
+}
+
+@_cdecl("sdl_get_num_threads")
+public func getNumThreads() -> Int32 { Int32(ThreadPool.shared.threadCount) }

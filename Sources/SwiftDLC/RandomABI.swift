@@ -1,0 +1,28 @@
+import CSwiftDL
+import SwiftDL
+
+@_cdecl("sdl_random_seed")
+public func randomSeed(_ seed: UInt64) { RandomState.global.seed(seed) }
+
+@_cdecl("sdl_random_uniform")
+public func randomUniformOp(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ low: Double, _ high: Double, _ dtype: Int32,
+                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out) { try randomUniform(shape: readInts(shape, ndim, "uniform"), low: low, high: high, dtype: readDType(dtype, "uniform")) }
+}
+
+@_cdecl("sdl_random_normal")
+public func randomNormalOp(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ mean: Double, _ std: Double, _ dtype: Int32,
+                           _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out) { try randomNormal(shape: readInts(shape, ndim, "normal"), mean: mean, std: std, dtype: readDType(dtype, "normal")) }
+}
+
+@_cdecl("sdl_random_randint")
+public func randomIntegerOp(_ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ low: Int64, _ high: Int64, _ dtype: Int32,
+                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out) { try randomInteger(shape: readInts(shape, ndim, "randint"), low: low, high: high, dtype: readDType(dtype, "randint")) }
+}
+
+@_cdecl("sdl_random_permutation")
+public func randomPermutationOp(_ n: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out) { try randomPermutation(Int(n)) }
+}

@@ -1,0 +1,26 @@
+"""swiftdl: numpy-compatible tensors and Keras-style deep learning on a Swift engine.
+
+    import swiftdl as sd
+    x = sd.asarray([[1.0, 2.0], [3.0, 4.0]])
+    (x @ x.T).sum(axis=1)
+"""
+from . import _C
+from ._dtypes import bool_, float32, float64, int32, int64, uint8
+from ._tensor import Tensor
+from ._convert import asarray
+from ._creation import (array, arange, copy, empty, empty_like, eye, full, full_like, identity,
+                        linspace, ones, ones_like, zeros, zeros_like)
+from ._ops import (abs, absolute, add, all, amax, amin, any, argmax, argmin, bitwise_and, bitwise_or,
+                   bitwise_xor, ceil, clip, cos, divide, dot, equal, exp, expm1, floor, floor_divide,
+                   greater, greater_equal, invert, less, less_equal, log, log1p, logical_and,
+                   logical_not, logical_or, logical_xor, matmul, max, maximum, mean, min, minimum, mod,
+                   multiply, negative, nonzero, not_equal, pow, power, prod, reciprocal, remainder, rint,
+                   sign, sin, sqrt, square, std, subtract, sum, tanh, true_divide, var, where)
+from ._ops import sigmoid as _sigmoid  # noqa: F401  (used by swiftdl.nn)
+from ._shape import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape, squeeze, stack,
+                     swapaxes, take, transpose)
+from . import config, random
+
+round = rint  # noqa: A001
+newaxis = None
+__version__ = "0.1.0"

@@ -1,0 +1,124 @@
+"""Turning Python and numpy values into engine tensors: asarray and operand coercion."""
+import numpy as np
+
+from . import _C
+from . import _dtypes
+from ._dtypes import as_dtype, code_of
+
+
+def _tensor_class():
+    from ._tensor import Tensor
+    return Tensor
+
+
+def asarray(obj, dtype=None, copy=True):
+    """Converts `obj` to a swiftdl Tensor.
+
+    Args:
+        obj: a Tensor, numpy array, buffer-protocol object, nested list or scalar.
+        dtype: the wanted dtype; by default numpy arrays keep theirs, Python floats become
+            float32, ints int64 and bools bool.
+        copy: True (default) always copies; False shares the memory of a writable numpy
+            array or buffer without copying (and keeps it alive), and raises ValueError when
+            that is impossible; None shares when possible and copies otherwise.
+
+    Returns:
+        A Tensor.
+
+    Raises:
+        TypeError: for unsupported dtypes (float16, complex, object, strings, ...).
+        ValueError: for ragged nested lists, or copy=False when a copy is needed.
+    """
+    Tensor = _tensor_class()
+    wanted = as_dtype(dtype) if dtype is not None else None
+    if isinstance(obj, Tensor):
+        if wanted is not None and wanted != obj.dtype:
+            if copy is False:
+                raise ValueError(f"Unable to avoid copy while converting from {obj.dtype} to {wanted}.")
+            return _C.cast(obj, code_of(wanted))
+        return _C.cast(obj, obj._dtype_code) if copy is True else obj
+
+    if isinstance(obj, np.ndarray) or _has_buffer(obj):
+        array = obj if isinstance(obj, np.ndarray) else np.asarray(obj)
+        _check_array_dtype(array)
+        needs_cast = wanted is not None and array.dtype != wanted
+        if copy is not True and not needs_cast and array.flags.writeable:
+            borrowed = _C.from_buffer(array, True)
+            if borrowed is not None:
+                return borrowed
+        if copy is False:
+            reason = f"converting from {array.dtype} to {wanted}" if needs_cast else "the array is read-only"
+            raise ValueError(f"Unable to avoid copy while creating a tensor ({reason}); use copy=None or True.")
+        tensor = _from_array_copy(array)
+        return _C.cast(tensor, code_of(wanted)) if needs_cast else tensor
+
+    if hasattr(obj, "__array__") or hasattr(obj, "__array_interface__") or hasattr(obj, "__dlpack__"):
+        return asarray(np.asarray(obj), dtype=dtype, copy=copy)
+
+    array = _nested_to_array(obj, wanted)
+    # The temporary array is ours alone: borrow it instead of copying it a second time.
+    return _C.from_buffer(np.ascontiguousarray(array), True)
+
+
+def _has_buffer(obj):
+    if isinstance(obj, (bytes, bytearray, str)):
+        return False
+    try:
+        memoryview(obj)
+        return True
+    except TypeError:
+        return False
+
+
+def _check_array_dtype(array):
+    if array.dtype == object:
+        raise TypeError("swiftdl cannot hold object arrays; convert the data to a numeric dtype first")
+    if not _dtypes.is_supported(array.dtype):
+        raise TypeError(f"swiftdl does not support dtype {array.dtype}; supported: {_dtypes.SUPPORTED_NAMES}. "
+                        "Convert with .astype() first.")
+
+
+def _from_array_copy(array):
+    tensor = _C.from_buffer(array, False)
+    if tensor is None:  # an exotic layout the buffer protocol would not hand over
+        tensor = _C.from_buffer(np.ascontiguousarray(array), False)
+    return tensor
+
+
+def _nested_to_array(obj, wanted):
+    """Nested lists and scalars to a numpy array with swiftdl's default dtypes."""
+    if isinstance(obj, (str, bytes)) or obj is None:
+        raise TypeError(f"cannot convert {type(obj).__name__} to a swiftdl tensor")
+    try:
+        array = np.asarray(obj)
+    except ValueError as error:
+        raise ValueError(f"cannot create a tensor from a ragged nested sequence: {error}") from None
+    if array.dtype == object:
+        raise ValueError("cannot create a tensor from a ragged nested sequence or one holding non-numbers")
+    if wanted is not None:
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"cannot convert values of dtype {array.dtype} to {wanted}")
+        return array.astype(wanted)
+    if array.dtype.kind == "f" and not isinstance(obj, np.generic):
+        return array.astype(_dtypes.DEFAULT_FLOAT)
+    if array.dtype.kind in "iu" and not _dtypes.is_supported(array.dtype):
+        return array.astype(_dtypes.DEFAULT_INT)
+    _check_array_dtype(array)
+    return array
+
+
+def to_operand(value, other_dtype):
+    """Coerces the other operand of an arithmetic op: Python scalars are weak (NEP 50) and
+    take the tensor's dtype where their kind allows; everything else goes through asarray."""
+    Tensor = _tensor_class()
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
+        dtype = _dtypes.scalar_dtype(value, other_dtype)
+        return _C.from_buffer(np.asarray(value, dtype=dtype), True)
+    return asarray(value, copy=None)
+
+
+def scalar_tensor(value, dtype):
+    """A 0-d tensor holding `value` as `dtype`."""
+    return _C.from_buffer(np.asarray(value, dtype=dtype), True)

@@ -1,0 +1,120 @@
+"""numpy-named constructors: zeros, ones, full, *_like, arange, linspace, eye, copy."""
+import operator
+
+import numpy as np
+
+from . import _C
+from ._convert import asarray, scalar_tensor
+from ._dtypes import DEFAULT_FLOAT, DEFAULT_INT, as_dtype, code_of
+
+
+def _shape(shape):
+    if isinstance(shape, (int, np.integer)):
+        return [operator.index(shape)]
+    try:
+        return [operator.index(size) for size in shape]
+    except TypeError:
+        raise TypeError(f"shape must be an integer or a sequence of integers; received {shape!r}") from None
+
+
+def empty(shape, dtype=None):
+    """A new tensor of `shape` with unspecified contents (numpy.empty); float32 by default."""
+    return _C.empty(_shape(shape), code_of(dtype or DEFAULT_FLOAT), False)
+
+
+def zeros(shape, dtype=None):
+    """A new tensor of zeros (numpy.zeros); float32 by default."""
+    return _C.empty(_shape(shape), code_of(dtype or DEFAULT_FLOAT), True)
+
+
+def ones(shape, dtype=None):
+    """A new tensor of ones (numpy.ones); float32 by default."""
+    return full(shape, 1, dtype or DEFAULT_FLOAT)
+
+
+def full(shape, fill_value, dtype=None):
+    """A new tensor filled with `fill_value` (numpy.full). The dtype defaults to the
+    value's: float32 for Python floats, int64 for ints, bool for bools."""
+    if dtype is None:
+        if isinstance(fill_value, bool):
+            dtype = np.bool_
+        elif isinstance(fill_value, int):
+            dtype = DEFAULT_INT
+        elif isinstance(fill_value, float):
+            dtype = DEFAULT_FLOAT
+        else:
+            dtype = asarray(fill_value, copy=None).dtype
+    dtype = as_dtype(dtype)
+    value = asarray(fill_value, copy=None) if not isinstance(fill_value, (bool, int, float)) else scalar_tensor(fill_value, np.float64 if isinstance(fill_value, float) else (np.bool_ if isinstance(fill_value, bool) else _int_holder(fill_value)))
+    return _C.full(_shape(shape), value, code_of(dtype))
+
+
+def _int_holder(value):
+    """A numpy dtype that holds a Python int exactly before the engine converts it."""
+    return np.int64 if -(2 ** 63) <= value < 2 ** 63 else np.float64
+
+
+def _like(prototype, dtype, shape):
+    tensor = asarray(prototype, copy=None)
+    return (tensor.shape if shape is None else shape), (dtype or tensor.dtype)
+
+
+def zeros_like(a, dtype=None, shape=None):
+    shape, dtype = _like(a, dtype, shape)
+    return zeros(shape, dtype)
+
+
+def ones_like(a, dtype=None, shape=None):
+    shape, dtype = _like(a, dtype, shape)
+    return ones(shape, dtype)
+
+
+def full_like(a, fill_value, dtype=None, shape=None):
+    shape, dtype = _like(a, dtype, shape)
+    return full(shape, fill_value, dtype)
+
+
+def empty_like(a, dtype=None, shape=None):
+    shape, dtype = _like(a, dtype, shape)
+    return empty(shape, dtype)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    """Evenly spaced values in [start, stop) (numpy.arange). Integer arguments give int64,
+    float arguments float32 (swiftdl's default float)."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, stop, step))
+        dtype = DEFAULT_INT if integral else DEFAULT_FLOAT
+    for name, value in (("start", start), ("stop", stop), ("step", step)):
+        if not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"arange {name} must be a number; received {value!r}")
+    return _C.arange(float(start), float(stop), float(step), code_of(dtype))
+
+
+def linspace(start, stop, num=50, endpoint=True, dtype=None):
+    """`num` evenly spaced values from start to stop (numpy.linspace); float32 by default."""
+    num = operator.index(num)
+    return _C.linspace(float(start), float(stop), num, bool(endpoint), code_of(dtype or DEFAULT_FLOAT))
+
+
+def eye(N, M=None, k=0, dtype=None):
+    """A 2-D tensor with ones on the k-th diagonal (numpy.eye); float32 by default."""
+    return _C.eye(operator.index(N), operator.index(N if M is None else M), operator.index(k), code_of(dtype or DEFAULT_FLOAT))
+
+
+def identity(n, dtype=None):
+    return eye(n, dtype=dtype)
+
+
+def copy(a):
+    """A new tensor with a copy of the data (numpy.copy)."""
+    return asarray(a, copy=True)
+
+
+def array(obj, dtype=None, copy=True):
+    """Like numpy.array: asarray with copy=True by default."""
+    return asarray(obj, dtype=dtype, copy=copy)
+
+

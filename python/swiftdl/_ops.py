@@ -1,0 +1,194 @@
+"""numpy-named math over the engine: elementwise ops, reductions, matmul, where, clip."""
+import operator
+
+import numpy as np
+
+from . import _C
+from ._convert import asarray, to_operand
+
+# Engine op codes; the order matches the SDL_BINARY_*, SDL_UNARY_* and SDL_REDUCE_*
+# enums in swiftdl.h (Tests/python/test_abi_contract.py checks that they agree).
+BINARY_OPS = ("add", "subtract", "multiply", "divide", "floor_divide", "remainder", "power",
+              "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater",
+              "greater_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and",
+              "bitwise_or", "bitwise_xor")
+UNARY_OPS = ("negative", "absolute", "sign", "square", "exp", "log", "sqrt", "tanh", "sin", "cos",
+             "log1p", "expm1", "sigmoid", "reciprocal", "floor", "ceil", "rint", "logical_not", "invert")
+REDUCE_OPS = ("sum", "prod", "max", "min", "mean", "argmax", "argmin", "any", "all")
+
+BINARY = {name: code for code, name in enumerate(BINARY_OPS)}
+UNARY = {name: code for code, name in enumerate(UNARY_OPS)}
+REDUCE = {name: code for code, name in enumerate(REDUCE_OPS)}
+
+
+def _pair(x1, x2):
+    """Both operands as tensors, Python scalars adopting the other side's dtype (NEP 50)."""
+    from ._tensor import Tensor
+    if isinstance(x1, Tensor):
+        return x1, to_operand(x2, x1.dtype)
+    if isinstance(x2, Tensor):
+        return to_operand(x1, x2.dtype), x2
+    a = asarray(x1, copy=None)
+    return a, to_operand(x2, a.dtype)
+
+
+def binary(name, x1, x2, out=None):
+    a, b = _pair(x1, x2)
+    return _C.binary(BINARY[name], a, b, out)
+
+
+def unary(name, x, out=None):
+    return _C.unary(UNARY[name], asarray(x, copy=None), out)
+
+
+def _make_binary(name):
+    def function(x1, x2, out=None):
+        return binary(name, x1, x2, out)
+    function.__name__ = name
+    function.__doc__ = f"numpy.{name}, computed by the swiftdl engine (broadcasting, numpy 2 promotion)."
+    return function
+
+
+def _make_unary(name):
+    def function(x, out=None):
+        return unary(name, x, out)
+    function.__name__ = name
+    function.__doc__ = f"numpy.{name}, computed elementwise by the swiftdl engine."
+    return function
+
+
+for _name in BINARY_OPS:
+    globals()[_name] = _make_binary(_name)
+for _name in UNARY_OPS:
+    globals()[_name] = _make_unary(_name)
+true_divide = divide  # noqa: F821 (defined by the loop above)
+mod = remainder  # noqa: F821
+abs = absolute  # noqa: F821,A001
+pow = power  # noqa: F821,A001
+round_ = rint  # noqa: F821
+
+
+def _axes(axis):
+    """numpy's axis argument (None, int or tuple of ints) as the engine's list or None."""
+    if axis is None:
+        return None
+    if isinstance(axis, (tuple, list)):
+        return [operator.index(a) for a in axis]
+    try:
+        return [operator.index(axis)]
+    except TypeError:
+        raise TypeError(f"axis must be None, an integer or a tuple of integers; received {axis!r}") from None
+
+
+def _reduce(name, a, axis, keepdims, dtype=None):
+    result = _C.reduce(REDUCE[name], asarray(a, copy=None), _axes(axis), bool(keepdims))
+    return result.astype(dtype) if dtype is not None else result
+
+
+def sum(a, axis=None, dtype=None, keepdims=False):  # noqa: A001
+    """Sum of elements over `axis` (numpy.sum). Integer and bool inputs sum to int64."""
+    return _reduce("sum", a, axis, keepdims, dtype)
+
+
+def prod(a, axis=None, dtype=None, keepdims=False):
+    """Product of elements over `axis` (numpy.prod)."""
+    return _reduce("prod", a, axis, keepdims, dtype)
+
+
+def mean(a, axis=None, dtype=None, keepdims=False):
+    """Arithmetic mean over `axis` (numpy.mean). Integer inputs give float64."""
+    return _reduce("mean", a, axis, keepdims, dtype)
+
+
+def max(a, axis=None, keepdims=False):  # noqa: A001
+    """Maximum over `axis` (numpy.max); NaN propagates."""
+    return _reduce("max", a, axis, keepdims)
+
+
+def min(a, axis=None, keepdims=False):  # noqa: A001
+    """Minimum over `axis` (numpy.min); NaN propagates."""
+    return _reduce("min", a, axis, keepdims)
+
+
+amax, amin = max, min
+
+
+def any(a, axis=None, keepdims=False):  # noqa: A001
+    return _reduce("any", a, axis, keepdims)
+
+
+def all(a, axis=None, keepdims=False):  # noqa: A001
+    return _reduce("all", a, axis, keepdims)
+
+
+def _arg_reduce(name, a, axis, keepdims):
+    if axis is not None and not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an integer for {name}; received {axis!r}")
+    return _C.reduce(REDUCE[name], asarray(a, copy=None), _axes(axis), bool(keepdims))
+
+
+def argmax(a, axis=None, keepdims=False):
+    """Indices of the maxima along `axis` (numpy.argmax); the first occurrence wins."""
+    return _arg_reduce("argmax", a, axis, keepdims)
+
+
+def argmin(a, axis=None, keepdims=False):
+    """Indices of the minima along `axis` (numpy.argmin); the first occurrence wins."""
+    return _arg_reduce("argmin", a, axis, keepdims)
+
+
+def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
+    """Variance over `axis` (numpy.var), with `ddof` delta degrees of freedom."""
+    result = _C.var(asarray(a, copy=None), _axes(axis), int(ddof), bool(keepdims))
+    return result.astype(dtype) if dtype is not None else result
+
+
+def std(a, axis=None, dtype=None, ddof=0, keepdims=False):
+    """Standard deviation over `axis` (numpy.std)."""
+    return sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))  # noqa: F821
+
+
+def matmul(x1, x2):
+    """Matrix product (numpy.matmul): 2-D, batched with broadcasting, and 1-D operands."""
+    a, b = asarray(x1, copy=None), asarray(x2, copy=None)
+    return _C.matmul(a, b)
+
+
+def dot(a, b):
+    """numpy.dot for 1-D and 2-D operands (the matmul cases); scalars multiply."""
+    a, b = asarray(a, copy=None), asarray(b, copy=None)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)  # noqa: F821
+    if a.ndim > 2 or b.ndim > 2:
+        raise ValueError("swiftdl.dot supports operands of up to 2 dimensions; use matmul or tensordot")
+    return _C.matmul(a, b)
+
+
+def where(condition, x=None, y=None):
+    """numpy.where: elements of x where `condition` holds, else of y (all broadcast).
+    With only `condition`, returns the tuple of indices of its non-zero elements."""
+    if x is None and y is None:
+        return nonzero(condition)
+    if x is None or y is None:
+        raise ValueError("either both or neither of x and y should be given")
+    c = asarray(condition, copy=None)
+    a, b = _pair(x, y)
+    return _C.where(c, a, b)
+
+
+def nonzero(a):
+    """numpy.nonzero: a tuple of index tensors, one per dimension."""
+    coordinates = _C.nonzero(asarray(a, copy=None))
+    return tuple(coordinates[axis] for axis in range(coordinates.shape[0]))
+
+
+def clip(a, a_min=None, a_max=None):
+    """numpy.clip: limits values to [a_min, a_max]; either bound may be None."""
+    if a_min is None and a_max is None:
+        raise ValueError("One of max or min must be given")
+    result = asarray(a, copy=None)
+    if a_min is not None:
+        result = maximum(result, a_min)  # noqa: F821
+    if a_max is not None:
+        result = minimum(result, a_max)  # noqa: F821
+    return result

@@ -1,0 +1,64 @@
+"""A seeded random stream (Philox4x32-10 in the engine), with numpy.random's names.
+
+The same seed gives the same numbers on every machine and for any thread count.
+"""
+import operator
+
+import numpy as np
+
+from . import _C
+from ._convert import asarray
+from ._dtypes import DEFAULT_FLOAT, DEFAULT_INT, code_of
+
+
+def _size(size):
+    if size is None:
+        return []
+    if isinstance(size, (int, np.integer)):
+        return [operator.index(size)]
+    return [operator.index(s) for s in size]
+
+
+def seed(seed):
+    """Restarts the stream from `seed` (a non-negative integer below 2**64)."""
+    seed = operator.index(seed)
+    if not 0 <= seed < 2 ** 64:
+        raise ValueError(f"Seed must be between 0 and 2**64 - 1; received {seed}")
+    _C.random_seed(seed)
+
+
+def uniform(low=0.0, high=1.0, size=None, dtype=None):
+    """Floats drawn uniformly from [low, high); float32 by default."""
+    return _C.random_uniform(_size(size), float(low), float(high), code_of(dtype or DEFAULT_FLOAT))
+
+
+def rand(*shape):
+    """Uniform [0, 1) floats of the given shape."""
+    return uniform(size=shape)
+
+
+def normal(loc=0.0, scale=1.0, size=None, dtype=None):
+    """Floats from a normal distribution with mean `loc` and deviation `scale`; float32 by default."""
+    return _C.random_normal(_size(size), float(loc), float(scale), code_of(dtype or DEFAULT_FLOAT))
+
+
+def randn(*shape):
+    """Standard-normal floats of the given shape."""
+    return normal(size=shape)
+
+
+def randint(low, high=None, size=None, dtype=None):
+    """Integers drawn uniformly from [low, high) (from [0, low) when `high` is None)."""
+    if high is None:
+        low, high = 0, low
+    return _C.random_randint(_size(size), operator.index(low), operator.index(high), code_of(dtype or DEFAULT_INT))
+
+
+def permutation(x):
+    """A shuffled arange(x) for an integer, or a shuffled copy of x along its first axis."""
+    if isinstance(x, (int, np.integer)):
+        return _C.random_permutation(operator.index(x))
+    tensor = asarray(x, copy=None)
+    if tensor.ndim == 0:
+        raise ValueError("x must be an integer or at least 1-dimensional")
+    return _C.take(tensor, _C.random_permutation(tensor.shape[0]), 0)

@@ -1,0 +1,74 @@
+"""Builds swiftdl: the Swift engine (libswiftdl.so, via SwiftPM) and the CPython extension.
+
+`pip install .` runs `swift build` in release mode with the Swift standard library linked
+statically, copies libswiftdl next to the extension, and links the extension with an
+$ORIGIN rpath, so the installed package needs no environment variables.
+"""
+import os
+import platform
+import shutil
+import subprocess
+import sys
+
+from setuptools import Extension, find_packages, setup
+from setuptools.command.build_ext import build_ext
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+LIBRARY = "libswiftdl.dylib" if platform.system() == "Darwin" else "libswiftdl.so"
+
+
+def swift_build():
+    """Builds the engine and returns the folder holding libswiftdl."""
+    swift = shutil.which("swift") or "/opt/swift/usr/bin/swift"
+    if not os.path.exists(swift):
+        sys.exit("swiftdl needs the Swift toolchain (swift) on PATH to build its engine.")
+    command = [swift, "build", "-c", "release", "--product", "swiftdl"]
+    if platform.system() != "Darwin":
+        command += ["-Xswiftc", "-static-stdlib"]
+    print("building the Swift engine:", " ".join(command), flush=True)
+    subprocess.check_call(command, cwd=ROOT)
+    output = subprocess.check_output(command + ["--show-bin-path"], cwd=ROOT, text=True)
+    return output.strip().splitlines()[-1]
+
+
+class BuildSwiftThenExtension(build_ext):
+    def run(self):
+        self.swift_bin = swift_build()
+        for extension in self.extensions:
+            extension.library_dirs.append(self.swift_bin)
+        super().run()
+
+    def build_extension(self, extension):
+        # libswiftdl sits beside the extension, found through its $ORIGIN rpath. Editable
+        # installs load the package from python/, so it goes there too.
+        targets = {os.path.dirname(os.path.abspath(self.get_ext_fullpath(extension.name)))}
+        if self.inplace or getattr(self, "editable_mode", False):
+            targets.add(os.path.join(ROOT, "python", "swiftdl"))
+        for target in targets:
+            os.makedirs(target, exist_ok=True)
+            shutil.copy2(os.path.join(self.swift_bin, LIBRARY), os.path.join(target, LIBRARY))
+        super().build_extension(extension)
+
+
+rpath = "@loader_path" if platform.system() == "Darwin" else "$ORIGIN"
+extension = Extension(
+    "swiftdl._C",
+    sources=sorted(os.path.join("python", "src", name) for name in os.listdir(os.path.join(ROOT, "python", "src")) if name.endswith(".c")),
+    include_dirs=[os.path.join("Sources", "CSwiftDL", "include")],
+    libraries=["swiftdl"],
+    extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wno-missing-field-initializers"],
+    extra_link_args=[f"-Wl,-rpath,{rpath}"],
+)
+
+setup(
+    name="swiftdl",
+    version="0.1.0",
+    description="Keras-style deep learning on the CPU with an engine written in Swift",
+    package_dir={"": "python"},
+    packages=find_packages("python"),
+    ext_modules=[extension],
+    cmdclass={"build_ext": BuildSwiftThenExtension},
+    python_requires=">=3.9",
+    install_requires=["numpy>=1.24"],
+    zip_safe=False,
+)
