@@ -6,7 +6,8 @@ public func binaryOp(_ code: Int32, _ a: OpaquePointer?, _ b: OpaquePointer?, _ 
                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out) {
         guard let op = BinaryOp(rawValue: code) else { throw SDLError(.value, "[binary] unknown op code \(code)") }
-        return try binary(op, borrow(a, op.name), borrow(b, op.name), out: into == nil ? nil : borrow(into, op.name))
+        if let into { return try binary(op, borrow(a, op.name), borrow(b, op.name), out: borrow(into, op.name)) }
+        return try differentiableBinary(op, borrow(a, op.name), borrow(b, op.name))
     }
 }
 
@@ -14,7 +15,8 @@ public func binaryOp(_ code: Int32, _ a: OpaquePointer?, _ b: OpaquePointer?, _ 
 public func unaryOp(_ code: Int32, _ x: OpaquePointer?, _ into: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out) {
         guard let op = UnaryOp(rawValue: code) else { throw SDLError(.value, "[unary] unknown op code \(code)") }
-        return try unary(op, borrow(x, op.name), out: into == nil ? nil : borrow(into, op.name))
+        if let into { return try unary(op, borrow(x, op.name), out: borrow(into, op.name)) }
+        return try differentiableUnary(op, borrow(x, op.name))
     }
 }
 
@@ -23,7 +25,7 @@ public func reduceOp(_ code: Int32, _ x: OpaquePointer?, _ axes: UnsafePointer<I
                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out) {
         guard let op = ReduceOp(rawValue: code) else { throw SDLError(.value, "[reduce] unknown op code \(code)") }
-        return try reduce(op, borrow(x, op.name), axes: axes == nil ? nil : readInts(axes, count, op.name), keepdims: keepdims != 0)
+        return try differentiableReduce(op, borrow(x, op.name), axes: axes == nil ? nil : readInts(axes, count, op.name), keepdims: keepdims != 0)
     }
 }
 
@@ -31,24 +33,24 @@ public func reduceOp(_ code: Int32, _ x: OpaquePointer?, _ axes: UnsafePointer<I
 public func varianceOp(_ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ count: Int32, _ ddof: Int64, _ keepdims: Int32,
                        _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out) {
-        try variance(borrow(x, "var"), axes: axes == nil ? nil : readInts(axes, count, "var"), ddof: Int(ddof), keepdims: keepdims != 0)
+        try differentiableVariance(borrow(x, "var"), axes: axes == nil ? nil : readInts(axes, count, "var"), ddof: Int(ddof), keepdims: keepdims != 0)
     }
 }
 
 @_cdecl("sdl_matmul")
 public func matmulOp(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out) { try matmul(borrow(a, "matmul"), borrow(b, "matmul")) }
+    produce(out) { try differentiableMatmul(borrow(a, "matmul"), borrow(b, "matmul")) }
 }
 
 @_cdecl("sdl_take")
 public func takeOp(_ x: OpaquePointer?, _ indices: OpaquePointer?, _ hasAxis: Int32, _ axis: Int64,
                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out) { try take(borrow(x, "take"), indices: borrow(indices, "take"), axis: hasAxis != 0 ? Int(axis) : nil) }
+    produce(out) { try differentiableTake(borrow(x, "take"), indices: borrow(indices, "take"), axis: hasAxis != 0 ? Int(axis) : nil) }
 }
 
 @_cdecl("sdl_gather_offsets")
 public func gatherOffsetsOp(_ base: OpaquePointer?, _ offsets: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out) { try gatherOffsets(borrow(base, "getitem"), offsets: borrow(offsets, "getitem")) }
+    produce(out) { try differentiableGatherOffsets(borrow(base, "getitem"), offsets: borrow(offsets, "getitem")) }
 }
 
 @_cdecl("sdl_scatter_offsets")
@@ -86,5 +88,5 @@ public func eyeOp(_ rows: Int64, _ columns: Int64, _ k: Int64, _ dtype: Int32, _
 @_cdecl("sdl_where")
 public func whereOp(_ condition: OpaquePointer?, _ x: OpaquePointer?, _ y: OpaquePointer?,
                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out) { try select(borrow(condition, "where"), borrow(x, "where"), borrow(y, "where")) }
+    produce(out) { try differentiableSelect(borrow(condition, "where"), borrow(x, "where"), borrow(y, "where")) }
 }

@@ -19,6 +19,7 @@ from ._ops import (abs, absolute, add, all, amax, amin, any, argmax, argmin, bit
 from ._ops import sigmoid as _sigmoid  # noqa: F401  (used by swiftdl.nn)
 from ._shape import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape, squeeze, stack,
                      swapaxes, take, transpose)
+from ._autograd import GradientTape, Variable, stop_gradient
 from . import config, random
 
 round = rint  # noqa: A001

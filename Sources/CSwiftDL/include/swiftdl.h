@@ -159,6 +159,31 @@ sdl_status sdl_arange(double start, double stop, double step, sdl_dtype dtype, s
 sdl_status sdl_linspace(double start, double stop, int64_t num, int32_t endpoint, sdl_dtype dtype, sdl_tensor *out);
 sdl_status sdl_eye(int64_t rows, int64_t columns, int64_t k, sdl_dtype dtype, sdl_tensor *out);
 
+/* ---- Autograd ------------------------------------------------------------------------ */
+
+/* A gradient tape (tf.GradientTape). Ops on the calling thread record on every entered,
+   recording tape that follows one of their float inputs. */
+typedef struct sdl_tape_s *sdl_tape;
+/* Caller owns *out; free with sdl_tape_free. */
+sdl_status sdl_tape_new(int32_t persistent, int32_t watch_accessed_variables, sdl_tape *out);
+void sdl_tape_free(sdl_tape tape);
+/* Starts / stops recording on the calling thread. */
+sdl_status sdl_tape_enter(sdl_tape tape);
+sdl_status sdl_tape_exit(sdl_tape tape);
+/* 0 pauses recording (stop_recording), 1 resumes. */
+sdl_status sdl_tape_set_recording(sdl_tape tape, int32_t recording);
+sdl_status sdl_tape_watch(sdl_tape tape, sdl_tensor t);
+/* Gradients of target w.r.t. `count` sources, written to gradients[0..count): an owned handle,
+   or NULL where the target does not depend on the source. output_gradient may be NULL. */
+sdl_status sdl_tape_gradient(sdl_tape tape, sdl_tensor target, const sdl_tensor *sources, int32_t count,
+                             sdl_tensor output_gradient, sdl_tensor *gradients);
+/* Marks t as a trainable variable: tapes that watch accessed variables follow it. */
+sdl_status sdl_tensor_set_trainable_variable(sdl_tensor t, int32_t trainable);
+/* The same values, cut off from every tape. Caller owns *out. */
+sdl_status sdl_stop_gradient(sdl_tensor t, sdl_tensor *out);
+/* Another reference to the same tensor (same identity for tapes). Caller owns *out. */
+sdl_status sdl_tensor_retain(sdl_tensor t, sdl_tensor *out);
+
 /* ---- Random (a process-wide Philox stream) ---------------------------------------- */
 
 void sdl_random_seed(uint64_t seed);

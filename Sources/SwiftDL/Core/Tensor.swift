@@ -9,6 +9,9 @@ public final class Tensor: @unchecked Sendable {
     public let strides: [Int]
     /// Position of element (0, 0, ...) in the storage, in elements.
     public let offset: Int
+    /// Set on a trainable variable's tensor: tapes that watch accessed variables follow it
+    /// as soon as an op reads it.
+    public var isTrainableVariable = false
 
     public init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int = 0) {
         self.storage = storage

@@ -1,0 +1,111 @@
+/// One recorded op: which tensors went in and came out, and how to turn gradients of
+/// the outputs into gradients of the inputs (its vector-Jacobian product).
+struct TapeNode {
+    let name: String
+    let inputs: [Tensor]
+    let outputs: [Tensor]
+    /// Gradients of the outputs (nil where no gradient flows) → gradients of the inputs
+    /// (nil where the input gets none). Shapes match the inputs.
+    let backward: ([Tensor?]) throws -> [Tensor?]
+}
+
+/// Records differentiable ops while it is active, then computes gradients by walking its
+/// records backwards (reverse-mode automatic differentiation), like tf.GradientTape.
+public final class GradientTape: @unchecked Sendable {
+    public let persistent: Bool
+    public let watchAccessedVariables: Bool
+    /// False inside `stop_recording`: ops run but are not recorded.
+    public var isRecording = true
+
+    private var nodes: [TapeNode] = []
+    /// Tensors whose gradients this tape follows: watched ones and outputs of recorded ops.
+    private var tracked: Set<ObjectIdentifier> = []
+    /// Watched tensors are held so that their identities stay unique while tracked.
+    private var watched: [Tensor] = []
+    private var gradientTaken = false
+
+    public init(persistent: Bool = false, watchAccessedVariables: Bool = true) {
+        self.persistent = persistent
+        self.watchAccessedVariables = watchAccessedVariables
+    }
+
+    /// Makes the tape follow gradients flowing into `tensor` (floats only, like TensorFlow).
+    public func watch(_ tensor: Tensor) {
+        guard tensor.dtype.isFloatingPoint else { return }
+        if tracked.insert(ObjectIdentifier(tensor)).inserted { watched.append(tensor) }
+    }
+
+    func follows(_ tensor: Tensor) -> Bool {
+        if tracked.contains(ObjectIdentifier(tensor)) { return true }
+        // A trainable variable read while the tape records is watched automatically.
+        if watchAccessedVariables && tensor.isTrainableVariable && tensor.dtype.isFloatingPoint {
+            watch(tensor)
+            return true
+        }
+        return false
+    }
+
+    func append(_ node: TapeNode) {
+        nodes.append(node)
+        for output in node.outputs where output.dtype.isFloatingPoint { tracked.insert(ObjectIdentifier(output)) }
+    }
+
+    /// Number of recorded ops (for tests of memory behaviour).
+    public var recordedCount: Int { nodes.count }
+
+    /// Gradients of `target` (summed over its elements, or weighted by `outputGradient`)
+    /// with respect to each source; nil for sources it does not depend on.
+    public func gradient(of target: Tensor, withRespectTo sources: [Tensor], outputGradient: Tensor? = nil) throws -> [Tensor?] {
+        if gradientTaken && !persistent {
+            throw SDLError.value("gradient", "GradientTape.gradient can only be called once on non-persistent tapes; create the tape with persistent=True to call it more than once")
+        }
+        gradientTaken = true
+        defer { if !persistent { release() } }
+        if !target.dtype.isFloatingPoint {
+            throw SDLError.type("gradient", "the target must be a float tensor; received dtype \(target.dtype.name)")
+        }
+        var seed: Tensor
+        if let outputGradient {
+            if outputGradient.shape != target.shape {
+                throw SDLError.value("gradient", "output_gradients has shape \(describeShape(outputGradient.shape)) but the target has shape \(describeShape(target.shape))")
+            }
+            seed = try outputGradient.converted(to: target.dtype)
+        } else {
+            seed = try Tensor.full(target.shape, value: Tensor.scalar(1, dtype: target.dtype), dtype: target.dtype)
+        }
+        var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(target): seed]
+        for node in nodes.reversed() {
+            let outputGradients = node.outputs.map { gradients[ObjectIdentifier($0)] }
+            if outputGradients.allSatisfy({ $0 == nil }) { continue }
+            let inputGradients = try node.backward(outputGradients)
+            for (input, gradient) in zip(node.inputs, inputGradients) {
+                guard let computed = gradient, input.dtype.isFloatingPoint else { continue }
+                let gradient = try computed.converted(to: input.dtype)  // mixed-dtype ops promote
+                let key = ObjectIdentifier(input)
+                gradients[key] = try gradients[key].map { try binary(.add, $0, gradient) } ?? gradient
+            }
+        }
+        return try sources.map { source in
+            guard source.dtype.isFloatingPoint, let gradient = gradients[ObjectIdentifier(source)] else { return nil }
+            return try gradient.converted(to: source.dtype)
+        }
+    }
+
+    /// Frees everything recorded (the tape's memory goes when the gradient is taken).
+    public func release() {
+        nodes.removeAll()
+        tracked.removeAll()
+        watched.removeAll()
+    }
+
+    // MARK: - Entering and leaving
+
+    /// Makes this tape record ops run on the calling thread until `exit`.
+    public func enter() { TapeStack.current.tapes.append(self) }
+
+    /// Stops recording on the calling thread (the innermost occurrence of this tape).
+    public func exit() {
+        let stack = TapeStack.current
+        if let index = stack.tapes.lastIndex(where: { $0 === self }) { stack.tapes.remove(at: index) }
+    }
+}

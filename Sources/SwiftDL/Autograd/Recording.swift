@@ -1,0 +1,34 @@
+/// The one entry point through which differentiable ops record themselves.
+///
+/// Usage, in an op: compute the forward result, then
+///     if isRecordingGradients { record("mul", inputs: [a, b], outputs: [out]) { grads in ... } }
+/// The check keeps untaped calls free of closure allocations.
+public var isRecordingGradients: Bool {
+    guard let stack = TapeStack.existing else { return false }
+    return stack.tapes.contains { $0.isRecording }
+}
+
+/// Records an op on every recording tape of this thread that follows one of its inputs.
+public func record(_ name: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor?]) throws -> [Tensor?]) {
+    guard let stack = TapeStack.existing else { return }
+    var node: TapeNode?
+    for tape in stack.tapes where tape.isRecording {
+        guard inputs.contains(where: { $0.dtype.isFloatingPoint && tape.follows($0) }) else { continue }
+        let recorded = node ?? TapeNode(name: name, inputs: inputs, outputs: outputs, backward: backward)
+        node = recorded
+        tape.append(recorded)
+    }
+}
+
+/// Sums a gradient over the axes along which `shape` was broadcast, so it has `shape`
+/// again. Every broadcasting op's VJP ends here: the one place broadcasting is undone.
+public func reduceBroadcast(_ gradient: Tensor, to shape: [Int]) throws -> Tensor {
+    if gradient.shape == shape { return gradient }
+    let lead = gradient.rank - shape.count
+    var axes = Array(0..<max(lead, 0))
+    for axis in 0..<shape.count where shape[axis] == 1 && gradient.shape[lead + axis] != 1 {
+        axes.append(lead + axis)
+    }
+    let summed = try reduce(.sum, gradient, axes: axes, keepdims: true)
+    return try summed.reshaped(shape)
+}

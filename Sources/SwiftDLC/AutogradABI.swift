@@ -1,0 +1,75 @@
+import CSwiftDL
+import SwiftDL
+
+/// The tape behind a borrowed tape handle.
+private func borrowTape(_ handle: OpaquePointer?) throws -> GradientTape {
+    guard let handle else { throw SDLError(.value, "[tape] received a NULL tape handle") }
+    return Unmanaged<GradientTape>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
+}
+
+@_cdecl("sdl_tape_new")
+public func tapeNew(_ persistent: Int32, _ watchAccessedVariables: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guard let out else {
+        sdl_internal_set_last_error("[tape] received a NULL out-pointer")
+        return SDLError.Kind.value.rawValue
+    }
+    let tape = GradientTape(persistent: persistent != 0, watchAccessedVariables: watchAccessedVariables != 0)
+    out.pointee = OpaquePointer(Unmanaged.passRetained(tape).toOpaque())
+    return 0
+}
+
+@_cdecl("sdl_tape_free")
+public func tapeFree(_ handle: OpaquePointer?) {
+    guard let handle else { return }
+    Unmanaged<GradientTape>.fromOpaque(UnsafeRawPointer(handle)).release()
+}
+
+@_cdecl("sdl_tape_enter")
+public func tapeEnter(_ handle: OpaquePointer?) -> Int32 { perform { try borrowTape(handle).enter() } }
+
+@_cdecl("sdl_tape_exit")
+public func tapeExit(_ handle: OpaquePointer?) -> Int32 { perform { try borrowTape(handle).exit() } }
+
+@_cdecl("sdl_tape_set_recording")
+public func tapeSetRecording(_ handle: OpaquePointer?, _ recording: Int32) -> Int32 {
+    perform { try borrowTape(handle).isRecording = recording != 0 }
+}
+
+@_cdecl("sdl_tape_watch")
+public func tapeWatch(_ handle: OpaquePointer?, _ tensor: OpaquePointer?) -> Int32 {
+    perform { try borrowTape(handle).watch(borrow(tensor, "watch")) }
+}
+
+@_cdecl("sdl_tape_gradient")
+public func tapeGradient(_ handle: OpaquePointer?, _ target: OpaquePointer?, _ sources: UnsafePointer<OpaquePointer?>?, _ count: Int32,
+                         _ outputGradient: OpaquePointer?, _ gradients: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    perform {
+        guard let gradients else { throw SDLError(.value, "[gradient] received a NULL gradients array") }
+        if count < 0 { throw SDLError(.value, "[gradient] negative source count \(count)") }
+        guard count == 0 || sources != nil else { throw SDLError(.value, "[gradient] received a NULL sources array") }
+        let tape = try borrowTape(handle)
+        let sourceTensors = try (0..<Int(count)).map { try borrow(sources?[$0], "gradient") }
+        let results = try tape.gradient(of: borrow(target, "gradient"), withRespectTo: sourceTensors,
+                                        outputGradient: outputGradient == nil ? nil : borrow(outputGradient, "gradient"))
+        for (index, result) in results.enumerated() { gradients[index] = result.map(makeHandle) }
+    }
+}
+
+@_cdecl("sdl_tensor_set_trainable_variable")
+public func tensorSetTrainableVariable(_ handle: OpaquePointer?, _ trainable: Int32) -> Int32 {
+    perform { try borrow(handle, "Variable").isTrainableVariable = trainable != 0 }
+}
+
+@_cdecl("sdl_stop_gradient")
+public func stopGradient(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    // A new tensor object over the same memory: no tape has seen it, so no gradient flows.
+    produce(out) {
+        let tensor = try borrow(handle, "stop_gradient")
+        return tensor.view(shape: tensor.shape, strides: tensor.strides, offset: tensor.offset)
+    }
+}
+
+@_cdecl("sdl_tensor_retain")
+public func tensorRetain(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out) { try borrow(handle, "retain") }
+}

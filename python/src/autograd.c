@@ -1,0 +1,152 @@
+/* Gradient tapes for Python: each tape is a capsule owning an sdl_tape. */
+#include "extension.h"
+
+static const char *TAPE_CAPSULE = "swiftdl.tape";
+
+static void tape_capsule_destructor(PyObject *capsule) {
+    sdl_tape tape = PyCapsule_GetPointer(capsule, TAPE_CAPSULE);
+    if (tape != NULL) sdl_tape_free(tape);
+}
+
+static sdl_tape tape_of(PyObject *capsule) {
+    return PyCapsule_GetPointer(capsule, TAPE_CAPSULE);  /* sets an error when not a tape */
+}
+
+static PyObject *tape_new(PyObject *module, PyObject *args) {
+    (void)module;
+    int persistent, watch;
+    if (!PyArg_ParseTuple(args, "pp", &persistent, &watch)) return NULL;
+    sdl_tape tape = NULL;
+    sdl_status status = sdl_tape_new(persistent, watch, &tape);
+    if (status != SDL_OK) return raise_status(status);
+    PyObject *capsule = PyCapsule_New(tape, TAPE_CAPSULE, tape_capsule_destructor);
+    if (capsule == NULL) sdl_tape_free(tape);
+    return capsule;
+}
+
+#define TAPE_CALL(name, call)                                           \
+    static PyObject *name(PyObject *module, PyObject *args) {           \
+        (void)module;                                                   \
+        PyObject *capsule;                                              \
+        int flag = 0;                                                   \
+        if (!PyArg_ParseTuple(args, "O|p", &capsule, &flag)) return NULL; \
+        sdl_tape tape = tape_of(capsule);                               \
+        if (tape == NULL) return NULL;                                  \
+        sdl_status status = (call);                                     \
+        if (status != SDL_OK) return raise_status(status);              \
+        Py_RETURN_NONE;                                                 \
+    }
+
+TAPE_CALL(tape_enter, sdl_tape_enter(tape))
+TAPE_CALL(tape_exit, sdl_tape_exit(tape))
+TAPE_CALL(tape_set_recording, sdl_tape_set_recording(tape, flag))
+
+static PyObject *tape_watch(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *capsule, *tensor_object;
+    if (!PyArg_ParseTuple(args, "OO", &capsule, &tensor_object)) return NULL;
+    sdl_tape tape = tape_of(capsule);
+    sdl_tensor tensor = tensor_handle(tensor_object, "tensor");
+    if (tape == NULL || tensor == NULL) return NULL;
+    sdl_status status = sdl_tape_watch(tape, tensor);
+    if (status != SDL_OK) return raise_status(status);
+    Py_RETURN_NONE;
+}
+
+/* tape_gradient(tape, target, [sources], output_gradient|None) -> [Tensor|None] */
+static PyObject *tape_gradient(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *capsule, *target_object, *sources_object, *seed_object;
+    if (!PyArg_ParseTuple(args, "OOOO", &capsule, &target_object, &sources_object, &seed_object)) return NULL;
+    sdl_tape tape = tape_of(capsule);
+    sdl_tensor target = tensor_handle(target_object, "target");
+    if (tape == NULL || target == NULL) return NULL;
+    sdl_tensor seed = NULL;
+    if (seed_object != Py_None && (seed = tensor_handle(seed_object, "output_gradients")) == NULL) return NULL;
+    PyObject *fast = PySequence_Fast(sources_object, "sources must be a sequence");
+    if (fast == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
+    sdl_tensor *sources = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
+    sdl_tensor *gradients = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
+    PyObject *result = NULL;
+    if (sources == NULL || gradients == NULL) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if ((sources[i] = tensor_handle(PySequence_Fast_GET_ITEM(fast, i), "sources")) == NULL) goto done;
+    }
+    sdl_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sdl_tape_gradient(tape, target, sources, (int32_t)count, seed, gradients);
+    Py_END_ALLOW_THREADS
+    if (status != SDL_OK) { raise_status(status); goto done; }
+    result = PyList_New(count);
+    if (result == NULL) goto done;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *item;
+        if (gradients[i] == NULL) { item = Py_None; Py_INCREF(item); }
+        else { item = wrap_tensor(gradients[i]); gradients[i] = NULL; }
+        if (item == NULL) { Py_CLEAR(result); goto done; }
+        PyList_SET_ITEM(result, i, item);
+    }
+done:
+    if (gradients != NULL) for (Py_ssize_t i = 0; i < count; i++) sdl_tensor_free(gradients[i]);
+    PyMem_Free(sources);
+    PyMem_Free(gradients);
+    Py_DECREF(fast);
+    return result;
+}
+
+static PyObject *set_trainable_variable(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *tensor_object;
+    int trainable;
+    if (!PyArg_ParseTuple(args, "Op", &tensor_object, &trainable)) return NULL;
+    sdl_tensor tensor = tensor_handle(tensor_object, "variable");
+    if (tensor == NULL) return NULL;
+    sdl_status status = sdl_tensor_set_trainable_variable(tensor, trainable);
+    if (status != SDL_OK) return raise_status(status);
+    Py_RETURN_NONE;
+}
+
+static PyObject *stop_gradient(PyObject *module, PyObject *tensor_object) {
+    (void)module;
+    sdl_tensor tensor = tensor_handle(tensor_object, "input");
+    if (tensor == NULL) return NULL;
+    sdl_tensor out = NULL;
+    sdl_status status = sdl_stop_gradient(tensor, &out);
+    return status == SDL_OK ? wrap_tensor(out) : raise_status(status);
+}
+
+/* as_class(tensor, cls): a new Python object of class cls (a TensorBase subclass) holding
+   another reference to the same engine tensor, so tapes see one identity. */
+static PyObject *as_class(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *tensor_object, *cls;
+    if (!PyArg_ParseTuple(args, "OO", &tensor_object, &cls)) return NULL;
+    sdl_tensor tensor = tensor_handle(tensor_object, "tensor");
+    if (tensor == NULL) return NULL;
+    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, &TensorBaseType)) {
+        PyErr_SetString(PyExc_TypeError, "cls must subclass TensorBase");
+        return NULL;
+    }
+    sdl_tensor retained = NULL;
+    sdl_status status = sdl_tensor_retain(tensor, &retained);
+    if (status != SDL_OK) return raise_status(status);
+    PyTypeObject *type = (PyTypeObject *)cls;
+    TensorObject *object = (TensorObject *)type->tp_alloc(type, 0);
+    if (object == NULL) { sdl_tensor_free(retained); return NULL; }
+    object->handle = retained;
+    return (PyObject *)object;
+}
+
+PyMethodDef autograd_module_methods[] = {
+    {"tape_new", tape_new, METH_VARARGS, "tape_new(persistent, watch_accessed_variables) -> tape"},
+    {"tape_enter", tape_enter, METH_VARARGS, "tape_enter(tape)"},
+    {"tape_exit", tape_exit, METH_VARARGS, "tape_exit(tape)"},
+    {"tape_set_recording", tape_set_recording, METH_VARARGS, "tape_set_recording(tape, flag)"},
+    {"tape_watch", tape_watch, METH_VARARGS, "tape_watch(tape, tensor)"},
+    {"tape_gradient", tape_gradient, METH_VARARGS, "tape_gradient(tape, target, sources, output_gradient)"},
+    {"set_trainable_variable", set_trainable_variable, METH_VARARGS, "set_trainable_variable(tensor, flag)"},
+    {"stop_gradient", stop_gradient, METH_O, "stop_gradient(tensor)"},
+    {"as_class", as_class, METH_VARARGS, "as_class(tensor, cls)"},
+    {NULL, NULL, 0, NULL},
+};

@@ -1,0 +1,208 @@
+"""TensorFlow-style automatic differentiation: GradientTape, Variable, stop_gradient.
+
+The tape itself lives in the engine: while a tape is entered, every differentiable op on
+this thread records its backward rule there, and `gradient` walks the records in Swift.
+"""
+import numpy as np
+
+from . import _C
+from ._convert import asarray
+from ._tensor import Tensor
+
+
+class Variable(Tensor):
+    """A mutable tensor that training updates in place (tf.Variable).
+
+    Args:
+        initial_value: anything `swiftdl.asarray` accepts (copied).
+        trainable: whether tapes watch it automatically when it is read.
+        name: an optional name.
+        dtype: optional dtype for the initial value.
+    """
+
+    __slots__ = ("_name", "_trainable")
+
+    def __new__(cls, initial_value, trainable=True, name=None, dtype=None):
+        if callable(initial_value):
+            initial_value = initial_value()
+        value = asarray(initial_value, dtype=dtype, copy=True)
+        variable = _C.as_class(value, cls)
+        variable._name = name or "Variable"
+        variable._trainable = bool(trainable)
+        _C.set_trainable_variable(variable, variable._trainable)
+        return variable
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        _C.set_trainable_variable(self, self._trainable)
+
+    def value(self):
+        """The current value as a new tensor (a snapshot that later assigns do not change)."""
+        return asarray(self, copy=True)
+
+    def read_value(self):
+        return self.value()
+
+    def _checked(self, value):
+        tensor = asarray(value, copy=None)
+        if tuple(tensor.shape) != tuple(self.shape):
+            raise ValueError(f"Cannot assign value of shape {tuple(tensor.shape)} to variable '{self._name}' of shape {tuple(self.shape)}")
+        return tensor
+
+    def assign(self, value):
+        """Sets the variable's value in place (shapes must match)."""
+        _C.assign(self, self._checked(value))
+        return self
+
+    def assign_add(self, delta):
+        _C.binary(0, self, self._checked(delta), self)
+        return self
+
+    def assign_sub(self, delta):
+        _C.binary(1, self, self._checked(delta), self)
+        return self
+
+    def __repr__(self):
+        return (f"<swiftdl.Variable '{self._name}' shape={tuple(self.shape)} dtype={self.dtype}, "
+                f"numpy={np.array_repr(self.numpy())}>")
+
+    # Variables are mutable: in-place operators update them rather than rebinding.
+    def __reduce__(self):
+        return (Variable, (self.numpy().copy(), self._trainable, self._name))
+
+
+def stop_gradient(input):  # noqa: A002  (TensorFlow's argument name)
+    """The same values, with no gradient flowing back through them."""
+    return _C.stop_gradient(asarray(input, copy=None))
+
+
+def _flatten(structure, leaves):
+    if isinstance(structure, dict):
+        for key in sorted(structure):
+            _flatten(structure[key], leaves)
+    elif isinstance(structure, (list, tuple)):
+        for item in structure:
+            _flatten(item, leaves)
+    else:
+        leaves.append(structure)
+    return leaves
+
+
+def _unflatten(structure, leaves):
+    if isinstance(structure, dict):
+        return {key: _unflatten(structure[key], leaves) for key in sorted(structure)}
+    if isinstance(structure, tuple) and hasattr(structure, "_fields"):
+        return type(structure)(*(_unflatten(item, leaves) for item in structure))
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(_unflatten(item, leaves) for item in structure)
+    return next(leaves)
+
+
+class GradientTape:
+    """Records operations for automatic differentiation (tf.GradientTape).
+
+    Args:
+        persistent: allow several `gradient` calls (the records are kept until the tape
+            is garbage collected).
+        watch_accessed_variables: watch trainable Variables automatically when read.
+
+    Example:
+        >>> w = swiftdl.Variable([1.0, 2.0])
+        >>> with swiftdl.GradientTape() as tape:
+        ...     loss = (w * w).sum()
+        >>> tape.gradient(loss, w)   # 2 * w
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._tape = _C.tape_new(self._persistent, self._watch_accessed_variables)
+        self._entered = False
+        self._used = False
+
+    def __enter__(self):
+        _C.tape_enter(self._tape)
+        self._entered = True
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._entered:
+            _C.tape_exit(self._tape)
+            self._entered = False
+        return False
+
+    def watch(self, tensor):
+        """Makes the tape follow gradients into `tensor` (or every tensor in a structure)."""
+        for leaf in _flatten(tensor, []):
+            if not isinstance(leaf, Tensor):
+                raise TypeError(f"GradientTape.watch expects swiftdl tensors or Variables; received {type(leaf).__name__}")
+            _C.tape_watch(self._tape, leaf)
+
+    def stop_recording(self):
+        """A context manager inside which ops run without being recorded."""
+        return _PausedRecording(self)
+
+    def reset(self):
+        """Forgets everything recorded so far."""
+        was_entered = self._entered
+        if was_entered:
+            _C.tape_exit(self._tape)
+        self._tape = _C.tape_new(self._persistent, self._watch_accessed_variables)
+        if was_entered:
+            _C.tape_enter(self._tape)
+
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+        """Gradients of `target` with respect to `sources`.
+
+        Args:
+            target: a float tensor (a non-scalar target is summed, as in TensorFlow).
+            sources: a tensor, a Variable, or a nested list/tuple/dict of them.
+            output_gradients: optional weights for the target's elements (same shape).
+            unconnected_gradients: "none" (default) gives None for sources the target does
+                not depend on; "zero" gives zeros.
+
+        Returns:
+            Gradients in the structure of `sources`.
+
+        Raises:
+            RuntimeError: on a second call for a non-persistent tape.
+        """
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)")
+        if unconnected_gradients not in ("none", "zero"):
+            raise ValueError(f"unconnected_gradients must be 'none' or 'zero'; received {unconnected_gradients!r}")
+        if not isinstance(target, Tensor):
+            target = asarray(target)
+        leaves = _flatten(sources, [])
+        for leaf in leaves:
+            if not isinstance(leaf, Tensor):
+                raise TypeError(f"sources must be swiftdl tensors or Variables; received {type(leaf).__name__}")
+        seed = None if output_gradients is None else asarray(output_gradients, copy=None)
+        self._used = True
+        gradients = _C.tape_gradient(self._tape, target, leaves, seed)
+        if unconnected_gradients == "zero":
+            from ._creation import zeros_like
+            gradients = [zeros_like(leaf) if g is None else g for g, leaf in zip(gradients, leaves)]
+        return _unflatten(sources, iter(gradients))
+
+
+class _PausedRecording:
+    def __init__(self, tape):
+        self._tape = tape
+
+    def __enter__(self):
+        _C.tape_set_recording(self._tape._tape, False)
+        return self
+
+    def __exit__(self, *exc_info):
+        _C.tape_set_recording(self._tape._tape, True)
+        return False
