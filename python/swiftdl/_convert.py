@@ -57,7 +57,8 @@ def asarray(obj, dtype=None, copy=True):
 
     array = _nested_to_array(obj, wanted)
     # The temporary array is ours alone: borrow it instead of copying it a second time.
-    return _C.from_buffer(np.ascontiguousarray(array), True)
+    # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
+    return _C.from_buffer(array if array.flags.c_contiguous else array.copy(), True)
 
 
 def _has_buffer(obj):
@@ -94,7 +95,8 @@ def _nested_to_array(obj, wanted):
     except ValueError as error:
         raise ValueError(f"cannot create a tensor from a ragged nested sequence: {error}") from None
     if array.dtype == object:
-        raise ValueError("cannot create a tensor from a ragged nested sequence or one holding non-numbers")
+        # numpy 2 already refused ragged nesting above; object dtype here means non-numbers.
+        raise TypeError(f"cannot convert {type(obj).__name__} holding non-numeric values to a swiftdl tensor")
     if wanted is not None:
         if array.dtype.kind not in "biuf":
             raise TypeError(f"cannot convert values of dtype {array.dtype} to {wanted}")

@@ -34,11 +34,13 @@ def _pair(x1, x2):
 
 def binary(name, x1, x2, out=None):
     a, b = _pair(x1, x2)
-    return _C.binary(BINARY[name], a, b, out)
+    result = _C.binary(BINARY[name], a, b, out)
+    return result if out is None else out  # numpy returns the very `out` object
 
 
 def unary(name, x, out=None):
-    return _C.unary(UNARY[name], asarray(x, copy=None), out)
+    result = _C.unary(UNARY[name], asarray(x, copy=None), out)
+    return result if out is None else out
 
 
 def _make_binary(name):
