@@ -21,19 +21,19 @@ UNARY = {name: code for code, name in enumerate(UNARY_OPS)}
 REDUCE = {name: code for code, name in enumerate(REDUCE_OPS)}
 
 
-def _pair(x1, x2):
+def _pair(x1, x2, op=None):
     """Both operands as tensors, Python scalars adopting the other side's dtype (NEP 50)."""
     from ._tensor import Tensor
     if isinstance(x1, Tensor):
-        return x1, to_operand(x2, x1.dtype)
+        return x1, to_operand(x2, x1.dtype, op)
     if isinstance(x2, Tensor):
-        return to_operand(x1, x2.dtype), x2
+        return to_operand(x1, x2.dtype, op), x2
     a = asarray(x1, copy=None)
-    return a, to_operand(x2, a.dtype)
+    return a, to_operand(x2, a.dtype, op)
 
 
 def binary(name, x1, x2, out=None):
-    a, b = _pair(x1, x2)
+    a, b = _pair(x1, x2, name)
     result = _C.binary(BINARY[name], a, b, out)
     return result if out is None else out  # numpy returns the very `out` object
 

@@ -21,7 +21,7 @@ def _binary(name):
 def _reflected(name):
     def method(self, other):
         try:
-            a, b = _ops._pair(other, self)
+            a, b = _ops._pair(other, self, name)
         except TypeError:
             return NotImplemented
         return _C.binary(_ops.BINARY[name], a, b, None)
@@ -30,7 +30,7 @@ def _reflected(name):
 
 def _in_place(name):
     def method(self, other):
-        a, b = _ops._pair(self, other)
+        a, b = _ops._pair(self, other, name)
         result = np.result_type(np.empty(0, a.dtype), np.empty(0, b.dtype))
         if name == "divide" and result.kind != "f":
             result = np.dtype(np.float64)
