@@ -138,6 +138,13 @@ def to_operand(value, other_dtype, op=None):
                     return scalar_tensor(2.0 ** 64 if value > 0 else -(2.0 ** 64), np.float64)
         dtype = _dtypes.scalar_dtype(value, other_dtype)
         return _C.from_buffer(np.asarray(value, dtype=dtype), True)
+    if isinstance(value, (list, tuple)):
+        # An operand list is an array of numpy's default dtypes (float64, int64), as in
+        # numpy: float64_tensor + [0.1] must not round 0.1 to swiftdl's float32 default.
+        try:
+            value = np.asarray(value)
+        except ValueError as error:
+            raise ValueError(f"cannot create a tensor from a ragged nested sequence: {error}") from None
     return asarray(value, copy=None)
 
 

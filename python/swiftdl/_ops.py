@@ -1,4 +1,5 @@
 """numpy-named math over the engine: elementwise ops, reductions, matmul, where, clip."""
+import builtins
 import operator
 
 import numpy as np
@@ -189,6 +190,13 @@ def clip(a, a_min=None, a_max=None):
     if a_min is None and a_max is None:
         raise ValueError("One of max or min must be given")
     result = asarray(a, copy=None)
+    # numpy 2 accepts Python-int bounds outside an integer dtype's range; clamping them
+    # into the range changes nothing else (and avoids NEP 50's OverflowError).
+    if result.dtype.kind in "iu":
+        info = np.iinfo(result.dtype)
+        a_min, a_max = (builtins.min(builtins.max(bound, info.min), info.max)
+                        if isinstance(bound, int) and not isinstance(bound, bool) else bound
+                        for bound in (a_min, a_max))
     if a_min is not None:
         result = maximum(result, a_min)  # noqa: F821
     if a_max is not None:

@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import _C, _indexing, _ops, _shape
-from ._convert import asarray
+from ._convert import asarray, to_operand
 from ._dtypes import code_of, dtype_of_code
 
 
@@ -218,10 +218,10 @@ class Tensor(_C.TensorBase):
     __ixor__ = _in_place("bitwise_xor")
 
     def __matmul__(self, other):
-        return _ops.matmul(self, other)
+        return _ops.matmul(self, to_operand(other, self.dtype))
 
     def __rmatmul__(self, other):
-        return _ops.matmul(other, self)
+        return _ops.matmul(to_operand(other, self.dtype), self)
 
     def __imatmul__(self, other):
         result = _ops.matmul(self, other)
