@@ -46,7 +46,9 @@ const char *dtype_format(sdl_dtype dtype) {
     case SDL_FLOAT32: return "f";
     case SDL_FLOAT64: return "d";
     case SDL_INT32: return "i";
-    case SDL_INT64: return "q";
+    /* "l" where long is 64-bit: numpy maps it to np.int64 itself ("q" is np.longlong there,
+       equal as a dtype but printed with dtype=int64 in reprs). */
+    case SDL_INT64: return sizeof(long) == 8 ? "l" : "q";
     case SDL_UINT8: return "B";
     case SDL_BOOL: return "?";
     default: return "B";

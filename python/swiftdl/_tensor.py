@@ -146,11 +146,9 @@ class Tensor(_C.TensorBase):
             yield self[i]
 
     def __repr__(self):
-        array = self.numpy()
-        body = np.array2string(array, separator=", ", prefix="Tensor(")
-        shows_dtype = array.dtype not in (np.float64, np.int64, np.bool_) or array.size == 0
-        suffix = f", dtype={array.dtype}" if shows_dtype else ""
-        return f"Tensor({body}{suffix})"
+        # numpy's own repr (dtype, shape= for empty and summarised arrays, line wrapping),
+        # renamed and re-indented for the one extra letter of "Tensor(".
+        return "Tensor(" + repr(self.numpy())[len("array("):].replace("\n", "\n ")
 
     def __str__(self):
         return np.array2string(self.numpy())
