@@ -34,7 +34,15 @@ int parse_int_sequence(PyObject *sequence, int64_t *values, int capacity, const 
         }
         long long value = PyLong_AsLongLong(index);
         Py_DECREF(index);
-        if (value == -1 && PyErr_Occurred()) { Py_DECREF(fast); return -1; }
+        if (value == -1 && PyErr_Occurred()) {
+            if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+                /* numpy's answer for a dimension or axis beyond int64 is a ValueError too */
+                PyErr_Clear();
+                PyErr_Format(PyExc_ValueError, "%s value %R is out of range", what, item);
+            }
+            Py_DECREF(fast);
+            return -1;
+        }
         values[i] = (int64_t)value;
     }
     Py_DECREF(fast);
