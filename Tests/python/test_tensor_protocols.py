@@ -140,3 +140,15 @@ def test_tensor_is_unhashable_and_cannot_be_built_from_the_base_type():
         hash(sd.zeros(2))
     with pytest.raises(TypeError):
         sd._C.TensorBase()
+
+
+def test_divmod_and_round_builtins():
+    a = np.array([5, -7, 9])
+    q, r = divmod(sd.asarray(a), 4)
+    assert_same(q, a // 4) and assert_same(r, a % 4)
+    q, r = divmod(17, sd.asarray(a))
+    assert_same(q, 17 // a)
+    assert_same(r, 17 % a)
+    f = np.array([2.5, 3.5, -0.125, 1.23456], np.float64)
+    assert_same(round(sd.asarray(f)), np.round(f))
+    assert_same(round(sd.asarray(f), 2), np.round(f, 2))

@@ -1,4 +1,6 @@
 """swiftdl.Tensor: an engine-backed n-dimensional array that behaves like numpy's ndarray."""
+import operator
+
 import numpy as np
 
 from . import _C, _indexing, _ops, _shape
@@ -242,6 +244,16 @@ class Tensor(_C.TensorBase):
 
     def __divmod__(self, other):
         return _ops.floor_divide(self, other), _ops.remainder(self, other)
+
+    def __rdivmod__(self, other):
+        return _ops.floor_divide(other, self), _ops.remainder(other, self)
+
+    def __round__(self, ndigits=None):
+        """round(t) and round(t, n): half to even, like numpy.round."""
+        if not ndigits:
+            return _ops.rint(self)
+        scale = 10.0 ** operator.index(ndigits)
+        return _ops.divide(_ops.rint(_ops.multiply(self, scale)), scale)
 
     # ---- numpy methods ----------------------------------------------------------
     def astype(self, dtype, copy=True):
