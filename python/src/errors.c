@@ -34,7 +34,15 @@ int parse_int_sequence(PyObject *sequence, int64_t *values, int capacity, const 
         }
         long long value = PyLong_AsLongLong(index);
         Py_DECREF(index);
-        if (value == -1 && PyErr_Occurred()) { Py_DECREF(fast); return -1; }
+        if (value == -1 && PyErr_Occurred()) {
+            if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+                /* numpy's answer for a dimension or axis beyond int64 is a ValueError too */
+                PyErr_Clear();
+                PyErr_Format(PyExc_ValueError, "%s value %R is out of range", what, item);
+            }
+            Py_DECREF(fast);
+            return -1;
+        }
         values[i] = (int64_t)value;
     }
     Py_DECREF(fast);
@@ -46,7 +54,9 @@ const char *dtype_format(sdl_dtype dtype) {
     case SDL_FLOAT32: return "f";
     case SDL_FLOAT64: return "d";
     case SDL_INT32: return "i";
-    case SDL_INT64: return "q";
+    /* "l" where long is 64-bit: numpy maps it to np.int64 itself ("q" is np.longlong there,
+       equal as a dtype but printed with dtype=int64 in reprs). */
+    case SDL_INT64: return sizeof(long) == 8 ? "l" : "q";
     case SDL_UINT8: return "B";
     case SDL_BOOL: return "?";
     default: return "B";

@@ -57,7 +57,8 @@ def asarray(obj, dtype=None, copy=True):
 
     array = _nested_to_array(obj, wanted)
     # The temporary array is ours alone: borrow it instead of copying it a second time.
-    return _C.from_buffer(np.ascontiguousarray(array), True)
+    # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
+    return _C.from_buffer(array if array.flags.c_contiguous else array.copy(), True)
 
 
 def _has_buffer(obj):
@@ -94,7 +95,8 @@ def _nested_to_array(obj, wanted):
     except ValueError as error:
         raise ValueError(f"cannot create a tensor from a ragged nested sequence: {error}") from None
     if array.dtype == object:
-        raise ValueError("cannot create a tensor from a ragged nested sequence or one holding non-numbers")
+        # numpy 2 already refused ragged nesting above; object dtype here means non-numbers.
+        raise TypeError(f"cannot convert {type(obj).__name__} holding non-numeric values to a swiftdl tensor")
     if wanted is not None:
         if array.dtype.kind not in "biuf":
             raise TypeError(f"cannot convert values of dtype {array.dtype} to {wanted}")
@@ -107,15 +109,42 @@ def _nested_to_array(obj, wanted):
     return array
 
 
-def to_operand(value, other_dtype):
+_COMPARISONS = frozenset(("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"))
+
+
+def to_operand(value, other_dtype, op=None):
     """Coerces the other operand of an arithmetic op: Python scalars are weak (NEP 50) and
-    take the tensor's dtype where their kind allows; everything else goes through asarray."""
+    take the tensor's dtype where their kind allows; everything else goes through asarray.
+
+    `op` (the binary op's name) covers numpy 2's two exceptions for Python ints next to
+    integer tensors: true division converts the int to float64 directly, and comparisons
+    compare exactly even when the int is out of the tensor dtype's range (no OverflowError).
+    """
     Tensor = _tensor_class()
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
+        if isinstance(value, int) and not isinstance(value, bool) and other_dtype.kind in "biu":
+            if op == "divide":
+                return scalar_tensor(float(value), np.float64)
+            if op in _COMPARISONS:
+                info = np.iinfo(np.int64)
+                if info.min <= value <= info.max:
+                    if other_dtype.kind == "b" or not np.iinfo(other_dtype).min <= value <= np.iinfo(other_dtype).max:
+                        return scalar_tensor(value, np.int64)  # promotes exactly to int64
+                else:
+                    # Beyond int64 every integer tensor value lies strictly between ±2**64
+                    # even after rounding to float64, so ±2**64 orders correctly.
+                    return scalar_tensor(2.0 ** 64 if value > 0 else -(2.0 ** 64), np.float64)
         dtype = _dtypes.scalar_dtype(value, other_dtype)
         return _C.from_buffer(np.asarray(value, dtype=dtype), True)
+    if isinstance(value, (list, tuple)):
+        # An operand list is an array of numpy's default dtypes (float64, int64), as in
+        # numpy: float64_tensor + [0.1] must not round 0.1 to swiftdl's float32 default.
+        try:
+            value = np.asarray(value)
+        except ValueError as error:
+            raise ValueError(f"cannot create a tensor from a ragged nested sequence: {error}") from None
     return asarray(value, copy=None)
 
 

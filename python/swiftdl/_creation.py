@@ -36,7 +36,9 @@ def full(shape, fill_value, dtype=None):
     """A new tensor filled with `fill_value` (numpy.full). The dtype defaults to the
     value's: float32 for Python floats, int64 for ints, bool for bools."""
     if dtype is None:
-        if isinstance(fill_value, bool):
+        if isinstance(fill_value, np.generic):  # before float: np.float64 subclasses float
+            dtype = as_dtype(fill_value.dtype)
+        elif isinstance(fill_value, bool):
             dtype = np.bool_
         elif isinstance(fill_value, int):
             dtype = DEFAULT_INT

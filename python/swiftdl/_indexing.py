@@ -21,9 +21,10 @@ def _is_array_index(item):
     return isinstance(item, (Tensor, np.ndarray, list))
 
 
-def _parse(key, ndim):
+def _parse(key, shape):
     """Expands the key into entries ('int', i) / ('slice', s) / ('none',) / ('array', tensor),
     one per consumed axis (a boolean mask becomes one integer array per masked axis)."""
+    ndim = len(shape)
     items = key if isinstance(key, tuple) else (key,)
     consumed = 0
     ellipses = 0
@@ -57,6 +58,7 @@ def _parse(key, ndim):
         elif _is_array_index(item):
             tensor = asarray(item, copy=None)
             if tensor.dtype == np.bool_:
+                _check_mask(tensor, shape, axis)
                 entries.extend(("array", index) for index in _mask_to_indices(tensor, axis))
                 axis += tensor.ndim
             elif tensor.dtype.kind in "iu":
@@ -76,6 +78,15 @@ def _parse(key, ndim):
         entries.append(("slice", slice(None)))
         axis += 1
     return entries
+
+
+def _check_mask(mask, shape, first_axis):
+    """A boolean mask must match the shape of the axes it indexes, as in numpy."""
+    for offset, size in enumerate(mask.shape):
+        axis = first_axis + offset
+        if shape[axis] != size:
+            raise IndexError(f"boolean index did not match indexed array along axis {axis}; "
+                             f"size of axis is {shape[axis]} but size of corresponding boolean axis is {size}")
 
 
 def _mask_to_indices(mask, first_axis):
@@ -176,7 +187,7 @@ def _offsets(view, array_positions):
 
 
 def getitem(tensor, key):
-    entries = _parse(key, tensor.ndim)
+    entries = _parse(key, tensor.shape)
     if not _has_arrays(entries):
         view, _ = _basic_view(tensor, entries)
         return view
@@ -189,7 +200,7 @@ def getitem(tensor, key):
 
 
 def setitem(tensor, key, value):
-    entries = _parse(key, tensor.ndim)
+    entries = _parse(key, tensor.shape)
     operand = to_operand(value, tensor.dtype)
     if not _has_arrays(entries):
         view, _ = _basic_view(tensor, entries)

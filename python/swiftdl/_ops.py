@@ -1,4 +1,5 @@
 """numpy-named math over the engine: elementwise ops, reductions, matmul, where, clip."""
+import builtins
 import operator
 
 import numpy as np
@@ -21,24 +22,26 @@ UNARY = {name: code for code, name in enumerate(UNARY_OPS)}
 REDUCE = {name: code for code, name in enumerate(REDUCE_OPS)}
 
 
-def _pair(x1, x2):
+def _pair(x1, x2, op=None):
     """Both operands as tensors, Python scalars adopting the other side's dtype (NEP 50)."""
     from ._tensor import Tensor
     if isinstance(x1, Tensor):
-        return x1, to_operand(x2, x1.dtype)
+        return x1, to_operand(x2, x1.dtype, op)
     if isinstance(x2, Tensor):
-        return to_operand(x1, x2.dtype), x2
+        return to_operand(x1, x2.dtype, op), x2
     a = asarray(x1, copy=None)
-    return a, to_operand(x2, a.dtype)
+    return a, to_operand(x2, a.dtype, op)
 
 
 def binary(name, x1, x2, out=None):
-    a, b = _pair(x1, x2)
-    return _C.binary(BINARY[name], a, b, out)
+    a, b = _pair(x1, x2, name)
+    result = _C.binary(BINARY[name], a, b, out)
+    return result if out is None else out  # numpy returns the very `out` object
 
 
 def unary(name, x, out=None):
-    return _C.unary(UNARY[name], asarray(x, copy=None), out)
+    result = _C.unary(UNARY[name], asarray(x, copy=None), out)
+    return result if out is None else out
 
 
 def _make_binary(name):
@@ -187,6 +190,13 @@ def clip(a, a_min=None, a_max=None):
     if a_min is None and a_max is None:
         raise ValueError("One of max or min must be given")
     result = asarray(a, copy=None)
+    # numpy 2 accepts Python-int bounds outside an integer dtype's range; clamping them
+    # into the range changes nothing else (and avoids NEP 50's OverflowError).
+    if result.dtype.kind in "iu":
+        info = np.iinfo(result.dtype)
+        a_min, a_max = (builtins.min(builtins.max(bound, info.min), info.max)
+                        if isinstance(bound, int) and not isinstance(bound, bool) else bound
+                        for bound in (a_min, a_max))
     if a_min is not None:
         result = maximum(result, a_min)  # noqa: F821
     if a_max is not None:

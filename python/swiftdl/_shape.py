@@ -11,9 +11,14 @@ def _shape_arg(shape):
     return [operator.index(s) for s in shape]
 
 
-def reshape(a, newshape):
-    """numpy.reshape: a view of contiguous data, else a copy. One dimension may be -1."""
-    return _C.reshape(asarray(a, copy=None), _shape_arg(newshape))
+def reshape(a, shape=None, *, newshape=None):
+    """numpy.reshape: a view of contiguous data, else a copy. One dimension may be -1.
+    `newshape` is numpy's older name for `shape`."""
+    if shape is None:
+        if newshape is None:
+            raise TypeError("reshape() missing the shape argument")
+        shape = newshape
+    return _C.reshape(asarray(a, copy=None), _shape_arg(shape))
 
 
 def ravel(a):

@@ -1,8 +1,10 @@
 """swiftdl.Tensor: an engine-backed n-dimensional array that behaves like numpy's ndarray."""
+import operator
+
 import numpy as np
 
 from . import _C, _indexing, _ops, _shape
-from ._convert import asarray
+from ._convert import asarray, to_operand
 from ._dtypes import code_of, dtype_of_code
 
 
@@ -21,7 +23,7 @@ def _binary(name):
 def _reflected(name):
     def method(self, other):
         try:
-            a, b = _ops._pair(other, self)
+            a, b = _ops._pair(other, self, name)
         except TypeError:
             return NotImplemented
         return _C.binary(_ops.BINARY[name], a, b, None)
@@ -30,7 +32,7 @@ def _reflected(name):
 
 def _in_place(name):
     def method(self, other):
-        a, b = _ops._pair(self, other)
+        a, b = _ops._pair(self, other, name)
         result = np.result_type(np.empty(0, a.dtype), np.empty(0, b.dtype))
         if name == "divide" and result.kind != "f":
             result = np.dtype(np.float64)
@@ -146,11 +148,9 @@ class Tensor(_C.TensorBase):
             yield self[i]
 
     def __repr__(self):
-        array = self.numpy()
-        body = np.array2string(array, separator=", ", prefix="Tensor(")
-        shows_dtype = array.dtype not in (np.float64, np.int64, np.bool_) or array.size == 0
-        suffix = f", dtype={array.dtype}" if shows_dtype else ""
-        return f"Tensor({body}{suffix})"
+        # numpy's own repr (dtype, shape= for empty and summarised arrays, line wrapping),
+        # renamed and re-indented for the one extra letter of "Tensor(".
+        return "Tensor(" + repr(self.numpy())[len("array("):].replace("\n", "\n ")
 
     def __str__(self):
         return np.array2string(self.numpy())
@@ -218,10 +218,10 @@ class Tensor(_C.TensorBase):
     __ixor__ = _in_place("bitwise_xor")
 
     def __matmul__(self, other):
-        return _ops.matmul(self, other)
+        return _ops.matmul(self, to_operand(other, self.dtype))
 
     def __rmatmul__(self, other):
-        return _ops.matmul(other, self)
+        return _ops.matmul(to_operand(other, self.dtype), self)
 
     def __imatmul__(self, other):
         result = _ops.matmul(self, other)
@@ -244,6 +244,16 @@ class Tensor(_C.TensorBase):
 
     def __divmod__(self, other):
         return _ops.floor_divide(self, other), _ops.remainder(self, other)
+
+    def __rdivmod__(self, other):
+        return _ops.floor_divide(other, self), _ops.remainder(other, self)
+
+    def __round__(self, ndigits=None):
+        """round(t) and round(t, n): half to even, like numpy.round."""
+        if not ndigits:
+            return _ops.rint(self)
+        scale = 10.0 ** operator.index(ndigits)
+        return _ops.divide(_ops.rint(_ops.multiply(self, scale)), scale)
 
     # ---- numpy methods ----------------------------------------------------------
     def astype(self, dtype, copy=True):

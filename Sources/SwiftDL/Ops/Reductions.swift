@@ -74,7 +74,8 @@ public func variance(_ x: Tensor, axes: [Int]?, ddof: Int = 0, keepdims: Bool = 
     let mean = try reduce(.mean, float, axes: normalized, keepdims: true)
     let deviations = try unary(.square, binary(.subtract, float, mean))
     let total = try reduce(.sum, deviations, axes: normalized, keepdims: keepdims)
-    let divisor = try Tensor.scalar(Double(n - ddof), dtype: total.dtype)
+    // NOTE: numpy clamps the divisor at 0, so ddof >= n gives inf (or nan), never a negative variance.
+    let divisor = try Tensor.scalar(Double(Swift.max(n - ddof, 0)), dtype: total.dtype)
     return try binary(.divide, total, divisor)
 }
 

@@ -51,9 +51,15 @@ public func unary(_ op: UnaryOp, _ x: Tensor, out: Tensor? = nil) throws -> Tens
         compute = x.dtype
     case .negative where x.dtype == .bool:
         throw SDLError.type(op.name, "the numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.")
-    case .floor, .ceil, .rint:
-        compute = x.dtype == .bool ? .float32 : x.dtype
-    case .reciprocal, .sign, .square, .absolute, .negative:
+    case .sign where x.dtype == .bool:
+        throw SDLError.type(op.name, "ufunc 'sign' not supported for the input types (bool)")
+    case .floor, .ceil:
+        compute = x.dtype  // numpy keeps integer and bool dtypes: they are already whole
+    case .rint:
+        // numpy's rint has float loops only: integers go to float64, uint8 and bool to float16
+        // (float32 here, as for exp).
+        compute = x.dtype.isFloatingPoint ? x.dtype : x.dtype.floatingCounterpart
+    case .reciprocal, .square, .absolute, .negative:
         compute = x.dtype == .bool ? (op == .absolute || op == .square ? .bool : .int64) : x.dtype
     default:
         compute = op.needsFloat ? (x.dtype.isFloatingPoint ? x.dtype : x.dtype.floatingCounterpart) : x.dtype
@@ -71,7 +77,7 @@ public func unary(_ op: UnaryOp, _ x: Tensor, out: Tensor? = nil) throws -> Tens
         let pi = UnsafePointer(input.pointer(as: Bool.self)), po = target.pointer(as: Bool.self)
         switch op {
         case .logicalNot, .invert: unaryKernel(LogicalNot.self, pi, po, nest: nest)
-        default: copyKernel(from: pi, to: po, nest: nest)  // abs and square of a bool are itself
+        default: copyKernel(from: pi, to: po, nest: nest)  // abs, square, floor and ceil of a bool are itself
         }
     case .float32, .float64:
         try compute.dispatchFloat(FloatUnaryDispatch(op: op, input: input, out: target, nest: nest))

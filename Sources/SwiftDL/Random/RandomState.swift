@@ -107,6 +107,9 @@ public func randomNormal(shape: [Int], mean: Double, std: Double, dtype: DType, 
 public func randomInteger(shape: [Int], low: Int64, high: Int64, dtype: DType, state: RandomState = .global) throws -> Tensor {
     if high <= low { throw SDLError.value("randint", "low >= high; received low=\(low), high=\(high)") }
     if dtype.isFloatingPoint || dtype == .bool { throw SDLError.type("randint", "dtype must be an integer type; received \(dtype.name)") }
+    let bounds: (low: Int64, high: Int64) = dtype == .uint8 ? (0, 255) : dtype == .int32 ? (Int64(Int32.min), Int64(Int32.max)) : (.min, .max)
+    if low < bounds.low { throw SDLError.value("randint", "low is out of bounds for \(dtype.name); received \(low)") }
+    if high - 1 > bounds.high { throw SDLError.value("randint", "high is out of bounds for \(dtype.name); received \(high)") }
     let count = try checkedElementCount(shape, op: "randint")
     let range = UInt64(bitPattern: high &- low)
     let result = try Tensor.empty([count], dtype: .int64)

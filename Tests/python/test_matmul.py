@@ -1,0 +1,82 @@
+"""matmul, @ and dot against numpy: 2-D, batched with broadcasting, 1-D operands,
+transposed and sliced operands (BLAS transposes), integer dtypes, empty and mismatched."""
+import numpy as np
+import pytest
+
+import swiftdl as sd
+from conftest import DTYPES, assert_same, random_array
+
+_SHAPES = [((3, 4), (4, 5)), ((1, 1), (1, 1)), ((4,), (4, 3)), ((3, 4), (4,)), ((5,), (5,)),
+           ((2, 3, 4), (4, 2)), ((3, 4), (2, 4, 5)), ((2, 1, 3, 4), (5, 4, 2)), ((0, 4), (4, 3)),
+           ((3, 0), (0, 2)), ((2, 0, 4), (4, 3)), ((64, 33), (33, 17))]
+
+
+@pytest.mark.parametrize("shape_a, shape_b", _SHAPES, ids=str)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_matmul_matches_numpy(rng, shape_a, shape_b, dtype):
+    a = random_array(rng, shape_a, dtype)
+    b = random_array(rng, shape_b, dtype)
+    rtol = 2e-5 if dtype == np.float32 else 1e-12
+    assert_same(sd.matmul(sd.asarray(a), sd.asarray(b)), a @ b, rtol=rtol, atol=1e-5)
+    assert_same(sd.asarray(a) @ sd.asarray(b), a @ b, rtol=rtol, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_matmul_of_every_dtype_and_mixed(rng, dtype):
+    a = random_array(rng, (3, 4), dtype, *((0, 5) if np.dtype(dtype).kind in "iu" else (None, None)))
+    b = random_array(rng, (4, 2), dtype, *((0, 5) if np.dtype(dtype).kind in "iu" else (None, None)))
+    assert_same(sd.asarray(a) @ sd.asarray(b), a @ b, rtol=2e-6)
+    c = random_array(rng, (4, 2), np.float64)
+    assert_same(sd.asarray(a) @ sd.asarray(c), a @ c, rtol=1e-6)
+
+
+def test_matmul_of_views_uses_the_right_transposes(rng):
+    a = random_array(rng, (6, 5), np.float32)
+    b = random_array(rng, (6, 4), np.float32)
+    ta, tb = sd.asarray(a), sd.asarray(b)
+    assert_same(ta.T @ tb, a.T @ b, rtol=2e-5, atol=1e-5)
+    assert_same(tb.T @ ta, b.T @ a, rtol=2e-5, atol=1e-5)
+    assert_same(ta[::2].T @ tb[::2], a[::2].T @ b[::2], rtol=2e-5, atol=1e-5)
+    assert_same(ta[::-1, :4] @ tb[:4, ::-1], a[::-1, :4] @ b[:4, ::-1], rtol=2e-5, atol=1e-5)
+    batch = random_array(rng, (3, 5, 4), np.float64)
+    assert_same(sd.asarray(batch).transpose(0, 2, 1) @ sd.asarray(batch), batch.transpose(0, 2, 1) @ batch, rtol=1e-12)
+    broadcast = sd.broadcast_to(sd.asarray(a[:1]), (3, 5))
+    assert_same(broadcast @ tb[:5], np.broadcast_to(a[:1], (3, 5)) @ b[:5], rtol=2e-5, atol=1e-5)
+
+
+def test_reflected_and_in_place_matmul(rng):
+    a = random_array(rng, (3, 3), np.float64)
+    b = random_array(rng, (3, 3), np.float64)
+    assert_same(a @ sd.asarray(b), a @ b)
+    assert_same(b.tolist() @ sd.asarray(a), b @ a)
+    t = sd.asarray(a)
+    t @= sd.asarray(b)
+    assert_same(t, a @ b)
+    with pytest.raises(ValueError):
+        u = sd.asarray(np.ones((2, 3)))
+        u @= sd.asarray(np.ones((3, 4)))
+
+
+def test_dot(rng):
+    a = random_array(rng, (4,), np.float64)
+    m = random_array(rng, (3, 4), np.float64)
+    assert_same(sd.dot(sd.asarray(a), sd.asarray(a)), np.asarray(np.dot(a, a)))
+    assert_same(sd.asarray(m).dot(sd.asarray(a)), m.dot(a))
+    assert_same(sd.dot(sd.asarray(m), 2.0), np.dot(m, 2.0))
+
+
+@pytest.mark.parametrize("shape_a, shape_b", [((2, 3), (2, 3)), ((3,), (4,)), ((2, 3, 4), (3, 4, 2)), ((), (3,)),
+                                              ((3,), ()), ((2, 2, 3), (3, 3, 2))])
+def test_matmul_mismatches_raise_value_error(shape_a, shape_b):
+    with pytest.raises(ValueError):
+        np.matmul(np.ones(shape_a), np.ones(shape_b))
+    with pytest.raises(ValueError):
+        sd.matmul(sd.ones(shape_a), sd.ones(shape_b))
+    assert_same(sd.ones((2, 2)) @ sd.ones((2, 2)), np.full((2, 2), 2, np.float32))  # still fine afterwards
+
+
+def test_matmul_integer_overflow_wraps_like_numpy():
+    a = np.full((2, 2), 200, np.uint8)
+    assert_same(sd.asarray(a) @ sd.asarray(a), a @ a)
+    b = np.full((2, 2), 2 ** 40, np.int64)
+    assert_same(sd.asarray(b) @ sd.asarray(b), b @ b)
