@@ -1,5 +1,7 @@
 """Shared helpers for the numpy-conformance tests: seeded random data of every dtype and
 one comparison that checks dtype, shape and values together."""
+import os
+
 import numpy as np
 import pytest
 
@@ -54,3 +56,15 @@ def no_leaks():
     yield
     gc.collect()
     assert sd._C.live_tensors() == before, "engine tensor handles leaked"
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHARED_DATA = os.path.join(REPO, "..", "shared", "data")
+
+
+@pytest.fixture
+def shared_data():
+    """The project's shared data folder (../shared/data beside the repository)."""
+    if not os.path.isdir(SHARED_DATA):
+        pytest.skip("../shared/data is not beside the repository")
+    return SHARED_DATA

@@ -23,5 +23,15 @@ from ._autograd import GradientTape, Variable, stop_gradient
 from . import config, random
 
 round = rint  # noqa: A001
+
+
+def __getattr__(name):
+    """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
+    if name in ("keras", "nn", "optimizers"):
+        import importlib
+        module = importlib.import_module(f"swiftdl.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'swiftdl' has no attribute {name!r}")
 newaxis = None
 __version__ = "0.1.0"

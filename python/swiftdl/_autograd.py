@@ -20,7 +20,7 @@ class Variable(Tensor):
         dtype: optional dtype for the initial value.
     """
 
-    __slots__ = ("_name", "_trainable")
+    __slots__ = ("_name", "_trainable", "path")
 
     def __new__(cls, initial_value, trainable=True, name=None, dtype=None):
         if callable(initial_value):
@@ -28,6 +28,7 @@ class Variable(Tensor):
         value = asarray(initial_value, dtype=dtype, copy=True)
         variable = _C.as_class(value, cls)
         variable._name = name or "Variable"
+        variable.path = variable._name
         variable._trainable = bool(trainable)
         _C.set_trainable_variable(variable, variable._trainable)
         return variable

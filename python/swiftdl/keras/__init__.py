@@ -1,0 +1,10 @@
+"""swiftdl.keras: Keras 3's API over the Swift engine.
+
+    from swiftdl.keras import layers, models
+    model = models.Sequential([layers.Dense(10, activation="softmax", input_shape=(784,))])
+"""
+from swiftdl import optimizers
+from . import activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, regularizers, utils
+from .layers import Input, Layer
+from .models import Model, Sequential
+from .backend import clear_session

@@ -1,0 +1,107 @@
+"""Keras activations by name or callable; each runs in the engine."""
+import swiftdl as _sd
+
+
+def _nn():
+    from swiftdl import nn
+    return nn
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return _nn().relu(x)
+    y = _nn().relu(x)
+    if negative_slope:
+        y = y + negative_slope * _sd.minimum(x, 0.0)
+    if max_value is not None:
+        y = _sd.minimum(y, float(max_value))
+    return y
+
+
+def sigmoid(x):
+    return _nn().sigmoid(x)
+
+
+def softmax(x, axis=-1):
+    return _nn().softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    return _nn().log_softmax(x, axis=axis)
+
+
+def tanh(x):
+    return _sd.tanh(x)
+
+
+def elu(x, alpha=1.0):
+    return _nn().elu(x) if alpha == 1.0 else _sd.where(x > 0, x, alpha * (_sd.exp(x) - 1.0))
+
+
+def selu(x):
+    return _nn().selu(x)
+
+
+def gelu(x, approximate=False):
+    return _nn().gelu(x, approximate=approximate)
+
+
+def silu(x):
+    return _nn().silu(x)
+
+
+swish = silu
+
+
+def softplus(x):
+    return _nn().softplus(x)
+
+
+def softsign(x):
+    return _nn().softsign(x)
+
+
+def relu6(x):
+    return _nn().relu6(x)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return _nn().leaky_relu(x, negative_slope)
+
+
+def exponential(x):
+    return _sd.exp(x)
+
+
+def linear(x):
+    return x
+
+
+_ALL = {f.__name__: f for f in (relu, sigmoid, softmax, log_softmax, tanh, elu, selu, gelu, silu, softplus,
+                                softsign, relu6, leaky_relu, exponential, linear)}
+_ALL["swish"] = silu
+
+
+def get(identifier):
+    """An activation function from a name, a callable, or None (linear).
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    if identifier is None:
+        return linear
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier not in _ALL:
+            raise ValueError(f"Could not interpret activation function identifier: {identifier!r}; "
+                             f"known: {', '.join(sorted(_ALL))}")
+        return _ALL[identifier]
+    raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")
+
+
+def serialize(activation):
+    for name, function in _ALL.items():
+        if function is activation:
+            return "silu" if name == "swish" else name
+    return getattr(activation, "__name__", str(activation))

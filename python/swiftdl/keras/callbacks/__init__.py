@@ -1,0 +1,3 @@
+"""swiftdl.keras.callbacks."""
+from .callback import Callback, CallbackList
+from .builtin import EarlyStopping, History, LambdaCallback, ModelCheckpoint, ProgbarLogger

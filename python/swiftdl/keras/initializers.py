@@ -1,0 +1,232 @@
+"""Keras's weight initializers, drawing from the engine's seeded random stream."""
+import math
+
+import numpy as np
+
+import swiftdl as _sd
+
+
+def _fans(shape):
+    """Keras's fan computation: dense (in, out); conv kernels (*receptive, in, out)."""
+    shape = tuple(shape)
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = int(np.prod(shape[:-2]))
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Initializer:
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class Zeros(Initializer):
+    def __call__(self, shape, dtype=None):
+        return _sd.zeros(shape, dtype or "float32")
+
+
+class Ones(Initializer):
+    def __call__(self, shape, dtype=None):
+        return _sd.ones(shape, dtype or "float32")
+
+
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        return _sd.full(shape, float(self.value), dtype or "float32")
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def __call__(self, shape, dtype=None):
+        return _sd.random.uniform(self.minval, self.maxval, size=shape, dtype=dtype or "float32")
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        return _sd.random.normal(self.mean, self.stddev, size=shape, dtype=dtype or "float32")
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class VarianceScaling(Initializer):
+    """Keras's VarianceScaling: scale / fan with a uniform, truncated-normal or normal draw."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if scale <= 0:
+            raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"Invalid `mode` argument: {mode}")
+        if distribution not in ("uniform", "truncated_normal", "untruncated_normal", "normal"):
+            raise ValueError(f"Invalid `distribution` argument: {distribution}")
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def __call__(self, shape, dtype=None):
+        dtype = dtype or "float32"
+        fan_in, fan_out = _fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        scale = self.scale / max(1.0, fan)
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * scale)
+            return _sd.random.uniform(-limit, limit, size=shape, dtype=dtype)
+        if self.distribution == "truncated_normal":
+            # 0.879... is the stddev of a standard normal truncated to [-2, 2].
+            stddev = math.sqrt(scale) / 0.87962566103423978
+            return _truncated_normal(shape, stddev, dtype)
+        return _sd.random.normal(0.0, math.sqrt(scale), size=shape, dtype=dtype)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+
+
+def _truncated_normal(shape, stddev, dtype):
+    """Normal draws redrawn until inside two standard deviations (Keras's truncation)."""
+    values = _sd.random.normal(0.0, 1.0, size=shape, dtype=dtype)
+    for _ in range(100):
+        outside = _sd.abs(values) > 2.0
+        if not bool(outside.any()):
+            break
+        values = _sd.where(outside, _sd.random.normal(0.0, 1.0, size=shape, dtype=dtype), values)
+    return values * stddev
+
+
+class GlorotUniform(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_avg", "uniform", seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class GlorotNormal(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_avg", "truncated_normal", seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class HeUniform(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(2.0, "fan_in", "uniform", seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class HeNormal(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(2.0, "fan_in", "truncated_normal", seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class LecunNormal(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_in", "truncated_normal", seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class Orthogonal(Initializer):
+    """Keras's Orthogonal: an orthonormal basis from a normal matrix (QR, sign-corrected)."""
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain, self.seed = gain, seed
+
+    def __call__(self, shape, dtype=None):
+        dtype = dtype or "float32"
+        if len(shape) < 2:
+            raise ValueError(f"The tensor to initialize must be at least two-dimensional. Received: shape={shape}")
+        rows = int(np.prod(shape[:-1]))
+        columns = shape[-1]
+        flat = (max(rows, columns), min(rows, columns))
+        q = _orthonormal_columns(_sd.random.normal(0.0, 1.0, size=flat, dtype="float64"))
+        if rows < columns:
+            q = q.T
+        return _sd.reshape(q * self.gain, shape).astype(dtype)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
+def _orthonormal_columns(a):
+    """Q of a's QR decomposition with R's diagonal made positive (modified Gram-Schmidt,
+    every step computed by engine ops)."""
+    columns = []
+    for j in range(a.shape[1]):
+        v = a[:, j]
+        for q in columns:
+            v = v - (q * v).sum() * q
+        columns.append(v / _sd.sqrt((v * v).sum()))
+    return _sd.stack(columns, axis=1)
+
+
+_ALIASES = {
+    "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
+    "random_uniform": RandomUniform, "uniform": RandomUniform, "random_normal": RandomNormal,
+    "normal": RandomNormal, "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
+    "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
+}
+
+
+def get(identifier):
+    """An initializer from a name, an instance, a class, a config dict or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, Initializer) or callable(identifier) and not isinstance(identifier, type):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if isinstance(identifier, dict):
+        name = identifier.get("class_name", "")
+        cls = globals().get(name) or _ALIASES.get(to_key(name))
+        if cls is None:
+            raise ValueError(f"Unknown initializer: {name!r}")
+        return cls(**identifier.get("config", {}))
+    if isinstance(identifier, str):
+        cls = _ALIASES.get(to_key(identifier)) or globals().get(identifier)
+        if cls is None or not (isinstance(cls, type) and issubclass(cls, Initializer)):
+            raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+        return cls()
+    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+def to_key(name):
+    from .backend import to_snake_case
+    return to_snake_case(name)
+
+
+def serialize(initializer):
+    if initializer is None:
+        return None
+    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
+            "config": initializer.get_config(), "registered_name": None}

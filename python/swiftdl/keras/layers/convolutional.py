@@ -1,0 +1,137 @@
+"""Convolutions (channels_last): a shared BaseConv with thin subclasses, as in Keras."""
+import numpy as np
+
+import swiftdl as _sd
+
+from .. import activations, initializers, regularizers
+from .layer import Layer
+
+
+def _tuple(value, rank, name):
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * rank
+    value = tuple(int(v) for v in value)
+    if len(value) != rank:
+        raise ValueError(f"The `{name}` argument must be a tuple of {rank} integers. Received {name}={value}")
+    return value
+
+
+def conv_output_length(length, kernel, padding, stride, dilation=1):
+    """Keras's output length of a convolution or pooling along one axis."""
+    if length is None:
+        return None
+    effective = (kernel - 1) * dilation + 1
+    if padding == "same":
+        return (length + stride - 1) // stride
+    return max((length - effective + stride) // stride, 0)
+
+
+class BaseConv(Layer):
+    """Shared convolution logic; subclasses fix the spatial rank."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if not isinstance(filters, (int, np.integer)) or filters <= 0:
+            raise ValueError(f"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters}.")
+        self.filters = int(filters)
+        self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size")
+        self.strides = _tuple(strides, self.rank, "strides")
+        self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate")
+        padding = str(padding).lower()
+        if padding not in ("valid", "same"):
+            raise ValueError(f"The `padding` argument must be one of 'valid', 'same'. Received: padding={padding}")
+        if min(self.strides) <= 0 or min(self.kernel_size) <= 0 or min(self.dilation_rate) <= 0:
+            raise ValueError(f"kernel_size, strides and dilation_rate must be positive; received {self.kernel_size}, {self.strides}, {self.dilation_rate}")
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
+        self.padding = padding
+        self.data_format = data_format or "channels_last"
+        if self.data_format != "channels_last":
+            raise ValueError("swiftdl convolutions support data_format='channels_last' only")
+        if groups != 1:
+            raise ValueError("swiftdl convolutions support groups=1 only")
+        self.groups = 1
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+
+    def _check_input_shape(self, input_shape):
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim={self.rank + 2}, "
+                             f"found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
+        if input_shape[-1] is None:
+            raise ValueError(f"The channel dimension of the inputs to {self.name} should be defined; received {tuple(input_shape)}")
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.filters), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, name="kernel")
+        self.bias = (self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
+                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+        self.built = True
+
+    def convolve(self, inputs):
+        raise NotImplementedError
+
+    def call(self, inputs):
+        if inputs.ndim != self.rank + 2 or inputs.shape[-1] != self.kernel.shape[-2]:
+            raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected shape "
+                             f"(batch, {'..., ' * self.rank}{self.kernel.shape[-2]}), received {tuple(inputs.shape)}")
+        outputs = self.convolve(inputs)
+        if self.bias is not None:
+            outputs = outputs + self.bias
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        spatial = [conv_output_length(input_shape[1 + i], self.kernel_size[i], self.padding, self.strides[i], self.dilation_rate[i])
+                   for i in range(self.rank)]
+        if any(s is not None and s <= 0 for s in spatial):
+            raise ValueError(f"Computed output size would be negative or zero for layer {self.name}: input shape "
+                             f"{tuple(input_shape)}, kernel_size {self.kernel_size}, strides {self.strides}, padding '{self.padding}'")
+        return (input_shape[0],) + tuple(spatial) + (self.filters,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "filters": self.filters, "kernel_size": self.kernel_size, "strides": self.strides,
+            "padding": self.padding, "data_format": self.data_format, "dilation_rate": self.dilation_rate,
+            "groups": self.groups, "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+        })
+        return config
+
+
+class Conv2D(BaseConv):
+    """2-D convolution over (batch, height, width, channels); kernel (kh, kw, in, filters)."""
+
+    rank = 2
+
+    def convolve(self, inputs):
+        from swiftdl import nn
+        return nn.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding.upper(), dilations=self.dilation_rate)
+
+
+class Conv1D(BaseConv):
+    """1-D convolution over (batch, steps, channels); kernel (k, in, filters)."""
+
+    rank = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", **kwargs):
+        if str(padding).lower() == "causal":
+            raise ValueError("swiftdl Conv1D does not support padding='causal' yet")
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
+
+    def convolve(self, inputs):
+        from swiftdl import nn
+        return nn.conv1d(inputs, self.kernel, stride=self.strides[0], padding=self.padding.upper(), dilations=self.dilation_rate[0])

@@ -1,0 +1,50 @@
+"""keras.Input and InputLayer: where a functional model's data enters."""
+import numpy as np
+
+from ..backend import unique_name
+from .keras_tensor import KerasTensor, Node
+from .layer import Layer
+
+
+class InputLayer(Layer):
+    """Holds the symbolic input of a model.
+
+    Args:
+        shape: shape of one sample (without the batch axis).
+        batch_size: optional fixed batch size.
+        dtype: input dtype, "float32" by default.
+        batch_shape: the full shape including the batch axis (instead of shape).
+        name: layer name (default "input_layer", made unique).
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None, **kwargs):
+        if "input_shape" in kwargs and shape is None:
+            shape = kwargs.pop("input_shape")
+        kwargs.pop("sparse", None)
+        kwargs.pop("ragged", None)
+        super().__init__(name=name or unique_name("input_layer"), dtype=dtype, **kwargs)
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("You must pass a `shape` argument to Input/InputLayer")
+            if isinstance(shape, (int, np.integer)):
+                shape = (shape,)
+            batch_shape = (batch_size,) + tuple(shape)
+        self.batch_shape = tuple(batch_shape)
+        self.built = True
+        self._input_tensor = KerasTensor(self.batch_shape, self.dtype, name=self.name)
+        Node(self, (), {}, self._input_tensor)
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return self.batch_shape
+
+    def get_config(self):
+        return {"batch_shape": self.batch_shape, "dtype": self.dtype, "sparse": False, "name": self.name}
+
+
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None):
+    """A symbolic input for the functional API: `x = keras.Input(shape=(28, 28, 1))`."""
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name)
+    return layer._input_tensor

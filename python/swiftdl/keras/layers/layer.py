@@ -1,0 +1,309 @@
+"""The Keras layer contract: __init__ stores config, build creates weights with add_weight,
+call computes, get_config round-trips, compute_output_shape gives shapes symbolically."""
+import inspect
+
+import numpy as np
+
+import swiftdl as _sd
+from swiftdl._autograd import Variable
+
+from .. import initializers, regularizers
+from ..backend import to_snake_case, unique_name
+from .keras_tensor import KerasTensor, Node, flatten, map_structure
+
+
+class Layer:
+    """Base class of every swiftdl.keras layer (and of Model).
+
+    Args:
+        trainable: whether the layer's weights are updated by training.
+        name: the layer's name; by default the snake-cased class name made unique
+            (`dense`, `dense_1`, ...).
+        dtype: the dtype of the layer's weights ("float32").
+        input_shape: for the first layer of a Sequential model, the shape of one sample.
+    """
+
+    def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None, **kwargs):
+        input_shape = kwargs.pop("input_shape", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        input_dim = kwargs.pop("input_dim", None)
+        batch_size = kwargs.pop("batch_size", None)
+        kwargs.pop("autocast", None)
+        if kwargs:
+            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
+        self.__dict__.setdefault("_layers", [])
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            self._batch_input_shape = tuple(batch_input_shape)
+        elif input_shape is not None:
+            self._batch_input_shape = (batch_size,) + tuple(input_shape)
+        else:
+            self._batch_input_shape = None
+        self.name = name or unique_name(to_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self.built = False
+        self.dtype = str(np.dtype(dtype)) if dtype is not None else "float32"
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._trainable_variables = []
+        self._non_trainable_variables = []
+        self._regularized_weights = []
+        self._added_losses = []
+        self._inbound_nodes = []
+        self.supports_masking = False
+
+    # ---- sublayer tracking ----------------------------------------------------------
+    def __setattr__(self, name, value):
+        if not name.startswith("_"):
+            layers = self.__dict__.setdefault("_layers", [])
+            candidates = value if isinstance(value, (list, tuple)) else [value]
+            for candidate in candidates:
+                if isinstance(candidate, Layer) and candidate is not self and all(candidate is not l for l in layers):
+                    layers.append(candidate)
+        object.__setattr__(self, name, value)
+
+    def _flatten_layers(self):
+        for layer in self.__dict__.get("_layers", []):
+            yield layer
+            yield from layer._flatten_layers()
+
+    # ---- weights ---------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, regularizer=None,
+                   constraint=None, name=None, **kwargs):
+        """Creates a weight Variable owned by this layer.
+
+        Args:
+            shape: the weight's shape (default scalar).
+            initializer: name or callable; default glorot_uniform for floats.
+            trainable: whether training updates it.
+            regularizer: optional penalty added to `layer.losses`.
+            name: the variable's name (e.g. "kernel").
+        """
+        shape = tuple(shape or ())
+        dtype = dtype or self.dtype
+        initializer = initializers.get(initializer or "glorot_uniform")
+        value = initializer(shape, dtype=dtype)
+        variable = Variable(value, trainable=trainable and self._trainable, name=name or "variable", dtype=dtype)
+        variable.path = f"{self.name}/{variable.name}"
+        (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
+        regularizer = regularizers.get(regularizer)
+        if regularizer is not None:
+            self._regularized_weights.append((variable, regularizer))
+        return variable
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        self._trainable = value
+        for variable in self._trainable_variables:
+            variable.trainable = value
+        for layer in self.__dict__.get("_layers", []):
+            layer.trainable = value
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        weights = list(self._trainable_variables)
+        for layer in self.__dict__.get("_layers", []):
+            weights.extend(layer.trainable_weights)
+        return _unique(weights)
+
+    @property
+    def non_trainable_weights(self):
+        if not self._trainable:
+            return self.weights
+        weights = list(self._non_trainable_variables)
+        for layer in self.__dict__.get("_layers", []):
+            weights.extend(layer.non_trainable_weights)
+        return _unique(weights)
+
+    @property
+    def weights(self):
+        weights = self._trainable_variables + self._non_trainable_variables
+        for layer in self.__dict__.get("_layers", []):
+            weights.extend(layer.weights)
+        return _unique(weights)
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    def get_weights(self):
+        """The weights as numpy arrays (copies), in `weights` order."""
+        return [np.array(w.numpy()) for w in self.weights]
+
+    def set_weights(self, weights):
+        """Sets the weights from numpy arrays, in `weights` order; shapes must match."""
+        own = self.weights
+        if len(weights) != len(own):
+            raise ValueError(f"Layer {self.name} expects {len(own)} weights, but the weight list has {len(weights)} elements.")
+        for variable, value in zip(own, weights):
+            value = np.asarray(value)
+            if tuple(value.shape) != tuple(variable.shape):
+                raise ValueError(f"Layer {self.name} weight shape {tuple(variable.shape)} is not compatible "
+                                 f"with provided weight shape {tuple(value.shape)}.")
+        for variable, value in zip(own, weights):
+            variable.assign(np.asarray(value, dtype=variable.dtype))
+
+    def count_params(self):
+        return int(sum(int(np.prod(w.shape)) for w in self.weights))
+
+    # ---- losses ------------------------------------------------------------------------
+    def add_loss(self, loss):
+        """Adds a loss tensor (e.g. an activity penalty) for the current call."""
+        self._added_losses.append(loss)
+
+    @property
+    def losses(self):
+        """Regularization penalties of the current weights plus losses added in call."""
+        losses = [regularizer(variable) for variable, regularizer in self._regularized_weights]
+        losses.extend(self._added_losses)
+        for layer in self.__dict__.get("_layers", []):
+            losses.extend(layer.losses)
+        return losses
+
+    def _clear_losses(self):
+        self._added_losses = []
+        for layer in self.__dict__.get("_layers", []):
+            layer._clear_losses()
+
+    # ---- building and calling -----------------------------------------------------------
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def _call_accepts(self, argument):
+        cache = type(self).__dict__.get("_call_parameters_cache")
+        if cache is None:
+            cache = set(inspect.signature(self.call).parameters)
+            has_kwargs = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in inspect.signature(self.call).parameters.values())
+            cache = (cache, has_kwargs)
+            setattr(type(self), "_call_parameters_cache", cache)
+        return argument in cache[0] or cache[1]
+
+    def __call__(self, *args, **kwargs):
+        if any(isinstance(t, KerasTensor) for t in flatten((args, kwargs))):
+            return self._symbolic_call(args, kwargs)
+        if not args:
+            raise ValueError(f"Layer {self.name} must be called with inputs as the first argument")
+        inputs = map_structure(_as_tensor, args[0])
+        self._maybe_build(map_structure(lambda t: tuple(t.shape), inputs))
+        if not self._call_accepts("training"):
+            kwargs.pop("training", None)
+        if not self._call_accepts("mask"):
+            kwargs.pop("mask", None)
+        outputs = self.call(inputs, *args[1:], **kwargs)
+        if self.activity_regularizer is not None:
+            for output in flatten(outputs):
+                self.add_loss(self.activity_regularizer(output) / max(output.shape[0], 1))
+        return outputs
+
+    def _maybe_build(self, input_shape):
+        if not self.built:
+            self._check_input_shape(input_shape)
+            self.build(input_shape)
+            self.built = True
+
+    def _check_input_shape(self, input_shape):
+        """Subclasses validate shapes here and raise a clear ValueError."""
+
+    def _symbolic_call(self, args, kwargs):
+        inputs = args[0]
+        shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else tuple(np.shape(t)), inputs)
+        self._maybe_build(shapes)
+        output_shapes = self.compute_output_shape(shapes)
+        outputs = _shapes_to_keras_tensors(output_shapes, self.compute_output_dtype(inputs), self.name)
+        Node(self, args, kwargs, outputs)
+        return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask for this layer's output: passed through by layers that support masking."""
+        return mask if self.supports_masking else None
+
+    def compute_output_dtype(self, inputs):
+        return self.dtype
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for `input_shape`; by default found by running `call` on zeros with
+        every unknown size set to 1 (enough for custom layers; built-ins override it)."""
+        def concrete(shape):
+            return _sd.zeros(tuple(1 if s is None else s for s in shape))
+        dummy = map_structure(concrete, input_shape) if not _is_shape(input_shape) else concrete(input_shape)
+        outputs = self.call(dummy) if not self._call_accepts("training") else self.call(dummy, training=False)
+        first_unknown = _is_shape(input_shape) and input_shape and input_shape[0] is None
+        return map_structure(lambda t: ((None,) + tuple(t.shape)[1:]) if first_unknown else tuple(t.shape), outputs)
+
+    # ---- config ----------------------------------------------------------------------------
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def get_build_config(self):
+        return {"input_shape": self._built_input_shape} if getattr(self, "_built_input_shape", None) else None
+
+    @property
+    def input(self):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name} has never been called and thus has no defined input.")
+        args = self._inbound_nodes[0].call_args
+        return args[0]
+
+    @property
+    def output(self):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name} has no inbound nodes.")
+        return self._inbound_nodes[0].outputs
+
+    @property
+    def output_shape(self):
+        return map_structure(lambda t: t.shape, self.output)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _is_shape(value):
+    return isinstance(value, tuple) and all(v is None or isinstance(v, (int, np.integer)) for v in value)
+
+
+def _as_tensor(value):
+    if isinstance(value, _sd.Tensor) or value is None:
+        return value
+    if isinstance(value, (np.ndarray, list, int, float)):
+        array = np.asarray(value)
+        if array.dtype == np.float64:
+            array = array.astype(np.float32)  # Keras computes in float32
+        return _sd.asarray(array, copy=None)
+    return value
+
+
+def _shapes_to_keras_tensors(shapes, dtype, name):
+    if _is_shape(shapes):
+        return KerasTensor(shapes, dtype, name=f"{name}_output")
+    if isinstance(shapes, (list, tuple)):
+        return type(shapes)(_shapes_to_keras_tensors(s, dtype, name) for s in shapes)
+    if isinstance(shapes, dict):
+        return {k: _shapes_to_keras_tensors(s, dtype, name) for k, s in shapes.items()}
+    raise TypeError(f"compute_output_shape returned {shapes!r}; expected a shape tuple or a structure of them")
+
+
+def _unique(variables):
+    seen, result = set(), []
+    for variable in variables:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            result.append(variable)
+    return result

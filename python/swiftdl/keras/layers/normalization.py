@@ -1,0 +1,86 @@
+"""BatchNormalization: batch statistics in training, moving averages in inference."""
+import swiftdl as _sd
+
+from .. import initializers, regularizers
+from .layer import Layer
+
+
+class BatchNormalization(Layer):
+    """Normalizes over `axis` (default the channels, -1).
+
+    Weights, in Keras's order: gamma, beta (trainable), moving_mean, moving_variance.
+    In training: y = gamma·(x - mean_batch)/sqrt(var_batch + epsilon) + beta, and
+    moving = moving·momentum + batch·(1 - momentum). In inference the moving statistics are used.
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
+                 moving_variance_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, synchronized=False, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center, self.scale = center, scale
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        if not -rank <= self.axis < rank:
+            raise ValueError(f"Invalid axis {self.axis} for input of rank {rank} in {self.name}")
+        self._axis = self.axis % rank
+        size = input_shape[self._axis]
+        if size is None:
+            raise ValueError(f"Axis {self.axis} of input tensor should have a defined dimension but the layer received an input with shape {input_shape}.")
+        shape = (size,)
+        self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer, regularizer=self.gamma_regularizer, name="gamma") if self.scale else None
+        self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, regularizer=self.beta_regularizer, name="beta") if self.center else None
+        self.moving_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer, trainable=False, name="moving_mean")
+        self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer, trainable=False, name="moving_variance")
+        self.built = True
+
+    def _broadcast(self, vector, rank):
+        shape = [1] * rank
+        shape[self._axis] = vector.shape[0]
+        return _sd.reshape(vector, shape)
+
+    def call(self, inputs, training=None, mask=None):
+        rank = inputs.ndim
+        if training and self.trainable:
+            axes = tuple(a for a in range(rank) if a != self._axis)
+            mean = inputs.mean(axis=axes, keepdims=True)
+            variance = ((inputs - mean) * (inputs - mean)).mean(axis=axes, keepdims=True)
+            # The moving statistics are bookkeeping: cut them off from the tape.
+            keep = 1.0 - self.momentum
+            batch_mean = _sd.reshape(_sd.stop_gradient(mean), (-1,))
+            batch_variance = _sd.reshape(_sd.stop_gradient(variance), (-1,))
+            self.moving_mean.assign(_sd.stop_gradient(self.moving_mean) * self.momentum + batch_mean * keep)
+            self.moving_variance.assign(_sd.stop_gradient(self.moving_variance) * self.momentum + batch_variance * keep)
+        else:
+            mean = self._broadcast(self.moving_mean, rank)
+            variance = self._broadcast(self.moving_variance, rank)
+        outputs = (inputs - mean) / _sd.sqrt(variance + self.epsilon)
+        if self.gamma is not None:
+            outputs = outputs * self._broadcast(self.gamma, rank)
+        if self.beta is not None:
+            outputs = outputs + self._broadcast(self.beta, rank)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
+                       "center": self.center, "scale": self.scale,
+                       "beta_initializer": initializers.serialize(self.beta_initializer),
+                       "gamma_initializer": initializers.serialize(self.gamma_initializer),
+                       "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+                       "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer)})
+        return config

@@ -1,0 +1,132 @@
+"""Max and average pooling (local and global), channels_last."""
+import swiftdl as _sd
+
+from .convolutional import _tuple, conv_output_length
+from .layer import Layer
+
+
+class BasePooling(Layer):
+    rank = 2
+    mode = "max"
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = _tuple(pool_size, self.rank, "pool_size")
+        self.strides = _tuple(strides, self.rank, "strides") if strides is not None else self.pool_size
+        padding = str(padding).lower()
+        if padding not in ("valid", "same"):
+            raise ValueError(f"The `padding` argument must be one of 'valid', 'same'. Received: padding={padding}")
+        if min(self.pool_size) <= 0 or min(self.strides) <= 0:
+            raise ValueError(f"pool_size and strides must be positive; received {self.pool_size}, {self.strides}")
+        self.padding = padding
+        self.data_format = data_format or "channels_last"
+
+    def _check_input_shape(self, input_shape):
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim={self.rank + 2}, "
+                             f"found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
+
+    def call(self, inputs):
+        from swiftdl import nn
+        if inputs.ndim != self.rank + 2:
+            raise ValueError(f"Input 0 of layer \"{self.name}\" expected ndim={self.rank + 2}; received shape {tuple(inputs.shape)}")
+        if self.rank == 2:
+            pool = nn.max_pool2d if self.mode == "max" else nn.avg_pool2d
+        else:
+            pool = nn.max_pool1d if self.mode == "max" else nn.avg_pool1d
+        ksize = self.pool_size if self.rank == 2 else self.pool_size[0]
+        strides = self.strides if self.rank == 2 else self.strides[0]
+        return pool(inputs, ksize, strides, self.padding.upper())
+
+    def compute_output_shape(self, input_shape):
+        spatial = tuple(conv_output_length(input_shape[1 + i], self.pool_size[i], self.padding, self.strides[i])
+                        for i in range(self.rank))
+        if any(s is not None and s <= 0 for s in spatial):
+            raise ValueError(f"Computed output size would be zero for layer {self.name}: input shape {tuple(input_shape)}, "
+                             f"pool_size {self.pool_size}, padding '{self.padding}'")
+        return (input_shape[0],) + spatial + (input_shape[-1],)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"pool_size": self.pool_size, "padding": self.padding, "strides": self.strides,
+                       "data_format": self.data_format})
+        return config
+
+
+class MaxPooling2D(BasePooling):
+    rank, mode = 2, "max"
+
+
+class AveragePooling2D(BasePooling):
+    rank, mode = 2, "avg"
+
+
+class MaxPooling1D(BasePooling):
+    rank, mode = 1, "max"
+
+
+class AveragePooling1D(BasePooling):
+    rank, mode = 1, "avg"
+
+
+MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D = MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D
+
+
+class BaseGlobalPooling(Layer):
+    rank = 2
+    mode = "max"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format or "channels_last"
+        self.keepdims = keepdims
+        self.supports_masking = True
+
+    def _check_input_shape(self, input_shape):
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim={self.rank + 2}, "
+                             f"found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
+
+    def call(self, inputs, mask=None):
+        axes = tuple(range(1, self.rank + 1))
+        if mask is not None and self.rank == 1:
+            weights = _sd.expand_dims(_sd.asarray(mask).astype(inputs.dtype), -1)
+            if self.mode == "avg":
+                total = (inputs * weights).sum(axis=1, keepdims=self.keepdims)
+                count = weights.sum(axis=1, keepdims=self.keepdims)
+                return total / _sd.maximum(count, 1.0)
+            lowest = _sd.full((), -3.4e38, inputs.dtype)
+            return _sd.where(weights > 0, inputs, lowest).max(axis=1, keepdims=self.keepdims)
+        if self.mode == "avg":
+            return inputs.mean(axis=axes, keepdims=self.keepdims)
+        return inputs.max(axis=axes, keepdims=self.keepdims)
+
+    def compute_output_shape(self, input_shape):
+        if self.keepdims:
+            return (input_shape[0],) + (1,) * self.rank + (input_shape[-1],)
+        return (input_shape[0], input_shape[-1])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"data_format": self.data_format, "keepdims": self.keepdims})
+        return config
+
+
+class GlobalAveragePooling1D(BaseGlobalPooling):
+    rank, mode = 1, "avg"
+
+
+class GlobalAveragePooling2D(BaseGlobalPooling):
+    rank, mode = 2, "avg"
+
+
+class GlobalMaxPooling1D(BaseGlobalPooling):
+    rank, mode = 1, "max"
+
+
+class GlobalMaxPooling2D(BaseGlobalPooling):
+    rank, mode = 2, "max"
+
+
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D

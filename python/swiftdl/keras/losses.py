@@ -1,0 +1,242 @@
+"""Keras 3's losses, computed with engine ops (so they are differentiable).
+
+Each loss gives one value per sample; a Loss object then weights them by `sample_weight`
+and reduces with "sum_over_batch_size" (the mean), as Keras does.
+"""
+import numpy as np
+
+import swiftdl as _sd
+
+from .backend import epsilon
+
+
+def _tensor(value, dtype=None):
+    if isinstance(value, _sd.Tensor):
+        return value if dtype is None or value.dtype == dtype else value.astype(dtype)
+    array = np.asarray(value)
+    if dtype is not None:
+        array = array.astype(dtype)
+    elif array.dtype == np.float64:
+        array = array.astype(np.float32)
+    return _sd.asarray(array, copy=None)
+
+
+def _float_target(y_true, y_pred):
+    return _tensor(y_true, y_pred.dtype)
+
+
+def mean_squared_error(y_true, y_pred):
+    y_pred = _tensor(y_pred)
+    difference = y_pred - _float_target(y_true, y_pred)
+    return (difference * difference).mean(axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    y_pred = _tensor(y_pred)
+    return _sd.abs(y_pred - _float_target(y_true, y_pred)).mean(axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_pred = _tensor(y_pred)
+    target = _float_target(y_true, y_pred)
+    _check_same_shape(target, y_pred, "binary_crossentropy")
+    if label_smoothing:
+        target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        # NOTE: max(x, 0) - x·z + log(1 + exp(-|x|)) never overflows exp.
+        values = _sd.maximum(y_pred, 0.0) - y_pred * target + _sd.log1p(_sd.exp(-_sd.abs(y_pred)))
+        return values.mean(axis=axis)
+    # NOTE: probabilities are clipped to [eps, 1 - eps] (Keras's 1e-7) so log stays finite.
+    output = _sd.clip(y_pred, epsilon(), 1.0 - epsilon())
+    values = target * _sd.log(output) + (1.0 - target) * _sd.log(1.0 - output)
+    return (-values).mean(axis=axis)
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_pred = _tensor(y_pred)
+    target = _float_target(y_true, y_pred)
+    _check_same_shape(target, y_pred, "categorical_crossentropy")
+    if label_smoothing:
+        classes = y_pred.shape[axis]
+        target = target * (1.0 - label_smoothing) + label_smoothing / classes
+    if from_logits:
+        from swiftdl import nn
+        return nn.softmax_cross_entropy_with_logits(labels=target, logits=y_pred, axis=axis)
+    output = y_pred / y_pred.sum(axis=axis, keepdims=True)
+    output = _sd.clip(output, epsilon(), 1.0 - epsilon())
+    return -(target * _sd.log(output)).sum(axis=axis)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    y_pred = _tensor(y_pred)
+    labels = _tensor(y_true)
+    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
+        labels = _sd.squeeze(labels, -1)
+    if tuple(labels.shape) != tuple(y_pred.shape[:-1]):
+        raise ValueError("Arguments `target` and `output` must have the same shape up until the last dimension: "
+                         f"target.shape={tuple(labels.shape)}, output.shape={tuple(y_pred.shape)}")
+    if labels.dtype.kind == "f":
+        labels = labels.astype(np.int64)
+    classes = y_pred.shape[-1]
+    if labels.size:
+        low, high = int(labels.min()), int(labels.max())
+        if low < 0 or high >= classes:
+            bad = low if low < 0 else high
+            raise ValueError(f"Received a label value of {bad} which is outside the valid range of [0, {classes}). "
+                             f"Label values: y_true has labels in [{low}, {high}] for {classes} classes")
+    if from_logits:
+        from swiftdl import nn
+        flat = nn.sparse_softmax_cross_entropy_with_logits(labels=_sd.reshape(labels, (-1,)),
+                                                           logits=_sd.reshape(y_pred, (-1, classes)))
+        return _sd.reshape(flat, tuple(labels.shape))
+    output = y_pred / y_pred.sum(axis=-1, keepdims=True)
+    output = _sd.clip(output, epsilon(), 1.0 - epsilon())
+    log_prob = _sd.reshape(_sd.log(output), (-1, classes))
+    flat_labels = _sd.reshape(labels, (-1,))
+    picked = log_prob[_sd.arange(flat_labels.shape[0]), flat_labels]
+    return -_sd.reshape(picked, tuple(labels.shape))
+
+
+def _check_same_shape(target, output, name):
+    if tuple(target.shape) != tuple(output.shape):
+        raise ValueError(f"[{name}] Arguments `target` and `output` must have the same shape. "
+                         f"Received: target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}")
+
+
+class Loss:
+    """A loss with Keras's reduction: per-sample values, weighted, then averaged."""
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        if reduction not in ("sum_over_batch_size", "sum", "none", None, "mean"):
+            raise ValueError(f"Invalid value for argument `reduction`: {reduction}")
+        self.name = name or _snake(type(self).__name__)
+        self.reduction = reduction
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        values = self.call(y_true, y_pred)
+        if sample_weight is not None:
+            weights = _tensor(sample_weight, values.dtype)
+            while weights.ndim > values.ndim:
+                weights = _sd.squeeze(weights, -1)
+            values = values * weights
+        if self.reduction in ("none", None):
+            return values
+        total = values.sum()
+        if self.reduction == "sum":
+            return total
+        return total / float(max(values.size, 1))
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _snake(name):
+    from .backend import to_snake_case
+    return to_snake_case(name)
+
+
+class LossFunctionWrapper(Loss):
+    def __init__(self, fn, name=None, reduction="sum_over_batch_size", **kwargs):
+        super().__init__(name=name, reduction=reduction)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._fn_kwargs)
+        return config
+
+
+class MeanSquaredError(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, name=name, reduction=reduction)
+
+
+class MeanAbsoluteError(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(mean_absolute_error, name=name, reduction=reduction)
+
+
+class BinaryCrossentropy(LossFunctionWrapper):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="binary_crossentropy", dtype=None):
+        super().__init__(binary_crossentropy, name=name, reduction=reduction, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="categorical_crossentropy", dtype=None):
+        super().__init__(categorical_crossentropy, name=name, reduction=reduction, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
+                 name="sparse_categorical_crossentropy", dtype=None):
+        if ignore_class is not None:
+            raise ValueError("swiftdl's SparseCategoricalCrossentropy does not support ignore_class yet")
+        super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, from_logits=from_logits)
+
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+
+_BY_NAME = {
+    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "MSE": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+    "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "MeanSquaredError": MeanSquaredError, "MeanAbsoluteError": MeanAbsoluteError,
+    "BinaryCrossentropy": BinaryCrossentropy, "CategoricalCrossentropy": CategoricalCrossentropy,
+    "SparseCategoricalCrossentropy": SparseCategoricalCrossentropy,
+}
+_FUNCTIONS = {
+    "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
+    "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
+    "binary_crossentropy": binary_crossentropy, "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+}
+
+
+def get(identifier):
+    """A loss from a name (the function, as Keras returns), a Loss instance, a config dict or a callable.
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    if identifier is None or isinstance(identifier, Loss) or callable(identifier) and not isinstance(identifier, type):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return identifier()
+    if isinstance(identifier, dict):
+        cls = _BY_NAME.get(identifier.get("class_name"))
+        if cls is None:
+            raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+        return cls(**identifier.get("config", {}))
+    if isinstance(identifier, str):
+        if identifier in _FUNCTIONS:
+            return _FUNCTIONS[identifier]
+        if identifier in _BY_NAME:
+            return _BY_NAME[identifier]()
+        raise ValueError(f"Could not interpret loss identifier: {identifier!r}; known losses: {', '.join(sorted(_FUNCTIONS))}")
+    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+
+
+def resolve(identifier):
+    """A Loss object for compile(): names and functions are wrapped with Keras's reduction."""
+    loss = get(identifier)
+    if loss is None or isinstance(loss, Loss):
+        return loss
+    name = identifier if isinstance(identifier, str) else getattr(loss, "__name__", "loss")
+    return LossFunctionWrapper(loss, name=name)

@@ -1,0 +1,209 @@
+"""Keras 3's metrics: stateful accumulators whose result is a running value over an epoch.
+
+The arithmetic runs in the engine; the running totals are plain Python floats (two numbers
+per metric per batch), which is what the progress bar prints.
+"""
+import numpy as np
+
+import swiftdl as _sd
+
+from . import losses as _losses
+
+
+class Metric:
+    """Base class: update_state accumulates, result reads, reset_state clears."""
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or _snake(type(self).__name__)
+        self.dtype = dtype or "float32"
+        self.reset_state()
+
+    def reset_state(self):
+        pass
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    @property
+    def variables(self):
+        return []
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def _snake(name):
+    from .backend import to_snake_case
+    return to_snake_case(name)
+
+
+class Mean(Metric):
+    """The (weighted) mean of the values given to update_state."""
+
+    def reset_state(self):
+        self.total = 0.0
+        self.count = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        values = values if isinstance(values, _sd.Tensor) else _sd.asarray(np.asarray(values, dtype=np.float32))
+        if sample_weight is None:
+            self.total += float(values.sum())
+            self.count += float(values.size)
+            return
+        if np.ndim(sample_weight) == 0 and values.size == 1:
+            # A batch mean weighted by its batch size (how fit tracks the loss).
+            self.total += float(values.sum()) * float(sample_weight)
+            self.count += float(sample_weight)
+            return
+        weights = _sd.asarray(np.asarray(sample_weight, dtype=np.float32)) if not isinstance(sample_weight, _sd.Tensor) else sample_weight.astype(values.dtype)
+        while weights.ndim > values.ndim:
+            weights = _sd.squeeze(weights, -1)
+        self.total += float((values * weights).sum())
+        self.count += float(_sd.broadcast_to(weights, tuple(values.shape)).sum())
+
+    def result(self):
+        return self.total / self.count if self.count else 0.0
+
+
+class Sum(Metric):
+    def reset_state(self):
+        self.total = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        self.total += float(_sd.asarray(values).sum())
+
+    def result(self):
+        return self.total
+
+
+class MeanMetricWrapper(Mean):
+    """Averages fn(y_true, y_pred) over all samples seen."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        self._fn = fn
+        self._fn_kwargs = kwargs
+        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        super().update_state(values, sample_weight=sample_weight)
+
+
+def _as_tensor(value):
+    if isinstance(value, _sd.Tensor):
+        return value
+    return _sd.asarray(np.asarray(value), copy=None)
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    y_pred, y_true = _as_tensor(y_pred), _as_tensor(y_true)
+    predicted = (y_pred > threshold).astype(np.float32)
+    return (predicted == y_true.astype(np.float32)).astype(np.float32).mean(axis=-1)
+
+
+def categorical_accuracy(y_true, y_pred):
+    y_pred, y_true = _as_tensor(y_pred), _as_tensor(y_true)
+    return (y_true.argmax(axis=-1) == y_pred.argmax(axis=-1)).astype(np.float32)
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    y_pred, y_true = _as_tensor(y_pred), _as_tensor(y_true)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = _sd.squeeze(y_true, -1)
+    return (y_pred.argmax(axis=-1) == y_true.astype(np.int64)).astype(np.float32)
+
+
+class BinaryAccuracy(MeanMetricWrapper):
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
+
+
+class CategoricalAccuracy(MeanMetricWrapper):
+    def __init__(self, name="categorical_accuracy", dtype=None):
+        super().__init__(categorical_accuracy, name=name, dtype=dtype)
+
+
+class SparseCategoricalAccuracy(MeanMetricWrapper):
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+        super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
+
+
+class Accuracy(MeanMetricWrapper):
+    def __init__(self, name="accuracy", dtype=None):
+        super().__init__(lambda t, p: (_as_tensor(t) == _as_tensor(p)).astype(np.float32), name=name, dtype=dtype)
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    def __init__(self, name="mean_squared_error", dtype=None):
+        super().__init__(_losses.mean_squared_error, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    def __init__(self, name="mean_absolute_error", dtype=None):
+        super().__init__(_losses.mean_absolute_error, name=name, dtype=dtype)
+
+
+_BY_NAME = {
+    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError, "MeanSquaredError": MeanSquaredError,
+    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError, "MeanAbsoluteError": MeanAbsoluteError,
+    "binary_accuracy": BinaryAccuracy, "BinaryAccuracy": BinaryAccuracy,
+    "categorical_accuracy": CategoricalAccuracy, "CategoricalAccuracy": CategoricalAccuracy,
+    "sparse_categorical_accuracy": SparseCategoricalAccuracy, "SparseCategoricalAccuracy": SparseCategoricalAccuracy,
+    "Accuracy": Accuracy, "Mean": Mean,
+}
+
+
+def get(identifier):
+    """A metric from a name, instance, class or function.
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if isinstance(identifier, str):
+        if identifier in _BY_NAME:
+            return _BY_NAME[identifier]()
+        loss = _losses._FUNCTIONS.get(identifier)
+        if loss is not None:
+            return MeanMetricWrapper(loss, name=identifier)
+        raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+    if callable(identifier):
+        return MeanMetricWrapper(identifier)
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+def resolve_for_compile(identifier, y_true, y_pred):
+    """Keras's compile-time resolution: 'accuracy' picks binary, sparse or categorical
+    accuracy from the shapes of the labels and predictions; the log key is the string given."""
+    if str(identifier).lower() in ("accuracy", "acc"):
+        true_rank, pred_rank = len(y_true.shape), len(y_pred.shape)
+        true_last = y_true.shape[-1] if true_rank else 1
+        pred_last = y_pred.shape[-1] if pred_rank else 1
+        if pred_last == 1:
+            metric = BinaryAccuracy(name=str(identifier))
+        elif true_rank < pred_rank or true_last == 1 and pred_last > 1:
+            metric = SparseCategoricalAccuracy(name=str(identifier))
+        else:
+            metric = CategoricalAccuracy(name=str(identifier))
+    else:
+        metric = get(identifier)
+    if isinstance(identifier, str):
+        metric.name = identifier
+    return metric

@@ -1,0 +1,3 @@
+"""swiftdl.keras.models: Model, Sequential, load_model."""
+from .model import Functional, Model
+from .sequential import Sequential

@@ -1,0 +1,67 @@
+"""The functional API's graph: nodes collected from outputs back to inputs, run in order."""
+from ..layers.input_layer import InputLayer
+from ..layers.keras_tensor import KerasTensor, flatten, map_structure
+
+
+def collect_nodes(inputs, outputs):
+    """The nodes between `inputs` and `outputs` in an order where each node's inputs are
+    computed before it, and the layers in first-use order.
+
+    Raises:
+        ValueError: when an output does not depend only on the given inputs.
+    """
+    input_ids = {id(t) for t in flatten(inputs)}
+    ordered, visited = [], set()
+
+    def visit(tensor):
+        if not isinstance(tensor, KerasTensor) or tensor._keras_history is None:
+            raise ValueError(f"Output tensors of a Functional model must be the output of a keras layer; received {tensor!r}")
+        layer, node_index, _ = tensor._keras_history
+        node = layer._inbound_nodes[node_index]
+        if id(node) in visited:
+            return
+        if id(tensor) not in input_ids:
+            if isinstance(layer, InputLayer):
+                raise ValueError(f"Graph disconnected: cannot find the value of {tensor.name}; pass it in the model's inputs")
+            for parent in node.input_tensors:
+                visit(parent)
+        visited.add(id(node))
+        ordered.append(node)
+
+    for output in flatten(outputs):
+        visit(output)
+    layers = []
+    for node in ordered:
+        if all(node.layer is not l for l in layers):
+            layers.append(node.layer)
+    return ordered, layers
+
+
+def run_graph(nodes, inputs, outputs, values, training=None):
+    """Runs the nodes eagerly; `values` maps id(KerasTensor) → tensor for the inputs."""
+    masks = {}
+    for node in nodes:
+        if isinstance(node.layer, InputLayer):
+            continue
+        if all(id(t) in values for t in node.output_tensors):
+            continue
+        args = map_structure(lambda t: values[id(t)] if isinstance(t, KerasTensor) else t, node.call_args)
+        kwargs = map_structure(lambda t: values[id(t)] if isinstance(t, KerasTensor) else t, dict(node.call_kwargs))
+        first_inputs = node.call_args[0]
+        mask = None
+        if isinstance(first_inputs, KerasTensor):
+            mask = masks.get(id(first_inputs))
+        if training is not None and "training" not in kwargs:
+            kwargs["training"] = training
+        if mask is not None and "mask" not in kwargs and node.layer._call_accepts("mask"):
+            kwargs["mask"] = mask
+        result = node.layer(*args, **kwargs)
+        results = flatten(result)
+        for tensor, value in zip(node.output_tensors, results):
+            values[id(tensor)] = value
+        compute_mask = getattr(node.layer, "compute_mask", None)
+        if compute_mask is not None and len(node.output_tensors) == 1:
+            new_mask = compute_mask(args[0], mask)
+            if new_mask is not None:
+                masks[id(node.output_tensors[0])] = new_mask
+    return map_structure(lambda t: values[id(t)], outputs)

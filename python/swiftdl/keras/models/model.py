@@ -1,0 +1,135 @@
+"""Model: a Layer that trains. Built from inputs and outputs (functional), by subclassing
+(your own `call`), or as a Sequential stack."""
+import numpy as np
+
+import swiftdl as _sd
+
+from ..layers.input_layer import InputLayer
+from ..layers.keras_tensor import KerasTensor, flatten, map_structure
+from ..layers.layer import Layer, _as_tensor
+from ..trainers.trainer import Trainer
+from .functional import collect_nodes, run_graph
+
+
+class Model(Trainer, Layer):
+    """A trainable graph of layers.
+
+    `Model(inputs, outputs)` builds a functional model from `keras.Input` tensors;
+    subclasses define layers in `__init__` and the computation in `call`.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs and "outputs" in kwargs or len(args) == 1 and "outputs" in kwargs):
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
+        Trainer.__init__(self)
+
+    @property
+    def layers(self):
+        return list(self.__dict__.get("_layers", []))
+
+    def get_layer(self, name=None, index=None):
+        """The layer called `name`, or at position `index` in `layers`."""
+        if index is not None and name is not None:
+            raise ValueError("Provide only a layer name or a layer index. Received: both")
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has {len(self.layers)} layers.")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        """Prints Keras's summary table: each layer, its output shape and parameter count."""
+        from ..utils.summary import print_summary
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
+
+    def _repr_html_(self):
+        from ..utils.summary import summary_html
+        return summary_html(self)
+
+    def __call__(self, *args, **kwargs):
+        if args and not any(isinstance(t, KerasTensor) for t in flatten(args[0])):
+            kwargs.setdefault("training", False)
+        return super().__call__(*args, **kwargs)
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if cls is Model or cls is Functional:
+            return Functional.from_config(config, custom_objects)
+        return cls(**config)
+
+    def save_weights(self, filepath, overwrite=True):
+        from ..saving.weights import save_weights
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        from ..saving.weights import load_weights
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+
+class Functional(Model):
+    """A model defined by symbolic inputs and outputs (`keras.Model(inputs, outputs)`)."""
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        Model.__init__(self, name=name or _functional_name(), trainable=trainable)
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self.inputs = flatten(inputs)
+        self.outputs = flatten(outputs)
+        for tensor in self.inputs:
+            if not isinstance(tensor, KerasTensor):
+                raise ValueError(f"All model inputs must be keras.Input tensors; received {tensor!r}")
+        self._nodes, layers = collect_nodes(inputs, outputs)
+        for layer in layers:
+            if all(layer is not l for l in self._layers):
+                self._layers.append(layer)
+        self.built = True
+
+    def call(self, inputs, training=None, mask=None):
+        given = flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
+        if len(given) != len(self.inputs):
+            raise ValueError(f"Model {self.name} expects {len(self.inputs)} input(s), but it received {len(given)} input tensors.")
+        values = {}
+        for symbolic, value in zip(self.inputs, given):
+            tensor = _as_tensor(value)
+            _check_input_against(symbolic, tensor, self.name)
+            values[id(symbolic)] = tensor
+        return run_graph(self._nodes, self.inputs, self._outputs_struct, values, training=training)
+
+    def compute_output_shape(self, input_shape):
+        return map_structure(lambda t: t.shape, self._outputs_struct)
+
+    def get_config(self):
+        from ..saving.serialization import functional_config
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving.serialization import functional_from_config
+        return functional_from_config(config, custom_objects)
+
+
+def _check_input_against(symbolic, tensor, model_name):
+    expected = symbolic.shape
+    actual = tuple(tensor.shape)
+    if len(expected) != len(actual) or any(e is not None and e != a for e, a in zip(expected, actual)):
+        raise ValueError(f"Input 0 of model \"{model_name}\" is incompatible: expected shape={expected}, "
+                         f"found shape={actual}")
+
+
+def _functional_name():
+    from ..backend import unique_name
+    return unique_name("functional")

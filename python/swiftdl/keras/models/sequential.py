@@ -1,0 +1,120 @@
+"""Sequential: a plain stack of layers, each with one input and one output."""
+from ..layers.input_layer import Input, InputLayer
+from ..layers.keras_tensor import KerasTensor
+from ..layers.layer import Layer, _as_tensor
+from .model import Functional, Model
+
+
+class Sequential(Model):
+    """A linear stack of layers.
+
+    Args:
+        layers: optional list of layers (a first `keras.Input` or `input_shape=` argument
+            gives the input shape; otherwise the model builds on its first call).
+        name: model name ("sequential", made unique).
+    """
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        Model.__init__(self, trainable=trainable, name=name)
+        self._stack = []
+        self._graph = None
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._maybe_rebuild()
+
+    def add(self, layer, rebuild=True):
+        """Appends a layer (or a `keras.Input`) to the stack."""
+        if isinstance(layer, KerasTensor):
+            history = layer._keras_history
+            layer = history[0] if history else None
+        if not isinstance(layer, Layer):
+            raise ValueError(f"Only instances of `keras.Layer` can be added to a Sequential model. Received: {layer!r}")
+        if isinstance(layer, InputLayer) and any(isinstance(l, InputLayer) for l in self._stack):
+            raise ValueError("Sequential model already has an input layer; only one is allowed, as the first layer")
+        if any(layer.name == existing.name for existing in self._stack):
+            raise ValueError(f"All layers added to a Sequential model should have unique names. Name '{layer.name}' is already the name of a layer in this model.")
+        self._stack.append(layer)
+        if not isinstance(layer, InputLayer):
+            self._layers.append(layer)
+        if rebuild:
+            self._maybe_rebuild()
+
+    def pop(self, rebuild=True):
+        layer = self._stack.pop()
+        self._layers = [l for l in self._layers if l is not layer]
+        if rebuild:
+            self._maybe_rebuild()
+        return layer
+
+    def _input_batch_shape(self):
+        if not self._stack:
+            return None
+        first = self._stack[0]
+        if isinstance(first, InputLayer):
+            return first.batch_shape
+        return first._batch_input_shape
+
+    def _maybe_rebuild(self):
+        self.built = False
+        self._graph = None
+        shape = self._input_batch_shape()
+        if shape is not None and len(self.layers) > 0:
+            self.build(shape)
+
+    def build(self, input_shape=None):
+        """Runs the layers symbolically on `input_shape` (batch axis included)."""
+        if input_shape is None:
+            raise ValueError("You must provide an `input_shape` argument.")
+        first = self._stack[0]
+        inputs = first._input_tensor if isinstance(first, InputLayer) else Input(batch_shape=tuple(input_shape))
+        x = inputs
+        for layer in self.layers:
+            x = layer(x)
+        self._graph = Functional(inputs, x, name=self.name + "_graph")
+        self.inputs, self.outputs = [inputs], [x]
+        self.built = True
+
+    def call(self, inputs, training=None, mask=None):
+        if not self.built:
+            self.build((None,) + tuple(_as_tensor(inputs).shape[1:]))
+        x = inputs
+        for layer in self.layers:
+            kwargs = {}
+            if layer._call_accepts("training"):
+                kwargs["training"] = training
+            if mask is not None and layer._call_accepts("mask"):
+                kwargs["mask"] = mask
+            next_x = layer(x, **kwargs)
+            mask = layer.compute_mask(x, mask)
+            x = next_x
+        return x
+
+    def _maybe_build(self, input_shape):
+        if not self.built:
+            self.build((None,) + tuple(input_shape[1:]))
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def get_config(self):
+        from ..saving.serialization import serialize_layer
+        layers = []
+        if isinstance(self._stack[0] if self._stack else None, InputLayer) or self._input_batch_shape():
+            shape = self._input_batch_shape()
+            layers.append({"module": "keras.layers", "class_name": "InputLayer",
+                           "config": {"batch_shape": shape, "dtype": "float32", "sparse": False, "name": "input_layer"},
+                           "registered_name": None})
+        layers.extend(serialize_layer(layer) for layer in self.layers)
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving.serialization import deserialize_layer
+        model = cls(name=config.get("name"))
+        for layer_config in config["layers"]:
+            model.add(deserialize_layer(layer_config, custom_objects), rebuild=False)
+        model._maybe_rebuild()
+        return model

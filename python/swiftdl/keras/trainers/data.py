@@ -1,0 +1,96 @@
+"""Turning fit/evaluate/predict's arrays into engine tensors and slicing batches from them."""
+import math
+
+import numpy as np
+
+import swiftdl as _sd
+
+from ..layers.keras_tensor import flatten
+
+
+def to_tensor(value):
+    """numpy or list data as an engine tensor; float64 becomes float32 (Keras's floatx),
+    float32 numpy arrays are shared without copying."""
+    if value is None or isinstance(value, _sd.Tensor):
+        return value
+    array = np.asarray(value)
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    elif array.dtype.kind in "iu" and array.dtype not in (np.int32, np.int64, np.uint8):
+        array = array.astype(np.int64)
+    elif array.dtype == object:
+        raise ValueError("Failed to convert the training data: object arrays (ragged sequences?) are not supported; "
+                         "pad them first, e.g. with keras.utils.pad_sequences")
+    return _sd.asarray(array, copy=None)
+
+
+def structure_to_tensors(structure):
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(structure_to_tensors(item) for item in structure)
+    if isinstance(structure, dict):
+        return {key: structure_to_tensors(value) for key, value in structure.items()}
+    return to_tensor(structure)
+
+
+def num_samples(*structures):
+    """The common first dimension of every array, or a clear error."""
+    sizes = {}
+    for name, structure in zip(("x", "y", "sample_weight"), structures):
+        for leaf in flatten(structure):
+            if leaf is not None:
+                if leaf.ndim == 0:
+                    raise ValueError(f"Expected `{name}` arrays with a batch dimension; received a scalar")
+                sizes.setdefault(name, set()).add(leaf.shape[0])
+    all_sizes = {size for values in sizes.values() for size in values}
+    if len(all_sizes) > 1:
+        detail = ", ".join(f"'{name}' sizes: {sorted(values)}" for name, values in sizes.items())
+        raise ValueError(f"Data cardinality is ambiguous. Make sure all arrays contain the same number of samples. {detail}")
+    if not all_sizes:
+        raise ValueError("Expected at least one input array")
+    return all_sizes.pop()
+
+
+def take_batch(structure, indices, start, stop):
+    """Rows [start, stop) of every array: a view when unshuffled, else one engine gather."""
+    def pick(tensor):
+        if tensor is None:
+            return None
+        if indices is None:
+            return tensor[start:stop]
+        return _sd._C.take(tensor, indices[start:stop], 0)
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(take_batch(item, indices, start, stop) for item in structure)
+    if isinstance(structure, dict):
+        return {key: take_batch(value, indices, start, stop) for key, value in structure.items()}
+    return pick(structure)
+
+
+def check_batch_size(batch_size, name="batch_size"):
+    if batch_size is None:
+        return 32
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
+        raise ValueError(f"Expected `{name}` to be a positive integer; received {name}={batch_size!r}")
+    return int(batch_size)
+
+
+def split_validation(x, y, sample_weight, fraction):
+    """Keras's validation_split: the last `fraction` of the samples, taken before shuffling."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"`validation_split` must be between 0 and 1; received {fraction}")
+    n = num_samples(x, y, sample_weight)
+    split_at = int(math.floor(n * (1.0 - fraction)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(f"Training data contains {n} samples, which is not sufficient to split it into a "
+                         f"validation and training set as specified by `validation_split={fraction}`.")
+    head = lambda s: take_batch(s, None, 0, split_at)
+    tail = lambda s: take_batch(s, None, split_at, n)
+    return (head(x), head(y), head(sample_weight)), (tail(x), tail(y), tail(sample_weight))
+
+
+def unpack_validation_data(data):
+    if isinstance(data, (list, tuple)):
+        if len(data) == 2:
+            return data[0], data[1], None
+        if len(data) == 3:
+            return data
+    raise ValueError(f"validation_data must be a tuple (x, y) or (x, y, sample_weight); received {type(data).__name__}")

@@ -1,0 +1,298 @@
+"""compile / fit / evaluate / predict with Keras 3's semantics, logs and printed output."""
+import numpy as np
+
+import swiftdl as _sd
+
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from ..layers.keras_tensor import flatten
+from . import data as data_utils
+
+
+class Trainer:
+    """The training half of Model."""
+
+    def __init__(self):
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self.stop_training = False
+        self.history = None
+        self._loss_tracker = None
+        self._compile_losses = None
+        self._metric_identifiers = []
+        self._compiled_metrics = None
+
+    # ---- compile ---------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+        """Configures training: the optimizer, the loss and the metrics (names or objects)."""
+        from swiftdl import optimizers
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        if isinstance(loss, (list, tuple)):
+            self._compile_losses = [losses_module.resolve(l) for l in loss]
+        elif isinstance(loss, dict):
+            self._compile_losses = {k: losses_module.resolve(l) for k, l in loss.items()}
+        else:
+            self._compile_losses = losses_module.resolve(loss)
+        self._loss_weights = loss_weights
+        if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
+            raise TypeError(f"Type of `metrics` argument not understood. Expected a list or dictionary, found: {type(metrics).__name__}")
+        self._metric_identifiers = list(metrics or []) if not isinstance(metrics, dict) else metrics
+        for identifier in flatten(self._metric_identifiers) if not isinstance(metrics, dict) else flatten(list(metrics.values())):
+            if isinstance(identifier, str) and identifier.lower() not in ("accuracy", "acc"):
+                metrics_module.get(identifier)  # unknown names fail here, at compile time
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self._compiled_metrics = None
+        self.compiled = True
+        self.stop_training = False
+
+    def _assert_compiled(self, method):
+        if not self.compiled:
+            raise ValueError(f"You must call `compile()` before calling `{method}()`.")
+
+    @property
+    def metrics(self):
+        found = []
+        if self._loss_tracker is not None:
+            found.append(self._loss_tracker)
+        found.extend(self._compiled_metrics or [])
+        return found
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    # ---- one step ------------------------------------------------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss (summed over outputs, weighted) plus the layers' losses."""
+        if self._compile_losses is None:
+            total = None
+        else:
+            outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
+            targets = y if isinstance(y, (list, tuple)) else [y]
+            losses = self._compile_losses if isinstance(self._compile_losses, list) else [self._compile_losses] * len(outputs)
+            if len(targets) != len(outputs):
+                raise ValueError(f"The model has {len(outputs)} outputs but received {len(targets)} targets")
+            weights = self._loss_weights or [1.0] * len(outputs)
+            total = None
+            for loss_fn, target, output, weight in zip(losses, targets, outputs, weights):
+                if loss_fn is None:
+                    continue
+                value = loss_fn(target, output, sample_weight)
+                value = value * float(weight) if weight != 1.0 else value
+                total = value if total is None else total + value
+        for extra in self.losses:
+            total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        return total
+
+    def _build_metrics(self, y, y_pred):
+        outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
+        targets = y if isinstance(y, (list, tuple)) else [y]
+        built = []
+        for index, (target, output) in enumerate(zip(targets, outputs)):
+            prefix = "" if len(outputs) == 1 else f"{self._output_names()[index]}_"
+            for identifier in self._metric_identifiers:
+                metric = metrics_module.resolve_for_compile(identifier, target, output)
+                metric.name = prefix + metric.name
+                metric._output_index = index
+                built.append(metric)
+        self._compiled_metrics = built
+
+    def _output_names(self):
+        outputs = getattr(self, "outputs", None) or []
+        names = []
+        for tensor in outputs:
+            history = getattr(tensor, "_keras_history", None)
+            names.append(history[0].name if history else f"output_{len(names)}")
+        return names
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics with this batch and returns every metric's result."""
+        if self._compiled_metrics is None:
+            self._build_metrics(y, y_pred)
+        outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
+        targets = y if isinstance(y, (list, tuple)) else [y]
+        for metric in self._compiled_metrics:
+            index = getattr(metric, "_output_index", 0)
+            metric.update_state(targets[index], outputs[index], sample_weight=sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    def train_step(self, data):
+        """One optimizer step on a batch; returns the metrics' running results."""
+        x, y, sample_weight = data
+        self._clear_losses()
+        with _sd.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        batch_size = flatten(x)[0].shape[0]
+        self._loss_tracker.update_state(loss, sample_weight=batch_size)
+        variables = self.trainable_variables
+        if variables:
+            gradients = tape.gradient(loss, variables)
+            self.optimizer.apply_gradients(zip(gradients, variables))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        x, y, sample_weight = data
+        self._clear_losses()
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(loss, sample_weight=flatten(x)[0].shape[0])
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        x = data[0] if isinstance(data, tuple) else data
+        return self(x, training=False)
+
+    # ---- loops ---------------------------------------------------------------------------
+    def _callbacks(self, callbacks, verbose, epochs, steps, history=True):
+        from ..callbacks import CallbackList, History, ProgbarLogger
+        user = list(callbacks or [])
+        found = []
+        if history and not any(isinstance(c, History) for c in user):
+            self.history = History()
+            found.append(self.history)
+        elif history:
+            self.history = next(c for c in user if isinstance(c, History))
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in user):
+            found.append(ProgbarLogger())
+        return CallbackList(user + found, model=self, params={"verbose": verbose, "epochs": epochs, "steps": steps})
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+        """Trains for `epochs` epochs over (x, y) in batches; returns a History."""
+        self._assert_compiled("fit")
+        if class_weight is not None:
+            raise ValueError("class_weight is not supported yet by swiftdl's fit")
+        batch_size = data_utils.check_batch_size(batch_size)
+        verbose = 1 if verbose == "auto" else int(verbose)
+        x, y = data_utils.structure_to_tensors(x), data_utils.structure_to_tensors(y)
+        sample_weight = data_utils.structure_to_tensors(sample_weight)
+        if validation_data is None and validation_split:
+            (x, y, sample_weight), validation_data = data_utils.split_validation(x, y, sample_weight, validation_split)
+        if validation_data is not None:
+            val_x, val_y, val_w = data_utils.unpack_validation_data(validation_data)
+            validation_data = tuple(data_utils.structure_to_tensors(v) for v in (val_x, val_y, val_w))
+        n = data_utils.num_samples(x, y, sample_weight)
+        steps = (n + batch_size - 1) // batch_size
+        if steps_per_epoch is not None:
+            steps = min(steps, int(steps_per_epoch))
+
+        callback_list = self._callbacks(callbacks, verbose, epochs, steps)
+        self.stop_training = False
+        callback_list.on_train_begin()
+        training_logs = None
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            order = _sd.random.permutation(n) if shuffle else None
+            logs = {}
+            for step in range(steps):
+                callback_list.on_train_batch_begin(step)
+                start, stop = step * batch_size, min((step + 1) * batch_size, n)
+                batch = tuple(data_utils.take_batch(s, order, start, stop) for s in (x, y, sample_weight))
+                logs = self.train_step(batch)
+                callback_list.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            epoch_logs = dict(self.get_metrics_result())
+            if validation_data is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._evaluate_loop(validation_data, validation_batch_size or batch_size, callback_list,
+                                               validation_steps)
+                epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
+            callback_list.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        callback_list.on_train_end(training_logs)
+        return self.history
+
+    def _evaluate_loop(self, data, batch_size, callback_list, steps=None):
+        x, y, sample_weight = data
+        n = data_utils.num_samples(x, y, sample_weight)
+        total_steps = (n + batch_size - 1) // batch_size
+        if steps is not None:
+            total_steps = min(total_steps, int(steps))
+        self.reset_metrics()
+        callback_list.on_test_begin()
+        logs = {}
+        for step in range(total_steps):
+            callback_list.on_test_batch_begin(step)
+            start, stop = step * batch_size, min((step + 1) * batch_size, n)
+            batch = tuple(data_utils.take_batch(s, None, start, stop) for s in (x, y, sample_weight))
+            logs = self.test_step(batch)
+            callback_list.on_test_batch_end(step, logs)
+        logs = dict(self.get_metrics_result())
+        callback_list.on_test_end(logs)
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False):
+        """Loss and metrics over (x, y): a scalar, a list (loss first), or a dict."""
+        self._assert_compiled("evaluate")
+        batch_size = data_utils.check_batch_size(batch_size)
+        verbose = 1 if verbose == "auto" else int(verbose)
+        data = tuple(data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
+        n = data_utils.num_samples(*data)
+        total_steps = (n + batch_size - 1) // batch_size if steps is None else min(int(steps), (n + batch_size - 1) // batch_size)
+        callback_list = self._callbacks(callbacks, verbose, 1, total_steps, history=False)
+        logs = self._evaluate_loop(data, batch_size, callback_list, steps)
+        if return_dict:
+            return logs
+        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
+        return ordered[0] if len(ordered) == 1 else ordered
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Runs the model on x in batches and returns numpy arrays."""
+        batch_size = data_utils.check_batch_size(batch_size)
+        verbose = 1 if verbose == "auto" else int(verbose)
+        x = data_utils.structure_to_tensors(x)
+        n = data_utils.num_samples(x)
+        total_steps = (n + batch_size - 1) // batch_size if steps is None else min(int(steps), (n + batch_size - 1) // batch_size)
+        callback_list = self._callbacks(callbacks, verbose, 1, total_steps, history=False)
+        callback_list.on_predict_begin()
+        pieces = []
+        for step in range(total_steps):
+            callback_list.on_predict_batch_begin(step)
+            start, stop = step * batch_size, min((step + 1) * batch_size, n)
+            output = self.predict_step(data_utils.take_batch(x, None, start, stop))
+            pieces.append([np.asarray(o) for o in flatten(output)] if isinstance(output, (list, tuple)) else np.asarray(output))
+            callback_list.on_predict_batch_end(step, {"outputs": output})
+        callback_list.on_predict_end()
+        if pieces and isinstance(pieces[0], list):
+            return [np.concatenate([p[i] for p in pieces]) for i in range(len(pieces[0]))]
+        return np.concatenate(pieces) if pieces else np.zeros((0,), np.float32)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        self._assert_compiled("train_on_batch")
+        data = tuple(data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
+        logs = self.train_step(data)
+        return logs if return_dict else self._flatten_in_order(logs)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        data = tuple(data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
+        logs = self.test_step(data)
+        return logs if return_dict else self._flatten_in_order(logs)
+
+    def predict_on_batch(self, x):
+        output = self.predict_step(data_utils.structure_to_tensors(x))
+        if isinstance(output, (list, tuple)):
+            return [np.asarray(o) for o in output]
+        return np.asarray(output)
+
+    def _flatten_in_order(self, logs):
+        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
+        return ordered[0] if len(ordered) == 1 else ordered

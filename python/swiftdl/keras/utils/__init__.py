@@ -1,0 +1,59 @@
+"""swiftdl.keras.utils: to_categorical, pad_sequences, set_random_seed, Progbar."""
+import random as _random
+
+import numpy as np
+
+import swiftdl as _sd
+
+from .progbar import Progbar
+
+
+def to_categorical(x, num_classes=None):
+    """One-hot encodes integer class labels (Keras's to_categorical), as float32 numpy."""
+    labels = np.asarray(x, dtype="int64")
+    shape = labels.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    labels = labels.reshape(-1)
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"to_categorical expects non-negative labels; received {labels.min()}")
+    if num_classes is None:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    elif labels.size and labels.max() >= num_classes:
+        raise ValueError(f"to_categorical: label {labels.max()} is out of range for num_classes={num_classes}")
+    eye = _sd.eye(num_classes, dtype="float32")
+    return np.asarray(_sd.take(eye, labels, axis=0)).reshape(shape + (num_classes,))
+
+
+def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0):
+    """Pads (and truncates) lists of sequences to one length, as Keras does ('pre' by default)."""
+    if padding not in ("pre", "post"):
+        raise ValueError(f'Padding type "{padding}" not understood')
+    if truncating not in ("pre", "post"):
+        raise ValueError(f'Truncating type "{truncating}" not understood')
+    lengths = []
+    for sequence in sequences:
+        if not hasattr(sequence, "__len__"):
+            raise ValueError(f"`sequences` must be a list of iterables. Found non-iterable: {sequence!r}")
+        lengths.append(len(sequence))
+    maxlen = maxlen if maxlen is not None else (max(lengths) if lengths else 0)
+    result = np.full((len(sequences), maxlen), value, dtype=dtype)
+    for row, sequence in enumerate(sequences):
+        if not len(sequence):
+            continue
+        kept = sequence[-maxlen:] if truncating == "pre" else sequence[:maxlen]
+        kept = np.asarray(kept, dtype=dtype)
+        if padding == "post":
+            result[row, : len(kept)] = kept
+        else:
+            result[row, maxlen - len(kept):] = kept
+    return result
+
+
+def set_random_seed(seed):
+    """Seeds Python's, numpy's and the engine's random streams, so runs repeat exactly."""
+    if not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed} (of type {type(seed)})")
+    _random.seed(seed)
+    np.random.seed(seed % (2 ** 32))
+    _sd.random.seed(int(seed))
