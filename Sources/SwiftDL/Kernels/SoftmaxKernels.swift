@@ -24,8 +24,9 @@ public func softmaxForwardKernel<T: FloatElement>(
                 total += e
             }
             if log {
-                let shift = largest + T.log(total)
-                for j in 0..<n { py[j * inner] = px[j * inner] - shift }
+                // (x - max) - log Σ, not x - (max + log Σ): the sum would round at max's scale.
+                let logTotal = T.log(total)
+                for j in 0..<n { py[j * inner] = (px[j * inner] - largest) - logTotal }
             } else {
                 let scale = 1 / total
                 for j in 0..<n { py[j * inner] *= scale }
@@ -57,19 +58,22 @@ public func softmaxBackwardKernel<T: FloatElement>(
     }
 }
 
-/// log Σⱼ exp(x[row, j]) for each row, computed stably.
+/// A row's maximum m and log Σⱼ exp(x[j] - m): the row's logsumexp is m + that, but the
+/// two are kept apart so float32 does not round the sum at m's scale (x - m - log Σ is exact
+/// where x - (m + log Σ) is not, for logits in the thousands).
 @inline(__always)
-func logSumExp<T: FloatElement>(_ row: UnsafePointer<T>, _ n: Int) -> T {
+func shiftedLogSumExp<T: FloatElement>(_ row: UnsafePointer<T>, _ n: Int) -> (shift: T, logTotal: T) {
     var largest = row[0]
     for j in 1..<n where row[j] > largest || row[j].isNaN { largest = row[j] }
-    if largest.isInfinite { return largest }
+    if largest.isInfinite { return (largest, 0) }
     var total: T = 0
     for j in 0..<n { total += T.exp(row[j] - largest) }
-    return largest + T.log(total)
+    return (largest, T.log(total))
 }
 
 /// Sparse cross-entropy: loss[r] = logsumexp(x[r]) - x[r, label[r]]. Labels are already
-/// validated to lie in 0..<classes. Keeps each row's logsumexp for the backward pass.
+/// validated to lie in 0..<classes. Keeps each row's (shift, logTotal) in `lse` (2 per row)
+/// for the backward pass.
 public func sparseCrossEntropyForwardKernel<T: FloatElement>(
     _ logits: UnsafePointer<T>, _ labels: UnsafePointer<Int64>, _ loss: UnsafeMutablePointer<T>,
     _ lse: UnsafeMutablePointer<T>, rows: Int, classes: Int
@@ -77,9 +81,10 @@ public func sparseCrossEntropyForwardKernel<T: FloatElement>(
     forEachChunk(rows, grain: max(1, (1 << 14) / classes)) { range in
         for r in range {
             let row = logits + r * classes
-            let l = logSumExp(row, classes)
-            lse[r] = l
-            loss[r] = l - row[Int(labels[r])]
+            let (shift, logTotal) = shiftedLogSumExp(row, classes)
+            lse[2 * r] = shift
+            lse[2 * r + 1] = logTotal
+            loss[r] = logTotal - (row[Int(labels[r])] - shift)
         }
     }
 }
@@ -92,14 +97,15 @@ public func sparseCrossEntropyBackwardKernel<T: FloatElement>(
     forEachChunk(rows, grain: max(1, (1 << 14) / classes)) { range in
         for r in range {
             let row = logits + r * classes, out = dlogits + r * classes
-            let scale = g[r], l = lse[r]
-            for j in 0..<classes { out[j] = scale * T.exp(row[j] - l) }
+            let scale = g[r], shift = lse[2 * r], logTotal = lse[2 * r + 1]
+            for j in 0..<classes { out[j] = scale * T.exp((row[j] - shift) - logTotal) }
             out[Int(labels[r])] -= scale
         }
     }
 }
 
-/// Dense cross-entropy: loss[r] = Σⱼ labels[r, j] · (logsumexp(x[r]) - x[r, j]).
+/// Dense cross-entropy: loss[r] = Σⱼ labels[r, j] · (logsumexp(x[r]) - x[r, j]); `lse` as
+/// for the sparse form.
 public func denseCrossEntropyForwardKernel<T: FloatElement>(
     _ logits: UnsafePointer<T>, _ labels: UnsafePointer<T>, _ loss: UnsafeMutablePointer<T>,
     _ lse: UnsafeMutablePointer<T>, rows: Int, classes: Int
@@ -107,10 +113,11 @@ public func denseCrossEntropyForwardKernel<T: FloatElement>(
     forEachChunk(rows, grain: max(1, (1 << 14) / classes)) { range in
         for r in range {
             let row = logits + r * classes, target = labels + r * classes
-            let l = logSumExp(row, classes)
-            lse[r] = l
+            let (shift, logTotal) = shiftedLogSumExp(row, classes)
+            lse[2 * r] = shift
+            lse[2 * r + 1] = logTotal
             var total: T = 0
-            for j in 0..<classes where target[j] != 0 { total += target[j] * (l - row[j]) }
+            for j in 0..<classes where target[j] != 0 { total += target[j] * (logTotal - (row[j] - shift)) }
             loss[r] = total
         }
     }
@@ -125,16 +132,16 @@ public func denseCrossEntropyBackwardKernel<T: FloatElement>(
     forEachChunk(rows, grain: max(1, (1 << 14) / classes)) { range in
         for r in range {
             let row = logits + r * classes, target = labels + r * classes
-            let scale = g[r], l = lse[r]
+            let scale = g[r], shift = lse[2 * r], logTotal = lse[2 * r + 1]
             if let dlogits {
                 var mass: T = 0
                 for j in 0..<classes { mass += target[j] }
                 let out = dlogits + r * classes
-                for j in 0..<classes { out[j] = scale * (T.exp(row[j] - l) * mass - target[j]) }
+                for j in 0..<classes { out[j] = scale * (T.exp((row[j] - shift) - logTotal) * mass - target[j]) }
             }
             if let dlabels {
                 let out = dlabels + r * classes
-                for j in 0..<classes { out[j] = scale * (l - row[j]) }
+                for j in 0..<classes { out[j] = scale * (logTotal - (row[j] - shift)) }
             }
         }
     }

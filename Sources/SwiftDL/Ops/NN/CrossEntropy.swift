@@ -1,6 +1,6 @@
-/// The cross-entropies with logits, each one fused op: the forward keeps each row's
-/// logsumexp, and the VJP is softmax - onehot (or softmax·Σlabels - labels) without ever
-/// materialising the softmax in the forward pass.
+/// The cross-entropies with logits, each one fused op. The forward keeps each row's
+/// logsumexp (as a shift and a log-sum) and the VJP is softmax - onehot (softmax·Σlabels -
+/// labels for dense labels), so the softmax is never materialised in the forward pass.
 
 /// tf.nn.sparse_softmax_cross_entropy_with_logits: `labels` are integer class ids with the
 /// shape of `logits` minus its last (class) axis; the result has the labels' shape.
@@ -24,7 +24,7 @@ public func sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor) throws -> 
     let rows = ids.count
     let input = try logits.contiguous()
     let loss = try Tensor.empty(labels.shape, dtype: logits.dtype)
-    let lse = try Tensor.empty([rows], dtype: logits.dtype)
+    let lse = try Tensor.empty([2 * rows], dtype: logits.dtype)  // (shift, log Σ) per row
     try logits.dtype.dispatchFloat(SparseCrossEntropyForward(logits: input, labels: ids, loss: loss, lse: lse, rows: rows, classes: classes))
     if isRecordingGradients {
         record(op, inputs: [logits, labels], outputs: [loss]) { gradients in
@@ -81,7 +81,7 @@ public func softmaxCrossEntropy(labels: Tensor, logits: Tensor, axis: Int = -1) 
     let outShape = Array(x.shape.dropLast())
     let rows = outShape.reduce(1, *)
     let loss = try Tensor.empty(outShape, dtype: logits.dtype)
-    let lse = try Tensor.empty([rows], dtype: logits.dtype)
+    let lse = try Tensor.empty([2 * rows], dtype: logits.dtype)  // (shift, log Σ) per row
     try logits.dtype.dispatchFloat(DenseCrossEntropy(g: nil, logits: x, labels: z, lse: lse, loss: loss,
                                                      dlogits: nil, dlabels: nil, rows: rows, classes: classes))
     if isRecordingGradients {
