@@ -22,6 +22,7 @@ from ._shape import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, re
 from ._autograd import GradientTape, Variable, stop_gradient
 from . import config, random
 from . import nn
+from . import optimizers
 
 round = rint  # noqa: A001
 newaxis = None
