@@ -13,8 +13,14 @@ private func readTensors(_ handles: UnsafePointer<OpaquePointer?>?, _ count: Int
 
 private func readOptions(_ options: UnsafePointer<sdl_optimizer_options>?, _ op: String) throws -> OptimizerOptions {
     guard let options = options?.pointee else { throw SDLError(.value, "[\(op)] received NULL options") }
+    var mask: [Bool]?
+    if let flags = options.weight_decay_mask {
+        if options.weight_decay_mask_count < 0 { throw SDLError(.value, "[\(op)] negative weight decay mask count") }
+        mask = (0..<Int(options.weight_decay_mask_count)).map { flags[$0] != 0 }
+    }
     return OptimizerOptions(learningRate: options.learning_rate, weightDecay: options.weight_decay,
-                            clipnorm: options.clipnorm, clipvalue: options.clipvalue, globalClipnorm: options.global_clipnorm)
+                            clipnorm: options.clipnorm, clipvalue: options.clipvalue, globalClipnorm: options.global_clipnorm,
+                            weightDecayMask: mask)
 }
 
 /// The variables and gradients every optimizer call starts with; both arrays are required.

@@ -306,3 +306,18 @@ def test_training_with_a_tape_reduces_a_quadratic_loss():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert optimizer.iterations.numpy() == 200
+
+
+def test_exclude_from_weight_decay_by_variable_and_by_name():
+    kernel = sd.Variable(np.ones((2, 2)), name="dense/kernel")
+    bias = sd.Variable(np.ones(2), name="dense/bias")
+    other = sd.Variable(np.ones(3), name="other")
+    optimizer = optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    optimizer.exclude_from_weight_decay(var_list=[other], var_names=["bias"])
+    zero = [sd.asarray(np.zeros(v.shape)) for v in (kernel, bias, other)]
+    optimizer.apply_gradients(zip(zero, [kernel, bias, other]))
+    # Zero gradients leave Adam's step at 0; only the decay (1 - 0.5 * lr) shows.
+    lr = float(np.float32(0.1))
+    np.testing.assert_allclose(np.asarray(kernel), np.full((2, 2), 1 - 0.5 * lr))
+    np.testing.assert_array_equal(np.asarray(bias), np.ones(2))
+    np.testing.assert_array_equal(np.asarray(other), np.ones(3))

@@ -45,21 +45,43 @@ static int handle_list_parse(PyObject *object, HandleList *list, const char *wha
     return 0;
 }
 
-static int parse_options(PyObject *tuple, sdl_optimizer_options *options) {
-    return PyArg_ParseTuple(tuple, "ddddd;options must be (learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm)",
-                            &options->learning_rate, &options->weight_decay, &options->clipnorm, &options->clipvalue,
-                            &options->global_clipnorm);
+/* Parses (learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm[, mask|None]);
+   a mask's flags go to a new array in *mask (the caller frees it), which options points at. */
+static int parse_options(PyObject *tuple, sdl_optimizer_options *options, uint8_t **mask) {
+    PyObject *mask_object = Py_None;
+    *mask = NULL;
+    options->weight_decay_mask = NULL;
+    options->weight_decay_mask_count = 0;
+    if (!PyArg_ParseTuple(tuple, "ddddd|O;options must be (learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, mask)",
+                          &options->learning_rate, &options->weight_decay, &options->clipnorm, &options->clipvalue,
+                          &options->global_clipnorm, &mask_object)) return 0;
+    if (mask_object == Py_None) return 1;
+    PyObject *fast = PySequence_Fast(mask_object, "weight decay mask must be a sequence of bools");
+    if (fast == NULL) return 0;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
+    *mask = PyMem_Calloc(count > 0 ? count : 1, 1);
+    if (*mask == NULL) { Py_DECREF(fast); PyErr_NoMemory(); return 0; }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int flag = PyObject_IsTrue(PySequence_Fast_GET_ITEM(fast, i));
+        if (flag < 0) { Py_DECREF(fast); PyMem_Free(*mask); *mask = NULL; return 0; }
+        (*mask)[i] = (uint8_t)flag;
+    }
+    options->weight_decay_mask = *mask;
+    options->weight_decay_mask_count = (int32_t)count;
+    Py_DECREF(fast);
+    return 1;
 }
 
 /* Parses options, variables and gradients, the start of every optimizer call. */
 static int parse_common(PyObject *options_object, PyObject *variables_object, PyObject *gradients_object,
-                        sdl_optimizer_options *options, HandleList *variables, HandleList *gradients) {
+                        sdl_optimizer_options *options, uint8_t **mask, HandleList *variables, HandleList *gradients) {
     variables->fast = gradients->fast = NULL;
     variables->handles = gradients->handles = NULL;
-    if (!parse_options(options_object, options)) return -1;
-    if (handle_list_parse(variables_object, variables, "variables", -1, 0) < 0) return -1;
-    if (handle_list_parse(gradients_object, gradients, "gradients", variables->count, 0) < 0) {
+    if (!parse_options(options_object, options, mask)) return -1;
+    if (handle_list_parse(variables_object, variables, "variables", -1, 0) < 0 ||
+        handle_list_parse(gradients_object, gradients, "gradients", variables->count, 0) < 0) {
         handle_list_release(variables);
+        PyMem_Free(*mask);
         return -1;
     }
     return 0;
@@ -73,6 +95,7 @@ static int parse_common(PyObject *options_object, PyObject *variables_object, Py
         Py_END_ALLOW_THREADS                                            \
         HandleList *lists[] = {__VA_ARGS__};                            \
         for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) handle_list_release(lists[i]); \
+        PyMem_Free(mask);                                               \
         if (status != SDL_OK) return raise_status(status);              \
         Py_RETURN_NONE;                                                 \
     } while (0)
@@ -86,10 +109,11 @@ static PyObject *optimizer_sgd(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOOdp", &options_object, &variables_object, &gradients_object, &momentums_object,
                           &momentum, &nesterov)) return NULL;
     sdl_optimizer_options options;
+    uint8_t *mask = NULL;
     HandleList variables, gradients, momentums;
-    if (parse_common(options_object, variables_object, gradients_object, &options, &variables, &gradients) < 0) return NULL;
+    if (parse_common(options_object, variables_object, gradients_object, &options, &mask, &variables, &gradients) < 0) return NULL;
     if (handle_list_parse(momentums_object, &momentums, "momentums", variables.count, 1) < 0) {
-        handle_list_release(&variables); handle_list_release(&gradients);
+        handle_list_release(&variables); handle_list_release(&gradients); PyMem_Free(mask);
         return NULL;
     }
     FINISH(sdl_optimizer_sgd(&options, variables.handles, gradients.handles, (int32_t)variables.count, momentums.handles,
@@ -107,8 +131,9 @@ static PyObject *optimizer_adam(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOOOOdddpL", &options_object, &variables_object, &gradients_object, &m_object, &v_object,
                           &hat_object, &beta_1, &beta_2, &epsilon, &amsgrad, &step)) return NULL;
     sdl_optimizer_options options;
+    uint8_t *mask = NULL;
     HandleList variables, gradients, momentums, velocities, hats;
-    if (parse_common(options_object, variables_object, gradients_object, &options, &variables, &gradients) < 0) return NULL;
+    if (parse_common(options_object, variables_object, gradients_object, &options, &mask, &variables, &gradients) < 0) return NULL;
     if (handle_list_parse(m_object, &momentums, "momentums", variables.count, 0) < 0) goto fail2;
     if (handle_list_parse(v_object, &velocities, "velocities", variables.count, 0) < 0) goto fail3;
     if (handle_list_parse(hat_object, &hats, "velocity_hats", variables.count, 1) < 0) goto fail4;
@@ -122,6 +147,7 @@ fail3:
 fail2:
     handle_list_release(&variables);
     handle_list_release(&gradients);
+    PyMem_Free(mask);
     return NULL;
 }
 
@@ -135,8 +161,9 @@ static PyObject *optimizer_rmsprop(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOOOOdddp", &options_object, &variables_object, &gradients_object, &v_object, &m_object,
                           &a_object, &rho, &momentum, &epsilon, &centered)) return NULL;
     sdl_optimizer_options options;
+    uint8_t *mask = NULL;
     HandleList variables, gradients, velocities, momentums, averages;
-    if (parse_common(options_object, variables_object, gradients_object, &options, &variables, &gradients) < 0) return NULL;
+    if (parse_common(options_object, variables_object, gradients_object, &options, &mask, &variables, &gradients) < 0) return NULL;
     if (handle_list_parse(v_object, &velocities, "velocities", variables.count, 0) < 0) goto fail2;
     if (handle_list_parse(m_object, &momentums, "momentums", variables.count, 1) < 0) goto fail3;
     if (handle_list_parse(a_object, &averages, "average_gradients", variables.count, 1) < 0) goto fail4;
@@ -150,6 +177,7 @@ fail3:
 fail2:
     handle_list_release(&variables);
     handle_list_release(&gradients);
+    PyMem_Free(mask);
     return NULL;
 }
 
@@ -160,10 +188,11 @@ static PyObject *optimizer_adagrad(PyObject *module, PyObject *args) {
     double epsilon;
     if (!PyArg_ParseTuple(args, "OOOOd", &options_object, &variables_object, &gradients_object, &a_object, &epsilon)) return NULL;
     sdl_optimizer_options options;
+    uint8_t *mask = NULL;
     HandleList variables, gradients, accumulators;
-    if (parse_common(options_object, variables_object, gradients_object, &options, &variables, &gradients) < 0) return NULL;
+    if (parse_common(options_object, variables_object, gradients_object, &options, &mask, &variables, &gradients) < 0) return NULL;
     if (handle_list_parse(a_object, &accumulators, "accumulators", variables.count, 0) < 0) {
-        handle_list_release(&variables); handle_list_release(&gradients);
+        handle_list_release(&variables); handle_list_release(&gradients); PyMem_Free(mask);
         return NULL;
     }
     FINISH(sdl_optimizer_adagrad(&options, variables.handles, gradients.handles, (int32_t)variables.count, accumulators.handles,

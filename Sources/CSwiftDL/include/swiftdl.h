@@ -237,6 +237,10 @@ typedef struct {
     double clipnorm;         /* per-variable L2 clip; <= 0: off (Keras's None) */
     double clipvalue;        /* elementwise clip to [-clipvalue, clipvalue]; <= 0: off */
     double global_clipnorm;  /* joint L2 clip over all gradients; <= 0: off */
+    /* NULL: weight decay applies to every variable; else one flag per variable (0: excluded).
+       Borrowed for the call. */
+    const uint8_t *weight_decay_mask;
+    int32_t weight_decay_mask_count;
 } sdl_optimizer_options;
 
 /* momentums: NULL when momentum == 0. */

@@ -15,11 +15,14 @@ public struct OptimizerOptions: Sendable {
     public var clipvalue: Double?
     /// All gradients are rescaled together so their joint L2 norm is at most this (nil: off).
     public var globalClipnorm: Double?
+    /// Which variables weight decay applies to (Keras's exclude_from_weight_decay); nil: all.
+    public var weightDecayMask: [Bool]?
 
     public init(learningRate: Double, weightDecay: Double = 0, clipnorm: Double? = nil,
-                clipvalue: Double? = nil, globalClipnorm: Double? = nil) {
+                clipvalue: Double? = nil, globalClipnorm: Double? = nil, weightDecayMask: [Bool]? = nil) {
         self.learningRate = learningRate
         self.weightDecay = weightDecay
+        self.weightDecayMask = weightDecayMask
         // Keras treats 0 (and None) as "no clipping".
         self.clipnorm = clipnorm.flatMap { $0 > 0 ? $0 : nil }
         self.clipvalue = clipvalue.flatMap { $0 > 0 ? $0 : nil }

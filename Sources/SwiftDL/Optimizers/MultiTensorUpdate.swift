@@ -19,6 +19,9 @@ public func applyFusedUpdate<R: ElementwiseUpdateRule>(
     if variables.count != gradients.count {
         throw SDLError.value(op, "received \(gradients.count) gradients for \(variables.count) variables")
     }
+    if let mask = options.weightDecayMask, mask.count != variables.count {
+        throw SDLError.value(op, "the weight decay mask has \(mask.count) flags for \(variables.count) variables")
+    }
     for (kind, list) in slots.enumerated() where list.count != variables.count {
         throw SDLError.value(op, "slot list \(kind) has \(list.count) tensors for \(variables.count) variables")
     }
@@ -84,7 +87,8 @@ private struct FusedUpdateRun<R: ElementwiseUpdateRule>: FloatVisitor {
         let decay = T(options.weightDecay * options.learningRate)
         let run = { (piece: Int) in
             let (index, range) = pieces[piece]
-            let prepare = GradientPreparation<T>(scale: T(scales[index]), low: -bound, high: bound, decay: decay)
+            let decays = options.weightDecayMask?[index] ?? true
+            let prepare = GradientPreparation<T>(scale: T(scales[index]), low: -bound, high: bound, decay: decays ? decay : 0)
             rule.update(range, variable: variables[index].pointer(as: T.self),
                         gradient: UnsafePointer(gradients[index].pointer(as: T.self)),
                         slots: slots.map { $0[index].pointer(as: T.self) }, prepare: prepare)

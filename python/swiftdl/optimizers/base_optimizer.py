@@ -84,6 +84,8 @@ class Optimizer:
         self.built = False
         self._iterations = Variable(np.int64(0), trainable=False, name="iteration")
         self._variables = [self._iterations]
+        self._exclude_from_weight_decay = set()
+        self._exclude_from_weight_decay_pattern = None
         self._slots = {}          # slot name -> {id(variable): slot Variable}
         self._known = {}          # id(variable) -> variable, in the order first seen
         if isinstance(learning_rate, _schedules.LearningRateSchedule) or callable(learning_rate):
@@ -218,14 +220,35 @@ class Optimizer:
         if self.loss_scale_factor is not None:
             kept_grads = [g / self.loss_scale_factor for g in kept_grads]
         learning_rate = float(np.asarray(self._current_learning_rate()))
+        mask = None
+        if self.weight_decay and (self._exclude_from_weight_decay or self._exclude_from_weight_decay_pattern):
+            mask = [self._use_weight_decay(v) for v in kept_vars]
         options = (learning_rate, self.weight_decay or 0.0, self.clipnorm or 0.0, self.clipvalue or 0.0,
-                   self.global_clipnorm or 0.0)
+                   self.global_clipnorm or 0.0, mask)
         self._update(options, kept_vars, kept_grads)
         self._iterations.assign_add(np.int64(1))
 
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Excludes variables from weight decay, as Keras.
+
+        Args:
+            var_list: Variables to exclude.
+            var_names: strings (regular expressions); a variable whose name contains a
+                match is excluded, e.g. `var_names=["bias"]`.
+        """
+        self._exclude_from_weight_decay = {id(v) for v in var_list} if var_list else set()
+        self._exclude_from_weight_decay_pattern = re.compile("|".join(set(var_names))) if var_names else None
+
+    def _use_weight_decay(self, variable):
+        if id(variable) in self._exclude_from_weight_decay:
+            return False
+        pattern = self._exclude_from_weight_decay_pattern
+        return pattern is None or pattern.search(str(variable.name)) is None
+
     def _update(self, options, variables, gradients):
         """Runs the engine's fused update; `options` is (learning_rate, weight_decay,
-        clipnorm, clipvalue, global_clipnorm) with 0 for "off"."""
+        clipnorm, clipvalue, global_clipnorm, weight_decay_mask) with 0 for "off" and a
+        mask of None (every variable decays) or one bool per variable."""
         raise NotImplementedError(f"{type(self).__name__} must implement _update")
 
     def scale_loss(self, loss):
