@@ -149,3 +149,18 @@ def test_loss_of_a_hostile_call_does_not_corrupt_later_results():
         sd.nn.sparse_softmax_cross_entropy_with_logits(labels=sd.asarray(np.array([0, 5])), logits=logits)
     loss = sd.nn.sparse_softmax_cross_entropy_with_logits(labels=sd.asarray(np.array([0, 2])), logits=logits)
     np.testing.assert_allclose(np.asarray(loss), -_log_softmax(np.asarray(logits))[[0, 1], [0, 2]], rtol=1e-12)
+
+
+def test_integer_labels_get_no_gradient_and_float_labels_do():
+    logits = sd.Variable(_logits((3, 4)))
+    ids = sd.asarray(np.array([0, 3, 1]))
+    onehot = sd.asarray(np.eye(4)[[0, 3, 1]])
+    with sd.GradientTape(persistent=True) as tape:
+        tape.watch(ids)
+        tape.watch(onehot)
+        sparse = sd.nn.sparse_softmax_cross_entropy_with_logits(labels=ids, logits=logits).sum()
+        dense = sd.nn.softmax_cross_entropy_with_logits(labels=onehot, logits=logits).sum()
+    assert tape.gradient(sparse, ids) is None
+    np.testing.assert_allclose(np.asarray(tape.gradient(dense, onehot)), -_log_softmax(np.asarray(logits)), rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(tape.gradient(sparse, logits)), np.asarray(tape.gradient(dense, logits)),
+                               rtol=1e-12, atol=1e-15)
