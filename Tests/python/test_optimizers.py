@@ -321,3 +321,18 @@ def test_exclude_from_weight_decay_by_variable_and_by_name():
     np.testing.assert_allclose(np.asarray(kernel), np.full((2, 2), 1 - 0.5 * lr))
     np.testing.assert_array_equal(np.asarray(bias), np.ones(2))
     np.testing.assert_array_equal(np.asarray(other), np.ones(3))
+
+
+def test_build_then_apply_without_variables_like_keras():
+    a, b = sd.Variable(np.ones(2), name="a"), sd.Variable(np.ones(3), name="b")
+    optimizer = optimizers.SGD(learning_rate=0.5, momentum=0.5)
+    with pytest.raises(ValueError, match="must already be built"):
+        optimizer.apply([sd.asarray(np.ones(2))])
+    optimizer.build([a, b])
+    assert [v.name for v in optimizer.variables][2:] == ["a_momentum", "b_momentum"]
+    optimizer.build([a])  # already known: no new slots
+    assert len(optimizer.variables) == 4
+    optimizer.apply([sd.asarray(np.ones(2)), sd.asarray(np.ones(3))])
+    np.testing.assert_allclose(np.asarray(b), np.full(3, 0.5))
+    with pytest.raises(ValueError, match="Received a list of 1 gradients, but the optimizer is tracking 2"):
+        optimizer.apply([sd.asarray(np.ones(2))])

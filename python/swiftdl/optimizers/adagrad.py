@@ -23,9 +23,8 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
-    def build(self, variables):
+    def _build_slots(self, variables):
         self.add_optimizer_variables(variables, "accumulator", initializer=self.initial_accumulator_value)
-        super().build(variables)
 
     def _update(self, options, variables, gradients):
         _C.optimizer_adagrad(options, variables, gradients, self._slot_list("accumulator", variables),

@@ -33,11 +33,10 @@ class Adam(Optimizer):
         self.epsilon = epsilon
         self.amsgrad = amsgrad
 
-    def build(self, variables):
+    def _build_slots(self, variables):
         self.add_optimizer_variables(variables, ["momentum", "velocity"])
         if self.amsgrad:
             self.add_optimizer_variables(variables, "velocity_hat")
-        super().build(variables)
 
     def _update(self, options, variables, gradients):
         hats = self._slot_list("velocity_hat", variables) if self.amsgrad else None

@@ -143,8 +143,17 @@ class Optimizer:
 
     # ---- slots -----------------------------------------------------------------------
     def build(self, variables):
-        """Creates the slot variables of `variables` (called lazily by `apply`)."""
+        """Creates the slot variables of every variable in `variables` that this optimizer
+        has not seen yet. `apply` calls it lazily, so calling it yourself is optional."""
+        new = [v for v in variables if id(v) not in self._known]
+        for variable in new:
+            self._known[id(variable)] = variable
+        if new:
+            self._build_slots(new)
         self.built = True
+
+    def _build_slots(self, variables):
+        """Subclasses create their slots for `variables` here (add_optimizer_variables)."""
 
     def add_optimizer_variables(self, variables, names, initializer=0.0):
         """Creates one slot per variable for each name (interleaved per variable, as Keras)."""
@@ -211,12 +220,7 @@ class Optimizer:
         if missing:
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss. If using "
                           "`model.compile()`, did you forget to provide a `loss` argument?")
-        new = [v for v in kept_vars if id(v) not in self._known]
-        if new:
-            for variable in new:
-                self._known[id(variable)] = variable
-            self.build(new)
-            self.built = True
+        self.build(kept_vars)
         if self.loss_scale_factor is not None:
             kept_grads = [g / self.loss_scale_factor for g in kept_grads]
         learning_rate = float(np.asarray(self._current_learning_rate()))

@@ -32,13 +32,12 @@ class RMSprop(Optimizer):
         self.epsilon = epsilon
         self.centered = centered
 
-    def build(self, variables):
+    def _build_slots(self, variables):
         self.add_optimizer_variables(variables, "velocity")
         if self.momentum > 0:
             self.add_optimizer_variables(variables, "momentum")
         if self.centered:
             self.add_optimizer_variables(variables, "average_gradient")
-        super().build(variables)
 
     def _update(self, options, variables, gradients):
         momentums = self._slot_list("momentum", variables) if self.momentum > 0 else None

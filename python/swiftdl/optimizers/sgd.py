@@ -32,10 +32,9 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
-    def build(self, variables):
+    def _build_slots(self, variables):
         if self.momentum != 0:
             self.add_optimizer_variables(variables, "momentum")
-        super().build(variables)
 
     def _update(self, options, variables, gradients):
         momentums = self._slot_list("momentum", variables) if self.momentum != 0 else None
