@@ -192,6 +192,74 @@ sdl_status sdl_random_normal(const int64_t *shape, int32_t ndim, double mean, do
 sdl_status sdl_random_randint(const int64_t *shape, int32_t ndim, int64_t low, int64_t high, sdl_dtype dtype, sdl_tensor *out);
 sdl_status sdl_random_permutation(int64_t n, sdl_tensor *out);
 
+/* ---- Neural-network ops (tf.nn; differentiable; caller owns every *out) ------------- */
+
+/* Activations for sdl_nn_activation. */
+enum {
+    SDL_ACTIVATION_RELU, SDL_ACTIVATION_RELU6, SDL_ACTIVATION_ELU, SDL_ACTIVATION_SELU,
+    SDL_ACTIVATION_GELU, SDL_ACTIVATION_GELU_TANH, SDL_ACTIVATION_LEAKY_RELU,
+    SDL_ACTIVATION_SOFTPLUS, SDL_ACTIVATION_SOFTSIGN, SDL_ACTIVATION_SILU
+};
+
+/* activation(x) elementwise on a float tensor; `alpha` is leaky_relu's slope, elu's alpha
+   and silu's beta (ignored by the others). */
+sdl_status sdl_nn_activation(int32_t activation, sdl_tensor x, double alpha, sdl_tensor *out);
+/* softmax (log_softmax when `log`) along `axis`, numerically stable. */
+sdl_status sdl_nn_softmax(sdl_tensor logits, int64_t axis, int32_t log, sdl_tensor *out);
+/* Integer labels of shape logits.shape[:-1], each in [0, classes); result has labels' shape. */
+sdl_status sdl_nn_sparse_softmax_cross_entropy(sdl_tensor labels, sdl_tensor logits, sdl_tensor *out);
+/* Labels of logits' shape; classes along `axis`, which the result drops. */
+sdl_status sdl_nn_softmax_cross_entropy(sdl_tensor labels, sdl_tensor logits, int64_t axis, sdl_tensor *out);
+/* Elementwise, labels and logits of one shape. */
+sdl_status sdl_nn_sigmoid_cross_entropy(sdl_tensor labels, sdl_tensor logits, sdl_tensor *out);
+/* Mean and variance over `axes`; the caller owns both *mean and *variance. */
+sdl_status sdl_nn_moments(sdl_tensor x, const int64_t *axes, int32_t naxes, int32_t keepdims,
+                          sdl_tensor *mean, sdl_tensor *variance);
+/* (x - mean)·scale/sqrt(variance + eps) + offset; offset and scale may be NULL. */
+sdl_status sdl_nn_batch_normalization(sdl_tensor x, sdl_tensor mean, sdl_tensor variance, sdl_tensor offset,
+                                      sdl_tensor scale, double variance_epsilon, sdl_tensor *out);
+/* x / sqrt(max(sum(x^2 over axes), epsilon)); axes NULL: all axes. */
+sdl_status sdl_nn_l2_normalize(sdl_tensor x, const int64_t *axes, int32_t naxes, double epsilon, sdl_tensor *out);
+/* Inverted dropout: kept elements are scaled by 1/(1 - rate). noise_shape NULL: x's shape.
+   has_seed 0: the process-wide stream; otherwise a fresh stream from `seed`. */
+sdl_status sdl_nn_dropout(sdl_tensor x, double rate, const int64_t *noise_shape, int32_t ndim,
+                          int32_t has_seed, uint64_t seed, sdl_tensor *out);
+
+/* ---- Optimizers (fused, in place) -------------------------------------------------- */
+
+/* One call updates every variable of a model in place, with Keras 3's formulas.
+   variables[i], gradients[i] and each slot array's [i] belong together; slot arrays hold
+   `count` tensors of the variable's shape and dtype (contiguous), created by the caller
+   (zeros, or initial_accumulator_value for Adagrad). All handles are borrowed. */
+typedef struct {
+    double learning_rate;    /* this step's rate (schedules are evaluated by the caller) */
+    double weight_decay;     /* decoupled: v -= v * weight_decay * learning_rate first; 0: none */
+    double clipnorm;         /* per-variable L2 clip; <= 0: off (Keras's None) */
+    double clipvalue;        /* elementwise clip to [-clipvalue, clipvalue]; <= 0: off */
+    double global_clipnorm;  /* joint L2 clip over all gradients; <= 0: off */
+    /* NULL: weight decay applies to every variable; else one flag per variable (0: excluded).
+       Borrowed for the call. */
+    const uint8_t *weight_decay_mask;
+    int32_t weight_decay_mask_count;
+} sdl_optimizer_options;
+
+/* momentums: NULL when momentum == 0. */
+sdl_status sdl_optimizer_sgd(const sdl_optimizer_options *options, const sdl_tensor *variables, const sdl_tensor *gradients,
+                             int32_t count, const sdl_tensor *momentums, double momentum, int32_t nesterov);
+/* Adam, and AdamW through options->weight_decay. step = iterations + 1.
+   velocity_hats: NULL unless amsgrad. */
+sdl_status sdl_optimizer_adam(const sdl_optimizer_options *options, const sdl_tensor *variables, const sdl_tensor *gradients,
+                              int32_t count, const sdl_tensor *momentums, const sdl_tensor *velocities,
+                              const sdl_tensor *velocity_hats, double beta_1, double beta_2, double epsilon,
+                              int32_t amsgrad, int64_t step);
+/* momentums: NULL unless momentum > 0; average_gradients: NULL unless centered. */
+sdl_status sdl_optimizer_rmsprop(const sdl_optimizer_options *options, const sdl_tensor *variables, const sdl_tensor *gradients,
+                                 int32_t count, const sdl_tensor *velocities, const sdl_tensor *momentums,
+                                 const sdl_tensor *average_gradients, double rho, double momentum, double epsilon,
+                                 int32_t centered);
+sdl_status sdl_optimizer_adagrad(const sdl_optimizer_options *options, const sdl_tensor *variables, const sdl_tensor *gradients,
+                                 int32_t count, const sdl_tensor *accumulators, double epsilon);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,45 @@
+/// softmax and log_softmax along one axis: one fused, numerically stable pass forward and
+/// one backward (from the saved output), recorded with the VJP.
+
+/// tf.nn.softmax(logits, axis) (or tf.nn.log_softmax when `log`).
+public func softmax(_ logits: Tensor, axis: Int = -1, log: Bool = false) throws -> Tensor {
+    let op = log ? "log_softmax" : "softmax"
+    try requireFloat(logits, op, "logits")
+    if logits.rank == 0 {
+        throw SDLError.value(op, "logits must have at least one dimension; received shape ()")
+    }
+    let position = try normalizeAxis(axis, rank: logits.rank, op: op)
+    let input = try logits.contiguous()
+    let outer = logits.shape[..<position].reduce(1, *)
+    let n = logits.shape[position]
+    let inner = logits.shape[(position + 1)...].reduce(1, *)
+    let out = try Tensor.empty(logits.shape, dtype: logits.dtype)
+    try logits.dtype.dispatchFloat(SoftmaxDispatch(input: input, output: out, gradient: nil, result: out,
+                                                   outer: outer, n: n, inner: inner, log: log))
+    if isRecordingGradients {
+        record(op, inputs: [logits], outputs: [out]) { gradients in
+            guard let upstream = gradients[0] else { return [nil] }
+            let g = try upstream.converted(to: out.dtype).contiguous()
+            let dx = try Tensor.empty(out.shape, dtype: out.dtype)
+            try out.dtype.dispatchFloat(SoftmaxDispatch(input: input, output: out, gradient: g, result: dx,
+                                                        outer: outer, n: n, inner: inner, log: log))
+            return [dx]
+        }
+    }
+    return out
+}
+
+private struct SoftmaxDispatch: FloatVisitor {
+    let input: Tensor, output: Tensor, gradient: Tensor?, result: Tensor
+    let outer: Int, n: Int, inner: Int, log: Bool
+
+    func visit<T: FloatElement>(_: T.Type) {
+        if let gradient {
+            softmaxBackwardKernel(UnsafePointer(gradient.pointer(as: T.self)), UnsafePointer(output.pointer(as: T.self)),
+                                  result.pointer(as: T.self), outer: outer, n: n, inner: inner, log: log)
+        } else {
+            softmaxForwardKernel(UnsafePointer(input.pointer(as: T.self)), result.pointer(as: T.self),
+                                 outer: outer, n: n, inner: inner, log: log)
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/* tf.nn-style ops: activations, softmax, cross-entropies, normalisation and dropout.
+ * Each wrapper parses its arguments, releases the GIL around the engine call and wraps
+ * the result; python/swiftdl/nn/ does the TensorFlow-style argument handling. */
+#include "extension.h"
+
+#define NN_RETURN_RESULT(call)                                      \
+    do {                                                            \
+        sdl_tensor out = NULL;                                      \
+        sdl_status status;                                          \
+        Py_BEGIN_ALLOW_THREADS                                      \
+        status = (call);                                            \
+        Py_END_ALLOW_THREADS                                        \
+        return status == SDL_OK ? wrap_tensor(out) : raise_status(status); \
+    } while (0)
+
+/* Parses optional axes: None gives NULL. Returns the count or -1 with an error set. */
+static int parse_optional_ints(PyObject *object, int64_t *values, const int64_t **pointer, const char *what) {
+    if (object == Py_None) { *pointer = NULL; return 0; }
+    *pointer = values;
+    return parse_int_sequence(object, values, SDL_MAX_RANK, what);
+}
+
+static PyObject *nn_activation(PyObject *module, PyObject *args) {
+    (void)module;
+    int code;
+    PyObject *x_object;
+    double alpha = 0.0;
+    if (!PyArg_ParseTuple(args, "iO|d", &code, &x_object, &alpha)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "features");
+    if (x == NULL) return NULL;
+    NN_RETURN_RESULT(sdl_nn_activation(code, x, alpha, &out));
+}
+
+static PyObject *nn_softmax(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *logits_object;
+    long long axis;
+    int log;
+    if (!PyArg_ParseTuple(args, "OLp", &logits_object, &axis, &log)) return NULL;
+    sdl_tensor logits = tensor_handle(logits_object, "logits");
+    if (logits == NULL) return NULL;
+    NN_RETURN_RESULT(sdl_nn_softmax(logits, axis, log, &out));
+}
+
+static PyObject *nn_sparse_softmax_cross_entropy(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *labels_object, *logits_object;
+    if (!PyArg_ParseTuple(args, "OO", &labels_object, &logits_object)) return NULL;
+    sdl_tensor labels = tensor_handle(labels_object, "labels"), logits = tensor_handle(logits_object, "logits");
+    if (labels == NULL || logits == NULL) return NULL;
+    NN_RETURN_RESULT(sdl_nn_sparse_softmax_cross_entropy(labels, logits, &out));
+}
+
+static PyObject *nn_softmax_cross_entropy(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *labels_object, *logits_object;
+    long long axis;
+    if (!PyArg_ParseTuple(args, "OOL", &labels_object, &logits_object, &axis)) return NULL;
+    sdl_tensor labels = tensor_handle(labels_object, "labels"), logits = tensor_handle(logits_object, "logits");
+    if (labels == NULL || logits == NULL) return NULL;
+    NN_RETURN_RESULT(sdl_nn_softmax_cross_entropy(labels, logits, axis, &out));
+}
+
+static PyObject *nn_sigmoid_cross_entropy(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *labels_object, *logits_object;
+    if (!PyArg_ParseTuple(args, "OO", &labels_object, &logits_object)) return NULL;
+    sdl_tensor labels = tensor_handle(labels_object, "labels"), logits = tensor_handle(logits_object, "logits");
+    if (labels == NULL || logits == NULL) return NULL;
+    NN_RETURN_RESULT(sdl_nn_sigmoid_cross_entropy(labels, logits, &out));
+}
+
+/* nn_moments(x, axes, keepdims) -> (mean, variance) */
+static PyObject *nn_moments(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *axes_object;
+    int keepdims;
+    if (!PyArg_ParseTuple(args, "OOp", &x_object, &axes_object, &keepdims)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x");
+    if (x == NULL) return NULL;
+    int64_t axes[SDL_MAX_RANK];
+    int count = parse_int_sequence(axes_object, axes, SDL_MAX_RANK, "axes");
+    if (count < 0) return NULL;
+    sdl_tensor mean = NULL, variance = NULL;
+    sdl_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sdl_nn_moments(x, axes, count, keepdims, &mean, &variance);
+    Py_END_ALLOW_THREADS
+    if (status != SDL_OK) return raise_status(status);
+    PyObject *mean_object = wrap_tensor(mean);
+    if (mean_object == NULL) { sdl_tensor_free(variance); return NULL; }
+    PyObject *variance_object = wrap_tensor(variance);
+    if (variance_object == NULL) { Py_DECREF(mean_object); return NULL; }
+    return Py_BuildValue("(NN)", mean_object, variance_object);
+}
+
+static PyObject *nn_batch_normalization(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *mean_object, *variance_object, *offset_object, *scale_object;
+    double epsilon;
+    if (!PyArg_ParseTuple(args, "OOOOOd", &x_object, &mean_object, &variance_object, &offset_object, &scale_object, &epsilon)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x"), mean = tensor_handle(mean_object, "mean");
+    sdl_tensor variance = tensor_handle(variance_object, "variance"), offset = NULL, scale = NULL;
+    if (x == NULL || mean == NULL || variance == NULL) return NULL;
+    if (offset_object != Py_None && (offset = tensor_handle(offset_object, "offset")) == NULL) return NULL;
+    if (scale_object != Py_None && (scale = tensor_handle(scale_object, "scale")) == NULL) return NULL;
+    NN_RETURN_RESULT(sdl_nn_batch_normalization(x, mean, variance, offset, scale, epsilon, &out));
+}
+
+static PyObject *nn_l2_normalize(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *axes_object;
+    double epsilon;
+    if (!PyArg_ParseTuple(args, "OOd", &x_object, &axes_object, &epsilon)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x");
+    if (x == NULL) return NULL;
+    int64_t axes[SDL_MAX_RANK];
+    const int64_t *pointer;
+    int count = parse_optional_ints(axes_object, axes, &pointer, "axis");
+    if (count < 0) return NULL;
+    NN_RETURN_RESULT(sdl_nn_l2_normalize(x, pointer, count, epsilon, &out));
+}
+
+/* nn_dropout(x, rate, noise_shape|None, seed|None) */
+static PyObject *nn_dropout(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *shape_object, *seed_object;
+    double rate;
+    if (!PyArg_ParseTuple(args, "OdOO", &x_object, &rate, &shape_object, &seed_object)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x");
+    if (x == NULL) return NULL;
+    int64_t shape[SDL_MAX_RANK];
+    const int64_t *pointer;
+    int ndim = parse_optional_ints(shape_object, shape, &pointer, "noise_shape");
+    if (ndim < 0) return NULL;
+    unsigned long long seed = 0;
+    if (seed_object != Py_None) {
+        seed = PyLong_AsUnsignedLongLongMask(seed_object);
+        if (PyErr_Occurred()) return NULL;
+    }
+    NN_RETURN_RESULT(sdl_nn_dropout(x, rate, pointer, ndim, seed_object != Py_None, seed, &out));
+}
+
+PyMethodDef nn_module_methods[] = {
+    {"nn_activation", nn_activation, METH_VARARGS, "nn_activation(code, x, alpha=0.0)"},
+    {"nn_softmax", nn_softmax, METH_VARARGS, "nn_softmax(logits, axis, log)"},
+    {"nn_sparse_softmax_cross_entropy", nn_sparse_softmax_cross_entropy, METH_VARARGS, "nn_sparse_softmax_cross_entropy(labels, logits)"},
+    {"nn_softmax_cross_entropy", nn_softmax_cross_entropy, METH_VARARGS, "nn_softmax_cross_entropy(labels, logits, axis)"},
+    {"nn_sigmoid_cross_entropy", nn_sigmoid_cross_entropy, METH_VARARGS, "nn_sigmoid_cross_entropy(labels, logits)"},
+    {"nn_moments", nn_moments, METH_VARARGS, "nn_moments(x, axes, keepdims) -> (mean, variance)"},
+    {"nn_batch_normalization", nn_batch_normalization, METH_VARARGS, "nn_batch_normalization(x, mean, variance, offset|None, scale|None, eps)"},
+    {"nn_l2_normalize", nn_l2_normalize, METH_VARARGS, "nn_l2_normalize(x, axes|None, epsilon)"},
+    {"nn_dropout", nn_dropout, METH_VARARGS, "nn_dropout(x, rate, noise_shape|None, seed|None)"},
+    {NULL, NULL, 0, NULL},
+};

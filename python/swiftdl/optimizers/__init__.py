@@ -1,0 +1,43 @@
+"""swiftdl.optimizers: Keras 3's optimizers, each step one fused engine call."""
+from . import schedules
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamw import AdamW
+from .base_optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, AdamW, Adagrad)
+ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
+
+
+def serialize(optimizer):
+    """The optimizer's class name and config, in Keras's format."""
+    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__, "config": optimizer.get_config(),
+            "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    """An optimizer from `serialize`'s dict (class names are case-insensitive)."""
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name.lower())
+    if cls is None or cls is Optimizer:
+        raise ValueError(f"Could not interpret optimizer identifier: {config}")
+    return cls.from_config(config.get("config", {}), custom_objects=custom_objects)
+
+
+def get(identifier):
+    """An optimizer from a name ('adam', 'SGD', ...), a config dict or an instance.
+
+    Raises:
+        ValueError: for anything else.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        return deserialize({"class_name": identifier, "config": {}})
+    if isinstance(identifier, Optimizer):
+        return identifier
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")

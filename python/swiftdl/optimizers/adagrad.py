@@ -1,0 +1,36 @@
+"""Adagrad (keras.optimizers.Adagrad)."""
+from .. import _C
+from .base_optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """Adagrad with Keras 3's formulas: a ← a + g²;  w ← w - lr·g/√(a + ε).
+
+    Args:
+        learning_rate: float or schedule (default 0.001).
+        initial_accumulator_value: starting value of the accumulators (0.1).
+        epsilon: added inside the square root (1e-7).
+    """
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency, loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def _build_slots(self, variables):
+        self.add_optimizer_variables(variables, "accumulator", initializer=self.initial_accumulator_value)
+
+    def _update(self, options, variables, gradients):
+        _C.optimizer_adagrad(options, variables, gradients, self._slot_list("accumulator", variables),
+                             float(self.epsilon))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon})
+        return config

@@ -1,0 +1,51 @@
+"""Adam (keras.optimizers.Adam)."""
+from .. import _C
+from .base_optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """Adam with Keras 3's formulas (t = iterations + 1):
+
+        lr_t ← lr·√(1 - β₂ᵗ)/(1 - β₁ᵗ)
+        m ← m + (g - m)(1 - β₁);  v ← v + (g² - v)(1 - β₂)
+        amsgrad: v̂ ← max(v̂, v), used in place of v
+        w ← w - lr_t·m/(√v + ε)
+
+    Args:
+        learning_rate: float or schedule (default 0.001).
+        beta_1, beta_2: decay rates of the moment estimates (0.9, 0.999).
+        epsilon: added outside the square root (1e-7, Keras's default).
+        amsgrad: use the AMSGrad variant.
+        **kwargs: the base optimizer's arguments (weight_decay, clipnorm, ...).
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
+                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor, gradient_accumulation_steps=gradient_accumulation_steps,
+                         **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+
+    def _build_slots(self, variables):
+        self.add_optimizer_variables(variables, ["momentum", "velocity"])
+        if self.amsgrad:
+            self.add_optimizer_variables(variables, "velocity_hat")
+
+    def _update(self, options, variables, gradients):
+        hats = self._slot_list("velocity_hat", variables) if self.amsgrad else None
+        step = int(self._iterations.numpy()) + 1
+        _C.optimizer_adam(options, variables, gradients, self._slot_list("momentum", variables),
+                          self._slot_list("velocity", variables), hats, float(self.beta_1), float(self.beta_2),
+                          float(self.epsilon), bool(self.amsgrad), step)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon, "amsgrad": self.amsgrad})
+        return config

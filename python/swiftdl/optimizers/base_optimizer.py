@@ -1,0 +1,305 @@
+"""The Keras 3 optimizer contract over swiftdl's fused engine updates.
+
+Python keeps what users see (arguments, slot Variables, `iterations`, the learning rate
+and its schedule, configs); every number is updated by one native call per step
+(Sources/SwiftDL/Optimizers/), which updates all variables and slots in place.
+"""
+import numbers
+import re
+import warnings
+
+import numpy as np
+
+from .. import _C
+from .._autograd import Variable
+from .._convert import asarray
+from .._tensor import Tensor
+from . import schedules as _schedules
+
+_NAME_COUNTS = {}
+
+
+def _auto_name(class_name):
+    """Keras's default object names: snake_case of the class name, made unique."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    count = _NAME_COUNTS.get(name, 0)
+    _NAME_COUNTS[name] = count + 1
+    return name if count == 0 else f"{name}_{count}"
+
+
+def _optional_positive(value, what):
+    if value is None:
+        return None
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"`{what}` must be a float or None; received {value!r}")
+    return float(value)
+
+
+class Optimizer:
+    """Base class of swiftdl's optimizers, with Keras 3's arguments and behaviour.
+
+    Args:
+        learning_rate: a float, a `swiftdl.optimizers.schedules.LearningRateSchedule`, or a
+            callable taking no arguments and returning the rate.
+        weight_decay: if set, each step first applies decoupled weight decay
+            `variable -= variable * weight_decay * learning_rate`.
+        clipnorm: if set, each gradient is rescaled to an L2 norm of at most this.
+        clipvalue: if set, each gradient element is clipped to [-clipvalue, clipvalue].
+        global_clipnorm: if set, all gradients are rescaled together so that their joint
+            L2 norm is at most this. At most one of the three clipping options may be set.
+        use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps:
+            accepted for Keras compatibility; only their defaults are supported so far.
+        loss_scale_factor: if set, gradients are divided by it before the update.
+        name: the optimizer's name (default: from the class name).
+
+    Slot variables (momentums, velocities, ...) are created lazily, per variable, the first
+    time that variable is updated.
+    """
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        if use_ema:
+            raise NotImplementedError("swiftdl optimizers do not support use_ema=True yet")
+        if gradient_accumulation_steps:
+            raise NotImplementedError("swiftdl optimizers do not support gradient_accumulation_steps yet")
+        self.name = name if name is not None else _auto_name(type(self).__name__)
+        self.weight_decay = _optional_positive(weight_decay, "weight_decay")
+        self.clipnorm = _optional_positive(clipnorm, "clipnorm")
+        self.clipvalue = _optional_positive(clipvalue, "clipvalue")
+        self.global_clipnorm = _optional_positive(global_clipnorm, "global_clipnorm")
+        if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                             f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}")
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.built = False
+        self._iterations = Variable(np.int64(0), trainable=False, name="iteration")
+        self._variables = [self._iterations]
+        self._exclude_from_weight_decay = set()
+        self._exclude_from_weight_decay_pattern = None
+        self._slots = {}          # slot name -> {id(variable): slot Variable}
+        self._known = {}          # id(variable) -> variable, in the order first seen
+        if isinstance(learning_rate, _schedules.LearningRateSchedule) or callable(learning_rate):
+            self._learning_rate = learning_rate
+        elif isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool):
+            self._learning_rate = Variable(np.float32(learning_rate), trainable=False, name="learning_rate")
+            self._variables.append(self._learning_rate)
+        else:
+            raise ValueError("Argument `learning_rate` should be float, or an instance of LearningRateSchedule, "
+                             "or a callable (that takes in the current iteration value and returns the "
+                             f"corresponding learning rate value). Received instead: learning_rate={learning_rate}")
+
+    # ---- state ---------------------------------------------------------------------
+    @property
+    def iterations(self):
+        """The number of steps applied so far (an int64 Variable)."""
+        return self._iterations
+
+    @property
+    def variables(self):
+        """The optimizer's variables: iterations, the learning rate (when it is a float),
+        then every slot variable in creation order."""
+        return self._variables[:]
+
+    @property
+    def learning_rate(self):
+        """The current learning rate: the Variable holding it, or the schedule's value at
+        the current step."""
+        return self._current_learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, learning_rate):
+        if isinstance(learning_rate, _schedules.LearningRateSchedule) or callable(learning_rate):
+            if isinstance(self._learning_rate, Variable):
+                self._variables = [v for v in self._variables if v is not self._learning_rate]
+            self._learning_rate = learning_rate
+            return
+        if not isinstance(self._learning_rate, Variable):
+            if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
+                raise TypeError("This optimizer was created with a `LearningRateSchedule` object as its "
+                                "`learning_rate` constructor argument, hence its learning rate is not settable. "
+                                "If you need the learning rate to be settable, you should instantiate the "
+                                "optimizer with a float `learning_rate` argument.")
+            self._learning_rate = Variable(np.float32(learning_rate), trainable=False, name="learning_rate")
+            self._variables.insert(1, self._learning_rate)
+            return
+        self._learning_rate.assign(np.float32(learning_rate))
+
+    def _current_learning_rate(self):
+        if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
+            return self._learning_rate(self._iterations)
+        if isinstance(self._learning_rate, Variable):
+            return self._learning_rate
+        return self._learning_rate()
+
+    # ---- slots -----------------------------------------------------------------------
+    def build(self, variables):
+        """Creates the slot variables of every variable in `variables` that this optimizer
+        has not seen yet. `apply` calls it lazily, so calling it yourself is optional."""
+        new = [v for v in variables if id(v) not in self._known]
+        for variable in new:
+            self._known[id(variable)] = variable
+        if new:
+            self._build_slots(new)
+        self.built = True
+
+    def _build_slots(self, variables):
+        """Subclasses create their slots for `variables` here (add_optimizer_variables)."""
+
+    def add_optimizer_variables(self, variables, names, initializer=0.0):
+        """Creates one slot per variable for each name (interleaved per variable, as Keras)."""
+        if isinstance(names, str):
+            names = [names]
+        for variable in variables:
+            for name in names:
+                label = re.sub(r"[/:]", "_", str(getattr(variable, "name", "variable")))
+                slot = Variable(np.full(variable.shape, initializer, dtype=variable.dtype), trainable=False,
+                                name=f"{label}_{name}")
+                self._slots.setdefault(name, {})[id(variable)] = slot
+                self._variables.append(slot)
+
+    def _slot_list(self, name, variables):
+        slots = self._slots.get(name)
+        if slots is None:
+            return None
+        return [slots[id(v)] for v in variables]
+
+    # ---- applying gradients ------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars):
+        """Applies one step: `optimizer.apply_gradients(zip(grads, variables))`.
+
+        Pairs whose gradient is None are skipped (with a warning), as in Keras.
+
+        Returns:
+            The `iterations` Variable.
+        """
+        pairs = list(grads_and_vars)
+        if pairs:
+            grads, variables = zip(*pairs)
+            self.apply(grads, variables)
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """Applies `grads` to `trainable_variables` (or to the variables seen so far)."""
+        grads = list(grads)
+        if len(grads) == 0:
+            return
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError("When passing `grads` without `variables`, the optimizer must already be built on a "
+                                 "list of variables. Call `optimizer.build(trainable_variables)` first.")
+            trainable_variables = list(self._known.values())
+            if len(grads) != len(trainable_variables):
+                raise ValueError(f"Received a list of {len(grads)} gradients, but the optimizer is tracking "
+                                 f"{len(trainable_variables)} trainable variables.")
+        trainable_variables = list(trainable_variables)
+        if len(grads) != len(trainable_variables):
+            raise ValueError(f"Received {len(grads)} gradients for {len(trainable_variables)} variables")
+        for variable in trainable_variables:
+            if not isinstance(variable, Variable):
+                raise TypeError(f"{type(self).__name__} can only update swiftdl.Variable objects; received "
+                                f"{type(variable).__name__}")
+        kept_grads, kept_vars, missing = [], [], []
+        for grad, variable in zip(grads, trainable_variables):
+            if grad is None:
+                missing.append(variable.name)
+            else:
+                kept_grads.append(grad if isinstance(grad, Tensor) else asarray(grad, copy=None))
+                kept_vars.append(variable)
+        if not kept_grads:
+            raise ValueError("No gradients provided for any variable.")
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss. If using "
+                          "`model.compile()`, did you forget to provide a `loss` argument?")
+        self.build(kept_vars)
+        if self.loss_scale_factor is not None:
+            kept_grads = [g / self.loss_scale_factor for g in kept_grads]
+        learning_rate = float(np.asarray(self._current_learning_rate()))
+        mask = None
+        if self.weight_decay and (self._exclude_from_weight_decay or self._exclude_from_weight_decay_pattern):
+            mask = [self._use_weight_decay(v) for v in kept_vars]
+        options = (learning_rate, self.weight_decay or 0.0, self.clipnorm or 0.0, self.clipvalue or 0.0,
+                   self.global_clipnorm or 0.0, mask)
+        self._update(options, kept_vars, kept_grads)
+        self._iterations.assign_add(np.int64(1))
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Excludes variables from weight decay, as Keras.
+
+        Args:
+            var_list: Variables to exclude.
+            var_names: strings (regular expressions); a variable whose name contains a
+                match is excluded, e.g. `var_names=["bias"]`.
+        """
+        self._exclude_from_weight_decay = {id(v) for v in var_list} if var_list else set()
+        self._exclude_from_weight_decay_pattern = re.compile("|".join(set(var_names))) if var_names else None
+
+    def _use_weight_decay(self, variable):
+        if id(variable) in self._exclude_from_weight_decay:
+            return False
+        pattern = self._exclude_from_weight_decay_pattern
+        return pattern is None or pattern.search(str(variable.name)) is None
+
+    def _update(self, options, variables, gradients):
+        """Runs the engine's fused update; `options` is (learning_rate, weight_decay,
+        clipnorm, clipvalue, global_clipnorm, weight_decay_mask) with 0 for "off" and a
+        mask of None (every variable decays) or one bool per variable."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update")
+
+    def scale_loss(self, loss):
+        """Multiplies the loss by `loss_scale_factor` when it is set."""
+        return loss * self.loss_scale_factor if self.loss_scale_factor is not None else loss
+
+    # ---- weights and configs ---------------------------------------------------------------
+    def get_weights(self):
+        return [np.array(v) for v in self._variables]
+
+    def set_weights(self, weights):
+        if not self.built:
+            raise ValueError("You are calling `set_weights()` on an optimizer that has not yet been built.")
+        for variable, weight in zip(self._variables, weights):
+            if tuple(variable.shape) != tuple(np.shape(weight)):
+                raise ValueError(f"Optimizer variable {variable.name} has shape {tuple(variable.shape)} not "
+                                 f"compatible with provided weight shape {tuple(np.shape(weight))}.")
+            variable.assign(np.asarray(weight, dtype=variable.dtype))
+
+    def get_config(self):
+        """The optimizer's arguments as a dict (`from_config` rebuilds it without state)."""
+        if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
+            learning_rate = _schedules.serialize(self._learning_rate)
+        elif isinstance(self._learning_rate, Variable):
+            learning_rate = float(np.asarray(self._learning_rate))
+        else:
+            learning_rate = self._learning_rate
+        return {
+            "name": self.name,
+            "learning_rate": learning_rate,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = _schedules.deserialize(config["learning_rate"], custom_objects)
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<swiftdl.optimizers.{type(self).__name__} name={self.name!r}>"

@@ -1,0 +1,141 @@
+"""Learning-rate schedules with Keras 3's formulas (keras.optimizers.schedules).
+
+A schedule maps the optimizer's step (its `iterations` before the update) to a rate.
+"""
+import math
+
+import numpy as np
+
+
+def _step(step):
+    return float(np.asarray(step))
+
+
+class LearningRateSchedule:
+    """Base class: subclasses implement `__call__(step)` and `get_config()`."""
+
+    def __call__(self, step):
+        raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must override `__call__(self, step)`.")
+
+    def get_config(self):
+        raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must override `get_config()` "
+                                  "in order to be serializable.")
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """initial_learning_rate · decay_rate ^ (step / decay_steps), the exponent floored when
+    `staircase`.
+
+    Raises:
+        ValueError: if decay_steps <= 0.
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+        if self.decay_steps <= 0:
+            raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
+
+    def __call__(self, step):
+        p = _step(step) / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        return np.float32(self.initial_learning_rate * self.decay_rate ** p)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """values[0] while step <= boundaries[0], values[i] while boundaries[i-1] < step <=
+    boundaries[i], and values[-1] after the last boundary.
+
+    Raises:
+        ValueError: unless len(boundaries) == len(values) - 1.
+    """
+
+    def __init__(self, boundaries, values, name="PiecewiseConstant"):
+        if len(boundaries) != len(values) - 1:
+            raise ValueError("The length of boundaries should be 1 less than the length of values. Received: "
+                             f"boundaries={boundaries} of length {len(boundaries)}, and values={values} of length "
+                             f"{len(values)}.")
+        self.boundaries = boundaries
+        self.values = values
+        self.name = name
+
+    def __call__(self, step):
+        step = _step(step)
+        for boundary, value in zip(self.boundaries, self.values):
+            if step <= boundary:
+                return np.float32(value)
+        return np.float32(self.values[-1])
+
+    def get_config(self):
+        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+
+
+class CosineDecay(LearningRateSchedule):
+    """Cosine decay, with optional linear warmup first (Loshchilov & Hutter, SGDR):
+
+        warmup (step < warmup_steps, only when warmup_target is set):
+            initial + (warmup_target - initial) · step / warmup_steps
+        decay from d = initial (or warmup_target), s = min(step - warmup, decay_steps):
+            d · ((1 - alpha) · ½(1 + cos(π s / decay_steps)) + alpha)
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
+                 warmup_steps=0):
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.alpha = alpha
+        self.name = name
+        self.warmup_steps = warmup_steps
+        self.warmup_target = warmup_target
+        if self.decay_steps <= 0:
+            raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
+
+    def _decay(self, step, decay_from):
+        fraction = step / self.decay_steps
+        cosine = 0.5 * (1.0 + math.cos(math.pi * fraction))
+        return decay_from * ((1 - self.alpha) * cosine + self.alpha)
+
+    def __call__(self, step):
+        step = _step(step)
+        if self.warmup_target is None:
+            return np.float32(self._decay(min(step, self.decay_steps), self.initial_learning_rate))
+        step = min(step, self.decay_steps + self.warmup_steps)
+        if step < self.warmup_steps:
+            delta = self.warmup_target - self.initial_learning_rate
+            return np.float32(delta * step / self.warmup_steps + self.initial_learning_rate)
+        return np.float32(self._decay(step - self.warmup_steps, self.warmup_target))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
+                "warmup_steps": self.warmup_steps}
+
+
+_ALL = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay)}
+
+
+def serialize(learning_rate_schedule):
+    """A JSON-compatible dict describing the schedule, in Keras's format."""
+    return {"module": "keras.optimizers.schedules", "class_name": type(learning_rate_schedule).__name__,
+            "config": learning_rate_schedule.get_config(), "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    """The schedule described by `serialize`'s dict."""
+    name = config.get("class_name")
+    cls = (custom_objects or {}).get(name) or _ALL.get(name)
+    if cls is None:
+        raise ValueError(f"Unknown learning rate schedule: {name!r}")
+    return cls.from_config(config.get("config", {}))
