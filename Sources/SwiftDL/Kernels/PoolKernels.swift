@@ -75,8 +75,8 @@ public func avgPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMu
                     for j in 0..<c { out[j] += source[j] }
                 }
             }
-            let scale = T.one / T(fromInt64: Int64(max(taps.kh.count * taps.kw.count, 1)))
-            for j in 0..<c { out[j] *= scale }
+            let count = T(fromInt64: Int64(max(taps.kh.count * taps.kw.count, 1)))
+            for j in 0..<c { out[j] /= count }
         }
     }
 }
