@@ -36,5 +36,6 @@ extern PyMethodDef ops_module_methods[];
 extern PyMethodDef autograd_module_methods[];
 extern PyMethodDef nn_module_methods[];
 extern PyMethodDef optimizer_module_methods[];
+extern PyMethodDef conv_module_methods[];
 
 #endif

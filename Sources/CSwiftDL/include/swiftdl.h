@@ -184,6 +184,35 @@ sdl_status sdl_stop_gradient(sdl_tensor t, sdl_tensor *out);
 /* Another reference to the same tensor (same identity for tapes). Caller owns *out. */
 sdl_status sdl_tensor_retain(sdl_tensor t, sdl_tensor *out);
 
+/* ---- Neural networks: convolution and pooling (NHWC) --------------------------------- */
+
+/* Padding of window ops. Explicit pads are [top, bottom, left, right] for 2-D ops and
+   [left, right] for 1-D ops, each >= 0; `pads` is ignored (may be NULL) otherwise. */
+enum { SDL_PADDING_VALID = 0, SDL_PADDING_SAME = 1, SDL_PADDING_EXPLICIT = 2 };
+/* The activation fused into a convolution's output. */
+enum { SDL_ACTIVATION_NONE = 0, SDL_ACTIVATION_RELU = 1 };
+/* Pooling reductions. */
+enum { SDL_POOL_MAX = 0, SDL_POOL_AVG = 1 };
+
+/* activation(conv2d(input, filters) + bias): input (N, H, W, C), filters (KH, KW, C, O),
+   bias (O,) or NULL, all one float dtype; strides and dilations are [height, width], >= 1.
+   Result (N, OH, OW, O); recorded on tapes with its VJP. Caller owns *out. */
+sdl_status sdl_conv2d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
+                      const int64_t *strides, const int64_t *dilations, int32_t padding, const int64_t *pads,
+                      sdl_tensor *out);
+/* The same for input (N, W, C) and filters (KW, C, O); result (N, OW, O). Caller owns *out. */
+sdl_status sdl_conv1d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
+                      int64_t stride, int64_t dilation, int32_t padding, const int64_t *pads, sdl_tensor *out);
+/* SDL_POOL_MAX or SDL_POOL_AVG pooling of (N, H, W, C) input with ksize and strides
+   [height, width]. Average pooling takes VALID or SAME only and divides by the number of
+   positions inside the input; max pooling's gradient goes to the first maximum of each
+   window. Caller owns *out. */
+sdl_status sdl_pool2d(int32_t kind, sdl_tensor input, const int64_t *ksize, const int64_t *strides,
+                      int32_t padding, const int64_t *pads, sdl_tensor *out);
+/* The same for (N, W, C) input. Caller owns *out. */
+sdl_status sdl_pool1d(int32_t kind, sdl_tensor input, int64_t ksize, int64_t stride, int32_t padding,
+                      const int64_t *pads, sdl_tensor *out);
+
 /* ---- Random (a process-wide Philox stream) ---------------------------------------- */
 
 void sdl_random_seed(uint64_t seed);

@@ -115,19 +115,26 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
+    /// Runs the posted job's tasks. A function of its own so that the worker's reference to
+    /// the job's closure is released when it returns, before the worker reports itself done:
+    /// `parallelFor` wraps the closure in `withoutActuallyEscaping`, which traps if any
+    /// reference outlives the call (debug builds keep locals alive to the end of scope).
+    private func runCurrentJob() {
+        pthread_mutex_lock(stateLock)
+        let body = job
+        pthread_mutex_unlock(stateLock)
+        if let body { runTasks(body) }
+    }
+
     private func workerLoop(startingAt generation: Int) {
         var seenGeneration = generation
         while true {
             pthread_mutex_lock(stateLock)
             while self.generation == seenGeneration { pthread_cond_wait(workAvailable, stateLock) }
             seenGeneration = self.generation
-            // NOTE: the worker drops its reference to the job before it reports done:
-            // parallelFor's withoutActuallyEscaping traps if the closure is still referenced
-            // when it returns.
-            var body = job
             pthread_mutex_unlock(stateLock)
-            if let work = body { runTasks(work) }
-            body = nil
+
+            runCurrentJob()
 
             pthread_mutex_lock(stateLock)
             busyWorkers -= 1

@@ -1,0 +1,143 @@
+/// Convolutions (tf.nn.conv2d, tf.nn.conv1d), with an optional fused bias and relu for
+/// Keras's Conv layers, and their VJPs. NHWC input, HWIO filters.
+
+/// The activation fused into a convolution's output.
+public enum ConvolutionActivation: Int32, Sendable {
+    case none = 0
+    case relu = 1
+}
+
+/// activation(conv2d(input, filters) + bias).
+///
+/// - Parameters:
+///   - input: (N, H, W, C), float32 or float64.
+///   - filters: (KH, KW, C, O), the input's dtype.
+///   - bias: nil or (O,).
+///   - strides, dilations: (height, width), each at least 1.
+/// - Returns: (N, OH, OW, O).
+public func conv2d(_ input: Tensor, _ filters: Tensor, bias: Tensor? = nil, activation: ConvolutionActivation = .none,
+                   strides: (Int, Int) = (1, 1), dilations: (Int, Int) = (1, 1), padding: Padding = .valid) throws -> Tensor {
+    let op = "conv2d"
+    if input.rank != 4 {
+        throw SDLError.value(op, "input must be rank 4 (N, H, W, C); received shape \(describeShape(input.shape))")
+    }
+    if filters.rank != 4 {
+        throw SDLError.value(op, "filters must be rank 4 (height, width, in_channels, out_channels); received shape \(describeShape(filters.shape))")
+    }
+    let received = "received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))"
+    try checkChannels(op, input.shape[3], filters.shape[2], received: received)
+    let g = try windowGeometry(op, input: input.shape, window: (filters.shape[0], filters.shape[1]), outputChannels: filters.shape[3],
+                               strides: strides, dilations: dilations, padding: padding, what: "filter", received: received)
+    return try convolution(op, input, filters, bias: bias, activation: activation, geometry: g,
+                           outputShape: [g.batch, g.outputHeight, g.outputWidth, g.outputChannels])
+}
+
+/// activation(conv1d(input, filters) + bias), computed as a 2-D convolution of height 1.
+///
+/// - Parameters:
+///   - input: (N, W, C); filters: (KW, C, O); bias: nil or (O,).
+///   - padding: `.explicit` uses only `left` and `right`.
+/// - Returns: (N, OW, O).
+public func conv1d(_ input: Tensor, _ filters: Tensor, bias: Tensor? = nil, activation: ConvolutionActivation = .none,
+                   stride: Int = 1, dilation: Int = 1, padding: Padding = .valid) throws -> Tensor {
+    let op = "conv1d"
+    if input.rank != 3 {
+        throw SDLError.value(op, "input must be rank 3 (N, W, C); received shape \(describeShape(input.shape))")
+    }
+    if filters.rank != 3 {
+        throw SDLError.value(op, "filters must be rank 3 (width, in_channels, out_channels); received shape \(describeShape(filters.shape))")
+    }
+    let received = "received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))"
+    try checkChannels(op, input.shape[2], filters.shape[1], received: received)
+    var rowPadding = padding
+    if case let .explicit(_, _, left, right) = padding { rowPadding = .explicit(top: 0, bottom: 0, left: left, right: right) }
+    let g = try windowGeometry(op, input: [input.shape[0], 1, input.shape[1], input.shape[2]], window: (1, filters.shape[0]),
+                               outputChannels: filters.shape[2], strides: (1, stride), dilations: (1, dilation),
+                               padding: rowPadding, what: "filter", received: received)
+    return try convolution(op, input, filters, bias: bias, activation: activation, geometry: g,
+                           outputShape: [g.batch, g.outputWidth, g.outputChannels])
+}
+
+private func checkChannels(_ op: String, _ inputChannels: Int, _ filterChannels: Int, received: String) throws {
+    if inputChannels != filterChannels {
+        throw SDLError.value(op, "input has \(inputChannels) channels but filters expect \(filterChannels) input channels; \(received)")
+    }
+}
+
+/// The shared body: dtypes checked, the kernel run on contiguous buffers, the VJP recorded.
+/// `input` and `filters` may have any shape with the geometry's element layout (conv1d's).
+private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias: Tensor?, activation: ConvolutionActivation,
+                         geometry g: WindowGeometry, outputShape: [Int]) throws -> Tensor {
+    let dtype = input.dtype
+    if !dtype.isFloatingPoint || filters.dtype != dtype {
+        throw SDLError.type(op, "input and filters must be float32 or float64 tensors of the same dtype; received \(input.dtype.name) and \(filters.dtype.name)")
+    }
+    if let bias {
+        if bias.dtype != dtype {
+            throw SDLError.type(op, "bias must have the input's dtype \(dtype.name); received \(bias.dtype.name)")
+        }
+        if bias.shape != [g.outputChannels] {
+            throw SDLError.value(op, "bias must have shape (\(g.outputChannels),) to match the filters' output channels; received shape \(describeShape(bias.shape))")
+        }
+    }
+    let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
+    let y = try Tensor.empty(outputShape, dtype: dtype)
+    if y.count > 0 {
+        let scratch = try Tensor.empty([convolutionScratchCount(g, backward: false)], dtype: dtype)
+        try dtype.dispatchFloat(ConvolutionForward(x: x, w: w, b: b, relu: activation == .relu, y: y, scratch: scratch, g: g))
+    }
+    guard isRecordingGradients else { return y }
+    let inputs = [input, filters] + (bias.map { [$0] } ?? [])
+    let needs = inputs.map(isFollowedByRecordingTape)
+    guard needs.contains(true) else { return y }
+    record(op, inputs: inputs, outputs: [y]) { gradients in
+        guard let upstream = gradients[0] else { return inputs.map { _ in nil } }
+        var dy = try upstream.converted(to: dtype).contiguous()
+        if activation == .relu { dy = try reluBackward(dy, output: y) }
+        let dx = needs[0] ? try Tensor.empty(input.shape, dtype: dtype, zeroed: y.count == 0) : nil
+        let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: y.count == 0) : nil
+        let db = bias != nil && needs[2] ? try Tensor.empty([g.outputChannels], dtype: dtype, zeroed: y.count == 0) : nil
+        if y.count > 0 {
+            let scratch = try Tensor.empty([convolutionScratchCount(g, backward: true)], dtype: dtype)
+            try dtype.dispatchFloat(ConvolutionBackward(x: x, w: w, dy: dy, dx: dx, dw: dw, db: db, scratch: scratch, g: g))
+        }
+        return [dx, dw] + (bias != nil ? [db] : [])
+    }
+    return y
+}
+
+/// g where the relu's output is positive, else 0.
+private func reluBackward(_ g: Tensor, output: Tensor) throws -> Tensor {
+    let result = try Tensor.empty(g.shape, dtype: g.dtype)
+    struct Run: FloatVisitor {
+        let g: Tensor, output: Tensor, result: Tensor
+        func visit<T: FloatElement>(_: T.Type) {
+            reluGradient(UnsafePointer(g.pointer(as: T.self)), output: UnsafePointer(output.pointer(as: T.self)),
+                         into: result.pointer(as: T.self), count: g.count)
+        }
+    }
+    try g.dtype.dispatchFloat(Run(g: g, output: output, result: result))
+    return result
+}
+
+private struct ConvolutionForward: FloatVisitor {
+    let x: Tensor, w: Tensor, b: Tensor?, relu: Bool, y: Tensor, scratch: Tensor, g: WindowGeometry
+    func visit<T: FloatElement>(_: T.Type) {
+        convolutionForward(UnsafePointer(x.pointer(as: T.self)), UnsafePointer(w.pointer(as: T.self)),
+                           bias: b.map { UnsafePointer($0.pointer(as: T.self)) }, relu: relu,
+                           y.pointer(as: T.self), g, scratch: scratch.pointer(as: T.self))
+    }
+}
+
+private struct ConvolutionBackward: FloatVisitor {
+    let x: Tensor, w: Tensor, dy: Tensor, dx: Tensor?, dw: Tensor?, db: Tensor?, scratch: Tensor, g: WindowGeometry
+    func visit<T: FloatElement>(_: T.Type) {
+        let upstream = UnsafePointer(dy.pointer(as: T.self)), buffer = scratch.pointer(as: T.self)
+        if let db { sumRows(upstream, rows: g.outputPixels, columns: g.outputChannels, into: db.pointer(as: T.self), scratch: buffer) }
+        if let dx { convolutionInputGradient(upstream, UnsafePointer(w.pointer(as: T.self)), dx.pointer(as: T.self), g, scratch: buffer) }
+        if let dw {
+            convolutionFilterGradient(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g,
+                                      scratch: buffer, scratchCount: scratch.count)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/* Convolution and pooling wrappers (swiftdl.nn). The Python package normalises TensorFlow's
+ * arguments (int-or-list strides, padding strings, explicit pads) to fixed tuples; this
+ * file only marshals them and calls the engine without the GIL. */
+#include "extension.h"
+
+#define RETURN_ENGINE_RESULT(call)                                  \
+    do {                                                            \
+        sdl_tensor out = NULL;                                      \
+        sdl_status status;                                          \
+        Py_BEGIN_ALLOW_THREADS                                      \
+        status = (call);                                            \
+        Py_END_ALLOW_THREADS                                        \
+        return status == SDL_OK ? wrap_tensor(out) : raise_status(status); \
+    } while (0)
+
+/* The bias argument: None gives NULL. Returns 0 on success, -1 with an error set. */
+static int optional_tensor(PyObject *object, const char *argument, sdl_tensor *handle) {
+    *handle = NULL;
+    if (object == Py_None) return 0;
+    *handle = tensor_handle(object, argument);
+    return *handle == NULL ? -1 : 0;
+}
+
+/* conv2d(input, filters, bias|None, activation, (sh, sw), (dh, dw), padding, (pt, pb, pl, pr)) */
+static PyObject *conv2d(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *w_object, *b_object;
+    int activation, padding;
+    long long strides[2], dilations[2], pads[4];
+    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation,
+                          &strides[0], &strides[1], &dilations[0], &dilations[1], &padding,
+                          &pads[0], &pads[1], &pads[2], &pads[3])) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
+    if (x == NULL || w == NULL || optional_tensor(b_object, "bias", &b) < 0) return NULL;
+    int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
+    int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
+    RETURN_ENGINE_RESULT(sdl_conv2d(x, w, b, activation, s, d, padding, p, &out));
+}
+
+/* conv1d(input, filters, bias|None, activation, stride, dilation, padding, (pl, pr)) */
+static PyObject *conv1d(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *w_object, *b_object;
+    int activation, padding;
+    long long stride, dilation, pads[2];
+    if (!PyArg_ParseTuple(args, "OOOiLLi(LL)", &x_object, &w_object, &b_object, &activation, &stride, &dilation,
+                          &padding, &pads[0], &pads[1])) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
+    if (x == NULL || w == NULL || optional_tensor(b_object, "bias", &b) < 0) return NULL;
+    int64_t p[2] = {pads[0], pads[1]};
+    RETURN_ENGINE_RESULT(sdl_conv1d(x, w, b, activation, stride, dilation, padding, p, &out));
+}
+
+/* pool2d(kind, input, (kh, kw), (sh, sw), padding, (pt, pb, pl, pr)) */
+static PyObject *pool2d(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object;
+    int kind, padding;
+    long long ksize[2], strides[2], pads[4];
+    if (!PyArg_ParseTuple(args, "iO(LL)(LL)i(LLLL)", &kind, &x_object, &ksize[0], &ksize[1], &strides[0], &strides[1],
+                          &padding, &pads[0], &pads[1], &pads[2], &pads[3])) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "input");
+    if (x == NULL) return NULL;
+    int64_t k[2] = {ksize[0], ksize[1]}, s[2] = {strides[0], strides[1]};
+    int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
+    RETURN_ENGINE_RESULT(sdl_pool2d(kind, x, k, s, padding, p, &out));
+}
+
+/* pool1d(kind, input, ksize, stride, padding, (pl, pr)) */
+static PyObject *pool1d(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object;
+    int kind, padding;
+    long long ksize, stride, pads[2];
+    if (!PyArg_ParseTuple(args, "iOLLi(LL)", &kind, &x_object, &ksize, &stride, &padding, &pads[0], &pads[1])) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "input");
+    if (x == NULL) return NULL;
+    int64_t p[2] = {pads[0], pads[1]};
+    RETURN_ENGINE_RESULT(sdl_pool1d(kind, x, ksize, stride, padding, p, &out));
+}
+
+PyMethodDef conv_module_methods[] = {
+    {"conv2d", conv2d, METH_VARARGS, "conv2d(input, filters, bias, activation, strides, dilations, padding, pads)"},
+    {"conv1d", conv1d, METH_VARARGS, "conv1d(input, filters, bias, activation, stride, dilation, padding, pads)"},
+    {"pool2d", pool2d, METH_VARARGS, "pool2d(kind, input, ksize, strides, padding, pads)"},
+    {"pool1d", pool1d, METH_VARARGS, "pool1d(kind, input, ksize, stride, padding, pads)"},
+    {NULL, NULL, 0, NULL},
+};
