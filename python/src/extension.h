@@ -34,5 +34,6 @@ int dtype_from_format(const char *format, Py_ssize_t itemsize, sdl_dtype *dtype)
 extern PyMethodDef tensor_module_methods[];
 extern PyMethodDef ops_module_methods[];
 extern PyMethodDef autograd_module_methods[];
+extern PyMethodDef recurrent_module_methods[];
 
 #endif
