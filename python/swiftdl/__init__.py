@@ -21,6 +21,7 @@ from ._shape import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, re
                      swapaxes, take, transpose)
 from ._autograd import GradientTape, Variable, stop_gradient
 from . import config, random
+from . import nn
 
 round = rint  # noqa: A001
 newaxis = None
