@@ -75,7 +75,10 @@ public final class ThreadPool: @unchecked Sendable {
     }
 
     /// Takes tasks off the shared counter until none are left.
-    private func runTasks(_ body: (Int) -> Void) {
+    /// NOTE: `body` is declared escaping although it never escapes: converting the worker's
+    /// stored closure to a non-escaping argument left a reference behind in debug builds,
+    /// which tripped withoutActuallyEscaping's check in `parallelFor`.
+    private func runTasks(_ body: @escaping (Int) -> Void) {
         while true {
             pthread_mutex_lock(stateLock)
             let task = nextTask
@@ -118,10 +121,13 @@ public final class ThreadPool: @unchecked Sendable {
             pthread_mutex_lock(stateLock)
             while self.generation == seenGeneration { pthread_cond_wait(workAvailable, stateLock) }
             seenGeneration = self.generation
-            let body = job
+            // NOTE: the worker drops its reference to the job before it reports done:
+            // parallelFor's withoutActuallyEscaping traps if the closure is still referenced
+            // when it returns.
+            var body = job
             pthread_mutex_unlock(stateLock)
-
-            if let body { runTasks(body) }
+            if let work = body { runTasks(work) }
+            body = nil
 
             pthread_mutex_lock(stateLock)
             busyWorkers -= 1
