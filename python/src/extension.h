@@ -37,5 +37,6 @@ extern PyMethodDef autograd_module_methods[];
 extern PyMethodDef nn_module_methods[];
 extern PyMethodDef optimizer_module_methods[];
 extern PyMethodDef conv_module_methods[];
+extern PyMethodDef recurrent_module_methods[];
 
 #endif

@@ -23,6 +23,7 @@ from ._autograd import GradientTape, Variable, stop_gradient
 from . import config, random
 
 
+
 round = rint  # noqa: A001
 
 

@@ -1,0 +1,131 @@
+/// Whole-sequence GRU in Keras 3's default form (reset_after=True): kernel (in, 3u),
+/// recurrent kernel (u, 3u), bias (2, 3u) = [input bias; recurrent bias], gate blocks z, r, h:
+///   x̂ = x·W + b_in,  ĥ = h_{t-1}·U + b_rec
+///   z = σ(x̂_z + ĥ_z),  r = σ(x̂_r + ĥ_r),  hh = tanh(x̂_h + r·ĥ_h)
+///   h_t = z·h_{t-1} + (1 - z)·hh          (Keras's convention for which side z weighs)
+/// Layouts are those of `RecurrentGeometry`.
+
+/// What the forward pass keeps for BPTT.
+public struct GRUSaved<T> {
+    /// (batch, time, 3u) by input time: on entry x·W, on return the activations z, r, hh.
+    public var gates: UnsafeMutablePointer<T>
+    /// (batch, time, u) by input time: ĥ_h = (h_{t-1}·U)_h + b_rec,h, which r multiplied.
+    public var recurrentCandidate: UnsafeMutablePointer<T>
+    /// (batch, time, u) by step: h_t.
+    public var hidden: UnsafeMutablePointer<T>
+
+    public init(gates: UnsafeMutablePointer<T>, recurrentCandidate: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>) {
+        self.gates = gates
+        self.recurrentCandidate = recurrentCandidate
+        self.hidden = hidden
+    }
+}
+
+/// Runs the recurrence. `saved.gates` must hold x·W; `scratch` holds one step's h·U (batch, 3u).
+/// `bias` is the (2, 3u) Keras bias (zeros when the layer has none).
+public func gruForward<T: RecurrentElement>(
+    _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
+    initialHidden: UnsafePointer<T>, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
+) {
+    let u = g.units, width = g.width, time = g.time
+    let inputBias = bias, recurrentBias = bias + width
+    for s in 0..<time {
+        let t = g.inputTime(step: s)
+        let previous = s == 0 ? initialHidden : UnsafePointer(saved.hidden + (s - 1) * u)
+        let previousStride = s == 0 ? u : time * u
+        gemm(m: g.batch, n: width, k: u, rowMajor(previous, previousStride), rowMajor(recurrentKernel, width),
+             scratch, ldc: width)
+        for b in 0..<g.batch {
+            let row = saved.gates + (b * time + t) * width
+            let recurrent = UnsafePointer(scratch + b * width)
+            let hPrevious = previous + b * previousStride
+            let candidateOut = saved.recurrentCandidate + (b * time + t) * u
+            let h = saved.hidden + (b * time + s) * u
+            for j in 0..<u {
+                let z = T.gateSigmoid(row[j] + inputBias[j] + recurrent[j] + recurrentBias[j])
+                let r = T.gateSigmoid(row[u + j] + inputBias[u + j] + recurrent[u + j] + recurrentBias[u + j])
+                let recurrentCandidate = recurrent[2 * u + j] + recurrentBias[2 * u + j]
+                let candidate = T.gateTanh(row[2 * u + j] + inputBias[2 * u + j] + r * recurrentCandidate)
+                row[j] = z
+                row[u + j] = r
+                row[2 * u + j] = candidate
+                candidateOut[j] = recurrentCandidate
+                h[j] = z * hPrevious[j] + (1 - z) * candidate
+            }
+        }
+    }
+}
+
+/// Where the GRU's gradients go, and BPTT's scratch.
+public struct GRUGradients<T> {
+    public var inputs: UnsafeMutablePointer<T>           // (batch, time, features)
+    public var kernel: UnsafeMutablePointer<T>           // (features, 3u)
+    public var recurrentKernel: UnsafeMutablePointer<T>  // (u, 3u)
+    public var bias: UnsafeMutablePointer<T>             // (2, 3u)
+    public var initialHidden: UnsafeMutablePointer<T>    // (batch, u); the running dh during BPTT
+    /// Scratch (batch, time, 3u) by input time: gradients of x̂ and of ĥ (they differ in the
+    /// h block, where ĥ_h was scaled by r); and Hprev (batch, time, u).
+    public var inputGateGradients: UnsafeMutablePointer<T>
+    public var recurrentGateGradients: UnsafeMutablePointer<T>
+    public var previousHidden: UnsafeMutablePointer<T>
+
+    public init(inputs: UnsafeMutablePointer<T>, kernel: UnsafeMutablePointer<T>, recurrentKernel: UnsafeMutablePointer<T>,
+                bias: UnsafeMutablePointer<T>, initialHidden: UnsafeMutablePointer<T>,
+                inputGateGradients: UnsafeMutablePointer<T>, recurrentGateGradients: UnsafeMutablePointer<T>,
+                previousHidden: UnsafeMutablePointer<T>) {
+        self.inputs = inputs
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.bias = bias
+        self.initialHidden = initialHidden
+        self.inputGateGradients = inputGateGradients
+        self.recurrentGateGradients = recurrentGateGradients
+        self.previousHidden = previousHidden
+    }
+}
+
+/// Backpropagation through time for `gruForward`.
+public func gruBackward<T: RecurrentElement>(
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
+    initialHidden: UnsafePointer<T>, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
+) {
+    let u = g.units, width = g.width, time = g.time
+    let dh = gradients.initialHidden
+    upstream.seedHidden(g, into: dh)
+    for s in stride(from: time - 1, through: 0, by: -1) {
+        if let sequence = upstream.sequence { addStepGradient(g, step: s, sequence: sequence, into: dh) }
+        let t = g.inputTime(step: s)
+        for b in 0..<g.batch {
+            let offset = (b * time + t) * width
+            let row = UnsafePointer(saved.gates + offset)
+            let dx = gradients.inputGateGradients + offset, dr = gradients.recurrentGateGradients + offset
+            let recurrentCandidate = UnsafePointer(saved.recurrentCandidate + (b * time + t) * u)
+            let hPrevious = s == 0 ? initialHidden + b * u : UnsafePointer(saved.hidden + (b * time + s - 1) * u)
+            let dhRow = dh + b * u
+            for j in 0..<u {
+                let z = row[j], r = row[u + j], candidate = row[2 * u + j], dhj = dhRow[j]
+                let dCandidate = dhj * (1 - z) * (1 - candidate * candidate)
+                let dz = dhj * (hPrevious[j] - candidate) * z * (1 - z)
+                let dReset = dCandidate * recurrentCandidate[j] * r * (1 - r)
+                dx[j] = dz
+                dx[u + j] = dReset
+                dx[2 * u + j] = dCandidate
+                dr[j] = dz
+                dr[u + j] = dReset
+                dr[2 * u + j] = dCandidate * r
+                dhRow[j] = dhj * z  // the direct path; the GEMM below adds the gates' share
+            }
+        }
+        gemm(m: g.batch, n: u, k: width,
+             rowMajor(UnsafePointer(gradients.recurrentGateGradients + t * width), time * width),
+             transposed(recurrentKernel, width), dh, ldc: u, accumulate: true)
+    }
+    let rows = g.batch * time
+    recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
+                             inputGateGradients: gradients.inputGateGradients,
+                             recurrentGateGradients: gradients.recurrentGateGradients,
+                             previousHidden: gradients.previousHidden, inputsGradient: gradients.inputs,
+                             kernelGradient: gradients.kernel, recurrentKernelGradient: gradients.recurrentKernel)
+    recurrentColumnSums(gradients.inputGateGradients, rows: rows, columns: width, into: gradients.bias)
+    recurrentColumnSums(gradients.recurrentGateGradients, rows: rows, columns: width, into: gradients.bias + width)
+}

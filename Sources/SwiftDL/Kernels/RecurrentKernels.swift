@@ -1,0 +1,132 @@
+/// Pieces shared by the whole-sequence LSTM, GRU and SimpleRNN kernels.
+///
+/// Layouts (all row-major):
+///   - inputs x: (batch, time, features), read as one (batch·time, features) matrix;
+///   - per-time gate buffers (projections, gate activations, gate gradients):
+///     (batch, time, gates·units), indexed by INPUT time t;
+///   - per-step state buffers (hidden and cell sequences): (batch, time, units), indexed by
+///     processing STEP s. They differ only with `goBackwards`, where step s reads t = T-1-s
+///     (Keras returns the sequence in processing order).
+/// A step's rows are strided by time·width, so the per-step GEMMs read and write them in
+/// place through BLAS leading dimensions instead of copying.
+public struct RecurrentGeometry: Sendable {
+    public let batch: Int
+    public let time: Int
+    public let features: Int
+    public let units: Int
+    /// Gate blocks of the kernels: 4 (LSTM), 3 (GRU), 1 (SimpleRNN).
+    public let gates: Int
+    public let goBackwards: Bool
+
+    public init(batch: Int, time: Int, features: Int, units: Int, gates: Int, goBackwards: Bool) {
+        self.batch = batch
+        self.time = time
+        self.features = features
+        self.units = units
+        self.gates = gates
+        self.goBackwards = goBackwards
+    }
+
+    /// Width of a gate row: gates·units.
+    @inline(__always) public var width: Int { gates * units }
+
+    /// The input time index that processing step `step` reads.
+    @inline(__always) public func inputTime(step: Int) -> Int { goBackwards ? time - 1 - step : step }
+}
+
+@inline(__always)
+func rowMajor<T>(_ pointer: UnsafePointer<T>, _ leadingDimension: Int) -> MatrixOperand<T> {
+    MatrixOperand(pointer: pointer, transposed: false, leadingDimension: Swift.max(leadingDimension, 1))
+}
+
+@inline(__always)
+func transposed<T>(_ pointer: UnsafePointer<T>, _ leadingDimension: Int) -> MatrixOperand<T> {
+    MatrixOperand(pointer: pointer, transposed: true, leadingDimension: Swift.max(leadingDimension, 1))
+}
+
+/// projection = x · kernel for every time step at once: one (batch·time, features) ×
+/// (features, width) GEMM, the largest piece of the forward pass.
+public func recurrentInputProjection<T: RecurrentElement>(
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, projection: UnsafeMutablePointer<T>
+) {
+    gemm(m: g.batch * g.time, n: g.width, k: g.features, rowMajor(x, g.features), rowMajor(kernel, g.width),
+         projection, ldc: g.width)
+}
+
+/// The gradients that BPTT leaves to the end, each one GEMM over all steps:
+///   dX = dZx · kernelᵀ,  dKernel = xᵀ · dZx,  dRecurrent = Hprevᵀ · dZr,
+/// where dZx / dZr are the gradients of the input / recurrent pre-activations (the same
+/// buffer for LSTM and SimpleRNN) and Hprev[b, t(s)] = h_{s-1} (h0 at s = 0) is assembled
+/// in `previousHidden` so that its rows line up with dZr's.
+public func recurrentWeightGradients<T: RecurrentElement>(
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>,
+    hidden: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
+    inputGateGradients dZx: UnsafePointer<T>, recurrentGateGradients dZr: UnsafePointer<T>,
+    previousHidden: UnsafeMutablePointer<T>,
+    inputsGradient: UnsafeMutablePointer<T>, kernelGradient: UnsafeMutablePointer<T>,
+    recurrentKernelGradient: UnsafeMutablePointer<T>
+) {
+    let rows = g.batch * g.time, u = g.units
+    for b in 0..<g.batch {
+        for s in 0..<g.time {
+            let source = s == 0 ? initialHidden + b * u : hidden + (b * g.time + s - 1) * u
+            (previousHidden + (b * g.time + g.inputTime(step: s)) * u).update(from: source, count: u)
+        }
+    }
+    gemm(m: rows, n: g.features, k: g.width, rowMajor(dZx, g.width), transposed(kernel, g.width),
+         inputsGradient, ldc: g.features)
+    gemm(m: g.features, n: g.width, k: rows, transposed(x, g.features), rowMajor(dZx, g.width),
+         kernelGradient, ldc: g.width)
+    gemm(m: u, n: g.width, k: rows, transposed(UnsafePointer(previousHidden), u), rowMajor(dZr, g.width),
+         recurrentKernelGradient, ldc: g.width)
+}
+
+/// sums[j] = Σ_rows matrix[row, j]: a bias gradient.
+public func recurrentColumnSums<T: RecurrentElement>(
+    _ matrix: UnsafePointer<T>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<T>
+) {
+    sums.update(repeating: T.zero, count: columns)
+    for row in 0..<rows {
+        let line = matrix + row * columns
+        for j in 0..<columns { sums[j] += line[j] }
+    }
+}
+
+/// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh.
+@inline(__always)
+func addStepGradient<T: RecurrentElement>(
+    _ g: RecurrentGeometry, step: Int, sequence: UnsafePointer<T>, into dh: UnsafeMutablePointer<T>
+) {
+    let u = g.units
+    for b in 0..<g.batch {
+        let source = sequence + (b * g.time + step) * u, target = dh + b * u
+        for j in 0..<u { target[j] += source[j] }
+    }
+}
+
+/// The upstream gradients of a recurrent op's outputs, as the backward kernels read them.
+public struct RecurrentUpstream<T> {
+    /// Gradient of the output sequence (batch, time, units) when `return_sequences`.
+    public var sequence: UnsafePointer<T>?
+    /// Gradient of the last output (batch, units) when not `return_sequences`.
+    public var lastOutput: UnsafePointer<T>?
+    /// Gradients of the final states (batch, units).
+    public var finalHidden: UnsafePointer<T>?
+    public var finalCell: UnsafePointer<T>?
+
+    public init(sequence: UnsafePointer<T>?, lastOutput: UnsafePointer<T>?,
+                finalHidden: UnsafePointer<T>?, finalCell: UnsafePointer<T>? = nil) {
+        self.sequence = sequence
+        self.lastOutput = lastOutput
+        self.finalHidden = finalHidden
+        self.finalCell = finalCell
+    }
+
+    /// dh entering the last step: the last output's gradient plus the final state's.
+    func seedHidden(_ g: RecurrentGeometry, into dh: UnsafeMutablePointer<T>) where T: RecurrentElement {
+        let count = g.batch * g.units
+        dh.update(repeating: T.zero, count: count)
+        if let lastOutput { for i in 0..<count { dh[i] += lastOutput[i] } }
+        if let finalHidden { for i in 0..<count { dh[i] += finalHidden[i] } }
+    }
+}

@@ -1,0 +1,105 @@
+/// keras.layers.GRU's computation (reset_after=True, Keras 3's default) over a whole
+/// sequence, as one differentiable op.
+
+/// Runs a GRU over `inputs` (batch, time, features) with Keras's weight layout and gate
+/// order (z, r, h), tanh activation, sigmoid recurrent activation, and
+/// h_t = z·h_{t-1} + (1 - z)·hh.
+///
+/// - Parameters:
+///   - kernel: (features, 3·units); recurrentKernel: (units, 3·units).
+///   - bias: (2, 3·units), the input bias row then the recurrent bias row, or nil.
+///   - initialHidden: (batch, units), zeros when nil.
+///   - returnSequences, goBackwards: as for `lstm`.
+/// - Returns: the outputs and the final hidden state (batch, units).
+/// - Throws: `SDLError` for wrong ranks, shapes that do not match the Keras layout, or
+///   non-float / mixed dtypes.
+public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
+                initialHidden: Tensor? = nil, returnSequences: Bool = false,
+                goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor) {
+    let operands = try RecurrentOperands(
+        op: "gru", gates: 3, inputs: inputs, kernel: kernel, recurrentKernel: recurrentKernel,
+        bias: bias, biasShape: { [2, 3 * $0] }, biasLayout: "(2, 3*units) (reset_after=True: input and recurrent rows)",
+        states: [("initial_state", initialHidden)], goBackwards: goBackwards)
+    let g = operands.geometry
+    let gates = try operands.sequenceBuffer(width: g.width)
+    let recurrentCandidate = try operands.sequenceBuffer(width: g.units)
+    let hidden = try operands.sequenceBuffer(width: g.units)
+    try operands.dtype.dispatchRecurrent(GRUForwardRun(operands: operands, gates: gates, recurrentCandidate: recurrentCandidate,
+                                                       hidden: hidden, scratch: Tensor.empty([g.batch, g.width], dtype: operands.dtype)))
+
+    let outputs = returnSequences ? hidden : try operands.lastStep(of: hidden)
+    let finalHidden = try operands.lastStep(of: hidden)
+    if isRecordingGradients {
+        record("gru", inputs: operands.recorded, outputs: [outputs, finalHidden]) { gradients in
+            let stateShape = [g.batch, g.units]
+            let run = try GRUBackwardRun(
+                operands: operands, gates: gates, recurrentCandidate: recurrentCandidate, hidden: hidden,
+                upstream: [returnSequences ? operands.upstream(gradients[0], shape: [g.batch, g.time, g.units]) : nil,
+                           returnSequences ? nil : operands.upstream(gradients[0], shape: stateShape),
+                           operands.upstream(gradients[1], shape: stateShape)])
+            try operands.dtype.dispatchRecurrent(run)
+            return operands.recordedGradients(inputs: run.dInputs, kernel: run.dKernel, recurrentKernel: run.dRecurrentKernel,
+                                              bias: run.dBias, initialStates: [run.dHidden])
+        }
+    }
+    return (outputs, finalHidden)
+}
+
+/// Holds every tensor the forward kernel touches, so they stay alive while it runs.
+private struct GRUForwardRun: RecurrentVisitor {
+    let operands: RecurrentOperands
+    let gates: Tensor, recurrentCandidate: Tensor, hidden: Tensor, scratch: Tensor
+
+    func visit<T: RecurrentElement>(_: T.Type) throws {
+        let g = operands.geometry
+        recurrentInputProjection(g, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                                 projection: mutablePointer(gates, T.self))
+        gruForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+                   initialHidden: readPointer(operands.initialStates[0], T.self), saved: saved(T.self),
+                   scratch: mutablePointer(scratch, T.self))
+    }
+
+    func saved<T>(_: T.Type) -> GRUSaved<T> {
+        GRUSaved(gates: mutablePointer(gates, T.self), recurrentCandidate: mutablePointer(recurrentCandidate, T.self),
+                 hidden: mutablePointer(hidden, T.self))
+    }
+}
+
+/// BPTT's inputs, outputs and scratch, allocated once per backward call.
+private struct GRUBackwardRun: RecurrentVisitor {
+    let operands: RecurrentOperands
+    let gates: Tensor, recurrentCandidate: Tensor, hidden: Tensor
+    /// Gradients of the output sequence, the last output and the final state (any may be nil).
+    let upstream: [Tensor?]
+    let dInputs: Tensor, dKernel: Tensor, dRecurrentKernel: Tensor, dBias: Tensor, dHidden: Tensor
+    let inputGateGradients: Tensor, recurrentGateGradients: Tensor, previousHidden: Tensor
+
+    init(operands: RecurrentOperands, gates: Tensor, recurrentCandidate: Tensor, hidden: Tensor, upstream: [Tensor?]) throws {
+        self.operands = operands
+        (self.gates, self.recurrentCandidate, self.hidden, self.upstream) = (gates, recurrentCandidate, hidden, upstream)
+        let g = operands.geometry
+        dInputs = try operands.sequenceBuffer(width: g.features)
+        dKernel = try Tensor.empty(operands.kernel.shape, dtype: operands.dtype)
+        dRecurrentKernel = try Tensor.empty(operands.recurrentKernel.shape, dtype: operands.dtype)
+        dBias = try Tensor.empty(operands.bias.shape, dtype: operands.dtype)
+        dHidden = try operands.stateBuffer()
+        inputGateGradients = try operands.sequenceBuffer(width: g.width)
+        recurrentGateGradients = try operands.sequenceBuffer(width: g.width)
+        previousHidden = try operands.sequenceBuffer(width: g.units)
+    }
+
+    func visit<T: RecurrentElement>(_: T.Type) throws {
+        let forward = GRUForwardRun(operands: operands, gates: gates, recurrentCandidate: recurrentCandidate, hidden: hidden, scratch: hidden)
+        let pointers = upstream.map { $0.map { readPointer($0, T.self) } }
+        let gradients = GRUGradients(
+            inputs: mutablePointer(dInputs, T.self), kernel: mutablePointer(dKernel, T.self),
+            recurrentKernel: mutablePointer(dRecurrentKernel, T.self), bias: mutablePointer(dBias, T.self),
+            initialHidden: mutablePointer(dHidden, T.self), inputGateGradients: mutablePointer(inputGateGradients, T.self),
+            recurrentGateGradients: mutablePointer(recurrentGateGradients, T.self), previousHidden: mutablePointer(previousHidden, T.self))
+        gruBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                    recurrentKernel: readPointer(operands.recurrentKernel, T.self),
+                    initialHidden: readPointer(operands.initialStates[0], T.self), saved: forward.saved(T.self),
+                    upstream: RecurrentUpstream(sequence: pointers[0], lastOutput: pointers[1], finalHidden: pointers[2]),
+                    gradients: gradients)
+    }
+}

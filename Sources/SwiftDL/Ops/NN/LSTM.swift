@@ -1,0 +1,114 @@
+/// keras.layers.LSTM's computation over a whole sequence, as one differentiable op.
+
+/// Runs an LSTM over `inputs` (batch, time, features) with Keras's weight layout and gate
+/// order (i, f, c, o), tanh activation and sigmoid recurrent activation.
+///
+/// - Parameters:
+///   - kernel: (features, 4·units); recurrentKernel: (units, 4·units); bias: (4·units) or nil.
+///   - initialHidden, initialCell: (batch, units) each, both or neither (zeros when nil).
+///   - returnSequences: return every step's output (batch, time, units) instead of the last.
+///   - goBackwards: process the sequence in reverse; outputs come in processing order.
+/// - Returns: the outputs and the final hidden and cell states (batch, units).
+/// - Throws: `SDLError` for wrong ranks, shapes that do not match the Keras layout, or
+///   non-float / mixed dtypes.
+///
+/// When a tape records, the whole sequence is ONE node whose VJP runs backpropagation
+/// through time in the kernel, giving gradients for every input, weight and initial state.
+public func lstm(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
+                 initialHidden: Tensor? = nil, initialCell: Tensor? = nil,
+                 returnSequences: Bool = false, goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor, cell: Tensor) {
+    if (initialHidden == nil) != (initialCell == nil) {
+        throw SDLError.value("lstm", "initial_state must hold both states (h, c) or be None; received only \(initialHidden == nil ? "c" : "h")")
+    }
+    let operands = try RecurrentOperands(
+        op: "lstm", gates: 4, inputs: inputs, kernel: kernel, recurrentKernel: recurrentKernel,
+        bias: bias, biasShape: { [4 * $0] }, biasLayout: "(4*units,)",
+        states: [("initial_state[0] (h)", initialHidden), ("initial_state[1] (c)", initialCell)], goBackwards: goBackwards)
+    let g = operands.geometry
+    let gates = try operands.sequenceBuffer(width: g.width)
+    let cells = try operands.sequenceBuffer(width: g.units)
+    let cellTanh = try operands.sequenceBuffer(width: g.units)
+    let hidden = try operands.sequenceBuffer(width: g.units)
+    try operands.dtype.dispatchRecurrent(LSTMForwardRun(operands: operands, gates: gates, cells: cells, cellTanh: cellTanh, hidden: hidden))
+
+    let outputs = returnSequences ? hidden : try operands.lastStep(of: hidden)
+    let finalHidden = try operands.lastStep(of: hidden)
+    let finalCell = try operands.lastStep(of: cells)
+    if isRecordingGradients {
+        record("lstm", inputs: operands.recorded, outputs: [outputs, finalHidden, finalCell]) { gradients in
+            let stateShape = [g.batch, g.units]
+            let run = try LSTMBackwardRun(
+                operands: operands, gates: gates, cells: cells, cellTanh: cellTanh, hidden: hidden,
+                sequence: returnSequences ? operands.upstream(gradients[0], shape: [g.batch, g.time, g.units]) : nil,
+                lastOutput: returnSequences ? nil : operands.upstream(gradients[0], shape: stateShape),
+                finalHidden: operands.upstream(gradients[1], shape: stateShape),
+                finalCell: operands.upstream(gradients[2], shape: stateShape))
+            try operands.dtype.dispatchRecurrent(run)
+            return operands.recordedGradients(inputs: run.dInputs, kernel: run.dKernel, recurrentKernel: run.dRecurrentKernel,
+                                              bias: run.dBias, initialStates: [run.dHidden, run.dCell])
+        }
+    }
+    return (outputs, finalHidden, finalCell)
+}
+
+/// Holds every tensor the forward kernel touches, so they stay alive while it runs.
+private struct LSTMForwardRun: RecurrentVisitor {
+    let operands: RecurrentOperands
+    let gates: Tensor, cells: Tensor, cellTanh: Tensor, hidden: Tensor
+
+    func visit<T: RecurrentElement>(_: T.Type) throws {
+        let g = operands.geometry
+        recurrentInputProjection(g, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                                 projection: mutablePointer(gates, T.self))
+        lstmForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+                    initialHidden: readPointer(operands.initialStates[0], T.self),
+                    initialCell: readPointer(operands.initialStates[1], T.self), saved: saved(T.self))
+    }
+
+    func saved<T>(_: T.Type) -> LSTMSaved<T> {
+        LSTMSaved(gates: mutablePointer(gates, T.self), cells: mutablePointer(cells, T.self),
+                  cellTanh: mutablePointer(cellTanh, T.self), hidden: mutablePointer(hidden, T.self))
+    }
+}
+
+/// BPTT's inputs, outputs and scratch, allocated once per backward call.
+private struct LSTMBackwardRun: RecurrentVisitor {
+    let operands: RecurrentOperands
+    let gates: Tensor, cells: Tensor, cellTanh: Tensor, hidden: Tensor
+    let sequence: Tensor?, lastOutput: Tensor?, finalHidden: Tensor?, finalCell: Tensor?
+    let dInputs: Tensor, dKernel: Tensor, dRecurrentKernel: Tensor, dBias: Tensor, dHidden: Tensor, dCell: Tensor
+    let gateGradients: Tensor, previousHidden: Tensor
+
+    init(operands: RecurrentOperands, gates: Tensor, cells: Tensor, cellTanh: Tensor, hidden: Tensor,
+         sequence: Tensor?, lastOutput: Tensor?, finalHidden: Tensor?, finalCell: Tensor?) throws {
+        self.operands = operands
+        (self.gates, self.cells, self.cellTanh, self.hidden) = (gates, cells, cellTanh, hidden)
+        (self.sequence, self.lastOutput, self.finalHidden, self.finalCell) = (sequence, lastOutput, finalHidden, finalCell)
+        let g = operands.geometry
+        dInputs = try operands.sequenceBuffer(width: g.features)
+        dKernel = try Tensor.empty(operands.kernel.shape, dtype: operands.dtype)
+        dRecurrentKernel = try Tensor.empty(operands.recurrentKernel.shape, dtype: operands.dtype)
+        dBias = try Tensor.empty(operands.bias.shape, dtype: operands.dtype)
+        dHidden = try operands.stateBuffer()
+        dCell = try operands.stateBuffer()
+        gateGradients = try operands.sequenceBuffer(width: g.width)
+        previousHidden = try operands.sequenceBuffer(width: g.units)
+    }
+
+    func visit<T: RecurrentElement>(_: T.Type) throws {
+        let forward = LSTMForwardRun(operands: operands, gates: gates, cells: cells, cellTanh: cellTanh, hidden: hidden)
+        let upstream = RecurrentUpstream(
+            sequence: sequence.map { readPointer($0, T.self) }, lastOutput: lastOutput.map { readPointer($0, T.self) },
+            finalHidden: finalHidden.map { readPointer($0, T.self) }, finalCell: finalCell.map { readPointer($0, T.self) })
+        let gradients = LSTMGradients(
+            inputs: mutablePointer(dInputs, T.self), kernel: mutablePointer(dKernel, T.self),
+            recurrentKernel: mutablePointer(dRecurrentKernel, T.self), bias: mutablePointer(dBias, T.self),
+            initialHidden: mutablePointer(dHidden, T.self), initialCell: mutablePointer(dCell, T.self),
+            gateGradients: mutablePointer(gateGradients, T.self), previousHidden: mutablePointer(previousHidden, T.self))
+        lstmBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                     recurrentKernel: readPointer(operands.recurrentKernel, T.self),
+                     initialHidden: readPointer(operands.initialStates[0], T.self),
+                     initialCell: readPointer(operands.initialStates[1], T.self),
+                     saved: forward.saved(T.self), upstream: upstream, gradients: gradients)
+    }
+}

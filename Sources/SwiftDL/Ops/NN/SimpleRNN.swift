@@ -1,0 +1,92 @@
+/// keras.layers.SimpleRNN's computation over a whole sequence, as one differentiable op.
+
+/// Runs h_t = tanh(x_t·W + h_{t-1}·U + b) over `inputs` (batch, time, features).
+///
+/// - Parameters:
+///   - kernel: (features, units); recurrentKernel: (units, units); bias: (units) or nil.
+///   - initialHidden: (batch, units), zeros when nil.
+///   - returnSequences, goBackwards: as for `lstm`.
+/// - Returns: the outputs and the final hidden state (batch, units).
+/// - Throws: `SDLError` for wrong ranks, shapes that do not match the Keras layout, or
+///   non-float / mixed dtypes.
+public func simpleRNN(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
+                      initialHidden: Tensor? = nil, returnSequences: Bool = false,
+                      goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor) {
+    let operands = try RecurrentOperands(
+        op: "simple_rnn", gates: 1, inputs: inputs, kernel: kernel, recurrentKernel: recurrentKernel,
+        bias: bias, biasShape: { [$0] }, biasLayout: "(units,)",
+        states: [("initial_state", initialHidden)], goBackwards: goBackwards)
+    let g = operands.geometry
+    let hidden = try operands.sequenceBuffer(width: g.units)
+    // The projection is scratch: BPTT needs only the hidden sequence.
+    try operands.dtype.dispatchRecurrent(SimpleRNNForwardRun(operands: operands, projection: operands.sequenceBuffer(width: g.units),
+                                                             hidden: hidden))
+
+    let outputs = returnSequences ? hidden : try operands.lastStep(of: hidden)
+    let finalHidden = try operands.lastStep(of: hidden)
+    if isRecordingGradients {
+        record("simple_rnn", inputs: operands.recorded, outputs: [outputs, finalHidden]) { gradients in
+            let stateShape = [g.batch, g.units]
+            let run = try SimpleRNNBackwardRun(
+                operands: operands, hidden: hidden,
+                upstream: [returnSequences ? operands.upstream(gradients[0], shape: [g.batch, g.time, g.units]) : nil,
+                           returnSequences ? nil : operands.upstream(gradients[0], shape: stateShape),
+                           operands.upstream(gradients[1], shape: stateShape)])
+            try operands.dtype.dispatchRecurrent(run)
+            return operands.recordedGradients(inputs: run.dInputs, kernel: run.dKernel, recurrentKernel: run.dRecurrentKernel,
+                                              bias: run.dBias, initialStates: [run.dHidden])
+        }
+    }
+    return (outputs, finalHidden)
+}
+
+/// Holds every tensor the forward kernel touches, so they stay alive while it runs.
+private struct SimpleRNNForwardRun: RecurrentVisitor {
+    let operands: RecurrentOperands
+    let projection: Tensor, hidden: Tensor
+
+    func visit<T: RecurrentElement>(_: T.Type) throws {
+        let g = operands.geometry
+        recurrentInputProjection(g, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                                 projection: mutablePointer(projection, T.self))
+        simpleRNNForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+                         initialHidden: readPointer(operands.initialStates[0], T.self),
+                         projection: mutablePointer(projection, T.self), hidden: mutablePointer(hidden, T.self))
+    }
+}
+
+/// BPTT's inputs, outputs and scratch, allocated once per backward call.
+private struct SimpleRNNBackwardRun: RecurrentVisitor {
+    let operands: RecurrentOperands
+    let hidden: Tensor
+    /// Gradients of the output sequence, the last output and the final state (any may be nil).
+    let upstream: [Tensor?]
+    let dInputs: Tensor, dKernel: Tensor, dRecurrentKernel: Tensor, dBias: Tensor, dHidden: Tensor
+    let gateGradients: Tensor, previousHidden: Tensor
+
+    init(operands: RecurrentOperands, hidden: Tensor, upstream: [Tensor?]) throws {
+        (self.operands, self.hidden, self.upstream) = (operands, hidden, upstream)
+        let g = operands.geometry
+        dInputs = try operands.sequenceBuffer(width: g.features)
+        dKernel = try Tensor.empty(operands.kernel.shape, dtype: operands.dtype)
+        dRecurrentKernel = try Tensor.empty(operands.recurrentKernel.shape, dtype: operands.dtype)
+        dBias = try Tensor.empty(operands.bias.shape, dtype: operands.dtype)
+        dHidden = try operands.stateBuffer()
+        gateGradients = try operands.sequenceBuffer(width: g.units)
+        previousHidden = try operands.sequenceBuffer(width: g.units)
+    }
+
+    func visit<T: RecurrentElement>(_: T.Type) throws {
+        let pointers = upstream.map { $0.map { readPointer($0, T.self) } }
+        let gradients = SimpleRNNGradients(
+            inputs: mutablePointer(dInputs, T.self), kernel: mutablePointer(dKernel, T.self),
+            recurrentKernel: mutablePointer(dRecurrentKernel, T.self), bias: mutablePointer(dBias, T.self),
+            initialHidden: mutablePointer(dHidden, T.self), gateGradients: mutablePointer(gateGradients, T.self),
+            previousHidden: mutablePointer(previousHidden, T.self))
+        simpleRNNBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                          recurrentKernel: readPointer(operands.recurrentKernel, T.self),
+                          initialHidden: readPointer(operands.initialStates[0], T.self), hidden: readPointer(hidden, T.self),
+                          upstream: RecurrentUpstream(sequence: pointers[0], lastOutput: pointers[1], finalHidden: pointers[2]),
+                          gradients: gradients)
+    }
+}

@@ -1,0 +1,133 @@
+"""Whole-sequence recurrent ops: LSTM, GRU (reset_after=True) and SimpleRNN.
+
+Each call runs the full sequence in the Swift engine (one GEMM for every step's input
+projection, one per step for the recurrence, fused gate math) and, under a GradientTape,
+records ONE node whose backward pass is backpropagation through time in Swift. Weight
+layouts and gate orders are Keras 3's, so a Keras layer's `get_weights()` plug in as is.
+"""
+from .. import _C
+from .._convert import asarray
+from .._tensor import Tensor
+
+
+def _operand(value, like):
+    """Tensors (and Variables) pass through untouched, keeping their identity for tapes;
+    numpy arrays and lists become tensors of the inputs' float dtype."""
+    if isinstance(value, Tensor):
+        return value
+    return asarray(value, dtype=like.dtype if like.dtype.kind == "f" else None, copy=None)
+
+
+def _optional(value, like):
+    return None if value is None else _operand(value, like)
+
+
+def _states(op, initial_state, count, like):
+    """Normalises Keras's `initial_state` (None, a tensor, or a list of `count` tensors)."""
+    if initial_state is None:
+        return [None] * count
+    if isinstance(initial_state, (list, tuple)):
+        states = list(initial_state)
+    elif count == 1:
+        states = [initial_state]
+    else:
+        raise ValueError(f"[{op}] initial_state must be a list of {count} tensors [h, c]; "
+                         f"received {type(initial_state).__name__}")
+    if len(states) != count:
+        names = "[h, c]" if count == 2 else "[h]"
+        raise ValueError(f"[{op}] initial_state must hold {count} tensor{'s' if count > 1 else ''} {names}; "
+                         f"received {len(states)}")
+    return [_operand(state, like) for state in states]
+
+
+def _inputs(inputs):
+    return inputs if isinstance(inputs, Tensor) else asarray(inputs, copy=None)
+
+
+def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
+         return_sequences=False, go_backwards=False):
+    """Runs a Keras LSTM over a whole sequence.
+
+    Computes, for each step t (tanh activation, sigmoid recurrent activation):
+    `z = x_t @ kernel + h @ recurrent_kernel + bias`, gates `i, f, c, o` in that order,
+    `c = f * c + i * tanh(z_c)`, `h = o * tanh(c)`.
+
+    Args:
+        inputs: float tensor of shape `(batch, time, features)`.
+        kernel: `(features, 4 * units)`.
+        recurrent_kernel: `(units, 4 * units)`.
+        bias: `(4 * units,)`, or None for no bias.
+        initial_state: None (zeros) or a list `[h, c]` of `(batch, units)` tensors.
+        return_sequences: return the output of every step, `(batch, time, units)`,
+            instead of the last one, `(batch, units)`.
+        go_backwards: process the sequence in reverse (outputs come in processing order,
+            as in Keras).
+
+    Returns:
+        A tuple `(outputs, h, c)`: the outputs and the final hidden and cell states.
+
+    Raises:
+        ValueError: for wrong ranks or weight shapes that do not match Keras's layout.
+        TypeError: for non-float inputs or operands of different dtypes.
+    """
+    x = _inputs(inputs)
+    h, c = _states("lstm", initial_state, 2, x)
+    return _C.lstm(x, _operand(kernel, x), _operand(recurrent_kernel, x), _optional(bias, x), h, c,
+                   bool(return_sequences), bool(go_backwards))
+
+
+def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
+        return_sequences=False, go_backwards=False):
+    """Runs a Keras 3 GRU (reset_after=True, the default) over a whole sequence.
+
+    With `x̂ = x_t @ kernel + bias[0]` and `ĥ = h @ recurrent_kernel + bias[1]`, split into
+    gate blocks `z, r, h`: `z = σ(x̂_z + ĥ_z)`, `r = σ(x̂_r + ĥ_r)`,
+    `hh = tanh(x̂_h + r * ĥ_h)` and `h = z * h + (1 - z) * hh`.
+
+    Args:
+        inputs: float tensor of shape `(batch, time, features)`.
+        kernel: `(features, 3 * units)`.
+        recurrent_kernel: `(units, 3 * units)`.
+        bias: `(2, 3 * units)` (the input bias row, then the recurrent bias row), or None.
+        initial_state: None (zeros), a `(batch, units)` tensor, or a list holding one.
+        return_sequences: return every step's output instead of the last one.
+        go_backwards: process the sequence in reverse.
+
+    Returns:
+        A tuple `(outputs, h)`.
+
+    Raises:
+        ValueError: for wrong ranks or weight shapes that do not match Keras's layout.
+        TypeError: for non-float inputs or operands of different dtypes.
+    """
+    x = _inputs(inputs)
+    (h,) = _states("gru", initial_state, 1, x)
+    return _C.gru(x, _operand(kernel, x), _operand(recurrent_kernel, x), _optional(bias, x), h,
+                  bool(return_sequences), bool(go_backwards))
+
+
+def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
+               return_sequences=False, go_backwards=False):
+    """Runs a Keras SimpleRNN (tanh activation) over a whole sequence:
+    `h = tanh(x_t @ kernel + h @ recurrent_kernel + bias)`.
+
+    Args:
+        inputs: float tensor of shape `(batch, time, features)`.
+        kernel: `(features, units)`.
+        recurrent_kernel: `(units, units)`.
+        bias: `(units,)`, or None.
+        initial_state: None (zeros), a `(batch, units)` tensor, or a list holding one.
+        return_sequences: return every step's output instead of the last one.
+        go_backwards: process the sequence in reverse.
+
+    Returns:
+        A tuple `(outputs, h)`.
+
+    Raises:
+        ValueError: for wrong ranks or weight shapes that do not match Keras's layout.
+        TypeError: for non-float inputs or operands of different dtypes.
+    """
+    x = _inputs(inputs)
+    (h,) = _states("simple_rnn", initial_state, 1, x)
+    return _C.simple_rnn(x, _operand(kernel, x), _operand(recurrent_kernel, x), _optional(bias, x), h,
+                         bool(return_sequences), bool(go_backwards))
