@@ -126,7 +126,7 @@ def test_lstm_matches_keras_formula_and_layout():
     kernel, recurrent, bias = layer.get_weights()
     assert kernel.shape == (5, 12) and recurrent.shape == (3, 12) and bias.shape == (12,)
     np.testing.assert_array_equal(bias, np.r_[np.zeros(3), np.ones(3), np.zeros(6)])  # unit_forget_bias
-    np.testing.assert_allclose(recurrent.T @ recurrent, np.eye(3), atol=1e-5)  # orthogonal (u < 4u)
+    np.testing.assert_allclose(recurrent @ recurrent.T, np.eye(3), atol=1e-5)  # orthogonal rows (u < 4u)
     ref_seq, ref_h, ref_c = numpy_lstm(x.astype(np.float64), kernel, recurrent, bias)
     np.testing.assert_allclose(np.asarray(sequence), ref_seq, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.asarray(h), ref_h, rtol=1e-4, atol=1e-5)

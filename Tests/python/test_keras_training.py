@@ -16,7 +16,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def small_classifier(seed=0):
     keras.utils.set_random_seed(seed)
     model = models.Sequential([keras.Input(shape=(4,)), layers.Dense(16, activation="relu"), layers.Dense(3, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
@@ -118,7 +118,7 @@ def test_save_and_load_weights_round_trip(tmp_path):
         np.testing.assert_array_equal(a, b)
     import h5py
     with h5py.File(path) as handle:
-        assert sorted(handle["layers"]) == sorted(l.name for l in model.layers)
+        assert sorted(handle["layers"]) == ["dense", "dense_1"]
     mismatched = models.Sequential([keras.Input(shape=(4,)), layers.Dense(5), layers.Dense(3)])
     before = mismatched.get_weights()
     with pytest.raises(ValueError):

@@ -312,8 +312,8 @@ def test_codes_agree_with_the_c_header():
         return int(re.search(rf"\b{name}\s*=\s*(\d+)", text).group(1))
 
     assert {key: code(f"SDL_PADDING_{key}") for key in _convolution.PADDING_CODES} == _convolution.PADDING_CODES
-    assert code("SDL_ACTIVATION_NONE") == _convolution.ACTIVATION_CODES["linear"]
-    assert code("SDL_ACTIVATION_RELU") == _convolution.ACTIVATION_CODES["relu"]
+    assert code("SDL_CONV_ACTIVATION_NONE") == _convolution.ACTIVATION_CODES["linear"]
+    assert code("SDL_CONV_ACTIVATION_RELU") == _convolution.ACTIVATION_CODES["relu"]
     assert code("SDL_POOL_MAX") == _convolution.POOL_CODES["max"]
     assert code("SDL_POOL_AVG") == _convolution.POOL_CODES["avg"]
 

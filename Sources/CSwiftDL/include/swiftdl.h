@@ -190,7 +190,7 @@ sdl_status sdl_tensor_retain(sdl_tensor t, sdl_tensor *out);
    [left, right] for 1-D ops, each >= 0; `pads` is ignored (may be NULL) otherwise. */
 enum { SDL_PADDING_VALID = 0, SDL_PADDING_SAME = 1, SDL_PADDING_EXPLICIT = 2 };
 /* The activation fused into a convolution's output. */
-enum { SDL_ACTIVATION_NONE = 0, SDL_ACTIVATION_RELU = 1 };
+enum { SDL_CONV_ACTIVATION_NONE = 0, SDL_CONV_ACTIVATION_RELU = 1 };
 /* Pooling reductions. */
 enum { SDL_POOL_MAX = 0, SDL_POOL_AVG = 1 };
 

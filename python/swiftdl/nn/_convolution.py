@@ -14,7 +14,7 @@ from .. import _C
 from .._convert import asarray
 from .._tensor import Tensor
 
-# The engine's codes; the values match SDL_PADDING_*, SDL_ACTIVATION_* and SDL_POOL_* in
+# The engine's codes; the values match SDL_PADDING_*, SDL_CONV_ACTIVATION_* and SDL_POOL_* in
 # swiftdl.h (Tests/python/test_nn_convolution.py checks that they agree).
 PADDING_CODES = {"VALID": 0, "SAME": 1, "EXPLICIT": 2}
 ACTIVATION_CODES = {"linear": 0, "relu": 1}

@@ -1,6 +1,6 @@
 """save_weights / load_weights in Keras 3's `.weights.h5` layout (through h5py, no pickle).
 
-Layout: `layers/<layer_name>/vars/<index>` for every layer with weights (recurrent
+Layout: `layers/<snake_class>[_k]/vars/<index>` for every layer with weights (recurrent
 layers' weights under `layers/<name>/cell/vars`), in each layer's weight order.
 """
 import os
@@ -17,12 +17,20 @@ def _h5py():
 
 
 def _groups(model):
+    """(layer, h5 path, weights) for each layer with weights. Keras names the groups by class,
+    not by layer name: the first Dense is `dense`, the next `dense_1`, within each file."""
+    from ..backend import to_snake_case
     from ..layers.recurrent import _RNN
+    counts = {}
     for layer in model.layers:
+        base = to_snake_case(type(layer).__name__)
+        index = counts.get(base, 0)
+        counts[base] = index + 1
         weights = layer.weights
         if not weights:
             continue
-        path = f"layers/{layer.name}/cell/vars" if isinstance(layer, _RNN) else f"layers/{layer.name}/vars"
+        key = base if index == 0 else f"{base}_{index}"
+        path = f"layers/{key}/cell/vars" if isinstance(layer, _RNN) else f"layers/{key}/vars"
         yield layer, path, weights
 
 
