@@ -136,8 +136,7 @@ private struct ConvolutionBackward: FloatVisitor {
         if let db { sumRows(upstream, rows: g.outputPixels, columns: g.outputChannels, into: db.pointer(as: T.self), scratch: buffer) }
         if let dx { convolutionInputGradient(upstream, UnsafePointer(w.pointer(as: T.self)), dx.pointer(as: T.self), g, scratch: buffer) }
         if let dw {
-            convolutionFilterGradient(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g,
-                                      scratch: buffer, scratchCount: scratch.count)
+            convolutionFilterGradient(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g, scratch: buffer)
         }
     }
 }
