@@ -214,6 +214,8 @@ final class ConvTests: XCTestCase {
         assertThrows(.value, "bias must have shape (4,)") { try conv2d(x, w, bias: random([3], dtype: .float32)) }
         assertThrows(.value, "strides must be positive") { try conv2d(x, w, strides: (Int.max, 1)) }
         assertThrows(.value, "[conv1d] input must be rank 3") { try conv1d(x, w) }
+        // Zero elements, but 2^31 output rows: refused before BLAS's 32-bit sizes could trap.
+        assertThrows(.value, "2^31 - 1") { try conv2d(Tensor.empty([1 << 31, 1, 1, 0], dtype: .float32), Tensor.empty([1, 1, 0, 1], dtype: .float32)) }
         assertThrows(.value, "[max_pool2d] input must be rank 4") { try pool2d(.max, random([3, 3]), windowSize: (2, 2), strides: (2, 2), padding: .valid) }
         assertThrows(.value, "[avg_pool2d] explicit padding is not supported") {
             try pool2d(.average, x, windowSize: (2, 2), strides: (2, 2), padding: .explicit(top: 1, bottom: 1, left: 1, right: 1))

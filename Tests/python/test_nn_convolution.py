@@ -300,6 +300,7 @@ HOSTILE = [
     (ValueError, r"activation must be", lambda: sd.nn.conv2d_bias_activation(X, W, None, activation="tanh")),
     (ValueError, r"only data_format='NHWC'", lambda: sd.nn.conv2d(X, W, 1, "SAME", data_format="NCHW")),
     (ValueError, r"\[conv1d\] input must be rank 3", lambda: sd.nn.conv1d(X, W, 1, "SAME")),
+    (ValueError, r"2\^31 - 1", lambda: sd.nn.conv2d(np.zeros((2 ** 31, 1, 1, 0), np.float32), np.zeros((1, 1, 0, 1), np.float32), 1, "VALID")),
     (ValueError, r"\[max_pool2d\] input must be rank 4", lambda: sd.nn.max_pool2d(X[0], 2, 2, "VALID")),
     (ValueError, r"leaves no output", lambda: sd.nn.max_pool2d(X, 9, 1, "VALID")),
     (ValueError, r"pooling window height must be between 1", lambda: sd.nn.avg_pool2d(X, 0, 1, "VALID")),

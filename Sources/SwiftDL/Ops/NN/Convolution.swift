@@ -80,6 +80,10 @@ private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias:
             throw SDLError.value(op, "bias must have shape (\(g.outputChannels),) to match the filters' output channels; received shape \(describeShape(bias.shape))")
         }
     }
+    // BLAS takes 32-bit sizes; refuse what would not fit before allocating anything.
+    if max(g.outputPixels, g.patchSize, g.outputChannels, g.batch * g.inputHeight * g.inputWidth) > Int(Int32.max) {
+        throw SDLError.value(op, "sizes above 2^31 - 1 rows or columns are not supported; received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))")
+    }
     let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
     let y = try Tensor.empty(outputShape, dtype: dtype)
     if y.count > 0 {
