@@ -8,6 +8,12 @@ except for the first layer (whose input is the data), the input gradient. Effect
 GFLOP/s counts 2·N·OH·OW·KH·KW·C·O per convolution (forward, and again for each backward
 product). For context, the table ends with numpy's matmul on the GEMM that an im2col
 convolution of the middle layer would run.
+
+The development machine is shared: wall-clock times swing with other people's load, so
+the table also gives the process CPU time per call (summed over threads), which does not.
+NOTE: Debian's OpenBLAS 0.3.21 does not recognise this CPU (it reports "Core: Prescott"
+with OPENBLAS_VERBOSE=2 and runs SSE3 kernels); OPENBLAS_CORETYPE=SkylakeX selects the
+AVX-512 kernels numpy's own OpenBLAS uses.
 """
 import argparse
 import statistics
@@ -27,13 +33,20 @@ CONVOLUTIONS = [
 POOLS = [("max pool 2x2, 26x26x32", (26, 26, 32)), ("max pool 2x2, 11x11x64", (11, 11, 64))]
 
 
-def median_ms(function, repeats):
+CPU_TIMES = {}
+
+
+def median_ms(function, repeats, label=None):
+    """Median wall-clock milliseconds per call; the median CPU time goes to CPU_TIMES[label]."""
     function()  # warm-up: thread pools, page faults
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    if label is not None:
+        CPU_TIMES[label] = 1e3 * statistics.median(cpu)
     return 1e3 * statistics.median(times)
 
 
@@ -58,8 +71,8 @@ def bench_convolution(shape, filter_shape, input_gradient, dtype, repeats):
     kh, kw, c, o = filter_shape
     flops = 2 * BATCH * y.shape[1] * y.shape[2] * kh * kw * c * o
     backward_flops = flops * (2 if input_gradient else 1)
-    forward_time = median_ms(forward, repeats)
-    total_time = median_ms(forward_backward, repeats)
+    forward_time = median_ms(forward, repeats, "forward")
+    total_time = median_ms(forward_backward, repeats, "step")
     return forward_time, total_time, flops, flops + backward_flops
 
 
@@ -75,7 +88,8 @@ def bench_pool(shape, dtype, repeats):
             out = sd.nn.max_pool2d(x, 2, 2, "VALID")
         tape.gradient(out, x, output_gradients=upstream)
 
-    return median_ms(lambda: sd.nn.max_pool2d(x, 2, 2, "VALID"), repeats), median_ms(forward_backward, repeats)
+    return (median_ms(lambda: sd.nn.max_pool2d(x, 2, 2, "VALID"), repeats, "forward"),
+            median_ms(forward_backward, repeats, "step"))
 
 
 def main():
@@ -86,19 +100,26 @@ def main():
     dtype = np.float64 if args.float64 else np.float32
 
     print(f"swiftdl conv/pool benchmark: batch {BATCH}, {np.dtype(dtype).name}, {sd.config.get_num_threads()} threads, median of {args.repeats}")
-    print(f"{'op':<26}{'fwd ms':>9}{'fwd GFLOP/s':>13}{'fwd+bwd ms':>12}{'fwd+bwd GFLOP/s':>17}")
+    print(f"{'op':<26}{'fwd ms':>9}{'fwd GFLOP/s':>13}{'fwd+bwd ms':>12}{'fwd+bwd GFLOP/s':>17}"
+          f"{'fwd cpu ms':>12}{'fwd+bwd cpu ms':>16}")
+    cpu_forward = cpu_step = 0.0
     total_forward = total_step = 0.0
     for name, shape, filter_shape, input_gradient in CONVOLUTIONS:
         forward_time, total_time, flops, all_flops = bench_convolution(shape, filter_shape, input_gradient, dtype, args.repeats)
         total_forward += forward_time
         total_step += total_time
-        print(f"{name:<26}{forward_time:>9.3f}{flops / forward_time / 1e6:>13.1f}{total_time:>12.3f}{all_flops / total_time / 1e6:>17.1f}")
+        cpu_forward += CPU_TIMES["forward"]
+        cpu_step += CPU_TIMES["step"]
+        print(f"{name:<26}{forward_time:>9.3f}{flops / forward_time / 1e6:>13.1f}{total_time:>12.3f}{all_flops / total_time / 1e6:>17.1f}"
+              f"{CPU_TIMES['forward']:>12.3f}{CPU_TIMES['step']:>16.3f}")
     for name, shape in POOLS:
         forward_time, total_time = bench_pool(shape, dtype, args.repeats)
         total_forward += forward_time
         total_step += total_time
-        print(f"{name:<26}{forward_time:>9.3f}{'':>13}{total_time:>12.3f}")
-    print(f"{'total':<26}{total_forward:>9.3f}{'':>13}{total_step:>12.3f}")
+        cpu_forward += CPU_TIMES["forward"]
+        cpu_step += CPU_TIMES["step"]
+        print(f"{name:<26}{forward_time:>9.3f}{'':>13}{total_time:>12.3f}{'':>17}{CPU_TIMES['forward']:>12.3f}{CPU_TIMES['step']:>16.3f}")
+    print(f"{'total':<26}{total_forward:>9.3f}{'':>13}{total_step:>12.3f}{'':>17}{cpu_forward:>12.3f}{cpu_step:>16.3f}")
 
     # Context: numpy's BLAS on the middle layer's im2col GEMM (7744 x 288 times 288 x 64).
     rng = np.random.default_rng(0)

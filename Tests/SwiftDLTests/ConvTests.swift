@@ -73,9 +73,10 @@ final class ConvTests: XCTestCase {
 
     func testConv2dMatchesNaiveLoopsAcrossAlgorithms() throws {
         let cases: [([Int], [Int], (Int, Int), (Int, Int), Padding)] = [
-            ([2, 7, 6, 1], [3, 3, 1, 4], (1, 1), (1, 1), .valid),             // direct (1 channel)
+            ([2, 7, 6, 1], [3, 3, 1, 4], (1, 1), (1, 1), .valid),             // one channel: K = 9
             ([2, 7, 6, 1], [3, 3, 1, 4], (2, 1), (1, 1), .same),
-            ([1, 9, 8, 3], [3, 3, 3, 5], (2, 2), (1, 1), .same),              // im2col
+            ([2, 6, 7, 1], [3, 3, 1, 43], (1, 2), (1, 1), .same),
+            ([1, 9, 8, 3], [3, 3, 3, 5], (2, 2), (1, 1), .same),
             ([2, 9, 8, 3], [3, 2, 3, 2], (1, 2), (2, 1), .valid),             // dilated
             ([1, 6, 7, 4], [3, 3, 4, 3], (1, 1), (2, 2), .same),
             ([2, 5, 5, 3], [1, 1, 3, 4], (1, 1), (1, 1), .valid),             // pointwise
@@ -93,12 +94,13 @@ final class ConvTests: XCTestCase {
     }
 
     func testFusedBiasAndReluMatchSeparateOps() throws {
-        for filterShape in [[3, 3, 1, 6], [3, 3, 4, 6], [1, 1, 4, 6]] {
-            let x = try random([2, 6, 6, filterShape[2]]), w = try random(filterShape), b = try random([6])
+        for filterShape in [[3, 3, 1, 6], [3, 3, 1, 41], [3, 3, 4, 6], [1, 1, 4, 6]] {
+            let o = filterShape[3]
+            let x = try random([2, 6, 6, filterShape[2]]), w = try random(filterShape), b = try random([o])
             let fused = try values(conv2d(x, w, bias: b, activation: .relu, padding: .same))
             let plain = try values(conv2d(x, w, padding: .same))
             let bias = try values(b)
-            let expected = plain.enumerated().map { max($0.element + bias[$0.offset % 6], 0) }
+            let expected = plain.enumerated().map { max($0.element + bias[$0.offset % o], 0) }
             assertClose(fused, expected, tolerance: 1e-12, "\(filterShape)")
         }
     }
@@ -212,6 +214,8 @@ final class ConvTests: XCTestCase {
         assertThrows(.value, "bias must have shape (4,)") { try conv2d(x, w, bias: random([3], dtype: .float32)) }
         assertThrows(.value, "strides must be positive") { try conv2d(x, w, strides: (Int.max, 1)) }
         assertThrows(.value, "[conv1d] input must be rank 3") { try conv1d(x, w) }
+        // Zero elements, but 2^31 output rows: refused before BLAS's 32-bit sizes could trap.
+        assertThrows(.value, "2^31 - 1") { try conv2d(Tensor.empty([1 << 31, 1, 1, 0], dtype: .float32), Tensor.empty([1, 1, 0, 1], dtype: .float32)) }
         assertThrows(.value, "[max_pool2d] input must be rank 4") { try pool2d(.max, random([3, 3]), windowSize: (2, 2), strides: (2, 2), padding: .valid) }
         assertThrows(.value, "[avg_pool2d] explicit padding is not supported") {
             try pool2d(.average, x, windowSize: (2, 2), strides: (2, 2), padding: .explicit(top: 1, bottom: 1, left: 1, right: 1))

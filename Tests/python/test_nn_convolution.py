@@ -64,9 +64,10 @@ def reference_pool2d(x, ksize, strides, padding, kind):
 
 CONV_CASES = [
     # (input shape, filters shape, strides, padding, dilations)
-    ((2, 8, 8, 1), (3, 3, 1, 4), (1, 1), "VALID", (1, 1)),    # one channel: the direct kernel
+    ((2, 8, 8, 1), (3, 3, 1, 4), (1, 1), "VALID", (1, 1)),    # one channel: K = 9
     ((2, 7, 9, 1), (3, 3, 1, 3), (2, 2), "SAME", (1, 1)),
-    ((2, 9, 8, 3), (3, 3, 3, 5), (1, 1), "SAME", (1, 1)),     # im2col + GEMM
+    ((2, 8, 8, 1), (3, 3, 1, 43), (1, 1), "SAME", (1, 1)),
+    ((2, 9, 8, 3), (3, 3, 3, 5), (1, 1), "SAME", (1, 1)),
     ((1, 10, 9, 4), (3, 2, 4, 2), (2, 3), "VALID", (1, 1)),
     ((2, 9, 9, 3), (3, 3, 3, 2), (1, 1), "VALID", (2, 2)),    # dilated
     ((1, 8, 7, 2), (2, 3, 2, 3), (1, 1), "SAME", (3, 2)),
@@ -197,7 +198,7 @@ def test_conv2d_gradients_match_finite_differences(xs, ws, strides, padding, dil
 
 
 @pytest.mark.parametrize("activation", [None, "relu"])
-@pytest.mark.parametrize("ws, padding", [((3, 3, 1, 3), "SAME"), ((3, 3, 2, 3), "VALID"), ((1, 1, 2, 3), "VALID")])
+@pytest.mark.parametrize("ws, padding", [((3, 3, 1, 3), "SAME"), ((2, 2, 1, 41), "SAME"), ((3, 3, 2, 3), "VALID"), ((1, 1, 2, 3), "VALID")])
 def test_conv2d_bias_activation_gradients(activation, ws, padding):
     x, w, b = RNG.standard_normal((2, 5, 5, ws[2])), RNG.standard_normal(ws), RNG.standard_normal(ws[3])
     check_gradients(lambda x, w, b: sd.nn.conv2d_bias_activation(x, w, b, 1, padding, activation=activation), [x, w, b])
@@ -228,6 +229,30 @@ def test_max_pool_gradient_goes_to_the_first_maximum():
         tape.watch(x)
         y = sd.nn.max_pool2d(x, 2, 2, "VALID")
     np.testing.assert_array_equal(np.asarray(tape.gradient(y, x)).ravel(), [0, 1, 0, 0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("padding", ["VALID", "SAME"])
+def test_max_pool_gradient_with_ties_matches_first_max_reference(dtype, padding):
+    # Small integers make many ties; 11 channels cover the 8-lane float32 path and its tail.
+    x = RNG.integers(0, 3, size=(2, 7, 6, 11)).astype(dtype)
+    upstream_shape = tuple(sd.nn.max_pool2d(x, 3, 2, padding).shape)
+    upstream = RNG.standard_normal(upstream_shape).astype(dtype)
+    tensor = sd.asarray(x)
+    with sd.GradientTape() as tape:
+        tape.watch(tensor)
+        y = sd.nn.max_pool2d(tensor, 3, 2, padding)
+    gradient = np.asarray(tape.gradient(y, tensor, output_gradients=upstream))
+    expected = np.zeros_like(x)
+    _, pt, _ = _axis_geometry(7, 3, 2, 1, padding)
+    _, pl, _ = _axis_geometry(6, 3, 2, 1, padding)
+    for n, i, j, c in np.ndindex(upstream_shape):
+        rows = [r for r in range(i * 2 - pt, i * 2 - pt + 3) if 0 <= r < 7]
+        cols = [q for q in range(j * 2 - pl, j * 2 - pl + 3) if 0 <= q < 6]
+        window = [(r, q) for r in rows for q in cols]
+        best = max(window, key=lambda rq: (x[n, rq[0], rq[1], c], -window.index(rq)))
+        expected[n, best[0], best[1], c] += upstream[n, i, j, c]
+    np.testing.assert_allclose(gradient, expected, rtol=1e-6, atol=1e-6)
 
 
 def test_variables_are_followed_and_unwatched_inputs_get_no_gradient():
@@ -275,6 +300,7 @@ HOSTILE = [
     (ValueError, r"activation must be", lambda: sd.nn.conv2d_bias_activation(X, W, None, activation="tanh")),
     (ValueError, r"only data_format='NHWC'", lambda: sd.nn.conv2d(X, W, 1, "SAME", data_format="NCHW")),
     (ValueError, r"\[conv1d\] input must be rank 3", lambda: sd.nn.conv1d(X, W, 1, "SAME")),
+    (ValueError, r"2\^31 - 1", lambda: sd.nn.conv2d(np.zeros((2 ** 31, 1, 1, 0), np.float32), np.zeros((1, 1, 0, 1), np.float32), 1, "VALID")),
     (ValueError, r"\[max_pool2d\] input must be rank 4", lambda: sd.nn.max_pool2d(X[0], 2, 2, "VALID")),
     (ValueError, r"leaves no output", lambda: sd.nn.max_pool2d(X, 9, 1, "VALID")),
     (ValueError, r"pooling window height must be between 1", lambda: sd.nn.avg_pool2d(X, 0, 1, "VALID")),

@@ -1,29 +1,23 @@
 /// 2-D convolution kernels over NHWC input and HWIO filters, forward and backward.
 ///
-/// Three ways to compute one convolution, picked per shape by `ConvolutionAlgorithm`:
+/// Two ways to compute one convolution, picked per shape by `ConvolutionAlgorithm`:
 /// - pointwise (1×1, stride 1, no padding): the input is already the im2col matrix; one GEMM.
-/// - direct, for small patches (KH·KW·C ≤ 16, e.g. a 3×3 filter on one channel): a GEMM
-///   with K = 9 spends its time packing, not multiplying (the "K = 9 trap"), so each output
-///   pixel is accumulated straight from the input, vectorised over output channels.
 /// - im2col + GEMM otherwise, a bounded chunk of output pixels at a time so the column
 ///   matrix stays in cache; im2col runs on our pool, the GEMM on BLAS's threads.
-/// The input gradient is always dColumns = dY · Wᵀ followed by col2im; the filter gradient
-/// is Columnsᵀ · dY, or the direct accumulation for small patches.
+/// The input gradient is dColumns = dY · Wᵀ followed by col2im; the filter gradient is
+/// Columnsᵀ · dY.
+///
+/// NOTE: one-channel input (K = KH·KW = 9) also goes through the GEMM. A direct kernel
+/// (SIMD8 accumulators over the output channels) measured about 4× slower than
+/// im2col + sgemm for the document's first layer (3×3, 1→32, 28×28, batch 64) on the
+/// development machine, and OpenBLAS runs that K = 9 GEMM at well over 10 GFLOP/s, so the
+/// "K = 9 trap" did not materialise there. Revisit with measurements on other machines.
 
 public enum ConvolutionAlgorithm: Sendable {
-    case pointwise, direct, im2col
-
-    /// Patches at most this long use the direct kernels.
-    static let directPatchLimit = 16
+    case pointwise, im2col
 
     public init(_ g: WindowGeometry) {
-        if g.isPointwise {
-            self = .pointwise
-        } else if g.patchSize <= ConvolutionAlgorithm.directPatchLimit {
-            self = .direct
-        } else {
-            self = .im2col
-        }
+        self = g.isPointwise ? .pointwise : .im2col
     }
 }
 
@@ -34,15 +28,11 @@ func im2colChunkRows(_ g: WindowGeometry) -> Int {
 }
 
 /// Elements of scratch memory the convolution kernels for `g` need (the op allocates it):
-/// the forward pass needs a chunk of the column matrix for im2col only; the backward pass
-/// needs that chunk, per-task filter-gradient slices for the direct kernel, and one row of
+/// a chunk of the column matrix for im2col, and in the backward pass also one row of
 /// output channels for `sumRows`.
 public func convolutionScratchCount(_ g: WindowGeometry, backward: Bool) -> Int {
-    let algorithm = ConvolutionAlgorithm(g)
-    let columns = algorithm == .pointwise ? 0 : im2colChunkRows(g) * g.patchSize
-    if !backward { return max(1, algorithm == .im2col ? columns : 0) }
-    let partials = algorithm == .direct ? ThreadPool.shared.threadCount * g.patchSize * g.outputChannels : 0
-    return max(1, g.outputChannels, columns, partials)
+    let columns = ConvolutionAlgorithm(g) == .pointwise ? 0 : im2colChunkRows(g) * g.patchSize
+    return max(1, columns, backward ? g.outputChannels : 0)
 }
 
 // MARK: - Forward
@@ -56,8 +46,6 @@ public func convolutionForward<T: FloatElement>(
     if m == 0 || o == 0 { return }
     let filters = MatrixOperand(pointer: w, transposed: false, leadingDimension: max(o, 1))
     switch ConvolutionAlgorithm(g) {
-    case .direct:
-        convolutionDirect(x, w, bias: bias, relu: relu, y, g)
     case .pointwise:
         fillRows(y, rows: m, columns: o, with: bias)
         gemm(m: m, n: o, k: k, MatrixOperand(pointer: x, transposed: false, leadingDimension: max(k, 1)), filters,
@@ -77,37 +65,6 @@ public func convolutionForward<T: FloatElement>(
             gemm(m: rows, n: o, k: k, MatrixOperand(pointer: UnsafePointer(scratch), transposed: false, leadingDimension: k),
                  filters, out, ldc: o, accumulate: bias != nil)
             if relu { reluInPlace(out, count: rows * o) }
-        }
-    }
-}
-
-/// Each output pixel accumulated straight from the input: the inner loop is an axpy over
-/// the output channels, which the compiler vectorises.
-private func convolutionDirect<T: FloatElement>(
-    _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool,
-    _ y: UnsafeMutablePointer<T>, _ g: WindowGeometry
-) {
-    let c = g.channels, o = g.outputChannels, perImage = g.outputPixelsPerImage
-    parallelPieces(0..<g.outputPixels, minimumPiece: 64) { pixels in
-        for p in pixels {
-            let n = p / perImage, oh = (p % perImage) / g.outputWidth, ow = p % g.outputWidth
-            let image = x + n * g.inputImageSize
-            let out = y + p * o
-            if let bias { out.update(from: bias, count: o) } else { out.update(repeating: T.zero, count: o) }
-            let taps = g.validTaps(oh: oh, ow: ow)
-            for kh in taps.kh {
-                let line = image + (taps.h0 + kh * g.dilationHeight) * g.inputWidth * c
-                for kw in taps.kw {
-                    let source = line + (taps.w0 + kw * g.dilationWidth) * c
-                    var weights = w + (kh * g.windowWidth + kw) * c * o
-                    for channel in 0..<c {
-                        let value = source[channel]
-                        for j in 0..<o { out[j] += value * weights[j] }
-                        weights += o
-                    }
-                }
-            }
-            if relu { reluInPlace(out, count: o) }
         }
     }
 }
@@ -144,7 +101,7 @@ public func convolutionInputGradient<T: FloatElement>(
 /// dw = the gradient of conv(x, w) with respect to w, for upstream dy (N, OH, OW, O).
 public func convolutionFilterGradient<T: FloatElement>(
     _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dw: UnsafeMutablePointer<T>, _ g: WindowGeometry,
-    scratch: UnsafeMutablePointer<T>, scratchCount: Int
+    scratch: UnsafeMutablePointer<T>
 ) {
     let k = g.patchSize, o = g.outputChannels, m = g.outputPixels
     if m == 0 || k == 0 || o == 0 {
@@ -155,8 +112,6 @@ public func convolutionFilterGradient<T: FloatElement>(
     switch ConvolutionAlgorithm(g) {
     case .pointwise:
         gemm(m: k, n: o, k: m, MatrixOperand(pointer: x, transposed: true, leadingDimension: k), upstream(0), dw, ldc: o)
-    case .direct:
-        filterGradientDirect(x, dy, dw, g, scratch: scratch, scratchCount: scratchCount)
     case .im2col:
         let chunk = im2colChunkRows(g)
         for start in stride(from: 0, to: m, by: chunk) {
@@ -167,43 +122,6 @@ public func convolutionFilterGradient<T: FloatElement>(
             gemm(m: k, n: o, k: rows, MatrixOperand(pointer: UnsafePointer(scratch), transposed: true, leadingDimension: k),
                  upstream(start), dw, ldc: o, accumulate: start > 0)
         }
-    }
-}
-
-/// dw accumulated pixel by pixel: each task sums its share of the pixels into its own
-/// (K, O) slice of the scratch, and the slices are added at the end.
-private func filterGradientDirect<T: FloatElement>(
-    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dw: UnsafeMutablePointer<T>, _ g: WindowGeometry,
-    scratch: UnsafeMutablePointer<T>, scratchCount: Int
-) {
-    let c = g.channels, o = g.outputChannels, k = g.patchSize, m = g.outputPixels, perImage = g.outputPixelsPerImage
-    let tasks = max(1, min(ThreadPool.shared.threadCount, scratchCount / (k * o), m))
-    ThreadPool.shared.parallelFor(tasks) { task in
-        let partial = scratch + task * k * o
-        partial.update(repeating: T.zero, count: k * o)
-        for p in (m * task / tasks)..<(m * (task + 1) / tasks) {
-            let n = p / perImage, oh = (p % perImage) / g.outputWidth, ow = p % g.outputWidth
-            let image = x + n * g.inputImageSize
-            let upstream = dy + p * o
-            let taps = g.validTaps(oh: oh, ow: ow)
-            for kh in taps.kh {
-                let line = image + (taps.h0 + kh * g.dilationHeight) * g.inputWidth * c
-                for kw in taps.kw {
-                    let source = line + (taps.w0 + kw * g.dilationWidth) * c
-                    var target = partial + (kh * g.windowWidth + kw) * c * o
-                    for channel in 0..<c {
-                        let value = source[channel]
-                        for j in 0..<o { target[j] += value * upstream[j] }
-                        target += o
-                    }
-                }
-            }
-        }
-    }
-    dw.update(from: scratch, count: k * o)
-    for task in 1..<max(tasks, 1) {
-        let partial = scratch + task * k * o
-        for i in 0..<(k * o) { dw[i] += partial[i] }
     }
 }
 

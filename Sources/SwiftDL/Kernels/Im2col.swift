@@ -8,11 +8,12 @@
 /// (`patchSize` wide), with zeros where the window hangs over the padding.
 func im2col<T: FloatElement>(_ input: UnsafePointer<T>, _ g: WindowGeometry, pixels: Range<Int>,
                              into columns: UnsafeMutablePointer<T>) {
-    let c = g.channels, perImage = g.outputPixelsPerImage
+    let c = g.channels
     let rowLength = g.windowWidth * c
     var row = columns
-    for p in pixels {
-        let n = p / perImage, oh = (p % perImage) / g.outputWidth, ow = p % g.outputWidth
+    var cursor = PixelCursor(pixels.lowerBound, g)
+    for _ in pixels {
+        let (n, oh, ow) = cursor.next()
         let image = input + n * g.inputImageSize
         let h0 = oh * g.strideHeight - g.padTop, w0 = ow * g.strideWidth - g.padLeft
         // A window row entirely inside the image with unit dilation is one contiguous run.
@@ -48,10 +49,11 @@ func im2col<T: FloatElement>(_ input: UnsafePointer<T>, _ g: WindowGeometry, pix
 /// (zeroed by the caller before the first call).
 func col2imAdd<T: FloatElement>(_ columns: UnsafePointer<T>, _ g: WindowGeometry, pixels: Range<Int>,
                                 into input: UnsafeMutablePointer<T>) {
-    let c = g.channels, perImage = g.outputPixelsPerImage
+    let c = g.channels
     var row = columns
-    for p in pixels {
-        let n = p / perImage, oh = (p % perImage) / g.outputWidth, ow = p % g.outputWidth
+    var cursor = PixelCursor(pixels.lowerBound, g)
+    for _ in pixels {
+        let (n, oh, ow) = cursor.next()
         let image = input + n * g.inputImageSize
         let taps = g.validTaps(oh: oh, ow: ow)
         for kh in taps.kh {

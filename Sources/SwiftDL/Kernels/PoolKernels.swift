@@ -4,34 +4,24 @@
 
 /// y = the max over each window. When `argmax` is given, it receives for every output
 /// element the position of the first maximum (row-major in the window, TensorFlow's
-/// rule) as an offset into that element's input image, for the backward pass.
+/// rule) as an offset into that element's input image, for the backward pass. A window of
+/// NaNs keeps its first element.
 public func maxPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                                             argmax: UnsafeMutablePointer<Int32>?, _ g: WindowGeometry) {
-    let c = g.channels, perImage = g.outputPixelsPerImage
+    let c = g.channels
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
+        var cursor = PixelCursor(pixels.lowerBound, g)
         for p in pixels {
-            let n = p / perImage, oh = (p % perImage) / g.outputWidth, ow = p % g.outputWidth
+            let (n, oh, ow) = cursor.next()
             let image = x + n * g.inputImageSize
             let out = y + p * c
             let taps = g.validTaps(oh: oh, ow: ow)
             var first = true
             for kh in taps.kh {
-                let ih = taps.h0 + kh
+                let line = image + (taps.h0 + kh) * g.inputWidth * c
                 for kw in taps.kw {
-                    let position = (ih * g.inputWidth + taps.w0 + kw) * c
-                    let source = image + position
-                    if let argmax {
-                        let indices = argmax + p * c
-                        if first {
-                            out.update(from: source, count: c)
-                            for j in 0..<c { indices[j] = Int32(truncatingIfNeeded: position + j) }
-                        } else {
-                            for j in 0..<c where source[j] > out[j] {
-                                out[j] = source[j]
-                                indices[j] = Int32(truncatingIfNeeded: position + j)
-                            }
-                        }
-                    } else if first {
+                    let source = line + (taps.w0 + kw) * c
+                    if first {
                         out.update(from: source, count: c)
                     } else {
                         for j in 0..<c { out[j] = source[j] > out[j] ? source[j] : out[j] }
@@ -39,9 +29,51 @@ public func maxPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMu
                     first = false
                 }
             }
+            // The argmax in a second pass over the window, backwards, so the first maximum
+            // is written last. A running compare-and-record compiled to a branch that
+            // mispredicted on half the elements (15× slower than the max itself).
+            if let argmax, !first {
+                let indices = argmax + p * c
+                // The window's first element: the answer when the max is NaN (no element
+                // equals it), and always a valid offset for the backward scatter.
+                let start = ((taps.h0 + taps.kh.lowerBound) * g.inputWidth + taps.w0 + taps.kw.lowerBound) * c
+                for j in 0..<c { indices[j] = Int32(truncatingIfNeeded: start + j) }
+                for kh in taps.kh.reversed() {
+                    for kw in taps.kw.reversed() {
+                        let position = ((taps.h0 + kh) * g.inputWidth + taps.w0 + kw) * c
+                        markMaxima(image + position, UnsafePointer(out), indices, position: position, count: c)
+                    }
+                }
+            }
             // Only a window lying wholly in the padding has no taps; the op refuses those.
             if first { out.update(repeating: T.zero, count: c) }
         }
+    }
+}
+
+/// indices[j] = position + j wherever source[j] equals the window's max out[j]. float32
+/// runs eight lanes at a time with explicit SIMD selects (the compiler keeps the generic
+/// loop scalar and branchy); other types, and the tail, go one by one.
+@inline(__always)
+private func markMaxima<T: FloatElement>(_ source: UnsafePointer<T>, _ out: UnsafePointer<T>,
+                                         _ indices: UnsafeMutablePointer<Int32>, position: Int, count c: Int) {
+    var j = 0
+    if T.self == Float.self {
+        let values = UnsafeRawPointer(source), maxima = UnsafeRawPointer(out), targets = UnsafeMutableRawPointer(indices)
+        let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        while j + 8 <= c {
+            let offset = j * 4
+            let hit = values.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                .== maxima.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            let current = targets.loadUnaligned(fromByteOffset: offset, as: SIMD8<Int32>.self)
+            let mine = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: position + j)) &+ lanes
+            targets.storeBytes(of: current.replacing(with: mine, where: hit), toByteOffset: offset, as: SIMD8<Int32>.self)
+            j += 8
+        }
+    }
+    while j < c {
+        if source[j] == out[j] { indices[j] = Int32(truncatingIfNeeded: position + j) }
+        j += 1
     }
 }
 
@@ -60,10 +92,11 @@ public func maxPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, argmax: Uns
 
 /// y = the mean over each window's positions inside the image.
 public func avgPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: WindowGeometry) {
-    let c = g.channels, perImage = g.outputPixelsPerImage
+    let c = g.channels
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
+        var cursor = PixelCursor(pixels.lowerBound, g)
         for p in pixels {
-            let n = p / perImage, oh = (p % perImage) / g.outputWidth, ow = p % g.outputWidth
+            let (n, oh, ow) = cursor.next()
             let image = x + n * g.inputImageSize
             let out = y + p * c
             out.update(repeating: T.zero, count: c)
@@ -86,8 +119,9 @@ public func avgPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, _ dx: Unsaf
     let c = g.channels, perImage = g.outputPixelsPerImage
     dx.update(repeating: T.zero, count: g.batch * g.inputImageSize)
     parallelPieces(0..<g.outputPixels, unit: perImage) { pixels in
+        var cursor = PixelCursor(pixels.lowerBound, g)
         for p in pixels {
-            let n = p / perImage, oh = (p % perImage) / g.outputWidth, ow = p % g.outputWidth
+            let (n, oh, ow) = cursor.next()
             let image = dx + n * g.inputImageSize
             let upstream = dy + p * c
             let taps = g.validTaps(oh: oh, ow: ow)

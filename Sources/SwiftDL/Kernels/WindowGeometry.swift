@@ -68,11 +68,50 @@ public struct WindowGeometry: Sendable, Equatable {
 /// The taps k with 0 <= start + k·dilation < size.
 @inline(__always)
 private func tapRange(start: Int, dilation: Int, taps: Int, size: Int) -> Range<Int> {
+    // NOTE: integer division costs more than a whole 3×3 one-channel window; skip it for
+    // the common unit dilation.
+    if dilation == 1 {
+        let lower = min(max(-start, 0), taps), upper = min(max(size - start, 0), taps)
+        return lower < upper ? lower..<upper : lower..<lower
+    }
     // First k with start + k·d >= 0, and first k with start + k·d >= size.
     let first = start >= 0 ? 0 : (-start + dilation - 1) / dilation
     let end = start >= size ? 0 : (size - start + dilation - 1) / dilation
     let lower = min(first, taps), upper = min(end, taps)
     return lower < upper ? lower..<upper : lower..<lower
+}
+
+/// Walks output pixels in order, yielding (image, output row, output column) without a
+/// division per pixel.
+struct PixelCursor {
+    private var n: Int, oh: Int, ow: Int
+    private let height: Int, width: Int
+
+    @inline(__always)
+    init(_ pixel: Int, _ g: WindowGeometry) {
+        let perImage = max(g.outputPixelsPerImage, 1), width = max(g.outputWidth, 1)
+        n = pixel / perImage
+        oh = (pixel % perImage) / width
+        ow = pixel % width
+        height = g.outputHeight
+        self.width = width
+    }
+
+    /// The current pixel's coordinates; then moves to the next pixel.
+    @inline(__always)
+    mutating func next() -> (Int, Int, Int) {
+        let current = (n, oh, ow)
+        ow += 1
+        if ow == width {
+            ow = 0
+            oh += 1
+            if oh == height {
+                oh = 0
+                n += 1
+            }
+        }
+        return current
+    }
 }
 
 /// Splits `range` into contiguous pieces and runs them on the shared pool. With `unit`,

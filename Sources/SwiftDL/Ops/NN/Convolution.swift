@@ -80,6 +80,10 @@ private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias:
             throw SDLError.value(op, "bias must have shape (\(g.outputChannels),) to match the filters' output channels; received shape \(describeShape(bias.shape))")
         }
     }
+    // BLAS takes 32-bit sizes; refuse what would not fit before allocating anything.
+    if max(g.outputPixels, g.patchSize, g.outputChannels, g.batch * g.inputHeight * g.inputWidth) > Int(Int32.max) {
+        throw SDLError.value(op, "sizes above 2^31 - 1 rows or columns are not supported; received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))")
+    }
     let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
     let y = try Tensor.empty(outputShape, dtype: dtype)
     if y.count > 0 {
@@ -136,8 +140,7 @@ private struct ConvolutionBackward: FloatVisitor {
         if let db { sumRows(upstream, rows: g.outputPixels, columns: g.outputChannels, into: db.pointer(as: T.self), scratch: buffer) }
         if let dx { convolutionInputGradient(upstream, UnsafePointer(w.pointer(as: T.self)), dx.pointer(as: T.self), g, scratch: buffer) }
         if let dw {
-            convolutionFilterGradient(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g,
-                                      scratch: buffer, scratchCount: scratch.count)
+            convolutionFilterGradient(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g, scratch: buffer)
         }
     }
 }
