@@ -19,7 +19,7 @@ public func softmaxForwardKernel<T: FloatElement>(
             if largest.isInfinite && largest < 0 { largest = 0 }  // an all -inf row: keep NaN-free arithmetic
             var total: T = 0
             for j in 0..<n {
-                let e = T.exp(px[j * inner] - largest)
+                let e = vectorExp(px[j * inner] - largest)
                 py[j * inner] = e
                 total += e
             }
@@ -49,7 +49,7 @@ public func softmaxBackwardKernel<T: FloatElement>(
             var dot: T = 0
             if log {
                 for j in 0..<n { dot += pg[j * inner] }
-                for j in 0..<n { pd[j * inner] = pg[j * inner] - T.exp(py[j * inner]) * dot }
+                for j in 0..<n { pd[j * inner] = pg[j * inner] - vectorExp(py[j * inner]) * dot }
             } else {
                 for j in 0..<n { dot += pg[j * inner] * py[j * inner] }
                 for j in 0..<n { pd[j * inner] = py[j * inner] * (pg[j * inner] - dot) }
@@ -67,7 +67,7 @@ func shiftedLogSumExp<T: FloatElement>(_ row: UnsafePointer<T>, _ n: Int) -> (sh
     for j in 1..<n where row[j] > largest || row[j].isNaN { largest = row[j] }
     if largest.isInfinite { return (largest, 0) }
     var total: T = 0
-    for j in 0..<n { total += T.exp(row[j] - largest) }
+    for j in 0..<n { total += vectorExp(row[j] - largest) }
     return (largest, T.log(total))
 }
 
@@ -98,7 +98,7 @@ public func sparseCrossEntropyBackwardKernel<T: FloatElement>(
         for r in range {
             let row = logits + r * classes, out = dlogits + r * classes
             let scale = g[r], shift = lse[2 * r], logTotal = lse[2 * r + 1]
-            for j in 0..<classes { out[j] = scale * T.exp((row[j] - shift) - logTotal) }
+            for j in 0..<classes { out[j] = scale * vectorExp((row[j] - shift) - logTotal) }
             out[Int(labels[r])] -= scale
         }
     }
@@ -137,7 +137,7 @@ public func denseCrossEntropyBackwardKernel<T: FloatElement>(
                 var mass: T = 0
                 for j in 0..<classes { mass += target[j] }
                 let out = dlogits + r * classes
-                for j in 0..<classes { out[j] = scale * (T.exp((row[j] - shift) - logTotal) * mass - target[j]) }
+                for j in 0..<classes { out[j] = scale * (vectorExp((row[j] - shift) - logTotal) * mass - target[j]) }
             }
             if let dlabels {
                 let out = dlabels + r * classes
@@ -154,7 +154,7 @@ public func sigmoidCrossEntropyForwardKernel<T: FloatElement>(
     forEachChunk(count) { range in
         for i in range {
             let x = logits[i]
-            loss[i] = Swift.max(x, 0) - x * labels[i] + T.log1p(T.exp(-Swift.abs(x)))
+            loss[i] = Swift.max(x, 0) - x * labels[i] + T.log1p(vectorExp(-Swift.abs(x)))
         }
     }
 }
@@ -166,7 +166,7 @@ public func sigmoidCrossEntropyBackwardKernel<T: FloatElement>(
 ) {
     forEachChunk(count) { range in
         for i in range {
-            dlogits[i] = g[i] * (Sigmoid<T>.apply(logits[i]) - labels[i])
+            dlogits[i] = g[i] * (vectorSigmoid(logits[i]) - labels[i])
             dlabels[i] = -g[i] * logits[i]
         }
     }
