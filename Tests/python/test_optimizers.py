@@ -336,3 +336,22 @@ def test_build_then_apply_without_variables_like_keras():
     np.testing.assert_allclose(np.asarray(b), np.full(3, 0.5))
     with pytest.raises(ValueError, match="Received a list of 1 gradients, but the optimizer is tracking 2"):
         optimizer.apply([sd.asarray(np.ones(2))])
+
+
+def test_state_saves_and_loads_like_keras():
+    a = sd.Variable(np.ones(3), name="a")
+    first = optimizers.Adam(learning_rate=0.1)
+    for _ in range(3):
+        first.apply_gradients([(sd.asarray(np.array([1.0, -2.0, 0.5])), a)])
+    store = {}
+    first.save_own_variables(store)
+    assert sorted(store) == ["0", "1", "2", "3"] and store["0"] == 3
+    b = sd.Variable(np.asarray(a), name="a")
+    second = optimizers.Adam(learning_rate=0.1)
+    second.build([b])
+    second.load_own_variables(store)
+    first.apply_gradients([(sd.asarray(np.array([0.3, 0.3, 0.3])), a)])
+    second.apply_gradients([(sd.asarray(np.array([0.3, 0.3, 0.3])), b)])
+    np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    with pytest.warns(UserWarning, match="Skipping variable loading"):
+        optimizers.Adam().load_own_variables(store)

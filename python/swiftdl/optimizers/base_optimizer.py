@@ -272,6 +272,22 @@ class Optimizer:
                                  f"compatible with provided weight shape {tuple(np.shape(weight))}.")
             variable.assign(np.asarray(weight, dtype=variable.dtype))
 
+    def save_own_variables(self, store):
+        """Writes the optimizer's state into `store` ({"0": array, "1": ...}), as Keras."""
+        for i, variable in enumerate(self._variables):
+            store[str(i)] = np.array(variable)
+
+    def load_own_variables(self, store):
+        """Restores the state written by `save_own_variables` (skipped, with a warning, when
+        the number of variables differs, as Keras)."""
+        if len(store.keys()) != len(self._variables):
+            warnings.warn(f"Skipping variable loading for optimizer '{self.name}', because it has "
+                          f"{len(self._variables)} variables whereas the saved optimizer has {len(store.keys())} variables.",
+                          stacklevel=2)
+            return
+        for i, variable in enumerate(self._variables):
+            variable.assign(np.asarray(store[str(i)], dtype=variable.dtype))
+
     def get_config(self):
         """The optimizer's arguments as a dict (`from_config` rebuilds it without state)."""
         if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
