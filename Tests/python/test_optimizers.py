@@ -355,3 +355,35 @@ def test_state_saves_and_loads_like_keras():
     np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     with pytest.warns(UserWarning, match="Skipping variable loading"):
         optimizers.Adam().load_own_variables(store)
+
+
+@pytest.mark.parametrize("frequency", [None, 2])
+def test_exponential_moving_average_follows_keras(frequency):
+    params, grad_steps = _problem(np.float64, seed=3)
+    variables = [sd.Variable(p, name=f"v{i}") for i, p in enumerate(params)]
+    optimizer = optimizers.SGD(learning_rate=0.1, use_ema=True, ema_momentum=0.9, ema_overwrite_frequency=frequency)
+    lr = float(np.float32(0.1))
+    current = [p.copy() for p in params]
+    averages = [np.zeros_like(p) for p in params]
+    for step, grads in enumerate(grad_steps):
+        optimizer.apply_gradients(zip(grads, variables))
+        # Keras: the update, then average ← m·average + (1 - m)·variable (m = 0 on step 0),
+        # then every `frequency` steps the variables take their averages.
+        current = [c - g * lr for c, g in zip(current, grads)]
+        m = 0.0 if step == 0 else 0.9
+        averages = [m * a + (1 - m) * c for a, c in zip(averages, current)]
+        if frequency and (step + 1) % frequency == 0:
+            current = [a.copy() for a in averages]
+        for variable, want in zip(variables, current):
+            np.testing.assert_allclose(np.asarray(variable), want, rtol=1e-12)
+    assert [v.name for v in optimizer.variables][2:] == ["v0_average", "v1_average", "v2_average"]
+    optimizer.finalize_variable_values(variables)
+    for variable, want in zip(variables, averages):
+        np.testing.assert_allclose(np.asarray(variable), want, rtol=1e-12)
+
+
+def test_ema_arguments_are_validated_like_keras():
+    with pytest.raises(ValueError, match="ema_momentum"):
+        optimizers.Adam(use_ema=True, ema_momentum=1.5)
+    with pytest.raises(ValueError, match="ema_overwrite_frequency"):
+        optimizers.Adam(use_ema=True, ema_overwrite_frequency=0.5)

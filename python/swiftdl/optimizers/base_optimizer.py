@@ -48,8 +48,14 @@ class Optimizer:
         clipvalue: if set, each gradient element is clipped to [-clipvalue, clipvalue].
         global_clipnorm: if set, all gradients are rescaled together so that their joint
             L2 norm is at most this. At most one of the three clipping options may be set.
-        use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps:
-            accepted for Keras compatibility; only their defaults are supported so far.
+        use_ema: keep an exponential moving average of every variable (slot "average"):
+            average ← m·average + (1 - m)·variable after each step, m = ema_momentum (0 on
+            the first step). `finalize_variable_values` copies the averages into the variables.
+        ema_momentum: the average's momentum (0.99).
+        ema_overwrite_frequency: if set, the variables are overwritten with their averages
+            every this many steps.
+        gradient_accumulation_steps: accepted for Keras compatibility; only None is
+            supported so far.
         loss_scale_factor: if set, gradients are divided by it before the update.
         name: the optimizer's name (default: from the class name).
 
@@ -65,7 +71,11 @@ class Optimizer:
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         if use_ema:
-            raise NotImplementedError("swiftdl optimizers do not support use_ema=True yet")
+            if ema_momentum > 1 or ema_momentum < 0:
+                raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}")
+            if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1):
+                raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
+                                 f"ema_overwrite_frequency={ema_overwrite_frequency}")
         if gradient_accumulation_steps:
             raise NotImplementedError("swiftdl optimizers do not support gradient_accumulation_steps yet")
         self.name = name if name is not None else _auto_name(type(self).__name__)
@@ -149,6 +159,8 @@ class Optimizer:
         for variable in new:
             self._known[id(variable)] = variable
         if new:
+            if self.use_ema:
+                self.add_optimizer_variables(new, "average")
             self._build_slots(new)
         self.built = True
 
@@ -230,7 +242,32 @@ class Optimizer:
         options = (learning_rate, self.weight_decay or 0.0, self.clipnorm or 0.0, self.clipvalue or 0.0,
                    self.global_clipnorm or 0.0, mask)
         self._update(options, kept_vars, kept_grads)
+        if self.use_ema:
+            self._update_moving_averages()
         self._iterations.assign_add(np.int64(1))
+
+    def _update_moving_averages(self):
+        """Keras's EMA of every variable seen so far, then the periodic overwrite."""
+        step = int(self._iterations.numpy())
+        momentum = self.ema_momentum if step != 0 else 0.0
+        averages = self._slots["average"]
+        for key, variable in self._known.items():
+            average = averages[key]
+            average.assign(average * momentum + variable * (1 - momentum))
+        if self.ema_overwrite_frequency and (step + 1) % self.ema_overwrite_frequency == 0:
+            self.finalize_variable_values(list(self._known.values()))
+
+    def finalize_variable_values(self, var_list):
+        """With use_ema, sets each variable in `var_list` to its moving average (Keras calls
+        this at the end of `fit`); otherwise does nothing."""
+        if not self.use_ema:
+            return
+        averages = self._slots.get("average", {})
+        for variable in var_list:
+            if id(variable) not in averages:
+                raise ValueError(f"Variable {variable.name!r} has no moving average in this optimizer; "
+                                 "was the optimizer applied to it?")
+            variable.assign(averages[id(variable)])
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Excludes variables from weight decay, as Keras.
