@@ -387,3 +387,24 @@ def test_ema_arguments_are_validated_like_keras():
         optimizers.Adam(use_ema=True, ema_momentum=1.5)
     with pytest.raises(ValueError, match="ema_overwrite_frequency"):
         optimizers.Adam(use_ema=True, ema_overwrite_frequency=0.5)
+
+
+@pytest.mark.parametrize("kind,config", [("adam", {"learning_rate": 0.01, "weight_decay": 0.1}),
+                                         ("sgd", {"learning_rate": 0.1, "momentum": 0.9, "clipnorm": 1.0})])
+def test_gradient_accumulation_applies_the_mean_every_n_calls(kind, config):
+    rng = np.random.default_rng(4)
+    params = [rng.standard_normal(s) for s in SHAPES]
+    calls = [[rng.standard_normal(s) for s in SHAPES] for _ in range(6)]
+    variables = [sd.Variable(p) for p in params]
+    optimizer = CLASSES[kind](gradient_accumulation_steps=3, **config)
+    for index, grads in enumerate(calls):
+        optimizer.apply_gradients(zip(grads, variables))
+        if index == 1:  # mid-accumulation: nothing applied yet
+            for variable, p in zip(variables, params):
+                np.testing.assert_array_equal(np.asarray(variable), p)
+    means = [[sum(c[i] for c in calls[k:k + 3]) / 3 for i in range(len(SHAPES))] for k in (0, 3)]
+    for variable, want in zip(variables, reference_run(kind, config, params, means)):
+        np.testing.assert_allclose(np.asarray(variable), want, rtol=1e-10, atol=1e-12)
+    assert int(np.asarray(optimizer.iterations)) == 2 and int(optimizer._iterations.numpy()) == 6
+    with pytest.raises(ValueError, match="gradient_accumulation_steps"):
+        optimizers.SGD(gradient_accumulation_steps=1)

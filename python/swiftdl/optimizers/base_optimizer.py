@@ -54,8 +54,8 @@ class Optimizer:
         ema_momentum: the average's momentum (0.99).
         ema_overwrite_frequency: if set, the variables are overwritten with their averages
             every this many steps.
-        gradient_accumulation_steps: accepted for Keras compatibility; only None is
-            supported so far.
+        gradient_accumulation_steps: if set (>= 2), gradients are summed over this many
+            calls and every last one applies their mean; `iterations` then counts updates.
         loss_scale_factor: if set, gradients are divided by it before the update.
         name: the optimizer's name (default: from the class name).
 
@@ -76,8 +76,9 @@ class Optimizer:
             if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1):
                 raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
                                  f"ema_overwrite_frequency={ema_overwrite_frequency}")
-        if gradient_accumulation_steps:
-            raise NotImplementedError("swiftdl optimizers do not support gradient_accumulation_steps yet")
+        if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
+            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
+                             f"gradient_accumulation_steps={gradient_accumulation_steps}")
         self.name = name if name is not None else _auto_name(type(self).__name__)
         self.weight_decay = _optional_positive(weight_decay, "weight_decay")
         self.clipnorm = _optional_positive(clipnorm, "clipnorm")
@@ -111,8 +112,15 @@ class Optimizer:
     # ---- state ---------------------------------------------------------------------
     @property
     def iterations(self):
-        """The number of steps applied so far (an int64 Variable)."""
+        """The number of updates applied so far: the int64 Variable counting calls, or with
+        gradient_accumulation_steps that count divided by the steps (a new tensor)."""
+        if self.gradient_accumulation_steps:
+            return self._iterations // self.gradient_accumulation_steps
         return self._iterations
+
+    def _step_count(self):
+        """`iterations` as a Python int."""
+        return int(np.asarray(self.iterations))
 
     @property
     def variables(self):
@@ -161,6 +169,8 @@ class Optimizer:
         if new:
             if self.use_ema:
                 self.add_optimizer_variables(new, "average")
+            if self.gradient_accumulation_steps:
+                self.add_optimizer_variables(new, "gradient_accumulator")
             self._build_slots(new)
         self.built = True
 
@@ -241,14 +251,27 @@ class Optimizer:
             mask = [self._use_weight_decay(v) for v in kept_vars]
         options = (learning_rate, self.weight_decay or 0.0, self.clipnorm or 0.0, self.clipvalue or 0.0,
                    self.global_clipnorm or 0.0, mask)
-        self._update(options, kept_vars, kept_grads)
+        steps = self.gradient_accumulation_steps
+        if steps:
+            # Keras: sum gradients for `steps` calls; the last one applies their mean.
+            accumulators = self._slot_list("gradient_accumulator", kept_vars)
+            if (int(self._iterations.numpy()) + 1) % steps == 0:
+                kept_grads = [(g + a) / steps for g, a in zip(kept_grads, accumulators)]
+                self._update(options, kept_vars, kept_grads)
+                for accumulator in accumulators:
+                    accumulator.assign(np.zeros(accumulator.shape, accumulator.dtype))
+            else:
+                for accumulator, gradient in zip(accumulators, kept_grads):
+                    accumulator.assign(accumulator + gradient)
+        else:
+            self._update(options, kept_vars, kept_grads)
         if self.use_ema:
             self._update_moving_averages()
         self._iterations.assign_add(np.int64(1))
 
     def _update_moving_averages(self):
         """Keras's EMA of every variable seen so far, then the periodic overwrite."""
-        step = int(self._iterations.numpy())
+        step = self._step_count()
         momentum = self.ema_momentum if step != 0 else 0.0
         averages = self._slots["average"]
         for key, variable in self._known.items():
