@@ -28,6 +28,26 @@ final class NNOpsTests: XCTestCase {
         XCTAssertTrue(errorFunction(.nan).isNaN)
     }
 
+    func testVectorExpIsWithinTwoUlpForFloat() {
+        var worst: Float = 0
+        var x: Float = -103.9
+        while x < 88.7 {
+            let exact = exp(Double(x))
+            let got = floatExp(x)
+            let ulp = Float(exact).ulp
+            worst = max(worst, Float(abs(Double(got) - exact)) / ulp)
+            x += 0.0173
+        }
+        XCTAssertLessThanOrEqual(worst, 2)
+        XCTAssertEqual(floatExp(0), 1)
+        XCTAssertEqual(floatExp(89), .infinity)
+        XCTAssertEqual(floatExp(-200), 0)
+        XCTAssertEqual(floatExp(-.infinity), 0)
+        XCTAssertEqual(floatExp(.infinity), .infinity)
+        XCTAssertTrue(floatExp(.nan).isNaN)
+        XCTAssertEqual(floatExp(-100), Float(exp(-100.0)), accuracy: Float(exp(-100.0)) * 1e-3)  // subnormal
+    }
+
     func testSoftmaxRowsSumToOneAndAreStable() throws {
         let x = try tensor([1000, 1001, 1002, -5, 0, 5], [2, 3])
         let y = try values(softmax(x))

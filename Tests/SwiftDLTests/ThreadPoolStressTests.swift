@@ -6,7 +6,7 @@ import XCTest
 final class ThreadPoolStressTests: XCTestCase {
     func testManySmallJobsInARow() {
         var total = 0
-        let lock = NSLockFree()
+        let lock = LockedCounter()
         for _ in 0..<20_000 {
             ThreadPool.shared.parallelFor(4) { _ in lock.add(1) }
         }
@@ -16,7 +16,7 @@ final class ThreadPoolStressTests: XCTestCase {
 }
 
 /// A counter guarded by a pthread mutex (the tests avoid Foundation like the engine).
-final class NSLockFree: @unchecked Sendable {
+final class LockedCounter: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private(set) var value = 0
     init() { pthread_mutex_init(&mutex, nil) }

@@ -165,3 +165,12 @@ def test_every_nn_and_optimizer_abi_function_has_a_shim_and_a_wrapper():
     wrappers = (ROOT / "python/src/nn.c").read_text() + (ROOT / "python/src/optimizers.c").read_text()
     called = set(re.findall(r"\b(sdl_(?:nn|optimizer)_\w+)\(", wrappers))
     assert declared == exported == called
+
+
+def test_softmax_propagates_nan_through_the_row_only():
+    x = np.array([[1.0, np.nan, 2.0], [0.0, 1.0, 2.0], [np.nan, 0.0, 0.0]], dtype=np.float32)
+    result = np.asarray(sd.nn.softmax(sd.asarray(x)))
+    assert np.all(np.isnan(result[0])) and np.all(np.isnan(result[2]))
+    np.testing.assert_allclose(result[1], _softmax(x[1:2].astype(np.float64), -1)[0], rtol=1e-6)
+    loss = np.asarray(sd.nn.sparse_softmax_cross_entropy_with_logits(labels=np.array([0, 0, 1]), logits=x))
+    assert np.isnan(loss[0]) and np.isnan(loss[2]) and np.isfinite(loss[1])

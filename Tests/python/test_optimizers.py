@@ -336,3 +336,75 @@ def test_build_then_apply_without_variables_like_keras():
     np.testing.assert_allclose(np.asarray(b), np.full(3, 0.5))
     with pytest.raises(ValueError, match="Received a list of 1 gradients, but the optimizer is tracking 2"):
         optimizer.apply([sd.asarray(np.ones(2))])
+
+
+def test_state_saves_and_loads_like_keras():
+    a = sd.Variable(np.ones(3), name="a")
+    first = optimizers.Adam(learning_rate=0.1)
+    for _ in range(3):
+        first.apply_gradients([(sd.asarray(np.array([1.0, -2.0, 0.5])), a)])
+    store = {}
+    first.save_own_variables(store)
+    assert sorted(store) == ["0", "1", "2", "3"] and store["0"] == 3
+    b = sd.Variable(np.asarray(a), name="a")
+    second = optimizers.Adam(learning_rate=0.1)
+    second.build([b])
+    second.load_own_variables(store)
+    first.apply_gradients([(sd.asarray(np.array([0.3, 0.3, 0.3])), a)])
+    second.apply_gradients([(sd.asarray(np.array([0.3, 0.3, 0.3])), b)])
+    np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    with pytest.warns(UserWarning, match="Skipping variable loading"):
+        optimizers.Adam().load_own_variables(store)
+
+
+@pytest.mark.parametrize("frequency", [None, 2])
+def test_exponential_moving_average_follows_keras(frequency):
+    params, grad_steps = _problem(np.float64, seed=3)
+    variables = [sd.Variable(p, name=f"v{i}") for i, p in enumerate(params)]
+    optimizer = optimizers.SGD(learning_rate=0.1, use_ema=True, ema_momentum=0.9, ema_overwrite_frequency=frequency)
+    lr = float(np.float32(0.1))
+    current = [p.copy() for p in params]
+    averages = [np.zeros_like(p) for p in params]
+    for step, grads in enumerate(grad_steps):
+        optimizer.apply_gradients(zip(grads, variables))
+        # Keras: the update, then average ← m·average + (1 - m)·variable (m = 0 on step 0),
+        # then every `frequency` steps the variables take their averages.
+        current = [c - g * lr for c, g in zip(current, grads)]
+        m = 0.0 if step == 0 else 0.9
+        averages = [m * a + (1 - m) * c for a, c in zip(averages, current)]
+        if frequency and (step + 1) % frequency == 0:
+            current = [a.copy() for a in averages]
+        for variable, want in zip(variables, current):
+            np.testing.assert_allclose(np.asarray(variable), want, rtol=1e-12)
+    assert [v.name for v in optimizer.variables][2:] == ["v0_average", "v1_average", "v2_average"]
+    optimizer.finalize_variable_values(variables)
+    for variable, want in zip(variables, averages):
+        np.testing.assert_allclose(np.asarray(variable), want, rtol=1e-12)
+
+
+def test_ema_arguments_are_validated_like_keras():
+    with pytest.raises(ValueError, match="ema_momentum"):
+        optimizers.Adam(use_ema=True, ema_momentum=1.5)
+    with pytest.raises(ValueError, match="ema_overwrite_frequency"):
+        optimizers.Adam(use_ema=True, ema_overwrite_frequency=0.5)
+
+
+@pytest.mark.parametrize("kind,config", [("adam", {"learning_rate": 0.01, "weight_decay": 0.1}),
+                                         ("sgd", {"learning_rate": 0.1, "momentum": 0.9, "clipnorm": 1.0})])
+def test_gradient_accumulation_applies_the_mean_every_n_calls(kind, config):
+    rng = np.random.default_rng(4)
+    params = [rng.standard_normal(s) for s in SHAPES]
+    calls = [[rng.standard_normal(s) for s in SHAPES] for _ in range(6)]
+    variables = [sd.Variable(p) for p in params]
+    optimizer = CLASSES[kind](gradient_accumulation_steps=3, **config)
+    for index, grads in enumerate(calls):
+        optimizer.apply_gradients(zip(grads, variables))
+        if index == 1:  # mid-accumulation: nothing applied yet
+            for variable, p in zip(variables, params):
+                np.testing.assert_array_equal(np.asarray(variable), p)
+    means = [[sum(c[i] for c in calls[k:k + 3]) / 3 for i in range(len(SHAPES))] for k in (0, 3)]
+    for variable, want in zip(variables, reference_run(kind, config, params, means)):
+        np.testing.assert_allclose(np.asarray(variable), want, rtol=1e-10, atol=1e-12)
+    assert int(np.asarray(optimizer.iterations)) == 2 and int(optimizer._iterations.numpy()) == 6
+    with pytest.raises(ValueError, match="gradient_accumulation_steps"):
+        optimizers.SGD(gradient_accumulation_steps=1)

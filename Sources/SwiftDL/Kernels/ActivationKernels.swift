@@ -80,9 +80,9 @@ public enum SELU: ActivationFunction {
 /// log(1 + eˣ), written as max(x, 0) + log1p(e^-|x|) so it never overflows.
 public enum Softplus: ActivationFunction {
     @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T {
-        Swift.max(x, 0) + T.log1p(T.exp(-Swift.abs(x)))
+        Swift.max(x, 0) + T.log1p(vectorExp(-Swift.abs(x)))
     }
-    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T { Sigmoid<T>.apply(x) }
+    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T { vectorSigmoid(x) }
 }
 
 /// x / (1 + |x|).
@@ -96,9 +96,9 @@ public enum Softsign: ActivationFunction {
 
 /// x · sigmoid(alpha·x) (silu / swish; alpha is tf.nn.silu's beta).
 public enum SiLU: ActivationFunction {
-    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T { x * Sigmoid<T>.apply(alpha * x) }
+    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T { x * vectorSigmoid(alpha * x) }
     @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T {
-        let s = Sigmoid<T>.apply(alpha * x)
+        let s = vectorSigmoid(alpha * x)
         return s + alpha * x * s * (1 - s)
     }
 }

@@ -5,12 +5,73 @@
 /// NOTE: every row subtracts its maximum before exponentiating, so exp never overflows
 /// and the largest term is exactly 1 (the sum is at least 1: log never sees 0).
 
+/// dst[j] = exp(src[j] - shift) for a contiguous row: a loop with no reduction in it, so it
+/// vectorises (with `vectorExp`).
+@inline(__always)
+func exponentiateShifted<T: FloatElement>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ n: Int, shift: T) {
+    for j in 0..<n { dst[j] = vectorExp(src[j] - shift) }
+}
+
+/// Σ p[0..<n] with four running sums, so the additions pipeline; the order is fixed, so the
+/// result is the same on every run.
+@inline(__always)
+func blockSum<T: FloatElement>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+    var a: T = 0, b: T = 0, c: T = 0, d: T = 0
+    var j = 0
+    while j + 4 <= n {
+        a += p[j]; b += p[j + 1]; c += p[j + 2]; d += p[j + 3]
+        j += 4
+    }
+    while j < n { a += p[j]; j += 1 }
+    return (a + b) + (c + d)
+}
+
+/// The largest of a contiguous row, with four running maxima so the comparisons pipeline.
+/// NOTE: NaNs are skipped here (unless they lead the row); they still reach the result,
+/// because every exp(x - max) of the row is summed.
+@inline(__always)
+func rowMaximum<T: FloatElement>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+    var a = p[0], b = p[0], c = p[0], d = p[0]
+    var j = 0
+    while j + 4 <= n {
+        a = p[j] > a ? p[j] : a
+        b = p[j + 1] > b ? p[j + 1] : b
+        c = p[j + 2] > c ? p[j + 2] : c
+        d = p[j + 3] > d ? p[j + 3] : d
+        j += 4
+    }
+    while j < n {
+        a = p[j] > a ? p[j] : a
+        j += 1
+    }
+    let ab = b > a ? b : a, cd = d > c ? d : c
+    return cd > ab ? cd : ab
+}
+
 /// y = softmax(x) (or log_softmax(x) when `log`) along n.
 public func softmaxForwardKernel<T: FloatElement>(
     _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, outer: Int, n: Int, inner: Int, log: Bool
 ) {
     if n == 0 { return }
     forEachChunk(outer * inner, grain: max(1, (1 << 14) / n)) { rows in
+        if inner == 1 {
+            // Contiguous rows: exponentiate in a vectorised pass, then sum.
+            for row in rows {
+                let px = x + row * n, py = y + row * n
+                var largest = rowMaximum(px, n)
+                if largest.isInfinite && largest < 0 { largest = 0 }
+                exponentiateShifted(px, py, n, shift: largest)
+                let total = blockSum(UnsafePointer(py), n)
+                if log {
+                    let logTotal = T.log(total)
+                    for j in 0..<n { py[j] = (px[j] - largest) - logTotal }
+                } else {
+                    let scale = 1 / total
+                    for j in 0..<n { py[j] *= scale }
+                }
+            }
+            return
+        }
         for row in rows {
             let base = (row / inner) * n * inner + row % inner
             let px = x + base, py = y + base
@@ -19,7 +80,7 @@ public func softmaxForwardKernel<T: FloatElement>(
             if largest.isInfinite && largest < 0 { largest = 0 }  // an all -inf row: keep NaN-free arithmetic
             var total: T = 0
             for j in 0..<n {
-                let e = T.exp(px[j * inner] - largest)
+                let e = vectorExp(px[j * inner] - largest)
                 py[j * inner] = e
                 total += e
             }
@@ -49,7 +110,7 @@ public func softmaxBackwardKernel<T: FloatElement>(
             var dot: T = 0
             if log {
                 for j in 0..<n { dot += pg[j * inner] }
-                for j in 0..<n { pd[j * inner] = pg[j * inner] - T.exp(py[j * inner]) * dot }
+                for j in 0..<n { pd[j * inner] = pg[j * inner] - vectorExp(py[j * inner]) * dot }
             } else {
                 for j in 0..<n { dot += pg[j * inner] * py[j * inner] }
                 for j in 0..<n { pd[j * inner] = py[j * inner] * (pg[j * inner] - dot) }
@@ -61,14 +122,22 @@ public func softmaxBackwardKernel<T: FloatElement>(
 /// A row's maximum m and log Σⱼ exp(x[j] - m): the row's logsumexp is m + that, but the
 /// two are kept apart so float32 does not round the sum at m's scale (x - m - log Σ is exact
 /// where x - (m + log Σ) is not, for logits in the thousands).
+/// `scratch` holds at least n values (the row's exponentials are staged there so the exp
+/// loop vectorises).
 @inline(__always)
-func shiftedLogSumExp<T: FloatElement>(_ row: UnsafePointer<T>, _ n: Int) -> (shift: T, logTotal: T) {
-    var largest = row[0]
-    for j in 1..<n where row[j] > largest || row[j].isNaN { largest = row[j] }
+func shiftedLogSumExp<T: FloatElement>(_ row: UnsafePointer<T>, _ n: Int, scratch: UnsafeMutablePointer<T>) -> (shift: T, logTotal: T) {
+    let largest = rowMaximum(row, n)
     if largest.isInfinite { return (largest, 0) }
-    var total: T = 0
-    for j in 0..<n { total += T.exp(row[j] - largest) }
-    return (largest, T.log(total))
+    exponentiateShifted(row, scratch, n, shift: largest)
+    return (largest, T.log(blockSum(UnsafePointer(scratch), n)))
+}
+
+/// Runs `body` with a scratch buffer of `count` values (on the stack when small).
+@inline(__always)
+func withScratch<T: FloatElement>(_ count: Int, _ body: (UnsafeMutablePointer<T>) -> Void) {
+    withUnsafeTemporaryAllocation(of: T.self, capacity: Swift.max(count, 1)) { buffer in
+        if let base = buffer.baseAddress { body(base) }
+    }
 }
 
 /// Sparse cross-entropy: loss[r] = logsumexp(x[r]) - x[r, label[r]]. Labels are already
@@ -79,12 +148,14 @@ public func sparseCrossEntropyForwardKernel<T: FloatElement>(
     _ lse: UnsafeMutablePointer<T>, rows: Int, classes: Int
 ) {
     forEachChunk(rows, grain: max(1, (1 << 14) / classes)) { range in
-        for r in range {
-            let row = logits + r * classes
-            let (shift, logTotal) = shiftedLogSumExp(row, classes)
-            lse[2 * r] = shift
-            lse[2 * r + 1] = logTotal
-            loss[r] = logTotal - (row[Int(labels[r])] - shift)
+        withScratch(classes) { (scratch: UnsafeMutablePointer<T>) in
+            for r in range {
+                let row = logits + r * classes
+                let (shift, logTotal) = shiftedLogSumExp(row, classes, scratch: scratch)
+                lse[2 * r] = shift
+                lse[2 * r + 1] = logTotal
+                loss[r] = logTotal - (row[Int(labels[r])] - shift)
+            }
         }
     }
 }
@@ -98,7 +169,7 @@ public func sparseCrossEntropyBackwardKernel<T: FloatElement>(
         for r in range {
             let row = logits + r * classes, out = dlogits + r * classes
             let scale = g[r], shift = lse[2 * r], logTotal = lse[2 * r + 1]
-            for j in 0..<classes { out[j] = scale * T.exp((row[j] - shift) - logTotal) }
+            for j in 0..<classes { out[j] = scale * vectorExp((row[j] - shift) - logTotal) }
             out[Int(labels[r])] -= scale
         }
     }
@@ -111,14 +182,16 @@ public func denseCrossEntropyForwardKernel<T: FloatElement>(
     _ lse: UnsafeMutablePointer<T>, rows: Int, classes: Int
 ) {
     forEachChunk(rows, grain: max(1, (1 << 14) / classes)) { range in
-        for r in range {
-            let row = logits + r * classes, target = labels + r * classes
-            let (shift, logTotal) = shiftedLogSumExp(row, classes)
-            lse[2 * r] = shift
-            lse[2 * r + 1] = logTotal
-            var total: T = 0
-            for j in 0..<classes where target[j] != 0 { total += target[j] * (logTotal - (row[j] - shift)) }
-            loss[r] = total
+        withScratch(classes) { (scratch: UnsafeMutablePointer<T>) in
+            for r in range {
+                let row = logits + r * classes, target = labels + r * classes
+                let (shift, logTotal) = shiftedLogSumExp(row, classes, scratch: scratch)
+                lse[2 * r] = shift
+                lse[2 * r + 1] = logTotal
+                var total: T = 0
+                for j in 0..<classes where target[j] != 0 { total += target[j] * (logTotal - (row[j] - shift)) }
+                loss[r] = total
+            }
         }
     }
 }
@@ -137,7 +210,7 @@ public func denseCrossEntropyBackwardKernel<T: FloatElement>(
                 var mass: T = 0
                 for j in 0..<classes { mass += target[j] }
                 let out = dlogits + r * classes
-                for j in 0..<classes { out[j] = scale * (T.exp((row[j] - shift) - logTotal) * mass - target[j]) }
+                for j in 0..<classes { out[j] = scale * (vectorExp((row[j] - shift) - logTotal) * mass - target[j]) }
             }
             if let dlabels {
                 let out = dlabels + r * classes
@@ -154,7 +227,7 @@ public func sigmoidCrossEntropyForwardKernel<T: FloatElement>(
     forEachChunk(count) { range in
         for i in range {
             let x = logits[i]
-            loss[i] = Swift.max(x, 0) - x * labels[i] + T.log1p(T.exp(-Swift.abs(x)))
+            loss[i] = Swift.max(x, 0) - x * labels[i] + T.log1p(vectorExp(-Swift.abs(x)))
         }
     }
 }
@@ -166,7 +239,7 @@ public func sigmoidCrossEntropyBackwardKernel<T: FloatElement>(
 ) {
     forEachChunk(count) { range in
         for i in range {
-            dlogits[i] = g[i] * (Sigmoid<T>.apply(logits[i]) - labels[i])
+            dlogits[i] = g[i] * (vectorSigmoid(logits[i]) - labels[i])
             dlabels[i] = -g[i] * logits[i]
         }
     }

@@ -10,8 +10,9 @@ public struct AdagradRule: ElementwiseUpdateRule {
         let accumulator = slots[0]
         for i in range {
             let g = prepare.gradient(gradient[i])
-            accumulator[i] += g * g
-            variable[i] = prepare.decayed(variable[i]) - lr * g / (accumulator[i] + eps).squareRoot()
+            let total = accumulator[i] + g * g
+            accumulator[i] = total
+            variable[i] = prepare.decayed(variable[i]) - lr * g / (total + eps).squareRoot()
         }
     }
 }

@@ -22,17 +22,22 @@ public struct AdamRule: ElementwiseUpdateRule {
             let vHat = slots[2]
             for i in range {
                 let g = prepare.gradient(gradient[i])
-                m[i] += (g - m[i]) * oneMinusBeta1
-                v[i] += (g * g - v[i]) * oneMinusBeta2
-                vHat[i] = Swift.max(vHat[i], v[i])
-                variable[i] = prepare.decayed(variable[i]) - m[i] * a / (vHat[i].squareRoot() + eps)
+                let mi = m[i] + (g - m[i]) * oneMinusBeta1
+                let vi = v[i] + (g * g - v[i]) * oneMinusBeta2
+                let hi = Swift.max(vHat[i], vi)
+                m[i] = mi
+                v[i] = vi
+                vHat[i] = hi
+                variable[i] = prepare.decayed(variable[i]) - mi * a / (hi.squareRoot() + eps)
             }
         } else {
             for i in range {
                 let g = prepare.gradient(gradient[i])
-                m[i] += (g - m[i]) * oneMinusBeta1
-                v[i] += (g * g - v[i]) * oneMinusBeta2
-                variable[i] = prepare.decayed(variable[i]) - m[i] * a / (v[i].squareRoot() + eps)
+                let mi = m[i] + (g - m[i]) * oneMinusBeta1
+                let vi = v[i] + (g * g - v[i]) * oneMinusBeta2
+                m[i] = mi
+                v[i] = vi
+                variable[i] = prepare.decayed(variable[i]) - mi * a / (vi.squareRoot() + eps)
             }
         }
     }

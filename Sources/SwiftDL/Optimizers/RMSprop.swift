@@ -11,23 +11,46 @@ public struct RMSpropRule: ElementwiseUpdateRule {
                                         slots: [UnsafeMutablePointer<T>], prepare: GradientPreparation<T>) {
         let lr = T(learningRate), r = T(rho), oneMinusRho = T(1 - rho), mu = T(momentum), eps = T(epsilon)
         let velocity = slots[0]
-        let momentumSlot: UnsafeMutablePointer<T>? = momentum > 0 ? slots[1] : nil
-        let average: UnsafeMutablePointer<T>? = centered ? slots[momentum > 0 ? 2 : 1] : nil
-        for i in range {
-            let g = prepare.gradient(gradient[i])
-            let v = prepare.decayed(variable[i])
-            velocity[i] = r * velocity[i] + oneMinusRho * (g * g)
-            var denominator = velocity[i] + eps
-            if let average {
-                average[i] = r * average[i] + oneMinusRho * g
-                denominator = velocity[i] - average[i] * average[i] + eps
+        // One loop per variant, each with its branches decided outside it, so all vectorise.
+        switch (centered, momentum > 0) {
+        case (false, false):
+            for i in range {
+                let g = prepare.gradient(gradient[i])
+                let s = r * velocity[i] + oneMinusRho * (g * g)
+                velocity[i] = s
+                variable[i] = prepare.decayed(variable[i]) - lr * g / (s + eps).squareRoot()
             }
-            let increment = lr * g / denominator.squareRoot()
-            if let momentumSlot {
-                momentumSlot[i] = mu * momentumSlot[i] + increment
-                variable[i] = v - momentumSlot[i]
-            } else {
-                variable[i] = v - increment
+        case (false, true):
+            let m = slots[1]
+            for i in range {
+                let g = prepare.gradient(gradient[i])
+                let s = r * velocity[i] + oneMinusRho * (g * g)
+                velocity[i] = s
+                let step = mu * m[i] + lr * g / (s + eps).squareRoot()
+                m[i] = step
+                variable[i] = prepare.decayed(variable[i]) - step
+            }
+        case (true, false):
+            let average = slots[1]
+            for i in range {
+                let g = prepare.gradient(gradient[i])
+                let s = r * velocity[i] + oneMinusRho * (g * g)
+                let a = r * average[i] + oneMinusRho * g
+                velocity[i] = s
+                average[i] = a
+                variable[i] = prepare.decayed(variable[i]) - lr * g / (s - a * a + eps).squareRoot()
+            }
+        case (true, true):
+            let m = slots[1], average = slots[2]
+            for i in range {
+                let g = prepare.gradient(gradient[i])
+                let s = r * velocity[i] + oneMinusRho * (g * g)
+                let a = r * average[i] + oneMinusRho * g
+                velocity[i] = s
+                average[i] = a
+                let step = mu * m[i] + lr * g / (s - a * a + eps).squareRoot()
+                m[i] = step
+                variable[i] = prepare.decayed(variable[i]) - step
             }
         }
     }

@@ -13,12 +13,20 @@ public struct SGDRule: ElementwiseUpdateRule {
             for i in range { variable[i] = prepare.decayed(variable[i]) - prepare.gradient(gradient[i]) * lr }
             return
         }
-        for i in range {
-            let g = prepare.gradient(gradient[i])
-            let v = prepare.decayed(variable[i])
-            let velocity = m[i] * mu - g * lr
-            m[i] = velocity
-            variable[i] = nesterov ? v + (velocity * mu - g * lr) : v + velocity
+        if nesterov {
+            for i in range {
+                let g = prepare.gradient(gradient[i])
+                let velocity = m[i] * mu - g * lr
+                m[i] = velocity
+                variable[i] = prepare.decayed(variable[i]) + (velocity * mu - g * lr)
+            }
+        } else {
+            for i in range {
+                let g = prepare.gradient(gradient[i])
+                let velocity = m[i] * mu - g * lr
+                m[i] = velocity
+                variable[i] = prepare.decayed(variable[i]) + velocity
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ class Adam(Optimizer):
 
     def _update(self, options, variables, gradients):
         hats = self._slot_list("velocity_hat", variables) if self.amsgrad else None
-        step = int(self._iterations.numpy()) + 1
+        step = self._step_count() + 1
         _C.optimizer_adam(options, variables, gradients, self._slot_list("momentum", variables),
                           self._slot_list("velocity", variables), hats, float(self.beta_1), float(self.beta_2),
                           float(self.epsilon), bool(self.amsgrad), step)

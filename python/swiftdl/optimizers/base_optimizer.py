@@ -48,8 +48,14 @@ class Optimizer:
         clipvalue: if set, each gradient element is clipped to [-clipvalue, clipvalue].
         global_clipnorm: if set, all gradients are rescaled together so that their joint
             L2 norm is at most this. At most one of the three clipping options may be set.
-        use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps:
-            accepted for Keras compatibility; only their defaults are supported so far.
+        use_ema: keep an exponential moving average of every variable (slot "average"):
+            average ← m·average + (1 - m)·variable after each step, m = ema_momentum (0 on
+            the first step). `finalize_variable_values` copies the averages into the variables.
+        ema_momentum: the average's momentum (0.99).
+        ema_overwrite_frequency: if set, the variables are overwritten with their averages
+            every this many steps.
+        gradient_accumulation_steps: if set (>= 2), gradients are summed over this many
+            calls and every last one applies their mean; `iterations` then counts updates.
         loss_scale_factor: if set, gradients are divided by it before the update.
         name: the optimizer's name (default: from the class name).
 
@@ -65,9 +71,14 @@ class Optimizer:
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         if use_ema:
-            raise NotImplementedError("swiftdl optimizers do not support use_ema=True yet")
-        if gradient_accumulation_steps:
-            raise NotImplementedError("swiftdl optimizers do not support gradient_accumulation_steps yet")
+            if ema_momentum > 1 or ema_momentum < 0:
+                raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}")
+            if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1):
+                raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
+                                 f"ema_overwrite_frequency={ema_overwrite_frequency}")
+        if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
+            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
+                             f"gradient_accumulation_steps={gradient_accumulation_steps}")
         self.name = name if name is not None else _auto_name(type(self).__name__)
         self.weight_decay = _optional_positive(weight_decay, "weight_decay")
         self.clipnorm = _optional_positive(clipnorm, "clipnorm")
@@ -101,8 +112,15 @@ class Optimizer:
     # ---- state ---------------------------------------------------------------------
     @property
     def iterations(self):
-        """The number of steps applied so far (an int64 Variable)."""
+        """The number of updates applied so far: the int64 Variable counting calls, or with
+        gradient_accumulation_steps that count divided by the steps (a new tensor)."""
+        if self.gradient_accumulation_steps:
+            return self._iterations // self.gradient_accumulation_steps
         return self._iterations
+
+    def _step_count(self):
+        """`iterations` as a Python int."""
+        return int(np.asarray(self.iterations))
 
     @property
     def variables(self):
@@ -149,6 +167,10 @@ class Optimizer:
         for variable in new:
             self._known[id(variable)] = variable
         if new:
+            if self.use_ema:
+                self.add_optimizer_variables(new, "average")
+            if self.gradient_accumulation_steps:
+                self.add_optimizer_variables(new, "gradient_accumulator")
             self._build_slots(new)
         self.built = True
 
@@ -229,8 +251,46 @@ class Optimizer:
             mask = [self._use_weight_decay(v) for v in kept_vars]
         options = (learning_rate, self.weight_decay or 0.0, self.clipnorm or 0.0, self.clipvalue or 0.0,
                    self.global_clipnorm or 0.0, mask)
-        self._update(options, kept_vars, kept_grads)
+        steps = self.gradient_accumulation_steps
+        if steps:
+            # Keras: sum gradients for `steps` calls; the last one applies their mean.
+            accumulators = self._slot_list("gradient_accumulator", kept_vars)
+            if (int(self._iterations.numpy()) + 1) % steps == 0:
+                kept_grads = [(g + a) / steps for g, a in zip(kept_grads, accumulators)]
+                self._update(options, kept_vars, kept_grads)
+                for accumulator in accumulators:
+                    accumulator.assign(np.zeros(accumulator.shape, accumulator.dtype))
+            else:
+                for accumulator, gradient in zip(accumulators, kept_grads):
+                    accumulator.assign(accumulator + gradient)
+        else:
+            self._update(options, kept_vars, kept_grads)
+        if self.use_ema:
+            self._update_moving_averages()
         self._iterations.assign_add(np.int64(1))
+
+    def _update_moving_averages(self):
+        """Keras's EMA of every variable seen so far, then the periodic overwrite."""
+        step = self._step_count()
+        momentum = self.ema_momentum if step != 0 else 0.0
+        averages = self._slots["average"]
+        for key, variable in self._known.items():
+            average = averages[key]
+            average.assign(average * momentum + variable * (1 - momentum))
+        if self.ema_overwrite_frequency and (step + 1) % self.ema_overwrite_frequency == 0:
+            self.finalize_variable_values(list(self._known.values()))
+
+    def finalize_variable_values(self, var_list):
+        """With use_ema, sets each variable in `var_list` to its moving average (Keras calls
+        this at the end of `fit`); otherwise does nothing."""
+        if not self.use_ema:
+            return
+        averages = self._slots.get("average", {})
+        for variable in var_list:
+            if id(variable) not in averages:
+                raise ValueError(f"Variable {variable.name!r} has no moving average in this optimizer; "
+                                 "was the optimizer applied to it?")
+            variable.assign(averages[id(variable)])
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Excludes variables from weight decay, as Keras.
@@ -271,6 +331,22 @@ class Optimizer:
                 raise ValueError(f"Optimizer variable {variable.name} has shape {tuple(variable.shape)} not "
                                  f"compatible with provided weight shape {tuple(np.shape(weight))}.")
             variable.assign(np.asarray(weight, dtype=variable.dtype))
+
+    def save_own_variables(self, store):
+        """Writes the optimizer's state into `store` ({"0": array, "1": ...}), as Keras."""
+        for i, variable in enumerate(self._variables):
+            store[str(i)] = np.array(variable)
+
+    def load_own_variables(self, store):
+        """Restores the state written by `save_own_variables` (skipped, with a warning, when
+        the number of variables differs, as Keras)."""
+        if len(store.keys()) != len(self._variables):
+            warnings.warn(f"Skipping variable loading for optimizer '{self.name}', because it has "
+                          f"{len(self._variables)} variables whereas the saved optimizer has {len(store.keys())} variables.",
+                          stacklevel=2)
+            return
+        for i, variable in enumerate(self._variables):
+            variable.assign(np.asarray(store[str(i)], dtype=variable.dtype))
 
     def get_config(self):
         """The optimizer's arguments as a dict (`from_config` rebuilds it without state)."""
