@@ -92,13 +92,14 @@ public func recurrentColumnSums<T: RecurrentElement>(
     }
 }
 
-/// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh.
+/// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh,
+/// for the batch rows `rows`.
 @inline(__always)
 func addStepGradient<T: RecurrentElement>(
-    _ g: RecurrentGeometry, step: Int, sequence: UnsafePointer<T>, into dh: UnsafeMutablePointer<T>
+    _ g: RecurrentGeometry, step: Int, rows: Range<Int>, sequence: UnsafePointer<T>, into dh: UnsafeMutablePointer<T>
 ) {
     let u = g.units
-    for b in 0..<g.batch {
+    for b in rows {
         let source = sequence + (b * g.time + step) * u, target = dh + b * u
         for j in 0..<u { target[j] += source[j] }
     }
@@ -122,11 +123,12 @@ public struct RecurrentUpstream<T> {
         self.finalCell = finalCell
     }
 
-    /// dh entering the last step: the last output's gradient plus the final state's.
-    func seedHidden(_ g: RecurrentGeometry, into dh: UnsafeMutablePointer<T>) where T: RecurrentElement {
-        let count = g.batch * g.units
-        dh.update(repeating: T.zero, count: count)
-        if let lastOutput { for i in 0..<count { dh[i] += lastOutput[i] } }
-        if let finalHidden { for i in 0..<count { dh[i] += finalHidden[i] } }
+    /// dh entering the last step, for the batch rows `rows`: the last output's gradient
+    /// plus the final state's.
+    func seedHidden(_ g: RecurrentGeometry, rows: Range<Int>, into dh: UnsafeMutablePointer<T>) where T: RecurrentElement {
+        let elements = rows.lowerBound * g.units..<rows.upperBound * g.units
+        for i in elements { dh[i] = T.zero }
+        if let lastOutput { for i in elements { dh[i] += lastOutput[i] } }
+        if let finalHidden { for i in elements { dh[i] += finalHidden[i] } }
     }
 }

@@ -1,0 +1,39 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import COpenBLAS
+#endif
+
+/// How the recurrent kernels use the cores.
+///
+/// Batch rows never interact inside a recurrence, so the batch is cut into one slice per
+/// thread and each thread runs ITS slice through the whole sequence (its own per-step
+/// GEMMs and gate math). The threads meet once per sequence instead of once per step;
+/// per-step synchronisation (~10-50 µs to wake a thread) would cost as much as a step's
+/// work at the document's shapes (64 × 64 units: ~75 µs).
+///
+/// NOTE: the per-step GEMMs inside the slices must not start BLAS threads of their own:
+/// the slices already occupy every core, and OpenBLAS serialises concurrent threaded
+/// calls behind one lock. BLAS is set to one thread for the parallel region and restored
+/// after (a plain store in OpenBLAS when the thread count does not grow); a concurrent
+/// engine call elsewhere only runs its GEMMs single-threaded meanwhile.
+func forEachBatchSlice(batch: Int, workPerRow: Int, _ body: (Range<Int>) -> Void) {
+    let threads = ThreadPool.shared.threadCount
+    // At least 8 rows and ~2 MFLOP of recurrence per slice, or splitting is not worth a wake-up.
+    let bySize = workPerRow > 0 ? (batch * workPerRow) / (1 << 21) : 0
+    let slices = Swift.min(threads, batch / 8, Swift.max(bySize, 1))
+    if slices <= 1 {
+        withSubnormalsFlushed { body(0..<batch) }
+        return
+    }
+    #if !canImport(Accelerate)
+    let blasThreads = openblas_get_num_threads()
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(blasThreads) }
+    #endif
+    ThreadPool.shared.parallelFor(slices) { slice in
+        let start = batch * slice / slices, end = batch * (slice + 1) / slices
+        // The floating-point mode is per thread: each worker flushes subnormals itself.
+        withSubnormalsFlushed { body(start..<end) }
+    }
+}
