@@ -159,6 +159,22 @@ final class RecurrentTests: XCTestCase {
         }
     }
 
+    func testMaskedLSTMGradientsMatchFiniteDifferences() throws {
+        let (batch, time, features, units) = (3, 5, 2, 2)
+        let mask = try Tensor.empty([batch, time], dtype: .bool)
+        let keep: [Bool] = [false, false, true, false, true,  false, false, false, false, false,  true, true, true, false, false]
+        for (i, value) in keep.enumerated() { mask.pointer(as: Bool.self)[i] = value }
+        for sequences in [true, false] {
+            let operands = try [random([batch, time, features]), random([features, 4 * units]), random([units, 4 * units]),
+                                random([4 * units]), random([batch, units]), random([batch, units])]
+            try checkGradients(operands) { o in
+                let r = try lstm(o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4], initialCell: o[5],
+                                 mask: mask, returnSequences: sequences)
+                return [r.outputs, r.hidden, r.cell]
+            }
+        }
+    }
+
     func testGRUGradientsMatchFiniteDifferences() throws {
         let (batch, time, features, units) = (2, 4, 3, 3)
         for (sequences, backwards) in [(true, false), (false, true)] {

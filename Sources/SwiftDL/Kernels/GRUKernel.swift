@@ -26,17 +26,17 @@ public struct GRUSaved<T> {
 /// parallel (see `forEachBatchSlice`).
 public func gruForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
 ) {
     forEachBatchSlice(batch: g.batch, workPerRow: 2 * g.time * g.units * g.width) { rows in
         gruForwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, bias: bias,
-                        initialHidden: initialHidden, saved: saved, scratch: scratch)
+                        initialHidden: initialHidden, mask: mask, saved: saved, scratch: scratch)
     }
 }
 
 private func gruForwardSlice<T: RecurrentElement>(
     _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let inputBias = bias, recurrentBias = bias + width
@@ -59,6 +59,7 @@ private func gruForwardSlice<T: RecurrentElement>(
             for j in 0..<u { row[2 * u + j] = row[2 * u + j] + inputBias[2 * u + j] + row[u + j] * candidateOut[j] }
             T.applyTanh(row + 2 * u, count: u)  // hh
             for j in 0..<u { h[j] = row[j] * hPrevious[j] + (1 - row[j]) * row[2 * u + j] }
+            if let mask, !mask.keeps(g, row: b, time: t) { h.update(from: hPrevious, count: u) }  // carry the state
         }
     }
 }
@@ -95,11 +96,12 @@ public struct GRUGradients<T> {
 /// weight gradients as single GEMMs over all steps.
 public func gruBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
+    gradients: GRUGradients<T>
 ) {
     forEachBatchSlice(batch: g.batch, workPerRow: 2 * g.time * g.units * g.width) { rows in
         gruBackwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, initialHidden: initialHidden,
-                         saved: saved, upstream: upstream, gradients: gradients)
+                         mask: mask, saved: saved, upstream: upstream, gradients: gradients)
     }
     let rows = g.batch * g.time
     recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
@@ -113,18 +115,24 @@ public func gruBackward<T: RecurrentElement>(
 
 private func gruBackwardSlice<T: RecurrentElement>(
     _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
-    saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
+    mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let dh = gradients.initialHidden
-    upstream.seedHidden(g, rows: rows, into: dh)
+    upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for s in stride(from: time - 1, through: 0, by: -1) {
-        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, into: dh) }
+        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
         let t = g.inputTime(step: s)
         for b in rows {
             let offset = (b * time + t) * width
             let row = UnsafePointer(saved.gates + offset)
             let dx = gradients.inputGateGradients + offset, dr = gradients.recurrentGateGradients + offset
+            if let mask, !mask.keeps(g, row: b, time: t) {
+                // The state passed through: dh carries on; the gates get nothing.
+                dx.update(repeating: T.zero, count: width)
+                dr.update(repeating: T.zero, count: width)
+                continue
+            }
             let recurrentCandidate = UnsafePointer(saved.recurrentCandidate + (b * time + t) * u)
             let hPrevious = s == 0 ? initialHidden + b * u : UnsafePointer(saved.hidden + (b * time + s - 1) * u)
             let dhRow = dh + b * u

@@ -27,17 +27,17 @@ public struct LSTMSaved<T> {
 /// run in parallel (see `forEachBatchSlice`).
 public func lstmForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, saved: LSTMSaved<T>
+    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
 ) {
     forEachBatchSlice(batch: g.batch, workPerRow: 2 * g.time * g.units * g.width) { rows in
         lstmForwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, bias: bias,
-                         initialHidden: initialHidden, initialCell: initialCell, saved: saved)
+                         initialHidden: initialHidden, initialCell: initialCell, mask: mask, saved: saved)
     }
 }
 
 private func lstmForwardSlice<T: RecurrentElement>(
     _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, saved: LSTMSaved<T>
+    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     for s in 0..<time {
@@ -60,6 +60,11 @@ private func lstmForwardSlice<T: RecurrentElement>(
             for j in 0..<u { tc[j] = c[j] }
             T.applyTanh(tc, count: u)
             for j in 0..<u { h[j] = row[3 * u + j] * tc[j] }
+            if let mask, !mask.keeps(g, row: b, time: t) {
+                // A masked step carries the states over (its gates are ignored by BPTT).
+                c.update(from: cPrevious, count: u)
+                h.update(from: s == 0 ? initialHidden + b * u : UnsafePointer(saved.hidden + state - u), count: u)
+            }
         }
     }
 }
@@ -94,12 +99,12 @@ public struct LSTMGradients<T> {
 /// slices in parallel), then the weight gradients as single GEMMs over all steps.
 public func lstmBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, saved: LSTMSaved<T>,
+    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>,
     upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
     forEachBatchSlice(batch: g.batch, workPerRow: 2 * g.time * g.units * g.width) { rows in
         lstmBackwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, initialCell: initialCell,
-                          saved: saved, upstream: upstream, gradients: gradients)
+                          mask: mask, saved: saved, upstream: upstream, gradients: gradients)
     }
     let dZ = UnsafePointer(gradients.gateGradients)
     recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
@@ -111,18 +116,23 @@ public func lstmBackward<T: RecurrentElement>(
 
 private func lstmBackwardSlice<T: RecurrentElement>(
     _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, initialCell: UnsafePointer<T>,
-    saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
+    mask: RecurrentMask?, saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let dh = gradients.initialHidden, dc = gradients.initialCell
-    upstream.seedHidden(g, rows: rows, into: dh)
+    upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for i in first * u..<rows.upperBound * u { dc[i] = upstream.finalCell?[i] ?? T.zero }
     for s in stride(from: time - 1, through: 0, by: -1) {
-        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, into: dh) }
+        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
         let t = g.inputTime(step: s)
         for b in rows {
             let row = UnsafePointer(saved.gates + (b * time + t) * width)
             let out = gradients.gateGradients + (b * time + t) * width
+            if let mask, !mask.keeps(g, row: b, time: t) {
+                // The states passed through: dh and dc carry on; the gates get nothing.
+                out.update(repeating: T.zero, count: width)
+                continue
+            }
             let state = (b * time + s) * u
             let cPrevious = s == 0 ? initialCell + b * u : UnsafePointer(saved.cells + state - u)
             let tc = UnsafePointer(saved.cellTanh + state)
@@ -137,10 +147,11 @@ private func lstmBackwardSlice<T: RecurrentElement>(
                 out[3 * u + j] = dhj * squashed * o * (1 - o)
                 dcRow[j] = dCell * f
             }
+            dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
         }
-        // dh_{s-1} = dZ_s · Uᵀ
+        // dh_{s-1} = dZ_s · Uᵀ (+ the carried dh of masked rows, whose dZ_s is zero)
         gemm(m: rows.count, n: u, k: width,
              rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width),
-             transposed(recurrentKernel, width), dh + first * u, ldc: u)
+             transposed(recurrentKernel, width), dh + first * u, ldc: u, accumulate: true)
     }
 }

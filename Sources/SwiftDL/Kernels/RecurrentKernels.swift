@@ -93,15 +93,64 @@ public func recurrentColumnSums<T: RecurrentElement>(
 }
 
 /// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh,
-/// for the batch rows `rows`.
+/// for the batch rows `rows` (not where a mask has kept the output at zero).
 @inline(__always)
 func addStepGradient<T: RecurrentElement>(
-    _ g: RecurrentGeometry, step: Int, rows: Range<Int>, sequence: UnsafePointer<T>, into dh: UnsafeMutablePointer<T>
+    _ g: RecurrentGeometry, step: Int, rows: Range<Int>, sequence: UnsafePointer<T>, mask: RecurrentMask?,
+    into dh: UnsafeMutablePointer<T>
 ) {
     let u = g.units
-    for b in rows {
+    for b in rows where mask?.outputsState(row: b, step: step) ?? true {
         let source = sequence + (b * g.time + step) * u, target = dh + b * u
         for j in 0..<u { target[j] += source[j] }
+    }
+}
+
+/// Keras's mask (from `mask_zero=True` embeddings): at a step a row's mask drops, that row's
+/// states carry over unchanged and its output repeats the previous output, which is zero
+/// until the row's first kept step (Keras's `zero_output_for_mask=False` semantics).
+public struct RecurrentMask {
+    /// (batch, time) by input time: nonzero keeps the step.
+    public var keep: UnsafePointer<UInt8>
+    /// Per batch row, the first processing step the mask keeps (time when none).
+    public var firstKept: UnsafePointer<Int>
+
+    public init(keep: UnsafePointer<UInt8>, firstKept: UnsafePointer<Int>) {
+        self.keep = keep
+        self.firstKept = firstKept
+    }
+
+    @inline(__always) func keeps(_ g: RecurrentGeometry, row b: Int, time t: Int) -> Bool { keep[b * g.time + t] != 0 }
+
+    /// Whether row b's output at step s is its state (false: still zero, nothing kept yet).
+    @inline(__always) func outputsState(row b: Int, step s: Int) -> Bool { s >= firstKept[b] }
+}
+
+/// Fills `firstKept` (batch) for a (batch, time) mask read in processing order.
+public func recurrentFirstKeptSteps(_ g: RecurrentGeometry, keep: UnsafePointer<UInt8>, into firstKept: UnsafeMutablePointer<Int>) {
+    for b in 0..<g.batch {
+        var step = g.time
+        for s in 0..<g.time where keep[b * g.time + g.inputTime(step: s)] != 0 {
+            step = s
+            break
+        }
+        firstKept[b] = step
+    }
+}
+
+/// Zeroes the outputs a mask leaves at zero: in a by-step (batch, time, units) sequence the
+/// steps before each row's first kept step, or in a last output (batch, units) the rows
+/// with no kept step. Needed only when an initial state makes them differ from the states.
+public func recurrentZeroUnkeptOutputs(_ g: RecurrentGeometry, mask: RecurrentMask, outputs: UnsafeMutableRawPointer,
+                                       itemSize: Int, isSequence: Bool) {
+    let rowBytes = g.units * itemSize
+    for b in 0..<g.batch {
+        let unkept = Swift.min(mask.firstKept[b], g.time)
+        if isSequence {
+            (outputs + b * g.time * rowBytes).initializeMemory(as: UInt8.self, repeating: 0, count: unkept * rowBytes)
+        } else if unkept == g.time {
+            (outputs + b * rowBytes).initializeMemory(as: UInt8.self, repeating: 0, count: rowBytes)
+        }
     }
 }
 
@@ -125,10 +174,13 @@ public struct RecurrentUpstream<T> {
 
     /// dh entering the last step, for the batch rows `rows`: the last output's gradient
     /// plus the final state's.
-    func seedHidden(_ g: RecurrentGeometry, rows: Range<Int>, into dh: UnsafeMutablePointer<T>) where T: RecurrentElement {
+    func seedHidden(_ g: RecurrentGeometry, rows: Range<Int>, mask: RecurrentMask?, into dh: UnsafeMutablePointer<T>) where T: RecurrentElement {
         let elements = rows.lowerBound * g.units..<rows.upperBound * g.units
         for i in elements { dh[i] = T.zero }
-        if let lastOutput { for i in elements { dh[i] += lastOutput[i] } }
         if let finalHidden { for i in elements { dh[i] += finalHidden[i] } }
+        guard let lastOutput else { return }
+        for b in rows where mask?.outputsState(row: b, step: g.time - 1) ?? true {
+            for i in b * g.units..<(b + 1) * g.units { dh[i] += lastOutput[i] }
+        }
     }
 }

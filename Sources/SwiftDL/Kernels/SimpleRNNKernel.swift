@@ -7,7 +7,7 @@
 /// Batch slices run in parallel (see `forEachBatchSlice`).
 public func simpleRNNForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, projection: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, projection: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>
 ) {
     let u = g.units, time = g.time
     forEachBatchSlice(batch: g.batch, workPerRow: 2 * time * u * u) { rows in
@@ -23,6 +23,9 @@ public func simpleRNNForward<T: RecurrentElement>(
                 let h = hidden + (b * time + s) * u
                 for j in 0..<u { h[j] = row[j] + bias[j] }
                 T.applyTanh(h, count: u)
+                if let mask, !mask.keeps(g, row: b, time: t) {  // carry the state
+                    h.update(from: s == 0 ? initialHidden + b * u : UnsafePointer(h - u), count: u)
+                }
             }
         }
     }
@@ -56,23 +59,28 @@ public struct SimpleRNNGradients<T> {
 /// the weight gradients as single GEMMs over all steps.
 public func simpleRNNBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>,
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>,
     gradients: SimpleRNNGradients<T>
 ) {
     let u = g.units, time = g.time
     let dh = gradients.initialHidden
     forEachBatchSlice(batch: g.batch, workPerRow: 2 * time * u * u) { rows in
         let first = rows.lowerBound
-        upstream.seedHidden(g, rows: rows, into: dh)
+        upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
         for s in stride(from: time - 1, through: 0, by: -1) {
-            if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, into: dh) }
+            if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
             let t = g.inputTime(step: s)
             for b in rows {
                 let h = hidden + (b * time + s) * u, out = gradients.gateGradients + (b * time + t) * u, dhRow = dh + b * u
+                if let mask, !mask.keeps(g, row: b, time: t) {
+                    out.update(repeating: T.zero, count: u)  // the state passed through: dh carries on
+                    continue
+                }
                 for j in 0..<u { out[j] = dhRow[j] * (1 - h[j] * h[j]) }
+                dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
             }
             gemm(m: rows.count, n: u, k: u, rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * u), time * u),
-                 transposed(recurrentKernel, u), dh + first * u, ldc: u)
+                 transposed(recurrentKernel, u), dh + first * u, ldc: u, accumulate: true)
         }
     }
     let dZ = UnsafePointer(gradients.gateGradients)
