@@ -169,6 +169,32 @@ def test_large_activations_saturate_without_nan_in_float32():
     np.testing.assert_allclose(np.asarray(outputs), expected[0], atol=1e-5)
 
 
+def test_concurrent_calls_from_python_threads_agree_with_numpy():
+    """Large enough that each call splits its batch across the engine's threads, while
+    four Python threads (the GIL released around the engine) call at once."""
+    import threading
+    rng = np.random.default_rng(13)
+    weights, states = _operands("lstm", 16, 40, 8, 32, np.float64, rng)
+    expected = numpy_lstm(*weights, *states, return_sequences=True)[0]
+    results, errors = [], []
+
+    def work():
+        try:
+            for _ in range(3):
+                results.append(np.asarray(_call("lstm", weights, states, return_sequences=True)[0]))
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(results) == 12
+    for result in results:
+        np.testing.assert_allclose(result, expected, rtol=1e-12, atol=1e-13)
+
+
 # ---- gradients ---------------------------------------------------------------------------
 
 def _loss_and_gradients(name, operands, states_count, options, probes):
