@@ -73,12 +73,19 @@ public func recurrentWeightGradients<T: RecurrentElement>(
             (previousHidden + (b * g.time + g.inputTime(step: s)) * u).update(from: source, count: u)
         }
     }
-    gemm(m: rows, n: g.features, k: g.width, rowMajor(dZx, g.width), transposed(kernel, g.width),
-         inputsGradient, ldc: g.features)
-    gemm(m: g.features, n: g.width, k: rows, transposed(x, g.features), rowMajor(dZx, g.width),
-         kernelGradient, ldc: g.width)
-    gemm(m: u, n: g.width, k: rows, transposed(UnsafePointer(previousHidden), u), rowMajor(dZr, g.width),
-         recurrentKernelGradient, ldc: g.width)
+    // Split across our own flushing threads, not BLAS's (see `forEachSlice`): dX by rows,
+    // the weight gradients by output columns.
+    forEachSlice(of: rows, minimumSlice: 64, work: 2 * rows * g.features * g.width) { part in
+        gemm(m: part.count, n: g.features, k: g.width, rowMajor(dZx + part.lowerBound * g.width, g.width),
+             transposed(kernel, g.width), inputsGradient + part.lowerBound * g.features, ldc: g.features)
+    }
+    forEachSlice(of: g.width, minimumSlice: 16, work: 2 * rows * (g.features + u) * g.width) { columns in
+        let first = columns.lowerBound
+        gemm(m: g.features, n: columns.count, k: rows, transposed(x, g.features), rowMajor(dZx + first, g.width),
+             kernelGradient + first, ldc: g.width)
+        gemm(m: u, n: columns.count, k: rows, transposed(UnsafePointer(previousHidden), u), rowMajor(dZr + first, g.width),
+             recurrentKernelGradient + first, ldc: g.width)
+    }
 }
 
 /// sums[j] = Σ_rows matrix[row, j]: a bias gradient.

@@ -17,25 +17,34 @@ import COpenBLAS
 /// per-step synchronisation (~10-50 µs to wake a thread) would cost as much as a step's
 /// work at the document's shapes (64 × 64 units: ~75 µs).
 ///
-/// NOTE: the per-step GEMMs inside the slices must not start BLAS threads of their own:
-/// the slices already occupy every core, and OpenBLAS serialises concurrent threaded
-/// calls behind one lock. BLAS is set to one thread for the parallel region and restored
-/// after (see `SingleThreadedBLAS`); a concurrent engine call elsewhere only runs its GEMMs
+/// NOTE: the GEMMs inside slices must not start BLAS threads of their own: the slices
+/// already occupy every core, and OpenBLAS serialises concurrent threaded calls behind one
+/// lock. BLAS is set to one thread for the parallel region and restored after (see
+/// `SingleThreadedBLAS`); a concurrent engine call elsewhere only runs its GEMMs
 /// single-threaded meanwhile.
 func forEachBatchSlice(batch: Int, workPerRow: Int, _ body: (Range<Int>) -> Void) {
+    forEachSlice(of: batch, minimumSlice: 8, work: batch * workPerRow, body)
+}
+
+/// Splits 0..<count into one slice per thread (each at least `minimumSlice` long and
+/// worth ~2 MFLOP of `work`, or there is one slice) and runs `body` on each, every thread
+/// with subnormals flushed.
+///
+/// NOTE: the backward pass's weight-gradient GEMMs go through here rather than through
+/// BLAS's own threads: their operands hold the tiny gradients of early steps, whose
+/// products turn subnormal, and BLAS's threads do not flush subnormals (the FP mode is per
+/// thread). Left to OpenBLAS's threads, LSTM backward took 3× the CPU time.
+func forEachSlice(of count: Int, minimumSlice: Int, work: Int, _ body: (Range<Int>) -> Void) {
     let threads = ThreadPool.shared.threadCount
-    // At least 8 rows and ~2 MFLOP of recurrence per slice, or splitting is not worth a wake-up.
-    let bySize = workPerRow > 0 ? (batch * workPerRow) / (1 << 21) : 0
-    let slices = Swift.min(threads, batch / 8, Swift.max(bySize, 1))
+    let slices = Swift.min(threads, count / Swift.max(minimumSlice, 1), Swift.max(work / (1 << 21), 1))
     if slices <= 1 {
-        withSubnormalsFlushed { body(0..<batch) }
+        withSubnormalsFlushed { body(0..<count) }
         return
     }
     SingleThreadedBLAS.shared.enter()
     defer { SingleThreadedBLAS.shared.exit() }
     ThreadPool.shared.parallelFor(slices) { slice in
-        let start = batch * slice / slices, end = batch * (slice + 1) / slices
-        // The floating-point mode is per thread: each worker flushes subnormals itself.
+        let start = count * slice / slices, end = count * (slice + 1) / slices
         withSubnormalsFlushed { body(start..<end) }
     }
 }
