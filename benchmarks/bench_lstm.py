@@ -6,7 +6,11 @@ with the effective GFLOP/s of the GEMM work. A benchmark, not a test.
 
 FLOPs counted (multiply-add = 2): forward = 2·B·T·(F + U)·4U (input projection and
 recurrent GEMMs); backward = 2 × forward (dX and dKernel; dRecurrentKernel and dh).
-Gate math is not counted.
+Gate math is not counted. GFLOP/s and samples/s use the median wall time.
+
+NOTE: Debian's OpenBLAS 0.3.21 does not recognise some recent Xeons and falls back to its
+SSE3 "Prescott" kernels, ~3x slower here; `OPENBLAS_CORETYPE=SkylakeX` (or `Haswell`) in
+the environment selects the right ones. `OPENBLAS_VERBOSE=2` prints the core in use.
 """
 import argparse
 import statistics
@@ -18,13 +22,16 @@ import swiftdl as sd
 
 
 def timed(function, repeats):
+    """Median and best wall time, and the median CPU time of all threads (which a machine
+    shared with other work inflates far less than wall time)."""
     function()  # warm-up: first-touch allocation, BLAS thread start
-    samples = []
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         function()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples), min(samples)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), min(walls), statistics.median(cpus)
 
 
 def main():
@@ -45,7 +52,7 @@ def main():
     rng = np.random.default_rng(0)
     print(f"swiftdl.nn.lstm  batch={b} time={t} features={f} units={u}  threads={sd.config.get_num_threads()}  "
           f"median of {args.repeats} (best in brackets)")
-    print(f"{'dtype':8} {'pass':22} {'ms':>16} {'GFLOP/s':>9} {'samples/s':>10}")
+    print(f"{'dtype':8} {'pass':20} {'wall ms (best)':>17} {'cpu ms':>8} {'GFLOP/s':>8} {'samples/s':>10}")
     for name in args.dtype.split(","):
         dtype = np.dtype(name)
         x = sd.asarray(rng.standard_normal((b, t, f)).astype(dtype) * 0.5)
@@ -64,8 +71,9 @@ def main():
 
         for label, function, flops in [("forward", forward, forward_flops),
                                        ("forward + backward", forward_backward, 3 * forward_flops)]:
-            median, best = timed(function, args.repeats)
-            print(f"{name:8} {label:22} {median * 1e3:8.2f} ({best * 1e3:5.2f}) {flops / median / 1e9:9.1f} {b / median:10.0f}")
+            median, best, cpu = timed(function, args.repeats)
+            print(f"{name:8} {label:20} {median * 1e3:8.1f} ({best * 1e3:6.1f}) {cpu * 1e3:8.1f} "
+                  f"{flops / median / 1e9:8.1f} {b / median:10.0f}")
 
 
 if __name__ == "__main__":
