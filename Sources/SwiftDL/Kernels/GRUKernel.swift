@@ -28,7 +28,7 @@ public func gruForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
 ) {
-    forEachBatchSlice(batch: g.batch, workPerRow: 2 * g.time * g.units * g.width) { rows in
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
         gruForwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, bias: bias,
                         initialHidden: initialHidden, mask: mask, saved: saved, scratch: scratch)
     }
@@ -99,7 +99,7 @@ public func gruBackward<T: RecurrentElement>(
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
     gradients: GRUGradients<T>
 ) {
-    forEachBatchSlice(batch: g.batch, workPerRow: 2 * g.time * g.units * g.width) { rows in
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
         gruBackwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, initialHidden: initialHidden,
                          mask: mask, saved: saved, upstream: upstream, gradients: gradients)
     }

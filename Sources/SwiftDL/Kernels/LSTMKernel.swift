@@ -29,7 +29,7 @@ public func lstmForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
 ) {
-    forEachBatchSlice(batch: g.batch, workPerRow: 2 * g.time * g.units * g.width) { rows in
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
         lstmForwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, bias: bias,
                          initialHidden: initialHidden, initialCell: initialCell, mask: mask, saved: saved)
     }
@@ -102,7 +102,7 @@ public func lstmBackward<T: RecurrentElement>(
     initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>,
     upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
-    forEachBatchSlice(batch: g.batch, workPerRow: 2 * g.time * g.units * g.width) { rows in
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
         lstmBackwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, initialCell: initialCell,
                           mask: mask, saved: saved, upstream: upstream, gradients: gradients)
     }

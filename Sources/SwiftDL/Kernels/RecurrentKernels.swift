@@ -30,6 +30,9 @@ public struct RecurrentGeometry: Sendable {
     /// Width of a gate row: gates·units.
     @inline(__always) public var width: Int { gates * units }
 
+    /// FLOPs of one batch row's recurrent GEMMs over the sequence (for splitting work).
+    public var recurrenceFlopsPerRow: Double { 2 * Double(time) * Double(units) * Double(width) }
+
     /// The input time index that processing step `step` reads.
     @inline(__always) public func inputTime(step: Int) -> Int { goBackwards ? time - 1 - step : step }
 }
@@ -75,11 +78,11 @@ public func recurrentWeightGradients<T: RecurrentElement>(
     }
     // Split across our own flushing threads, not BLAS's (see `forEachSlice`): dX by rows,
     // the weight gradients by output columns.
-    forEachSlice(of: rows, minimumSlice: 64, work: 2 * rows * g.features * g.width) { part in
+    forEachSlice(of: rows, minimumSlice: 64, work: 2 * Double(rows) * Double(g.features) * Double(g.width)) { part in
         gemm(m: part.count, n: g.features, k: g.width, rowMajor(dZx + part.lowerBound * g.width, g.width),
              transposed(kernel, g.width), inputsGradient + part.lowerBound * g.features, ldc: g.features)
     }
-    forEachSlice(of: g.width, minimumSlice: 16, work: 2 * rows * (g.features + u) * g.width) { columns in
+    forEachSlice(of: g.width, minimumSlice: 16, work: 2 * Double(rows) * Double(g.features + u) * Double(g.width)) { columns in
         let first = columns.lowerBound
         gemm(m: g.features, n: columns.count, k: rows, transposed(x, g.features), rowMajor(dZx + first, g.width),
              kernelGradient + first, ldc: g.width)

@@ -22,8 +22,8 @@ import COpenBLAS
 /// lock. BLAS is set to one thread for the parallel region and restored after (see
 /// `SingleThreadedBLAS`); a concurrent engine call elsewhere only runs its GEMMs
 /// single-threaded meanwhile.
-func forEachBatchSlice(batch: Int, workPerRow: Int, _ body: (Range<Int>) -> Void) {
-    forEachSlice(of: batch, minimumSlice: 8, work: batch * workPerRow, body)
+func forEachBatchSlice(batch: Int, workPerRow: Double, _ body: (Range<Int>) -> Void) {
+    forEachSlice(of: batch, minimumSlice: 8, work: Double(batch) * workPerRow, body)
 }
 
 /// Splits 0..<count into one slice per thread (each at least `minimumSlice` long and
@@ -34,9 +34,10 @@ func forEachBatchSlice(batch: Int, workPerRow: Int, _ body: (Range<Int>) -> Void
 /// BLAS's own threads: their operands hold the tiny gradients of early steps, whose
 /// products turn subnormal, and BLAS's threads do not flush subnormals (the FP mode is per
 /// thread). Left to OpenBLAS's threads, LSTM backward took 3× the CPU time.
-func forEachSlice(of count: Int, minimumSlice: Int, work: Int, _ body: (Range<Int>) -> Void) {
+/// `work` is in FLOPs, a Double so that no size can overflow it.
+func forEachSlice(of count: Int, minimumSlice: Int, work: Double, _ body: (Range<Int>) -> Void) {
     let threads = ThreadPool.shared.threadCount
-    let slices = Swift.min(threads, count / Swift.max(minimumSlice, 1), Swift.max(work / (1 << 21), 1))
+    let slices = Swift.min(threads, count / Swift.max(minimumSlice, 1), Int(Swift.max(Swift.min(work / 2_097_152, 256), 1)))
     if slices <= 1 {
         withSubnormalsFlushed { body(0..<count) }
         return

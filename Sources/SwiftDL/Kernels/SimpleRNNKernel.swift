@@ -10,7 +10,7 @@ public func simpleRNNForward<T: RecurrentElement>(
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, projection: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>
 ) {
     let u = g.units, time = g.time
-    forEachBatchSlice(batch: g.batch, workPerRow: 2 * time * u * u) { rows in
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
         let first = rows.lowerBound
         for s in 0..<time {
             let t = g.inputTime(step: s)
@@ -64,7 +64,7 @@ public func simpleRNNBackward<T: RecurrentElement>(
 ) {
     let u = g.units, time = g.time
     let dh = gradients.initialHidden
-    forEachBatchSlice(batch: g.batch, workPerRow: 2 * time * u * u) { rows in
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
         let first = rows.lowerBound
         upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
         for s in stride(from: time - 1, through: 0, by: -1) {
