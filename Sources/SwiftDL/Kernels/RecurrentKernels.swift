@@ -48,12 +48,17 @@ func transposed<T>(_ pointer: UnsafePointer<T>, _ leadingDimension: Int) -> Matr
 }
 
 /// projection = x · kernel for every time step at once: one (batch·time, features) ×
-/// (features, width) GEMM, the largest piece of the forward pass.
+/// (features, width) GEMM, the largest piece of the forward pass, split by rows across our
+/// threads (see `forEachSlice`: the whole op keeps BLAS's own threads idle, so they do not
+/// spin against the batch slices).
 public func recurrentInputProjection<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, projection: UnsafeMutablePointer<T>
 ) {
-    gemm(m: g.batch * g.time, n: g.width, k: g.features, rowMajor(x, g.features), rowMajor(kernel, g.width),
-         projection, ldc: g.width)
+    let rows = g.batch * g.time
+    forEachSlice(of: rows, minimumSlice: 64, work: 2 * Double(rows) * Double(g.features) * Double(g.width)) { part in
+        gemm(m: part.count, n: g.width, k: g.features, rowMajor(x + part.lowerBound * g.features, g.features),
+             rowMajor(kernel, g.width), projection + part.lowerBound * g.width, ldc: g.width)
+    }
 }
 
 /// The gradients that BPTT leaves to the end, each one GEMM over all steps:
