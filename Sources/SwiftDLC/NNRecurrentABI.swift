@@ -2,7 +2,7 @@ import CSwiftDL
 import SwiftDL
 
 // Shims for the whole-sequence recurrent ops (sdl_lstm, sdl_gru, sdl_simple_rnn).
-// Optional operands (bias, initial states) arrive as NULL handles.
+// Optional operands (bias, initial states, mask) arrive as NULL handles.
 
 /// Runs `body` and hands each of its tensors out through the matching out-pointer; on
 /// failure every out-pointer is set to NULL and no handle is given out.
@@ -28,13 +28,14 @@ private func borrowOptional(_ handle: OpaquePointer?, _ op: String) throws -> Te
 
 @_cdecl("sdl_lstm")
 public func lstmOp(_ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
-                   _ initialHidden: OpaquePointer?, _ initialCell: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
+                   _ initialHidden: OpaquePointer?, _ initialCell: OpaquePointer?, _ mask: OpaquePointer?,
+                   _ returnSequences: Int32, _ goBackwards: Int32,
                    _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?,
                    _ finalCell: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produceAll([outputs, finalHidden, finalCell]) {
         let result = try lstm(borrow(inputs, "lstm"), kernel: borrow(kernel, "lstm"), recurrentKernel: borrow(recurrentKernel, "lstm"),
                               bias: borrowOptional(bias, "lstm"), initialHidden: borrowOptional(initialHidden, "lstm"),
-                              initialCell: borrowOptional(initialCell, "lstm"),
+                              initialCell: borrowOptional(initialCell, "lstm"), mask: borrowOptional(mask, "lstm"),
                               returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
         return [result.outputs, result.hidden, result.cell]
     }
@@ -42,11 +43,12 @@ public func lstmOp(_ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurre
 
 @_cdecl("sdl_gru")
 public func gruOp(_ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
-                  _ initialHidden: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
+                  _ initialHidden: OpaquePointer?, _ mask: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
                   _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produceAll([outputs, finalHidden]) {
         let result = try gru(borrow(inputs, "gru"), kernel: borrow(kernel, "gru"), recurrentKernel: borrow(recurrentKernel, "gru"),
                              bias: borrowOptional(bias, "gru"), initialHidden: borrowOptional(initialHidden, "gru"),
+                             mask: borrowOptional(mask, "gru"),
                              returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
         return [result.outputs, result.hidden]
     }
@@ -54,12 +56,12 @@ public func gruOp(_ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurren
 
 @_cdecl("sdl_simple_rnn")
 public func simpleRNNOp(_ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
-                        _ initialHidden: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
+                        _ initialHidden: OpaquePointer?, _ mask: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
                         _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produceAll([outputs, finalHidden]) {
         let result = try simpleRNN(borrow(inputs, "simple_rnn"), kernel: borrow(kernel, "simple_rnn"),
                                    recurrentKernel: borrow(recurrentKernel, "simple_rnn"), bias: borrowOptional(bias, "simple_rnn"),
-                                   initialHidden: borrowOptional(initialHidden, "simple_rnn"),
+                                   initialHidden: borrowOptional(initialHidden, "simple_rnn"), mask: borrowOptional(mask, "simple_rnn"),
                                    returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
         return [result.outputs, result.hidden]
     }

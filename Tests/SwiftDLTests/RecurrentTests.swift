@@ -159,6 +159,22 @@ final class RecurrentTests: XCTestCase {
         }
     }
 
+    func testMaskedLSTMGradientsMatchFiniteDifferences() throws {
+        let (batch, time, features, units) = (3, 5, 2, 2)
+        let mask = try Tensor.empty([batch, time], dtype: .bool)
+        let keep: [Bool] = [false, false, true, false, true,  false, false, false, false, false,  true, true, true, false, false]
+        for (i, value) in keep.enumerated() { mask.pointer(as: Bool.self)[i] = value }
+        for sequences in [true, false] {
+            let operands = try [random([batch, time, features]), random([features, 4 * units]), random([units, 4 * units]),
+                                random([4 * units]), random([batch, units]), random([batch, units])]
+            try checkGradients(operands) { o in
+                let r = try lstm(o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4], initialCell: o[5],
+                                 mask: mask, returnSequences: sequences)
+                return [r.outputs, r.hidden, r.cell]
+            }
+        }
+    }
+
     func testGRUGradientsMatchFiniteDifferences() throws {
         let (batch, time, features, units) = (2, 4, 3, 3)
         for (sequences, backwards) in [(true, false), (false, true)] {
@@ -182,6 +198,49 @@ final class RecurrentTests: XCTestCase {
                                       returnSequences: sequences, goBackwards: backwards)
                 return [r.outputs, r.hidden]
             }
+        }
+    }
+
+    // MARK: - Batch slices across threads
+
+    /// Runs forward and backward of each op at a size that the kernels split across threads,
+    /// with one thread and with two, and expects the same numbers.
+    func testBatchSlicesOnSeveralThreadsMatchOneThread() throws {
+        let (batch, time, features, units) = (17, 64, 5, 48)
+        let pool = ThreadPool.shared, saved = pool.threadCount
+        defer { pool.setThreadCount(saved) }
+        for gates in [4, 3, 1] {
+            let operands = try [random([batch, time, features]), random([features, gates * units]), random([units, gates * units]),
+                                random(gates == 3 ? [2, 3 * units] : [gates * units]), random([batch, units]), random([batch, units])]
+            func run() throws -> [[Double]] {
+                let tape = GradientTape()
+                tape.enter()
+                for operand in operands { tape.watch(operand) }
+                var outputs: [Tensor]
+                switch gates {
+                case 4:
+                    let r = try lstm(operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
+                                     initialHidden: operands[4], initialCell: operands[5], returnSequences: true)
+                    outputs = [r.outputs, r.hidden, r.cell]
+                case 3:
+                    let r = try gru(operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
+                                    initialHidden: operands[4], returnSequences: true, goBackwards: true)
+                    outputs = [r.outputs, r.hidden]
+                default:
+                    let r = try simpleRNN(operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
+                                          initialHidden: operands[4], returnSequences: true)
+                    outputs = [r.outputs, r.hidden]
+                }
+                let loss = try differentiableReduce(.sum, differentiableUnary(.square, outputs[0]), axes: nil, keepdims: false)
+                tape.exit()
+                let used = gates == 4 ? operands : Array(operands.prefix(5))
+                return try outputs.map(array) + tape.gradient(of: loss, withRespectTo: used).map { try array($0!) }
+            }
+            pool.setThreadCount(1)
+            let single = try run()
+            pool.setThreadCount(2)
+            let parallel = try run()
+            for (a, b) in zip(single, parallel) { assertClose(a, b, tolerance: 1e-12, "gates \(gates)") }
         }
     }
 

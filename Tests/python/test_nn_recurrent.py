@@ -21,47 +21,70 @@ def _finish(outputs, return_sequences):
     return sequence if return_sequences else sequence[:, -1]
 
 
-def numpy_lstm(x, kernel, recurrent_kernel, bias, h0=None, c0=None, return_sequences=False, go_backwards=False):
+class _Masking:
+    """Keras's masked step (TensorFlow backend, zero_output_for_mask=False): where a row's
+    mask is False its states keep their old values and its output repeats the previous
+    output, which starts at zero."""
+
+    def __init__(self, mask, batch, units, dtype):
+        self.mask = mask
+        self.previous_output = np.zeros((batch, units), dtype)
+
+    def step(self, t, old_states, new_states):
+        if self.mask is None:
+            self.previous_output = new_states[0]
+            return new_states, new_states[0]
+        keep = self.mask[:, t][:, None]
+        output = np.where(keep, new_states[0], self.previous_output)
+        self.previous_output = output
+        return [np.where(keep, new, old) for new, old in zip(new_states, old_states)], output
+
+
+def numpy_lstm(x, kernel, recurrent_kernel, bias, h0=None, c0=None, return_sequences=False, go_backwards=False,
+               mask=None):
     batch, time, _ = x.shape
     units = recurrent_kernel.shape[0]
     h = np.zeros((batch, units), x.dtype) if h0 is None else h0
     c = np.zeros((batch, units), x.dtype) if c0 is None else c0
-    outputs = []
+    masking, outputs = _Masking(mask, batch, units, x.dtype), []
     for t in _steps(time, go_backwards):
         z = x[:, t] @ kernel + h @ recurrent_kernel + (0 if bias is None else bias)
         i, f, g, o = np.split(z, 4, axis=1)
-        c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-        h = _sigmoid(o) * np.tanh(c)
-        outputs.append(h)
+        new_c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+        new_h = _sigmoid(o) * np.tanh(new_c)
+        (h, c), output = masking.step(t, [h, c], [new_h, new_c])
+        outputs.append(output)
     return _finish(outputs, return_sequences), h, c
 
 
-def numpy_gru(x, kernel, recurrent_kernel, bias, h0=None, return_sequences=False, go_backwards=False):
+def numpy_gru(x, kernel, recurrent_kernel, bias, h0=None, return_sequences=False, go_backwards=False, mask=None):
     """Keras GRUCell with reset_after=True: bias[0] is the input bias, bias[1] the recurrent one."""
     batch, time, _ = x.shape
     units = recurrent_kernel.shape[0]
     h = np.zeros((batch, units), x.dtype) if h0 is None else h0
     input_bias, recurrent_bias = (0, 0) if bias is None else (bias[0], bias[1])
-    outputs = []
+    masking, outputs = _Masking(mask, batch, units, x.dtype), []
     for t in _steps(time, go_backwards):
         x_z, x_r, x_h = np.split(x[:, t] @ kernel + input_bias, 3, axis=1)
         r_z, r_r, r_h = np.split(h @ recurrent_kernel + recurrent_bias, 3, axis=1)
         z = _sigmoid(x_z + r_z)
         r = _sigmoid(x_r + r_r)
         hh = np.tanh(x_h + r * r_h)
-        h = z * h + (1 - z) * hh
-        outputs.append(h)
+        (h,), output = masking.step(t, [h], [z * h + (1 - z) * hh])
+        outputs.append(output)
     return _finish(outputs, return_sequences), h
 
 
-def numpy_simple_rnn(x, kernel, recurrent_kernel, bias, h0=None, return_sequences=False, go_backwards=False):
+def numpy_simple_rnn(x, kernel, recurrent_kernel, bias, h0=None, return_sequences=False, go_backwards=False,
+                     mask=None):
     batch, time, _ = x.shape
     units = recurrent_kernel.shape[0]
     h = np.zeros((batch, units), x.dtype) if h0 is None else h0
-    outputs = []
+    masking, outputs = _Masking(mask, batch, units, x.dtype), []
     for t in _steps(time, go_backwards):
-        h = np.tanh(x[:, t] @ kernel + h @ recurrent_kernel + (0 if bias is None else bias))
-        outputs.append(h)
+        new_h = np.tanh(x[:, t] @ kernel + h @ recurrent_kernel + (0 if bias is None else bias))
+        (h,), output = masking.step(t, [h], [new_h])
+        outputs.append(output)
     return _finish(outputs, return_sequences), h
 
 
@@ -146,10 +169,35 @@ def test_large_activations_saturate_without_nan_in_float32():
     np.testing.assert_allclose(np.asarray(outputs), expected[0], atol=1e-5)
 
 
+def test_concurrent_calls_from_python_threads_agree_with_numpy():
+    """Large enough that each call splits its batch across the engine's threads, while
+    four Python threads (the GIL released around the engine) call at once."""
+    import threading
+    rng = np.random.default_rng(13)
+    weights, states = _operands("lstm", 16, 40, 8, 32, np.float64, rng)
+    expected = numpy_lstm(*weights, *states, return_sequences=True)[0]
+    results, errors = [], []
+
+    def work():
+        try:
+            for _ in range(3):
+                results.append(np.asarray(_call("lstm", weights, states, return_sequences=True)[0]))
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(results) == 12
+    for result in results:
+        np.testing.assert_allclose(result, expected, rtol=1e-12, atol=1e-13)
+
+
 # ---- gradients ---------------------------------------------------------------------------
 
 def _loss_and_gradients(name, operands, states_count, options, probes):
-    weights, states = operands[:4], operands[4:] or None
     tensors = [sd.asarray(a) for a in operands]
     with sd.GradientTape() as tape:
         tape.watch(tensors)
@@ -215,6 +263,68 @@ def test_unused_final_state_still_gets_gradient_from_outputs_only():
     gradients = tape.gradient(loss, tensors)
     assert all(g is not None for g in gradients)
     assert np.all(np.isfinite(np.asarray(gradients[0])))
+
+
+# ---- masking (Keras's mask_zero) ------------------------------------------------------------
+
+def _test_mask(batch, time, rng):
+    mask = rng.random((batch, time)) > 0.35
+    mask[0, :3] = False     # a masked prefix: outputs stay zero while the states carry h0
+    mask[1, :] = False      # a row with nothing kept
+    mask[2, -2:] = False    # a masked tail: the last output repeats an earlier one
+    return mask
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@pytest.mark.parametrize("with_state", [False, True])
+@pytest.mark.parametrize("options", [dict(return_sequences=True), dict(return_sequences=False),
+                                     dict(return_sequences=True, go_backwards=True)])
+def test_masked_forward_matches_keras_semantics(name, with_state, options):
+    rng = np.random.default_rng(31)
+    weights, states = _operands(name, 4, 7, 3, 5, np.float64, rng, scale=1.0)
+    states = states if with_state else None
+    mask = _test_mask(4, 7, rng)
+    results = _call(name, weights, states, mask=mask, **options)
+    expected = _reference(name, weights, states, mask=mask, **options)
+    for result, value in zip(results, expected):
+        np.testing.assert_allclose(np.asarray(result), value, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@pytest.mark.parametrize("options", [dict(return_sequences=True), dict(return_sequences=False, go_backwards=True)])
+def test_masked_gradients_match_finite_differences(name, options):
+    rng = np.random.default_rng(41)
+    weights, states = _operands(name, 3, 5, 2, 2, np.float64, rng, scale=0.8)
+    mask = _test_mask(3, 5, rng)
+    options = dict(options, mask=mask)
+    operands = weights + states
+    shapes = [np.shape(r) for r in _reference(name, weights, states, **options)]
+    probes = [rng.standard_normal(shape) for shape in shapes]
+    _, gradients = _loss_and_gradients(name, operands, len(states), options, probes)
+    epsilon = 1e-6
+    for index, operand in enumerate(operands):
+        analytic = np.asarray(gradients[index])
+        numeric = np.zeros_like(operand)
+        for position in np.ndindex(operand.shape):
+            saved = operand[position]
+            operand[position] = saved + epsilon
+            plus = _numeric_loss(name, operands, options, probes)
+            operand[position] = saved - epsilon
+            minus = _numeric_loss(name, operands, options, probes)
+            operand[position] = saved
+            numeric[position] = (plus - minus) / (2 * epsilon)
+        np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8, err_msg=f"{name} operand {index}")
+
+
+def test_mask_accepts_numbers_and_rejects_wrong_shapes():
+    rng = np.random.default_rng(2)
+    weights, _ = _operands("simple_rnn", 2, 4, 3, 2, np.float64, rng)
+    as_ints = np.array([[1, 1, 0, 1], [0, 1, 1, 1]])
+    result = sd.nn.simple_rnn(*weights, mask=as_ints, return_sequences=True)
+    expected = numpy_simple_rnn(*weights, mask=as_ints.astype(bool), return_sequences=True)
+    np.testing.assert_allclose(np.asarray(result[0]), expected[0], rtol=1e-12)
+    with pytest.raises(ValueError, match=r"\[simple_rnn\] mask must have shape \(batch, time\) = \(2, 4\); received \(2, 3\)"):
+        sd.nn.simple_rnn(*weights, mask=np.ones((2, 3), bool))
 
 
 # ---- hostile input -----------------------------------------------------------------------

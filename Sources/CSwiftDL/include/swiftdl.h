@@ -218,7 +218,9 @@ sdl_status sdl_pool1d(int32_t kind, sdl_tensor input, int64_t ksize, int64_t str
 /* Whole-sequence recurrent layers with Keras's weight layouts, computed in the engine
    (forward and, when a tape records, backpropagation through time as ONE tape node).
    inputs (batch, time, features); every operand shares the inputs' float dtype.
-   bias and initial states may be NULL (no bias / zero states). return_sequences: outputs
+   bias and initial states may be NULL (no bias / zero states). mask: NULL or a (batch, time)
+   bool tensor; where false a step is skipped (states carry over; the output repeats the
+   previous one, zero before the first kept step), as with Keras's mask_zero. return_sequences: outputs
    is (batch, time, units) instead of the last step (batch, units). go_backwards: the
    sequence is processed in reverse and outputs come in processing order.
    OWNERSHIP: on success the caller owns every handle written to the out-pointers; on
@@ -227,16 +229,16 @@ sdl_status sdl_pool1d(int32_t kind, sdl_tensor input, int64_t ksize, int64_t str
 /* LSTM: kernel (features, 4u), recurrent_kernel (u, 4u), bias (4u); gates i, f, c, o;
    initial_h and initial_c (batch, u), both or neither. */
 sdl_status sdl_lstm(sdl_tensor inputs, sdl_tensor kernel, sdl_tensor recurrent_kernel, sdl_tensor bias,
-                    sdl_tensor initial_h, sdl_tensor initial_c, int32_t return_sequences, int32_t go_backwards,
+                    sdl_tensor initial_h, sdl_tensor initial_c, sdl_tensor mask, int32_t return_sequences, int32_t go_backwards,
                     sdl_tensor *outputs, sdl_tensor *final_h, sdl_tensor *final_c);
 /* GRU, reset_after=True: kernel (features, 3u), recurrent_kernel (u, 3u), bias (2, 3u) =
    [input bias; recurrent bias]; gates z, r, h; h = z*h_prev + (1-z)*hh. */
 sdl_status sdl_gru(sdl_tensor inputs, sdl_tensor kernel, sdl_tensor recurrent_kernel, sdl_tensor bias,
-                   sdl_tensor initial_h, int32_t return_sequences, int32_t go_backwards,
+                   sdl_tensor initial_h, sdl_tensor mask, int32_t return_sequences, int32_t go_backwards,
                    sdl_tensor *outputs, sdl_tensor *final_h);
 /* SimpleRNN with tanh: kernel (features, u), recurrent_kernel (u, u), bias (u). */
 sdl_status sdl_simple_rnn(sdl_tensor inputs, sdl_tensor kernel, sdl_tensor recurrent_kernel, sdl_tensor bias,
-                          sdl_tensor initial_h, int32_t return_sequences, int32_t go_backwards,
+                          sdl_tensor initial_h, sdl_tensor mask, int32_t return_sequences, int32_t go_backwards,
                           sdl_tensor *outputs, sdl_tensor *final_h);
 
 /* ---- Random (a process-wide Philox stream) ---------------------------------------- */

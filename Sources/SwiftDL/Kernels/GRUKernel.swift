@@ -22,36 +22,44 @@ public struct GRUSaved<T> {
 }
 
 /// Runs the recurrence. `saved.gates` must hold x·W; `scratch` holds one step's h·U (batch, 3u).
-/// `bias` is the (2, 3u) Keras bias (zeros when the layer has none).
+/// `bias` is the (2, 3u) Keras bias (zeros when the layer has none). Batch slices run in
+/// parallel (see `forEachBatchSlice`).
 public func gruForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
 ) {
-    let u = g.units, width = g.width, time = g.time
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+        gruForwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, bias: bias,
+                        initialHidden: initialHidden, mask: mask, saved: saved, scratch: scratch)
+    }
+}
+
+private func gruForwardSlice<T: RecurrentElement>(
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
+) {
+    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let inputBias = bias, recurrentBias = bias + width
     for s in 0..<time {
         let t = g.inputTime(step: s)
         let previous = s == 0 ? initialHidden : UnsafePointer(saved.hidden + (s - 1) * u)
         let previousStride = s == 0 ? u : time * u
-        gemm(m: g.batch, n: width, k: u, rowMajor(previous, previousStride), rowMajor(recurrentKernel, width),
-             scratch, ldc: width)
-        for b in 0..<g.batch {
+        gemm(m: rows.count, n: width, k: u, rowMajor(previous + first * previousStride, previousStride),
+             rowMajor(recurrentKernel, width), scratch + first * width, ldc: width)
+        for b in rows {
             let row = saved.gates + (b * time + t) * width
             let recurrent = UnsafePointer(scratch + b * width)
             let hPrevious = previous + b * previousStride
             let candidateOut = saved.recurrentCandidate + (b * time + t) * u
             let h = saved.hidden + (b * time + s) * u
-            for j in 0..<u {
-                let z = T.gateSigmoid(row[j] + inputBias[j] + recurrent[j] + recurrentBias[j])
-                let r = T.gateSigmoid(row[u + j] + inputBias[u + j] + recurrent[u + j] + recurrentBias[u + j])
-                let recurrentCandidate = recurrent[2 * u + j] + recurrentBias[2 * u + j]
-                let candidate = T.gateTanh(row[2 * u + j] + inputBias[2 * u + j] + r * recurrentCandidate)
-                row[j] = z
-                row[u + j] = r
-                row[2 * u + j] = candidate
-                candidateOut[j] = recurrentCandidate
-                h[j] = z * hPrevious[j] + (1 - z) * candidate
-            }
+            // Single-purpose passes, so the activations vectorise (see `applySigmoid`).
+            for k in 0..<2 * u { row[k] = row[k] + inputBias[k] + (recurrent[k] + recurrentBias[k]) }
+            T.applySigmoid(row, count: 2 * u)  // z, r
+            for j in 0..<u { candidateOut[j] = recurrent[2 * u + j] + recurrentBias[2 * u + j] }
+            for j in 0..<u { row[2 * u + j] = row[2 * u + j] + inputBias[2 * u + j] + row[u + j] * candidateOut[j] }
+            T.applyTanh(row + 2 * u, count: u)  // hh
+            for j in 0..<u { h[j] = row[j] * hPrevious[j] + (1 - row[j]) * row[2 * u + j] }
+            if let mask, !mask.keeps(g, row: b, time: t) { h.update(from: hPrevious, count: u) }  // carry the state
         }
     }
 }
@@ -84,21 +92,47 @@ public struct GRUGradients<T> {
     }
 }
 
-/// Backpropagation through time for `gruForward`.
+/// Backpropagation through time for `gruForward` (batch slices in parallel), then the
+/// weight gradients as single GEMMs over all steps.
 public func gruBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
+    gradients: GRUGradients<T>
 ) {
-    let u = g.units, width = g.width, time = g.time
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+        gruBackwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, initialHidden: initialHidden,
+                         mask: mask, saved: saved, upstream: upstream, gradients: gradients)
+    }
+    let rows = g.batch * g.time
+    recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
+                             inputGateGradients: gradients.inputGateGradients,
+                             recurrentGateGradients: gradients.recurrentGateGradients,
+                             previousHidden: gradients.previousHidden, inputsGradient: gradients.inputs,
+                             kernelGradient: gradients.kernel, recurrentKernelGradient: gradients.recurrentKernel)
+    recurrentColumnSums(gradients.inputGateGradients, rows: rows, columns: g.width, into: gradients.bias)
+    recurrentColumnSums(gradients.recurrentGateGradients, rows: rows, columns: g.width, into: gradients.bias + g.width)
+}
+
+private func gruBackwardSlice<T: RecurrentElement>(
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
+    mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
+) {
+    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let dh = gradients.initialHidden
-    upstream.seedHidden(g, into: dh)
+    upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for s in stride(from: time - 1, through: 0, by: -1) {
-        if let sequence = upstream.sequence { addStepGradient(g, step: s, sequence: sequence, into: dh) }
+        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
         let t = g.inputTime(step: s)
-        for b in 0..<g.batch {
+        for b in rows {
             let offset = (b * time + t) * width
             let row = UnsafePointer(saved.gates + offset)
             let dx = gradients.inputGateGradients + offset, dr = gradients.recurrentGateGradients + offset
+            if let mask, !mask.keeps(g, row: b, time: t) {
+                // The state passed through: dh carries on; the gates get nothing.
+                dx.update(repeating: T.zero, count: width)
+                dr.update(repeating: T.zero, count: width)
+                continue
+            }
             let recurrentCandidate = UnsafePointer(saved.recurrentCandidate + (b * time + t) * u)
             let hPrevious = s == 0 ? initialHidden + b * u : UnsafePointer(saved.hidden + (b * time + s - 1) * u)
             let dhRow = dh + b * u
@@ -116,16 +150,8 @@ public func gruBackward<T: RecurrentElement>(
                 dhRow[j] = dhj * z  // the direct path; the GEMM below adds the gates' share
             }
         }
-        gemm(m: g.batch, n: u, k: width,
-             rowMajor(UnsafePointer(gradients.recurrentGateGradients + t * width), time * width),
-             transposed(recurrentKernel, width), dh, ldc: u, accumulate: true)
+        gemm(m: rows.count, n: u, k: width,
+             rowMajor(UnsafePointer(gradients.recurrentGateGradients + (first * time + t) * width), time * width),
+             transposed(recurrentKernel, width), dh + first * u, ldc: u, accumulate: true)
     }
-    let rows = g.batch * time
-    recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
-                             inputGateGradients: gradients.inputGateGradients,
-                             recurrentGateGradients: gradients.recurrentGateGradients,
-                             previousHidden: gradients.previousHidden, inputsGradient: gradients.inputs,
-                             kernelGradient: gradients.kernel, recurrentKernelGradient: gradients.recurrentKernel)
-    recurrentColumnSums(gradients.inputGateGradients, rows: rows, columns: width, into: gradients.bias)
-    recurrentColumnSums(gradients.recurrentGateGradients, rows: rows, columns: width, into: gradients.bias + width)
 }

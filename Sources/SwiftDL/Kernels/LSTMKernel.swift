@@ -23,36 +23,47 @@ public struct LSTMSaved<T> {
 }
 
 /// Runs the recurrence over every step. `saved.gates` must already hold x·W; each step adds
-/// h_{s-1}·U into its rows with one GEMM, then one fused loop does the gate math.
+/// h_{s-1}·U into its rows with one GEMM, then fused passes do the gate math. Batch slices
+/// run in parallel (see `forEachBatchSlice`).
 public func lstmForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, saved: LSTMSaved<T>
+    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
 ) {
-    let u = g.units, width = g.width, time = g.time
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+        lstmForwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, bias: bias,
+                         initialHidden: initialHidden, initialCell: initialCell, mask: mask, saved: saved)
+    }
+}
+
+private func lstmForwardSlice<T: RecurrentElement>(
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
+    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
+) {
+    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     for s in 0..<time {
         let t = g.inputTime(step: s)
-        let z = saved.gates + t * width
-        let previous = s == 0 ? rowMajor(initialHidden, u) : rowMajor(UnsafePointer(saved.hidden + (s - 1) * u), time * u)
-        gemm(m: g.batch, n: width, k: u, previous, rowMajor(recurrentKernel, width), z, ldc: time * width, accumulate: true)
-        for b in 0..<g.batch {
-            let row = z + b * time * width
+        let z = saved.gates + (first * time + t) * width
+        let previous = s == 0 ? rowMajor(initialHidden + first * u, u)
+                              : rowMajor(UnsafePointer(saved.hidden + (first * time + s - 1) * u), time * u)
+        gemm(m: rows.count, n: width, k: u, previous, rowMajor(recurrentKernel, width), z, ldc: time * width, accumulate: true)
+        for b in rows {
+            let row = saved.gates + (b * time + t) * width
             let state = (b * time + s) * u
             let cPrevious = s == 0 ? initialCell + b * u : UnsafePointer(saved.cells + state - u)
             let c = saved.cells + state, tc = saved.cellTanh + state, h = saved.hidden + state
-            for j in 0..<u {
-                let i = T.gateSigmoid(row[j] + bias[j])
-                let f = T.gateSigmoid(row[u + j] + bias[u + j])
-                let candidate = T.gateTanh(row[2 * u + j] + bias[2 * u + j])
-                let o = T.gateSigmoid(row[3 * u + j] + bias[3 * u + j])
-                let cell = f * cPrevious[j] + i * candidate
-                let squashed = T.gateTanh(cell)
-                row[j] = i
-                row[u + j] = f
-                row[2 * u + j] = candidate
-                row[3 * u + j] = o
-                c[j] = cell
-                tc[j] = squashed
-                h[j] = o * squashed
+            // Separate single-purpose passes vectorise; one loop over seven pointers does not.
+            for k in 0..<width { row[k] += bias[k] }
+            T.applySigmoid(row, count: 2 * u)          // i, f
+            T.applyTanh(row + 2 * u, count: u)         // candidate g
+            T.applySigmoid(row + 3 * u, count: u)      // o
+            for j in 0..<u { c[j] = row[u + j] * cPrevious[j] + row[j] * row[2 * u + j] }
+            for j in 0..<u { tc[j] = c[j] }
+            T.applyTanh(tc, count: u)
+            for j in 0..<u { h[j] = row[3 * u + j] * tc[j] }
+            if let mask, !mask.keeps(g, row: b, time: t) {
+                // A masked step carries the states over (its gates are ignored by BPTT).
+                c.update(from: cPrevious, count: u)
+                h.update(from: s == 0 ? initialHidden + b * u : UnsafePointer(saved.hidden + state - u), count: u)
             }
         }
     }
@@ -84,28 +95,44 @@ public struct LSTMGradients<T> {
     }
 }
 
-/// Backpropagation through time: one fused loop and one (batch, 4u)·Uᵀ GEMM per step, then
-/// the weight gradients as single GEMMs over all steps.
+/// Backpropagation through time: one fused loop and one (batch, 4u)·Uᵀ GEMM per step (batch
+/// slices in parallel), then the weight gradients as single GEMMs over all steps.
 public func lstmBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, saved: LSTMSaved<T>,
+    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>,
     upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
-    let u = g.units, width = g.width, time = g.time
-    let dh = gradients.initialHidden, dc = gradients.initialCell
-    upstream.seedHidden(g, into: dh)
-    if let finalCell = upstream.finalCell {
-        dc.update(from: finalCell, count: g.batch * u)
-    } else {
-        dc.update(repeating: T.zero, count: g.batch * u)
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+        lstmBackwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, initialCell: initialCell,
+                          mask: mask, saved: saved, upstream: upstream, gradients: gradients)
     }
+    let dZ = UnsafePointer(gradients.gateGradients)
+    recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
+                             inputGateGradients: dZ, recurrentGateGradients: dZ, previousHidden: gradients.previousHidden,
+                             inputsGradient: gradients.inputs, kernelGradient: gradients.kernel,
+                             recurrentKernelGradient: gradients.recurrentKernel)
+    recurrentColumnSums(dZ, rows: g.batch * g.time, columns: g.width, into: gradients.bias)
+}
+
+private func lstmBackwardSlice<T: RecurrentElement>(
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, initialCell: UnsafePointer<T>,
+    mask: RecurrentMask?, saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
+) {
+    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
+    let dh = gradients.initialHidden, dc = gradients.initialCell
+    upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
+    for i in first * u..<rows.upperBound * u { dc[i] = upstream.finalCell?[i] ?? T.zero }
     for s in stride(from: time - 1, through: 0, by: -1) {
-        if let sequence = upstream.sequence { addStepGradient(g, step: s, sequence: sequence, into: dh) }
+        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
         let t = g.inputTime(step: s)
-        let dz = gradients.gateGradients + t * width
-        for b in 0..<g.batch {
+        for b in rows {
             let row = UnsafePointer(saved.gates + (b * time + t) * width)
-            let out = dz + b * time * width
+            let out = gradients.gateGradients + (b * time + t) * width
+            if let mask, !mask.keeps(g, row: b, time: t) {
+                // The states passed through: dh and dc carry on; the gates get nothing.
+                out.update(repeating: T.zero, count: width)
+                continue
+            }
             let state = (b * time + s) * u
             let cPrevious = s == 0 ? initialCell + b * u : UnsafePointer(saved.cells + state - u)
             let tc = UnsafePointer(saved.cellTanh + state)
@@ -120,15 +147,11 @@ public func lstmBackward<T: RecurrentElement>(
                 out[3 * u + j] = dhj * squashed * o * (1 - o)
                 dcRow[j] = dCell * f
             }
+            dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
         }
-        // dh_{s-1} = dZ_s · Uᵀ
-        gemm(m: g.batch, n: u, k: width, rowMajor(UnsafePointer(dz), time * width), transposed(recurrentKernel, width),
-             dh, ldc: u)
+        // dh_{s-1} = dZ_s · Uᵀ (+ the carried dh of masked rows, whose dZ_s is zero)
+        gemm(m: rows.count, n: u, k: width,
+             rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width),
+             transposed(recurrentKernel, width), dh + first * u, ldc: u, accumulate: true)
     }
-    let dZ = UnsafePointer(gradients.gateGradients)
-    recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
-                             inputGateGradients: dZ, recurrentGateGradients: dZ, previousHidden: gradients.previousHidden,
-                             inputsGradient: gradients.inputs, kernelGradient: gradients.kernel,
-                             recurrentKernelGradient: gradients.recurrentKernel)
-    recurrentColumnSums(dZ, rows: g.batch * time, columns: width, into: gradients.bias)
 }

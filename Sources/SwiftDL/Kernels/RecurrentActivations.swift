@@ -62,6 +62,21 @@ extension Double: RecurrentElement {
     public static func gateTanh(_ x: Double) -> Double { Glibc.tanh(x) }
 }
 
+extension RecurrentElement {
+    /// values[0..<count] = σ(values[...]). One pointer read and written at the same index,
+    /// so the loop vectorises (a loop mixing many pointers may not: aliasing checks).
+    @inline(__always)
+    static func applySigmoid(_ values: UnsafeMutablePointer<Self>, count: Int) {
+        for j in 0..<count { values[j] = gateSigmoid(values[j]) }
+    }
+
+    /// values[0..<count] = tanh(values[...]), vectorisable like `applySigmoid`.
+    @inline(__always)
+    static func applyTanh(_ values: UnsafeMutablePointer<Self>, count: Int) {
+        for j in 0..<count { values[j] = gateTanh(values[j]) }
+    }
+}
+
 /// Runs generic code over the recurrent kernels' float types.
 public protocol RecurrentVisitor {
     associatedtype Result
@@ -70,10 +85,11 @@ public protocol RecurrentVisitor {
 
 extension DType {
     /// Dispatches float32 / float64 to the recurrent kernels; ops have refused other dtypes.
+    /// The kernels run with subnormals flushed (see `withSubnormalsFlushed`).
     public func dispatchRecurrent<V: RecurrentVisitor>(_ visitor: V) throws -> V.Result {
         switch self {
-        case .float32: return try visitor.visit(Float.self)
-        case .float64: return try visitor.visit(Double.self)
+        case .float32: return try withSubnormalsFlushed { try visitor.visit(Float.self) }
+        case .float64: return try withSubnormalsFlushed { try visitor.visit(Double.self) }
         default: throw SDLError(.internal, "[dispatch] \(name) reached a recurrent kernel")
         }
     }

@@ -30,6 +30,9 @@ public struct RecurrentGeometry: Sendable {
     /// Width of a gate row: gates·units.
     @inline(__always) public var width: Int { gates * units }
 
+    /// FLOPs of one batch row's recurrent GEMMs over the sequence (for splitting work).
+    public var recurrenceFlopsPerRow: Double { 2 * Double(time) * Double(units) * Double(width) }
+
     /// The input time index that processing step `step` reads.
     @inline(__always) public func inputTime(step: Int) -> Int { goBackwards ? time - 1 - step : step }
 }
@@ -45,12 +48,17 @@ func transposed<T>(_ pointer: UnsafePointer<T>, _ leadingDimension: Int) -> Matr
 }
 
 /// projection = x · kernel for every time step at once: one (batch·time, features) ×
-/// (features, width) GEMM, the largest piece of the forward pass.
+/// (features, width) GEMM, the largest piece of the forward pass, split by rows across our
+/// threads (see `forEachSlice`: the whole op keeps BLAS's own threads idle, so they do not
+/// spin against the batch slices).
 public func recurrentInputProjection<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, projection: UnsafeMutablePointer<T>
 ) {
-    gemm(m: g.batch * g.time, n: g.width, k: g.features, rowMajor(x, g.features), rowMajor(kernel, g.width),
-         projection, ldc: g.width)
+    let rows = g.batch * g.time
+    forEachSlice(of: rows, minimumSlice: 64, work: 2 * Double(rows) * Double(g.features) * Double(g.width)) { part in
+        gemm(m: part.count, n: g.width, k: g.features, rowMajor(x + part.lowerBound * g.features, g.features),
+             rowMajor(kernel, g.width), projection + part.lowerBound * g.width, ldc: g.width)
+    }
 }
 
 /// The gradients that BPTT leaves to the end, each one GEMM over all steps:
@@ -73,12 +81,19 @@ public func recurrentWeightGradients<T: RecurrentElement>(
             (previousHidden + (b * g.time + g.inputTime(step: s)) * u).update(from: source, count: u)
         }
     }
-    gemm(m: rows, n: g.features, k: g.width, rowMajor(dZx, g.width), transposed(kernel, g.width),
-         inputsGradient, ldc: g.features)
-    gemm(m: g.features, n: g.width, k: rows, transposed(x, g.features), rowMajor(dZx, g.width),
-         kernelGradient, ldc: g.width)
-    gemm(m: u, n: g.width, k: rows, transposed(UnsafePointer(previousHidden), u), rowMajor(dZr, g.width),
-         recurrentKernelGradient, ldc: g.width)
+    // Split across our own flushing threads, not BLAS's (see `forEachSlice`): dX by rows,
+    // the weight gradients by output columns.
+    forEachSlice(of: rows, minimumSlice: 64, work: 2 * Double(rows) * Double(g.features) * Double(g.width)) { part in
+        gemm(m: part.count, n: g.features, k: g.width, rowMajor(dZx + part.lowerBound * g.width, g.width),
+             transposed(kernel, g.width), inputsGradient + part.lowerBound * g.features, ldc: g.features)
+    }
+    forEachSlice(of: g.width, minimumSlice: 16, work: 2 * Double(rows) * Double(g.features + u) * Double(g.width)) { columns in
+        let first = columns.lowerBound
+        gemm(m: g.features, n: columns.count, k: rows, transposed(x, g.features), rowMajor(dZx + first, g.width),
+             kernelGradient + first, ldc: g.width)
+        gemm(m: u, n: columns.count, k: rows, transposed(UnsafePointer(previousHidden), u), rowMajor(dZr + first, g.width),
+             recurrentKernelGradient + first, ldc: g.width)
+    }
 }
 
 /// sums[j] = Σ_rows matrix[row, j]: a bias gradient.
@@ -92,15 +107,65 @@ public func recurrentColumnSums<T: RecurrentElement>(
     }
 }
 
-/// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh.
+/// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh,
+/// for the batch rows `rows` (not where a mask has kept the output at zero).
 @inline(__always)
 func addStepGradient<T: RecurrentElement>(
-    _ g: RecurrentGeometry, step: Int, sequence: UnsafePointer<T>, into dh: UnsafeMutablePointer<T>
+    _ g: RecurrentGeometry, step: Int, rows: Range<Int>, sequence: UnsafePointer<T>, mask: RecurrentMask?,
+    into dh: UnsafeMutablePointer<T>
 ) {
     let u = g.units
-    for b in 0..<g.batch {
+    for b in rows where mask?.outputsState(row: b, step: step) ?? true {
         let source = sequence + (b * g.time + step) * u, target = dh + b * u
         for j in 0..<u { target[j] += source[j] }
+    }
+}
+
+/// Keras's mask (from `mask_zero=True` embeddings): at a step a row's mask drops, that row's
+/// states carry over unchanged and its output repeats the previous output, which is zero
+/// until the row's first kept step (Keras's `zero_output_for_mask=False` semantics).
+public struct RecurrentMask {
+    /// (batch, time) by input time: nonzero keeps the step.
+    public var keep: UnsafePointer<UInt8>
+    /// Per batch row, the first processing step the mask keeps (time when none).
+    public var firstKept: UnsafePointer<Int>
+
+    public init(keep: UnsafePointer<UInt8>, firstKept: UnsafePointer<Int>) {
+        self.keep = keep
+        self.firstKept = firstKept
+    }
+
+    @inline(__always) func keeps(_ g: RecurrentGeometry, row b: Int, time t: Int) -> Bool { keep[b * g.time + t] != 0 }
+
+    /// Whether row b's output at step s is its state (false: still zero, nothing kept yet).
+    @inline(__always) func outputsState(row b: Int, step s: Int) -> Bool { s >= firstKept[b] }
+}
+
+/// Fills `firstKept` (batch) for a (batch, time) mask read in processing order.
+public func recurrentFirstKeptSteps(_ g: RecurrentGeometry, keep: UnsafePointer<UInt8>, into firstKept: UnsafeMutablePointer<Int>) {
+    for b in 0..<g.batch {
+        var step = g.time
+        for s in 0..<g.time where keep[b * g.time + g.inputTime(step: s)] != 0 {
+            step = s
+            break
+        }
+        firstKept[b] = step
+    }
+}
+
+/// Zeroes the outputs a mask leaves at zero: in a by-step (batch, time, units) sequence the
+/// steps before each row's first kept step, or in a last output (batch, units) the rows
+/// with no kept step. Needed only when an initial state makes them differ from the states.
+public func recurrentZeroUnkeptOutputs(_ g: RecurrentGeometry, mask: RecurrentMask, outputs: UnsafeMutableRawPointer,
+                                       itemSize: Int, isSequence: Bool) {
+    let rowBytes = g.units * itemSize
+    for b in 0..<g.batch {
+        let unkept = Swift.min(mask.firstKept[b], g.time)
+        if isSequence {
+            (outputs + b * g.time * rowBytes).initializeMemory(as: UInt8.self, repeating: 0, count: unkept * rowBytes)
+        } else if unkept == g.time {
+            (outputs + b * rowBytes).initializeMemory(as: UInt8.self, repeating: 0, count: rowBytes)
+        }
     }
 }
 
@@ -122,11 +187,15 @@ public struct RecurrentUpstream<T> {
         self.finalCell = finalCell
     }
 
-    /// dh entering the last step: the last output's gradient plus the final state's.
-    func seedHidden(_ g: RecurrentGeometry, into dh: UnsafeMutablePointer<T>) where T: RecurrentElement {
-        let count = g.batch * g.units
-        dh.update(repeating: T.zero, count: count)
-        if let lastOutput { for i in 0..<count { dh[i] += lastOutput[i] } }
-        if let finalHidden { for i in 0..<count { dh[i] += finalHidden[i] } }
+    /// dh entering the last step, for the batch rows `rows`: the last output's gradient
+    /// plus the final state's.
+    func seedHidden(_ g: RecurrentGeometry, rows: Range<Int>, mask: RecurrentMask?, into dh: UnsafeMutablePointer<T>) where T: RecurrentElement {
+        let elements = rows.lowerBound * g.units..<rows.upperBound * g.units
+        for i in elements { dh[i] = T.zero }
+        if let finalHidden { for i in elements { dh[i] += finalHidden[i] } }
+        guard let lastOutput else { return }
+        for b in rows where mask?.outputsState(row: b, step: g.time - 1) ?? true {
+            for i in b * g.units..<(b + 1) * g.units { dh[i] += lastOutput[i] }
+        }
     }
 }

@@ -4,20 +4,29 @@
 
 /// Runs the recurrence. `projection` (batch, time, u) must hold x·W; each step adds h·U
 /// into its rows in place. The forward keeps only `hidden` (batch, time, u) by step.
+/// Batch slices run in parallel (see `forEachBatchSlice`).
 public func simpleRNNForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, projection: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, projection: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>
 ) {
     let u = g.units, time = g.time
-    for s in 0..<time {
-        let t = g.inputTime(step: s)
-        let z = projection + t * u
-        let previous = s == 0 ? rowMajor(initialHidden, u) : rowMajor(UnsafePointer(hidden + (s - 1) * u), time * u)
-        gemm(m: g.batch, n: u, k: u, previous, rowMajor(recurrentKernel, u), z, ldc: time * u, accumulate: true)
-        for b in 0..<g.batch {
-            let row = UnsafePointer(z + b * time * u)
-            let h = hidden + (b * time + s) * u
-            for j in 0..<u { h[j] = T.gateTanh(row[j] + bias[j]) }
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+        let first = rows.lowerBound
+        for s in 0..<time {
+            let t = g.inputTime(step: s)
+            let previous = s == 0 ? rowMajor(initialHidden + first * u, u)
+                                  : rowMajor(UnsafePointer(hidden + (first * time + s - 1) * u), time * u)
+            gemm(m: rows.count, n: u, k: u, previous, rowMajor(recurrentKernel, u), projection + (first * time + t) * u,
+                 ldc: time * u, accumulate: true)
+            for b in rows {
+                let row = UnsafePointer(projection + (b * time + t) * u)
+                let h = hidden + (b * time + s) * u
+                for j in 0..<u { h[j] = row[j] + bias[j] }
+                T.applyTanh(h, count: u)
+                if let mask, !mask.keeps(g, row: b, time: t) {  // carry the state
+                    h.update(from: s == 0 ? initialHidden + b * u : UnsafePointer(h - u), count: u)
+                }
+            }
         }
     }
 }
@@ -46,24 +55,33 @@ public struct SimpleRNNGradients<T> {
     }
 }
 
-/// Backpropagation through time for `simpleRNNForward`.
+/// Backpropagation through time for `simpleRNNForward` (batch slices in parallel), then
+/// the weight gradients as single GEMMs over all steps.
 public func simpleRNNBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>,
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>,
     gradients: SimpleRNNGradients<T>
 ) {
     let u = g.units, time = g.time
     let dh = gradients.initialHidden
-    upstream.seedHidden(g, into: dh)
-    for s in stride(from: time - 1, through: 0, by: -1) {
-        if let sequence = upstream.sequence { addStepGradient(g, step: s, sequence: sequence, into: dh) }
-        let t = g.inputTime(step: s)
-        let dz = gradients.gateGradients + t * u
-        for b in 0..<g.batch {
-            let h = hidden + (b * time + s) * u, out = dz + b * time * u, dhRow = dh + b * u
-            for j in 0..<u { out[j] = dhRow[j] * (1 - h[j] * h[j]) }
+    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+        let first = rows.lowerBound
+        upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
+        for s in stride(from: time - 1, through: 0, by: -1) {
+            if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
+            let t = g.inputTime(step: s)
+            for b in rows {
+                let h = hidden + (b * time + s) * u, out = gradients.gateGradients + (b * time + t) * u, dhRow = dh + b * u
+                if let mask, !mask.keeps(g, row: b, time: t) {
+                    out.update(repeating: T.zero, count: u)  // the state passed through: dh carries on
+                    continue
+                }
+                for j in 0..<u { out[j] = dhRow[j] * (1 - h[j] * h[j]) }
+                dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
+            }
+            gemm(m: rows.count, n: u, k: u, rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * u), time * u),
+                 transposed(recurrentKernel, u), dh + first * u, ldc: u, accumulate: true)
         }
-        gemm(m: g.batch, n: u, k: u, rowMajor(UnsafePointer(dz), time * u), transposed(recurrentKernel, u), dh, ldc: u)
     }
     let dZ = UnsafePointer(gradients.gateGradients)
     recurrentWeightGradients(g, x: x, kernel: kernel, hidden: hidden, initialHidden: initialHidden,

@@ -44,8 +44,16 @@ def _inputs(inputs):
     return inputs if isinstance(inputs, Tensor) else asarray(inputs, copy=None)
 
 
+def _mask(mask):
+    """A (batch, time) mask as a bool tensor (nonzero keeps a step), or None."""
+    if mask is None:
+        return None
+    tensor = mask if isinstance(mask, Tensor) else asarray(mask, copy=None)
+    return tensor if tensor.dtype == bool else tensor != 0
+
+
 def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
-         return_sequences=False, go_backwards=False):
+         return_sequences=False, go_backwards=False, mask=None):
     """Runs a Keras LSTM over a whole sequence.
 
     Computes, for each step t (tanh activation, sigmoid recurrent activation):
@@ -62,6 +70,9 @@ def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
             instead of the last one, `(batch, units)`.
         go_backwards: process the sequence in reverse (outputs come in processing order,
             as in Keras).
+        mask: None, or a `(batch, time)` bool mask (Keras's `mask_zero`): where False, the
+            step is skipped, the states carry over and the output repeats the previous
+            output (zeros before a row's first kept step).
 
     Returns:
         A tuple `(outputs, h, c)`: the outputs and the final hidden and cell states.
@@ -73,11 +84,11 @@ def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
     x = _inputs(inputs)
     h, c = _states("lstm", initial_state, 2, x)
     return _C.lstm(x, _operand(kernel, x), _operand(recurrent_kernel, x), _optional(bias, x), h, c,
-                   bool(return_sequences), bool(go_backwards))
+                   _mask(mask), bool(return_sequences), bool(go_backwards))
 
 
 def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
-        return_sequences=False, go_backwards=False):
+        return_sequences=False, go_backwards=False, mask=None):
     """Runs a Keras 3 GRU (reset_after=True, the default) over a whole sequence.
 
     With `x̂ = x_t @ kernel + bias[0]` and `ĥ = h @ recurrent_kernel + bias[1]`, split into
@@ -92,6 +103,7 @@ def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
         initial_state: None (zeros), a `(batch, units)` tensor, or a list holding one.
         return_sequences: return every step's output instead of the last one.
         go_backwards: process the sequence in reverse.
+        mask: None, or a `(batch, time)` bool mask, as for `lstm`.
 
     Returns:
         A tuple `(outputs, h)`.
@@ -103,11 +115,11 @@ def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
     x = _inputs(inputs)
     (h,) = _states("gru", initial_state, 1, x)
     return _C.gru(x, _operand(kernel, x), _operand(recurrent_kernel, x), _optional(bias, x), h,
-                  bool(return_sequences), bool(go_backwards))
+                  _mask(mask), bool(return_sequences), bool(go_backwards))
 
 
 def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
-               return_sequences=False, go_backwards=False):
+               return_sequences=False, go_backwards=False, mask=None):
     """Runs a Keras SimpleRNN (tanh activation) over a whole sequence:
     `h = tanh(x_t @ kernel + h @ recurrent_kernel + bias)`.
 
@@ -119,6 +131,7 @@ def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
         initial_state: None (zeros), a `(batch, units)` tensor, or a list holding one.
         return_sequences: return every step's output instead of the last one.
         go_backwards: process the sequence in reverse.
+        mask: None, or a `(batch, time)` bool mask, as for `lstm`.
 
     Returns:
         A tuple `(outputs, h)`.
@@ -130,4 +143,4 @@ def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
     x = _inputs(inputs)
     (h,) = _states("simple_rnn", initial_state, 1, x)
     return _C.simple_rnn(x, _operand(kernel, x), _operand(recurrent_kernel, x), _optional(bias, x), h,
-                         bool(return_sequences), bool(go_backwards))
+                         _mask(mask), bool(return_sequences), bool(go_backwards))

@@ -9,17 +9,17 @@
 ///   - kernel: (features, 3·units); recurrentKernel: (units, 3·units).
 ///   - bias: (2, 3·units), the input bias row then the recurrent bias row, or nil.
 ///   - initialHidden: (batch, units), zeros when nil.
-///   - returnSequences, goBackwards: as for `lstm`.
+///   - mask, returnSequences, goBackwards: as for `lstm`.
 /// - Returns: the outputs and the final hidden state (batch, units).
 /// - Throws: `SDLError` for wrong ranks, shapes that do not match the Keras layout, or
 ///   non-float / mixed dtypes.
 public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
-                initialHidden: Tensor? = nil, returnSequences: Bool = false,
+                initialHidden: Tensor? = nil, mask: Tensor? = nil, returnSequences: Bool = false,
                 goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor) {
     let operands = try RecurrentOperands(
         op: "gru", gates: 3, inputs: inputs, kernel: kernel, recurrentKernel: recurrentKernel,
         bias: bias, biasShape: { [2, 3 * $0] }, biasLayout: "(2, 3*units) (reset_after=True: input and recurrent rows)",
-        states: [("initial_state", initialHidden)], goBackwards: goBackwards)
+        states: [("initial_state", initialHidden)], mask: mask, goBackwards: goBackwards)
     let g = operands.geometry
     let gates = try operands.sequenceBuffer(width: g.width)
     let recurrentCandidate = try operands.sequenceBuffer(width: g.units)
@@ -27,7 +27,7 @@ public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
     try operands.dtype.dispatchRecurrent(GRUForwardRun(operands: operands, gates: gates, recurrentCandidate: recurrentCandidate,
                                                        hidden: hidden, scratch: Tensor.empty([g.batch, g.width], dtype: operands.dtype)))
 
-    let outputs = returnSequences ? hidden : try operands.lastStep(of: hidden)
+    let outputs = try operands.outputs(from: hidden, returnSequences: returnSequences)
     let finalHidden = try operands.lastStep(of: hidden)
     if isRecordingGradients {
         record("gru", inputs: operands.recorded, outputs: [outputs, finalHidden]) { gradients in
@@ -55,7 +55,7 @@ private struct GRUForwardRun: RecurrentVisitor {
         recurrentInputProjection(g, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
                                  projection: mutablePointer(gates, T.self))
         gruForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
-                   initialHidden: readPointer(operands.initialStates[0], T.self), saved: saved(T.self),
+                   initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask, saved: saved(T.self),
                    scratch: mutablePointer(scratch, T.self))
     }
 
@@ -89,7 +89,6 @@ private struct GRUBackwardRun: RecurrentVisitor {
     }
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
-        let forward = GRUForwardRun(operands: operands, gates: gates, recurrentCandidate: recurrentCandidate, hidden: hidden, scratch: hidden)
         let pointers = upstream.map { $0.map { readPointer($0, T.self) } }
         let gradients = GRUGradients(
             inputs: mutablePointer(dInputs, T.self), kernel: mutablePointer(dKernel, T.self),
@@ -98,7 +97,9 @@ private struct GRUBackwardRun: RecurrentVisitor {
             recurrentGateGradients: mutablePointer(recurrentGateGradients, T.self), previousHidden: mutablePointer(previousHidden, T.self))
         gruBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
                     recurrentKernel: readPointer(operands.recurrentKernel, T.self),
-                    initialHidden: readPointer(operands.initialStates[0], T.self), saved: forward.saved(T.self),
+                    initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
+                    saved: GRUSaved(gates: mutablePointer(gates, T.self), recurrentCandidate: mutablePointer(recurrentCandidate, T.self),
+                                     hidden: mutablePointer(hidden, T.self)),
                     upstream: RecurrentUpstream(sequence: pointers[0], lastOutput: pointers[1], finalHidden: pointers[2]),
                     gradients: gradients)
     }

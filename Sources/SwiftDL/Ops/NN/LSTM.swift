@@ -6,6 +6,7 @@
 /// - Parameters:
 ///   - kernel: (features, 4·units); recurrentKernel: (units, 4·units); bias: (4·units) or nil.
 ///   - initialHidden, initialCell: (batch, units) each, both or neither (zeros when nil).
+///   - mask: optional (batch, time) bool; where false, the step is skipped (see `RecurrentMask`).
 ///   - returnSequences: return every step's output (batch, time, units) instead of the last.
 ///   - goBackwards: process the sequence in reverse; outputs come in processing order.
 /// - Returns: the outputs and the final hidden and cell states (batch, units).
@@ -16,14 +17,15 @@
 /// through time in the kernel, giving gradients for every input, weight and initial state.
 public func lstm(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
                  initialHidden: Tensor? = nil, initialCell: Tensor? = nil,
-                 returnSequences: Bool = false, goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor, cell: Tensor) {
+                 mask: Tensor? = nil, returnSequences: Bool = false,
+                 goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor, cell: Tensor) {
     if (initialHidden == nil) != (initialCell == nil) {
         throw SDLError.value("lstm", "initial_state must hold both states (h, c) or be None; received only \(initialHidden == nil ? "c" : "h")")
     }
     let operands = try RecurrentOperands(
         op: "lstm", gates: 4, inputs: inputs, kernel: kernel, recurrentKernel: recurrentKernel,
         bias: bias, biasShape: { [4 * $0] }, biasLayout: "(4*units,)",
-        states: [("initial_state[0] (h)", initialHidden), ("initial_state[1] (c)", initialCell)], goBackwards: goBackwards)
+        states: [("initial_state[0] (h)", initialHidden), ("initial_state[1] (c)", initialCell)], mask: mask, goBackwards: goBackwards)
     let g = operands.geometry
     let gates = try operands.sequenceBuffer(width: g.width)
     let cells = try operands.sequenceBuffer(width: g.units)
@@ -31,7 +33,7 @@ public func lstm(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias
     let hidden = try operands.sequenceBuffer(width: g.units)
     try operands.dtype.dispatchRecurrent(LSTMForwardRun(operands: operands, gates: gates, cells: cells, cellTanh: cellTanh, hidden: hidden))
 
-    let outputs = returnSequences ? hidden : try operands.lastStep(of: hidden)
+    let outputs = try operands.outputs(from: hidden, returnSequences: returnSequences)
     let finalHidden = try operands.lastStep(of: hidden)
     let finalCell = try operands.lastStep(of: cells)
     if isRecordingGradients {
@@ -62,7 +64,8 @@ private struct LSTMForwardRun: RecurrentVisitor {
                                  projection: mutablePointer(gates, T.self))
         lstmForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
                     initialHidden: readPointer(operands.initialStates[0], T.self),
-                    initialCell: readPointer(operands.initialStates[1], T.self), saved: saved(T.self))
+                    initialCell: readPointer(operands.initialStates[1], T.self), mask: operands.kernelMask,
+                    saved: saved(T.self))
     }
 
     func saved<T>(_: T.Type) -> LSTMSaved<T> {
@@ -108,7 +111,7 @@ private struct LSTMBackwardRun: RecurrentVisitor {
         lstmBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
                      recurrentKernel: readPointer(operands.recurrentKernel, T.self),
                      initialHidden: readPointer(operands.initialStates[0], T.self),
-                     initialCell: readPointer(operands.initialStates[1], T.self),
+                     initialCell: readPointer(operands.initialStates[1], T.self), mask: operands.kernelMask,
                      saved: forward.saved(T.self), upstream: upstream, gradients: gradients)
     }
 }

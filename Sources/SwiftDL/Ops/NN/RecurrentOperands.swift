@@ -21,6 +21,9 @@ struct RecurrentOperands {
     /// Which of bias and each initial state were given.
     let hasBias: Bool
     let hasInitialStates: [Bool]
+    /// The (batch, time) bool mask, contiguous, and each row's first kept step (int64, batch).
+    let mask: Tensor?
+    let firstKept: Tensor?
 
     /// - Parameters:
     ///   - gates: gate blocks in the kernels (4 LSTM, 3 GRU, 1 SimpleRNN).
@@ -28,7 +31,7 @@ struct RecurrentOperands {
     ///   - states: each initial state's name in messages and the tensor, if given.
     init(op: String, gates: Int, inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor,
          bias: Tensor?, biasShape: (Int) -> [Int], biasLayout: String,
-         states: [(name: String, tensor: Tensor?)], goBackwards: Bool) throws {
+         states: [(name: String, tensor: Tensor?)], mask: Tensor?, goBackwards: Bool) throws {
         self.op = op
         let perUnits = gates == 1 ? "units" : "\(gates)*units"
         guard inputs.rank == 3 else {
@@ -67,6 +70,14 @@ struct RecurrentOperands {
                 throw SDLError.value(op, "\(state.name) must have shape (batch, units) = \(describeShape([batch, units])); received \(describeShape(tensor.shape))")
             }
         }
+        if let mask {
+            guard mask.dtype == .bool else {
+                throw SDLError.type(op, "mask must be a bool tensor; received dtype \(mask.dtype.name)")
+            }
+            guard mask.shape == [batch, time] else {
+                throw SDLError.value(op, "mask must have shape (batch, time) = \(describeShape([batch, time])); received \(describeShape(mask.shape))")
+            }
+        }
         // BLAS takes 32-bit sizes and leading dimensions: refuse what would not fit.
         let widest = Swift.max(gates * units, features)
         let (rows, rowsOverflow) = batch.multipliedReportingOverflow(by: time)
@@ -85,6 +96,32 @@ struct RecurrentOperands {
         self.hasBias = bias != nil
         self.hasInitialStates = states.map { $0.tensor != nil }
         self.recorded = [inputs, kernel, recurrentKernel] + [bias].compactMap { $0 } + states.compactMap { $0.tensor }
+        if let mask {
+            let keep = try mask.contiguous(), firstKept = try Tensor.empty([batch], dtype: .int64)
+            recurrentFirstKeptSteps(geometry, keep: UnsafePointer(keep.pointer(as: UInt8.self)), into: firstKept.pointer(as: Int.self))
+            (self.mask, self.firstKept) = (keep, firstKept)
+        } else {
+            (self.mask, self.firstKept) = (nil, nil)
+        }
+    }
+
+    /// The mask as the kernels read it (the tensors stay alive with these operands).
+    var kernelMask: RecurrentMask? {
+        guard let mask, let firstKept else { return nil }
+        return RecurrentMask(keep: UnsafePointer(mask.pointer(as: UInt8.self)), firstKept: UnsafePointer(firstKept.pointer(as: Int.self)))
+    }
+
+    /// The op's outputs from its by-step hidden sequence: the sequence itself or its last
+    /// step. Where a mask holds outputs at zero while an initial state is carried, they
+    /// differ from the states, so the outputs become a zeroed copy there.
+    func outputs(from hidden: Tensor, returnSequences: Bool) throws -> Tensor {
+        let needsZeros = mask != nil && hasInitialStates.first == true
+        let outputs = returnSequences ? (needsZeros ? try hidden.cast(to: dtype) : hidden) : try lastStep(of: hidden)
+        if needsZeros, let mask = kernelMask {
+            recurrentZeroUnkeptOutputs(geometry, mask: mask, outputs: outputs.baseAddress, itemSize: dtype.itemSize,
+                                       isSequence: returnSequences)
+        }
+        return outputs
     }
 
     /// A new (batch, time, width) buffer.

@@ -5,24 +5,24 @@
 /// - Parameters:
 ///   - kernel: (features, units); recurrentKernel: (units, units); bias: (units) or nil.
 ///   - initialHidden: (batch, units), zeros when nil.
-///   - returnSequences, goBackwards: as for `lstm`.
+///   - mask, returnSequences, goBackwards: as for `lstm`.
 /// - Returns: the outputs and the final hidden state (batch, units).
 /// - Throws: `SDLError` for wrong ranks, shapes that do not match the Keras layout, or
 ///   non-float / mixed dtypes.
 public func simpleRNN(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
-                      initialHidden: Tensor? = nil, returnSequences: Bool = false,
+                      initialHidden: Tensor? = nil, mask: Tensor? = nil, returnSequences: Bool = false,
                       goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor) {
     let operands = try RecurrentOperands(
         op: "simple_rnn", gates: 1, inputs: inputs, kernel: kernel, recurrentKernel: recurrentKernel,
         bias: bias, biasShape: { [$0] }, biasLayout: "(units,)",
-        states: [("initial_state", initialHidden)], goBackwards: goBackwards)
+        states: [("initial_state", initialHidden)], mask: mask, goBackwards: goBackwards)
     let g = operands.geometry
     let hidden = try operands.sequenceBuffer(width: g.units)
     // The projection is scratch: BPTT needs only the hidden sequence.
     try operands.dtype.dispatchRecurrent(SimpleRNNForwardRun(operands: operands, projection: operands.sequenceBuffer(width: g.units),
                                                              hidden: hidden))
 
-    let outputs = returnSequences ? hidden : try operands.lastStep(of: hidden)
+    let outputs = try operands.outputs(from: hidden, returnSequences: returnSequences)
     let finalHidden = try operands.lastStep(of: hidden)
     if isRecordingGradients {
         record("simple_rnn", inputs: operands.recorded, outputs: [outputs, finalHidden]) { gradients in
@@ -50,7 +50,7 @@ private struct SimpleRNNForwardRun: RecurrentVisitor {
         recurrentInputProjection(g, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
                                  projection: mutablePointer(projection, T.self))
         simpleRNNForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
-                         initialHidden: readPointer(operands.initialStates[0], T.self),
+                         initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
                          projection: mutablePointer(projection, T.self), hidden: mutablePointer(hidden, T.self))
     }
 }
@@ -85,7 +85,8 @@ private struct SimpleRNNBackwardRun: RecurrentVisitor {
             previousHidden: mutablePointer(previousHidden, T.self))
         simpleRNNBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
                           recurrentKernel: readPointer(operands.recurrentKernel, T.self),
-                          initialHidden: readPointer(operands.initialStates[0], T.self), hidden: readPointer(hidden, T.self),
+                          initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
+                          hidden: readPointer(hidden, T.self),
                           upstream: RecurrentUpstream(sequence: pointers[0], lastOutput: pointers[1], finalHidden: pointers[2]),
                           gradients: gradients)
     }
