@@ -118,16 +118,30 @@ public final class ThreadPool: @unchecked Sendable {
             pthread_mutex_lock(stateLock)
             while self.generation == seenGeneration { pthread_cond_wait(workAvailable, stateLock) }
             seenGeneration = self.generation
-            let body = job
             pthread_mutex_unlock(stateLock)
 
-            if let body { runTasks(body) }
+            runCurrentJob()
 
             pthread_mutex_lock(stateLock)
             busyWorkers -= 1
             if busyWorkers == 0 { pthread_cond_signal(workFinished) }
             pthread_mutex_unlock(stateLock)
         }
+    }
+}
+
+extension ThreadPool {
+    /// Runs tasks of the current job on a worker.
+    /// NOTE: the job closure only lives as long as the caller's `parallelFor` (it is made
+    /// escapable with `withoutActuallyEscaping`), so the worker's reference to it must be
+    /// gone before the worker reports itself done. Keeping it in this separate function's
+    /// local guarantees the release happens on return, before `busyWorkers` drops.
+    @inline(never)
+    fileprivate func runCurrentJob() {
+        pthread_mutex_lock(stateLock)
+        let body = job
+        pthread_mutex_unlock(stateLock)
+        if let body { runTasks(body) }
     }
 }
 
