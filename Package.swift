@@ -8,20 +8,12 @@ let engineSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 
-#if os(macOS)
-let blasDependencies: [Target.Dependency] = []
-let blasTargets: [Target] = []
-#else
-let blasDependencies: [Target.Dependency] = ["COpenBLAS"]
-let blasTargets: [Target] = [
-    .systemLibrary(
-        name: "COpenBLAS",
-        path: "Sources/COpenBLAS",
-        pkgConfig: "openblas",
-        providers: [.apt(["libopenblas-dev"])]
-    ),
+// The shared library: drop unreferenced sections and the local symbol table. With the Swift
+// standard library linked statically this roughly halves libswiftdl, which Python maps at
+// import. (BLAS is not linked: Kernels/BLASLibrary.swift opens it on the first GEMM.)
+let libraryLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--gc-sections", "-Xlinker", "-s"], .when(platforms: [.linux], configuration: .release)),
 ]
-#endif
 
 let package = Package(
     name: "swiftdl",
@@ -31,11 +23,15 @@ let package = Package(
         // The C ABI (libswiftdl.so) that the Python extension links against.
         .library(name: "swiftdl", type: .dynamic, targets: ["SwiftDLC"]),
     ],
-    targets: blasTargets + [
-        .target(name: "SwiftDL", dependencies: blasDependencies, swiftSettings: engineSettings),
+    targets: [
+        .target(name: "SwiftDL", dependencies: ["SwiftDLAVX2"], swiftSettings: engineSettings),
+        // Vectorised kernels compiled for Haswell (AVX2, FMA); the engine calls their AVX2 entry
+        // points only after checking the CPU (see Sources/SwiftDLAVX2/VectorMath.swift).
+        .target(name: "SwiftDLAVX2", swiftSettings: engineSettings + [.unsafeFlags(["-target-cpu", "haswell"])]),
         .target(name: "CSwiftDL"),
-        .target(name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: engineSettings),
-        .testTarget(name: "SwiftDLTests", dependencies: ["SwiftDL"]),
+        .target(name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: engineSettings,
+                linkerSettings: libraryLinkerSettings),
+        .testTarget(name: "SwiftDLTests", dependencies: ["SwiftDL", "SwiftDLAVX2"]),
         .testTarget(name: "CABITests", dependencies: ["SwiftDLC", "CSwiftDL"]),
     ]
 )
