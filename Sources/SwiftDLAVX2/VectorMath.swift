@@ -15,8 +15,7 @@ func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIM
 
 /// e^x, lane by lane (Cephes expf's polynomial, about 1 ulp).
 /// x = n·ln2 + r with |r| <= ln2/2; e^r by a degree-7 polynomial; then the result is
-/// scaled by 2^n: in one step normally, in two when some lane's result is subnormal, so
-/// that it is rounded once, correctly.
+/// scaled by 2^n: in one step normally, in two when some lane's 2^n is not a normal float.
 @inline(__always)
 func vectorExp(_ input: SIMD8<Float>) -> SIMD8<Float> {
     // Beyond these the result is inf or 0 anyway; clamping keeps n inside the two-step
@@ -46,17 +45,16 @@ func vectorExp(_ input: SIMD8<Float>) -> SIMD8<Float> {
     let result: SIMD8<Float>
     // NOTE: masks come from comparing the float n: the standard library's integer SIMD
     // comparisons run lane by lane through memory, slower than all the arithmetic here.
-    if any(n .< -125.5) {
-        // 2^n as 2^half · 2^(n - half): each factor is a normal float.
+    if any((n .< -125.5) .| (n .> 127.5)) {
+        // Rare lanes whose 2^n is not a normal float (subnormal results, or n = 128 just
+        // below overflow): 2^n as 2^half · 2^(n - half), each factor normal, so the result
+        // is rounded once.
         let half = nInt &>> 1
         let scale1 = unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<Float>.self)
         let scale2 = unsafeBitCast((nInt &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
         result = p * scale1 * scale2
     } else {
-        // n <= 128 here; 2^128 is not a float, so the top lanes (x near 88.7) take 2^(n-1)·2.
-        let top = n .> 127.5
-        let scale = unsafeBitCast((nInt.replacing(with: nInt &- 1, where: top) &+ 127) &<< 23, to: SIMD8<Float>.self)
-        result = (p * scale).replacing(with: p * scale * 2, where: top)
+        result = p * unsafeBitCast((nInt &+ 127) &<< 23, to: SIMD8<Float>.self)
     }
     return result.replacing(with: input, where: input .!= input)
 }
