@@ -9,9 +9,8 @@ import Darwin
 /// runs exactly once when the last tensor viewing it goes away.
 public final class Storage: @unchecked Sendable {
     public static let alignment = 64
-    /// Buffers at least this large are 2 MiB aligned and advised to use huge pages.
+    /// Buffers at least this large are advised to use transparent huge pages.
     static let hugePageThreshold = 4 << 20
-    static let hugePageSize = 2 << 20
 
     public let base: UnsafeMutableRawPointer
     public let byteCount: Int
@@ -23,16 +22,22 @@ public final class Storage: @unchecked Sendable {
         var pointer: UnsafeMutableRawPointer? = nil
         // A zero-byte tensor still gets a valid, distinct pointer.
         let size = max(byteCount, Storage.alignment)
-        let huge = size >= Storage.hugePageThreshold
-        let status = posix_memalign(&pointer, huge ? Storage.hugePageSize : Storage.alignment, size)
+        let status = posix_memalign(&pointer, Storage.alignment, size)
         guard status == 0, let allocated = pointer else {
             throw SDLError(.memory, "[alloc] could not allocate \(byteCount) bytes")
         }
         #if os(Linux)
         // NOTE: a fresh large buffer costs one page fault (and a zeroed page) per 4 KiB on
         // first touch, which dominates elementwise ops on big arrays. Asking for transparent
-        // huge pages, as numpy does, makes that one fault per 2 MiB. Purely advisory.
-        if huge { _ = madvise(allocated, size, MADV_HUGEPAGE) }
+        // huge pages, as numpy does, makes that one fault per 2 MiB. Purely advisory. The
+        // buffer is not over-aligned for it: a bigger request than numpy's for the same size
+        // keeps glibc from recycling freed blocks of that size, and every op then faults.
+        if size >= Storage.hugePageThreshold {
+            let page = 4096
+            let start = (Int(bitPattern: allocated) + page - 1) & ~(page - 1)
+            let end = (Int(bitPattern: allocated) + size) & ~(page - 1)
+            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+        }
         #endif
         if zeroed { memset(allocated, 0, size) }
         self.base = allocated
