@@ -70,6 +70,23 @@ final class ThreadPoolTests: XCTestCase {
         XCTAssertTrue((0..<callers * tasks).allSatisfy { counts[$0] == rounds })
     }
 
+    /// After lowering the count, the extra workers already started stay out of jobs.
+    func testLoweredThreadCountLimitsTheThreadsAJobUses() {
+        ThreadPool.shared.setThreadCount(4)
+        _ = runCounts(64)  // starts three workers
+        ThreadPool.shared.setThreadCount(2)
+        let threadIDs = UnsafeMutablePointer<pthread_t>.allocate(capacity: 256)
+        defer { threadIDs.deallocate() }
+        for _ in 0..<20 {
+            ThreadPool.shared.parallelFor(256) { task in
+                threadIDs[task] = pthread_self()
+                usleep(50)  // long enough that idle workers would get a share
+            }
+            let distinct = Set((0..<256).map { threadIDs[$0] })
+            XCTAssertLessThanOrEqual(distinct.count, 2)
+        }
+    }
+
     func testThreadCountIsClamped() {
         ThreadPool.shared.setThreadCount(0)
         XCTAssertEqual(ThreadPool.shared.threadCount, 1)

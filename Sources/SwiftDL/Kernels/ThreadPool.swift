@@ -20,7 +20,11 @@ public final class ThreadPool: @unchecked Sendable {
     private var job: ((Int) -> Void)?
     private var jobSize = 0
     private var nextTask = 0
-    private var busyWorkers = 0
+    /// Workers that joined the current job (took its closure) and have not left it.
+    private var activeWorkers = 0
+    /// How many workers may join the current job: threadCount - 1 when it started (more
+    /// workers exist after the count is lowered).
+    private var workerLimit = 0
     private var generation = 0
     private var workers = 0
 
@@ -60,15 +64,18 @@ public final class ThreadPool: @unchecked Sendable {
             job = escapableBody
             jobSize = taskCount
             nextTask = 0
-            busyWorkers = workers
+            workerLimit = threadCount - 1
             generation &+= 1
             pthread_cond_broadcast(workAvailable)
             pthread_mutex_unlock(stateLock)
 
             runTasks(escapableBody)
 
+            // Every task has been taken. Wait only for the workers still running one: a
+            // worker that wakes late (the other core was busy) finds nothing to do and
+            // never joins, so the caller does not wait for its wake-up.
             pthread_mutex_lock(stateLock)
-            while busyWorkers > 0 { pthread_cond_wait(workFinished, stateLock) }
+            while activeWorkers > 0 { pthread_cond_wait(workFinished, stateLock) }
             job = nil
             pthread_mutex_unlock(stateLock)
         }
@@ -121,27 +128,31 @@ public final class ThreadPool: @unchecked Sendable {
             pthread_mutex_unlock(stateLock)
 
             runCurrentJob()
-
-            pthread_mutex_lock(stateLock)
-            busyWorkers -= 1
-            if busyWorkers == 0 { pthread_cond_signal(workFinished) }
-            pthread_mutex_unlock(stateLock)
         }
     }
 }
 
 extension ThreadPool {
-    /// Runs tasks of the current job on a worker.
+    /// Joins the current job if it still has tasks to hand out, runs them, and leaves.
     /// NOTE: the job closure only lives as long as the caller's `parallelFor` (it is made
-    /// escapable with `withoutActuallyEscaping`), so the worker's reference to it must be
-    /// gone before the worker reports itself done. Keeping it in this separate function's
-    /// local guarantees the release happens on return, before `busyWorkers` drops.
+    /// escapable with `withoutActuallyEscaping`). A worker takes it only while joining,
+    /// under the lock, while tasks remain (so the caller is bound to wait for it), and drops
+    /// it when this function returns, before leaving.
     @inline(never)
     fileprivate func runCurrentJob() {
+        if let body = joinCurrentJob() { runTasks(body) } else { return }
         pthread_mutex_lock(stateLock)
-        let body = job
+        activeWorkers -= 1
+        if activeWorkers == 0 { pthread_cond_signal(workFinished) }
         pthread_mutex_unlock(stateLock)
-        if let body { runTasks(body) }
+    }
+
+    private func joinCurrentJob() -> ((Int) -> Void)? {
+        pthread_mutex_lock(stateLock)
+        defer { pthread_mutex_unlock(stateLock) }
+        guard let body = job, nextTask < jobSize, activeWorkers < workerLimit else { return nil }
+        activeWorkers += 1
+        return body
     }
 }
 
