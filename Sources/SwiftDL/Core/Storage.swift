@@ -9,6 +9,8 @@ import Darwin
 /// runs exactly once when the last tensor viewing it goes away.
 public final class Storage: @unchecked Sendable {
     public static let alignment = 64
+    /// Buffers at least this large are advised to use transparent huge pages.
+    static let hugePageThreshold = 4 << 20
 
     public let base: UnsafeMutableRawPointer
     public let byteCount: Int
@@ -24,6 +26,19 @@ public final class Storage: @unchecked Sendable {
         guard status == 0, let allocated = pointer else {
             throw SDLError(.memory, "[alloc] could not allocate \(byteCount) bytes")
         }
+        #if os(Linux)
+        // NOTE: a fresh large buffer costs one page fault (and a zeroed page) per 4 KiB on
+        // first touch, which dominates elementwise ops on big arrays. Asking for transparent
+        // huge pages, as numpy does, makes that one fault per 2 MiB. Purely advisory. The
+        // buffer is not over-aligned for it: a bigger request than numpy's for the same size
+        // keeps glibc from recycling freed blocks of that size, and every op then faults.
+        if size >= Storage.hugePageThreshold {
+            let page = 4096
+            let start = (Int(bitPattern: allocated) + page - 1) & ~(page - 1)
+            let end = (Int(bitPattern: allocated) + size) & ~(page - 1)
+            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+        }
+        #endif
         if zeroed { memset(allocated, 0, size) }
         self.base = allocated
         self.byteCount = byteCount

@@ -42,9 +42,14 @@ public func unaryKernel<Op: UnaryOperation>(
     _: Op.Type, _ x: UnsafePointer<Op.In>, _ out: UnsafeMutablePointer<Op.Out>, nest: LoopNest
 ) {
     let sx = nest.innerStride(0), so = nest.innerStride(1)
+    // Ops with a vectorised row form (float32 exp and sigmoid, UnaryRows.swift) use it on
+    // contiguous rows.
+    let rowOperation = rowOperationsAvailable ? Op.self as? ContiguousRowOperation.Type : nil
     nest.forEachRow(grain: 1 << 13) { offsets, n in
         let px = x + offsets[0], po = out + offsets[1]
-        if sx == 1 && so == 1 {
+        if sx == 1 && so == 1, let rowOperation {
+            rowOperation.applyRow(UnsafeRawPointer(px), UnsafeMutableRawPointer(po), count: n)
+        } else if sx == 1 && so == 1 {
             for i in 0..<n { po[i] = Op.apply(px[i]) }
         } else {
             for i in 0..<n { po[i &* so] = Op.apply(px[i &* sx]) }

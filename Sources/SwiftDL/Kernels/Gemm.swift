@@ -1,7 +1,5 @@
 #if canImport(Accelerate)
 import Accelerate
-#else
-import COpenBLAS
 #endif
 
 /// One matrix operand as BLAS sees it: a base pointer, whether it is read transposed,
@@ -23,6 +21,7 @@ public func gemm<T: ArithmeticElement>(
         if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: T.zero, count: n) } }
         return
     }
+    #if canImport(Accelerate)
     let transA = a.transposed ? CblasTrans : CblasNoTrans
     let transB = b.transposed ? CblasTrans : CblasNoTrans
     let beta: Double = accumulate ? 1 : 0
@@ -31,14 +30,37 @@ public func gemm<T: ArithmeticElement>(
                     UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
                     UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
                     Float(beta), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
+        return
     } else if T.self == Double.self {
         cblas_dgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
                     UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
                     UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
                     beta, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
-    } else {
-        naiveGemm(m: m, n: n, k: k, a, b, c, ldc: ldc, accumulate: accumulate)
+        return
     }
+    #else
+    let transA = a.transposed ? BLASLibrary.transpose : BLASLibrary.noTranspose
+    let transB = b.transposed ? BLASLibrary.transpose : BLASLibrary.noTranspose
+    let beta: Double = accumulate ? 1 : 0
+    if T.self == Float.self || T.self == Double.self {
+        let blas = BLASLibrary.shared
+        if T.self == Float.self, let sgemm = blas.sgemm {
+            sgemm(BLASLibrary.rowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
+                  UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
+                  UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
+                  Float(beta), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
+            return
+        }
+        if T.self == Double.self, let dgemm = blas.dgemm {
+            dgemm(BLASLibrary.rowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
+                  UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
+                  UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
+                  beta, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
+            return
+        }
+    }
+    #endif
+    naiveGemm(m: m, n: n, k: k, a, b, c, ldc: ldc, accumulate: accumulate)
 }
 
 /// i-k-j loop order so the innermost loop streams rows of B and C.
@@ -62,9 +84,10 @@ private func naiveGemm<T: ArithmeticElement>(
     }
 }
 
-/// Sets the BLAS library's own thread count (OpenBLAS; a no-op for Accelerate).
+/// Sets the BLAS library's own thread count (OpenBLAS, now or when it loads; a no-op for
+/// Accelerate).
 public func setBLASThreadCount(_ count: Int) {
     #if !canImport(Accelerate)
-    openblas_set_num_threads(Int32(count))
+    BLASLibrary.setThreadCount(count)
     #endif
 }

@@ -3,11 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-#if canImport(Accelerate)
-import Accelerate
-#else
-import COpenBLAS
-#endif
 
 /// How the recurrent kernels use the cores.
 ///
@@ -67,8 +62,9 @@ private final class SingleThreadedBLAS: @unchecked Sendable {
         defer { pthread_mutex_unlock(lock) }
         #if !canImport(Accelerate)
         if depth == 0 {
-            savedThreads = openblas_get_num_threads()
-            openblas_set_num_threads(1)
+            let blas = BLASLibrary.shared
+            savedThreads = blas.getThreads?() ?? 1
+            blas.setThreads?(1)
         }
         #endif
         depth += 1
@@ -79,7 +75,7 @@ private final class SingleThreadedBLAS: @unchecked Sendable {
         defer { pthread_mutex_unlock(lock) }
         depth -= 1
         #if !canImport(Accelerate)
-        if depth == 0 { openblas_set_num_threads(savedThreads) }
+        if depth == 0 { BLASLibrary.shared.setThreads?(savedThreads) }
         #endif
     }
 }

@@ -20,7 +20,11 @@ public final class ThreadPool: @unchecked Sendable {
     private var job: ((Int) -> Void)?
     private var jobSize = 0
     private var nextTask = 0
-    private var busyWorkers = 0
+    /// Workers that joined the current job (took its closure) and have not left it.
+    private var activeWorkers = 0
+    /// How many workers may join the current job: threadCount - 1 when it started (more
+    /// workers exist after the count is lowered).
+    private var workerLimit = 0
     private var generation = 0
     private var workers = 0
 
@@ -60,25 +64,25 @@ public final class ThreadPool: @unchecked Sendable {
             job = escapableBody
             jobSize = taskCount
             nextTask = 0
-            busyWorkers = workers
+            workerLimit = threadCount - 1
             generation &+= 1
             pthread_cond_broadcast(workAvailable)
             pthread_mutex_unlock(stateLock)
 
             runTasks(escapableBody)
 
+            // Every task has been taken. Wait only for the workers still running one: a
+            // worker that wakes late (the other core was busy) finds nothing to do and
+            // never joins, so the caller does not wait for its wake-up.
             pthread_mutex_lock(stateLock)
-            while busyWorkers > 0 { pthread_cond_wait(workFinished, stateLock) }
+            while activeWorkers > 0 { pthread_cond_wait(workFinished, stateLock) }
             job = nil
             pthread_mutex_unlock(stateLock)
         }
     }
 
     /// Takes tasks off the shared counter until none are left.
-    /// NOTE: `body` is declared escaping although it never escapes: converting the worker's
-    /// stored closure to a non-escaping argument left a reference behind in debug builds,
-    /// which tripped withoutActuallyEscaping's check in `parallelFor`.
-    private func runTasks(_ body: @escaping (Int) -> Void) {
+    private func runTasks(_ body: (Int) -> Void) {
         while true {
             pthread_mutex_lock(stateLock)
             let task = nextTask
@@ -115,17 +119,6 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
-    /// Runs the posted job's tasks. A function of its own so that the worker's reference to
-    /// the job's closure is released when it returns, before the worker reports itself done:
-    /// `parallelFor` wraps the closure in `withoutActuallyEscaping`, which traps if any
-    /// reference outlives the call (debug builds keep locals alive to the end of scope).
-    private func runCurrentJob() {
-        pthread_mutex_lock(stateLock)
-        let body = job
-        pthread_mutex_unlock(stateLock)
-        if let body { runTasks(body) }
-    }
-
     private func workerLoop(startingAt generation: Int) {
         var seenGeneration = generation
         while true {
@@ -135,12 +128,31 @@ public final class ThreadPool: @unchecked Sendable {
             pthread_mutex_unlock(stateLock)
 
             runCurrentJob()
-
-            pthread_mutex_lock(stateLock)
-            busyWorkers -= 1
-            if busyWorkers == 0 { pthread_cond_signal(workFinished) }
-            pthread_mutex_unlock(stateLock)
         }
+    }
+}
+
+extension ThreadPool {
+    /// Joins the current job if it still has tasks to hand out, runs them, and leaves.
+    /// NOTE: the job closure only lives as long as the caller's `parallelFor` (it is made
+    /// escapable with `withoutActuallyEscaping`). A worker takes it only while joining,
+    /// under the lock, while tasks remain (so the caller is bound to wait for it), and drops
+    /// it when this function returns, before leaving.
+    @inline(never)
+    fileprivate func runCurrentJob() {
+        if let body = joinCurrentJob() { runTasks(body) } else { return }
+        pthread_mutex_lock(stateLock)
+        activeWorkers -= 1
+        if activeWorkers == 0 { pthread_cond_signal(workFinished) }
+        pthread_mutex_unlock(stateLock)
+    }
+
+    private func joinCurrentJob() -> ((Int) -> Void)? {
+        pthread_mutex_lock(stateLock)
+        defer { pthread_mutex_unlock(stateLock) }
+        guard let body = job, nextTask < jobSize, activeWorkers < workerLimit else { return nil }
+        activeWorkers += 1
+        return body
     }
 }
 

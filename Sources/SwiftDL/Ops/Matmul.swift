@@ -35,7 +35,8 @@ private struct MatmulDispatch: ArithmeticVisitor {
         let batchCount = batch.reduce(1, *)
         // A contiguous left operand times one shared right matrix is a single tall GEMM.
         if a.isContiguous && b.rank == 2 {
-            let rows = a.count / max(k, 1)
+            // Not a.count / k: with k == 0 that is 0 rows, and the result would never be zeroed.
+            let rows = a.shape.dropLast().reduce(1, *)
             let right = blasOperand(b, T.self)
             gemm(m: rows, n: n, k: k, MatrixOperand(pointer: UnsafePointer(a.pointer(as: T.self)), transposed: false, leadingDimension: max(k, 1)),
                  right, out.pointer(as: T.self), ldc: max(n, 1))

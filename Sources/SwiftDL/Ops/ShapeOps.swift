@@ -63,8 +63,10 @@ extension Tensor {
             var low = offset, high = offset
             for (size, stride) in zip(shape, strides) {
                 let (span, overflow) = (size - 1).multipliedReportingOverflow(by: stride)
-                if overflow { throw SDLError.index("view", "strides \(strides) overflow for shape \(describeShape(shape))") }
-                if span < 0 { low += span } else { high += span }
+                // NOTE: the sums must be checked too: a wrapped `high` would pass the bounds test.
+                let (moved, sumOverflow) = span < 0 ? low.addingReportingOverflow(span) : high.addingReportingOverflow(span)
+                if overflow || sumOverflow { throw SDLError.index("view", "strides \(strides) overflow for shape \(describeShape(shape))") }
+                if span < 0 { low = moved } else { high = moved }
             }
             if low < 0 || high >= capacity {
                 throw SDLError.index("view", "view (offset \(offset), shape \(describeShape(shape)), strides \(strides)) reaches outside the \(capacity) elements of its storage")

@@ -1,0 +1,26 @@
+import SwiftDLAVX2
+
+/// A unary operation that can process a contiguous row faster than element by element.
+/// `unaryKernel` looks for it with one dynamic cast per call, so ops need not know.
+protocol ContiguousRowOperation {
+    /// out[0..<count] = op(x[0..<count]); both pointers are to the op's element type.
+    static func applyRow(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, count: Int)
+}
+
+/// Whether the row operations below may run: they are compiled for AVX2 and FMA. On
+/// other CPUs the unary kernel keeps its scalar libm loop.
+let rowOperationsAvailable = CPUFeatures.current.hasAVX2
+
+// float32 exp and sigmoid, vectorised (SwiftDLAVX2/VectorMath.swift): within 2 ulp of libm.
+
+extension Exp: ContiguousRowOperation where T == Float {
+    static func applyRow(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, count: Int) {
+        expRowAVX2(x.assumingMemoryBound(to: Float.self), out.assumingMemoryBound(to: Float.self), count: count)
+    }
+}
+
+extension Sigmoid: ContiguousRowOperation where T == Float {
+    static func applyRow(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, count: Int) {
+        sigmoidRowAVX2(x.assumingMemoryBound(to: Float.self), out.assumingMemoryBound(to: Float.self), count: count)
+    }
+}

@@ -1,0 +1,102 @@
+// Vectorised float32 math for the engine's unary kernel: exp, and sigmoid built on it,
+// eight lanes at a time, within 2 ulp of libm's expf over the whole float range,
+// including overflow to +inf, gradual underflow to subnormals and 0, and NaN.
+//
+// Why a separate module: Swift has no per-function target attributes, and the engine is
+// built for baseline x86-64 (SSE2). This module is compiled for Haswell (AVX2 and FMA:
+// x86-64-v3), so its code runs on 8-lane registers with fused multiply-adds. Only the two
+// `...AVX2` row functions are public and nothing is @inlinable, so no code from here is
+// ever inlined or specialised into the engine: the engine calls these entry points only
+// after checking the CPU (Kernels/UnaryRows.swift) and keeps libm's scalar path elsewhere.
+
+/// a·b + c with one rounding (vfmadd).
+@inline(__always)
+func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> { c.addingProduct(a, b) }
+
+/// e^x, lane by lane (Cephes expf's polynomial, about 1 ulp).
+/// x = n·ln2 + r with |r| <= ln2/2; e^r by a degree-7 polynomial; then the result is
+/// scaled by 2^n: in one step normally, in two when some lane's 2^n is not a normal float.
+@inline(__always)
+func vectorExp(_ input: SIMD8<Float>) -> SIMD8<Float> {
+    // Beyond these the result is inf or 0 anyway; clamping keeps n inside the two-step
+    // scaling's range (-152...130). NaN lanes pass through (their comparisons are false)
+    // and are restored from the input at the end.
+    // NOTE: compare-and-select, not clamped(): that calls the standard library's
+    // pointwiseMin/Max, which run lane by lane and cost more than the rest together.
+    var x = input.replacing(with: -104, where: input .< -104)
+    x = x.replacing(with: 89, where: x .> 89)
+    // n = round(x / ln2), with the 1.5·2^23 trick: adding it rounds to an integer and leaves
+    // that integer in the low mantissa bits (valid while |x / ln2| < 2^22).
+    let shifter = SIMD8<Float>(repeating: 12_582_912)
+    let shifted = multiplyAdd(x, SIMD8(repeating: 1.442_695_04), shifter)
+    let n = shifted - shifter
+    let nInt = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    // r = x - n·ln2, ln2 split so that n·ln2High is exact (Cody and Waite).
+    var r = multiplyAdd(n, SIMD8(repeating: -0.693_359_375), x)
+    r = multiplyAdd(n, SIMD8(repeating: 2.121_944_40e-4), r)
+    let r2 = r * r
+    var p = SIMD8<Float>(repeating: 1.987_569_150_0e-4)
+    p = multiplyAdd(p, r, SIMD8(repeating: 1.398_199_950_7e-3))
+    p = multiplyAdd(p, r, SIMD8(repeating: 8.333_451_907_3e-3))
+    p = multiplyAdd(p, r, SIMD8(repeating: 4.166_579_589_4e-2))
+    p = multiplyAdd(p, r, SIMD8(repeating: 1.666_666_545_9e-1))
+    p = multiplyAdd(p, r, SIMD8(repeating: 5.000_000_120_1e-1))
+    p = multiplyAdd(p, r2, r) + 1
+    let result: SIMD8<Float>
+    // NOTE: masks come from comparing the float n: the standard library's integer SIMD
+    // comparisons run lane by lane through memory, slower than all the arithmetic here.
+    if any((n .< -125.5) .| (n .> 127.5)) {
+        // Rare lanes whose 2^n is not a normal float (subnormal results, or n = 128 just
+        // below overflow): 2^n as 2^half · 2^(n - half), each factor normal, so the result
+        // is rounded once.
+        let half = nInt &>> 1
+        let scale1 = unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<Float>.self)
+        let scale2 = unsafeBitCast((nInt &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
+        result = p * scale1 * scale2
+    } else {
+        result = p * unsafeBitCast((nInt &+ 127) &<< 23, to: SIMD8<Float>.self)
+    }
+    return result.replacing(with: input, where: input .!= input)
+}
+
+/// 1 / (1 + e^-x), computed as the engine's scalar sigmoid is (e^-|x| on both sides, so
+/// nothing overflows).
+@inline(__always)
+func vectorSigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let negative = x .< 0
+    let e = vectorExp(x.replacing(with: -x, where: .!negative))
+    let denominator = 1 + e
+    let result = (1 / denominator).replacing(with: e / denominator, where: negative)
+    return result.replacing(with: x, where: x .!= x)
+}
+
+/// out[i] = function(x[i]) for i in 0..<count, eight at a time; the last few elements are
+/// padded into one vector so they get exactly the same results.
+@inline(__always)
+func mapRow(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int,
+                   _ function: (SIMD8<Float>) -> SIMD8<Float>) {
+    var i = 0
+    while i + 8 <= count {
+        let v = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(output + i).storeBytes(of: function(v), as: SIMD8<Float>.self)
+        i += 8
+    }
+    if i < count {
+        var v = SIMD8<Float>(repeating: 0)
+        for lane in 0..<(count - i) { v[lane] = input[i + lane] }
+        let result = function(v)
+        for lane in 0..<(count - i) { output[i + lane] = result[lane] }
+    }
+}
+
+/// exp over a contiguous row, compiled for AVX2 and FMA. Only call it on CPUs that have them.
+@inline(never)
+public func expRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    mapRow(input, output, count: count) { vectorExp($0) }
+}
+
+/// sigmoid over a contiguous row, compiled for AVX2 and FMA. Only call it on CPUs that have them.
+@inline(never)
+public func sigmoidRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    mapRow(input, output, count: count) { vectorSigmoid($0) }
+}
