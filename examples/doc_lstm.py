@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sentiment_data import load_data  # noqa: E402
 
 (train_data, train_labels), (test_data, test_labels) = load_data(num_words=10000, maxlen=200)
-tf.keras.utils.set_random_seed(42)
+tf.keras.utils.set_random_seed(1)
 # ---- the document's code, unchanged ---------------------------------------------------
 
 # 构建RNN模型
