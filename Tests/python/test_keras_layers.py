@@ -208,3 +208,20 @@ def test_activations_by_name_and_callable():
     np.testing.assert_allclose(soft, np.exp(x) / np.exp(x).sum(), rtol=1e-5)
     with pytest.raises(ValueError, match="Could not interpret"):
         layers.Activation("no_such_activation")
+
+
+def test_nn_embedding_lookup_values_gradient_and_range():
+    table = sd.Variable(np.arange(12, dtype=np.float64).reshape(4, 3))
+    ids = np.array([[0, 3], [3, 1]])
+    with sd.GradientTape() as tape:
+        rows = sd.nn.embedding_lookup(table, ids)
+        total = (rows * rows).sum()
+    np.testing.assert_array_equal(np.asarray(rows), np.arange(12.0).reshape(4, 3)[ids])
+    expected = np.zeros((4, 3))
+    for i in ids.ravel():
+        expected[i] += 2 * np.arange(12.0).reshape(4, 3)[i]  # repeated ids accumulate
+    np.testing.assert_allclose(np.asarray(tape.gradient(total, table)), expected)
+    with pytest.raises(ValueError, match="not in"):
+        sd.nn.embedding_lookup(table, [4])
+    with pytest.raises(TypeError):
+        sd.nn.embedding_lookup(table, [0.5])
