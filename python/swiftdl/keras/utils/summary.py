@@ -31,18 +31,37 @@ def _output_shape(layer):
     return f"[{text}]" if len(shapes) > 1 else text
 
 
-def _rows(model):
+def _is_sequential_like(model):
+    """Keras draws a fourth "Connected to" column unless every layer has one input node
+    chained to the previous layer (Sequential models and plain functional chains)."""
+    from ..models.sequential import Sequential
+    if isinstance(model, Sequential):
+        return True
+    for layer in model.layers:
+        if len(layer._inbound_nodes) > 1 or any(len(node.input_tensors) > 1 for node in layer._inbound_nodes):
+            return False
+    return True
+
+
+def _connections(layer):
+    parts = []
+    for node in layer._inbound_nodes:
+        for tensor in node.input_tensors:
+            inbound, node_index, tensor_index = tensor._keras_history
+            parts.append(f"{inbound.name}[{node_index}][{tensor_index}]")
+    return ", ".join(parts) or "-"
+
+
+def _rows(model, connected=False):
     from ..layers.input_layer import InputLayer
     from ..models.sequential import Sequential
     rows = []
-    layers = model.layers
-    if not isinstance(model, Sequential):
-        layers = [l for l in layers]
-    for layer in layers:
+    for layer in model.layers:
         if isinstance(model, Sequential) and isinstance(layer, InputLayer):
             continue
         params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
-        rows.append((f"{layer.name} ({type(layer).__name__})", _output_shape(layer), params))
+        row = (f"{layer.name} ({type(layer).__name__})", _output_shape(layer), params)
+        rows.append(row + (_connections(layer),) if connected else row)
     return rows
 
 
@@ -69,15 +88,16 @@ def _cell(text, width, align):
 
 
 def print_summary(model, line_length=None, positions=None, print_fn=None):
-    line_length = line_length or 88
-    positions = positions or [0.45, 0.80, 1.0]
+    sequential_like = _is_sequential_like(model)
+    line_length = line_length or (88 if sequential_like else 108)
+    positions = positions or ([0.45, 0.80, 1.0] if sequential_like else [0.3, 0.56, 0.74, 1.0])
     bounds = [int(p * line_length) for p in positions]
     spans = [b - a for a, b in zip([0] + bounds[:-1], bounds)]
     # Each column draws as "│ text " : one border and two spaces of padding around the text.
     widths = [max(span - 3, 4) for span in spans]
     widths[-1] = max(line_length - 1 - sum(w + 3 for w in widths[:-1]) - 3, 4)
-    align = ["left", "left", "right"]
-    header = ["Layer (type)", "Output Shape", "Param #"]
+    align = ["left", "left", "right", "left"][: len(widths)]
+    header = ["Layer (type)", "Output Shape", "Param #", "Connected to"][: len(widths)]
 
     def rule(left, middle, right, fill):
         return left + middle.join(fill * (w + 2) for w in widths) + right
@@ -86,7 +106,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
         return border + border.join(f" {_cell(c, w, a)} " for c, w, a in zip(cells, widths, align)) + border
 
     lines = [f'Model: "{model.name}"', rule("┏", "┳", "┓", "━"), row(header, "┃"), rule("┡", "╇", "┩", "━")]
-    body = _rows(model)
+    body = _rows(model, connected=not sequential_like)
     for index, cells in enumerate(body):
         lines.append(row(cells, "│"))
         if index < len(body) - 1:
