@@ -225,3 +225,16 @@ def test_nn_embedding_lookup_values_gradient_and_range():
         sd.nn.embedding_lookup(table, [4])
     with pytest.raises(TypeError):
         sd.nn.embedding_lookup(table, [0.5])
+
+
+def test_mask_zero_reaches_the_lstm_in_sequential_and_functional_models():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([layers.Embedding(20, 4, mask_zero=True), layers.LSTM(3)])
+    padded = np.array([[0, 0, 5, 6], [1, 2, 3, 4]])
+    out = np.asarray(model(padded))
+    # Leading padding is skipped: the padded row equals the same row without padding.
+    np.testing.assert_allclose(out[0], np.asarray(model(np.array([[5, 6]])))[0], rtol=1e-5, atol=1e-7)
+    inputs = keras.Input(shape=(None,), dtype="int64")
+    functional = keras.Model(inputs, layers.LSTM(3)(layers.Embedding(20, 4, mask_zero=True)(inputs)))
+    functional.set_weights(model.get_weights())
+    np.testing.assert_allclose(np.asarray(functional(padded)), out, rtol=1e-6)
