@@ -123,3 +123,12 @@ def test_library_has_no_foundation_dependency():
         pytest.skip("ldd is not available")
     assert "Foundation" not in output and "libswiftCore" not in output, "engine must link the Swift stdlib statically"
     assert os.path.getsize(_library_path()) > 0
+
+
+def test_every_python_folder_is_a_package():
+    """find_packages() skips folders without __init__.py, so a non-editable install would lose them."""
+    package = ROOT / "python" / "swiftdl"
+    missing = [str(folder.relative_to(ROOT)) for folder in package.rglob("*")
+               if folder.is_dir() and folder.name != "__pycache__" and any(folder.glob("*.py"))
+               and not (folder / "__init__.py").exists()]
+    assert not missing, f"folders without __init__.py (left out of `pip install .`): {missing}"
