@@ -104,7 +104,9 @@ public final class ThreadPool: @unchecked Sendable {
             let context = Unmanaged.passRetained(WorkerContext(pool: self, generation: startGeneration)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                // pthread_create hands back the context passed below, never NULL.
+                guard let raw else { return nil }
+                let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
                 context.pool.workerLoop(startingAt: context.generation)
                 return nil
             }, context)

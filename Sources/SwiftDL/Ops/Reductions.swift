@@ -44,7 +44,7 @@ public func reduce(_ op: ReduceOp, _ x: Tensor, axes requested: [Int]?, keepdims
 
     // Bring the data to a contiguous (outer, k, inner) block.
     let kept = (0..<x.rank).filter { !axes.contains($0) }
-    let adjacent = axes.isEmpty || axes.last! - axes.first! + 1 == axes.count
+    let adjacent = zip(axes, axes.dropFirst()).allSatisfy { $0 + 1 == $1 }
     if !adjacent {
         let order = kept + axes
         input = try x.permuted(order).contiguous()
@@ -54,7 +54,7 @@ public func reduce(_ op: ReduceOp, _ x: Tensor, axes requested: [Int]?, keepdims
     let outer: Int, inner: Int
     if adjacent, let first = axes.first {
         outer = x.shape[..<first].reduce(1, *)
-        inner = x.shape[(axes.last! + 1)...].reduce(1, *)
+        inner = x.shape[((axes.last ?? first) + 1)...].reduce(1, *)
     } else if adjacent {
         outer = x.count; inner = 1  // no axes: nothing to reduce
     } else {
