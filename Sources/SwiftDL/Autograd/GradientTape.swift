@@ -45,6 +45,9 @@ public final class GradientTape: @unchecked Sendable {
         return false
     }
 
+    /// Whether the tape already follows `tensor` (no automatic watching, unlike `follows`).
+    private func isTracked(_ tensor: Tensor) -> Bool { tracked.contains(ObjectIdentifier(tensor)) }
+
     func append(_ node: TapeNode) {
         nodes.append(node)
         for output in node.outputs where output.dtype.isFloatingPoint { tracked.insert(ObjectIdentifier(output)) }
@@ -79,14 +82,19 @@ public final class GradientTape: @unchecked Sendable {
             if outputGradients.allSatisfy({ $0 == nil }) { continue }
             let inputGradients = try node.backward(outputGradients)
             for (input, gradient) in zip(node.inputs, inputGradients) {
-                guard let computed = gradient, input.dtype.isFloatingPoint else { continue }
+                // A node is recorded when this tape follows any of its inputs; the others
+                // (data, constants, tensors only another tape watches) get no gradient here.
+                guard let computed = gradient, input.dtype.isFloatingPoint, isTracked(input) else { continue }
                 let gradient = try computed.converted(to: input.dtype)  // mixed-dtype ops promote
                 let key = ObjectIdentifier(input)
                 gradients[key] = try gradients[key].map { try binary(.add, $0, gradient) } ?? gradient
             }
         }
+        // As in TensorFlow, a source this tape does not follow (never watched, not an output
+        // of a recorded op, not an auto-watched variable) is unconnected: nil.
         return try sources.map { source in
-            guard source.dtype.isFloatingPoint, let gradient = gradients[ObjectIdentifier(source)] else { return nil }
+            guard source.dtype.isFloatingPoint, isTracked(source),
+                  let gradient = gradients[ObjectIdentifier(source)] else { return nil }
             return try gradient.converted(to: source.dtype)
         }
     }
