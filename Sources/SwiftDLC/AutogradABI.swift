@@ -41,16 +41,23 @@ public func tapeWatch(_ handle: OpaquePointer?, _ tensor: OpaquePointer?) -> Int
 }
 
 @_cdecl("sdl_tape_gradient")
-public func tapeGradient(_ handle: OpaquePointer?, _ target: OpaquePointer?, _ sources: UnsafePointer<OpaquePointer?>?, _ count: Int32,
-                         _ outputGradient: OpaquePointer?, _ gradients: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func tapeGradient(_ handle: OpaquePointer?, _ targets: UnsafePointer<OpaquePointer?>?, _ outputGradients: UnsafePointer<OpaquePointer?>?,
+                         _ targetCount: Int32, _ sources: UnsafePointer<OpaquePointer?>?, _ count: Int32,
+                         _ gradients: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     perform {
         guard let gradients else { throw SDLError(.value, "[gradient] received a NULL gradients array") }
         if count < 0 { throw SDLError(.value, "[gradient] negative source count \(count)") }
+        if targetCount < 1 { throw SDLError(.value, "[gradient] needs at least one target; received \(targetCount)") }
         guard count == 0 || sources != nil else { throw SDLError(.value, "[gradient] received a NULL sources array") }
+        guard let targets else { throw SDLError(.value, "[gradient] received a NULL targets array") }
         let tape = try borrowTape(handle)
         let sourceTensors = try (0..<Int(count)).map { try borrow(sources?[$0], "gradient") }
-        let results = try tape.gradient(of: borrow(target, "gradient"), withRespectTo: sourceTensors,
-                                        outputGradient: outputGradient == nil ? nil : borrow(outputGradient, "gradient"))
+        let targetTensors = try (0..<Int(targetCount)).map { try borrow(targets[$0], "gradient") }
+        let seeds = try (0..<Int(targetCount)).map { index -> Tensor? in
+            guard let seed = outputGradients?[index] else { return nil }
+            return try borrow(seed, "gradient")
+        }
+        let results = try tape.gradient(of: targetTensors, withRespectTo: sourceTensors, outputGradients: seeds)
         for (index, result) in results.enumerated() { gradients[index] = result.map(makeHandle) }
     }
 }

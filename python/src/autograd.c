@@ -53,29 +53,56 @@ static PyObject *tape_watch(PyObject *module, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* tape_gradient(tape, target, [sources], output_gradient|None) -> [Tensor|None] */
+/* Fills handles[0..count) from a sequence of tensors (None allowed when allow_none). */
+static int read_handles(PyObject *fast, sdl_tensor *handles, const char *what, int allow_none) {
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, i);
+        if (allow_none && item == Py_None) { handles[i] = NULL; continue; }
+        if ((handles[i] = tensor_handle(item, what)) == NULL) return -1;
+    }
+    return 0;
+}
+
+/* tape_gradient(tape, [targets], [sources], [output_gradient|None]|None) -> [Tensor|None] */
 static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *capsule, *target_object, *sources_object, *seed_object;
-    if (!PyArg_ParseTuple(args, "OOOO", &capsule, &target_object, &sources_object, &seed_object)) return NULL;
+    PyObject *capsule, *targets_object, *sources_object, *seeds_object;
+    if (!PyArg_ParseTuple(args, "OOOO", &capsule, &targets_object, &sources_object, &seeds_object)) return NULL;
     sdl_tape tape = tape_of(capsule);
-    sdl_tensor target = tensor_handle(target_object, "target");
-    if (tape == NULL || target == NULL) return NULL;
-    sdl_tensor seed = NULL;
-    if (seed_object != Py_None && (seed = tensor_handle(seed_object, "output_gradients")) == NULL) return NULL;
-    PyObject *fast = PySequence_Fast(sources_object, "sources must be a sequence");
-    if (fast == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
-    sdl_tensor *sources = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
-    sdl_tensor *gradients = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
-    PyObject *result = NULL;
-    if (sources == NULL || gradients == NULL) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if ((sources[i] = tensor_handle(PySequence_Fast_GET_ITEM(fast, i), "sources")) == NULL) goto done;
+    if (tape == NULL) return NULL;
+    PyObject *targets_fast = NULL, *seeds_fast = NULL, *fast = NULL, *result = NULL;
+    sdl_tensor *targets = NULL, *seeds = NULL, *sources = NULL, *gradients = NULL;
+    Py_ssize_t count = 0, target_count = 0;
+    if ((targets_fast = PySequence_Fast(targets_object, "targets must be a sequence")) == NULL) goto done;
+    target_count = PySequence_Fast_GET_SIZE(targets_fast);
+    if (target_count < 1 || target_count > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "[gradient] needs at least one target");
+        goto done;
     }
+    if (seeds_object != Py_None) {
+        if ((seeds_fast = PySequence_Fast(seeds_object, "output_gradients must be a sequence")) == NULL) goto done;
+        if (PySequence_Fast_GET_SIZE(seeds_fast) != target_count) {
+            PyErr_Format(PyExc_ValueError, "[gradient] received %zd output_gradients for %zd targets",
+                         PySequence_Fast_GET_SIZE(seeds_fast), target_count);
+            goto done;
+        }
+    }
+    if ((fast = PySequence_Fast(sources_object, "sources must be a sequence")) == NULL) goto done;
+    count = PySequence_Fast_GET_SIZE(fast);
+    if (count > INT32_MAX) { PyErr_SetString(PyExc_ValueError, "[gradient] too many sources"); goto done; }
+    targets = PyMem_Calloc(target_count, sizeof(sdl_tensor));
+    seeds = PyMem_Calloc(target_count, sizeof(sdl_tensor));
+    sources = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
+    gradients = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
+    if (targets == NULL || seeds == NULL || sources == NULL || gradients == NULL) { PyErr_NoMemory(); goto done; }
+    if (read_handles(targets_fast, targets, "target", 0) < 0) goto done;
+    if (seeds_fast != NULL && read_handles(seeds_fast, seeds, "output_gradients", 1) < 0) goto done;
+    if (read_handles(fast, sources, "sources", 0) < 0) goto done;
     sdl_status status;
     Py_BEGIN_ALLOW_THREADS
-    status = sdl_tape_gradient(tape, target, sources, (int32_t)count, seed, gradients);
+    status = sdl_tape_gradient(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count,
+                               sources, (int32_t)count, gradients);
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) { raise_status(status); goto done; }
     result = PyList_New(count);
@@ -89,9 +116,13 @@ static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     }
 done:
     if (gradients != NULL) for (Py_ssize_t i = 0; i < count; i++) sdl_tensor_free(gradients[i]);
+    PyMem_Free(targets);
+    PyMem_Free(seeds);
     PyMem_Free(sources);
     PyMem_Free(gradients);
-    Py_DECREF(fast);
+    Py_XDECREF(targets_fast);
+    Py_XDECREF(seeds_fast);
+    Py_XDECREF(fast);
     return result;
 }
 
@@ -144,7 +175,7 @@ PyMethodDef autograd_module_methods[] = {
     {"tape_exit", tape_exit, METH_VARARGS, "tape_exit(tape)"},
     {"tape_set_recording", tape_set_recording, METH_VARARGS, "tape_set_recording(tape, flag)"},
     {"tape_watch", tape_watch, METH_VARARGS, "tape_watch(tape, tensor)"},
-    {"tape_gradient", tape_gradient, METH_VARARGS, "tape_gradient(tape, target, sources, output_gradient)"},
+    {"tape_gradient", tape_gradient, METH_VARARGS, "tape_gradient(tape, targets, sources, output_gradients)"},
     {"set_trainable_variable", set_trainable_variable, METH_VARARGS, "set_trainable_variable(tensor, flag)"},
     {"stop_gradient", stop_gradient, METH_O, "stop_gradient(tensor)"},
     {"as_class", as_class, METH_VARARGS, "as_class(tensor, cls)"},

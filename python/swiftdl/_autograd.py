@@ -165,31 +165,48 @@ class GradientTape:
         """Gradients of `target` with respect to `sources`.
 
         Args:
-            target: a float tensor (a non-scalar target is summed, as in TensorFlow).
+            target: a float tensor, or a list or nested structure of them (their sum is
+                differentiated); a non-scalar target is summed, as in TensorFlow.
             sources: a tensor, a Variable, or a nested list/tuple/dict of them.
-            output_gradients: optional weights for the target's elements (same shape).
+            output_gradients: optional weights for the target's elements (same shape), or a
+                structure like `target`'s with one entry (or None) per target.
             unconnected_gradients: "none" (default) gives None for sources the target does
-                not depend on; "zero" gives zeros.
+                not depend on or the tape does not follow; "zero" gives zeros.
 
         Returns:
             Gradients in the structure of `sources`.
 
         Raises:
             RuntimeError: on a second call for a non-persistent tape.
+            TypeError: for a non-float target or sources that are not tensors.
+            ValueError: for output_gradients whose shape differs from the target's.
         """
         if self._used and not self._persistent:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)")
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero'; received {unconnected_gradients!r}")
-        if not isinstance(target, Tensor):
-            target = asarray(target)
+        targets = [t if isinstance(t, Tensor) else asarray(t) for t in _flatten(target, [])]
+        if not targets:
+            raise ValueError("GradientTape.gradient needs a target; received an empty structure")
         leaves = _flatten(sources, [])
         for leaf in leaves:
             if not isinstance(leaf, Tensor):
                 raise TypeError(f"sources must be swiftdl tensors or Variables; received {type(leaf).__name__}")
-        seed = None if output_gradients is None else asarray(output_gradients, copy=None)
+        seeds = None
+        if output_gradients is not None:
+            if isinstance(target, (list, tuple, dict)):
+                seeds = _flatten(output_gradients, [])
+            elif (isinstance(output_gradients, (list, tuple)) and len(output_gradients) == 1
+                  and isinstance(output_gradients[0], (Tensor, np.ndarray))):
+                seeds = list(output_gradients)  # TensorFlow's one-entry list for one target
+            else:
+                seeds = [output_gradients]
+            if len(seeds) != len(targets):
+                raise ValueError(f"output_gradients must have one entry per target; received {len(seeds)} "
+                                 f"for {len(targets)} targets")
+            seeds = [None if s is None else asarray(s, copy=None) for s in seeds]
+        gradients = _C.tape_gradient(self._tape, targets, leaves, seeds)
         self._used = True
-        gradients = _C.tape_gradient(self._tape, target, leaves, seed)
         if unconnected_gradients == "zero":
             from ._creation import zeros_like
             gradients = [zeros_like(leaf) if g is None else g for g, leaf in zip(gradients, leaves)]

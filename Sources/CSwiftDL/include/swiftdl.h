@@ -173,10 +173,12 @@ sdl_status sdl_tape_exit(sdl_tape tape);
 /* 0 pauses recording (stop_recording), 1 resumes. */
 sdl_status sdl_tape_set_recording(sdl_tape tape, int32_t recording);
 sdl_status sdl_tape_watch(sdl_tape tape, sdl_tensor t);
-/* Gradients of target w.r.t. `count` sources, written to gradients[0..count): an owned handle,
-   or NULL where the target does not depend on the source. output_gradient may be NULL. */
-sdl_status sdl_tape_gradient(sdl_tape tape, sdl_tensor target, const sdl_tensor *sources, int32_t count,
-                             sdl_tensor output_gradient, sdl_tensor *gradients);
+/* Gradients of the sum of `target_count` targets w.r.t. `count` sources, written to
+   gradients[0..count): an owned handle, or NULL where the tape does not follow the source or
+   the targets do not depend on it. output_gradients is NULL (all ones) or holds one borrowed
+   entry per target, each NULL (all ones) or a tensor of that target's shape. */
+sdl_status sdl_tape_gradient(sdl_tape tape, const sdl_tensor *targets, const sdl_tensor *output_gradients,
+                             int32_t target_count, const sdl_tensor *sources, int32_t count, sdl_tensor *gradients);
 /* Marks t as a trainable variable: tapes that watch accessed variables follow it. */
 sdl_status sdl_tensor_set_trainable_variable(sdl_tensor t, int32_t trainable);
 /* The same values, cut off from every tape. Caller owns *out. */

@@ -13,7 +13,11 @@ public func record(_ name: String, inputs: [Tensor], outputs: [Tensor], backward
     guard let stack = TapeStack.existing else { return }
     var node: TapeNode?
     for tape in stack.tapes where tape.isRecording {
-        guard inputs.contains(where: { $0.dtype.isFloatingPoint && tape.follows($0) }) else { continue }
+        // Every input is asked (no short cut): asking watches a trainable variable read here,
+        // even when an earlier input already made the tape record this op.
+        var followsAny = false
+        for input in inputs where input.dtype.isFloatingPoint && tape.follows(input) { followsAny = true }
+        guard followsAny else { continue }
         let recorded = node ?? TapeNode(name: name, inputs: inputs, outputs: outputs, backward: backward)
         node = recorded
         tape.append(recorded)

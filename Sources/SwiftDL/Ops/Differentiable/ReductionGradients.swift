@@ -17,8 +17,7 @@ public func differentiableReduce(_ op: ReduceOp, _ x: Tensor, axes: [Int]?, keep
             let count = reduced.reduce(1) { $0 * x.shape[$1] }
             return [try binary(.divide, g.broadcasted(to: x.shape), Tensor.scalar(Double(max(count, 1)), dtype: g.dtype))]
         case .prod:
-            // NOTE: out/x is undefined where x == 0; a product with zeros is rare in training.
-            return [try binary(.multiply, g, binary(.divide, out.reshaped(keptShape), x))]
+            return [try binary(.multiply, g, productOfOthers(x, axes: reduced))]
         default:
             // Ties share the gradient equally, as TensorFlow's reduce_max gradient does.
             let hits = try binary(.equal, x, out.reshaped(keptShape)).cast(to: g.dtype)
@@ -40,4 +39,20 @@ public func differentiableVariance(_ x: Tensor, axes: [Int]?, ddof: Int, keepdim
     let deviations = try differentiableUnary(.square, differentiableBinary(.subtract, x, mean))
     let total = try differentiableReduce(.sum, deviations, axes: reduced, keepdims: keepdims)
     return try differentiableBinary(.divide, total, Tensor.scalar(Double(n - ddof), dtype: total.dtype))
+}
+
+/// d prod(x) / dx_i: the product of the other elements of x_i's reduced slice.
+/// NOTE: out/x would be 0/0 at a zero. Instead: with no zero in the slice it is
+/// prod/x_i; with exactly one zero, the zero's gradient is the product of the others and the
+/// rest are 0; with two zeros or more every gradient is 0 (what TensorFlow computes too).
+private func productOfOthers(_ x: Tensor, axes: [Int]) throws -> Tensor {
+    let zero = try Tensor.scalar(0, dtype: x.dtype), one = try Tensor.scalar(1, dtype: x.dtype)
+    let isZero = try binary(.equal, x, zero)
+    let safe = try select(isZero, one, x)
+    let nonzeroProduct = try reduce(.prod, safe, axes: axes, keepdims: true)
+    let zeroFlags = try isZero.cast(to: x.dtype)
+    let zeroCount = try reduce(.sum, zeroFlags, axes: axes, keepdims: true)
+    // The slice's zeros other than x_i itself: none means the quotient is the answer.
+    let onlyZeroIsSelf = try binary(.equal, zeroCount, zeroFlags)
+    return try select(onlyZeroIsSelf, binary(.divide, nonzeroProduct, safe), zero)
 }

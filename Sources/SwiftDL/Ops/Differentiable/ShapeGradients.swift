@@ -90,11 +90,14 @@ public func differentiableView(_ base: Tensor, offset: Int, shape: [Int], stride
     guard isRecordingGradients, base.dtype.isFloatingPoint else { return out }
     record("getitem", inputs: [base], outputs: [out]) { gradients in
         guard let g = gradients[0] else { return [nil] }
-        // A zeroed copy of the whole storage, seen through both views' geometry.
-        let canvas = try Tensor.empty([base.storage.byteCount / base.dtype.itemSize], dtype: g.dtype, zeroed: true)
-        let target = canvas.view(shape: shape, strides: strides, offset: offset)
-        try target.assign(from: g)
-        return [try canvas.view(shape: base.shape, strides: base.strides, offset: base.offset).contiguous()]
+        // A zeroed copy of the whole storage, seen through both views' geometry. Positions
+        // of the view that alias one element (stride 0, from broadcast_to) are summed first,
+        // since writing them one by one would keep only the last.
+        let canvas = try storageCanvas(base, dtype: g.dtype)
+        let aliased = (0..<shape.count).filter { strides[$0] == 0 && shape[$0] > 1 }
+        let summed = aliased.isEmpty ? g : try reduce(.sum, g, axes: aliased, keepdims: true)
+        try canvas.view(shape: summed.shape, strides: strides, offset: offset).assign(from: summed)
+        return [try baseGradient(from: canvas, base)]
     }
     return out
 }
@@ -105,9 +108,31 @@ public func differentiableGatherOffsets(_ base: Tensor, offsets: Tensor) throws 
     guard isRecordingGradients, base.dtype.isFloatingPoint else { return out }
     record("getitem", inputs: [base, offsets], outputs: [out]) { gradients in
         guard let g = gradients[0] else { return [nil, nil] }
-        let canvas = try Tensor.empty([base.storage.byteCount / base.dtype.itemSize], dtype: g.dtype, zeroed: true)
+        let canvas = try storageCanvas(base, dtype: g.dtype)
         try scatterAddOffsets(canvas, offsets: offsets, values: g)
-        return [try canvas.view(shape: base.shape, strides: base.strides, offset: base.offset).contiguous(), nil]
+        return [try baseGradient(from: canvas, base), nil]
     }
     return out
+}
+
+/// A zeroed buffer with one element per element of `base`'s storage, indexed like it.
+private func storageCanvas(_ base: Tensor, dtype: DType) throws -> Tensor {
+    try Tensor.empty([base.storage.byteCount / base.dtype.itemSize], dtype: dtype, zeroed: true)
+}
+
+/// The gradient of `base` from the gradient of each of its storage elements (`canvas`).
+/// NOTE: where `base` reads one element at several indices (stride 0 along an axis longer
+/// than 1, as broadcast_to makes), the element's gradient goes to the first of them (index 0
+/// along that axis) and the others get zero. Giving it to every alias would count it once
+/// per alias when broadcast_to's VJP sums them back; this way the sum is exact.
+private func baseGradient(from canvas: Tensor, _ base: Tensor) throws -> Tensor {
+    let aliased = (0..<base.rank).filter { base.strides[$0] == 0 && base.shape[$0] > 1 }
+    if aliased.isEmpty {
+        return try canvas.view(shape: base.shape, strides: base.strides, offset: base.offset).contiguous()
+    }
+    let firsts = base.shape.indices.map { aliased.contains($0) ? 1 : base.shape[$0] }
+    let read = canvas.view(shape: firsts, strides: base.strides, offset: base.offset)
+    let result = try Tensor.empty(base.shape, dtype: canvas.dtype, zeroed: true)
+    try result.view(shape: firsts, strides: result.strides, offset: result.offset).assign(from: read)
+    return result
 }
