@@ -193,3 +193,26 @@ def test_utils_to_categorical_and_pad_sequences():
     padded = keras.utils.pad_sequences([[1, 2, 3], [4]], maxlen=2)
     np.testing.assert_array_equal(padded, [[2, 3], [0, 4]])
     np.testing.assert_array_equal(keras.utils.pad_sequences([[1], [2, 3]], padding="post"), [[1, 0], [2, 3]])
+
+
+def test_imdb_loader_follows_keras_conventions_and_refuses_code(tmp_path):
+    import pickle
+    reviews = np.empty(4, dtype=object)
+    reviews[:] = [[5, 6, 7], [8], [9, 10], [11, 12, 13, 14]]
+    np.savez(tmp_path / "imdb.npz", x_train=reviews, y_train=np.array([0, 1, 0, 1]),
+             x_test=reviews[:2].copy(), y_test=np.array([1, 0]))
+    (x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(path=str(tmp_path / "imdb.npz"), num_words=12)
+    assert len(x_train) == 4 and len(x_test) == 2 and x_train.dtype == object
+    for review, label in zip(x_train, y_train):
+        assert review[0] == 1  # start_char
+        assert all(w == 2 or 3 < w < 12 for w in review[1:])  # ids shifted by 3; >= num_words become oov 2
+    assert sorted(len(r) for r in x_train) == [2, 3, 4, 5]
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("pwned",))
+    hostile = np.empty(1, dtype=object)
+    hostile[0] = Evil()
+    np.savez(tmp_path / "evil.npz", x_train=hostile, y_train=np.array([0]), x_test=hostile, y_test=np.array([0]))
+    with pytest.raises(pickle.UnpicklingError, match="refusing"):
+        keras.datasets.imdb.load_data(path=str(tmp_path / "evil.npz"))

@@ -1,2 +1,2 @@
 """swiftdl.keras.datasets: local-first loaders with Keras's return values."""
-from . import mnist
+from . import imdb, mnist
