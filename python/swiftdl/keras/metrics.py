@@ -16,10 +16,21 @@ class Metric:
     def __init__(self, name=None, dtype=None):
         self.name = name or _snake(type(self).__name__)
         self.dtype = dtype or "float32"
+        self._variables = []
         self.reset_state()
 
+    def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
+        """A non-trainable state Variable that `reset_state` sets back to zero and
+        `variables` lists (Keras's Metric.add_variable; only zeros initializers)."""
+        if initializer not in ("zeros", None) and type(initializer).__name__ != "Zeros":
+            raise ValueError(f"Metric variables start at zero; received initializer={initializer!r}")
+        variable = _sd.Variable(np.zeros(tuple(shape), dtype=dtype or self.dtype), trainable=False, name=name)
+        self._variables.append(variable)
+        return variable
+
     def reset_state(self):
-        pass
+        for variable in getattr(self, "_variables", []):
+            variable.assign(np.zeros(tuple(variable.shape), dtype=variable.dtype))
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError
@@ -33,7 +44,7 @@ class Metric:
 
     @property
     def variables(self):
-        return []
+        return list(getattr(self, "_variables", []))
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype}
@@ -70,8 +81,11 @@ class Mean(Metric):
             self.count += float(sample_weight)
             return
         weights = _sd.asarray(np.asarray(sample_weight, dtype=np.float32)) if not isinstance(sample_weight, _sd.Tensor) else sample_weight.astype(values.dtype)
-        while weights.ndim > values.ndim:
+        while weights.ndim > values.ndim and weights.shape[-1] == 1:
             weights = _sd.squeeze(weights, -1)
+        while weights.ndim < values.ndim:
+            # (batch,) weights against (batch, 1) values: align on the batch axis.
+            weights = _sd.expand_dims(weights, -1)
         self.total += float((values * weights).sum())
         self.count += float(_sd.broadcast_to(weights, tuple(values.shape)).sum())
 
@@ -157,14 +171,26 @@ class MeanAbsoluteError(MeanMetricWrapper):
         super().__init__(_losses.mean_absolute_error, name=name, dtype=dtype)
 
 
-_BY_NAME = {
-    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError, "MeanSquaredError": MeanSquaredError,
-    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError, "MeanAbsoluteError": MeanAbsoluteError,
-    "binary_accuracy": BinaryAccuracy, "BinaryAccuracy": BinaryAccuracy,
-    "categorical_accuracy": CategoricalAccuracy, "CategoricalAccuracy": CategoricalAccuracy,
-    "sparse_categorical_accuracy": SparseCategoricalAccuracy, "SparseCategoricalAccuracy": SparseCategoricalAccuracy,
-    "Accuracy": Accuracy, "Mean": Mean,
-}
+from ._metrics.confusion_metrics import (AUC, FalseNegatives, FalsePositives, Precision, Recall,  # noqa: E402
+                                         TrueNegatives, TruePositives)
+from ._metrics.f_score_metrics import F1Score, FBetaScore  # noqa: E402
+from ._metrics.iou_metrics import IoU, MeanIoU  # noqa: E402
+from ._metrics.regression_metrics import R2Score  # noqa: E402
+from ._metrics.top_k_metrics import (SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,  # noqa: E402
+                                     sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
+
+ALL_OBJECTS = (Mean, Sum, MeanMetricWrapper, MeanSquaredError, MeanAbsoluteError, R2Score, AUC, FalseNegatives,
+               FalsePositives, Precision, Recall, TrueNegatives, TruePositives, Accuracy, BinaryAccuracy,
+               CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+               F1Score, FBetaScore, IoU, MeanIoU)
+
+# Keras 3's lookup: every class by its name and by its snake_case name (so "auc",
+# "precision", "f1_score", "mean_io_u", "r2_score"), plus the short aliases.
+_BY_NAME = {cls.__name__: cls for cls in ALL_OBJECTS}
+_BY_NAME.update({_snake(cls.__name__): cls for cls in ALL_OBJECTS})
+_BY_NAME.update({"mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError,
+                 "MAE": MeanAbsoluteError})
+_BY_NAME.pop("metric", None)
 
 
 def get(identifier):
