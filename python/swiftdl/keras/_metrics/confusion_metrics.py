@@ -66,6 +66,8 @@ class FalseNegatives(_ConfusionMatrixConditionCount):
 
 
 class _PrecisionRecallBase(Metric):
+    _direction = "up"  # larger is better (MonitorCallback's mode="auto")
+
     _second = None  # the count that goes with true positives in the denominator
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
@@ -145,6 +147,8 @@ class AUC(Metric):
         label_weights: per-label weights.
         from_logits: apply a sigmoid to the predictions first.
     """
+    _direction = "up"  # larger is better (MonitorCallback's mode="auto")
+
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
                  thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):

@@ -16,6 +16,8 @@ class FBetaScore(Metric):
         name, dtype: as for every metric.
     Inputs are 2D: (batch_size, output_dim).
     """
+    _direction = "up"  # larger is better (MonitorCallback's mode="auto")
+
 
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         if average not in (None, "micro", "macro", "weighted"):

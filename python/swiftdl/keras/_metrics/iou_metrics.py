@@ -20,6 +20,8 @@ def confusion_matrix(labels, predictions, num_classes, weights):
 
 
 class _IoUBase(Metric):
+    _direction = "up"  # larger is better (MonitorCallback's mode="auto")
+
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
         if not isinstance(num_classes, numbers.Integral) or isinstance(num_classes, bool) or num_classes < 1:

@@ -17,6 +17,8 @@ class R2Score(Metric):
         num_regressors: p > 0 gives the adjusted R²: 1 - (1 - R²)(n - 1)/(n - p - 1).
     Inputs are 2D: (batch_size, output_dim).
     """
+    _direction = "up"  # larger is better (MonitorCallback's mode="auto")
+
 
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):
         valid = (None, "uniform_average", "variance_weighted_average")

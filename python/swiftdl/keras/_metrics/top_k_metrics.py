@@ -61,6 +61,8 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot target is in the top `k` predictions (default k=5)."""
+    _direction = "up"  # larger is better (MonitorCallback's mode="auto")
+
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         _check_k(k)
@@ -73,6 +75,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer target is in the top `k` predictions (default k=5)."""
+    _direction = "up"  # larger is better (MonitorCallback's mode="auto")
+
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False):
         _check_k(k)
