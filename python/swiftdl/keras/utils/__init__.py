@@ -1,4 +1,5 @@
-"""swiftdl.keras.utils: to_categorical, pad_sequences, set_random_seed, Progbar."""
+"""swiftdl.keras.utils: to_categorical, pad_sequences, set_random_seed, Progbar, PyDataset/Sequence,
+plot_model and plot_history."""
 import random as _random
 
 import numpy as np
@@ -6,6 +7,7 @@ import numpy as np
 import swiftdl as _sd
 
 from .progbar import Progbar
+from .py_dataset import PyDataset, Sequence
 
 
 def to_categorical(x, num_classes=None):

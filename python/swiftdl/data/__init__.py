@@ -1,0 +1,4 @@
+"""swiftdl.data: input pipelines (tf.data's Dataset API) over engine tensors."""
+from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
+
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset"]

@@ -1,0 +1,473 @@
+"""swiftdl.data.Dataset: tf.data's everyday pipeline over engine tensors.
+
+    ds = Dataset.from_tensor_slices((x, y)).shuffle(1000, seed=0).batch(32).prefetch(2)
+    for xb, yb in ds: ...
+
+While a pipeline only reorders, repeats or cuts the rows of in-memory tensors
+(from_tensor_slices → shuffle / take / skip / repeat / cache), it is planned on index arrays
+and `batch` fetches each batch with one engine gather per component; nothing loops over
+rows in Python. A `map` before `batch` has to call the function once per element (as
+tf.data does, without a graph to vectorise it), so map after batch where you can.
+"""
+import itertools
+import queue
+import threading
+
+import numpy as np
+
+import swiftdl as _sd
+
+from .structure import flatten, map_structure, to_tensor
+
+AUTOTUNE = -1
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
+
+def _check_count(value, name, allow_minus_one=False):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"`{name}` must be an integer; received {value!r}")
+    if value < (-1 if allow_minus_one else 0):
+        raise ValueError(f"`{name}` must be {'>= -1' if allow_minus_one else '>= 0'}; received {value}")
+    return int(value)
+
+
+class Dataset:
+    """A re-iterable sequence of elements (tensors, or tuples/dicts of tensors).
+
+    Build one with `from_tensor_slices` (or `range`) and chain transformations; each
+    iteration (`for element in ds`) starts again from the beginning, reshuffling when
+    `shuffle(..., reshuffle_each_iteration=True)`.
+    """
+
+    # ---- sources ------------------------------------------------------------------------
+    @staticmethod
+    def from_tensor_slices(tensors):
+        """A dataset whose elements are the rows (first-axis slices) of `tensors`, a tensor,
+        array, or tuple/dict of them with the same first dimension.
+
+        Raises:
+            ValueError: for scalars or mismatched first dimensions.
+        """
+        data = map_structure(to_tensor, tensors)
+        sizes = set()
+        for leaf in flatten(data):
+            if leaf.ndim == 0:
+                raise ValueError("from_tensor_slices needs tensors with at least one dimension; received a scalar")
+            sizes.add(leaf.shape[0])
+        if len(sizes) != 1:
+            raise ValueError(f"Dimensions of the components do not match: first dimensions {sorted(sizes)}")
+        return _Rows(data, sizes.pop())
+
+    @staticmethod
+    def range(*args, dtype="int64"):
+        """Dataset.range(stop) / (start, stop[, step]): scalar int64 elements."""
+        return Dataset.from_tensor_slices(_sd.arange(*args, dtype=dtype))
+
+    # ---- iteration ------------------------------------------------------------------------
+    def __iter__(self):
+        return iter(self._elements())
+
+    def _elements(self):
+        """An iterable of the elements of one pass."""
+        raise NotImplementedError
+
+    def _index_stream(self):
+        """For pipelines that only rearrange in-memory rows: (source tensors, an iterator of
+        int64 index arrays). None otherwise."""
+        return None
+
+    def as_numpy_iterator(self):
+        """The elements with numpy arrays in place of tensors."""
+        for element in self:
+            yield map_structure(np.asarray, element)
+
+    def cardinality(self):
+        """The number of elements, INFINITE_CARDINALITY (-1) or UNKNOWN_CARDINALITY (-2)."""
+        return UNKNOWN_CARDINALITY
+
+    def __len__(self):
+        count = self.cardinality()
+        if count == INFINITE_CARDINALITY:
+            raise TypeError("The dataset is infinite.")
+        if count == UNKNOWN_CARDINALITY:
+            raise TypeError("The dataset length is unknown.")
+        return count
+
+    # ---- transformations ------------------------------------------------------------------
+    def batch(self, batch_size, drop_remainder=False):
+        """Combines consecutive elements into batches (the last one may be smaller unless
+        `drop_remainder`)."""
+        batch_size = _check_count(batch_size, "batch_size")
+        if batch_size == 0:
+            raise ValueError("`batch_size` must be positive; received 0")
+        return _Batch(self, batch_size, bool(drop_remainder))
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True):
+        """Randomly shuffles the elements with tf.data's buffer algorithm: a buffer of
+        `buffer_size` elements from which each next element is drawn uniformly. A buffer at
+        least as large as the dataset gives a uniform permutation."""
+        buffer_size = _check_count(buffer_size, "buffer_size", allow_minus_one=True)
+        if buffer_size == 0:
+            raise ValueError("`buffer_size` must be greater than zero (or -1 for the whole dataset)")
+        return _Shuffle(self, buffer_size, seed, reshuffle_each_iteration)
+
+    def map(self, map_func, num_parallel_calls=None, deterministic=None):
+        """Applies `map_func` to each element (tuples are passed as separate arguments)."""
+        if not callable(map_func):
+            raise TypeError(f"`map_func` must be callable; received {type(map_func).__name__}")
+        return _Map(self, map_func)
+
+    def take(self, count):
+        """At most `count` elements (-1: all)."""
+        return _Take(self, _check_count(count, "count", allow_minus_one=True))
+
+    def skip(self, count):
+        """All but the first `count` elements."""
+        return _Skip(self, _check_count(count, "count", allow_minus_one=True))
+
+    def repeat(self, count=None):
+        """The dataset `count` times over (None or -1: forever)."""
+        count = -1 if count is None else _check_count(count, "count", allow_minus_one=True)
+        return _Repeat(self, count)
+
+    def cache(self, filename=""):
+        """Keeps the elements of the first complete pass in memory and replays them
+        (a file cache is not supported)."""
+        if filename:
+            raise ValueError("swiftdl.data caches in memory only; call cache() without a filename")
+        return _Cache(self)
+
+    def prefetch(self, buffer_size):
+        """Produces up to `buffer_size` elements ahead in a background thread (the engine
+        releases the GIL, so batching overlaps with training). AUTOTUNE picks 2."""
+        buffer_size = _check_count(buffer_size, "buffer_size", allow_minus_one=True)
+        return _Prefetch(self, 2 if buffer_size == AUTOTUNE else max(1, buffer_size))
+
+
+class _Rows(Dataset):
+    def __init__(self, data, size):
+        self._data, self._size = data, size
+
+    def _index_stream(self):
+        return self._data, iter([np.arange(self._size, dtype=np.int64)])
+
+    def _elements(self):
+        return _rows_from_stream(self._data, iter([np.arange(self._size, dtype=np.int64)]))
+
+    def cardinality(self):
+        return self._size
+
+
+def _rows_from_stream(data, stream):
+    for indices in stream:
+        for index in indices.tolist():
+            yield map_structure(lambda tensor: tensor[index], data)
+
+
+class _Derived(Dataset):
+    """A transformation of one input dataset; row pipelines stay on index arrays."""
+
+    def __init__(self, source):
+        self._source = source
+
+    def _transform(self, stream):
+        raise NotImplementedError
+
+    def _index_stream(self):
+        upstream = self._source._index_stream()
+        if upstream is None:
+            return None
+        data, stream = upstream
+        return data, self._transform(stream)
+
+    def _elements(self):
+        planned = self._index_stream()
+        if planned is not None:
+            return _rows_from_stream(*planned)
+        return self._transform_elements(iter(self._source))
+
+    def _transform_elements(self, elements):
+        raise NotImplementedError
+
+
+class _Take(_Derived):
+    def __init__(self, source, count):
+        super().__init__(source)
+        self._count = count
+
+    def _transform(self, stream):
+        left = self._count
+        for indices in stream:
+            if left == 0:
+                return
+            piece = indices if left < 0 else indices[:left]
+            left = left - len(piece) if left > 0 else left
+            yield piece
+
+    def _transform_elements(self, elements):
+        return elements if self._count < 0 else itertools.islice(elements, self._count)
+
+    def cardinality(self):
+        upstream = self._source.cardinality()
+        if self._count < 0:
+            return upstream
+        if upstream == INFINITE_CARDINALITY:
+            return self._count
+        return upstream if upstream == UNKNOWN_CARDINALITY else min(upstream, self._count)
+
+
+class _Skip(_Derived):
+    def __init__(self, source, count):
+        super().__init__(source)
+        self._count = count
+
+    def _transform(self, stream):
+        if self._count < 0:
+            return
+        left = self._count
+        for indices in stream:
+            if left:
+                dropped = min(left, len(indices))
+                indices, left = indices[dropped:], left - dropped
+            if len(indices):
+                yield indices
+
+    def _transform_elements(self, elements):
+        return iter(()) if self._count < 0 else itertools.islice(elements, self._count, None)
+
+    def cardinality(self):
+        upstream = self._source.cardinality()
+        if upstream < 0:
+            return upstream
+        return 0 if self._count < 0 else max(0, upstream - self._count)
+
+
+class _Repeat(_Derived):
+    def __init__(self, source, count):
+        super().__init__(source)
+        self._count = count
+
+    def _index_stream(self):
+        if self._source._index_stream() is None:
+            return None
+        data = self._source._index_stream()[0]
+        passes = itertools.count() if self._count < 0 else range(self._count)
+        return data, (indices for _ in passes for indices in self._source._index_stream()[1])
+
+    def _elements(self):
+        planned = self._index_stream()
+        if planned is not None:
+            return _rows_from_stream(*planned)
+        passes = itertools.count() if self._count < 0 else range(self._count)
+        return (element for _ in passes for element in self._source)
+
+    def cardinality(self):
+        upstream = self._source.cardinality()
+        if self._count < 0:
+            return 0 if upstream == 0 else INFINITE_CARDINALITY
+        return upstream if upstream < 0 else upstream * self._count
+
+
+class _Shuffle(_Derived):
+    def __init__(self, source, buffer_size, seed, reshuffle_each_iteration):
+        super().__init__(source)
+        self._buffer_size = buffer_size
+        self._seeds = np.random.SeedSequence(seed)
+        self._reshuffle = reshuffle_each_iteration
+
+    def _generator(self):
+        # Each pass draws from a new child of the seed: reproducible with `seed`, and a new
+        # order per pass when reshuffling; the same order every pass otherwise.
+        return np.random.default_rng(self._seeds.spawn(1)[0] if self._reshuffle else self._seeds)
+
+    def _transform(self, stream):
+        rng = self._generator()
+        if self._source.cardinality() == INFINITE_CARDINALITY:
+            pieces = stream  # an endless stream: shuffle each upstream pass on its own
+        else:
+            pieces = [np.concatenate(list(stream) or [np.zeros(0, np.int64)])]
+        for indices in pieces:
+            if self._buffer_size == -1 or self._buffer_size >= len(indices):
+                yield indices[rng.permutation(len(indices))]
+            else:
+                yield _buffer_shuffle(indices, self._buffer_size, rng)
+
+    def _transform_elements(self, elements):
+        rng = self._generator()
+        buffer = []
+        for element in elements:
+            if len(buffer) < self._buffer_size or self._buffer_size == -1:
+                buffer.append(element)
+                continue
+            slot = int(rng.integers(len(buffer)))
+            yield buffer[slot]
+            buffer[slot] = element
+        while buffer:
+            yield buffer.pop(int(rng.integers(len(buffer))))
+
+    def cardinality(self):
+        return self._source.cardinality()
+
+
+def _buffer_shuffle(indices, buffer_size, rng):
+    """tf.data's shuffle on an index array: fill a buffer, emit a random slot and refill it
+    with the next index, then drain the buffer randomly. (A loop over indices, not data.)"""
+    buffer = list(indices[:buffer_size])
+    out = np.empty(len(indices), dtype=np.int64)
+    picks = rng.integers(0, buffer_size, len(indices) - buffer_size)
+    for position, (slot, incoming) in enumerate(zip(picks.tolist(), indices[buffer_size:].tolist())):
+        out[position] = buffer[slot]
+        buffer[slot] = incoming
+    tail = np.asarray(buffer, dtype=np.int64)
+    out[len(indices) - buffer_size:] = tail[rng.permutation(len(tail))]
+    return out
+
+
+class _Cache(_Derived):
+    def __init__(self, source):
+        super().__init__(source)
+        self._cached_indices = None
+        self._cached_elements = None
+
+    def _index_stream(self):
+        upstream = self._source._index_stream()
+        if upstream is None:
+            return None
+        if self._cached_indices is not None:
+            return upstream[0], iter([self._cached_indices])
+        data, stream = upstream
+        return data, self._record(stream)
+
+    def _record(self, stream):
+        seen = []
+        for indices in stream:
+            seen.append(indices)
+            yield indices
+        self._cached_indices = np.concatenate(seen) if seen else np.zeros(0, np.int64)
+
+    def _elements(self):
+        planned = self._index_stream()
+        if planned is not None:
+            return _rows_from_stream(*planned)
+        if self._cached_elements is not None:
+            return iter(self._cached_elements)
+        return self._record_elements()
+
+    def _record_elements(self):
+        seen = []
+        for element in self._source:
+            seen.append(element)
+            yield element
+        self._cached_elements = seen
+
+    def cardinality(self):
+        return self._source.cardinality()
+
+
+class _Map(Dataset):
+    def __init__(self, source, function):
+        self._source, self._function = source, function
+
+    def _elements(self):
+        for element in self._source:
+            result = self._function(*element) if isinstance(element, tuple) else self._function(element)
+            yield map_structure(to_tensor, result)
+
+    def cardinality(self):
+        return self._source.cardinality()
+
+
+class _Batch(Dataset):
+    def __init__(self, source, batch_size, drop_remainder):
+        self._source, self._batch_size, self._drop_remainder = source, batch_size, drop_remainder
+
+    def _elements(self):
+        planned = self._source._index_stream()
+        if planned is not None:
+            data, stream = planned
+            for indices in _chunks(stream, self._batch_size, self._drop_remainder):
+                positions = _sd.asarray(indices)
+                yield map_structure(lambda tensor: _sd.take(tensor, positions, axis=0), data)
+            return
+        batch = []
+        for element in self._source:
+            batch.append(element)
+            if len(batch) == self._batch_size:
+                yield _stack(batch)
+                batch = []
+        if batch and not self._drop_remainder:
+            yield _stack(batch)
+
+    def cardinality(self):
+        upstream = self._source.cardinality()
+        if upstream < 0:
+            return upstream
+        full, rest = divmod(upstream, self._batch_size)
+        return full + (1 if rest and not self._drop_remainder else 0)
+
+
+def _chunks(stream, size, drop_remainder):
+    """Regroups a stream of index arrays into arrays of `size` (crossing pass boundaries,
+    as tf.data's batch after repeat does)."""
+    pending, count = [], 0
+    for indices in stream:
+        while len(indices):
+            need = size - count
+            pending.append(indices[:need])
+            count += len(pending[-1])
+            indices = indices[need:]
+            if count == size:
+                yield np.concatenate(pending)
+                pending, count = [], 0
+    if count and not drop_remainder:
+        yield np.concatenate(pending)
+
+
+def _stack(elements):
+    try:
+        return map_structure(lambda *leaves: _sd.stack(list(leaves)), *elements)
+    except ValueError as error:
+        raise ValueError(f"Cannot batch elements of different shapes or structures: {error}") from None
+
+
+class _Prefetch(Dataset):
+    _DONE = object()
+
+    def __init__(self, source, buffer_size):
+        self._source, self._buffer_size = source, buffer_size
+
+    def _elements(self):
+        buffer = queue.Queue(self._buffer_size)
+        stop = threading.Event()
+
+        def produce():
+            try:
+                for element in self._source:
+                    while not stop.is_set():
+                        try:
+                            buffer.put(element, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                buffer.put(self._DONE)
+            except BaseException as error:  # handed to the consumer, raised there
+                buffer.put(error)
+
+        worker = threading.Thread(target=produce, name="swiftdl-prefetch", daemon=True)
+        worker.start()
+        try:
+            while True:
+                item = buffer.get()
+                if item is self._DONE:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+
+    def cardinality(self):
+        return self._source.cardinality()

@@ -1,0 +1,42 @@
+"""Nested element structures (tensors inside tuples, lists and dicts), as tf.nest does for
+the structures a Dataset yields."""
+import numpy as np
+
+import swiftdl as _sd
+
+
+def map_structure(function, *structures):
+    """Applies `function` to the leaves of one or more structures of the same shape."""
+    first = structures[0]
+    if isinstance(first, dict):
+        return {key: map_structure(function, *(s[key] for s in structures)) for key in first}
+    if isinstance(first, (tuple, list)):
+        items = [map_structure(function, *parts) for parts in zip(*structures)]
+        if hasattr(first, "_fields"):  # namedtuple
+            return type(first)(*items)
+        return type(first)(items)
+    return function(*structures)
+
+
+def flatten(structure):
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in flatten(structure[key])]
+    if isinstance(structure, (tuple, list)):
+        return [leaf for item in structure for leaf in flatten(item)]
+    return [structure]
+
+
+def to_tensor(value):
+    """A leaf as an engine tensor. float64 data becomes float32 (Keras's floatx; tf.data
+    would keep float64 and let the model cast), other ints become int64; strings and
+    objects are refused."""
+    if isinstance(value, _sd.Tensor):
+        return value
+    array = np.asarray(value)
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"swiftdl.data holds numeric tensors only; received an array of dtype {array.dtype}")
+    if array.dtype.kind in "iu" and array.dtype not in (np.int32, np.int64, np.uint8):
+        array = array.astype(np.int64)
+    return _sd.asarray(array, copy=None)
