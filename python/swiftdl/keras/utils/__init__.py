@@ -7,6 +7,8 @@ import numpy as np
 import swiftdl as _sd
 
 from .progbar import Progbar
+from .history_plot import plot_history
+from .model_visualization import plot_model
 from .py_dataset import PyDataset, Sequence
 
 
