@@ -1,0 +1,1 @@
+"""The training loops behind Model: compile, fit, evaluate, predict."""
