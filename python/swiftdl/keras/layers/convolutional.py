@@ -26,6 +26,10 @@ def conv_output_length(length, kernel, padding, stride, dilation=1):
     return max((length - effective + stride) // stride, 0)
 
 
+# Activations the convolution op applies itself: Keras's relu with its default arguments.
+_FUSABLE = {activations.relu: "relu"}
+
+
 class BaseConv(Layer):
     """Shared convolution logic; subclasses fix the spatial rank."""
 
@@ -78,17 +82,20 @@ class BaseConv(Layer):
                                      regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
         self.built = True
 
-    def convolve(self, inputs):
+    def convolve(self, inputs, bias=None, activation=None):
+        """activation(conv(inputs) + bias) in one native call; activation None or "relu"."""
         raise NotImplementedError
 
     def call(self, inputs):
         if inputs.ndim != self.rank + 2 or inputs.shape[-1] != self.kernel.shape[-2]:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected shape "
                              f"(batch, {'..., ' * self.rank}{self.kernel.shape[-2]}), received {tuple(inputs.shape)}")
-        outputs = self.convolve(inputs)
-        if self.bias is not None:
-            outputs = outputs + self.bias
-        return self.activation(outputs)
+        # The bias and a plain relu ride along in the convolution's own pass (one output
+        # buffer, one backward rule) instead of two more full passes over the output.
+        fused = _FUSABLE.get(self.activation)
+        if fused is not None or self.activation is activations.linear:
+            return self.convolve(inputs, self.bias, fused)
+        return self.activation(self.convolve(inputs, self.bias))
 
     def compute_output_shape(self, input_shape):
         spatial = [conv_output_length(input_shape[1 + i], self.kernel_size[i], self.padding, self.strides[i], self.dilation_rate[i])
@@ -117,9 +124,10 @@ class Conv2D(BaseConv):
 
     rank = 2
 
-    def convolve(self, inputs):
+    def convolve(self, inputs, bias=None, activation=None):
         from swiftdl import nn
-        return nn.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding.upper(), dilations=self.dilation_rate)
+        return nn.conv2d_bias_activation(inputs, self.kernel, bias, strides=self.strides, padding=self.padding.upper(),
+                                         dilations=self.dilation_rate, activation=activation)
 
 
 class Conv1D(BaseConv):
@@ -132,6 +140,7 @@ class Conv1D(BaseConv):
             raise ValueError("swiftdl Conv1D does not support padding='causal' yet")
         super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
 
-    def convolve(self, inputs):
+    def convolve(self, inputs, bias=None, activation=None):
         from swiftdl import nn
-        return nn.conv1d(inputs, self.kernel, stride=self.strides[0], padding=self.padding.upper(), dilations=self.dilation_rate[0])
+        return nn.conv1d_bias_activation(inputs, self.kernel, bias, stride=self.strides[0], padding=self.padding.upper(),
+                                         dilations=self.dilation_rate[0], activation=activation)

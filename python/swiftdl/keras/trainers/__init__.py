@@ -1,1 +1,1 @@
-"""The training loop behind Model: compile/fit/evaluate/predict."""
+"""The training loops behind Model: compile, fit, evaluate, predict."""

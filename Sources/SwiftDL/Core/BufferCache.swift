@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Large engine buffers, kept for reuse after their tensors die.
+///
+/// A training step allocates the same buffers, of the same sizes, every step: activations,
+/// their gradients, im2col scratch, optimizer temporaries. Handing a freed block straight to
+/// the next request of the same size makes steady-state training allocate (and page-fault)
+/// almost nothing. Blocks of `minimumBytes` and more are mapped with `mmap` here, not taken
+/// from malloc: glibc raises its mmap threshold after the first large `free`, and large
+/// blocks then land on its heap, which fragments and never shrinks (peak RSS tripled in
+/// `predict` at batch 256 that way). An evicted block is unmapped, so the memory really
+/// goes back to the system.
+///
+/// The cache holds at most `capacityBytes`; a block that does not fit is unmapped, and a
+/// miss first evicts cached blocks of other sizes when the cache is full, so memory that
+/// one phase (training) used does not stay pinned through the next (predict).
+enum BufferCache {
+    /// Smaller blocks come from malloc, which recycles them well on its own.
+    static let minimumBytes = 256 << 10
+    private static let page = 4096
+    /// Large enough for the document's models at batch 256; bounded so that the cache never
+    /// dominates peak memory.
+    static let capacityBytes = 96 << 20
+
+    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+    /// Free blocks by mapped size.
+    nonisolated(unsafe) private static var blocks: [Int: [UnsafeMutableRawPointer]] = [:]
+    nonisolated(unsafe) private static var cachedBytes = 0
+
+    /// The size actually mapped for a request of `byteCount` bytes, or nil when the request
+    /// is small enough for malloc.
+    @inline(__always)
+    static func mappedSize(_ byteCount: Int) -> Int? {
+        guard byteCount >= minimumBytes else { return nil }
+        return (byteCount + page - 1) & ~(page - 1)
+    }
+
+    /// A block of exactly `size` bytes (a `mappedSize`): a cached one when there is one, else
+    /// a fresh mapping; nil when the system has no memory left.
+    static func take(_ size: Int) -> UnsafeMutableRawPointer? {
+        pthread_mutex_lock(lock)
+        if var list = blocks[size], let block = list.popLast() {
+            blocks[size] = list.isEmpty ? nil : list
+            cachedBytes -= size
+            pthread_mutex_unlock(lock)
+            return block
+        }
+        // A miss: when the cache would crowd this new block out, empty it of other sizes.
+        var evicted: [(UnsafeMutableRawPointer, Int)] = []
+        if cachedBytes + size > capacityBytes {
+            for (blockSize, list) in blocks { for block in list { evicted.append((block, blockSize)) } }
+            blocks.removeAll(keepingCapacity: true)
+            cachedBytes = 0
+        }
+        pthread_mutex_unlock(lock)
+        for (block, blockSize) in evicted { munmap(block, blockSize) }
+        return map(size)
+    }
+
+    /// Takes back a block from `take`: cached when it fits, otherwise unmapped.
+    static func give(_ block: UnsafeMutableRawPointer, size: Int) {
+        pthread_mutex_lock(lock)
+        if cachedBytes + size <= capacityBytes {
+            blocks[size, default: []].append(block)
+            cachedBytes += size
+            pthread_mutex_unlock(lock)
+            return
+        }
+        pthread_mutex_unlock(lock)
+        munmap(block, size)
+    }
+
+    /// Unmaps every cached block (for `swiftdl.config` and tests).
+    static func clear() {
+        pthread_mutex_lock(lock)
+        let all = blocks
+        blocks.removeAll()
+        cachedBytes = 0
+        pthread_mutex_unlock(lock)
+        for (size, list) in all { for block in list { munmap(block, size) } }
+    }
+
+    /// Bytes held by the cache now.
+    static var heldBytes: Int {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return cachedBytes
+    }
+
+    private static func map(_ size: Int) -> UnsafeMutableRawPointer? {
+        // mmap reports failure as MAP_FAILED, (void *)-1, which Swift does not import.
+        guard let block = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              Int(bitPattern: block) != -1 else { return nil }
+        #if os(Linux)
+        // NOTE: one page fault (and a zeroed page) per 4 KiB on first touch otherwise; with
+        // transparent huge pages it is one per 2 MiB. Purely advisory.
+        if size >= Storage.hugePageThreshold { _ = madvise(block, size, MADV_HUGEPAGE) }
+        #endif
+        return block
+    }
+}
