@@ -94,3 +94,43 @@ def unpack_validation_data(data):
         if len(data) == 3:
             return data
     raise ValueError(f"validation_data must be a tuple (x, y) or (x, y, sample_weight); received {type(data).__name__}")
+
+
+class ArrayBatches:
+    """In-memory arrays cut into batches: the same epoch interface as the EpochIterator that
+    serves datasets, generators and PyDatasets (keras/utils/data_adapter.py)."""
+
+    def __init__(self, x, y, sample_weight, batch_size, shuffle=False, steps=None):
+        self.data = (x, y, sample_weight)
+        self.size = num_samples(x, y, sample_weight)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        batches = (self.size + batch_size - 1) // batch_size
+        self.num_batches = batches if steps is None else min(batches, int(steps))
+
+    def enumerate_epoch(self):
+        order = _sd.random.permutation(self.size) if self.shuffle else None
+        for step in range(self.num_batches):
+            start, stop = step * self.batch_size, min((step + 1) * self.batch_size, self.size)
+            yield step, tuple(take_batch(s, order, start, stop) for s in self.data)
+
+
+def class_weight_to_sample_weight(y, class_weight, sample_weight=None):
+    """Keras's class_weight: each sample weighted by its class's weight (integer labels, or
+    the argmax of one-hot labels), times any sample_weight given."""
+    if not isinstance(class_weight, dict) or not class_weight:
+        raise ValueError(f"`class_weight` must be a non-empty dict {{class index: weight}}; received {class_weight!r}")
+    if isinstance(y, (list, tuple)):
+        raise ValueError("`class_weight` is only supported for models with a single output")
+    classes = max(int(k) for k in class_weight) + 1
+    table = np.ones(classes, dtype=np.float32)
+    for key, weight in class_weight.items():
+        if int(key) < 0:
+            raise ValueError(f"class_weight keys must be non-negative class indices; received {key}")
+        table[int(key)] = float(weight)
+    labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else _sd.reshape(y, (-1,)).astype(np.int64)
+    if labels.size and int(labels.max()) >= classes:
+        # Classes without an entry keep weight 1, as in Keras.
+        table = np.concatenate([table, np.ones(int(labels.max()) + 1 - classes, dtype=np.float32)])
+    weights = _sd.take(_sd.asarray(table), labels, axis=0)
+    return weights if sample_weight is None else weights * _sd.reshape(sample_weight, tuple(weights.shape))

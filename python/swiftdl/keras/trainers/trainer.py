@@ -169,48 +169,66 @@ class Trainer:
             found.append(ProgbarLogger())
         return CallbackList(user + found, model=self, params={"verbose": verbose, "epochs": epochs, "steps": steps})
 
+    def _batches(self, x, y, sample_weight, batch_size, shuffle=False, steps=None):
+        """The epoch source for x: arrays are sliced here; datasets, generators and
+        PyDatasets go through Keras's EpochIterator rules."""
+        from ..utils import data_adapter
+        if data_adapter.is_data_source(x):
+            return data_adapter.EpochIterator(x, y, sample_weight, steps_per_epoch=steps)
+        x, y = data_utils.structure_to_tensors(x), data_utils.structure_to_tensors(y)
+        sample_weight = data_utils.structure_to_tensors(sample_weight)
+        return data_utils.ArrayBatches(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps)
+
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
-        """Trains for `epochs` epochs over (x, y) in batches; returns a History."""
+        """Trains for `epochs` epochs over (x, y) in batches; returns a History.
+
+        x may be arrays (with y), a swiftdl.data.Dataset, a keras.utils.PyDataset or a
+        generator of (x, y[, sample_weight]) batches.
+        """
+        from ..utils import data_adapter
         self._assert_compiled("fit")
-        if class_weight is not None:
-            raise ValueError("class_weight is not supported yet by swiftdl's fit")
         batch_size = data_utils.check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
-        x, y = data_utils.structure_to_tensors(x), data_utils.structure_to_tensors(y)
-        sample_weight = data_utils.structure_to_tensors(sample_weight)
-        if validation_data is None and validation_split:
-            (x, y, sample_weight), validation_data = data_utils.split_validation(x, y, sample_weight, validation_split)
+        if data_adapter.is_data_source(x):
+            if validation_split:
+                raise ValueError("`validation_split` is only supported for arrays; pass `validation_data` instead")
+            if class_weight is not None:
+                raise ValueError("`class_weight` is only supported for arrays; give the batches sample weights instead")
+            training = data_adapter.EpochIterator(x, y, sample_weight, steps_per_epoch=steps_per_epoch)
+        else:
+            x, y = data_utils.structure_to_tensors(x), data_utils.structure_to_tensors(y)
+            sample_weight = data_utils.structure_to_tensors(sample_weight)
+            if validation_data is None and validation_split:
+                (x, y, sample_weight), validation_data = data_utils.split_validation(x, y, sample_weight, validation_split)
+            if class_weight is not None:
+                sample_weight = data_utils.class_weight_to_sample_weight(y, class_weight, sample_weight)
+            training = data_utils.ArrayBatches(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps_per_epoch)
+        validation = None
         if validation_data is not None:
-            val_x, val_y, val_w = data_utils.unpack_validation_data(validation_data)
-            validation_data = tuple(data_utils.structure_to_tensors(v) for v in (val_x, val_y, val_w))
-        n = data_utils.num_samples(x, y, sample_weight)
-        steps = (n + batch_size - 1) // batch_size
-        if steps_per_epoch is not None:
-            steps = min(steps, int(steps_per_epoch))
+            if data_adapter.is_data_source(validation_data):
+                validation = data_adapter.EpochIterator(validation_data, steps_per_epoch=validation_steps)
+            else:
+                val_x, val_y, val_w = data_utils.unpack_validation_data(validation_data)
+                validation = self._batches(val_x, val_y, val_w, validation_batch_size or batch_size, steps=validation_steps)
 
-        callback_list = self._callbacks(callbacks, verbose, epochs, steps)
+        callback_list = self._callbacks(callbacks, verbose, epochs, training.num_batches)
         self.stop_training = False
         callback_list.on_train_begin()
         training_logs = None
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
-            order = _sd.random.permutation(n) if shuffle else None
-            logs = {}
-            for step in range(steps):
+            for step, batch in training.enumerate_epoch():
                 callback_list.on_train_batch_begin(step)
-                start, stop = step * batch_size, min((step + 1) * batch_size, n)
-                batch = tuple(data_utils.take_batch(s, order, start, stop) for s in (x, y, sample_weight))
                 logs = self.train_step(batch)
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
             epoch_logs = dict(self.get_metrics_result())
-            if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_loop(validation_data, validation_batch_size or batch_size, callback_list,
-                                               validation_steps)
+            if validation is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._evaluate_loop(validation, callback_list)
                 epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
             training_logs = epoch_logs
@@ -219,19 +237,11 @@ class Trainer:
         callback_list.on_train_end(training_logs)
         return self.history
 
-    def _evaluate_loop(self, data, batch_size, callback_list, steps=None):
-        x, y, sample_weight = data
-        n = data_utils.num_samples(x, y, sample_weight)
-        total_steps = (n + batch_size - 1) // batch_size
-        if steps is not None:
-            total_steps = min(total_steps, int(steps))
+    def _evaluate_loop(self, batches, callback_list):
         self.reset_metrics()
         callback_list.on_test_begin()
-        logs = {}
-        for step in range(total_steps):
+        for step, batch in batches.enumerate_epoch():
             callback_list.on_test_batch_begin(step)
-            start, stop = step * batch_size, min((step + 1) * batch_size, n)
-            batch = tuple(data_utils.take_batch(s, None, start, stop) for s in (x, y, sample_weight))
             logs = self.test_step(batch)
             callback_list.on_test_batch_end(step, logs)
         logs = dict(self.get_metrics_result())
@@ -244,11 +254,9 @@ class Trainer:
         self._assert_compiled("evaluate")
         batch_size = data_utils.check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
-        data = tuple(data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
-        n = data_utils.num_samples(*data)
-        total_steps = (n + batch_size - 1) // batch_size if steps is None else min(int(steps), (n + batch_size - 1) // batch_size)
-        callback_list = self._callbacks(callbacks, verbose, 1, total_steps, history=False)
-        logs = self._evaluate_loop(data, batch_size, callback_list, steps)
+        batches = self._batches(x, y, sample_weight, batch_size, steps=steps)
+        callback_list = self._callbacks(callbacks, verbose, 1, batches.num_batches, history=False)
+        logs = self._evaluate_loop(batches, callback_list)
         if return_dict:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
@@ -258,16 +266,13 @@ class Trainer:
         """Runs the model on x in batches and returns numpy arrays."""
         batch_size = data_utils.check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
-        x = data_utils.structure_to_tensors(x)
-        n = data_utils.num_samples(x)
-        total_steps = (n + batch_size - 1) // batch_size if steps is None else min(int(steps), (n + batch_size - 1) // batch_size)
-        callback_list = self._callbacks(callbacks, verbose, 1, total_steps, history=False)
+        batches = self._batches(x, None, None, batch_size, steps=steps)
+        callback_list = self._callbacks(callbacks, verbose, 1, batches.num_batches, history=False)
         callback_list.on_predict_begin()
         pieces = []
-        for step in range(total_steps):
+        for step, (batch_x, _, _) in batches.enumerate_epoch():
             callback_list.on_predict_batch_begin(step)
-            start, stop = step * batch_size, min((step + 1) * batch_size, n)
-            output = self.predict_step(data_utils.take_batch(x, None, start, stop))
+            output = self.predict_step(batch_x)
             pieces.append([np.asarray(o) for o in flatten(output)] if isinstance(output, (list, tuple)) else np.asarray(output))
             callback_list.on_predict_batch_end(step, {"outputs": output})
         callback_list.on_predict_end()
