@@ -192,3 +192,36 @@ def test_unknown_keras_argument_is_named(tmp_path):
                                                                                   b'"quantization_config": "int8"', 1)}))
     with pytest.raises(ValueError, match="quantization_config"):
         keras.models.load_model(bad)
+
+
+# ---- swiftdl-made files, checked by real Keras -------------------------------------------
+SWIFTDL_MODELS = ["mlp", "cnn", "rnn", "conv1d", "functional"]
+
+
+@pytest.mark.parametrize("name", SWIFTDL_MODELS)
+def test_committed_swiftdl_files_still_load(name):
+    """The swiftdl_*.keras fixtures were verified in Keras 3.15.1 (verify_in_keras.py)."""
+    path, arrays = _fixture(f"swiftdl_{name}")
+    model = keras.models.load_model(path)
+    np.testing.assert_allclose(model.predict(arrays["x"], verbose=0), arrays["y"], rtol=1e-4, atol=1e-5)
+
+
+def test_files_saved_now_load_in_real_keras(tmp_path):
+    """Set SWIFTDL_KERAS_PYTHON to a Python with Keras 3 (kept outside swiftdl's
+    environment) to have Keras itself load files saved by this checkout."""
+    import subprocess
+    import sys
+    python = os.environ.get("SWIFTDL_KERAS_PYTHON")
+    if not python:
+        pytest.skip("SWIFTDL_KERAS_PYTHON is not set")
+    sys.path.insert(0, FIXTURES)
+    try:
+        import make_swiftdl_fixtures
+    finally:
+        sys.path.remove(FIXTURES)
+    for name, factory in make_swiftdl_fixtures.MODELS.items():
+        make_swiftdl_fixtures.make(name, factory, directory=str(tmp_path))
+    result = subprocess.run([python, os.path.join(FIXTURES, "verify_in_keras.py"), str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert result.stdout.count("ok ") == len(make_swiftdl_fixtures.MODELS)

@@ -37,8 +37,9 @@ def plan_load(handle, model, source, include_optimizer=True, skip_mismatch=False
     h5py = h5py_module()
     updates = []
     optimizer = getattr(model, "optimizer", None)
+    saved_state = handle.get("optimizer/vars")
     if (include_optimizer and optimizer is not None and not optimizer.built and model.built
-            and isinstance(handle.get("optimizer/vars"), h5py.Group)):
+            and isinstance(saved_state, h5py.Group) and len(saved_state) != len(optimizer.variables)):
         # A compiled model that has not trained yet: create the slots the saved state fills.
         optimizer.build(model.trainable_variables)
     for entry in walk(model, include_optimizer=include_optimizer):

@@ -112,6 +112,10 @@ def clean_layer_config(cls, config):
     return config
 
 
+# Config keys swiftdl writes that Keras's class of the same name does not take.
+_NOT_IN_KERAS = {"SimpleRNN": ("recurrent_activation",)}
+
+
 def to_keras_config(value):
     """A config as Keras 3 reads it: layer entries lose swiftdl's `batch_input_shape`
     (Keras keeps the input shape in an InputLayer entry and the build_config)."""
@@ -119,6 +123,8 @@ def to_keras_config(value):
         cleaned = {k: to_keras_config(v) for k, v in value.items()}
         if isinstance(cleaned.get("config"), dict) and cleaned.get("module") == "keras.layers":
             cleaned["config"].pop("batch_input_shape", None)
+            for key in _NOT_IN_KERAS.get(cleaned.get("class_name"), ()):
+                cleaned["config"].pop(key, None)
         return cleaned
     if isinstance(value, (list, tuple)):
         return [to_keras_config(v) for v in value]
@@ -259,7 +265,8 @@ def functional_config(model):
         inbound = []
         for node in layer._inbound_nodes:
             if node.input_tensors:
-                args = map_structure(lambda t: {"class_name": "__keras_tensor__", "config": {"keras_history": reference(t)}}
+                args = map_structure(lambda t: {"class_name": "__keras_tensor__", "config": {
+                    "shape": list(t.shape), "dtype": t.dtype, "keras_history": reference(t)}}
                                      if isinstance(t, KerasTensor) else t, list(node.call_args))
                 inbound.append({"args": args, "kwargs": {}})
         entry["inbound_nodes"] = inbound
