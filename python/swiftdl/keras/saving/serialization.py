@@ -5,7 +5,12 @@ from ..layers.keras_tensor import KerasTensor, flatten, map_structure
 def serialize_layer(layer):
     config = layer.get_config()
     entry = {"module": "keras.layers", "class_name": type(layer).__name__, "config": config, "registered_name": None}
-    if layer.built and getattr(layer, "_inbound_nodes", None):
+    from ..layers.layer import Layer
+    if type(layer).get_build_config is not Layer.get_build_config and layer.built:
+        build_config = layer.get_build_config()
+        if build_config:
+            entry["build_config"] = build_config
+    elif layer.built and getattr(layer, "_inbound_nodes", None):
         node = layer._inbound_nodes[0]
         shapes = [t.shape for t in node.input_tensors]
         if shapes:
@@ -41,11 +46,19 @@ def deserialize_layer(entry, custom_objects=None):
         raise ValueError(f"The config of layer class '{name}' must be a dict; received {str(config)[:200]}")
     config = clean_layer_config(cls, config)
     try:
-        if isinstance(cls, type) and issubclass(cls, _model_classes()):
+        if _takes_custom_objects(cls):
             return cls.from_config(config, custom_objects=custom_objects)
         return cls.from_config(config) if hasattr(cls, "from_config") else cls(**config)
     except TypeError as error:
         raise ValueError(f"Could not build layer '{config.get('name', name)}' ({name}) from its config: {error}") from None
+
+
+def _takes_custom_objects(cls):
+    import inspect
+    try:
+        return "custom_objects" in inspect.signature(cls.from_config).parameters
+    except (TypeError, ValueError, AttributeError):
+        return False
 
 
 def _model_classes():
