@@ -75,7 +75,14 @@ class LayerNormalization(_PerSampleNormalization):
             raise ValueError(f"LayerNormalization {self.name}: the normalized axes must have known sizes; "
                              f"received input shape {tuple(input_shape)}")
         self._norm_axes = axes
-        self._make_weights(shape)
+        if self.rms_scaling:
+            # Keras: with rms_scaling, gamma always exists and beta never does.
+            center, scale = self.center, self.scale
+            self.center, self.scale = False, True
+            self._make_weights(shape)
+            self.center, self.scale = center, scale
+        else:
+            self._make_weights(shape)
         self.built = True
 
     def _broadcast(self, weight, rank):
