@@ -265,3 +265,23 @@ def test_bad_arguments_raise_clear_errors(make, message):
 def test_bad_inputs_raise_clear_errors(layer, x, message):
     with pytest.raises(ValueError, match=message):
         layer(x)
+
+
+@pytest.mark.parametrize("cls, reduce", [(layers.MaxPooling1D, np.max), (layers.AveragePooling1D, np.mean)])
+@pytest.mark.parametrize("pool, strides, padding", [(2, None, "valid"), (3, 2, "valid"), (3, 2, "same")])
+def test_pooling_1d_against_numpy(cls, reduce, pool, strides, padding):
+    x = _x(2, 7, 3)
+    run_layer_test(cls, {"pool_size": pool, "strides": strides, "padding": padding}, x.shape,
+                   expected_num_trainable_weights=0)
+    out = np.asarray(cls(pool_size=pool, strides=strides, padding=padding)(x))
+    stride = strides or pool
+    if padding == "valid":
+        starts = range(0, 7 - pool + 1, stride)
+        expected = np.stack([reduce(x[:, s:s + pool], axis=1) for s in starts], axis=1)
+    else:
+        steps = -(-7 // stride)
+        total = max((steps - 1) * stride + pool - 7, 0)
+        before = total // 2
+        windows = [(max(s * stride - before, 0), min(s * stride - before + pool, 7)) for s in range(steps)]
+        expected = np.stack([reduce(x[:, a:b], axis=1) for a, b in windows], axis=1)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
