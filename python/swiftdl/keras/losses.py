@@ -217,7 +217,27 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def call(self, y_true, y_pred):
+        y_true, y_pred = _same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+
+def _same_rank(y_true, y_pred):
+    """Keras's squeeze_or_expand_to_same_rank: labels (n,) against predictions (n, 1) become
+    (n, 1), and a trailing axis of 1 is dropped when ranks otherwise differ by one."""
+    y_true = y_true if isinstance(y_true, _sd.Tensor) else _tensor(y_true)
+    y_pred = y_pred if isinstance(y_pred, _sd.Tensor) else _tensor(y_pred)
+    true_rank, pred_rank = y_true.ndim, y_pred.ndim
+    if true_rank == pred_rank + 1 and y_true.shape[-1] == 1:
+        if pred_rank == 1:
+            y_pred = _sd.expand_dims(y_pred, -1)
+        else:
+            y_true = _sd.squeeze(y_true, -1)
+    elif pred_rank == true_rank + 1 and y_pred.shape[-1] == 1:
+        if true_rank == 1:
+            y_true = _sd.expand_dims(y_true, -1)
+        else:
+            y_pred = _sd.squeeze(y_pred, -1)
+    return y_true, y_pred
 
     def get_config(self):
         config = super().get_config()

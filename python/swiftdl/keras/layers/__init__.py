@@ -20,3 +20,4 @@ from .lambda_layer import Lambda
 from .wrappers import Bidirectional, TimeDistributed
 from .convolutional_extra import Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
 from .attention import Attention, MultiHeadAttention
+from .text_vectorization import TextVectorization

@@ -284,6 +284,8 @@ def _as_tensor(value):
         return value
     if isinstance(value, (np.ndarray, list, int, float)):
         array = np.asarray(value)
+        if array.dtype.kind in "USO":
+            return array  # strings stay as they are, for TextVectorization
         if array.dtype == np.float64:
             array = array.astype(np.float32)  # Keras computes in float32
         return _sd.asarray(array, copy=None)

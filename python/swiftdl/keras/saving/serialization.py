@@ -151,6 +151,8 @@ def serialize_model(model):
     config = to_keras_config(model.get_config())
     if isinstance(model, Sequential):
         shape = model._input_batch_shape()
+        if shape is None and model.built and getattr(model, "inputs", None):
+            shape = tuple(model.inputs[0].shape)  # built by its first call
         if shape is not None:
             config["build_input_shape"] = list(shape)
         entry = {"module": "keras", "class_name": "Sequential", "config": config, "registered_name": None,
