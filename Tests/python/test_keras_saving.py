@@ -225,3 +225,33 @@ def test_files_saved_now_load_in_real_keras(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert result.stdout.count("ok ") == len(make_swiftdl_fixtures.MODELS)
+
+
+class _Net(keras.Model):
+    def __init__(self, units=3, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = layers.Dense(units, activation="relu")
+        self.head = layers.Dense(1)
+
+    def call(self, x):
+        return self.head(self.hidden(x))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_subclassed_model_round_trip_needs_its_class(tmp_path):
+    model = _Net(units=4)
+    x = np.ones((2, 5), "float32")
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, np.ones((2, 1), "float32"), verbose=0)
+    path = str(tmp_path / "net.keras")
+    model.save(path)
+    with zipfile.ZipFile(path) as archive, h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as handle:
+        assert handle["hidden/vars/0"].shape == (5, 4) and handle["head/vars/0"].shape == (4, 1)
+    with pytest.raises(ValueError, match="custom_objects"):
+        keras.models.load_model(path)
+    loaded = keras.models.load_model(path, custom_objects={"_Net": _Net})
+    assert loaded.units == 4 and int(loaded.optimizer.iterations.numpy()) == 1
+    np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)))

@@ -210,6 +210,8 @@ class Layer:
             self._check_input_shape(input_shape)
             self.build(input_shape)
             self.built = True
+            if self.__dict__.get("_built_input_shape") is None and _is_shape(input_shape):
+                self._built_input_shape = (None,) + tuple(input_shape)[1:] if input_shape else input_shape
 
     def _check_input_shape(self, input_shape):
         """Subclasses validate shapes here and raise a clear ValueError."""

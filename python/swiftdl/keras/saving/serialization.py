@@ -177,7 +177,13 @@ def from_keras_config(entry, custom_objects=None):
     build_config = entry.get("build_config") or {}
     shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
     if not model.built and shape:
-        model.build(tuple(shape))
+        from ..layers.layer import Layer
+        if type(model).build is Layer.build and all(isinstance(s, int) or s is None for s in shape):
+            # A subclassed model without its own build() makes its weights on its first call.
+            import numpy as np
+            model(np.zeros(tuple(1 if s is None else s for s in shape), dtype="float32"))
+        else:
+            model.build(tuple(shape))
     return model
 
 
