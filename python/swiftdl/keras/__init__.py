@@ -4,7 +4,7 @@
     model = models.Sequential([layers.Dense(10, activation="softmax", input_shape=(784,))])
 """
 from swiftdl import optimizers
-from . import activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, regularizers, utils
+from . import activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, regularizers, saving, utils
 from .layers import Input, Layer
 from .models import Model, Sequential
 from .backend import clear_session

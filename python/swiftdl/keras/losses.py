@@ -97,6 +97,74 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return -_sd.reshape(picked, tuple(labels.shape))
 
 
+def huber(y_true, y_pred, delta=1.0):
+    """0.5·e² where |e| ≤ delta, else delta·(|e| - 0.5·delta), averaged over the last axis."""
+    y_pred = _tensor(y_pred)
+    error = _sd.abs(y_pred - _float_target(y_true, y_pred))
+    # NOTE: split |e| into its quadratic part (≤ delta) and the rest: no branch, smooth gradient.
+    quadratic = _sd.minimum(error, float(delta))
+    linear = error - quadratic
+    return (0.5 * quadratic * quadratic + float(delta) * linear).mean(axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """log(cosh(e)) = e + softplus(-2e) - log 2, stable for large |e|."""
+    from swiftdl import nn
+    y_pred = _tensor(y_pred)
+    error = y_pred - _float_target(y_true, y_pred)
+    return (error + nn.softplus(-2.0 * error) - float(np.log(2.0))).mean(axis=-1)
+
+
+def kl_divergence(y_true, y_pred):
+    """Σ y_true·log(y_true / y_pred) over the last axis, both clipped to [1e-7, 1]."""
+    y_pred = _tensor(y_pred)
+    target = _sd.clip(_float_target(y_true, y_pred), epsilon(), 1.0)
+    output = _sd.clip(y_pred, epsilon(), 1.0)
+    return (target * _sd.log(target / output)).sum(axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """mean(y_pred - y_true·log(y_pred + 1e-7)) over the last axis."""
+    y_pred = _tensor(y_pred)
+    return (y_pred - _float_target(y_true, y_pred) * _sd.log(y_pred + epsilon())).mean(axis=-1)
+
+
+def _hinge_labels(y_true, y_pred):
+    """Keras turns 0/1 labels into -1/1 for the hinge losses."""
+    target = _float_target(y_true, y_pred)
+    values = np.asarray(target)
+    if values.size and np.all((values == 0) | (values == 1)):
+        target = target * 2.0 - 1.0
+    return target
+
+
+def hinge(y_true, y_pred):
+    y_pred = _tensor(y_pred)
+    return _sd.maximum(1.0 - _hinge_labels(y_true, y_pred) * y_pred, 0.0).mean(axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    y_pred = _tensor(y_pred)
+    margin = _sd.maximum(1.0 - _hinge_labels(y_true, y_pred) * y_pred, 0.0)
+    return (margin * margin).mean(axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    y_pred = _tensor(y_pred)
+    target = _float_target(y_true, y_pred)
+    positive = (target * y_pred).sum(axis=-1)
+    negative = ((1.0 - target) * y_pred).max(axis=-1)
+    return _sd.maximum(negative - positive + 1.0, 0.0)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """The negative cosine similarity (a loss to minimise), as Keras's loss returns it."""
+    from swiftdl import nn
+    y_pred = _tensor(y_pred)
+    target = nn.l2_normalize(_float_target(y_true, y_pred), axis=axis)
+    return -(target * nn.l2_normalize(y_pred, axis=axis)).sum(axis=axis)
+
+
 def _check_same_shape(target, output, name):
     if tuple(target.shape) != tuple(output.shape):
         raise ValueError(f"[{name}] Arguments `target` and `output` must have the same shape. "
@@ -149,7 +217,27 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def call(self, y_true, y_pred):
+        y_true, y_pred = _same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+
+def _same_rank(y_true, y_pred):
+    """Keras's squeeze_or_expand_to_same_rank: labels (n,) against predictions (n, 1) become
+    (n, 1), and a trailing axis of 1 is dropped when ranks otherwise differ by one."""
+    y_true = y_true if isinstance(y_true, _sd.Tensor) else _tensor(y_true)
+    y_pred = y_pred if isinstance(y_pred, _sd.Tensor) else _tensor(y_pred)
+    true_rank, pred_rank = y_true.ndim, y_pred.ndim
+    if true_rank == pred_rank + 1 and y_true.shape[-1] == 1:
+        if pred_rank == 1:
+            y_pred = _sd.expand_dims(y_pred, -1)
+        else:
+            y_true = _sd.squeeze(y_true, -1)
+    elif pred_rank == true_rank + 1 and y_pred.shape[-1] == 1:
+        if true_rank == 1:
+            y_true = _sd.expand_dims(y_true, -1)
+        else:
+            y_pred = _sd.squeeze(y_pred, -1)
+    return y_true, y_pred
 
     def get_config(self):
         config = super().get_config()
@@ -189,7 +277,49 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, from_logits=from_logits)
 
 
+class Huber(LossFunctionWrapper):
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
+        super().__init__(huber, name=name, reduction=reduction, delta=float(delta))
+
+
+class LogCosh(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(log_cosh, name=name, reduction=reduction)
+
+
+class KLDivergence(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
+        super().__init__(kl_divergence, name=name, reduction=reduction)
+
+
+class Poisson(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
+        super().__init__(poisson, name=name, reduction=reduction)
+
+
+class Hinge(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
+        super().__init__(hinge, name=name, reduction=reduction)
+
+
+class SquaredHinge(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
+        super().__init__(squared_hinge, name=name, reduction=reduction)
+
+
+class CategoricalHinge(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
+        super().__init__(categorical_hinge, name=name, reduction=reduction)
+
+
+class CosineSimilarity(LossFunctionWrapper):
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None):
+        super().__init__(cosine_similarity, name=name, reduction=reduction, axis=axis)
+
+
 mse = MSE = mean_squared_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
 mae = MAE = mean_absolute_error
 
 _BY_NAME = {
@@ -200,12 +330,21 @@ _BY_NAME = {
     "MeanSquaredError": MeanSquaredError, "MeanAbsoluteError": MeanAbsoluteError,
     "BinaryCrossentropy": BinaryCrossentropy, "CategoricalCrossentropy": CategoricalCrossentropy,
     "SparseCategoricalCrossentropy": SparseCategoricalCrossentropy,
+    "huber": Huber, "Huber": Huber, "log_cosh": LogCosh, "logcosh": LogCosh, "LogCosh": LogCosh,
+    "kl_divergence": KLDivergence, "kld": KLDivergence, "KLD": KLDivergence, "KLDivergence": KLDivergence,
+    "kullback_leibler_divergence": KLDivergence, "poisson": Poisson, "Poisson": Poisson,
+    "hinge": Hinge, "Hinge": Hinge, "squared_hinge": SquaredHinge, "SquaredHinge": SquaredHinge,
+    "categorical_hinge": CategoricalHinge, "CategoricalHinge": CategoricalHinge,
+    "cosine_similarity": CosineSimilarity, "CosineSimilarity": CosineSimilarity,
 }
 _FUNCTIONS = {
     "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
     "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
     "binary_crossentropy": binary_crossentropy, "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "huber": huber, "log_cosh": log_cosh, "logcosh": log_cosh, "kl_divergence": kl_divergence, "kld": kl_divergence,
+    "KLD": kl_divergence, "kullback_leibler_divergence": kl_divergence, "poisson": poisson, "hinge": hinge,
+    "squared_hinge": squared_hinge, "categorical_hinge": categorical_hinge, "cosine_similarity": cosine_similarity,
 }
 
 

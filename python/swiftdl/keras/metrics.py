@@ -113,6 +113,8 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        # Keras lines up labels (n,) with predictions (n, 1) before comparing them.
+        y_true, y_pred = _losses._same_rank(y_true, y_pred)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         super().update_state(values, sample_weight=sample_weight)
 

@@ -11,3 +11,13 @@ from .embedding import Embedding
 from .recurrent import GRU, LSTM, SimpleRNN
 from .normalization import BatchNormalization
 from .merging import Add, Average, Concatenate, Multiply, Subtract
+from .merging import Dot, Maximum, Minimum
+from .reshaping import (Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D,
+                        ZeroPadding2D)
+from .group_layer_normalization import GroupNormalization, LayerNormalization
+from .noise import GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from .lambda_layer import Lambda
+from .wrappers import Bidirectional, TimeDistributed
+from .convolutional_extra import Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
+from .attention import Attention, MultiHeadAttention
+from .text_vectorization import TextVectorization

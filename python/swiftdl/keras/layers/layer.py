@@ -210,6 +210,8 @@ class Layer:
             self._check_input_shape(input_shape)
             self.build(input_shape)
             self.built = True
+            if self.__dict__.get("_built_input_shape") is None and _is_shape(input_shape):
+                self._built_input_shape = (None,) + tuple(input_shape)[1:] if input_shape else input_shape
 
     def _check_input_shape(self, input_shape):
         """Subclasses validate shapes here and raise a clear ValueError."""
@@ -284,6 +286,8 @@ def _as_tensor(value):
         return value
     if isinstance(value, (np.ndarray, list, int, float)):
         array = np.asarray(value)
+        if array.dtype.kind in "USO":
+            return array  # strings stay as they are, for TextVectorization
         if array.dtype == np.float64:
             array = array.astype(np.float32)  # Keras computes in float32
         return _sd.asarray(array, copy=None)

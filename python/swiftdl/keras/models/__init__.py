@@ -1,3 +1,4 @@
 """swiftdl.keras.models: Model, Sequential, load_model."""
 from .model import Functional, Model
 from .sequential import Sequential
+from ..saving.saving_lib import load_model, save_model

@@ -65,3 +65,53 @@ def run_graph(nodes, inputs, outputs, values, training=None):
             if new_mask is not None:
                 masks[id(node.output_tensors[0])] = new_mask
     return map_structure(lambda t: values[id(t)], outputs)
+
+
+def keras_layer_order(inputs, outputs):
+    """The layers of the graph in the order Keras 3 lists them (`model.layers`): by depth
+    from the inputs (deepest first), ties broken by first visit in a depth-first walk from
+    the outputs. Weight files name layers by their position in this list, so matching it
+    is what lets a Keras file and a swiftdl model agree on which Dense is `dense_1`."""
+    input_ids = {id(t) for t in flatten(inputs)}
+    order, nodes, finished = {}, [], set()
+
+    def visit(tensor):
+        layer, node_index, _ = tensor._keras_history
+        node = layer._inbound_nodes[node_index]
+        if id(node) in finished:
+            return
+        if not isinstance(layer, InputLayer) and id(tensor) in input_ids:
+            finished.add(id(node))
+            return
+        order.setdefault(id(layer), (len(order), layer))
+        if not isinstance(layer, InputLayer):
+            for parent in node.input_tensors:
+                visit(parent)
+        finished.add(id(node))
+        nodes.append(node)
+
+    for output in flatten(outputs):
+        visit(output)
+    in_graph = {id(node) for node in nodes}
+    node_depth, layer_depth = {}, {}
+    for node in reversed(nodes):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = depth
+        node_depth[id(node)] = depth
+        for parent in node.input_tensors:
+            parent_layer, parent_index, _ = parent._keras_history
+            parent_node = parent_layer._inbound_nodes[parent_index]
+            if id(parent_node) in in_graph:
+                node_depth[id(parent_node)] = max(depth + 1, node_depth.get(id(parent_node), 0))
+    for tensor in flatten(inputs):
+        layer = tensor._keras_history[0]
+        if id(layer) not in layer_depth:
+            layer_depth[id(layer)] = 0
+            order.setdefault(id(layer), (-1, layer))
+    return _sorted_layers(order, layer_depth)
+
+
+def _sorted_layers(order, layer_depth):
+    keyed = sorted((-layer_depth[key], index, position) for position, (key, (index, _)) in enumerate(order.items()))
+    layers = [layer for _, layer in order.values()]
+    return [layers[position] for _, _, position in keyed]

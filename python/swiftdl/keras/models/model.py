@@ -8,7 +8,7 @@ from ..layers.input_layer import InputLayer
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
 from ..layers.layer import Layer, _as_tensor
 from ..trainers.trainer import Trainer
-from .functional import collect_nodes, run_graph
+from .functional import collect_nodes, keras_layer_order, run_graph
 
 
 class Model(Trainer, Layer):
@@ -71,6 +71,36 @@ class Model(Trainer, Layer):
             return Functional.from_config(config, custom_objects)
         return cls(**config)
 
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+        """Configures training (see Trainer.compile) and remembers the arguments, so
+        `save()` can write Keras's compile_config."""
+        Trainer.compile(self, optimizer=optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
+                        weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
+                        steps_per_execution=steps_per_execution, jit_compile=jit_compile,
+                        auto_scale_loss=auto_scale_loss)
+        self._compile_arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                                   "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+                                   "steps_per_execution": steps_per_execution}
+
+    def get_compile_config(self):
+        """Keras's compile_config: the optimizer (as it is now), loss and metrics."""
+        if not getattr(self, "compiled", False):
+            return None
+        from swiftdl import optimizers
+        from ..saving.serialization import serialize_loss, serialize_metric
+        arguments = getattr(self, "_compile_arguments", {})
+        return {"optimizer": optimizers.serialize(self.optimizer), "loss": serialize_loss(arguments.get("loss")),
+                "loss_weights": arguments.get("loss_weights"), "metrics": serialize_metric(arguments.get("metrics")),
+                "weighted_metrics": serialize_metric(arguments.get("weighted_metrics")),
+                "run_eagerly": bool(arguments.get("run_eagerly", False)),
+                "steps_per_execution": arguments.get("steps_per_execution", 1), "jit_compile": False}
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the whole model (config, weights, optimizer state) as a Keras 3 `.keras` file."""
+        from ..saving.saving_lib import save_model
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
     def save_weights(self, filepath, overwrite=True):
         from ..saving.weights import save_weights
         save_weights(self, filepath, overwrite=overwrite)
@@ -92,8 +122,8 @@ class Functional(Model):
         for tensor in self.inputs:
             if not isinstance(tensor, KerasTensor):
                 raise ValueError(f"All model inputs must be keras.Input tensors; received {tensor!r}")
-        self._nodes, layers = collect_nodes(inputs, outputs)
-        for layer in layers:
+        self._nodes, _ = collect_nodes(inputs, outputs)
+        for layer in keras_layer_order(inputs, outputs):
             if all(layer is not l for l in self._layers):
                 self._layers.append(layer)
         self.built = True

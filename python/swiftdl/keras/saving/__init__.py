@@ -1,1 +1,3 @@
-"""Weights files and configs."""
+"""Keras 3 model files (`.keras`), weights files (`.weights.h5`) and configs."""
+from .saving_lib import load_model, save_model
+from .serialization import deserialize_layer as deserialize_keras_object

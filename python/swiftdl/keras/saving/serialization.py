@@ -5,7 +5,12 @@ from ..layers.keras_tensor import KerasTensor, flatten, map_structure
 def serialize_layer(layer):
     config = layer.get_config()
     entry = {"module": "keras.layers", "class_name": type(layer).__name__, "config": config, "registered_name": None}
-    if layer.built and getattr(layer, "_inbound_nodes", None):
+    from ..layers.layer import Layer
+    if type(layer).get_build_config is not Layer.get_build_config and layer.built:
+        build_config = layer.get_build_config()
+        if build_config:
+            entry["build_config"] = build_config
+    elif layer.built and getattr(layer, "_inbound_nodes", None):
         node = layer._inbound_nodes[0]
         shapes = [t.shape for t in node.input_tensors]
         if shapes:
@@ -22,16 +27,250 @@ def _registry():
 
 
 def deserialize_layer(entry, custom_objects=None):
-    """A layer from its serialized entry; custom classes come from `custom_objects`."""
+    """A layer from its serialized entry; custom classes come from `custom_objects`.
+
+    Entries written by Keras 3 are accepted: dtype policies become dtype names, and
+    arguments swiftdl does not take are dropped when they hold Keras's inert default
+    (None, False, a seed) and refused otherwise, naming the layer and the argument.
+    """
+    if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str):
+        raise ValueError(f"A layer entry must be a dict with a 'class_name'; received {str(entry)[:200]}")
     table = _registry()
     table.update(custom_objects or {})
     name = entry.get("class_name")
     cls = table.get(name)
     if cls is None:
         raise ValueError(f"Could not locate class '{name}'. Make sure custom classes are passed in `custom_objects`.")
-    config = dict(entry.get("config", {}))
-    layer = cls.from_config(config) if hasattr(cls, "from_config") else cls(**config)
-    return layer
+    config = entry.get("config", {})
+    if not isinstance(config, dict):
+        raise ValueError(f"The config of layer class '{name}' must be a dict; received {str(config)[:200]}")
+    config = clean_layer_config(cls, config)
+    try:
+        if _takes_custom_objects(cls):
+            return cls.from_config(config, custom_objects=custom_objects)
+        return cls.from_config(config) if hasattr(cls, "from_config") else cls(**config)
+    except TypeError as error:
+        raise ValueError(f"Could not build layer '{config.get('name', name)}' ({name}) from its config: {error}") from None
+
+
+def _takes_custom_objects(cls):
+    import inspect
+    try:
+        return "custom_objects" in inspect.signature(cls.from_config).parameters
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _model_classes():
+    from ..models.model import Model
+    return (Model,)
+
+
+# Keras arguments swiftdl's layers do not take, and the values that make them inert.
+_INERT_ANY = {"seed", "zero_output_for_mask", "renorm_momentum", "implementation", "build_input_shape",
+              "input_length", "autocast"}
+
+
+def _strip_shared(value):
+    if isinstance(value, dict):
+        cleaned = {k: _strip_shared(v) for k, v in value.items() if k != "shared_object_id"}
+        if cleaned.get("module") == "keras.initializers" and isinstance(cleaned.get("config"), dict):
+            cleaned["config"] = {k: v for k, v in cleaned["config"].items()
+                                 if not (k in ("input_axes", "output_axes") and v is None)}
+        return cleaned
+    if isinstance(value, list):
+        return [_strip_shared(v) for v in value]
+    return value
+
+
+def _accepted_arguments(cls):
+    """The keyword arguments `cls(...)` takes: every __init__ up the layer hierarchy."""
+    import inspect
+    from ..layers.layer import Layer
+    accepted = {"input_shape", "batch_input_shape", "input_dim", "batch_size", "autocast"}
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        try:
+            parameters = inspect.signature(init).parameters
+        except (TypeError, ValueError):
+            return None
+        accepted.update(name for name, p in parameters.items()
+                        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and name != "self")
+        if klass is Layer:
+            return accepted
+        if not any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+            return accepted
+    return None
+
+
+def clean_layer_config(cls, config):
+    config = _strip_shared(dict(config))
+    dtype = config.get("dtype")
+    if isinstance(dtype, dict):
+        config["dtype"] = (dtype.get("config") or {}).get("name", "float32")
+    from ..layers.layer import Layer
+    if not (isinstance(cls, type) and issubclass(cls, Layer)) or issubclass(cls, _model_classes()):
+        return config
+    accepted = _accepted_arguments(cls)
+    if accepted is None:
+        return config
+    for key in [k for k in config if k not in accepted]:
+        value = config.pop(key)
+        if key in _INERT_ANY or value is None or value is False:
+            continue
+        raise ValueError(f"Layer '{config.get('name', cls.__name__)}' ({cls.__name__}): swiftdl does not support "
+                         f"the argument {key}={value!r} found in its config")
+    return config
+
+
+# Config keys swiftdl writes that Keras's class of the same name does not take.
+_NOT_IN_KERAS = {"SimpleRNN": ("recurrent_activation",)}
+
+
+def to_keras_config(value):
+    """A config as Keras 3 reads it: layer entries lose swiftdl's `batch_input_shape`
+    (Keras keeps the input shape in an InputLayer entry and the build_config)."""
+    if isinstance(value, dict):
+        cleaned = {k: to_keras_config(v) for k, v in value.items()}
+        if isinstance(cleaned.get("config"), dict) and cleaned.get("module") == "keras.layers":
+            cleaned["config"].pop("batch_input_shape", None)
+            for key in _NOT_IN_KERAS.get(cleaned.get("class_name"), ()):
+                cleaned["config"].pop(key, None)
+        return cleaned
+    if isinstance(value, (list, tuple)):
+        return [to_keras_config(v) for v in value]
+    return value
+
+
+def serialize_model(model):
+    """The model's entry in config.json: class, config, build_config, compile_config."""
+    from ..models.model import Functional
+    from ..models.sequential import Sequential
+    config = to_keras_config(model.get_config())
+    if isinstance(model, Sequential):
+        shape = model._input_batch_shape()
+        if shape is None and model.built and getattr(model, "inputs", None):
+            shape = tuple(model.inputs[0].shape)  # built by its first call
+        if shape is not None:
+            config["build_input_shape"] = list(shape)
+        entry = {"module": "keras", "class_name": "Sequential", "config": config, "registered_name": None,
+                 "build_config": {"input_shape": list(shape) if shape is not None else None}}
+    elif isinstance(model, Functional):
+        entry = {"module": "keras.src.models.functional", "class_name": "Functional", "config": config,
+                 "registered_name": "Functional", "build_config": {"input_shape": None}}
+    else:
+        name = type(model).__name__
+        entry = {"module": type(model).__module__, "class_name": name, "config": config,
+                 "registered_name": name, "build_config": model.get_build_config()}
+    entry["compile_config"] = model.get_compile_config() if getattr(model, "compiled", False) else None
+    return entry
+
+
+def from_keras_config(entry, custom_objects=None):
+    """A model from its config.json entry, built (with fresh weights) and not compiled."""
+    model = deserialize_layer(entry, custom_objects)
+    from ..models.model import Model
+    if not isinstance(model, Model):
+        raise ValueError(f"config.json describes a {entry.get('class_name')}, not a model")
+    build_config = entry.get("build_config") or {}
+    shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
+    if not model.built and shape:
+        from ..layers.layer import Layer
+        if type(model).build is Layer.build and all(isinstance(s, int) or s is None for s in shape):
+            # A subclassed model without its own build() makes its weights on its first call.
+            import numpy as np
+            model(np.zeros(tuple(1 if s is None else s for s in shape), dtype="float32"))
+        else:
+            model.build(tuple(shape))
+    return model
+
+
+def serialize_loss(loss):
+    from .. import losses
+    if loss is None or isinstance(loss, str):
+        return loss
+    if isinstance(loss, (list, tuple)):
+        return [serialize_loss(l) for l in loss]
+    if isinstance(loss, dict) and "class_name" not in loss:
+        return {k: serialize_loss(v) for k, v in loss.items()}
+    if isinstance(loss, losses.Loss):
+        return {"module": "keras.losses", "class_name": type(loss).__name__, "config": loss.get_config(),
+                "registered_name": None}
+    return getattr(loss, "__name__", str(loss))
+
+
+def serialize_metric(metric):
+    from .. import metrics
+    if metric is None or isinstance(metric, str):
+        return metric
+    if isinstance(metric, (list, tuple)):
+        return [serialize_metric(m) for m in metric]
+    if isinstance(metric, dict):
+        return {k: serialize_metric(v) for k, v in metric.items()}
+    if isinstance(metric, metrics.Metric):
+        return {"module": "keras.metrics", "class_name": type(metric).__name__, "config": metric.get_config(),
+                "registered_name": None}
+    return getattr(metric, "__name__", str(metric))
+
+
+def _deserialize_loss(value, custom_objects):
+    from .. import losses
+    if isinstance(value, list):
+        return [_deserialize_loss(v, custom_objects) for v in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {k: _deserialize_loss(v, custom_objects) for k, v in value.items()}
+    if isinstance(value, dict):
+        custom = (custom_objects or {}).get(value["class_name"])
+        if custom is not None:
+            return custom.from_config(value.get("config", {})) if hasattr(custom, "from_config") else custom
+        if value["class_name"] == "function":
+            return value.get("config")
+        config = {k: v for k, v in _strip_shared(value.get("config") or {}).items() if k != "dtype"}
+        return losses.get({"class_name": value["class_name"], "config": config})
+    if isinstance(value, str) and value in (custom_objects or {}):
+        return custom_objects[value]
+    return value
+
+
+def _deserialize_metric(value, custom_objects):
+    from .. import metrics
+    if isinstance(value, list):
+        found = [_deserialize_metric(v, custom_objects) for v in value]
+        return [m for m in found if m is not None]
+    if isinstance(value, dict) and "class_name" in value:
+        name = value["class_name"]
+        cls = (custom_objects or {}).get(name) or getattr(metrics, name, None)
+        if name == "function":
+            return value.get("config")
+        if not (isinstance(cls, type) and issubclass(cls, metrics.Metric)):
+            import warnings
+            warnings.warn(f"The saved metric {name} is not available in swiftdl; compiling without it.", stacklevel=4)
+            return None
+        return cls.from_config(_strip_shared(value.get("config") or {}))
+    if isinstance(value, str):
+        return (custom_objects or {}).get(value, value)
+    return value
+
+
+def deserialize_compile_config(config, custom_objects=None):
+    """compile()'s arguments from a saved compile_config (Keras's or swiftdl's)."""
+    from swiftdl import optimizers
+    if not isinstance(config, dict):
+        raise ValueError(f"compile_config must be a dict; received {type(config).__name__}")
+    optimizer = config.get("optimizer", "rmsprop")
+    if isinstance(optimizer, dict):
+        optimizer = dict(optimizer, config=_strip_shared(optimizer.get("config") or {}))
+        optimizer = optimizers.deserialize(optimizer, custom_objects)
+    else:
+        optimizer = optimizers.get(optimizer)
+    arguments = {"optimizer": optimizer, "loss": _deserialize_loss(config.get("loss"), custom_objects)}
+    if config.get("metrics") is not None:
+        arguments["metrics"] = _deserialize_metric(config["metrics"], custom_objects)
+    if config.get("loss_weights") is not None:
+        arguments["loss_weights"] = config["loss_weights"]
+    return arguments
 
 
 def functional_config(model):
@@ -47,7 +286,8 @@ def functional_config(model):
         inbound = []
         for node in layer._inbound_nodes:
             if node.input_tensors:
-                args = map_structure(lambda t: {"class_name": "__keras_tensor__", "config": {"keras_history": reference(t)}}
+                args = map_structure(lambda t: {"class_name": "__keras_tensor__", "config": {
+                    "shape": list(t.shape), "dtype": t.dtype, "keras_history": reference(t)}}
                                      if isinstance(t, KerasTensor) else t, list(node.call_args))
                 inbound.append({"args": args, "kwargs": {}})
         entry["inbound_nodes"] = inbound

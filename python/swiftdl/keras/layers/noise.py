@@ -1,0 +1,90 @@
+"""Regularization layers active only in training: SpatialDropout1D/2D, GaussianNoise."""
+import swiftdl as _sd
+
+from .layer import Layer
+
+
+def _rate(rate, layer):
+    if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+        raise ValueError(f"{layer}: invalid value received for argument `rate`. Expected a float value between 0 and 1. "
+                         f"Received: rate={rate!r}")
+    return float(rate)
+
+
+class _SpatialDropout(Layer):
+    rank = 2
+
+    def __init__(self, rate, seed=None, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _rate(rate, type(self).__name__)
+        self.seed = seed
+        self.data_format = data_format or "channels_last"
+        if self.data_format != "channels_last":
+            raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
+        self.supports_masking = True
+
+    def _check_input_shape(self, input_shape):
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(f"{type(self).__name__} {self.name} expects inputs of rank {self.rank + 2}; received "
+                             f"shape {tuple(input_shape)}")
+
+    def call(self, inputs, training=False):
+        self._check_input_shape(tuple(inputs.shape))
+        if not training or self.rate == 0:
+            return inputs
+        from swiftdl import nn
+        # Whole feature maps are dropped together: one draw per (sample, channel).
+        noise_shape = (inputs.shape[0],) + (1,) * self.rank + (inputs.shape[-1],)
+        return nn.dropout(inputs, self.rate, noise_shape=noise_shape)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rate": self.rate, "seed": self.seed, "data_format": self.data_format})
+        return config
+
+
+class SpatialDropout1D(_SpatialDropout):
+    """Drops whole channels of (batch, steps, channels) in training."""
+    rank = 1
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(rate, seed=seed, **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("data_format")
+        return config
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Drops whole feature maps of (batch, rows, cols, channels) in training."""
+    rank = 2
+
+
+class GaussianNoise(Layer):
+    """Adds zero-mean Gaussian noise of standard deviation `stddev` in training."""
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(stddev, (int, float)) or stddev < 0:
+            raise ValueError(f"GaussianNoise: `stddev` must be a non-negative float; received stddev={stddev!r}")
+        self.stddev = float(stddev)
+        self.seed = seed
+        self.supports_masking = True
+
+    def call(self, inputs, training=False):
+        if not training or self.stddev == 0:
+            return inputs
+        noise = _sd.random.normal(0.0, self.stddev, size=tuple(inputs.shape), dtype=inputs.dtype)
+        return inputs + noise
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"stddev": self.stddev, "seed": self.seed})
+        return config

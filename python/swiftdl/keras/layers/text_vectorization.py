@@ -1,0 +1,274 @@
+"""TextVectorization: raw strings → token ids (or multi-hot / count / tf-idf vectors).
+
+Standardizing and splitting strings is text handling, done in Python; the vocabulary is
+ordered as Keras orders it (count descending, ties by token descending, as Keras's
+np.lexsort(...)[::-1]), and the outputs are swiftdl tensors.
+"""
+import re
+import string
+
+import numpy as np
+
+import swiftdl as _sd
+
+from .layer import Layer
+
+# Keras's DEFAULT_STRIP_REGEX: ASCII punctuation.
+_PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
+_MODES = ("int", "multi_hot", "count", "tf_idf")
+_PAD, _OOV = "", "[UNK]"
+
+
+class TextVectorization(Layer):
+    """Maps strings to integer sequences or bag-of-words vectors, learning the vocabulary
+    with `adapt(texts)`.
+
+    Args:
+        max_tokens: maximum vocabulary size, special tokens included ("" and "[UNK]" in
+            int mode, "[UNK]" otherwise); None for no limit.
+        standardize: "lower_and_strip_punctuation" (default), "lower", "strip_punctuation",
+            None, or a callable str → str.
+        split: "whitespace" (default), "character", None, or a callable str → list of str.
+        ngrams: None, an int n (all 1..n-grams) or a tuple of the n's to produce.
+        output_mode: "int", "multi_hot", "count" or "tf_idf".
+        output_sequence_length: in int mode, pad with 0 or truncate every row to this length
+            (without it rows are padded to the longest in the batch).
+        pad_to_max_tokens: in the vector modes, make the output max_tokens wide.
+        vocabulary: a list of tokens (without the special tokens) to use instead of adapt.
+        idf_weights: with vocabulary and output_mode="tf_idf", the idf of each token.
+    """
+
+    def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
+                 output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
+                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", **kwargs):
+        kwargs.setdefault("dtype", "int64" if output_mode == "int" else "float32")
+        super().__init__(trainable=False, **{k: v for k, v in kwargs.items() if k != "trainable"})
+        if output_mode == "tf-idf":
+            output_mode = "tf_idf"
+        if output_mode not in _MODES:
+            raise ValueError(f"TextVectorization: invalid value for argument `output_mode`. Expected one of {_MODES}. "
+                             f"Received: output_mode={output_mode!r}")
+        if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens < (2 if output_mode == "int" else 1)):
+            raise ValueError(f"TextVectorization: `max_tokens` must be None or an int of at least "
+                             f"{2 if output_mode == 'int' else 1} (room for the special tokens); received {max_tokens!r}")
+        if standardize not in (None, "lower_and_strip_punctuation", "lower", "strip_punctuation") and not callable(standardize):
+            raise ValueError(f"TextVectorization: unknown `standardize` {standardize!r}; use 'lower_and_strip_punctuation', "
+                             "'lower', 'strip_punctuation', None or a callable")
+        if split not in (None, "whitespace", "character") and not callable(split):
+            raise ValueError(f"TextVectorization: unknown `split` {split!r}; use 'whitespace', 'character', None or a callable")
+        if isinstance(ngrams, int) and not isinstance(ngrams, bool):
+            if ngrams < 1:
+                raise ValueError(f"TextVectorization: `ngrams` must be a positive int or a tuple of them; received {ngrams}")
+            ngram_sizes = tuple(range(1, ngrams + 1))
+        elif ngrams is None:
+            ngram_sizes = (1,)
+        elif isinstance(ngrams, (tuple, list)) and all(isinstance(n, int) and n > 0 for n in ngrams):
+            ngram_sizes = tuple(ngrams)
+        else:
+            raise ValueError(f"TextVectorization: `ngrams` must be None, a positive int or a tuple of them; received {ngrams!r}")
+        if output_sequence_length is not None:
+            if output_mode != "int":
+                raise ValueError("`output_sequence_length` must not be set if `output_mode` is not 'int'. "
+                                 f"Received output_sequence_length={output_sequence_length}.")
+            if not isinstance(output_sequence_length, int) or output_sequence_length < 1:
+                raise ValueError(f"TextVectorization: `output_sequence_length` must be a positive int; received "
+                                 f"{output_sequence_length!r}")
+        if pad_to_max_tokens and max_tokens is None:
+            raise ValueError("TextVectorization: pad_to_max_tokens=True needs `max_tokens`")
+        if sparse or ragged:
+            raise ValueError("TextVectorization in swiftdl returns dense tensors (sparse=False, ragged=False)")
+        self.max_tokens, self.standardize, self.split = max_tokens, standardize, split
+        self.ngrams, self._ngram_sizes = ngrams, ngram_sizes
+        self.output_mode, self.output_sequence_length = output_mode, output_sequence_length
+        self.pad_to_max_tokens, self.encoding = bool(pad_to_max_tokens), encoding
+        self._vocabulary, self._index, self._idf = None, {}, None
+        if vocabulary is not None:
+            self.set_vocabulary(vocabulary, idf_weights)
+        elif idf_weights is not None:
+            raise ValueError("TextVectorization: `idf_weights` needs a `vocabulary`")
+
+    # ---- text → tokens ----------------------------------------------------------------
+    def _strings(self, data):
+        if isinstance(data, _sd.Tensor):
+            raise TypeError(f"TextVectorization {self.name} expects strings; received a numeric swiftdl tensor")
+        array = np.asarray(data, dtype=object)
+        if array.ndim == 2 and array.shape[1] == 1:
+            array = array[:, 0]
+        if array.ndim != 1:
+            raise ValueError(f"TextVectorization {self.name} expects a batch of strings, shape (batch,) or (batch, 1); "
+                             f"received shape {array.shape}")
+        texts = []
+        for value in array:
+            if isinstance(value, bytes):
+                value = value.decode(self.encoding)
+            if not isinstance(value, str):
+                raise TypeError(f"TextVectorization {self.name} expects strings; received {type(value).__name__} {value!r}")
+            texts.append(value)
+        return texts
+
+    def _tokens(self, text):
+        if self.standardize in ("lower", "lower_and_strip_punctuation"):
+            text = text.lower()
+        if self.standardize in ("strip_punctuation", "lower_and_strip_punctuation"):
+            text = _PUNCTUATION.sub("", text)
+        elif callable(self.standardize):
+            text = self.standardize(text)
+        if self.split == "whitespace":
+            words = text.split()
+        elif self.split == "character":
+            words = list(text)
+        elif callable(self.split):
+            words = list(self.split(text))
+        else:
+            words = [text]
+        if self._ngram_sizes == (1,):
+            return words
+        grams = []
+        for n in self._ngram_sizes:
+            grams.extend(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
+        return grams
+
+    # ---- vocabulary -----------------------------------------------------------------------
+    def _special(self):
+        return [_PAD, _OOV] if self.output_mode == "int" else [_OOV]
+
+    def adapt(self, data, batch_size=None, steps=None):
+        """Learns the vocabulary (and for tf_idf the idf weights) from `data`: a list or
+        array of strings, or an iterable of batches of them."""
+        if isinstance(data, (str, bytes)):
+            raise ValueError("TextVectorization.adapt expects a collection of strings, not a single string")
+        batches = [data] if isinstance(data, (list, tuple, np.ndarray)) else data
+        counts, documents, total = {}, {}, 0
+        for step, batch in enumerate(batches):
+            if steps is not None and step >= steps:
+                break
+            for text in self._strings(batch):
+                tokens = self._tokens(text)
+                total += 1
+                for token in tokens:
+                    counts[token] = counts.get(token, 0) + 1
+                for token in set(tokens):
+                    documents[token] = documents.get(token, 0) + 1
+        for special in self._special():
+            counts.pop(special, None)
+        # Keras: sort by count, ties by token, both descending.
+        ordered = sorted(counts, key=lambda t: (counts[t], t), reverse=True)
+        if self.max_tokens is not None:
+            ordered = ordered[:self.max_tokens - len(self._special())]
+        idf = None
+        if self.output_mode == "tf_idf":
+            idf = [float(np.log(1.0 + total / (1.0 + documents[t]))) for t in ordered]
+        self._set(ordered, idf)
+
+    def set_vocabulary(self, vocabulary, idf_weights=None):
+        """Uses `vocabulary` (tokens, optionally starting with the special tokens)."""
+        tokens = [t.decode(self.encoding) if isinstance(t, bytes) else t for t in list(vocabulary)]
+        if not all(isinstance(t, str) for t in tokens):
+            raise TypeError("TextVectorization: the vocabulary must hold strings")
+        special = self._special()
+        if tokens[:len(special)] == special:
+            tokens = tokens[len(special):]
+        if len(set(tokens)) != len(tokens):
+            duplicated = sorted({t for t in tokens if tokens.count(t) > 1})
+            raise ValueError(f"TextVectorization: the vocabulary contains repeated tokens {duplicated[:5]}")
+        if self.max_tokens is not None and len(tokens) + len(special) > self.max_tokens:
+            raise ValueError(f"Attempted to set a vocabulary larger than the maximum vocab size. Received vocabulary "
+                             f"size is {len(tokens) + len(special)}; `max_tokens` is {self.max_tokens}.")
+        if self.output_mode == "tf_idf":
+            if idf_weights is None:
+                raise ValueError("`idf_weights` must be set if output_mode is 'tf_idf'.")
+            idf_weights = [float(w) for w in idf_weights]
+            if len(idf_weights) == len(tokens) + 1:
+                idf_weights = idf_weights[1:]
+            if len(idf_weights) != len(tokens):
+                raise ValueError(f"`idf_weights` must be the same length as vocabulary. len(idf_weights) is "
+                                 f"{len(idf_weights)}; len(vocabulary) is {len(tokens)}")
+        elif idf_weights is not None:
+            raise ValueError(f"`idf_weights` should only be set if output_mode is 'tf_idf'. Received: "
+                             f"output_mode={self.output_mode} and idf_weights={idf_weights}")
+        self._set(tokens, idf_weights)
+
+    def _set(self, tokens, idf):
+        self._vocabulary = self._special() + list(tokens)
+        self._index = {token: i for i, token in enumerate(self._vocabulary)}
+        if idf is not None:
+            mean = float(np.mean(idf)) if idf else 0.0
+            self._idf = [mean] + list(idf)  # the OOV token gets the mean idf, as Keras
+        else:
+            self._idf = None
+
+    def get_vocabulary(self, include_special_tokens=True):
+        """The vocabulary, index order; with the padding ('') and OOV ('[UNK]') tokens first."""
+        if self._vocabulary is None:
+            return self._special() if include_special_tokens else []
+        return list(self._vocabulary) if include_special_tokens else self._vocabulary[len(self._special()):]
+
+    def vocabulary_size(self):
+        return len(self.get_vocabulary())
+
+    # ---- calling ----------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        from .keras_tensor import KerasTensor
+        if args and isinstance(args[0], KerasTensor):
+            return super().__call__(*args, **kwargs)
+        if not args:
+            raise ValueError(f"Layer {self.name} must be called with inputs as the first argument")
+        self.built = True
+        return self.call(args[0])
+
+    def _width(self):
+        if self.pad_to_max_tokens:
+            return self.max_tokens
+        return len(self.get_vocabulary())
+
+    def call(self, inputs):
+        if self._vocabulary is None:
+            raise ValueError(f"TextVectorization {self.name} has no vocabulary: call `adapt(texts)` or pass `vocabulary=`")
+        oov = self._index[_OOV]
+        rows = [[self._index.get(token, oov) for token in self._tokens(text)] for text in self._strings(inputs)]
+        if self.output_mode == "int":
+            length = self.output_sequence_length or max((len(r) for r in rows), default=0)
+            ids = np.zeros((len(rows), length), dtype=np.int64)
+            for i, row in enumerate(rows):
+                row = row[:length]
+                ids[i, :len(row)] = row
+            return _sd.asarray(ids)
+        width = self._width()
+        counts = np.zeros((len(rows), width), dtype=np.float32)
+        for i, row in enumerate(rows):
+            if row:
+                counts[i] = np.bincount(np.asarray(row, dtype=np.int64), minlength=width)[:width]
+        counts = _sd.asarray(counts)
+        if self.output_mode == "multi_hot":
+            return _sd.minimum(counts, 1.0)
+        if self.output_mode == "count":
+            return counts
+        idf = np.zeros(width, np.float32)
+        idf[:len(self._idf)] = self._idf[:width]
+        return counts * _sd.asarray(idf)
+
+    def compute_output_shape(self, input_shape):
+        if self.output_mode == "int":
+            return (input_shape[0], self.output_sequence_length)
+        return (input_shape[0], self._width() if self._vocabulary is not None or self.pad_to_max_tokens else None)
+
+    def compute_output_dtype(self, inputs):
+        return "int64" if self.output_mode == "int" else "float32"
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("dtype", None)
+        special = len(self._special())
+        config.update({
+            "max_tokens": self.max_tokens,
+            "standardize": self.standardize if not callable(self.standardize) else None,
+            "split": self.split if not callable(self.split) else None,
+            "ngrams": self.ngrams, "output_mode": self.output_mode,
+            "output_sequence_length": self.output_sequence_length, "pad_to_max_tokens": self.pad_to_max_tokens,
+            "sparse": False, "ragged": False, "encoding": self.encoding,
+            # The learned vocabulary travels in the config (Keras accepts a `vocabulary` list),
+            # so a saved model needs no asset files.
+            "vocabulary": None if self._vocabulary is None else self._vocabulary[special:],
+            "idf_weights": None if self._idf is None else self._idf[1:],
+        })
+        return config
