@@ -173,6 +173,11 @@ class SimpleRNN(_RNN):
 
     gates = 1
 
+    def get_config(self):
+        config = super().get_config()
+        config.pop("recurrent_activation", None)  # Keras's SimpleRNN has no recurrent gate
+        return config
+
     def run(self, sequences, initial_state, mask):
         from swiftdl import nn
         outputs, h = nn.simple_rnn(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state=initial_state,

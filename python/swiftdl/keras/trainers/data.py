@@ -14,6 +14,8 @@ def to_tensor(value):
     if value is None or isinstance(value, _sd.Tensor):
         return value
     array = np.asarray(value)
+    if array.dtype.kind in "US" or array.dtype == object and array.size and all(isinstance(v, str) for v in array.flat):
+        return array  # text stays in numpy for a TextVectorization layer inside the model
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     elif array.dtype.kind in "iu" and array.dtype not in (np.int32, np.int64, np.uint8):
@@ -57,6 +59,8 @@ def take_batch(structure, indices, start, stop):
             return None
         if indices is None:
             return tensor[start:stop]
+        if isinstance(tensor, np.ndarray):  # text: pick rows by the same shuffled order
+            return tensor[np.asarray(indices[start:stop])]
         return _sd._C.take(tensor, indices[start:stop], 0)
     if isinstance(structure, (list, tuple)):
         return type(structure)(take_batch(item, indices, start, stop) for item in structure)
