@@ -47,13 +47,25 @@ private func foreignView(_ code: Int32, _ shapePointer: UnsafePointer<Int64>?, _
         if count == 0 { return try Tensor.empty(shape, dtype: dtype) }
         throw SDLError(.value, "[\(op)] received a NULL data pointer")
     }
+    // The reachable span, with every product and sum checked: hostile strides from a C
+    // caller must be an error, not an overflow trap or a wrongly sized storage.
     var low = 0, high = 0
+    let overflow = SDLError(.value, "[\(op)] strides \(strides) overflow for shape \(describeShape(shape))")
     if count > 0 {
         for (size, stride) in zip(shape, strides) {
-            if stride < 0 { low += (size - 1) * stride } else { high += (size - 1) * stride }
+            let (span, spanOverflow) = (size - 1).multipliedReportingOverflow(by: stride)
+            if spanOverflow { throw overflow }
+            let (moved, movedOverflow) = (stride < 0 ? low : high).addingReportingOverflow(span)
+            if movedOverflow { throw overflow }
+            if stride < 0 { low = moved } else { high = moved }
         }
     }
-    let storage = Storage(borrowing: data + low * itemSize, byteCount: (high - low + 1) * itemSize, release: release)
+    let (width, widthOverflow) = high.subtractingReportingOverflow(low)
+    if widthOverflow || width == Int.max { throw overflow }
+    let (extent, extentOverflow) = (width + 1).multipliedReportingOverflow(by: itemSize)
+    let (lowBytes, lowOverflow) = low.multipliedReportingOverflow(by: itemSize)
+    if extentOverflow || lowOverflow { throw overflow }
+    let storage = Storage(borrowing: data + lowBytes, byteCount: extent, release: release)
     return Tensor(storage: storage, dtype: dtype, shape: shape, strides: strides, offset: -low)
 }
 

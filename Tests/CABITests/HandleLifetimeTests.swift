@@ -111,3 +111,17 @@ final class HandleLifetimeTests: XCTestCase {
         XCTAssertEqual(sdl_get_num_threads(), 1)
     }
 }
+
+final class HostileStrideTests: XCTestCase {
+    /// Byte strides whose span overflows Int are an error status, not a trap.
+    func testOverflowingStridesAreRefused() {
+        var shape: [Int64] = [3, 2]
+        var strides: [Int64] = [Int64.max - 7, 4]
+        var value: Float = 0
+        var handle: sdl_tensor? = nil
+        let status = sdl_tensor_from_data(Int32(SDL_FLOAT32), &shape, 2, &strides, &value, &handle)
+        XCTAssertEqual(status, Int32(SDL_ERROR_VALUE))
+        XCTAssertNil(handle)
+        XCTAssertTrue(String(cString: sdl_last_error()).contains("overflow"))
+    }
+}
