@@ -153,10 +153,43 @@ func fillRows<T: FloatElement>(_ out: UnsafeMutablePointer<T>, rows: Int, column
 /// max(x, 0) in place; NaN stays NaN, as in TensorFlow's relu.
 @inline(__always)
 func reluInPlace<T: FloatElement>(_ x: UnsafeMutablePointer<T>, count: Int) {
-    for i in 0..<count where x[i] < T.zero { x[i] = T.zero }
+    if T.self == Float.self {
+        reluInPlace(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self), count: count)
+    } else {
+        reluInPlace(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self), count: count)
+    }
 }
 
 /// The relu VJP through its output: g where out > 0, else 0.
 public func reluGradient<T: FloatElement>(_ g: UnsafePointer<T>, output: UnsafePointer<T>, into result: UnsafeMutablePointer<T>, count: Int) {
-    for i in 0..<count { result[i] = output[i] > T.zero ? g[i] : T.zero }
+    if T.self == Float.self {
+        reluGradient(UnsafeRawPointer(g).assumingMemoryBound(to: Float.self), UnsafeRawPointer(output).assumingMemoryBound(to: Float.self),
+                     UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self), count: count)
+    } else {
+        reluGradient(UnsafeRawPointer(g).assumingMemoryBound(to: Double.self), UnsafeRawPointer(output).assumingMemoryBound(to: Double.self),
+                     UnsafeMutableRawPointer(result).assumingMemoryBound(to: Double.self), count: count)
+    }
+}
+
+// NOTE: the relu loops live in concrete, never-inlined functions. Inlined into the generic
+// convolution code they compiled to a branchy scalar loop (~6 ns an element, most of the
+// first CNN layer's time); as separate concrete functions they vectorise (4-5x faster).
+@inline(never)
+private func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { let v = x[i]; x[i] = v > 0 || v.isNaN ? v : 0 }
+}
+
+@inline(never)
+private func reluInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
+    for i in 0..<count { let v = x[i]; x[i] = v > 0 || v.isNaN ? v : 0 }
+}
+
+@inline(never)
+private func reluGradient(_ g: UnsafePointer<Float>, _ output: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { result[i] = output[i] > 0 ? g[i] : 0 }
+}
+
+@inline(never)
+private func reluGradient(_ g: UnsafePointer<Double>, _ output: UnsafePointer<Double>, _ result: UnsafeMutablePointer<Double>, count: Int) {
+    for i in 0..<count { result[i] = output[i] > 0 ? g[i] : 0 }
 }
