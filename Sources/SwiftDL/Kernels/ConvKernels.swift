@@ -186,10 +186,11 @@ private func reluInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
 
 @inline(never)
 private func reluGradient(_ g: UnsafePointer<Float>, _ output: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { result[i] = output[i] > 0 ? g[i] : 0 }
+    // Both loads are unconditional, so the select vectorises instead of branching.
+    for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > 0 ? gradient : 0 }
 }
 
 @inline(never)
 private func reluGradient(_ g: UnsafePointer<Double>, _ output: UnsafePointer<Double>, _ result: UnsafeMutablePointer<Double>, count: Int) {
-    for i in 0..<count { result[i] = output[i] > 0 ? g[i] : 0 }
+    for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > 0 ? gradient : 0 }
 }
