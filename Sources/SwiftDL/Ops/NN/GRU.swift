@@ -78,10 +78,7 @@ private struct GRUBackwardRun: RecurrentVisitor {
         self.operands = operands
         (self.gates, self.recurrentCandidate, self.hidden, self.upstream) = (gates, recurrentCandidate, hidden, upstream)
         let g = operands.geometry
-        dInputs = try operands.sequenceBuffer(width: g.features)
-        dKernel = try Tensor.empty(operands.kernel.shape, dtype: operands.dtype)
-        dRecurrentKernel = try Tensor.empty(operands.recurrentKernel.shape, dtype: operands.dtype)
-        dBias = try Tensor.empty(operands.bias.shape, dtype: operands.dtype)
+        (dInputs, dKernel, dRecurrentKernel, dBias) = try operands.operandGradientBuffers()
         dHidden = try operands.stateBuffer()
         inputGateGradients = try operands.sequenceBuffer(width: g.width)
         recurrentGateGradients = try operands.sequenceBuffer(width: g.width)

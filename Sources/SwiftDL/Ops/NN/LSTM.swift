@@ -88,10 +88,7 @@ private struct LSTMBackwardRun: RecurrentVisitor {
         (self.gates, self.cells, self.cellTanh, self.hidden) = (gates, cells, cellTanh, hidden)
         (self.sequence, self.lastOutput, self.finalHidden, self.finalCell) = (sequence, lastOutput, finalHidden, finalCell)
         let g = operands.geometry
-        dInputs = try operands.sequenceBuffer(width: g.features)
-        dKernel = try Tensor.empty(operands.kernel.shape, dtype: operands.dtype)
-        dRecurrentKernel = try Tensor.empty(operands.recurrentKernel.shape, dtype: operands.dtype)
-        dBias = try Tensor.empty(operands.bias.shape, dtype: operands.dtype)
+        (dInputs, dKernel, dRecurrentKernel, dBias) = try operands.operandGradientBuffers()
         dHidden = try operands.stateBuffer()
         dCell = try operands.stateBuffer()
         gateGradients = try operands.sequenceBuffer(width: g.width)

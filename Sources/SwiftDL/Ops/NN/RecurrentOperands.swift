@@ -130,6 +130,13 @@ struct RecurrentOperands {
     }
 
     /// A new (batch, units) buffer.
+    /// Uninitialised gradients of the inputs, kernel, recurrent kernel and bias, which every
+    /// recurrent op's backward pass fills whole.
+    func operandGradientBuffers() throws -> (inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor) {
+        (try sequenceBuffer(width: geometry.features), try Tensor.empty(kernel.shape, dtype: dtype),
+         try Tensor.empty(recurrentKernel.shape, dtype: dtype), try Tensor.empty(bias.shape, dtype: dtype))
+    }
+
     func stateBuffer() throws -> Tensor {
         try Tensor.empty([geometry.batch, geometry.units], dtype: dtype)
     }

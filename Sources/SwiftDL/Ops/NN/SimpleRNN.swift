@@ -67,10 +67,7 @@ private struct SimpleRNNBackwardRun: RecurrentVisitor {
     init(operands: RecurrentOperands, hidden: Tensor, upstream: [Tensor?]) throws {
         (self.operands, self.hidden, self.upstream) = (operands, hidden, upstream)
         let g = operands.geometry
-        dInputs = try operands.sequenceBuffer(width: g.features)
-        dKernel = try Tensor.empty(operands.kernel.shape, dtype: operands.dtype)
-        dRecurrentKernel = try Tensor.empty(operands.recurrentKernel.shape, dtype: operands.dtype)
-        dBias = try Tensor.empty(operands.bias.shape, dtype: operands.dtype)
+        (dInputs, dKernel, dRecurrentKernel, dBias) = try operands.operandGradientBuffers()
         dHidden = try operands.stateBuffer()
         gateGradients = try operands.sequenceBuffer(width: g.units)
         previousHidden = try operands.sequenceBuffer(width: g.units)
