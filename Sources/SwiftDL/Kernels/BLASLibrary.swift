@@ -17,7 +17,6 @@ final class BLASLibrary: @unchecked Sendable {
     typealias DGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
                                       UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
-    typealias GetThreads = @convention(c) () -> Int32
 
     // CBLAS enum values (cblas.h).
     static let rowMajor: Int32 = 101, noTranspose: Int32 = 111, transpose: Int32 = 112
@@ -25,13 +24,11 @@ final class BLASLibrary: @unchecked Sendable {
     let sgemm: SGEMM?
     let dgemm: DGEMM?
     let setThreads: SetThreads?
-    let getThreads: GetThreads?
 
-    private init(sgemm: SGEMM?, dgemm: DGEMM?, setThreads: SetThreads?, getThreads: GetThreads?) {
+    private init(sgemm: SGEMM?, dgemm: DGEMM?, setThreads: SetThreads?) {
         self.sgemm = sgemm
         self.dgemm = dgemm
         self.setThreads = setThreads
-        self.getThreads = getThreads
     }
 
     private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
@@ -40,43 +37,42 @@ final class BLASLibrary: @unchecked Sendable {
         return lock
     }()
     private static var loaded: BLASLibrary?
-    private static var requestedThreads: Int?
 
-    /// The library, opened on first use. Without a CBLAS on the system the GEMM kernel
-    /// falls back to plain loops (correct, slow).
+    /// The library, opened on first use and set to one thread. Without a CBLAS on the
+    /// system the GEMM kernel falls back to plain loops (correct, slow).
+    ///
+    /// NOTE: BLAS always runs single-threaded; our pool splits the work instead (`gemm`
+    /// cuts large products into bands, convolutions and recurrences give each thread its
+    /// own slice). OpenBLAS's threads spin-wait between calls (a third of the CPU in a CNN
+    /// training profile with 2 threads), serialise concurrent threaded calls behind one
+    /// lock, and do not flush subnormals.
     static var shared: BLASLibrary {
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         if let loaded { return loaded }
         let library = open()
-        if let count = requestedThreads ?? defaultThreadCount() { library.setThreads?(Int32(count)) }
+        library.setThreads?(1)
         loaded = library
         return library
-    }
-
-    /// Sets OpenBLAS's thread count now if it is loaded, otherwise when it loads.
-    static func setThreadCount(_ count: Int) {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        requestedThreads = count
-        loaded?.setThreads?(Int32(count))
-    }
-
-    /// Our pool's size, unless the user gave OpenBLAS its own count in the environment.
-    private static func defaultThreadCount() -> Int? {
-        if getenv("OPENBLAS_NUM_THREADS") != nil || getenv("OMP_NUM_THREADS") != nil { return nil }
-        return ThreadPool.shared.threadCount
     }
 
     private static func open() -> BLASLibrary {
         // NOTE: OPENBLAS_CORETYPE is read by OpenBLAS's load-time constructor, so it is set
         // just around dlopen and removed again, leaving the environment (and any other
         // OpenBLAS loaded later, such as numpy's) as it was. A user's own setting wins.
-        var setCore = false
+        // OPENBLAS_NUM_THREADS likewise: OpenBLAS starts its thread pool at load, and we run
+        // it single-threaded anyway (see `shared`).
+        var setCore = false, setThreadCount = false
         if getenv("OPENBLAS_CORETYPE") == nil, let core = preferredOpenBLASCore() {
             setCore = setenv("OPENBLAS_CORETYPE", core, 1) == 0
         }
-        defer { if setCore { unsetenv("OPENBLAS_CORETYPE") } }
+        if getenv("OPENBLAS_NUM_THREADS") == nil {
+            setThreadCount = setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0
+        }
+        defer {
+            if setCore { unsetenv("OPENBLAS_CORETYPE") }
+            if setThreadCount { unsetenv("OPENBLAS_NUM_THREADS") }
+        }
 
         var candidates = ["libopenblas.so.0", "libopenblas.so", "libcblas.so.3", "libblas.so.3"]
         if let custom = getenv("SWIFTDL_BLAS") { candidates.insert(String(cString: custom), at: 0) }
@@ -87,12 +83,10 @@ final class BLASLibrary: @unchecked Sendable {
                 continue
             }
             let setThreads = dlsym(handle, "openblas_set_num_threads")
-            let getThreads = dlsym(handle, "openblas_get_num_threads")
             return BLASLibrary(sgemm: unsafeBitCast(sgemm, to: SGEMM.self), dgemm: unsafeBitCast(dgemm, to: DGEMM.self),
-                               setThreads: setThreads.map { unsafeBitCast($0, to: SetThreads.self) },
-                               getThreads: getThreads.map { unsafeBitCast($0, to: GetThreads.self) })
+                               setThreads: setThreads.map { unsafeBitCast($0, to: SetThreads.self) })
         }
-        return BLASLibrary(sgemm: nil, dgemm: nil, setThreads: nil, getThreads: nil)
+        return BLASLibrary(sgemm: nil, dgemm: nil, setThreads: nil)
     }
 }
 

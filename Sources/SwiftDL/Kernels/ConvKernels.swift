@@ -1,11 +1,11 @@
-/// 2-D convolution kernels over NHWC input and HWIO filters, forward and backward.
+/// 2-D convolution kernels over NHWC input and HWIO filters, forward and backward, each
+/// run as one slice per thread (see `ConvolutionPlan`).
 ///
-/// Two ways to compute one convolution, picked per shape by `ConvolutionAlgorithm`:
-/// - pointwise (1×1, stride 1, no padding): the input is already the im2col matrix; one GEMM.
-/// - im2col + GEMM otherwise, a bounded chunk of output pixels at a time so the column
-///   matrix stays in cache; im2col runs on our pool, the GEMM on BLAS's threads.
-/// The input gradient is dColumns = dY · Wᵀ followed by col2im; the filter gradient is
-/// Columnsᵀ · dY.
+/// Forward, per chunk of output pixels: im2col (skipped for pointwise convolutions, whose
+/// input is the column matrix), one GEMM columns · filters, then bias and relu in one pass.
+/// Backward, per chunk: the relu mask applied to the upstream gradient, its column sums
+/// (the bias gradient), Columnsᵀ · dY (the filter gradient, accumulated per slice and
+/// summed after), and dY · Wᵀ followed by col2im (the input gradient).
 ///
 /// NOTE: one-channel input (K = KH·KW = 9) also goes through the GEMM. A direct kernel
 /// (SIMD8 accumulators over the output channels) measured about 4× slower than
@@ -13,184 +13,209 @@
 /// development machine, and OpenBLAS runs that K = 9 GEMM at well over 10 GFLOP/s, so the
 /// "K = 9 trap" did not materialise there. Revisit with measurements on other machines.
 
-public enum ConvolutionAlgorithm: Sendable {
-    case pointwise, im2col
-
-    public init(_ g: WindowGeometry) {
-        self = g.isPointwise ? .pointwise : .im2col
-    }
-}
-
-/// Output pixels per im2col chunk: the column matrix holds about 2M elements at most.
-@inline(__always)
-func im2colChunkRows(_ g: WindowGeometry) -> Int {
-    max(1, min(g.outputPixels, (1 << 21) / max(g.patchSize, 1)))
-}
-
-/// Elements of scratch memory the convolution kernels for `g` need (the op allocates it):
-/// a chunk of the column matrix for im2col, and in the backward pass also one row of
-/// output channels for `sumRows`.
-public func convolutionScratchCount(_ g: WindowGeometry, backward: Bool) -> Int {
-    let columns = ConvolutionAlgorithm(g) == .pointwise ? 0 : im2colChunkRows(g) * g.patchSize
-    return max(1, columns, backward ? g.outputChannels : 0)
-}
-
 // MARK: - Forward
 
 /// y = activation(conv(x, w) + bias): x (N, H, W, C), w (KH, KW, C, O), y (N, OH, OW, O).
+/// `scratch` holds `plan.scratchCount(backward: false)` elements.
 public func convolutionForward<T: FloatElement>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool,
-    _ y: UnsafeMutablePointer<T>, _ g: WindowGeometry, scratch: UnsafeMutablePointer<T>
+    _ y: UnsafeMutablePointer<T>, plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>
 ) {
-    let k = g.patchSize, o = g.outputChannels, m = g.outputPixels
-    if m == 0 || o == 0 { return }
-    let filters = MatrixOperand(pointer: w, transposed: false, leadingDimension: max(o, 1))
-    switch ConvolutionAlgorithm(g) {
-    case .pointwise:
-        fillRows(y, rows: m, columns: o, with: bias)
-        gemm(m: m, n: o, k: k, MatrixOperand(pointer: x, transposed: false, leadingDimension: max(k, 1)), filters,
-             y, ldc: o, accumulate: bias != nil)
-        if relu { reluInPlace(y, count: m * o) }
-    case .im2col:
-        let chunk = im2colChunkRows(g)
-        for start in stride(from: 0, to: m, by: chunk) {
-            let rows = min(chunk, m - start)
-            parallelPieces(start..<(start + rows), minimumPiece: 8) { piece in
-                im2col(x, g, pixels: piece, into: scratch + (piece.lowerBound - start) * k)
-            }
-            let out = y + start * o
-            // NOTE: the bias is written first and the GEMM adds onto it (beta = 1), which
-            // saves a pass over the output.
-            fillRows(out, rows: rows, columns: o, with: bias)
-            gemm(m: rows, n: o, k: k, MatrixOperand(pointer: UnsafePointer(scratch), transposed: false, leadingDimension: k),
-                 filters, out, ldc: o, accumulate: bias != nil)
-            if relu { reluInPlace(out, count: rows * o) }
+    let g = plan.geometry
+    let k = g.patchSize, o = g.outputChannels
+    if g.outputPixels == 0 || o == 0 { return }
+    let pointwise = ConvolutionAlgorithm(g) == .pointwise
+    let filters = MatrixOperand(pointer: w, transposed: false, leadingDimension: o)
+    plan.forEachSlice { slice in
+        let columns = scratch + slice * plan.scratchPerSlice(backward: false)
+        let pixels = plan.pixels(ofSlice: slice)
+        for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: plan.chunkRows) {
+            let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
+            let out = y + chunk.lowerBound * o
+            if !pointwise { im2col(x, g, pixels: chunk, into: columns) }
+            let patches = pointwise ? x + chunk.lowerBound * k : UnsafePointer(columns)
+            gemm(m: chunk.count, n: o, k: k, MatrixOperand(pointer: patches, transposed: false, leadingDimension: max(k, 1)),
+                 filters, out, ldc: o)
+            addBiasAndRelu(out, rows: chunk.count, columns: o, bias: bias, relu: relu)
         }
     }
 }
 
 // MARK: - Backward
 
-/// dx = the gradient of conv(x, w) with respect to x, for upstream dy (N, OH, OW, O).
-public func convolutionInputGradient<T: FloatElement>(
-    _ dy: UnsafePointer<T>, _ w: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry,
-    scratch: UnsafeMutablePointer<T>
+/// The gradients of y = activation(conv(x, w) + bias) for upstream dy (N, OH, OW, O): any
+/// of dx (x's shape), dw (w's shape) and db (O). With `reluOutput` (the forward's y), dy is
+/// first zeroed where the relu was inactive. `scratch` holds
+/// `plan.scratchCount(backward: true)` elements; `plan` must be a backward plan.
+public func convolutionBackward<T: FloatElement>(
+    x: UnsafePointer<T>, w: UnsafePointer<T>, dy: UnsafePointer<T>, reluOutput: UnsafePointer<T>?,
+    dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?, db: UnsafeMutablePointer<T>?,
+    plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>
 ) {
-    let k = g.patchSize, o = g.outputChannels, m = g.outputPixels
+    let g = plan.geometry
+    let k = g.patchSize, o = g.outputChannels
+    let pointwise = ConvolutionAlgorithm(g) == .pointwise
+    let perSlice = plan.scratchPerSlice(backward: true)
+    let columnsCount = pointwise ? 0 : plan.chunkRows * k
     // dColumns = dY · Wᵀ, with W read as the (K, O) matrix it is.
     let filtersTransposed = MatrixOperand(pointer: w, transposed: true, leadingDimension: max(o, 1))
-    if ConvolutionAlgorithm(g) == .pointwise {
-        gemm(m: m, n: k, k: o, MatrixOperand(pointer: dy, transposed: false, leadingDimension: max(o, 1)),
-             filtersTransposed, dx, ldc: max(k, 1))
-        return
-    }
-    dx.update(repeating: T.zero, count: g.batch * g.inputImageSize)
-    if m == 0 || k == 0 { return }
-    let chunk = im2colChunkRows(g)
-    for start in stride(from: 0, to: m, by: chunk) {
-        let rows = min(chunk, m - start)
-        gemm(m: rows, n: k, k: o, MatrixOperand(pointer: dy + start * o, transposed: false, leadingDimension: max(o, 1)),
-             filtersTransposed, scratch, ldc: k)
-        // Pieces split at image boundaries, so no two threads add into the same image.
-        parallelPieces(start..<(start + rows), unit: g.outputPixelsPerImage) { piece in
-            col2imAdd(UnsafePointer(scratch + (piece.lowerBound - start) * k), g, pixels: piece, into: dx)
+    plan.forEachSlice { slice in
+        let columns = scratch + slice * perSlice
+        let masked = columns + columnsCount
+        let filterPartial = masked + plan.chunkRows * o
+        let biasPartial = filterPartial + k * o, blockSums = biasPartial + o
+        filterPartial.update(repeating: T.zero, count: k * o)
+        biasPartial.update(repeating: T.zero, count: o)
+        let pixels = plan.pixels(ofSlice: slice)
+        if let dx, !pointwise {
+            // col2im adds into dx: zero this slice's images first.
+            let perImage = max(g.outputPixelsPerImage, 1)
+            (dx + pixels.lowerBound / perImage * g.inputImageSize).update(repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
         }
-    }
-}
-
-/// dw = the gradient of conv(x, w) with respect to w, for upstream dy (N, OH, OW, O).
-public func convolutionFilterGradient<T: FloatElement>(
-    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dw: UnsafeMutablePointer<T>, _ g: WindowGeometry,
-    scratch: UnsafeMutablePointer<T>
-) {
-    let k = g.patchSize, o = g.outputChannels, m = g.outputPixels
-    if m == 0 || k == 0 || o == 0 {
-        dw.update(repeating: T.zero, count: k * o)
-        return
-    }
-    let upstream = { (start: Int) in MatrixOperand(pointer: dy + start * o, transposed: false, leadingDimension: o) }
-    switch ConvolutionAlgorithm(g) {
-    case .pointwise:
-        gemm(m: k, n: o, k: m, MatrixOperand(pointer: x, transposed: true, leadingDimension: k), upstream(0), dw, ldc: o)
-    case .im2col:
-        let chunk = im2colChunkRows(g)
-        for start in stride(from: 0, to: m, by: chunk) {
-            let rows = min(chunk, m - start)
-            parallelPieces(start..<(start + rows), minimumPiece: 8) { piece in
-                im2col(x, g, pixels: piece, into: scratch + (piece.lowerBound - start) * k)
+        for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: plan.chunkRows) {
+            let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
+            var upstream = dy + chunk.lowerBound * o
+            if let reluOutput {
+                reluGradient(upstream, output: reluOutput + chunk.lowerBound * o, into: masked, count: chunk.count * o)
+                upstream = UnsafePointer(masked)
             }
-            gemm(m: k, n: o, k: rows, MatrixOperand(pointer: UnsafePointer(scratch), transposed: true, leadingDimension: k),
-                 upstream(start), dw, ldc: o, accumulate: start > 0)
+            let upstreamMatrix = MatrixOperand(pointer: upstream, transposed: false, leadingDimension: o)
+            if db != nil { addColumnSums(upstream, rows: chunk.count, columns: o, into: biasPartial, blockSums: blockSums) }
+            if dw != nil {
+                if !pointwise { im2col(x, g, pixels: chunk, into: columns) }
+                let patches = pointwise ? x + chunk.lowerBound * k : UnsafePointer(columns)
+                gemm(m: k, n: o, k: chunk.count, MatrixOperand(pointer: patches, transposed: true, leadingDimension: max(k, 1)),
+                     upstreamMatrix, filterPartial, ldc: o, accumulate: true)
+            }
+            if let dx {
+                if pointwise {
+                    gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, dx + chunk.lowerBound * k, ldc: max(k, 1))
+                } else {
+                    gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, columns, ldc: max(k, 1))
+                    col2imAdd(UnsafePointer(columns), g, pixels: chunk, into: dx)
+                }
+            }
         }
     }
+    // The slices' partial sums, added in slice order (the same result on every run).
+    if let dw { sumSlices(scratch + columnsCount + plan.chunkRows * o, stride: perSlice, slices: plan.slices, count: k * o, into: dw) }
+    if let db { sumSlices(scratch + columnsCount + plan.chunkRows * o + k * o, stride: perSlice, slices: plan.slices, count: o, into: db) }
 }
 
-/// The bias gradient: dy (rows × columns) summed over its rows, in blocks so float32
+/// into[i] = Σ over slices s of (first + s·stride)[i].
+private func sumSlices<T: FloatElement>(_ first: UnsafeMutablePointer<T>, stride: Int, slices: Int, count: Int,
+                                        into result: UnsafeMutablePointer<T>) {
+    result.update(from: first, count: count)
+    for s in 1..<max(slices, 1) { addInPlace(result, UnsafePointer(first + s * stride), count: count) }
+}
+
+/// sums[j] += Σ over rows of m[row][j], in blocks of 256 rows summed apart, so float32
 /// rounding error grows with the block size rather than with the batch.
-public func sumRows<T: FloatElement>(_ dy: UnsafePointer<T>, rows: Int, columns: Int, into db: UnsafeMutablePointer<T>,
-                                     scratch: UnsafeMutablePointer<T>) {
-    db.update(repeating: T.zero, count: columns)
+private func addColumnSums<T: FloatElement>(_ m: UnsafePointer<T>, rows: Int, columns: Int,
+                                            into sums: UnsafeMutablePointer<T>, blockSums: UnsafeMutablePointer<T>) {
     let block = 256
     for start in stride(from: 0, to: rows, by: block) {
-        scratch.update(repeating: T.zero, count: columns)
-        for r in start..<min(start + block, rows) {
-            let row = dy + r * columns
-            for j in 0..<columns { scratch[j] += row[j] }
-        }
-        for j in 0..<columns { db[j] += scratch[j] }
+        blockSums.update(repeating: T.zero, count: columns)
+        for r in start..<min(start + block, rows) { addInPlace(blockSums, m + r * columns, count: columns) }
+        addInPlace(sums, UnsafePointer(blockSums), count: columns)
     }
 }
 
-// MARK: - Small epilogues
+// MARK: - Small loops
+//
+// NOTE: these loops live in concrete, never-inlined functions. Inlined into the generic
+// convolution code they compiled to branchy scalar loops (~6 ns an element, most of the
+// first CNN layer's time); as separate concrete functions they vectorise (4-5x faster).
+// The relu gradient's loads are both unconditional for the same reason: a conditional
+// load kept the select from vectorising.
 
-/// Writes `bias` into every row (or leaves the rows alone when there is none).
-@inline(__always)
-func fillRows<T: FloatElement>(_ out: UnsafeMutablePointer<T>, rows: Int, columns: Int, with bias: UnsafePointer<T>?) {
-    guard let bias else { return }
-    for r in 0..<rows { (out + r * columns).update(from: bias, count: columns) }
-}
-
-/// max(x, 0) in place; NaN stays NaN, as in TensorFlow's relu.
-@inline(__always)
-func reluInPlace<T: FloatElement>(_ x: UnsafeMutablePointer<T>, count: Int) {
+/// out[r][j] = relu(out[r][j] + bias[j]), either part optional; relu keeps NaN, as
+/// TensorFlow's does.
+func addBiasAndRelu<T: FloatElement>(_ out: UnsafeMutablePointer<T>, rows: Int, columns: Int, bias: UnsafePointer<T>?, relu: Bool) {
+    if bias == nil && !relu { return }
     if T.self == Float.self {
-        reluInPlace(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self), count: count)
+        addBiasAndRelu(out.asFloat, rows: rows, columns: columns, bias: bias?.asFloat, relu: relu)
     } else {
-        reluInPlace(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self), count: count)
+        addBiasAndRelu(out.asDouble, rows: rows, columns: columns, bias: bias?.asDouble, relu: relu)
     }
 }
 
 /// The relu VJP through its output: g where out > 0, else 0.
 public func reluGradient<T: FloatElement>(_ g: UnsafePointer<T>, output: UnsafePointer<T>, into result: UnsafeMutablePointer<T>, count: Int) {
     if T.self == Float.self {
-        reluGradient(UnsafeRawPointer(g).assumingMemoryBound(to: Float.self), UnsafeRawPointer(output).assumingMemoryBound(to: Float.self),
-                     UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self), count: count)
+        reluGradient(g.asFloat, output.asFloat, result.asFloat, count: count)
     } else {
-        reluGradient(UnsafeRawPointer(g).assumingMemoryBound(to: Double.self), UnsafeRawPointer(output).assumingMemoryBound(to: Double.self),
-                     UnsafeMutableRawPointer(result).assumingMemoryBound(to: Double.self), count: count)
+        reluGradient(g.asDouble, output.asDouble, result.asDouble, count: count)
     }
 }
 
-// NOTE: the relu loops live in concrete, never-inlined functions. Inlined into the generic
-// convolution code they compiled to a branchy scalar loop (~6 ns an element, most of the
-// first CNN layer's time); as separate concrete functions they vectorise (4-5x faster).
-@inline(never)
-private func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { let v = x[i]; x[i] = v > 0 || v.isNaN ? v : 0 }
+/// target[i] += source[i].
+func addInPlace<T: FloatElement>(_ target: UnsafeMutablePointer<T>, _ source: UnsafePointer<T>, count: Int) {
+    if T.self == Float.self {
+        addInPlace(target.asFloat, source.asFloat, count: count)
+    } else {
+        addInPlace(target.asDouble, source.asDouble, count: count)
+    }
 }
 
 @inline(never)
-private func reluInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
-    for i in 0..<count { let v = x[i]; x[i] = v > 0 || v.isNaN ? v : 0 }
+private func addBiasAndRelu(_ out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>?, relu: Bool) {
+    for r in 0..<rows {
+        let row = out + r * columns
+        if let bias {
+            if relu {
+                for j in 0..<columns { let v = row[j] + bias[j]; row[j] = v > 0 || v.isNaN ? v : 0 }
+            } else {
+                for j in 0..<columns { row[j] += bias[j] }
+            }
+        } else {
+            for j in 0..<columns { let v = row[j]; row[j] = v > 0 || v.isNaN ? v : 0 }
+        }
+    }
+}
+
+@inline(never)
+private func addBiasAndRelu(_ out: UnsafeMutablePointer<Double>, rows: Int, columns: Int, bias: UnsafePointer<Double>?, relu: Bool) {
+    for r in 0..<rows {
+        let row = out + r * columns
+        if let bias {
+            if relu {
+                for j in 0..<columns { let v = row[j] + bias[j]; row[j] = v > 0 || v.isNaN ? v : 0 }
+            } else {
+                for j in 0..<columns { row[j] += bias[j] }
+            }
+        } else {
+            for j in 0..<columns { let v = row[j]; row[j] = v > 0 || v.isNaN ? v : 0 }
+        }
+    }
 }
 
 @inline(never)
 private func reluGradient(_ g: UnsafePointer<Float>, _ output: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>, count: Int) {
-    // Both loads are unconditional, so the select vectorises instead of branching.
     for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > 0 ? gradient : 0 }
 }
 
 @inline(never)
 private func reluGradient(_ g: UnsafePointer<Double>, _ output: UnsafePointer<Double>, _ result: UnsafeMutablePointer<Double>, count: Int) {
     for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > 0 ? gradient : 0 }
+}
+
+@inline(never)
+private func addInPlace(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { target[i] += source[i] }
+}
+
+@inline(never)
+private func addInPlace(_ target: UnsafeMutablePointer<Double>, _ source: UnsafePointer<Double>, count: Int) {
+    for i in 0..<count { target[i] += source[i] }
+}
+
+private extension UnsafePointer {
+    var asFloat: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
+    var asDouble: UnsafePointer<Double> { UnsafeRawPointer(self).assumingMemoryBound(to: Double.self) }
+}
+
+private extension UnsafeMutablePointer {
+    var asFloat: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
+    var asDouble: UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Double.self) }
 }

@@ -12,9 +12,52 @@ public struct MatrixOperand<T> {
 
 /// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), C row-major with leading dimension ldc.
 /// Float types go to the tuned BLAS; integer types use a plain cache-friendly loop.
+///
+/// Large products are split into bands of C rows (or columns, when C is wide and short)
+/// run on our pool, each band one single-threaded BLAS call. BLAS's own threads stay off
+/// (see `BLASLibrary`): called from inside a pool job (a convolution slice, a recurrent
+/// batch slice) this runs serially on the calling thread.
 public func gemm<T: ArithmeticElement>(
     m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>,
     _ c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool = false
+) {
+    let bands = gemmBandCount(m: m, n: n, k: k)
+    if bands <= 1 {
+        serialGemm(m: m, n: n, k: k, a, b, c, ldc: ldc, accumulate: accumulate)
+        return
+    }
+    if m >= n {
+        ThreadPool.shared.parallelFor(bands) { band in
+            let first = m * band / bands, rows = m * (band + 1) / bands - first
+            var rowsOfA = a
+            rowsOfA.pointer += a.transposed ? first : first * a.leadingDimension
+            serialGemm(m: rows, n: n, k: k, rowsOfA, b, c + first * ldc, ldc: ldc, accumulate: accumulate)
+        }
+    } else {
+        ThreadPool.shared.parallelFor(bands) { band in
+            let first = n * band / bands, columns = n * (band + 1) / bands - first
+            var columnsOfB = b
+            columnsOfB.pointer += b.transposed ? first * b.leadingDimension : first
+            serialGemm(m: m, n: columns, k: k, a, columnsOfB, c + first, ldc: ldc, accumulate: accumulate)
+        }
+    }
+}
+
+/// How many bands to cut a product into: one per thread, each worth at least ~4 MFLOP
+/// (waking a thread costs ~10-50 µs) and 16 rows or columns wide.
+@inline(__always)
+func gemmBandCount(m: Int, n: Int, k: Int) -> Int {
+    let threads = ThreadPool.shared.threadCount
+    if threads <= 1 { return 1 }
+    let flops = 2 * Double(m) * Double(n) * Double(k)
+    let byWork = Int(Swift.min(flops / 4_194_304, Double(threads)))
+    return Swift.max(1, Swift.min(byWork, Swift.max(m, n) / 16))
+}
+
+/// One BLAS call (or the plain loop), on the calling thread.
+private func serialGemm<T: ArithmeticElement>(
+    m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>,
+    _ c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
 ) {
     if m == 0 || n == 0 { return }
     if k == 0 {
@@ -82,12 +125,4 @@ private func naiveGemm<T: ArithmeticElement>(
             for j in 0..<n { row[j] = T.plus(row[j], T.times(scale, elementB(p, j))) }
         }
     }
-}
-
-/// Sets the BLAS library's own thread count (OpenBLAS, now or when it loads; a no-op for
-/// Accelerate).
-public func setBLASThreadCount(_ count: Int) {
-    #if !canImport(Accelerate)
-    BLASLibrary.setThreadCount(count)
-    #endif
 }

@@ -58,12 +58,22 @@ func col2imAdd<T: FloatElement>(_ columns: UnsafePointer<T>, _ g: WindowGeometry
         let taps = g.validTaps(oh: oh, ow: ow)
         for kh in taps.kh {
             let line = image + (taps.h0 + kh * g.dilationHeight) * g.inputWidth * c
-            for kw in taps.kw {
-                let target = line + (taps.w0 + kw * g.dilationWidth) * c
-                let source = row + (kh * g.windowWidth + kw) * c
-                for channel in 0..<c { target[channel] += source[channel] }
+            let source = row + kh * g.windowWidth * c
+            if g.dilationWidth == 1 {
+                // The taps inside the image cover one contiguous run of the input row.
+                let first = taps.kw.lowerBound
+                addRun(source + first * c, to: line + (taps.w0 + first) * c, count: taps.kw.count * c)
+            } else {
+                for kw in taps.kw {
+                    addRun(source + kw * c, to: line + (taps.w0 + kw * g.dilationWidth) * c, count: c)
+                }
             }
         }
         row += g.patchSize
     }
+}
+
+@inline(__always)
+private func addRun<T: FloatElement>(_ source: UnsafePointer<T>, to target: UnsafeMutablePointer<T>, count: Int) {
+    for i in 0..<count { target[i] += source[i] }
 }

@@ -81,6 +81,20 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on the calling thread with the pool held, so that the `parallelFor` calls
+    /// inside it run serially on this thread too (for work that must stay on a thread set
+    /// up for it, such as one with subnormals flushed).
+    public func serially(_ body: () -> Void) {
+        // Busy already (a job is running, perhaps this thread's own): nested jobs run
+        // serially anyway.
+        if pthread_mutex_trylock(submitLock) != 0 {
+            body()
+            return
+        }
+        defer { pthread_mutex_unlock(submitLock) }
+        body()
+    }
+
     /// Takes tasks off the shared counter until none are left.
     private func runTasks(_ body: (Int) -> Void) {
         while true {

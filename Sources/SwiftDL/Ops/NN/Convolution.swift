@@ -87,8 +87,9 @@ private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias:
     let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
     let y = try Tensor.empty(outputShape, dtype: dtype)
     if y.count > 0 {
-        let scratch = try Tensor.empty([convolutionScratchCount(g, backward: false)], dtype: dtype)
-        try dtype.dispatchFloat(ConvolutionForward(x: x, w: w, b: b, relu: activation == .relu, y: y, scratch: scratch, g: g))
+        let plan = ConvolutionPlan(g, backward: false)
+        let scratch = try Tensor.empty([plan.scratchCount(backward: false)], dtype: dtype)
+        try dtype.dispatchFloat(ConvolutionForward(x: x, w: w, b: b, relu: activation == .relu, y: y, scratch: scratch, plan: plan))
     }
     guard isRecordingGradients else { return y }
     let inputs = [input, filters] + (bias.map { [$0] } ?? [])
@@ -96,51 +97,38 @@ private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias:
     guard needs.contains(true) else { return y }
     record(op, inputs: inputs, outputs: [y]) { gradients in
         guard let upstream = gradients[0] else { return inputs.map { _ in nil } }
-        var dy = try upstream.converted(to: dtype).contiguous()
-        if activation == .relu { dy = try reluBackward(dy, output: y) }
+        let dy = try upstream.converted(to: dtype).contiguous()
         let dx = needs[0] ? try Tensor.empty(input.shape, dtype: dtype, zeroed: y.count == 0) : nil
         let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: y.count == 0) : nil
         let db = bias != nil && needs[2] ? try Tensor.empty([g.outputChannels], dtype: dtype, zeroed: y.count == 0) : nil
         if y.count > 0 {
-            let scratch = try Tensor.empty([convolutionScratchCount(g, backward: true)], dtype: dtype)
-            try dtype.dispatchFloat(ConvolutionBackward(x: x, w: w, dy: dy, dx: dx, dw: dw, db: db, scratch: scratch, g: g))
+            let plan = ConvolutionPlan(g, backward: true)
+            let scratch = try Tensor.empty([plan.scratchCount(backward: true)], dtype: dtype)
+            try dtype.dispatchFloat(ConvolutionBackward(x: x, w: w, dy: dy, reluOutput: activation == .relu ? y : nil,
+                                                        dx: dx, dw: dw, db: db, scratch: scratch, plan: plan))
         }
         return [dx, dw] + (bias != nil ? [db] : [])
     }
     return y
 }
 
-/// g where the relu's output is positive, else 0.
-private func reluBackward(_ g: Tensor, output: Tensor) throws -> Tensor {
-    let result = try Tensor.empty(g.shape, dtype: g.dtype)
-    struct Run: FloatVisitor {
-        let g: Tensor, output: Tensor, result: Tensor
-        func visit<T: FloatElement>(_: T.Type) {
-            reluGradient(UnsafePointer(g.pointer(as: T.self)), output: UnsafePointer(output.pointer(as: T.self)),
-                         into: result.pointer(as: T.self), count: g.count)
-        }
-    }
-    try g.dtype.dispatchFloat(Run(g: g, output: output, result: result))
-    return result
-}
-
 private struct ConvolutionForward: FloatVisitor {
-    let x: Tensor, w: Tensor, b: Tensor?, relu: Bool, y: Tensor, scratch: Tensor, g: WindowGeometry
+    let x: Tensor, w: Tensor, b: Tensor?, relu: Bool, y: Tensor, scratch: Tensor, plan: ConvolutionPlan
     func visit<T: FloatElement>(_: T.Type) {
         convolutionForward(UnsafePointer(x.pointer(as: T.self)), UnsafePointer(w.pointer(as: T.self)),
                            bias: b.map { UnsafePointer($0.pointer(as: T.self)) }, relu: relu,
-                           y.pointer(as: T.self), g, scratch: scratch.pointer(as: T.self))
+                           y.pointer(as: T.self), plan: plan, scratch: scratch.pointer(as: T.self))
     }
 }
 
 private struct ConvolutionBackward: FloatVisitor {
-    let x: Tensor, w: Tensor, dy: Tensor, dx: Tensor?, dw: Tensor?, db: Tensor?, scratch: Tensor, g: WindowGeometry
+    let x: Tensor, w: Tensor, dy: Tensor, reluOutput: Tensor?, dx: Tensor?, dw: Tensor?, db: Tensor?, scratch: Tensor
+    let plan: ConvolutionPlan
     func visit<T: FloatElement>(_: T.Type) {
-        let upstream = UnsafePointer(dy.pointer(as: T.self)), buffer = scratch.pointer(as: T.self)
-        if let db { sumRows(upstream, rows: g.outputPixels, columns: g.outputChannels, into: db.pointer(as: T.self), scratch: buffer) }
-        if let dx { convolutionInputGradient(upstream, UnsafePointer(w.pointer(as: T.self)), dx.pointer(as: T.self), g, scratch: buffer) }
-        if let dw {
-            convolutionFilterGradient(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g, scratch: buffer)
-        }
+        convolutionBackward(x: UnsafePointer(x.pointer(as: T.self)), w: UnsafePointer(w.pointer(as: T.self)),
+                            dy: UnsafePointer(dy.pointer(as: T.self)),
+                            reluOutput: reluOutput.map { UnsafePointer($0.pointer(as: T.self)) },
+                            dx: dx?.pointer(as: T.self), dw: dw?.pointer(as: T.self), db: db?.pointer(as: T.self),
+                            plan: plan, scratch: scratch.pointer(as: T.self))
     }
 }
