@@ -1,3 +1,5 @@
+import SwiftDLAVX2
+
 /// 2-D convolution kernels over NHWC input and HWIO filters, forward and backward, each
 /// run as one slice per thread (see `ConvolutionPlan`).
 ///
@@ -16,7 +18,7 @@
 // MARK: - Forward
 
 /// y = activation(conv(x, w) + bias): x (N, H, W, C), w (KH, KW, C, O), y (N, OH, OW, O).
-/// `scratch` holds `plan.scratchCount(backward: false)` elements.
+/// `scratch` holds `plan.scratchCount` elements; `plan` must be a forward plan.
 public func convolutionForward<T: FloatElement>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool,
     _ y: UnsafeMutablePointer<T>, plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>
@@ -24,16 +26,20 @@ public func convolutionForward<T: FloatElement>(
     let g = plan.geometry
     let k = g.patchSize, o = g.outputChannels
     if g.outputPixels == 0 || o == 0 { return }
-    let pointwise = ConvolutionAlgorithm(g) == .pointwise
     let filters = MatrixOperand(pointer: w, transposed: false, leadingDimension: o)
     plan.forEachSlice { slice in
-        let columns = scratch + slice * plan.scratchPerSlice(backward: false)
+        let work = scratch + slice * plan.scratchPerSlice
         let pixels = plan.pixels(ofSlice: slice)
+        if plan.algorithm == .singleChannel {
+            singleChannelConvolutionForwardAVX2(x.asFloat, w.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
+                                                outputChannels: o, window: plan.planeWindow, pixels: pixels, scratch: work.asFloat)
+            return
+        }
         for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: plan.chunkRows) {
             let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
             let out = y + chunk.lowerBound * o
-            if !pointwise { im2col(x, g, pixels: chunk, into: columns) }
-            let patches = pointwise ? x + chunk.lowerBound * k : UnsafePointer(columns)
+            if plan.algorithm == .im2col { im2col(x, g, pixels: chunk, into: work) }
+            let patches = plan.algorithm == .pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
             gemm(m: chunk.count, n: o, k: k, MatrixOperand(pointer: patches, transposed: false, leadingDimension: max(k, 1)),
                  filters, out, ldc: o)
             addBiasAndRelu(out, rows: chunk.count, columns: o, bias: bias, relu: relu)
@@ -45,8 +51,8 @@ public func convolutionForward<T: FloatElement>(
 
 /// The gradients of y = activation(conv(x, w) + bias) for upstream dy (N, OH, OW, O): any
 /// of dx (x's shape), dw (w's shape) and db (O). With `reluOutput` (the forward's y), dy is
-/// first zeroed where the relu was inactive. `scratch` holds
-/// `plan.scratchCount(backward: true)` elements; `plan` must be a backward plan.
+/// first zeroed where the relu was inactive. `scratch` holds `plan.scratchCount`
+/// elements; `plan` must be a backward plan made knowing whether dx is wanted.
 public func convolutionBackward<T: FloatElement>(
     x: UnsafePointer<T>, w: UnsafePointer<T>, dy: UnsafePointer<T>, reluOutput: UnsafePointer<T>?,
     dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?, db: UnsafeMutablePointer<T>?,
@@ -54,19 +60,23 @@ public func convolutionBackward<T: FloatElement>(
 ) {
     let g = plan.geometry
     let k = g.patchSize, o = g.outputChannels
-    let pointwise = ConvolutionAlgorithm(g) == .pointwise
-    let perSlice = plan.scratchPerSlice(backward: true)
-    let columnsCount = pointwise ? 0 : plan.chunkRows * k
+    let pointwise = plan.algorithm == .pointwise
     // dColumns = dY · Wᵀ, with W read as the (K, O) matrix it is.
     let filtersTransposed = MatrixOperand(pointer: w, transposed: true, leadingDimension: max(o, 1))
     plan.forEachSlice { slice in
-        let columns = scratch + slice * perSlice
-        let masked = columns + columnsCount
-        let filterPartial = masked + plan.chunkRows * o
-        let biasPartial = filterPartial + k * o, blockSums = biasPartial + o
+        let base = scratch + slice * plan.scratchPerSlice
+        let work = base, masked = base + plan.maskedOffset
+        let filterPartial = base + plan.filterPartialOffset, biasPartial = base + plan.biasPartialOffset
+        let blockSums = base + plan.blockSumsOffset
         filterPartial.update(repeating: T.zero, count: k * o)
         biasPartial.update(repeating: T.zero, count: o)
         let pixels = plan.pixels(ofSlice: slice)
+        if plan.algorithm == .singleChannel {
+            singleChannelConvolutionGradientAVX2(x.asFloat, upstream: dy.asFloat, reluOutput: reluOutput?.asFloat,
+                                                 filterGradient: filterPartial.asFloat, biasGradient: biasPartial.asFloat,
+                                                 outputChannels: o, window: plan.planeWindow, pixels: pixels, scratch: work.asFloat)
+            return
+        }
         if let dx, !pointwise {
             // col2im adds into dx: zero this slice's images first.
             let perImage = max(g.outputPixelsPerImage, 1)
@@ -82,8 +92,8 @@ public func convolutionBackward<T: FloatElement>(
             let upstreamMatrix = MatrixOperand(pointer: upstream, transposed: false, leadingDimension: o)
             if db != nil { addColumnSums(upstream, rows: chunk.count, columns: o, into: biasPartial, blockSums: blockSums) }
             if dw != nil {
-                if !pointwise { im2col(x, g, pixels: chunk, into: columns) }
-                let patches = pointwise ? x + chunk.lowerBound * k : UnsafePointer(columns)
+                if !pointwise { im2col(x, g, pixels: chunk, into: work) }
+                let patches = pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
                 gemm(m: k, n: o, k: chunk.count, MatrixOperand(pointer: patches, transposed: true, leadingDimension: max(k, 1)),
                      upstreamMatrix, filterPartial, ldc: o, accumulate: true)
             }
@@ -91,15 +101,16 @@ public func convolutionBackward<T: FloatElement>(
                 if pointwise {
                     gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, dx + chunk.lowerBound * k, ldc: max(k, 1))
                 } else {
-                    gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, columns, ldc: max(k, 1))
-                    col2imAdd(UnsafePointer(columns), g, pixels: chunk, into: dx)
+                    gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, work, ldc: max(k, 1))
+                    col2imAdd(UnsafePointer(work), g, pixels: chunk, into: dx)
                 }
             }
         }
     }
     // The slices' partial sums, added in slice order (the same result on every run).
-    if let dw { sumSlices(scratch + columnsCount + plan.chunkRows * o, stride: perSlice, slices: plan.slices, count: k * o, into: dw) }
-    if let db { sumSlices(scratch + columnsCount + plan.chunkRows * o + k * o, stride: perSlice, slices: plan.slices, count: o, into: db) }
+    let perSlice = plan.scratchPerSlice
+    if let dw { sumSlices(scratch + plan.filterPartialOffset, stride: perSlice, slices: plan.slices, count: k * o, into: dw) }
+    if let db { sumSlices(scratch + plan.biasPartialOffset, stride: perSlice, slices: plan.slices, count: o, into: db) }
 }
 
 /// into[i] = Σ over slices s of (first + s·stride)[i].
@@ -210,6 +221,7 @@ private func addInPlace(_ target: UnsafeMutablePointer<Double>, _ source: Unsafe
     for i in 0..<count { target[i] += source[i] }
 }
 
+// The single-channel kernels are float32 only; the plan picks them only for Float.
 private extension UnsafePointer {
     var asFloat: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
     var asDouble: UnsafePointer<Double> { UnsafeRawPointer(self).assumingMemoryBound(to: Double.self) }

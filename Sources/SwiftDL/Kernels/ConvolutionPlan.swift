@@ -1,3 +1,5 @@
+import SwiftDLAVX2
+
 /// How one convolution's work is shared out over the cores.
 ///
 /// The rows of the im2col matrix (the output pixels, over the whole batch) are cut into one
@@ -12,18 +14,25 @@
 /// in the core's cache between im2col and the GEMM that reads it.
 public struct ConvolutionPlan: Sendable {
     public let geometry: WindowGeometry
+    public let algorithm: ConvolutionAlgorithm
     /// Slices run in parallel, one per thread.
     public let slices: Int
     /// Backward slices start and end on image boundaries (col2im adds into whole images).
     public let alignedToImages: Bool
-    /// Output pixels per chunk.
+    /// Output pixels per chunk (im2col and pointwise).
     public let chunkRows: Int
+    public let backward: Bool
 
     /// - Parameters:
     ///   - backward: plan the gradient pass (image-aligned slices) rather than the forward.
+    ///   - float32: the elements are Float (the single-channel kernels are float32 only).
+    ///   - inputGradient: the backward pass computes the input's gradient too.
     ///   - threads: defaults to the shared pool's size.
-    public init(_ g: WindowGeometry, backward: Bool, threads: Int = ThreadPool.shared.threadCount) {
+    public init(_ g: WindowGeometry, backward: Bool, float32: Bool, inputGradient: Bool = true,
+                threads: Int = ThreadPool.shared.threadCount) {
         geometry = g
+        self.backward = backward
+        algorithm = ConvolutionAlgorithm(g, float32: float32, inputGradient: backward && inputGradient)
         alignedToImages = backward
         let m = g.outputPixels, k = g.patchSize
         // Forward: one GEMM of 2·m·k·o FLOPs; backward: two or three of them. Each slice
@@ -47,18 +56,43 @@ public struct ConvolutionPlan: Sendable {
         return (m * s / slices)..<(m * (s + 1) / slices)
     }
 
-    /// Scratch elements one slice uses: a chunk of the column matrix (unless the input is
-    /// the column matrix already); in the backward pass also a chunk of masked upstream
-    /// gradient, the slice's partial filter gradient and its bias-gradient sums.
-    public func scratchPerSlice(backward: Bool) -> Int {
+    // MARK: Scratch, per slice: [work | masked | filter partial | bias partial | block sums]
+
+    /// The kernel's working space: a chunk of the column matrix (none when the input is
+    /// the column matrix already), or the single-channel kernels' gathered windows.
+    var workCount: Int {
         let g = geometry
-        let columns = ConvolutionAlgorithm(g) == .pointwise ? 0 : chunkRows * g.patchSize
-        if !backward { return max(1, columns) }
-        return columns + chunkRows * g.outputChannels + g.patchSize * g.outputChannels + 2 * g.outputChannels
+        switch algorithm {
+        case .pointwise: return 0
+        case .im2col: return chunkRows * g.patchSize
+        case .singleChannel:
+            let window = planeWindow
+            return backward ? singleChannelGradientScratch(window) : singleChannelForwardScratch(window)
+        }
     }
 
+    /// Backward (GEMM algorithms): a chunk of the upstream gradient with the relu mask applied.
+    var maskedOffset: Int { workCount }
+    /// Backward: this slice's filter gradient (K, O) and bias gradient (O), summed over
+    /// the slices at the end; then a row of block sums for the bias gradient.
+    var filterPartialOffset: Int { workCount + (algorithm == .singleChannel ? 0 : chunkRows * geometry.outputChannels) }
+    var biasPartialOffset: Int { filterPartialOffset + geometry.patchSize * geometry.outputChannels }
+    var blockSumsOffset: Int { biasPartialOffset + geometry.outputChannels }
+
+    /// Scratch elements one slice uses.
+    public var scratchPerSlice: Int { backward ? blockSumsOffset + geometry.outputChannels : max(1, workCount) }
+
     /// Scratch elements for the whole convolution, all slices together.
-    public func scratchCount(backward: Bool) -> Int { slices * scratchPerSlice(backward: backward) }
+    public var scratchCount: Int { slices * scratchPerSlice }
+
+    /// The geometry as the single-channel kernels take it.
+    var planeWindow: PlaneWindow {
+        let g = geometry
+        return PlaneWindow(imageHeight: g.inputHeight, imageWidth: g.inputWidth, windowHeight: g.windowHeight,
+                           windowWidth: g.windowWidth, strideHeight: g.strideHeight, strideWidth: g.strideWidth,
+                           dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth, padTop: g.padTop,
+                           padLeft: g.padLeft, outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+    }
 
     /// Runs `body(slice)` for every slice, in parallel.
     func forEachSlice(_ body: (Int) -> Void) {
@@ -67,12 +101,22 @@ public struct ConvolutionPlan: Sendable {
 }
 
 public enum ConvolutionAlgorithm: Sendable {
-    /// 1×1, stride 1, no padding: the input is already the im2col matrix.
+    /// 1×1, stride 1, no padding: the input is already the im2col matrix; one GEMM.
     case pointwise
     /// im2col, then a GEMM, a chunk of output pixels at a time.
     case im2col
+    /// One input channel, float32, AVX2: direct FMAs over gathered windows
+    /// (SwiftDLAVX2/SingleChannelConvolution.swift). It has no input gradient, so a
+    /// backward pass that needs one uses im2col.
+    case singleChannel
 
-    public init(_ g: WindowGeometry) {
-        self = g.isPointwise ? .pointwise : .im2col
+    init(_ g: WindowGeometry, float32: Bool, inputGradient: Bool) {
+        if g.isPointwise {
+            self = .pointwise
+        } else if g.channels == 1 && float32 && !inputGradient && CPUFeatures.current.hasAVX2 {
+            self = .singleChannel
+        } else {
+            self = .im2col
+        }
     }
 }

@@ -87,8 +87,8 @@ private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias:
     let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
     let y = try Tensor.empty(outputShape, dtype: dtype)
     if y.count > 0 {
-        let plan = ConvolutionPlan(g, backward: false)
-        let scratch = try Tensor.empty([plan.scratchCount(backward: false)], dtype: dtype)
+        let plan = ConvolutionPlan(g, backward: false, float32: dtype == .float32)
+        let scratch = try Tensor.empty([plan.scratchCount], dtype: dtype)
         try dtype.dispatchFloat(ConvolutionForward(x: x, w: w, b: b, relu: activation == .relu, y: y, scratch: scratch, plan: plan))
     }
     guard isRecordingGradients else { return y }
@@ -102,8 +102,8 @@ private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias:
         let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: y.count == 0) : nil
         let db = bias != nil && needs[2] ? try Tensor.empty([g.outputChannels], dtype: dtype, zeroed: y.count == 0) : nil
         if y.count > 0 {
-            let plan = ConvolutionPlan(g, backward: true)
-            let scratch = try Tensor.empty([plan.scratchCount(backward: true)], dtype: dtype)
+            let plan = ConvolutionPlan(g, backward: true, float32: dtype == .float32, inputGradient: dx != nil)
+            let scratch = try Tensor.empty([plan.scratchCount], dtype: dtype)
             try dtype.dispatchFloat(ConvolutionBackward(x: x, w: w, dy: dy, reluOutput: activation == .relu ? y : nil,
                                                         dx: dx, dw: dw, db: db, scratch: scratch, plan: plan))
         }

@@ -1,0 +1,232 @@
+// Direct float32 convolution of one-channel images (a CNN's first layer on grey images),
+// forward and filter/bias gradient, eight output channels to a register with FMAs.
+//
+// Why not im2col + GEMM: with one channel a window row is a run of 3 floats, so im2col
+// costs more than the GEMM that reads it (a K = 9 GEMM runs at a third of OpenBLAS's
+// speed), and the training step builds the column matrix twice (forward and filter
+// gradient). Here each pixel's window is gathered into a small in-cache block once per
+// chunk and every output channel is computed from it directly.
+//
+// The engine calls these only on CPUs with AVX2 and FMA (see VectorMath.swift for why this
+// module exists); the one-channel case of its own im2col kernels serves the rest.
+
+/// Where a window slides over one-channel images (the engine's WindowGeometry, which this
+/// module cannot see, reduced to what these kernels read).
+public struct PlaneWindow: Sendable {
+    public var imageHeight: Int, imageWidth: Int
+    public var windowHeight: Int, windowWidth: Int
+    public var strideHeight: Int, strideWidth: Int
+    public var dilationHeight: Int, dilationWidth: Int
+    public var padTop: Int, padLeft: Int
+    public var outputHeight: Int, outputWidth: Int
+
+    public init(imageHeight: Int, imageWidth: Int, windowHeight: Int, windowWidth: Int, strideHeight: Int, strideWidth: Int,
+                dilationHeight: Int, dilationWidth: Int, padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int) {
+        self.imageHeight = imageHeight
+        self.imageWidth = imageWidth
+        self.windowHeight = windowHeight
+        self.windowWidth = windowWidth
+        self.strideHeight = strideHeight
+        self.strideWidth = strideWidth
+        self.dilationHeight = dilationHeight
+        self.dilationWidth = dilationWidth
+        self.padTop = padTop
+        self.padLeft = padLeft
+        self.outputHeight = outputHeight
+        self.outputWidth = outputWidth
+    }
+
+    /// Taps per window (KH·KW): the filter's rows.
+    public var taps: Int { windowHeight * windowWidth }
+}
+
+/// Pixels gathered per chunk: their windows fill `pixelsPerChunk × taps` floats of scratch.
+public let singleChannelPixelsPerChunk = 256
+
+/// Scratch floats the forward kernel needs.
+public func singleChannelForwardScratch(_ window: PlaneWindow) -> Int { singleChannelPixelsPerChunk * window.taps }
+
+/// Scratch floats the gradient kernel needs: the gathered windows and one block of
+/// per-tap accumulators.
+public func singleChannelGradientScratch(_ window: PlaneWindow) -> Int {
+    singleChannelPixelsPerChunk * window.taps + 8 * (window.taps + 1)
+}
+
+/// y[p][o] = relu?(bias[o] + Σ_t window(p)[t] · filters[t][o]) for output pixels `pixels`
+/// (numbered over the batch). filters is (taps, O), y is (pixels, O) row-major.
+public func singleChannelConvolutionForwardAVX2(
+    _ input: UnsafePointer<Float>, _ filters: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
+    _ output: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow, pixels: Range<Int>,
+    scratch: UnsafeMutablePointer<Float>
+) {
+    let taps = window.taps, blocks = o / 8
+    for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: singleChannelPixelsPerChunk) {
+        let chunk = start..<min(start + singleChannelPixelsPerChunk, pixels.upperBound)
+        gatherWindows(input, window, pixels: chunk, into: scratch)
+        for (row, pixel) in chunk.enumerated() {
+            let values = scratch + row * taps
+            let out = output + pixel * o
+            // Four blocks of eight channels at a time share each tap's broadcast.
+            var block = 0
+            while block + 4 <= blocks {
+                let first = 8 * block
+                var s0 = bias.map { load8($0 + first) } ?? SIMD8<Float>(), s1 = bias.map { load8($0 + first + 8) } ?? SIMD8<Float>()
+                var s2 = bias.map { load8($0 + first + 16) } ?? SIMD8<Float>(), s3 = bias.map { load8($0 + first + 24) } ?? SIMD8<Float>()
+                var filter = filters + first
+                for t in 0..<taps {
+                    let value = SIMD8<Float>(repeating: values[t])
+                    s0 = s0.addingProduct(value, load8(filter))
+                    s1 = s1.addingProduct(value, load8(filter + 8))
+                    s2 = s2.addingProduct(value, load8(filter + 16))
+                    s3 = s3.addingProduct(value, load8(filter + 24))
+                    filter += o
+                }
+                store8(activate(s0, relu), out + first)
+                store8(activate(s1, relu), out + first + 8)
+                store8(activate(s2, relu), out + first + 16)
+                store8(activate(s3, relu), out + first + 24)
+                block += 4
+            }
+            while block < blocks {
+                var sum = bias.map { load8($0 + 8 * block) } ?? SIMD8<Float>()
+                var filter = filters + 8 * block
+                for t in 0..<taps {
+                    sum = sum.addingProduct(SIMD8(repeating: values[t]), load8(filter))
+                    filter += o
+                }
+                store8(activate(sum, relu), out + 8 * block)
+                block += 1
+            }
+            for channel in (8 * blocks)..<o {
+                var sum = bias?[channel] ?? 0
+                for t in 0..<taps { sum = sum.addingProduct(values[t], filters[t * o + channel]) }
+                out[channel] = relu && sum < 0 ? 0 : sum
+            }
+        }
+    }
+}
+
+/// relu (NaN stays NaN) or nothing.
+@inline(__always)
+private func activate(_ sum: SIMD8<Float>, _ relu: Bool) -> SIMD8<Float> {
+    relu ? sum.replacing(with: 0, where: sum .< 0) : sum
+}
+
+/// The filter and bias gradients over output pixels `pixels`, ADDED to
+/// filterGradient (taps, O) and biasGradient (O). With `reluOutput` (the forward's y) the
+/// upstream gradient is first zeroed where the relu was inactive. Sums are kept per chunk
+/// of pixels and then added, so float32 rounding error grows with the chunk, not the batch.
+public func singleChannelConvolutionGradientAVX2(
+    _ input: UnsafePointer<Float>, upstream: UnsafePointer<Float>, reluOutput: UnsafePointer<Float>?,
+    filterGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
+    outputChannels o: Int, window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>
+) {
+    let taps = window.taps, blocks = o / 8
+    let windows = scratch
+    // One SIMD8 accumulator per tap, then one for the bias, for the block being summed.
+    let sums = scratch + singleChannelPixelsPerChunk * taps
+    for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: singleChannelPixelsPerChunk) {
+        let chunk = start..<min(start + singleChannelPixelsPerChunk, pixels.upperBound)
+        gatherWindows(input, window, pixels: chunk, into: windows)
+        for block in 0..<blocks {
+            sums.update(repeating: 0, count: 8 * (taps + 1))
+            // Two pixels at a time: one load and store of each accumulator per two FMAs.
+            var row = 0
+            while row + 1 < chunk.count {
+                let g0 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row, o: o, block: block)
+                let g1 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row + 1, o: o, block: block)
+                let v0 = windows + row * taps, v1 = v0 + taps
+                for t in 0..<taps {
+                    let sum = load8(sums + 8 * t).addingProduct(SIMD8(repeating: v0[t]), g0)
+                    store8(sum.addingProduct(SIMD8(repeating: v1[t]), g1), sums + 8 * t)
+                }
+                store8(load8(sums + 8 * taps) + g0 + g1, sums + 8 * taps)
+                row += 2
+            }
+            if row < chunk.count {
+                let g0 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row, o: o, block: block)
+                let v0 = windows + row * taps
+                for t in 0..<taps { store8(load8(sums + 8 * t).addingProduct(SIMD8(repeating: v0[t]), g0), sums + 8 * t) }
+                store8(load8(sums + 8 * taps) + g0, sums + 8 * taps)
+            }
+            for t in 0..<taps {
+                let target = filterGradient + t * o + 8 * block
+                store8(load8(target) + load8(sums + 8 * t), target)
+            }
+            if let biasGradient { store8(load8(biasGradient + 8 * block) + load8(sums + 8 * taps), biasGradient + 8 * block) }
+        }
+        for channel in (8 * blocks)..<o {
+            for t in 0...taps { sums[t] = 0 }
+            for (row, pixel) in chunk.enumerated() {
+                var gradient = upstream[pixel * o + channel]
+                if let reluOutput, !(reluOutput[pixel * o + channel] > 0) { gradient = 0 }
+                for t in 0..<taps { sums[t] = sums[t].addingProduct(windows[row * taps + t], gradient) }
+                sums[taps] += gradient
+            }
+            for t in 0..<taps { filterGradient[t * o + channel] += sums[t] }
+            biasGradient?[channel] += sums[taps]
+        }
+    }
+}
+
+/// The upstream gradient of one pixel's block of eight channels, zeroed where the relu
+/// output is not positive.
+@inline(__always)
+private func maskedGradient(_ upstream: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?, pixel: Int, o: Int, block: Int) -> SIMD8<Float> {
+    let gradient = load8(upstream + pixel * o + 8 * block)
+    guard let reluOutput else { return gradient }
+    return gradient.replacing(with: 0, where: .!(load8(reluOutput + pixel * o + 8 * block) .> 0))
+}
+
+/// Row r of `windows` = the window under output pixel pixels.lowerBound + r, tap by tap
+/// (row-major over the window, the filter's order), with zeros over the padding.
+private func gatherWindows(_ input: UnsafePointer<Float>, _ w: PlaneWindow, pixels: Range<Int>,
+                           into windows: UnsafeMutablePointer<Float>) {
+    let perImage = w.outputHeight * w.outputWidth, imageSize = w.imageHeight * w.imageWidth
+    let lastRow = (w.windowHeight - 1) * w.dilationHeight, lastColumn = (w.windowWidth - 1) * w.dilationWidth
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: w.taps) { offsets in
+        // Where each tap reads, relative to the window's top-left corner.
+        for kh in 0..<w.windowHeight {
+            for kw in 0..<w.windowWidth { offsets[kh * w.windowWidth + kw] = kh * w.dilationHeight * w.imageWidth + kw * w.dilationWidth }
+        }
+        var row = windows
+        var n = pixels.lowerBound / perImage, oh = pixels.lowerBound % perImage / w.outputWidth
+        var ow = pixels.lowerBound % w.outputWidth
+        for _ in pixels {
+            let image = input + n * imageSize
+            let h0 = oh * w.strideHeight - w.padTop, w0 = ow * w.strideWidth - w.padLeft
+            if h0 >= 0 && h0 + lastRow < w.imageHeight && w0 >= 0 && w0 + lastColumn < w.imageWidth {
+                let corner = image + h0 * w.imageWidth + w0
+                for t in 0..<w.taps { row[t] = corner[offsets[t]] }
+            } else {
+                for kh in 0..<w.windowHeight {
+                    let ih = h0 + kh * w.dilationHeight
+                    for kw in 0..<w.windowWidth {
+                        let iw = w0 + kw * w.dilationWidth
+                        let valid = ih >= 0 && ih < w.imageHeight && iw >= 0 && iw < w.imageWidth
+                        row[kh * w.windowWidth + kw] = valid ? image[ih * w.imageWidth + iw] : 0
+                    }
+                }
+            }
+            row += w.taps
+            ow += 1
+            if ow == w.outputWidth {
+                ow = 0
+                oh += 1
+                if oh == w.outputHeight {
+                    oh = 0
+                    n += 1
+                }
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+
+@inline(__always)
+private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+
+@inline(__always)
+private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }

@@ -1,0 +1,67 @@
+"""Each convolution algorithm the engine picks per shape (see Kernels/ConvolutionPlan.swift)
+against the same float64 computation: the float32 direct kernel for one-channel input
+(taken when the input needs no gradient), im2col + GEMM, and pointwise, with the fused
+bias and relu, over paddings, strides, dilations and channel counts that are not
+multiples of the kernels' vector width."""
+import numpy as np
+import pytest
+
+import swiftdl as sd
+
+RNG = np.random.default_rng(11)
+
+
+def _forward_and_gradients(x, w, b, strides, padding, dilations, activation, upstream):
+    """y, dw, db for conv2d_bias_activation, with x a constant (no input gradient)."""
+    x, w, b = sd.asarray(x), sd.Variable(w), sd.Variable(b)
+    with sd.GradientTape() as tape:
+        y = sd.nn.conv2d_bias_activation(x, w, b, strides=strides, padding=padding, dilations=dilations,
+                                         activation=activation)
+        loss = sd.sum(y * sd.asarray(upstream))
+    dw, db = tape.gradient(loss, [w, b])
+    return np.asarray(y), np.asarray(dw), np.asarray(db)
+
+
+CASES = [
+    # (input shape, filter shape, strides, padding, dilations)
+    ((4, 28, 28, 1), (3, 3, 1, 32), (1, 1), "VALID", (1, 1)),  # the document's first layer
+    ((3, 9, 11, 1), (3, 3, 1, 13), (1, 1), "SAME", (1, 1)),
+    ((2, 10, 9, 1), (5, 3, 1, 8), (2, 1), "SAME", (1, 1)),
+    ((2, 12, 12, 1), (3, 3, 1, 3), (2, 2), "VALID", (1, 1)),
+    ((2, 13, 13, 1), (3, 3, 1, 40), (1, 1), "SAME", (2, 2)),
+    ((1, 7, 7, 1), (1, 1, 1, 9), (1, 1), "VALID", (1, 1)),  # pointwise
+    ((2, 8, 8, 3), (3, 3, 3, 17), (1, 2), "SAME", (1, 1)),  # im2col
+    ((300, 6, 6, 1), (3, 3, 1, 8), (1, 1), "VALID", (1, 1)),  # many chunks and slices
+]
+
+
+@pytest.mark.parametrize("activation", [None, "relu"])
+@pytest.mark.parametrize("xs,ws,strides,padding,dilations", CASES)
+def test_float32_kernels_match_float64(xs, ws, strides, padding, dilations, activation):
+    x = RNG.standard_normal(xs)
+    w = RNG.standard_normal(ws) / np.sqrt(np.prod(ws[:3]))
+    b = RNG.standard_normal(ws[3]) * 0.1
+    y64, dw64, db64 = _forward_and_gradients(x, w, b, strides, padding, dilations, activation,
+                                             np.ones(1))  # shape only; recomputed below
+    upstream = RNG.standard_normal(y64.shape)
+    y64, dw64, db64 = _forward_and_gradients(x, w, b, strides, padding, dilations, activation, upstream)
+    y32, dw32, db32 = _forward_and_gradients(x.astype(np.float32), w.astype(np.float32), b.astype(np.float32),
+                                             strides, padding, dilations, activation, upstream.astype(np.float32))
+    assert y32.dtype == np.float32 and dw32.dtype == np.float32
+    np.testing.assert_allclose(y32, y64, rtol=1e-4, atol=1e-5)
+    scale = np.sqrt(upstream.size)
+    np.testing.assert_allclose(dw32, dw64, rtol=1e-4, atol=1e-5 * scale)
+    np.testing.assert_allclose(db32, db64, rtol=1e-4, atol=1e-5 * scale)
+
+
+def test_relu_keeps_nan_and_masks_the_gradient_where_inactive():
+    x = np.zeros((1, 4, 4, 1), np.float32)
+    x[0, 0, 0, 0] = np.nan
+    w = np.ones((3, 3, 1, 8), np.float32)
+    b = -np.ones(8, np.float32)  # every window of zeros gives -1: relu off
+    y, dw, db = _forward_and_gradients(x, w, b, (1, 1), "VALID", (1, 1), "relu", np.ones((1, 2, 2, 8), np.float32))
+    assert np.isnan(y[0, 0, 0]).all() and (y[0, 1:, :] == 0).all() and (y[0, :, 1:] == 0).all()
+    # NaN > 0 is false, so the relu passes no gradient anywhere (dw is NaN where the NaN
+    # input meets the zeroed gradient, as in TensorFlow: NaN · 0).
+    assert (db == 0).all()
+    assert np.isnan(dw[0, 0]).all() and (dw[1:] == 0).all() and (dw[:, 1:] == 0).all()
