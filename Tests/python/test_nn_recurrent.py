@@ -390,3 +390,27 @@ def test_zero_batch_gives_empty_outputs():
     outputs, h = sd.nn.gru(np.zeros((0, 3, 2), np.float32), np.zeros((2, 6), np.float32),
                            np.zeros((2, 6), np.float32), return_sequences=True)
     assert tuple(outputs.shape) == (0, 3, 2) and tuple(h.shape) == (0, 2)
+
+
+# ---- the LSTM's inference path (no tape) against its training path -----------------------
+
+@pytest.mark.parametrize("options", [dict(return_sequences=False), dict(return_sequences=True),
+                                     dict(return_sequences=True, go_backwards=True)])
+@pytest.mark.parametrize("masked", [False, True])
+def test_lstm_without_a_tape_matches_the_recorded_forward(options, masked):
+    """Without a tape the LSTM keeps no per-step buffers and projects each step's inputs on
+    its own (Kernels/LSTMKernel.swift, lstmInference); under a tape it saves every step for
+    BPTT. Both must give the same values, over batch slices on several threads."""
+    rng = np.random.default_rng(5)
+    weights, states = _operands("lstm", 33, 40, 24, 20, np.float32, rng)
+    mask = _test_mask(33, 40, rng) if masked else None
+    plain = _call("lstm", weights, states, mask=mask, **options)
+    variable = sd.Variable(weights[1])
+    with sd.GradientTape():
+        recorded = _call("lstm", [weights[0], variable, weights[2], weights[3]], states, mask=mask, **options)
+    for a, b in zip(plain, recorded):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+    expected = _reference("lstm", [w.astype(np.float64) for w in weights], [s.astype(np.float64) for s in states],
+                          mask=mask, **options)
+    for result, value in zip(plain, expected):
+        np.testing.assert_allclose(np.asarray(result), value, rtol=1e-4, atol=1e-5)

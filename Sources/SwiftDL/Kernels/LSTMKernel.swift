@@ -51,19 +51,71 @@ private func lstmForwardSlice<T: RecurrentElement>(
             let state = (b * time + s) * u
             let cPrevious = s == 0 ? initialCell + b * u : UnsafePointer(saved.cells + state - u)
             let c = saved.cells + state, tc = saved.cellTanh + state, h = saved.hidden + state
-            // Separate single-purpose passes vectorise; one loop over seven pointers does not.
-            for k in 0..<width { row[k] += bias[k] }
-            T.applySigmoid(row, count: 2 * u)          // i, f
-            T.applyTanh(row + 2 * u, count: u)         // candidate g
-            T.applySigmoid(row + 3 * u, count: u)      // o
-            for j in 0..<u { c[j] = row[u + j] * cPrevious[j] + row[j] * row[2 * u + j] }
-            for j in 0..<u { tc[j] = c[j] }
-            T.applyTanh(tc, count: u)
-            for j in 0..<u { h[j] = row[3 * u + j] * tc[j] }
+            lstmCell(gates: row, bias: bias, previousCell: cPrevious, cell: c, cellTanh: tc, hidden: h, units: u)
             if let mask, !mask.keeps(g, row: b, time: t) {
                 // A masked step carries the states over (its gates are ignored by BPTT).
                 c.update(from: cPrevious, count: u)
                 h.update(from: s == 0 ? initialHidden + b * u : UnsafePointer(saved.hidden + state - u), count: u)
+            }
+        }
+    }
+}
+
+/// One batch row of one step, from its pre-activations z = x·W + h_{t-1}·U (without b):
+/// gates ← the activations i, f, g, o; cell ← c_t; cellTanh ← tanh(c_t); hidden ← h_t.
+/// cell may be previousCell itself (each element is read before it is written).
+@inline(__always)
+func lstmCell<T: RecurrentElement>(
+    gates row: UnsafeMutablePointer<T>, bias: UnsafePointer<T>, previousCell: UnsafePointer<T>,
+    cell c: UnsafeMutablePointer<T>, cellTanh tc: UnsafeMutablePointer<T>, hidden h: UnsafeMutablePointer<T>, units u: Int
+) {
+    // Separate single-purpose passes vectorise; one loop over seven pointers does not.
+    for k in 0..<(4 * u) { row[k] += bias[k] }
+    T.applySigmoid(row, count: 2 * u)          // i, f
+    T.applyTanh(row + 2 * u, count: u)         // candidate g
+    T.applySigmoid(row + 3 * u, count: u)      // o
+    for j in 0..<u { c[j] = row[u + j] * previousCell[j] + row[j] * row[2 * u + j] }
+    for j in 0..<u { tc[j] = c[j] }
+    T.applyTanh(tc, count: u)
+    for j in 0..<u { h[j] = row[3 * u + j] * tc[j] }
+}
+
+/// The recurrence for inference, when no tape will ask for BPTT: nothing per step is kept.
+/// Each step projects its own inputs (x_t · W, whose rows are strided by time·features)
+/// and adds h_{t-1} · U, into a (rows, 4u) buffer per batch slice; the cell and hidden
+/// states are updated in place in (batch, u) buffers. `lstmForward` instead fills
+/// (batch, time, 7u) of saved sequences (91 MB at batch 256 for the document's model),
+/// whose memory traffic and page faults cost more than its one large projection GEMM saves.
+///
+/// - Parameters:
+///   - hidden, cell: (batch, u); on entry the initial states, on return the final ones.
+///   - hiddenSequence: when given, (batch, time, u) by step receives every h_t.
+///   - scratch: batch · 5u elements.
+public func lstmInference<T: RecurrentElement>(
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
+    bias: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafeMutablePointer<T>, cell: UnsafeMutablePointer<T>,
+    hiddenSequence: UnsafeMutablePointer<T>?, scratch: UnsafeMutablePointer<T>
+) {
+    let u = g.units, width = g.width, time = g.time, features = g.features
+    let work = 2 * Double(g.batch) * Double(time) * Double(features + u) * Double(width)
+    forEachSlice(of: g.batch, minimumSlice: 8, work: work) { rows in
+        let first = rows.lowerBound
+        let z = scratch + first * 5 * u, cellTanh = z + rows.count * width
+        let h = hidden + first * u, c = cell + first * u
+        for s in 0..<time {
+            let t = g.inputTime(step: s)
+            gemm(m: rows.count, n: width, k: features, rowMajor(x + (first * time + t) * features, time * features),
+                 rowMajor(kernel, width), z, ldc: width)
+            gemm(m: rows.count, n: width, k: u, rowMajor(UnsafePointer(h), u), rowMajor(recurrentKernel, width), z,
+                 ldc: width, accumulate: true)
+            for (r, b) in rows.enumerated() {
+                // A masked step carries the states over unchanged.
+                if let mask, !mask.keeps(g, row: b, time: t) { continue }
+                lstmCell(gates: z + r * width, bias: bias, previousCell: c + r * u, cell: c + r * u,
+                         cellTanh: cellTanh + r * u, hidden: h + r * u, units: u)
+            }
+            if let hiddenSequence {
+                for r in 0..<rows.count { (hiddenSequence + ((first + r) * time + s) * u).update(from: h + r * u, count: u) }
             }
         }
     }

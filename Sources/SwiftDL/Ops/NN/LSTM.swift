@@ -27,6 +27,7 @@ public func lstm(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias
         bias: bias, biasShape: { [4 * $0] }, biasLayout: "(4*units,)",
         states: [("initial_state[0] (h)", initialHidden), ("initial_state[1] (c)", initialCell)], mask: mask, goBackwards: goBackwards)
     let g = operands.geometry
+    if !isRecordingGradients { return try lstmInference(operands, returnSequences: returnSequences) }
     let gates = try operands.sequenceBuffer(width: g.width)
     let cells = try operands.sequenceBuffer(width: g.units)
     let cellTanh = try operands.sequenceBuffer(width: g.units)
@@ -51,6 +52,30 @@ public func lstm(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias
         }
     }
     return (outputs, finalHidden, finalCell)
+}
+
+/// The op without a tape: the outputs and final states, nothing kept for BPTT.
+private func lstmInference(_ operands: RecurrentOperands, returnSequences: Bool) throws -> (outputs: Tensor, hidden: Tensor, cell: Tensor) {
+    let g = operands.geometry
+    // Copies: the kernel updates the states in place.
+    let hidden = try operands.initialStates[0].cast(to: operands.dtype)
+    let cell = try operands.initialStates[1].cast(to: operands.dtype)
+    let sequence = returnSequences ? try operands.sequenceBuffer(width: g.units) : nil
+    let scratch = try Tensor.empty([max(g.batch * 5 * g.units, 1)], dtype: operands.dtype)
+    try operands.dtype.dispatchRecurrent(LSTMInferenceRun(operands: operands, hidden: hidden, cell: cell, sequence: sequence, scratch: scratch))
+    let outputs = try sequence.map { try operands.outputs(from: $0, returnSequences: true) } ?? operands.lastOutputs(finalHidden: hidden)
+    return (outputs, hidden, cell)
+}
+
+private struct LSTMInferenceRun: RecurrentVisitor {
+    let operands: RecurrentOperands
+    let hidden: Tensor, cell: Tensor, sequence: Tensor?, scratch: Tensor
+    func visit<T: RecurrentElement>(_: T.Type) throws {
+        lstmInference(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                      recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+                      mask: operands.kernelMask, hidden: mutablePointer(hidden, T.self), cell: mutablePointer(cell, T.self),
+                      hiddenSequence: sequence.map { mutablePointer($0, T.self) }, scratch: mutablePointer(scratch, T.self))
+    }
 }
 
 /// Holds every tensor the forward kernel touches, so they stay alive while it runs.

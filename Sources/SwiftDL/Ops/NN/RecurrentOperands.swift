@@ -129,6 +129,16 @@ struct RecurrentOperands {
         try Tensor.empty([geometry.batch, geometry.time, width], dtype: dtype, zeroed: zeroed)
     }
 
+    /// The op's output when it returns only the last step, from the final hidden state: a
+    /// copy, zeroed where `outputs(from:returnSequences:)` would zero it.
+    func lastOutputs(finalHidden: Tensor) throws -> Tensor {
+        let outputs = try finalHidden.cast(to: dtype)
+        if mask != nil && hasInitialStates.first == true, let mask = kernelMask {
+            recurrentZeroUnkeptOutputs(geometry, mask: mask, outputs: outputs.baseAddress, itemSize: dtype.itemSize, isSequence: false)
+        }
+        return outputs
+    }
+
     /// A new (batch, units) buffer.
     /// Uninitialised gradients of the inputs, kernel, recurrent kernel and bias, which every
     /// recurrent op's backward pass fills whole.
