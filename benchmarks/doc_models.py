@@ -15,7 +15,7 @@ own). The models are the document's, as written (Adam, batch 64):
 Reported per model: training samples/s after one warm-up epoch, `predict` samples/s at
 batch 256, the median latency of `model.predict(one_sample)` and of `model(one_sample)`,
 and the child's peak resident memory; plus `import swiftdl` (or `import tensorflow`) time
-beside `import numpy` in the same environment.
+beside `import numpy` in the same environment (each the median over several fresh processes).
 
 With `--tf-python PATH`, the very same file runs under that interpreter with
 `--backend tensorflow` (TensorFlow must already be installed there; this script installs
@@ -160,6 +160,15 @@ def run_child(python, backend, args, extra):
     return json.loads(lines[-1][len("RESULT "):])
 
 
+def median_import(python, backend, args):
+    """Import times are tens of milliseconds and swing with whatever else the machine is
+    doing, so each is the median over several fresh processes."""
+    runs = [run for run in (run_child(python, backend, args, []) for _ in range(args.import_repeats)) if run]
+    if not runs:
+        return None
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
 ROWS = [  # (label, key, unit, higher_is_better)
     ("training", "train_samples_per_s", "samples/s", True),
     ("predict, batch 256", "predict_samples_per_s", "samples/s", True),
@@ -183,6 +192,7 @@ def main():
     parser.add_argument("--lstm-samples", type=int, default=2048, help="synthetic LSTM training samples (default 2048)")
     parser.add_argument("--threads", type=int, default=None, help="intra-op threads for both backends (default: all cores)")
     parser.add_argument("--models", default="cnn,lstm")
+    parser.add_argument("--import-repeats", type=int, default=7, help="fresh processes timing each import (default 7)")
     parser.add_argument("--json", help="also write all results to this file")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="swiftdl", help=argparse.SUPPRESS)
@@ -200,7 +210,7 @@ def main():
     backends = [("swiftdl", sys.executable)] + ([("tensorflow", args.tf_python)] if args.tf_python else [])
     results = {}
     for backend, python in backends:
-        results[backend] = {"import": run_child(python, backend, args, [])}
+        results[backend] = {"import": median_import(python, backend, args)}
         for which in args.models.split(","):
             results[backend][which] = run_child(python, backend, args, ["--model", which])
 

@@ -1,3 +1,5 @@
+import SwiftDLAVX2
+
 /// Whole-sequence LSTM (Keras layout: kernel (in, 4u), recurrent kernel (u, 4u), bias (4u),
 /// gate blocks i, f, c, o; sigmoid gates, tanh cell activation):
 ///   z = x·W + h_{t-1}·U + b,  i = σ(z_i), f = σ(z_f), g = tanh(z_c), o = σ(z_o)
@@ -69,6 +71,11 @@ func lstmCell<T: RecurrentElement>(
     gates row: UnsafeMutablePointer<T>, bias: UnsafePointer<T>, previousCell: UnsafePointer<T>,
     cell c: UnsafeMutablePointer<T>, cellTanh tc: UnsafeMutablePointer<T>, hidden h: UnsafeMutablePointer<T>, units u: Int
 ) {
+    if T.self == Float.self && lstmCellsUseAVX2 && u % 8 == 0 {
+        lstmCellForwardAVX2(gates: row.asFloat, bias: bias.asFloat, previousCell: previousCell.asFloat, cell: c.asFloat,
+                            cellTanh: tc.asFloat, hidden: h.asFloat, units: u)
+        return
+    }
     // Separate single-purpose passes vectorise; one loop over seven pointers does not.
     for k in 0..<(4 * u) { row[k] += bias[k] }
     T.applySigmoid(row, count: 2 * u)          // i, f
@@ -189,6 +196,12 @@ private func lstmBackwardSlice<T: RecurrentElement>(
             let cPrevious = s == 0 ? initialCell + b * u : UnsafePointer(saved.cells + state - u)
             let tc = UnsafePointer(saved.cellTanh + state)
             let dhRow = dh + b * u, dcRow = dc + b * u
+            if T.self == Float.self && lstmCellsUseAVX2 && u % 8 == 0 {
+                lstmCellBackwardAVX2(gates: row.asFloat, cellTanh: tc.asFloat, previousCell: cPrevious.asFloat,
+                                     dh: UnsafePointer(dhRow).asFloat, dc: dcRow.asFloat, out: out.asFloat, units: u)
+                dhRow.update(repeating: T.zero, count: u)
+                continue
+            }
             for j in 0..<u {
                 let i = row[j], f = row[u + j], candidate = row[2 * u + j], o = row[3 * u + j]
                 let squashed = tc[j], dhj = dhRow[j]
@@ -206,4 +219,16 @@ private func lstmBackwardSlice<T: RecurrentElement>(
              rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width),
              transposed(recurrentKernel, width), dh + first * u, ldc: u, accumulate: true)
     }
+}
+
+/// The float32 gate math runs eight lanes at a time (SwiftDLAVX2/LSTMCell.swift, the same
+/// expressions in the same order) on CPUs with AVX2.
+let lstmCellsUseAVX2 = CPUFeatures.current.hasAVX2
+
+private extension UnsafePointer {
+    var asFloat: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
+}
+
+private extension UnsafeMutablePointer {
+    var asFloat: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
 }
