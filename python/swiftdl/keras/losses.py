@@ -94,8 +94,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         return _sd.reshape(flat, tuple(labels.shape))
     output = y_pred / y_pred.sum(axis=-1, keepdims=True)
     output = _sd.clip(output, epsilon(), 1.0 - epsilon())
-    # Each sample's log-probability of its label sits at offset row·classes + label of the
-    # (contiguous) log: one engine take, where fancy indexing log_prob[rows, labels] would
+    # Each sample's log-probability of its label is element row·classes + label of the
+    # flattened log: one engine take, where fancy indexing log_prob[rows, labels] would
     # re-validate both index arrays with a dozen small engine ops.
     offsets = np.arange(label_values.size, dtype=np.int64) * classes + label_values
     picked = _sd.take(_sd.log(output), offsets)
