@@ -81,3 +81,34 @@ def test_huber_gradient_matches_finite_differences():
 def test_unknown_loss_name_is_named():
     with pytest.raises(ValueError, match="hubber"):
         losses.get("hubber")
+
+
+@pytest.mark.parametrize("label_dtype", ["uint8", "int32", "int64", "float32"])
+@pytest.mark.parametrize("trailing_one", [False, True])
+def test_sparse_categorical_crossentropy_on_sequences_against_numpy(label_dtype, trailing_one):
+    # (batch, time, classes) probabilities: each sample's label is picked from the flat log
+    # at row·classes + label, so rows past the first must line up.
+    rng = np.random.default_rng(5)
+    probabilities = rng.random((3, 4, 5)).astype("float32")
+    labels = rng.integers(0, 5, (3, 4))
+    y_true = (labels[..., None] if trailing_one else labels).astype(label_dtype)
+    y_pred = sd.Variable(probabilities)
+    with sd.GradientTape() as tape:
+        value = losses.SparseCategoricalCrossentropy()(y_true, y_pred)
+    grad = np.asarray(tape.gradient(value, y_pred))
+
+    p = probabilities.astype(np.float64)
+    normalised = p / p.sum(-1, keepdims=True)
+    picked = np.take_along_axis(normalised, labels[..., None], -1)[..., 0]
+    np.testing.assert_allclose(float(value), -np.log(picked).mean(), rtol=1e-6)
+    # d/dp_j of -log(p_l / Σp) / n = (1/Σp - [j = l]/p_l) / n
+    onehot = np.eye(5)[labels]
+    expected = (1 / p.sum(-1, keepdims=True) - onehot / np.take_along_axis(p, labels[..., None], -1)) / labels.size
+    np.testing.assert_allclose(grad, expected, rtol=1e-4, atol=1e-6)
+
+
+def test_sparse_categorical_crossentropy_names_the_bad_label():
+    with pytest.raises(ValueError, match=r"label value of 5 .* \[0, 5\)"):
+        losses.sparse_categorical_crossentropy(np.array([1, 5]), np.full((2, 5), 0.2, "float32"))
+    with pytest.raises(ValueError, match="label value of -1"):
+        losses.sparse_categorical_crossentropy(np.array([-1, 0]), np.full((2, 5), 0.2, "float32"))

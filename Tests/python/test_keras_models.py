@@ -83,6 +83,18 @@ def test_functional_multi_input_output_and_shared_layers():
     assert len(history.history["loss"]) == 2
 
 
+def test_a_keras_tensor_anywhere_in_the_arguments_makes_a_symbolic_call():
+    from swiftdl.keras.layers.keras_tensor import KerasTensor, holds_keras_tensor
+    symbolic = KerasTensor((None, 2))
+    assert holds_keras_tensor(symbolic)
+    assert holds_keras_tensor(([1, {"a": (None, symbolic)}], {}))
+    assert holds_keras_tensor(((sd.ones((1, 2)),), {"mask": [None, symbolic]}))
+    assert not holds_keras_tensor(((np.ones((1, 2)), [sd.ones((1, 2))]), {"training": True, "mask": None}))
+    # Symbolic tensors nested in a list (a merge layer's inputs) make a graph node.
+    out = layers.Add()([keras.Input((2,)), keras.Input((2,))])
+    assert isinstance(out, KerasTensor) and out.shape == (None, 2)
+
+
 def test_subclassed_model_trains():
     class TwoLayer(keras.Model):
         def __init__(self):

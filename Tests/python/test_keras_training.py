@@ -107,6 +107,34 @@ def test_callbacks_early_stopping_checkpoint_lambda(tmp_path):
     restored.load_weights(path)
 
 
+def test_batch_hooks_reach_overrides_and_instance_functions_with_float_logs():
+    # CallbackList skips hooks a callback leaves as Callback's no-op; overridden methods,
+    # Keras 2's on_batch_end and functions set on the instance (LambdaCallback) still run.
+    x, y = blobs(64)
+    model = small_classifier()
+
+    class Counting(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.calls.append(("train_batch_end", batch, logs))
+
+        def on_batch_end(self, batch, logs=None):
+            self.calls.append(("batch_end", batch, logs))
+
+    counting = Counting()
+    lambda_logs = []
+    lambda_callback = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: lambda_logs.append((batch, logs)))
+    model.fit(x, y, epochs=1, batch_size=32, verbose=0, callbacks=[counting, lambda_callback])
+    assert [(name, batch) for name, batch, _ in counting.calls] == [
+        ("train_batch_end", 0), ("batch_end", 0), ("train_batch_end", 1), ("batch_end", 1)]
+    logs = counting.calls[0][2]
+    assert list(logs) == ["accuracy", "loss"] and all(type(v) is float for v in logs.values())
+    assert lambda_logs == [(0, {}), (1, {})]
+
+
 def test_save_and_load_weights_round_trip(tmp_path):
     pytest.importorskip("h5py")
     model = small_classifier()

@@ -6,9 +6,11 @@ from . import _dtypes
 from ._dtypes import as_dtype, code_of
 
 
-def _tensor_class():
-    from ._tensor import Tensor
-    return Tensor
+# Every tensor the engine hands out is an instance of the Tensor class registered with
+# _C.set_tensor_class (or of its subclass Variable), so isinstance(obj, TensorBase) is the
+# same test as isinstance(obj, Tensor) without importing _tensor, which imports this module.
+# (These helpers run for every operand of every op; an import per call showed in profiles.)
+TensorBase = _C.TensorBase
 
 
 def asarray(obj, dtype=None, copy=True):
@@ -29,9 +31,8 @@ def asarray(obj, dtype=None, copy=True):
         TypeError: for unsupported dtypes (float16, complex, object, strings, ...).
         ValueError: for ragged nested lists, or copy=False when a copy is needed.
     """
-    Tensor = _tensor_class()
     wanted = as_dtype(dtype) if dtype is not None else None
-    if isinstance(obj, Tensor):
+    if isinstance(obj, TensorBase):
         if wanted is not None and wanted != obj.dtype:
             if copy is False:
                 raise ValueError(f"Unable to avoid copy while converting from {obj.dtype} to {wanted}.")
@@ -120,8 +121,7 @@ def to_operand(value, other_dtype, op=None):
     integer tensors: true division converts the int to float64 directly, and comparisons
     compare exactly even when the int is out of the tensor dtype's range (no OverflowError).
     """
-    Tensor = _tensor_class()
-    if isinstance(value, Tensor):
+    if isinstance(value, TensorBase):
         return value
     if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
         if isinstance(value, int) and not isinstance(value, bool) and other_dtype.kind in "biu":

@@ -11,14 +11,13 @@ import operator
 import numpy as np
 
 from . import _C
-from ._convert import asarray, to_operand
+from ._convert import TensorBase, asarray, to_operand
 
 _VALID = ("only integers, slices (`:`), ellipsis (`...`), None and integer or boolean arrays are valid indices")
 
 
 def _is_array_index(item):
-    from ._tensor import Tensor
-    return isinstance(item, (Tensor, np.ndarray, list))
+    return isinstance(item, (TensorBase, np.ndarray, list))
 
 
 def _parse(key, shape):

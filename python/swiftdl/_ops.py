@@ -5,7 +5,7 @@ import operator
 import numpy as np
 
 from . import _C
-from ._convert import asarray, to_operand
+from ._convert import TensorBase, asarray, to_operand
 
 # Engine op codes; the order matches the SDL_BINARY_*, SDL_UNARY_* and SDL_REDUCE_*
 # enums in swiftdl.h (Tests/python/test_abi_contract.py checks that they agree).
@@ -24,10 +24,9 @@ REDUCE = {name: code for code, name in enumerate(REDUCE_OPS)}
 
 def _pair(x1, x2, op=None):
     """Both operands as tensors, Python scalars adopting the other side's dtype (NEP 50)."""
-    from ._tensor import Tensor
-    if isinstance(x1, Tensor):
+    if isinstance(x1, TensorBase):
         return x1, to_operand(x2, x1.dtype, op)
-    if isinstance(x2, Tensor):
+    if isinstance(x2, TensorBase):
         return to_operand(x1, x2.dtype, op), x2
     a = asarray(x1, copy=None)
     return a, to_operand(x2, a.dtype, op)

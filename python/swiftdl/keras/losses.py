@@ -78,8 +78,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     if labels.dtype.kind == "f":
         labels = labels.astype(np.int64)
     classes = y_pred.shape[-1]
-    if labels.size:
-        low, high = int(labels.min()), int(labels.max())
+    # The labels are one small integer per sample: numpy reads them from a view of the
+    # tensor's memory, cheaper than engine reductions and scalar reads every batch.
+    label_values = labels.numpy().reshape(-1)
+    if label_values.size:
+        low, high = int(label_values.min()), int(label_values.max())
         if low < 0 or high >= classes:
             bad = low if low < 0 else high
             raise ValueError(f"Received a label value of {bad} which is outside the valid range of [0, {classes}). "
@@ -91,9 +94,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         return _sd.reshape(flat, tuple(labels.shape))
     output = y_pred / y_pred.sum(axis=-1, keepdims=True)
     output = _sd.clip(output, epsilon(), 1.0 - epsilon())
-    log_prob = _sd.reshape(_sd.log(output), (-1, classes))
-    flat_labels = _sd.reshape(labels, (-1,))
-    picked = log_prob[_sd.arange(flat_labels.shape[0]), flat_labels]
+    # Each sample's log-probability of its label is element row·classes + label of the
+    # flattened log: one engine take, where fancy indexing log_prob[rows, labels] would
+    # re-validate both index arrays with a dozen small engine ops.
+    offsets = np.arange(label_values.size, dtype=np.int64) * classes + label_values
+    picked = _sd.take(_sd.log(output), offsets)
     return -_sd.reshape(picked, tuple(labels.shape))
 
 

@@ -41,6 +41,8 @@ def _window_argument(value, what, op, rank):
     """
     if value is None:
         return (1,) * rank
+    if type(value) is tuple and len(value) == rank and all(type(v) is int and 0 < v < _INT64_LIMIT for v in value):
+        return value  # already what the engine takes (Keras layers pass their own tuples)
     if isinstance(value, (list, tuple, np.ndarray)):
         values = [_integer(item, what, op) for item in (value.tolist() if isinstance(value, np.ndarray) else value)]
     else:
@@ -93,13 +95,17 @@ def _activation_code(activation, op):
 def _operands(input, filters, bias=None):  # noqa: A002  (TensorFlow's argument name)
     """The input as a tensor; filters and bias given as plain Python values take its dtype."""
     x = asarray(input, copy=None)
+    return x, _following(filters, x.dtype), _following(bias, x.dtype)
 
-    def follow(value):
-        if value is None or isinstance(value, (Tensor, np.ndarray)):
-            return None if value is None else asarray(value, copy=None)
-        return asarray(value, dtype=x.dtype, copy=None)
 
-    return x, follow(filters), follow(bias)
+def _following(value, dtype):
+    """A filters or bias operand: tensors and numpy arrays keep their dtype (the engine
+    checks it), plain Python values take the input's."""
+    if value is None or isinstance(value, Tensor):
+        return value
+    if isinstance(value, np.ndarray):
+        return asarray(value, copy=None)
+    return asarray(value, dtype=dtype, copy=None)
 
 
 def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):  # noqa: A002

@@ -33,6 +33,13 @@ class Callback:
     def on_batch_end(self, batch, logs=None): pass
 
 
+def _implements(callback, hook):
+    """False when `hook` is still Callback's empty default; True for an override, or for a
+    function set on the instance (as LambdaCallback does)."""
+    method = getattr(callback, hook)
+    return getattr(method, "__func__", None) is not getattr(Callback, hook)
+
+
 def _sorted_logs(logs):
     """Keras hands callbacks its logs as Python floats with keys in sorted order."""
     result = {}
@@ -55,8 +62,14 @@ class CallbackList:
             callback.set_params(params)
 
     def _call(self, hook, *args, logs=None):
+        # Most hooks of most callbacks are Callback's empty defaults (fit with verbose=0 has
+        # only History, which needs on_epoch_end): the logs are converted only for a
+        # callback that does something with them, not four times every training step.
+        receivers = [callback for callback in self.callbacks if _implements(callback, hook)]
+        if not receivers:
+            return
         logs = _sorted_logs(logs)
-        for callback in self.callbacks:
+        for callback in receivers:
             getattr(callback, hook)(*args, logs)
 
     def on_train_begin(self, logs=None): self._call("on_train_begin", logs=logs)

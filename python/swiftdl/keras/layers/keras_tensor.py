@@ -30,6 +30,21 @@ def is_keras_tensor(value):
     return isinstance(value, KerasTensor)
 
 
+def holds_keras_tensor(structure):
+    """Whether a nested list/tuple/dict structure holds a KerasTensor anywhere (a symbolic
+    call). It stops at the first one and builds no list: layers ask this on every call."""
+    if isinstance(structure, KerasTensor):
+        return True
+    if isinstance(structure, dict):
+        structure = structure.values()
+    elif not isinstance(structure, (list, tuple)):
+        return False
+    for item in structure:
+        if isinstance(item, KerasTensor) or isinstance(item, (list, tuple, dict)) and holds_keras_tensor(item):
+            return True
+    return False
+
+
 def flatten(structure):
     """The leaves of a nested list/tuple/dict structure, in order."""
     if isinstance(structure, (list, tuple)):

@@ -9,7 +9,7 @@ from swiftdl._autograd import Variable
 
 from .. import initializers, regularizers
 from ..backend import to_snake_case, unique_name
-from .keras_tensor import KerasTensor, Node, flatten, map_structure
+from .keras_tensor import KerasTensor, Node, flatten, holds_keras_tensor, map_structure
 
 
 class Layer:
@@ -189,16 +189,18 @@ class Layer:
         return argument in cache[0] or cache[1]
 
     def __call__(self, *args, **kwargs):
-        if any(isinstance(t, KerasTensor) for t in flatten((args, kwargs))):
+        if holds_keras_tensor(args) or holds_keras_tensor(kwargs):
             return self._symbolic_call(args, kwargs)
         if not args:
             raise ValueError(f"Layer {self.name} must be called with inputs as the first argument")
-        inputs = map_structure(_as_tensor, args[0])
-        self._maybe_build(map_structure(lambda t: tuple(t.shape), inputs))
-        if not self._call_accepts("training"):
-            kwargs.pop("training", None)
-        if not self._call_accepts("mask"):
-            kwargs.pop("mask", None)
+        inputs = args[0] if isinstance(args[0], _sd.Tensor) else map_structure(_as_tensor, args[0])
+        if not self.built:  # the input shapes are only needed to build
+            self._maybe_build(map_structure(lambda t: tuple(t.shape), inputs))
+        if kwargs:  # callers pass training and mask freely; drop what this call does not take
+            if not self._call_accepts("training"):
+                kwargs.pop("training", None)
+            if not self._call_accepts("mask"):
+                kwargs.pop("mask", None)
         outputs = self.call(inputs, *args[1:], **kwargs)
         if self.activity_regularizer is not None:
             for output in flatten(outputs):

@@ -5,7 +5,7 @@ import numpy as np
 import swiftdl as _sd
 
 from ..layers.input_layer import InputLayer
-from ..layers.keras_tensor import KerasTensor, flatten, map_structure
+from ..layers.keras_tensor import KerasTensor, flatten, holds_keras_tensor, map_structure
 from ..layers.layer import Layer, _as_tensor
 from ..trainers.trainer import Trainer
 from .functional import collect_nodes, keras_layer_order, run_graph
@@ -58,7 +58,7 @@ class Model(Trainer, Layer):
         return summary_html(self)
 
     def __call__(self, *args, **kwargs):
-        if args and not any(isinstance(t, KerasTensor) for t in flatten(args[0])):
+        if args and not holds_keras_tensor(args[0]):
             kwargs.setdefault("training", False)
         return super().__call__(*args, **kwargs)
 

@@ -52,20 +52,22 @@ def num_samples(*structures):
     return all_sizes.pop()
 
 
-def take_batch(structure, indices, start, stop):
-    """Rows [start, stop) of every array: a view when unshuffled, else one engine gather."""
+def take_batch(structure, rows, start, stop):
+    """One batch of every array: rows [start, stop) as a view when `rows` is None
+    (unshuffled), else the given rows (the batch's slice of the shuffled order), gathered
+    by one engine take per array."""
     def pick(tensor):
         if tensor is None:
             return None
-        if indices is None:
+        if rows is None:
             return tensor[start:stop]
         if isinstance(tensor, np.ndarray):  # text: pick rows by the same shuffled order
-            return tensor[np.asarray(indices[start:stop])]
-        return _sd._C.take(tensor, indices[start:stop], 0)
+            return tensor[np.asarray(rows)]
+        return _sd._C.take(tensor, rows, 0)
     if isinstance(structure, (list, tuple)):
-        return type(structure)(take_batch(item, indices, start, stop) for item in structure)
+        return type(structure)(take_batch(item, rows, start, stop) for item in structure)
     if isinstance(structure, dict):
-        return {key: take_batch(value, indices, start, stop) for key, value in structure.items()}
+        return {key: take_batch(value, rows, start, stop) for key, value in structure.items()}
     return pick(structure)
 
 
@@ -116,7 +118,8 @@ class ArrayBatches:
         order = _sd.random.permutation(self.size) if self.shuffle else None
         for step in range(self.num_batches):
             start, stop = step * self.batch_size, min((step + 1) * self.batch_size, self.size)
-            yield step, tuple(take_batch(s, order, start, stop) for s in self.data)
+            rows = None if order is None else order[start:stop]  # sliced once for x, y and weights
+            yield step, tuple(take_batch(s, rows, start, stop) for s in self.data)
 
 
 def class_weight_to_sample_weight(y, class_weight, sample_weight=None):
