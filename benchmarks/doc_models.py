@@ -15,7 +15,8 @@ own). The models are the document's, as written (Adam, batch 64):
 Reported per model: training samples/s after one warm-up epoch, `predict` samples/s at
 batch 256, the median latency of `model.predict(one_sample)` and of `model(one_sample)`,
 and the child's peak resident memory; plus `import swiftdl` (or `import tensorflow`) time
-beside `import numpy` in the same environment (each the median over several fresh processes).
+beside `import numpy` in the same environment, and with the document's `from ... keras
+import layers, models` added (each the median over several fresh processes).
 
 With `--tf-python PATH`, the very same file runs under that interpreter with
 `--backend tensorflow` (TensorFlow must already be installed there; this script installs
@@ -103,13 +104,22 @@ def _median_latency(function, repeats):
 
 
 def child_import(backend):
-    """Import times in a fresh process: numpy alone, then the backend on top of it."""
+    """Import times in a fresh process: numpy alone, then the backend's top-level package on
+    top of it, then the Keras modules the document's scripts import."""
     start = time.perf_counter()
     import numpy  # noqa: F401
     numpy_seconds = time.perf_counter() - start
     start = time.perf_counter()
+    if backend == "swiftdl":
+        import swiftdl  # noqa: F401
+    else:
+        import tensorflow  # noqa: F401
+    package_seconds = time.perf_counter() - start
+    start = time.perf_counter()
     _import_backend(backend)
-    return {"import_numpy_s": numpy_seconds, "import_s": numpy_seconds + time.perf_counter() - start}
+    keras_seconds = time.perf_counter() - start
+    return {"import_numpy_s": numpy_seconds, "import_s": numpy_seconds + package_seconds,
+            "import_keras_s": numpy_seconds + package_seconds + keras_seconds}
 
 
 def child_model(backend, which, epochs, lstm_samples, threads):
@@ -238,8 +248,10 @@ def main():
     print("IMPORT")
     row("  import numpy", "s", ours.get("import_numpy_s"), theirs.get("import_numpy_s"), False)
     row("  import swiftdl / tf", "s", ours.get("import_s"), theirs.get("import_s"), False)
+    row("  + keras layers, models", "s", ours.get("import_keras_s"), theirs.get("import_keras_s"), False)
     if ours.get("import_s") and ours.get("import_numpy_s"):
-        print(f"  import swiftdl / import numpy: {ours['import_s'] / ours['import_numpy_s']:.2f}×")
+        print(f"  import swiftdl / import numpy: {ours['import_s'] / ours['import_numpy_s']:.2f}× "
+              f"(with the keras imports: {ours['import_keras_s'] / ours['import_numpy_s']:.2f}×)")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(results, handle, indent=2)

@@ -1,7 +1,5 @@
 """Finding a data set's files locally before ever reaching for the network."""
-import hashlib
 import os
-import urllib.request
 
 ENVIRONMENT_VARIABLE = "SWIFTDL_DATASETS"
 
@@ -37,6 +35,9 @@ def download(url, filename, sha256, dataset):
     """Downloads into ~/.keras/datasets and checks the SHA-256; explains offline failures."""
     target_folder = os.path.join(os.path.expanduser("~"), ".keras", "datasets")
     target = os.path.join(target_folder, filename)
+    # Imported here: urllib pulls in http, ssl and email (~15 ms), which only a download needs.
+    import hashlib
+    import urllib.request
     try:
         os.makedirs(target_folder, exist_ok=True)
         temporary = target + ".part"

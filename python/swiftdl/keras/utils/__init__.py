@@ -7,9 +7,19 @@ import numpy as np
 import swiftdl as _sd
 
 from .progbar import Progbar
-from .history_plot import plot_history
-from .model_visualization import plot_model
 from .py_dataset import PyDataset, Sequence
+
+
+def __getattr__(name):
+    # The plotting helpers load on first use: most programs never draw, and every module
+    # here adds to `from swiftdl.keras import ...` time.
+    if name == "plot_model":
+        from .model_visualization import plot_model
+        return plot_model
+    if name == "plot_history":
+        from .history_plot import plot_history
+        return plot_history
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def to_categorical(x, num_classes=None):
