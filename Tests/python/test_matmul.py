@@ -80,3 +80,26 @@ def test_matmul_integer_overflow_wraps_like_numpy():
     assert_same(sd.asarray(a) @ sd.asarray(a), a @ a)
     b = np.full((2, 2), 2 ** 40, np.int64)
     assert_same(sd.asarray(b) @ sd.asarray(b), b @ b)
+
+
+@pytest.mark.parametrize("transpose_a", [False, True])
+@pytest.mark.parametrize("transpose_b", [False, True])
+@pytest.mark.parametrize("m, k, n", [(300, 200, 150), (24, 256, 1100), (1024, 96, 40)], ids=str)
+def test_large_products_split_across_threads_match_numpy(rng, m, k, n, transpose_a, transpose_b):
+    """Products worth several MFLOP are cut into bands of rows (or of columns, when the
+    result is wide) run on the pool's threads (Kernels/Gemm.swift): every band must read
+    the right part of transposed operands."""
+    a = random_array(rng, (k, m) if transpose_a else (m, k), np.float32)
+    b = random_array(rng, (n, k) if transpose_b else (k, n), np.float32)
+    ta, tb = sd.asarray(a), sd.asarray(b)
+    ta, a = (ta.T, a.T) if transpose_a else (ta, a)
+    tb, b = (tb.T, b.T) if transpose_b else (tb, b)
+    # float32 sums of ~k products: compare with the float64 product, rounded.
+    expected = (a.astype(np.float64) @ b.astype(np.float64)).astype(np.float32)
+    default = sd.config.get_num_threads()
+    try:
+        for threads in (1, 2, 3):
+            sd.config.set_num_threads(threads)
+            assert_same(ta @ tb, expected, rtol=1e-4, atol=1e-3)
+    finally:
+        sd.config.set_num_threads(default)
