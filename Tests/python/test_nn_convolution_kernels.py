@@ -31,6 +31,7 @@ CASES = [
     ((2, 13, 13, 1), (3, 3, 1, 40), (1, 1), "SAME", (2, 2)),
     ((1, 7, 7, 1), (1, 1, 1, 9), (1, 1), "VALID", (1, 1)),  # pointwise
     ((2, 8, 8, 3), (3, 3, 3, 17), (1, 2), "SAME", (1, 1)),  # im2col
+    ((2, 12, 12, 1), (9, 9, 1, 8), (1, 1), "SAME", (1, 1)),  # one channel, a window too large for the direct kernel
     ((300, 6, 6, 1), (3, 3, 1, 8), (1, 1), "VALID", (1, 1)),  # many chunks and slices
 ]
 

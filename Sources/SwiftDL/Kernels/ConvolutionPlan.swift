@@ -105,15 +105,17 @@ public enum ConvolutionAlgorithm: Sendable {
     case pointwise
     /// im2col, then a GEMM, a chunk of output pixels at a time.
     case im2col
-    /// One input channel, float32, AVX2: direct FMAs over gathered windows
-    /// (SwiftDLAVX2/SingleChannelConvolution.swift). It has no input gradient, so a
-    /// backward pass that needs one uses im2col.
+    /// One input channel, float32, AVX2, windows of up to 64 taps: direct FMAs over
+    /// gathered windows (SwiftDLAVX2/SingleChannelConvolution.swift; its scratch grows
+    /// with the window, 256 windows at a time). It has no input gradient, so a backward
+    /// pass that needs one uses im2col.
     case singleChannel
 
     init(_ g: WindowGeometry, float32: Bool, inputGradient: Bool) {
         if g.isPointwise {
             self = .pointwise
-        } else if g.channels == 1 && float32 && !inputGradient && CPUFeatures.current.hasAVX2 {
+        } else if g.channels == 1 && float32 && !inputGradient && g.windowHeight * g.windowWidth <= 64
+                    && CPUFeatures.current.hasAVX2 {
             self = .singleChannel
         } else {
             self = .im2col
