@@ -43,6 +43,22 @@ public func conv2dOp(_ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias:
     }
 }
 
+@_cdecl("sdl_conv2d_pool")
+public func conv2dPoolOp(_ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
+                         _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?, _ padding: Int32,
+                         _ pads: UnsafePointer<Int64>?, _ kind: Int32, _ ksize: UnsafePointer<Int64>?,
+                         _ poolStrides: UnsafePointer<Int64>?, _ poolPadding: Int32, _ poolPads: UnsafePointer<Int64>?,
+                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    produce(out) {
+        let op = "conv2d_pool"
+        return try conv2dPool(borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
+                              activation: readActivation(activation, op), strides: readPair(strides, op),
+                              dilations: readPair(dilations, op), padding: readPadding(padding, pads, count: 4, op),
+                              pool: readPoolingKind(kind, op), poolWindow: readPair(ksize, op),
+                              poolStrides: readPair(poolStrides, op), poolPadding: readPadding(poolPadding, poolPads, count: 4, op))
+    }
+}
+
 @_cdecl("sdl_conv1d")
 public func conv1dOp(_ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
                      _ stride: Int64, _ dilation: Int64, _ padding: Int32, _ pads: UnsafePointer<Int64>?,

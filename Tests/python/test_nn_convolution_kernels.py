@@ -66,3 +66,65 @@ def test_relu_keeps_nan_and_masks_the_gradient_where_inactive():
     # input meets the zeroed gradient, as in TensorFlow: NaN · 0).
     assert (db == 0).all()
     assert np.isnan(dw[0, 0]).all() and (dw[1:] == 0).all() and (dw[:, 1:] == 0).all()
+
+
+# ---- conv2d_pool: the convolution and the pooling in one op ------------------------------
+
+POOL_PAIRS = [
+    # (input shape, filter shape, strides, padding, pool, pool size, pool strides, pool padding)
+    ((5, 28, 28, 1), (3, 3, 1, 32), (1, 1), "VALID", "max", (2, 2), (2, 2), "VALID"),  # the document's first pair
+    ((3, 13, 13, 32), (3, 3, 32, 64), (1, 1), "VALID", "max", (2, 2), (2, 2), "VALID"),  # its second
+    ((2, 9, 11, 3), (3, 3, 3, 13), (2, 1), "SAME", "avg", (3, 2), (1, 2), "SAME"),
+    ((1, 10, 10, 1), (5, 5, 1, 8), (1, 1), "SAME", "max", (3, 3), (2, 2), "SAME"),
+    ((4, 6, 6, 2), (1, 1, 2, 5), (1, 1), "VALID", "max", (2, 2), (1, 1), "VALID"),  # pointwise
+]
+
+
+def _two_ops(x, w, b, strides, padding, activation, pool, size, pool_strides, pool_padding):
+    y = sd.nn.conv2d_bias_activation(x, w, b, strides=strides, padding=padding, activation=activation)
+    op = sd.nn.max_pool2d if pool == "max" else sd.nn.avg_pool2d
+    return op(y, list(size), list(pool_strides), pool_padding)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", [None, "relu"])
+@pytest.mark.parametrize("xs,ws,strides,padding,pool,size,pool_strides,pool_padding", POOL_PAIRS)
+def test_conv2d_pool_matches_the_two_ops(xs, ws, strides, padding, pool, size, pool_strides, pool_padding, activation, dtype):
+    x = RNG.standard_normal(xs).astype(dtype)
+    w = (RNG.standard_normal(ws) / np.sqrt(np.prod(ws[:3]))).astype(dtype)
+    b = (RNG.standard_normal(ws[3]) * 0.1).astype(dtype)
+    for bias in (b, None):
+        fused = sd.nn.conv2d_pool(x, w, bias, strides, padding, (1, 1), activation, pool, size, pool_strides, pool_padding)
+        apart = _two_ops(x, w, bias, strides, padding, activation, pool, size, pool_strides, pool_padding)
+        assert fused.dtype == apart.dtype and fused.shape == apart.shape
+        tolerance = 1e-6 if dtype == np.float32 else 1e-13
+        np.testing.assert_allclose(np.asarray(fused), np.asarray(apart), rtol=tolerance, atol=tolerance)
+
+
+def test_conv2d_pool_under_a_tape_gives_the_gradients_of_the_two_ops():
+    x = sd.Variable(RNG.standard_normal((3, 12, 12, 2)).astype(np.float32))
+    w = sd.Variable(RNG.standard_normal((3, 3, 2, 8)).astype(np.float32))
+    b = sd.Variable(RNG.standard_normal(8).astype(np.float32))
+    arguments = ((1, 1), "VALID", "relu", "max", (2, 2), (2, 2), "VALID")
+    with sd.GradientTape() as tape:
+        loss = sd.sum(sd.nn.conv2d_pool(x, w, b, arguments[0], arguments[1], (1, 1), *arguments[2:]) ** 2)
+    fused = tape.gradient(loss, [x, w, b])
+    with sd.GradientTape() as tape:
+        loss = sd.sum(_two_ops(x, w, b, *arguments) ** 2)
+    apart = tape.gradient(loss, [x, w, b])
+    for a, e in zip(fused, apart):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(e))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda x, w: sd.nn.conv2d_pool(x, w[:, :, :1], None, 1, "VALID", 1, None, "max", 2, 2, "VALID"), "channels"),
+    (lambda x, w: sd.nn.conv2d_pool(x, w, None, 1, "VALID", 1, None, "max", 9, 1, "VALID"), "window"),
+    (lambda x, w: sd.nn.conv2d_pool(x, w, None, 1, "VALID", 1, None, "avg", 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]),
+     "explicit"),
+    (lambda x, w: sd.nn.conv2d_pool(x, w, np.zeros(3, np.float32), 1, "VALID", 1, None, "max", 2, 2, "VALID"), "bias"),
+])
+def test_conv2d_pool_refuses_bad_arguments_with_clear_errors(call, message):
+    x = np.zeros((2, 8, 8, 2), np.float32)
+    w = np.zeros((3, 3, 2, 4), np.float32)
+    with pytest.raises((ValueError, TypeError), match=message):
+        call(x, w)

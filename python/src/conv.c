@@ -37,6 +37,27 @@ static PyObject *conv2d(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_conv2d(x, w, b, activation, s, d, padding, p, &out));
 }
 
+/* conv2d_pool(input, filters, bias|None, activation, (sh, sw), (dh, dw), padding, (pt, pb, pl, pr),
+ *             kind, (kh, kw), (psh, psw), pool_padding, (ppt, ppb, ppl, ppr)) */
+static PyObject *conv2d_pool(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *w_object, *b_object;
+    int activation, padding, kind, pool_padding;
+    long long strides[2], dilations[2], pads[4], ksize[2], pool_strides[2], pool_pads[4];
+    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)i(LLLL)i(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation,
+                          &strides[0], &strides[1], &dilations[0], &dilations[1], &padding,
+                          &pads[0], &pads[1], &pads[2], &pads[3], &kind, &ksize[0], &ksize[1],
+                          &pool_strides[0], &pool_strides[1], &pool_padding,
+                          &pool_pads[0], &pool_pads[1], &pool_pads[2], &pool_pads[3])) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
+    if (x == NULL || w == NULL || optional_tensor(b_object, "bias", &b) < 0) return NULL;
+    int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
+    int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
+    int64_t k[2] = {ksize[0], ksize[1]}, ps[2] = {pool_strides[0], pool_strides[1]};
+    int64_t pp[4] = {pool_pads[0], pool_pads[1], pool_pads[2], pool_pads[3]};
+    RETURN_ENGINE_RESULT(sdl_conv2d_pool(x, w, b, activation, s, d, padding, p, kind, k, ps, pool_padding, pp, &out));
+}
+
 /* conv1d(input, filters, bias|None, activation, stride, dilation, padding, (pl, pr)) */
 static PyObject *conv1d(PyObject *module, PyObject *args) {
     (void)module;
@@ -81,6 +102,9 @@ static PyObject *pool1d(PyObject *module, PyObject *args) {
 
 PyMethodDef conv_module_methods[] = {
     {"conv2d", conv2d, METH_VARARGS, "conv2d(input, filters, bias, activation, strides, dilations, padding, pads)"},
+    {"conv2d_pool", conv2d_pool, METH_VARARGS,
+     "conv2d_pool(input, filters, bias, activation, strides, dilations, padding, pads, kind, ksize, pool_strides, "
+     "pool_padding, pool_pads)"},
     {"conv1d", conv1d, METH_VARARGS, "conv1d(input, filters, bias, activation, stride, dilation, padding, pads)"},
     {"pool2d", pool2d, METH_VARARGS, "pool2d(kind, input, ksize, strides, padding, pads)"},
     {"pool1d", pool1d, METH_VARARGS, "pool1d(kind, input, ksize, stride, padding, pads)"},

@@ -202,6 +202,15 @@ enum { SDL_POOL_MAX = 0, SDL_POOL_AVG = 1 };
 sdl_status sdl_conv2d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
                       const int64_t *strides, const int64_t *dilations, int32_t padding, const int64_t *pads,
                       sdl_tensor *out);
+/* pool(activation(conv2d(input, filters) + bias)) for inference: the convolution's
+   arguments as sdl_conv2d's, then the pooling's as sdl_pool2d's. Each image's convolution
+   output is pooled while it is in cache instead of being written whole; under a tape that
+   follows an operand it runs sdl_conv2d then sdl_pool2d (same values, same gradients).
+   Result (N, PH, PW, O). Caller owns *out. */
+sdl_status sdl_conv2d_pool(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
+                           const int64_t *strides, const int64_t *dilations, int32_t padding, const int64_t *pads,
+                           int32_t kind, const int64_t *ksize, const int64_t *pool_strides, int32_t pool_padding,
+                           const int64_t *pool_pads, sdl_tensor *out);
 /* The same for input (N, W, C) and filters (KW, C, O); result (N, OW, O). Caller owns *out. */
 sdl_status sdl_conv1d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
                       int64_t stride, int64_t dilation, int32_t padding, const int64_t *pads, sdl_tensor *out);

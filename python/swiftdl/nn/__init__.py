@@ -6,6 +6,6 @@ from ._losses import sigmoid_cross_entropy_with_logits, softmax_cross_entropy_wi
 from ._losses import sparse_softmax_cross_entropy_with_logits
 from ._normalization import batch_normalization, l2_normalize, moments
 from ._convolution import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d
-from ._convolution import conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation
+from ._convolution import conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation, conv2d_pool
 from ._recurrent import gru, lstm, simple_rnn
 from ._embedding import embedding_lookup

@@ -184,6 +184,29 @@ def conv1d_bias_activation(input, filters, bias, stride=1, padding="VALID", dila
     return _C.conv1d(x, w, b, _activation_code(activation, _op), step, dilation, code, pads)
 
 
+def conv2d_pool(input, filters, bias, strides, padding, dilations, activation, pool, ksize, pool_strides,  # noqa: A002
+                pool_padding):
+    """pool(activation(conv2d(input, filters) + bias)) in one native call, each image's
+    convolution output pooled while it is in cache (Keras's Conv2D + MaxPooling2D or
+    AveragePooling2D in `predict`). The same values as the two ops; under a tape it runs
+    them one after the other, so gradients are theirs too.
+
+    Args:
+        input, filters, bias, strides, padding, dilations, activation: as for
+            `conv2d_bias_activation`.
+        pool: "max" or "avg".
+        ksize, pool_strides, pool_padding: as for `max_pool2d` / `avg_pool2d`.
+    """
+    op = "conv2d_pool"
+    x, w, b = _operands(input, filters, bias)
+    code, pads = _padding_argument(padding, op, 2)
+    pool_code, pool_pads = _padding_argument(pool_padding, op, 2)
+    return _C.conv2d_pool(x, w, b, _activation_code(activation, op), _window_argument(strides, "strides", op, 2),
+                          _window_argument(dilations, "dilations", op, 2), code, pads, POOL_CODES[pool],
+                          _window_argument(ksize, "ksize", op, 2), _window_argument(pool_strides, "strides", op, 2),
+                          pool_code, pool_pads)
+
+
 def _pool2d(kind, op, input, ksize, strides, padding, data_format):  # noqa: A002
     _check_format(data_format, "NHWC", op)
     code, pads = _padding_argument(padding, op, 2)

@@ -17,7 +17,14 @@ public enum ConvolutionActivation: Int32, Sendable {
 /// - Returns: (N, OH, OW, O).
 public func conv2d(_ input: Tensor, _ filters: Tensor, bias: Tensor? = nil, activation: ConvolutionActivation = .none,
                    strides: (Int, Int) = (1, 1), dilations: (Int, Int) = (1, 1), padding: Padding = .valid) throws -> Tensor {
-    let op = "conv2d"
+    let g = try conv2dGeometry("conv2d", input, filters, strides: strides, dilations: dilations, padding: padding)
+    return try convolution("conv2d", input, filters, bias: bias, activation: activation, geometry: g,
+                           outputShape: [g.batch, g.outputHeight, g.outputWidth, g.outputChannels])
+}
+
+/// conv2d's shapes checked and its geometry worked out.
+func conv2dGeometry(_ op: String, _ input: Tensor, _ filters: Tensor, strides: (Int, Int), dilations: (Int, Int),
+                    padding: Padding) throws -> WindowGeometry {
     if input.rank != 4 {
         throw SDLError.value(op, "input must be rank 4 (N, H, W, C); received shape \(describeShape(input.shape))")
     }
@@ -26,10 +33,8 @@ public func conv2d(_ input: Tensor, _ filters: Tensor, bias: Tensor? = nil, acti
     }
     let received = "received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))"
     try checkChannels(op, input.shape[3], filters.shape[2], received: received)
-    let g = try windowGeometry(op, input: input.shape, window: (filters.shape[0], filters.shape[1]), outputChannels: filters.shape[3],
-                               strides: strides, dilations: dilations, padding: padding, what: "filter", received: received)
-    return try convolution(op, input, filters, bias: bias, activation: activation, geometry: g,
-                           outputShape: [g.batch, g.outputHeight, g.outputWidth, g.outputChannels])
+    return try windowGeometry(op, input: input.shape, window: (filters.shape[0], filters.shape[1]), outputChannels: filters.shape[3],
+                              strides: strides, dilations: dilations, padding: padding, what: "filter", received: received)
 }
 
 /// activation(conv1d(input, filters) + bias), computed as a 2-D convolution of height 1.
@@ -68,22 +73,8 @@ private func checkChannels(_ op: String, _ inputChannels: Int, _ filterChannels:
 /// `input` and `filters` may have any shape with the geometry's element layout (conv1d's).
 private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias: Tensor?, activation: ConvolutionActivation,
                          geometry g: WindowGeometry, outputShape: [Int]) throws -> Tensor {
+    try checkConvolutionOperands(op, input, filters, bias: bias, geometry: g)
     let dtype = input.dtype
-    if !dtype.isFloatingPoint || filters.dtype != dtype {
-        throw SDLError.type(op, "input and filters must be float32 or float64 tensors of the same dtype; received \(input.dtype.name) and \(filters.dtype.name)")
-    }
-    if let bias {
-        if bias.dtype != dtype {
-            throw SDLError.type(op, "bias must have the input's dtype \(dtype.name); received \(bias.dtype.name)")
-        }
-        if bias.shape != [g.outputChannels] {
-            throw SDLError.value(op, "bias must have shape (\(g.outputChannels),) to match the filters' output channels; received shape \(describeShape(bias.shape))")
-        }
-    }
-    // BLAS takes 32-bit sizes; refuse what would not fit before allocating anything.
-    if max(g.outputPixels, g.patchSize, g.outputChannels, g.batch * g.inputHeight * g.inputWidth) > Int(Int32.max) {
-        throw SDLError.value(op, "sizes above 2^31 - 1 rows or columns are not supported; received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))")
-    }
     let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
     let y = try Tensor.empty(outputShape, dtype: dtype)
     if y.count > 0 {
@@ -110,6 +101,26 @@ private func convolution(_ op: String, _ input: Tensor, _ filters: Tensor, bias:
         return [dx, dw] + (bias != nil ? [db] : [])
     }
     return y
+}
+
+/// Dtypes, the bias's shape and BLAS's 32-bit sizes, checked before anything is allocated.
+func checkConvolutionOperands(_ op: String, _ input: Tensor, _ filters: Tensor, bias: Tensor?, geometry g: WindowGeometry) throws {
+    let dtype = input.dtype
+    if !dtype.isFloatingPoint || filters.dtype != dtype {
+        throw SDLError.type(op, "input and filters must be float32 or float64 tensors of the same dtype; received \(input.dtype.name) and \(filters.dtype.name)")
+    }
+    if let bias {
+        if bias.dtype != dtype {
+            throw SDLError.type(op, "bias must have the input's dtype \(dtype.name); received \(bias.dtype.name)")
+        }
+        if bias.shape != [g.outputChannels] {
+            throw SDLError.value(op, "bias must have shape (\(g.outputChannels),) to match the filters' output channels; received shape \(describeShape(bias.shape))")
+        }
+    }
+    // BLAS takes 32-bit sizes; refuse what would not fit before allocating anything.
+    if max(g.outputPixels, g.patchSize, g.outputChannels, g.batch * g.inputHeight * g.inputWidth) > Int(Int32.max) {
+        throw SDLError.value(op, "sizes above 2^31 - 1 rows or columns are not supported; received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))")
+    }
 }
 
 private struct ConvolutionForward: FloatVisitor {

@@ -36,7 +36,7 @@ public func pool1d(_ kind: PoolingKind, _ input: Tensor, windowSize: Int, stride
     return try pool(op, kind, input, geometry: g, outputShape: [g.batch, g.outputWidth, g.channels])
 }
 
-private func poolingGeometry(_ op: String, _ kind: PoolingKind, _ shape: [Int], windowSize: (Int, Int), strides: (Int, Int),
+func poolingGeometry(_ op: String, _ kind: PoolingKind, _ shape: [Int], windowSize: (Int, Int), strides: (Int, Int),
                              padding: Padding, received: String? = nil) throws -> WindowGeometry {
     let received = received ?? "received input shape \(describeShape(shape))"
     if case let .explicit(top, bottom, left, right) = padding {

@@ -130,6 +130,27 @@ class Conv2D(BaseConv):
                                          dilations=self.dilation_rate, activation=activation)
 
 
+    def convolve_and_pool(self, inputs, pool):
+        """pool(self(inputs)) in one native call, or None when this pair cannot be fused.
+
+        Sequential models use it for a Conv2D followed by a 2-D pooling layer: each image's
+        convolution output is pooled while it is still in cache (nn.conv2d_pool), where
+        the two layers in turn would write the whole output to memory and read it back.
+        """
+        fused = _FUSABLE.get(self.activation)
+        if fused is None and self.activation is not activations.linear:
+            return None
+        if self.data_format != "channels_last" or pool.data_format != "channels_last":
+            return None
+        if not self.built or not pool.built or self.activity_regularizer is not None or pool.activity_regularizer is not None:
+            return None
+        if inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[-2] or inputs.dtype != self.kernel.dtype:
+            return None  # the layer's own call gives the error or the conversion
+        from swiftdl import nn
+        return nn.conv2d_pool(inputs, self.kernel, self.bias, self.strides, self.padding.upper(), self.dilation_rate, fused,
+                              pool.mode, pool.pool_size, pool.strides, pool.padding.upper())
+
+
 class Conv1D(BaseConv):
     """1-D convolution over (batch, steps, channels); kernel (k, in, filters)."""
 

@@ -1,7 +1,11 @@
 """Sequential: a plain stack of layers, each with one input and one output."""
+import swiftdl as _sd
+
+from ..layers.convolutional import Conv2D
 from ..layers.input_layer import Input, InputLayer
 from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, _as_tensor
+from ..layers.pooling import AveragePooling2D, MaxPooling2D
 from .model import Functional, Model
 
 
@@ -78,7 +82,17 @@ class Sequential(Model):
         if not self.built:
             self.build((None,) + tuple(_as_tensor(inputs).shape[1:]))
         x = inputs
-        for layer in self.layers:
+        layers = self.layers
+        index = 0
+        while index < len(layers):
+            layer = layers[index]
+            index += 1
+            if mask is None and index < len(layers) and _fusable_with_next(layer, layers[index], x):
+                pooled = layer.convolve_and_pool(x, layers[index])
+                if pooled is not None:
+                    x = pooled
+                    index += 1
+                    continue
             kwargs = {}
             if layer._call_accepts("training"):
                 kwargs["training"] = training
@@ -118,3 +132,11 @@ class Sequential(Model):
             model.add(deserialize_layer(layer_config, custom_objects), rebuild=False)
         model._maybe_rebuild()
         return model
+
+
+def _fusable_with_next(layer, following, x):
+    """A Conv2D (exactly: subclasses may change call) directly followed by a 2-D pooling
+    layer, on an engine tensor: Sequential then runs the pair as one native op (see
+    Conv2D.convolve_and_pool), since nothing outside the model can see the output between
+    them."""
+    return type(layer) is Conv2D and type(following) in (MaxPooling2D, AveragePooling2D) and isinstance(x, _sd.Tensor)
