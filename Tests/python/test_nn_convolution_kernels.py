@@ -101,18 +101,53 @@ def test_conv2d_pool_matches_the_two_ops(xs, ws, strides, padding, pool, size, p
         np.testing.assert_allclose(np.asarray(fused), np.asarray(apart), rtol=tolerance, atol=tolerance)
 
 
-def test_conv2d_pool_under_a_tape_gives_the_gradients_of_the_two_ops():
-    x = sd.Variable(RNG.standard_normal((3, 12, 12, 2)).astype(np.float32))
-    w = sd.Variable(RNG.standard_normal((3, 3, 2, 8)).astype(np.float32))
-    b = sd.Variable(RNG.standard_normal(8).astype(np.float32))
-    arguments = ((1, 1), "VALID", "relu", "max", (2, 2), (2, 2), "VALID")
+TAPE_CASES = [
+    # (input shape, filter shape, padding, pool size, pool strides, pool padding, input watched)
+    ((3, 12, 12, 2), (3, 3, 2, 8), "VALID", (2, 2), (2, 2), "VALID", True),
+    ((4, 28, 28, 1), (3, 3, 1, 32), "VALID", (2, 2), (2, 2), "VALID", False),  # the direct one-channel kernel
+    ((2, 9, 9, 3), (3, 3, 3, 5), "SAME", (3, 3), (1, 1), "SAME", True),  # overlapping windows
+    ((2, 7, 7, 4), (1, 1, 4, 6), "VALID", (2, 2), (2, 2), "SAME", True),  # pointwise
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", ["relu", None])
+@pytest.mark.parametrize("xs,ws,padding,size,pool_strides,pool_padding,watched", TAPE_CASES)
+def test_conv2d_pool_under_a_tape_gives_the_gradients_of_the_two_ops(xs, ws, padding, size, pool_strides, pool_padding,
+                                                                      watched, activation, dtype):
+    """Max pooling under a tape records one node that rebuilds the convolution's gradient
+    image by image: the same gradients as the two ops, summed in another order."""
+    x_value = RNG.standard_normal(xs).astype(dtype)
+    x = sd.Variable(x_value) if watched else sd.asarray(x_value)
+    w = sd.Variable((RNG.standard_normal(ws) / np.sqrt(np.prod(ws[:3]))).astype(dtype))
+    b = sd.Variable((RNG.standard_normal(ws[3]) * 0.1).astype(dtype))
+    upstream = None
+    results = []
+    for fused in (True, False):
+        with sd.GradientTape() as tape:
+            if fused:
+                y = sd.nn.conv2d_pool(x, w, b, (1, 1), padding, (1, 1), activation, "max", size, pool_strides, pool_padding)
+            else:
+                y = _two_ops(x, w, b, (1, 1), padding, activation, "max", size, pool_strides, pool_padding)
+            upstream = RNG.standard_normal(y.shape).astype(dtype) if upstream is None else upstream
+            loss = sd.sum(y * sd.asarray(upstream))
+        results.append((np.asarray(y), tape.gradient(loss, [x, w, b] if watched else [w, b])))
+    (y_fused, fused_gradients), (y_apart, apart_gradients) = results
+    np.testing.assert_array_equal(y_fused, y_apart)
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    for a, e in zip(fused_gradients, apart_gradients):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(e), rtol=tolerance, atol=tolerance)
+
+
+def test_average_pooling_under_a_tape_runs_the_two_ops():
+    x = sd.Variable(RNG.standard_normal((2, 8, 8, 2)).astype(np.float32))
+    w = sd.Variable(RNG.standard_normal((3, 3, 2, 4)).astype(np.float32))
     with sd.GradientTape() as tape:
-        loss = sd.sum(sd.nn.conv2d_pool(x, w, b, arguments[0], arguments[1], (1, 1), *arguments[2:]) ** 2)
-    fused = tape.gradient(loss, [x, w, b])
+        loss = sd.sum(sd.nn.conv2d_pool(x, w, None, 1, "VALID", 1, "relu", "avg", 2, 2, "VALID") ** 2)
+    fused = tape.gradient(loss, [x, w])
     with sd.GradientTape() as tape:
-        loss = sd.sum(_two_ops(x, w, b, *arguments) ** 2)
-    apart = tape.gradient(loss, [x, w, b])
-    for a, e in zip(fused, apart):
+        loss = sd.sum(_two_ops(x, w, None, 1, "VALID", "relu", "avg", (2, 2), (2, 2), "VALID") ** 2)
+    for a, e in zip(fused, tape.gradient(loss, [x, w])):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(e))
 
 
