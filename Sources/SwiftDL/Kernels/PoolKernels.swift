@@ -1,3 +1,5 @@
+import SwiftDLAVX2
+
 /// Max and average pooling over NHWC input, forward and backward. Windows are clipped to
 /// the image (padding never wins a max and is never counted in an average, as in
 /// TensorFlow). Inner loops run over the contiguous channels, so they vectorise.
@@ -16,10 +18,11 @@ public func maxPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMu
             let image = x + n * g.inputImageSize
             let out = y + p * c
             let taps = g.validTaps(oh: oh, ow: ow)
-            if T.self == Float.self && !taps.kh.isEmpty && !taps.kw.isEmpty {
-                maxPoolPixel(UnsafeRawPointer(image).assumingMemoryBound(to: Float.self), taps: taps, inputWidth: g.inputWidth,
-                             channels: c, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self),
-                             argmax.map { $0 + p * c })
+            if T.self == Float.self && maxPoolUsesAVX2 && !taps.kh.isEmpty && !taps.kw.isEmpty {
+                maxPoolPixelAVX2(UnsafeRawPointer(image).assumingMemoryBound(to: Float.self), rows: taps.h0 + taps.kh.lowerBound,
+                                 rowCount: taps.kh.count, columns: taps.w0 + taps.kw.lowerBound, columnCount: taps.kw.count,
+                                 inputWidth: g.inputWidth, channels: c,
+                                 UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), argmax.map { $0 + p * c })
                 continue
             }
             var first = true
@@ -54,50 +57,6 @@ public func maxPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMu
             // Only a window lying wholly in the padding has no taps; the op refuses those.
             if first { out.update(repeating: T.zero, count: c) }
         }
-    }
-}
-
-/// One output pixel of float32 max pooling in a single pass over its window: the max and
-/// (when `indices` is given) the offset of the first maximum, eight channels at a time
-/// with SIMD selects. Same rule as the generic path: a later element replaces the running
-/// max only when strictly greater, so ties keep the first, and a NaN never replaces a
-/// number (a NaN first element stays).
-@inline(never)
-private func maxPoolPixel(_ image: UnsafePointer<Float>, taps: (h0: Int, kh: Range<Int>, w0: Int, kw: Range<Int>),
-                          inputWidth: Int, channels c: Int, _ out: UnsafeMutablePointer<Float>,
-                          _ indices: UnsafeMutablePointer<Int32>?) {
-    @inline(__always) func position(_ kh: Int, _ kw: Int) -> Int { ((taps.h0 + kh) * inputWidth + taps.w0 + kw) * c }
-    let firstPosition = position(taps.kh.lowerBound, taps.kw.lowerBound)
-    let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-    let values = UnsafeRawPointer(image)
-    var j = 0
-    while j + 8 <= c {
-        var best = values.loadUnaligned(fromByteOffset: (firstPosition + j) * 4, as: SIMD8<Float>.self)
-        var index = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: firstPosition + j)) &+ lanes
-        for kh in taps.kh {
-            for kw in taps.kw {
-                let offset = position(kh, kw) + j
-                let candidate = values.loadUnaligned(fromByteOffset: offset * 4, as: SIMD8<Float>.self)
-                let greater = candidate .> best
-                best.replace(with: candidate, where: greater)
-                index.replace(with: SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: offset)) &+ lanes, where: greater)
-            }
-        }
-        UnsafeMutableRawPointer(out + j).storeBytes(of: best, as: SIMD8<Float>.self)
-        if let indices { UnsafeMutableRawPointer(indices + j).storeBytes(of: index, as: SIMD8<Int32>.self) }
-        j += 8
-    }
-    while j < c {
-        var best = image[firstPosition + j], index = firstPosition + j
-        for kh in taps.kh {
-            for kw in taps.kw {
-                let offset = position(kh, kw) + j
-                if image[offset] > best { best = image[offset]; index = offset }
-            }
-        }
-        out[j] = best
-        indices?[j] = Int32(truncatingIfNeeded: index)
-        j += 1
     }
 }
 
@@ -195,3 +154,7 @@ public func avgPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, _ dx: Unsaf
         }
     }
 }
+
+/// float32 max pooling takes one SIMD pass per output pixel (SwiftDLAVX2/MaxPoolPixel.swift)
+/// on CPUs with AVX2; elsewhere the generic two-pass loop above.
+let maxPoolUsesAVX2 = CPUFeatures.current.hasAVX2

@@ -152,10 +152,9 @@ private struct ConvolutionPoolBackward: FloatVisitor {
                 // output there).
                 upstream.update(repeating: T.zero, count: count * convolvedSize)
                 for image in 0..<count {
-                    let target = upstream + image * convolvedSize, start = (first + image) * pooledSize
-                    for j in start..<(start + pooledSize) where !relu || maxima[j] > T.zero {
-                        target[Int(positions[j])] += gradient[j]
-                    }
+                    let start = (first + image) * pooledSize
+                    scatterPooledGradient(gradient + start, maxima: maxima + start, positions: positions + start, count: pooledSize,
+                                          relu: relu, into: upstream + image * convolvedSize)
                 }
                 let plan = ConvolutionPlan(batchOf(count, g), backward: true, float32: float32, inputGradient: dxBase != nil,
                                            threads: 1)
@@ -172,6 +171,23 @@ private struct ConvolutionPoolBackward: FloatVisitor {
             if let dw { addInPlace(dw.pointer(as: T.self), UnsafePointer(base + layout.filterSum), count: filterCount) }
             if let db { addInPlace(db.pointer(as: T.self), UnsafePointer(base + layout.biasSum), count: o) }
         }
+    }
+}
+
+/// target[positions[j]] += gradient[j], only where maxima[j] > 0 when `relu`. Its own
+/// never-inlined function, with both loads unconditional: inlined into the visitor, the
+/// filtered loop compiled to a branch per element.
+@inline(never)
+private func scatterPooledGradient<T: FloatElement>(_ gradient: UnsafePointer<T>, maxima: UnsafePointer<T>,
+                                                    positions: UnsafePointer<Int32>, count: Int, relu: Bool,
+                                                    into target: UnsafeMutablePointer<T>) {
+    if relu {
+        for j in 0..<count {
+            let value = gradient[j], maximum = maxima[j]
+            target[Int(positions[j])] += maximum > T.zero ? value : T.zero
+        }
+    } else {
+        for j in 0..<count { target[Int(positions[j])] += gradient[j] }
     }
 }
 
