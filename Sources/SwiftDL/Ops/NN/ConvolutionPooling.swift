@@ -91,10 +91,13 @@ private func convolutionPoolBackward(x: Tensor, w: Tensor, hasBias: Bool, relu: 
                                      pooling p: WindowGeometry) throws -> [Tensor?] {
     let dtype = x.dtype
     let dPooled = try upstream.converted(to: dtype).contiguous()
-    let dx = needs[0] ? try Tensor.empty(x.shape, dtype: dtype, zeroed: true) : nil
+    let empty = argmax == nil || pooled.count == 0 || g.outputPixels == 0
+    // dx is written whole by the kernels (unless there is nothing to compute); dw and db
+    // receive the threads' sums, so they start at zero.
+    let dx = needs[0] ? try Tensor.empty(x.shape, dtype: dtype, zeroed: empty) : nil
     let dw = needs[1] ? try Tensor.empty(w.shape, dtype: dtype, zeroed: true) : nil
     let db = hasBias && needs[2] ? try Tensor.empty([g.outputChannels], dtype: dtype, zeroed: true) : nil
-    guard let argmax, pooled.count > 0, g.outputPixels > 0 else { return [dx, dw] + (hasBias ? [db] : []) }
+    guard let argmax, !empty else { return [dx, dw] + (hasBias ? [db] : []) }
     let threads = max(1, min(ThreadPool.shared.threadCount, g.batch))
     let group = imagesPerGroup(g, threads: threads)
     let largest = ConvolutionPlan(batchOf(group, g), backward: true, float32: dtype == .float32, inputGradient: dx != nil,
