@@ -14,19 +14,19 @@ public func lstmCellForwardAVX2(
     cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, units u: Int
 ) {
     for j in stride(from: 0, to: u, by: 8) {
-        let i = gateSigmoid(load(row + j) + load(bias + j))
-        let f = gateSigmoid(load(row + u + j) + load(bias + u + j))
-        let g = gateTanh(load(row + 2 * u + j) + load(bias + 2 * u + j))
-        let o = gateSigmoid(load(row + 3 * u + j) + load(bias + 3 * u + j))
-        store(i, row + j)
-        store(f, row + u + j)
-        store(g, row + 2 * u + j)
-        store(o, row + 3 * u + j)
-        let c = f * load(previousCell + j) + i * g
-        store(c, cell + j)
+        let i = gateSigmoid(load8(row + j) + load8(bias + j))
+        let f = gateSigmoid(load8(row + u + j) + load8(bias + u + j))
+        let g = gateTanh(load8(row + 2 * u + j) + load8(bias + 2 * u + j))
+        let o = gateSigmoid(load8(row + 3 * u + j) + load8(bias + 3 * u + j))
+        store8(i, row + j)
+        store8(f, row + u + j)
+        store8(g, row + 2 * u + j)
+        store8(o, row + 3 * u + j)
+        let c = f * load8(previousCell + j) + i * g
+        store8(c, cell + j)
         let squashed = gateTanh(c)
-        store(squashed, cellTanh + j)
-        store(o * squashed, hidden + j)
+        store8(squashed, cellTanh + j)
+        store8(o * squashed, hidden + j)
     }
 }
 
@@ -39,14 +39,14 @@ public func lstmCellBackwardAVX2(
 ) {
     let one = SIMD8<Float>(repeating: 1)
     for j in stride(from: 0, to: u, by: 8) {
-        let i = load(row + j), f = load(row + u + j), candidate = load(row + 2 * u + j), o = load(row + 3 * u + j)
-        let squashed = load(cellTanh + j), dhj = load(dh + j)
-        let dCell = load(dc + j) + dhj * o * (one - squashed * squashed)
-        store(dCell * candidate * i * (one - i), out + j)
-        store(dCell * load(previousCell + j) * f * (one - f), out + u + j)
-        store(dCell * i * (one - candidate * candidate), out + 2 * u + j)
-        store(dhj * squashed * o * (one - o), out + 3 * u + j)
-        store(dCell * f, dc + j)
+        let i = load8(row + j), f = load8(row + u + j), candidate = load8(row + 2 * u + j), o = load8(row + 3 * u + j)
+        let squashed = load8(cellTanh + j), dhj = load8(dh + j)
+        let dCell = load8(dc + j) + dhj * o * (one - squashed * squashed)
+        store8(dCell * candidate * i * (one - i), out + j)
+        store8(dCell * load8(previousCell + j) * f * (one - f), out + u + j)
+        store8(dCell * i * (one - candidate * candidate), out + 2 * u + j)
+        store8(dhj * squashed * o * (one - o), out + 3 * u + j)
+        store8(dCell * f, dc + j)
     }
 }
 
@@ -84,12 +84,3 @@ private func gateTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let y = 1 - 2 / (boundedExp(2 * x) + 1)
     return y.replacing(with: x, where: x .!= x)
 }
-
-@inline(__always)
-private func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
-
-@inline(__always)
-private func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
-
-@inline(__always)
-private func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }

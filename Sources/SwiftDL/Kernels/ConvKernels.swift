@@ -134,11 +134,12 @@ private func addColumnSums<T: FloatElement>(_ m: UnsafePointer<T>, rows: Int, co
 
 // MARK: - Small loops
 //
-// NOTE: these loops live in concrete, never-inlined functions. Inlined into the generic
-// convolution code they compiled to branchy scalar loops (~6 ns an element, most of the
-// first CNN layer's time); as separate concrete functions they vectorise (4-5x faster).
-// The relu gradient's loads are both unconditional for the same reason: a conditional
-// load kept the select from vectorising.
+// NOTE: these loops are never inlined. Inlined into the generic convolution code they
+// compiled to branchy scalar loops (~6 ns an element, most of the first CNN layer's time);
+// as functions of their own they vectorise (4-5x faster). The relu gradient's loads are
+// both unconditional for the same reason: a conditional load kept the select from
+// vectorising. The bias-and-relu loop needs concrete Float and Double versions: even as a
+// never-inlined generic function its NaN-keeping relu compiled to a branch per element.
 
 /// out[r][j] = relu(out[r][j] + bias[j]), either part optional; relu keeps NaN, as
 /// TensorFlow's does.
@@ -152,21 +153,15 @@ func addBiasAndRelu<T: FloatElement>(_ out: UnsafeMutablePointer<T>, rows: Int, 
 }
 
 /// The relu VJP through its output: g where out > 0, else 0.
+@inline(never)
 public func reluGradient<T: FloatElement>(_ g: UnsafePointer<T>, output: UnsafePointer<T>, into result: UnsafeMutablePointer<T>, count: Int) {
-    if T.self == Float.self {
-        reluGradient(g.asFloat, output.asFloat, result.asFloat, count: count)
-    } else {
-        reluGradient(g.asDouble, output.asDouble, result.asDouble, count: count)
-    }
+    for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > T.zero ? gradient : T.zero }
 }
 
 /// target[i] += source[i].
+@inline(never)
 func addInPlace<T: FloatElement>(_ target: UnsafeMutablePointer<T>, _ source: UnsafePointer<T>, count: Int) {
-    if T.self == Float.self {
-        addInPlace(target.asFloat, source.asFloat, count: count)
-    } else {
-        addInPlace(target.asDouble, source.asDouble, count: count)
-    }
+    for i in 0..<count { target[i] += source[i] }
 }
 
 @inline(never)
@@ -201,27 +196,8 @@ private func addBiasAndRelu(_ out: UnsafeMutablePointer<Double>, rows: Int, colu
     }
 }
 
-@inline(never)
-private func reluGradient(_ g: UnsafePointer<Float>, _ output: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > 0 ? gradient : 0 }
-}
-
-@inline(never)
-private func reluGradient(_ g: UnsafePointer<Double>, _ output: UnsafePointer<Double>, _ result: UnsafeMutablePointer<Double>, count: Int) {
-    for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > 0 ? gradient : 0 }
-}
-
-@inline(never)
-private func addInPlace(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count { target[i] += source[i] }
-}
-
-@inline(never)
-private func addInPlace(_ target: UnsafeMutablePointer<Double>, _ source: UnsafePointer<Double>, count: Int) {
-    for i in 0..<count { target[i] += source[i] }
-}
-
-// The single-channel kernels are float32 only; the plan picks them only for Float.
+// Typed views of generic pointers whose element type the caller checked: for the concrete
+// loops above and the float32-only single-channel kernels (the plan picks them for Float).
 private extension UnsafePointer {
     var asFloat: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
     var asDouble: UnsafePointer<Double> { UnsafeRawPointer(self).assumingMemoryBound(to: Double.self) }
