@@ -3,7 +3,8 @@ from . import _C
 
 
 def set_num_threads(n):
-    """Sets how many threads engine kernels and BLAS use (at least 1)."""
+    """Sets how many threads engine kernels use (at least 1). BLAS always runs
+    single-threaded; the engine splits large products across these threads itself."""
     _C.set_num_threads(int(n))
 
 

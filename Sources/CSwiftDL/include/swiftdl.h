@@ -78,7 +78,8 @@ int32_t sdl_abi_version(void);
 const char *sdl_last_error(void);
 /* Number of tensor handles given out and not yet freed (for leak checks). */
 int64_t sdl_live_tensors(void);
-/* Threads used by engine kernels and BLAS (n >= 1). */
+/* Threads used by engine kernels (n >= 1); BLAS itself always runs single-threaded, and
+   large products are split across these threads. */
 sdl_status sdl_set_num_threads(int32_t n);
 int32_t sdl_get_num_threads(void);
 

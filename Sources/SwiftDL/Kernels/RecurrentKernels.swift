@@ -49,8 +49,7 @@ func transposed<T>(_ pointer: UnsafePointer<T>, _ leadingDimension: Int) -> Matr
 
 /// projection = x · kernel for every time step at once: one (batch·time, features) ×
 /// (features, width) GEMM, the largest piece of the forward pass, split by rows across our
-/// threads (see `forEachSlice`: the whole op keeps BLAS's own threads idle, so they do not
-/// spin against the batch slices).
+/// threads (see `forEachSlice`, whose threads flush subnormals).
 public func recurrentInputProjection<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, projection: UnsafeMutablePointer<T>
 ) {
