@@ -95,6 +95,19 @@ public final class ThreadPool: @unchecked Sendable {
         body()
     }
 
+    /// Polls for a new job for a few tens of microseconds before the worker goes to sleep.
+    /// A training step starts a dozen or more jobs in quick succession, and a sleeping
+    /// thread takes 10-50 µs to wake (a futex round trip through the scheduler). The poll
+    /// is bounded, so an idle pool still sleeps.
+    private func waitBriefly(whileGenerationIs seen: Int) {
+        for _ in 0..<2000 {
+            pthread_mutex_lock(stateLock)
+            let changed = generation != seen
+            pthread_mutex_unlock(stateLock)
+            if changed { return }
+        }
+    }
+
     /// Takes tasks off the shared counter until none are left.
     private func runTasks(_ body: (Int) -> Void) {
         while true {
@@ -138,6 +151,7 @@ public final class ThreadPool: @unchecked Sendable {
     private func workerLoop(startingAt generation: Int) {
         var seenGeneration = generation
         while true {
+            waitBriefly(whileGenerationIs: seenGeneration)
             pthread_mutex_lock(stateLock)
             while self.generation == seenGeneration { pthread_cond_wait(workAvailable, stateLock) }
             seenGeneration = self.generation
