@@ -73,7 +73,15 @@ public final class ThreadPool: @unchecked Sendable {
 
             // Every task has been taken. Wait only for the workers still running one: a
             // worker that wakes late (the other core was busy) finds nothing to do and
-            // never joins, so the caller does not wait for its wake-up.
+            // never joins, so the caller does not wait for its wake-up. Slices are about
+            // equal, so the others usually finish within microseconds: poll a little
+            // before sleeping, as the workers do for new jobs.
+            for _ in 0..<2000 {
+                pthread_mutex_lock(stateLock)
+                let running = activeWorkers
+                pthread_mutex_unlock(stateLock)
+                if running == 0 { break }
+            }
             pthread_mutex_lock(stateLock)
             while activeWorkers > 0 { pthread_cond_wait(workFinished, stateLock) }
             job = nil
