@@ -1,7 +1,7 @@
 """The document's two models, timed as a user runs them: swiftdl, and TensorFlow side by side.
 
     .venv/bin/python benchmarks/doc_models.py [--tf-python /path/to/python] [--epochs 2]
-                                              [--threads N] [--models cnn,lstm]
+                                              [--threads N] [--models cnn,lstm] [--repeats N]
 
 Each measurement runs in a fresh child process (so import time and peak memory are its
 own). The models are the document's, as written (Adam, batch 64):
@@ -170,13 +170,17 @@ def run_child(python, backend, args, extra):
     return json.loads(lines[-1][len("RESULT "):])
 
 
-def median_import(python, backend, args):
-    """Import times are tens of milliseconds and swing with whatever else the machine is
-    doing, so each is the median over several fresh processes."""
-    runs = [run for run in (run_child(python, backend, args, []) for _ in range(args.import_repeats)) if run]
+def _median_run(runs):
+    """Each figure's median over the runs (None when every run failed)."""
     if not runs:
         return None
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def median_import(python, backend, args):
+    """Import times are tens of milliseconds and swing with whatever else the machine is
+    doing, so each is the median over several fresh processes."""
+    return _median_run([run for run in (run_child(python, backend, args, []) for _ in range(args.import_repeats)) if run])
 
 
 ROWS = [  # (label, key, unit, higher_is_better)
@@ -203,6 +207,8 @@ def main():
     parser.add_argument("--threads", type=int, default=None, help="intra-op threads for both backends (default: all cores)")
     parser.add_argument("--models", default="cnn,lstm")
     parser.add_argument("--import-repeats", type=int, default=7, help="fresh processes timing each import (default 7)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="runs of each model per backend, taking turns; rows are medians (default 1)")
     parser.add_argument("--json", help="also write all results to this file")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="swiftdl", help=argparse.SUPPRESS)
@@ -221,12 +227,21 @@ def main():
     results = {}
     for backend, python in backends:
         results[backend] = {"import": median_import(python, backend, args)}
-        for which in args.models.split(","):
-            results[backend][which] = run_child(python, backend, args, ["--model", which])
+    # With --repeats, the backends take turns (swiftdl, TensorFlow, swiftdl, ...), so a
+    # slow or fast phase of the machine falls on both, and each row is the median.
+    for which in args.models.split(","):
+        runs = {backend: [] for backend, _ in backends}
+        for _ in range(args.repeats):
+            for backend, python in backends:
+                run = run_child(python, backend, args, ["--model", which])
+                if run:
+                    runs[backend].append(run)
+        for backend, _ in backends:
+            results[backend][which] = _median_run(runs[backend])
 
     title = f"{'':26}{'swiftdl':>14}" + (f"{'TensorFlow':>14}{'ratio':>9}" if args.tf_python else "")
     print(f"document models, batch 64, Adam; {args.epochs} timed epoch(s) after 1 warm-up; "
-          f"threads={args.threads or 'default'}")
+          f"threads={args.threads or 'default'}" + (f"; median of {args.repeats} runs" if args.repeats > 1 else ""))
     print(title)
 
     def row(label, unit, ours, theirs, higher_is_better):
