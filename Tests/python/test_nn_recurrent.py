@@ -392,25 +392,27 @@ def test_zero_batch_gives_empty_outputs():
     assert tuple(outputs.shape) == (0, 3, 2) and tuple(h.shape) == (0, 2)
 
 
-# ---- the LSTM's inference path (no tape) against its training path -----------------------
+# ---- the inference paths (no tape) against the training paths -------------------------------
 
+@pytest.mark.parametrize("name", ["lstm", "gru"])
 @pytest.mark.parametrize("options", [dict(return_sequences=False), dict(return_sequences=True),
                                      dict(return_sequences=True, go_backwards=True)])
 @pytest.mark.parametrize("masked", [False, True])
-def test_lstm_without_a_tape_matches_the_recorded_forward(options, masked):
-    """Without a tape the LSTM keeps no per-step buffers and projects each step's inputs on
-    its own (Kernels/LSTMKernel.swift, lstmInference); under a tape it saves every step for
-    BPTT. Both must give the same values, over batch slices on several threads."""
+def test_without_a_tape_matches_the_recorded_forward(name, options, masked):
+    """Without a tape the LSTM and the GRU keep no per-step buffers and project each step's
+    inputs on their own (Kernels/LSTMKernel.swift lstmInference, GRUKernel.swift
+    gruInference); under a tape they save every step for BPTT. Both must give the same
+    values, over batch slices on several threads."""
     rng = np.random.default_rng(5)
-    weights, states = _operands("lstm", 33, 40, 24, 20, np.float32, rng)
+    weights, states = _operands(name, 33, 40, 24, 20, np.float32, rng)
     mask = _test_mask(33, 40, rng) if masked else None
-    plain = _call("lstm", weights, states, mask=mask, **options)
+    plain = _call(name, weights, states, mask=mask, **options)
     variable = sd.Variable(weights[1])
     with sd.GradientTape():
-        recorded = _call("lstm", [weights[0], variable, weights[2], weights[3]], states, mask=mask, **options)
+        recorded = _call(name, [weights[0], variable, weights[2], weights[3]], states, mask=mask, **options)
     for a, b in zip(plain, recorded):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
-    expected = _reference("lstm", [w.astype(np.float64) for w in weights], [s.astype(np.float64) for s in states],
+    expected = _reference(name, [w.astype(np.float64) for w in weights], [s.astype(np.float64) for s in states],
                           mask=mask, **options)
     for result, value in zip(plain, expected):
         np.testing.assert_allclose(np.asarray(result), value, rtol=1e-4, atol=1e-5)

@@ -52,14 +52,67 @@ private func gruForwardSlice<T: RecurrentElement>(
             let hPrevious = previous + b * previousStride
             let candidateOut = saved.recurrentCandidate + (b * time + t) * u
             let h = saved.hidden + (b * time + s) * u
-            // Single-purpose passes, so the activations vectorise (see `applySigmoid`).
-            for k in 0..<2 * u { row[k] = row[k] + inputBias[k] + (recurrent[k] + recurrentBias[k]) }
-            T.applySigmoid(row, count: 2 * u)  // z, r
-            for j in 0..<u { candidateOut[j] = recurrent[2 * u + j] + recurrentBias[2 * u + j] }
-            for j in 0..<u { row[2 * u + j] = row[2 * u + j] + inputBias[2 * u + j] + row[u + j] * candidateOut[j] }
-            T.applyTanh(row + 2 * u, count: u)  // hh
-            for j in 0..<u { h[j] = row[j] * hPrevious[j] + (1 - row[j]) * row[2 * u + j] }
+            gruCell(gates: row, recurrent: recurrent, inputBias: inputBias, recurrentBias: recurrentBias, previous: hPrevious,
+                    candidate: candidateOut, hidden: h, units: u)
             if let mask, !mask.keeps(g, row: b, time: t) { h.update(from: hPrevious, count: u) }  // carry the state
+        }
+    }
+}
+
+/// One batch row of one step, from x̂ = x·W in `row` and ĥ = h_{t-1}·U in `recurrent`
+/// (both without their biases): row ← the activations z, r, hh; candidate ← ĥ_h + b_rec,h
+/// (what r multiplied); hidden ← h_t. hidden may be previous itself (each element is read
+/// before it is written).
+@inline(__always)
+func gruCell<T: RecurrentElement>(
+    gates row: UnsafeMutablePointer<T>, recurrent: UnsafePointer<T>, inputBias: UnsafePointer<T>, recurrentBias: UnsafePointer<T>,
+    previous hPrevious: UnsafePointer<T>, candidate: UnsafeMutablePointer<T>, hidden h: UnsafeMutablePointer<T>, units u: Int
+) {
+    // Single-purpose passes, so the activations vectorise (see `applySigmoid`).
+    for k in 0..<2 * u { row[k] = row[k] + inputBias[k] + (recurrent[k] + recurrentBias[k]) }
+    T.applySigmoid(row, count: 2 * u)  // z, r
+    for j in 0..<u { candidate[j] = recurrent[2 * u + j] + recurrentBias[2 * u + j] }
+    for j in 0..<u { row[2 * u + j] = row[2 * u + j] + inputBias[2 * u + j] + row[u + j] * candidate[j] }
+    T.applyTanh(row + 2 * u, count: u)  // hh
+    for j in 0..<u { h[j] = row[j] * hPrevious[j] + (1 - row[j]) * row[2 * u + j] }
+}
+
+/// The recurrence for inference, when no tape will ask for BPTT: nothing per step is kept
+/// (see `lstmInference`, the same scheme). Each step projects its own inputs (x_t · W) and
+/// h_{t-1} · U into per-slice buffers, and the hidden state is updated in place.
+///
+/// - Parameters:
+///   - hidden: (batch, u); on entry the initial state, on return the final one.
+///   - hiddenSequence: when given, (batch, time, u) by step receives every h_t.
+///   - scratch: batch · 7u elements.
+public func gruInference<T: RecurrentElement>(
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
+    bias: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafeMutablePointer<T>,
+    hiddenSequence: UnsafeMutablePointer<T>?, scratch: UnsafeMutablePointer<T>
+) {
+    let u = g.units, width = g.width, time = g.time, features = g.features
+    let work = 2 * Double(g.batch) * Double(time) * Double(features + u) * Double(width)
+    forEachSlice(of: g.batch, minimumSlice: 8, work: work) { rows in
+        let first = rows.lowerBound
+        let projected = scratch + first * 7 * u, recurrent = projected + rows.count * width
+        let candidate = recurrent + rows.count * width
+        let h = hidden + first * u
+        for s in 0..<time {
+            let t = g.inputTime(step: s)
+            gemm(m: rows.count, n: width, k: features, rowMajor(x + (first * time + t) * features, time * features),
+                 rowMajor(kernel, width), projected, ldc: width)
+            gemm(m: rows.count, n: width, k: u, rowMajor(UnsafePointer(h), u), rowMajor(recurrentKernel, width), recurrent,
+                 ldc: width)
+            for (r, b) in rows.enumerated() {
+                // A masked step carries the state over unchanged.
+                if let mask, !mask.keeps(g, row: b, time: t) { continue }
+                gruCell(gates: projected + r * width, recurrent: UnsafePointer(recurrent + r * width), inputBias: bias,
+                        recurrentBias: bias + width, previous: UnsafePointer(h + r * u), candidate: candidate + r * u,
+                        hidden: h + r * u, units: u)
+            }
+            if let hiddenSequence {
+                for r in 0..<rows.count { (hiddenSequence + ((first + r) * time + s) * u).update(from: h + r * u, count: u) }
+            }
         }
     }
 }

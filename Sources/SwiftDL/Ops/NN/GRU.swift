@@ -21,6 +21,7 @@ public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
         bias: bias, biasShape: { [2, 3 * $0] }, biasLayout: "(2, 3*units) (reset_after=True: input and recurrent rows)",
         states: [("initial_state", initialHidden)], mask: mask, goBackwards: goBackwards)
     let g = operands.geometry
+    if !isRecordingGradients { return try gruInference(operands, returnSequences: returnSequences) }
     let gates = try operands.sequenceBuffer(width: g.width)
     let recurrentCandidate = try operands.sequenceBuffer(width: g.units)
     let hidden = try operands.sequenceBuffer(width: g.units)
@@ -43,6 +44,28 @@ public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
         }
     }
     return (outputs, finalHidden)
+}
+
+/// The op without a tape: the outputs and final state, nothing kept for BPTT.
+private func gruInference(_ operands: RecurrentOperands, returnSequences: Bool) throws -> (outputs: Tensor, hidden: Tensor) {
+    let g = operands.geometry
+    let hidden = try operands.initialStates[0].cast(to: operands.dtype)  // a copy: updated in place
+    let sequence = returnSequences ? try operands.sequenceBuffer(width: g.units) : nil
+    let scratch = try Tensor.empty([max(g.batch * 7 * g.units, 1)], dtype: operands.dtype)
+    try operands.dtype.dispatchRecurrent(GRUInferenceRun(operands: operands, hidden: hidden, sequence: sequence, scratch: scratch))
+    let outputs = try sequence.map { try operands.outputs(from: $0, returnSequences: true) } ?? operands.lastOutputs(finalHidden: hidden)
+    return (outputs, hidden)
+}
+
+private struct GRUInferenceRun: RecurrentVisitor {
+    let operands: RecurrentOperands
+    let hidden: Tensor, sequence: Tensor?, scratch: Tensor
+    func visit<T: RecurrentElement>(_: T.Type) throws {
+        gruInference(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                     recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+                     mask: operands.kernelMask, hidden: mutablePointer(hidden, T.self),
+                     hiddenSequence: sequence.map { mutablePointer($0, T.self) }, scratch: mutablePointer(scratch, T.self))
+    }
 }
 
 /// Holds every tensor the forward kernel touches, so they stay alive while it runs.
