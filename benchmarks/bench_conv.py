@@ -6,8 +6,10 @@ Each convolution is Keras's Conv2D(relu) as swiftdl computes it: one fused
 conv2d_bias_activation call forward; backward gives the filter and bias gradients and,
 except for the first layer (whose input is the data), the input gradient. Effective
 GFLOP/s counts 2·N·OH·OW·KH·KW·C·O per convolution (forward, and again for each backward
-product). For context, the table ends with numpy's matmul on the GEMM that an im2col
-convolution of the middle layer would run.
+product). Then the first two convolutions fused with their pools (nn.conv2d_pool, as a
+Sequential model runs them; compare with the two rows each replaces). For context, the
+table ends with numpy's matmul on the GEMM that an im2col convolution of the middle layer
+would run.
 
 The development machine is shared: wall-clock times swing with other people's load, so
 the table also gives the process CPU time per call (summed over threads), which does not.
@@ -92,6 +94,29 @@ def bench_pool(shape, dtype, repeats):
             median_ms(forward_backward, repeats, "step"))
 
 
+def bench_fused(shape, filter_shape, input_gradient, dtype, repeats):
+    """Conv2D(relu) + MaxPooling2D as a Sequential model runs the pair: one nn.conv2d_pool
+    call (the convolution's output never written whole), forward and backward."""
+    rng = np.random.default_rng(0)
+    x = sd.asarray(rng.standard_normal((BATCH,) + shape).astype(dtype))
+    w = sd.Variable(rng.standard_normal(filter_shape).astype(dtype) * 0.1)
+    b = sd.Variable(np.zeros(filter_shape[3], dtype))
+
+    def forward():
+        return sd.nn.conv2d_pool(x, w, b, 1, "VALID", 1, "relu", "max", 2, 2, "VALID")
+
+    upstream = sd.asarray(rng.standard_normal(tuple(forward().shape)).astype(dtype))
+
+    def forward_backward():
+        with sd.GradientTape() as tape:
+            if input_gradient:
+                tape.watch(x)
+            out = forward()
+        tape.gradient(out, [x, w, b] if input_gradient else [w, b], output_gradients=upstream)
+
+    return median_ms(forward, repeats, "forward"), median_ms(forward_backward, repeats, "step")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
@@ -120,6 +145,11 @@ def main():
         cpu_step += CPU_TIMES["step"]
         print(f"{name:<26}{forward_time:>9.3f}{'':>13}{total_time:>12.3f}{'':>17}{CPU_TIMES['forward']:>12.3f}{CPU_TIMES['step']:>16.3f}")
     print(f"{'total':<26}{total_forward:>9.3f}{'':>13}{total_step:>12.3f}{'':>17}{cpu_forward:>12.3f}{cpu_step:>16.3f}")
+    # The first two convolutions and their pools, fused as Sequential runs them.
+    for (name, shape, filter_shape, input_gradient), (pool_name, _) in zip(CONVOLUTIONS, POOLS):
+        forward_time, total_time = bench_fused(shape, filter_shape, input_gradient, dtype, args.repeats)
+        label = name.split(",")[0] + " + pool, fused"
+        print(f"{label:<26}{forward_time:>9.3f}{'':>13}{total_time:>12.3f}{'':>17}{CPU_TIMES['forward']:>12.3f}{CPU_TIMES['step']:>16.3f}")
 
     # Context: numpy's BLAS on the middle layer's im2col GEMM (7744 x 288 times 288 x 64).
     rng = np.random.default_rng(0)
