@@ -1,23 +1,48 @@
-"""swiftdl.keras.layers: Keras 3's layer names and arguments, computed by the Swift engine."""
+"""swiftdl.keras.layers: Keras 3's layer names and arguments, computed by the Swift engine.
+
+The layer modules load on first use of one of their names (PEP 562): a script that builds a
+CNN does not pay for importing attention, text vectorization and the rest. `dir()` lists
+every name, so the serialization registry still finds every class.
+"""
 from .layer import Layer
 from .input_layer import Input, InputLayer
 from .keras_tensor import KerasTensor
-from .core import Activation, Dense, Dropout, Flatten, Reshape
-from .convolutional import Conv1D, Conv2D
-from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, GlobalAveragePooling1D,
-                      GlobalAveragePooling2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D,
-                      GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D)
-from .embedding import Embedding
-from .recurrent import GRU, LSTM, SimpleRNN
-from .normalization import BatchNormalization
-from .merging import Add, Average, Concatenate, Multiply, Subtract
-from .merging import Dot, Maximum, Minimum
-from .reshaping import (Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D,
-                        ZeroPadding2D)
-from .group_layer_normalization import GroupNormalization, LayerNormalization
-from .noise import GaussianNoise, SpatialDropout1D, SpatialDropout2D
-from .lambda_layer import Lambda
-from .wrappers import Bidirectional, TimeDistributed
-from .convolutional_extra import Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
-from .attention import Attention, MultiHeadAttention
-from .text_vectorization import TextVectorization
+
+# Where each public name lives, by module.
+_MODULES = {
+    "core": ["Activation", "Dense", "Dropout", "Flatten", "Reshape"],
+    "convolutional": ["Conv1D", "Conv2D"],
+    "pooling": ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "GlobalAveragePooling1D",
+                "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D",
+                "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D", "MaxPool2D", "MaxPooling1D", "MaxPooling2D"],
+    "embedding": ["Embedding"],
+    "recurrent": ["GRU", "LSTM", "SimpleRNN"],
+    "normalization": ["BatchNormalization"],
+    "merging": ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract"],
+    "reshaping": ["Cropping1D", "Cropping2D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D",
+                  "ZeroPadding2D"],
+    "group_layer_normalization": ["GroupNormalization", "LayerNormalization"],
+    "noise": ["GaussianNoise", "SpatialDropout1D", "SpatialDropout2D"],
+    "lambda_layer": ["Lambda"],
+    "wrappers": ["Bidirectional", "TimeDistributed"],
+    "convolutional_extra": ["Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D"],
+    "attention": ["Attention", "MultiHeadAttention"],
+    "text_vectorization": ["TextVectorization"],
+}
+_MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
+
+__all__ = ["Input", "InputLayer", "KerasTensor", "Layer"] + sorted(_MODULE_OF)
+
+
+def __getattr__(name):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_MODULE_OF))
