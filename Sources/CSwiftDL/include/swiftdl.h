@@ -203,11 +203,11 @@ enum { SDL_POOL_MAX = 0, SDL_POOL_AVG = 1 };
 sdl_status sdl_conv2d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
                       const int64_t *strides, const int64_t *dilations, int32_t padding, const int64_t *pads,
                       sdl_tensor *out);
-/* pool(activation(conv2d(input, filters) + bias)) for inference: the convolution's
-   arguments as sdl_conv2d's, then the pooling's as sdl_pool2d's. Each image's convolution
-   output is pooled while it is in cache instead of being written whole; under a tape that
-   follows an operand it runs sdl_conv2d then sdl_pool2d (same values, same gradients).
-   Result (N, PH, PW, O). Caller owns *out. */
+/* pool(activation(conv2d(input, filters) + bias)) in one op: the convolution's arguments
+   as sdl_conv2d's, then the pooling's as sdl_pool2d's. The convolution's output is pooled a
+   few images at a time while it is in cache instead of being written whole. Recorded on
+   tapes: max pooling as one node (the gradients of the two ops, summed in another order),
+   average pooling as sdl_conv2d then sdl_pool2d. Result (N, PH, PW, O). Caller owns *out. */
 sdl_status sdl_conv2d_pool(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
                            const int64_t *strides, const int64_t *dilations, int32_t padding, const int64_t *pads,
                            int32_t kind, const int64_t *ksize, const int64_t *pool_strides, int32_t pool_padding,

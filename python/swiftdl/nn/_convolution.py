@@ -186,10 +186,11 @@ def conv1d_bias_activation(input, filters, bias, stride=1, padding="VALID", dila
 
 def conv2d_pool(input, filters, bias, strides, padding, dilations, activation, pool, ksize, pool_strides,  # noqa: A002
                 pool_padding):
-    """pool(activation(conv2d(input, filters) + bias)) in one native call, each image's
-    convolution output pooled while it is in cache (Keras's Conv2D + MaxPooling2D or
-    AveragePooling2D in `predict`). The same values as the two ops; under a tape it runs
-    them one after the other, so gradients are theirs too.
+    """pool(activation(conv2d(input, filters) + bias)) in one native call, the convolution's
+    output pooled a few images at a time while it is in cache (Keras's Conv2D followed by
+    MaxPooling2D or AveragePooling2D, as Sequential runs them). The same values as the two
+    ops; under a tape, the same gradients (max pooling records one node that rebuilds the
+    convolution's gradient in cache; average pooling runs the two ops).
 
     Args:
         input, filters, bias, strides, padding, dilations, activation: as for

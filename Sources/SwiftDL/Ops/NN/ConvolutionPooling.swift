@@ -1,5 +1,5 @@
-/// pool(activation(conv2d(input, filters) + bias)) in one op, for inference: Keras's
-/// Conv2D followed by a MaxPooling2D or AveragePooling2D, as `predict` runs them.
+/// pool(activation(conv2d(input, filters) + bias)) in one op: Keras's Conv2D followed by a
+/// MaxPooling2D or AveragePooling2D, as a Sequential model runs them.
 ///
 /// Run one after the other, the convolution writes its whole output to memory and the
 /// pooling reads it back: for the document's first layer at batch 256 that is 22 MB each
