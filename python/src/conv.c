@@ -3,24 +3,6 @@
  * file only marshals them and calls the engine without the GIL. */
 #include "extension.h"
 
-#define RETURN_ENGINE_RESULT(call)                                  \
-    do {                                                            \
-        sdl_tensor out = NULL;                                      \
-        sdl_status status;                                          \
-        Py_BEGIN_ALLOW_THREADS                                      \
-        status = (call);                                            \
-        Py_END_ALLOW_THREADS                                        \
-        return status == SDL_OK ? wrap_tensor(out) : raise_status(status); \
-    } while (0)
-
-/* The bias argument: None gives NULL. Returns 0 on success, -1 with an error set. */
-static int optional_tensor(PyObject *object, const char *argument, sdl_tensor *handle) {
-    *handle = NULL;
-    if (object == Py_None) return 0;
-    *handle = tensor_handle(object, argument);
-    return *handle == NULL ? -1 : 0;
-}
-
 /* conv2d(input, filters, bias|None, activation, (sh, sw), (dh, dw), padding, (pt, pb, pl, pr)) */
 static PyObject *conv2d(PyObject *module, PyObject *args) {
     (void)module;
@@ -31,7 +13,7 @@ static PyObject *conv2d(PyObject *module, PyObject *args) {
                           &strides[0], &strides[1], &dilations[0], &dilations[1], &padding,
                           &pads[0], &pads[1], &pads[2], &pads[3])) return NULL;
     sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
-    if (x == NULL || w == NULL || optional_tensor(b_object, "bias", &b) < 0) return NULL;
+    if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;
     int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
     int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
     RETURN_ENGINE_RESULT(sdl_conv2d(x, w, b, activation, s, d, padding, p, &out));
@@ -50,7 +32,7 @@ static PyObject *conv2d_pool(PyObject *module, PyObject *args) {
                           &pool_strides[0], &pool_strides[1], &pool_padding,
                           &pool_pads[0], &pool_pads[1], &pool_pads[2], &pool_pads[3])) return NULL;
     sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
-    if (x == NULL || w == NULL || optional_tensor(b_object, "bias", &b) < 0) return NULL;
+    if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;
     int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
     int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
     int64_t k[2] = {ksize[0], ksize[1]}, ps[2] = {pool_strides[0], pool_strides[1]};
@@ -67,7 +49,7 @@ static PyObject *conv1d(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOiLLi(LL)", &x_object, &w_object, &b_object, &activation, &stride, &dilation,
                           &padding, &pads[0], &pads[1])) return NULL;
     sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
-    if (x == NULL || w == NULL || optional_tensor(b_object, "bias", &b) < 0) return NULL;
+    if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;
     int64_t p[2] = {pads[0], pads[1]};
     RETURN_ENGINE_RESULT(sdl_conv1d(x, w, b, activation, stride, dilation, padding, p, &out));
 }

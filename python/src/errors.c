@@ -49,6 +49,12 @@ int parse_int_sequence(PyObject *sequence, int64_t *values, int capacity, const 
     return (int)count;
 }
 
+int parse_optional_int_sequence(PyObject *object, int64_t *values, const int64_t **pointer, const char *what) {
+    if (object == Py_None) { *pointer = NULL; return 0; }
+    *pointer = values;
+    return parse_int_sequence(object, values, SDL_MAX_RANK, what);
+}
+
 const char *dtype_format(sdl_dtype dtype) {
     switch (dtype) {
     case SDL_FLOAT32: return "f";

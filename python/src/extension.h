@@ -22,13 +22,30 @@ extern PyTypeObject TensorBaseType;
 PyObject *wrap_tensor(sdl_tensor handle);
 /* The handle of a TensorBase instance, or NULL with TypeError set. Borrowed. */
 sdl_tensor tensor_handle(PyObject *object, const char *argument);
+/* The handle of an optional tensor argument: NULL for None. Returns 0, or -1 with an error set. */
+int optional_tensor_handle(PyObject *object, const char *argument, sdl_tensor *handle);
 /* Raises the Python exception matching `status` with the engine's last message. Returns NULL. */
 PyObject *raise_status(sdl_status status);
 /* Parses a Python sequence of ints into `values`; returns the count or -1 with an error set. */
 int parse_int_sequence(PyObject *sequence, int64_t *values, int capacity, const char *what);
+/* The same for an optional argument of up to SDL_MAX_RANK ints: None sets *pointer to NULL
+   and gives 0; otherwise *pointer = values. */
+int parse_optional_int_sequence(PyObject *object, int64_t *values, const int64_t **pointer, const char *what);
 /* The buffer-protocol format for a dtype, and back. */
 const char *dtype_format(sdl_dtype dtype);
 int dtype_from_format(const char *format, Py_ssize_t itemsize, sdl_dtype *dtype);
+
+/* Runs `call` (which writes the handle `out`) without the GIL and returns the wrapped result,
+   or raises the engine's error. */
+#define RETURN_ENGINE_RESULT(call)                                  \
+    do {                                                            \
+        sdl_tensor out = NULL;                                      \
+        sdl_status status;                                          \
+        Py_BEGIN_ALLOW_THREADS                                      \
+        status = (call);                                            \
+        Py_END_ALLOW_THREADS                                        \
+        return status == SDL_OK ? wrap_tensor(out) : raise_status(status); \
+    } while (0)
 
 /* Method tables of the other files, joined in module.c. */
 extern PyMethodDef tensor_module_methods[];

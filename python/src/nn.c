@@ -3,23 +3,6 @@
  * the result; python/swiftdl/nn/ does the TensorFlow-style argument handling. */
 #include "extension.h"
 
-#define NN_RETURN_RESULT(call)                                      \
-    do {                                                            \
-        sdl_tensor out = NULL;                                      \
-        sdl_status status;                                          \
-        Py_BEGIN_ALLOW_THREADS                                      \
-        status = (call);                                            \
-        Py_END_ALLOW_THREADS                                        \
-        return status == SDL_OK ? wrap_tensor(out) : raise_status(status); \
-    } while (0)
-
-/* Parses optional axes: None gives NULL. Returns the count or -1 with an error set. */
-static int parse_optional_ints(PyObject *object, int64_t *values, const int64_t **pointer, const char *what) {
-    if (object == Py_None) { *pointer = NULL; return 0; }
-    *pointer = values;
-    return parse_int_sequence(object, values, SDL_MAX_RANK, what);
-}
-
 static PyObject *nn_activation(PyObject *module, PyObject *args) {
     (void)module;
     int code;
@@ -28,7 +11,7 @@ static PyObject *nn_activation(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "iO|d", &code, &x_object, &alpha)) return NULL;
     sdl_tensor x = tensor_handle(x_object, "features");
     if (x == NULL) return NULL;
-    NN_RETURN_RESULT(sdl_nn_activation(code, x, alpha, &out));
+    RETURN_ENGINE_RESULT(sdl_nn_activation(code, x, alpha, &out));
 }
 
 static PyObject *nn_softmax(PyObject *module, PyObject *args) {
@@ -39,7 +22,7 @@ static PyObject *nn_softmax(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OLp", &logits_object, &axis, &log)) return NULL;
     sdl_tensor logits = tensor_handle(logits_object, "logits");
     if (logits == NULL) return NULL;
-    NN_RETURN_RESULT(sdl_nn_softmax(logits, axis, log, &out));
+    RETURN_ENGINE_RESULT(sdl_nn_softmax(logits, axis, log, &out));
 }
 
 static PyObject *nn_sparse_softmax_cross_entropy(PyObject *module, PyObject *args) {
@@ -48,7 +31,7 @@ static PyObject *nn_sparse_softmax_cross_entropy(PyObject *module, PyObject *arg
     if (!PyArg_ParseTuple(args, "OO", &labels_object, &logits_object)) return NULL;
     sdl_tensor labels = tensor_handle(labels_object, "labels"), logits = tensor_handle(logits_object, "logits");
     if (labels == NULL || logits == NULL) return NULL;
-    NN_RETURN_RESULT(sdl_nn_sparse_softmax_cross_entropy(labels, logits, &out));
+    RETURN_ENGINE_RESULT(sdl_nn_sparse_softmax_cross_entropy(labels, logits, &out));
 }
 
 static PyObject *nn_softmax_cross_entropy(PyObject *module, PyObject *args) {
@@ -58,7 +41,7 @@ static PyObject *nn_softmax_cross_entropy(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOL", &labels_object, &logits_object, &axis)) return NULL;
     sdl_tensor labels = tensor_handle(labels_object, "labels"), logits = tensor_handle(logits_object, "logits");
     if (labels == NULL || logits == NULL) return NULL;
-    NN_RETURN_RESULT(sdl_nn_softmax_cross_entropy(labels, logits, axis, &out));
+    RETURN_ENGINE_RESULT(sdl_nn_softmax_cross_entropy(labels, logits, axis, &out));
 }
 
 static PyObject *nn_sigmoid_cross_entropy(PyObject *module, PyObject *args) {
@@ -67,7 +50,7 @@ static PyObject *nn_sigmoid_cross_entropy(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OO", &labels_object, &logits_object)) return NULL;
     sdl_tensor labels = tensor_handle(labels_object, "labels"), logits = tensor_handle(logits_object, "logits");
     if (labels == NULL || logits == NULL) return NULL;
-    NN_RETURN_RESULT(sdl_nn_sigmoid_cross_entropy(labels, logits, &out));
+    RETURN_ENGINE_RESULT(sdl_nn_sigmoid_cross_entropy(labels, logits, &out));
 }
 
 /* nn_moments(x, axes, keepdims) -> (mean, variance) */
@@ -104,7 +87,7 @@ static PyObject *nn_batch_normalization(PyObject *module, PyObject *args) {
     if (x == NULL || mean == NULL || variance == NULL) return NULL;
     if (offset_object != Py_None && (offset = tensor_handle(offset_object, "offset")) == NULL) return NULL;
     if (scale_object != Py_None && (scale = tensor_handle(scale_object, "scale")) == NULL) return NULL;
-    NN_RETURN_RESULT(sdl_nn_batch_normalization(x, mean, variance, offset, scale, epsilon, &out));
+    RETURN_ENGINE_RESULT(sdl_nn_batch_normalization(x, mean, variance, offset, scale, epsilon, &out));
 }
 
 static PyObject *nn_l2_normalize(PyObject *module, PyObject *args) {
@@ -116,9 +99,9 @@ static PyObject *nn_l2_normalize(PyObject *module, PyObject *args) {
     if (x == NULL) return NULL;
     int64_t axes[SDL_MAX_RANK];
     const int64_t *pointer;
-    int count = parse_optional_ints(axes_object, axes, &pointer, "axis");
+    int count = parse_optional_int_sequence(axes_object, axes, &pointer, "axis");
     if (count < 0) return NULL;
-    NN_RETURN_RESULT(sdl_nn_l2_normalize(x, pointer, count, epsilon, &out));
+    RETURN_ENGINE_RESULT(sdl_nn_l2_normalize(x, pointer, count, epsilon, &out));
 }
 
 /* nn_dropout(x, rate, noise_shape|None, seed|None) */
@@ -131,14 +114,14 @@ static PyObject *nn_dropout(PyObject *module, PyObject *args) {
     if (x == NULL) return NULL;
     int64_t shape[SDL_MAX_RANK];
     const int64_t *pointer;
-    int ndim = parse_optional_ints(shape_object, shape, &pointer, "noise_shape");
+    int ndim = parse_optional_int_sequence(shape_object, shape, &pointer, "noise_shape");
     if (ndim < 0) return NULL;
     unsigned long long seed = 0;
     if (seed_object != Py_None) {
         seed = PyLong_AsUnsignedLongLongMask(seed_object);
         if (PyErr_Occurred()) return NULL;
     }
-    NN_RETURN_RESULT(sdl_nn_dropout(x, rate, pointer, ndim, seed_object != Py_None, seed, &out));
+    RETURN_ENGINE_RESULT(sdl_nn_dropout(x, rate, pointer, ndim, seed_object != Py_None, seed, &out));
 }
 
 PyMethodDef nn_module_methods[] = {

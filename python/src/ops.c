@@ -3,17 +3,6 @@
  * Python package does the numpy-style argument handling; this file only marshals. */
 #include "extension.h"
 
-/* Runs `call` (which writes the handle `out`) without the GIL and wraps the result. */
-#define RETURN_ENGINE_RESULT(call)                                  \
-    do {                                                            \
-        sdl_tensor out = NULL;                                      \
-        sdl_status status;                                          \
-        Py_BEGIN_ALLOW_THREADS                                      \
-        status = (call);                                            \
-        Py_END_ALLOW_THREADS                                        \
-        return status == SDL_OK ? wrap_tensor(out) : raise_status(status); \
-    } while (0)
-
 #define RETURN_ENGINE_STATUS(call)                                  \
     do {                                                            \
         sdl_status status;                                          \
@@ -23,13 +12,6 @@
         if (status != SDL_OK) return raise_status(status);          \
         Py_RETURN_NONE;                                             \
     } while (0)
-
-/* Parses an optional axes argument: None gives NULL (all axes). */
-static int parse_axes(PyObject *object, int64_t *axes, const int64_t **pointer) {
-    if (object == Py_None) { *pointer = NULL; return 0; }
-    *pointer = axes;
-    return parse_int_sequence(object, axes, SDL_MAX_RANK, "axis");
-}
 
 static PyObject *binary(PyObject *module, PyObject *args) {
     (void)module;
@@ -62,7 +44,7 @@ static PyObject *reduce(PyObject *module, PyObject *args) {
     if (x == NULL) return NULL;
     int64_t axes[SDL_MAX_RANK];
     const int64_t *axes_pointer;
-    int count = parse_axes(axes_object, axes, &axes_pointer);
+    int count = parse_optional_int_sequence(axes_object, axes, &axes_pointer, "axis");
     if (count < 0) return NULL;
     RETURN_ENGINE_RESULT(sdl_reduce(op, x, axes_pointer, count, keepdims, &out));
 }
@@ -77,7 +59,7 @@ static PyObject *variance(PyObject *module, PyObject *args) {
     if (x == NULL) return NULL;
     int64_t axes[SDL_MAX_RANK];
     const int64_t *axes_pointer;
-    int count = parse_axes(axes_object, axes, &axes_pointer);
+    int count = parse_optional_int_sequence(axes_object, axes, &axes_pointer, "axis");
     if (count < 0) return NULL;
     RETURN_ENGINE_RESULT(sdl_var(x, axes_pointer, count, ddof, keepdims, &out));
 }
@@ -200,7 +182,7 @@ static PyObject *squeeze(PyObject *module, PyObject *args) {
     if (x == NULL) return NULL;
     int64_t axes[SDL_MAX_RANK];
     const int64_t *axes_pointer;
-    int count = parse_axes(axes_object, axes, &axes_pointer);
+    int count = parse_optional_int_sequence(axes_object, axes, &axes_pointer, "axis");
     if (count < 0) return NULL;
     RETURN_ENGINE_RESULT(sdl_squeeze(x, axes_pointer, count, &out));
 }

@@ -4,14 +4,6 @@
  * tensors. swiftdl/nn/_recurrent.py does the Keras-style argument handling. */
 #include "extension.h"
 
-/* The handle of an optional tensor argument: NULL for None. Returns 0, or -1 with an error set. */
-static int optional_handle(PyObject *object, const char *argument, sdl_tensor *handle) {
-    *handle = NULL;
-    if (object == Py_None) return 0;
-    *handle = tensor_handle(object, argument);
-    return *handle == NULL ? -1 : 0;
-}
-
 /* Wraps `count` owned handles into a tuple (freeing them all if that fails). */
 static PyObject *wrap_results(sdl_tensor *handles, int count) {
     PyObject *tuple = PyTuple_New(count);
@@ -40,9 +32,9 @@ static PyObject *lstm(PyObject *module, PyObject *args) {
     sdl_tensor x = tensor_handle(x_object, "inputs"), kernel = tensor_handle(kernel_object, "kernel");
     sdl_tensor recurrent = tensor_handle(recurrent_object, "recurrent_kernel");
     sdl_tensor bias, h, c, mask;
-    if (x == NULL || kernel == NULL || recurrent == NULL || optional_handle(bias_object, "bias", &bias) < 0 ||
-        optional_handle(h_object, "initial_state[0]", &h) < 0 || optional_handle(c_object, "initial_state[1]", &c) < 0 ||
-        optional_handle(mask_object, "mask", &mask) < 0) return NULL;
+    if (x == NULL || kernel == NULL || recurrent == NULL || optional_tensor_handle(bias_object, "bias", &bias) < 0 ||
+        optional_tensor_handle(h_object, "initial_state[0]", &h) < 0 || optional_tensor_handle(c_object, "initial_state[1]", &c) < 0 ||
+        optional_tensor_handle(mask_object, "mask", &mask) < 0) return NULL;
     sdl_tensor results[3] = {NULL, NULL, NULL};
     sdl_status status;
     Py_BEGIN_ALLOW_THREADS
@@ -63,8 +55,8 @@ static PyObject *single_state(PyObject *args, single_state_op op) {
     sdl_tensor x = tensor_handle(x_object, "inputs"), kernel = tensor_handle(kernel_object, "kernel");
     sdl_tensor recurrent = tensor_handle(recurrent_object, "recurrent_kernel");
     sdl_tensor bias, h, mask;
-    if (x == NULL || kernel == NULL || recurrent == NULL || optional_handle(bias_object, "bias", &bias) < 0 ||
-        optional_handle(h_object, "initial_state", &h) < 0 || optional_handle(mask_object, "mask", &mask) < 0) return NULL;
+    if (x == NULL || kernel == NULL || recurrent == NULL || optional_tensor_handle(bias_object, "bias", &bias) < 0 ||
+        optional_tensor_handle(h_object, "initial_state", &h) < 0 || optional_tensor_handle(mask_object, "mask", &mask) < 0) return NULL;
     sdl_tensor results[2] = {NULL, NULL};
     sdl_status status;
     Py_BEGIN_ALLOW_THREADS

@@ -23,6 +23,13 @@ sdl_tensor tensor_handle(PyObject *object, const char *argument) {
     return handle;
 }
 
+int optional_tensor_handle(PyObject *object, const char *argument, sdl_tensor *handle) {
+    *handle = NULL;
+    if (object == Py_None) return 0;
+    *handle = tensor_handle(object, argument);
+    return *handle == NULL ? -1 : 0;
+}
+
 static PyObject *tensor_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
     (void)args; (void)kwargs;
     /* Instances come from the engine; Python subclasses define their own __new__. */
