@@ -78,8 +78,9 @@ func gruCell<T: RecurrentElement>(
 }
 
 /// The recurrence for inference, when no tape will ask for BPTT: nothing per step is kept
-/// (see `lstmInference`, the same scheme). Each step projects its own inputs (x_t · W) and
-/// h_{t-1} · U into per-slice buffers, and the hidden state is updated in place.
+/// (the same scheme as `lstmInference`, through `recurrentInferenceSteps`): each step
+/// projects its own inputs (x_t · W) and h_{t-1} · U into per-slice buffers, and the hidden
+/// state is updated in place.
 ///
 /// - Parameters:
 ///   - hidden: (batch, u); on entry the initial state, on return the final one.
@@ -90,30 +91,13 @@ public func gruInference<T: RecurrentElement>(
     bias: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafeMutablePointer<T>,
     hiddenSequence: UnsafeMutablePointer<T>?, scratch: UnsafeMutablePointer<T>
 ) {
-    let u = g.units, width = g.width, time = g.time, features = g.features
-    let work = 2 * Double(g.batch) * Double(time) * Double(features + u) * Double(width)
-    forEachSlice(of: g.batch, minimumSlice: 8, work: work) { rows in
-        let first = rows.lowerBound
-        let projected = scratch + first * 7 * u, recurrent = projected + rows.count * width
-        let candidate = recurrent + rows.count * width
-        let h = hidden + first * u
-        for s in 0..<time {
-            let t = g.inputTime(step: s)
-            gemm(m: rows.count, n: width, k: features, rowMajor(x + (first * time + t) * features, time * features),
-                 rowMajor(kernel, width), projected, ldc: width)
-            gemm(m: rows.count, n: width, k: u, rowMajor(UnsafePointer(h), u), rowMajor(recurrentKernel, width), recurrent,
-                 ldc: width)
-            for (r, b) in rows.enumerated() {
-                // A masked step carries the state over unchanged.
-                if let mask, !mask.keeps(g, row: b, time: t) { continue }
-                gruCell(gates: projected + r * width, recurrent: UnsafePointer(recurrent + r * width), inputBias: bias,
-                        recurrentBias: bias + width, previous: UnsafePointer(h + r * u), candidate: candidate + r * u,
-                        hidden: h + r * u, units: u)
-            }
-            if let hiddenSequence {
-                for r in 0..<rows.count { (hiddenSequence + ((first + r) * time + s) * u).update(from: h + r * u, count: u) }
-            }
-        }
+    let u = g.units, width = g.width
+    // Per row: x̂ (3u) and ĥ (3u) kept apart (r scales ĥ_h only), then ĥ_h + b (u).
+    recurrentInferenceSteps(g, x: x, kernel: kernel, recurrentKernel: recurrentKernel, mask: mask, hidden: hidden,
+                            hiddenSequence: hiddenSequence, scratch: scratch, scratchPerRow: 7 * u,
+                            separateRecurrent: true) { _, projected, recurrent, candidate, h in
+        gruCell(gates: projected, recurrent: recurrent, inputBias: bias, recurrentBias: bias + width, previous: UnsafePointer(h),
+                candidate: candidate, hidden: h, units: u)
     }
 }
 

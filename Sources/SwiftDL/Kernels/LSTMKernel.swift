@@ -88,9 +88,9 @@ func lstmCell<T: RecurrentElement>(
 }
 
 /// The recurrence for inference, when no tape will ask for BPTT: nothing per step is kept.
-/// Each step projects its own inputs (x_t · W, whose rows are strided by time·features)
-/// and adds h_{t-1} · U, into a (rows, 4u) buffer per batch slice; the cell and hidden
-/// states are updated in place in (batch, u) buffers. `lstmForward` instead fills
+/// Each step projects its own inputs and adds h_{t-1} · U into a (rows, 4u) buffer per
+/// batch slice (`recurrentInferenceSteps`); the cell and hidden states are updated in place
+/// in (batch, u) buffers. `lstmForward` instead fills
 /// (batch, time, 7u) of saved sequences (91 MB at batch 256 for the document's model),
 /// whose memory traffic and page faults cost more than its one large projection GEMM saves.
 ///
@@ -103,28 +103,12 @@ public func lstmInference<T: RecurrentElement>(
     bias: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafeMutablePointer<T>, cell: UnsafeMutablePointer<T>,
     hiddenSequence: UnsafeMutablePointer<T>?, scratch: UnsafeMutablePointer<T>
 ) {
-    let u = g.units, width = g.width, time = g.time, features = g.features
-    let work = 2 * Double(g.batch) * Double(time) * Double(features + u) * Double(width)
-    forEachSlice(of: g.batch, minimumSlice: 8, work: work) { rows in
-        let first = rows.lowerBound
-        let z = scratch + first * 5 * u, cellTanh = z + rows.count * width
-        let h = hidden + first * u, c = cell + first * u
-        for s in 0..<time {
-            let t = g.inputTime(step: s)
-            gemm(m: rows.count, n: width, k: features, rowMajor(x + (first * time + t) * features, time * features),
-                 rowMajor(kernel, width), z, ldc: width)
-            gemm(m: rows.count, n: width, k: u, rowMajor(UnsafePointer(h), u), rowMajor(recurrentKernel, width), z,
-                 ldc: width, accumulate: true)
-            for (r, b) in rows.enumerated() {
-                // A masked step carries the states over unchanged.
-                if let mask, !mask.keeps(g, row: b, time: t) { continue }
-                lstmCell(gates: z + r * width, bias: bias, previousCell: c + r * u, cell: c + r * u,
-                         cellTanh: cellTanh + r * u, hidden: h + r * u, units: u)
-            }
-            if let hiddenSequence {
-                for r in 0..<rows.count { (hiddenSequence + ((first + r) * time + s) * u).update(from: h + r * u, count: u) }
-            }
-        }
+    let u = g.units
+    // Per row: z = x·W + h·U (4u), then tanh(c_t) (u).
+    recurrentInferenceSteps(g, x: x, kernel: kernel, recurrentKernel: recurrentKernel, mask: mask, hidden: hidden,
+                            hiddenSequence: hiddenSequence, scratch: scratch, scratchPerRow: 5 * u,
+                            separateRecurrent: false) { b, z, _, cellTanh, h in
+        lstmCell(gates: z, bias: bias, previousCell: cell + b * u, cell: cell + b * u, cellTanh: cellTanh, hidden: h, units: u)
     }
 }
 

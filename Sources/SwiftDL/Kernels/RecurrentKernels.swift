@@ -47,6 +47,51 @@ func transposed<T>(_ pointer: UnsafePointer<T>, _ leadingDimension: Int) -> Matr
     MatrixOperand(pointer: pointer, transposed: true, leadingDimension: Swift.max(leadingDimension, 1))
 }
 
+/// The step loop of the inference kernels (`lstmInference`, `gruInference`), which keep no
+/// per-step buffers because no tape will ask for BPTT. One batch slice per thread; each step
+/// projects the slice's inputs itself (x_t · W, whose rows are strided by time·features)
+/// into `projected` and h_{t-1} · U into `recurrent` (or onto `projected` when
+/// `separateRecurrent` is false), then `cell` updates each kept row's states in place (a
+/// masked step carries them over), and every h_t is copied to `hiddenSequence` when given.
+///
+/// - Parameters:
+///   - hidden: (batch, u); on entry the initial state, on return the final one.
+///   - scratch: batch · `scratchPerRow` elements: each row's projected gates (width), its
+///     recurrent ones when separate (width), then what `cell` uses.
+///   - cell: (batch row, its projected gates, its recurrent ones, its extra scratch, its
+///     hidden state).
+func recurrentInferenceSteps<T: RecurrentElement>(
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
+    mask: RecurrentMask?, hidden: UnsafeMutablePointer<T>, hiddenSequence: UnsafeMutablePointer<T>?,
+    scratch: UnsafeMutablePointer<T>, scratchPerRow: Int, separateRecurrent: Bool,
+    cell: (Int, UnsafeMutablePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void
+) {
+    let u = g.units, width = g.width, time = g.time, features = g.features
+    let work = 2 * Double(g.batch) * Double(time) * Double(features + u) * Double(width)
+    forEachSlice(of: g.batch, minimumSlice: 8, work: work) { rows in
+        let first = rows.lowerBound
+        let projected = scratch + first * scratchPerRow
+        let recurrent = separateRecurrent ? projected + rows.count * width : projected
+        let extra = recurrent + rows.count * width
+        let extraPerRow = scratchPerRow - (separateRecurrent ? 2 : 1) * width
+        let h = hidden + first * u
+        for s in 0..<time {
+            let t = g.inputTime(step: s)
+            gemm(m: rows.count, n: width, k: features, rowMajor(x + (first * time + t) * features, time * features),
+                 rowMajor(kernel, width), projected, ldc: width)
+            gemm(m: rows.count, n: width, k: u, rowMajor(UnsafePointer(h), u), rowMajor(recurrentKernel, width), recurrent,
+                 ldc: width, accumulate: !separateRecurrent)
+            for (r, b) in rows.enumerated() {
+                if let mask, !mask.keeps(g, row: b, time: t) { continue }
+                cell(b, projected + r * width, UnsafePointer(recurrent + r * width), extra + r * extraPerRow, h + r * u)
+            }
+            if let hiddenSequence {
+                for r in 0..<rows.count { (hiddenSequence + ((first + r) * time + s) * u).update(from: h + r * u, count: u) }
+            }
+        }
+    }
+}
+
 /// projection = x · kernel for every time step at once: one (batch·time, features) ×
 /// (features, width) GEMM, the largest piece of the forward pass, split by rows across our
 /// threads (see `forEachSlice`, whose threads flush subnormals).
