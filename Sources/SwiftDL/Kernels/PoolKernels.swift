@@ -90,17 +90,27 @@ private func markMaxima<T: FloatElement>(_ source: UnsafePointer<T>, _ out: Unsa
 public func maxPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, argmax: UnsafePointer<Int32>,
                                              _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry) {
     let c = g.channels, perImage = g.outputPixelsPerImage
+    forEachPieceOfZeroedGradient(dx, g) { pixels in
+        for p in pixels {
+            let image = dx + (p / perImage) * g.inputImageSize
+            for j in (p * c)..<((p + 1) * c) { image[Int(argmax[j])] += dy[j] }
+        }
+    }
+}
+
+/// Runs `body` on pieces of the output pixels, in parallel, each piece whole images whose
+/// part of dx it zeroes first (so no two threads write the same image, and each zeroes
+/// only what it is about to scatter into).
+private func forEachPieceOfZeroedGradient<T: FloatElement>(_ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry,
+                                                           _ body: (Range<Int>) -> Void) {
+    let perImage = g.outputPixelsPerImage
     if perImage == 0 {
         dx.update(repeating: T.zero, count: g.batch * g.inputImageSize)
         return
     }
     parallelPieces(0..<g.outputPixels, unit: perImage) { pixels in
-        // Pieces hold whole images: each zeroes its own part of dx while it is about to use it.
         (dx + pixels.lowerBound / perImage * g.inputImageSize).update(repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
-        for p in pixels {
-            let image = dx + (p / perImage) * g.inputImageSize
-            for j in (p * c)..<((p + 1) * c) { image[Int(argmax[j])] += dy[j] }
-        }
+        body(pixels)
     }
 }
 
@@ -130,13 +140,8 @@ public func avgPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMu
 
 /// dx = the average-pool gradient: each upstream element spread evenly over its window.
 public func avgPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry) {
-    let c = g.channels, perImage = g.outputPixelsPerImage
-    if perImage == 0 {
-        dx.update(repeating: T.zero, count: g.batch * g.inputImageSize)
-        return
-    }
-    parallelPieces(0..<g.outputPixels, unit: perImage) { pixels in
-        (dx + pixels.lowerBound / perImage * g.inputImageSize).update(repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
+    let c = g.channels
+    forEachPieceOfZeroedGradient(dx, g) { pixels in
         var cursor = PixelCursor(pixels.lowerBound, g)
         for p in pixels {
             let (n, oh, ow) = cursor.next()
