@@ -211,6 +211,21 @@ def _numeric_loss(name, operands, options, probes):
     return sum(float((np.asarray(r) * p).sum()) for r, p in zip(results, probes))
 
 
+def _numeric_gradient(name, operands, operand, options, probes, epsilon):
+    """Central differences of the loss with respect to each element of `operand` (one of
+    `operands`, perturbed in place and restored)."""
+    numeric = np.zeros_like(operand)
+    for position in np.ndindex(operand.shape):
+        saved = operand[position]
+        operand[position] = saved + epsilon
+        plus = _numeric_loss(name, operands, options, probes)
+        operand[position] = saved - epsilon
+        minus = _numeric_loss(name, operands, options, probes)
+        operand[position] = saved
+        numeric[position] = (plus - minus) / (2 * epsilon)
+    return numeric
+
+
 @pytest.mark.parametrize("name", sorted(OPS))
 @pytest.mark.parametrize("options", [dict(return_sequences=True), dict(return_sequences=False, go_backwards=True)])
 def test_gradients_match_finite_differences_for_every_operand(name, options):
@@ -225,15 +240,7 @@ def test_gradients_match_finite_differences_for_every_operand(name, options):
         assert gradients[index] is not None, f"no gradient for operand {index}"
         analytic = np.asarray(gradients[index])
         assert analytic.shape == operand.shape
-        numeric = np.zeros_like(operand)
-        for position in np.ndindex(operand.shape):
-            saved = operand[position]
-            operand[position] = saved + epsilon
-            plus = _numeric_loss(name, operands, options, probes)
-            operand[position] = saved - epsilon
-            minus = _numeric_loss(name, operands, options, probes)
-            operand[position] = saved
-            numeric[position] = (plus - minus) / (2 * epsilon)
+        numeric = _numeric_gradient(name, operands, operand, options, probes, epsilon)
         np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8, err_msg=f"{name} operand {index}")
 
 
@@ -304,15 +311,7 @@ def test_masked_gradients_match_finite_differences(name, options):
     epsilon = 1e-6
     for index, operand in enumerate(operands):
         analytic = np.asarray(gradients[index])
-        numeric = np.zeros_like(operand)
-        for position in np.ndindex(operand.shape):
-            saved = operand[position]
-            operand[position] = saved + epsilon
-            plus = _numeric_loss(name, operands, options, probes)
-            operand[position] = saved - epsilon
-            minus = _numeric_loss(name, operands, options, probes)
-            operand[position] = saved
-            numeric[position] = (plus - minus) / (2 * epsilon)
+        numeric = _numeric_gradient(name, operands, operand, options, probes, epsilon)
         np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8, err_msg=f"{name} operand {index}")
 
 
