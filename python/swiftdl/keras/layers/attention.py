@@ -280,8 +280,5 @@ class MultiHeadAttention(Layer):
         config.update({"num_heads": self.num_heads, "key_dim": self.key_dim, "value_dim": self.value_dim,
                        "dropout": self.dropout, "use_bias": self.use_bias, "output_shape": self._output_shape,
                        "attention_axes": None, "seed": self.seed,
-                       "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                       "bias_initializer": initializers.serialize(self.bias_initializer),
-                       "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                       "bias_regularizer": regularizers.serialize(self.bias_regularizer)})
+                       **self._weight_settings_config("kernel", "bias")})
         return config

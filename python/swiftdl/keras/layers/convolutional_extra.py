@@ -258,8 +258,7 @@ class Conv2DTranspose(_ConvBase):
     def get_config(self):
         config = super().get_config()
         config.update({"filters": self.filters, "output_padding": self.output_padding,
-                       "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                       "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)})
+                       **self._weight_settings_config("kernel")})
         return config
 
 

@@ -251,6 +251,13 @@ class Layer:
             config["batch_input_shape"] = self._batch_input_shape
         return config
 
+    def _weight_settings_config(self, *weights):
+        """The serialized `<weight>_initializer` entries, then the `<weight>_regularizer` ones,
+        for weights such as "kernel", "recurrent" and "bias" (Keras's config order)."""
+        config = {f"{w}_initializer": initializers.serialize(getattr(self, f"{w}_initializer")) for w in weights}
+        config.update({f"{w}_regularizer": regularizers.serialize(getattr(self, f"{w}_regularizer")) for w in weights})
+        return config
+
     @classmethod
     def from_config(cls, config):
         return cls(**config)
