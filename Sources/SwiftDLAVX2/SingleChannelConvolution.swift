@@ -10,8 +10,9 @@
 // The engine calls these only on CPUs with AVX2 and FMA (see VectorMath.swift for why this
 // module exists); the one-channel case of its own im2col kernels serves the rest.
 
-/// Where a window slides over one-channel images (the engine's WindowGeometry, which this
-/// module cannot see, reduced to what these kernels read).
+/// Where a window slides over the images (the engine's WindowGeometry, which this module
+/// cannot see, reduced to what this module's convolution kernels read; the channel counts
+/// are passed beside it).
 public struct PlaneWindow: Sendable {
     public var imageHeight: Int, imageWidth: Int
     public var windowHeight: Int, windowWidth: Int

@@ -93,6 +93,37 @@ final class ConvTests: XCTestCase {
         }
     }
 
+    /// 3×3 stride-1 float32 convolutions with channels in multiples of 8 go by Winograd
+    /// (forward, and the input gradient when the tiles pay): its error is a few times a
+    /// direct sum's, hence the looser tolerance.
+    func testWinogradConvolutionMatchesNaiveLoops() throws {
+        let cases: [([Int], [Int], Padding)] = [
+            ([2, 13, 13, 8], [3, 3, 8, 16], .valid),   // 11×11: partial tiles at the edges
+            ([1, 9, 10, 16], [3, 3, 16, 8], .same),
+            ([1, 8, 8, 8], [3, 3, 8, 8], .explicit(top: 2, bottom: 0, left: 0, right: 3)),
+        ]
+        for (xs, ws, padding) in cases {
+            let x = try random(xs, dtype: .float32), w = try random(ws, dtype: .float32)
+            let g = try conv2dGeometry("conv2d", x, w, strides: (1, 1), dilations: (1, 1), padding: padding)
+            let expectedAlgorithm: ConvolutionAlgorithm = CPUFeatures.current.hasAVX2 ? .winograd : .im2col
+            XCTAssertEqual(ConvolutionPlan(g, backward: false, float32: true).algorithm, expectedAlgorithm, "\(xs) \(ws)")
+            XCTAssertEqual(ConvolutionPlan(g, backward: false, float32: false).algorithm, .im2col)
+            let y = try conv2d(x, w, padding: padding)
+            let expected = naiveConv(try values(x), xs, try values(w), ws, strides: (1, 1), dilations: (1, 1), padding: padding)
+            XCTAssertEqual(y.shape, expected.shape)
+            assertClose(try values(y), expected.values, tolerance: 1e-4, "\(xs) \(ws) \(padding)")
+        }
+        // 11×11 outputs: the input gradient (13×13) goes by Winograd too; 3×3 outputs do not
+        // pay for the input gradient's 5×5 tiles.
+        let layer = WindowGeometry(batch: 1, inputHeight: 13, inputWidth: 13, channels: 32, windowHeight: 3, windowWidth: 3,
+                                   outputChannels: 64, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+                                   padTop: 0, padLeft: 0, outputHeight: 11, outputWidth: 11)
+        XCTAssertEqual(ConvolutionPlan(layer, backward: true, float32: true).inputGradientByWinograd, CPUFeatures.current.hasAVX2)
+        var small = layer
+        (small.inputHeight, small.inputWidth, small.outputHeight, small.outputWidth) = (5, 5, 3, 3)
+        XCTAssertFalse(ConvolutionPlan(small, backward: true, float32: true).inputGradientByWinograd)
+    }
+
     func testFusedBiasAndReluMatchSeparateOps() throws {
         for filterShape in [[3, 3, 1, 6], [3, 3, 1, 41], [3, 3, 4, 6], [1, 1, 4, 6]] {
             let o = filterShape[3]

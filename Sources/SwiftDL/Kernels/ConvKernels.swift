@@ -18,21 +18,35 @@ import SwiftDLAVX2
 // MARK: - Forward
 
 /// y = activation(conv(x, w) + bias): x (N, H, W, C), w (KH, KW, C, O), y (N, OH, OW, O).
-/// `scratch` holds `plan.scratchCount` elements; `plan` must be a forward plan.
+/// `scratch` holds `plan.scratchCount` elements; `plan` must be a forward plan. A Winograd
+/// plan transforms the filters into its scratch first, unless the caller passes them
+/// already transformed (`prepareWinogradFilters`), as one made for many calls can.
 public func convolutionForward<T: FloatElement>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool,
-    _ y: UnsafeMutablePointer<T>, plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>
+    _ y: UnsafeMutablePointer<T>, plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>,
+    transformedFilters: UnsafePointer<T>? = nil
 ) {
     let g = plan.geometry
     let k = g.patchSize, o = g.outputChannels
     if g.outputPixels == 0 || o == 0 { return }
     let filters = MatrixOperand(pointer: w, transposed: false, leadingDimension: o)
+    var winogradFilters = transformedFilters
+    if plan.algorithm == .winograd && winogradFilters == nil {
+        let target = scratch + plan.slices * plan.scratchPerSlice
+        prepareWinogradFilters(w, plan: plan, into: target)
+        winogradFilters = UnsafePointer(target)
+    }
     plan.forEachSlice { slice in
         let work = scratch + slice * plan.scratchPerSlice
+        if let winogradFilters {
+            winogradConvolution(x.asFloat, transformedFilters: winogradFilters.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
+                                geometry: g, tiles: plan.tiles(ofSlice: slice), work: work.asFloat)
+            return
+        }
         let pixels = plan.pixels(ofSlice: slice)
         if plan.algorithm == .singleChannel {
             singleChannelConvolutionForwardAVX2(x.asFloat, w.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
-                                                outputChannels: o, window: plan.planeWindow, pixels: pixels, scratch: work.asFloat)
+                                                outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
             return
         }
         for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: plan.chunkRows) {
@@ -47,22 +61,43 @@ public func convolutionForward<T: FloatElement>(
     }
 }
 
+/// The filters w (3, 3, C, O) as a Winograd plan's slices read them (a forward plan's, or a
+/// backward plan's with `inputGradientByWinograd`): `plan.transformedFiltersCount` elements
+/// written to `target`.
+public func prepareWinogradFilters<T: FloatElement>(_ w: UnsafePointer<T>, plan: ConvolutionPlan, into target: UnsafeMutablePointer<T>) {
+    precondition(plan.transformedFiltersCount > 0 && T.self == Float.self, "prepareWinogradFilters needs a float32 Winograd plan")
+    let c = plan.geometry.channels, o = plan.geometry.outputChannels
+    if plan.backward {
+        prepareWinogradInputGradientFilters(w.asFloat, channels: c, outputChannels: o, into: target.asFloat)
+    } else {
+        winogradTransformFiltersAVX2(w.asFloat, channels: c, outputChannels: o, into: target.asFloat)
+    }
+}
+
 // MARK: - Backward
 
 /// The gradients of y = activation(conv(x, w) + bias) for upstream dy (N, OH, OW, O): any
 /// of dx (x's shape), dw (w's shape) and db (O). With `reluOutput` (the forward's y), dy is
 /// first zeroed where the relu was inactive. `scratch` holds `plan.scratchCount`
-/// elements; `plan` must be a backward plan made knowing whether dx is wanted.
+/// elements; `plan` must be a backward plan made knowing whether dx is wanted. A plan with
+/// `inputGradientByWinograd` transforms the filters into its scratch first, unless the
+/// caller passes them (`prepareWinogradFilters`).
 public func convolutionBackward<T: FloatElement>(
     x: UnsafePointer<T>, w: UnsafePointer<T>, dy: UnsafePointer<T>, reluOutput: UnsafePointer<T>?,
     dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?, db: UnsafeMutablePointer<T>?,
-    plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>
+    plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>, transformedFilters: UnsafePointer<T>? = nil
 ) {
     let g = plan.geometry
     let k = g.patchSize, o = g.outputChannels
     let pointwise = plan.algorithm == .pointwise
     // dColumns = dY · Wᵀ, with W read as the (K, O) matrix it is.
     let filtersTransposed = MatrixOperand(pointer: w, transposed: true, leadingDimension: max(o, 1))
+    var winogradFilters = transformedFilters
+    if plan.inputGradientByWinograd && dx != nil && winogradFilters == nil {
+        let target = scratch + plan.slices * plan.scratchPerSlice
+        prepareWinogradFilters(w, plan: plan, into: target)
+        winogradFilters = UnsafePointer(target)
+    }
     plan.forEachSlice { slice in
         let base = scratch + slice * plan.scratchPerSlice
         let work = base, masked = base + plan.maskedOffset
@@ -74,10 +109,17 @@ public func convolutionBackward<T: FloatElement>(
         if plan.algorithm == .singleChannel {
             singleChannelConvolutionGradientAVX2(x.asFloat, upstream: dy.asFloat, reluOutput: reluOutput?.asFloat,
                                                  filterGradient: filterPartial.asFloat, biasGradient: biasPartial.asFloat,
-                                                 outputChannels: o, window: plan.planeWindow, pixels: pixels, scratch: work.asFloat)
+                                                 outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
             return
         }
-        if let dx, !pointwise {
+        if let dx, let winogradFilters {
+            // The input gradient: dY (relu-masked) through the turned filters, this slice's images.
+            let gradient = winogradInputGradientGeometry(g), perImage = winogradTilesPerImage(gradient)
+            let images = pixels.lowerBound / g.outputPixelsPerImage..<pixels.upperBound / g.outputPixelsPerImage
+            winogradConvolution(dy.asFloat, mask: reluOutput?.asFloat, transformedFilters: winogradFilters.asFloat, bias: nil,
+                                relu: false, dx.asFloat, geometry: gradient,
+                                tiles: images.lowerBound * perImage..<images.upperBound * perImage, work: work.asFloat)
+        } else if let dx, !pointwise {
             // col2im adds into dx: zero this slice's images first.
             let perImage = max(g.outputPixelsPerImage, 1)
             (dx + pixels.lowerBound / perImage * g.inputImageSize).update(repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
@@ -97,7 +139,7 @@ public func convolutionBackward<T: FloatElement>(
                 gemm(m: k, n: o, k: chunk.count, MatrixOperand(pointer: patches, transposed: true, leadingDimension: max(k, 1)),
                      upstreamMatrix, filterPartial, ldc: o, accumulate: true)
             }
-            if let dx {
+            if let dx, winogradFilters == nil {
                 if pointwise {
                     gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, dx + chunk.lowerBound * k, ldc: max(k, 1))
                 } else {

@@ -21,6 +21,9 @@ public struct ConvolutionPlan: Sendable {
     public let alignedToImages: Bool
     /// Output pixels per chunk (im2col and pointwise).
     public let chunkRows: Int
+    /// Backward: the input gradient is a Winograd convolution of the upstream gradient
+    /// (Kernels/WinogradConvolution.swift) rather than a GEMM and col2im.
+    public let inputGradientByWinograd: Bool
     public let backward: Bool
 
     /// - Parameters:
@@ -32,18 +35,26 @@ public struct ConvolutionPlan: Sendable {
                 threads: Int = ThreadPool.shared.threadCount) {
         geometry = g
         self.backward = backward
-        algorithm = ConvolutionAlgorithm(g, float32: float32, inputGradient: backward && inputGradient)
+        algorithm = ConvolutionAlgorithm(g, float32: float32, backward: backward, inputGradient: backward && inputGradient)
         alignedToImages = backward
         let m = g.outputPixels, k = g.patchSize
         // Forward: one GEMM of 2·m·k·o FLOPs; backward: two or three of them. Each slice
         // should be worth ~2 MFLOP, or waking its thread costs more than it saves.
         let flops = 2 * Double(m) * Double(max(k, 1)) * Double(g.outputChannels) * (backward ? 3 : 1)
         let byWork = Int(min(flops / 2_097_152, 256))
-        let units = backward ? g.batch : m / 16
+        let units = backward ? g.batch : algorithm == .winograd ? g.batch * winogradTilesPerImage(g) / 4 : m / 16
         slices = max(1, min(threads, byWork, units))
         // ~128K elements (512 KB of float32) of column matrix per chunk, in multiples of 16 rows.
         let rows = max(16, ((1 << 17) / max(k, 1)) & ~15)
         chunkRows = max(1, min(rows, m))
+        inputGradientByWinograd = backward && inputGradient && algorithm == .im2col
+            && winogradApplies(winogradInputGradientGeometry(g), float32: float32)
+    }
+
+    /// The Winograd tiles (numbered over the batch) forward slice `s` computes.
+    func tiles(ofSlice s: Int) -> Range<Int> {
+        let count = geometry.batch * winogradTilesPerImage(geometry)
+        return (count * s / slices)..<(count * (s + 1) / slices)
     }
 
     /// The output pixels slice `s` computes.
@@ -64,9 +75,12 @@ public struct ConvolutionPlan: Sendable {
         let g = geometry
         switch algorithm {
         case .pointwise: return 0
-        case .im2col: return chunkRows * g.patchSize
+        case .im2col:
+            let columns = chunkRows * g.patchSize
+            return inputGradientByWinograd ? max(columns, winogradWorkCount(winogradInputGradientGeometry(g))) : columns
+        case .winograd: return winogradWorkCount(g)
         case .singleChannel:
-            let window = planeWindow
+            let window = PlaneWindow(g)
             return backward ? singleChannelGradientScratch(window) : singleChannelForwardScratch(window)
         }
     }
@@ -82,17 +96,16 @@ public struct ConvolutionPlan: Sendable {
     /// Scratch elements one slice uses.
     public var scratchPerSlice: Int { backward ? blockSumsOffset + geometry.outputChannels : max(1, workCount) }
 
-    /// Scratch elements for the whole convolution, all slices together.
-    public var scratchCount: Int { slices * scratchPerSlice }
-
-    /// The geometry as the single-channel kernels take it.
-    var planeWindow: PlaneWindow {
-        let g = geometry
-        return PlaneWindow(imageHeight: g.inputHeight, imageWidth: g.inputWidth, windowHeight: g.windowHeight,
-                           windowWidth: g.windowWidth, strideHeight: g.strideHeight, strideWidth: g.strideWidth,
-                           dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth, padTop: g.padTop,
-                           padLeft: g.padLeft, outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+    /// Winograd: the transformed filters after the slices' scratch, made once per call and
+    /// read by every slice: 36·C·O elements forward, 45·C·O for an input gradient (see
+    /// `prepareWinogradInputGradientFilters`); zero for the other algorithms.
+    public var transformedFiltersCount: Int {
+        let filters = geometry.channels * geometry.outputChannels
+        return algorithm == .winograd ? winogradPoints * filters : inputGradientByWinograd ? (winogradPoints + 9) * filters : 0
     }
+
+    /// Scratch elements for the whole convolution, all slices together.
+    public var scratchCount: Int { slices * scratchPerSlice + transformedFiltersCount }
 
     /// Runs `body(slice)` for every slice, in parallel.
     func forEachSlice(_ body: (Int) -> Void) {
@@ -110,10 +123,15 @@ public enum ConvolutionAlgorithm: Sendable {
     /// with the window, 256 windows at a time). It has no input gradient, so a backward
     /// pass that needs one uses im2col.
     case singleChannel
+    /// 3×3, stride 1, float32, channels multiples of 8, AVX2, forward only: Winograd's
+    /// F(4×4, 3×3) (Kernels/WinogradConvolution.swift).
+    case winograd
 
-    init(_ g: WindowGeometry, float32: Bool, inputGradient: Bool) {
+    init(_ g: WindowGeometry, float32: Bool, backward: Bool, inputGradient: Bool) {
         if g.isPointwise {
             self = .pointwise
+        } else if !backward && winogradApplies(g, float32: float32) {
+            self = .winograd
         } else if g.channels == 1 && float32 && !inputGradient && g.windowHeight * g.windowWidth <= 64
                     && CPUFeatures.current.hasAVX2 {
             self = .singleChannel

@@ -1,3 +1,5 @@
+import SwiftDLAVX2
+
 /// Where a sliding window (a convolution filter or a pooling window) falls on an NHWC batch:
 /// sizes, strides, dilations and the padding before each spatial axis. Ops work it out and
 /// validate it (Ops/NN/WindowPadding.swift); kernels only read it.
@@ -136,4 +138,14 @@ func parallelPieces(_ range: Range<Int>, unit: Int = 1, minimumPiece: Int = 1, _
     }
     bounds.append(range.upperBound)
     ThreadPool.shared.parallelFor(bounds.count - 1) { task in body(bounds[task]..<bounds[task + 1]) }
+}
+
+extension PlaneWindow {
+    /// `g` as the AVX2 kernels take it.
+    init(_ g: WindowGeometry) {
+        self.init(imageHeight: g.inputHeight, imageWidth: g.inputWidth, windowHeight: g.windowHeight,
+                  windowWidth: g.windowWidth, strideHeight: g.strideHeight, strideWidth: g.strideWidth,
+                  dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth, padTop: g.padTop,
+                  padLeft: g.padLeft, outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+    }
 }

@@ -74,11 +74,14 @@ private func convolveAndPool(_ x: Tensor, _ w: Tensor, _ b: Tensor?, relu: Bool,
     let threads = max(1, min(ThreadPool.shared.threadCount, g.batch))
     let group = imagesPerGroup(g, threads: threads)
     let largest = ConvolutionPlan(batchOf(group, g), backward: false, float32: dtype == .float32, threads: 1)
-    let perThread = largest.scratchCount + group * g.outputPixelsPerImage * g.outputChannels
-    let scratch = try Tensor.empty([threads * perThread], dtype: dtype)
+    // Per thread: the kernel's scratch and one group's convolution output. Winograd's
+    // transformed filters are made once, after the threads' scratch, and shared.
+    let kernelScratch = largest.scratchCount - largest.transformedFiltersCount
+    let perThread = kernelScratch + group * g.outputPixelsPerImage * g.outputChannels
+    let scratch = try Tensor.empty([threads * perThread + largest.transformedFiltersCount], dtype: dtype)
     try dtype.dispatchFloat(ConvolutionPoolForward(
         x: x, w: w, b: b, relu: relu, y: y, argmax: argmax, scratch: scratch, kind: kind, convolution: g, pooling: p,
-        threads: threads, group: group, kernelScratch: largest.scratchCount, perThread: perThread))
+        threads: threads, group: group, kernelScratch: kernelScratch, perThread: perThread, winograd: largest.algorithm == .winograd))
 }
 
 /// The VJP of max pooling over relu?(conv2d + bias): image by image, dY (the convolution
@@ -103,22 +106,27 @@ private func convolutionPoolBackward(x: Tensor, w: Tensor, hasBias: Bool, relu: 
     let largest = ConvolutionPlan(batchOf(group, g), backward: true, float32: dtype == .float32, inputGradient: dx != nil,
                                   threads: 1)
     let layout = PoolBackwardScratch(plan: largest)
-    let scratch = try Tensor.empty([threads * layout.perThread], dtype: dtype)
+    // Winograd's transformed filters for the input gradient, made once and shared, after
+    // the threads' scratch.
+    let sharedFilters = dx != nil ? largest.transformedFiltersCount : 0
+    let scratch = try Tensor.empty([threads * layout.perThread + sharedFilters], dtype: dtype)
     try dtype.dispatchFloat(ConvolutionPoolBackward(
         x: x, w: w, relu: relu, pooled: pooled, argmax: argmax, dPooled: dPooled, dx: dx, dw: dw, db: db, scratch: scratch,
-        convolution: g, pooling: p, layout: layout, threads: threads, group: group))
+        convolution: g, pooling: p, layout: layout, threads: threads, group: group,
+        winogradPlan: sharedFilters > 0 ? largest : nil))
     return [dx, dw] + (hasBias ? [db] : [])
 }
 
-/// One thread's scratch in the backward pass: the convolution kernels' own, then one
-/// group's dY, its filter and bias gradients, and the thread's running sums of those.
+/// One thread's scratch in the backward pass: the convolution kernels' own (less the
+/// transformed filters, which the threads share), then one group's dY, its filter and bias
+/// gradients, and the thread's running sums of those.
 private struct PoolBackwardScratch {
     let kernels: Int, upstream: Int, imageFilter: Int, imageBias: Int, filterSum: Int, biasSum: Int, perThread: Int
 
     init(plan: ConvolutionPlan) {
         let g = plan.geometry, filterCount = g.patchSize * g.outputChannels
         kernels = 0
-        upstream = plan.scratchCount
+        upstream = plan.scratchCount - plan.transformedFiltersCount
         imageFilter = upstream + g.batch * g.outputPixelsPerImage * g.outputChannels
         imageBias = imageFilter + filterCount
         filterSum = imageBias + g.outputChannels
@@ -131,6 +139,8 @@ private struct ConvolutionPoolBackward: FloatVisitor {
     let x: Tensor, w: Tensor, relu: Bool, pooled: Tensor, argmax: Tensor, dPooled: Tensor
     let dx: Tensor?, dw: Tensor?, db: Tensor?, scratch: Tensor
     let convolution: WindowGeometry, pooling: WindowGeometry, layout: PoolBackwardScratch, threads: Int, group: Int
+    /// A plan whose input gradient goes by Winograd, when that is the case.
+    let winogradPlan: ConvolutionPlan?
 
     func visit<T: FloatElement>(_: T.Type) {
         let g = convolution, batch = g.batch, o = g.outputChannels, filterCount = g.patchSize * o
@@ -140,6 +150,12 @@ private struct ConvolutionPoolBackward: FloatVisitor {
         let convolvedSize = g.outputPixelsPerImage * o, pooledSize = pooling.outputPixelsPerImage * o
         let dxBase = dx?.pointer(as: T.self), wantsFilter = dw != nil, wantsBias = db != nil
         let float32 = T.self == Float.self
+        var transformedFilters: UnsafePointer<T>? = nil
+        if let winogradPlan {
+            let target = buffers + threads * layout.perThread
+            prepareWinogradFilters(filters, plan: winogradPlan, into: target)
+            transformedFilters = UnsafePointer(target)
+        }
         ThreadPool.shared.parallelFor(threads) { thread in
             let base = buffers + thread * layout.perThread
             let upstream = base + layout.upstream
@@ -163,7 +179,8 @@ private struct ConvolutionPoolBackward: FloatVisitor {
                                            threads: 1)
                 convolutionBackward(x: input + first * g.inputImageSize, w: filters, dy: UnsafePointer(upstream), reluOutput: nil,
                                     dx: dxBase.map { $0 + first * g.inputImageSize }, dw: wantsFilter ? groupFilter : nil,
-                                    db: wantsBias ? groupBias : nil, plan: plan, scratch: base + layout.kernels)
+                                    db: wantsBias ? groupBias : nil, plan: plan, scratch: base + layout.kernels,
+                                    transformedFilters: transformedFilters)
                 if wantsFilter { addInPlace(filterSum, UnsafePointer(groupFilter), count: filterCount) }
                 if wantsBias { addInPlace(biasSum, UnsafePointer(groupBias), count: o) }
             }
@@ -197,6 +214,7 @@ private func scatterPooledGradient<T: FloatElement>(_ gradient: UnsafePointer<T>
 private struct ConvolutionPoolForward: FloatVisitor {
     let x: Tensor, w: Tensor, b: Tensor?, relu: Bool, y: Tensor, argmax: Tensor?, scratch: Tensor, kind: PoolingKind
     let convolution: WindowGeometry, pooling: WindowGeometry, threads: Int, group: Int, kernelScratch: Int, perThread: Int
+    let winograd: Bool
 
     func visit<T: FloatElement>(_: T.Type) {
         let g = convolution, batch = g.batch
@@ -206,6 +224,13 @@ private struct ConvolutionPoolForward: FloatVisitor {
         let positions = argmax?.pointer(as: Int32.self)
         let pooledImageSize = pooling.outputPixelsPerImage * pooling.channels
         let float32 = T.self == Float.self
+        var transformedFilters: UnsafePointer<T>? = nil
+        if winograd {
+            let target = buffers + threads * perThread
+            prepareWinogradFilters(filters, plan: ConvolutionPlan(batchOf(group, g), backward: false, float32: float32, threads: 1),
+                                   into: target)
+            transformedFilters = UnsafePointer(target)
+        }
         // The kernels called inside run serially on this thread (the pool is busy with this
         // job), each group's convolution output staying in this thread's cache.
         ThreadPool.shared.parallelFor(threads) { thread in
@@ -215,7 +240,7 @@ private struct ConvolutionPoolForward: FloatVisitor {
                 let count = min(group, images.upperBound - first)
                 let plan = ConvolutionPlan(batchOf(count, g), backward: false, float32: float32, threads: 1)
                 convolutionForward(input + first * g.inputImageSize, filters, bias: bias, relu: relu, convolved, plan: plan,
-                                   scratch: work)
+                                   scratch: work, transformedFilters: transformedFilters)
                 let out = output + first * pooledImageSize, pooled = batchOf(count, pooling)
                 switch kind {
                 case .max: maxPoolForward(UnsafePointer(convolved), out, argmax: positions.map { $0 + first * pooledImageSize }, pooled)
