@@ -14,9 +14,11 @@
 // do) and float64 keeps im2col.
 //
 // Layouts: the input is NHWC, the filters HWIO (3, 3, C, O), the output NHWC. Transformed
-// filters are U[point][c][o]; transformed inputs V[point][tile][c] and the products
-// M[point][tile][o], for a run of tiles. Channels come in blocks of eight (the engine only
-// picks this algorithm when C and O are multiples of 8).
+// filters are U[point][c][o]; transformed inputs V[tile][point][c] and the products
+// M[tile][point][o], for a run of tiles: each tile's 36 points written (and read) in one
+// contiguous run, the GEMM for point p reading rows p, p + 36, ... (leading dimension
+// 36·C). Channels come in blocks of eight (the engine only picks this algorithm when C
+// and O are multiples of 8).
 
 /// Points of the transformed 6×6 tile.
 public let winogradPoints = 36
@@ -55,16 +57,16 @@ public func winogradTransformFiltersAVX2(_ filters: UnsafePointer<Float>, channe
     }
 }
 
-/// V[point][tile][c] = (Bᵀ d B)[point] for tiles `tiles` (numbered over the batch, image by
-/// image, row-major within an image), d being the 6×6 input block under the tile, with
-/// zeros over the padding and past the input's edge. V's point stride is tiles.count · c.
+/// V[tile][point][c] = (Bᵀ d B)[point] for tiles `tiles` (numbered over the batch, image by
+/// image, row-major within an image; V's first tile is tiles.lowerBound), d being the 6×6
+/// input block under the tile, with zeros over the padding and past the input's edge.
 /// With `mask` (the input's shape), input values are taken as zero where the mask is not
 /// positive: an upstream gradient through a relu, read with the relu's output.
 public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, channels c: Int,
                                        window: PlaneWindow, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>) {
     let tilesWide = (window.outputWidth + 3) / 4, perImage = winogradTilesPerImage(window)
     let height = window.imageHeight, width = window.imageWidth, imageSize = height * width * c
-    let point = tiles.count * c
+    let point = c
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 36) { rows in
         for (index, tile) in tiles.enumerated() {
             let image = input + (tile / perImage) * imageSize, within = tile % perImage
@@ -74,20 +76,28 @@ public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: Unsa
                 // Bᵀ applied along each of the six input rows ...
                 for row in 0..<6 {
                     let y = top + row
-                    @inline(__always) func value(_ column: Int) -> SIMD8<Float> {
-                        let x = left + column
-                        guard inside || (y >= 0 && y < height && x >= 0 && x < width) else { return SIMD8() }
-                        let offset = (y * width + x) * c + block
-                        let value = load8(image + offset)
-                        guard let mask else { return value }
-                        return value.replacing(with: 0, where: .!(load8(mask + (image - input) + offset) .> 0))
+                    let r: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+                    if inside && mask == nil {
+                        // The common case, without a test per value.
+                        let p = image + (y * width + left) * c + block
+                        r = inputColumn(load8(p), load8(p + c), load8(p + 2 * c), load8(p + 3 * c), load8(p + 4 * c),
+                                        load8(p + 5 * c))
+                    } else {
+                        @inline(__always) func value(_ column: Int) -> SIMD8<Float> {
+                            let x = left + column
+                            guard y >= 0 && y < height && x >= 0 && x < width else { return SIMD8() }
+                            let offset = (y * width + x) * c + block
+                            let value = load8(image + offset)
+                            guard let mask else { return value }
+                            return value.replacing(with: 0, where: .!(load8(mask + (image - input) + offset) .> 0))
+                        }
+                        r = inputColumn(value(0), value(1), value(2), value(3), value(4), value(5))
                     }
-                    let r = inputColumn(value(0), value(1), value(2), value(3), value(4), value(5))
                     rows[6 * row] = r.0; rows[6 * row + 1] = r.1; rows[6 * row + 2] = r.2
                     rows[6 * row + 3] = r.3; rows[6 * row + 4] = r.4; rows[6 * row + 5] = r.5
                 }
                 // ... then down each of the six resulting columns.
-                let target = v + index * c + block
+                let target = v + index * winogradPoints * c + block
                 for column in 0..<6 {
                     let r = inputColumn(rows[column], rows[6 + column], rows[12 + column], rows[18 + column],
                                         rows[24 + column], rows[30 + column])
@@ -100,22 +110,22 @@ public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: Unsa
     }
 }
 
-/// y = relu?(Aᵀ M A + bias) for tiles `tiles`: each tile's 4×4 outputs written to y
-/// (N, OH, OW, O), those past the output's edge dropped. M's point stride is
-/// tiles.count · o.
+/// y = relu?(Aᵀ M A + bias) for tiles `tiles`, M being [tile][point][o] from
+/// tiles.lowerBound: each tile's 4×4 outputs written to y (N, OH, OW, O), those past the
+/// output's edge dropped.
 public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
                                         _ y: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow,
                                         tiles: Range<Int>) {
     let tilesWide = (window.outputWidth + 3) / 4, perImage = winogradTilesPerImage(window)
     let height = window.outputHeight, width = window.outputWidth, imageSize = height * width * o
-    let point = tiles.count * o
+    let point = o
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 24) { rows in
         for (index, tile) in tiles.enumerated() {
             let image = y + (tile / perImage) * imageSize, within = tile % perImage
             let top = (within / tilesWide) * 4, left = (within % tilesWide) * 4
             let rowCount = min(4, height - top), columnCount = min(4, width - left)
             for block in stride(from: 0, to: o, by: 8) {
-                let source = m + index * o + block
+                let source = m + index * winogradPoints * o + block
                 // Aᵀ down each of the six point columns: 4 rows of 6 ...
                 for column in 0..<6 {
                     let first = source + column * point
@@ -134,6 +144,81 @@ public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafeP
                     if columnCount > 1 { store8(activate(values.1, relu), out + o) }
                     if columnCount > 2 { store8(activate(values.2, relu), out + 2 * o) }
                     if columnCount > 3 { store8(activate(values.3, relu), out + 3 * o) }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - The filter gradient
+//
+// Y = Aᵀ [U ⊙ V] A is linear in the filter, so the filter's gradient for upstream tile dY
+// is Gᵀ [ (A dY Aᵀ) ⊙ V ] G: the upstream tiles go through A·Aᵀ (4×4 → 6×6), the products
+// with V are summed over tiles by one GEMM per point, Vᵀ (C × tiles) · Ŷ (tiles × O), and
+// Gᵀ·G brings the 36 points back to the 3×3 filter.
+
+/// Ŷ[tile][point][o] = (A dY Aᵀ)[point] for tiles `tiles` of the output (numbered as for
+/// the input transform), dY being the tile's 4×4 block of upstream gradient (N, OH, OW, O),
+/// zero past the output's edge and, with `mask` (the forward's relu output, same shape),
+/// where the mask is not positive.
+public func winogradTransformUpstreamAVX2(_ upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?, outputChannels o: Int,
+                                          window: PlaneWindow, tiles: Range<Int>, into target: UnsafeMutablePointer<Float>) {
+    let tilesWide = (window.outputWidth + 3) / 4, perImage = winogradTilesPerImage(window)
+    let height = window.outputHeight, width = window.outputWidth, imageSize = height * width * o
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 24) { rows in
+        for (index, tile) in tiles.enumerated() {
+            let imageOffset = (tile / perImage) * imageSize, within = tile % perImage
+            let top = (within / tilesWide) * 4, left = (within % tilesWide) * 4
+            let rowCount = min(4, height - top), columnCount = min(4, width - left)
+            for block in stride(from: 0, to: o, by: 8) {
+                // A applied along each of the four upstream rows (zero rows past the edge) ...
+                for row in 0..<4 {
+                    @inline(__always) func value(_ column: Int) -> SIMD8<Float> {
+                        guard row < rowCount && column < columnCount else { return SIMD8() }
+                        let offset = imageOffset + ((top + row) * width + left + column) * o + block
+                        let value = load8(upstream + offset)
+                        guard let mask else { return value }
+                        return value.replacing(with: 0, where: .!(load8(mask + offset) .> 0))
+                    }
+                    let r = upstreamColumn(value(0), value(1), value(2), value(3))
+                    rows[6 * row] = r.0; rows[6 * row + 1] = r.1; rows[6 * row + 2] = r.2
+                    rows[6 * row + 3] = r.3; rows[6 * row + 4] = r.4; rows[6 * row + 5] = r.5
+                }
+                // ... then down each of the six columns.
+                let first = target + index * winogradPoints * o + block
+                for column in 0..<6 {
+                    let r = upstreamColumn(rows[column], rows[6 + column], rows[12 + column], rows[18 + column])
+                    let out = first + column * o
+                    store8(r.0, out); store8(r.1, out + 6 * o); store8(r.2, out + 12 * o)
+                    store8(r.3, out + 18 * o); store8(r.4, out + 24 * o); store8(r.5, out + 30 * o)
+                }
+            }
+        }
+    }
+}
+
+/// gradient (3, 3, C, O) = Gᵀ dU G for every (c, o), dU being [point][c][o].
+public func winogradFilterGradientAVX2(_ du: UnsafePointer<Float>, channels c: Int, outputChannels o: Int,
+                                       into gradient: UnsafeMutablePointer<Float>) {
+    let point = c * o, tap = c * o
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 18) { rows in
+        for channel in 0..<c {
+            for block in stride(from: 0, to: o, by: 8) {
+                let source = du + channel * o + block
+                // Gᵀ along each of the six point rows: 6 rows of 3 ...
+                for row in 0..<6 {
+                    let first = source + 6 * row * point
+                    let r = filterGradientColumn(load8(first), load8(first + point), load8(first + 2 * point),
+                                                 load8(first + 3 * point), load8(first + 4 * point), load8(first + 5 * point))
+                    rows[3 * row] = r.0; rows[3 * row + 1] = r.1; rows[3 * row + 2] = r.2
+                }
+                // ... then down each of the three columns: the 3 × 3 taps.
+                let target = gradient + channel * o + block
+                for column in 0..<3 {
+                    let r = filterGradientColumn(rows[column], rows[3 + column], rows[6 + column], rows[9 + column],
+                                                 rows[12 + column], rows[15 + column])
+                    store8(r.0, target + column * tap); store8(r.1, target + (3 + column) * tap)
+                    store8(r.2, target + (6 + column) * tap)
                 }
             }
         }
@@ -170,6 +255,25 @@ private func outputColumn(_ m0: SIMD8<Float>, _ m1: SIMD8<Float>, _ m2: SIMD8<Fl
     let sum12 = m1 + m2, difference12 = m1 - m2, sum34 = m3 + m4, difference34 = m3 - m4
     return (m0 + sum12 + sum34, difference12.addingProduct(difference34, SIMD8(repeating: 2)),
             sum12.addingProduct(sum34, SIMD8(repeating: 4)), (m5 + difference12).addingProduct(difference34, SIMD8(repeating: 8)))
+}
+
+/// A · (y0 ... y3), A = (Aᵀ)ᵀ.
+@inline(__always)
+private func upstreamColumn(_ y0: SIMD8<Float>, _ y1: SIMD8<Float>, _ y2: SIMD8<Float>, _ y3: SIMD8<Float>)
+    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    let even = y0 + y2, odd = y1 + y3
+    let evenScaled = y0.addingProduct(y2, SIMD8(repeating: 4)), oddScaled = (y1 + y1).addingProduct(y3, SIMD8(repeating: 8))
+    return (y0, even + odd, even - odd, evenScaled + oddScaled, evenScaled - oddScaled, y3)
+}
+
+/// Gᵀ · (u0 ... u5).
+@inline(__always)
+private func filterGradientColumn(_ u0: SIMD8<Float>, _ u1: SIMD8<Float>, _ u2: SIMD8<Float>, _ u3: SIMD8<Float>,
+                                  _ u4: SIMD8<Float>, _ u5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    let sixth = SIMD8<Float>(repeating: 1.0 / 6), sum12 = u1 + u2, sum34 = u3 + u4
+    let first = u0 * SIMD8(repeating: 0.25) - sum12 * sixth + sum34 * SIMD8(repeating: 1.0 / 24)
+    let second = ((u2 - u1) + (u3 - u4) * SIMD8(repeating: 0.5)) * sixth
+    return (first, second, (sum34 - sum12) * sixth + u5)
 }
 
 /// relu (NaN stays NaN) or nothing.

@@ -94,8 +94,8 @@ final class ConvTests: XCTestCase {
     }
 
     /// 3×3 stride-1 float32 convolutions with channels in multiples of 8 go by Winograd
-    /// (forward, and the input gradient when the tiles pay): its error is a few times a
-    /// direct sum's, hence the looser tolerance.
+    /// (forward and filter gradient, and the input gradient when its tiles pay): its error
+    /// is a few times a direct sum's, hence the looser tolerance.
     func testWinogradConvolutionMatchesNaiveLoops() throws {
         let cases: [([Int], [Int], Padding)] = [
             ([2, 13, 13, 8], [3, 3, 8, 16], .valid),   // 11×11: partial tiles at the edges
@@ -119,6 +119,8 @@ final class ConvTests: XCTestCase {
                                    outputChannels: 64, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
                                    padTop: 0, padLeft: 0, outputHeight: 11, outputWidth: 11)
         XCTAssertEqual(ConvolutionPlan(layer, backward: true, float32: true).inputGradientByWinograd, CPUFeatures.current.hasAVX2)
+        XCTAssertEqual(ConvolutionPlan(layer, backward: true, float32: true).filterGradientByWinograd, CPUFeatures.current.hasAVX2)
+        XCTAssertFalse(ConvolutionPlan(layer, backward: true, float32: false).filterGradientByWinograd)
         var small = layer
         (small.inputHeight, small.inputWidth, small.outputHeight, small.outputWidth) = (5, 5, 3, 3)
         XCTAssertFalse(ConvolutionPlan(small, backward: true, float32: true).inputGradientByWinograd)

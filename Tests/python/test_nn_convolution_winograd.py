@@ -1,5 +1,5 @@
 """The float32 3×3 stride-1 convolutions with channels in multiples of 8, which the engine
-runs by Winograd's F(4×4, 3×3) (forward, and the input gradient): values and gradients
+runs by Winograd's F(4×4, 3×3) (forward, input and filter gradients): values and gradients
 against float64 numpy references, over the shapes, paddings and edges that change the
 tiling (outputs not a multiple of 4, a single partial tile, padding wider than the window
 reaches), through conv2d, the fused bias+relu op and the fused conv+pool op.

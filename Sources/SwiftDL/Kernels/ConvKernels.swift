@@ -9,6 +9,10 @@ import SwiftDLAVX2
 /// (the bias gradient), Columnsᵀ · dY (the filter gradient, accumulated per slice and
 /// summed after), and dY · Wᵀ followed by col2im (the input gradient).
 ///
+/// Float32 3×3 stride-1 convolutions with channels in multiples of 8 go by Winograd's
+/// F(4×4, 3×3) on AVX2 CPUs: the forward pass, the filter gradient, and the input gradient
+/// where its tiles pay (Kernels/WinogradConvolution.swift).
+///
 /// One-channel float32 input on AVX2 CPUs takes direct kernels instead
 /// (SwiftDLAVX2/SingleChannelConvolution.swift): with one channel im2col copies runs of 3
 /// floats and the K = 9 GEMM runs at a third of OpenBLAS's speed. (A direct kernel compiled
@@ -103,7 +107,7 @@ public func convolutionBackward<T: FloatElement>(
         let work = base, masked = base + plan.maskedOffset
         let filterPartial = base + plan.filterPartialOffset, biasPartial = base + plan.biasPartialOffset
         let blockSums = base + plan.blockSumsOffset
-        filterPartial.update(repeating: T.zero, count: k * o)
+        filterPartial.update(repeating: T.zero, count: plan.filterPartialCount)
         biasPartial.update(repeating: T.zero, count: o)
         let pixels = plan.pixels(ofSlice: slice)
         if plan.algorithm == .singleChannel {
@@ -124,7 +128,17 @@ public func convolutionBackward<T: FloatElement>(
             let perImage = max(g.outputPixelsPerImage, 1)
             (dx + pixels.lowerBound / perImage * g.inputImageSize).update(repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
         }
-        for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: plan.chunkRows) {
+        let filterByGEMM = dw != nil && !plan.filterGradientByWinograd
+        if dw != nil && plan.filterGradientByWinograd {
+            let perImage = winogradTilesPerImage(g)
+            let images = pixels.lowerBound / g.outputPixelsPerImage..<pixels.upperBound / g.outputPixelsPerImage
+            winogradFilterGradient(x.asFloat, upstream: dy.asFloat, mask: reluOutput?.asFloat, geometry: g,
+                                   tiles: images.lowerBound * perImage..<images.upperBound * perImage,
+                                   into: filterPartial.asFloat, work: work.asFloat)
+        }
+        // What is left for the pixel chunks: the bias gradient, and GEMM-based filter and input gradients.
+        let chunksNeeded = db != nil || filterByGEMM || (dx != nil && winogradFilters == nil)
+        for start in stride(from: pixels.lowerBound, to: chunksNeeded ? pixels.upperBound : pixels.lowerBound, by: plan.chunkRows) {
             let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
             var upstream = dy + chunk.lowerBound * o
             if let reluOutput {
@@ -133,7 +147,7 @@ public func convolutionBackward<T: FloatElement>(
             }
             let upstreamMatrix = MatrixOperand(pointer: upstream, transposed: false, leadingDimension: o)
             if db != nil { addColumnSums(upstream, rows: chunk.count, columns: o, into: biasPartial, blockSums: blockSums) }
-            if dw != nil {
+            if filterByGEMM {
                 if !pointwise { im2col(x, g, pixels: chunk, into: work) }
                 let patches = pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
                 gemm(m: k, n: o, k: chunk.count, MatrixOperand(pointer: patches, transposed: true, leadingDimension: max(k, 1)),
@@ -151,7 +165,16 @@ public func convolutionBackward<T: FloatElement>(
     }
     // The slices' partial sums, added in slice order (the same result on every run).
     let perSlice = plan.scratchPerSlice
-    if let dw { sumSlices(scratch + plan.filterPartialOffset, stride: perSlice, slices: plan.slices, count: k * o, into: dw) }
+    if let dw {
+        if plan.filterGradientByWinograd {
+            // Summed in Winograd's space (into the first slice's partial), then turned back.
+            let first = scratch + plan.filterPartialOffset
+            for s in 1..<max(plan.slices, 1) { addInPlace(first, UnsafePointer(first + s * perSlice), count: plan.filterPartialCount) }
+            winogradFilterGradientAVX2(UnsafePointer(first).asFloat, channels: g.channels, outputChannels: o, into: dw.asFloat)
+        } else {
+            sumSlices(scratch + plan.filterPartialOffset, stride: perSlice, slices: plan.slices, count: k * o, into: dw)
+        }
+    }
     if let db { sumSlices(scratch + plan.biasPartialOffset, stride: perSlice, slices: plan.slices, count: o, into: db) }
 }
 

@@ -24,6 +24,9 @@ public struct ConvolutionPlan: Sendable {
     /// Backward: the input gradient is a Winograd convolution of the upstream gradient
     /// (Kernels/WinogradConvolution.swift) rather than a GEMM and col2im.
     public let inputGradientByWinograd: Bool
+    /// Backward: the filter gradient is summed in Winograd's space (36·C·O partials per
+    /// slice, see `winogradFilterGradient`) rather than by im2col and a GEMM.
+    public let filterGradientByWinograd: Bool
     public let backward: Bool
 
     /// - Parameters:
@@ -49,6 +52,7 @@ public struct ConvolutionPlan: Sendable {
         chunkRows = max(1, min(rows, m))
         inputGradientByWinograd = backward && inputGradient && algorithm == .im2col
             && winogradApplies(winogradInputGradientGeometry(g), float32: float32)
+        filterGradientByWinograd = backward && algorithm == .im2col && winogradApplies(g, float32: float32)
     }
 
     /// The Winograd tiles (numbered over the batch) forward slice `s` computes.
@@ -76,8 +80,10 @@ public struct ConvolutionPlan: Sendable {
         switch algorithm {
         case .pointwise: return 0
         case .im2col:
-            let columns = chunkRows * g.patchSize
-            return inputGradientByWinograd ? max(columns, winogradWorkCount(winogradInputGradientGeometry(g))) : columns
+            var count = chunkRows * g.patchSize
+            if inputGradientByWinograd { count = max(count, winogradWorkCount(winogradInputGradientGeometry(g))) }
+            if filterGradientByWinograd { count = max(count, winogradWorkCount(g)) }
+            return count
         case .winograd: return winogradWorkCount(g)
         case .singleChannel:
             let window = PlaneWindow(g)
@@ -87,10 +93,14 @@ public struct ConvolutionPlan: Sendable {
 
     /// Backward (GEMM algorithms): a chunk of the upstream gradient with the relu mask applied.
     var maskedOffset: Int { workCount }
-    /// Backward: this slice's filter gradient (K, O) and bias gradient (O), summed over
-    /// the slices at the end; then a row of block sums for the bias gradient.
+    /// Backward: this slice's filter gradient ((K, O), or Winograd's (36, C, O)) and bias
+    /// gradient (O), summed over the slices at the end; then a row of block sums for the
+    /// bias gradient.
     var filterPartialOffset: Int { workCount + (algorithm == .singleChannel ? 0 : chunkRows * geometry.outputChannels) }
-    var biasPartialOffset: Int { filterPartialOffset + geometry.patchSize * geometry.outputChannels }
+    var filterPartialCount: Int {
+        (filterGradientByWinograd ? winogradPoints * geometry.channels : geometry.patchSize) * geometry.outputChannels
+    }
+    var biasPartialOffset: Int { filterPartialOffset + filterPartialCount }
     var blockSumsOffset: Int { biasPartialOffset + geometry.outputChannels }
 
     /// Scratch elements one slice uses.
