@@ -99,8 +99,8 @@ final class ConvTests: XCTestCase {
     func testWinogradConvolutionMatchesNaiveLoops() throws {
         let cases: [([Int], [Int], Padding)] = [
             ([2, 13, 13, 8], [3, 3, 8, 16], .valid),   // 11×11: partial tiles at the edges
-            ([1, 9, 10, 16], [3, 3, 16, 8], .same),
-            ([1, 8, 8, 8], [3, 3, 8, 8], .explicit(top: 2, bottom: 0, left: 0, right: 3)),
+            ([2, 9, 10, 16], [3, 3, 16, 8], .same),
+            ([3, 8, 8, 8], [3, 3, 8, 8], .explicit(top: 2, bottom: 0, left: 0, right: 3)),
         ]
         for (xs, ws, padding) in cases {
             let x = try random(xs, dtype: .float32), w = try random(ws, dtype: .float32)
@@ -115,15 +115,20 @@ final class ConvTests: XCTestCase {
         }
         // 11×11 outputs: the input gradient (13×13) goes by Winograd too; 3×3 outputs do not
         // pay for the input gradient's 5×5 tiles.
-        let layer = WindowGeometry(batch: 1, inputHeight: 13, inputWidth: 13, channels: 32, windowHeight: 3, windowWidth: 3,
+        let layer = WindowGeometry(batch: 2, inputHeight: 13, inputWidth: 13, channels: 32, windowHeight: 3, windowWidth: 3,
                                    outputChannels: 64, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
                                    padTop: 0, padLeft: 0, outputHeight: 11, outputWidth: 11)
         XCTAssertEqual(ConvolutionPlan(layer, backward: true, float32: true).inputGradientByWinograd, CPUFeatures.current.hasAVX2)
         XCTAssertEqual(ConvolutionPlan(layer, backward: true, float32: true).filterGradientByWinograd, CPUFeatures.current.hasAVX2)
         XCTAssertFalse(ConvolutionPlan(layer, backward: true, float32: false).filterGradientByWinograd)
         var small = layer
-        (small.inputHeight, small.inputWidth, small.outputHeight, small.outputWidth) = (5, 5, 3, 3)
+        (small.batch, small.inputHeight, small.inputWidth, small.outputHeight, small.outputWidth) = (64, 5, 5, 3, 3)
         XCTAssertFalse(ConvolutionPlan(small, backward: true, float32: true).inputGradientByWinograd)
+        // Fewer than 16 tiles in the batch do not pay for transforming the filters.
+        small.batch = 8
+        XCTAssertEqual(ConvolutionPlan(small, backward: false, float32: true).algorithm, .im2col)
+        XCTAssertEqual(ConvolutionPlan(small, backward: false, float32: true, winogradBatch: 64).algorithm,
+                       CPUFeatures.current.hasAVX2 ? .winograd : .im2col)
     }
 
     func testFusedBiasAndReluMatchSeparateOps() throws {

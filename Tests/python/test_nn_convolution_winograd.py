@@ -55,7 +55,7 @@ def _close(actual, expected):
 SHAPES = [
     # (input shape, output channels, padding): the document's layers, then the edges.
     ((3, 13, 13, 32), 64, "VALID"),   # 11×11 outputs: 3×3 tiles, the last row and column partial
-    ((5, 5, 5, 64), 64, "VALID"),     # 3×3 outputs: one partial tile an image
+    ((16, 5, 5, 64), 64, "VALID"),    # 3×3 outputs: one partial tile an image (16 tiles: enough)
     ((2, 16, 12, 8), 16, "VALID"),    # 14×10
     ((2, 9, 14, 16), 8, "SAME"),      # padded on every side
     ((2, 12, 12, 8), 24, [(2, 0), (0, 3)]),  # explicit, wider than the window reaches on one side
@@ -138,6 +138,16 @@ def test_fused_convolution_and_max_pool_gradients(shape, channels):
     expected_dx, expected_dw = reference_gradients(x.astype(np.float64), w.astype(np.float64), dconvolved, (0, 0), (0, 0))
     _close(dx, expected_dx)
     _close(dw, expected_dw)
+
+
+def test_a_single_small_image_and_a_batch_of_them_agree():
+    # One image of the third layer has one tile, too few to pay for the filter transform:
+    # it goes by im2col, the batch by Winograd; both match the reference.
+    x = RNG.standard_normal((32, 5, 5, 64)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, 64, 64)).astype(np.float32)
+    expected = reference_forward(x.astype(np.float64), w.astype(np.float64), (0, 0), (0, 0))
+    _close(sd.nn.conv2d(x, w, 1, "VALID"), expected)
+    _close(sd.nn.conv2d(x[:1], w, 1, "VALID"), expected[:1])
 
 
 def test_float64_keeps_the_direct_kernels_exactly():

@@ -34,7 +34,7 @@ public func convolutionForward<T: FloatElement>(
     let k = g.patchSize, o = g.outputChannels
     if g.outputPixels == 0 || o == 0 { return }
     let filters = MatrixOperand(pointer: w, transposed: false, leadingDimension: o)
-    var winogradFilters = transformedFilters
+    var winogradFilters = plan.algorithm == .winograd ? transformedFilters : nil
     if plan.algorithm == .winograd && winogradFilters == nil {
         let target = scratch + plan.slices * plan.scratchPerSlice
         prepareWinogradFilters(w, plan: plan, into: target)
@@ -96,7 +96,7 @@ public func convolutionBackward<T: FloatElement>(
     let pointwise = plan.algorithm == .pointwise
     // dColumns = dY · Wᵀ, with W read as the (K, O) matrix it is.
     let filtersTransposed = MatrixOperand(pointer: w, transposed: true, leadingDimension: max(o, 1))
-    var winogradFilters = transformedFilters
+    var winogradFilters = plan.inputGradientByWinograd && dx != nil ? transformedFilters : nil
     if plan.inputGradientByWinograd && dx != nil && winogradFilters == nil {
         let target = scratch + plan.slices * plan.scratchPerSlice
         prepareWinogradFilters(w, plan: plan, into: target)

@@ -34,11 +34,16 @@ public struct ConvolutionPlan: Sendable {
     ///   - float32: the elements are Float (the single-channel kernels are float32 only).
     ///   - inputGradient: the backward pass computes the input's gradient too.
     ///   - threads: defaults to the shared pool's size.
+    ///   - winogradBatch: the batch that decides whether Winograd pays (see
+    ///     `winogradPays`); defaults to g's. An op that plans a few images at a time passes
+    ///     its whole batch, so that every group's plan takes the same algorithm.
     public init(_ g: WindowGeometry, backward: Bool, float32: Bool, inputGradient: Bool = true,
-                threads: Int = ThreadPool.shared.threadCount) {
+                threads: Int = ThreadPool.shared.threadCount, winogradBatch: Int? = nil) {
         geometry = g
         self.backward = backward
-        algorithm = ConvolutionAlgorithm(g, float32: float32, backward: backward, inputGradient: backward && inputGradient)
+        let winograd = winogradPays(g, batch: winogradBatch ?? g.batch)
+        algorithm = ConvolutionAlgorithm(g, float32: float32, backward: backward, inputGradient: backward && inputGradient,
+                                         winograd: winograd)
         alignedToImages = backward
         let m = g.outputPixels, k = g.patchSize
         // Forward: one GEMM of 2·m·k·o FLOPs; backward: two or three of them. Each slice
@@ -51,8 +56,8 @@ public struct ConvolutionPlan: Sendable {
         let rows = max(16, ((1 << 17) / max(k, 1)) & ~15)
         chunkRows = max(1, min(rows, m))
         inputGradientByWinograd = backward && inputGradient && algorithm == .im2col
-            && winogradApplies(winogradInputGradientGeometry(g), float32: float32)
-        filterGradientByWinograd = backward && algorithm == .im2col && winogradApplies(g, float32: float32)
+            && winograd && winogradApplies(winogradInputGradientGeometry(g), float32: float32)
+        filterGradientByWinograd = backward && algorithm == .im2col && winograd && winogradApplies(g, float32: float32)
     }
 
     /// The Winograd tiles (numbered over the batch) forward slice `s` computes.
@@ -137,10 +142,10 @@ public enum ConvolutionAlgorithm: Sendable {
     /// F(4×4, 3×3) (Kernels/WinogradConvolution.swift).
     case winograd
 
-    init(_ g: WindowGeometry, float32: Bool, backward: Bool, inputGradient: Bool) {
+    init(_ g: WindowGeometry, float32: Bool, backward: Bool, inputGradient: Bool, winograd: Bool) {
         if g.isPointwise {
             self = .pointwise
-        } else if !backward && winogradApplies(g, float32: float32) {
+        } else if !backward && winograd && winogradApplies(g, float32: float32) {
             self = .winograd
         } else if g.channels == 1 && float32 && !inputGradient && g.windowHeight * g.windowWidth <= 64
                     && CPUFeatures.current.hasAVX2 {

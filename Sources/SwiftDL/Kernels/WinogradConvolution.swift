@@ -24,6 +24,11 @@ func winogradApplies(_ g: WindowGeometry, float32: Bool) -> Bool {
     return 2 * winogradPoints * winogradTilesPerImage(g) <= 9 * g.outputPixelsPerImage
 }
 
+/// Whether a batch of `batch` images of `g` has tiles enough (16) to pay for transforming
+/// the filters on every call: a single image of a small layer is faster without (the
+/// document's third layer, one tile an image, took 25 instead of 11 µs).
+func winogradPays(_ g: WindowGeometry, batch: Int) -> Bool { batch * winogradTilesPerImage(g) >= 16 }
+
 /// Tiles of 4×4 outputs over one image of `g`.
 func winogradTilesPerImage(_ g: WindowGeometry) -> Int { ((g.outputHeight + 3) / 4) * ((g.outputWidth + 3) / 4) }
 
@@ -63,7 +68,7 @@ func winogradConvolution(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>? 
             gemm(m: chunk.count, n: o, k: c,
                  MatrixOperand(pointer: UnsafePointer(transformedInput + point * c), transposed: false,
                                leadingDimension: winogradPoints * c),
-                 MatrixOperand(pointer: u + point * c * o, transposed: false, leadingDimension: o),
+                 MatrixOperand(pointer: u + point * o, transposed: false, leadingDimension: winogradPoints * o),
                  products + point * o, ldc: winogradPoints * o)
         }
         winogradTransformOutputAVX2(UnsafePointer(products), bias: bias, relu: relu, y, outputChannels: o, window: window,
@@ -87,7 +92,7 @@ func prepareWinogradInputGradientFilters(_ w: UnsafePointer<Float>, channels c: 
 }
 
 
-/// The filter gradient of `g` in Winograd's space, ADDED to dU [point][c][o] (36·C·O
+/// The filter gradient of `g` in Winograd's space, ADDED to dU [c][point][o] (36·C·O
 /// floats), over tiles `tiles` of the output: per chunk, the input transform of x, the
 /// A·dY·Aᵀ transform of the upstream gradient (relu-masked by `mask` when given), and one
 /// GEMM per point, Vᵀ · Ŷ. `winogradFilterGradientAVX2` turns the sum into the (3, 3, C,
@@ -108,7 +113,7 @@ func winogradFilterGradient(_ x: UnsafePointer<Float>, upstream: UnsafePointer<F
                                leadingDimension: winogradPoints * c),
                  MatrixOperand(pointer: UnsafePointer(transformedUpstream + point * o), transposed: false,
                                leadingDimension: winogradPoints * o),
-                 du + point * c * o, ldc: o, accumulate: true)
+                 du + point * o, ldc: winogradPoints * o, accumulate: true)
         }
     }
 }

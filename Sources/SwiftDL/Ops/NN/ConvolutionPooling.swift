@@ -73,7 +73,8 @@ private func convolveAndPool(_ x: Tensor, _ w: Tensor, _ b: Tensor?, relu: Bool,
     let dtype = x.dtype
     let threads = max(1, min(ThreadPool.shared.threadCount, g.batch))
     let group = imagesPerGroup(g, threads: threads)
-    let largest = ConvolutionPlan(batchOf(group, g), backward: false, float32: dtype == .float32, threads: 1)
+    let largest = ConvolutionPlan(batchOf(group, g), backward: false, float32: dtype == .float32, threads: 1,
+                                  winogradBatch: g.batch)
     // Per thread: the kernel's scratch and one group's convolution output. Winograd's
     // transformed filters are made once, after the threads' scratch, and shared.
     let kernelScratch = largest.scratchCount - largest.transformedFiltersCount
@@ -104,7 +105,7 @@ private func convolutionPoolBackward(x: Tensor, w: Tensor, hasBias: Bool, relu: 
     let threads = max(1, min(ThreadPool.shared.threadCount, g.batch))
     let group = imagesPerGroup(g, threads: threads)
     let largest = ConvolutionPlan(batchOf(group, g), backward: true, float32: dtype == .float32, inputGradient: dx != nil,
-                                  threads: 1)
+                                  threads: 1, winogradBatch: g.batch)
     let layout = PoolBackwardScratch(plan: largest)
     // Winograd's transformed filters for the input gradient, made once and shared, after
     // the threads' scratch.
@@ -176,7 +177,7 @@ private struct ConvolutionPoolBackward: FloatVisitor {
                                           relu: relu, into: upstream + image * convolvedSize)
                 }
                 let plan = ConvolutionPlan(batchOf(count, g), backward: true, float32: float32, inputGradient: dxBase != nil,
-                                           threads: 1)
+                                           threads: 1, winogradBatch: batch)
                 convolutionBackward(x: input + first * g.inputImageSize, w: filters, dy: UnsafePointer(upstream), reluOutput: nil,
                                     dx: dxBase.map { $0 + first * g.inputImageSize }, dw: wantsFilter ? groupFilter : nil,
                                     db: wantsBias ? groupBias : nil, plan: plan, scratch: base + layout.kernels,
@@ -227,8 +228,8 @@ private struct ConvolutionPoolForward: FloatVisitor {
         var transformedFilters: UnsafePointer<T>? = nil
         if winograd {
             let target = buffers + threads * perThread
-            prepareWinogradFilters(filters, plan: ConvolutionPlan(batchOf(group, g), backward: false, float32: float32, threads: 1),
-                                   into: target)
+            prepareWinogradFilters(filters, plan: ConvolutionPlan(batchOf(group, g), backward: false, float32: float32, threads: 1,
+                                                                  winogradBatch: batch), into: target)
             transformedFilters = UnsafePointer(target)
         }
         // The kernels called inside run serially on this thread (the pool is busy with this
@@ -238,7 +239,7 @@ private struct ConvolutionPoolForward: FloatVisitor {
             let images = (batch * thread / threads)..<(batch * (thread + 1) / threads)
             for first in stride(from: images.lowerBound, to: images.upperBound, by: group) {
                 let count = min(group, images.upperBound - first)
-                let plan = ConvolutionPlan(batchOf(count, g), backward: false, float32: float32, threads: 1)
+                let plan = ConvolutionPlan(batchOf(count, g), backward: false, float32: float32, threads: 1, winogradBatch: batch)
                 convolutionForward(input + first * g.inputImageSize, filters, bias: bias, relu: relu, convolved, plan: plan,
                                    scratch: work, transformedFilters: transformedFilters)
                 let out = output + first * pooledImageSize, pooled = batchOf(count, pooling)
