@@ -73,25 +73,27 @@ public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: Unsa
         for (index, tile) in tiles.enumerated() {
             let image = input + (tile / perImage) * imageSize, within = tile % perImage
             let top = (within / tilesWide) * 4 - window.padTop, left = (within % tilesWide) * 4 - window.padLeft
-            let inside = top >= 0 && left >= 0 && top + 6 <= height && left + 6 <= width
+            // The tile's rows and columns that fall on the input (the rest read as zeros).
+            let rows6 = max(0, -top)..<min(6, height - top), columns6 = max(0, -left)..<min(6, width - left)
+            let whole = rows6 == 0..<6 && columns6 == 0..<6 && mask == nil
             for block in stride(from: 0, to: c, by: 8) {
                 // Bᵀ applied along each of the six input rows ...
                 for row in 0..<6 {
-                    let y = top + row
+                    let p = image + ((top + row) * width + left) * c + block
                     let r: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
-                    if inside && mask == nil {
+                    if whole {
                         // The common case, without a test per value.
-                        let p = image + (y * width + left) * c + block
                         r = inputColumn(load8(p), load8(p + c), load8(p + 2 * c), load8(p + 3 * c), load8(p + 4 * c),
                                         load8(p + 5 * c))
+                    } else if !rows6.contains(row) {
+                        r = (SIMD8(), SIMD8(), SIMD8(), SIMD8(), SIMD8(), SIMD8())
                     } else {
+                        let m = mask.map { $0 + (p - input) }
                         @inline(__always) func value(_ column: Int) -> SIMD8<Float> {
-                            let x = left + column
-                            guard y >= 0 && y < height && x >= 0 && x < width else { return SIMD8() }
-                            let offset = (y * width + x) * c + block
-                            let value = load8(image + offset)
-                            guard let mask else { return value }
-                            return value.replacing(with: 0, where: .!(load8(mask + (image - input) + offset) .> 0))
+                            guard columns6.contains(column) else { return SIMD8() }
+                            let value = load8(p + column * c)
+                            guard let m else { return value }
+                            return value.replacing(with: 0, where: .!(load8(m + column * c) .> 0))
                         }
                         r = inputColumn(value(0), value(1), value(2), value(3), value(4), value(5))
                     }

@@ -45,7 +45,7 @@ func winogradInputGradientGeometry(_ g: WindowGeometry) -> WindowGeometry {
 /// Tiles per chunk: ~256K floats (1 MB) of transformed inputs and products, which stay in
 /// cache between the transforms and the GEMMs.
 func winogradChunkTiles(_ g: WindowGeometry) -> Int {
-    max(8, (1 << 18) / (winogradPoints * max(g.channels + g.outputChannels, 1)))
+    max(8, (1 << 17) / (winogradPoints * max(g.channels + g.outputChannels, 1)))
 }
 
 /// Scratch floats `winogradConvolution` needs for `g`.
