@@ -4,8 +4,9 @@
 // Why not im2col + GEMM: with one channel a window row is a run of 3 floats, so im2col
 // costs more than the GEMM that reads it (a K = 9 GEMM runs at a third of OpenBLAS's
 // speed), and the training step builds the column matrix twice (forward and filter
-// gradient). Here each pixel's window is gathered into a small in-cache block once per
-// chunk and every output channel is computed from it directly.
+// gradient). Here every output channel is computed directly from each pixel's window,
+// read in place from the image (or, where the window overhangs padding, from a small
+// in-cache block it is gathered into once per chunk).
 //
 // The engine calls these only on CPUs with AVX2 and FMA (see VectorMath.swift for why this
 // module exists); the one-channel case of its own im2col kernels serves the rest.
@@ -61,47 +62,50 @@ public func singleChannelConvolutionForwardAVX2(
     scratch: UnsafeMutablePointer<Float>
 ) {
     let taps = window.taps, blocks = o / 8
-    for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: singleChannelPixelsPerChunk) {
-        let chunk = start..<min(start + singleChannelPixelsPerChunk, pixels.upperBound)
-        gatherWindows(input, window, pixels: chunk, into: scratch)
-        for (row, pixel) in chunk.enumerated() {
-            let values = scratch + row * taps
-            let out = output + pixel * o
-            // Four blocks of eight channels at a time share each tap's broadcast.
-            var block = 0
-            while block + 4 <= blocks {
-                let first = 8 * block
-                var s0 = bias.map { load8($0 + first) } ?? SIMD8<Float>(), s1 = bias.map { load8($0 + first + 8) } ?? SIMD8<Float>()
-                var s2 = bias.map { load8($0 + first + 16) } ?? SIMD8<Float>(), s3 = bias.map { load8($0 + first + 24) } ?? SIMD8<Float>()
-                var filter = filters + first
-                for t in 0..<taps {
-                    let value = SIMD8<Float>(repeating: values[t])
-                    s0 = s0.addingProduct(value, load8(filter))
-                    s1 = s1.addingProduct(value, load8(filter + 8))
-                    s2 = s2.addingProduct(value, load8(filter + 16))
-                    s3 = s3.addingProduct(value, load8(filter + 24))
-                    filter += o
+    withWindowReader(input, window) { reader in
+        for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: singleChannelPixelsPerChunk) {
+            let chunk = start..<min(start + singleChannelPixelsPerChunk, pixels.upperBound)
+            let base = reader.prepare(chunk, scratch: scratch)
+            let offsets = UnsafePointer(reader.offsets)
+            for (row, pixel) in chunk.enumerated() {
+                let values = base + reader.corners[row]
+                let out = output + pixel * o
+                // Four blocks of eight channels at a time share each tap's broadcast.
+                var block = 0
+                while block + 4 <= blocks {
+                    let first = 8 * block
+                    var s0 = bias.map { load8($0 + first) } ?? SIMD8<Float>(), s1 = bias.map { load8($0 + first + 8) } ?? SIMD8<Float>()
+                    var s2 = bias.map { load8($0 + first + 16) } ?? SIMD8<Float>(), s3 = bias.map { load8($0 + first + 24) } ?? SIMD8<Float>()
+                    var filter = filters + first
+                    for t in 0..<taps {
+                        let value = SIMD8<Float>(repeating: values[offsets[t]])
+                        s0 = s0.addingProduct(value, load8(filter))
+                        s1 = s1.addingProduct(value, load8(filter + 8))
+                        s2 = s2.addingProduct(value, load8(filter + 16))
+                        s3 = s3.addingProduct(value, load8(filter + 24))
+                        filter += o
+                    }
+                    store8(activate(s0, relu), out + first)
+                    store8(activate(s1, relu), out + first + 8)
+                    store8(activate(s2, relu), out + first + 16)
+                    store8(activate(s3, relu), out + first + 24)
+                    block += 4
                 }
-                store8(activate(s0, relu), out + first)
-                store8(activate(s1, relu), out + first + 8)
-                store8(activate(s2, relu), out + first + 16)
-                store8(activate(s3, relu), out + first + 24)
-                block += 4
-            }
-            while block < blocks {
-                var sum = bias.map { load8($0 + 8 * block) } ?? SIMD8<Float>()
-                var filter = filters + 8 * block
-                for t in 0..<taps {
-                    sum = sum.addingProduct(SIMD8(repeating: values[t]), load8(filter))
-                    filter += o
+                while block < blocks {
+                    var sum = bias.map { load8($0 + 8 * block) } ?? SIMD8<Float>()
+                    var filter = filters + 8 * block
+                    for t in 0..<taps {
+                        sum = sum.addingProduct(SIMD8(repeating: values[offsets[t]]), load8(filter))
+                        filter += o
+                    }
+                    store8(activate(sum, relu), out + 8 * block)
+                    block += 1
                 }
-                store8(activate(sum, relu), out + 8 * block)
-                block += 1
-            }
-            for channel in (8 * blocks)..<o {
-                var sum = bias?[channel] ?? 0
-                for t in 0..<taps { sum = sum.addingProduct(values[t], filters[t * o + channel]) }
-                out[channel] = relu && sum < 0 ? 0 : sum
+                for channel in (8 * blocks)..<o {
+                    var sum = bias?[channel] ?? 0
+                    for t in 0..<taps { sum = sum.addingProduct(values[offsets[t]], filters[t * o + channel]) }
+                    out[channel] = relu && sum < 0 ? 0 : sum
+                }
             }
         }
     }
@@ -123,49 +127,52 @@ public func singleChannelConvolutionGradientAVX2(
     outputChannels o: Int, window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>
 ) {
     let taps = window.taps, blocks = o / 8
-    let windows = scratch
     // One SIMD8 accumulator per tap, then one for the bias, for the block being summed.
     let sums = scratch + singleChannelPixelsPerChunk * taps
-    for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: singleChannelPixelsPerChunk) {
-        let chunk = start..<min(start + singleChannelPixelsPerChunk, pixels.upperBound)
-        gatherWindows(input, window, pixels: chunk, into: windows)
-        for block in 0..<blocks {
-            sums.update(repeating: 0, count: 8 * (taps + 1))
-            // Two pixels at a time: one load and store of each accumulator per two FMAs.
-            var row = 0
-            while row + 1 < chunk.count {
-                let g0 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row, o: o, block: block)
-                let g1 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row + 1, o: o, block: block)
-                let v0 = windows + row * taps, v1 = v0 + taps
-                for t in 0..<taps {
-                    let sum = load8(sums + 8 * t).addingProduct(SIMD8(repeating: v0[t]), g0)
-                    store8(sum.addingProduct(SIMD8(repeating: v1[t]), g1), sums + 8 * t)
+    withWindowReader(input, window) { reader in
+        let offsets = UnsafePointer(reader.offsets), corners = UnsafePointer(reader.corners)
+        for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: singleChannelPixelsPerChunk) {
+            let chunk = start..<min(start + singleChannelPixelsPerChunk, pixels.upperBound)
+            let windows = reader.prepare(chunk, scratch: scratch)
+            for block in 0..<blocks {
+                sums.update(repeating: 0, count: 8 * (taps + 1))
+                // Two pixels at a time: one load and store of each accumulator per two FMAs.
+                var row = 0
+                while row + 1 < chunk.count {
+                    let g0 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row, o: o, block: block)
+                    let g1 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row + 1, o: o, block: block)
+                    let v0 = windows + corners[row], v1 = windows + corners[row + 1]
+                    for t in 0..<taps {
+                        let offset = offsets[t]
+                        let sum = load8(sums + 8 * t).addingProduct(SIMD8(repeating: v0[offset]), g0)
+                        store8(sum.addingProduct(SIMD8(repeating: v1[offset]), g1), sums + 8 * t)
+                    }
+                    store8(load8(sums + 8 * taps) + g0 + g1, sums + 8 * taps)
+                    row += 2
                 }
-                store8(load8(sums + 8 * taps) + g0 + g1, sums + 8 * taps)
-                row += 2
+                if row < chunk.count {
+                    let g0 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row, o: o, block: block)
+                    let v0 = windows + corners[row]
+                    for t in 0..<taps { store8(load8(sums + 8 * t).addingProduct(SIMD8(repeating: v0[offsets[t]]), g0), sums + 8 * t) }
+                    store8(load8(sums + 8 * taps) + g0, sums + 8 * taps)
+                }
+                for t in 0..<taps {
+                    let target = filterGradient + t * o + 8 * block
+                    store8(load8(target) + load8(sums + 8 * t), target)
+                }
+                if let biasGradient { store8(load8(biasGradient + 8 * block) + load8(sums + 8 * taps), biasGradient + 8 * block) }
             }
-            if row < chunk.count {
-                let g0 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row, o: o, block: block)
-                let v0 = windows + row * taps
-                for t in 0..<taps { store8(load8(sums + 8 * t).addingProduct(SIMD8(repeating: v0[t]), g0), sums + 8 * t) }
-                store8(load8(sums + 8 * taps) + g0, sums + 8 * taps)
+            for channel in (8 * blocks)..<o {
+                for t in 0...taps { sums[t] = 0 }
+                for (row, pixel) in chunk.enumerated() {
+                    var gradient = upstream[pixel * o + channel]
+                    if let reluOutput, !(reluOutput[pixel * o + channel] > 0) { gradient = 0 }
+                    for t in 0..<taps { sums[t] = sums[t].addingProduct(windows[corners[row] + offsets[t]], gradient) }
+                    sums[taps] += gradient
+                }
+                for t in 0..<taps { filterGradient[t * o + channel] += sums[t] }
+                biasGradient?[channel] += sums[taps]
             }
-            for t in 0..<taps {
-                let target = filterGradient + t * o + 8 * block
-                store8(load8(target) + load8(sums + 8 * t), target)
-            }
-            if let biasGradient { store8(load8(biasGradient + 8 * block) + load8(sums + 8 * taps), biasGradient + 8 * block) }
-        }
-        for channel in (8 * blocks)..<o {
-            for t in 0...taps { sums[t] = 0 }
-            for (row, pixel) in chunk.enumerated() {
-                var gradient = upstream[pixel * o + channel]
-                if let reluOutput, !(reluOutput[pixel * o + channel] > 0) { gradient = 0 }
-                for t in 0..<taps { sums[t] = sums[t].addingProduct(windows[row * taps + t], gradient) }
-                sums[taps] += gradient
-            }
-            for t in 0..<taps { filterGradient[t * o + channel] += sums[t] }
-            biasGradient?[channel] += sums[taps]
         }
     }
 }
@@ -177,6 +184,61 @@ private func maskedGradient(_ upstream: UnsafePointer<Float>, _ reluOutput: Unsa
     let gradient = load8(upstream + pixel * o + 8 * block)
     guard let reluOutput else { return gradient }
     return gradient.replacing(with: 0, where: .!(load8(reluOutput + pixel * o + 8 * block) .> 0))
+}
+
+/// Where the kernels read each pixel's window: tap t of the chunk's row r is
+/// `base[corners[r] + offsets[t]]`. Without padding the windows are read in place (base is
+/// the input, corners the windows' top-left corners, offsets the taps' places relative to
+/// it); with padding they are gathered first (base is the scratch, corners r·taps, offsets
+/// t), zeros standing in for the padding. (Gathering every chunk had cost a third of the
+/// first layer's time.)
+private struct WindowReader {
+    let input: UnsafePointer<Float>, window: PlaneWindow, inPlace: Bool
+    let corners: UnsafeMutablePointer<Int>, offsets: UnsafeMutablePointer<Int>
+
+    /// The chunk's corners (and gathered windows when padded); returns base.
+    func prepare(_ chunk: Range<Int>, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        let w = window, taps = w.taps
+        guard inPlace else {
+            gatherWindows(input, w, pixels: chunk, into: scratch)
+            for row in 0..<chunk.count { corners[row] = row * taps }
+            return UnsafePointer(scratch)
+        }
+        let perImage = w.outputHeight * w.outputWidth, imageSize = w.imageHeight * w.imageWidth
+        var n = chunk.lowerBound / perImage, oh = chunk.lowerBound % perImage / w.outputWidth
+        var ow = chunk.lowerBound % w.outputWidth
+        for row in 0..<chunk.count {
+            corners[row] = n * imageSize + oh * w.strideHeight * w.imageWidth + ow * w.strideWidth
+            ow += 1
+            if ow == w.outputWidth {
+                ow = 0
+                oh += 1
+                if oh == w.outputHeight {
+                    oh = 0
+                    n += 1
+                }
+            }
+        }
+        return input
+    }
+}
+
+/// Runs `body` with a reader for `window` over `input` (its tables on the stack).
+private func withWindowReader(_ input: UnsafePointer<Float>, _ w: PlaneWindow, _ body: (WindowReader) -> Void) {
+    // Every window inside the image: no padding before, and the last one ends inside.
+    let inPlace = w.padTop == 0 && w.padLeft == 0
+        && (w.outputHeight - 1) * w.strideHeight + (w.windowHeight - 1) * w.dilationHeight < w.imageHeight
+        && (w.outputWidth - 1) * w.strideWidth + (w.windowWidth - 1) * w.dilationWidth < w.imageWidth
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: singleChannelPixelsPerChunk + w.taps) { table in
+        let corners = table.baseAddress!, offsets = corners + singleChannelPixelsPerChunk
+        for kh in 0..<w.windowHeight {
+            for kw in 0..<w.windowWidth {
+                let t = kh * w.windowWidth + kw
+                offsets[t] = inPlace ? kh * w.dilationHeight * w.imageWidth + kw * w.dilationWidth : t
+            }
+        }
+        body(WindowReader(input: input, window: w, inPlace: inPlace, corners: corners, offsets: offsets))
+    }
 }
 
 /// Row r of `windows` = the window under output pixel pixels.lowerBound + r, tap by tap

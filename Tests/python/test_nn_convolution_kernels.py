@@ -33,6 +33,7 @@ CASES = [
     ((2, 8, 8, 3), (3, 3, 3, 17), (1, 2), "SAME", (1, 1)),  # im2col
     ((2, 12, 12, 1), (9, 9, 1, 8), (1, 1), "SAME", (1, 1)),  # one channel, a window too large for the direct kernel
     ((300, 6, 6, 1), (3, 3, 1, 8), (1, 1), "VALID", (1, 1)),  # many chunks and slices
+    ((2, 13, 12, 1), (3, 3, 1, 8), (1, 2), "VALID", (2, 1)),  # windows read in place, strided and dilated
 ]
 
 
