@@ -63,3 +63,37 @@ def test_a_wrong_input_still_gets_the_layers_own_error():
     model = models.Sequential([layers.Conv2D(4, 3, input_shape=(8, 8, 1)), layers.MaxPooling2D(2)])
     with pytest.raises(ValueError, match="incompatible"):
         model(np.zeros((2, 8, 8, 3), np.float32))
+
+
+@pytest.mark.parametrize("activation", ["relu", None])
+@pytest.mark.parametrize("size, padding, window, strides", [
+    (12, "VALID", 2, 2),   # a 10×10 convolution output, tiled exactly by the windows
+    (11, "VALID", 2, 2),   # 9×9: the last row and column are in no window
+    (11, "SAME", 2, 2),    # 9×9: the last window hangs over the edge
+    (13, "VALID", 3, 3),   # 11×11: two rows and columns left over
+    (11, "VALID", 3, 2),   # overlapping windows
+])
+def test_conv_pool_gradients_equal_the_two_ops(activation, size, padding, window, strides):
+    # The fused op rebuilds the convolution's dY from the pooled gradient and each window's
+    # argmax, a group of images at a time; against conv2d then max_pool2d under the same
+    # tape. 160 images make several groups per thread, so each group's dY buffer is reused
+    # and must be rewritten everywhere, including where no window reaches.
+    for channels in (8, 16):
+        x = sd.asarray(RNG.standard_normal((160, size, size, 8)).astype(np.float32))
+        w = sd.asarray(RNG.standard_normal((3, 3, 8, channels)).astype(np.float32))
+        b = sd.asarray(RNG.standard_normal(channels).astype(np.float32))
+        results = []
+        for fused in (True, False):
+            with sd.GradientTape() as tape:
+                for tensor in (x, w, b):
+                    tape.watch(tensor)
+                if fused:
+                    y = sd.nn.conv2d_pool(x, w, b, (1, 1), "VALID", (1, 1), activation, "max", (window, window),
+                                          (strides, strides), padding)
+                else:
+                    convolved = sd.nn.conv2d_bias_activation(x, w, b, 1, "VALID", activation=activation)
+                    y = sd.nn.max_pool2d(convolved, window, strides, padding)
+            upstream = np.random.default_rng(5).standard_normal(tuple(y.shape)).astype(np.float32)
+            results.append([np.asarray(t) for t in [y] + tape.gradient(y, [x, w, b], output_gradients=upstream)])
+        for a, e in zip(*results):
+            np.testing.assert_allclose(a, e, rtol=1e-5, atol=1e-5 * max(1.0, float(np.abs(e).max())))

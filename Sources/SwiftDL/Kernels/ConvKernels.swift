@@ -260,15 +260,3 @@ private func addBiasAndRelu(_ out: UnsafeMutablePointer<Double>, rows: Int, colu
         }
     }
 }
-
-// Typed views of generic pointers whose element type the caller checked: for the concrete
-// loops above and the float32-only single-channel kernels (the plan picks them for Float).
-private extension UnsafePointer {
-    var asFloat: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
-    var asDouble: UnsafePointer<Double> { UnsafeRawPointer(self).assumingMemoryBound(to: Double.self) }
-}
-
-private extension UnsafeMutablePointer {
-    var asFloat: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
-    var asDouble: UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Double.self) }
-}

@@ -208,11 +208,3 @@ private func lstmBackwardSlice<T: RecurrentElement>(
 /// The float32 gate math runs eight lanes at a time (SwiftDLAVX2/LSTMCell.swift, the same
 /// expressions in the same order) on CPUs with AVX2.
 let lstmCellsUseAVX2 = CPUFeatures.current.hasAVX2
-
-private extension UnsafePointer {
-    var asFloat: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
-}
-
-private extension UnsafeMutablePointer {
-    var asFloat: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
-}
