@@ -136,9 +136,11 @@ public func gruBackward<T: RecurrentElement>(
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
     gradients: GRUGradients<T>
 ) {
-    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-        gruBackwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, initialHidden: initialHidden,
-                         mask: mask, saved: saved, upstream: upstream, gradients: gradients)
+    withTransposedCopy(recurrentKernel, rows: g.units, columns: g.width) { recurrentKernelTransposed in
+        forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+            gruBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed, initialHidden: initialHidden,
+                             mask: mask, saved: saved, upstream: upstream, gradients: gradients)
+        }
     }
     let rows = g.batch * g.time
     recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
@@ -151,7 +153,7 @@ public func gruBackward<T: RecurrentElement>(
 }
 
 private func gruBackwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
     mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
@@ -189,6 +191,6 @@ private func gruBackwardSlice<T: RecurrentElement>(
         }
         gemm(m: rows.count, n: u, k: width,
              rowMajor(UnsafePointer(gradients.recurrentGateGradients + (first * time + t) * width), time * width),
-             transposed(recurrentKernel, width), dh + first * u, ldc: u, accumulate: true)
+             rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
     }
 }

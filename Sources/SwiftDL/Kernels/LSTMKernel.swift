@@ -145,9 +145,11 @@ public func lstmBackward<T: RecurrentElement>(
     initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>,
     upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
-    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-        lstmBackwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, initialCell: initialCell,
-                          mask: mask, saved: saved, upstream: upstream, gradients: gradients)
+    withTransposedCopy(recurrentKernel, rows: g.units, columns: g.width) { recurrentKernelTransposed in
+        forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+            lstmBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed, initialCell: initialCell,
+                              mask: mask, saved: saved, upstream: upstream, gradients: gradients)
+        }
     }
     let dZ = UnsafePointer(gradients.gateGradients)
     recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
@@ -158,7 +160,7 @@ public func lstmBackward<T: RecurrentElement>(
 }
 
 private func lstmBackwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, initialCell: UnsafePointer<T>,
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, initialCell: UnsafePointer<T>,
     mask: RecurrentMask?, saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
@@ -201,7 +203,7 @@ private func lstmBackwardSlice<T: RecurrentElement>(
         // dh_{s-1} = dZ_s · Uᵀ (+ the carried dh of masked rows, whose dZ_s is zero)
         gemm(m: rows.count, n: u, k: width,
              rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width),
-             transposed(recurrentKernel, width), dh + first * u, ldc: u, accumulate: true)
+             rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
     }
 }
 

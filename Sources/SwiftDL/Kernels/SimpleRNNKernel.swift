@@ -64,23 +64,25 @@ public func simpleRNNBackward<T: RecurrentElement>(
 ) {
     let u = g.units, time = g.time
     let dh = gradients.initialHidden
-    forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-        let first = rows.lowerBound
-        upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
-        for s in stride(from: time - 1, through: 0, by: -1) {
-            if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
-            let t = g.inputTime(step: s)
-            for b in rows {
-                let h = hidden + (b * time + s) * u, out = gradients.gateGradients + (b * time + t) * u, dhRow = dh + b * u
-                if let mask, !mask.keeps(g, row: b, time: t) {
-                    out.update(repeating: T.zero, count: u)  // the state passed through: dh carries on
-                    continue
+    withTransposedCopy(recurrentKernel, rows: u, columns: u) { recurrentKernelTransposed in
+        forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+            let first = rows.lowerBound
+            upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
+            for s in stride(from: time - 1, through: 0, by: -1) {
+                if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
+                let t = g.inputTime(step: s)
+                for b in rows {
+                    let h = hidden + (b * time + s) * u, out = gradients.gateGradients + (b * time + t) * u, dhRow = dh + b * u
+                    if let mask, !mask.keeps(g, row: b, time: t) {
+                        out.update(repeating: T.zero, count: u)  // the state passed through: dh carries on
+                        continue
+                    }
+                    for j in 0..<u { out[j] = dhRow[j] * (1 - h[j] * h[j]) }
+                    dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
                 }
-                for j in 0..<u { out[j] = dhRow[j] * (1 - h[j] * h[j]) }
-                dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
+                gemm(m: rows.count, n: u, k: u, rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * u), time * u),
+                     rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
             }
-            gemm(m: rows.count, n: u, k: u, rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * u), time * u),
-                 transposed(recurrentKernel, u), dh + first * u, ldc: u, accumulate: true)
         }
     }
     let dZ = UnsafePointer(gradients.gateGradients)
