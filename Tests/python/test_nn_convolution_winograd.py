@@ -60,6 +60,7 @@ SHAPES = [
     ((2, 9, 14, 16), 8, "SAME"),      # padded on every side
     ((2, 12, 12, 8), 24, [(2, 0), (0, 3)]),  # explicit, wider than the window reaches on one side
     ((1, 28, 28, 8), 8, [(1, 2), (2, 1)]),
+    ((2, 10, 10, 8), 16, [(3, 1), (1, 4)]),  # padding wider than the window: the input gradient reads dY from row 1
 ]
 
 

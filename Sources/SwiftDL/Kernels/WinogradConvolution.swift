@@ -42,8 +42,9 @@ func winogradInputGradientGeometry(_ g: WindowGeometry) -> WindowGeometry {
                    outputHeight: g.inputHeight, outputWidth: g.inputWidth)
 }
 
-/// Tiles per chunk: ~256K floats (1 MB) of transformed inputs and products, which stay in
-/// cache between the transforms and the GEMMs.
+/// Tiles per chunk: ~128K floats (512 KB) of transformed inputs and products, which stay in
+/// the core's 1 MB L2 with the operands between the transforms and the GEMMs (1 MB chunks
+/// measured slower).
 func winogradChunkTiles(_ g: WindowGeometry) -> Int {
     max(8, (1 << 17) / (winogradPoints * max(g.channels + g.outputChannels, 1)))
 }
@@ -90,7 +91,6 @@ func prepareWinogradInputGradientFilters(_ w: UnsafePointer<Float>, channels c: 
     }
     winogradTransformFiltersAVX2(UnsafePointer(turned), channels: o, outputChannels: c, into: target)
 }
-
 
 /// The filter gradient of `g` in Winograd's space, ADDED to dU [c][point][o] (36·C·O
 /// floats), over tiles `tiles` of the output: per chunk, the input transform of x, the
