@@ -40,6 +40,10 @@ public struct PlaneWindow: Sendable {
 
     /// Taps per window (KH·KW): the filter's rows.
     public var taps: Int { windowHeight * windowWidth }
+
+    /// Where tap (kh, kw) reads in a one-channel image, relative to the window's top-left corner.
+    @inline(__always)
+    func tapOffset(_ kh: Int, _ kw: Int) -> Int { kh * dilationHeight * imageWidth + kw * dilationWidth }
 }
 
 /// Pixels gathered per chunk: their windows fill `pixelsPerChunk × taps` floats of scratch.
@@ -204,20 +208,11 @@ private struct WindowReader {
             for row in 0..<chunk.count { corners[row] = row * taps }
             return UnsafePointer(scratch)
         }
-        let perImage = w.outputHeight * w.outputWidth, imageSize = w.imageHeight * w.imageWidth
-        var n = chunk.lowerBound / perImage, oh = chunk.lowerBound % perImage / w.outputWidth
-        var ow = chunk.lowerBound % w.outputWidth
+        let imageSize = w.imageHeight * w.imageWidth
+        var pixel = OutputPixelCursor(chunk.lowerBound, w)
         for row in 0..<chunk.count {
-            corners[row] = n * imageSize + oh * w.strideHeight * w.imageWidth + ow * w.strideWidth
-            ow += 1
-            if ow == w.outputWidth {
-                ow = 0
-                oh += 1
-                if oh == w.outputHeight {
-                    oh = 0
-                    n += 1
-                }
-            }
+            corners[row] = pixel.n * imageSize + pixel.oh * w.strideHeight * w.imageWidth + pixel.ow * w.strideWidth
+            pixel.advance(w)
         }
         return input
     }
@@ -234,7 +229,7 @@ private func withWindowReader(_ input: UnsafePointer<Float>, _ w: PlaneWindow, _
         for kh in 0..<w.windowHeight {
             for kw in 0..<w.windowWidth {
                 let t = kh * w.windowWidth + kw
-                offsets[t] = inPlace ? kh * w.dilationHeight * w.imageWidth + kw * w.dilationWidth : t
+                offsets[t] = inPlace ? w.tapOffset(kh, kw) : t
             }
         }
         body(WindowReader(input: input, window: w, inPlace: inPlace, corners: corners, offsets: offsets))
@@ -245,19 +240,17 @@ private func withWindowReader(_ input: UnsafePointer<Float>, _ w: PlaneWindow, _
 /// (row-major over the window, the filter's order), with zeros over the padding.
 private func gatherWindows(_ input: UnsafePointer<Float>, _ w: PlaneWindow, pixels: Range<Int>,
                            into windows: UnsafeMutablePointer<Float>) {
-    let perImage = w.outputHeight * w.outputWidth, imageSize = w.imageHeight * w.imageWidth
+    let imageSize = w.imageHeight * w.imageWidth
     let lastRow = (w.windowHeight - 1) * w.dilationHeight, lastColumn = (w.windowWidth - 1) * w.dilationWidth
     withUnsafeTemporaryAllocation(of: Int.self, capacity: w.taps) { offsets in
-        // Where each tap reads, relative to the window's top-left corner.
         for kh in 0..<w.windowHeight {
-            for kw in 0..<w.windowWidth { offsets[kh * w.windowWidth + kw] = kh * w.dilationHeight * w.imageWidth + kw * w.dilationWidth }
+            for kw in 0..<w.windowWidth { offsets[kh * w.windowWidth + kw] = w.tapOffset(kh, kw) }
         }
         var row = windows
-        var n = pixels.lowerBound / perImage, oh = pixels.lowerBound % perImage / w.outputWidth
-        var ow = pixels.lowerBound % w.outputWidth
+        var pixel = OutputPixelCursor(pixels.lowerBound, w)
         for _ in pixels {
-            let image = input + n * imageSize
-            let h0 = oh * w.strideHeight - w.padTop, w0 = ow * w.strideWidth - w.padLeft
+            let image = input + pixel.n * imageSize
+            let h0 = pixel.oh * w.strideHeight - w.padTop, w0 = pixel.ow * w.strideWidth - w.padLeft
             if h0 >= 0 && h0 + lastRow < w.imageHeight && w0 >= 0 && w0 + lastColumn < w.imageWidth {
                 let corner = image + h0 * w.imageWidth + w0
                 for t in 0..<w.taps { row[t] = corner[offsets[t]] }
@@ -272,14 +265,30 @@ private func gatherWindows(_ input: UnsafePointer<Float>, _ w: PlaneWindow, pixe
                 }
             }
             row += w.taps
-            ow += 1
-            if ow == w.outputWidth {
-                ow = 0
-                oh += 1
-                if oh == w.outputHeight {
-                    oh = 0
-                    n += 1
-                }
+            pixel.advance(w)
+        }
+    }
+}
+
+/// Output pixels in batch order (image n, row oh, column ow), from a pixel's number on.
+private struct OutputPixelCursor {
+    var n: Int, oh: Int, ow: Int
+
+    init(_ pixel: Int, _ w: PlaneWindow) {
+        let perImage = w.outputHeight * w.outputWidth
+        n = pixel / perImage
+        oh = pixel % perImage / w.outputWidth
+        ow = pixel % w.outputWidth
+    }
+
+    mutating func advance(_ w: PlaneWindow) {
+        ow += 1
+        if ow == w.outputWidth {
+            ow = 0
+            oh += 1
+            if oh == w.outputHeight {
+                oh = 0
+                n += 1
             }
         }
     }

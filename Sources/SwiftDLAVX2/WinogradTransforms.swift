@@ -30,6 +30,14 @@ public func winogradTilesPerImage(_ window: PlaneWindow) -> Int {
     ((window.outputHeight + 3) / 4) * ((window.outputWidth + 3) / 4)
 }
 
+/// Where tile `tile` (numbered over the batch, image by image, row-major within an image)
+/// lies: its image and the output row and column of its top-left corner.
+@inline(__always)
+private func tileOrigin(_ tile: Int, _ window: PlaneWindow) -> (image: Int, top: Int, left: Int) {
+    let perImage = winogradTilesPerImage(window), tilesWide = (window.outputWidth + 3) / 4, within = tile % perImage
+    return (tile / perImage, (within / tilesWide) * 4, (within % tilesWide) * 4)
+}
+
 /// U[c][point][o] = (G g Gᵀ)[point] for every (c, o), where g is the 3×3 filter of input
 /// channel c and output channel o.
 public func winogradTransformFiltersAVX2(_ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int,
@@ -66,13 +74,13 @@ public func winogradTransformFiltersAVX2(_ filters: UnsafePointer<Float>, channe
 /// positive: an upstream gradient through a relu, read with the relu's output.
 public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, channels c: Int,
                                        window: PlaneWindow, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>) {
-    let tilesWide = (window.outputWidth + 3) / 4, perImage = winogradTilesPerImage(window)
     let height = window.imageHeight, width = window.imageWidth, imageSize = height * width * c
     let point = c
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 36) { rows in
         for (index, tile) in tiles.enumerated() {
-            let image = input + (tile / perImage) * imageSize, within = tile % perImage
-            let top = (within / tilesWide) * 4 - window.padTop, left = (within % tilesWide) * 4 - window.padLeft
+            let origin = tileOrigin(tile, window)
+            let image = input + origin.image * imageSize
+            let top = origin.top - window.padTop, left = origin.left - window.padLeft
             // The tile's rows and columns that fall on the input (the rest read as zeros).
             let rows6 = max(0, -top)..<min(6, height - top), columns6 = max(0, -left)..<min(6, width - left)
             let whole = rows6 == 0..<6 && columns6 == 0..<6 && mask == nil
@@ -120,13 +128,12 @@ public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: Unsa
 public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
                                         _ y: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow,
                                         tiles: Range<Int>) {
-    let tilesWide = (window.outputWidth + 3) / 4, perImage = winogradTilesPerImage(window)
     let height = window.outputHeight, width = window.outputWidth, imageSize = height * width * o
     let point = o
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 24) { rows in
         for (index, tile) in tiles.enumerated() {
-            let image = y + (tile / perImage) * imageSize, within = tile % perImage
-            let top = (within / tilesWide) * 4, left = (within % tilesWide) * 4
+            let (imageNumber, top, left) = tileOrigin(tile, window)
+            let image = y + imageNumber * imageSize
             let rowCount = min(4, height - top), columnCount = min(4, width - left)
             for block in stride(from: 0, to: o, by: 8) {
                 let source = m + index * winogradPoints * o + block
@@ -167,12 +174,11 @@ public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafeP
 /// where the mask is not positive.
 public func winogradTransformUpstreamAVX2(_ upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?, outputChannels o: Int,
                                           window: PlaneWindow, tiles: Range<Int>, into target: UnsafeMutablePointer<Float>) {
-    let tilesWide = (window.outputWidth + 3) / 4, perImage = winogradTilesPerImage(window)
     let height = window.outputHeight, width = window.outputWidth, imageSize = height * width * o
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 24) { rows in
         for (index, tile) in tiles.enumerated() {
-            let imageOffset = (tile / perImage) * imageSize, within = tile % perImage
-            let top = (within / tilesWide) * 4, left = (within % tilesWide) * 4
+            let (imageNumber, top, left) = tileOrigin(tile, window)
+            let imageOffset = imageNumber * imageSize
             let rowCount = min(4, height - top), columnCount = min(4, width - left)
             for block in stride(from: 0, to: o, by: 8) {
                 // A applied along each of the four upstream rows (zero rows past the edge) ...

@@ -69,6 +69,9 @@ public func convolutionForward<T: FloatElement>(
 /// backward plan's with `inputGradientByWinograd`): `plan.transformedFiltersCount` elements
 /// written to `target`.
 public func prepareWinogradFilters<T: FloatElement>(_ w: UnsafePointer<T>, plan: ConvolutionPlan, into target: UnsafeMutablePointer<T>) {
+    // Unreachable from user input: plans choose Winograd only for float32 (`winogradApplies`),
+    // and the engine calls this only for plans that did; a caller in Swift passing another
+    // plan is a programming error.
     precondition(plan.transformedFiltersCount > 0 && T.self == Float.self, "prepareWinogradFilters needs a float32 Winograd plan")
     let c = plan.geometry.channels, o = plan.geometry.outputChannels
     if plan.backward {
