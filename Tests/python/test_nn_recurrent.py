@@ -315,6 +315,44 @@ def test_masked_gradients_match_finite_differences(name, options):
         np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8, err_msg=f"{name} operand {index}")
 
 
+@pytest.fixture
+def two_threads():
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(2)
+    yield
+    sd.config.set_num_threads(previous)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@pytest.mark.parametrize("options", [dict(return_sequences=True),
+                                     dict(return_sequences=False, go_backwards=True, masked=True)])
+def test_gradients_summed_over_many_rows_match_directional_differences(name, options, two_threads):
+    """At 16 x 64 rows the weight gradients are summed by two threads, each over its own
+    rows; along a random direction V, <gradient, V> must match (L(w + eV) - L(w - eV)) / 2e
+    for every operand (the initial states enter the first step's stacked rows)."""
+    rng = np.random.default_rng(51)
+    batch, time = 16, 64
+    weights, states = _operands(name, batch, time, 32, 32, np.float64, rng, scale=0.3)
+    options = dict(options)
+    if options.pop("masked", False):
+        options["mask"] = rng.random((batch, time)) > 0.2
+    operands = weights + states
+    probes = [rng.standard_normal(np.shape(r)) for r in _reference(name, weights, states, **options)]
+    _, gradients = _loss_and_gradients(name, operands, len(states), options, probes)
+    epsilon = 1e-6
+    for index, operand in enumerate(operands):
+        direction = rng.standard_normal(operand.shape)
+        saved = operand.copy()
+        operand += epsilon * direction
+        plus = _numeric_loss(name, operands, options, probes)
+        operand[...] = saved - epsilon * direction
+        minus = _numeric_loss(name, operands, options, probes)
+        operand[...] = saved
+        numeric = (plus - minus) / (2 * epsilon)
+        analytic = float((np.asarray(gradients[index]) * direction).sum())
+        assert analytic == pytest.approx(numeric, rel=1e-6, abs=1e-8), f"{name} operand {index}"
+
+
 def test_mask_accepts_numbers_and_rejects_wrong_shapes():
     rng = np.random.default_rng(2)
     weights, _ = _operands("simple_rnn", 2, 4, 3, 2, np.float64, rng)

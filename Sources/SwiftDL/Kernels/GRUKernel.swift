@@ -109,15 +109,16 @@ public struct GRUGradients<T> {
     public var bias: UnsafeMutablePointer<T>             // (2, 3u)
     public var initialHidden: UnsafeMutablePointer<T>    // (batch, u); the running dh during BPTT
     /// Scratch (batch, time, 3u) by input time: gradients of x̂ and of ĥ (they differ in the
-    /// h block, where ĥ_h was scaled by r); and Hprev (batch, time, u).
+    /// h block, where ĥ_h was scaled by r); and (batch, time, features + u) for
+    /// `recurrentWeightGradients`.
     public var inputGateGradients: UnsafeMutablePointer<T>
     public var recurrentGateGradients: UnsafeMutablePointer<T>
-    public var previousHidden: UnsafeMutablePointer<T>
+    public var stackedInputs: UnsafeMutablePointer<T>
 
     public init(inputs: UnsafeMutablePointer<T>, kernel: UnsafeMutablePointer<T>, recurrentKernel: UnsafeMutablePointer<T>,
                 bias: UnsafeMutablePointer<T>, initialHidden: UnsafeMutablePointer<T>,
                 inputGateGradients: UnsafeMutablePointer<T>, recurrentGateGradients: UnsafeMutablePointer<T>,
-                previousHidden: UnsafeMutablePointer<T>) {
+                stackedInputs: UnsafeMutablePointer<T>) {
         self.inputs = inputs
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel
@@ -125,12 +126,12 @@ public struct GRUGradients<T> {
         self.initialHidden = initialHidden
         self.inputGateGradients = inputGateGradients
         self.recurrentGateGradients = recurrentGateGradients
-        self.previousHidden = previousHidden
+        self.stackedInputs = stackedInputs
     }
 }
 
 /// Backpropagation through time for `gruForward` (batch slices in parallel), then the
-/// weight gradients as single GEMMs over all steps.
+/// weight gradients over all steps (`recurrentWeightGradients`).
 public func gruBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
@@ -142,14 +143,12 @@ public func gruBackward<T: RecurrentElement>(
                              mask: mask, saved: saved, upstream: upstream, gradients: gradients)
         }
     }
-    let rows = g.batch * g.time
     recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
                              inputGateGradients: gradients.inputGateGradients,
                              recurrentGateGradients: gradients.recurrentGateGradients,
-                             previousHidden: gradients.previousHidden, inputsGradient: gradients.inputs,
-                             kernelGradient: gradients.kernel, recurrentKernelGradient: gradients.recurrentKernel)
-    recurrentColumnSums(gradients.inputGateGradients, rows: rows, columns: g.width, into: gradients.bias)
-    recurrentColumnSums(gradients.recurrentGateGradients, rows: rows, columns: g.width, into: gradients.bias + g.width)
+                             stackedInputs: gradients.stackedInputs, inputsGradient: gradients.inputs,
+                             kernelGradient: gradients.kernel, recurrentKernelGradient: gradients.recurrentKernel,
+                             biasGradient: gradients.bias)
 }
 
 private func gruBackwardSlice<T: RecurrentElement>(

@@ -8,7 +8,7 @@ import SwiftDLAVX2
 
 /// What the forward pass keeps for BPTT.
 public struct LSTMSaved<T> {
-    /// (batch, time, 4u) by input time: on entry x·W, on return the activations i, f, g, o.
+    /// (batch, time, 4u) by input time: the activations i, f, g, o.
     public var gates: UnsafeMutablePointer<T>
     /// (batch, time, u) by step: c_t, tanh(c_t) and h_t.
     public var cells: UnsafeMutablePointer<T>
@@ -24,29 +24,38 @@ public struct LSTMSaved<T> {
     }
 }
 
-/// Runs the recurrence over every step. `saved.gates` must already hold x·W; each step adds
-/// h_{s-1}·U into its rows with one GEMM, then fused passes do the gate math. Batch slices
-/// run in parallel (see `forEachBatchSlice`).
+/// Runs the recurrence over every step: each step writes x_t·W + h_{s-1}·U into its rows of
+/// `saved.gates` with two GEMMs, then fused passes do the gate math. Batch slices run in
+/// parallel (see `forEachBatchSlice`).
+///
+/// NOTE: x_t·W is computed step by step rather than for all steps in one GEMM first: the
+/// rows then come out of the GEMM and into the gate math while in cache, where one GEMM
+/// over the whole sequence wrote 13 MB (the document's model) that every step read back
+/// from memory.
 public func lstmForward<T: RecurrentElement>(
-    _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
+    bias: UnsafePointer<T>, initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?,
+    saved: LSTMSaved<T>
 ) {
     forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-        lstmForwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, bias: bias,
+        lstmForwardSlice(g, rows: rows, x: x, kernel: kernel, recurrentKernel: recurrentKernel, bias: bias,
                          initialHidden: initialHidden, initialCell: initialCell, mask: mask, saved: saved)
     }
 }
 
 private func lstmForwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
+    _ g: RecurrentGeometry, rows: Range<Int>, x: UnsafePointer<T>, kernel: UnsafePointer<T>,
+    recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
+    initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
 ) {
-    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
+    let u = g.units, width = g.width, time = g.time, features = g.features, first = rows.lowerBound
     for s in 0..<time {
         let t = g.inputTime(step: s)
         let z = saved.gates + (first * time + t) * width
         let previous = s == 0 ? rowMajor(initialHidden + first * u, u)
                               : rowMajor(UnsafePointer(saved.hidden + (first * time + s - 1) * u), time * u)
+        gemm(m: rows.count, n: width, k: features, rowMajor(x + (first * time + t) * features, time * features),
+             rowMajor(kernel, width), z, ldc: time * width)
         gemm(m: rows.count, n: width, k: u, previous, rowMajor(recurrentKernel, width), z, ldc: time * width, accumulate: true)
         for b in rows {
             let row = saved.gates + (b * time + t) * width
@@ -120,13 +129,14 @@ public struct LSTMGradients<T> {
     public var bias: UnsafeMutablePointer<T>             // (4u)
     public var initialHidden: UnsafeMutablePointer<T>    // (batch, u); the running dh during BPTT
     public var initialCell: UnsafeMutablePointer<T>      // (batch, u); the running dc during BPTT
-    /// Scratch: pre-activation gradients (batch, time, 4u) by input time, and Hprev (batch, time, u).
+    /// Scratch: pre-activation gradients (batch, time, 4u) by input time, and
+    /// (batch, time, features + u) for `recurrentWeightGradients`.
     public var gateGradients: UnsafeMutablePointer<T>
-    public var previousHidden: UnsafeMutablePointer<T>
+    public var stackedInputs: UnsafeMutablePointer<T>
 
     public init(inputs: UnsafeMutablePointer<T>, kernel: UnsafeMutablePointer<T>, recurrentKernel: UnsafeMutablePointer<T>,
                 bias: UnsafeMutablePointer<T>, initialHidden: UnsafeMutablePointer<T>, initialCell: UnsafeMutablePointer<T>,
-                gateGradients: UnsafeMutablePointer<T>, previousHidden: UnsafeMutablePointer<T>) {
+                gateGradients: UnsafeMutablePointer<T>, stackedInputs: UnsafeMutablePointer<T>) {
         self.inputs = inputs
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel
@@ -134,36 +144,39 @@ public struct LSTMGradients<T> {
         self.initialHidden = initialHidden
         self.initialCell = initialCell
         self.gateGradients = gateGradients
-        self.previousHidden = previousHidden
+        self.stackedInputs = stackedInputs
     }
 }
 
-/// Backpropagation through time: one fused loop and one (batch, 4u)·Uᵀ GEMM per step (batch
-/// slices in parallel), then the weight gradients as single GEMMs over all steps.
+/// Backpropagation through time: per step one fused loop, then dZ·Uᵀ and dZ·kernelᵀ (batch
+/// slices in parallel), then the weight gradients over all steps (`recurrentWeightGradients`).
 public func lstmBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>,
     upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
     withTransposedCopy(recurrentKernel, rows: g.units, columns: g.width) { recurrentKernelTransposed in
-        forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-            lstmBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed, initialCell: initialCell,
-                              mask: mask, saved: saved, upstream: upstream, gradients: gradients)
+        withTransposedCopy(kernel, rows: g.features, columns: g.width) { kernelTransposed in
+            forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+                lstmBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed,
+                                  kernelTransposed: kernelTransposed, initialCell: initialCell, mask: mask, saved: saved,
+                                  upstream: upstream, gradients: gradients)
+            }
         }
     }
     let dZ = UnsafePointer(gradients.gateGradients)
     recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
-                             inputGateGradients: dZ, recurrentGateGradients: dZ, previousHidden: gradients.previousHidden,
-                             inputsGradient: gradients.inputs, kernelGradient: gradients.kernel,
-                             recurrentKernelGradient: gradients.recurrentKernel)
-    recurrentColumnSums(dZ, rows: g.batch * g.time, columns: g.width, into: gradients.bias)
+                             inputGateGradients: dZ, recurrentGateGradients: dZ, stackedInputs: gradients.stackedInputs,
+                             inputsGradient: nil, kernelGradient: gradients.kernel,
+                             recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
 }
 
 private func lstmBackwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, initialCell: UnsafePointer<T>,
-    mask: RecurrentMask?, saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, kernelTransposed: UnsafePointer<T>,
+    initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>,
+    gradients: LSTMGradients<T>
 ) {
-    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
+    let u = g.units, width = g.width, time = g.time, features = g.features, first = rows.lowerBound
     let dh = gradients.initialHidden, dc = gradients.initialCell
     upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for i in first * u..<rows.upperBound * u { dc[i] = upstream.finalCell?[i] ?? T.zero }
@@ -201,9 +214,12 @@ private func lstmBackwardSlice<T: RecurrentElement>(
             dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
         }
         // dh_{s-1} = dZ_s · Uᵀ (+ the carried dh of masked rows, whose dZ_s is zero)
-        gemm(m: rows.count, n: u, k: width,
-             rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width),
-             rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
+        let dZ = rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width)
+        gemm(m: rows.count, n: u, k: width, dZ, rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
+        // dX_t = dZ_t · kernelᵀ here, while dZ_t is in cache: as one GEMM over all steps it
+        // packed dZ back from memory, ~30% slower.
+        gemm(m: rows.count, n: features, k: width, dZ, rowMajor(kernelTransposed, features),
+             gradients.inputs + (first * time + t) * features, ldc: time * features)
     }
 }
 

@@ -119,52 +119,6 @@ public func recurrentInputProjection<T: RecurrentElement>(
     }
 }
 
-/// The gradients that BPTT leaves to the end, each one GEMM over all steps:
-///   dX = dZx · kernelᵀ,  dKernel = xᵀ · dZx,  dRecurrent = Hprevᵀ · dZr,
-/// where dZx / dZr are the gradients of the input / recurrent pre-activations (the same
-/// buffer for LSTM and SimpleRNN) and Hprev[b, t(s)] = h_{s-1} (h0 at s = 0) is assembled
-/// in `previousHidden` so that its rows line up with dZr's.
-public func recurrentWeightGradients<T: RecurrentElement>(
-    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>,
-    hidden: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
-    inputGateGradients dZx: UnsafePointer<T>, recurrentGateGradients dZr: UnsafePointer<T>,
-    previousHidden: UnsafeMutablePointer<T>,
-    inputsGradient: UnsafeMutablePointer<T>, kernelGradient: UnsafeMutablePointer<T>,
-    recurrentKernelGradient: UnsafeMutablePointer<T>
-) {
-    let rows = g.batch * g.time, u = g.units
-    for b in 0..<g.batch {
-        for s in 0..<g.time {
-            let source = s == 0 ? initialHidden + b * u : hidden + (b * g.time + s - 1) * u
-            (previousHidden + (b * g.time + g.inputTime(step: s)) * u).update(from: source, count: u)
-        }
-    }
-    // Split across our own flushing threads, not BLAS's (see `forEachSlice`): dX by rows,
-    // the weight gradients by output columns.
-    forEachSlice(of: rows, minimumSlice: 64, work: 2 * Double(rows) * Double(g.features) * Double(g.width)) { part in
-        gemm(m: part.count, n: g.features, k: g.width, rowMajor(dZx + part.lowerBound * g.width, g.width),
-             transposed(kernel, g.width), inputsGradient + part.lowerBound * g.features, ldc: g.features)
-    }
-    forEachSlice(of: g.width, minimumSlice: 16, work: 2 * Double(rows) * Double(g.features + u) * Double(g.width)) { columns in
-        let first = columns.lowerBound
-        gemm(m: g.features, n: columns.count, k: rows, transposed(x, g.features), rowMajor(dZx + first, g.width),
-             kernelGradient + first, ldc: g.width)
-        gemm(m: u, n: columns.count, k: rows, transposed(UnsafePointer(previousHidden), u), rowMajor(dZr + first, g.width),
-             recurrentKernelGradient + first, ldc: g.width)
-    }
-}
-
-/// sums[j] = Σ_rows matrix[row, j]: a bias gradient.
-public func recurrentColumnSums<T: RecurrentElement>(
-    _ matrix: UnsafePointer<T>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<T>
-) {
-    sums.update(repeating: T.zero, count: columns)
-    for row in 0..<rows {
-        let line = matrix + row * columns
-        for j in 0..<columns { sums[j] += line[j] }
-    }
-}
-
 /// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh,
 /// for the batch rows `rows` (not where a mask has kept the output at zero).
 @inline(__always)

@@ -28,15 +28,27 @@ func forEachBatchSlice(batch: Int, workPerRow: Double, _ body: (Range<Int>) -> V
 /// thread). Left to OpenBLAS's threads, LSTM backward took 3× the CPU time.
 /// `work` is in FLOPs, a Double so that no size can overflow it.
 func forEachSlice(of count: Int, minimumSlice: Int, work: Double, _ body: (Range<Int>) -> Void) {
+    forEachIndexedSlice(of: count, minimumSlice: minimumSlice, work: work) { _, slice in body(slice) }
+}
+
+/// How many slices `forEachSlice` cuts 0..<count into (at least 1).
+func sliceCount(of count: Int, minimumSlice: Int, work: Double) -> Int {
     let threads = ThreadPool.shared.threadCount
     let slices = Swift.min(threads, count / Swift.max(minimumSlice, 1), Int(Swift.max(Swift.min(work / 2_097_152, 256), 1)))
-    if slices <= 1 {
+    return Swift.max(slices, 1)
+}
+
+/// `forEachSlice`, telling `body` each slice's index in 0..<sliceCount(...) too, for work
+/// that keeps one partial result per slice.
+func forEachIndexedSlice(of count: Int, minimumSlice: Int, work: Double, _ body: (Int, Range<Int>) -> Void) {
+    let slices = sliceCount(of: count, minimumSlice: minimumSlice, work: work)
+    if slices == 1 {
         // Serially: a GEMM inside must not hand bands to pool threads, which do not flush.
-        ThreadPool.shared.serially { withSubnormalsFlushed { body(0..<count) } }
+        ThreadPool.shared.serially { withSubnormalsFlushed { body(0, 0..<count) } }
         return
     }
     ThreadPool.shared.parallelFor(slices) { slice in
         let start = count * slice / slices, end = count * (slice + 1) / slices
-        withSubnormalsFlushed { body(start..<end) }
+        withSubnormalsFlushed { body(slice, start..<end) }
     }
 }

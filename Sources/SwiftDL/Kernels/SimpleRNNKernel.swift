@@ -38,25 +38,26 @@ public struct SimpleRNNGradients<T> {
     public var recurrentKernel: UnsafeMutablePointer<T>  // (u, u)
     public var bias: UnsafeMutablePointer<T>             // (u)
     public var initialHidden: UnsafeMutablePointer<T>    // (batch, u); the running dh during BPTT
-    /// Scratch: pre-activation gradients (batch, time, u) by input time, and Hprev.
+    /// Scratch: pre-activation gradients (batch, time, u) by input time, and
+    /// (batch, time, features + u) for `recurrentWeightGradients`.
     public var gateGradients: UnsafeMutablePointer<T>
-    public var previousHidden: UnsafeMutablePointer<T>
+    public var stackedInputs: UnsafeMutablePointer<T>
 
     public init(inputs: UnsafeMutablePointer<T>, kernel: UnsafeMutablePointer<T>, recurrentKernel: UnsafeMutablePointer<T>,
                 bias: UnsafeMutablePointer<T>, initialHidden: UnsafeMutablePointer<T>,
-                gateGradients: UnsafeMutablePointer<T>, previousHidden: UnsafeMutablePointer<T>) {
+                gateGradients: UnsafeMutablePointer<T>, stackedInputs: UnsafeMutablePointer<T>) {
         self.inputs = inputs
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel
         self.bias = bias
         self.initialHidden = initialHidden
         self.gateGradients = gateGradients
-        self.previousHidden = previousHidden
+        self.stackedInputs = stackedInputs
     }
 }
 
 /// Backpropagation through time for `simpleRNNForward` (batch slices in parallel), then
-/// the weight gradients as single GEMMs over all steps.
+/// the weight gradients over all steps (`recurrentWeightGradients`).
 public func simpleRNNBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>,
@@ -87,8 +88,7 @@ public func simpleRNNBackward<T: RecurrentElement>(
     }
     let dZ = UnsafePointer(gradients.gateGradients)
     recurrentWeightGradients(g, x: x, kernel: kernel, hidden: hidden, initialHidden: initialHidden,
-                             inputGateGradients: dZ, recurrentGateGradients: dZ, previousHidden: gradients.previousHidden,
+                             inputGateGradients: dZ, recurrentGateGradients: dZ, stackedInputs: gradients.stackedInputs,
                              inputsGradient: gradients.inputs, kernelGradient: gradients.kernel,
-                             recurrentKernelGradient: gradients.recurrentKernel)
-    recurrentColumnSums(dZ, rows: g.batch * time, columns: u, into: gradients.bias)
+                             recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
 }

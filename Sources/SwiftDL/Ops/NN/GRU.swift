@@ -95,7 +95,7 @@ private struct GRUBackwardRun: RecurrentVisitor {
     /// Gradients of the output sequence, the last output and the final state (any may be nil).
     let upstream: [Tensor?]
     let dInputs: Tensor, dKernel: Tensor, dRecurrentKernel: Tensor, dBias: Tensor, dHidden: Tensor
-    let inputGateGradients: Tensor, recurrentGateGradients: Tensor, previousHidden: Tensor
+    let inputGateGradients: Tensor, recurrentGateGradients: Tensor, stackedInputs: Tensor
 
     init(operands: RecurrentOperands, gates: Tensor, recurrentCandidate: Tensor, hidden: Tensor, upstream: [Tensor?]) throws {
         self.operands = operands
@@ -105,7 +105,7 @@ private struct GRUBackwardRun: RecurrentVisitor {
         dHidden = try operands.stateBuffer()
         inputGateGradients = try operands.sequenceBuffer(width: g.width)
         recurrentGateGradients = try operands.sequenceBuffer(width: g.width)
-        previousHidden = try operands.sequenceBuffer(width: g.units)
+        stackedInputs = try operands.sequenceBuffer(width: g.features + g.units)
     }
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
@@ -114,7 +114,7 @@ private struct GRUBackwardRun: RecurrentVisitor {
             inputs: mutablePointer(dInputs, T.self), kernel: mutablePointer(dKernel, T.self),
             recurrentKernel: mutablePointer(dRecurrentKernel, T.self), bias: mutablePointer(dBias, T.self),
             initialHidden: mutablePointer(dHidden, T.self), inputGateGradients: mutablePointer(inputGateGradients, T.self),
-            recurrentGateGradients: mutablePointer(recurrentGateGradients, T.self), previousHidden: mutablePointer(previousHidden, T.self))
+            recurrentGateGradients: mutablePointer(recurrentGateGradients, T.self), stackedInputs: mutablePointer(stackedInputs, T.self))
         gruBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
                     recurrentKernel: readPointer(operands.recurrentKernel, T.self),
                     initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,

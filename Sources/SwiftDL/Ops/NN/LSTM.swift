@@ -84,10 +84,8 @@ private struct LSTMForwardRun: RecurrentVisitor {
     let gates: Tensor, cells: Tensor, cellTanh: Tensor, hidden: Tensor
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
-        let g = operands.geometry
-        recurrentInputProjection(g, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
-                                 projection: mutablePointer(gates, T.self))
-        lstmForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+        lstmForward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                    recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
                     initialHidden: readPointer(operands.initialStates[0], T.self),
                     initialCell: readPointer(operands.initialStates[1], T.self), mask: operands.kernelMask,
                     saved: saved(T.self))
@@ -105,7 +103,7 @@ private struct LSTMBackwardRun: RecurrentVisitor {
     let gates: Tensor, cells: Tensor, cellTanh: Tensor, hidden: Tensor
     let sequence: Tensor?, lastOutput: Tensor?, finalHidden: Tensor?, finalCell: Tensor?
     let dInputs: Tensor, dKernel: Tensor, dRecurrentKernel: Tensor, dBias: Tensor, dHidden: Tensor, dCell: Tensor
-    let gateGradients: Tensor, previousHidden: Tensor
+    let gateGradients: Tensor, stackedInputs: Tensor
 
     init(operands: RecurrentOperands, gates: Tensor, cells: Tensor, cellTanh: Tensor, hidden: Tensor,
          sequence: Tensor?, lastOutput: Tensor?, finalHidden: Tensor?, finalCell: Tensor?) throws {
@@ -117,7 +115,7 @@ private struct LSTMBackwardRun: RecurrentVisitor {
         dHidden = try operands.stateBuffer()
         dCell = try operands.stateBuffer()
         gateGradients = try operands.sequenceBuffer(width: g.width)
-        previousHidden = try operands.sequenceBuffer(width: g.units)
+        stackedInputs = try operands.sequenceBuffer(width: g.features + g.units)
     }
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
@@ -129,7 +127,7 @@ private struct LSTMBackwardRun: RecurrentVisitor {
             inputs: mutablePointer(dInputs, T.self), kernel: mutablePointer(dKernel, T.self),
             recurrentKernel: mutablePointer(dRecurrentKernel, T.self), bias: mutablePointer(dBias, T.self),
             initialHidden: mutablePointer(dHidden, T.self), initialCell: mutablePointer(dCell, T.self),
-            gateGradients: mutablePointer(gateGradients, T.self), previousHidden: mutablePointer(previousHidden, T.self))
+            gateGradients: mutablePointer(gateGradients, T.self), stackedInputs: mutablePointer(stackedInputs, T.self))
         lstmBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
                      recurrentKernel: readPointer(operands.recurrentKernel, T.self),
                      initialHidden: readPointer(operands.initialStates[0], T.self),

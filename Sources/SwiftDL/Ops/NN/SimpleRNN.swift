@@ -62,7 +62,7 @@ private struct SimpleRNNBackwardRun: RecurrentVisitor {
     /// Gradients of the output sequence, the last output and the final state (any may be nil).
     let upstream: [Tensor?]
     let dInputs: Tensor, dKernel: Tensor, dRecurrentKernel: Tensor, dBias: Tensor, dHidden: Tensor
-    let gateGradients: Tensor, previousHidden: Tensor
+    let gateGradients: Tensor, stackedInputs: Tensor
 
     init(operands: RecurrentOperands, hidden: Tensor, upstream: [Tensor?]) throws {
         (self.operands, self.hidden, self.upstream) = (operands, hidden, upstream)
@@ -70,7 +70,7 @@ private struct SimpleRNNBackwardRun: RecurrentVisitor {
         (dInputs, dKernel, dRecurrentKernel, dBias) = try operands.operandGradientBuffers()
         dHidden = try operands.stateBuffer()
         gateGradients = try operands.sequenceBuffer(width: g.units)
-        previousHidden = try operands.sequenceBuffer(width: g.units)
+        stackedInputs = try operands.sequenceBuffer(width: g.features + g.units)
     }
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
@@ -79,7 +79,7 @@ private struct SimpleRNNBackwardRun: RecurrentVisitor {
             inputs: mutablePointer(dInputs, T.self), kernel: mutablePointer(dKernel, T.self),
             recurrentKernel: mutablePointer(dRecurrentKernel, T.self), bias: mutablePointer(dBias, T.self),
             initialHidden: mutablePointer(dHidden, T.self), gateGradients: mutablePointer(gateGradients, T.self),
-            previousHidden: mutablePointer(previousHidden, T.self))
+            stackedInputs: mutablePointer(stackedInputs, T.self))
         simpleRNNBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
                           recurrentKernel: readPointer(operands.recurrentKernel, T.self),
                           initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
