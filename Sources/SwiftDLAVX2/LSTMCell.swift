@@ -50,10 +50,14 @@ public func lstmCellBackwardAVX2(
     }
 }
 
+// NOTE: the three helpers below are @_transparent, not @inline(__always): the compiler
+// kept the latter as calls, each passing its SIMD8 as two xmm halves and spilling around
+// the call, and the LSTM's forward gate math ran ~10% slower.
+
 /// e^x for x clamped to [-87.3, 88.3], lane by lane exactly as the engine's scalar
 /// `Float.boundedExp`; NaN lanes come out as a bound (callers restore them).
-@inline(__always)
-private func boundedExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+@_transparent
+func boundedExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let low = x.replacing(with: -87.3, where: .!(x .> -87.3))
     let clamped = low.replacing(with: 88.3, where: .!(low .< 88.3))
     let scaled = clamped * 1.44269504088896341
@@ -72,15 +76,15 @@ private func boundedExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     return mantissa * unsafeBitCast((nInt &+ 127) &<< 23, to: SIMD8<Float>.self)
 }
 
-@inline(__always)
-private func gateSigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
+@_transparent
+func gateSigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let y = 1 / (1 + boundedExp(-x))
     return y.replacing(with: x, where: x .!= x)
 }
 
 /// tanh(x) = 1 - 2 / (e^2x + 1).
-@inline(__always)
-private func gateTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+@_transparent
+func gateTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let y = 1 - 2 / (boundedExp(2 * x) + 1)
     return y.replacing(with: x, where: x .!= x)
 }
