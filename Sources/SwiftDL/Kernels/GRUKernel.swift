@@ -7,7 +7,7 @@
 
 /// What the forward pass keeps for BPTT.
 public struct GRUSaved<T> {
-    /// (batch, time, 3u) by input time: on entry x·W, on return the activations z, r, hh.
+    /// (batch, time, 3u) by input time: the activations z, r, hh.
     public var gates: UnsafeMutablePointer<T>
     /// (batch, time, u) by input time: ĥ_h = (h_{t-1}·U)_h + b_rec,h, which r multiplied.
     public var recurrentCandidate: UnsafeMutablePointer<T>
@@ -21,22 +21,25 @@ public struct GRUSaved<T> {
     }
 }
 
-/// Runs the recurrence. `saved.gates` must hold x·W; `scratch` holds one step's h·U (batch, 3u).
-/// `bias` is the (2, 3u) Keras bias (zeros when the layer has none). Batch slices run in
-/// parallel (see `forEachBatchSlice`).
+/// Runs the recurrence: each step writes x_t·W into its rows of `saved.gates` (see
+/// `projectStepInputs`) and h_{s-1}·U into `scratch` (batch, 3u), then the cell does the gate
+/// math. `bias` is the (2, 3u) Keras bias (zeros when the layer has none). Batch slices run
+/// in parallel (see `forEachBatchSlice`).
 public func gruForward<T: RecurrentElement>(
-    _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
+    bias: UnsafePointer<T>, initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>,
+    scratch: UnsafeMutablePointer<T>
 ) {
     forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-        gruForwardSlice(g, rows: rows, recurrentKernel: recurrentKernel, bias: bias,
+        gruForwardSlice(g, rows: rows, x: x, kernel: kernel, recurrentKernel: recurrentKernel, bias: bias,
                         initialHidden: initialHidden, mask: mask, saved: saved, scratch: scratch)
     }
 }
 
 private func gruForwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
+    _ g: RecurrentGeometry, rows: Range<Int>, x: UnsafePointer<T>, kernel: UnsafePointer<T>,
+    recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>, initialHidden: UnsafePointer<T>, mask: RecurrentMask?,
+    saved: GRUSaved<T>, scratch: UnsafeMutablePointer<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let inputBias = bias, recurrentBias = bias + width
@@ -44,6 +47,8 @@ private func gruForwardSlice<T: RecurrentElement>(
         let t = g.inputTime(step: s)
         let previous = s == 0 ? initialHidden : UnsafePointer(saved.hidden + (s - 1) * u)
         let previousStride = s == 0 ? u : time * u
+        projectStepInputs(g, rows: rows, time: t, x: x, kernel: kernel, into: saved.gates + (first * time + t) * width,
+                          leadingDimension: time * width)
         gemm(m: rows.count, n: width, k: u, rowMajor(previous + first * previousStride, previousStride),
              rowMajor(recurrentKernel, width), scratch + first * width, ldc: width)
         for b in rows {
@@ -130,30 +135,34 @@ public struct GRUGradients<T> {
     }
 }
 
-/// Backpropagation through time for `gruForward` (batch slices in parallel), then the
-/// weight gradients over all steps (`recurrentWeightGradients`).
+/// Backpropagation through time for `gruForward` (batch slices in parallel; each step also
+/// gives dX_t, see `inputGradientStep`), then the weight gradients over all steps
+/// (`recurrentWeightGradients`).
 public func gruBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
     gradients: GRUGradients<T>
 ) {
     withTransposedCopy(recurrentKernel, rows: g.units, columns: g.width) { recurrentKernelTransposed in
-        forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-            gruBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed, initialHidden: initialHidden,
-                             mask: mask, saved: saved, upstream: upstream, gradients: gradients)
+        withTransposedCopy(kernel, rows: g.features, columns: g.width) { kernelTransposed in
+            forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+                gruBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed,
+                                 kernelTransposed: kernelTransposed, initialHidden: initialHidden, mask: mask, saved: saved,
+                                 upstream: upstream, gradients: gradients)
+            }
         }
     }
-    recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
+    recurrentWeightGradients(g, x: x, hidden: saved.hidden, initialHidden: initialHidden,
                              inputGateGradients: gradients.inputGateGradients,
                              recurrentGateGradients: gradients.recurrentGateGradients,
-                             stackedInputs: gradients.stackedInputs, inputsGradient: gradients.inputs,
-                             kernelGradient: gradients.kernel, recurrentKernelGradient: gradients.recurrentKernel,
-                             biasGradient: gradients.bias)
+                             stackedInputs: gradients.stackedInputs, kernelGradient: gradients.kernel,
+                             recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
 }
 
 private func gruBackwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
-    mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, kernelTransposed: UnsafePointer<T>,
+    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
+    gradients: GRUGradients<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let dh = gradients.initialHidden
@@ -191,5 +200,7 @@ private func gruBackwardSlice<T: RecurrentElement>(
         gemm(m: rows.count, n: u, k: width,
              rowMajor(UnsafePointer(gradients.recurrentGateGradients + (first * time + t) * width), time * width),
              rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
+        inputGradientStep(g, rows: rows, time: t, gateGradients: gradients.inputGateGradients,
+                          kernelTransposed: kernelTransposed, into: gradients.inputs)
     }
 }

@@ -25,13 +25,8 @@ public struct LSTMSaved<T> {
 }
 
 /// Runs the recurrence over every step: each step writes x_t·W + h_{s-1}·U into its rows of
-/// `saved.gates` with two GEMMs, then fused passes do the gate math. Batch slices run in
-/// parallel (see `forEachBatchSlice`).
-///
-/// NOTE: x_t·W is computed step by step rather than for all steps in one GEMM first: the
-/// rows then come out of the GEMM and into the gate math while in cache, where one GEMM
-/// over the whole sequence wrote 13 MB (the document's model) that every step read back
-/// from memory.
+/// `saved.gates` with two GEMMs (see `projectStepInputs`), then fused passes do the gate
+/// math. Batch slices run in parallel (see `forEachBatchSlice`).
 public func lstmForward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
     bias: UnsafePointer<T>, initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?,
@@ -48,14 +43,13 @@ private func lstmForwardSlice<T: RecurrentElement>(
     recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
     initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>
 ) {
-    let u = g.units, width = g.width, time = g.time, features = g.features, first = rows.lowerBound
+    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     for s in 0..<time {
         let t = g.inputTime(step: s)
         let z = saved.gates + (first * time + t) * width
         let previous = s == 0 ? rowMajor(initialHidden + first * u, u)
                               : rowMajor(UnsafePointer(saved.hidden + (first * time + s - 1) * u), time * u)
-        gemm(m: rows.count, n: width, k: features, rowMajor(x + (first * time + t) * features, time * features),
-             rowMajor(kernel, width), z, ldc: time * width)
+        projectStepInputs(g, rows: rows, time: t, x: x, kernel: kernel, into: z, leadingDimension: time * width)
         gemm(m: rows.count, n: width, k: u, previous, rowMajor(recurrentKernel, width), z, ldc: time * width, accumulate: true)
         for b in rows {
             let row = saved.gates + (b * time + t) * width
@@ -165,9 +159,9 @@ public func lstmBackward<T: RecurrentElement>(
         }
     }
     let dZ = UnsafePointer(gradients.gateGradients)
-    recurrentWeightGradients(g, x: x, kernel: kernel, hidden: saved.hidden, initialHidden: initialHidden,
+    recurrentWeightGradients(g, x: x, hidden: saved.hidden, initialHidden: initialHidden,
                              inputGateGradients: dZ, recurrentGateGradients: dZ, stackedInputs: gradients.stackedInputs,
-                             inputsGradient: nil, kernelGradient: gradients.kernel,
+                             kernelGradient: gradients.kernel,
                              recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
 }
 
@@ -176,7 +170,7 @@ private func lstmBackwardSlice<T: RecurrentElement>(
     initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>,
     gradients: LSTMGradients<T>
 ) {
-    let u = g.units, width = g.width, time = g.time, features = g.features, first = rows.lowerBound
+    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let dh = gradients.initialHidden, dc = gradients.initialCell
     upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for i in first * u..<rows.upperBound * u { dc[i] = upstream.finalCell?[i] ?? T.zero }
@@ -214,12 +208,11 @@ private func lstmBackwardSlice<T: RecurrentElement>(
             dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
         }
         // dh_{s-1} = dZ_s · Uᵀ (+ the carried dh of masked rows, whose dZ_s is zero)
-        let dZ = rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width)
-        gemm(m: rows.count, n: u, k: width, dZ, rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
-        // dX_t = dZ_t · kernelᵀ here, while dZ_t is in cache: as one GEMM over all steps it
-        // packed dZ back from memory, ~30% slower.
-        gemm(m: rows.count, n: features, k: width, dZ, rowMajor(kernelTransposed, features),
-             gradients.inputs + (first * time + t) * features, ldc: time * features)
+        gemm(m: rows.count, n: u, k: width,
+             rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width),
+             rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
+        inputGradientStep(g, rows: rows, time: t, gateGradients: gradients.gateGradients, kernelTransposed: kernelTransposed,
+                          into: gradients.inputs)
     }
 }
 

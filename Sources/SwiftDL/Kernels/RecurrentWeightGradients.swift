@@ -1,11 +1,11 @@
-/// The gradients that BPTT leaves to the end, over all steps at once:
-///   dX = dZx · kernelᵀ,  dKernel = xᵀ · dZx,  dRecurrent = Hprevᵀ · dZr,  dBias = Σ_rows dZ,
+/// The weight gradients that BPTT leaves to the end, over all steps at once:
+///   dKernel = xᵀ · dZx,  dRecurrent = Hprevᵀ · dZr,  dBias = Σ_rows dZ,
 /// where dZx / dZr are the gradients of the input / recurrent pre-activations (the same
 /// buffer for LSTM and SimpleRNN, two for GRU) and Hprev[b, t(s)] = h_{s-1} (h0 at s = 0).
 ///
 /// The (batch·time) rows are cut into one slice per thread, and each thread computes its
-/// rows' dX (when asked) and its share of the weight and bias gradients (a GEMM over its rows
-/// only); the shares are summed at the end. Splitting the sums' long dimension this way,
+/// rows' share of the weight and bias gradients (a GEMM over its rows only); the shares are
+/// summed at the end. Splitting the sums' long dimension this way,
 /// rather than the output columns, has each thread pack only its own rows of x and dZ
 /// (split by columns, both threads packed all of x). Each row of `stackedInputs` holds
 /// [x_t | h_{s-1}], so when dZx and dZr are one buffer, dKernel and dRecurrent come from
@@ -14,15 +14,12 @@
 ///
 /// - Parameters:
 ///   - stackedInputs: scratch, (batch, time, features + units) by input time.
-///   - inputsGradient: where dX goes; nil when the caller computed it (during BPTT).
 ///   - biasGradient: width elements (Σ dZ), or 2 · width when dZr is a separate buffer
 ///     (Σ dZx, then Σ dZr: the GRU's two bias rows).
 public func recurrentWeightGradients<T: RecurrentElement>(
-    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>,
-    hidden: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, hidden: UnsafePointer<T>, initialHidden: UnsafePointer<T>,
     inputGateGradients dZx: UnsafePointer<T>, recurrentGateGradients dZr: UnsafePointer<T>,
-    stackedInputs: UnsafeMutablePointer<T>,
-    inputsGradient: UnsafeMutablePointer<T>?, kernelGradient: UnsafeMutablePointer<T>,
+    stackedInputs: UnsafeMutablePointer<T>, kernelGradient: UnsafeMutablePointer<T>,
     recurrentKernelGradient: UnsafeMutablePointer<T>, biasGradient: UnsafeMutablePointer<T>
 ) {
     let rows = g.batch * g.time, features = g.features, width = g.width
@@ -30,7 +27,7 @@ public func recurrentWeightGradients<T: RecurrentElement>(
     let biasRows = dZx == dZr ? 1 : 2
     // One slice's share: the stacked weight gradient (features + units, width), then its bias rows.
     let shareSize = (stackedWidth + biasRows) * width
-    let work = 2 * Double(rows) * Double(features + stackedWidth) * Double(width)
+    let work = 2 * Double(rows) * Double(stackedWidth) * Double(width)
     let slices = sliceCount(of: rows, minimumSlice: 64, work: work)
     let shares = UnsafeMutablePointer<T>.allocate(capacity: slices * shareSize)
     defer { shares.deallocate() }
@@ -42,10 +39,6 @@ public func recurrentWeightGradients<T: RecurrentElement>(
         }
         stackInputs(g, rows: part, x: x, hidden: hidden, initialHidden: initialHidden, into: stackedInputs)
         let first = part.lowerBound
-        if let inputsGradient {
-            gemm(m: part.count, n: features, k: width, rowMajor(dZx + first * width, width), transposed(kernel, width),
-                 inputsGradient + first * features, ldc: features)
-        }
         let stacked = UnsafePointer(stackedInputs + first * stackedWidth)
         if biasRows == 1 {
             gemm(m: stackedWidth, n: width, k: part.count, transposed(stacked, stackedWidth),

@@ -2,12 +2,13 @@
 ///   h_t = tanh(x·W + h_{t-1}·U + b)
 /// Layouts are those of `RecurrentGeometry` with one gate block.
 
-/// Runs the recurrence. `projection` (batch, time, u) must hold x·W; each step adds h·U
-/// into its rows in place. The forward keeps only `hidden` (batch, time, u) by step.
-/// Batch slices run in parallel (see `forEachBatchSlice`).
+/// Runs the recurrence, keeping only `hidden` (batch, time, u) by step: each step writes
+/// x_t·W (see `projectStepInputs`) and adds h_{s-1}·U into its own rows of `hidden`, then
+/// adds the bias and takes tanh in place. Batch slices run in parallel (see
+/// `forEachBatchSlice`).
 public func simpleRNNForward<T: RecurrentElement>(
-    _ g: RecurrentGeometry, recurrentKernel: UnsafePointer<T>, bias: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, projection: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>
+    _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
+    bias: UnsafePointer<T>, initialHidden: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafeMutablePointer<T>
 ) {
     let u = g.units, time = g.time
     forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
@@ -16,12 +17,12 @@ public func simpleRNNForward<T: RecurrentElement>(
             let t = g.inputTime(step: s)
             let previous = s == 0 ? rowMajor(initialHidden + first * u, u)
                                   : rowMajor(UnsafePointer(hidden + (first * time + s - 1) * u), time * u)
-            gemm(m: rows.count, n: u, k: u, previous, rowMajor(recurrentKernel, u), projection + (first * time + t) * u,
-                 ldc: time * u, accumulate: true)
+            let step = hidden + (first * time + s) * u
+            projectStepInputs(g, rows: rows, time: t, x: x, kernel: kernel, into: step, leadingDimension: time * u)
+            gemm(m: rows.count, n: u, k: u, previous, rowMajor(recurrentKernel, u), step, ldc: time * u, accumulate: true)
             for b in rows {
-                let row = UnsafePointer(projection + (b * time + t) * u)
                 let h = hidden + (b * time + s) * u
-                for j in 0..<u { h[j] = row[j] + bias[j] }
+                for j in 0..<u { h[j] += bias[j] }
                 T.applyTanh(h, count: u)
                 if let mask, !mask.keeps(g, row: b, time: t) {  // carry the state
                     h.update(from: s == 0 ? initialHidden + b * u : UnsafePointer(h - u), count: u)
@@ -56,39 +57,52 @@ public struct SimpleRNNGradients<T> {
     }
 }
 
-/// Backpropagation through time for `simpleRNNForward` (batch slices in parallel), then
-/// the weight gradients over all steps (`recurrentWeightGradients`).
+/// Backpropagation through time for `simpleRNNForward` (batch slices in parallel; each step
+/// also gives dX_t, see `inputGradientStep`), then the weight gradients over all steps
+/// (`recurrentWeightGradients`).
 public func simpleRNNBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>,
     gradients: SimpleRNNGradients<T>
 ) {
-    let u = g.units, time = g.time
-    let dh = gradients.initialHidden
-    withTransposedCopy(recurrentKernel, rows: u, columns: u) { recurrentKernelTransposed in
-        forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-            let first = rows.lowerBound
-            upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
-            for s in stride(from: time - 1, through: 0, by: -1) {
-                if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
-                let t = g.inputTime(step: s)
-                for b in rows {
-                    let h = hidden + (b * time + s) * u, out = gradients.gateGradients + (b * time + t) * u, dhRow = dh + b * u
-                    if let mask, !mask.keeps(g, row: b, time: t) {
-                        out.update(repeating: T.zero, count: u)  // the state passed through: dh carries on
-                        continue
-                    }
-                    for j in 0..<u { out[j] = dhRow[j] * (1 - h[j] * h[j]) }
-                    dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
-                }
-                gemm(m: rows.count, n: u, k: u, rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * u), time * u),
-                     rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
+    withTransposedCopy(recurrentKernel, rows: g.units, columns: g.units) { recurrentKernelTransposed in
+        withTransposedCopy(kernel, rows: g.features, columns: g.units) { kernelTransposed in
+            forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
+                simpleRNNBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed,
+                                       kernelTransposed: kernelTransposed, mask: mask, hidden: hidden, upstream: upstream,
+                                       gradients: gradients)
             }
         }
     }
     let dZ = UnsafePointer(gradients.gateGradients)
-    recurrentWeightGradients(g, x: x, kernel: kernel, hidden: hidden, initialHidden: initialHidden,
+    recurrentWeightGradients(g, x: x, hidden: hidden, initialHidden: initialHidden,
                              inputGateGradients: dZ, recurrentGateGradients: dZ, stackedInputs: gradients.stackedInputs,
-                             inputsGradient: gradients.inputs, kernelGradient: gradients.kernel,
+                             kernelGradient: gradients.kernel,
                              recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
+}
+
+private func simpleRNNBackwardSlice<T: RecurrentElement>(
+    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, kernelTransposed: UnsafePointer<T>,
+    mask: RecurrentMask?, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>, gradients: SimpleRNNGradients<T>
+) {
+    let u = g.units, time = g.time, first = rows.lowerBound
+    let dh = gradients.initialHidden
+    upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
+    for s in stride(from: time - 1, through: 0, by: -1) {
+        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
+        let t = g.inputTime(step: s)
+        for b in rows {
+            let h = hidden + (b * time + s) * u, out = gradients.gateGradients + (b * time + t) * u, dhRow = dh + b * u
+            if let mask, !mask.keeps(g, row: b, time: t) {
+                out.update(repeating: T.zero, count: u)  // the state passed through: dh carries on
+                continue
+            }
+            for j in 0..<u { out[j] = dhRow[j] * (1 - h[j] * h[j]) }
+            dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
+        }
+        gemm(m: rows.count, n: u, k: u, rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * u), time * u),
+             rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
+        inputGradientStep(g, rows: rows, time: t, gateGradients: gradients.gateGradients, kernelTransposed: kernelTransposed,
+                          into: gradients.inputs)
+    }
 }

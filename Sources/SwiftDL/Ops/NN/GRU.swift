@@ -74,10 +74,8 @@ private struct GRUForwardRun: RecurrentVisitor {
     let gates: Tensor, recurrentCandidate: Tensor, hidden: Tensor, scratch: Tensor
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
-        let g = operands.geometry
-        recurrentInputProjection(g, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
-                                 projection: mutablePointer(gates, T.self))
-        gruForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+        gruForward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                   recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
                    initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask, saved: saved(T.self),
                    scratch: mutablePointer(scratch, T.self))
     }

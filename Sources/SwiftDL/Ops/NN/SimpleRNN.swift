@@ -18,9 +18,7 @@ public func simpleRNN(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor,
         states: [("initial_state", initialHidden)], mask: mask, goBackwards: goBackwards)
     let g = operands.geometry
     let hidden = try operands.sequenceBuffer(width: g.units)
-    // The projection is scratch: BPTT needs only the hidden sequence.
-    try operands.dtype.dispatchRecurrent(SimpleRNNForwardRun(operands: operands, projection: operands.sequenceBuffer(width: g.units),
-                                                             hidden: hidden))
+    try operands.dtype.dispatchRecurrent(SimpleRNNForwardRun(operands: operands, hidden: hidden))
 
     let outputs = try operands.outputs(from: hidden, returnSequences: returnSequences)
     let finalHidden = try operands.lastStep(of: hidden)
@@ -43,15 +41,13 @@ public func simpleRNN(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor,
 /// Holds every tensor the forward kernel touches, so they stay alive while it runs.
 private struct SimpleRNNForwardRun: RecurrentVisitor {
     let operands: RecurrentOperands
-    let projection: Tensor, hidden: Tensor
+    let hidden: Tensor
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
-        let g = operands.geometry
-        recurrentInputProjection(g, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
-                                 projection: mutablePointer(projection, T.self))
-        simpleRNNForward(g, recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+        simpleRNNForward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+                         recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
                          initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
-                         projection: mutablePointer(projection, T.self), hidden: mutablePointer(hidden, T.self))
+                         hidden: mutablePointer(hidden, T.self))
     }
 }
 
