@@ -103,18 +103,25 @@ public final class ThreadPool: @unchecked Sendable {
         body()
     }
 
-    /// Polls for a new job for a few tens of microseconds before the worker goes to sleep.
-    /// A training step starts a dozen or more jobs in quick succession, and a sleeping
-    /// thread takes 10-50 µs to wake (a futex round trip through the scheduler). The poll
-    /// is bounded, so an idle pool still sleeps.
+    /// Polls for a new job for `pollNanoseconds` before the worker goes to sleep. A training
+    /// step starts a dozen or more jobs with Python's work in between, and a sleeping
+    /// thread takes 10-50 µs to wake on bare metal and up to a few hundred in a virtual
+    /// machine, by which time the caller has often run the whole job alone. The poll is
+    /// bounded, so an idle pool still sleeps.
     private func waitBriefly(whileGenerationIs seen: Int) {
-        for _ in 0..<2000 {
+        let deadline = monotonicNanoseconds() + ThreadPool.pollNanoseconds
+        repeat {
             pthread_mutex_lock(stateLock)
             let changed = generation != seen
             pthread_mutex_unlock(stateLock)
             if changed { return }
-        }
+        } while monotonicNanoseconds() < deadline
     }
+
+    /// How long an idle worker polls. NOTE: the poll was 2,000 lock round trips (~40 µs);
+    /// gaps between the jobs of one matmul call after another outlasted it, and the worker
+    /// missed a third of them (the 43264×9·9×32 product then ran at one thread's speed).
+    static let pollNanoseconds = 300_000
 
     /// Takes tasks off the shared counter until none are left.
     private func runTasks(_ body: (Int) -> Void) {
@@ -201,4 +208,11 @@ private final class WorkerContext {
         self.pool = pool
         self.generation = generation
     }
+}
+
+/// The monotonic clock in nanoseconds (a vDSO call, no system call).
+private func monotonicNanoseconds() -> Int {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return now.tv_sec * 1_000_000_000 + now.tv_nsec
 }
