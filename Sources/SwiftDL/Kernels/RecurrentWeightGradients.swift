@@ -5,12 +5,11 @@
 ///
 /// The (batch·time) rows are cut into one slice per thread, and each thread computes its
 /// rows' share of the weight and bias gradients (a GEMM over its rows only); the shares are
-/// summed at the end. Splitting the sums' long dimension this way,
-/// rather than the output columns, has each thread pack only its own rows of x and dZ
-/// (split by columns, both threads packed all of x). Each row of `stackedInputs` holds
-/// [x_t | h_{s-1}], so when dZx and dZr are one buffer, dKernel and dRecurrent come from
-/// one GEMM that packs dZ once (the document's LSTM: ~15% faster than two GEMMs split by
-/// columns).
+/// summed at the end. Splitting the sums' long dimension this way, rather than the output
+/// columns, has each thread pack only its own rows of x and dZ (split by columns, both
+/// threads packed all of x). Each row of `stackedInputs` holds [x_t | h_{s-1}], so when dZx
+/// and dZr are one buffer, dKernel and dRecurrent come from one GEMM that packs dZ once (the
+/// document's LSTM: ~15% faster than two GEMMs split by columns).
 ///
 /// - Parameters:
 ///   - stackedInputs: scratch, (batch, time, features + units) by input time.
