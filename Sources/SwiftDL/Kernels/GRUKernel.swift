@@ -136,21 +136,16 @@ public struct GRUGradients<T> {
 }
 
 /// Backpropagation through time for `gruForward` (batch slices in parallel; each step also
-/// gives dX_t, see `inputGradientStep`), then the weight gradients over all steps
+/// gives dX_t, see `finishBackwardStep`), then the weight gradients over all steps
 /// (`recurrentWeightGradients`).
 public func gruBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
     gradients: GRUGradients<T>
 ) {
-    withTransposedCopy(recurrentKernel, rows: g.units, columns: g.width) { recurrentKernelTransposed in
-        withTransposedCopy(kernel, rows: g.features, columns: g.width) { kernelTransposed in
-            forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-                gruBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed,
-                                 kernelTransposed: kernelTransposed, initialHidden: initialHidden, mask: mask, saved: saved,
-                                 upstream: upstream, gradients: gradients)
-            }
-        }
+    forEachBackwardSlice(g, kernel: kernel, recurrentKernel: recurrentKernel) { rows, kernels in
+        gruBackwardSlice(g, rows: rows, kernels: kernels, initialHidden: initialHidden, mask: mask, saved: saved,
+                         upstream: upstream, gradients: gradients)
     }
     recurrentWeightGradients(g, x: x, hidden: saved.hidden, initialHidden: initialHidden,
                              inputGateGradients: gradients.inputGateGradients,
@@ -160,11 +155,10 @@ public func gruBackward<T: RecurrentElement>(
 }
 
 private func gruBackwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, kernelTransposed: UnsafePointer<T>,
-    initialHidden: UnsafePointer<T>, mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>,
-    gradients: GRUGradients<T>
+    _ g: RecurrentGeometry, rows: Range<Int>, kernels: TransposedKernels<T>, initialHidden: UnsafePointer<T>,
+    mask: RecurrentMask?, saved: GRUSaved<T>, upstream: RecurrentUpstream<T>, gradients: GRUGradients<T>
 ) {
-    let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
+    let u = g.units, width = g.width, time = g.time
     let dh = gradients.initialHidden
     upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for s in stride(from: time - 1, through: 0, by: -1) {
@@ -197,10 +191,8 @@ private func gruBackwardSlice<T: RecurrentElement>(
                 dhRow[j] = dhj * z  // the direct path; the GEMM below adds the gates' share
             }
         }
-        gemm(m: rows.count, n: u, k: width,
-             rowMajor(UnsafePointer(gradients.recurrentGateGradients + (first * time + t) * width), time * width),
-             rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
-        inputGradientStep(g, rows: rows, time: t, gateGradients: gradients.inputGateGradients,
-                          kernelTransposed: kernelTransposed, into: gradients.inputs)
+        finishBackwardStep(g, rows: rows, time: t, inputGateGradients: UnsafePointer(gradients.inputGateGradients),
+                           recurrentGateGradients: UnsafePointer(gradients.recurrentGateGradients), kernels: kernels, dh: dh,
+                           inputsGradient: gradients.inputs)
     }
 }

@@ -149,14 +149,9 @@ public func lstmBackward<T: RecurrentElement>(
     initialHidden: UnsafePointer<T>, initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>,
     upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
-    withTransposedCopy(recurrentKernel, rows: g.units, columns: g.width) { recurrentKernelTransposed in
-        withTransposedCopy(kernel, rows: g.features, columns: g.width) { kernelTransposed in
-            forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-                lstmBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed,
-                                  kernelTransposed: kernelTransposed, initialCell: initialCell, mask: mask, saved: saved,
-                                  upstream: upstream, gradients: gradients)
-            }
-        }
+    forEachBackwardSlice(g, kernel: kernel, recurrentKernel: recurrentKernel) { rows, kernels in
+        lstmBackwardSlice(g, rows: rows, kernels: kernels, initialCell: initialCell, mask: mask, saved: saved,
+                          upstream: upstream, gradients: gradients)
     }
     let dZ = UnsafePointer(gradients.gateGradients)
     recurrentWeightGradients(g, x: x, hidden: saved.hidden, initialHidden: initialHidden,
@@ -166,9 +161,8 @@ public func lstmBackward<T: RecurrentElement>(
 }
 
 private func lstmBackwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, kernelTransposed: UnsafePointer<T>,
-    initialCell: UnsafePointer<T>, mask: RecurrentMask?, saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>,
-    gradients: LSTMGradients<T>
+    _ g: RecurrentGeometry, rows: Range<Int>, kernels: TransposedKernels<T>, initialCell: UnsafePointer<T>,
+    mask: RecurrentMask?, saved: LSTMSaved<T>, upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
     let u = g.units, width = g.width, time = g.time, first = rows.lowerBound
     let dh = gradients.initialHidden, dc = gradients.initialCell
@@ -207,12 +201,9 @@ private func lstmBackwardSlice<T: RecurrentElement>(
             }
             dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
         }
-        // dh_{s-1} = dZ_s · Uᵀ (+ the carried dh of masked rows, whose dZ_s is zero)
-        gemm(m: rows.count, n: u, k: width,
-             rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * width), time * width),
-             rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
-        inputGradientStep(g, rows: rows, time: t, gateGradients: gradients.gateGradients, kernelTransposed: kernelTransposed,
-                          into: gradients.inputs)
+        let dZ = UnsafePointer(gradients.gateGradients)
+        finishBackwardStep(g, rows: rows, time: t, inputGateGradients: dZ, recurrentGateGradients: dZ, kernels: kernels,
+                           dh: dh, inputsGradient: gradients.inputs)
     }
 }
 

@@ -47,11 +47,8 @@ func transposed<T>(_ pointer: UnsafePointer<T>, _ leadingDimension: Int) -> Matr
     MatrixOperand(pointer: pointer, transposed: true, leadingDimension: Swift.max(leadingDimension, 1))
 }
 
-/// Runs `body` with a transposed copy of the (rows × columns) row-major matrix `m`. The
-/// backward passes multiply every step's gradient by Uᵀ: as a plain product with a copy of
-/// Uᵀ made once, OpenBLAS runs its small-matrix kernel rather than packing U again at every
-/// step (the LSTM trained ~9% faster).
-func withTransposedCopy<T, Result>(_ m: UnsafePointer<T>, rows: Int, columns: Int,
+/// Runs `body` with a transposed copy of the (rows × columns) row-major matrix `m`.
+private func withTransposedCopy<T, Result>(_ m: UnsafePointer<T>, rows: Int, columns: Int,
                                    _ body: (UnsafePointer<T>) -> Result) -> Result {
     let copy = UnsafeMutablePointer<T>.allocate(capacity: max(rows * columns, 1))
     defer { copy.deallocate() }
@@ -121,19 +118,47 @@ func projectStepInputs<T: RecurrentElement>(
          rowMajor(kernel, g.width), z, ldc: leadingDimension)
 }
 
-/// dX_t = dZ_t · kernelᵀ for the batch rows `rows` at input time t, from the (batch, time,
-/// width) input gate gradients into the (batch, time, features) inputs gradient.
-///
-/// NOTE: BPTT calls this every step, while dZ_t is in cache; as one GEMM over all steps at
-/// the end it packed dZ back from memory (the LSTM's dX took ~30% longer).
-@inline(__always)
-func inputGradientStep<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, time t: Int, gateGradients dZ: UnsafePointer<T>,
-    kernelTransposed: UnsafePointer<T>, into dX: UnsafeMutablePointer<T>
+/// Transposed copies of a recurrent op's kernels, (width, u) and (width, features), which
+/// BPTT multiplies every step's gradients by.
+struct TransposedKernels<T> {
+    let recurrent: UnsafePointer<T>
+    let input: UnsafePointer<T>
+}
+
+/// Runs BPTT's batch slices in parallel (see `forEachBatchSlice`), handing each transposed
+/// copies of both kernels made once per call: as plain products with them, OpenBLAS runs its
+/// small-matrix kernel rather than packing U (or W) again at every step (the LSTM trained
+/// ~9% faster).
+func forEachBackwardSlice<T>(
+    _ g: RecurrentGeometry, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
+    _ body: (Range<Int>, TransposedKernels<T>) -> Void
 ) {
-    let first = rows.lowerBound
-    gemm(m: rows.count, n: g.features, k: g.width, rowMajor(dZ + (first * g.time + t) * g.width, g.time * g.width),
-         rowMajor(kernelTransposed, g.features), dX + (first * g.time + t) * g.features, ldc: g.time * g.features)
+    withTransposedCopy(recurrentKernel, rows: g.units, columns: g.width) { recurrent in
+        withTransposedCopy(kernel, rows: g.features, columns: g.width) { input in
+            let kernels = TransposedKernels(recurrent: recurrent, input: input)
+            forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in body(rows, kernels) }
+        }
+    }
+}
+
+/// The products that end BPTT step s (input time t) for the batch rows `rows`, once the cell
+/// has written the step's pre-activation gradients (by input time, rows time·width apart):
+///   dh_{s-1} += dZr_t · Uᵀ   (dh still holds what masked rows carried; the cell zeroed the rest)
+///   dX_t = dZx_t · kernelᵀ
+///
+/// NOTE: dX is taken here, while dZx_t is in cache; as one GEMM over all steps at the end it
+/// packed dZ back from memory (the LSTM's dX took ~30% longer).
+@inline(__always)
+func finishBackwardStep<T: RecurrentElement>(
+    _ g: RecurrentGeometry, rows: Range<Int>, time t: Int, inputGateGradients dZx: UnsafePointer<T>,
+    recurrentGateGradients dZr: UnsafePointer<T>, kernels: TransposedKernels<T>, dh: UnsafeMutablePointer<T>,
+    inputsGradient dX: UnsafeMutablePointer<T>
+) {
+    let first = rows.lowerBound, u = g.units, width = g.width
+    gemm(m: rows.count, n: u, k: width, rowMajor(dZr + (first * g.time + t) * width, g.time * width),
+         rowMajor(kernels.recurrent, u), dh + first * u, ldc: u, accumulate: true)
+    gemm(m: rows.count, n: g.features, k: width, rowMajor(dZx + (first * g.time + t) * width, g.time * width),
+         rowMajor(kernels.input, g.features), dX + (first * g.time + t) * g.features, ldc: g.time * g.features)
 }
 
 /// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh,

@@ -58,21 +58,16 @@ public struct SimpleRNNGradients<T> {
 }
 
 /// Backpropagation through time for `simpleRNNForward` (batch slices in parallel; each step
-/// also gives dX_t, see `inputGradientStep`), then the weight gradients over all steps
+/// also gives dX_t, see `finishBackwardStep`), then the weight gradients over all steps
 /// (`recurrentWeightGradients`).
 public func simpleRNNBackward<T: RecurrentElement>(
     _ g: RecurrentGeometry, x: UnsafePointer<T>, kernel: UnsafePointer<T>, recurrentKernel: UnsafePointer<T>,
     initialHidden: UnsafePointer<T>, mask: RecurrentMask?, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>,
     gradients: SimpleRNNGradients<T>
 ) {
-    withTransposedCopy(recurrentKernel, rows: g.units, columns: g.units) { recurrentKernelTransposed in
-        withTransposedCopy(kernel, rows: g.features, columns: g.units) { kernelTransposed in
-            forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-                simpleRNNBackwardSlice(g, rows: rows, recurrentKernelTransposed: recurrentKernelTransposed,
-                                       kernelTransposed: kernelTransposed, mask: mask, hidden: hidden, upstream: upstream,
-                                       gradients: gradients)
-            }
-        }
+    forEachBackwardSlice(g, kernel: kernel, recurrentKernel: recurrentKernel) { rows, kernels in
+        simpleRNNBackwardSlice(g, rows: rows, kernels: kernels, mask: mask, hidden: hidden, upstream: upstream,
+                               gradients: gradients)
     }
     let dZ = UnsafePointer(gradients.gateGradients)
     recurrentWeightGradients(g, x: x, hidden: hidden, initialHidden: initialHidden,
@@ -82,10 +77,10 @@ public func simpleRNNBackward<T: RecurrentElement>(
 }
 
 private func simpleRNNBackwardSlice<T: RecurrentElement>(
-    _ g: RecurrentGeometry, rows: Range<Int>, recurrentKernelTransposed: UnsafePointer<T>, kernelTransposed: UnsafePointer<T>,
-    mask: RecurrentMask?, hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>, gradients: SimpleRNNGradients<T>
+    _ g: RecurrentGeometry, rows: Range<Int>, kernels: TransposedKernels<T>, mask: RecurrentMask?,
+    hidden: UnsafePointer<T>, upstream: RecurrentUpstream<T>, gradients: SimpleRNNGradients<T>
 ) {
-    let u = g.units, time = g.time, first = rows.lowerBound
+    let u = g.units, time = g.time
     let dh = gradients.initialHidden
     upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for s in stride(from: time - 1, through: 0, by: -1) {
@@ -100,9 +95,8 @@ private func simpleRNNBackwardSlice<T: RecurrentElement>(
             for j in 0..<u { out[j] = dhRow[j] * (1 - h[j] * h[j]) }
             dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
         }
-        gemm(m: rows.count, n: u, k: u, rowMajor(UnsafePointer(gradients.gateGradients + (first * time + t) * u), time * u),
-             rowMajor(recurrentKernelTransposed, u), dh + first * u, ldc: u, accumulate: true)
-        inputGradientStep(g, rows: rows, time: t, gateGradients: gradients.gateGradients, kernelTransposed: kernelTransposed,
-                          into: gradients.inputs)
+        let dZ = UnsafePointer(gradients.gateGradients)
+        finishBackwardStep(g, rows: rows, time: t, inputGateGradients: dZ, recurrentGateGradients: dZ, kernels: kernels,
+                           dh: dh, inputsGradient: gradients.inputs)
     }
 }
