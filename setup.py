@@ -69,6 +69,8 @@ setup(
     ext_modules=[extension],
     cmdclass={"build_ext": BuildSwiftThenExtension},
     python_requires=">=3.9",
-    install_requires=["numpy>=1.24"],
+    # scipy-openblas32: the OpenBLAS that numpy's and scipy's own builds use; the engine opens
+    # it for its matrix products (python/swiftdl/_blas.py). h5py: Keras's weight files.
+    install_requires=["numpy>=1.24", "scipy-openblas32>=0.3.27", "h5py>=3"],
     zip_safe=False,
 )

@@ -55,5 +55,6 @@ extern PyMethodDef nn_module_methods[];
 extern PyMethodDef optimizer_module_methods[];
 extern PyMethodDef conv_module_methods[];
 extern PyMethodDef recurrent_module_methods[];
+extern PyMethodDef runtime_module_methods[];
 
 #endif

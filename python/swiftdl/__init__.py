@@ -5,6 +5,7 @@
     (x @ x.T).sum(axis=1)
 """
 from . import _C
+from . import _blas  # noqa: F401  (opens the BLAS once, warning when there is none)
 from ._dtypes import bool_, float32, float64, int32, int64, uint8
 from ._tensor import Tensor
 from ._convert import asarray

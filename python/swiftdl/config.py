@@ -11,3 +11,19 @@ def set_num_threads(n):
 def get_num_threads():
     """The number of threads engine kernels use."""
     return _C.get_num_threads()
+
+
+def blas_library():
+    """The file of the BLAS library the engine multiplies with (scipy-openblas32's unless
+    `SWIFTDL_BLAS` names another), or None when none could be loaded and matrix products
+    run in plain loops, 20-30x slower (swiftdl warns at import then)."""
+    from . import _blas
+    return _blas.library
+
+
+def avx2_kernels_enabled():
+    """Whether the engine runs its own AVX2 kernels (Winograd convolutions, the vectorised
+    LSTM cell, pooling and exp). False on CPUs without AVX2 and FMA, and when the
+    environment variable `SWIFTDL_DISABLE_AVX2=1` switches them off to test the portable
+    paths."""
+    return _C.avx2_kernels_enabled()

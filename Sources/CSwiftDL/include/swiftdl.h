@@ -82,6 +82,16 @@ int64_t sdl_live_tensors(void);
    large products are split across these threads. */
 sdl_status sdl_set_num_threads(int32_t n);
 int32_t sdl_get_num_threads(void);
+/* Opens the CBLAS that matrix products use, once per process: the file named by the
+   SWIFTDL_BLAS environment variable, else `preferred_path` (may be NULL; the Python package
+   passes scipy-openblas32's library), else the system's OpenBLAS or CBLAS. Later calls
+   return the library already chosen. *loaded_path is its name (borrowed, valid for the
+   life of the process), or NULL when none could be opened and products run in plain
+   loops, 20-30x slower. */
+sdl_status sdl_blas_load(const char *preferred_path, const char **loaded_path);
+/* 1 if the engine runs its AVX2 kernels (the CPU has AVX2 and FMA, and the environment
+   variable SWIFTDL_DISABLE_AVX2 is not set to 1), else 0. */
+int32_t sdl_avx2_kernels_enabled(void);
 
 /* ---- Tensor lifetime and metadata ------------------------------------------------- */
 
