@@ -1,23 +1,22 @@
 #!/usr/bin/env bash
-# Installs everything swiftdl needs on a fresh Debian/Ubuntu machine with the Swift
-# toolchain and Python 3: the system packages the build needs (OpenBLAS headers,
-# pkg-config, Python headers) when they are missing, then a virtual environment in .venv
-# with swiftdl built and installed from this checkout, plus the test tools.
+# Installs everything swiftdl needs on a fresh Linux machine with the Swift toolchain and
+# Python 3 with pip: a virtual environment in .venv with swiftdl built and installed from
+# this checkout (its BLAS, OpenBLAS from the scipy-openblas32 wheel, and h5py come from
+# pip), plus the test tools. The only system package it may add is the Python headers,
+# when the Python in use has none (Debian's python3-dev, through apt-get).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-missing=()
-pkg-config --exists openblas 2>/dev/null || missing+=(libopenblas-dev pkg-config)
-python3 - <<'PY' || missing+=(python3-dev)
+if ! python3 - <<'PY'
 import os, sys, sysconfig
 sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")) else 1)
 PY
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing system packages: ${missing[*]}"
+then
+    echo "installing the Python headers (python3-dev)"
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-dev >/dev/null
 fi
 
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
@@ -25,7 +24,7 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q --upgrade pip setuptools wheel
 .venv/bin/python -m pip install -q -r requirements-test.txt
-.venv/bin/python -m pip install -q .
+bash scripts/install.sh
 echo "swiftdl is installed in .venv ($(.venv/bin/python -c 'import swiftdl; print(swiftdl.__file__)'))"
