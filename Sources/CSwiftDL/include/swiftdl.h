@@ -270,6 +270,16 @@ sdl_status sdl_random_uniform(const int64_t *shape, int32_t ndim, double low, do
 sdl_status sdl_random_normal(const int64_t *shape, int32_t ndim, double mean, double std, sdl_dtype dtype, sdl_tensor *out);
 sdl_status sdl_random_randint(const int64_t *shape, int32_t ndim, int64_t low, int64_t high, sdl_dtype dtype, sdl_tensor *out);
 sdl_status sdl_random_permutation(int64_t n, sdl_tensor *out);
+/* The same draws from a stream of their own: Philox keyed by `key`, starting at counter
+   block `block` (four 32-bit words a block). The same key and block give the same values on
+   every machine and thread count; the global stream is untouched. Caller owns *out. */
+sdl_status sdl_random_uniform_seeded(const int64_t *shape, int32_t ndim, double low, double high, sdl_dtype dtype,
+                                     uint64_t key, uint64_t block, sdl_tensor *out);
+sdl_status sdl_random_normal_seeded(const int64_t *shape, int32_t ndim, double mean, double std, sdl_dtype dtype,
+                                    uint64_t key, uint64_t block, sdl_tensor *out);
+sdl_status sdl_random_randint_seeded(const int64_t *shape, int32_t ndim, int64_t low, int64_t high, sdl_dtype dtype,
+                                     uint64_t key, uint64_t block, sdl_tensor *out);
+sdl_status sdl_random_permutation_seeded(int64_t n, uint64_t key, uint64_t block, sdl_tensor *out);
 
 /* ---- Neural-network ops (tf.nn; differentiable; caller owns every *out) ------------- */
 

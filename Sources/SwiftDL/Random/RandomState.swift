@@ -13,9 +13,18 @@ public final class RandomState: @unchecked Sendable {
     private var generator: Philox4x32
     private var nextBlock: UInt64 = 0
 
-    public init(seed: UInt64) {
+    /// A stream keyed by `seed` whose first draw starts at counter block `firstBlock`.
+    /// Philox is counter-based: a key and a block index give the same words anywhere, so
+    /// Keras's stateless draws (a seed and a counter) map to a key and a range of blocks.
+    public init(seed: UInt64, firstBlock: UInt64 = 0) {
         pthread_mutex_init(lock, nil)
         generator = Philox4x32(seed: seed)
+        nextBlock = firstBlock
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
     }
 
     /// Restarts the stream: the same seed gives the same numbers afterwards.
