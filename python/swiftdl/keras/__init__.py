@@ -11,8 +11,8 @@ from .backend import clear_session
 
 
 def __getattr__(name):
-    # keras.datasets loads on first use (its loaders need nothing at import time).
-    if name == "datasets":
+    # keras.datasets and keras.random load on first use (most scripts need neither).
+    if name in ("datasets", "random"):
         import importlib
-        return importlib.import_module(".datasets", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,18 @@
-"""Session-wide state that Keras keeps in its backend: unique names and the float type."""
+"""Session-wide state that Keras keeps in its backend: unique names, the fuzz factor, and
+the dtype names (keras.backend)."""
 import re
 
+import numpy as np
+
 _NAME_COUNTS = {}
+_EPSILON = 1e-7
+
+# Every dtype name Keras 3 knows (keras.src.backend.common.variables.ALLOWED_DTYPES); the
+# engine computes in the float32, float64, int32, int64, uint8 and bool among them.
+ALLOWED_DTYPES = frozenset({"float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
+                            "int32", "int64", "bfloat16", "bool", "string"})
+# Python types as Keras names them (its non-TensorFlow backends take int as int32).
+_PYTHON_DTYPES = {bool: "bool", int: "int32", float: "float32", str: "string", "int": "int32"}
 
 
 def to_snake_case(name):
@@ -18,18 +29,60 @@ def unique_name(prefix):
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
+def get_uid(prefix=""):
+    """1 for the first call with `prefix`, then 2, 3, ... (keras.backend.get_uid)."""
+    count = _NAME_COUNTS.get(prefix, 0) + 1
+    _NAME_COUNTS[prefix] = count
+    return count
+
+
 def clear_session():
     """Resets the automatic layer names (Keras's keras.backend.clear_session)."""
     _NAME_COUNTS.clear()
 
 
 def floatx():
+    """The default float type, as a string: 'float32'."""
     return "float32"
 
 
 def epsilon():
-    return 1e-7
+    """The fuzz factor that losses clip with (1e-7 unless set_epsilon changed it)."""
+    return _EPSILON
+
+
+def set_epsilon(value):
+    """Sets the fuzz factor epsilon() returns."""
+    global _EPSILON
+    _EPSILON = float(value)
 
 
 def image_data_format():
     return "channels_last"
+
+
+def standardize_dtype(dtype):
+    """A dtype's Keras name ('float32', 'int64', ...): None is floatx(), Python's float
+    'float32', int 'int32', bool 'bool'; numpy dtypes, swiftdl dtypes and names pass through.
+    Raises ValueError for anything Keras does not name."""
+    if dtype is None:
+        return floatx()
+    if isinstance(dtype, (type, str)) and dtype in _PYTHON_DTYPES:
+        dtype = _PYTHON_DTYPES[dtype]
+    if hasattr(dtype, "name") and not isinstance(dtype, str):
+        dtype = dtype.name
+    elif isinstance(dtype, type) and issubclass(dtype, np.generic):
+        dtype = np.dtype(dtype).name
+    elif hasattr(dtype, "__name__"):
+        dtype = dtype.__name__
+    if dtype not in ALLOWED_DTYPES:
+        raise ValueError(f"Invalid dtype: {dtype}")
+    return dtype
+
+
+def is_float_dtype(dtype):
+    return standardize_dtype(dtype).startswith(("float", "bfloat"))
+
+
+def is_int_dtype(dtype):
+    return standardize_dtype(dtype).startswith(("int", "uint"))

@@ -71,3 +71,5 @@ def set_random_seed(seed):
     _random.seed(seed)
     np.random.seed(seed % (2 ** 32))
     _sd.random.seed(int(seed))
+    from ..random.seed_generator import reset_global_seed_generator
+    reset_global_seed_generator(seed)  # keras.random's ops with seed=None
