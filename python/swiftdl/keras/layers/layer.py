@@ -239,7 +239,7 @@ class Layer:
         every unknown size set to 1 (enough for custom layers; built-ins override it)."""
         def concrete(shape):
             return _sd.zeros(tuple(1 if s is None else s for s in shape))
-        dummy = map_structure(concrete, input_shape) if not _is_shape(input_shape) else concrete(input_shape)
+        dummy = _map_shapes(concrete, input_shape)
         outputs = self.call(dummy) if not self._call_accepts("training") else self.call(dummy, training=False)
         first_unknown = _is_shape(input_shape) and input_shape and input_shape[0] is None
         return map_structure(lambda t: ((None,) + tuple(t.shape)[1:]) if first_unknown else tuple(t.shape), outputs)
@@ -288,6 +288,18 @@ class Layer:
 
 def _is_shape(value):
     return isinstance(value, tuple) and all(v is None or isinstance(v, (int, np.integer)) for v in value)
+
+
+def _map_shapes(function, shapes):
+    """`function` applied to each shape tuple in a structure of them (lists, tuples, dicts),
+    a shape being the leaf: map_structure would walk into it and meet its None sizes."""
+    if _is_shape(shapes):
+        return function(shapes)
+    if isinstance(shapes, (list, tuple)):
+        return type(shapes)(_map_shapes(function, s) for s in shapes)
+    if isinstance(shapes, dict):
+        return {key: _map_shapes(function, s) for key, s in shapes.items()}
+    raise TypeError(f"expected a shape tuple or a structure of them; received {shapes!r}")
 
 
 def _as_tensor(value):

@@ -6,6 +6,7 @@ import swiftdl as _sd
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from ..layers.keras_tensor import flatten
+from ..utils.data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data as data_utils
 
 
@@ -128,9 +129,19 @@ class Trainer:
     def get_metrics_result(self):
         return {metric.name: metric.result() for metric in self.metrics}
 
+    def _get_metrics_result_or_logs(self, logs):
+        """The metrics' results when the last step's logs name the same metrics; otherwise
+        (a custom step returning logs of its own) those logs, as Keras does."""
+        results = self.get_metrics_result()
+        if isinstance(logs, dict) and set(logs) == set(results):
+            return results
+        return dict(logs) if isinstance(logs, dict) else results
+
+    # NOTE: the steps receive each batch as Keras gives it (`pack_x_y_sample_weight`): x
+    # alone, (x, y) or (x, y, sample_weight). Users' overrides unpack it themselves.
     def train_step(self, data):
         """One optimizer step on a batch; returns the metrics' running results."""
-        x, y, sample_weight = data
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         self._clear_losses()
         with _sd.GradientTape() as tape:
             y_pred = self(x, training=True)
@@ -144,7 +155,7 @@ class Trainer:
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
-        x, y, sample_weight = data
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         self._clear_losses()
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
@@ -152,7 +163,7 @@ class Trainer:
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
-        x = data[0] if isinstance(data, tuple) else data
+        x, _, _ = unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
     # ---- loops ---------------------------------------------------------------------------
@@ -220,13 +231,14 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
+            logs = None
             for step, batch in training.enumerate_epoch():
                 callback_list.on_train_batch_begin(step)
-                logs = self.train_step(batch)
+                logs = self.train_step(pack_x_y_sample_weight(*batch))
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = dict(self.get_metrics_result())
+            epoch_logs = self._get_metrics_result_or_logs(logs)
             if validation is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._evaluate_loop(validation, callback_list)
                 epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
@@ -240,11 +252,12 @@ class Trainer:
     def _evaluate_loop(self, batches, callback_list):
         self.reset_metrics()
         callback_list.on_test_begin()
+        logs = None
         for step, batch in batches.enumerate_epoch():
             callback_list.on_test_batch_begin(step)
-            logs = self.test_step(batch)
+            logs = self.test_step(pack_x_y_sample_weight(*batch))
             callback_list.on_test_batch_end(step, logs)
-        logs = dict(self.get_metrics_result())
+        logs = self._get_metrics_result_or_logs(logs)
         callback_list.on_test_end(logs)
         return logs
 
@@ -272,7 +285,7 @@ class Trainer:
         pieces = []
         for step, (batch_x, _, _) in batches.enumerate_epoch():
             callback_list.on_predict_batch_begin(step)
-            output = self.predict_step(batch_x)
+            output = self.predict_step(pack_x_y_sample_weight(batch_x))
             pieces.append([np.asarray(o) for o in flatten(output)] if isinstance(output, (list, tuple)) else np.asarray(output))
             callback_list.on_predict_batch_end(step, {"outputs": output})
         callback_list.on_predict_end()
@@ -282,18 +295,18 @@ class Trainer:
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         self._assert_compiled("train_on_batch")
-        data = tuple(data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
-        logs = self.train_step(data)
+        data = (data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
+        logs = self.train_step(pack_x_y_sample_weight(*data))
         return logs if return_dict else self._flatten_in_order(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
-        data = tuple(data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
-        logs = self.test_step(data)
+        data = (data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
+        logs = self.test_step(pack_x_y_sample_weight(*data))
         return logs if return_dict else self._flatten_in_order(logs)
 
     def predict_on_batch(self, x):
-        output = self.predict_step(data_utils.structure_to_tensors(x))
+        output = self.predict_step(pack_x_y_sample_weight(data_utils.structure_to_tensors(x)))
         if isinstance(output, (list, tuple)):
             return [np.asarray(o) for o in output]
         return np.asarray(output)

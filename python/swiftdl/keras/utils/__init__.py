@@ -6,6 +6,7 @@ import numpy as np
 
 import swiftdl as _sd
 
+from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
 

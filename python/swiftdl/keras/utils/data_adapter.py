@@ -35,18 +35,31 @@ def is_data_source(x):
 
 
 def unpack_x_y_sample_weight(data):
-    """Keras's rule: a tuple of 1, 2 or 3 items is (x,), (x, y) or (x, y, sample_weight);
-    anything else (a tensor, a dict, a list) is x alone."""
-    if isinstance(data, tuple):
-        if len(data) == 1:
-            return data[0], None, None
-        if len(data) == 2:
-            return data[0], data[1], None
-        if len(data) == 3:
-            return data
-        raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
-                         f"found a tuple of {len(data)} items")
-    return data, None, None
+    """(x, y, sample_weight) from a batch as Keras's steps receive it: a list or tuple of 1,
+    2 or 3 items is (x,), (x, y) or (x, y, sample_weight); anything else (a tensor, a dict)
+    is x alone. For a custom `train_step(self, data)`."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
+                     f"found a tuple of {len(data)} items")
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """The batch Keras hands to `train_step`, `test_step` and `predict_step`: x alone (or
+    (x,) when x is itself a list or tuple), (x, y), or (x, y, sample_weight)."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    if sample_weight is None:
+        return x, y
+    return x, y, sample_weight
 
 
 def _as_batch(data):

@@ -1,0 +1,137 @@
+"""The trainer's contract with user code, as Keras 3 defines it: train_step, test_step and
+predict_step receive each batch exactly as Keras packs it (x alone, (x, y) or (x, y,
+sample_weight)), so keras.io's custom-step programs run unchanged."""
+import numpy as np
+
+import swiftdl as sd
+from swiftdl import keras
+from swiftdl.keras import layers
+
+RNG = np.random.default_rng(0)
+
+
+class Recording(keras.Model):
+    """A one-layer model that records the structure of what each step receives."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(1)
+        self.seen = {"train": [], "test": [], "predict": []}
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+    @staticmethod
+    def _describe(data):
+        if isinstance(data, tuple):
+            return ("tuple", len(data))
+        return (type(data).__name__,)
+
+    def train_step(self, data):
+        self.seen["train"].append(self._describe(data))
+        return super().train_step(data)
+
+    def test_step(self, data):
+        self.seen["test"].append(self._describe(data))
+        return super().test_step(data)
+
+    def predict_step(self, data):
+        self.seen["predict"].append(self._describe(data))
+        return super().predict_step(data)
+
+
+def test_steps_receive_what_keras_packs():
+    x = RNG.standard_normal((8, 3)).astype(np.float32)
+    y = RNG.standard_normal((8, 1)).astype(np.float32)
+    model = Recording()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y, batch_size=4, verbose=0)
+    model.fit(x, y, sample_weight=np.ones(8, np.float32), batch_size=4, verbose=0)
+    model.evaluate(x, y, batch_size=8, verbose=0)
+    model.predict(x, batch_size=8, verbose=0)
+    model.train_on_batch(x, y)
+    assert model.seen["train"] == [("tuple", 2)] * 2 + [("tuple", 3)] * 2 + [("tuple", 2)]
+    assert model.seen["test"] == [("tuple", 2)]
+    assert model.seen["predict"] == [("Tensor",)]
+
+
+def test_pack_and_unpack_follow_keras():
+    x, y, w = np.ones(2), np.zeros(2), np.ones(2)
+    assert keras.utils.pack_x_y_sample_weight(x) is x
+    assert keras.utils.pack_x_y_sample_weight([x, x]) == ([x, x],)
+    assert keras.utils.pack_x_y_sample_weight(x, y) == (x, y)
+    assert keras.utils.unpack_x_y_sample_weight([x, y]) == (x, y, None)
+    assert keras.utils.unpack_x_y_sample_weight((x, y, w)) == (x, y, w)
+    assert keras.utils.unpack_x_y_sample_weight(x) == (x, None, None)
+
+
+class Sampling(layers.Layer):
+    """z = mean + exp(log_var / 2) · ε, ε from a seeded generator (keras.io's VAE)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(1337)
+
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        epsilon = keras.random.normal(tuple(z_mean.shape), seed=self.seed_generator)
+        return z_mean + sd.exp(0.5 * z_log_var) * epsilon
+
+
+class VAE(keras.Model):
+    """keras.io's variational autoencoder, its custom train_step as the guide writes it
+    (the data is x alone: fit gets no targets and compile no loss)."""
+
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.total_loss_tracker = keras.metrics.Mean(name="total_loss")
+        self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
+        self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
+
+    @property
+    def metrics(self):
+        return [self.total_loss_tracker, self.reconstruction_loss_tracker, self.kl_loss_tracker]
+
+    def train_step(self, data):
+        with sd.GradientTape() as tape:
+            z_mean, z_log_var, z = self.encoder(data)
+            reconstruction = self.decoder(z)
+            reconstruction_loss = sd.mean(sd.sum(keras.losses.binary_crossentropy(data, reconstruction), axis=(1, 2)))
+            kl_loss = -0.5 * (1 + z_log_var - z_mean ** 2 - sd.exp(z_log_var))
+            kl_loss = sd.mean(sd.sum(kl_loss, axis=1))
+            total_loss = reconstruction_loss + kl_loss
+        grads = tape.gradient(total_loss, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        self.total_loss_tracker.update_state(total_loss)
+        self.reconstruction_loss_tracker.update_state(reconstruction_loss)
+        self.kl_loss_tracker.update_state(kl_loss)
+        return {"loss": self.total_loss_tracker.result(), "reconstruction_loss": self.reconstruction_loss_tracker.result(),
+                "kl_loss": self.kl_loss_tracker.result()}
+
+
+def test_keras_io_variational_autoencoder_trains_through_fit():
+    latent_dim = 2
+    encoder_inputs = keras.Input(shape=(4, 4, 1))  # keras.io's has 28×28×1 images
+    h = layers.Dense(16, activation="relu")(layers.Flatten()(encoder_inputs))
+    z_mean = layers.Dense(latent_dim, name="z_mean")(h)
+    z_log_var = layers.Dense(latent_dim, name="z_log_var")(h)
+    z = Sampling()([z_mean, z_log_var])
+    encoder = keras.Model(encoder_inputs, [z_mean, z_log_var, z], name="encoder")
+    latent_inputs = keras.Input(shape=(latent_dim,))
+    decoder_outputs = layers.Reshape((4, 4, 1))(
+        layers.Dense(16, activation="sigmoid")(layers.Dense(16, activation="relu")(latent_inputs)))
+    decoder = keras.Model(latent_inputs, decoder_outputs, name="decoder")
+
+    # Two prototypes in 16 binary pixels, with noise: a 2-d latent space separates them.
+    prototypes = (RNG.random((2, 16)) < 0.5).astype(np.float32)
+    data = prototypes[RNG.integers(0, 2, 512)]
+    data = np.abs(data - (RNG.random(data.shape) < 0.05)).astype(np.float32).reshape(-1, 4, 4, 1)
+
+    vae = VAE(encoder, decoder)
+    vae.compile(optimizer=keras.optimizers.Adam(0.01))
+    history = vae.fit(data, epochs=15, batch_size=64, verbose=0)
+    losses = history.history["loss"]
+    assert set(history.history) == {"loss", "reconstruction_loss", "kl_loss"}
+    assert losses[-1] < 0.6 * losses[0]
