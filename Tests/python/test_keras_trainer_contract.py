@@ -135,3 +135,51 @@ def test_keras_io_variational_autoencoder_trains_through_fit():
     losses = history.history["loss"]
     assert set(history.history) == {"loss", "reconstruction_loss", "kl_loss"}
     assert losses[-1] < 0.6 * losses[0]
+
+
+class LogisticEndpoint(layers.Layer):
+    """keras.io's endpoint layer: it adds its own loss and is called with named inputs."""
+
+    def __init__(self, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def call(self, targets, logits, sample_weights=None):
+        self.add_loss(self.loss_fn(targets, logits, sample_weights))
+        return sd.nn.softmax(logits)
+
+
+def test_a_layer_called_with_keyword_inputs_trains_saves_and_loads(tmp_path):
+    inputs = keras.Input(shape=(3,), name="inputs")
+    targets = keras.Input(shape=(10,), name="targets")
+    logits = layers.Dense(10)(inputs)
+    predictions = LogisticEndpoint(name="predictions")(targets=targets, logits=logits)
+    model = keras.Model(inputs=[inputs, targets], outputs=predictions)
+    model.compile(optimizer=keras.optimizers.Adam(0.05))  # no loss: the endpoint adds it
+    x = RNG.random((64, 3)).astype(np.float32)
+    t = (RNG.random((64, 10)) < 0.5).astype(np.float32)
+    history = model.fit([x, t], epochs=20, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    eager = LogisticEndpoint()(targets=t, logits=x @ np.ones((3, 10), np.float32))
+    assert eager.shape == (64, 10)
+
+    model.save(tmp_path / "endpoint.keras")
+    loaded = keras.models.load_model(tmp_path / "endpoint.keras", custom_objects={"LogisticEndpoint": LogisticEndpoint})
+    np.testing.assert_allclose(loaded.predict([x, t], verbose=0), model.predict([x, t], verbose=0), rtol=1e-6)
+
+
+def test_bool_and_integer_inputs_reach_float_layers_as_floats():
+    # One-hot characters as booleans into an LSTM (keras.io's text-generation example).
+    x = np.eye(4, dtype=bool)[RNG.integers(0, 4, (64, 6))]
+    y = x[:, :, 0].sum(axis=1, keepdims=True).astype(np.float32) / 6
+    model = keras.Sequential([keras.Input((6, 4)), layers.LSTM(8), layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="mse")
+    history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    # Keras's ops promote integers with float32 weights to float32 (not numpy's float64).
+    for layer, value in [(layers.Dense(2), np.arange(6).reshape(3, 2)),
+                         (layers.Conv2D(2, 2), np.arange(50, dtype=np.uint8).reshape(2, 5, 5, 1)),
+                         (layers.LayerNormalization(), np.ones((2, 3), bool))]:
+        assert layer(value).dtype == np.float32
+    # Embedding still takes its integer ids as they are.
+    assert layers.Embedding(10, 2)(np.arange(6).reshape(3, 2)).shape == (3, 2, 2)

@@ -33,6 +33,8 @@ _FUSABLE = {activations.relu: "relu"}
 class BaseConv(Layer):
     """Shared convolution logic; subclasses fix the spatial rank."""
 
+    _casts_inputs_to_float = True
+
     rank = 2
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,

@@ -26,6 +26,8 @@ def _depthwise_as_full_kernel(kernel):
 
 
 class _ConvBase(Layer):
+    _casts_inputs_to_float = True
+
     def __init__(self, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1, activation=None,
                  use_bias=True, bias_initializer="zeros", bias_regularizer=None, activity_regularizer=None,
                  bias_constraint=None, **kwargs):

@@ -20,6 +20,8 @@ class Dense(Layer):
         kernel_regularizer, bias_regularizer: optional penalties.
     """
 
+    _casts_inputs_to_float = True
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):

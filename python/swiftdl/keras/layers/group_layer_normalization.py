@@ -9,6 +9,8 @@ from .layer import Layer
 
 
 class _PerSampleNormalization(Layer):
+    _casts_inputs_to_float = True
+
     def __init__(self, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros", gamma_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)

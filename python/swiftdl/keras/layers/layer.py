@@ -23,6 +23,10 @@ class Layer:
         input_shape: for the first layer of a Sequential model, the shape of one sample.
     """
 
+    # Layers that multiply their inputs with float weights take bool and integer inputs as
+    # their float dtype, as Keras's ops promote them (one-hot bools into an LSTM).
+    _casts_inputs_to_float = False
+
     def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None, **kwargs):
         input_shape = kwargs.pop("input_shape", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
@@ -188,12 +192,29 @@ class Layer:
             setattr(type(self), "_call_parameters_cache", cache)
         return argument in cache[0] or cache[1]
 
+    def _first_call_parameter(self):
+        """The name of `call`'s first parameter: the inputs, when a caller names them
+        (`layer(targets=t, logits=l)`, as Keras's endpoint layers are called)."""
+        cache = type(self).__dict__.get("_first_call_parameter_cache")
+        if cache is None:
+            parameters = [p for p in inspect.signature(self.call).parameters.values()
+                          if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+            cache = (parameters[0].name if parameters else "",)
+            setattr(type(self), "_first_call_parameter_cache", cache)
+        return cache[0]
+
     def __call__(self, *args, **kwargs):
+        if not args and kwargs:
+            first = self._first_call_parameter()
+            if first in kwargs:
+                args = (kwargs.pop(first),)
         if holds_keras_tensor(args) or holds_keras_tensor(kwargs):
             return self._symbolic_call(args, kwargs)
         if not args:
             raise ValueError(f"Layer {self.name} must be called with inputs as the first argument")
         inputs = args[0] if isinstance(args[0], _sd.Tensor) else map_structure(_as_tensor, args[0])
+        if self._casts_inputs_to_float:
+            inputs = map_structure(self._as_float_input, inputs)
         if not self.built:  # the input shapes are only needed to build
             self._maybe_build(map_structure(lambda t: tuple(t.shape), inputs))
         if kwargs:  # callers pass training and mask freely; drop what this call does not take
@@ -206,6 +227,11 @@ class Layer:
             for output in flatten(outputs):
                 self.add_loss(self.activity_regularizer(output) / max(output.shape[0], 1))
         return outputs
+
+    def _as_float_input(self, value):
+        if isinstance(value, _sd.Tensor) and value.dtype.kind in "biu":
+            return value.astype(self.dtype)
+        return value
 
     def _maybe_build(self, input_shape):
         if not self.built:
@@ -222,7 +248,11 @@ class Layer:
         inputs = args[0]
         shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else tuple(np.shape(t)), inputs)
         self._maybe_build(shapes)
-        output_shapes = self.compute_output_shape(shapes)
+        extra_tensors = holds_keras_tensor(args[1:]) or holds_keras_tensor(kwargs)
+        if extra_tensors and type(self).compute_output_shape is Layer.compute_output_shape:
+            output_shapes = self._output_shape_by_calling(args, kwargs)
+        else:
+            output_shapes = self.compute_output_shape(shapes)
         outputs = _shapes_to_keras_tensors(output_shapes, self.compute_output_dtype(inputs), self.name)
         Node(self, args, kwargs, outputs)
         return outputs
@@ -242,6 +272,26 @@ class Layer:
         dummy = _map_shapes(concrete, input_shape)
         outputs = self.call(dummy) if not self._call_accepts("training") else self.call(dummy, training=False)
         first_unknown = _is_shape(input_shape) and input_shape and input_shape[0] is None
+        return map_structure(lambda t: ((None,) + tuple(t.shape)[1:]) if first_unknown else tuple(t.shape), outputs)
+
+    def _output_shape_by_calling(self, args, kwargs):
+        """Output shapes of a call whose tensors are not all in its first argument (an
+        endpoint layer's `call(targets, logits)`): `call` runs on zeros in place of every
+        KerasTensor, unknown sizes set to 1, and what it adds to `losses` is dropped."""
+        def concrete(value):
+            if isinstance(value, KerasTensor):
+                return _sd.zeros(tuple(1 if s is None else s for s in value.shape), dtype=value.dtype)
+            return value
+        dummy_args = map_structure(concrete, list(args))
+        dummy_kwargs = map_structure(concrete, dict(kwargs))
+        if self._call_accepts("training"):
+            dummy_kwargs.setdefault("training", False)
+        added = list(self._added_losses)
+        try:
+            outputs = self.call(*dummy_args, **dummy_kwargs)
+        finally:
+            self._added_losses = added
+        first_unknown = any(t.shape and t.shape[0] is None for t in flatten((args, kwargs)) if isinstance(t, KerasTensor))
         return map_structure(lambda t: ((None,) + tuple(t.shape)[1:]) if first_unknown else tuple(t.shape), outputs)
 
     # ---- config ----------------------------------------------------------------------------

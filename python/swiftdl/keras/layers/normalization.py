@@ -13,6 +13,8 @@ class BatchNormalization(Layer):
     moving = moving·momentum + batch·(1 - momentum). In inference the moving statistics are used.
     """
 
+    _casts_inputs_to_float = True
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", beta_regularizer=None, gamma_regularizer=None,

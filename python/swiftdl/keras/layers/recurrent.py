@@ -8,6 +8,8 @@ from .layer import Layer
 class _RNN(Layer):
     """Shared argument handling; `gates` is how many blocks of `units` the kernel holds."""
 
+    _casts_inputs_to_float = True
+
     gates = 1
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,

@@ -284,12 +284,16 @@ def functional_config(model):
         entry = serialize_layer(layer)
         entry["name"] = layer.name
         inbound = []
+        def encode(t):
+            if isinstance(t, KerasTensor):
+                return {"class_name": "__keras_tensor__",
+                        "config": {"shape": list(t.shape), "dtype": t.dtype, "keras_history": reference(t)}}
+            return t
+
         for node in layer._inbound_nodes:
             if node.input_tensors:
-                args = map_structure(lambda t: {"class_name": "__keras_tensor__", "config": {
-                    "shape": list(t.shape), "dtype": t.dtype, "keras_history": reference(t)}}
-                                     if isinstance(t, KerasTensor) else t, list(node.call_args))
-                inbound.append({"args": args, "kwargs": {}})
+                inbound.append({"args": map_structure(encode, list(node.call_args)),
+                                "kwargs": map_structure(encode, dict(node.call_kwargs))})
         entry["inbound_nodes"] = inbound
         layers.append(entry)
     return {
@@ -316,6 +320,8 @@ def functional_from_config(config, custom_objects=None):
             return tensor_for(value["config"]["keras_history"])
         if isinstance(value, list):
             return [resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {key: resolve(v) for key, v in value.items()}
         return value
 
     from ..layers.input_layer import InputLayer
@@ -334,9 +340,10 @@ def functional_from_config(config, custom_objects=None):
             node = entry["inbound_nodes"][node_index]
             try:
                 args = resolve(node["args"])
+                kwargs = resolve(node.get("kwargs") or {})
             except KeyError:
                 continue
-            output = layer(*args)
+            output = layer(*args, **kwargs)
             outputs_of[(entry["name"], node_index)] = flatten(output)
             remaining.remove(item)
             progress = True
