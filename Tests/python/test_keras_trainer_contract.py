@@ -183,3 +183,86 @@ def test_bool_and_integer_inputs_reach_float_layers_as_floats():
         assert layer(value).dtype == np.float32
     # Embedding still takes its integer ids as they are.
     assert layers.Embedding(10, 2)(np.arange(6).reshape(3, 2)).shape == (3, 2, 2)
+
+
+def test_layer_losses_hold_the_last_outermost_call():
+    # Keras's guide "Making new layers and models via subclassing".
+    class ActivityRegularizationLayer(layers.Layer):
+        def __init__(self, rate=1e-2):
+            super().__init__()
+            self.rate = rate
+
+        def call(self, inputs):
+            self.add_loss(self.rate * sd.mean(inputs))
+            return inputs
+
+    class OuterLayer(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.activity_reg = ActivityRegularizationLayer(1e-2)
+
+        def call(self, inputs):
+            return self.activity_reg(inputs)
+
+    layer = OuterLayer()
+    assert len(layer.losses) == 0
+    _ = layer(np.zeros((1, 1), np.float32))
+    assert len(layer.losses) == 1
+    _ = layer(np.zeros((1, 1), np.float32))
+    assert len(layer.losses) == 1
+
+
+def test_a_metric_subclass_creates_its_variables_in_its_own_init():
+    # Keras's guide "Training & evaluation with the built-in methods".
+    class CategoricalTruePositives(keras.metrics.Metric):
+        def __init__(self, name="categorical_true_positives", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.true_positives = self.add_variable(shape=(), name="ctp", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            y_pred = sd.reshape(sd.argmax(y_pred, axis=1), (-1, 1))
+            values = sd.asarray(y_true).astype("int32") == y_pred.astype("int32")
+            values = values.astype("float32")
+            if sample_weight is not None:
+                values = values * sd.asarray(sample_weight).astype("float32")
+            self.true_positives.assign_add(sd.sum(values))
+
+        def result(self):
+            return self.true_positives
+
+        def reset_state(self):
+            self.true_positives.assign(0.0)
+
+    x = RNG.standard_normal((64, 4)).astype(np.float32)
+    y = (x[:, :1] > 0).astype(np.int32)
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=[CategoricalTruePositives()])
+    logs = model.fit(x, y, batch_size=64, epochs=1, verbose=0).history
+    predicted = model.predict(x, verbose=0)
+    assert 0 <= logs["categorical_true_positives"][0] <= 64
+    metric = CategoricalTruePositives()
+    metric.update_state(y, predicted)
+    assert float(metric.result()) == float((predicted.argmax(axis=1) == y[:, 0]).sum())
+    metric.reset_state()
+    assert float(metric.result()) == 0.0
+
+
+def test_a_compute_loss_override_without_training_is_called_without_it():
+    class Keras2Style(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+            self.calls = 0
+
+        def call(self, inputs):
+            return self.dense(inputs)
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+            self.calls += 1
+            return sd.mean((y_pred - y) ** 2)
+
+    model = Keras2Style()
+    model.compile(optimizer="sgd")
+    model.fit(np.ones((8, 2), np.float32), np.ones((8, 1), np.float32), batch_size=4, verbose=0)
+    model.evaluate(np.ones((8, 2), np.float32), np.ones((8, 1), np.float32), batch_size=8, verbose=0)
+    assert model.calls == 3

@@ -13,18 +13,21 @@ from . import losses as _losses
 class Metric:
     """Base class: update_state accumulates, result reads, reset_state clears."""
 
+    # NOTE: as in Keras, __init__ does not call reset_state: a subclass's reset_state uses
+    # the variables its own __init__ creates after this one returns.
     def __init__(self, name=None, dtype=None):
         self.name = name or _snake(type(self).__name__)
         self.dtype = dtype or "float32"
         self._variables = []
-        self.reset_state()
 
-    def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
-        """A non-trainable state Variable that `reset_state` sets back to zero and
-        `variables` lists (Keras's Metric.add_variable; only zeros initializers)."""
-        if initializer not in ("zeros", None) and type(initializer).__name__ != "Zeros":
-            raise ValueError(f"Metric variables start at zero; received initializer={initializer!r}")
-        variable = _sd.Variable(np.zeros(tuple(shape), dtype=dtype or self.dtype), trainable=False, name=name)
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """A non-trainable state Variable, started by `initializer`, that `reset_state` sets
+        back to zero and `variables` lists (Keras's Metric.add_variable)."""
+        from . import initializers
+        shape = tuple(shape)
+        dtype = dtype or self.dtype
+        value = initializers.get(initializer or "zeros")(shape, dtype=dtype)
+        variable = _sd.Variable(value, trainable=False, name=name, dtype=dtype)
         self._variables.append(variable)
         return variable
 
@@ -65,6 +68,10 @@ def _snake(name):
 class Mean(Metric):
     """The (weighted) mean of the values given to update_state."""
 
+    def __init__(self, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.reset_state()
+
     def reset_state(self):
         self.total = 0.0
         self.count = 0.0
@@ -94,11 +101,20 @@ class Mean(Metric):
 
 
 class Sum(Metric):
+    """The (weighted) sum of the values given to update_state."""
+
+    def __init__(self, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.reset_state()
+
     def reset_state(self):
         self.total = 0.0
 
     def update_state(self, values, sample_weight=None):
-        self.total += float(_sd.asarray(values).sum())
+        values = _sd.asarray(values)
+        if sample_weight is not None:
+            values = values * _sd.asarray(sample_weight, dtype=values.dtype if values.dtype.kind == "f" else None)
+        self.total += float(values.sum())
 
     def result(self):
         return self.total

@@ -1,6 +1,7 @@
 """The Keras layer contract: __init__ stores config, build creates weights with add_weight,
 call computes, get_config round-trips, compute_output_shape gives shapes symbolically."""
 import inspect
+import threading
 
 import numpy as np
 
@@ -222,7 +223,16 @@ class Layer:
                 kwargs.pop("training", None)
             if not self._call_accepts("mask"):
                 kwargs.pop("mask", None)
-        outputs = self.call(inputs, *args[1:], **kwargs)
+        # A call from outside any layer starts afresh: `losses` then holds what this call
+        # added (Keras's guide asserts it), not every call's since the layer was made.
+        outermost = getattr(_CALL_DEPTH, "value", 0) == 0
+        if outermost:
+            self._clear_losses()
+        _CALL_DEPTH.value = getattr(_CALL_DEPTH, "value", 0) + 1
+        try:
+            outputs = self.call(inputs, *args[1:], **kwargs)
+        finally:
+            _CALL_DEPTH.value -= 1
         if self.activity_regularizer is not None:
             for output in flatten(outputs):
                 self.add_loss(self.activity_regularizer(output) / max(output.shape[0], 1))
@@ -334,6 +344,9 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+_CALL_DEPTH = threading.local()  # how many Layer.__call__s are running on this thread
 
 
 def _is_shape(value):

@@ -1,4 +1,6 @@
 """compile / fit / evaluate / predict with Keras 3's semantics, logs and printed output."""
+import inspect
+
 import numpy as np
 
 import swiftdl as _sd
@@ -94,6 +96,14 @@ class Trainer:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         return total
 
+    def _compute_loss(self, x, y, y_pred, sample_weight, training):
+        """compute_loss, with `training` only when its signature takes it (an override
+        written for Keras 2's compute_loss(x, y, y_pred, sample_weight) has none)."""
+        parameters = inspect.signature(self.compute_loss).parameters
+        if "training" in parameters or any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+        return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+
     def _build_metrics(self, y, y_pred):
         outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
         targets = y if isinstance(y, (list, tuple)) else [y]
@@ -145,7 +155,7 @@ class Trainer:
         self._clear_losses()
         with _sd.GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         batch_size = flatten(x)[0].shape[0]
         self._loss_tracker.update_state(loss, sample_weight=batch_size)
         variables = self.trainable_variables
@@ -158,7 +168,7 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         self._clear_losses()
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
         self._loss_tracker.update_state(loss, sample_weight=flatten(x)[0].shape[0])
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
