@@ -266,3 +266,26 @@ def test_a_compute_loss_override_without_training_is_called_without_it():
     model.fit(np.ones((8, 2), np.float32), np.ones((8, 1), np.float32), batch_size=4, verbose=0)
     model.evaluate(np.ones((8, 2), np.float32), np.ones((8, 1), np.float32), batch_size=8, verbose=0)
     assert model.calls == 3
+
+
+def test_masks_travel_on_outputs_as_keras_mask():
+    # Keras's guide "Understanding masking & padding".
+    padded = np.array([[711, 632, 71, 0, 0, 0], [73, 8, 3215, 55, 927, 0], [83, 91, 1, 645, 1253, 927]])
+    embedding = layers.Embedding(input_dim=5000, output_dim=4, mask_zero=True)
+    embedded = embedding(padded)
+    np.testing.assert_array_equal(np.asarray(embedded._keras_mask), padded != 0)
+
+    features = np.repeat(padded[:, :, None], 10, axis=-1).astype(np.float32)
+    masked = layers.Masking()(features)
+    np.testing.assert_array_equal(np.asarray(masked._keras_mask), padded != 0)
+    np.testing.assert_array_equal(np.asarray(masked), features)
+
+    # An LSTM given the embedding's output uses its mask: the result is the LSTM's on each
+    # sequence without its padding.
+    lstm = layers.LSTM(3)
+    automatic = np.asarray(lstm(embedded))
+    plain = sd.asarray(np.asarray(embedded))  # the same values, no mask attached
+    np.testing.assert_allclose(automatic, np.asarray(lstm(plain, mask=padded != 0)), rtol=1e-6)
+    first_alone = np.asarray(lstm(sd.asarray(np.asarray(embedded)[:1, :3])))
+    np.testing.assert_allclose(automatic[:1], first_alone, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(automatic[:1], np.asarray(lstm(plain))[:1])

@@ -58,7 +58,8 @@ class Tensor(_C.TensorBase):
     `swiftdl.zeros` and friends, or `Tensor(data, dtype=None)`.
     """
 
-    __slots__ = ()
+    # _keras_mask: the padding mask Keras layers attach to their outputs (None when unset).
+    __slots__ = ("_keras_mask",)
     __hash__ = None
     __array_priority__ = 100
 

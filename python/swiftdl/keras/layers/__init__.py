@@ -24,6 +24,7 @@ _MODULES = {
     "group_layer_normalization": ["GroupNormalization", "LayerNormalization"],
     "noise": ["GaussianNoise", "SpatialDropout1D", "SpatialDropout2D"],
     "lambda_layer": ["Lambda"],
+    "masking": ["Masking"],
     "wrappers": ["Bidirectional", "TimeDistributed"],
     "convolutional_extra": ["Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D"],
     "attention": ["Attention", "MultiHeadAttention"],

@@ -218,6 +218,10 @@ class Layer:
             inputs = map_structure(self._as_float_input, inputs)
         if not self.built:  # the input shapes are only needed to build
             self._maybe_build(map_structure(lambda t: tuple(t.shape), inputs))
+        # The mask comes from the caller or from the inputs' _keras_mask, as in Keras.
+        previous_mask = kwargs["mask"] if "mask" in kwargs else _keras_mask_of(inputs)
+        if "mask" not in kwargs and previous_mask is not None and self._call_accepts("mask"):
+            kwargs["mask"] = previous_mask
         if kwargs:  # callers pass training and mask freely; drop what this call does not take
             if not self._call_accepts("training"):
                 kwargs.pop("training", None)
@@ -236,6 +240,10 @@ class Layer:
         if self.activity_regularizer is not None:
             for output in flatten(outputs):
                 self.add_loss(self.activity_regularizer(output) / max(output.shape[0], 1))
+        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+            output_mask = self.compute_mask(inputs, previous_mask)
+            if output_mask is not None and isinstance(outputs, _sd.Tensor):
+                outputs._keras_mask = output_mask
         return outputs
 
     def _as_float_input(self, value):
@@ -347,6 +355,16 @@ class Layer:
 
 
 _CALL_DEPTH = threading.local()  # how many Layer.__call__s are running on this thread
+
+
+def _keras_mask_of(inputs):
+    """The mask attached to `inputs` (a tensor, or a list of them: a list of masks), or None."""
+    if isinstance(inputs, _sd.Tensor):
+        return getattr(inputs, "_keras_mask", None)
+    if isinstance(inputs, (list, tuple)):
+        masks = [getattr(t, "_keras_mask", None) if isinstance(t, _sd.Tensor) else None for t in inputs]
+        return masks if any(m is not None for m in masks) else None
+    return None
 
 
 def _is_shape(value):
