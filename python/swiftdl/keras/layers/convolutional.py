@@ -1,9 +1,11 @@
-"""Convolutions (channels_last): a shared BaseConv with thin subclasses, as in Keras."""
+"""Convolutions: a shared BaseConv with thin subclasses, as in Keras. The engine computes
+channels-last; channels_first inputs are moved there and back."""
 import numpy as np
 
 import swiftdl as _sd
 
 from .. import activations, initializers, regularizers
+from .data_format import channel_axis, standardize_data_format
 from .layer import Layer
 
 
@@ -56,9 +58,7 @@ class BaseConv(Layer):
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
         self.padding = padding
-        self.data_format = data_format or "channels_last"
-        if self.data_format != "channels_last":
-            raise ValueError("swiftdl convolutions support data_format='channels_last' only")
+        self.data_format = standardize_data_format(data_format)
         if groups != 1:
             raise ValueError("swiftdl convolutions support groups=1 only")
         self.groups = 1
@@ -73,11 +73,11 @@ class BaseConv(Layer):
         if len(input_shape) != self.rank + 2:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim={self.rank + 2}, "
                              f"found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
-        if input_shape[-1] is None:
+        if input_shape[channel_axis(self.data_format)] is None:
             raise ValueError(f"The channel dimension of the inputs to {self.name} should be defined; received {tuple(input_shape)}")
 
     def build(self, input_shape):
-        channels = input_shape[-1]
+        channels = input_shape[channel_axis(self.data_format)]
         self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.filters), initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, name="kernel")
         self.bias = (self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
@@ -89,6 +89,16 @@ class BaseConv(Layer):
         raise NotImplementedError
 
     def call(self, inputs):
+        if self.data_format == "channels_first":
+            # The engine's kernels are channels-last: move the channels there and back
+            # (the kernel's layout, (*window, in, filters), is the same in both formats).
+            if inputs.ndim != self.rank + 2:
+                raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim="
+                                 f"{self.rank + 2}, received shape {tuple(inputs.shape)}")
+            return _sd.moveaxis(self._call_channels_last(_sd.moveaxis(inputs, 1, -1)), -1, 1)
+        return self._call_channels_last(inputs)
+
+    def _call_channels_last(self, inputs):
         if inputs.ndim != self.rank + 2 or inputs.shape[-1] != self.kernel.shape[-2]:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected shape "
                              f"(batch, {'..., ' * self.rank}{self.kernel.shape[-2]}), received {tuple(inputs.shape)}")
@@ -100,11 +110,15 @@ class BaseConv(Layer):
         return self.activation(self.convolve(inputs, self.bias))
 
     def compute_output_shape(self, input_shape):
-        spatial = [conv_output_length(input_shape[1 + i], self.kernel_size[i], self.padding, self.strides[i], self.dilation_rate[i])
+        first = 2 if self.data_format == "channels_first" else 1
+        spatial = [conv_output_length(input_shape[first + i], self.kernel_size[i], self.padding, self.strides[i],
+                                      self.dilation_rate[i])
                    for i in range(self.rank)]
         if any(s is not None and s <= 0 for s in spatial):
             raise ValueError(f"Computed output size would be negative or zero for layer {self.name}: input shape "
                              f"{tuple(input_shape)}, kernel_size {self.kernel_size}, strides {self.strides}, padding '{self.padding}'")
+        if self.data_format == "channels_first":
+            return (input_shape[0], self.filters) + tuple(spatial)
         return (input_shape[0],) + tuple(spatial) + (self.filters,)
 
     def get_config(self):

@@ -7,6 +7,7 @@ import swiftdl as _sd
 
 from .. import activations, initializers, regularizers
 from .convolutional import _tuple, conv_output_length
+from .data_format import standardize_data_format
 from .layer import Layer
 
 
@@ -44,7 +45,7 @@ class _ConvBase(Layer):
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
         self.padding = padding
-        self.data_format = data_format or "channels_last"
+        self.data_format = standardize_data_format(data_format)
         if self.data_format != "channels_last":
             raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
         self.activation = activations.get(activation)

@@ -6,6 +6,7 @@ import numpy as np
 import swiftdl as _sd
 
 from .. import activations, initializers, regularizers
+from .data_format import standardize_data_format
 from .layer import Layer
 
 
@@ -122,7 +123,7 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format or "channels_last"
+        self.data_format = standardize_data_format(data_format)
 
     def call(self, inputs):
         if self.data_format == "channels_first" and inputs.ndim > 2:

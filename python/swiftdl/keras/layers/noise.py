@@ -1,6 +1,7 @@
 """Regularization layers active only in training: SpatialDropout1D/2D, GaussianNoise."""
 import swiftdl as _sd
 
+from .data_format import standardize_data_format
 from .layer import Layer
 
 
@@ -18,7 +19,7 @@ class _SpatialDropout(Layer):
         super().__init__(**kwargs)
         self.rate = _rate(rate, type(self).__name__)
         self.seed = seed
-        self.data_format = data_format or "channels_last"
+        self.data_format = standardize_data_format(data_format)
         if self.data_format != "channels_last":
             raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
         self.supports_masking = True

@@ -5,6 +5,7 @@ import numpy as np
 
 import swiftdl as _sd
 
+from .data_format import standardize_data_format
 from .layer import Layer
 
 
@@ -43,7 +44,7 @@ class _ZeroPadding(Layer):
     def __init__(self, padding=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.padding = _pairs(padding, self.rank, "padding", type(self).__name__)
-        self.data_format = data_format or "channels_last"
+        self.data_format = standardize_data_format(data_format)
         if self.data_format != "channels_last":
             raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
 
@@ -96,7 +97,7 @@ class _Cropping(Layer):
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.cropping = _pairs(cropping, self.rank, "cropping", type(self).__name__)
-        self.data_format = data_format or "channels_last"
+        self.data_format = standardize_data_format(data_format)
         if self.data_format != "channels_last":
             raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
 
@@ -188,7 +189,7 @@ class UpSampling2D(_UpSampling):
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         self.size = _positive_sizes(size, 2, "UpSampling2D")
-        self.data_format = data_format or "channels_last"
+        self.data_format = standardize_data_format(data_format)
         if self.data_format != "channels_last":
             raise ValueError("UpSampling2D supports data_format='channels_last' only")
         if interpolation != "nearest":
