@@ -4,10 +4,29 @@
     model = models.Sequential([layers.Dense(10, activation="softmax", input_shape=(784,))])
 """
 from swiftdl import optimizers
-from . import activations, backend, callbacks, initializers, layers, losses, metrics, models, regularizers, saving, utils
-from .layers import Input, Layer
-from .models import Model, Sequential
+from . import (activations, backend, callbacks, config, dtype_policies, initializers, layers, losses, metrics, models,
+               regularizers, saving, utils)
 from .backend import clear_session
+from .dtype_policies import DTypePolicy, FloatDTypePolicy
+from .initializers import Initializer
+from .layers import Input, InputSpec, KerasTensor, Layer
+from .losses import Loss
+from .metrics import Metric
+from .models import Model, Sequential
+from .name_scope import device, name_scope
+from .regularizers import Regularizer
+from .variables import Variable
+
+Optimizer = optimizers.Optimizer
+
+# The Keras API version this package follows (the Keras 3.15 names and behaviour, checked
+# against Keras 3.15.1's files in Tests/python/fixtures/keras).
+__version__ = "3.15.1"
+
+
+def version():
+    """The Keras API version swiftdl.keras follows."""
+    return __version__
 
 
 def __getattr__(name):

@@ -6,6 +6,8 @@ import numpy as np
 
 _NAME_COUNTS = {}
 _EPSILON = 1e-7
+_FLOATX = "float32"
+_IMAGE_DATA_FORMAT = "channels_last"
 
 # Every dtype name Keras 3 knows (keras.src.backend.common.variables.ALLOWED_DTYPES); the
 # engine computes in the float32, float64, int32, int64, uint8 and bool among them.
@@ -42,8 +44,21 @@ def clear_session():
 
 
 def floatx():
-    """The default float type, as a string: 'float32'."""
-    return "float32"
+    """The default float type of weights, inputs and random draws: 'float32' unless
+    set_floatx changed it."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    """Sets the default float type: 'float32' or 'float64' (the engine's float types; Keras's
+    'float16' and 'bfloat16' raise NotImplementedError here)."""
+    global _FLOATX
+    accepted = {"bfloat16", "float16", "float32", "float64"}
+    if value not in accepted:
+        raise ValueError(f"Unknown `floatx` value: {value}. Expected one of {accepted}")
+    if value not in ("float32", "float64"):
+        raise NotImplementedError(f"swiftdl computes in float32 and float64; received floatx {value!r}")
+    _FLOATX = str(value)
 
 
 def epsilon():
@@ -58,7 +73,17 @@ def set_epsilon(value):
 
 
 def image_data_format():
-    return "channels_last"
+    """The default data_format of image layers: 'channels_last' unless changed."""
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    """Sets the default data_format of image layers ('channels_last' or 'channels_first')."""
+    global _IMAGE_DATA_FORMAT
+    if data_format not in {"channels_first", "channels_last"}:
+        raise ValueError(f"The `data_format` argument must be one of {{'channels_first', 'channels_last'}}. "
+                         f"Received: data_format={data_format}")
+    _IMAGE_DATA_FORMAT = str(data_format)
 
 
 def standardize_dtype(dtype):

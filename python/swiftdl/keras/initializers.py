@@ -5,6 +5,8 @@ import numpy as np
 
 import swiftdl as _sd
 
+from . import backend
+
 
 def _fans(shape):
     """Keras's fan computation: dense (in, out); conv kernels (*receptive, in, out)."""
@@ -33,12 +35,12 @@ class Initializer:
 
 class Zeros(Initializer):
     def __call__(self, shape, dtype=None):
-        return _sd.zeros(shape, dtype or "float32")
+        return _sd.zeros(shape, dtype or backend.floatx())
 
 
 class Ones(Initializer):
     def __call__(self, shape, dtype=None):
-        return _sd.ones(shape, dtype or "float32")
+        return _sd.ones(shape, dtype or backend.floatx())
 
 
 class Constant(Initializer):
@@ -46,7 +48,7 @@ class Constant(Initializer):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        return _sd.full(shape, float(self.value), dtype or "float32")
+        return _sd.full(shape, float(self.value), dtype or backend.floatx())
 
     def get_config(self):
         return {"value": self.value}
@@ -57,7 +59,7 @@ class RandomUniform(Initializer):
         self.minval, self.maxval, self.seed = minval, maxval, seed
 
     def __call__(self, shape, dtype=None):
-        return _sd.random.uniform(self.minval, self.maxval, size=shape, dtype=dtype or "float32")
+        return _sd.random.uniform(self.minval, self.maxval, size=shape, dtype=dtype or backend.floatx())
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
@@ -68,7 +70,7 @@ class RandomNormal(Initializer):
         self.mean, self.stddev, self.seed = mean, stddev, seed
 
     def __call__(self, shape, dtype=None):
-        return _sd.random.normal(self.mean, self.stddev, size=shape, dtype=dtype or "float32")
+        return _sd.random.normal(self.mean, self.stddev, size=shape, dtype=dtype or backend.floatx())
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -87,7 +89,7 @@ class VarianceScaling(Initializer):
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
 
     def __call__(self, shape, dtype=None):
-        dtype = dtype or "float32"
+        dtype = dtype or backend.floatx()
         fan_in, fan_out = _fans(shape)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, fan)
@@ -162,7 +164,7 @@ class Orthogonal(Initializer):
         self.gain, self.seed = gain, seed
 
     def __call__(self, shape, dtype=None):
-        dtype = dtype or "float32"
+        dtype = dtype or backend.floatx()
         if len(shape) < 2:
             raise ValueError(f"The tensor to initialize must be at least two-dimensional. Received: shape={shape}")
         rows = int(np.prod(shape[:-1]))

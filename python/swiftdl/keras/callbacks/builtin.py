@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ..utils.io_utils import print_msg
 from ..utils.progbar import Progbar
 from .callback import Callback
 
@@ -63,7 +64,7 @@ class ProgbarLogger(Callback):
         self._reset()
         self._ensure()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._update(batch, logs)
@@ -171,10 +172,10 @@ class EarlyStopping(Callback):
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose > 0:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+            print_msg(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
+                print_msg(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
 
 
@@ -209,14 +210,14 @@ class ModelCheckpoint(Callback):
             improved = self.best is None or (value < self.best if self.mode == "min" else value > self.best)
             if not improved:
                 if self.verbose > 0:
-                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
+                    print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
                 return
             if self.verbose > 0:
                 previous = "inf" if self.best is None else f"{self.best:.5f}"
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {previous} to {value:.5f}, saving model to {path}")
+                print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {previous} to {value:.5f}, saving model to {path}")
             self.best = value
         elif self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: saving model to {path}")
+            print_msg(f"\nEpoch {epoch + 1}: saving model to {path}")
         if path.endswith(".weights.h5"):
             self.model.save_weights(path, overwrite=True)
         else:

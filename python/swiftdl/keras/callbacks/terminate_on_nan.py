@@ -1,6 +1,7 @@
 """TerminateOnNaN: stops training at the first batch whose loss is NaN or infinite."""
 import math
 
+from ..utils.io_utils import print_msg
 from .callback import Callback
 
 
@@ -21,5 +22,5 @@ class TerminateOnNaN(Callback):
             if self.raise_error:
                 raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. "
                                    "Terminating training immediately.")
-            print(f"Batch {batch}: Invalid loss, terminating training")
+            print_msg(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

@@ -6,6 +6,7 @@ every name, so the serialization registry still finds every class.
 """
 from .layer import Layer
 from .input_layer import Input, InputLayer
+from .input_spec import InputSpec
 from .keras_tensor import KerasTensor
 
 # Where each public name lives, by module.
@@ -32,7 +33,7 @@ _MODULES = {
 }
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
 
-__all__ = ["Input", "InputLayer", "KerasTensor", "Layer"] + sorted(_MODULE_OF)
+__all__ = ["Input", "InputLayer", "InputSpec", "KerasTensor", "Layer"] + sorted(_MODULE_OF)
 
 
 def __getattr__(name):

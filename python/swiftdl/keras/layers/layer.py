@@ -9,7 +9,9 @@ import swiftdl as _sd
 from swiftdl._autograd import Variable
 
 from .. import initializers, regularizers
-from ..backend import to_snake_case, unique_name
+from ..backend import floatx, to_snake_case, unique_name
+from ..name_scope import scoped
+from .input_spec import assert_input_compatibility
 from .keras_tensor import KerasTensor, Node, flatten, holds_keras_tensor, map_structure
 
 
@@ -20,13 +22,16 @@ class Layer:
         trainable: whether the layer's weights are updated by training.
         name: the layer's name; by default the snake-cased class name made unique
             (`dense`, `dense_1`, ...).
-        dtype: the dtype of the layer's weights ("float32").
+        dtype: the dtype of the layer's weights (keras.config.floatx(), "float32" unless
+            set_floatx changed it), or a DTypePolicy.
         input_shape: for the first layer of a Sequential model, the shape of one sample.
     """
 
     # Layers that multiply their inputs with float weights take bool and integer inputs as
     # their float dtype, as Keras's ops promote them (one-hot bools into an LSTM).
     _casts_inputs_to_float = False
+    # An InputSpec (or a list, one per input) that calls are checked against; None: no check.
+    input_spec = None
 
     def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None, **kwargs):
         input_shape = kwargs.pop("input_shape", None)
@@ -48,7 +53,7 @@ class Layer:
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self.built = False
-        self.dtype = str(np.dtype(dtype)) if dtype is not None else "float32"
+        self.dtype = _dtype_name(dtype)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._trainable_variables = []
         self._non_trainable_variables = []
@@ -65,7 +70,16 @@ class Layer:
             for candidate in candidates:
                 if isinstance(candidate, Layer) and candidate is not self and all(candidate is not l for l in layers):
                     layers.append(candidate)
+                elif isinstance(candidate, Variable) and "_trainable_variables" in self.__dict__:
+                    self._track_variable(candidate)
         object.__setattr__(self, name, value)
+
+    def _track_variable(self, variable):
+        """A Variable set as an attribute (`self.w = keras.Variable(...)` in build) becomes
+        one of the layer's weights, as in Keras."""
+        if any(variable is v for v in self._trainable_variables + self._non_trainable_variables):
+            return
+        (self._trainable_variables if variable.trainable else self._non_trainable_variables).append(variable)
 
     def _flatten_layers(self):
         for layer in self.__dict__.get("_layers", []):
@@ -89,7 +103,7 @@ class Layer:
         initializer = initializers.get(initializer or "glorot_uniform")
         value = initializer(shape, dtype=dtype)
         variable = Variable(value, trainable=trainable and self._trainable, name=name or "variable", dtype=dtype)
-        variable.path = f"{self.name}/{variable.name}"
+        variable.path = scoped(f"{self.name}/{variable.name}")
         (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
         regularizer = regularizers.get(regularizer)
         if regularizer is not None:
@@ -216,6 +230,8 @@ class Layer:
         inputs = args[0] if isinstance(args[0], _sd.Tensor) else map_structure(_as_tensor, args[0])
         if self._casts_inputs_to_float:
             inputs = map_structure(self._as_float_input, inputs)
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         if not self.built:  # the input shapes are only needed to build
             self._maybe_build(map_structure(lambda t: tuple(t.shape), inputs))
         # The mask comes from the caller or from the inputs' _keras_mask, as in Keras.
@@ -264,6 +280,8 @@ class Layer:
 
     def _symbolic_call(self, args, kwargs):
         inputs = args[0]
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else tuple(np.shape(t)), inputs)
         self._maybe_build(shapes)
         extra_tensors = holds_keras_tensor(args[1:]) or holds_keras_tensor(kwargs)
@@ -367,6 +385,18 @@ def _keras_mask_of(inputs):
     return None
 
 
+def _dtype_name(dtype):
+    """A layer's dtype as a name: floatx() for None; a DTypePolicy (or its serialized dict)
+    gives its variable dtype."""
+    if dtype is None:
+        from ..dtype_policies import current_policy
+        return current_policy().variable_dtype
+    if isinstance(dtype, dict):
+        dtype = (dtype.get("config") or {}).get("name", floatx())
+    dtype = getattr(dtype, "variable_dtype", dtype)
+    return str(np.dtype(dtype))
+
+
 def _is_shape(value):
     return isinstance(value, tuple) and all(v is None or isinstance(v, (int, np.integer)) for v in value)
 
@@ -390,8 +420,8 @@ def _as_tensor(value):
         array = np.asarray(value)
         if array.dtype.kind in "USO":
             return array  # strings stay as they are, for TextVectorization
-        if array.dtype == np.float64:
-            array = array.astype(np.float32)  # Keras computes in float32
+        if array.dtype == np.float64 and floatx() != "float64":
+            array = array.astype(floatx())  # Keras computes in floatx
         return _sd.asarray(array, copy=None)
     return value
 

@@ -5,11 +5,12 @@ import numpy as np
 
 import swiftdl as _sd
 
+from ..backend import floatx
 from ..layers.keras_tensor import flatten
 
 
 def to_tensor(value):
-    """numpy or list data as an engine tensor; float64 becomes float32 (Keras's floatx),
+    """numpy or list data as an engine tensor; float64 becomes keras.config.floatx(),
     float32 numpy arrays are shared without copying."""
     if value is None or isinstance(value, _sd.Tensor):
         return value
@@ -17,7 +18,7 @@ def to_tensor(value):
     if array.dtype.kind in "US" or array.dtype == object and array.size and all(isinstance(v, str) for v in array.flat):
         return array  # text stays in numpy for a TextVectorization layer inside the model
     if array.dtype == np.float64:
-        array = array.astype(np.float32)
+        array = array.astype(floatx())
     elif array.dtype.kind in "iu" and array.dtype not in (np.int32, np.int64, np.uint8):
         array = array.astype(np.int64)
     elif array.dtype == object:

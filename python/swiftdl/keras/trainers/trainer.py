@@ -211,6 +211,7 @@ class Trainer:
         from ..utils import data_adapter
         self._assert_compiled("fit")
         batch_size = data_utils.check_batch_size(batch_size)
+        epochs, steps_per_epoch = _capped_epochs(epochs), _capped_steps(steps_per_epoch)
         verbose = 1 if verbose == "auto" else int(verbose)
         if data_adapter.is_data_source(x):
             if validation_split:
@@ -277,7 +278,7 @@ class Trainer:
         self._assert_compiled("evaluate")
         batch_size = data_utils.check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
-        batches = self._batches(x, y, sample_weight, batch_size, steps=steps)
+        batches = self._batches(x, y, sample_weight, batch_size, steps=_capped_steps(steps))
         callback_list = self._callbacks(callbacks, verbose, 1, batches.num_batches, history=False)
         logs = self._evaluate_loop(batches, callback_list)
         if return_dict:
@@ -289,7 +290,7 @@ class Trainer:
         """Runs the model on x in batches and returns numpy arrays."""
         batch_size = data_utils.check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
-        batches = self._batches(x, None, None, batch_size, steps=steps)
+        batches = self._batches(x, None, None, batch_size, steps=_capped_steps(steps))
         callback_list = self._callbacks(callbacks, verbose, 1, batches.num_batches, history=False)
         callback_list.on_predict_begin()
         pieces = []
@@ -324,3 +325,19 @@ class Trainer:
     def _flatten_in_order(self, logs):
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
+
+
+def _capped_epochs(epochs):
+    """`epochs`, no more than keras.config.max_epochs() when that is set."""
+    from .. import config
+    limit = config.max_epochs()
+    return epochs if limit is None else min(epochs, limit)
+
+
+def _capped_steps(steps):
+    """`steps` per epoch, no more than keras.config.max_steps_per_epoch() when that is set."""
+    from .. import config
+    limit = config.max_steps_per_epoch()
+    if limit is None:
+        return steps
+    return limit if steps is None else min(steps, limit)

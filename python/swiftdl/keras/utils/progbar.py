@@ -9,6 +9,8 @@ import os
 import sys
 import time
 
+from .io_utils import is_interactive_logging_enabled, print_msg
+
 
 def _interactive():
     stream = sys.stdout
@@ -77,8 +79,10 @@ class Progbar:
         self._seen = current
         now = time.time()
         step_time = self._step_time(current, now)
+        # With interactive logging off, a bar logs one summary line when it finishes.
+        verbose = self.verbose if is_interactive_logging_enabled() else min(self.verbose, 2) * 2
 
-        if self.verbose == 1:
+        if verbose == 1:
             if now - self._last_update < self.interval and not finalize:
                 return
             prefix = ("\b" * self._previous_width + "\r") if self._interactive else "\n"
@@ -112,14 +116,13 @@ class Progbar:
             sys.stdout.write(message)
             sys.stdout.flush()
             self._previous_width = width
-        elif self.verbose == 2 and finalize and self.target:
+        elif verbose >= 2 and finalize and self.target:
             digits = int(math.log10(self.target)) + 1
             info = f"{current:>{digits}d}/{self.target} - {now - self._start:.0f}s -"
             info += _format_step_time(step_time, self.unit_name)
             for name in self._order:
                 info += f" - {name}: {_format_value(self._values[name])}"
-            sys.stdout.write(info + "\n")
-            sys.stdout.flush()
+            print_msg(info)
         self._last_update = now
 
     def add(self, n, values=None):
