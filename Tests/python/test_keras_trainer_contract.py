@@ -2,6 +2,7 @@
 predict_step receive each batch exactly as Keras packs it (x alone, (x, y) or (x, y,
 sample_weight)), so keras.io's custom-step programs run unchanged."""
 import numpy as np
+import pytest
 
 import swiftdl as sd
 from swiftdl import keras
@@ -289,3 +290,14 @@ def test_masks_travel_on_outputs_as_keras_mask():
     first_alone = np.asarray(lstm(sd.asarray(np.asarray(embedded)[:1, :3])))
     np.testing.assert_allclose(automatic[:1], first_alone, rtol=1e-5, atol=1e-6)
     assert not np.allclose(automatic[:1], np.asarray(lstm(plain))[:1])
+
+
+def test_dict_data_reaches_the_inputs_of_the_same_name():
+    # Keys in another order than the inputs (sorted, they would swap them).
+    zeta, alpha = keras.Input((3,), name="zeta"), keras.Input((3,), name="alpha")
+    model = keras.Model([zeta, alpha], layers.Subtract()([zeta, alpha]))
+    data = {"zeta": np.ones((2, 3), np.float32), "alpha": np.zeros((2, 3), np.float32)}
+    np.testing.assert_array_equal(np.asarray(model(data)), np.ones((2, 3)))
+    np.testing.assert_array_equal(model.predict(data, verbose=0), np.ones((2, 3)))
+    with pytest.raises(ValueError, match='Missing data for input "alpha"'):
+        model({"zeta": data["zeta"]})

@@ -129,6 +129,8 @@ class Functional(Model):
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
+        if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):
+            inputs = self._inputs_by_name(inputs)
         given = flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
         if len(given) != len(self.inputs):
             raise ValueError(f"Model {self.name} expects {len(self.inputs)} input(s), but it received {len(given)} input tensors.")
@@ -138,6 +140,16 @@ class Functional(Model):
             _check_input_against(symbolic, tensor, self.name)
             values[id(symbolic)] = tensor
         return run_graph(self._nodes, self.inputs, self._outputs_struct, values, training=training)
+
+    def _inputs_by_name(self, inputs):
+        """A dict of data keyed by the model's input names, in the order of its inputs (Keras
+        matches dict data to `keras.Input(name=...)`)."""
+        names = [tensor.name for tensor in self.inputs]
+        missing = [name for name in names if name not in inputs]
+        if missing:
+            raise ValueError(f"Missing data for input \"{missing[0]}\". You passed a data dictionary with keys "
+                             f"{sorted(inputs)}. Expected the following keys: {names}")
+        return [inputs[name] for name in names]
 
     def compute_output_shape(self, input_shape):
         return map_structure(lambda t: t.shape, self._outputs_struct)
