@@ -34,3 +34,15 @@ from .numpy_shape import (append, array_split, broadcast_to, concatenate, diag, 
                           transpose, vsplit, vstack)
 from .scans import associative_scan, cumprod, cumsum, nancumprod, nancumsum
 from .sorting import argpartition, argsort, in_top_k, median, percentile, quantile, sort, top_k
+from .nn_activations import (celu, elu, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_swish, hard_tanh,
+                             leaky_relu, log_sigmoid, log_softmax, relu, relu6, selu, sigmoid, silu, soft_shrink,
+                             softmax, softplus, softsign, sparse_plus, sparse_sigmoid, sparsemax, squareplus, swish,
+                             tanh_shrink, threshold)
+from .nn_attention import dot_product_attention
+from .nn_conv import average_pool, conv, depthwise_conv, max_pool, separable_conv
+from .nn_losses import (binary_crossentropy, categorical_crossentropy, multi_hot, one_hot,
+                        sparse_categorical_crossentropy)
+from .nn_normalization import batch_normalization, layer_normalization, moments, normalize, psnr, rms_normalization
+from .numpy_math import tanh as _numpy_tanh  # noqa: F401  (ops.tanh is the activation; both agree)
+from .linalg import norm
+from . import linalg  # noqa: E402  (keras.ops.linalg.norm)
