@@ -2,6 +2,8 @@
 logsumexp, count_nonzero, average, ptp. Each is one engine reduction (differentiable where
 the engine's is); dtypes follow Keras: mean/std/var of integers in floatx(), sum/prod of
 bools in int32, argmax/argmin as int32."""
+import builtins
+
 import numpy as np
 
 import swiftdl as sd
@@ -47,7 +49,7 @@ def _extremum(function, name):
         x = tensor(x)
         axes = _axis(axis, x, name)
         reduced = axes if axes is not None else tuple(range(x.ndim))
-        if any(x.shape[a] == 0 for a in reduced) and initial is None:
+        if builtins.any(x.shape[a] == 0 for a in reduced) and initial is None:
             raise ValueError(f"[{name}] cannot reduce an empty axis without `initial`; received shape {tuple(x.shape)}")
         if x.size == 0:
             shape = [1 if a in reduced else s for a, s in enumerate(x.shape)]
