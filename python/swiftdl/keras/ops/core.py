@@ -62,10 +62,15 @@ def saturate_cast(x, dtype):
     if target.kind in "iu" and x.dtype.kind in "fiu":
         info = np.iinfo(target)
         if x.dtype.kind == "f":
-            low, high = float(info.min), float(info.max)
-            # The largest float below the int range's top, so rounding up cannot overflow.
-            high = float(np.nextafter(np.asarray(high, x.dtype), np.asarray(0, x.dtype)))
-            low = float(np.nextafter(np.asarray(low, x.dtype), np.asarray(0, x.dtype))) if low < -2 ** 24 else low
+            # The bounds as the float dtype holds them, moved inwards when rounding pushed
+            # them outside the integer range (int32's max is 2**31 in float32).
+            high = np.asarray(info.max, x.dtype)
+            if float(high) > info.max:
+                high = np.nextafter(high, np.asarray(0, x.dtype))
+            low = np.asarray(info.min, x.dtype)
+            if float(low) < info.min:
+                low = np.nextafter(low, np.asarray(0, x.dtype))
+            low, high = float(low), float(high)
             x = sd.minimum(sd.maximum(x, low), high)
         else:
             source = np.iinfo(x.dtype)
