@@ -46,3 +46,11 @@ from .nn_normalization import batch_normalization, layer_normalization, moments,
 from .numpy_math import tanh as _numpy_tanh  # noqa: F401  (ops.tanh is the activation; both agree)
 from .linalg import norm
 from . import linalg  # noqa: E402  (keras.ops.linalg.norm)
+from .nn_space import depth_to_space, space_to_depth
+from .numpy_integer import bitwise_left_shift, bitwise_right_shift, gcd, lcm, left_shift, right_shift
+from .numpy_nan import (nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar)
+from .numpy_signal import (bartlett, blackman, cdist, corrcoef, correlate, extract_sequences, hamming, hanning,
+                           trapezoid, vander)
+from .numpy_special import arccos, arcsin, arctan, arctan2, erf, erfc
+from .scans import nancumprod, nancumsum  # noqa: F811
+from .sorting import nanmedian, nanpercentile, nanquantile

@@ -9,7 +9,7 @@ import numpy as np
 
 import swiftdl as sd
 
-from ._convert import canonical_axis, float_tensor, tensor
+from ._convert import canonical_axes, canonical_axis, float_tensor, tensor
 from .indexing import take_along_axis
 from ._dtypes import result_type
 
@@ -140,56 +140,83 @@ def in_top_k(targets, predictions, k):
 _METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
-def quantile(x, q, axis=None, method="linear", keepdims=False):
-    """The q-th quantiles (q in [0, 1], a scalar or 1-D) along `axis` (numpy.quantile);
-    a 1-D q adds a leading axis."""
+def _quantile(x, q, axis, method, keepdims, op, ignore_nan):
+    """Quantiles along `axis` from one sort: each row's positions q·(count - 1) are
+    gathered and interpolated on the engine (count excludes NaN when ignore_nan)."""
     if method not in _METHODS:
-        raise ValueError(f"[quantile] method must be one of {_METHODS}; received method={method!r}")
+        raise ValueError(f"[{op}] method must be one of {_METHODS}; received method={method!r}")
     x = tensor(x)
     dtype = result_type(x.dtype, float)
     x = x.astype(dtype)
-    original_ndim = x.ndim
-    if axis is None:
-        axes = tuple(range(x.ndim))
-    else:
-        axes = tuple(canonical_axis(a, x.ndim, "quantile") for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    q_tensor = tensor(q, dtype)
+    if q_tensor.ndim > 1:
+        raise ValueError(f"[{op}] q must be a scalar or 1-D; received shape {tuple(q_tensor.shape)}")
+    if q_tensor.size and (bool(sd.any(sd.less(q_tensor, 0.0))) or bool(sd.any(sd.greater(q_tensor, 1.0)))):
+        raise ValueError(f"[{op}] quantiles must be in [0, 1] (percentiles in [0, 100]); received q={q!r}")
+    axes = tuple(range(x.ndim)) if axis is None else canonical_axes(axis, x.ndim, op)
     kept = [a for a in range(x.ndim) if a not in axes]
-    moved = sd.transpose(x, kept + list(axes))
-    moved = sd.reshape(moved, tuple(x.shape[a] for a in kept) + (-1,))
-    n = moved.shape[-1]
+    rows = sd.reshape(sd.transpose(x, kept + list(axes)), tuple(x.shape[a] for a in kept) + (-1,))
+    n = rows.shape[-1]
     if n == 0:
-        raise ValueError("[quantile] cannot take a quantile of an empty axis")
-    ordered = sort(moved, -1)
-    q_tensor = tensor(q, "float64")
-    if q_tensor.ndim > 1 or bool(sd.any(sd.less(q_tensor, 0.0))) or bool(sd.any(sd.greater(q_tensor, 1.0))):
-        raise ValueError(f"[quantile] q must be a scalar or 1-D with values in [0, 1]; received q={q!r}")
-    qs = np.asarray(q_tensor.numpy(), dtype=np.float64).reshape(-1)  # positions, not tensor data
-    results = []
-    for value in qs.tolist():
-        position = value * (n - 1)
-        below, above = int(np.floor(position)), int(np.ceil(position))
-        low, high = ordered[..., below], ordered[..., above]
-        if method == "lower":
-            result = low
-        elif method == "higher":
-            result = high
-        elif method == "midpoint":
-            result = (low + high) * 0.5
-        elif method == "nearest":
-            result = ordered[..., int(np.round(position))]
-        else:
-            result = low + (high - low) * (position - below)
-        if keepdims:
-            shape = [1 if a in axes else x.shape[a] for a in range(original_ndim)]
-            result = sd.reshape(result, shape)
-        results.append(result)
-    return results[0] if q_tensor.ndim == 0 else sd.stack(results, axis=0)
+        raise ValueError(f"[{op}] cannot take a quantile over an empty axis; received shape {tuple(x.shape)}")
+    ordered = sort(rows, -1)                                   # NaN last
+    nan = sd.not_equal(rows, rows)
+    if ignore_nan:
+        count = sd.sum(sd.logical_not(nan), axis=-1, keepdims=True).astype(dtype)
+    else:
+        count = sd.full(tuple(rows.shape[:-1]) + (1,), float(n), dtype)
+    position = sd.maximum(sd.reshape(q_tensor, (-1,)) * (count - 1.0), 0.0)   # (..., Q)
+    below = sd.floor(position)
+    above = sd.ceil(position)
+    low = take_along_axis(ordered, below.astype("int64"), -1)
+    high = take_along_axis(ordered, above.astype("int64"), -1)
+    if method == "lower":
+        result = low
+    elif method == "higher":
+        result = high
+    elif method == "midpoint":
+        result = (low + high) * 0.5
+    elif method == "nearest":
+        result = take_along_axis(ordered, sd.rint(position).astype("int64"), -1)
+    else:
+        result = low + (high - low) * (position - below)
+    empty_or_nan = sd.equal(count, 0.0) if ignore_nan else sd.any(nan, axis=-1, keepdims=True)
+    result = sd.where(empty_or_nan, sd.full((), float("nan"), dtype), result)
+    result = sd.moveaxis(result, -1, 0)                        # the q axis first, as numpy
+    if keepdims:
+        result = sd.reshape(result, (result.shape[0],) + tuple(1 if a in axes else x.shape[a] for a in range(x.ndim)))
+    return result[0] if q_tensor.ndim == 0 else result
+
+
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    """The q-th quantiles (q in [0, 1], a scalar or 1-D) along `axis` (numpy.quantile's
+    methods linear, lower, higher, midpoint, nearest); a 1-D q adds a leading axis."""
+    return _quantile(x, q, axis, method, keepdims, "quantile", False)
 
 
 def percentile(x, q, axis=None, method="linear", keepdims=False):
     """quantile with q in [0, 100]."""
-    return quantile(x, float_tensor(q) / 100.0 if not isinstance(q, (int, float)) else q / 100.0, axis, method, keepdims)
+    return _quantile(x, _percent(q), axis, method, keepdims, "percentile", False)
 
 
 def median(x, axis=None, keepdims=False):
-    return quantile(x, 0.5, axis=axis, keepdims=keepdims)
+    return _quantile(x, 0.5, axis, "linear", keepdims, "median", False)
+
+
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    """quantile ignoring NaN (NaN where a row has no number)."""
+    return _quantile(x, q, axis, method, keepdims, "nanquantile", True)
+
+
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantile(x, _percent(q), axis, method, keepdims, "nanpercentile", True)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    return _quantile(x, 0.5, axis, "linear", keepdims, "nanmedian", True)
+
+
+def _percent(q):
+    if isinstance(q, (int, float)):
+        return q / 100.0
+    return float_tensor(q) / 100.0
