@@ -44,7 +44,8 @@ from .nn_losses import (binary_crossentropy, categorical_crossentropy, multi_hot
                         sparse_categorical_crossentropy)
 from .nn_normalization import batch_normalization, layer_normalization, moments, normalize, psnr, rms_normalization
 from .numpy_math import tanh as _numpy_tanh  # noqa: F401  (ops.tanh is the activation; both agree)
-from .linalg import norm
+from .linalg import (cholesky, cholesky_inverse, det, inv, logdet, lstsq, lu_factor, norm, qr, slogdet, solve,
+                     solve_triangular)
 from . import linalg  # noqa: E402  (keras.ops.linalg.norm)
 from .nn_space import depth_to_space, space_to_depth
 from .numpy_integer import bitwise_left_shift, bitwise_right_shift, gcd, lcm, left_shift, right_shift

@@ -1,7 +1,7 @@
-"""keras.ops.linalg on the engine. Only norm is here: solve, inv, det, cholesky, qr, svd,
-eig(h), lstsq, lu_factor, pinv and friends need factorization kernels (with their
-gradients) that the engine does not have yet, and Python loops over matrix rows would
-be neither fast nor what DESIGN asks for."""
+"""keras.ops.linalg: norm here; solve, inv, det, slogdet, logdet, lu_factor, cholesky,
+cholesky_inverse, solve_triangular, qr and lstsq composed from engine ops in the modules
+imported at the end. eig, eigh, svd, pinv and matrix_rank need an iterative eigenvalue
+solver that the engine does not have; jvp needs forward-mode differentiation."""
 import numpy as np
 
 import swiftdl as sd
@@ -62,3 +62,8 @@ def _matrix_norm(x, ord, axes, keepdims):  # noqa: A002
         raise ValueError(f"[norm] ord={ord!r} for matrices is not supported by swiftdl (it needs singular values); "
                          "use 'fro', 1, -1, inf or -inf")
     return result if keepdims else sd.squeeze(result, axis=axes)
+
+
+from .linalg_elimination import det, inv, lu_factor, slogdet, solve  # noqa: E402
+from .linalg_qr import lstsq, qr  # noqa: E402
+from .linalg_triangular import cholesky, cholesky_inverse, logdet, solve_triangular  # noqa: E402
