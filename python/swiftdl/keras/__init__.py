@@ -30,8 +30,8 @@ def version():
 
 
 def __getattr__(name):
-    # keras.datasets and keras.random load on first use (most scripts need neither).
-    if name in ("datasets", "random"):
+    # keras.datasets, keras.random, keras.ops and keras.tree load on first use.
+    if name in ("datasets", "random", "ops", "tree"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,57 @@
+"""swiftdl.keras.ops: Keras 3's backend-agnostic ops, computed by the swiftdl engine.
+
+    from swiftdl.keras import ops
+    y = ops.mean(ops.square(x - ops.expand_dims(m, -1)), axis=-1)
+
+Each op follows keras.ops's names, arguments, defaults and dtype rules
+(keras.backend.result_type, with int64 and float64 kept), runs on the engine and is
+differentiable under swiftdl.GradientTape wherever the engine ops beneath it are. Ops take
+tensors, numpy arrays and Python values eagerly; KerasTensors (symbolic use in functional
+models) are not handled here.
+"""
+from .core import (cast, cond, convert_to_numpy, convert_to_tensor, dtype, fori_loop, is_tensor, map,
+                   saturate_cast, scan, shape, stop_gradient, switch, unstack, vectorized_map, while_loop)
+from .creation import (arange, array, copy, empty, empty_like, eye, full, full_like, geomspace, identity,
+                       linspace, logspace, meshgrid, ones, ones_like, tri, tril, triu, zeros, zeros_like)
+from .indexing import (bincount, digitize, get_item, isin, nonzero, scatter, scatter_update, searchsorted,
+                       segment_max, segment_min, segment_prod, segment_sum, select, slice, slice_update, take,
+                       take_along_axis, unravel_index, where)
+from .numpy_math import (abs, absolute, add, allclose, angle, arccosh, arcsinh, arctanh, bitwise_and,
+                         bitwise_invert, bitwise_not, bitwise_or, bitwise_xor, cbrt, ceil, clip, conj, conjugate,
+                         cos, cosh, deg2rad, divide, divide_no_nan, equal, exp, exp2, expm1, fabs, floor,
+                         floor_divide, fmax, fmin, fmod, greater, greater_equal, heaviside, hypot, imag, isclose,
+                         isfinite, isinf, isnan, isneginf, isposinf, isreal, ldexp, less, less_equal, log, log1p,
+                         log2, log10, logaddexp, logaddexp2, logical_and, logical_not, logical_or, logical_xor,
+                         maximum, minimum, mod, multiply, nan_to_num, negative, not_equal, power, rad2deg, real,
+                         reciprocal, round, rsqrt, sign, signbit, sin, sinc, sinh, sqrt, square, subtract, tan,
+                         tanh, true_divide, trunc)
+from .numpy_products import cross, dot, einsum, inner, kron, matmul, outer, tensordot, vdot
+from .numpy_reductions import (all, amax, amin, any, argmax, argmin, average, count_nonzero, logsumexp, max,
+                               mean, min, prod, ptp, std, sum, var)
+from .numpy_shape import (append, array_split, broadcast_to, concatenate, diag, diagflat, diagonal, diff,
+                          dsplit, dstack, expand_dims, flip, fliplr, flipud, hsplit, hstack, moveaxis, ndim, pad,
+                          ravel, repeat, reshape, roll, rot90, size, split, squeeze, stack, swapaxes, tile, trace,
+                          transpose, vsplit, vstack)
+from .scans import associative_scan, cumprod, cumsum, nancumprod, nancumsum
+from .sorting import argpartition, argsort, in_top_k, median, percentile, quantile, sort, top_k
+from .nn_activations import (celu, elu, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_swish, hard_tanh,
+                             leaky_relu, log_sigmoid, log_softmax, relu, relu6, selu, sigmoid, silu, soft_shrink,
+                             softmax, softplus, softsign, sparse_plus, sparse_sigmoid, sparsemax, squareplus, swish,
+                             tanh_shrink, threshold)
+from .nn_attention import dot_product_attention
+from .nn_conv import average_pool, conv, depthwise_conv, max_pool, separable_conv
+from .nn_losses import (binary_crossentropy, categorical_crossentropy, multi_hot, one_hot,
+                        sparse_categorical_crossentropy)
+from .nn_normalization import batch_normalization, layer_normalization, moments, normalize, psnr, rms_normalization
+from .numpy_math import tanh as _numpy_tanh  # noqa: F401  (ops.tanh is the activation; both agree)
+from .linalg import (cholesky, cholesky_inverse, det, inv, logdet, lstsq, lu_factor, norm, qr, slogdet, solve,
+                     solve_triangular)
+from . import linalg  # noqa: E402  (keras.ops.linalg.norm)
+from .nn_space import depth_to_space, space_to_depth
+from .numpy_integer import bitwise_left_shift, bitwise_right_shift, gcd, lcm, left_shift, right_shift
+from .numpy_nan import (nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar)
+from .numpy_signal import (bartlett, blackman, cdist, corrcoef, correlate, extract_sequences, hamming, hanning,
+                           trapezoid, vander)
+from .numpy_special import arccos, arcsin, arctan, arctan2, erf, erfc
+from .scans import nancumprod, nancumsum  # noqa: F811
+from .sorting import nanmedian, nanpercentile, nanquantile

@@ -1,0 +1,118 @@
+"""keras.ops convolutions and pools over swiftdl.nn's engine kernels: conv (1-D and 2-D),
+depthwise_conv, separable_conv, max_pool, average_pool. Keras's argument conventions:
+kernels (spatial..., in, out), padding 'valid'/'same', data_format 'channels_last' or
+'channels_first' (transposed around the channels-last kernels)."""
+import numpy as np
+
+import swiftdl as sd
+
+from ._convert import float_tensor, tensor
+
+
+def _format(data_format):
+    if data_format is None:
+        from .. import backend
+        data_format = backend.image_data_format()
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"data_format must be 'channels_last' or 'channels_first'; received {data_format!r}")
+    return data_format
+
+
+def _padding(padding, op):
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"[{op}] padding must be 'valid' or 'same'; received padding={padding!r}")
+    return padding.upper()
+
+
+def _to_last(x, data_format):
+    return sd.moveaxis(x, 1, -1) if data_format == "channels_first" else x
+
+
+def _from_last(x, data_format):
+    return sd.moveaxis(x, -1, 1) if data_format == "channels_first" else x
+
+
+def _spatial(value, rank, name, op):
+    values = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != rank or any(int(v) < 1 for v in values):
+        raise ValueError(f"[{op}] {name} must be a positive int or {rank} positive ints; received {value!r}")
+    return [int(v) for v in values]
+
+
+def _rank(x, op):
+    if x.ndim not in (3, 4):
+        raise ValueError(f"[{op}] inputs must be rank 3 (1-D) or 4 (2-D) with batch and channels; swiftdl has "
+                         f"no 3-D convolution. Received shape {tuple(x.shape)}")
+    return x.ndim - 2
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """N-D convolution (cross-correlation) for N = 1, 2; kernel (spatial..., in, out)."""
+    data_format = _format(data_format)
+    x = _to_last(float_tensor(inputs), data_format)
+    rank = _rank(x, "conv")
+    kernel = tensor(kernel, x.dtype.name)
+    if kernel.ndim != rank + 2 or kernel.shape[-2] != x.shape[-1]:
+        raise ValueError(f"[conv] kernel must be (spatial..., {x.shape[-1]}, out) for inputs with {x.shape[-1]} "
+                         f"channels; received kernel shape {tuple(kernel.shape)} (grouped convolution is not supported)")
+    strides = _spatial(strides, rank, "strides", "conv")
+    dilations = _spatial(dilation_rate, rank, "dilation_rate", "conv")
+    padding = _padding(padding, "conv")
+    if rank == 1:
+        out = sd.nn.conv1d(x, kernel, strides[0], padding, dilations=dilations[0])
+    else:
+        out = sd.nn.conv2d(x, kernel, strides, padding, dilations=dilations)
+    return _from_last(out, data_format)
+
+
+def _depthwise_kernel(kernel):
+    """(spatial..., C, M) depthwise kernel as an ordinary (spatial..., C, C·M) one, zero
+    outside each channel's own outputs (TensorFlow's channel order)."""
+    channels, multiplier = kernel.shape[-2:]
+    mask = sd.equal(sd.reshape(sd.arange(channels, dtype="int64"), (-1, 1)),
+                    sd.reshape(sd.floor_divide(sd.arange(channels * multiplier, dtype="int64"), multiplier), (1, -1)))
+    flat = sd.reshape(kernel, tuple(kernel.shape[:-2]) + (1, channels * multiplier))
+    return flat * mask.astype(kernel.dtype)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """Each input channel convolved with its own `M` filters; kernel (spatial..., C, M).
+    NOTE: runs as a full convolution with a block-diagonal kernel (C times the work of a
+    true depthwise kernel, which the engine does not have yet)."""
+    data_format = _format(data_format)
+    x = _to_last(float_tensor(inputs), data_format)
+    rank = _rank(x, "depthwise_conv")
+    kernel = tensor(kernel, x.dtype.name)
+    if kernel.ndim != rank + 2 or kernel.shape[-2] != x.shape[-1]:
+        raise ValueError(f"[depthwise_conv] kernel must be (spatial..., {x.shape[-1]}, multiplier); received "
+                         f"kernel shape {tuple(kernel.shape)}")
+    return conv(_from_last(x, data_format), _depthwise_kernel(kernel), strides, padding, data_format, dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    """depthwise_conv followed by a 1×1 convolution with pointwise_kernel (1..., C·M, out)."""
+    depthwise = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+def _pool(kind, inputs, pool_size, strides, padding, data_format):
+    op = f"{kind}_pool"
+    data_format = _format(data_format)
+    x = _to_last(float_tensor(inputs), data_format)
+    rank = _rank(x, op)
+    size = _spatial(pool_size, rank, "pool_size", op)
+    strides = size if strides is None else _spatial(strides, rank, "strides", op)
+    padding = _padding(padding, op)
+    function = sd.nn.max_pool if kind == "max" else sd.nn.avg_pool  # noqa: E501
+    return _from_last(function(x, size, strides, padding), data_format)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Max pooling over 1 or 2 spatial axes (strides default to pool_size)."""
+    return _pool("max", inputs, pool_size, strides, padding, data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Average pooling over 1 or 2 spatial axes; 'same' windows average their inside positions."""
+    return _pool("average", inputs, pool_size, strides, padding, data_format)
