@@ -6,8 +6,8 @@ off). `SWIFTDL_BLAS=/path/to/libcblas.so` overrides it, and the system's OpenBLA
 last resort. Without any BLAS, matrix products still work but run in plain loops, 20-30x
 slower, so that case warns instead of passing silently.
 """
-import importlib.util
 import os
+import sys
 import warnings
 
 from . import _C
@@ -16,18 +16,20 @@ from . import _C
 def packaged_openblas():
     """The path of scipy-openblas32's library, or None when the package is missing.
 
-    Found without importing the package (which would load importlib.metadata).
+    Found by looking along sys.path as the import system would, without importing the
+    package or importlib.util (which would cost more than opening the library).
     """
-    spec = importlib.util.find_spec("scipy_openblas32")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = os.path.join(list(spec.submodule_search_locations)[0], "lib")
-    try:
-        names = sorted(name for name in os.listdir(folder)
-                       if name.startswith("libscipy_openblas") and name.endswith((".so", ".dylib")))
-    except OSError:
-        return None
-    return os.path.join(folder, names[0]) if names else None
+    for entry in sys.path:
+        folder = os.path.join(entry or ".", "scipy_openblas32")
+        if not os.path.isfile(os.path.join(folder, "__init__.py")):
+            continue
+        try:
+            names = sorted(name for name in os.listdir(os.path.join(folder, "lib"))
+                           if name.startswith("libscipy_openblas") and name.endswith((".so", ".dylib")))
+        except OSError:
+            return None
+        return os.path.join(folder, "lib", names[0]) if names else None
+    return None
 
 
 def load():
