@@ -15,7 +15,7 @@ from swiftdl.keras import layers
 h5py = pytest.importorskip("h5py")
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "keras")
-KERAS_MODELS = ["mlp", "cnn", "rnn", "conv1d", "functional", "layers2d", "sequences"]
+KERAS_MODELS = ["mlp", "cnn", "rnn", "conv1d", "functional", "layers2d", "sequences", "ops"]
 
 
 def _fixture(name):
@@ -30,7 +30,7 @@ def test_keras_made_file_predicts_as_keras(name):
     np.testing.assert_allclose(model.predict(arrays["x"], verbose=0), arrays["y"], rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["mlp", "cnn", "rnn", "sequences"])
+@pytest.mark.parametrize("name", ["mlp", "cnn", "rnn", "sequences", "ops"])
 def test_keras_made_file_resumes_training_as_keras(name):
     """compile=True restores the optimizer and its state: one more batch lands on the
     weights Keras reached from the same file."""
@@ -195,7 +195,7 @@ def test_unknown_keras_argument_is_named(tmp_path):
 
 
 # ---- swiftdl-made files, checked by real Keras -------------------------------------------
-SWIFTDL_MODELS = ["mlp", "cnn", "rnn", "conv1d", "functional", "layers2d", "sequences"]
+SWIFTDL_MODELS = ["mlp", "cnn", "rnn", "conv1d", "functional", "layers2d", "sequences", "ops"]
 
 
 @pytest.mark.parametrize("name", SWIFTDL_MODELS)

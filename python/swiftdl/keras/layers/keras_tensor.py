@@ -25,6 +25,31 @@ class KerasTensor:
     def __array__(self, *args, **kwargs):
         raise TypeError("A KerasTensor is symbolic: it has no values. Build a Model from it and call the model on data.")
 
+    # numpy defers to the reflected operators below (np.ones(3) + x is a graph node too).
+    __array_ufunc__ = None
+    __hash__ = object.__hash__
+
+
+def _operator(name, reflected=False):
+    """A KerasTensor operator that adds a keras.ops node: `x + y` is `ops.add(x, y)`."""
+    def operator(self, *other):
+        from .. import ops
+        function = getattr(ops, name)
+        return function(other[0], self) if reflected else function(self, *other)
+    operator.__name__ = name
+    return operator
+
+
+for _dunder, _name in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "true_divide"),
+                       ("floordiv", "floor_divide"), ("mod", "mod"), ("pow", "power"), ("matmul", "matmul"),
+                       ("and", "logical_and"), ("or", "logical_or"), ("xor", "logical_xor")]:
+    setattr(KerasTensor, f"__{_dunder}__", _operator(_name))
+    setattr(KerasTensor, f"__r{_dunder}__", _operator(_name, reflected=True))
+for _dunder, _name in [("neg", "negative"), ("abs", "absolute"), ("invert", "logical_not"), ("lt", "less"),
+                       ("le", "less_equal"), ("gt", "greater"), ("ge", "greater_equal"), ("getitem", "get_item")]:
+    setattr(KerasTensor, f"__{_dunder}__", _operator(_name))
+KerasTensor.__pos__ = lambda self: self
+
 
 def is_keras_tensor(value):
     return isinstance(value, KerasTensor)

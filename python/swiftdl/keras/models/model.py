@@ -123,10 +123,21 @@ class Functional(Model):
             if not isinstance(tensor, KerasTensor):
                 raise ValueError(f"All model inputs must be keras.Input tensors; received {tensor!r}")
         self._nodes, _ = collect_nodes(inputs, outputs)
+        # Keras lists every node's operation in `operations` and only the layers in `layers`
+        # (an `x + y` node has no weights and no place in a weights file).
+        from ..symbolic.operation import Operation
+        self._operations = []
         for layer in keras_layer_order(inputs, outputs):
-            if all(layer is not l for l in self._layers):
+            if all(layer is not l for l in self._operations):
+                self._operations.append(layer)
+            if not isinstance(layer, Operation) and all(layer is not l for l in self._layers):
                 self._layers.append(layer)
         self.built = True
+
+    @property
+    def operations(self):
+        """The graph's layers and its stateless operations (x + y, ops.mean ...), in order."""
+        return list(self._operations)
 
     def call(self, inputs, training=None, mask=None):
         if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):

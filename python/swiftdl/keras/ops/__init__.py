@@ -55,3 +55,31 @@ from .numpy_signal import (bartlett, blackman, cdist, corrcoef, correlate, extra
 from .numpy_special import arccos, arcsin, arctan, arctan2, erf, erfc
 from .scans import nancumprod, nancumsum  # noqa: F811
 from .sorting import nanmedian, nanpercentile, nanquantile
+
+
+def _dispatch_keras_tensors():
+    """Every op of Keras's symbolic-operation table, given KerasTensors, adds a graph node
+    (keras/symbolic) instead of computing: ops.mean(x, axis=1) between layers, x + pos."""
+    from ..symbolic.op_table import OPERATIONS
+    from ..symbolic.table_operations import symbolic
+    namespaces = {"": globals(), "linalg.": vars(linalg)}
+    wrapped_by_original = {}
+    for class_name, (_, function_name, _, _) in OPERATIONS.items():
+        if function_name is None:
+            continue
+        prefix, _, name = function_name.rpartition(".")
+        namespace = namespaces.get(prefix + "." if prefix else "")
+        function = namespace.get(name) if namespace is not None else None
+        if function is not None and not hasattr(function, "_keras_operation"):
+            wrapped = symbolic(class_name, function)
+            wrapped._keras_operation = class_name
+            namespace[name] = wrapped
+            wrapped_by_original[id(function)] = wrapped
+    # A function exported under two names (ops.solve and ops.linalg.solve) stays one object.
+    for namespace in namespaces.values():
+        for name, value in list(namespace.items()):
+            if callable(value) and id(value) in wrapped_by_original:
+                namespace[name] = wrapped_by_original[id(value)]
+
+
+_dispatch_keras_tensors()

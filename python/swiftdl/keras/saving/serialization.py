@@ -4,6 +4,10 @@ from ..layers.keras_tensor import KerasTensor, flatten, map_structure
 
 def serialize_layer(layer):
     config = layer.get_config()
+    from ..symbolic.table_operations import TableOperation
+    if isinstance(layer, TableOperation):  # x + y, ops.mean(...): Keras's operation entry
+        name = type(layer).__name__
+        return {"module": layer._keras_module, "class_name": name, "config": config, "registered_name": name}
     entry = {"module": "keras.layers", "class_name": type(layer).__name__, "config": config, "registered_name": None}
     from ..layers.layer import Layer
     if type(layer).get_build_config is not Layer.get_build_config and layer.built:
@@ -35,9 +39,21 @@ def deserialize_layer(entry, custom_objects=None):
     """
     if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str):
         raise ValueError(f"A layer entry must be a dict with a 'class_name'; received {str(entry)[:200]}")
+    name = entry.get("class_name")
+    if str(entry.get("module", "")).startswith("keras.src.ops."):
+        from ..symbolic.op_table import OPERATIONS
+        from ..symbolic.table_operations import operation_class
+        if name not in OPERATIONS:
+            raise ValueError(f"Could not locate operation '{name}' of module '{entry.get('module')}'")
+        config = entry.get("config") or {}
+        if not isinstance(config, dict):
+            raise ValueError(f"The config of operation '{name}' must be a dict; received {str(config)[:200]}")
+        try:
+            return operation_class(name).from_config(config)
+        except TypeError as error:
+            raise ValueError(f"Could not build operation '{config.get('name', name)}' ({name}): {error}") from None
     table = _registry()
     table.update(custom_objects or {})
-    name = entry.get("class_name")
     cls = table.get(name)
     if cls is None:
         raise ValueError(f"Could not locate class '{name}'. Make sure custom classes are passed in `custom_objects`.")
@@ -273,6 +289,28 @@ def deserialize_compile_config(config, custom_objects=None):
     return arguments
 
 
+def encode_call_argument(value, reference):
+    """A node's call argument as Keras writes it: KerasTensors as "__keras_tensor__" entries
+    naming their producer, arrays and engine tensors as "__numpy__", slices as "__slice__",
+    tuples as lists."""
+    if isinstance(value, KerasTensor):
+        return {"class_name": "__keras_tensor__",
+                "config": {"shape": list(value.shape), "dtype": value.dtype, "keras_history": reference(value)}}
+    if isinstance(value, slice):
+        return {"class_name": "__slice__", "config": {"start": value.start, "stop": value.stop, "step": value.step}}
+    if isinstance(value, (list, tuple)):
+        return [encode_call_argument(v, reference) for v in value]
+    if isinstance(value, dict):
+        return {key: encode_call_argument(v, reference) for key, v in value.items()}
+    if hasattr(value, "__array__") and not isinstance(value, (str, bytes)):
+        import numpy as np
+        array = np.asarray(value)
+        if array.ndim == 0:
+            return array.item()
+        return {"class_name": "__numpy__", "config": {"value": array.tolist(), "dtype": array.dtype.name}}
+    return value
+
+
 def functional_config(model):
     """Keras's functional config: layers with their inbound connections, inputs and outputs."""
     def reference(tensor):
@@ -280,20 +318,14 @@ def functional_config(model):
         return [layer.name, node_index, tensor_index]
 
     layers = []
-    for layer in model.layers:
+    for layer in getattr(model, "operations", model.layers):
         entry = serialize_layer(layer)
         entry["name"] = layer.name
         inbound = []
-        def encode(t):
-            if isinstance(t, KerasTensor):
-                return {"class_name": "__keras_tensor__",
-                        "config": {"shape": list(t.shape), "dtype": t.dtype, "keras_history": reference(t)}}
-            return t
-
         for node in layer._inbound_nodes:
             if node.input_tensors:
-                inbound.append({"args": map_structure(encode, list(node.call_args)),
-                                "kwargs": map_structure(encode, dict(node.call_kwargs))})
+                inbound.append({"args": encode_call_argument(list(node.call_args), reference),
+                                "kwargs": encode_call_argument(dict(node.call_kwargs), reference)})
         entry["inbound_nodes"] = inbound
         layers.append(entry)
     return {
@@ -318,6 +350,13 @@ def functional_from_config(config, custom_objects=None):
     def resolve(value):
         if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
             return tensor_for(value["config"]["keras_history"])
+        if isinstance(value, dict) and value.get("class_name") == "__numpy__":
+            import numpy as np
+            return np.asarray(value["config"]["value"], dtype=value["config"].get("dtype"))
+        if isinstance(value, dict) and value.get("class_name") == "__slice__":
+            return slice(value["config"].get("start"), value["config"].get("stop"), value["config"].get("step"))
+        if isinstance(value, dict) and value.get("class_name") == "__tuple__":
+            return tuple(resolve(v) for v in value["config"]["value"])
         if isinstance(value, list):
             return [resolve(v) for v in value]
         if isinstance(value, dict):

@@ -37,7 +37,7 @@ def _is_sequential_like(model):
     from ..models.sequential import Sequential
     if isinstance(model, Sequential):
         return True
-    for layer in model.layers:
+    for layer in getattr(model, "operations", model.layers):
         if len(layer._inbound_nodes) > 1 or any(len(node.input_tensors) > 1 for node in layer._inbound_nodes):
             return False
     return True
@@ -56,7 +56,7 @@ def _rows(model, connected=False):
     from ..layers.input_layer import InputLayer
     from ..models.sequential import Sequential
     rows = []
-    for layer in model.layers:
+    for layer in getattr(model, "operations", model.layers):
         if isinstance(model, Sequential) and isinstance(layer, InputLayer):
             continue
         params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
