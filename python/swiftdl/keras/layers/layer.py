@@ -348,6 +348,28 @@ class Layer:
     def from_config(cls, config):
         return cls(**config)
 
+    def build_from_config(self, config):
+        """Builds the layer from `get_build_config()`'s dict (Keras's loading calls it)."""
+        shape = (config or {}).get("input_shape")
+        if shape is not None and not self.built:
+            self._maybe_build(_to_shape_structure(shape))
+
+    def save_own_variables(self, store):
+        """Writes this layer's own variables into `store` ("0", "1", ... in creation order:
+        trainable first), as Keras does. Override it, with `load_own_variables`, to keep
+        other state; the weights files call both."""
+        for index, variable in enumerate(self._trainable_variables + self._non_trainable_variables):
+            store[str(index)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Assigns this layer's own variables from `store` (what save_own_variables wrote)."""
+        own = self._trainable_variables + self._non_trainable_variables
+        if len(store.keys()) != len(own):
+            raise ValueError(f"Layer '{self.name}' expected {len(own)} variables, but received {len(store.keys())} "
+                             "variables during loading.")
+        for index, variable in enumerate(own):
+            variable.assign(np.asarray(store[str(index)], dtype=np.dtype(str(variable.dtype))))
+
     def get_build_config(self):
         return {"input_shape": self._built_input_shape} if getattr(self, "_built_input_shape", None) else None
 
@@ -395,6 +417,17 @@ def _dtype_name(dtype):
         dtype = (dtype.get("config") or {}).get("name", floatx())
     dtype = getattr(dtype, "variable_dtype", dtype)
     return str(np.dtype(dtype))
+
+
+def _to_shape_structure(value):
+    """A build config's input shape (lists, from JSON) as shape tuples."""
+    if isinstance(value, (list, tuple)) and all(v is None or isinstance(v, int) for v in value):
+        return tuple(value)
+    if isinstance(value, (list, tuple)):
+        return [_to_shape_structure(v) for v in value]
+    if isinstance(value, dict):
+        return {key: _to_shape_structure(v) for key, v in value.items()}
+    return value
 
 
 def _is_shape(value):

@@ -18,13 +18,37 @@ def h5py_module():
     return h5py
 
 
+def _overrides(owner, method):
+    """Whether a layer's class has its own save_own_variables / load_own_variables."""
+    from ..layers.layer import Layer
+    return isinstance(owner, Layer) and getattr(type(owner), method) is not getattr(Layer, method)
+
+
 def write(handle, model, include_optimizer=True):
-    """Writes every variable of `model` (and of its optimizer) into the open h5 file."""
+    """Writes every variable of `model` (and of its optimizer) into the open h5 file; a
+    layer with its own save_own_variables writes what that puts in its store."""
     for entry in walk(model, include_optimizer=include_optimizer):
         group = handle.require_group(entry.vars_path)
         group.attrs["name"] = entry.name
+        if _overrides(entry.owner, "save_own_variables"):
+            store = {}
+            entry.owner.save_own_variables(store)
+            for key, value in store.items():
+                group.create_dataset(str(key), data=np.asarray(value))
+            continue
         for index, variable in enumerate(entry.variables):
             group.create_dataset(str(index), data=np.asarray(variable.numpy()))
+
+
+class _LoadOwnVariables:
+    """A planned call of a layer's own load_own_variables with the values read for it."""
+
+    def __init__(self, layer, store):
+        self.layer = layer
+        self.store = store
+
+    def __call__(self):
+        self.layer.load_own_variables(self.store)
 
 
 def plan_load(handle, model, source, include_optimizer=True, skip_mismatch=False):
@@ -48,6 +72,12 @@ def plan_load(handle, model, source, include_optimizer=True, skip_mismatch=False
             continue
         group = handle.get(entry.vars_path)
         count = len(entry.variables)
+        if _overrides(entry.owner, "load_own_variables"):
+            if group is not None and not isinstance(group, h5py.Group):
+                raise ValueError(f"{source}: '{entry.vars_path}' should be an HDF5 group")
+            store = {key: _read(group, key, entry, source, h5py) for key in (group.keys() if group is not None else [])}
+            updates.append((_LoadOwnVariables(entry.owner, store), None))
+            continue
         if group is None:
             if count:
                 raise ValueError(f"Layer '{entry.name}' expects {count} variables, but {source} has no group "
@@ -106,4 +136,7 @@ def _plan_optimizer(handle, entry, source, h5py):
 
 def apply(updates):
     for variable, value in updates:
+        if isinstance(variable, _LoadOwnVariables):
+            variable()
+            continue
         variable.assign(np.asarray(value, dtype=np.dtype(str(variable.dtype))))

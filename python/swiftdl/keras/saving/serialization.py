@@ -192,8 +192,10 @@ def from_keras_config(entry, custom_objects=None):
         raise ValueError(f"config.json describes a {entry.get('class_name')}, not a model")
     build_config = entry.get("build_config") or {}
     shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
+    from ..layers.layer import Layer
+    if not model.built and isinstance(build_config, dict) and type(model).build_from_config is not Layer.build_from_config:
+        model.build_from_config(build_config)  # the model's own way to rebuild
     if not model.built and shape:
-        from ..layers.layer import Layer
         if type(model).build is Layer.build and all(isinstance(s, int) or s is None for s in shape):
             # A subclassed model without its own build() makes its weights on its first call.
             import numpy as np
