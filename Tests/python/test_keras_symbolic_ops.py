@@ -84,3 +84,16 @@ def test_ops_on_tensors_still_compute_and_bad_uses_fail_clearly():
         ops_function("image.no_such_op")
     with pytest.raises(TypeError):
         np.asarray(keras.Input((2,)))
+
+
+def test_a_function_runs_the_graph_between_keras_tensors():
+    x = keras.Input((3,))
+    dense = layers.Dense(2)
+    function = keras.Function(x, [ops.mean(x * 2.0, axis=-1), dense(x)])
+    data = RNG.standard_normal((4, 3)).astype(np.float32)
+    mean, projected = function(data)
+    np.testing.assert_allclose(np.asarray(mean), (2 * data).mean(axis=-1), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(projected), np.asarray(dense(data)), rtol=1e-6)
+    assert dense in function.operations
+    with pytest.raises(ValueError, match="expects 1 input"):
+        function([data, data])

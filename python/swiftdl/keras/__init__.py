@@ -15,6 +15,7 @@ from .metrics import Metric
 from .models import Model, Sequential
 from .name_scope import device, name_scope
 from .regularizers import Regularizer
+from .symbolic.function import Function
 from .symbolic.operation import Operation
 from .variables import Variable
 
