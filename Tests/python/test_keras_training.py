@@ -6,7 +6,6 @@ import re
 import numpy as np
 import pytest
 
-import swiftdl as sd
 from swiftdl import keras
 from swiftdl.keras import layers, models
 

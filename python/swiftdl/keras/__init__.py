@@ -29,6 +29,9 @@ def version():
     """The Keras API version swiftdl.keras follows."""
     return __version__
 
+__all__ = ["activations", "backend", "callbacks", "clear_session", "initializers", "Input", "Layer", "layers",
+           "losses", "metrics", "Model", "models", "optimizers", "regularizers", "saving", "Sequential", "utils"]
+
 
 def __getattr__(name):
     # keras.datasets, keras.random, keras.ops and keras.tree load on first use.

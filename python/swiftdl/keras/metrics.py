@@ -207,7 +207,8 @@ from ._metrics.f_score_metrics import F1Score, FBetaScore  # noqa: E402
 from ._metrics.iou_metrics import IoU, MeanIoU  # noqa: E402
 from ._metrics.regression_metrics import R2Score  # noqa: E402
 from ._metrics.top_k_metrics import (SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,  # noqa: E402
-                                     sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
+                                     sparse_top_k_categorical_accuracy as sparse_top_k_categorical_accuracy,
+                                     top_k_categorical_accuracy as top_k_categorical_accuracy)
 
 ALL_OBJECTS = (Mean, Sum, MeanMetricWrapper, MeanSquaredError, MeanAbsoluteError, R2Score, AUC, FalseNegatives,
                FalsePositives, Precision, Recall, TrueNegatives, TruePositives, Accuracy, BinaryAccuracy,

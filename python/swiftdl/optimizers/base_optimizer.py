@@ -10,7 +10,6 @@ import warnings
 
 import numpy as np
 
-from .. import _C
 from .._autograd import Variable
 from .._convert import asarray
 from .._tensor import Tensor

@@ -7,7 +7,7 @@ import swiftdl as _sd
 
 from ..metrics import Metric
 from . import confusion_utils as cm
-from .tensors import divide_no_nan, to_result
+from .tensors import divide_no_nan
 
 
 def _check_top_k(top_k):

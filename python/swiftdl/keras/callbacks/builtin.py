@@ -2,7 +2,6 @@
 import os
 import warnings
 
-import numpy as np
 
 from ..utils.io_utils import print_msg
 from ..utils.progbar import Progbar

@@ -1,10 +1,5 @@
 """Model: a Layer that trains. Built from inputs and outputs (functional), by subclassing
 (your own `call`), or as a Sequential stack."""
-import numpy as np
-
-import swiftdl as _sd
-
-from ..layers.input_layer import InputLayer
 from ..layers.keras_tensor import KerasTensor, flatten, holds_keras_tensor, map_structure
 from ..layers.layer import Layer, _as_tensor
 from ..trainers.trainer import Trainer

@@ -10,6 +10,10 @@ from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
 
+_LAZY = ["plot_history", "plot_model"]
+__all__ = ["pack_x_y_sample_weight", "pad_sequences", "Progbar", "PyDataset", "Sequence", "set_random_seed",
+           "to_categorical", "unpack_x_y_sample_weight"] + _LAZY
+
 
 def __getattr__(name):
     # The plotting helpers load on first use: most programs never draw, and every module
