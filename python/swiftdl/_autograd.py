@@ -18,11 +18,13 @@ class Variable(Tensor):
         trainable: whether tapes watch it automatically when it is read.
         name: an optional name.
         dtype: optional dtype for the initial value.
+        constraint: an optional projection `f(value) -> value` that optimizers apply after
+            each update (`keras.constraints`; a layer's `*_constraint` arguments set it).
     """
 
-    __slots__ = ("_name", "_trainable", "path")
+    __slots__ = ("_name", "_trainable", "path", "constraint")
 
-    def __new__(cls, initial_value, trainable=True, name=None, dtype=None):
+    def __new__(cls, initial_value, trainable=True, name=None, dtype=None, constraint=None):
         if callable(initial_value):
             initial_value = initial_value()
         value = asarray(initial_value, dtype=dtype, copy=True)
@@ -30,6 +32,7 @@ class Variable(Tensor):
         variable._name = name or "Variable"
         variable.path = variable._name
         variable._trainable = bool(trainable)
+        variable.constraint = constraint
         _C.set_trainable_variable(variable, variable._trainable)
         return variable
 

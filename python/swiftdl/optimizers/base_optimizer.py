@@ -267,6 +267,10 @@ class Optimizer:
         if self.use_ema:
             self._update_moving_averages()
         self._iterations.assign_add(np.int64(1))
+        # Keras projects each updated variable through its constraint after the step.
+        for variable in kept_vars:
+            if variable.constraint is not None:
+                variable.assign(variable.constraint(variable))
 
     def _update_moving_averages(self):
         """Keras's EMA of every variable seen so far, then the periodic overwrite."""

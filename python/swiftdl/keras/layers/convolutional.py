@@ -4,7 +4,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .data_format import channel_axis, standardize_data_format
 from .layer import Layer
 
@@ -67,7 +67,9 @@ class BaseConv(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def _check_input_shape(self, input_shape):
         if len(input_shape) != self.rank + 2:
@@ -79,9 +81,11 @@ class BaseConv(Layer):
     def build(self, input_shape):
         channels = input_shape[channel_axis(self.data_format)]
         self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.filters), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
     def convolve(self, inputs, bias=None, activation=None):

@@ -5,7 +5,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .data_format import standardize_data_format
 from .layer import Layer
 
@@ -35,7 +35,9 @@ class Dense(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.supports_masking = True
 
     def _check_input_shape(self, input_shape):
@@ -45,9 +47,11 @@ class Dense(Layer):
 
     def build(self, input_shape):
         self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
     def call(self, inputs):
