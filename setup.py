@@ -53,7 +53,8 @@ class BuildSwiftThenExtension(build_ext):
 rpath = "@loader_path" if platform.system() == "Darwin" else "$ORIGIN"
 extension = Extension(
     "swiftdl._C",
-    sources=sorted(os.path.join("python", "src", name) for name in os.listdir(os.path.join(ROOT, "python", "src")) if name.endswith(".c")),
+    sources=sorted(os.path.join("python", "src", name) for name in os.listdir(os.path.join(ROOT, "python", "src"))
+                   if name.endswith(".c")),
     include_dirs=[os.path.join("Sources", "CSwiftDL", "include")],
     libraries=["swiftdl"],
     extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wno-missing-field-initializers"],

@@ -59,7 +59,8 @@ class Variable(Tensor):
     def _checked(self, value):
         tensor = asarray(value, copy=None)
         if tuple(tensor.shape) != tuple(self.shape):
-            raise ValueError(f"Cannot assign value of shape {tuple(tensor.shape)} to variable '{self._name}' of shape {tuple(self.shape)}")
+            raise ValueError(f"Cannot assign value of shape {tuple(tensor.shape)} to variable '{self._name}' of shape "
+                             f"{tuple(self.shape)}")
         return tensor
 
     def assign(self, value):

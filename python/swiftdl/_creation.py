@@ -47,7 +47,12 @@ def full(shape, fill_value, dtype=None):
         else:
             dtype = asarray(fill_value, copy=None).dtype
     dtype = as_dtype(dtype)
-    value = asarray(fill_value, copy=None) if not isinstance(fill_value, (bool, int, float)) else scalar_tensor(fill_value, np.float64 if isinstance(fill_value, float) else (np.bool_ if isinstance(fill_value, bool) else _int_holder(fill_value)))
+    if isinstance(fill_value, (bool, int, float)):
+        holder = (np.float64 if isinstance(fill_value, float) else
+                  np.bool_ if isinstance(fill_value, bool) else _int_holder(fill_value))
+        value = scalar_tensor(fill_value, holder)
+    else:
+        value = asarray(fill_value, copy=None)
     return _C.full(_shape(shape), value, code_of(dtype))
 
 

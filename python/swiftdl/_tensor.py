@@ -38,7 +38,8 @@ def _in_place(name):
             result = np.dtype(np.float64)
         # numpy's rule for in-place ops: the result must cast to self's dtype "same_kind".
         if not np.can_cast(result, self.dtype, casting="same_kind"):
-            raise TypeError(f"Cannot cast ufunc '{name}' output from dtype('{result}') to dtype('{self.dtype}') with casting rule 'same_kind'")
+            raise TypeError(f"Cannot cast ufunc '{name}' output from dtype('{result}') to dtype('{self.dtype}') with casting "
+                            "rule 'same_kind'")
         _C.binary(_ops.BINARY[name], a, b, self)
         return self
     method.__name__ = f"__i{name}__"

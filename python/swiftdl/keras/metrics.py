@@ -87,7 +87,8 @@ class Mean(Metric):
             self.total += float(values.sum()) * float(sample_weight)
             self.count += float(sample_weight)
             return
-        weights = _sd.asarray(np.asarray(sample_weight, dtype=np.float32)) if not isinstance(sample_weight, _sd.Tensor) else sample_weight.astype(values.dtype)
+        weights = (sample_weight.astype(values.dtype) if isinstance(sample_weight, _sd.Tensor)
+                   else _sd.asarray(np.asarray(sample_weight, dtype=np.float32)))
         while weights.ndim > values.ndim and weights.shape[-1] == 1:
             weights = _sd.squeeze(weights, -1)
         while weights.ndim < values.ndim:

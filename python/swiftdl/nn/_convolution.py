@@ -70,11 +70,13 @@ def _padding_argument(padding, op, rank):
     if isinstance(padding, (list, tuple, np.ndarray)):
         pairs = padding.tolist() if isinstance(padding, np.ndarray) else list(padding)
         if not all(isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in pairs) or len(pairs) not in (rank, rank + 2):
-            raise ValueError(f"[{op}] explicit padding must be {rank + 2} pairs [before, after] (batch, spatial..., channels); received {padding!r}")
+            raise ValueError(f"[{op}] explicit padding must be {rank + 2} pairs [before, after] (batch, spatial..., channels); "
+                             f"received {padding!r}")
         pairs = [(_integer(a, "paddings", op), _integer(b, "paddings", op)) for a, b in pairs]
         if len(pairs) == rank + 2:
             if pairs[0] != (0, 0) or pairs[-1] != (0, 0):
-                raise ValueError(f"[{op}] explicit padding in the batch and channel dimensions must be [0, 0]; received {padding!r}")
+                raise ValueError(f"[{op}] explicit padding in the batch and channel dimensions must be [0, 0]; received "
+                                 f"{padding!r}")
             pairs = pairs[1:-1]
         return PADDING_CODES["EXPLICIT"], tuple(value for pair in pairs for value in pair)
     raise TypeError(f"[{op}] padding must be 'VALID', 'SAME' or a list of explicit paddings; received {padding!r}")

@@ -27,5 +27,6 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
         low, high = int(indices.min()), int(indices.max())
         if low < 0 or high >= table.shape[0]:
             bad = low if low < 0 else high
-            raise ValueError(f"[embedding_lookup] id {bad} is not in [0, {table.shape[0]}) for params of shape {tuple(table.shape)}")
+            raise ValueError(f"[embedding_lookup] id {bad} is not in [0, {table.shape[0]}) for params of shape "
+                             f"{tuple(table.shape)}")
     return _sd.take(table, indices, axis=0)

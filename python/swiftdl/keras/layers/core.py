@@ -57,7 +57,8 @@ class Dense(Layer):
     def call(self, inputs):
         if inputs.shape[-1] != self.kernel.shape[0]:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected axis -1 of "
-                             f"input shape to have value {self.kernel.shape[0]}, but received input with shape {tuple(inputs.shape)}")
+                             f"input shape to have value {self.kernel.shape[0]}, but received input with shape "
+                             f"{tuple(inputs.shape)}")
         outputs = _sd.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = outputs + self.bias
@@ -101,7 +102,8 @@ class Dropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate <= 1:
-            raise ValueError(f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}")
+            raise ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: "
+                             f"rate={rate}")
         self.rate = float(rate)
         self.noise_shape = noise_shape
         self.seed = seed
@@ -161,10 +163,12 @@ class Reshape(Layer):
             known = math.prod(s for s in target if s != -1)
             total = None if any(s is None for s in input_shape[1:]) else math.prod(input_shape[1:])
             if total is not None and (known == 0 or total % known):
-                raise ValueError(f"total size of new array must be unchanged, input_shape = {list(input_shape[1:])}, output_shape = {target}")
+                raise ValueError(f"total size of new array must be unchanged, input_shape = {list(input_shape[1:])}, "
+                                 f"output_shape = {target}")
             target[target.index(-1)] = None if total is None else total // known
         elif None not in input_shape[1:] and math.prod(input_shape[1:]) != math.prod(target):
-            raise ValueError(f"total size of new array must be unchanged, input_shape = {list(input_shape[1:])}, output_shape = {target}")
+            raise ValueError(f"total size of new array must be unchanged, input_shape = {list(input_shape[1:])}, output_shape "
+                             f"= {target}")
         return (input_shape[0],) + tuple(target)
 
     def get_config(self):

@@ -157,7 +157,8 @@ class SeparableConv2D(_ConvBase):
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters!r}.")
+            raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received "
+                             f"filters={filters!r}.")
         if not isinstance(depth_multiplier, (int, np.integer)) or depth_multiplier <= 0:
             raise ValueError(f"Invalid value for argument `depth_multiplier`. Expected a strictly positive value. "
                              f"Received depth_multiplier={depth_multiplier!r}.")
@@ -230,7 +231,8 @@ class Conv2DTranspose(_ConvBase):
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters!r}.")
+            raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received "
+                             f"filters={filters!r}.")
         if output_padding is not None:
             raise ValueError("Conv2DTranspose in swiftdl supports output_padding=None only")
         if max(self.dilation_rate) > 1:

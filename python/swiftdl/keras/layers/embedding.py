@@ -22,7 +22,8 @@ class Embedding(Layer):
         kwargs.pop("input_length", None)  # accepted and ignored, as Keras 3 does
         super().__init__(**kwargs)
         if input_dim <= 0 or output_dim <= 0:
-            raise ValueError(f"Both `input_dim` and `output_dim` should be positive, Received input_dim = {input_dim} and output_dim = {output_dim}")
+            raise ValueError(f"Both `input_dim` and `output_dim` should be positive, Received input_dim = {input_dim} and "
+                             f"output_dim = {output_dim}")
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)

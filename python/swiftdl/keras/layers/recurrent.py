@@ -24,8 +24,10 @@ class _RNN(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
-        if activations.serialize(self.activation) != "tanh" or (self.gates > 1 and activations.serialize(self.recurrent_activation) != "sigmoid"):
-            raise ValueError(f"{type(self).__name__} in swiftdl supports activation='tanh' and recurrent_activation='sigmoid' (Keras's defaults)")
+        if activations.serialize(self.activation) != "tanh" or (
+                self.gates > 1 and activations.serialize(self.recurrent_activation) != "sigmoid"):
+            raise ValueError(f"{type(self).__name__} in swiftdl supports activation='tanh' and recurrent_activation='sigmoid' "
+                             "(Keras's defaults)")
         if dropout or recurrent_dropout:
             raise ValueError(f"{type(self).__name__} dropout and recurrent_dropout are not supported yet; use a Dropout layer")
         if stateful:
@@ -49,14 +51,16 @@ class _RNN(Layer):
     def _check_input_shape(self, input_shape):
         if len(input_shape) != 3 or input_shape[-1] is None:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim=3 "
-                             f"(batch, timesteps, features), found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
+                             f"(batch, timesteps, features), found ndim={len(input_shape)}. Full shape received: "
+                             f"{tuple(input_shape)}")
 
     def build(self, input_shape):
         features = input_shape[-1]
         self.kernel = self.add_weight(shape=(features, self.gates * self.units), initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(self.units, self.gates * self.units), initializer=self.recurrent_initializer,
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.gates * self.units),
+                                                initializer=self.recurrent_initializer,
                                                 regularizer=self.recurrent_regularizer,
                                                 constraint=self.recurrent_constraint, name="recurrent_kernel")
         self.bias = self._build_bias() if self.use_bias else None
