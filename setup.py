@@ -67,6 +67,8 @@ setup(
     description="Keras-style deep learning on the CPU with an engine written in Swift",
     package_dir={"": "python"},
     packages=find_packages("python"),
+    # PEP 561: the package's type hints and the extension's stubs ship with it.
+    package_data={"swiftdl": ["py.typed", "_C.pyi"]},
     ext_modules=[extension],
     cmdclass={"build_ext": BuildSwiftThenExtension},
     python_requires=">=3.9",

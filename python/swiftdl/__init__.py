@@ -4,7 +4,7 @@
     x = sd.asarray([[1.0, 2.0], [3.0, 4.0]])
     (x @ x.T).sum(axis=1)
 """
-from . import _C  # noqa: F401  (loads the extension before anything uses it)
+from . import _C as _C  # loads the extension before anything uses it
 from . import _blas  # noqa: F401  (opens the BLAS once, warning when there is none)
 from ._dtypes import bool_, float32, float64, int32, int64, uint8
 from ._tensor import Tensor

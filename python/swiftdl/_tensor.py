@@ -61,7 +61,7 @@ class Tensor(_C.TensorBase):
 
     # _keras_mask: the padding mask Keras layers attach to their outputs (None when unset).
     __slots__ = ("_keras_mask",)
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # mutable, as numpy arrays are
     __array_priority__ = 100
 
     def __new__(cls, data, dtype=None):

@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 
-_NAME_COUNTS = {}
+_NAME_COUNTS: dict[str, int] = {}
 _EPSILON = 1e-7
 _FLOATX = "float32"
 _IMAGE_DATA_FORMAT = "channels_last"

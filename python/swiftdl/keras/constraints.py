@@ -7,9 +7,17 @@ are computed by engine ops, so no Python loop touches the weights' elements.
 
     layers.Dense(64, kernel_constraint=keras.constraints.MaxNorm(3.0))
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence, Union
+
 import swiftdl as _sd
+from swiftdl._tensor import Tensor
+from swiftdl._typing import ArrayLike
 
 from . import backend
+
+_Axis = Union[int, Sequence[int]]
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get", "max_norm",
            "min_max_norm", "non_neg", "serialize", "unit_norm"]
@@ -22,27 +30,27 @@ class Constraint:
     class leaves the weight as it is.
     """
 
-    def __call__(self, w):
+    def __call__(self, w: ArrayLike) -> Any:
         """Returns the projection of `w` (here `w` itself)."""
         return w
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as a JSON-serializable dict."""
         return {}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Constraint:
         """A constraint from `get_config()`'s dict."""
         return cls(**config)
 
 
-def _norms(w, axis):
+def _norms(w: Tensor, axis: _Axis) -> Tensor:
     """The L2 norms of `w` along `axis`, kept as size-1 axes so they broadcast against `w`."""
     axis = list(axis) if isinstance(axis, (list, tuple)) else axis
     return _sd.sqrt(_sd.sum(_sd.square(w), axis=axis, keepdims=True))
 
 
-def _scaled(w, norms, desired):
+def _scaled(w: Tensor, norms: Tensor, desired: Tensor) -> Tensor:
     # NOTE: epsilon sits beside the norm, as in Keras, so an all-zero column stays zero
     # instead of dividing by zero.
     return w * (desired / (norms + backend.epsilon()))
@@ -57,23 +65,23 @@ class MaxNorm(Constraint):
             `(input_dim, units)`, `[0, 1, 2]` for a Conv2D kernel `(kh, kw, in, out)`.
     """
 
-    def __init__(self, max_value=2, axis=0):
+    def __init__(self, max_value: float = 2, axis: _Axis = 0) -> None:
         self.max_value = max_value
         self.axis = axis
 
-    def __call__(self, w):
+    def __call__(self, w: ArrayLike) -> Tensor:
         w = _sd.asarray(w, copy=None)
         norms = _norms(w, self.axis)
         return _scaled(w, norms, _sd.clip(norms, 0, self.max_value))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"max_value": self.max_value, "axis": self.axis}
 
 
 class NonNeg(Constraint):
     """Replaces negative weights by zero."""
 
-    def __call__(self, w):
+    def __call__(self, w: ArrayLike) -> Tensor:
         return _sd.maximum(_sd.asarray(w, copy=None), 0)
 
 
@@ -84,14 +92,14 @@ class UnitNorm(Constraint):
         axis: the axis (or list of axes) along which norms are taken, as for `MaxNorm`.
     """
 
-    def __init__(self, axis=0):
+    def __init__(self, axis: _Axis = 0) -> None:
         self.axis = axis
 
-    def __call__(self, w):
+    def __call__(self, w: ArrayLike) -> Tensor:
         w = _sd.asarray(w, copy=None)
         return w / (_norms(w, self.axis) + backend.epsilon())
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"axis": self.axis}
 
 
@@ -107,19 +115,19 @@ class MinMaxNorm(Constraint):
         axis: the axis (or list of axes) along which norms are taken, as for `MaxNorm`.
     """
 
-    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+    def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: _Axis = 0) -> None:
         self.min_value = min_value
         self.max_value = max_value
         self.rate = rate
         self.axis = axis
 
-    def __call__(self, w):
+    def __call__(self, w: ArrayLike) -> Tensor:
         w = _sd.asarray(w, copy=None)
         norms = _norms(w, self.axis)
         desired = self.rate * _sd.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
         return _scaled(w, norms, desired)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate, "axis": self.axis}
 
 
@@ -133,7 +141,7 @@ _CLASSES = {cls.__name__: cls for cls in (Constraint, MaxNorm, MinMaxNorm, NonNe
 _ALIASES = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm}
 
 
-def serialize(constraint):
+def serialize(constraint: Constraint | None) -> dict[str, Any] | None:
     """The constraint as Keras's `{"module", "class_name", "config", "registered_name"}` dict
     (None for None)."""
     if constraint is None:
@@ -147,18 +155,18 @@ def serialize(constraint):
             "registered_name": registered}
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: dict[str, Any] | str, custom_objects: dict[str, Any] | None = None) -> Constraint:
     """A constraint from `serialize`'s dict or a name ("max_norm", "MaxNorm", ...).
 
     Raises:
         ValueError: for an unknown class name or a malformed entry.
     """
     if isinstance(config, str):
-        return get(config) if not custom_objects or config not in custom_objects else custom_objects[config]()
+        config = {"class_name": config, "config": {}}
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
         raise ValueError(f"Could not interpret constraint identifier: {config!r}")
     name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _CLASSES.get(name) or _ALIASES.get(name)
+    cls: Any = (custom_objects or {}).get(name) or _CLASSES.get(name) or _ALIASES.get(name)
     if cls is None:
         raise ValueError(f"Unknown constraint: {name!r}. Custom constraints are passed in `custom_objects`.")
     arguments = config.get("config") or {}
@@ -167,7 +175,7 @@ def deserialize(config, custom_objects=None):
     return cls.from_config(arguments)
 
 
-def get(identifier):
+def get(identifier: Any) -> Constraint | Callable[[Tensor], Tensor] | None:
     """A constraint from None, an instance, a callable, a name or a config dict.
 
     Raises:

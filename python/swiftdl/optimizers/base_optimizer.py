@@ -15,7 +15,7 @@ from .._convert import asarray
 from .._tensor import Tensor
 from . import schedules as _schedules
 
-_NAME_COUNTS = {}
+_NAME_COUNTS: dict[str, int] = {}
 
 
 def _auto_name(class_name):
