@@ -403,7 +403,7 @@ PyMethodDef tensor_module_methods[] = {
     {"empty", empty, METH_VARARGS, "empty(shape, dtype_code, zeroed) -> Tensor"},
     {"live_tensors", live_tensors, METH_NOARGS, "Number of live engine handles."},
     {"abi_version", abi_version, METH_NOARGS, "The engine's ABI version."},
-    {"set_num_threads", set_num_threads, METH_O, "Sets the engine and BLAS thread count."},
+    {"set_num_threads", set_num_threads, METH_O, "Sets the engine's thread count (BLAS always runs single-threaded)."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "The engine thread count."},
     {"shares_memory", shares_memory, METH_VARARGS, "True if two tensors view one storage."},
     {NULL, NULL, 0, NULL},

@@ -1,8 +1,9 @@
 """Whole-sequence recurrent ops: LSTM, GRU (reset_after=True) and SimpleRNN.
 
-Each call runs the full sequence in the Swift engine (one GEMM for every step's input
-projection, one per step for the recurrence, fused gate math) and, under a GradientTape,
-records ONE node whose backward pass is backpropagation through time in Swift. Weight
+Each call runs the full sequence in the Swift engine (Sources/SwiftDL/Kernels: each thread
+takes a slice of the batch; each step projects its own inputs and the previous state with
+two GEMMs, x_t·W and h·U, then fused gate math) and, under a GradientTape, records ONE node
+whose backward pass is backpropagation through time in Swift. Weight
 layouts and gate orders are Keras 3's, so a Keras layer's `get_weights()` plug in as is.
 """
 from __future__ import annotations

@@ -52,6 +52,7 @@ KerasTensor.__pos__ = lambda self: self
 
 
 def is_keras_tensor(value):
+    """Whether `value` is a symbolic KerasTensor (keras.utils.is_keras_tensor)."""
     return isinstance(value, KerasTensor)
 
 
