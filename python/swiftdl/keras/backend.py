@@ -111,3 +111,7 @@ def is_float_dtype(dtype):
 
 def is_int_dtype(dtype):
     return standardize_dtype(dtype).startswith(("int", "uint"))
+
+# Keras's public names in this module (`from swiftdl.keras.backend import *`).
+__all__ = ["clear_session", "epsilon", "floatx", "get_uid", "image_data_format", "is_float_dtype", "is_int_dtype",
+           "set_epsilon", "standardize_dtype"]

@@ -208,8 +208,7 @@ from ._metrics.f_score_metrics import F1Score, FBetaScore  # noqa: E402
 from ._metrics.iou_metrics import IoU, MeanIoU  # noqa: E402
 from ._metrics.regression_metrics import R2Score  # noqa: E402
 from ._metrics.top_k_metrics import (SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,  # noqa: E402
-                                     sparse_top_k_categorical_accuracy as sparse_top_k_categorical_accuracy,
-                                     top_k_categorical_accuracy as top_k_categorical_accuracy)
+                                     sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
 
 ALL_OBJECTS = (Mean, Sum, MeanMetricWrapper, MeanSquaredError, MeanAbsoluteError, R2Score, AUC, FalseNegatives,
                FalsePositives, Precision, Recall, TrueNegatives, TruePositives, Accuracy, BinaryAccuracy,
@@ -265,3 +264,11 @@ def resolve_for_compile(identifier, y_true, y_pred):
     if isinstance(identifier, str):
         metric.name = identifier
     return metric
+
+# Keras's public names in this module (`from swiftdl.keras.metrics import *`).
+__all__ = ["AUC", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "F1Score", "FBetaScore", "FalseNegatives",
+           "FalsePositives", "IoU", "Mean", "MeanAbsoluteError", "MeanIoU", "MeanMetricWrapper", "MeanSquaredError",
+           "Metric", "Precision", "R2Score", "Recall", "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
+           "Sum", "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "binary_accuracy",
+           "categorical_accuracy", "get", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+           "top_k_categorical_accuracy"]
