@@ -8,7 +8,8 @@ PUBLIC_MODULES = ["swiftdl", "swiftdl.nn", "swiftdl.optimizers", "swiftdl.data",
                   "swiftdl.keras.layers", "swiftdl.keras.models", "swiftdl.keras.callbacks", "swiftdl.keras.saving",
                   "swiftdl.keras.utils", "swiftdl.keras.datasets", "swiftdl.keras.random", "swiftdl.keras.losses",
                   "swiftdl.keras.metrics", "swiftdl.keras.activations", "swiftdl.keras.initializers",
-                  "swiftdl.keras.regularizers", "swiftdl.keras.constraints", "swiftdl.keras.backend"]
+                  "swiftdl.keras.regularizers", "swiftdl.keras.constraints", "swiftdl.keras.backend", "swiftdl.keras.ops",
+                  "swiftdl.keras.ops.linalg"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

@@ -30,10 +30,11 @@ def version():
     return __version__
 
 
-__all__ = ["activations", "backend", "callbacks", "clear_session", "config", "constraints", "device", "dtype_policies",
-           "DTypePolicy", "FloatDTypePolicy", "initializers", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer",
-           "layers", "Loss", "losses", "Metric", "metrics", "Model", "models", "name_scope", "Optimizer", "optimizers",
-           "Regularizer", "regularizers", "saving", "Sequential", "utils", "Variable", "version"]
+__all__ = ["activations", "backend", "callbacks", "clear_session", "config", "constraints", "device",
+           "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "initializers", "Initializer", "Input", "InputSpec",
+           "KerasTensor", "Layer", "layers", "Loss", "losses", "Metric", "metrics", "Model", "models", "name_scope",
+           "Operation", "Optimizer", "optimizers", "Regularizer", "regularizers", "saving", "Sequential", "utils",
+           "Variable", "version"]
 
 
 def __getattr__(name):

@@ -1,5 +1,5 @@
 """Layer and model configs in Keras 3's format: {"module", "class_name", "config", ...}."""
-from ..layers.keras_tensor import KerasTensor, flatten, map_structure
+from ..layers.keras_tensor import KerasTensor, flatten
 
 
 def serialize_layer(layer):
