@@ -53,7 +53,8 @@ class BuildSwiftThenExtension(build_ext):
 rpath = "@loader_path" if platform.system() == "Darwin" else "$ORIGIN"
 extension = Extension(
     "swiftdl._C",
-    sources=sorted(os.path.join("python", "src", name) for name in os.listdir(os.path.join(ROOT, "python", "src")) if name.endswith(".c")),
+    sources=sorted(os.path.join("python", "src", name) for name in os.listdir(os.path.join(ROOT, "python", "src"))
+                   if name.endswith(".c")),
     include_dirs=[os.path.join("Sources", "CSwiftDL", "include")],
     libraries=["swiftdl"],
     extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wno-missing-field-initializers"],
@@ -66,6 +67,8 @@ setup(
     description="Keras-style deep learning on the CPU with an engine written in Swift",
     package_dir={"": "python"},
     packages=find_packages("python"),
+    # PEP 561: the package's type hints and the extension's stubs ship with it.
+    package_data={"swiftdl": ["py.typed", "_C.pyi"]},
     ext_modules=[extension],
     cmdclass={"build_ext": BuildSwiftThenExtension},
     python_requires=">=3.9",

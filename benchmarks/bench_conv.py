@@ -124,7 +124,8 @@ def main():
     args = parser.parse_args()
     dtype = np.float64 if args.float64 else np.float32
 
-    print(f"swiftdl conv/pool benchmark: batch {BATCH}, {np.dtype(dtype).name}, {sd.config.get_num_threads()} threads, median of {args.repeats}")
+    print(f"swiftdl conv/pool benchmark: batch {BATCH}, {np.dtype(dtype).name}, {sd.config.get_num_threads()} threads, median "
+          f"of {args.repeats}")
     print(f"{'op':<26}{'fwd ms':>9}{'fwd GFLOP/s':>13}{'fwd+bwd ms':>12}{'fwd+bwd GFLOP/s':>17}"
           f"{'fwd cpu ms':>12}{'fwd+bwd cpu ms':>16}")
     cpu_forward = cpu_step = 0.0
@@ -135,7 +136,8 @@ def main():
         total_step += total_time
         cpu_forward += CPU_TIMES["forward"]
         cpu_step += CPU_TIMES["step"]
-        print(f"{name:<26}{forward_time:>9.3f}{flops / forward_time / 1e6:>13.1f}{total_time:>12.3f}{all_flops / total_time / 1e6:>17.1f}"
+        print(f"{name:<26}{forward_time:>9.3f}{flops / forward_time / 1e6:>13.1f}{total_time:>12.3f}"
+              f"{all_flops / total_time / 1e6:>17.1f}"
               f"{CPU_TIMES['forward']:>12.3f}{CPU_TIMES['step']:>16.3f}")
     for name, shape in POOLS:
         forward_time, total_time = bench_pool(shape, dtype, args.repeats)

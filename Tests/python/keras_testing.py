@@ -2,7 +2,6 @@
 trip, a training step), in the spirit of Keras's own layer test helper."""
 import numpy as np
 
-import swiftdl as sd
 from swiftdl import keras
 
 

@@ -1,6 +1,16 @@
-"""The C ABI contract (STYLE.md rule 10): every sdl_* function swiftdl.h declares is exported
+"""The C ABI contract (STYLE.md at the repository root, rule 10): every sdl_* function swiftdl.h declares is exported
 by the built libswiftdl, the extension calls only declared functions, and the op-code
-enums in the header, the Python op tables and the engine's own op names all agree."""
+enums in the header, the Python op tables and the engine's own op names all agree.
+
+Each op's signature is written in five places: the Swift op, its `@_cdecl` shim
+(Sources/SwiftDLC), swiftdl.h, the CPython wrapper (python/src) and the Python call
+(python/swiftdl). No compiler sees the shim and the header together, and Python finds a
+wrong argument count only when the call runs, so the tests below read the sources and check
+that every shim has the header's arity, parameter types and return type, that every call in
+python/src passes the header's number of arguments (and every function pointer has a
+declared signature), and that every `_C.<name>(...)` call in the package passes as many
+arguments as the wrapper's PyArg_ParseTuple format accepts."""
+import ast
 import ctypes
 import os
 import re
@@ -75,6 +85,8 @@ def test_op_enums_match_the_python_tables():
     assert _enum("SDL_BINARY_") == BINARY_OPS
     assert _enum("SDL_UNARY_") == UNARY_OPS
     assert _enum("SDL_REDUCE_") == REDUCE_OPS
+    from swiftdl import _ops
+    assert [getattr(_ops, name).__name__ for name in BINARY_OPS + UNARY_OPS] == list(BINARY_OPS + UNARY_OPS)
 
 
 def test_dtype_codes_match():
@@ -132,3 +144,330 @@ def test_every_python_folder_is_a_package():
                if folder.is_dir() and folder.name != "__pycache__" and any(folder.glob("*.py"))
                and not (folder / "__init__.py").exists()]
     assert not missing, f"folders without __init__.py (left out of `pip install .`): {missing}"
+
+
+
+# ---- one signature, five places ---------------------------------------------------------
+
+# The C types of swiftdl.h and the Swift types of the shims, as one vocabulary.
+_C_TYPES = {
+    "sdl_tensor": "handle", "sdl_tape": "handle", "sdl_tensor *": "handle *", "sdl_tape *": "handle *",
+    "const sdl_tensor *": "const handle *", "int32_t": "int32", "sdl_status": "int32", "sdl_dtype": "int32",
+    "int64_t": "int64", "uint64_t": "uint64", "double": "double", "int64_t *": "int64 *",
+    "const int64_t *": "const int64 *", "void *": "pointer", "const void *": "const pointer",
+    "const char *": "const char *", "const char **": "const char **", "sdl_release_fn": "release callback",
+    "const sdl_optimizer_options *": "const options *", "void": "void",
+}
+_SWIFT_TYPES = {
+    "OpaquePointer?": "handle", "UnsafeMutablePointer<OpaquePointer?>?": "handle *",
+    "UnsafePointer<OpaquePointer?>?": "const handle *", "Int32": "int32", "Int64": "int64", "UInt64": "uint64",
+    "Double": "double", "UnsafeMutablePointer<Int64>?": "int64 *", "UnsafePointer<Int64>?": "const int64 *",
+    "UnsafeMutableRawPointer?": "pointer", "UnsafeRawPointer?": "const pointer", "UnsafePointer<CChar>?": "const char *",
+    "UnsafeMutablePointer<UnsafePointer<CChar>?>?": "const char **", "sdl_release_fn?": "release callback",
+    "UnsafePointer<sdl_optimizer_options>?": "const options *", None: "void",
+}
+
+
+def _without_comments(text):
+    return re.sub(r"//[^\n]*", "", re.sub(r"/\*.*?\*/", "", text, flags=re.S))
+
+
+def _split_top_level(text, separator=",", brackets="([{"):
+    """`text` split at `separator`s outside brackets (C: (), [] and {}; Swift also <>)."""
+    closers = {"(": ")", "[": "]", "{": "}", "<": ">"}
+    opening, closing = set(brackets), {closers[b] for b in brackets}
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += char in opening and 1 or 0
+        depth -= char in closing and 1 or 0
+        if char == separator and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [part.strip() for part in parts + [current] if part.strip()]
+
+
+def _closing(text, start):
+    """The index just past the parenthesis that closes the one at text[start - 1]."""
+    depth, index = 1, start
+    while depth:
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        index += 1
+    return index
+
+
+def _c_parameter_type(parameter):
+    parameter = " ".join(parameter.replace("*", " * ").split()).replace("* *", "**")
+    if parameter == "void":
+        return "void"
+    words = parameter.split(" ")
+    if words[-1] not in ("*", "**") and len(words) > 1:
+        words = words[:-1]  # drop the parameter's name
+    type_name = " ".join(words).replace(" **", " **").replace(" *", " *")
+    assert type_name in _C_TYPES, f"swiftdl.h uses a type this test does not know: {type_name!r}"
+    return _C_TYPES[type_name]
+
+
+def _header_signatures():
+    """{name: (return type, [parameter types])} for every function swiftdl.h declares."""
+    signatures = {}
+    text = re.sub(r"^\s*#[^\n]*(?:\\\n[^\n]*)*", "", _without_comments(HEADER), flags=re.M)
+    for statement in text.split(";"):
+        statement = re.split(r"[{}]", statement)[-1].strip()
+        declaration = re.fullmatch(r"([A-Za-z_][\w ]*?\**)\s*\b(sdl_[a-z0-9_]+)\s*\((.*)\)", statement, flags=re.S)
+        if declaration is None or "typedef" in declaration.group(1):
+            continue
+        ret, name, parameters = declaration.groups()
+        types = [_c_parameter_type(p) for p in _split_top_level(parameters)]
+        signatures[name] = (_C_TYPES[" ".join(ret.replace("*", " *").split())], [t for t in types if t != "void"])
+    return signatures
+
+
+def _shim_signatures():
+    """{name: (return type, [parameter types], file)} for every `@_cdecl` function in Sources/SwiftDLC."""
+    signatures = {}
+    for path in sorted((ROOT / "Sources" / "SwiftDLC").glob("*.swift")):
+        text = _without_comments(path.read_text())
+        for match in re.finditer(r'@_cdecl\("(sdl_\w+)"\)\s*(?:@\w+\s*)*public func \w+\s*\(', text):
+            end = _closing(text, match.end())
+            returned = re.match(r"\s*(?:->\s*([^{\n]+?))?\s*\{", text[end:])
+            types = []
+            for parameter in _split_top_level(text[match.end():end - 1], brackets="(<["):
+                swift_type = " ".join(parameter.split(":", 1)[1].split())
+                assert swift_type in _SWIFT_TYPES, f"{path.name}: a shim type this test does not know: {swift_type!r}"
+                types.append(_SWIFT_TYPES[swift_type])
+            return_type = returned.group(1).strip() if returned and returned.group(1) else None
+            assert return_type in _SWIFT_TYPES, f"{path.name}: a shim return type this test does not know: {return_type!r}"
+            assert match.group(1) not in signatures, f"{match.group(1)} has two @_cdecl shims"
+            signatures[match.group(1)] = (_SWIFT_TYPES[return_type], types, path.name)
+    return signatures
+
+
+def test_header_signatures_are_parsed():
+    signatures = _header_signatures()
+    assert set(signatures) == set(_declared_functions())
+    assert signatures["sdl_lstm"] == ("int32", ["handle"] * 7 + ["int32", "int32"] + ["handle *"] * 3)
+
+
+def _defined_in_c():
+    """Functions Sources/CSwiftDL defines in C: the compiler checks those against the header."""
+    names = set()
+    for path in (ROOT / "Sources" / "CSwiftDL").glob("*.c"):
+        names |= set(re.findall(r"^[\w ]+\**\s*\b(sdl_[a-z0-9_]+)\s*\([^;]*?\)\s*\{", path.read_text(), flags=re.M))
+    return names
+
+
+def test_every_header_function_has_a_swift_shim_with_its_signature():
+    header, shims = _header_signatures(), _shim_signatures()
+    header = {name: signature for name, signature in header.items() if name not in _defined_in_c()}
+    internal = {name for name in shims if name.startswith("sdl_internal_")}
+    assert set(header) - set(shims) == set(), f"declared in swiftdl.h without a @_cdecl shim: {set(header) - set(shims)}"
+    assert set(shims) - set(header) - internal == set(), f"@_cdecl shims missing from swiftdl.h: {set(shims) - set(header)}"
+    wrong = []
+    for name, (ret, parameters) in sorted(header.items()):
+        shim_ret, shim_parameters, file = shims[name]
+        if len(shim_parameters) != len(parameters):
+            wrong.append(f"{name}: swiftdl.h has {len(parameters)} parameters, {file} has {len(shim_parameters)}")
+            continue
+        for index, (declared, shim) in enumerate(zip(parameters, shim_parameters)):
+            if declared != shim:
+                wrong.append(f"{name}: parameter {index + 1} is {declared} in swiftdl.h but {shim} in {file}")
+        if ret != shim_ret:
+            wrong.append(f"{name}: returns {ret} in swiftdl.h but {shim_ret} in {file}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _expand_macros(text):
+    """`text` with each function-like macro's uses replaced by its body, arguments substituted
+    (enough for the wrappers' macros; no nesting or stringizing)."""
+    macros = {}
+    for match in re.finditer(r"^#define (\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)", text, flags=re.M):
+        macros[match.group(1)] = ([p.strip() for p in match.group(2).split(",")], match.group(3).replace("\\\n", "\n"))
+    text = re.sub(r"^#define [^\n]*(?:\\\n[^\n]*)*", "", text, flags=re.M)
+    for name, (parameters, body) in macros.items():
+        def expand(match, parameters=parameters, body=body):
+            arguments = _split_top_level(text_of(match))
+            named = dict(zip(parameters, arguments))
+            if "..." in parameters:
+                named["__VA_ARGS__"] = ", ".join(arguments[len(parameters) - 1:])
+            return re.sub(r"\b(" + "|".join(map(re.escape, named)) + r")\b", lambda m: named[m.group(1)], body)
+
+        def text_of(match):
+            return match.string[match.end():_closing(match.string, match.end()) - 1]
+
+        while True:
+            match = re.search(r"\b" + name + r"\(", text)
+            if match is None:
+                break
+            text = text[:match.start()] + expand(match) + text[_closing(text, match.end()):]
+    return text
+
+
+def _extension_sources():
+    """python/src's C files without comments, with their macros expanded."""
+    return {path.name: _expand_macros(_without_comments(path.read_text()))
+            for path in sorted((ROOT / "python" / "src").glob("*.[ch]"))}
+
+
+def test_extension_calls_pass_the_declared_number_of_arguments():
+    header = _header_signatures()
+    wrong, calls = [], 0
+    for file, text in _extension_sources().items():
+        for match in re.finditer(r"\b(sdl_[a-z0-9_]+)\s*\(", text):
+            name = match.group(1)
+            if name not in header or re.search(r"\btypedef\b[^;]*$", text[:match.start()].rsplit(";", 1)[-1]):
+                continue
+            arguments = _split_top_level(text[match.end():_closing(text, match.end()) - 1])
+            calls += 1
+            if len(arguments) != len(header[name][1]):
+                wrong.append(f"{file}: {name} called with {len(arguments)} arguments; swiftdl.h declares "
+                             f"{len(header[name][1])}")
+    assert calls > 60
+    assert not wrong, "\n".join(wrong)
+
+
+def test_function_pointers_in_the_extension_have_declared_signatures():
+    """An sdl_* function passed by name (e.g. sdl_gru to a helper that calls it through a
+    `typedef sdl_status (*single_state_op)(...)`) has the signature of a typedef in python/src."""
+    header, sources = _header_signatures(), _extension_sources()
+    typedefs = {}
+    for text in sources.values():
+        for ret, name, parameters in re.findall(r"typedef\s+(\w+)\s*\(\s*\*\s*(\w+)\s*\)\s*\(([^;]*)\)\s*;", text):
+            typedefs[name] = (_C_TYPES[ret], [_c_parameter_type(p) for p in _split_top_level(parameters)])
+    wrong = []
+    for file, text in sources.items():
+        for match in re.finditer(r"\b(sdl_[a-z0-9_]+)\b(?!\s*\()", text):
+            if match.group(1) in header and header[match.group(1)] not in typedefs.values():
+                wrong.append(f"{file}: {match.group(1)} is passed as a function pointer, but no typedef in python/src "
+                             f"has its signature {header[match.group(1)]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _python_argument_range(format_string):
+    """(required, most) Python arguments a PyArg_ParseTuple format takes."""
+    units = format_string.split(":")[0].split(";")[0]
+    required, optional, in_optional, index = 0, 0, False, 0
+    while index < len(units):
+        char = units[index]
+        if char == "|":
+            in_optional = True
+        elif char == "(":
+            depth = 1
+            while depth:
+                index += 1
+                depth += {"(": 1, ")": -1}.get(units[index], 0)
+        elif char in "!&#*$":
+            index += 1
+            continue
+        elif char == "e":  # es, et, es#, et#: one argument
+            index += 2
+        if char not in "|!&#*$":
+            optional += in_optional
+            required += not in_optional
+        index += 1
+    return required, required + optional
+
+
+def _function_bodies(sources):
+    """{C function name: its body} for python/src (macro-made wrappers included)."""
+    bodies = {}
+    for text in sources.values():
+        for match in re.finditer(r"^\s*(?:static )?PyObject \*(\w+)\(([^)]*)\)\s*\{", text, flags=re.M):
+            depth, index = 1, match.end()
+            while depth and index < len(text):
+                depth += {"{": 1, "}": -1}.get(text[index], 0)
+                index += 1
+            bodies[match.group(1)] = text[match.end():index - 1]
+    return bodies
+
+
+def _parse_format(name, bodies, seen=()):
+    """The PyArg_ParseTuple format that wrapper `name` applies to its `args`, following helpers
+    that receive `args`; None when it parses none."""
+    body = bodies.get(name, "")
+    found = re.search(r'PyArg_ParseTuple\(\s*args\s*,\s*((?:"[^"]*"\s*)+)', body)
+    if found:
+        return "".join(re.findall(r'"([^"]*)"', found.group(1)))
+    for helper in re.findall(r"\b(\w+)\(\s*args\b", body):
+        if helper in bodies and helper not in seen and helper != name:
+            result = _parse_format(helper, bodies, seen + (name,))
+            if result is not None:
+                return result
+    return None
+
+
+def _method_argument_ranges():
+    """{Python name in _C: (required, most)} for the module's functions, from the method tables."""
+    sources = _extension_sources()
+    bodies = _function_bodies(sources)
+    ranges = {}
+    for text in sources.values():
+        for table in re.findall(r"PyMethodDef \w+\[\]\s*=\s*\{(.*?)\n\};", text, flags=re.S):
+            for name, function, flags in re.findall(r'\{\s*"(\w+)"\s*,\s*([^,]+?)\s*,\s*([A-Z_ |]+)\s*,', table):
+                function = re.findall(r"\w+", function)[-1]
+                if "METH_KEYWORDS" in flags:
+                    continue
+                if "METH_NOARGS" in flags:
+                    ranges[name] = (0, 0)
+                elif "METH_O" in flags.split(" "):
+                    ranges[name] = (1, 1)
+                else:
+                    format_string = _parse_format(function, bodies)
+                    assert format_string is not None, f"could not find how {name} ({function}) parses its arguments"
+                    ranges[name] = _python_argument_range(format_string)
+    return ranges
+
+
+def test_parse_formats_are_read():
+    assert _python_argument_range("OOOOOOOpp") == (9, 9)
+    assert _python_argument_range("iOO|O") == (3, 4)
+    assert _python_argument_range("O!(ii)|s#;message") == (2, 3)
+    ranges = _method_argument_ranges()
+    assert ranges["lstm"] == (9, 9) and ranges["gru"] == (8, 8) and ranges["binary"] == (3, 4)
+
+
+def test_every_method_table_entry_is_a_function_of_the_module():
+    missing = [name for name in _method_argument_ranges() if not hasattr(_C, name) and not hasattr(_C.TensorBase, name)]
+    assert not missing, f"in a PyMethodDef table but not reachable: {missing}"
+
+
+def test_python_calls_pass_what_the_wrappers_parse():
+    ranges = _method_argument_ranges()
+    wrong, checked = [], 0
+    for path in sorted((ROOT / "python" / "swiftdl").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "_C"):
+                continue
+            name, where = node.func.attr, f"{path.relative_to(ROOT)}:{node.lineno}"
+            if not hasattr(_C, name):
+                wrong.append(f"{where}: _C has no function {name}")
+                continue
+            if name not in ranges or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+                continue
+            checked += 1
+            low, high = ranges[name]
+            if not low <= len(node.args) <= high:
+                expected = f"{low}" if low == high else f"{low} to {high}"
+                wrong.append(f"{where}: _C.{name} called with {len(node.args)} arguments; its wrapper parses {expected}")
+    assert checked > 80
+    assert not wrong, "\n".join(wrong)
+
+
+def test_type_stubs_match_the_extension():
+    """python/swiftdl/_C.pyi names every function of _C, with as many parameters as the wrapper parses."""
+    stub = ast.parse((ROOT / "python" / "swiftdl" / "_C.pyi").read_text())
+    stubbed = {node.name: node.args for node in stub.body if isinstance(node, ast.FunctionDef)}
+    functions = {name for name in dir(_C) if not name.startswith("_") and callable(getattr(_C, name))} - {"TensorBase"}
+    assert set(stubbed) == functions, f"only in _C: {functions - set(stubbed)}; only in _C.pyi: {set(stubbed) - functions}"
+    wrong = []
+    for name, (low, high) in _method_argument_ranges().items():
+        if name not in stubbed:
+            continue
+        arguments = stubbed[name]
+        count = len(arguments.posonlyargs) + len(arguments.args)
+        required = count - len(arguments.defaults)
+        if (required, count) != (low, high):
+            wrong.append(f"{name}: _C.pyi takes {required} to {count} arguments, the wrapper parses {low} to {high}")
+    assert not wrong, "\n".join(wrong)

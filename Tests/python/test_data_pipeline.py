@@ -1,6 +1,5 @@
 """swiftdl.data.Dataset against hand-computed expectations, keras.utils.PyDataset, and the
 EpochIterator adapter that fit() can use for datasets, PyDatasets and generators."""
-import warnings
 
 import numpy as np
 import pytest

@@ -2,8 +2,6 @@
 import os
 import time
 
-import numpy as np
-import pytest
 
 import swiftdl as tf
 from swiftdl.keras import layers, models

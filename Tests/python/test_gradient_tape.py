@@ -67,7 +67,7 @@ def test_reset_forgets_what_was_recorded():
     x = f64(2.0)
     with sd.GradientTape() as tape:
         tape.watch(x)
-        y = x * x
+        x * x  # recorded, then forgotten
         tape.reset()
         tape.watch(x)
         z = x * 5.0

@@ -5,7 +5,6 @@ import logging
 import numpy as np
 import pytest
 
-import swiftdl as sd
 from swiftdl import keras
 from swiftdl.keras import layers
 

@@ -16,7 +16,8 @@ def blobs(n=256, seed=0):
 
 def classifier():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(16, activation="relu"), layers.Dense(3, activation="softmax")])
+    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(16, activation="relu"),
+                              layers.Dense(3, activation="softmax")])
     model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 

@@ -49,15 +49,18 @@ def test_dense_on_3d_input_and_kernel_init_range():
     assert np.abs(layer.get_weights()[0]).max() <= limit
 
 
-@pytest.mark.parametrize("padding,strides,dilation", [("valid", 1, 1), ("same", 1, 1), ("valid", 2, 1), ("same", 2, 1), ("valid", 1, 2)])
+@pytest.mark.parametrize("padding,strides,dilation",
+                         [("valid", 1, 1), ("same", 1, 1), ("valid", 2, 1), ("same", 2, 1), ("valid", 1, 2)])
 def test_conv2d_matches_numpy(padding, strides, dilation):
-    run_layer_test(layers.Conv2D, {"filters": 4, "kernel_size": 3, "padding": padding, "strides": strides, "dilation_rate": dilation},
+    run_layer_test(layers.Conv2D,
+                   {"filters": 4, "kernel_size": 3, "padding": padding, "strides": strides, "dilation_rate": dilation},
                    (2, 9, 9, 3), expected_num_trainable_weights=2)
     layer = layers.Conv2D(4, (3, 3), padding=padding, strides=strides, dilation_rate=dilation)
     x = np.random.default_rng(2).standard_normal((2, 9, 9, 3)).astype(np.float32)
     y = np.asarray(layer(x))
     kernel, bias = layer.get_weights()
-    np.testing.assert_allclose(y, numpy_conv2d(x.astype(np.float64), kernel.astype(np.float64), strides, padding, dilation) + bias,
+    expected = numpy_conv2d(x.astype(np.float64), kernel.astype(np.float64), strides, padding, dilation) + bias
+    np.testing.assert_allclose(y, expected,
                                rtol=1e-4, atol=1e-4)
 
 
@@ -88,7 +91,8 @@ def test_flatten_reshape_activation_dropout():
 
 
 def test_embedding_lookup_range_and_mask():
-    run_layer_test(layers.Embedding, {"input_dim": 10, "output_dim": 4}, (3, 5), input_dtype="int64", expected_num_trainable_weights=1)
+    run_layer_test(layers.Embedding, {"input_dim": 10, "output_dim": 4}, (3, 5), input_dtype="int64",
+                   expected_num_trainable_weights=1)
     layer = layers.Embedding(10, 4, mask_zero=True)
     ids = np.array([[1, 2, 0], [9, 0, 0]])
     out = np.asarray(layer(ids))

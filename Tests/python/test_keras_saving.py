@@ -8,7 +8,6 @@ import zipfile
 import numpy as np
 import pytest
 
-import swiftdl as sd
 from swiftdl import keras
 from swiftdl.keras import layers
 

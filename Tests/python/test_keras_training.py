@@ -6,7 +6,6 @@ import re
 import numpy as np
 import pytest
 
-import swiftdl as sd
 from swiftdl import keras
 from swiftdl.keras import layers, models
 
@@ -15,8 +14,10 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def small_classifier(seed=0):
     keras.utils.set_random_seed(seed)
-    model = models.Sequential([keras.Input(shape=(4,)), layers.Dense(16, activation="relu"), layers.Dense(3, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = models.Sequential([keras.Input(shape=(4,)), layers.Dense(16, activation="relu"),
+                               layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
     return model
 
 
@@ -159,11 +160,12 @@ def numpy_losses(y_true, y_pred):
     eps = 1e-7
     p = np.clip(y_pred, eps, 1 - eps)
     onehot = np.eye(y_pred.shape[1])[y_true]
+    normalized = np.clip(y_pred / y_pred.sum(1, keepdims=True), eps, 1 - eps)
     return {
         "mse": ((y_pred - onehot) ** 2).mean(),
         "mae": np.abs(y_pred - onehot).mean(),
-        "categorical_crossentropy": -(onehot * np.log(np.clip(y_pred / y_pred.sum(1, keepdims=True), eps, 1 - eps))).sum(1).mean(),
-        "sparse_categorical_crossentropy": -np.log(np.clip(y_pred / y_pred.sum(1, keepdims=True), eps, 1 - eps))[np.arange(len(y_true)), y_true].mean(),
+        "categorical_crossentropy": -(onehot * np.log(normalized)).sum(1).mean(),
+        "sparse_categorical_crossentropy": -np.log(normalized)[np.arange(len(y_true)), y_true].mean(),
         "binary_crossentropy": -(onehot * np.log(p) + (1 - onehot) * np.log(1 - p)).mean(),
     }
 

@@ -42,7 +42,8 @@ def reference_conv2d(x, w, strides, padding, dilations=(1, 1)):
     for i in range(kh):
         for j in range(kw):
             top, left = i * dilations[0], j * dilations[1]
-            window = padded[:, top:top + (oh - 1) * strides[0] + 1:strides[0], left:left + (ow - 1) * strides[1] + 1:strides[1], :]
+            rows = slice(top, top + (oh - 1) * strides[0] + 1, strides[0])
+            window = padded[:, rows, left:left + (ow - 1) * strides[1] + 1:strides[1], :]
             out += np.einsum("nhwc,co->nhwo", window, w[i, j])
     return out
 
@@ -108,7 +109,8 @@ def test_conv2d_bias_activation_is_conv_plus_bias_then_relu():
     np.testing.assert_allclose(np.asarray(linear), reference_conv2d(x, w, (1, 1), "VALID") + b, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("stride, padding, dilation", [(1, "VALID", 1), (2, "SAME", 1), (1, "SAME", 2), (3, [[0, 0], [2, 1], [0, 0]], 1)])
+@pytest.mark.parametrize("stride, padding, dilation",
+                         [(1, "VALID", 1), (2, "SAME", 1), (1, "SAME", 2), (3, [[0, 0], [2, 1], [0, 0]], 1)])
 def test_conv1d_matches_reference(stride, padding, dilation):
     x = RNG.standard_normal((2, 11, 3))
     w = RNG.standard_normal((3, 3, 4))
@@ -200,7 +202,8 @@ def test_conv2d_gradients_match_finite_differences(xs, ws, strides, padding, dil
 
 
 @pytest.mark.parametrize("activation", [None, "relu"])
-@pytest.mark.parametrize("ws, padding", [((3, 3, 1, 3), "SAME"), ((2, 2, 1, 41), "SAME"), ((3, 3, 2, 3), "VALID"), ((1, 1, 2, 3), "VALID")])
+@pytest.mark.parametrize("ws, padding",
+                         [((3, 3, 1, 3), "SAME"), ((2, 2, 1, 41), "SAME"), ((3, 3, 2, 3), "VALID"), ((1, 1, 2, 3), "VALID")])
 def test_conv2d_bias_activation_gradients(activation, ws, padding):
     x, w, b = RNG.standard_normal((2, 5, 5, ws[2])), RNG.standard_normal(ws), RNG.standard_normal(ws[3])
     check_gradients(lambda x, w, b: sd.nn.conv2d_bias_activation(x, w, b, 1, padding, activation=activation), [x, w, b])
@@ -277,7 +280,8 @@ X = np.zeros((2, 8, 8, 3), np.float32)
 W = np.zeros((3, 3, 3, 4), np.float32)
 
 HOSTILE = [
-    (ValueError, r"\[conv2d\] input must be rank 4 \(N, H, W, C\); received shape \(2, 8, 8\)", lambda: sd.nn.conv2d(X[..., 0], W, 1, "SAME")),
+    (ValueError, r"\[conv2d\] input must be rank 4 \(N, H, W, C\); received shape \(2, 8, 8\)",
+     lambda: sd.nn.conv2d(X[..., 0], W, 1, "SAME")),
     (ValueError, r"filters must be rank 4", lambda: sd.nn.conv2d(X, W[0], 1, "SAME")),
     (ValueError, r"input has 3 channels but filters expect 2", lambda: sd.nn.conv2d(X, W[:, :, :2], 1, "SAME")),
     (ValueError, r"strides must be positive", lambda: sd.nn.conv2d(X, W, 0, "SAME")),
@@ -302,11 +306,13 @@ HOSTILE = [
     (ValueError, r"activation must be", lambda: sd.nn.conv2d_bias_activation(X, W, None, activation="tanh")),
     (ValueError, r"only data_format='NHWC'", lambda: sd.nn.conv2d(X, W, 1, "SAME", data_format="NCHW")),
     (ValueError, r"\[conv1d\] input must be rank 3", lambda: sd.nn.conv1d(X, W, 1, "SAME")),
-    (ValueError, r"2\^31 - 1", lambda: sd.nn.conv2d(np.zeros((2 ** 31, 1, 1, 0), np.float32), np.zeros((1, 1, 0, 1), np.float32), 1, "VALID")),
+    (ValueError, r"2\^31 - 1",
+     lambda: sd.nn.conv2d(np.zeros((2 ** 31, 1, 1, 0), np.float32), np.zeros((1, 1, 0, 1), np.float32), 1, "VALID")),
     (ValueError, r"\[max_pool2d\] input must be rank 4", lambda: sd.nn.max_pool2d(X[0], 2, 2, "VALID")),
     (ValueError, r"leaves no output", lambda: sd.nn.max_pool2d(X, 9, 1, "VALID")),
     (ValueError, r"pooling window height must be between 1", lambda: sd.nn.avg_pool2d(X, 0, 1, "VALID")),
-    (ValueError, r"\[avg_pool2d\] explicit padding is not supported", lambda: sd.nn.avg_pool2d(X, 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])),
+    (ValueError, r"\[avg_pool2d\] explicit padding is not supported",
+     lambda: sd.nn.avg_pool2d(X, 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])),
     (ValueError, r"smaller than the window", lambda: sd.nn.max_pool2d(X, 2, 2, [[0, 0], [2, 0], [0, 0], [0, 0]])),
     (TypeError, r"float32 or float64", lambda: sd.nn.max_pool2d(X.astype(np.int64), 2, 2, "VALID")),
     (ValueError, r"\[max_pool1d\] input must be rank 3", lambda: sd.nn.max_pool1d(X, 2, 2, "VALID")),

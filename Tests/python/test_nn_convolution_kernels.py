@@ -156,7 +156,8 @@ def _gradient_bounds(x, w, b, padding, activation, size, pool_strides, pool_padd
     x64, w64, b64 = (np.asarray(v, np.float64) for v in (x, w, b))
     with sd.GradientTape() as tape:
         y = sd.Variable(np.asarray(sd.nn.conv2d_bias_activation(x64, w64, b64, padding=padding, activation=activation)))
-        loss = sd.sum(sd.nn.max_pool2d(y, list(size), list(pool_strides), pool_padding) * sd.asarray(np.asarray(upstream, np.float64)))
+        pooled = sd.nn.max_pool2d(y, list(size), list(pool_strides), pool_padding)
+        loss = sd.sum(pooled * sd.asarray(np.asarray(upstream, np.float64)))
     dy = np.abs(np.asarray(tape.gradient(loss, y)))
     if activation == "relu":
         dy = dy * (np.asarray(y) > 0)

@@ -403,7 +403,8 @@ def test_bad_initial_states_raise():
         sd.nn.lstm(x, kernel, recurrent, initial_state=[np.zeros((2, 2), np.float32)])
     with pytest.raises(ValueError, match=r"initial_state must be a list of 2 tensors"):
         sd.nn.lstm(x, kernel, recurrent, initial_state=np.zeros((2, 2), np.float32))
-    with pytest.raises(ValueError, match=r"\[lstm\] initial_state\[1\] \(c\) must have shape \(batch, units\) = \(2, 2\); received \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"\[lstm\] initial_state\[1\] \(c\) must have shape \(batch, units\) = "
+                                         r"\(2, 2\); received \(3, 2\)"):
         sd.nn.lstm(x, kernel, recurrent, initial_state=[np.zeros((2, 2)), np.zeros((3, 2))])
     with pytest.raises(ValueError, match=r"\[simple_rnn\] initial_state must have shape"):
         sd.nn.simple_rnn(x, np.zeros((4, 2)), np.zeros((2, 2)), initial_state=np.zeros((2, 3)))

@@ -9,7 +9,7 @@ static void tape_capsule_destructor(PyObject *capsule) {
 }
 
 static sdl_tape tape_of(PyObject *capsule) {
-    return PyCapsule_GetPointer(capsule, TAPE_CAPSULE);  /* sets an error when not a tape */
+    return PyCapsule_GetPointer(capsule, TAPE_CAPSULE); /* sets an error when not a tape */
 }
 
 static PyObject *tape_new(PyObject *module, PyObject *args) {
@@ -24,17 +24,17 @@ static PyObject *tape_new(PyObject *module, PyObject *args) {
     return capsule;
 }
 
-#define TAPE_CALL(name, call)                                           \
-    static PyObject *name(PyObject *module, PyObject *args) {           \
-        (void)module;                                                   \
-        PyObject *capsule;                                              \
-        int flag = 0;                                                   \
+#define TAPE_CALL(name, call)                                             \
+    static PyObject *name(PyObject *module, PyObject *args) {             \
+        (void)module;                                                     \
+        PyObject *capsule;                                                \
+        int flag = 0;                                                     \
         if (!PyArg_ParseTuple(args, "O|p", &capsule, &flag)) return NULL; \
-        sdl_tape tape = tape_of(capsule);                               \
-        if (tape == NULL) return NULL;                                  \
-        sdl_status status = (call);                                     \
-        if (status != SDL_OK) return raise_status(status);              \
-        Py_RETURN_NONE;                                                 \
+        sdl_tape tape = tape_of(capsule);                                 \
+        if (tape == NULL) return NULL;                                    \
+        sdl_status status = (call);                                       \
+        if (status != SDL_OK) return raise_status(status);                \
+        Py_RETURN_NONE;                                                   \
     }
 
 TAPE_CALL(tape_enter, sdl_tape_enter(tape))
@@ -58,7 +58,10 @@ static int read_handles(PyObject *fast, sdl_tensor *handles, const char *what, i
     Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *item = PySequence_Fast_GET_ITEM(fast, i);
-        if (allow_none && item == Py_None) { handles[i] = NULL; continue; }
+        if (allow_none && item == Py_None) {
+            handles[i] = NULL;
+            continue;
+        }
         if ((handles[i] = tensor_handle(item, what)) == NULL) return -1;
     }
     return 0;
@@ -90,32 +93,50 @@ static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     }
     if ((fast = PySequence_Fast(sources_object, "sources must be a sequence")) == NULL) goto done;
     count = PySequence_Fast_GET_SIZE(fast);
-    if (count > INT32_MAX) { PyErr_SetString(PyExc_ValueError, "[gradient] too many sources"); goto done; }
+    if (count > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "[gradient] too many sources");
+        goto done;
+    }
     targets = PyMem_Calloc(target_count, sizeof(sdl_tensor));
     seeds = PyMem_Calloc(target_count, sizeof(sdl_tensor));
     sources = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
     gradients = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
-    if (targets == NULL || seeds == NULL || sources == NULL || gradients == NULL) { PyErr_NoMemory(); goto done; }
+    if (targets == NULL || seeds == NULL || sources == NULL || gradients == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
     if (read_handles(targets_fast, targets, "target", 0) < 0) goto done;
     if (seeds_fast != NULL && read_handles(seeds_fast, seeds, "output_gradients", 1) < 0) goto done;
     if (read_handles(fast, sources, "sources", 0) < 0) goto done;
     sdl_status status;
     Py_BEGIN_ALLOW_THREADS
-    status = sdl_tape_gradient(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count,
-                               sources, (int32_t)count, gradients);
+    status = sdl_tape_gradient(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count, sources, (int32_t)count,
+                               gradients);
     Py_END_ALLOW_THREADS
-    if (status != SDL_OK) { raise_status(status); goto done; }
+    if (status != SDL_OK) {
+        raise_status(status);
+        goto done;
+    }
     result = PyList_New(count);
     if (result == NULL) goto done;
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *item;
-        if (gradients[i] == NULL) { item = Py_None; Py_INCREF(item); }
-        else { item = wrap_tensor(gradients[i]); gradients[i] = NULL; }
-        if (item == NULL) { Py_CLEAR(result); goto done; }
+        if (gradients[i] == NULL) {
+            item = Py_None;
+            Py_INCREF(item);
+        } else {
+            item = wrap_tensor(gradients[i]);
+            gradients[i] = NULL;
+        }
+        if (item == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
         PyList_SET_ITEM(result, i, item);
     }
 done:
-    if (gradients != NULL) for (Py_ssize_t i = 0; i < count; i++) sdl_tensor_free(gradients[i]);
+    if (gradients != NULL)
+        for (Py_ssize_t i = 0; i < count; i++) sdl_tensor_free(gradients[i]);
     PyMem_Free(targets);
     PyMem_Free(seeds);
     PyMem_Free(sources);
@@ -164,7 +185,10 @@ static PyObject *as_class(PyObject *module, PyObject *args) {
     if (status != SDL_OK) return raise_status(status);
     PyTypeObject *type = (PyTypeObject *)cls;
     TensorObject *object = (TensorObject *)type->tp_alloc(type, 0);
-    if (object == NULL) { sdl_tensor_free(retained); return NULL; }
+    if (object == NULL) {
+        sdl_tensor_free(retained);
+        return NULL;
+    }
     object->handle = retained;
     return (PyObject *)object;
 }

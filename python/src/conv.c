@@ -9,9 +9,9 @@ static PyObject *conv2d(PyObject *module, PyObject *args) {
     PyObject *x_object, *w_object, *b_object;
     int activation, padding;
     long long strides[2], dilations[2], pads[4];
-    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation,
-                          &strides[0], &strides[1], &dilations[0], &dilations[1], &padding,
-                          &pads[0], &pads[1], &pads[2], &pads[3])) return NULL;
+    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation, &strides[0], &strides[1],
+                          &dilations[0], &dilations[1], &padding, &pads[0], &pads[1], &pads[2], &pads[3]))
+        return NULL;
     sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
     if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;
     int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
@@ -26,11 +26,11 @@ static PyObject *conv2d_pool(PyObject *module, PyObject *args) {
     PyObject *x_object, *w_object, *b_object;
     int activation, padding, kind, pool_padding;
     long long strides[2], dilations[2], pads[4], ksize[2], pool_strides[2], pool_pads[4];
-    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)i(LLLL)i(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation,
-                          &strides[0], &strides[1], &dilations[0], &dilations[1], &padding,
-                          &pads[0], &pads[1], &pads[2], &pads[3], &kind, &ksize[0], &ksize[1],
-                          &pool_strides[0], &pool_strides[1], &pool_padding,
-                          &pool_pads[0], &pool_pads[1], &pool_pads[2], &pool_pads[3])) return NULL;
+    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)i(LLLL)i(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation, &strides[0],
+                          &strides[1], &dilations[0], &dilations[1], &padding, &pads[0], &pads[1], &pads[2], &pads[3], &kind,
+                          &ksize[0], &ksize[1], &pool_strides[0], &pool_strides[1], &pool_padding, &pool_pads[0], &pool_pads[1],
+                          &pool_pads[2], &pool_pads[3]))
+        return NULL;
     sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
     if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;
     int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
@@ -46,8 +46,9 @@ static PyObject *conv1d(PyObject *module, PyObject *args) {
     PyObject *x_object, *w_object, *b_object;
     int activation, padding;
     long long stride, dilation, pads[2];
-    if (!PyArg_ParseTuple(args, "OOOiLLi(LL)", &x_object, &w_object, &b_object, &activation, &stride, &dilation,
-                          &padding, &pads[0], &pads[1])) return NULL;
+    if (!PyArg_ParseTuple(args, "OOOiLLi(LL)", &x_object, &w_object, &b_object, &activation, &stride, &dilation, &padding,
+                          &pads[0], &pads[1]))
+        return NULL;
     sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
     if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;
     int64_t p[2] = {pads[0], pads[1]};
@@ -60,8 +61,9 @@ static PyObject *pool2d(PyObject *module, PyObject *args) {
     PyObject *x_object;
     int kind, padding;
     long long ksize[2], strides[2], pads[4];
-    if (!PyArg_ParseTuple(args, "iO(LL)(LL)i(LLLL)", &kind, &x_object, &ksize[0], &ksize[1], &strides[0], &strides[1],
-                          &padding, &pads[0], &pads[1], &pads[2], &pads[3])) return NULL;
+    if (!PyArg_ParseTuple(args, "iO(LL)(LL)i(LLLL)", &kind, &x_object, &ksize[0], &ksize[1], &strides[0], &strides[1], &padding,
+                          &pads[0], &pads[1], &pads[2], &pads[3]))
+        return NULL;
     sdl_tensor x = tensor_handle(x_object, "input");
     if (x == NULL) return NULL;
     int64_t k[2] = {ksize[0], ksize[1]}, s[2] = {strides[0], strides[1]};

@@ -4,9 +4,16 @@
 #include <stdint.h>
 
 typedef enum { kDLCPU = 1 } DLDeviceType;
-typedef struct { int32_t device_type; int32_t device_id; } DLDevice;
+typedef struct {
+    int32_t device_type;
+    int32_t device_id;
+} DLDevice;
 typedef enum { kDLInt = 0, kDLUInt = 1, kDLFloat = 2, kDLBool = 6 } DLDataTypeCode;
-typedef struct { uint8_t code; uint8_t bits; uint16_t lanes; } DLDataType;
+typedef struct {
+    uint8_t code;
+    uint8_t bits;
+    uint16_t lanes;
+} DLDataType;
 typedef struct {
     void *data;
     DLDevice device;

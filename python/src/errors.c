@@ -50,7 +50,10 @@ int parse_int_sequence(PyObject *sequence, int64_t *values, int capacity, const 
 }
 
 int parse_optional_int_sequence(PyObject *object, int64_t *values, const int64_t **pointer, const char *what) {
-    if (object == Py_None) { *pointer = NULL; return 0; }
+    if (object == Py_None) {
+        *pointer = NULL;
+        return 0;
+    }
     *pointer = values;
     return parse_int_sequence(object, values, SDL_MAX_RANK, what);
 }
@@ -72,7 +75,8 @@ const char *dtype_format(sdl_dtype dtype) {
 int dtype_from_format(const char *format, Py_ssize_t itemsize, sdl_dtype *dtype) {
     if (format == NULL) format = "B";
     /* Native byte order only: '@', '=' and '<' on little-endian machines. */
-    if (format[0] == '@' || format[0] == '=') format++;
+    if (format[0] == '@' || format[0] == '=')
+        format++;
     else if (format[0] == '<') {
 #if PY_LITTLE_ENDIAN
         format++;
@@ -84,9 +88,17 @@ int dtype_from_format(const char *format, Py_ssize_t itemsize, sdl_dtype *dtype)
     switch (format[0]) {
     case 'f': *dtype = SDL_FLOAT32; return itemsize == 4;
     case 'd': *dtype = SDL_FLOAT64; return itemsize == 8;
-    case 'i': case 'l': case 'q':
-        if (itemsize == 4) { *dtype = SDL_INT32; return 1; }
-        if (itemsize == 8) { *dtype = SDL_INT64; return 1; }
+    case 'i':
+    case 'l':
+    case 'q':
+        if (itemsize == 4) {
+            *dtype = SDL_INT32;
+            return 1;
+        }
+        if (itemsize == 8) {
+            *dtype = SDL_INT64;
+            return 1;
+        }
         return 0;
     case 'B': *dtype = SDL_UINT8; return itemsize == 1;
     case '?': *dtype = SDL_BOOL; return itemsize == 1;

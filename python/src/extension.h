@@ -10,8 +10,7 @@
 
 /* The Python object behind swiftdl.Tensor: one owned engine handle. */
 typedef struct {
-    PyObject_HEAD
-    sdl_tensor handle;
+    PyObject_HEAD sdl_tensor handle;
     PyObject *weakrefs;
 } TensorObject;
 
@@ -37,13 +36,13 @@ int dtype_from_format(const char *format, Py_ssize_t itemsize, sdl_dtype *dtype)
 
 /* Runs `call` (which writes the handle `out`) without the GIL and returns the wrapped result,
    or raises the engine's error. */
-#define RETURN_ENGINE_RESULT(call)                                  \
-    do {                                                            \
-        sdl_tensor out = NULL;                                      \
-        sdl_status status;                                          \
-        Py_BEGIN_ALLOW_THREADS                                      \
-        status = (call);                                            \
-        Py_END_ALLOW_THREADS                                        \
+#define RETURN_ENGINE_RESULT(call)                                         \
+    do {                                                                   \
+        sdl_tensor out = NULL;                                             \
+        sdl_status status;                                                 \
+        Py_BEGIN_ALLOW_THREADS                                             \
+        status = (call);                                                   \
+        Py_END_ALLOW_THREADS                                               \
         return status == SDL_OK ? wrap_tensor(out) : raise_status(status); \
     } while (0)
 

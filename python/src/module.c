@@ -28,9 +28,8 @@ PyMODINIT_FUNC PyInit__C(void) {
     Py_INCREF(&TensorBaseType);
     if (PyModule_AddObject(module, "TensorBase", (PyObject *)&TensorBaseType) < 0 ||
         add_methods(module, tensor_module_methods) < 0 || add_methods(module, ops_module_methods) < 0 ||
-        add_methods(module, autograd_module_methods) < 0 ||
-        add_methods(module, nn_module_methods) < 0 || add_methods(module, optimizer_module_methods) < 0 ||
-        add_methods(module, conv_module_methods) < 0 ||
+        add_methods(module, autograd_module_methods) < 0 || add_methods(module, nn_module_methods) < 0 ||
+        add_methods(module, optimizer_module_methods) < 0 || add_methods(module, conv_module_methods) < 0 ||
         add_methods(module, recurrent_module_methods) < 0 || add_methods(module, runtime_module_methods) < 0 ||
         add_methods(module, seeded_random_module_methods) < 0) {
         Py_DECREF(module);

@@ -71,9 +71,15 @@ static PyObject *nn_moments(PyObject *module, PyObject *args) {
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) return raise_status(status);
     PyObject *mean_object = wrap_tensor(mean);
-    if (mean_object == NULL) { sdl_tensor_free(variance); return NULL; }
+    if (mean_object == NULL) {
+        sdl_tensor_free(variance);
+        return NULL;
+    }
     PyObject *variance_object = wrap_tensor(variance);
-    if (variance_object == NULL) { Py_DECREF(mean_object); return NULL; }
+    if (variance_object == NULL) {
+        Py_DECREF(mean_object);
+        return NULL;
+    }
     return Py_BuildValue("(NN)", mean_object, variance_object);
 }
 
@@ -81,7 +87,8 @@ static PyObject *nn_batch_normalization(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *x_object, *mean_object, *variance_object, *offset_object, *scale_object;
     double epsilon;
-    if (!PyArg_ParseTuple(args, "OOOOOd", &x_object, &mean_object, &variance_object, &offset_object, &scale_object, &epsilon)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOd", &x_object, &mean_object, &variance_object, &offset_object, &scale_object, &epsilon))
+        return NULL;
     sdl_tensor x = tensor_handle(x_object, "x"), mean = tensor_handle(mean_object, "mean");
     sdl_tensor variance = tensor_handle(variance_object, "variance"), offset = NULL, scale = NULL;
     if (x == NULL || mean == NULL || variance == NULL) return NULL;
@@ -127,11 +134,13 @@ static PyObject *nn_dropout(PyObject *module, PyObject *args) {
 PyMethodDef nn_module_methods[] = {
     {"nn_activation", nn_activation, METH_VARARGS, "nn_activation(code, x, alpha=0.0)"},
     {"nn_softmax", nn_softmax, METH_VARARGS, "nn_softmax(logits, axis, log)"},
-    {"nn_sparse_softmax_cross_entropy", nn_sparse_softmax_cross_entropy, METH_VARARGS, "nn_sparse_softmax_cross_entropy(labels, logits)"},
+    {"nn_sparse_softmax_cross_entropy", nn_sparse_softmax_cross_entropy, METH_VARARGS,
+     "nn_sparse_softmax_cross_entropy(labels, logits)"},
     {"nn_softmax_cross_entropy", nn_softmax_cross_entropy, METH_VARARGS, "nn_softmax_cross_entropy(labels, logits, axis)"},
     {"nn_sigmoid_cross_entropy", nn_sigmoid_cross_entropy, METH_VARARGS, "nn_sigmoid_cross_entropy(labels, logits)"},
     {"nn_moments", nn_moments, METH_VARARGS, "nn_moments(x, axes, keepdims) -> (mean, variance)"},
-    {"nn_batch_normalization", nn_batch_normalization, METH_VARARGS, "nn_batch_normalization(x, mean, variance, offset|None, scale|None, eps)"},
+    {"nn_batch_normalization", nn_batch_normalization, METH_VARARGS,
+     "nn_batch_normalization(x, mean, variance, offset|None, scale|None, eps)"},
     {"nn_l2_normalize", nn_l2_normalize, METH_VARARGS, "nn_l2_normalize(x, axes|None, epsilon)"},
     {"nn_dropout", nn_dropout, METH_VARARGS, "nn_dropout(x, rate, noise_shape|None, seed|None)"},
     {NULL, NULL, 0, NULL},

@@ -3,14 +3,14 @@
  * Python package does the numpy-style argument handling; this file only marshals. */
 #include "extension.h"
 
-#define RETURN_ENGINE_STATUS(call)                                  \
-    do {                                                            \
-        sdl_status status;                                          \
-        Py_BEGIN_ALLOW_THREADS                                      \
-        status = (call);                                            \
-        Py_END_ALLOW_THREADS                                        \
-        if (status != SDL_OK) return raise_status(status);          \
-        Py_RETURN_NONE;                                             \
+#define RETURN_ENGINE_STATUS(call)                         \
+    do {                                                   \
+        sdl_status status;                                 \
+        Py_BEGIN_ALLOW_THREADS                             \
+        status = (call);                                   \
+        Py_END_ALLOW_THREADS                               \
+        if (status != SDL_OK) return raise_status(status); \
+        Py_RETURN_NONE;                                    \
     } while (0)
 
 static PyObject *binary(PyObject *module, PyObject *args) {
@@ -133,7 +133,10 @@ static PyObject *view(PyObject *module, PyObject *args) {
     if (ndim < 0) return NULL;
     int nstrides = parse_int_sequence(strides_object, strides, SDL_MAX_RANK, "strides");
     if (nstrides < 0) return NULL;
-    if (nstrides != ndim) { PyErr_SetString(PyExc_ValueError, "[view] shape and strides differ in length"); return NULL; }
+    if (nstrides != ndim) {
+        PyErr_SetString(PyExc_ValueError, "[view] shape and strides differ in length");
+        return NULL;
+    }
     RETURN_ENGINE_RESULT(sdl_tensor_view(x, offset, shape, strides, ndim, &out));
 }
 
@@ -157,17 +160,17 @@ static PyObject *assign(PyObject *module, PyObject *args) {
 }
 
 /* Shape functions taking (tensor, int sequence). */
-#define SHAPE_WRAPPER(name, engine_call, what)                                  \
-    static PyObject *name(PyObject *module, PyObject *args) {                   \
-        (void)module;                                                           \
-        PyObject *x_object, *sequence;                                          \
-        if (!PyArg_ParseTuple(args, "OO", &x_object, &sequence)) return NULL;   \
-        sdl_tensor x = tensor_handle(x_object, "a");                            \
-        if (x == NULL) return NULL;                                             \
-        int64_t values[SDL_MAX_RANK];                                           \
-        int count = parse_int_sequence(sequence, values, SDL_MAX_RANK, what);   \
-        if (count < 0) return NULL;                                             \
-        RETURN_ENGINE_RESULT(engine_call(x, values, count, &out));              \
+#define SHAPE_WRAPPER(name, engine_call, what)                                \
+    static PyObject *name(PyObject *module, PyObject *args) {                 \
+        (void)module;                                                         \
+        PyObject *x_object, *sequence;                                        \
+        if (!PyArg_ParseTuple(args, "OO", &x_object, &sequence)) return NULL; \
+        sdl_tensor x = tensor_handle(x_object, "a");                          \
+        if (x == NULL) return NULL;                                           \
+        int64_t values[SDL_MAX_RANK];                                         \
+        int count = parse_int_sequence(sequence, values, SDL_MAX_RANK, what); \
+        if (count < 0) return NULL;                                           \
+        RETURN_ENGINE_RESULT(engine_call(x, values, count, &out));            \
     }
 
 SHAPE_WRAPPER(reshape, sdl_reshape, "shape")
@@ -205,12 +208,23 @@ static PyObject *join(PyObject *args, int stacking) {
     PyObject *fast = PySequence_Fast(sequence, "expected a sequence of tensors");
     if (fast == NULL) return NULL;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
-    if (count > INT32_MAX) { Py_DECREF(fast); PyErr_SetString(PyExc_ValueError, "too many tensors"); return NULL; }
+    if (count > INT32_MAX) {
+        Py_DECREF(fast);
+        PyErr_SetString(PyExc_ValueError, "too many tensors");
+        return NULL;
+    }
     sdl_tensor *handles = PyMem_Malloc(sizeof(sdl_tensor) * (count > 0 ? count : 1));
-    if (handles == NULL) { Py_DECREF(fast); return PyErr_NoMemory(); }
+    if (handles == NULL) {
+        Py_DECREF(fast);
+        return PyErr_NoMemory();
+    }
     for (Py_ssize_t i = 0; i < count; i++) {
         handles[i] = tensor_handle(PySequence_Fast_GET_ITEM(fast, i), "arrays");
-        if (handles[i] == NULL) { PyMem_Free(handles); Py_DECREF(fast); return NULL; }
+        if (handles[i] == NULL) {
+            PyMem_Free(handles);
+            Py_DECREF(fast);
+            return NULL;
+        }
     }
     sdl_tensor out = NULL;
     sdl_status status;
@@ -218,12 +232,18 @@ static PyObject *join(PyObject *args, int stacking) {
     status = stacking ? sdl_stack(handles, (int32_t)count, axis, &out) : sdl_concatenate(handles, (int32_t)count, axis, &out);
     Py_END_ALLOW_THREADS
     PyMem_Free(handles);
-    Py_DECREF(fast);  /* the tensors stayed alive through the call */
+    Py_DECREF(fast); /* the tensors stayed alive through the call */
     return status == SDL_OK ? wrap_tensor(out) : raise_status(status);
 }
 
-static PyObject *concatenate(PyObject *module, PyObject *args) { (void)module; return join(args, 0); }
-static PyObject *stack(PyObject *module, PyObject *args) { (void)module; return join(args, 1); }
+static PyObject *concatenate(PyObject *module, PyObject *args) {
+    (void)module;
+    return join(args, 0);
+}
+static PyObject *stack(PyObject *module, PyObject *args) {
+    (void)module;
+    return join(args, 1);
+}
 
 static PyObject *full(PyObject *module, PyObject *args) {
     (void)module;
@@ -294,9 +314,18 @@ static PyObject *random_draw(PyObject *args, int kind) {
     RETURN_ENGINE_RESULT(sdl_random_normal(shape, ndim, a, b, dtype, &out));
 }
 
-static PyObject *random_uniform(PyObject *module, PyObject *args) { (void)module; return random_draw(args, 0); }
-static PyObject *random_normal(PyObject *module, PyObject *args) { (void)module; return random_draw(args, 1); }
-static PyObject *random_randint(PyObject *module, PyObject *args) { (void)module; return random_draw(args, 2); }
+static PyObject *random_uniform(PyObject *module, PyObject *args) {
+    (void)module;
+    return random_draw(args, 0);
+}
+static PyObject *random_normal(PyObject *module, PyObject *args) {
+    (void)module;
+    return random_draw(args, 1);
+}
+static PyObject *random_randint(PyObject *module, PyObject *args) {
+    (void)module;
+    return random_draw(args, 2);
+}
 
 static PyObject *random_permutation(PyObject *module, PyObject *args) {
     (void)module;

@@ -12,7 +12,7 @@ static PyObject *wrap_results(sdl_tensor *handles, int count) {
         return NULL;
     }
     for (int i = 0; i < count; i++) {
-        PyObject *tensor = wrap_tensor(handles[i]);  /* steals the handle */
+        PyObject *tensor = wrap_tensor(handles[i]); /* steals the handle */
         if (tensor == NULL) {
             for (int j = i + 1; j < count; j++) sdl_tensor_free(handles[j]);
             Py_DECREF(tuple);
@@ -27,18 +27,21 @@ static PyObject *lstm(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *x_object, *kernel_object, *recurrent_object, *bias_object, *h_object, *c_object, *mask_object;
     int return_sequences, go_backwards;
-    if (!PyArg_ParseTuple(args, "OOOOOOOpp", &x_object, &kernel_object, &recurrent_object, &bias_object,
-                          &h_object, &c_object, &mask_object, &return_sequences, &go_backwards)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOOOpp", &x_object, &kernel_object, &recurrent_object, &bias_object, &h_object, &c_object,
+                          &mask_object, &return_sequences, &go_backwards))
+        return NULL;
     sdl_tensor x = tensor_handle(x_object, "inputs"), kernel = tensor_handle(kernel_object, "kernel");
     sdl_tensor recurrent = tensor_handle(recurrent_object, "recurrent_kernel");
     sdl_tensor bias, h, c, mask;
     if (x == NULL || kernel == NULL || recurrent == NULL || optional_tensor_handle(bias_object, "bias", &bias) < 0 ||
-        optional_tensor_handle(h_object, "initial_state[0]", &h) < 0 || optional_tensor_handle(c_object, "initial_state[1]", &c) < 0 ||
-        optional_tensor_handle(mask_object, "mask", &mask) < 0) return NULL;
+        optional_tensor_handle(h_object, "initial_state[0]", &h) < 0 ||
+        optional_tensor_handle(c_object, "initial_state[1]", &c) < 0 || optional_tensor_handle(mask_object, "mask", &mask) < 0)
+        return NULL;
     sdl_tensor results[3] = {NULL, NULL, NULL};
     sdl_status status;
     Py_BEGIN_ALLOW_THREADS
-    status = sdl_lstm(x, kernel, recurrent, bias, h, c, mask, return_sequences, go_backwards, &results[0], &results[1], &results[2]);
+    status =
+        sdl_lstm(x, kernel, recurrent, bias, h, c, mask, return_sequences, go_backwards, &results[0], &results[1], &results[2]);
     Py_END_ALLOW_THREADS
     return status == SDL_OK ? wrap_results(results, 3) : raise_status(status);
 }
@@ -50,13 +53,15 @@ typedef sdl_status (*single_state_op)(sdl_tensor, sdl_tensor, sdl_tensor, sdl_te
 static PyObject *single_state(PyObject *args, single_state_op op) {
     PyObject *x_object, *kernel_object, *recurrent_object, *bias_object, *h_object, *mask_object;
     int return_sequences, go_backwards;
-    if (!PyArg_ParseTuple(args, "OOOOOOpp", &x_object, &kernel_object, &recurrent_object, &bias_object,
-                          &h_object, &mask_object, &return_sequences, &go_backwards)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOOpp", &x_object, &kernel_object, &recurrent_object, &bias_object, &h_object, &mask_object,
+                          &return_sequences, &go_backwards))
+        return NULL;
     sdl_tensor x = tensor_handle(x_object, "inputs"), kernel = tensor_handle(kernel_object, "kernel");
     sdl_tensor recurrent = tensor_handle(recurrent_object, "recurrent_kernel");
     sdl_tensor bias, h, mask;
     if (x == NULL || kernel == NULL || recurrent == NULL || optional_tensor_handle(bias_object, "bias", &bias) < 0 ||
-        optional_tensor_handle(h_object, "initial_state", &h) < 0 || optional_tensor_handle(mask_object, "mask", &mask) < 0) return NULL;
+        optional_tensor_handle(h_object, "initial_state", &h) < 0 || optional_tensor_handle(mask_object, "mask", &mask) < 0)
+        return NULL;
     sdl_tensor results[2] = {NULL, NULL};
     sdl_status status;
     Py_BEGIN_ALLOW_THREADS
@@ -65,15 +70,23 @@ static PyObject *single_state(PyObject *args, single_state_op op) {
     return status == SDL_OK ? wrap_results(results, 2) : raise_status(status);
 }
 
-static PyObject *gru(PyObject *module, PyObject *args) { (void)module; return single_state(args, sdl_gru); }
-static PyObject *simple_rnn(PyObject *module, PyObject *args) { (void)module; return single_state(args, sdl_simple_rnn); }
+static PyObject *gru(PyObject *module, PyObject *args) {
+    (void)module;
+    return single_state(args, sdl_gru);
+}
+static PyObject *simple_rnn(PyObject *module, PyObject *args) {
+    (void)module;
+    return single_state(args, sdl_simple_rnn);
+}
 
 PyMethodDef recurrent_module_methods[] = {
     {"lstm", lstm, METH_VARARGS,
-     "lstm(inputs, kernel, recurrent_kernel, bias|None, h0|None, c0|None, mask|None, return_sequences, go_backwards) -> (outputs, h, c)"},
+     "lstm(inputs, kernel, recurrent_kernel, bias|None, h0|None, c0|None, mask|None, return_sequences, go_backwards) -> "
+     "(outputs, h, c)"},
     {"gru", gru, METH_VARARGS,
      "gru(inputs, kernel, recurrent_kernel, bias|None, h0|None, mask|None, return_sequences, go_backwards) -> (outputs, h)"},
     {"simple_rnn", simple_rnn, METH_VARARGS,
-     "simple_rnn(inputs, kernel, recurrent_kernel, bias|None, h0|None, mask|None, return_sequences, go_backwards) -> (outputs, h)"},
+     "simple_rnn(inputs, kernel, recurrent_kernel, bias|None, h0|None, mask|None, return_sequences, go_backwards) -> (outputs, "
+     "h)"},
     {NULL, NULL, 0, NULL},
 };

@@ -19,7 +19,8 @@ static PyObject *blas_load(PyObject *module, PyObject *arg) {
 }
 
 static PyObject *avx2_kernels_enabled(PyObject *module, PyObject *unused) {
-    (void)module; (void)unused;
+    (void)module;
+    (void)unused;
     return PyBool_FromLong(sdl_avx2_kernels_enabled());
 }
 

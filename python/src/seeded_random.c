@@ -28,9 +28,18 @@ static PyObject *seeded_draw(PyObject *args, int kind) {
     RETURN_ENGINE_RESULT(sdl_random_normal_seeded(shape, ndim, a, b, dtype, key, block, &out));
 }
 
-static PyObject *uniform_seeded(PyObject *module, PyObject *args) { (void)module; return seeded_draw(args, UNIFORM); }
-static PyObject *normal_seeded(PyObject *module, PyObject *args) { (void)module; return seeded_draw(args, NORMAL); }
-static PyObject *randint_seeded(PyObject *module, PyObject *args) { (void)module; return seeded_draw(args, RANDINT); }
+static PyObject *uniform_seeded(PyObject *module, PyObject *args) {
+    (void)module;
+    return seeded_draw(args, UNIFORM);
+}
+static PyObject *normal_seeded(PyObject *module, PyObject *args) {
+    (void)module;
+    return seeded_draw(args, NORMAL);
+}
+static PyObject *randint_seeded(PyObject *module, PyObject *args) {
+    (void)module;
+    return seeded_draw(args, RANDINT);
+}
 
 static PyObject *permutation_seeded(PyObject *module, PyObject *args) {
     (void)module;

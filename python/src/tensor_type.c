@@ -8,7 +8,10 @@ static PyTypeObject *tensor_class = &TensorBaseType;
 
 PyObject *wrap_tensor(sdl_tensor handle) {
     TensorObject *object = (TensorObject *)tensor_class->tp_alloc(tensor_class, 0);
-    if (object == NULL) { sdl_tensor_free(handle); return NULL; }
+    if (object == NULL) {
+        sdl_tensor_free(handle);
+        return NULL;
+    }
     object->handle = handle;
     return (PyObject *)object;
 }
@@ -31,7 +34,8 @@ int optional_tensor_handle(PyObject *object, const char *argument, sdl_tensor *h
 }
 
 static PyObject *tensor_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
-    (void)args; (void)kwargs;
+    (void)args;
+    (void)kwargs;
     /* Instances come from the engine; Python subclasses define their own __new__. */
     PyErr_Format(PyExc_TypeError, "cannot create %.100s instances directly; use swiftdl.asarray", type->tp_name);
     return NULL;
@@ -48,7 +52,10 @@ static void tensor_dealloc(TensorObject *self) {
 
 static int tensor_getbuffer(TensorObject *self, Py_buffer *view, int flags) {
     sdl_tensor handle = self->handle;
-    if (handle == NULL) { PyErr_SetString(PyExc_BufferError, "uninitialised tensor"); return -1; }
+    if (handle == NULL) {
+        PyErr_SetString(PyExc_BufferError, "uninitialised tensor");
+        return -1;
+    }
     int ndim = sdl_tensor_ndim(handle);
     int contiguous = sdl_tensor_is_contiguous(handle);
     if (!contiguous && ((flags & PyBUF_STRIDES) != PyBUF_STRIDES || (flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS)) {
@@ -57,11 +64,17 @@ static int tensor_getbuffer(TensorObject *self, Py_buffer *view, int flags) {
     }
     /* shape and strides live in one block owned by the view (freed in releasebuffer). */
     Py_ssize_t *dims = PyMem_Malloc(sizeof(Py_ssize_t) * 2 * (ndim > 0 ? ndim : 1));
-    if (dims == NULL) { PyErr_NoMemory(); return -1; }
+    if (dims == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
     int64_t shape[SDL_MAX_RANK], strides[SDL_MAX_RANK];
     sdl_tensor_shape(handle, shape);
     sdl_tensor_strides(handle, strides);
-    for (int i = 0; i < ndim; i++) { dims[i] = (Py_ssize_t)shape[i]; dims[ndim + i] = (Py_ssize_t)strides[i]; }
+    for (int i = 0; i < ndim; i++) {
+        dims[i] = (Py_ssize_t)shape[i];
+        dims[ndim + i] = (Py_ssize_t)strides[i];
+    }
     sdl_dtype dtype = sdl_tensor_dtype(handle);
     Py_ssize_t itemsize = (dtype == SDL_FLOAT64 || dtype == SDL_INT64) ? 8 : (dtype == SDL_UINT8 || dtype == SDL_BOOL) ? 1 : 4;
 
@@ -97,7 +110,10 @@ static PyObject *int64_tuple(const int64_t *values, int count) {
     if (tuple == NULL) return NULL;
     for (int i = 0; i < count; i++) {
         PyObject *item = PyLong_FromLongLong(values[i]);
-        if (item == NULL) { Py_DECREF(tuple); return NULL; }
+        if (item == NULL) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
         PyTuple_SET_ITEM(tuple, i, item);
     }
     return tuple;
@@ -117,12 +133,30 @@ static PyObject *get_strides(TensorObject *self, void *closure) {
     return int64_tuple(strides, sdl_tensor_ndim(self->handle));
 }
 
-static PyObject *get_ndim(TensorObject *self, void *closure) { (void)closure; return PyLong_FromLong(sdl_tensor_ndim(self->handle)); }
-static PyObject *get_size(TensorObject *self, void *closure) { (void)closure; return PyLong_FromLongLong(sdl_tensor_size(self->handle)); }
-static PyObject *get_dtype_code(TensorObject *self, void *closure) { (void)closure; return PyLong_FromLong(sdl_tensor_dtype(self->handle)); }
-static PyObject *get_offset(TensorObject *self, void *closure) { (void)closure; return PyLong_FromLongLong(sdl_tensor_offset(self->handle)); }
-static PyObject *get_data_pointer(TensorObject *self, void *closure) { (void)closure; return PyLong_FromVoidPtr(sdl_tensor_data(self->handle)); }
-static PyObject *get_contiguous(TensorObject *self, void *closure) { (void)closure; return PyBool_FromLong(sdl_tensor_is_contiguous(self->handle)); }
+static PyObject *get_ndim(TensorObject *self, void *closure) {
+    (void)closure;
+    return PyLong_FromLong(sdl_tensor_ndim(self->handle));
+}
+static PyObject *get_size(TensorObject *self, void *closure) {
+    (void)closure;
+    return PyLong_FromLongLong(sdl_tensor_size(self->handle));
+}
+static PyObject *get_dtype_code(TensorObject *self, void *closure) {
+    (void)closure;
+    return PyLong_FromLong(sdl_tensor_dtype(self->handle));
+}
+static PyObject *get_offset(TensorObject *self, void *closure) {
+    (void)closure;
+    return PyLong_FromLongLong(sdl_tensor_offset(self->handle));
+}
+static PyObject *get_data_pointer(TensorObject *self, void *closure) {
+    (void)closure;
+    return PyLong_FromVoidPtr(sdl_tensor_data(self->handle));
+}
+static PyObject *get_contiguous(TensorObject *self, void *closure) {
+    (void)closure;
+    return PyBool_FromLong(sdl_tensor_is_contiguous(self->handle));
+}
 
 static PyGetSetDef tensor_getset[] = {
     {"shape", (getter)get_shape, NULL, "Tuple of array dimensions.", NULL},
@@ -182,13 +216,16 @@ static PyObject *tensor_dlpack(TensorObject *self, PyObject *args, PyObject *kwa
     default: dl_type = (DLDataType){kDLBool, 8, 1}; break;
     }
     int64_t itemsize = dl_type.bits / 8;
-    for (int i = 0; i < ndim; i++) strides[i] /= itemsize;  /* DLPack strides count elements */
+    for (int i = 0; i < ndim; i++) strides[i] /= itemsize; /* DLPack strides count elements */
 
     /* The capsule holds its own engine reference: a view of the same memory. */
     sdl_tensor keep = NULL;
     int64_t offset = sdl_tensor_offset(self->handle);
     sdl_status status = sdl_tensor_view(self->handle, offset, shape, strides, ndim, &keep);
-    if (status != SDL_OK) { PyMem_RawFree(managed); return raise_status(status); }
+    if (status != SDL_OK) {
+        PyMem_RawFree(managed);
+        return raise_status(status);
+    }
 
     managed->dl_tensor.data = sdl_tensor_data(self->handle);
     managed->dl_tensor.device = (DLDevice){kDLCPU, 0};
@@ -205,7 +242,8 @@ static PyObject *tensor_dlpack(TensorObject *self, PyObject *args, PyObject *kwa
 }
 
 static PyObject *tensor_dlpack_device(TensorObject *self, PyObject *unused) {
-    (void)self; (void)unused;
+    (void)self;
+    (void)unused;
     return Py_BuildValue("(ii)", kDLCPU, 0);
 }
 
@@ -217,8 +255,7 @@ static PyMethodDef tensor_methods[] = {
 };
 
 PyTypeObject TensorBaseType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "swiftdl._C.TensorBase",
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "swiftdl._C.TensorBase",
     .tp_basicsize = sizeof(TensorObject),
     .tp_dealloc = (destructor)tensor_dealloc,
     .tp_as_buffer = &tensor_as_buffer,
@@ -245,7 +282,7 @@ static PyObject *set_tensor_class(PyObject *module, PyObject *cls) {
 
 /* Releases a borrowed Python buffer once the engine is done with it (any thread). */
 static void release_borrowed_buffer(void *context) {
-    if (_Py_IsFinalizing()) return;  /* the interpreter is gone: leaking is all that is safe */
+    if (_Py_IsFinalizing()) return; /* the interpreter is gone: leaking is all that is safe */
     PyGILState_STATE state = PyGILState_Ensure();
     Py_buffer *view = context;
     PyBuffer_Release(view);
@@ -265,11 +302,14 @@ static PyObject *from_buffer(PyObject *module, PyObject *args) {
     if (view == NULL) return PyErr_NoMemory();
     int got = PyObject_GetBuffer(object, view, borrow ? PyBUF_RECORDS : PyBUF_RECORDS_RO);
     if (got != 0 && borrow) {
-        PyErr_Clear();  /* read-only memory cannot be shared writably */
+        PyErr_Clear(); /* read-only memory cannot be shared writably */
         PyMem_RawFree(view);
         Py_RETURN_NONE;
     }
-    if (got != 0) { PyMem_RawFree(view); return NULL; }
+    if (got != 0) {
+        PyMem_RawFree(view);
+        return NULL;
+    }
     sdl_dtype dtype;
     if (view->ndim > SDL_MAX_RANK || !dtype_from_format(view->format, view->itemsize, &dtype) || view->suboffsets != NULL) {
         PyBuffer_Release(view);
@@ -285,7 +325,11 @@ static PyObject *from_buffer(PyObject *module, PyObject *args) {
     sdl_status status;
     if (borrow) {
         status = sdl_tensor_borrow(dtype, shape, view->ndim, strides, view->buf, release_borrowed_buffer, view, &handle);
-        if (status != SDL_OK) { PyBuffer_Release(view); PyMem_RawFree(view); return raise_status(status); }
+        if (status != SDL_OK) {
+            PyBuffer_Release(view);
+            PyMem_RawFree(view);
+            return raise_status(status);
+        }
     } else {
         Py_BEGIN_ALLOW_THREADS
         status = sdl_tensor_from_data(dtype, shape, view->ndim, strides, view->buf, &handle);
@@ -314,12 +358,14 @@ static PyObject *empty(PyObject *module, PyObject *args) {
 }
 
 static PyObject *live_tensors(PyObject *module, PyObject *unused) {
-    (void)module; (void)unused;
+    (void)module;
+    (void)unused;
     return PyLong_FromLongLong(sdl_live_tensors());
 }
 
 static PyObject *abi_version(PyObject *module, PyObject *unused) {
-    (void)module; (void)unused;
+    (void)module;
+    (void)unused;
     return PyLong_FromLong(sdl_abi_version());
 }
 
@@ -327,14 +373,18 @@ static PyObject *set_num_threads(PyObject *module, PyObject *arg) {
     (void)module;
     long count = PyLong_AsLong(arg);
     if (count == -1 && PyErr_Occurred()) return NULL;
-    if (count < 1 || count > 1024) { PyErr_Format(PyExc_ValueError, "the thread count must be between 1 and 1024; received %ld", count); return NULL; }
+    if (count < 1 || count > 1024) {
+        PyErr_Format(PyExc_ValueError, "the thread count must be between 1 and 1024; received %ld", count);
+        return NULL;
+    }
     sdl_status status = sdl_set_num_threads((int32_t)count);
     if (status != SDL_OK) return raise_status(status);
     Py_RETURN_NONE;
 }
 
 static PyObject *get_num_threads(PyObject *module, PyObject *unused) {
-    (void)module; (void)unused;
+    (void)module;
+    (void)unused;
     return PyLong_FromLong(sdl_get_num_threads());
 }
 
@@ -353,7 +403,7 @@ PyMethodDef tensor_module_methods[] = {
     {"empty", empty, METH_VARARGS, "empty(shape, dtype_code, zeroed) -> Tensor"},
     {"live_tensors", live_tensors, METH_NOARGS, "Number of live engine handles."},
     {"abi_version", abi_version, METH_NOARGS, "The engine's ABI version."},
-    {"set_num_threads", set_num_threads, METH_O, "Sets the engine and BLAS thread count."},
+    {"set_num_threads", set_num_threads, METH_O, "Sets the engine's thread count (BLAS always runs single-threaded)."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "The engine thread count."},
     {"shares_memory", shares_memory, METH_VARARGS, "True if two tensors view one storage."},
     {NULL, NULL, 0, NULL},

@@ -4,7 +4,7 @@
     x = sd.asarray([[1.0, 2.0], [3.0, 4.0]])
     (x @ x.T).sum(axis=1)
 """
-from . import _C
+from . import _C as _C  # loads the extension before anything uses it
 from . import _blas  # noqa: F401  (opens the BLAS once, warning when there is none)
 from ._dtypes import bool_, float32, float64, int32, int64, uint8
 from ._tensor import Tensor
@@ -22,6 +22,18 @@ from ._shape import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, re
                      swapaxes, take, transpose)
 from ._autograd import GradientTape, Variable, stop_gradient
 from . import config, random
+
+__all__ = ["abs", "absolute", "add", "all", "amax", "amin", "any", "arange", "argmax", "argmin", "array", "asarray",
+           "bitwise_and", "bitwise_or", "bitwise_xor", "bool_", "broadcast_to", "ceil", "clip", "concatenate",
+           "config", "copy", "cos", "divide", "dot", "empty", "empty_like", "equal", "exp", "expand_dims", "expm1",
+           "eye", "float32", "float64", "floor", "floor_divide", "full", "full_like", "GradientTape", "greater",
+           "greater_equal", "identity", "int32", "int64", "invert", "less", "less_equal", "linspace", "log", "log1p",
+           "logical_and", "logical_not", "logical_or", "logical_xor", "matmul", "max", "maximum", "mean", "min",
+           "minimum", "mod", "moveaxis", "multiply", "negative", "newaxis", "nonzero", "not_equal", "ones",
+           "ones_like", "pow", "power", "prod", "random", "ravel", "reciprocal", "remainder", "reshape", "rint",
+           "round", "sign", "sin", "sqrt", "square", "squeeze", "stack", "std", "stop_gradient", "subtract", "sum",
+           "swapaxes", "take", "tanh", "Tensor", "transpose", "true_divide", "uint8", "var", "Variable", "where",
+           "zeros", "zeros_like"]
 
 
 

@@ -3,11 +3,16 @@
 The tape itself lives in the engine: while a tape is entered, every differentiable op on
 this thread records its backward rule there, and `gradient` walks the records in Swift.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator, Literal
+
 import numpy as np
 
 from . import _C
 from ._convert import asarray
 from ._tensor import Tensor
+from ._typing import ArrayLike, DTypeLike
 
 
 class Variable(Tensor):
@@ -18,11 +23,18 @@ class Variable(Tensor):
         trainable: whether tapes watch it automatically when it is read.
         name: an optional name.
         dtype: optional dtype for the initial value.
+        constraint: an optional projection `f(value) -> value` that optimizers apply after
+            each update (`keras.constraints`; a layer's `*_constraint` arguments set it).
     """
 
-    __slots__ = ("_name", "_trainable", "path")
+    __slots__ = ("_name", "_trainable", "path", "constraint")
+    _name: str
+    _trainable: bool
+    path: str
+    constraint: Callable[[Tensor], Tensor] | None
 
-    def __new__(cls, initial_value, trainable=True, name=None, dtype=None):
+    def __new__(cls, initial_value: ArrayLike | Callable[[], ArrayLike], trainable: bool = True, name: str | None = None,
+                dtype: DTypeLike = None, constraint: Callable[[Tensor], Tensor] | None = None) -> Variable:
         if callable(initial_value):
             initial_value = initial_value()
         value = asarray(initial_value, dtype=dtype, copy=True)
@@ -30,63 +42,65 @@ class Variable(Tensor):
         variable._name = name or "Variable"
         variable.path = variable._name
         variable._trainable = bool(trainable)
+        variable.constraint = constraint
         _C.set_trainable_variable(variable, variable._trainable)
         return variable
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self._name
 
     @property
-    def trainable(self):
+    def trainable(self) -> bool:
         return self._trainable
 
     @trainable.setter
-    def trainable(self, value):
+    def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
         _C.set_trainable_variable(self, self._trainable)
 
-    def value(self):
+    def value(self) -> Tensor:
         """The current value as a new tensor (a snapshot that later assigns do not change)."""
         return asarray(self, copy=True)
 
-    def read_value(self):
+    def read_value(self) -> Tensor:
         return self.value()
 
-    def _checked(self, value):
+    def _checked(self, value: ArrayLike) -> Tensor:
         tensor = asarray(value, copy=None)
         if tuple(tensor.shape) != tuple(self.shape):
-            raise ValueError(f"Cannot assign value of shape {tuple(tensor.shape)} to variable '{self._name}' of shape {tuple(self.shape)}")
+            raise ValueError(f"Cannot assign value of shape {tuple(tensor.shape)} to variable '{self._name}' of shape "
+                             f"{tuple(self.shape)}")
         return tensor
 
-    def assign(self, value):
+    def assign(self, value: ArrayLike) -> Variable:
         """Sets the variable's value in place (shapes must match)."""
         _C.assign(self, self._checked(value))
         return self
 
-    def assign_add(self, delta):
+    def assign_add(self, delta: ArrayLike) -> Variable:
         _C.binary(0, self, self._checked(delta), self)
         return self
 
-    def assign_sub(self, delta):
+    def assign_sub(self, delta: ArrayLike) -> Variable:
         _C.binary(1, self, self._checked(delta), self)
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"<swiftdl.Variable '{self._name}' shape={tuple(self.shape)} dtype={self.dtype}, "
                 f"numpy={np.array_repr(self.numpy())}>")
 
     # Variables are mutable: in-place operators update them rather than rebinding.
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (Variable, (self.numpy().copy(), self._trainable, self._name))
 
 
-def stop_gradient(input):  # noqa: A002  (TensorFlow's argument name)
+def stop_gradient(input: ArrayLike) -> Tensor:  # noqa: A002  (TensorFlow's argument name)
     """The same values, with no gradient flowing back through them."""
     return _C.stop_gradient(asarray(input, copy=None))
 
 
-def _flatten(structure, leaves):
+def _flatten(structure: Any, leaves: list[Any]) -> list[Any]:
     if isinstance(structure, dict):
         for key in sorted(structure):
             _flatten(structure[key], leaves)
@@ -98,7 +112,7 @@ def _flatten(structure, leaves):
     return leaves
 
 
-def _unflatten(structure, leaves):
+def _unflatten(structure: Any, leaves: Iterator[Any]) -> Any:
     if isinstance(structure, dict):
         return {key: _unflatten(structure[key], leaves) for key in sorted(structure)}
     if isinstance(structure, tuple) and hasattr(structure, "_fields"):
@@ -123,36 +137,36 @@ class GradientTape:
         >>> tape.gradient(loss, w)   # 2 * w
     """
 
-    def __init__(self, persistent=False, watch_accessed_variables=True):
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._tape = _C.tape_new(self._persistent, self._watch_accessed_variables)
         self._entered = False
         self._used = False
 
-    def __enter__(self):
+    def __enter__(self) -> GradientTape:
         _C.tape_enter(self._tape)
         self._entered = True
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> Literal[False]:
         if self._entered:
             _C.tape_exit(self._tape)
             self._entered = False
         return False
 
-    def watch(self, tensor):
+    def watch(self, tensor: Any) -> None:
         """Makes the tape follow gradients into `tensor` (or every tensor in a structure)."""
         for leaf in _flatten(tensor, []):
             if not isinstance(leaf, Tensor):
                 raise TypeError(f"GradientTape.watch expects swiftdl tensors or Variables; received {type(leaf).__name__}")
             _C.tape_watch(self._tape, leaf)
 
-    def stop_recording(self):
+    def stop_recording(self) -> _PausedRecording:
         """A context manager inside which ops run without being recorded."""
         return _PausedRecording(self)
 
-    def reset(self):
+    def reset(self) -> None:
         """Forgets everything recorded so far."""
         was_entered = self._entered
         if was_entered:
@@ -161,7 +175,8 @@ class GradientTape:
         if was_entered:
             _C.tape_enter(self._tape)
 
-    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
+                 unconnected_gradients: Literal["none", "zero"] = "none") -> Any:
         """Gradients of `target` with respect to `sources`.
 
         Args:
@@ -214,13 +229,13 @@ class GradientTape:
 
 
 class _PausedRecording:
-    def __init__(self, tape):
+    def __init__(self, tape: GradientTape) -> None:
         self._tape = tape
 
-    def __enter__(self):
+    def __enter__(self) -> _PausedRecording:
         _C.tape_set_recording(self._tape._tape, False)
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> Literal[False]:
         _C.tape_set_recording(self._tape._tape, True)
         return False

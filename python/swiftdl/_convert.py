@@ -1,9 +1,17 @@
 """Turning Python and numpy values into engine tensors: asarray and operand coercion."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from . import _C
 from . import _dtypes
 from ._dtypes import as_dtype, code_of
+from ._typing import ArrayLike, DTypeLike
+
+if TYPE_CHECKING:
+    from ._tensor import Tensor
 
 
 # Every tensor the engine hands out is an instance of the Tensor class registered with
@@ -13,7 +21,7 @@ from ._dtypes import as_dtype, code_of
 TensorBase = _C.TensorBase
 
 
-def asarray(obj, dtype=None, copy=True):
+def asarray(obj: ArrayLike, dtype: DTypeLike = None, copy: bool | None = True) -> Tensor:
     """Converts `obj` to a swiftdl Tensor.
 
     Args:
@@ -59,10 +67,10 @@ def asarray(obj, dtype=None, copy=True):
     array = _nested_to_array(obj, wanted)
     # The temporary array is ours alone: borrow it instead of copying it a second time.
     # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
-    return _C.from_buffer(array if array.flags.c_contiguous else array.copy(), True)
+    return _contiguous(array if array.flags.c_contiguous else array.copy())
 
 
-def _has_buffer(obj):
+def _has_buffer(obj: Any) -> bool:
     if isinstance(obj, (bytes, bytearray, str)):
         return False
     try:
@@ -72,7 +80,7 @@ def _has_buffer(obj):
         return False
 
 
-def _check_array_dtype(array):
+def _check_array_dtype(array: np.ndarray) -> None:
     if array.dtype == object:
         raise TypeError("swiftdl cannot hold object arrays; convert the data to a numeric dtype first")
     if not _dtypes.is_supported(array.dtype):
@@ -80,14 +88,22 @@ def _check_array_dtype(array):
                         "Convert with .astype() first.")
 
 
-def _from_array_copy(array):
+def _from_array_copy(array: np.ndarray) -> Tensor:
     tensor = _C.from_buffer(array, False)
     if tensor is None:  # an exotic layout the buffer protocol would not hand over
-        tensor = _C.from_buffer(np.ascontiguousarray(array), False)
+        tensor = _contiguous(np.ascontiguousarray(array), borrow=False)
     return tensor
 
 
-def _nested_to_array(obj, wanted):
+def _contiguous(array: np.ndarray, borrow: bool = True) -> Tensor:
+    """A tensor over a C-contiguous array, which the buffer protocol always hands over."""
+    tensor = _C.from_buffer(array, borrow)
+    if tensor is None:
+        raise ValueError(f"could not read the buffer of an array of shape {array.shape}, strides {array.strides}")
+    return tensor
+
+
+def _nested_to_array(obj: Any, wanted: np.dtype | None) -> np.ndarray:
     """Nested lists and scalars to a numpy array with swiftdl's default dtypes."""
     if isinstance(obj, (str, bytes)) or obj is None:
         raise TypeError(f"cannot convert {type(obj).__name__} to a swiftdl tensor")
@@ -113,7 +129,7 @@ def _nested_to_array(obj, wanted):
 _COMPARISONS = frozenset(("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"))
 
 
-def to_operand(value, other_dtype, op=None):
+def to_operand(value: ArrayLike, other_dtype: np.dtype, op: str | None = None) -> Tensor:
     """Coerces the other operand of an arithmetic op: Python scalars are weak (NEP 50) and
     take the tensor's dtype where their kind allows; everything else goes through asarray.
 
@@ -136,8 +152,7 @@ def to_operand(value, other_dtype, op=None):
                     # Beyond int64 every integer tensor value lies strictly between ±2**64
                     # even after rounding to float64, so ±2**64 orders correctly.
                     return scalar_tensor(2.0 ** 64 if value > 0 else -(2.0 ** 64), np.float64)
-        dtype = _dtypes.scalar_dtype(value, other_dtype)
-        return _C.from_buffer(np.asarray(value, dtype=dtype), True)
+        return _contiguous(np.asarray(value, dtype=_dtypes.scalar_dtype(value, other_dtype)))
     if isinstance(value, (list, tuple)):
         # An operand list is an array of numpy's default dtypes (float64, int64), as in
         # numpy: float64_tensor + [0.1] must not round 0.1 to swiftdl's float32 default.
@@ -148,6 +163,6 @@ def to_operand(value, other_dtype, op=None):
     return asarray(value, copy=None)
 
 
-def scalar_tensor(value, dtype):
+def scalar_tensor(value: bool | int | float, dtype: DTypeLike) -> Tensor:
     """A 0-d tensor holding `value` as `dtype`."""
-    return _C.from_buffer(np.asarray(value, dtype=dtype), True)
+    return _contiguous(np.asarray(value, dtype=dtype))

@@ -38,7 +38,8 @@ def _in_place(name):
             result = np.dtype(np.float64)
         # numpy's rule for in-place ops: the result must cast to self's dtype "same_kind".
         if not np.can_cast(result, self.dtype, casting="same_kind"):
-            raise TypeError(f"Cannot cast ufunc '{name}' output from dtype('{result}') to dtype('{self.dtype}') with casting rule 'same_kind'")
+            raise TypeError(f"Cannot cast ufunc '{name}' output from dtype('{result}') to dtype('{self.dtype}') with casting "
+                            "rule 'same_kind'")
         _C.binary(_ops.BINARY[name], a, b, self)
         return self
     method.__name__ = f"__i{name}__"
@@ -60,7 +61,7 @@ class Tensor(_C.TensorBase):
 
     # _keras_mask: the padding mask Keras layers attach to their outputs (None when unset).
     __slots__ = ("_keras_mask",)
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # mutable, as numpy arrays are
     __array_priority__ = 100
 
     def __new__(cls, data, dtype=None):

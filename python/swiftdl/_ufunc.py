@@ -60,7 +60,7 @@ _FUNCTIONS = {
     np.copy: _creation.copy, np.zeros_like: _creation.zeros_like, np.ones_like: _creation.ones_like,
     np.full_like: _creation.full_like,
 }
-_PARAMETERS = {}
+_PARAMETERS: dict = {}
 
 
 def _accepts(function, kwargs):

@@ -2,16 +2,25 @@
 
 The same seed gives the same numbers on every machine and for any thread count.
 """
+from __future__ import annotations
+
 import operator
+from typing import TYPE_CHECKING, Sequence, Union
 
 import numpy as np
 
 from . import _C
 from ._convert import asarray
 from ._dtypes import DEFAULT_FLOAT, DEFAULT_INT, code_of
+from ._typing import ArrayLike, DTypeLike
+
+if TYPE_CHECKING:
+    from ._tensor import Tensor
+
+_Size = Union[int, Sequence[int], None]
 
 
-def _size(size):
+def _size(size: _Size) -> list[int]:
     if size is None:
         return []
     if isinstance(size, (int, np.integer)):
@@ -19,7 +28,7 @@ def _size(size):
     return [operator.index(s) for s in size]
 
 
-def seed(seed):
+def seed(seed: int) -> None:
     """Restarts the stream from `seed` (a non-negative integer below 2**64)."""
     seed = operator.index(seed)
     if not 0 <= seed < 2 ** 64:
@@ -27,34 +36,34 @@ def seed(seed):
     _C.random_seed(seed)
 
 
-def uniform(low=0.0, high=1.0, size=None, dtype=None):
+def uniform(low: float = 0.0, high: float = 1.0, size: _Size = None, dtype: DTypeLike = None) -> Tensor:
     """Floats drawn uniformly from [low, high); float32 by default."""
     return _C.random_uniform(_size(size), float(low), float(high), code_of(dtype or DEFAULT_FLOAT))
 
 
-def rand(*shape):
+def rand(*shape: int) -> Tensor:
     """Uniform [0, 1) floats of the given shape."""
     return uniform(size=shape)
 
 
-def normal(loc=0.0, scale=1.0, size=None, dtype=None):
+def normal(loc: float = 0.0, scale: float = 1.0, size: _Size = None, dtype: DTypeLike = None) -> Tensor:
     """Floats from a normal distribution with mean `loc` and deviation `scale`; float32 by default."""
     return _C.random_normal(_size(size), float(loc), float(scale), code_of(dtype or DEFAULT_FLOAT))
 
 
-def randn(*shape):
+def randn(*shape: int) -> Tensor:
     """Standard-normal floats of the given shape."""
     return normal(size=shape)
 
 
-def randint(low, high=None, size=None, dtype=None):
+def randint(low: int, high: int | None = None, size: _Size = None, dtype: DTypeLike = None) -> Tensor:
     """Integers drawn uniformly from [low, high) (from [0, low) when `high` is None)."""
     if high is None:
         low, high = 0, low
     return _C.random_randint(_size(size), operator.index(low), operator.index(high), code_of(dtype or DEFAULT_INT))
 
 
-def permutation(x):
+def permutation(x: int | ArrayLike) -> Tensor:
     """A shuffled arange(x) for an integer, or a shuffled copy of x along its first axis."""
     if isinstance(x, (int, np.integer)):
         return _C.random_permutation(operator.index(x))

@@ -4,8 +4,8 @@
     model = models.Sequential([layers.Dense(10, activation="softmax", input_shape=(784,))])
 """
 from swiftdl import optimizers
-from . import (activations, backend, callbacks, config, dtype_policies, initializers, layers, losses, metrics, models,
-               regularizers, saving, utils)
+from . import (activations, backend, callbacks, config, constraints, dtype_policies, initializers, layers, losses,
+               metrics, models, regularizers, saving, utils)
 from .backend import clear_session
 from .dtype_policies import DTypePolicy, FloatDTypePolicy
 from .initializers import Initializer
@@ -29,6 +29,13 @@ __version__ = "3.15.1"
 def version():
     """The Keras API version swiftdl.keras follows."""
     return __version__
+
+
+__all__ = ["activations", "backend", "callbacks", "clear_session", "config", "constraints", "device",
+           "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "initializers", "Initializer", "Input", "InputSpec",
+           "KerasTensor", "Layer", "layers", "Loss", "losses", "Metric", "metrics", "Model", "models", "name_scope",
+           "Operation", "Optimizer", "optimizers", "Regularizer", "regularizers", "saving", "Sequential", "utils",
+           "Variable", "version"]
 
 
 def __getattr__(name):

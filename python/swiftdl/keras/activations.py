@@ -105,3 +105,7 @@ def serialize(activation):
         if function is activation:
             return "silu" if name == "swish" else name
     return getattr(activation, "__name__", str(activation))
+
+# Keras's public names in this module (`from swiftdl.keras.activations import *`).
+__all__ = ["elu", "exponential", "gelu", "get", "leaky_relu", "linear", "log_softmax", "relu", "relu6", "selu",
+           "serialize", "sigmoid", "silu", "softmax", "softplus", "softsign", "swish", "tanh"]

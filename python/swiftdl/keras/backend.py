@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 
-_NAME_COUNTS = {}
+_NAME_COUNTS: dict[str, int] = {}
 _EPSILON = 1e-7
 _FLOATX = "float32"
 _IMAGE_DATA_FORMAT = "channels_last"
@@ -111,3 +111,7 @@ def is_float_dtype(dtype):
 
 def is_int_dtype(dtype):
     return standardize_dtype(dtype).startswith(("int", "uint"))
+
+# Keras's public names in this module (`from swiftdl.keras.backend import *`).
+__all__ = ["clear_session", "epsilon", "floatx", "get_uid", "image_data_format", "is_float_dtype", "is_int_dtype",
+           "set_epsilon", "standardize_dtype"]

@@ -232,3 +232,7 @@ def serialize(initializer):
         return None
     return {"module": "keras.initializers", "class_name": type(initializer).__name__,
             "config": initializer.get_config(), "registered_name": None}
+
+# Keras's public names in this module (`from swiftdl.keras.initializers import *`).
+__all__ = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Initializer", "LecunNormal", "Ones",
+           "Orthogonal", "RandomNormal", "RandomUniform", "VarianceScaling", "Zeros", "get", "serialize"]

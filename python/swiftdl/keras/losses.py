@@ -384,3 +384,11 @@ def resolve(identifier):
         return loss
     name = identifier if isinstance(identifier, str) else getattr(loss, "__name__", "loss")
     return LossFunctionWrapper(loss, name=name)
+
+# Keras's public names in this module (`from swiftdl.keras.losses import *`).
+__all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity", "Hinge", "Huber",
+           "KLD", "KLDivergence", "LogCosh", "Loss", "LossFunctionWrapper", "MAE", "MSE", "MeanAbsoluteError",
+           "MeanSquaredError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "binary_crossentropy",
+           "categorical_crossentropy", "categorical_hinge", "cosine_similarity", "get", "hinge", "huber",
+           "kl_divergence", "kld", "kullback_leibler_divergence", "log_cosh", "logcosh", "mae", "mean_absolute_error",
+           "mean_squared_error", "mse", "poisson", "sparse_categorical_crossentropy", "squared_hinge"]

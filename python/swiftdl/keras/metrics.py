@@ -87,7 +87,8 @@ class Mean(Metric):
             self.total += float(values.sum()) * float(sample_weight)
             self.count += float(sample_weight)
             return
-        weights = _sd.asarray(np.asarray(sample_weight, dtype=np.float32)) if not isinstance(sample_weight, _sd.Tensor) else sample_weight.astype(values.dtype)
+        weights = (sample_weight.astype(values.dtype) if isinstance(sample_weight, _sd.Tensor)
+                   else _sd.asarray(np.asarray(sample_weight, dtype=np.float32)))
         while weights.ndim > values.ndim and weights.shape[-1] == 1:
             weights = _sd.squeeze(weights, -1)
         while weights.ndim < values.ndim:
@@ -263,3 +264,11 @@ def resolve_for_compile(identifier, y_true, y_pred):
     if isinstance(identifier, str):
         metric.name = identifier
     return metric
+
+# Keras's public names in this module (`from swiftdl.keras.metrics import *`).
+__all__ = ["AUC", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "F1Score", "FBetaScore", "FalseNegatives",
+           "FalsePositives", "IoU", "Mean", "MeanAbsoluteError", "MeanIoU", "MeanMetricWrapper", "MeanSquaredError",
+           "Metric", "Precision", "R2Score", "Recall", "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
+           "Sum", "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "binary_accuracy",
+           "categorical_accuracy", "get", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+           "top_k_categorical_accuracy"]

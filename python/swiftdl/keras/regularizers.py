@@ -74,3 +74,6 @@ def serialize(regularizer):
         return None
     return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
             "config": regularizer.get_config(), "registered_name": None}
+
+# Keras's public names in this module (`from swiftdl.keras.regularizers import *`).
+__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize"]

@@ -15,7 +15,7 @@ __all__ = ["MAP_TO_NONE", "assert_same_paths", "assert_same_structure", "flatten
            "is_nested", "lists_to_tuples", "map_shape_structure", "map_structure", "map_structure_up_to",
            "pack_sequence_as", "register_tree_node_class", "traverse"]
 
-_REGISTERED = {}
+_REGISTERED: dict = {}
 
 
 class MAP_TO_NONE:

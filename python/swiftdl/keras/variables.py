@@ -20,9 +20,10 @@ class Variable(_autograd.Variable):
         trainable: whether training updates it.
         autocast, aggregation, synchronization: accepted as Keras does (one device here).
         name: its name; its `path` adds the open `keras.name_scope`s.
+        constraint: a projection that optimizers apply after each update (`keras.constraints`).
     """
 
-    __slots__ = ("_constraint", "_aggregation", "_synchronization", "_autocast")
+    __slots__ = ("_aggregation", "_synchronization", "_autocast")
 
     def __new__(cls, initializer, shape=None, dtype=None, trainable=True, autocast=True, aggregation="none",
                 synchronization="auto", name=None, constraint=None, **kwargs):
@@ -47,9 +48,9 @@ class Variable(_autograd.Variable):
             dtype = standardize_dtype(dtype)
             if shape is not None and tuple(shape) != value.shape:
                 raise ValueError(f"Initial value has shape {value.shape}, but the `shape` argument is {tuple(shape)}")
-        variable = super().__new__(cls, value, trainable=trainable, name=name or "variable", dtype=dtype)
+        variable = super().__new__(cls, value, trainable=trainable, name=name or "variable", dtype=dtype,
+                                   constraint=constraint)
         variable.path = scoped(variable.name)
-        variable._constraint = constraint
         variable._aggregation = aggregation
         variable._synchronization = synchronization
         variable._autocast = autocast
@@ -68,10 +69,6 @@ class Variable(_autograd.Variable):
 
     def assign_sub(self, delta):
         return self.assign(self - _sd.broadcast_to(_sd.asarray(delta, dtype=self.dtype), tuple(self.shape)))
-
-    @property
-    def constraint(self):
-        return self._constraint
 
     @property
     def aggregation(self):

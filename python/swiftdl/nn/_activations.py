@@ -1,10 +1,18 @@
 """Activation functions, named and shaped like tf.nn's. Each is one engine op with its
 gradient beside it in Swift (Sources/SwiftDL/Ops/NN/Activations.swift, Softmax.swift)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import operator
 
 from .. import _C
 from .._convert import asarray
 from .._ops import UNARY
+from .._typing import ArrayLike
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 # Engine activation codes; the order matches SDL_ACTIVATION_* in swiftdl.h
 # (Tests/python/test_nn_activations.py checks that they agree).
@@ -12,11 +20,11 @@ ACTIVATIONS = ("relu", "relu6", "elu", "selu", "gelu", "gelu_tanh", "leaky_relu"
 _CODE = {name: code for code, name in enumerate(ACTIVATIONS)}
 
 
-def _activate(name, features, alpha=0.0):
+def _activate(name: str, features: ArrayLike, alpha: float = 0.0) -> Tensor:
     return _C.nn_activation(_CODE[name], asarray(features, copy=None), float(alpha))
 
 
-def relu(features, name=None):
+def relu(features: ArrayLike, name: str | None = None) -> Tensor:
     """Rectified linear unit: max(features, 0).
 
     Args:
@@ -32,22 +40,22 @@ def relu(features, name=None):
     return _activate("relu", features)
 
 
-def relu6(features, name=None):
+def relu6(features: ArrayLike, name: str | None = None) -> Tensor:
     """min(max(features, 0), 6)."""
     return _activate("relu6", features)
 
 
-def elu(features, name=None):
+def elu(features: ArrayLike, name: str | None = None) -> Tensor:
     """Exponential linear unit: features if > 0, else exp(features) - 1."""
     return _activate("elu", features, 1.0)
 
 
-def selu(features, name=None):
+def selu(features: ArrayLike, name: str | None = None) -> Tensor:
     """Scaled ELU with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507)."""
     return _activate("selu", features)
 
 
-def gelu(features, approximate=False, name=None):
+def gelu(features: ArrayLike, approximate: bool = False, name: str | None = None) -> Tensor:
     """Gaussian error linear unit: x·Φ(x).
 
     Args:
@@ -58,22 +66,22 @@ def gelu(features, approximate=False, name=None):
     return _activate("gelu_tanh" if approximate else "gelu", features)
 
 
-def leaky_relu(features, alpha=0.2, name=None):
+def leaky_relu(features: ArrayLike, alpha: float = 0.2, name: str | None = None) -> Tensor:
     """features if > 0, else alpha·features (tf.nn's default alpha is 0.2)."""
     return _activate("leaky_relu", features, alpha)
 
 
-def softplus(features, name=None):
+def softplus(features: ArrayLike, name: str | None = None) -> Tensor:
     """log(exp(features) + 1), computed without overflow."""
     return _activate("softplus", features)
 
 
-def softsign(features, name=None):
+def softsign(features: ArrayLike, name: str | None = None) -> Tensor:
     """features / (|features| + 1)."""
     return _activate("softsign", features)
 
 
-def silu(features, beta=1.0, name=None):
+def silu(features: ArrayLike, beta: float = 1.0, name: str | None = None) -> Tensor:
     """Sigmoid linear unit (swish): features · sigmoid(beta · features)."""
     return _activate("silu", features, beta)
 
@@ -81,17 +89,17 @@ def silu(features, beta=1.0, name=None):
 swish = silu
 
 
-def sigmoid(x, name=None):
+def sigmoid(x: ArrayLike, name: str | None = None) -> Tensor:
     """1 / (1 + exp(-x)), computed without overflow."""
     return _C.unary(UNARY["sigmoid"], asarray(x, copy=None), None)
 
 
-def tanh(x, name=None):
+def tanh(x: ArrayLike, name: str | None = None) -> Tensor:
     """Hyperbolic tangent."""
     return _C.unary(UNARY["tanh"], asarray(x, copy=None), None)
 
 
-def softmax(logits, axis=None, name=None):
+def softmax(logits: ArrayLike, axis: int | None = None, name: str | None = None) -> Tensor:
     """exp(logits) / sum(exp(logits), axis), in one numerically stable engine op.
 
     Args:
@@ -104,6 +112,6 @@ def softmax(logits, axis=None, name=None):
     return _C.nn_softmax(asarray(logits, copy=None), -1 if axis is None else operator.index(axis), False)
 
 
-def log_softmax(logits, axis=None, name=None):
+def log_softmax(logits: ArrayLike, axis: int | None = None, name: str | None = None) -> Tensor:
     """logits - log(sum(exp(logits), axis)), in one numerically stable engine op."""
     return _C.nn_softmax(asarray(logits, copy=None), -1 if axis is None else operator.index(axis), True)

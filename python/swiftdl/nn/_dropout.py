@@ -1,12 +1,21 @@
 """tf.nn.dropout: inverted dropout in one engine op (Sources/SwiftDL/Ops/NN/Dropout.swift)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
 import numbers
 import operator
 
 from .. import _C
 from .._convert import asarray
+from .._typing import ArrayLike
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 
-def dropout(x, rate, noise_shape=None, seed=None, name=None):
+def dropout(x: ArrayLike, rate: float, noise_shape: Sequence[int] | None = None, seed: int | None = None,
+            name: str | None = None) -> Tensor:
     """Sets each element of `x` to 0 with probability `rate` and scales the others by
     1 / (1 - rate), so the expected value is unchanged.
 

@@ -1,10 +1,18 @@
 """tf.nn.embedding_lookup: rows of a parameter table picked by integer ids."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 import swiftdl as _sd
+from .._typing import ArrayLike
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 
-def embedding_lookup(params, ids, max_norm=None, name=None):
+def embedding_lookup(params: ArrayLike, ids: ArrayLike, max_norm: float | None = None, name: str | None = None) -> Tensor:
     """Rows `params[ids]`, shaped ids.shape + params.shape[1:].
 
     The engine gathers the rows; under a GradientTape the gradient of `params` is the
@@ -27,5 +35,6 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
         low, high = int(indices.min()), int(indices.max())
         if low < 0 or high >= table.shape[0]:
             bad = low if low < 0 else high
-            raise ValueError(f"[embedding_lookup] id {bad} is not in [0, {table.shape[0]}) for params of shape {tuple(table.shape)}")
+            raise ValueError(f"[embedding_lookup] id {bad} is not in [0, {table.shape[0]}) for params of shape "
+                             f"{tuple(table.shape)}")
     return _sd.take(table, indices, axis=0)

@@ -1,18 +1,27 @@
 """Cross-entropy losses with logits, named and shaped like tf.nn's. Each is one fused
 engine op whose gradient is softmax - labels (Sources/SwiftDL/Ops/NN/CrossEntropy.swift)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import operator
 
 from .. import _C
 from .._convert import asarray
+from .._typing import ArrayLike
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 
-def _require(labels, logits, op):
+def _require(labels: ArrayLike | None, logits: ArrayLike | None, op: str) -> tuple[Tensor, Tensor]:
     if labels is None or logits is None:
         raise ValueError(f"{op} needs both labels= and logits=; received labels={labels!r}, logits={logits!r}")
     return asarray(labels, copy=None), asarray(logits, copy=None)
 
 
-def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+def sparse_softmax_cross_entropy_with_logits(labels: ArrayLike | None = None, logits: ArrayLike | None = None,
+                                             name: str | None = None) -> Tensor:
     """Softmax cross-entropy between integer class ids and unnormalised scores.
 
     Args:
@@ -30,7 +39,7 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     return _C.nn_sparse_softmax_cross_entropy(labels, logits)
 
 
-def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+def softmax_cross_entropy_with_logits(labels: ArrayLike, logits: ArrayLike, axis: int = -1, name: str | None = None) -> Tensor:
     """Softmax cross-entropy between a distribution over classes and unnormalised scores.
 
     Args:
@@ -45,7 +54,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return _C.nn_softmax_cross_entropy(labels, logits, operator.index(axis))
 
 
-def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+def sigmoid_cross_entropy_with_logits(labels: ArrayLike | None = None, logits: ArrayLike | None = None,
+                                      name: str | None = None) -> Tensor:
     """Elementwise logistic loss max(x, 0) - x·z + log(1 + exp(-|x|)) for logits x and labels z.
 
     Args:

@@ -1,12 +1,20 @@
 """moments, batch_normalization and l2_normalize, named and shaped like tf.nn's. They are
 composed in Swift from recorded primitives (Sources/SwiftDL/Ops/NN/Normalization.swift)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import operator
 
 from .. import _C
 from .._convert import asarray, to_operand
+from .._typing import ArrayLike
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 
-def _axes(axes, what):
+def _axes(axes: Any, what: str) -> list[int] | None:
     if axes is None:
         return None
     if isinstance(axes, (list, tuple)):
@@ -17,7 +25,8 @@ def _axes(axes, what):
         raise TypeError(f"{what} must be an integer or a list of integers; received {axes!r}") from None
 
 
-def moments(x, axes, shift=None, keepdims=False, name=None):
+def moments(x: ArrayLike, axes: Any, shift: ArrayLike | None = None, keepdims: bool = False,
+            name: str | None = None) -> tuple[Tensor, Tensor]:
     """Mean and variance of `x` over `axes`.
 
     Args:
@@ -33,7 +42,8 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     return _C.nn_moments(x, _axes(axes, "axes"), bool(keepdims))
 
 
-def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+def batch_normalization(x: ArrayLike, mean: ArrayLike, variance: ArrayLike, offset: ArrayLike | None, scale: ArrayLike | None,
+                        variance_epsilon: float, name: str | None = None) -> Tensor:
     """(x - mean) · scale / sqrt(variance + variance_epsilon) + offset.
 
     Args:
@@ -44,14 +54,14 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     """
     x = asarray(x, copy=None)
 
-    def operand(value):
+    def operand(value: ArrayLike | None) -> Tensor | None:
         return None if value is None else to_operand(value, x.dtype)
 
-    return _C.nn_batch_normalization(x, operand(mean), operand(variance), operand(offset), operand(scale),
+    return _C.nn_batch_normalization(x, to_operand(mean, x.dtype), to_operand(variance, x.dtype), operand(offset), operand(scale),
                                      float(variance_epsilon))
 
 
-def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+def l2_normalize(x: ArrayLike, axis: Any = None, epsilon: float = 1e-12, name: str | None = None, dim: Any = None) -> Tensor:
     """x / sqrt(max(sum(x²), epsilon)) over `axis` (None: all axes)."""
     if dim is not None:
         axis = dim

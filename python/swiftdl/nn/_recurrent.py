@@ -1,16 +1,22 @@
 """Whole-sequence recurrent ops: LSTM, GRU (reset_after=True) and SimpleRNN.
 
-Each call runs the full sequence in the Swift engine (one GEMM for every step's input
-projection, one per step for the recurrence, fused gate math) and, under a GradientTape,
-records ONE node whose backward pass is backpropagation through time in Swift. Weight
+Each call runs the full sequence in the Swift engine (Sources/SwiftDL/Kernels: each thread
+takes a slice of the batch; each step projects its own inputs and the previous state with
+two GEMMs, x_t·W and h·U, then fused gate math) and, under a GradientTape, records ONE node
+whose backward pass is backpropagation through time in Swift. Weight
 layouts and gate orders are Keras 3's, so a Keras layer's `get_weights()` plug in as is.
 """
+from __future__ import annotations
+
+from typing import Any
+
 from .. import _C
 from .._convert import asarray
 from .._tensor import Tensor
+from .._typing import ArrayLike
 
 
-def _operand(value, like):
+def _operand(value: Any, like: Tensor) -> Tensor:
     """Tensors (and Variables) pass through untouched, keeping their identity for tapes;
     numpy arrays and lists become tensors of the inputs' float dtype."""
     if isinstance(value, Tensor):
@@ -18,11 +24,11 @@ def _operand(value, like):
     return asarray(value, dtype=like.dtype if like.dtype.kind == "f" else None, copy=None)
 
 
-def _optional(value, like):
+def _optional(value: Any, like: Tensor) -> Tensor | None:
     return None if value is None else _operand(value, like)
 
 
-def _states(op, initial_state, count, like):
+def _states(op: str, initial_state: Any, count: int, like: Tensor) -> list[Tensor | None]:
     """Normalises Keras's `initial_state` (None, a tensor, or a list of `count` tensors)."""
     if initial_state is None:
         return [None] * count
@@ -40,11 +46,11 @@ def _states(op, initial_state, count, like):
     return [_operand(state, like) for state in states]
 
 
-def _inputs(inputs):
+def _inputs(inputs: ArrayLike) -> Tensor:
     return inputs if isinstance(inputs, Tensor) else asarray(inputs, copy=None)
 
 
-def _mask(mask):
+def _mask(mask: ArrayLike | None) -> Tensor | None:
     """A (batch, time) mask as a bool tensor (nonzero keeps a step), or None."""
     if mask is None:
         return None
@@ -52,8 +58,9 @@ def _mask(mask):
     return tensor if tensor.dtype == bool else tensor != 0
 
 
-def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
-         return_sequences=False, go_backwards=False, mask=None):
+def lstm(inputs: ArrayLike, kernel: ArrayLike, recurrent_kernel: ArrayLike, bias: ArrayLike | None = None,
+         initial_state: Any = None, return_sequences: bool = False, go_backwards: bool = False,
+         mask: ArrayLike | None = None) -> tuple[Tensor, Tensor, Tensor]:
     """Runs a Keras LSTM over a whole sequence.
 
     Computes, for each step t (tanh activation, sigmoid recurrent activation):
@@ -87,8 +94,9 @@ def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
                    _mask(mask), bool(return_sequences), bool(go_backwards))
 
 
-def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
-        return_sequences=False, go_backwards=False, mask=None):
+def gru(inputs: ArrayLike, kernel: ArrayLike, recurrent_kernel: ArrayLike, bias: ArrayLike | None = None,
+        initial_state: Any = None, return_sequences: bool = False, go_backwards: bool = False,
+        mask: ArrayLike | None = None) -> tuple[Tensor, Tensor]:
     """Runs a Keras 3 GRU (reset_after=True, the default) over a whole sequence.
 
     With `x̂ = x_t @ kernel + bias[0]` and `ĥ = h @ recurrent_kernel + bias[1]`, split into
@@ -118,8 +126,9 @@ def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
                   _mask(mask), bool(return_sequences), bool(go_backwards))
 
 
-def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None,
-               return_sequences=False, go_backwards=False, mask=None):
+def simple_rnn(inputs: ArrayLike, kernel: ArrayLike, recurrent_kernel: ArrayLike, bias: ArrayLike | None = None,
+               initial_state: Any = None, return_sequences: bool = False, go_backwards: bool = False,
+               mask: ArrayLike | None = None) -> tuple[Tensor, Tensor]:
     """Runs a Keras SimpleRNN (tanh activation) over a whole sequence:
     `h = tanh(x_t @ kernel + h @ recurrent_kernel + bias)`.
 

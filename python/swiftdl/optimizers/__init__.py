@@ -7,6 +7,8 @@ from .base_optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
+__all__ = ["Adagrad", "Adam", "AdamW", "deserialize", "get", "Optimizer", "RMSprop", "schedules", "serialize", "SGD"]
+
 ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, AdamW, Adagrad)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 

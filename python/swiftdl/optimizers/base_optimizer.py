@@ -10,13 +10,12 @@ import warnings
 
 import numpy as np
 
-from .. import _C
 from .._autograd import Variable
 from .._convert import asarray
 from .._tensor import Tensor
 from . import schedules as _schedules
 
-_NAME_COUNTS = {}
+_NAME_COUNTS: dict[str, int] = {}
 
 
 def _auto_name(class_name):
@@ -268,6 +267,10 @@ class Optimizer:
         if self.use_ema:
             self._update_moving_averages()
         self._iterations.assign_add(np.int64(1))
+        # Keras projects each updated variable through its constraint after the step.
+        for variable in kept_vars:
+            if variable.constraint is not None:
+                variable.assign(variable.constraint(variable))
 
     def _update_moving_averages(self):
         """Keras's EMA of every variable seen so far, then the periodic overwrite."""

@@ -1,5 +1,6 @@
 """Keras 3's confusion-matrix metrics: TruePositives ... FalseNegatives, Precision, Recall, AUC."""
 import numbers
+from typing import Optional
 
 import numpy as np
 
@@ -7,7 +8,7 @@ import swiftdl as _sd
 
 from ..metrics import Metric
 from . import confusion_utils as cm
-from .tensors import divide_no_nan, to_result
+from .tensors import divide_no_nan
 
 
 def _check_top_k(top_k):
@@ -24,7 +25,7 @@ def _check_class_id(class_id):
 class _ConfusionMatrixConditionCount(Metric):
     """The weighted count of one confusion-matrix condition at each threshold."""
 
-    _condition = None
+    _condition: Optional[str] = None
 
     def __init__(self, thresholds=None, name=None, dtype=None):
         self.init_thresholds = thresholds
@@ -68,7 +69,7 @@ class FalseNegatives(_ConfusionMatrixConditionCount):
 class _PrecisionRecallBase(Metric):
     _direction = "up"  # larger is better (MonitorCallback's mode="auto")
 
-    _second = None  # the count that goes with true positives in the denominator
+    _second: Optional[str] = None  # the count that goes with true positives in the denominator
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         _check_top_k(top_k)

@@ -41,12 +41,6 @@ def divide_no_nan(numerator, denominator):
     return _sd.where(zero, 0.0, numerator / _sd.where(zero, 1.0, denominator)).astype(numerator.dtype)
 
 
-def check_same_batch(y_true, y_pred, metric):
-    if y_true.ndim and y_pred.ndim and y_true.shape[0] != y_pred.shape[0]:
-        raise ValueError(f"{metric}: y_true and y_pred must have the same number of samples; received shapes "
-                         f"y_true={tuple(y_true.shape)} and y_pred={tuple(y_pred.shape)}")
-
-
 def to_result(tensor):
     """Keras returns a scalar tensor; swiftdl's metrics return Python floats for scalars
     (what the progress bar and the logs hold) and Tensors for per-threshold/per-class values."""

@@ -6,6 +6,11 @@ from .learning_rate import LearningRateScheduler, ReduceLROnPlateau
 from .monitor import MonitorCallback
 from .terminate_on_nan import TerminateOnNaN
 
+_LAZY = ["TensorBoard"]
+__all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
+           "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback", "ProgbarLogger", "ReduceLROnPlateau",
+           "TerminateOnNaN"] + _LAZY
+
 
 def __getattr__(name):
     # TensorBoard (with its event-file writer) loads on first use.

@@ -2,7 +2,6 @@
 import os
 import warnings
 
-import numpy as np
 
 from ..utils.io_utils import print_msg
 from ..utils.progbar import Progbar
@@ -195,9 +194,11 @@ class ModelCheckpoint(Callback):
         if save_freq != "epoch":
             raise ValueError("swiftdl's ModelCheckpoint supports save_freq='epoch' only")
         if save_weights_only and not self.filepath.endswith(".weights.h5"):
-            raise ValueError(f"When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in `.weights.h5` (Keras weights format). Received: filepath={self.filepath}")
+            raise ValueError("When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in "
+                             f"`.weights.h5` (Keras weights format). Received: filepath={self.filepath}")
         if not save_weights_only and not self.filepath.endswith((".keras", ".weights.h5")):
-            raise ValueError(f"The filepath provided must end in `.keras` (Keras model format) or `.weights.h5`. Received: filepath={self.filepath}")
+            raise ValueError("The filepath provided must end in `.keras` (Keras model format) or `.weights.h5`. Received: "
+                             f"filepath={self.filepath}")
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}

@@ -104,9 +104,6 @@ class EventFileWriter:
         if scalars:
             self._file.write(encode_record(encode_event(time.time(), step=step, scalars=scalars)))
 
-    def add_scalar(self, tag, value, step):
-        self.add_scalars([(tag, value)], step)
-
     def flush(self):
         if not self._file.closed:
             self._file.flush()

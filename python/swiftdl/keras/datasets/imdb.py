@@ -48,7 +48,8 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
         x_train, labels_train = [x_train[i] for i in keep_train], labels_train[keep_train]
         x_test, labels_test = [x_test[i] for i in keep_test], labels_test[keep_test]
         if not x_train or not x_test:
-            raise ValueError(f"After filtering for sequences shorter than maxlen={maxlen}, no sequence was kept. Increase maxlen.")
+            raise ValueError(f"After filtering for sequences shorter than maxlen={maxlen}, no sequence was kept. Increase "
+                             "maxlen.")
     sequences = x_train + x_test
     if not num_words:
         num_words = max(max(x) for x in sequences)

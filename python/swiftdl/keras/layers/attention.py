@@ -6,7 +6,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 from .layer import Layer
 
 _LARGE_NEGATIVE = -1e9  # what Keras adds to masked scores in float32
@@ -130,12 +130,14 @@ class _HeadsDense(Layer):
     """Keras's EinsumDense as MultiHeadAttention uses it: kernel `kernel_shape`, bias
     `bias_shape`, applied as a matmul over the flattened last axes."""
 
-    def __init__(self, kernel_shape, bias_shape, kernel_initializer, bias_initializer, kernel_regularizer,
-                 bias_regularizer, name):
+    def __init__(self, kernel_shape, bias_shape, owner, name):
+        # `owner` (the MultiHeadAttention) holds the initializers, regularizers and constraints.
         super().__init__(name=name)
-        self.kernel = self.add_weight(shape=kernel_shape, initializer=kernel_initializer,
-                                      regularizer=kernel_regularizer, name="kernel")
-        self.bias = (self.add_weight(shape=bias_shape, initializer=bias_initializer, regularizer=bias_regularizer,
+        self.kernel = self.add_weight(shape=kernel_shape, initializer=owner.kernel_initializer,
+                                      regularizer=owner.kernel_regularizer, constraint=owner.kernel_constraint,
+                                      name="kernel")
+        self.bias = (self.add_weight(shape=bias_shape, initializer=owner.bias_initializer,
+                                     regularizer=owner.bias_regularizer, constraint=owner.bias_constraint,
                                      name="bias") if bias_shape is not None else None)
         self.built = True
 
@@ -177,7 +179,9 @@ class MultiHeadAttention(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.query_dense = self.key_dense = self.value_dense = self.output_dense = None
         self.supports_masking = True
 
@@ -192,15 +196,13 @@ class MultiHeadAttention(Layer):
 
         def dense(features, dim, name):
             # Keras's attribute names (query_dense, ...) are where weight files keep them.
-            return _HeadsDense((features, heads, dim), (heads, dim) if self.use_bias else None, self.kernel_initializer,
-                               self.bias_initializer, self.kernel_regularizer, self.bias_regularizer, name)
+            return _HeadsDense((features, heads, dim), (heads, dim) if self.use_bias else None, self, name)
         self.query_dense = dense(query_shape[-1], self.key_dim, "query")
         self.key_dense = dense(key_shape[-1], self.key_dim, "key")
         self.value_dense = dense(value_shape[-1], self.value_dim, "value")
         output_dim = self._output_shape or query_shape[-1]
         self.output_dense = _HeadsDense((heads, self.value_dim, output_dim), (output_dim,) if self.use_bias else None,
-                                         self.kernel_initializer, self.bias_initializer, self.kernel_regularizer,
-                                         self.bias_regularizer, "attention_output")
+                                         self, "attention_output")
 
     def _symbolic_call(self, args, kwargs):
         if self.query_dense is None:

@@ -4,7 +4,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .data_format import channel_axis, standardize_data_format
 from .layer import Layer
 
@@ -45,7 +45,8 @@ class BaseConv(Layer):
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters}.")
+            raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received "
+                             f"filters={filters}.")
         self.filters = int(filters)
         self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size")
         self.strides = _tuple(strides, self.rank, "strides")
@@ -54,7 +55,8 @@ class BaseConv(Layer):
         if padding not in ("valid", "same"):
             raise ValueError(f"The `padding` argument must be one of 'valid', 'same'. Received: padding={padding}")
         if min(self.strides) <= 0 or min(self.kernel_size) <= 0 or min(self.dilation_rate) <= 0:
-            raise ValueError(f"kernel_size, strides and dilation_rate must be positive; received {self.kernel_size}, {self.strides}, {self.dilation_rate}")
+            raise ValueError(f"kernel_size, strides and dilation_rate must be positive; received {self.kernel_size}, "
+                             f"{self.strides}, {self.dilation_rate}")
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
         self.padding = padding
@@ -67,21 +69,26 @@ class BaseConv(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def _check_input_shape(self, input_shape):
         if len(input_shape) != self.rank + 2:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim={self.rank + 2}, "
                              f"found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
         if input_shape[channel_axis(self.data_format)] is None:
-            raise ValueError(f"The channel dimension of the inputs to {self.name} should be defined; received {tuple(input_shape)}")
+            raise ValueError(f"The channel dimension of the inputs to {self.name} should be defined; received "
+                             f"{tuple(input_shape)}")
 
     def build(self, input_shape):
         channels = input_shape[channel_axis(self.data_format)]
         self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.filters), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
     def convolve(self, inputs, bias=None, activation=None):
@@ -116,7 +123,8 @@ class BaseConv(Layer):
                    for i in range(self.rank)]
         if any(s is not None and s <= 0 for s in spatial):
             raise ValueError(f"Computed output size would be negative or zero for layer {self.name}: input shape "
-                             f"{tuple(input_shape)}, kernel_size {self.kernel_size}, strides {self.strides}, padding '{self.padding}'")
+                             f"{tuple(input_shape)}, kernel_size {self.kernel_size}, strides {self.strides}, padding "
+                             f"'{self.padding}'")
         if self.data_format == "channels_first":
             return (input_shape[0], self.filters) + tuple(spatial)
         return (input_shape[0],) + tuple(spatial) + (self.filters,)

@@ -5,7 +5,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .data_format import standardize_data_format
 from .layer import Layer
 
@@ -35,7 +35,9 @@ class Dense(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.supports_masking = True
 
     def _check_input_shape(self, input_shape):
@@ -45,15 +47,18 @@ class Dense(Layer):
 
     def build(self, input_shape):
         self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
     def call(self, inputs):
         if inputs.shape[-1] != self.kernel.shape[0]:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected axis -1 of "
-                             f"input shape to have value {self.kernel.shape[0]}, but received input with shape {tuple(inputs.shape)}")
+                             f"input shape to have value {self.kernel.shape[0]}, but received input with shape "
+                             f"{tuple(inputs.shape)}")
         outputs = _sd.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = outputs + self.bias
@@ -97,7 +102,8 @@ class Dropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate <= 1:
-            raise ValueError(f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}")
+            raise ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: "
+                             f"rate={rate}")
         self.rate = float(rate)
         self.noise_shape = noise_shape
         self.seed = seed
@@ -157,10 +163,12 @@ class Reshape(Layer):
             known = math.prod(s for s in target if s != -1)
             total = None if any(s is None for s in input_shape[1:]) else math.prod(input_shape[1:])
             if total is not None and (known == 0 or total % known):
-                raise ValueError(f"total size of new array must be unchanged, input_shape = {list(input_shape[1:])}, output_shape = {target}")
+                raise ValueError(f"total size of new array must be unchanged, input_shape = {list(input_shape[1:])}, "
+                                 f"output_shape = {target}")
             target[target.index(-1)] = None if total is None else total // known
         elif None not in input_shape[1:] and math.prod(input_shape[1:]) != math.prod(target):
-            raise ValueError(f"total size of new array must be unchanged, input_shape = {list(input_shape[1:])}, output_shape = {target}")
+            raise ValueError(f"total size of new array must be unchanged, input_shape = {list(input_shape[1:])}, output_shape "
+                             f"= {target}")
         return (input_shape[0],) + tuple(target)
 
     def get_config(self):

@@ -3,7 +3,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 from .layer import Layer
 
 
@@ -22,18 +22,21 @@ class Embedding(Layer):
         kwargs.pop("input_length", None)  # accepted and ignored, as Keras 3 does
         super().__init__(**kwargs)
         if input_dim <= 0 or output_dim <= 0:
-            raise ValueError(f"Both `input_dim` and `output_dim` should be positive, Received input_dim = {input_dim} and output_dim = {output_dim}")
+            raise ValueError(f"Both `input_dim` and `output_dim` should be positive, Received input_dim = {input_dim} and "
+                             f"output_dim = {output_dim}")
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self._initial_weights = weights
 
     def build(self, input_shape=None):
         self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer,
-                                          regularizer=self.embeddings_regularizer, name="embeddings")
+                                          regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint, name="embeddings")
         self.built = True
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
@@ -69,5 +72,6 @@ class Embedding(Layer):
         config.update({"input_dim": self.input_dim, "output_dim": self.output_dim,
                        "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
                        "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                       "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
                        "mask_zero": self.mask_zero})
         return config

@@ -48,10 +48,11 @@ for _dunder, _name in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
 for _dunder, _name in [("neg", "negative"), ("abs", "absolute"), ("invert", "logical_not"), ("lt", "less"),
                        ("le", "less_equal"), ("gt", "greater"), ("ge", "greater_equal"), ("getitem", "get_item")]:
     setattr(KerasTensor, f"__{_dunder}__", _operator(_name))
-KerasTensor.__pos__ = lambda self: self
+setattr(KerasTensor, "__pos__", lambda self: self)
 
 
 def is_keras_tensor(value):
+    """Whether `value` is a symbolic KerasTensor (keras.utils.is_keras_tensor)."""
     return isinstance(value, KerasTensor)
 
 

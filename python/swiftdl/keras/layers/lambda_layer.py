@@ -46,7 +46,8 @@ class Lambda(Layer):
         name = getattr(self.function, "__name__", None)
         if name is None or name == "<lambda>":
             name = None
-        config.update({"function": {"class_name": "function", "config": name, "module": getattr(self.function, "__module__", None)},
+        module = getattr(self.function, "__module__", None)
+        config.update({"function": {"class_name": "function", "config": name, "module": module},
                        "output_shape": None if callable(self._output_shape) else self._output_shape,
                        "arguments": self.arguments})
         return config

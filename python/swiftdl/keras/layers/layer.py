@@ -8,7 +8,7 @@ import numpy as np
 import swiftdl as _sd
 from swiftdl._autograd import Variable
 
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 from ..backend import floatx, to_snake_case, unique_name
 from ..name_scope import scoped
 from .input_spec import assert_input_compatibility
@@ -96,6 +96,8 @@ class Layer:
             initializer: name or callable; default glorot_uniform for floats.
             trainable: whether training updates it.
             regularizer: optional penalty added to `layer.losses`.
+            constraint: optional projection applied after each optimizer update
+                (`keras.constraints`).
             name: the variable's name (e.g. "kernel").
         """
         shape = tuple(shape or ())
@@ -104,6 +106,7 @@ class Layer:
         value = initializer(shape, dtype=dtype)
         variable = Variable(value, trainable=trainable and self._trainable, name=name or "variable", dtype=dtype)
         variable.path = scoped(f"{self.name}/{variable.name}")
+        variable.constraint = constraints.get(constraint)
         (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
         regularizer = regularizers.get(regularizer)
         if regularizer is not None:
@@ -339,9 +342,11 @@ class Layer:
 
     def _weight_settings_config(self, *weights):
         """The serialized `<weight>_initializer` entries, then the `<weight>_regularizer` ones,
-        for weights such as "kernel", "recurrent" and "bias" (Keras's config order)."""
+        then the `<weight>_constraint` ones, for weights such as "kernel", "recurrent" and
+        "bias" (Keras's config order)."""
         config = {f"{w}_initializer": initializers.serialize(getattr(self, f"{w}_initializer")) for w in weights}
         config.update({f"{w}_regularizer": regularizers.serialize(getattr(self, f"{w}_regularizer")) for w in weights})
+        config.update({f"{w}_constraint": constraints.serialize(getattr(self, f"{w}_constraint")) for w in weights})
         return config
 
     @classmethod

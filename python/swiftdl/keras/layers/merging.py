@@ -7,7 +7,8 @@ from .layer import Layer
 class _Merge(Layer):
     def _check_input_shape(self, input_shape):
         if not isinstance(input_shape, (list, tuple)) or len(input_shape) < 1 or not isinstance(input_shape[0], (list, tuple)):
-            raise ValueError(f"A merge layer ({self.name}) should be called on a list of inputs. Received: input_shape={input_shape}")
+            raise ValueError(f"A merge layer ({self.name}) should be called on a list of inputs. Received: "
+                             f"input_shape={input_shape}")
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 1:
@@ -27,7 +28,8 @@ class Add(_Merge):
     def compute_output_shape(self, input_shape):
         shape = list(input_shape[0])
         for other in input_shape[1:]:
-            if len(other) != len(shape) or any(a is not None and b is not None and a != b and 1 not in (a, b) for a, b in zip(shape, other)):
+            if len(other) != len(shape) or any(a is not None and b is not None and a != b and 1 not in (a, b)
+                                               for a, b in zip(shape, other)):
                 raise ValueError(f"Inputs have incompatible shapes. Received shapes {tuple(input_shape[0])} and {tuple(other)}")
             shape = [a if b in (None, 1) else b for a, b in zip(shape, other)]
         return tuple(shape)
@@ -74,8 +76,10 @@ class Concatenate(_Merge):
         rank = len(shapes[0])
         axis = self.axis % rank
         for shape in shapes[1:]:
-            if len(shape) != rank or any(a != b and None not in (a, b) for i, (a, b) in enumerate(zip(shapes[0], shape)) if i != axis):
-                raise ValueError(f"A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape={[tuple(s) for s in shapes]}")
+            if len(shape) != rank or any(a != b and None not in (a, b)
+                                         for i, (a, b) in enumerate(zip(shapes[0], shape)) if i != axis):
+                raise ValueError("A `Concatenate` layer requires inputs with matching shapes except for the concatenation "
+                                 f"axis. Received: input_shape={[tuple(s) for s in shapes]}")
         size = None if any(s[axis] is None for s in shapes) else sum(s[axis] for s in shapes)
         out = list(shapes[0])
         out[axis] = size

@@ -1,7 +1,7 @@
 """BatchNormalization: batch statistics in training, moving averages in inference."""
 import swiftdl as _sd
 
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 from .layer import Layer
 
 
@@ -29,7 +29,9 @@ class BatchNormalization(Layer):
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -39,12 +41,17 @@ class BatchNormalization(Layer):
         self._axis = self.axis % rank
         size = input_shape[self._axis]
         if size is None:
-            raise ValueError(f"Axis {self.axis} of input tensor should have a defined dimension but the layer received an input with shape {input_shape}.")
+            raise ValueError(f"Axis {self.axis} of input tensor should have a defined dimension but the layer "
+                             f"received an input with shape {input_shape}.")
         shape = (size,)
-        self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer, regularizer=self.gamma_regularizer, name="gamma") if self.scale else None
-        self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, regularizer=self.beta_regularizer, name="beta") if self.center else None
-        self.moving_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer, trainable=False, name="moving_mean")
-        self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer, trainable=False, name="moving_variance")
+        self.gamma = (self.add_weight(shape=shape, initializer=self.gamma_initializer, regularizer=self.gamma_regularizer,
+                                      constraint=self.gamma_constraint, name="gamma") if self.scale else None)
+        self.beta = (self.add_weight(shape=shape, initializer=self.beta_initializer, regularizer=self.beta_regularizer,
+                                     constraint=self.beta_constraint, name="beta") if self.center else None)
+        self.moving_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer, trainable=False,
+                                           name="moving_mean")
+        self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer, trainable=False,
+                                               name="moving_variance")
         self.built = True
 
     def _broadcast(self, vector, rank):
@@ -84,5 +91,9 @@ class BatchNormalization(Layer):
                        "beta_initializer": initializers.serialize(self.beta_initializer),
                        "gamma_initializer": initializers.serialize(self.gamma_initializer),
                        "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-                       "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer)})
+                       "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
+                       "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+                       "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                       "beta_constraint": constraints.serialize(self.beta_constraint),
+                       "gamma_constraint": constraints.serialize(self.gamma_constraint)})
         return config

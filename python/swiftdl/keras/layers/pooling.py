@@ -31,7 +31,8 @@ class BasePooling(Layer):
     def call(self, inputs):
         from swiftdl import nn
         if inputs.ndim != self.rank + 2:
-            raise ValueError(f"Input 0 of layer \"{self.name}\" expected ndim={self.rank + 2}; received shape {tuple(inputs.shape)}")
+            raise ValueError(f"Input 0 of layer \"{self.name}\" expected ndim={self.rank + 2}; received shape "
+                             f"{tuple(inputs.shape)}")
         if self.data_format == "channels_first":
             return _sd.moveaxis(self._pool(nn, _sd.moveaxis(inputs, 1, -1)), -1, 1)
         return self._pool(nn, inputs)

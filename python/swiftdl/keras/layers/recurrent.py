@@ -1,7 +1,7 @@
 """LSTM, GRU and SimpleRNN: Keras's layouts, each sequence computed whole in the engine."""
 import swiftdl as _sd
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .layer import Layer
 
 
@@ -24,8 +24,10 @@ class _RNN(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
-        if activations.serialize(self.activation) != "tanh" or (self.gates > 1 and activations.serialize(self.recurrent_activation) != "sigmoid"):
-            raise ValueError(f"{type(self).__name__} in swiftdl supports activation='tanh' and recurrent_activation='sigmoid' (Keras's defaults)")
+        if activations.serialize(self.activation) != "tanh" or (
+                self.gates > 1 and activations.serialize(self.recurrent_activation) != "sigmoid"):
+            raise ValueError(f"{type(self).__name__} in swiftdl supports activation='tanh' and recurrent_activation='sigmoid' "
+                             "(Keras's defaults)")
         if dropout or recurrent_dropout:
             raise ValueError(f"{type(self).__name__} dropout and recurrent_dropout are not supported yet; use a Dropout layer")
         if stateful:
@@ -35,8 +37,11 @@ class _RNN(Layer):
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
@@ -46,20 +51,24 @@ class _RNN(Layer):
     def _check_input_shape(self, input_shape):
         if len(input_shape) != 3 or input_shape[-1] is None:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim=3 "
-                             f"(batch, timesteps, features), found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
+                             f"(batch, timesteps, features), found ndim={len(input_shape)}. Full shape received: "
+                             f"{tuple(input_shape)}")
 
     def build(self, input_shape):
         features = input_shape[-1]
         self.kernel = self.add_weight(shape=(features, self.gates * self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(self.units, self.gates * self.units), initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer, name="recurrent_kernel")
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.gates * self.units),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint, name="recurrent_kernel")
         self.bias = self._build_bias() if self.use_bias else None
         self.built = True
 
     def _build_bias(self):
         return self.add_weight(shape=(self.gates * self.units,), initializer=self.bias_initializer,
-                               regularizer=self.bias_regularizer, name="bias")
+                               regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
 
     def _state_count(self):
         return 1
@@ -119,7 +128,8 @@ class LSTM(_RNN):
         def forget_bias_one(shape, dtype=None):
             # Keras's unit_forget_bias: the forget gate's block starts at 1.
             return _sd.concatenate([base((units,), dtype), _sd.ones((units,), dtype), base((2 * units,), dtype)])
-        return self.add_weight(shape=(4 * units,), initializer=forget_bias_one, regularizer=self.bias_regularizer, name="bias")
+        return self.add_weight(shape=(4 * units,), initializer=forget_bias_one, regularizer=self.bias_regularizer,
+                               constraint=self.bias_constraint, name="bias")
 
     def _state_count(self):
         return 2
@@ -150,7 +160,7 @@ class GRU(_RNN):
 
     def _build_bias(self):
         return self.add_weight(shape=(2, 3 * self.units), initializer=self.bias_initializer,
-                               regularizer=self.bias_regularizer, name="bias")
+                               regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
 
     def run(self, sequences, initial_state, mask):
         from swiftdl import nn

@@ -1,10 +1,5 @@
 """Model: a Layer that trains. Built from inputs and outputs (functional), by subclassing
 (your own `call`), or as a Sequential stack."""
-import numpy as np
-
-import swiftdl as _sd
-
-from ..layers.input_layer import InputLayer
 from ..layers.keras_tensor import KerasTensor, flatten, holds_keras_tensor, map_structure
 from ..layers.layer import Layer, _as_tensor
 from ..trainers.trainer import Trainer
@@ -19,7 +14,8 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (len(args) >= 2 or "inputs" in kwargs and "outputs" in kwargs or len(args) == 1 and "outputs" in kwargs):
+        functional = len(args) >= 2 or "inputs" in kwargs and "outputs" in kwargs or len(args) == 1 and "outputs" in kwargs
+        if cls is Model and functional:
             return super().__new__(Functional)
         return super().__new__(cls)
 
@@ -144,7 +140,8 @@ class Functional(Model):
             inputs = self._inputs_by_name(inputs)
         given = flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
         if len(given) != len(self.inputs):
-            raise ValueError(f"Model {self.name} expects {len(self.inputs)} input(s), but it received {len(given)} input tensors.")
+            raise ValueError(f"Model {self.name} expects {len(self.inputs)} input(s), but it received {len(given)} input "
+                             "tensors.")
         values = {}
         for symbolic, value in zip(self.inputs, given):
             tensor = _as_tensor(value)

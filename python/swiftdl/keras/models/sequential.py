@@ -36,7 +36,8 @@ class Sequential(Model):
         if isinstance(layer, InputLayer) and any(isinstance(l, InputLayer) for l in self._stack):
             raise ValueError("Sequential model already has an input layer; only one is allowed, as the first layer")
         if any(layer.name == existing.name for existing in self._stack):
-            raise ValueError(f"All layers added to a Sequential model should have unique names. Name '{layer.name}' is already the name of a layer in this model.")
+            raise ValueError(f"All layers added to a Sequential model should have unique names. Name '{layer.name}' is already "
+                             "the name of a layer in this model.")
         self._stack.append(layer)
         if not isinstance(layer, InputLayer):
             self._layers.append(layer)

@@ -159,7 +159,8 @@ def scatter_update(inputs, indices, updates, reduction=None):
     if isinstance(reduction, str):
         reduction = reduction.lower()
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"[scatter_update] Invalid reduction: {reduction}. Supported values are: None, 'add', 'max', 'min', 'mul'.")
+        raise ValueError(f"[scatter_update] Invalid reduction: {reduction}. Supported values are: None, 'add', 'max', 'min', "
+                         "'mul'.")
     x = tensor(inputs)
     updates = tensor(updates, x.dtype)
     flat, positions, rest = _targets(indices, tuple(x.shape), "scatter_update")
@@ -185,7 +186,8 @@ def scatter_update(inputs, indices, updates, reduction=None):
     if reduction == "mul":
         combined = base * sd.prod(spread, axis=0)
     else:
-        combined = (sd.maximum if reduction == "max" else sd.minimum)(base, (sd.max if reduction == "max" else sd.min)(spread, axis=0))
+        reduced = (sd.max if reduction == "max" else sd.min)(spread, axis=0)
+        combined = (sd.maximum if reduction == "max" else sd.minimum)(base, reduced)
     return sd.reshape(sd.where(touched, combined, base), x.shape)
 
 

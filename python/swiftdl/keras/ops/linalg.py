@@ -67,3 +67,6 @@ def _matrix_norm(x, ord, axes, keepdims):  # noqa: A002
 from .linalg_elimination import det, inv, lu_factor, slogdet, solve  # noqa: E402
 from .linalg_qr import lstsq, qr  # noqa: E402
 from .linalg_triangular import cholesky, cholesky_inverse, logdet, solve_triangular  # noqa: E402
+
+__all__ = ["cholesky", "cholesky_inverse", "det", "inv", "logdet", "lstsq", "lu_factor", "norm", "qr", "slogdet", "solve",
+           "solve_triangular"]

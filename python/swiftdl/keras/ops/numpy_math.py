@@ -350,7 +350,8 @@ def heaviside(x1, x2):
     if a.dtype.kind != "f":
         a, b = a.astype(floatx()), b.astype(floatx())
     one, zero = sd.ones((), a.dtype), sd.zeros((), a.dtype)
-    return sd.where(sd.greater(a, 0), one, sd.where(sd.less(a, 0), zero, sd.broadcast_to(b, np.broadcast_shapes(a.shape, b.shape)) + zero))
+    at_zero = sd.broadcast_to(b, np.broadcast_shapes(a.shape, b.shape)) + zero
+    return sd.where(sd.greater(a, 0), one, sd.where(sd.less(a, 0), zero, at_zero))
 
 
 def ldexp(x1, x2):

@@ -1,5 +1,5 @@
 """Layer and model configs in Keras 3's format: {"module", "class_name", "config", ...}."""
-from ..layers.keras_tensor import KerasTensor, flatten, map_structure
+from ..layers.keras_tensor import KerasTensor, flatten
 
 
 def serialize_layer(layer):
@@ -61,12 +61,21 @@ def deserialize_layer(entry, custom_objects=None):
     if not isinstance(config, dict):
         raise ValueError(f"The config of layer class '{name}' must be a dict; received {str(config)[:200]}")
     config = clean_layer_config(cls, config)
+    config = _resolve_constraints(config, custom_objects)
     try:
         if _takes_custom_objects(cls):
             return cls.from_config(config, custom_objects=custom_objects)
         return cls.from_config(config) if hasattr(cls, "from_config") else cls(**config)
     except TypeError as error:
         raise ValueError(f"Could not build layer '{config.get('name', name)}' ({name}) from its config: {error}") from None
+
+
+def _resolve_constraints(config, custom_objects):
+    """`*_constraint` entries become constraints here, where `custom_objects` is known (a layer's
+    constructor would find only the built-in ones)."""
+    from .. import constraints
+    return {key: constraints.deserialize(value, custom_objects) if key.endswith("_constraint") and isinstance(value, dict)
+            else value for key, value in config.items()}
 
 
 def _takes_custom_objects(cls):

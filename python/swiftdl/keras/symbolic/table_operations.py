@@ -3,7 +3,6 @@ table read off Keras (op_table.py): each runs its keras.ops function, its constr
 the arguments Keras keeps in the saved config, its call takes the ones Keras records as
 the node's inputs. Files written by Keras load into them, and theirs load in Keras."""
 import functools
-import importlib
 import inspect
 
 from ..backend import to_snake_case, unique_name

@@ -41,7 +41,8 @@ class Trainer:
             self._compile_losses = losses_module.resolve(loss)
         self._loss_weights = loss_weights
         if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
-            raise TypeError(f"Type of `metrics` argument not understood. Expected a list or dictionary, found: {type(metrics).__name__}")
+            raise TypeError("Type of `metrics` argument not understood. Expected a list or dictionary, found: "
+                            f"{type(metrics).__name__}")
         self._metric_identifiers = list(metrics or []) if not isinstance(metrics, dict) else metrics
         for identifier in flatten(self._metric_identifiers) if not isinstance(metrics, dict) else flatten(list(metrics.values())):
             if isinstance(identifier, str) and identifier.lower() not in ("accuracy", "acc"):

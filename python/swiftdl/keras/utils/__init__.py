@@ -6,9 +6,14 @@ import numpy as np
 
 import swiftdl as _sd
 
+from ..layers.keras_tensor import is_keras_tensor
 from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
+
+_LAZY = ["plot_history", "plot_model"]
+__all__ = ["is_keras_tensor", "pack_x_y_sample_weight", "pad_sequences", "Progbar", "PyDataset", "Sequence", "set_random_seed",
+           "to_categorical", "unpack_x_y_sample_weight"] + _LAZY
 
 
 def __getattr__(name):

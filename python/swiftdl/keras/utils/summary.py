@@ -123,7 +123,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
 def summary_html(model):
     """The same table as HTML, for Jupyter's rich display."""
     cells = "".join(
-        f"<tr><td>{html.escape(name)}</td><td>{html.escape(shape)}</td><td style='text-align:right'>{html.escape(params)}</td></tr>"
+        f"<tr><td>{html.escape(name)}</td><td>{html.escape(shape)}</td><td "
+        f"style='text-align:right'>{html.escape(params)}</td></tr>"
         for name, shape, params in _rows(model))
     totals = "<br>".join(html.escape(line.strip()) for line in _totals(model))
     return (f"<b>Model: \"{html.escape(model.name)}\"</b><table><thead><tr><th>Layer (type)</th><th>Output Shape</th>"

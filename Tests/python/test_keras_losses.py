@@ -27,7 +27,8 @@ KERAS = [
     (lambda: losses.CategoricalHinge(), yb, ys, 2.5950148),
     (lambda: losses.CosineSimilarity(), ys, yt, 0.4505947),
     (lambda: losses.BinaryCrossentropy(label_smoothing=0.2), yb, yp, 0.9340411),
-    (lambda: losses.CategoricalCrossentropy(label_smoothing=0.1, from_logits=True), np.eye(4, dtype="float32")[[0, 2, 3]], ys, 1.7043442),
+    (lambda: losses.CategoricalCrossentropy(label_smoothing=0.1, from_logits=True), np.eye(4, dtype="float32")[[0, 2, 3]],
+     ys, 1.7043442),
 ]
 
 
@@ -46,7 +47,8 @@ def test_loss_functions_against_numpy():
     np.testing.assert_allclose(np.asarray(losses.poisson(yt, yp)), (yp - yt * np.log(yp + 1e-7)).mean(-1), rtol=1e-5)
     signs = 2 * yb - 1
     np.testing.assert_allclose(np.asarray(losses.hinge(yb, ys)), np.maximum(1 - signs * ys, 0).mean(-1), rtol=1e-5)
-    np.testing.assert_allclose(np.asarray(losses.squared_hinge(signs, ys)), (np.maximum(1 - signs * ys, 0) ** 2).mean(-1), rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(losses.squared_hinge(signs, ys)), (np.maximum(1 - signs * ys, 0) ** 2).mean(-1),
+                               rtol=1e-5)
     cos = (ys * yt).sum(-1) / np.linalg.norm(ys, axis=-1) / np.linalg.norm(yt, axis=-1)
     np.testing.assert_allclose(np.asarray(losses.cosine_similarity(ys, yt)), -cos, rtol=1e-5)
 

@@ -5,7 +5,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .convolutional import _tuple, conv_output_length
 from .data_format import standardize_data_format
 from .layer import Layer
@@ -52,6 +52,7 @@ class _ConvBase(Layer):
         self.use_bias = bool(use_bias)
         self.bias_initializer = initializers.get(bias_initializer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def _check_input_shape(self, input_shape):
         if len(input_shape) != 4:
@@ -89,7 +90,8 @@ class _ConvBase(Layer):
                        "data_format": self.data_format, "dilation_rate": self.dilation_rate,
                        "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
                        "bias_initializer": initializers.serialize(self.bias_initializer),
-                       "bias_regularizer": regularizers.serialize(self.bias_regularizer)})
+                       "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                       "bias_constraint": constraints.serialize(self.bias_constraint)})
         return config
 
 
@@ -104,21 +106,24 @@ class DepthwiseConv2D(_ConvBase):
         super().__init__(kernel_size, strides=strides, padding=padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer, **kwargs)
+                         activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
         if not isinstance(depth_multiplier, (int, np.integer)) or depth_multiplier <= 0:
             raise ValueError(f"Invalid value for argument `depth_multiplier`. Expected a strictly positive value. "
                              f"Received depth_multiplier={depth_multiplier!r}.")
         self.depth_multiplier = int(depth_multiplier)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
 
     def build(self, input_shape):
         channels = input_shape[-1]
         self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.depth_multiplier),
                                       initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+                                      constraint=self.depthwise_constraint,
                                       name="kernel")
         self.bias = (self.add_weight(shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
     def call(self, inputs):
@@ -133,7 +138,8 @@ class DepthwiseConv2D(_ConvBase):
         config = super().get_config()
         config.update({"depth_multiplier": self.depth_multiplier,
                        "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-                       "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer)})
+                       "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+                       "depthwise_constraint": constraints.serialize(self.depthwise_constraint)})
         return config
 
 
@@ -149,9 +155,10 @@ class SeparableConv2D(_ConvBase):
         super().__init__(kernel_size, strides=strides, padding=padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer, **kwargs)
+                         activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters!r}.")
+            raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received "
+                             f"filters={filters!r}.")
         if not isinstance(depth_multiplier, (int, np.integer)) or depth_multiplier <= 0:
             raise ValueError(f"Invalid value for argument `depth_multiplier`. Expected a strictly positive value. "
                              f"Received depth_multiplier={depth_multiplier!r}.")
@@ -160,18 +167,23 @@ class SeparableConv2D(_ConvBase):
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def build(self, input_shape):
         channels = input_shape[-1]
         self.depthwise_kernel = self.add_weight(shape=self.kernel_size + (channels, self.depth_multiplier),
                                                 initializer=self.depthwise_initializer,
-                                                regularizer=self.depthwise_regularizer, name="depthwise_kernel")
+                                                regularizer=self.depthwise_regularizer,
+                                                constraint=self.depthwise_constraint, name="depthwise_kernel")
         self.pointwise_kernel = self.add_weight(shape=(1, 1, channels * self.depth_multiplier, self.filters),
                                                 initializer=self.pointwise_initializer,
-                                                regularizer=self.pointwise_regularizer, name="pointwise_kernel")
+                                                regularizer=self.pointwise_regularizer,
+                                                constraint=self.pointwise_constraint, name="pointwise_kernel")
         self.bias = (self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
     def call(self, inputs):
@@ -189,7 +201,9 @@ class SeparableConv2D(_ConvBase):
                        "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
                        "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
                        "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-                       "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer)})
+                       "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+                       "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
+                       "pointwise_constraint": constraints.serialize(self.pointwise_constraint)})
         return config
 
 
@@ -215,9 +229,10 @@ class Conv2DTranspose(_ConvBase):
         super().__init__(kernel_size, strides=strides, padding=padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer, **kwargs)
+                         activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters!r}.")
+            raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received "
+                             f"filters={filters!r}.")
         if output_padding is not None:
             raise ValueError("Conv2DTranspose in swiftdl supports output_padding=None only")
         if max(self.dilation_rate) > 1:
@@ -226,13 +241,16 @@ class Conv2DTranspose(_ConvBase):
         self.output_padding = None
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
 
     def build(self, input_shape):
         self.kernel = self.add_weight(shape=self.kernel_size + (self.filters, input_shape[-1]),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint,
                                       name="kernel")
         self.bias = (self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
     def call(self, inputs):

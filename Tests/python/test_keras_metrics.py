@@ -64,7 +64,8 @@ def test_precision_recall_many_thresholds_accumulate_like_numpy():
         precision.update_state(y_true[lo:hi], y_pred[lo:hi], sample_weight=weights[lo:hi])
         recall.update_state(y_true[lo:hi], y_pred[lo:hi], sample_weight=weights[lo:hi])
     tp, fp, _, fn = reference_counts(y_true, y_pred, thresholds, np.repeat(weights, 3))
-    np.testing.assert_allclose(np.asarray(precision.result()), np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1e-30), 0), rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(precision.result()), np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1e-30), 0),
+                               rtol=1e-5)
     np.testing.assert_allclose(np.asarray(recall.result()), tp / (tp + fn), rtol=1e-5)
 
 

@@ -4,7 +4,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 from .layer import Layer
 
 
@@ -21,13 +21,17 @@ class _PerSampleNormalization(Layer):
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.supports_masking = True
 
     def _make_weights(self, shape):
         self.gamma = (self.add_weight(shape=shape, initializer=self.gamma_initializer, regularizer=self.gamma_regularizer,
+                                      constraint=self.gamma_constraint,
                                       name="gamma") if self.scale else None)
         self.beta = (self.add_weight(shape=shape, initializer=self.beta_initializer, regularizer=self.beta_regularizer,
+                                     constraint=self.beta_constraint,
                                      name="beta") if self.center else None)
 
     def compute_output_shape(self, input_shape):
@@ -39,7 +43,9 @@ class _PerSampleNormalization(Layer):
                        "beta_initializer": initializers.serialize(self.beta_initializer),
                        "gamma_initializer": initializers.serialize(self.gamma_initializer),
                        "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-                       "gamma_regularizer": regularizers.serialize(self.gamma_regularizer)})
+                       "beta_constraint": constraints.serialize(self.beta_constraint),
+                       "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                       "gamma_constraint": constraints.serialize(self.gamma_constraint)})
         return config
 
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The style checks: ruff (Python lint), clang-format (python/src layout) and mypy (type
+# hints and the extension's stubs). Installs the pinned tools into .venv-lint on first use
+# (from PyPI; a few seconds), then exits non-zero when any of them finds something.
+#
+#   bash scripts/lint.sh          check
+#   bash scripts/lint.sh --fix    let ruff and clang-format rewrite what they can, then check
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLS="ruff==0.17.6 mypy==2.4.1 clang-format==23.1.5 numpy==2.4.6"
+VENV=.venv-lint
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.tools" 2>/dev/null)" != "$TOOLS" ]; then
+    echo "== installing $TOOLS into $VENV"
+    python3 -m venv "$VENV"
+    # shellcheck disable=SC2086
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check $TOOLS
+    echo "$TOOLS" > "$VENV/.tools"
+fi
+
+C_SOURCES=(python/src/*.c python/src/*.h)
+if [ "${1:-}" = "--fix" ]; then
+    "$VENV/bin/ruff" check --fix .
+    "$VENV/bin/clang-format" -i "${C_SOURCES[@]}"
+fi
+
+status=0
+echo "== ruff check"
+"$VENV/bin/ruff" check . || status=1
+echo "== clang-format (python/src)"
+"$VENV/bin/clang-format" --dry-run --Werror "${C_SOURCES[@]}" || status=1
+echo "== mypy"
+"$VENV/bin/mypy" || status=1
+
+if [ "$status" -ne 0 ]; then
+    echo "lint: findings above (bash scripts/lint.sh --fix rewrites what ruff and clang-format can)" >&2
+fi
+exit "$status"
