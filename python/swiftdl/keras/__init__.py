@@ -32,7 +32,7 @@ def version():
 
 
 __all__ = ["activations", "backend", "callbacks", "clear_session", "config", "constraints", "device",
-           "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "initializers", "Initializer", "Input", "InputSpec",
+           "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "Function", "initializers", "Initializer", "Input", "InputSpec",
            "KerasTensor", "Layer", "layers", "Loss", "losses", "Metric", "metrics", "Model", "models", "name_scope",
            "Operation", "Optimizer", "optimizers", "Regularizer", "regularizers", "saving", "Sequential", "utils",
            "Variable", "version"]
