@@ -8,13 +8,19 @@ def _nn():
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Keras's relu: x where x > threshold (else 0), clipped to [0, max_value], minus
+    negative_slope · relu(threshold − x)."""
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return _nn().relu(x)
-    y = _nn().relu(x)
-    if negative_slope:
-        y = y + negative_slope * _sd.minimum(x, 0.0)
+    x = _sd.asarray(x)
+    if threshold != 0.0:
+        y = x * _sd.greater(x, float(threshold)).astype(x.dtype)
+    else:
+        y = _nn().relu(x)
     if max_value is not None:
-        y = _sd.minimum(y, float(max_value))
+        y = _sd.clip(y, 0.0, float(max_value))
+    if negative_slope != 0.0:
+        y = y - float(negative_slope) * _nn().relu(float(threshold) - x)
     return y
 
 

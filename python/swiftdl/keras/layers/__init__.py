@@ -12,6 +12,7 @@ from .keras_tensor import KerasTensor
 # Where each public name lives, by module.
 _MODULES = {
     "core": ["Activation", "Dense", "Dropout", "Flatten", "Reshape"],
+    "activation_layers": ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax"],
     "convolutional": ["Conv1D", "Conv2D"],
     "pooling": ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "GlobalAveragePooling1D",
                 "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D",
