@@ -184,3 +184,12 @@ def test_input_spec_checks_calls_with_keras_messages():
     symbolic = keras.Input((3,))
     with pytest.raises(ValueError, match="expected ndim=1, found ndim=2"):
         Pairs()([symbolic, symbolic])
+
+
+def test_backend_namespace_names():
+    assert keras.backend.backend() == "swiftdl"
+    assert keras.backend.is_keras_tensor(keras.Input((2,))) and not keras.backend.is_keras_tensor(np.ones(2))
+    # Keras's lattice, not numpy's: int64 with float32 is float32.
+    assert keras.backend.result_type("int64", "float32") == "float32"
+    assert keras.backend.result_type("uint8", "int32") == "int32"
+    assert keras.backend.standardize_dtype(np.float64) == "float64" and keras.backend.is_int_dtype("uint8")

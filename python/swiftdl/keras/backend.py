@@ -115,3 +115,21 @@ def is_int_dtype(dtype):
 # Keras's public names in this module (`from swiftdl.keras.backend import *`).
 __all__ = ["clear_session", "epsilon", "floatx", "get_uid", "image_data_format", "is_float_dtype", "is_int_dtype",
            "set_epsilon", "standardize_dtype"]
+
+
+def backend():
+    """The name of the backend: 'swiftdl'."""
+    return "swiftdl"
+
+
+def is_keras_tensor(x):
+    """Whether `x` is a symbolic KerasTensor (a functional model's placeholder)."""
+    from .layers.keras_tensor import KerasTensor
+    return isinstance(x, KerasTensor)
+
+
+def result_type(*dtypes):
+    """The dtype Keras gives an op on values of these dtypes (Keras's promotion lattice:
+    int64 with float32 is float32, a Python float with int32 is float32, ...)."""
+    from .ops._dtypes import result_type as keras_result_type
+    return keras_result_type(*dtypes)
