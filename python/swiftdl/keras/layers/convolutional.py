@@ -186,3 +186,6 @@ class Conv1D(BaseConv):
         from swiftdl import nn
         return nn.conv1d_bias_activation(inputs, self.kernel, bias, stride=self.strides[0], padding=self.padding.upper(),
                                          dilations=self.dilation_rate[0], activation=activation)
+
+
+Convolution1D, Convolution2D = Conv1D, Conv2D  # Keras's aliases

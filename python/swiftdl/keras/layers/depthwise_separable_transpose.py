@@ -317,3 +317,6 @@ def _crop_to(x, axis, length, kernel, stride, padding):
     index = [slice(None)] * x.ndim
     index[axis] = slice(start, start + length)
     return x[tuple(index)]
+
+
+Convolution2DTranspose, SeparableConvolution2D = Conv2DTranspose, SeparableConv2D  # Keras's aliases

@@ -257,8 +257,9 @@ class Layer:
         finally:
             _CALL_DEPTH.value -= 1
         if self.activity_regularizer is not None:
+            # Keras 3 adds the penalty of the whole batch (Keras 2 divided it by the batch size).
             for output in flatten(outputs):
-                self.add_loss(self.activity_regularizer(output) / max(output.shape[0], 1))
+                self.add_loss(self.activity_regularizer(output))
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
             output_mask = self.compute_mask(inputs, previous_mask)
             if output_mask is not None and isinstance(outputs, _sd.Tensor):

@@ -1,4 +1,5 @@
-"""Regularization layers active only in training: SpatialDropout1D/2D, GaussianNoise."""
+"""Regularization layers active only in training: SpatialDropout1D/2D, GaussianNoise,
+GaussianDropout, AlphaDropout."""
 import swiftdl as _sd
 
 from .data_format import standardize_data_format
@@ -88,4 +89,72 @@ class GaussianNoise(Layer):
     def get_config(self):
         config = super().get_config()
         config.update({"stddev": self.stddev, "seed": self.seed})
+        return config
+
+
+class GaussianDropout(Layer):
+    """In training, multiplies the inputs by noise of mean 1 and standard deviation
+    sqrt(rate / (1 - rate)); the identity at inference."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _rate(rate, "GaussianDropout")
+        self.seed = seed
+        self.supports_masking = True
+        from ..random import SeedGenerator
+        self._seed_generator = SeedGenerator(seed)
+
+    def call(self, inputs, training=False):
+        if not training or not 0 < self.rate < 1:
+            return inputs
+        from .. import random
+        stddev = (self.rate / (1.0 - self.rate)) ** 0.5
+        noise = random.normal(tuple(inputs.shape), mean=1.0, stddev=stddev, dtype=inputs.dtype.name,
+                              seed=self._seed_generator)
+        return inputs * noise
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rate": self.rate, "seed": self.seed})
+        return config
+
+
+class AlphaDropout(Layer):
+    """Dropout for SELU networks: in training, drops inputs to SELU's negative saturation
+    value and applies the affine map that keeps their mean and variance (Klambauer et al.,
+    2017), as Keras does; the identity at inference."""
+
+    _ALPHA = 1.6732632423543772848170429916717
+    _SCALE = 1.0507009873554804934193349852946
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _rate(rate, "AlphaDropout")
+        self.noise_shape = noise_shape
+        self.seed = seed
+        self.supports_masking = True
+        from ..random import SeedGenerator
+        self._seed_generator = SeedGenerator(seed)
+
+    def call(self, inputs, training=False):
+        if not training or self.rate <= 0:
+            return inputs
+        from .. import random
+        shape = tuple(inputs.shape) if self.noise_shape is None else tuple(
+            inputs.shape[i] if s is None else s for i, s in enumerate(self.noise_shape))
+        kept = _sd.greater_equal(random.uniform(shape, seed=self._seed_generator), self.rate).astype(inputs.dtype)
+        alpha_p = -self._ALPHA * self._SCALE
+        a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
+        b = -a * alpha_p * self.rate
+        return a * (inputs * kept + alpha_p * (1 - kept)) + b
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed})
         return config
