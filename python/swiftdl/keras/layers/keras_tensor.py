@@ -14,6 +14,7 @@ class KerasTensor:
         self.dtype = str(dtype)
         self.name = name or "keras_tensor"
         self._keras_history = None  # (layer, node_index, tensor_index)
+        self._keras_mask = None  # a KerasTensor of the mask the producing layer attaches
 
     @property
     def ndim(self):

@@ -261,9 +261,7 @@ class Layer:
             for output in flatten(outputs):
                 self.add_loss(self.activity_regularizer(output))
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-            output_mask = self.compute_mask(inputs, previous_mask)
-            if output_mask is not None and isinstance(outputs, _sd.Tensor):
-                outputs._keras_mask = output_mask
+            _attach_masks(outputs, self.compute_mask(inputs, previous_mask))
         return outputs
 
     def _as_float_input(self, value):
@@ -288,14 +286,46 @@ class Layer:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else tuple(np.shape(t)), inputs)
         self._maybe_build(shapes)
-        extra_tensors = holds_keras_tensor(args[1:]) or holds_keras_tensor(kwargs)
+        # A mask consumer's call sees the inputs' mask while its output shape is found, as
+        # in Keras; the node records the call as made (the graph passes masks when it runs).
+        previous_mask = kwargs["mask"] if "mask" in kwargs else _keras_mask_of(inputs)
+        call_kwargs = dict(kwargs)
+        if previous_mask is not None and "mask" not in call_kwargs and self._call_accepts("mask"):
+            call_kwargs["mask"] = previous_mask
+        extra_tensors = holds_keras_tensor(args[1:]) or holds_keras_tensor(call_kwargs)
         if extra_tensors and type(self).compute_output_shape is Layer.compute_output_shape:
-            output_shapes = self._output_shape_by_calling(args, kwargs)
+            output_shapes = self._output_shape_by_calling(args, call_kwargs)
         else:
             output_shapes = self.compute_output_shape(shapes)
         outputs = _shapes_to_keras_tensors(output_shapes, self.compute_output_dtype(inputs), self.name)
         Node(self, args, kwargs, outputs)
+        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+            _attach_masks(outputs, self._symbolic_mask(inputs, previous_mask, outputs))
         return outputs
+
+    def _symbolic_mask(self, inputs, previous_mask, outputs):
+        """The output mask of a symbolic call, as KerasTensors (`x._keras_mask`): from
+        compute_mask on the KerasTensors, or, when it needs values (an Embedding compares
+        ids with 0), from its result on zeros, with the outputs' unknown sizes."""
+        try:
+            return self.compute_mask(inputs, previous_mask)
+        except Exception:  # noqa: BLE001  (a compute_mask that needs values: take its shape from zeros)
+            pass
+        def concrete(value):
+            if isinstance(value, KerasTensor):
+                return _sd.zeros(tuple(1 if s is None else s for s in value.shape), dtype=value.dtype)
+            return value
+        try:
+            mask = self.compute_mask(map_structure(concrete, inputs), map_structure(concrete, previous_mask))
+        except Exception:  # noqa: BLE001  (no mask can be described symbolically)
+            return None
+        reference = flatten(outputs)[0].shape
+
+        def spec(value):
+            shape = tuple(None if i < len(reference) and reference[i] is None else s
+                          for i, s in enumerate(np.shape(value)))
+            return KerasTensor(shape, "bool", name=f"{self.name}_mask")
+        return None if mask is None else map_structure(spec, mask)
 
     def compute_mask(self, inputs, mask=None):
         """The mask for this layer's output: passed through by layers that support masking."""
@@ -404,13 +434,29 @@ _CALL_DEPTH = threading.local()  # how many Layer.__call__s are running on this 
 
 
 def _keras_mask_of(inputs):
-    """The mask attached to `inputs` (a tensor, or a list of them: a list of masks), or None."""
-    if isinstance(inputs, _sd.Tensor):
+    """The mask attached to `inputs` (a tensor or KerasTensor, or a list of them: a list of
+    masks), or None."""
+    if isinstance(inputs, (_sd.Tensor, KerasTensor)):
         return getattr(inputs, "_keras_mask", None)
     if isinstance(inputs, (list, tuple)):
-        masks = [getattr(t, "_keras_mask", None) if isinstance(t, _sd.Tensor) else None for t in inputs]
+        masks = [getattr(t, "_keras_mask", None) if isinstance(t, (_sd.Tensor, KerasTensor)) else None for t in inputs]
         return masks if any(m is not None for m in masks) else None
     return None
+
+
+def _attach_masks(outputs, masks):
+    """Sets `_keras_mask` on the outputs: one mask for one output, or a list of masks for a
+    list of outputs."""
+    if masks is None:
+        return
+    if isinstance(outputs, (_sd.Tensor, KerasTensor)):
+        if not isinstance(masks, (list, tuple)):
+            outputs._keras_mask = masks
+        return
+    if isinstance(outputs, (list, tuple)) and isinstance(masks, (list, tuple)) and len(masks) == len(outputs):
+        for output, mask in zip(outputs, masks):
+            if isinstance(output, (_sd.Tensor, KerasTensor)):
+                output._keras_mask = mask
 
 
 def _dtype_name(dtype):
