@@ -190,8 +190,9 @@ class Layer:
         return losses
 
     def _clear_losses(self):
-        self._added_losses = []
-        for layer in self.__dict__.get("_layers", []):
+        if self._added_losses:
+            object.__setattr__(self, "_added_losses", [])
+        for layer in self.__dict__.get("_layers", ()):
             layer._clear_losses()
 
     # ---- building and calling -----------------------------------------------------------
@@ -232,13 +233,19 @@ class Layer:
             raise ValueError(f"Layer {self.name} must be called with inputs as the first argument")
         inputs = args[0] if isinstance(args[0], _sd.Tensor) else map_structure(_as_tensor, args[0])
         if self._casts_inputs_to_float:
-            inputs = map_structure(self._as_float_input, inputs)
+            inputs = self._as_float_input(inputs) if isinstance(inputs, _sd.Tensor) else map_structure(
+                self._as_float_input, inputs)
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         if not self.built:  # the input shapes are only needed to build
             self._maybe_build(map_structure(lambda t: tuple(t.shape), inputs))
         # The mask comes from the caller or from the inputs' _keras_mask, as in Keras.
-        previous_mask = kwargs["mask"] if "mask" in kwargs else _keras_mask_of(inputs)
+        if "mask" in kwargs:
+            previous_mask = kwargs["mask"]
+        elif isinstance(inputs, _sd.Tensor):
+            previous_mask = getattr(inputs, "_keras_mask", None)  # the common case, without a call
+        else:
+            previous_mask = _keras_mask_of(inputs)
         if "mask" not in kwargs and previous_mask is not None and self._call_accepts("mask"):
             kwargs["mask"] = previous_mask
         if kwargs:  # callers pass training and mask freely; drop what this call does not take
@@ -260,7 +267,8 @@ class Layer:
             # Keras 3 adds the penalty of the whole batch (Keras 2 divided it by the batch size).
             for output in flatten(outputs):
                 self.add_loss(self.activity_regularizer(output))
-        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+        # Only a layer that makes masks, or passes on one it received, has one to attach.
+        if type(self).compute_mask is not Layer.compute_mask or (self.supports_masking and previous_mask is not None):
             _attach_masks(outputs, self.compute_mask(inputs, previous_mask))
         return outputs
 

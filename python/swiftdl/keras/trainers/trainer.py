@@ -100,8 +100,7 @@ class Trainer:
     def _compute_loss(self, x, y, y_pred, sample_weight, training):
         """compute_loss, with `training` only when its signature takes it (an override
         written for Keras 2's compute_loss(x, y, y_pred, sample_weight) has none)."""
-        parameters = inspect.signature(self.compute_loss).parameters
-        if "training" in parameters or any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        if _takes_training(type(self).compute_loss):
             return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
         return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
 
@@ -342,3 +341,17 @@ def _capped_steps(steps):
     if limit is None:
         return steps
     return limit if steps is None else min(steps, limit)
+
+
+_TAKES_TRAINING = {}
+
+
+def _takes_training(function):
+    """Whether a compute_loss function accepts `training` (asked once per function: reading
+    a signature costs more than a small training step's Python)."""
+    answer = _TAKES_TRAINING.get(function)
+    if answer is None:
+        parameters = inspect.signature(function).parameters
+        answer = "training" in parameters or any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+        _TAKES_TRAINING[function] = answer
+    return answer
