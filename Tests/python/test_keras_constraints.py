@@ -263,3 +263,13 @@ def test_keras_written_constraint_entries_are_understood():
         "bias_constraint": None}, "registered_name": None}
     layer = keras.saving.deserialize_keras_object(entry)
     assert isinstance(layer.kernel_constraint, constraints.MinMaxNorm) and layer.bias_constraint is None
+
+
+def test_keras_variable_takes_a_constraint():
+    variable = keras.Variable(np.array([0.5, -0.5], "float32"), constraint=constraints.NonNeg())
+    assert isinstance(variable.constraint, constraints.NonNeg)
+    keras.optimizers.SGD(1.0).apply_gradients([(sd.asarray(np.array([1.0, -1.0], "float32")), variable)])
+    np.testing.assert_allclose(np.asarray(variable), [0.0, 0.5])
+    variable.constraint = None  # settable, as in Keras
+    keras.optimizers.SGD(1.0).apply_gradients([(sd.asarray(np.array([1.0, 0.0], "float32")), variable)])
+    np.testing.assert_allclose(np.asarray(variable), [-1.0, 0.5])
