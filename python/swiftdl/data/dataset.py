@@ -304,7 +304,7 @@ class _Shuffle(_Derived):
 
     def _transform_elements(self, elements):
         rng = self._generator()
-        buffer = []
+        buffer: list[Any] = []
         for element in elements:
             if len(buffer) < self._buffer_size or self._buffer_size == -1:
                 buffer.append(element)
@@ -447,7 +447,7 @@ class _Prefetch(Dataset):
         self._source, self._buffer_size = source, buffer_size
 
     def _elements(self):
-        buffer = queue.Queue(self._buffer_size)
+        buffer: queue.Queue[Any] = queue.Queue(self._buffer_size)
         stop = threading.Event()
 
         def produce():
