@@ -57,7 +57,10 @@ extension = Extension(
                    if name.endswith(".c")),
     include_dirs=[os.path.join("Sources", "CSwiftDL", "include")],
     libraries=["swiftdl"],
-    extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wno-missing-field-initializers"],
+    # The compiler checks every sdl_* call against swiftdl.h; these make a wrong argument type
+    # a build error instead of a warning (Tests/python/test_abi_contract.py checks the rest).
+    extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wno-missing-field-initializers", "-Werror=incompatible-pointer-types",
+                        "-Werror=int-conversion", "-Werror=implicit-function-declaration"],
     extra_link_args=[f"-Wl,-rpath,{rpath}"],
 )
 

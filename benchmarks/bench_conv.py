@@ -13,9 +13,9 @@ would run.
 
 The development machine is shared: wall-clock times swing with other people's load, so
 the table also gives the process CPU time per call (summed over threads), which does not.
-NOTE: Debian's OpenBLAS 0.3.21 does not recognise this CPU (it reports "Core: Prescott"
-with OPENBLAS_VERBOSE=2 and runs SSE3 kernels); OPENBLAS_CORETYPE=SkylakeX selects the
-AVX-512 kernels numpy's own OpenBLAS uses.
+NOTE: the engine multiplies with the OpenBLAS of the scipy-openblas32 wheel, as numpy does;
+a system OpenBLAS chosen with SWIFTDL_BLAS may not recognise a recent CPU (OPENBLAS_VERBOSE=2
+prints the core in use, OPENBLAS_CORETYPE overrides it).
 """
 import argparse
 import statistics

@@ -8,9 +8,10 @@ FLOPs counted (multiply-add = 2): forward = 2·B·T·(F + U)·4U (input projecti
 recurrent GEMMs); backward = 2 × forward (dX and dKernel; dRecurrentKernel and dh).
 Gate math is not counted. GFLOP/s and samples/s use the median wall time.
 
-NOTE: Debian's OpenBLAS 0.3.21 does not recognise some recent Xeons and falls back to its
-SSE3 "Prescott" kernels, ~3x slower here; `OPENBLAS_CORETYPE=SkylakeX` (or `Haswell`) in
-the environment selects the right ones. `OPENBLAS_VERBOSE=2` prints the core in use.
+NOTE: the engine multiplies with the OpenBLAS of the scipy-openblas32 wheel
+(`swiftdl.config.blas_library()` names it). A system OpenBLAS chosen with SWIFTDL_BLAS may
+not recognise a recent CPU and fall back to slower kernels; `OPENBLAS_VERBOSE=2` prints the
+core in use and `OPENBLAS_CORETYPE` overrides it.
 """
 import argparse
 import statistics
@@ -41,7 +42,8 @@ def main():
     parser.add_argument("--features", type=int, default=64)
     parser.add_argument("--units", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=None, help="engine + BLAS threads (default: all cores)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="engine threads (default: all cores; BLAS runs single-threaded)")
     parser.add_argument("--dtype", default="float32,float64", help="comma-separated dtypes to time")
     args = parser.parse_args()
     if args.threads:

@@ -263,3 +263,29 @@ def test_keras_written_constraint_entries_are_understood():
         "bias_constraint": None}, "registered_name": None}
     layer = keras.saving.deserialize_keras_object(entry)
     assert isinstance(layer.kernel_constraint, constraints.MinMaxNorm) and layer.bias_constraint is None
+
+
+def test_keras_variable_takes_a_constraint():
+    variable = keras.Variable(np.array([0.5, -0.5], "float32"), constraint=constraints.NonNeg())
+    assert isinstance(variable.constraint, constraints.NonNeg)
+    keras.optimizers.SGD(1.0).apply_gradients([(sd.asarray(np.array([1.0, -1.0], "float32")), variable)])
+    np.testing.assert_allclose(np.asarray(variable), [0.0, 0.5])
+    variable.constraint = None  # settable, as in Keras
+    keras.optimizers.SGD(1.0).apply_gradients([(sd.asarray(np.array([1.0, 0.0], "float32")), variable)])
+    np.testing.assert_allclose(np.asarray(variable), [-1.0, 0.5])
+
+
+def clip_to_a_tenth(w):
+    return sd.clip(w, -0.1, 0.1)
+
+
+def test_a_plain_function_constraint_is_written_by_name_and_loaded_from_custom_objects(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2, kernel_constraint=clip_to_a_tenth)])
+    entry = model.layers[0].get_config()["kernel_constraint"]
+    assert entry["class_name"] == "function" and entry["config"] == "clip_to_a_tenth"
+    path = tmp_path / "function.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path, custom_objects={"clip_to_a_tenth": clip_to_a_tenth})
+    assert loaded.layers[0].kernel.constraint is clip_to_a_tenth
+    with pytest.raises(ValueError, match="clip_to_a_tenth"):
+        keras.models.load_model(path)

@@ -114,3 +114,17 @@ def test_sparse_categorical_crossentropy_names_the_bad_label():
         losses.sparse_categorical_crossentropy(np.array([1, 5]), np.full((2, 5), 0.2, "float32"))
     with pytest.raises(ValueError, match="label value of -1"):
         losses.sparse_categorical_crossentropy(np.array([-1, 0]), np.full((2, 5), 0.2, "float32"))
+
+
+@pytest.mark.parametrize("make, arguments", [
+    (lambda: losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1), {"from_logits": True, "label_smoothing": 0.1}),
+    (lambda: losses.CategoricalCrossentropy(from_logits=True, axis=-1), {"from_logits": True, "axis": -1}),
+    (lambda: losses.SparseCategoricalCrossentropy(from_logits=True), {"from_logits": True}),
+    (lambda: losses.Huber(delta=2.5), {"delta": 2.5}),
+])
+def test_loss_arguments_round_trip_through_get_config(make, arguments):
+    loss = make()
+    config = loss.get_config()
+    assert {key: config[key] for key in arguments} == arguments
+    again = type(loss).from_config(config)
+    assert again.get_config() == config

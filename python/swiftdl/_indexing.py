@@ -42,7 +42,7 @@ def _parse(key, shape):
     if consumed > ndim:
         raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but {consumed} were indexed")
 
-    entries = []
+    entries: list[tuple] = []
     axis = 0
     for item in items:
         if item is Ellipsis:

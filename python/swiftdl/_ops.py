@@ -120,7 +120,6 @@ true_divide = divide
 mod = remainder
 abs = absolute  # noqa: A001
 pow = power  # noqa: A001
-round_ = rint
 
 
 def _axes(axis: Axis) -> list[int] | None:

@@ -5,6 +5,7 @@ Ufuncs and functions that swiftdl implements return swiftdl tensors; anything el
 zero-copy views of the tensors and returns numpy's result.
 """
 import inspect
+from typing import Any, Callable
 
 import numpy as np
 
@@ -48,7 +49,7 @@ def _fallback(ufunc, method, inputs, kwargs):
     return getattr(ufunc, method)(*_to_numpy(inputs), **converted)
 
 
-_FUNCTIONS = {
+_FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.sum: _ops.sum, np.prod: _ops.prod, np.mean: _ops.mean, np.max: _ops.max, np.min: _ops.min,
     np.amax: _ops.max, np.amin: _ops.min, np.argmax: _ops.argmax, np.argmin: _ops.argmin,
     np.any: _ops.any, np.all: _ops.all, np.var: _ops.var, np.std: _ops.std,

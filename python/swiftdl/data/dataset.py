@@ -9,9 +9,12 @@ and `batch` fetches each batch with one engine gather per component; nothing loo
 rows in Python. A `map` before `batch` has to call the function once per element (as
 tf.data does, without a graph to vectorise it), so map after batch where you can.
 """
+from __future__ import annotations
+
 import itertools
 import queue
 import threading
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -42,7 +45,7 @@ class Dataset:
 
     # ---- sources ------------------------------------------------------------------------
     @staticmethod
-    def from_tensor_slices(tensors):
+    def from_tensor_slices(tensors: Any) -> Dataset:
         """A dataset whose elements are the rows (first-axis slices) of `tensors`, a tensor,
         array, or tuple/dict of them with the same first dimension.
 
@@ -60,12 +63,17 @@ class Dataset:
         return _Rows(data, sizes.pop())
 
     @staticmethod
-    def range(*args, dtype="int64"):
+    def range(*args: int, dtype: Any = "int64") -> Dataset:
         """Dataset.range(stop) / (start, stop[, step]): scalar int64 elements."""
-        return Dataset.from_tensor_slices(_sd.arange(*args, dtype=dtype))
+        if len(args) == 1:
+            return Dataset.from_tensor_slices(_sd.arange(args[0], dtype=dtype))
+        if len(args) in (2, 3):
+            step = args[2] if len(args) == 3 else 1
+            return Dataset.from_tensor_slices(_sd.arange(args[0], args[1], step, dtype=dtype))
+        raise TypeError(f"Dataset.range takes 1 to 3 positional arguments (start, stop, step); received {len(args)}")
 
     # ---- iteration ------------------------------------------------------------------------
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._elements())
 
     def _elements(self):
@@ -77,16 +85,16 @@ class Dataset:
         int64 index arrays). None otherwise."""
         return None
 
-    def as_numpy_iterator(self):
+    def as_numpy_iterator(self) -> Iterator[Any]:
         """The elements with numpy arrays in place of tensors."""
         for element in self:
             yield map_structure(np.asarray, element)
 
-    def cardinality(self):
+    def cardinality(self) -> int:
         """The number of elements, INFINITE_CARDINALITY (-1) or UNKNOWN_CARDINALITY (-2)."""
         return UNKNOWN_CARDINALITY
 
-    def __len__(self):
+    def __len__(self) -> int:
         count = self.cardinality()
         if count == INFINITE_CARDINALITY:
             raise TypeError("The dataset is infinite.")
@@ -95,7 +103,7 @@ class Dataset:
         return count
 
     # ---- transformations ------------------------------------------------------------------
-    def batch(self, batch_size, drop_remainder=False):
+    def batch(self, batch_size: int, drop_remainder: bool = False) -> Dataset:
         """Combines consecutive elements into batches (the last one may be smaller unless
         `drop_remainder`)."""
         batch_size = _check_count(batch_size, "batch_size")
@@ -103,7 +111,7 @@ class Dataset:
             raise ValueError("`batch_size` must be positive; received 0")
         return _Batch(self, batch_size, bool(drop_remainder))
 
-    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True):
+    def shuffle(self, buffer_size: int, seed: int | None = None, reshuffle_each_iteration: bool = True) -> Dataset:
         """Randomly shuffles the elements with tf.data's buffer algorithm: a buffer of
         `buffer_size` elements from which each next element is drawn uniformly. A buffer at
         least as large as the dataset gives a uniform permutation."""
@@ -112,33 +120,34 @@ class Dataset:
             raise ValueError("`buffer_size` must be greater than zero (or -1 for the whole dataset)")
         return _Shuffle(self, buffer_size, seed, reshuffle_each_iteration)
 
-    def map(self, map_func, num_parallel_calls=None, deterministic=None):
+    def map(self, map_func: Callable[..., Any], num_parallel_calls: int | None = None,
+            deterministic: bool | None = None) -> Dataset:
         """Applies `map_func` to each element (tuples are passed as separate arguments)."""
         if not callable(map_func):
             raise TypeError(f"`map_func` must be callable; received {type(map_func).__name__}")
         return _Map(self, map_func)
 
-    def take(self, count):
+    def take(self, count: int) -> Dataset:
         """At most `count` elements (-1: all)."""
         return _Take(self, _check_count(count, "count", allow_minus_one=True))
 
-    def skip(self, count):
+    def skip(self, count: int) -> Dataset:
         """All but the first `count` elements."""
         return _Skip(self, _check_count(count, "count", allow_minus_one=True))
 
-    def repeat(self, count=None):
+    def repeat(self, count: int | None = None) -> Dataset:
         """The dataset `count` times over (None or -1: forever)."""
         count = -1 if count is None else _check_count(count, "count", allow_minus_one=True)
         return _Repeat(self, count)
 
-    def cache(self, filename=""):
+    def cache(self, filename: str = "") -> Dataset:
         """Keeps the elements of the first complete pass in memory and replays them
         (a file cache is not supported)."""
         if filename:
             raise ValueError("swiftdl.data caches in memory only; call cache() without a filename")
         return _Cache(self)
 
-    def prefetch(self, buffer_size):
+    def prefetch(self, buffer_size: int) -> Dataset:
         """Produces up to `buffer_size` elements ahead in a background thread (the engine
         releases the GIL, so batching overlaps with training). AUTOTUNE picks 2."""
         buffer_size = _check_count(buffer_size, "buffer_size", allow_minus_one=True)
@@ -295,7 +304,7 @@ class _Shuffle(_Derived):
 
     def _transform_elements(self, elements):
         rng = self._generator()
-        buffer = []
+        buffer: list[Any] = []
         for element in elements:
             if len(buffer) < self._buffer_size or self._buffer_size == -1:
                 buffer.append(element)
@@ -438,7 +447,7 @@ class _Prefetch(Dataset):
         self._source, self._buffer_size = source, buffer_size
 
     def _elements(self):
-        buffer = queue.Queue(self._buffer_size)
+        buffer: queue.Queue[Any] = queue.Queue(self._buffer_size)
         stop = threading.Event()
 
         def produce():

@@ -1,13 +1,18 @@
 """Keras activations by name or callable; each runs in the engine."""
+from __future__ import annotations
+
+from typing import Any
+
 import swiftdl as _sd
+from swiftdl._tensor import Tensor
 
 
-def _nn():
+def _nn() -> Any:
     from swiftdl import nn
     return nn
 
 
-def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+def relu(x: Tensor, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0) -> Tensor:
     """Keras's relu: x where x > threshold (else 0), clipped to [0, max_value], minus
     negative_slope · relu(threshold − x)."""
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
@@ -24,62 +29,62 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     return y
 
 
-def sigmoid(x):
+def sigmoid(x: Tensor) -> Tensor:
     return _nn().sigmoid(x)
 
 
-def softmax(x, axis=-1):
+def softmax(x: Tensor, axis: int = -1) -> Tensor:
     return _nn().softmax(x, axis=axis)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     return _nn().log_softmax(x, axis=axis)
 
 
-def tanh(x):
+def tanh(x: Tensor) -> Tensor:
     return _sd.tanh(x)
 
 
-def elu(x, alpha=1.0):
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     return _nn().elu(x) if alpha == 1.0 else _sd.where(x > 0, x, alpha * (_sd.exp(x) - 1.0))
 
 
-def selu(x):
+def selu(x: Tensor) -> Tensor:
     return _nn().selu(x)
 
 
-def gelu(x, approximate=False):
+def gelu(x: Tensor, approximate: bool = False) -> Tensor:
     return _nn().gelu(x, approximate=approximate)
 
 
-def silu(x):
+def silu(x: Tensor) -> Tensor:
     return _nn().silu(x)
 
 
 swish = silu
 
 
-def softplus(x):
+def softplus(x: Tensor) -> Tensor:
     return _nn().softplus(x)
 
 
-def softsign(x):
+def softsign(x: Tensor) -> Tensor:
     return _nn().softsign(x)
 
 
-def relu6(x):
+def relu6(x: Tensor) -> Tensor:
     return _nn().relu6(x)
 
 
-def leaky_relu(x, negative_slope=0.2):
+def leaky_relu(x: Tensor, negative_slope: float = 0.2) -> Tensor:
     return _nn().leaky_relu(x, negative_slope)
 
 
-def exponential(x):
+def exponential(x: Tensor) -> Tensor:
     return _sd.exp(x)
 
 
-def linear(x):
+def linear(x: Tensor) -> Tensor:
     return x
 
 
@@ -88,7 +93,7 @@ _ALL = {f.__name__: f for f in (relu, sigmoid, softmax, log_softmax, tanh, elu, 
 _ALL["swish"] = silu
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """An activation function from a name, a callable, or None (linear).
 
     Raises:
@@ -106,7 +111,7 @@ def get(identifier):
     raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")
 
 
-def serialize(activation):
+def serialize(activation: Any) -> Any:
     for name, function in _ALL.items():
         if function is activation:
             return "silu" if name == "swish" else name

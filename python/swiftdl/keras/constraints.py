@@ -141,21 +141,25 @@ _CLASSES = {cls.__name__: cls for cls in (Constraint, MaxNorm, MinMaxNorm, NonNe
 _ALIASES = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm}
 
 
-def serialize(constraint: Constraint | None) -> dict[str, Any] | None:
+def serialize(constraint: Constraint | Callable[[Tensor], Tensor] | None) -> dict[str, Any] | None:
     """The constraint as Keras's `{"module", "class_name", "config", "registered_name"}` dict
-    (None for None)."""
+    (None for None). A plain function is written by name, as Keras writes functions; loading
+    it needs `custom_objects` (no code is ever read from a file)."""
     if constraint is None:
         return None
     if not isinstance(constraint, Constraint):
-        raise ValueError(f"Cannot serialize constraint {constraint!r}: only keras.constraints.Constraint instances "
-                         "round-trip through configs")
+        if not callable(constraint):
+            raise ValueError(f"Cannot serialize {constraint!r}: not a constraint")
+        name = getattr(constraint, "__name__", type(constraint).__name__)
+        return {"module": getattr(constraint, "__module__", None), "class_name": "function", "config": name,
+                "registered_name": name}
     module = "keras.constraints" if type(constraint).__name__ in _CLASSES else type(constraint).__module__
     registered = None if type(constraint).__name__ in _CLASSES else type(constraint).__name__
     return {"module": module, "class_name": type(constraint).__name__, "config": constraint.get_config(),
             "registered_name": registered}
 
 
-def deserialize(config: dict[str, Any] | str, custom_objects: dict[str, Any] | None = None) -> Constraint:
+def deserialize(config: dict[str, Any] | str, custom_objects: dict[str, Any] | None = None) -> Any:
     """A constraint from `serialize`'s dict or a name ("max_norm", "MaxNorm", ...).
 
     Raises:
@@ -166,6 +170,13 @@ def deserialize(config: dict[str, Any] | str, custom_objects: dict[str, Any] | N
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
         raise ValueError(f"Could not interpret constraint identifier: {config!r}")
     name = config["class_name"]
+    if name == "function":
+        function_name: Any = config.get("config")
+        function = (custom_objects or {}).get(function_name)
+        if function is None:
+            raise ValueError(f"Could not locate the constraint function {function_name!r}; pass it in "
+                             "`custom_objects`")
+        return function
     cls: Any = (custom_objects or {}).get(name) or _CLASSES.get(name) or _ALIASES.get(name)
     if cls is None:
         raise ValueError(f"Unknown constraint: {name!r}. Custom constraints are passed in `custom_objects`.")

@@ -1,4 +1,8 @@
 """Keras's weight initializers, drawing from the engine's seeded random stream."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
 import math
 
 import numpy as np
@@ -6,9 +10,11 @@ import numpy as np
 import swiftdl as _sd
 
 from . import backend
+from swiftdl._tensor import Tensor
+from swiftdl._typing import DTypeLike
 
 
-def _fans(shape):
+def _fans(shape: Sequence[int]) -> tuple[float, float]:
     """Keras's fan computation: dense (in, out); conv kernels (*receptive, in, out)."""
     shape = tuple(shape)
     if len(shape) < 1:
@@ -22,64 +28,65 @@ def _fans(shape):
 
 
 class Initializer:
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
         raise NotImplementedError
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Any:
         return cls(**config)
 
 
 class Zeros(Initializer):
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
         return _sd.zeros(shape, dtype or backend.floatx())
 
 
 class Ones(Initializer):
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
         return _sd.ones(shape, dtype or backend.floatx())
 
 
 class Constant(Initializer):
-    def __init__(self, value=0.0):
+    def __init__(self, value: Any = 0.0) -> None:
         self.value = value
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
         return _sd.full(shape, float(self.value), dtype or backend.floatx())
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"value": self.value}
 
 
 class RandomUniform(Initializer):
-    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: Any = None) -> None:
         self.minval, self.maxval, self.seed = minval, maxval, seed
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
         return _sd.random.uniform(self.minval, self.maxval, size=shape, dtype=dtype or backend.floatx())
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
 
 
 class RandomNormal(Initializer):
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Any = None) -> None:
         self.mean, self.stddev, self.seed = mean, stddev, seed
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
         return _sd.random.normal(self.mean, self.stddev, size=shape, dtype=dtype or backend.floatx())
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
 class VarianceScaling(Initializer):
     """Keras's VarianceScaling: scale / fan with a uniform, truncated-normal or normal draw."""
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
+                 seed: Any = None) -> None:
         if scale <= 0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -88,7 +95,7 @@ class VarianceScaling(Initializer):
             raise ValueError(f"Invalid `distribution` argument: {distribution}")
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
         dtype = dtype or backend.floatx()
         fan_in, fan_out = _fans(shape)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
@@ -102,11 +109,11 @@ class VarianceScaling(Initializer):
             return _truncated_normal(shape, stddev, dtype)
         return _sd.random.normal(0.0, math.sqrt(scale), size=shape, dtype=dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
 
 
-def _truncated_normal(shape, stddev, dtype):
+def _truncated_normal(shape: Sequence[int], stddev: float, dtype: DTypeLike) -> Tensor:
     """Normal draws redrawn until inside two standard deviations (Keras's truncation)."""
     values = _sd.random.normal(0.0, 1.0, size=shape, dtype=dtype)
     for _ in range(100):
@@ -118,52 +125,52 @@ def _truncated_normal(shape, stddev, dtype):
 
 
 class GlorotUniform(VarianceScaling):
-    def __init__(self, seed=None):
+    def __init__(self, seed: Any = None) -> None:
         super().__init__(1.0, "fan_avg", "uniform", seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}
 
 
 class GlorotNormal(VarianceScaling):
-    def __init__(self, seed=None):
+    def __init__(self, seed: Any = None) -> None:
         super().__init__(1.0, "fan_avg", "truncated_normal", seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}
 
 
 class HeUniform(VarianceScaling):
-    def __init__(self, seed=None):
+    def __init__(self, seed: Any = None) -> None:
         super().__init__(2.0, "fan_in", "uniform", seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}
 
 
 class HeNormal(VarianceScaling):
-    def __init__(self, seed=None):
+    def __init__(self, seed: Any = None) -> None:
         super().__init__(2.0, "fan_in", "truncated_normal", seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}
 
 
 class LecunNormal(VarianceScaling):
-    def __init__(self, seed=None):
+    def __init__(self, seed: Any = None) -> None:
         super().__init__(1.0, "fan_in", "truncated_normal", seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}
 
 
 class Orthogonal(Initializer):
     """Keras's Orthogonal: an orthonormal basis from a normal matrix (QR, sign-corrected)."""
 
-    def __init__(self, gain=1.0, seed=None):
+    def __init__(self, gain: float = 1.0, seed: Any = None) -> None:
         self.gain, self.seed = gain, seed
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
         dtype = dtype or backend.floatx()
         if len(shape) < 2:
             raise ValueError(f"The tensor to initialize must be at least two-dimensional. Received: shape={shape}")
@@ -175,14 +182,14 @@ class Orthogonal(Initializer):
             q = q.T
         return _sd.reshape(q * self.gain, shape).astype(dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"gain": self.gain, "seed": self.seed}
 
 
-def _orthonormal_columns(a):
+def _orthonormal_columns(a: Tensor) -> Tensor:
     """Q of a's QR decomposition with R's diagonal made positive (modified Gram-Schmidt,
     every step computed by engine ops)."""
-    columns = []
+    columns: list[Tensor] = []
     for j in range(a.shape[1]):
         v = a[:, j]
         for q in columns:
@@ -200,7 +207,7 @@ _ALIASES = {
 }
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """An initializer from a name, an instance, a class, a config dict or a callable."""
     if identifier is None:
         return None
@@ -222,12 +229,12 @@ def get(identifier):
     raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
 
 
-def to_key(name):
+def to_key(name: str) -> str:
     from .backend import to_snake_case
     return to_snake_case(name)
 
 
-def serialize(initializer):
+def serialize(initializer: Any) -> Any:
     if initializer is None:
         return None
     return {"module": "keras.initializers", "class_name": type(initializer).__name__,

@@ -225,6 +225,11 @@ class LossFunctionWrapper(Loss):
         y_true, y_pred = _same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._fn_kwargs)
+        return config
+
 
 def _same_rank(y_true, y_pred):
     """Keras's squeeze_or_expand_to_same_rank: labels (n,) against predictions (n, 1) become
@@ -243,11 +248,6 @@ def _same_rank(y_true, y_pred):
         else:
             y_pred = _sd.squeeze(y_pred, -1)
     return y_true, y_pred
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(self._fn_kwargs)
-        return config
 
 
 class MeanSquaredError(LossFunctionWrapper):

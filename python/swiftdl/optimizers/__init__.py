@@ -1,4 +1,8 @@
 """swiftdl.optimizers: Keras 3's optimizers, each step one fused engine call."""
+from __future__ import annotations
+
+from typing import Any
+
 from . import schedules
 from .adagrad import Adagrad
 from .adam import Adam
@@ -13,13 +17,13 @@ ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, AdamW, Adagrad)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
-def serialize(optimizer):
+def serialize(optimizer: Optimizer) -> dict[str, Any]:
     """The optimizer's class name and config, in Keras's format."""
     return {"module": "keras.optimizers", "class_name": type(optimizer).__name__, "config": optimizer.get_config(),
             "registered_name": None}
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
     """An optimizer from `serialize`'s dict (class names are case-insensitive)."""
     name = config["class_name"]
     cls = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name.lower())
@@ -28,7 +32,7 @@ def deserialize(config, custom_objects=None):
     return cls.from_config(config.get("config", {}), custom_objects=custom_objects)
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """An optimizer from a name ('adam', 'SGD', ...), a config dict or an instance.
 
     Raises:

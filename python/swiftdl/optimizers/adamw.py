@@ -1,5 +1,12 @@
 """AdamW (keras.optimizers.AdamW)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .adam import Adam
+
+if TYPE_CHECKING:
+    from .base_optimizer import _LearningRate
 
 
 class AdamW(Adam):
@@ -15,10 +22,11 @@ class AdamW(Adam):
         ValueError: if weight_decay is None.
     """
 
-    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
-                 **kwargs):
+    def __init__(self, learning_rate: _LearningRate = 0.001, weight_decay: float | None = 0.004, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False, clipnorm: float | None = None,
+                 clipvalue: float | None = None, global_clipnorm: float | None = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99, ema_overwrite_frequency: int | None = None, loss_scale_factor: float | None = None,
+                 gradient_accumulation_steps: int | None = None, name: str | None = None, **kwargs: Any) -> None:
         super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad,
                          name=name, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
                          global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum,

@@ -4,6 +4,10 @@ Python keeps what users see (arguments, slot Variables, `iterations`, the learni
 and its schedule, configs); every number is updated by one native call per step
 (Sources/SwiftDL/Optimizers/), which updates all variables and slots in place.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Sequence, Union
+
 import numbers
 import re
 import warnings
@@ -15,10 +19,13 @@ from .._convert import asarray
 from .._tensor import Tensor
 from . import schedules as _schedules
 
+# A learning rate: a float, a schedule, or a callable of the step.
+_LearningRate = Union[float, _schedules.LearningRateSchedule, Callable[..., Any]]
+
 _NAME_COUNTS: dict[str, int] = {}
 
 
-def _auto_name(class_name):
+def _auto_name(class_name: str) -> str:
     """Keras's default object names: snake_case of the class name, made unique."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
     name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
@@ -27,7 +34,7 @@ def _auto_name(class_name):
     return name if count == 0 else f"{name}_{count}"
 
 
-def _optional_positive(value, what):
+def _optional_positive(value: Any, what: str) -> float | None:
     if value is None:
         return None
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
@@ -62,9 +69,10 @@ class Optimizer:
     time that variable is updated.
     """
 
-    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
-                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
-                 gradient_accumulation_steps=None, name=None, **kwargs):
+    def __init__(self, learning_rate: _LearningRate, weight_decay: float | None = None, clipnorm: float | None = None,
+                 clipvalue: float | None = None, global_clipnorm: float | None = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99, ema_overwrite_frequency: int | None = None, loss_scale_factor: float | None = None,
+                 gradient_accumulation_steps: int | None = None, name: str | None = None, **kwargs: Any) -> None:
         if kwargs.pop("decay", None) is not None:
             warnings.warn("Argument `decay` is no longer supported and will be ignored.")
         if kwargs:
@@ -94,10 +102,11 @@ class Optimizer:
         self.built = False
         self._iterations = Variable(np.int64(0), trainable=False, name="iteration")
         self._variables = [self._iterations]
-        self._exclude_from_weight_decay = set()
-        self._exclude_from_weight_decay_pattern = None
-        self._slots = {}          # slot name -> {id(variable): slot Variable}
-        self._known = {}          # id(variable) -> variable, in the order first seen
+        self._exclude_from_weight_decay: set[int] = set()
+        self._exclude_from_weight_decay_pattern: re.Pattern[str] | None = None
+        self._slots: dict[str, dict[int, Variable]] = {}  # slot name -> {id(variable): slot Variable}
+        self._known: dict[int, Variable] = {}  # id(variable) -> variable, in the order first seen
+        self._learning_rate: Any
         if isinstance(learning_rate, _schedules.LearningRateSchedule) or callable(learning_rate):
             self._learning_rate = learning_rate
         elif isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool):
@@ -110,31 +119,31 @@ class Optimizer:
 
     # ---- state ---------------------------------------------------------------------
     @property
-    def iterations(self):
+    def iterations(self) -> Variable:
         """The number of updates applied so far: the int64 Variable counting calls, or with
         gradient_accumulation_steps that count divided by the steps (a new tensor)."""
         if self.gradient_accumulation_steps:
             return self._iterations // self.gradient_accumulation_steps
         return self._iterations
 
-    def _step_count(self):
+    def _step_count(self) -> int:
         """`iterations` as a Python int."""
         return int(np.asarray(self.iterations))
 
     @property
-    def variables(self):
+    def variables(self) -> list[Variable]:
         """The optimizer's variables: iterations, the learning rate (when it is a float),
         then every slot variable in creation order."""
         return self._variables[:]
 
     @property
-    def learning_rate(self):
+    def learning_rate(self) -> Any:
         """The current learning rate: the Variable holding it, or the schedule's value at
         the current step."""
         return self._current_learning_rate()
 
     @learning_rate.setter
-    def learning_rate(self, learning_rate):
+    def learning_rate(self, learning_rate: _LearningRate) -> Any:
         if isinstance(learning_rate, _schedules.LearningRateSchedule) or callable(learning_rate):
             if isinstance(self._learning_rate, Variable):
                 self._variables = [v for v in self._variables if v is not self._learning_rate]
@@ -151,7 +160,7 @@ class Optimizer:
             return
         self._learning_rate.assign(np.float32(learning_rate))
 
-    def _current_learning_rate(self):
+    def _current_learning_rate(self) -> Any:
         if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
             return self._learning_rate(self._iterations)
         if isinstance(self._learning_rate, Variable):
@@ -159,7 +168,7 @@ class Optimizer:
         return self._learning_rate()
 
     # ---- slots -----------------------------------------------------------------------
-    def build(self, variables):
+    def build(self, variables: Sequence[Variable]) -> None:
         """Creates the slot variables of every variable in `variables` that this optimizer
         has not seen yet. `apply` calls it lazily, so calling it yourself is optional."""
         new = [v for v in variables if id(v) not in self._known]
@@ -173,10 +182,11 @@ class Optimizer:
             self._build_slots(new)
         self.built = True
 
-    def _build_slots(self, variables):
+    def _build_slots(self, variables: Sequence[Variable]) -> None:
         """Subclasses create their slots for `variables` here (add_optimizer_variables)."""
 
-    def add_optimizer_variables(self, variables, names, initializer=0.0):
+    def add_optimizer_variables(self, variables: Sequence[Variable], names: str | Sequence[str],
+                                initializer: float = 0.0) -> None:
         """Creates one slot per variable for each name (interleaved per variable, as Keras)."""
         if isinstance(names, str):
             names = [names]
@@ -188,14 +198,14 @@ class Optimizer:
                 self._slots.setdefault(name, {})[id(variable)] = slot
                 self._variables.append(slot)
 
-    def _slot_list(self, name, variables):
+    def _slot_list(self, name: str, variables: Sequence[Variable]) -> Any:
         slots = self._slots.get(name)
         if slots is None:
             return None
         return [slots[id(v)] for v in variables]
 
     # ---- applying gradients ------------------------------------------------------------
-    def apply_gradients(self, grads_and_vars):
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Variable]]) -> Variable:
         """Applies one step: `optimizer.apply_gradients(zip(grads, variables))`.
 
         Pairs whose gradient is None are skipped (with a warning), as in Keras.
@@ -209,7 +219,7 @@ class Optimizer:
             self.apply(grads, variables)
         return self._iterations
 
-    def apply(self, grads, trainable_variables=None):
+    def apply(self, grads: Iterable[Any], trainable_variables: Iterable[Variable] | None = None) -> None:
         """Applies `grads` to `trainable_variables` (or to the variables seen so far)."""
         grads = list(grads)
         if len(grads) == 0:
@@ -272,7 +282,7 @@ class Optimizer:
             if variable.constraint is not None:
                 variable.assign(variable.constraint(variable))
 
-    def _update_moving_averages(self):
+    def _update_moving_averages(self) -> None:
         """Keras's EMA of every variable seen so far, then the periodic overwrite."""
         step = self._step_count()
         momentum = self.ema_momentum if step != 0 else 0.0
@@ -283,7 +293,7 @@ class Optimizer:
         if self.ema_overwrite_frequency and (step + 1) % self.ema_overwrite_frequency == 0:
             self.finalize_variable_values(list(self._known.values()))
 
-    def finalize_variable_values(self, var_list):
+    def finalize_variable_values(self, var_list: Sequence[Variable]) -> None:
         """With use_ema, sets each variable in `var_list` to its moving average (Keras calls
         this at the end of `fit`); otherwise does nothing."""
         if not self.use_ema:
@@ -295,7 +305,8 @@ class Optimizer:
                                  "was the optimizer applied to it?")
             variable.assign(averages[id(variable)])
 
-    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+    def exclude_from_weight_decay(self, var_list: Sequence[Variable] | None = None,
+                                  var_names: Sequence[str] | None = None) -> None:
         """Excludes variables from weight decay, as Keras.
 
         Args:
@@ -306,27 +317,27 @@ class Optimizer:
         self._exclude_from_weight_decay = {id(v) for v in var_list} if var_list else set()
         self._exclude_from_weight_decay_pattern = re.compile("|".join(set(var_names))) if var_names else None
 
-    def _use_weight_decay(self, variable):
+    def _use_weight_decay(self, variable: Variable) -> bool:
         if id(variable) in self._exclude_from_weight_decay:
             return False
         pattern = self._exclude_from_weight_decay_pattern
         return pattern is None or pattern.search(str(variable.name)) is None
 
-    def _update(self, options, variables, gradients):
+    def _update(self, options: tuple[Any, ...], variables: Sequence[Variable], gradients: list[Tensor]) -> None:
         """Runs the engine's fused update; `options` is (learning_rate, weight_decay,
         clipnorm, clipvalue, global_clipnorm, weight_decay_mask) with 0 for "off" and a
         mask of None (every variable decays) or one bool per variable."""
         raise NotImplementedError(f"{type(self).__name__} must implement _update")
 
-    def scale_loss(self, loss):
+    def scale_loss(self, loss: Any) -> Any:
         """Multiplies the loss by `loss_scale_factor` when it is set."""
         return loss * self.loss_scale_factor if self.loss_scale_factor is not None else loss
 
     # ---- weights and configs ---------------------------------------------------------------
-    def get_weights(self):
+    def get_weights(self) -> list[Any]:
         return [np.array(v) for v in self._variables]
 
-    def set_weights(self, weights):
+    def set_weights(self, weights: Sequence[Any]) -> None:
         if not self.built:
             raise ValueError("You are calling `set_weights()` on an optimizer that has not yet been built.")
         for variable, weight in zip(self._variables, weights):
@@ -335,12 +346,12 @@ class Optimizer:
                                  f"compatible with provided weight shape {tuple(np.shape(weight))}.")
             variable.assign(np.asarray(weight, dtype=variable.dtype))
 
-    def save_own_variables(self, store):
+    def save_own_variables(self, store: Any) -> None:
         """Writes the optimizer's state into `store` ({"0": array, "1": ...}), as Keras."""
         for i, variable in enumerate(self._variables):
             store[str(i)] = np.array(variable)
 
-    def load_own_variables(self, store):
+    def load_own_variables(self, store: Any) -> None:
         """Restores the state written by `save_own_variables` (skipped, with a warning, when
         the number of variables differs, as Keras)."""
         if len(store.keys()) != len(self._variables):
@@ -351,8 +362,9 @@ class Optimizer:
         for i, variable in enumerate(self._variables):
             variable.assign(np.asarray(store[str(i)], dtype=variable.dtype))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """The optimizer's arguments as a dict (`from_config` rebuilds it without state)."""
+        learning_rate: Any
         if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
             learning_rate = _schedules.serialize(self._learning_rate)
         elif isinstance(self._learning_rate, Variable):
@@ -374,11 +386,11 @@ class Optimizer:
         }
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
             config["learning_rate"] = _schedules.deserialize(config["learning_rate"], custom_objects)
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<swiftdl.optimizers.{type(self).__name__} name={self.name!r}>"

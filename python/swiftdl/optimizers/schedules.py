@@ -2,27 +2,31 @@
 
 A schedule maps the optimizer's step (its `iterations` before the update) to a rate.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
 import math
 
 import numpy as np
 
 
-def _step(step):
+def _step(step: Any) -> Any:
     return float(np.asarray(step))
 
 
 class LearningRateSchedule:
     """Base class: subclasses implement `__call__(step)` and `get_config()`."""
 
-    def __call__(self, step):
+    def __call__(self, step: Any) -> Any:
         raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must override `__call__(self, step)`.")
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must override `get_config()` "
                                   "in order to be serializable.")
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Any:
         return cls(**config)
 
 
@@ -34,7 +38,8 @@ class ExponentialDecay(LearningRateSchedule):
         ValueError: if decay_steps <= 0.
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
+                 name: str | None = "ExponentialDecay") -> None:
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
@@ -43,13 +48,13 @@ class ExponentialDecay(LearningRateSchedule):
         if self.decay_steps <= 0:
             raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
 
-    def __call__(self, step):
+    def __call__(self, step: Any) -> Any:
         p = _step(step) / self.decay_steps
         if self.staircase:
             p = math.floor(p)
         return np.float32(self.initial_learning_rate * self.decay_rate ** p)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
 
@@ -62,7 +67,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         ValueError: unless len(boundaries) == len(values) - 1.
     """
 
-    def __init__(self, boundaries, values, name="PiecewiseConstant"):
+    def __init__(self, boundaries: Sequence[float], values: Sequence[float], name: str | None = "PiecewiseConstant") -> None:
         if len(boundaries) != len(values) - 1:
             raise ValueError("The length of boundaries should be 1 less than the length of values. Received: "
                              f"boundaries={boundaries} of length {len(boundaries)}, and values={values} of length "
@@ -71,14 +76,14 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.values = values
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: Any) -> Any:
         step = _step(step)
         for boundary, value in zip(self.boundaries, self.values):
             if step <= boundary:
                 return np.float32(value)
         return np.float32(self.values[-1])
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
@@ -91,8 +96,8 @@ class CosineDecay(LearningRateSchedule):
             d · ((1 - alpha) · ½(1 + cos(π s / decay_steps)) + alpha)
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
-                 warmup_steps=0):
+    def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0, name: str | None = "CosineDecay",
+                 warmup_target: float | None = None, warmup_steps: int = 0) -> None:
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.alpha = alpha
@@ -102,12 +107,12 @@ class CosineDecay(LearningRateSchedule):
         if self.decay_steps <= 0:
             raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
 
-    def _decay(self, step, decay_from):
+    def _decay(self, step: Any, decay_from: Any) -> Any:
         fraction = step / self.decay_steps
         cosine = 0.5 * (1.0 + math.cos(math.pi * fraction))
         return decay_from * ((1 - self.alpha) * cosine + self.alpha)
 
-    def __call__(self, step):
+    def __call__(self, step: Any) -> Any:
         step = _step(step)
         if self.warmup_target is None:
             return np.float32(self._decay(min(step, self.decay_steps), self.initial_learning_rate))
@@ -117,7 +122,7 @@ class CosineDecay(LearningRateSchedule):
             return np.float32(delta * step / self.warmup_steps + self.initial_learning_rate)
         return np.float32(self._decay(step - self.warmup_steps, self.warmup_target))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
                 "warmup_steps": self.warmup_steps}
@@ -126,15 +131,15 @@ class CosineDecay(LearningRateSchedule):
 _ALL = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay)}
 
 
-def serialize(learning_rate_schedule):
+def serialize(learning_rate_schedule: LearningRateSchedule) -> dict[str, Any]:
     """A JSON-compatible dict describing the schedule, in Keras's format."""
     return {"module": "keras.optimizers.schedules", "class_name": type(learning_rate_schedule).__name__,
             "config": learning_rate_schedule.get_config(), "registered_name": None}
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
     """The schedule described by `serialize`'s dict."""
-    name = config.get("class_name")
+    name: Any = config.get("class_name")
     cls = (custom_objects or {}).get(name) or _ALL.get(name)
     if cls is None:
         raise ValueError(f"Unknown learning rate schedule: {name!r}")

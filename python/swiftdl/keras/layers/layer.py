@@ -1,7 +1,10 @@
 """The Keras layer contract: __init__ stores config, build creates weights with add_weight,
 call computes, get_config round-trips, compute_output_shape gives shapes symbolically."""
+from __future__ import annotations
+
 import inspect
 import threading
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -87,8 +90,9 @@ class Layer:
             yield from layer._flatten_layers()
 
     # ---- weights ---------------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, regularizer=None,
-                   constraint=None, name=None, **kwargs):
+    def add_weight(self, shape: Sequence[int] | None = None, initializer: Any = None, dtype: Any = None,
+                   trainable: bool = True, regularizer: Any = None, constraint: Any = None, name: str | None = None,
+                   **kwargs: Any) -> Variable:
         """Creates a weight Variable owned by this layer.
 
         Args:

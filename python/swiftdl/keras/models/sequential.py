@@ -1,4 +1,8 @@
 """Sequential: a plain stack of layers, each with one input and one output."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
 import swiftdl as _sd
 
 from ..layers.convolutional import Conv2D
@@ -18,15 +22,17 @@ class Sequential(Model):
         name: model name ("sequential", made unique).
     """
 
-    def __init__(self, layers=None, trainable=True, name=None):
+    _layers: list[Layer]  # the base Layer keeps its sublayers here
+
+    def __init__(self, layers: Sequence[Layer] | None = None, trainable: bool = True, name: str | None = None) -> None:
         Model.__init__(self, trainable=trainable, name=name)
-        self._stack = []
+        self._stack: list[Layer] = []
         self._graph = None
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._maybe_rebuild()
 
-    def add(self, layer, rebuild=True):
+    def add(self, layer: Any, rebuild: bool = True) -> None:
         """Appends a layer (or a `keras.Input`) to the stack."""
         if isinstance(layer, KerasTensor):
             history = layer._keras_history
@@ -44,7 +50,7 @@ class Sequential(Model):
         if rebuild:
             self._maybe_rebuild()
 
-    def pop(self, rebuild=True):
+    def pop(self, rebuild: bool = True) -> Layer:
         layer = self._stack.pop()
         self._layers = [l for l in self._layers if l is not layer]
         if rebuild:

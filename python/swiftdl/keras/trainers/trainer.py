@@ -1,5 +1,8 @@
 """compile / fit / evaluate / predict with Keras 3's semantics, logs and printed output."""
+from __future__ import annotations
+
 import inspect
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -10,6 +13,11 @@ from .. import metrics as metrics_module
 from ..layers.keras_tensor import flatten
 from ..utils.data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data as data_utils
+
+if TYPE_CHECKING:
+    from swiftdl.optimizers import Optimizer
+
+    from ..callbacks import Callback, History
 
 
 class Trainer:
@@ -27,8 +35,9 @@ class Trainer:
         self._compiled_metrics = None
 
     # ---- compile ---------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
-                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+    def compile(self, optimizer: str | Optimizer = "rmsprop", loss: Any = None, loss_weights: Any = None,
+                metrics: Any = None, weighted_metrics: Any = None, run_eagerly: bool = False,
+                steps_per_execution: int = 1, jit_compile: str | bool = "auto", auto_scale_loss: bool = True) -> None:
         """Configures training: the optimizer, the loss and the metrics (names or objects)."""
         from swiftdl import optimizers
         self.optimizer = optimizers.get(optimizer)
@@ -200,9 +209,12 @@ class Trainer:
         sample_weight = data_utils.structure_to_tensors(sample_weight)
         return data_utils.ArrayBatches(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps)
 
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
-            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
-            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: str | int = "auto", callbacks: list[Callback] | None = None, validation_split: float = 0.0,
+            validation_data: Any = None, shuffle: bool = True, class_weight: dict[int, float] | None = None,
+            sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None, validation_batch_size: int | None = None,
+            validation_freq: int = 1) -> History:
         """Trains for `epochs` epochs over (x, y) in batches; returns a History.
 
         x may be arrays (with y), a swiftdl.data.Dataset, a keras.utils.PyDataset or a
@@ -213,6 +225,7 @@ class Trainer:
         batch_size = data_utils.check_batch_size(batch_size)
         epochs, steps_per_epoch = _capped_epochs(epochs), _capped_steps(steps_per_epoch)
         verbose = 1 if verbose == "auto" else int(verbose)
+        training: Any  # an ArrayBatches or an EpochIterator: the same epoch interface
         if data_adapter.is_data_source(x):
             if validation_split:
                 raise ValueError("`validation_split` is only supported for arrays; pass `validation_data` instead")
@@ -272,8 +285,9 @@ class Trainer:
         callback_list.on_test_end(logs)
         return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
-                 callbacks=None, return_dict=False):
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: str | int = "auto",
+                 sample_weight: Any = None, steps: int | None = None, callbacks: list[Callback] | None = None,
+                 return_dict: bool = False) -> Any:
         """Loss and metrics over (x, y): a scalar, a list (loss first), or a dict."""
         self._assert_compiled("evaluate")
         batch_size = data_utils.check_batch_size(batch_size)
@@ -286,7 +300,8 @@ class Trainer:
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+    def predict(self, x: Any, batch_size: int | None = None, verbose: str | int = "auto", steps: int | None = None,
+                callbacks: list[Callback] | None = None) -> Any:
         """Runs the model on x in batches and returns numpy arrays."""
         batch_size = data_utils.check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
@@ -304,19 +319,20 @@ class Trainer:
             return [np.concatenate([p[i] for p in pieces]) for i in range(len(pieces[0]))]
         return np.concatenate(pieces) if pieces else np.zeros((0,), np.float32)
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict[int, float] | None = None,
+                       return_dict: bool = False) -> Any:
         self._assert_compiled("train_on_batch")
         data = (data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
         logs = self.train_step(pack_x_y_sample_weight(*data))
         return logs if return_dict else self._flatten_in_order(logs)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         self._assert_compiled("test_on_batch")
         data = (data_utils.structure_to_tensors(v) for v in (x, y, sample_weight))
         logs = self.test_step(pack_x_y_sample_weight(*data))
         return logs if return_dict else self._flatten_in_order(logs)
 
-    def predict_on_batch(self, x):
+    def predict_on_batch(self, x: Any) -> Any:
         output = self.predict_step(pack_x_y_sample_weight(data_utils.structure_to_tensors(x)))
         if isinstance(output, (list, tuple)):
             return [np.asarray(o) for o in output]

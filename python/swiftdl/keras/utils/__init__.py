@@ -1,6 +1,9 @@
 """swiftdl.keras.utils: to_categorical, pad_sequences, set_random_seed, Progbar, PyDataset/Sequence,
 plot_model and plot_history."""
+from __future__ import annotations
+
 import random as _random
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +19,7 @@ __all__ = ["is_keras_tensor", "pack_x_y_sample_weight", "pad_sequences", "Progba
            "to_categorical", "unpack_x_y_sample_weight"] + _LAZY
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     # The plotting helpers load on first use: most programs never draw, and every module
     # here adds to `from swiftdl.keras import ...` time.
     if name == "plot_model":
@@ -28,7 +31,7 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def to_categorical(x, num_classes=None):
+def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
     """One-hot encodes integer class labels (Keras's to_categorical), as float32 numpy."""
     labels = np.asarray(x, dtype="int64")
     shape = labels.shape
@@ -45,7 +48,8 @@ def to_categorical(x, num_classes=None):
     return np.asarray(_sd.take(eye, labels, axis=0)).reshape(shape + (num_classes,))
 
 
-def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0):
+def pad_sequences(sequences: Any, maxlen: int | None = None, dtype: Any = "int32", padding: str = "pre",
+                  truncating: str = "pre", value: float = 0.0) -> np.ndarray:
     """Pads (and truncates) lists of sequences to one length, as Keras does ('pre' by default)."""
     if padding not in ("pre", "post"):
         raise ValueError(f'Padding type "{padding}" not understood')
@@ -70,7 +74,7 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     return result
 
 
-def set_random_seed(seed):
+def set_random_seed(seed: int) -> None:
     """Seeds Python's, numpy's and the engine's random streams, so runs repeat exactly."""
     if not isinstance(seed, (int, np.integer)):
         raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed} (of type {type(seed)})")
