@@ -359,7 +359,7 @@ def _capped_steps(steps):
     return limit if steps is None else min(steps, limit)
 
 
-_TAKES_TRAINING = {}
+_TAKES_TRAINING: dict = {}
 
 
 def _takes_training(function):
