@@ -9,10 +9,10 @@ differentiable under swiftdl.GradientTape wherever the engine ops beneath it are
 tensors, numpy arrays and Python values eagerly; KerasTensors (symbolic use in functional
 models) are not handled here.
 """
-from .core import (cast, cond, convert_to_numpy, convert_to_tensor, dtype, fori_loop, is_tensor, map,
-                   saturate_cast, scan, shape, stop_gradient, switch, unstack, vectorized_map, while_loop)
-from .creation import (arange, array, copy, empty, empty_like, eye, full, full_like, geomspace, identity,
-                       linspace, logspace, meshgrid, ones, ones_like, tri, tril, triu, zeros, zeros_like)
+from .core import (cast, cond, convert_to_numpy, convert_to_tensor, dtype, fori_loop, is_tensor, map, saturate_cast,
+                   scan, shape, stop_gradient, switch, unstack, vectorized_map, while_loop)
+from .creation import (arange, array, copy, empty, empty_like, eye, full, full_like, geomspace, identity, linspace,
+                       logspace, meshgrid, ones, ones_like, tri, tril, triu, zeros, zeros_like)
 from .indexing import (bincount, digitize, get_item, isin, nonzero, scatter, scatter_update, searchsorted,
                        segment_max, segment_min, segment_prod, segment_sum, select, slice, slice_update, take,
                        take_along_axis, unravel_index, where)
@@ -20,41 +20,41 @@ from .numpy_math import (abs, absolute, add, allclose, angle, arccosh, arcsinh, 
                          bitwise_invert, bitwise_not, bitwise_or, bitwise_xor, cbrt, ceil, clip, conj, conjugate,
                          cos, cosh, deg2rad, divide, divide_no_nan, equal, exp, exp2, expm1, fabs, floor,
                          floor_divide, fmax, fmin, fmod, greater, greater_equal, heaviside, hypot, imag, isclose,
-                         isfinite, isinf, isnan, isneginf, isposinf, isreal, ldexp, less, less_equal, log, log1p,
-                         log2, log10, logaddexp, logaddexp2, logical_and, logical_not, logical_or, logical_xor,
+                         isfinite, isinf, isnan, isneginf, isposinf, isreal, ldexp, less, less_equal, log, log10,
+                         log1p, log2, logaddexp, logaddexp2, logical_and, logical_not, logical_or, logical_xor,
                          maximum, minimum, mod, multiply, nan_to_num, negative, not_equal, power, rad2deg, real,
                          reciprocal, round, rsqrt, sign, signbit, sin, sinc, sinh, sqrt, square, subtract, tan,
-                         tanh, true_divide, trunc)
-from .numpy_products import cross, dot, einsum, inner, kron, matmul, outer, tensordot, vdot
-from .numpy_reductions import (all, amax, amin, any, argmax, argmin, average, count_nonzero, logsumexp, max,
-                               mean, min, prod, ptp, std, sum, var)
-from .numpy_shape import (append, array_split, broadcast_to, concatenate, diag, diagflat, diagonal, diff,
-                          dsplit, dstack, expand_dims, flip, fliplr, flipud, hsplit, hstack, moveaxis, ndim, pad,
-                          ravel, repeat, reshape, roll, rot90, size, split, squeeze, stack, swapaxes, tile, trace,
+                         true_divide, trunc)
+from .numpy_products import (cross, dot, einsum, inner, kron, matmul, outer, tensordot, vdot)
+from .numpy_reductions import (all, amax, amin, any, argmax, argmin, average, count_nonzero, logsumexp, max, mean,
+                               min, prod, ptp, std, sum, var)
+from .numpy_shape import (append, array_split, broadcast_to, concatenate, diag, diagflat, diagonal, diff, dsplit,
+                          dstack, expand_dims, flip, fliplr, flipud, hsplit, hstack, moveaxis, ndim, pad, ravel,
+                          repeat, reshape, roll, rot90, size, split, squeeze, stack, swapaxes, tile, trace,
                           transpose, vsplit, vstack)
-from .scans import associative_scan, cumprod, cumsum, nancumprod, nancumsum
-from .sorting import argpartition, argsort, in_top_k, median, percentile, quantile, sort, top_k
+from .scans import (associative_scan, cumprod, cumsum, nancumprod, nancumsum)
+from .sorting import (argpartition, argsort, in_top_k, median, nanmedian, nanpercentile, nanquantile, percentile,
+                      quantile, sort, top_k)
+from .numpy_special import (arccos, arcsin, arctan, arctan2, erf, erfc)
+from .numpy_nan import (nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar)
+from .numpy_integer import (bitwise_left_shift, bitwise_right_shift, gcd, lcm, left_shift, right_shift)
+from .numpy_signal import (bartlett, blackman, cdist, corrcoef, correlate, extract_sequences, hamming, hanning,
+                           trapezoid, vander)
+from .fft import (fft, fft2, ifft2, irfft, istft, rfft, stft)
 from .nn_activations import (celu, elu, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_swish, hard_tanh,
                              leaky_relu, log_sigmoid, log_softmax, relu, relu6, selu, sigmoid, silu, soft_shrink,
                              softmax, softplus, softsign, sparse_plus, sparse_sigmoid, sparsemax, squareplus, swish,
-                             tanh_shrink, threshold)
+                             tanh, tanh_shrink, threshold)
 from .nn_attention import dot_product_attention
-from .nn_conv import average_pool, conv, depthwise_conv, max_pool, separable_conv
+from .nn_conv import (average_pool, conv, depthwise_conv, max_pool, separable_conv)
 from .nn_losses import (binary_crossentropy, categorical_crossentropy, multi_hot, one_hot,
                         sparse_categorical_crossentropy)
-from .nn_normalization import batch_normalization, layer_normalization, moments, normalize, psnr, rms_normalization
-from .numpy_math import tanh as _numpy_tanh  # noqa: F401  (ops.tanh is the activation; both agree)
+from .nn_normalization import (batch_normalization, layer_normalization, moments, normalize, psnr,
+                               rms_normalization)
+from .nn_space import (depth_to_space, space_to_depth)
 from .linalg import (cholesky, cholesky_inverse, det, inv, logdet, lstsq, lu_factor, norm, qr, slogdet, solve,
                      solve_triangular)
 from . import linalg  # noqa: E402  (keras.ops.linalg.norm)
-from .nn_space import depth_to_space, space_to_depth
-from .numpy_integer import bitwise_left_shift, bitwise_right_shift, gcd, lcm, left_shift, right_shift
-from .numpy_nan import (nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar)
-from .numpy_signal import (bartlett, blackman, cdist, corrcoef, correlate, extract_sequences, hamming, hanning,
-                           trapezoid, vander)
-from .numpy_special import arccos, arcsin, arctan, arctan2, erf, erfc
-from .scans import nancumprod, nancumsum  # noqa: F811
-from .sorting import nanmedian, nanpercentile, nanquantile
 
 
 def _dispatch_keras_tensors():
@@ -84,10 +84,13 @@ def _dispatch_keras_tensors():
 
 _dispatch_keras_tensors()
 
-__all__ = ["abs", "absolute", "add", "all", "allclose", "amax", "amin", "angle", "any", "append", "arange", "arccos",
-           "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "argpartition",
-           "argsort", "array", "array_split", "associative_scan", "average", "average_pool", "bartlett",
-           "batch_normalization", "binary_crossentropy", "bincount", "bitwise_and", "bitwise_invert",
+# The Keras sub-namespaces after the dispatch: they collect the (wrapped) functions above.
+from . import nn, numpy  # noqa: E402
+
+__all__ = ["abs", "absolute", "add", "all", "allclose", "amax", "amin", "angle", "any", "append", "arange",
+           "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin",
+           "argpartition", "argsort", "array", "array_split", "associative_scan", "average", "average_pool",
+           "bartlett", "batch_normalization", "binary_crossentropy", "bincount", "bitwise_and", "bitwise_invert",
            "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "blackman",
            "broadcast_to", "cast", "categorical_crossentropy", "cbrt", "cdist", "ceil", "celu", "cholesky",
            "cholesky_inverse", "clip", "concatenate", "cond", "conj", "conjugate", "conv", "convert_to_numpy",
@@ -95,27 +98,28 @@ __all__ = ["abs", "absolute", "add", "all", "allclose", "amax", "amin", "angle",
            "cumsum", "deg2rad", "depth_to_space", "depthwise_conv", "det", "diag", "diagflat", "diagonal", "diff",
            "digitize", "divide", "divide_no_nan", "dot", "dot_product_attention", "dsplit", "dstack", "dtype",
            "einsum", "elu", "empty", "empty_like", "equal", "erf", "erfc", "exp", "exp2", "expand_dims", "expm1",
-           "extract_sequences", "eye", "fabs", "flip", "fliplr", "flipud", "floor", "floor_divide", "fmax", "fmin",
-           "fmod", "fori_loop", "full", "full_like", "gcd", "gelu", "geomspace", "get_item", "glu", "greater",
-           "greater_equal", "hamming", "hanning", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish",
-           "hard_tanh", "heaviside", "hsplit", "hstack", "hypot", "identity", "imag", "in_top_k", "inner", "inv",
-           "is_tensor", "isclose", "isfinite", "isin", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron",
-           "layer_normalization", "lcm", "ldexp", "leaky_relu", "left_shift", "less", "less_equal", "linalg",
-           "linspace", "log", "log10", "log1p", "log2", "log_sigmoid", "log_softmax", "logaddexp", "logaddexp2",
-           "logdet", "logical_and", "logical_not", "logical_or", "logical_xor", "logspace", "logsumexp", "lstsq",
-           "lu_factor", "map", "matmul", "max", "max_pool", "maximum", "mean", "median", "meshgrid", "min", "minimum",
-           "mod", "moments", "moveaxis", "multi_hot", "multiply", "nan_to_num", "nanargmax", "nanargmin",
-           "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod",
-           "nanquantile", "nanstd", "nansum", "nanvar", "ndim", "negative", "nonzero", "norm", "normalize",
-           "not_equal", "one_hot", "ones", "ones_like", "outer", "pad", "percentile", "power", "prod", "psnr", "ptp",
-           "qr", "quantile", "rad2deg", "ravel", "real", "reciprocal", "relu", "relu6", "repeat", "reshape",
-           "right_shift", "rms_normalization", "roll", "rot90", "round", "rsqrt", "saturate_cast", "scan", "scatter",
-           "scatter_update", "searchsorted", "segment_max", "segment_min", "segment_prod", "segment_sum", "select",
-           "selu", "separable_conv", "shape", "sigmoid", "sign", "signbit", "silu", "sin", "sinc", "sinh", "size",
-           "slice", "slice_update", "slogdet", "soft_shrink", "softmax", "softplus", "softsign", "solve",
-           "solve_triangular", "sort", "space_to_depth", "sparse_categorical_crossentropy", "sparse_plus",
-           "sparse_sigmoid", "sparsemax", "split", "sqrt", "square", "squareplus", "squeeze", "stack", "std",
-           "stop_gradient", "subtract", "sum", "swapaxes", "swish", "switch", "take", "take_along_axis", "tan",
-           "tanh", "tanh_shrink", "tensordot", "threshold", "tile", "top_k", "trace", "transpose", "trapezoid", "tri",
-           "tril", "triu", "true_divide", "trunc", "unravel_index", "unstack", "vander", "var", "vdot",
-           "vectorized_map", "vsplit", "vstack", "where", "while_loop", "zeros", "zeros_like"]
+           "extract_sequences", "eye", "fabs", "fft", "fft2", "flip", "fliplr", "flipud", "floor", "floor_divide",
+           "fmax", "fmin", "fmod", "fori_loop", "full", "full_like", "gcd", "gelu", "geomspace", "get_item", "glu",
+           "greater", "greater_equal", "hamming", "hanning", "hard_shrink", "hard_sigmoid", "hard_silu",
+           "hard_swish", "hard_tanh", "heaviside", "hsplit", "hstack", "hypot", "identity", "ifft2", "imag",
+           "in_top_k", "inner", "inv", "irfft", "is_tensor", "isclose", "isfinite", "isin", "isinf", "isnan",
+           "isneginf", "isposinf", "isreal", "istft", "kron", "layer_normalization", "lcm", "ldexp", "leaky_relu",
+           "left_shift", "less", "less_equal", "linalg", "linspace", "log", "log10", "log1p", "log2", "log_sigmoid",
+           "log_softmax", "logaddexp", "logaddexp2", "logdet", "logical_and", "logical_not", "logical_or",
+           "logical_xor", "logspace", "logsumexp", "lstsq", "lu_factor", "map", "matmul", "max", "max_pool",
+           "maximum", "mean", "median", "meshgrid", "min", "minimum", "mod", "moments", "moveaxis", "multi_hot",
+           "multiply", "nan_to_num", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean",
+           "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd", "nansum", "nanvar", "ndim",
+           "negative", "nn", "nonzero", "norm", "normalize", "not_equal", "numpy", "one_hot", "ones", "ones_like",
+           "outer", "pad", "percentile", "power", "prod", "psnr", "ptp", "qr", "quantile", "rad2deg", "ravel",
+           "real", "reciprocal", "relu", "relu6", "repeat", "reshape", "rfft", "right_shift", "rms_normalization",
+           "roll", "rot90", "round", "rsqrt", "saturate_cast", "scan", "scatter", "scatter_update", "searchsorted",
+           "segment_max", "segment_min", "segment_prod", "segment_sum", "select", "selu", "separable_conv", "shape",
+           "sigmoid", "sign", "signbit", "silu", "sin", "sinc", "sinh", "size", "slice", "slice_update", "slogdet",
+           "soft_shrink", "softmax", "softplus", "softsign", "solve", "solve_triangular", "sort", "space_to_depth",
+           "sparse_categorical_crossentropy", "sparse_plus", "sparse_sigmoid", "sparsemax", "split", "sqrt",
+           "square", "squareplus", "squeeze", "stack", "std", "stft", "stop_gradient", "subtract", "sum",
+           "swapaxes", "swish", "switch", "take", "take_along_axis", "tan", "tanh", "tanh_shrink", "tensordot",
+           "threshold", "tile", "top_k", "trace", "transpose", "trapezoid", "tri", "tril", "triu", "true_divide",
+           "trunc", "unravel_index", "unstack", "vander", "var", "vdot", "vectorized_map", "vsplit", "vstack",
+           "where", "while_loop", "zeros", "zeros_like"]
