@@ -109,7 +109,9 @@ def test_depth_space_roundtrip_matches_reference():
     expected = x.reshape(2, 2, 3, 2, 2, 2).transpose(0, 1, 3, 2, 4, 5).reshape(2, 4, 6, 2)
     _close(ops.depth_to_space(x, 2), expected)
     _close(ops.space_to_depth(expected, 2), x)
-    first = ops.depth_to_space(np.moveaxis(x, -1, 1), 2, data_format="channels_first")
-    _close(first, np.moveaxis(expected, -1, 1))
+    first = np.moveaxis(x, -1, 1)  # (2, 8, 2, 3): Keras's channels_first order is (channel, row, column)
+    expected_first = first.reshape(2, 2, 2, 2, 2, 3).transpose(0, 1, 4, 2, 5, 3).reshape(2, 2, 4, 6)
+    _close(ops.depth_to_space(first, 2, data_format="channels_first"), expected_first)
+    _close(ops.space_to_depth(expected_first, 2, data_format="channels_first"), first)
     with pytest.raises(ValueError, match=r"\[depth_to_space\]"):
         ops.depth_to_space(x[..., :3], 2)

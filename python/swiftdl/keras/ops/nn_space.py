@@ -1,5 +1,6 @@
-"""keras.ops depth_to_space and space_to_depth: block rearrangements as reshape + transpose
-(TensorFlow's channel order, DCR)."""
+"""keras.ops depth_to_space and space_to_depth: block rearrangements as reshape + transpose,
+in Keras's channel orders: (block row, block column, channel) for channels_last, (channel,
+block row, block column) for channels_first (PyTorch's pixel shuffle)."""
 import operator
 
 import swiftdl as sd
@@ -16,14 +17,16 @@ def depth_to_space(x, block_size, data_format="channels_last"):
     if x.ndim != 4 or b < 2:
         raise ValueError(f"[depth_to_space] needs a 4-D tensor and block_size >= 2; received shape "
                          f"{tuple(x.shape)}, block_size={block_size}")
-    if data_format == "channels_first":
-        x = sd.transpose(x, (0, 2, 3, 1))
-    n, h, w, c = x.shape
+    first = data_format == "channels_first"
+    n, c, h, w = x.shape if first else (x.shape[0], x.shape[3], x.shape[1], x.shape[2])
     if c % (b * b):
         raise ValueError(f"[depth_to_space] channels ({c}) must be divisible by block_size² ({b * b})")
-    out = sd.reshape(sd.transpose(sd.reshape(x, (n, h, w, b, b, c // (b * b))), (0, 1, 3, 2, 4, 5)),
-                     (n, h * b, w * b, c // (b * b)))
-    return sd.transpose(out, (0, 3, 1, 2)) if data_format == "channels_first" else out
+    depth = c // (b * b)
+    if first:
+        blocks = sd.transpose(sd.reshape(x, (n, depth, b, b, h, w)), (0, 1, 4, 2, 5, 3))
+        return sd.reshape(blocks, (n, depth, h * b, w * b))
+    blocks = sd.transpose(sd.reshape(x, (n, h, w, b, b, depth)), (0, 1, 3, 2, 4, 5))
+    return sd.reshape(blocks, (n, h * b, w * b, depth))
 
 
 def space_to_depth(x, block_size, data_format="channels_last"):
@@ -34,11 +37,12 @@ def space_to_depth(x, block_size, data_format="channels_last"):
     if x.ndim != 4 or b < 2:
         raise ValueError(f"[space_to_depth] needs a 4-D tensor and block_size >= 2; received shape "
                          f"{tuple(x.shape)}, block_size={block_size}")
-    if data_format == "channels_first":
-        x = sd.transpose(x, (0, 2, 3, 1))
-    n, h, w, c = x.shape
+    first = data_format == "channels_first"
+    n, c, h, w = x.shape if first else (x.shape[0], x.shape[3], x.shape[1], x.shape[2])
     if h % b or w % b:
         raise ValueError(f"[space_to_depth] height and width ({h}, {w}) must be divisible by block_size ({b})")
-    out = sd.reshape(sd.transpose(sd.reshape(x, (n, h // b, b, w // b, b, c)), (0, 1, 3, 2, 4, 5)),
-                     (n, h // b, w // b, b * b * c))
-    return sd.transpose(out, (0, 3, 1, 2)) if data_format == "channels_first" else out
+    if first:
+        blocks = sd.transpose(sd.reshape(x, (n, c, h // b, b, w // b, b)), (0, 1, 3, 5, 2, 4))
+        return sd.reshape(blocks, (n, c * b * b, h // b, w // b))
+    blocks = sd.transpose(sd.reshape(x, (n, h // b, b, w // b, b, c)), (0, 1, 3, 2, 4, 5))
+    return sd.reshape(blocks, (n, h // b, w // b, b * b * c))

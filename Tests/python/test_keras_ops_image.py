@@ -1,0 +1,62 @@
+"""swiftdl.keras.ops.image beyond the Keras fixture: gradients by finite differences,
+layouts, integer images and errors (values against Keras: test_keras_ops_against_keras)."""
+import numpy as np
+import pytest
+
+from swiftdl.keras import ops
+
+from _nn_gradcheck import check_gradients
+
+RNG = np.random.default_rng(5)
+
+
+@pytest.mark.parametrize("name, function", [
+    ("resize_bilinear", lambda x: ops.image.resize(x, (5, 3))),
+    ("resize_bicubic_antialias", lambda x: ops.image.resize(x, (2, 2), interpolation="bicubic", antialias=True)),
+    ("affine", lambda x: ops.image.affine_transform(x, np.array([0.9, 0.1, 0.3, -0.1, 1.1, 0.2, 0.0, 0.0]),
+                                                    fill_mode="reflect")),
+    ("blur", lambda x: ops.image.gaussian_blur(x, (3, 3), (1.0, 0.7))),
+    ("patches", lambda x: ops.image.extract_patches(x, 2, strides=1)),
+    ("hsv", lambda x: ops.image.rgb_to_hsv(x * 0.4 + 0.3)),
+    ("ssim", lambda x: ops.image.ssim(x, np.full((1, 4, 4, 3), 0.5), filter_size=3)),
+])
+def test_image_gradients(name, function):
+    check_gradients(function, RNG.uniform(size=(1, 4, 4, 3)), rtol=1e-5, atol=1e-7)
+
+
+def test_map_coordinates_is_differentiable_in_the_coordinates():
+    image = RNG.standard_normal((5, 6))
+    check_gradients(lambda c: ops.image.map_coordinates(image, c, 1), RNG.uniform(0.2, 3.8, size=(2, 7)))
+
+
+def test_channels_first_and_unbatched_agree_with_channels_last():
+    images = RNG.uniform(size=(2, 5, 6, 3)).astype(np.float32)
+    first = np.moveaxis(images, -1, 1)
+    for function in (lambda x, f: ops.image.resize(x, (3, 4), data_format=f),
+                     lambda x, f: ops.image.extract_patches(x, 2, data_format=f),
+                     lambda x, f: ops.image.rgb_to_grayscale(x, data_format=f)):
+        last = np.asarray(function(images, "channels_last"))
+        np.testing.assert_allclose(np.moveaxis(np.asarray(function(first, "channels_first")), 1, -1), last, rtol=1e-6)
+        np.testing.assert_allclose(np.asarray(function(images[0], "channels_last")), last[0], rtol=1e-6)
+
+
+def test_integer_images_resize_with_rounding():
+    images = RNG.integers(0, 255, size=(1, 4, 4, 1)).astype(np.uint8)
+    out = ops.image.resize(images, (8, 8))
+    assert out.dtype == np.uint8
+    assert int(np.asarray(out).max()) <= int(images.max()) and int(np.asarray(out).min()) >= int(images.min())
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ops.image.resize(np.ones((4, 4)), (2, 2)), r"\[resize\]"),
+    (lambda: ops.image.resize(np.ones((1, 4, 4, 1)), (2, 2), interpolation="area"), r"\[resize\]"),
+    (lambda: ops.image.crop_images(np.ones((4, 4, 1)), top_cropping=1), r"\[crop_images\]"),
+    (lambda: ops.image.pad_images(np.ones((4, 4, 1)), top_padding=1, bottom_padding=1, target_height=6,
+                                  left_padding=0, right_padding=0), r"\[pad_images\]"),
+    (lambda: ops.image.affine_transform(np.ones((4, 4, 1)), np.ones(6)), r"\[affine_transform\]"),
+    (lambda: ops.image.map_coordinates(np.ones((4, 4)), np.ones((3, 2)), 1), r"\[map_coordinates\]"),
+    (lambda: ops.image.rgb_to_hsv(np.ones((4, 4, 3), np.int32)), r"\[rgb_to_hsv\]"),
+])
+def test_errors_name_the_op(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -1,0 +1,124 @@
+"""keras.ops.image resize and scale_and_translate: separable resampling, one weight matrix
+per spatial axis (jax.image.scale_and_translate's kernels and half-pixel sampling, as
+Keras's backends use) applied by matmul, so resizing is BLAS-fast and differentiable."""
+import math
+
+import swiftdl as sd
+
+from ._convert import tensor
+from .image_common import check_rank, data_format_of
+
+RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic")
+_METHODS = {"linear": "linear", "bilinear": "linear", "trilinear": "linear", "triangle": "linear",
+            "cubic": "cubic", "bicubic": "cubic", "tricubic": "cubic", "lanczos3": "lanczos3", "lanczos5": "lanczos5"}
+
+
+def _kernel(method, x):
+    """The resampling kernel at distances x >= 0."""
+    if method == "linear":
+        return sd.maximum(1.0 - x, 0.0)
+    if method == "cubic":
+        near = ((1.5 * x - 2.5) * x) * x + 1.0
+        far = ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0
+        return sd.where(sd.greater_equal(x, 2.0), sd.zeros((), x.dtype), sd.where(sd.greater_equal(x, 1.0), far, near))
+    radius = 3.0 if method == "lanczos3" else 5.0
+    safe = sd.where(sd.greater(x, 1e-3), x, sd.ones((), x.dtype))
+    y = radius * sd.sin(math.pi * safe) * sd.sin(math.pi * safe / radius) / (math.pi ** 2 * sd.square(safe))
+    y = sd.where(sd.greater(x, 1e-3), y, sd.ones((), x.dtype))
+    return sd.where(sd.greater(x, radius), sd.zeros((), x.dtype), y)
+
+
+def _weights(input_size, output_size, scale, translation, method, antialias, dtype):
+    """(input_size, output_size) weights: column j resamples output pixel j."""
+    scale = tensor(scale, "float64")
+    translation = tensor(translation, "float64")
+    inverse = 1.0 / scale
+    kernel_scale = sd.maximum(inverse, 1.0) if antialias else sd.ones((), "float64")
+    sample = (sd.arange(output_size, dtype="float64") + 0.5) * inverse - translation * inverse - 0.5
+    distance = sd.absolute(sd.reshape(sample, (1, -1)) - sd.reshape(sd.arange(input_size, dtype="float64"), (-1, 1)))
+    weights = _kernel(method, distance / kernel_scale)
+    total = sd.sum(weights, axis=0, keepdims=True)
+    weights = sd.where(sd.greater(sd.absolute(total), 1000.0 * 1.1920929e-07),
+                       weights / sd.where(sd.equal(total, 0.0), sd.ones((), "float64"), total), sd.zeros((), "float64"))
+    inside = sd.logical_and(sd.greater_equal(sample, -0.5), sd.less_equal(sample, input_size - 0.5))
+    return sd.where(sd.reshape(inside, (1, -1)), weights, sd.zeros((), "float64")).astype(dtype)
+
+
+def _resample(x, output_shape, spatial_dims, scales, translations, method, antialias):
+    integer = x.dtype.kind in "iub"
+    out = x.astype("float32") if integer else x
+    for d, scale, translation in zip(spatial_dims, scales, translations):
+        d = d % x.ndim
+        weights = _weights(x.shape[d], output_shape[d], scale, translation, method, antialias, out.dtype.name)
+        out = sd.moveaxis(sd.matmul(sd.moveaxis(out, d, -1), weights), -1, d)
+    if integer:
+        out = sd.minimum(sd.maximum(sd.rint(out), float(sd.min(x))), float(sd.max(x))).astype(x.dtype)
+    return out
+
+
+def _nearest(x, output_shape):
+    for d in range(x.ndim):
+        m, n = x.shape[d], output_shape[d]
+        if m == n:
+            continue
+        offsets = sd.floor((sd.arange(n, dtype="float32") + 0.5) * (m / n)).astype("int64")
+        x = sd.take(x, offsets, axis=d)
+    return x
+
+
+def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
+           pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
+    """Resizes images (3-D or 4-D) to size=(height, width)."""
+    data_format = data_format_of(data_format)
+    if interpolation not in RESIZE_INTERPOLATIONS:
+        raise ValueError(f"[resize] Invalid value for argument `interpolation`. Expected of one "
+                         f"{RESIZE_INTERPOLATIONS}. Received: interpolation={interpolation}")
+    if fill_mode != "constant":
+        raise ValueError(f"[resize] Invalid value for argument `fill_mode`. Only `'constant'` is supported. "
+                         f"Received: fill_mode={fill_mode}")
+    if pad_to_aspect_ratio and crop_to_aspect_ratio:
+        raise ValueError("[resize] Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`.")
+    if len(size) != 2:
+        raise ValueError(f"[resize] Argument `size` must be a tuple of two elements (height, width). Received: size={size}")
+    images = tensor(images)
+    check_rank(images, "resize")
+    target_height, target_width = (int(s) for s in size)
+    h_axis = images.ndim - 3 if data_format == "channels_last" else images.ndim - 2
+    height, width = images.shape[h_axis], images.shape[h_axis + 1]
+    if crop_to_aspect_ratio:
+        crop_height = max(min(height, int(float(width * target_height) / target_width)), 1)
+        crop_width = max(min(width, int(float(height * target_width) / target_height)), 1)
+        top, left = int(float(height - crop_height) / 2), int(float(width - crop_width) / 2)
+        key = [slice(None)] * images.ndim
+        key[h_axis], key[h_axis + 1] = slice(top, top + crop_height), slice(left, left + crop_width)
+        images = images[tuple(key)]
+    elif pad_to_aspect_ratio:
+        pad_height = max(height, int(float(width * target_height) / target_width))
+        pad_width = max(width, int(float(height * target_width) / target_height))
+        top, left = int(float(pad_height - height) / 2), int(float(pad_width - width) / 2)
+        axis, amount = (h_axis, top) if top > 0 else (h_axis + 1, left)
+        if amount > 0:
+            shape = list(images.shape)
+            shape[axis] = amount
+            block = sd.full(shape, fill_value, images.dtype.name)
+            images = sd.concatenate([block, images, block], axis=axis)
+    output_shape = list(images.shape)
+    output_shape[h_axis], output_shape[h_axis + 1] = target_height, target_width
+    if interpolation == "nearest":
+        return _nearest(images, output_shape)
+    dims = [d for d in (h_axis, h_axis + 1) if images.shape[d] != output_shape[d]]
+    scales = [output_shape[d] / images.shape[d] if images.shape[d] else 1.0 for d in dims]
+    return _resample(images, output_shape, dims, scales, [0.0] * len(dims), _METHODS[interpolation], antialias)
+
+
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
+    """jax.image.scale_and_translate: resamples `spatial_dims` to output_shape, mapping output
+    pixel centres through (x + 0.5) / scale - translation / scale - 0.5."""
+    if method not in _METHODS or method == "triangle":
+        raise ValueError(f"[scale_and_translate] Invalid value for argument `method`. Expected of one "
+                         f"{set(m for m in _METHODS if m != 'triangle')}. Received: method={method}")
+    images = tensor(images)
+    scale, translation = tensor(scale, "float64"), tensor(translation, "float64")
+    dims = list(spatial_dims)
+    return _resample(images, list(output_shape), dims, [scale[i] for i in range(len(dims))],
+                     [translation[i] for i in range(len(dims))], _METHODS[method], antialias)
