@@ -116,3 +116,56 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Average pooling over 1 or 2 spatial axes; 'same' windows average their inside positions."""
     return _pool("average", inputs, pool_size, strides, padding, data_format)
+
+
+def _transpose_padding(kernel, stride, dilation, padding, output_padding):
+    """(left, right) zero padding of the stride-dilated input (Keras's rule for JAX)."""
+    kernel = (kernel - 1) * dilation + 1
+    if padding == "VALID":
+        extra = max(kernel, stride) - kernel if output_padding is None else output_padding
+        return kernel - 1, kernel - 1 + extra
+    total = stride + kernel - 2 if output_padding is None else kernel + kernel % 2 - 2 + output_padding
+    left = min(total // 2 + total % 2, kernel - 1)
+    return left, total - left
+
+
+def _spread(x, axis, stride):
+    """stride - 1 zeros between neighbouring entries along `axis`."""
+    if stride == 1 or x.shape[axis] == 0:
+        return x
+    moved = sd.moveaxis(x, axis, -1)
+    zeros = sd.zeros(tuple(moved.shape) + (stride - 1,), x.dtype)
+    joined = sd.reshape(sd.concatenate([sd.expand_dims(moved, -1), zeros], axis=-1),
+                        tuple(moved.shape[:-1]) + (moved.shape[-1] * stride,))
+    return sd.moveaxis(joined[..., :(moved.shape[-1] - 1) * stride + 1], -1, axis)
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
+                   dilation_rate=1):
+    """The transpose of conv (its gradient with respect to the input), for 1 or 2 spatial
+    axes; kernel (spatial..., out_channels, in_channels), as Keras lays it out."""
+    data_format = _format(data_format)
+    x = _to_last(float_tensor(inputs), data_format)
+    rank = _rank(x, "conv_transpose")
+    kernel = tensor(kernel, x.dtype.name)
+    if kernel.ndim != rank + 2 or kernel.shape[-1] != x.shape[-1]:
+        raise ValueError(f"[conv_transpose] kernel must be (spatial..., out, {x.shape[-1]}) for inputs with "
+                         f"{x.shape[-1]} channels; received kernel shape {tuple(kernel.shape)}")
+    strides = _spatial(strides, rank, "strides", "conv_transpose")
+    dilations = _spatial(dilation_rate, rank, "dilation_rate", "conv_transpose")
+    padding = _padding(padding, "conv_transpose")
+    extras = [None] * rank if output_padding is None else (
+        [int(output_padding)] * rank if isinstance(output_padding, (int, np.integer)) else [int(p) for p in output_padding])
+    widths = [(0, 0)]
+    for axis in range(rank):
+        x = _spread(x, axis + 1, strides[axis])
+        widths.append(_transpose_padding(kernel.shape[axis], strides[axis], dilations[axis], padding, extras[axis]))
+    from .numpy_shape import pad
+    x = pad(x, widths + [(0, 0)])
+    flipped = kernel[tuple(slice(None, None, -1) for _ in range(rank))]
+    forward = sd.swapaxes(flipped, -1, -2)                                   # (spatial..., in, out)
+    if rank == 1:
+        out = sd.nn.conv1d(x, forward, 1, "VALID", dilations=dilations[0])
+    else:
+        out = sd.nn.conv2d(x, forward, 1, "VALID", dilations=dilations)
+    return _from_last(out, data_format)
