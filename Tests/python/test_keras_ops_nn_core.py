@@ -257,3 +257,18 @@ def test_gradient_flows_through_control_flow_and_stop_gradient():
         y = ops.fori_loop(0, 3, lambda i, v: v * w, ops.ones(2, "float64"))
         z = ops.sum(y) + ops.sum(ops.stop_gradient(w) * 100.0)
     _close(tape.gradient(z, w), 3 * np.array([1.0, 2.0]) ** 2)
+
+
+def test_ctc_loss_gradient_and_decode_errors():
+    target = np.array([[1, 2], [2, 2]], np.int32)
+    check_gradients(lambda logits: ops.ctc_loss(target, logits, np.array([2, 2]), np.array([5, 4])),
+                    RNG.standard_normal((2, 5, 3)))
+    # One frame per label and no room for blanks: the path is forced, p = Π softmax[label].
+    logits = RNG.standard_normal((1, 2, 3))
+    soft = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    _close(ops.ctc_loss(np.array([[1, 2]]), logits, np.array([2]), np.array([2])),
+           [-np.log(soft[0, 0, 1] * soft[0, 1, 2])], rtol=1e-6)
+    with pytest.raises(NotImplementedError, match=r"\[ctc_decode\]"):
+        ops.ctc_decode(logits, np.array([2]), strategy="beam_search")
+    with pytest.raises(ValueError, match=r"\[ctc_decode\]"):
+        ops.ctc_decode(logits, np.array([2]), strategy="best")
