@@ -115,3 +115,35 @@ def test_depth_space_roundtrip_matches_reference():
     _close(ops.space_to_depth(expected_first, 2, data_format="channels_first"), first)
     with pytest.raises(ValueError, match=r"\[depth_to_space\]"):
         ops.depth_to_space(x[..., :3], 2)
+
+
+def test_misc_gradients():
+    check_gradients(lambda x: ops.rearrange(x, "b (h w) c -> b c w h", h=2), RNG.standard_normal((2, 4, 3)))
+    check_gradients(lambda x: ops.unfold(x, 2, stride=1, padding=1), RNG.standard_normal((1, 2, 3, 3)))
+    check_gradients(lambda x: ops.fold(x, (3, 3), 2, stride=1), RNG.standard_normal((1, 8, 4)))
+    check_gradients(ops.i0, RNG.uniform(-5, 5, size=(6,)))
+    check_gradients(ops.erfinv, RNG.uniform(-0.9, 0.9, size=(6,)))
+
+
+def test_fold_is_the_adjoint_of_unfold():
+    x = RNG.standard_normal((2, 3, 5, 6))
+    y = RNG.standard_normal(np.shape(ops.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1))))
+    left = float(np.sum(np.asarray(ops.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1))) * y))
+    right = float(np.sum(x * np.asarray(ops.fold(y, (5, 6), (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)))))
+    assert abs(left - right) < 1e-9 * max(1.0, abs(left))
+
+
+def test_unique_vectorize_and_errors():
+    values, counts = ops.unique(np.array([3, 1, 2, 1, 3, 3]), return_counts=True, size=5, fill_value=-1)
+    _close(values, [1, 2, 3, -1, -1])
+    _close(counts, [2, 1, 3, 0, 0])
+    with pytest.raises(ValueError, match=r"\[unique\]"):
+        ops.unique(np.ones((2, 2)), axis=0)
+    scalar_branching = ops.vectorize(lambda a: a if a > 1 else -a)
+    _close(scalar_branching(np.arange(4.0)), [-0.0, -1.0, 2.0, 3.0])
+    dot = ops.vectorize(lambda u, v: ops.sum(u * v), signature="(n),(n)->()")
+    _close(dot(np.ones((2, 3)), np.arange(3.0)), [3.0, 3.0])
+    with pytest.raises(ValueError, match=r"\[rearrange\]"):
+        ops.rearrange(np.ones((2, 3)), "a b -> a c")
+    with pytest.raises(ValueError, match=r"\[fold\]"):
+        ops.fold(np.ones((1, 5, 4)), (3, 3), 2)

@@ -40,6 +40,8 @@ from .numpy_nan import (nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, 
 from .numpy_integer import (bitwise_left_shift, bitwise_right_shift, gcd, lcm, left_shift, right_shift)
 from .numpy_signal import (bartlett, blackman, cdist, corrcoef, correlate, extract_sequences, hamming, hanning,
                            trapezoid, vander)
+from .numpy_misc import (erfinv, histogram, i0, kaiser, nextafter, unique, vectorize, view)
+from .einops import rearrange
 from .fft import (fft, fft2, ifft2, irfft, istft, rfft, stft)
 from .nn_activations import (celu, elu, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_swish, hard_tanh,
                              leaky_relu, log_sigmoid, log_softmax, relu, relu6, selu, sigmoid, silu, soft_shrink,
@@ -49,6 +51,7 @@ from .nn_attention import dot_product_attention
 from .nn_conv import (average_pool, conv, conv_transpose, depthwise_conv, max_pool, separable_conv)
 from .nn_adaptive_pool import (adaptive_average_pool, adaptive_max_pool)
 from .nn_ctc import (ctc_decode, ctc_loss)
+from .nn_fold import (fold, unfold)
 from .nn_losses import (binary_crossentropy, categorical_crossentropy, multi_hot, one_hot,
                         sparse_categorical_crossentropy)
 from .nn_normalization import (batch_normalization, layer_normalization, moments, normalize, psnr,
@@ -100,29 +103,30 @@ __all__ = ["abs", "absolute", "adaptive_average_pool", "adaptive_max_pool", "add
            "correlate", "cos", "cosh", "count_nonzero", "cross", "ctc_decode", "ctc_loss", "cumprod", "cumsum",
            "deg2rad", "depth_to_space", "depthwise_conv", "det", "diag", "diagflat", "diagonal", "diff", "digitize",
            "divide", "divide_no_nan", "dot", "dot_product_attention", "dsplit", "dstack", "dtype", "einsum", "elu",
-           "empty", "empty_like", "equal", "erf", "erfc", "exp", "exp2", "expand_dims", "expm1",
+           "empty", "empty_like", "equal", "erf", "erfc", "erfinv", "exp", "exp2", "expand_dims", "expm1",
            "extract_sequences", "eye", "fabs", "fft", "fft2", "flip", "fliplr", "flipud", "floor", "floor_divide",
-           "fmax", "fmin", "fmod", "fori_loop", "full", "full_like", "gcd", "gelu", "geomspace", "get_item", "glu",
-           "greater", "greater_equal", "hamming", "hanning", "hard_shrink", "hard_sigmoid", "hard_silu",
-           "hard_swish", "hard_tanh", "heaviside", "hsplit", "hstack", "hypot", "identity", "ifft2", "imag",
-           "image", "in_top_k", "inner", "inv", "irfft", "is_tensor", "isclose", "isfinite", "isin", "isinf",
-           "isnan", "isneginf", "isposinf", "isreal", "istft", "kron", "layer_normalization", "lcm", "ldexp",
-           "leaky_relu", "left_shift", "less", "less_equal", "linalg", "linspace", "log", "log10", "log1p", "log2",
-           "log_sigmoid", "log_softmax", "logaddexp", "logaddexp2", "logdet", "logical_and", "logical_not",
-           "logical_or", "logical_xor", "logspace", "logsumexp", "lstsq", "lu_factor", "map", "matmul", "max",
-           "max_pool", "maximum", "mean", "median", "meshgrid", "min", "minimum", "mod", "moments", "moveaxis",
-           "multi_hot", "multiply", "nan_to_num", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax",
-           "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd", "nansum",
-           "nanvar", "ndim", "negative", "nn", "nonzero", "norm", "normalize", "not_equal", "numpy", "one_hot",
-           "ones", "ones_like", "outer", "pad", "percentile", "power", "prod", "psnr", "ptp", "qr", "quantile",
-           "rad2deg", "ravel", "real", "reciprocal", "relu", "relu6", "repeat", "reshape", "rfft", "right_shift",
-           "rms_normalization", "roll", "rot90", "round", "rsqrt", "saturate_cast", "scan", "scatter",
-           "scatter_update", "searchsorted", "segment_max", "segment_min", "segment_prod", "segment_sum", "select",
-           "selu", "separable_conv", "shape", "sigmoid", "sign", "signbit", "silu", "sin", "sinc", "sinh", "size",
-           "slice", "slice_update", "slogdet", "soft_shrink", "softmax", "softplus", "softsign", "solve",
-           "solve_triangular", "sort", "space_to_depth", "sparse_categorical_crossentropy", "sparse_plus",
-           "sparse_sigmoid", "sparsemax", "split", "sqrt", "square", "squareplus", "squeeze", "stack", "std",
-           "stft", "stop_gradient", "subtract", "sum", "swapaxes", "swish", "switch", "take", "take_along_axis",
-           "tan", "tanh", "tanh_shrink", "tensordot", "threshold", "tile", "top_k", "trace", "transpose",
-           "trapezoid", "tri", "tril", "triu", "true_divide", "trunc", "unravel_index", "unstack", "vander", "var",
-           "vdot", "vectorized_map", "vsplit", "vstack", "where", "while_loop", "zeros", "zeros_like"]
+           "fmax", "fmin", "fmod", "fold", "fori_loop", "full", "full_like", "gcd", "gelu", "geomspace", "get_item",
+           "glu", "greater", "greater_equal", "hamming", "hanning", "hard_shrink", "hard_sigmoid", "hard_silu",
+           "hard_swish", "hard_tanh", "heaviside", "histogram", "hsplit", "hstack", "hypot", "i0", "identity",
+           "ifft2", "imag", "image", "in_top_k", "inner", "inv", "irfft", "is_tensor", "isclose", "isfinite",
+           "isin", "isinf", "isnan", "isneginf", "isposinf", "isreal", "istft", "kaiser", "kron",
+           "layer_normalization", "lcm", "ldexp", "leaky_relu", "left_shift", "less", "less_equal", "linalg",
+           "linspace", "log", "log10", "log1p", "log2", "log_sigmoid", "log_softmax", "logaddexp", "logaddexp2",
+           "logdet", "logical_and", "logical_not", "logical_or", "logical_xor", "logspace", "logsumexp", "lstsq",
+           "lu_factor", "map", "matmul", "max", "max_pool", "maximum", "mean", "median", "meshgrid", "min",
+           "minimum", "mod", "moments", "moveaxis", "multi_hot", "multiply", "nan_to_num", "nanargmax", "nanargmin",
+           "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod",
+           "nanquantile", "nanstd", "nansum", "nanvar", "ndim", "negative", "nextafter", "nn", "nonzero", "norm",
+           "normalize", "not_equal", "numpy", "one_hot", "ones", "ones_like", "outer", "pad", "percentile", "power",
+           "prod", "psnr", "ptp", "qr", "quantile", "rad2deg", "ravel", "real", "rearrange", "reciprocal", "relu",
+           "relu6", "repeat", "reshape", "rfft", "right_shift", "rms_normalization", "roll", "rot90", "round",
+           "rsqrt", "saturate_cast", "scan", "scatter", "scatter_update", "searchsorted", "segment_max",
+           "segment_min", "segment_prod", "segment_sum", "select", "selu", "separable_conv", "shape", "sigmoid",
+           "sign", "signbit", "silu", "sin", "sinc", "sinh", "size", "slice", "slice_update", "slogdet",
+           "soft_shrink", "softmax", "softplus", "softsign", "solve", "solve_triangular", "sort", "space_to_depth",
+           "sparse_categorical_crossentropy", "sparse_plus", "sparse_sigmoid", "sparsemax", "split", "sqrt",
+           "square", "squareplus", "squeeze", "stack", "std", "stft", "stop_gradient", "subtract", "sum",
+           "swapaxes", "swish", "switch", "take", "take_along_axis", "tan", "tanh", "tanh_shrink", "tensordot",
+           "threshold", "tile", "top_k", "trace", "transpose", "trapezoid", "tri", "tril", "triu", "true_divide",
+           "trunc", "unfold", "unique", "unravel_index", "unstack", "vander", "var", "vdot", "vectorize",
+           "vectorized_map", "view", "vsplit", "vstack", "where", "while_loop", "zeros", "zeros_like"]
