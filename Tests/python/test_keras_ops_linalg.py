@@ -118,3 +118,46 @@ def test_errors_name_the_op():
         ops.qr(np.ones((2, 2)), mode="r")
     with pytest.raises(ValueError, match=r"\[lstsq\]"):
         ops.lstsq(np.ones((3, 2)), np.ones(4))
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 9])
+def test_eigh_against_numpy(n):
+    a = RNG.standard_normal((2, n, n))
+    a = a + np.swapaxes(a, -1, -2)
+    a[0, 0, :] = 0.0  # repeated zero eigenvalues
+    a[0, :, 0] = 0.0
+    values, vectors = ops.eigh(a)
+    values, vectors = np.asarray(values), np.asarray(vectors)
+    _close(values, np.linalg.eigh(a)[0], rtol=1e-12, atol=1e-12)
+    _close(vectors @ (values[..., :, None] * np.swapaxes(vectors, -1, -2)), a, atol=1e-12)
+    _close(np.swapaxes(vectors, -1, -2) @ vectors, np.broadcast_to(np.eye(n), a.shape), atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (2, 6, 2)])
+@pytest.mark.parametrize("full_matrices", [True, False])
+def test_svd_against_numpy(shape, full_matrices):
+    x = RNG.standard_normal(shape)
+    u, s, vh = (np.asarray(t) for t in ops.svd(x, full_matrices=full_matrices))
+    expected_u, expected_s, expected_vh = np.linalg.svd(x, full_matrices=full_matrices)
+    assert u.shape == expected_u.shape and vh.shape == expected_vh.shape
+    _close(s, expected_s, atol=1e-12)
+    k = min(shape[-2:])
+    _close((u[..., :, :k] * s[..., None, :]) @ vh[..., :k, :], x, atol=1e-12)
+    _close(np.swapaxes(u, -1, -2) @ u, np.broadcast_to(np.eye(u.shape[-1]), shape[:-2] + (u.shape[-1],) * 2), atol=1e-12)
+    _close(vh @ np.swapaxes(vh, -1, -2), np.broadcast_to(np.eye(vh.shape[-2]), shape[:-2] + (vh.shape[-2],) * 2),
+           atol=1e-12)
+
+
+def test_pinv_and_matrix_rank():
+    x = RNG.standard_normal((5, 3))
+    _close(ops.pinv(x), np.linalg.pinv(x))
+    singular = np.outer(np.arange(4.0), np.arange(1.0, 4.0))
+    _close(ops.pinv(singular), np.linalg.pinv(singular), atol=1e-12)
+    assert int(ops.matrix_rank(singular)) == 1 and int(ops.matrix_rank(x)) == 3
+    assert ops.matrix_rank(x).dtype == np.int32
+
+
+def test_spectral_gradients():
+    check_gradients(lambda a: ops.eigh(a + a.T)[0], RNG.standard_normal((3, 3)), rtol=1e-5, atol=1e-7)
+    check_gradients(lambda a: ops.svd(a, compute_uv=False), RNG.standard_normal((4, 3)), rtol=1e-5, atol=1e-7)
+    check_gradients(ops.pinv, RNG.standard_normal((4, 2)), rtol=1e-5, atol=1e-7)

@@ -57,8 +57,8 @@ from .nn_losses import (binary_crossentropy, categorical_crossentropy, multi_hot
 from .nn_normalization import (batch_normalization, layer_normalization, moments, normalize, psnr,
                                rms_normalization)
 from .nn_space import (depth_to_space, space_to_depth)
-from .linalg import (cholesky, cholesky_inverse, det, inv, logdet, lstsq, lu_factor, norm, qr, slogdet, solve,
-                     solve_triangular)
+from .linalg import (cholesky, cholesky_inverse, det, eigh, inv, logdet, lstsq, lu_factor, matrix_rank, norm, pinv,
+                     qr, slogdet, solve, solve_triangular, svd)
 from . import linalg  # noqa: E402  (keras.ops.linalg.norm)
 
 
@@ -102,8 +102,8 @@ __all__ = ["abs", "absolute", "adaptive_average_pool", "adaptive_max_pool", "add
            "conjugate", "conv", "conv_transpose", "convert_to_numpy", "convert_to_tensor", "copy", "corrcoef",
            "correlate", "cos", "cosh", "count_nonzero", "cross", "ctc_decode", "ctc_loss", "cumprod", "cumsum",
            "deg2rad", "depth_to_space", "depthwise_conv", "det", "diag", "diagflat", "diagonal", "diff", "digitize",
-           "divide", "divide_no_nan", "dot", "dot_product_attention", "dsplit", "dstack", "dtype", "einsum", "elu",
-           "empty", "empty_like", "equal", "erf", "erfc", "erfinv", "exp", "exp2", "expand_dims", "expm1",
+           "divide", "divide_no_nan", "dot", "dot_product_attention", "dsplit", "dstack", "dtype", "eigh", "einsum",
+           "elu", "empty", "empty_like", "equal", "erf", "erfc", "erfinv", "exp", "exp2", "expand_dims", "expm1",
            "extract_sequences", "eye", "fabs", "fft", "fft2", "flip", "fliplr", "flipud", "floor", "floor_divide",
            "fmax", "fmin", "fmod", "fold", "fori_loop", "full", "full_like", "gcd", "gelu", "geomspace", "get_item",
            "glu", "greater", "greater_equal", "hamming", "hanning", "hard_shrink", "hard_sigmoid", "hard_silu",
@@ -113,19 +113,19 @@ __all__ = ["abs", "absolute", "adaptive_average_pool", "adaptive_max_pool", "add
            "layer_normalization", "lcm", "ldexp", "leaky_relu", "left_shift", "less", "less_equal", "linalg",
            "linspace", "log", "log10", "log1p", "log2", "log_sigmoid", "log_softmax", "logaddexp", "logaddexp2",
            "logdet", "logical_and", "logical_not", "logical_or", "logical_xor", "logspace", "logsumexp", "lstsq",
-           "lu_factor", "map", "matmul", "max", "max_pool", "maximum", "mean", "median", "meshgrid", "min",
-           "minimum", "mod", "moments", "moveaxis", "multi_hot", "multiply", "nan_to_num", "nanargmax", "nanargmin",
-           "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod",
-           "nanquantile", "nanstd", "nansum", "nanvar", "ndim", "negative", "nextafter", "nn", "nonzero", "norm",
-           "normalize", "not_equal", "numpy", "one_hot", "ones", "ones_like", "outer", "pad", "percentile", "power",
-           "prod", "psnr", "ptp", "qr", "quantile", "rad2deg", "ravel", "real", "rearrange", "reciprocal", "relu",
-           "relu6", "repeat", "reshape", "rfft", "right_shift", "rms_normalization", "roll", "rot90", "round",
-           "rsqrt", "saturate_cast", "scan", "scatter", "scatter_update", "searchsorted", "segment_max",
-           "segment_min", "segment_prod", "segment_sum", "select", "selu", "separable_conv", "shape", "sigmoid",
-           "sign", "signbit", "silu", "sin", "sinc", "sinh", "size", "slice", "slice_update", "slogdet",
+           "lu_factor", "map", "matmul", "matrix_rank", "max", "max_pool", "maximum", "mean", "median", "meshgrid",
+           "min", "minimum", "mod", "moments", "moveaxis", "multi_hot", "multiply", "nan_to_num", "nanargmax",
+           "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile",
+           "nanprod", "nanquantile", "nanstd", "nansum", "nanvar", "ndim", "negative", "nextafter", "nn", "nonzero",
+           "norm", "normalize", "not_equal", "numpy", "one_hot", "ones", "ones_like", "outer", "pad", "percentile",
+           "pinv", "power", "prod", "psnr", "ptp", "qr", "quantile", "rad2deg", "ravel", "real", "rearrange",
+           "reciprocal", "relu", "relu6", "repeat", "reshape", "rfft", "right_shift", "rms_normalization", "roll",
+           "rot90", "round", "rsqrt", "saturate_cast", "scan", "scatter", "scatter_update", "searchsorted",
+           "segment_max", "segment_min", "segment_prod", "segment_sum", "select", "selu", "separable_conv", "shape",
+           "sigmoid", "sign", "signbit", "silu", "sin", "sinc", "sinh", "size", "slice", "slice_update", "slogdet",
            "soft_shrink", "softmax", "softplus", "softsign", "solve", "solve_triangular", "sort", "space_to_depth",
            "sparse_categorical_crossentropy", "sparse_plus", "sparse_sigmoid", "sparsemax", "split", "sqrt",
-           "square", "squareplus", "squeeze", "stack", "std", "stft", "stop_gradient", "subtract", "sum",
+           "square", "squareplus", "squeeze", "stack", "std", "stft", "stop_gradient", "subtract", "sum", "svd",
            "swapaxes", "swish", "switch", "take", "take_along_axis", "tan", "tanh", "tanh_shrink", "tensordot",
            "threshold", "tile", "top_k", "trace", "transpose", "trapezoid", "tri", "tril", "triu", "true_divide",
            "trunc", "unfold", "unique", "unravel_index", "unstack", "vander", "var", "vdot", "vectorize",

@@ -1,7 +1,8 @@
 """keras.ops.linalg: norm here; solve, inv, det, slogdet, logdet, lu_factor, cholesky,
-cholesky_inverse, solve_triangular, qr and lstsq composed from engine ops in the modules
-imported at the end. eig, eigh, svd, pinv and matrix_rank need an iterative eigenvalue
-solver that the engine does not have; jvp needs forward-mode differentiation."""
+cholesky_inverse, solve_triangular, qr, lstsq, eigh, svd, pinv and matrix_rank composed
+from engine ops in the modules imported at the end. eig (complex results) and jvp
+(forward-mode differentiation) are not available: the engine has no complex dtype and its
+tape only runs in reverse."""
 import numpy as np
 
 import swiftdl as sd
@@ -65,6 +66,7 @@ def _matrix_norm(x, ord, axes, keepdims):  # noqa: A002
 
 
 from .linalg_elimination import det, inv, lu_factor, slogdet, solve  # noqa: E402
+from .linalg_jacobi import eigh, matrix_rank, pinv, svd  # noqa: E402
 from .linalg_qr import lstsq, qr  # noqa: E402
 from .linalg_triangular import cholesky, cholesky_inverse, logdet, solve_triangular  # noqa: E402
 
