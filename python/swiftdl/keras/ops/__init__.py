@@ -4,10 +4,15 @@
     y = ops.mean(ops.square(x - ops.expand_dims(m, -1)), axis=-1)
 
 Each op follows keras.ops's names, arguments, defaults and dtype rules
-(keras.backend.result_type, with int64 and float64 kept), runs on the engine and is
-differentiable under swiftdl.GradientTape wherever the engine ops beneath it are. Ops take
-tensors, numpy arrays and Python values eagerly; KerasTensors (symbolic use in functional
-models) are not handled here.
+(keras.backend.result_type, with int64 and float64 kept as Keras's TensorFlow backend
+keeps them), runs on the engine and is differentiable under swiftdl.GradientTape wherever
+the engine ops beneath it are. Ops take tensors, numpy arrays and Python values eagerly;
+KerasTensors (symbolic use in functional models) are not handled here.
+
+Not here (6 of Keras 3.15's 341 names): custom_gradient (the engine's tape records only its
+own ops and has no hook for a Python-defined gradient), jvp (the tape runs in reverse only),
+and eig, polar, view_as_complex, view_as_real (the engine has no complex dtype).
+keras.ops.image lacks elastic_transform and extract_patches_3d.
 """
 from .core import (cast, cond, convert_to_numpy, convert_to_tensor, dtype, fori_loop, is_tensor, map, saturate_cast,
                    scan, shape, stop_gradient, switch, unstack, vectorized_map, while_loop)
