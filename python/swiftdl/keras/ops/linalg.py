@@ -11,9 +11,9 @@ from ._convert import canonical_axes, float_tensor
 
 
 def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002
-    """Vector or matrix norm (numpy.linalg.norm's ord values, except 'nuc' and ±2 for
-    matrices, which need singular values). axis None: the 2-norm of the flattened x for
-    ord None, else by x's rank."""
+    """Vector or matrix norm with numpy.linalg.norm's ord values ('nuc' and ±2 for matrices
+    through singular values). axis None: the 2-norm of the flattened x for ord None, else
+    by x's rank."""
     x = float_tensor(x)
     if axis is None:
         if ord is None:
@@ -59,9 +59,16 @@ def _matrix_norm(x, ord, axes, keepdims):  # noqa: A002
     elif ord in (np.inf, -np.inf):
         sums = sd.sum(magnitude, axis=col, keepdims=True)
         result = (sd.max if ord == np.inf else sd.min)(sums, axis=row, keepdims=True)
+    elif ord in ("nuc", 2, -2):
+        from .linalg_jacobi import svd
+        moved = sd.moveaxis(x, (row, col), (-2, -1))
+        singular = svd(moved, compute_uv=False)
+        value = {"nuc": sd.sum, 2: sd.max, -2: sd.min}[ord](singular, axis=-1)
+        shape = list(x.shape)
+        shape[row] = shape[col] = 1
+        result = sd.reshape(value, shape)
     else:
-        raise ValueError(f"[norm] ord={ord!r} for matrices is not supported by swiftdl (it needs singular values); "
-                         "use 'fro', 1, -1, inf or -inf")
+        raise ValueError(f"[norm] Invalid `ord` argument for matrix norm. Received: ord={ord!r}")
     return result if keepdims else sd.squeeze(result, axis=axes)
 
 
@@ -70,5 +77,5 @@ from .linalg_jacobi import eigh, matrix_rank, pinv, svd  # noqa: E402
 from .linalg_qr import lstsq, qr  # noqa: E402
 from .linalg_triangular import cholesky, cholesky_inverse, logdet, solve_triangular  # noqa: E402
 
-__all__ = ["cholesky", "cholesky_inverse", "det", "inv", "logdet", "lstsq", "lu_factor", "norm", "qr", "slogdet", "solve",
-           "solve_triangular"]
+__all__ = ["cholesky", "cholesky_inverse", "det", "eigh", "inv", "logdet", "lstsq", "lu_factor", "matrix_rank", "norm",
+           "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd"]
