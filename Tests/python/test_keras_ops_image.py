@@ -60,3 +60,18 @@ def test_integer_images_resize_with_rounding():
 def test_errors_name_the_op(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_elastic_transform():
+    images = RNG.uniform(size=(2, 12, 10, 3)).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(ops.image.elastic_transform(images, alpha=0.0, seed=3)), images, atol=1e-6)
+    first = np.asarray(ops.image.elastic_transform(images, alpha=30.0, sigma=3.0, seed=7))
+    again = np.asarray(ops.image.elastic_transform(images, alpha=30.0, sigma=3.0, seed=7))
+    other = np.asarray(ops.image.elastic_transform(images, alpha=30.0, sigma=3.0, seed=8))
+    assert first.shape == images.shape and first.dtype == np.float32
+    np.testing.assert_array_equal(first, again)
+    assert np.abs(first - other).max() > 1e-3 and np.abs(first - images).max() > 1e-3
+    # reflect filling keeps every output inside the input's range
+    assert first.min() >= images.min() - 1e-6 and first.max() <= images.max() + 1e-6
+    with pytest.raises(ValueError, match=r"\[elastic_transform\]"):
+        ops.image.elastic_transform(images, fill_mode="bogus")

@@ -12,7 +12,6 @@ KerasTensors (symbolic use in functional models) are not handled here.
 Not here (6 of Keras 3.15's 341 names): custom_gradient (the engine's tape records only its
 own ops and has no hook for a Python-defined gradient), jvp (the tape runs in reverse only),
 and eig, polar, view_as_complex, view_as_real (the engine has no complex dtype).
-keras.ops.image lacks elastic_transform and extract_patches_3d.
 """
 from .core import (cast, cond, convert_to_numpy, convert_to_tensor, dtype, fori_loop, is_tensor, map, saturate_cast,
                    scan, shape, stop_gradient, switch, unstack, vectorized_map, while_loop)

@@ -115,3 +115,48 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     patches = sd.reshape(patches, (n, out_h, ph, out_w, pw, channels))
     patches = sd.reshape(sd.transpose(patches, (0, 1, 3, 2, 4, 5)), (n, out_h, out_w, ph * pw * channels))
     return restore(patches)
+
+
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    """Patches of size (pd, ph, pw) every `strides` (default: size) from volumes
+    (N, D, H, W, C), each flattened in (depth, row, column, channel) order:
+    (N, out_d, out_h, out_w, pd·ph·pw·C)."""
+    volumes = tensor(volumes)
+    if volumes.ndim not in (4, 5):
+        raise ValueError(f"[extract_patches_3d] volumes must be rank 4 or 5; received shape {tuple(volumes.shape)}")
+    patch = (size,) * 3 if isinstance(size, int) else tuple(size)
+    if len(patch) != 3:
+        raise TypeError(f"[extract_patches_3d] Invalid `size` argument. Expected an int or a tuple of length 3. "
+                        f"Received: size={size}")
+    steps = patch if strides is None else ((strides,) * 3 if isinstance(strides, int) else tuple(strides))
+    dilation = (dilation_rate,) * 3 if isinstance(dilation_rate, int) else tuple(dilation_rate)
+    if len(steps) != 3 or len(dilation) != 3:
+        raise ValueError(f"[extract_patches_3d] Invalid `strides` argument. Got: {strides}")
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"[extract_patches_3d] padding must be 'valid' or 'same'; received {padding!r}")
+    unbatched = volumes.ndim == 4
+    x = sd.expand_dims(volumes, 0) if unbatched else volumes
+    first = data_format_of(data_format) == "channels_first"
+    if first:
+        x = sd.transpose(x, (0, 2, 3, 4, 1))
+    n, channels = x.shape[0], x.shape[-1]
+    spatial = list(x.shape[1:4])
+    spans = [(p - 1) * d + 1 for p, d in zip(patch, dilation)]
+    if padding.lower() == "same":
+        outs = [-(-s // st) for s, st in zip(spatial, steps)]
+        widths = [max((o - 1) * st + sp - s, 0) for o, st, sp, s in zip(outs, steps, spans, spatial)]
+        from .numpy_shape import pad
+        x = pad(x, [(0, 0)] + [(w // 2, w - w // 2) for w in widths] + [(0, 0)])
+    else:
+        outs = [(s - sp) // st + 1 for s, sp, st in zip(spatial, spans, steps)]
+        if min(outs) <= 0:
+            raise ValueError(f"[extract_patches_3d] patches of size {patch} do not fit in volumes of {tuple(spatial)}")
+    for axis in range(3):
+        index = sd.reshape(sd.reshape(sd.arange(outs[axis], dtype="int64") * steps[axis], (-1, 1)) +
+                           sd.reshape(sd.arange(patch[axis], dtype="int64") * dilation[axis], (1, -1)), (-1,))
+        x = sd.take(x, index, axis=axis + 1)
+    x = sd.reshape(x, (n, outs[0], patch[0], outs[1], patch[1], outs[2], patch[2], channels))
+    x = sd.reshape(sd.transpose(x, (0, 1, 3, 5, 2, 4, 6, 7)), (n, *outs, patch[0] * patch[1] * patch[2] * channels))
+    if first:
+        x = sd.transpose(x, (0, 4, 1, 2, 3))
+    return x[0] if unbatched else x

@@ -186,3 +186,29 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
     dtype = compute_dtype(original.dtype)
     coefficients = _homography(start_points, end_points, dtype)
     return affine_transform(original, coefficients, interpolation, "constant", fill_value, data_format)
+
+
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
+                      seed=None, data_format=None):
+    """Elastic deformation: each pixel samples the image at its position plus alpha times a
+    Gaussian-smoothed (sigma) field of normal noise scaled by sigma, per image.
+
+    NOTE: as Keras 3.15 does, one noise field serves both directions (its two draws share
+    one seed), so pixels move along the diagonal; distributions match Keras, bits do not.
+    """
+    _check(interpolation, fill_mode, "elastic_transform")
+    from ..random import normal
+    from .image_filters import gaussian_blur
+    original = tensor(images)
+    x, restore = to_nhwc(original, data_format, "elastic_transform")
+    dtype = compute_dtype(original.dtype)
+    x = x.astype(dtype)
+    n, height, width, _ = x.shape
+    sigma_value, alpha_value = float(sigma), float(alpha)
+    size = int(6 * sigma_value) | 1
+    noise = normal((n, height, width, 1), dtype=dtype, seed=seed) * sigma_value
+    field = gaussian_blur(noise, kernel_size=(size, size), sigma=(sigma_value, sigma_value),
+                          data_format="channels_last")[..., 0] * alpha_value
+    ys, xs = _grid(height, width, dtype)
+    out = _sample_nhwc(x, ys + field, xs + field, interpolation, fill_mode, fill_value)
+    return restore(out.astype(original.dtype) if original.dtype.kind == "f" else sd.rint(out).astype(original.dtype))
