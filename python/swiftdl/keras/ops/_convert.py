@@ -5,7 +5,7 @@ import operator
 import numpy as np
 
 import swiftdl as sd
-from swiftdl._convert import TensorBase
+from swiftdl._convert import TensorBase, scalar_tensor
 
 from ._dtypes import floatx, result_type, standardize_dtype
 
@@ -63,9 +63,12 @@ def dtype_of(x):
 def promote(*values, extra=()):
     """All of `values` as tensors of their common Keras dtype (with `extra` dtypes joining
     the promotion, e.g. `float` for true division)."""
+    if not extra and all(isinstance(v, TensorBase) for v in values) and len({v.dtype for v in values}) == 1:
+        return list(values)  # the common case inside layers: nothing to convert
     values = [scalar_or_tensor(v) for v in values]
-    dtype = result_type(*(dtype_of(v) for v in values), *extra)
-    return [tensor(v, dtype) if is_tensor(v) else sd.full((), v, dtype) for v in values]
+    target = np.dtype(result_type(*(dtype_of(v) for v in values), *extra))
+    return [(v if v.dtype == target else v.astype(target)) if is_tensor(v) else scalar_tensor(v, target)
+            for v in values]
 
 
 def float_tensor(x):

@@ -99,6 +99,23 @@ def _resolve_weak(node):
     return {"int": f"int{bits}", "float": f"float{bits}"}.get(node, node)
 
 
+def _key(value):
+    """A hashable stand-in for a value's dtype (Python scalars keep their weak type)."""
+    if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
+        return type(value)
+    if hasattr(value, "dtype") and not isinstance(value, (str, np.dtype, type)):
+        return value.dtype
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _promoted(keys, float_name):
+    nodes = [_node(float_name if k is None else k) for k in keys]
+    if len({n for n, _ in nodes}) == 1:
+        return _resolve_weak(nodes[0][0])
+    return _resolve_weak(_least_upper_bound(frozenset(n for n, _ in nodes)))
+
+
 def result_type(*values):
     """The dtype Keras's promotion gives `values` (dtypes, Python types, tensors or scalars).
 
@@ -110,10 +127,10 @@ def result_type(*values):
     """
     if not values:
         return floatx()
-    nodes = [_node(floatx() if v is None else v) for v in values]
-    if len({n for n, _ in nodes}) == 1:
-        return _resolve_weak(nodes[0][0])
-    return _resolve_weak(_least_upper_bound(frozenset(n for n, _ in nodes)))
+    try:
+        return _promoted(tuple(_key(v) for v in values), floatx())
+    except TypeError:  # an unhashable dtype description: promote without the cache
+        return _promoted.__wrapped__(tuple(_key(v) for v in values), floatx())
 
 
 def is_float(dtype):
