@@ -72,12 +72,23 @@ def _number(value, name, op):
     raise TypeError(f"[{op}] {name} must be a number; received {value!r}")
 
 
+def _dtype_for(value, name, op):
+    """The dtype (or weak Python type) an argument joins the promotion with."""
+    if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
+        return dtype_of(value)
+    if isinstance(value, (np.generic, np.ndarray)) or hasattr(value, "dtype"):
+        return value.dtype
+    if isinstance(value, (list, tuple)):
+        return tensor(value).dtype
+    raise TypeError(f"[{op}] {name} must be a number or a tensor; received {value!r}")
+
+
 def arange(start, stop=None, step=None, dtype=None):
     """Values from `start` to `stop` (exclusive) by `step`. Integer arguments give int32,
     float arguments floatx() (Keras's promotion of the arguments)."""
     if dtype is None:
-        dtype = result_type(*(dtype_of(v) if not hasattr(v, "dtype") else v.dtype
-                              for v in (start, stop, step) if v is not None))
+        dtype = result_type(*(_dtype_for(v, n, "arange") for n, v in (("start", start), ("stop", stop), ("step", step))
+                              if v is not None))
     start = _number(start, "start", "arange")
     if stop is None:
         start, stop = 0, start
@@ -95,8 +106,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if num < 0:
         raise ValueError(f"[linspace] num must be non-negative; received num={num}")
     if dtype is None:
-        dtype = result_type(dtype_of(start) if not hasattr(start, "dtype") else start.dtype,
-                            dtype_of(stop) if not hasattr(stop, "dtype") else stop.dtype, float)
+        dtype = result_type(_dtype_for(start, "start", "linspace"), _dtype_for(stop, "stop", "linspace"), float)
     dtype = standardize_dtype(dtype)
     compute = "float64" if dtype == "float64" else floatx() if floatx() == "float64" else "float32"
     start_t, stop_t = tensor(start, compute), tensor(stop, compute)
