@@ -322,7 +322,49 @@ class CosineSimilarity(LossFunctionWrapper):
         super().__init__(cosine_similarity, name=name, reduction=reduction, axis=axis)
 
 
+from ._losses.focal import binary_focal_crossentropy, categorical_focal_crossentropy  # noqa: E402
+from ._losses.overlap import dice, tversky  # noqa: E402
+from ._losses.percentage_and_log import mean_absolute_percentage_error, mean_squared_logarithmic_error  # noqa: E402
+
+
+class MeanAbsolutePercentageError(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(mean_absolute_percentage_error, name=name, reduction=reduction)
+
+
+class MeanSquaredLogarithmicError(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(mean_squared_logarithmic_error, name=name, reduction=reduction)
+
+
+class BinaryFocalCrossentropy(LossFunctionWrapper):
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                 axis=-1, reduction="sum_over_batch_size", name="binary_focal_crossentropy", dtype=None):
+        super().__init__(binary_focal_crossentropy, name=name, reduction=reduction,
+                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+
+
+class CategoricalFocalCrossentropy(LossFunctionWrapper):
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="categorical_focal_crossentropy", dtype=None):
+        super().__init__(categorical_focal_crossentropy, name=name, reduction=reduction, alpha=alpha, gamma=gamma,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+
+
+class Dice(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="dice", axis=None, dtype=None):
+        super().__init__(dice, name=name, reduction=reduction, axis=axis)
+
+
+class Tversky(LossFunctionWrapper):
+    def __init__(self, alpha=0.5, beta=0.5, reduction="sum_over_batch_size", name="tversky", axis=None, dtype=None):
+        super().__init__(tversky, name=name, reduction=reduction, alpha=alpha, beta=beta, axis=axis)
+
+
 mse = MSE = mean_squared_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kullback_leibler_divergence = kl_divergence
 logcosh = log_cosh
 mae = MAE = mean_absolute_error
@@ -341,6 +383,14 @@ _BY_NAME = {
     "hinge": Hinge, "Hinge": Hinge, "squared_hinge": SquaredHinge, "SquaredHinge": SquaredHinge,
     "categorical_hinge": CategoricalHinge, "CategoricalHinge": CategoricalHinge,
     "cosine_similarity": CosineSimilarity, "CosineSimilarity": CosineSimilarity,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError, "mape": MeanAbsolutePercentageError,
+    "MAPE": MeanAbsolutePercentageError, "MeanAbsolutePercentageError": MeanAbsolutePercentageError,
+    "mean_squared_logarithmic_error": MeanSquaredLogarithmicError, "msle": MeanSquaredLogarithmicError,
+    "MSLE": MeanSquaredLogarithmicError, "MeanSquaredLogarithmicError": MeanSquaredLogarithmicError,
+    "binary_focal_crossentropy": BinaryFocalCrossentropy, "BinaryFocalCrossentropy": BinaryFocalCrossentropy,
+    "categorical_focal_crossentropy": CategoricalFocalCrossentropy,
+    "CategoricalFocalCrossentropy": CategoricalFocalCrossentropy,
+    "dice": Dice, "Dice": Dice, "tversky": Tversky, "Tversky": Tversky,
 }
 _FUNCTIONS = {
     "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
@@ -350,6 +400,10 @@ _FUNCTIONS = {
     "huber": huber, "log_cosh": log_cosh, "logcosh": log_cosh, "kl_divergence": kl_divergence, "kld": kl_divergence,
     "KLD": kl_divergence, "kullback_leibler_divergence": kl_divergence, "poisson": poisson, "hinge": hinge,
     "squared_hinge": squared_hinge, "categorical_hinge": categorical_hinge, "cosine_similarity": cosine_similarity,
+    "mean_absolute_percentage_error": mean_absolute_percentage_error, "mape": mean_absolute_percentage_error,
+    "mean_squared_logarithmic_error": mean_squared_logarithmic_error, "msle": mean_squared_logarithmic_error,
+    "binary_focal_crossentropy": binary_focal_crossentropy, "categorical_focal_crossentropy": categorical_focal_crossentropy,
+    "dice": dice, "tversky": tversky,
 }
 
 
@@ -386,7 +440,11 @@ def resolve(identifier):
     return LossFunctionWrapper(loss, name=name)
 
 # Keras's public names in this module (`from swiftdl.keras.losses import *`).
-__all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity", "Hinge", "Huber",
+__all__ = ["BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "MAPE", "MSLE",
+           "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "Tversky", "binary_focal_crossentropy",
+           "categorical_focal_crossentropy", "dice", "mape", "mean_absolute_percentage_error",
+           "mean_squared_logarithmic_error", "msle", "tversky",
+           "BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity", "Hinge", "Huber",
            "KLD", "KLDivergence", "LogCosh", "Loss", "LossFunctionWrapper", "MAE", "MSE", "MeanAbsoluteError",
            "MeanSquaredError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "binary_crossentropy",
            "categorical_crossentropy", "categorical_hinge", "cosine_similarity", "get", "hinge", "huber",

@@ -1,0 +1,1 @@
+"""Keras losses beyond the everyday ones, re-exported by swiftdl.keras.losses."""
