@@ -333,3 +333,17 @@ def test_bad_arguments_raise_clear_errors():
         layers.LSTM(2, dropout=None)
     with pytest.raises(ValueError, match="units"):
         layers.GRU(-1)
+
+
+def test_bidirectional_wraps_an_rnn_of_cells(tmp_path):
+    x = data((2, 5, 3))
+    wrapped = layers.Bidirectional(layers.RNN(layers.GRUCell(3), return_sequences=True))
+    fused = layers.Bidirectional(layers.GRU(3, return_sequences=True))
+    expected = fused(x, mask=MASK[:2, :5])
+    wrapped(x)
+    wrapped.set_weights(fused.get_weights())
+    assert_all_close(wrapped(x, mask=MASK[:2, :5]), expected)
+    model = keras.Sequential([keras.Input((5, 3)), wrapped])
+    path = os.path.join(tmp_path, "bidirectional.keras")
+    model.save(path)
+    np.testing.assert_allclose(np.asarray(keras.models.load_model(path)(x)), np.asarray(model(x)), rtol=1e-6, atol=1e-6)
