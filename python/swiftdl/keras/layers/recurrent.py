@@ -84,6 +84,7 @@ class _RNN(Layer):
                                                 regularizer=self.recurrent_regularizer,
                                                 constraint=self.recurrent_constraint, name="recurrent_kernel")
         self.bias = self._build_bias() if self.use_bias else None
+        self._uses_fused_kernel = self._fused_math()  # decided once here: call is the hot path
         if self.stateful and input_shape[0] is None:
             raise ValueError(f"When using `stateful=True` in a RNN, the batch size must be static. Found dynamic "
                              f"batch size: sequence.shape={tuple(input_shape)}")
@@ -132,7 +133,7 @@ class _RNN(Layer):
             stored = self._stateful_initial_state(sequences.shape[0])
             if initial_state is None:
                 initial_state = stored if self._state_count() > 1 else stored[0]
-        if (training and self._rate_ok(self.recurrent_dropout)) or not self._fused_math():
+        if (training and self._rate_ok(self.recurrent_dropout)) or not self._uses_fused_kernel:
             outputs, *states = self._run_steps(sequences, initial_state, mask, bool(training))
         else:
             if training and self._rate_ok(self.dropout):
@@ -195,12 +196,6 @@ class _RNN(Layer):
         return config
 
 
-def _mask_argument(function, mask):
-    """Passes the mask on when the engine op takes one."""
-    import inspect
-    return {"mask": mask} if mask is not None and "mask" in inspect.signature(function).parameters else {}
-
-
 class LSTM(_RNN):
     """Long short-term memory. Kernel (in, 4u), recurrent kernel (u, 4u), bias (4u); gates i, f, c, o."""
 
@@ -228,7 +223,7 @@ class LSTM(_RNN):
         from swiftdl import nn
         outputs, h, c = nn.lstm(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state=initial_state,
                                 return_sequences=self.return_sequences, go_backwards=self.go_backwards,
-                                **_mask_argument(nn.lstm, mask))
+                                mask=mask)
         return outputs, h, c
 
     def _step_function(self, input_masks, recurrent_masks):
@@ -274,7 +269,7 @@ class GRU(_RNN):
         from swiftdl import nn
         outputs, h = nn.gru(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state=initial_state,
                             return_sequences=self.return_sequences, go_backwards=self.go_backwards,
-                            **_mask_argument(nn.gru, mask))
+                            mask=mask)
         return outputs, h
 
     def get_config(self):
@@ -307,5 +302,5 @@ class SimpleRNN(_RNN):
         from swiftdl import nn
         outputs, h = nn.simple_rnn(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state=initial_state,
                                    return_sequences=self.return_sequences, go_backwards=self.go_backwards,
-                                   **_mask_argument(nn.simple_rnn, mask))
+                                   mask=mask)
         return outputs, h
