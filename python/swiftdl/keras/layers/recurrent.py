@@ -17,7 +17,20 @@ from .rnn_cells import check_rate, check_units, dropout_masks, gru_step, lstm_st
 
 
 class _RNN(Layer):
-    """Shared argument handling; `gates` is how many blocks of `units` the kernel holds."""
+    """Shared argument handling; `gates` is how many blocks of `units` the kernel holds.
+
+    Args (besides Keras's units, activations, initializers and regularizers):
+        dropout: fraction of the inputs dropped in training, one mask per sequence (the
+            same at every step), scaled by 1/(1-rate); it runs before the fused kernel.
+        recurrent_dropout: fraction of the state h dropped in training, one mask per
+            sequence (one per gate, as Keras's implementation 1); training with it runs
+            the cell's math step by step.
+        seed: an int for reproducible dropout masks (None: swiftdl's global stream).
+        return_sequences, return_state, go_backwards: as in Keras.
+        stateful: the final states of a call are the next call's initial states (the
+            batch size must stay fixed); `reset_states()` zeroes them.
+        unroll: accepted; every path already runs eagerly.
+    """
 
     _casts_inputs_to_float = True
 
