@@ -347,3 +347,88 @@ def test_bidirectional_wraps_an_rnn_of_cells(tmp_path):
     path = os.path.join(tmp_path, "bidirectional.keras")
     model.save(path)
     np.testing.assert_allclose(np.asarray(keras.models.load_model(path)(x)), np.asarray(model(x)), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("cell_class, layer_class", PAIRS)
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_zero_output_for_mask_on_fused_layers(cell_class, layer_class, go_backwards, return_sequences):
+    x = data((3, 6, 4))
+    options = {"go_backwards": go_backwards, "return_sequences": return_sequences, "zero_output_for_mask": True}
+    fused, rnn = layer_class(2, **options), layers.RNN(cell_class(2), **options)
+    expected = fused(x, mask=MASK)
+    rnn(x)
+    rnn.set_weights(fused.get_weights())
+    assert_all_close(rnn(x, mask=MASK), expected)
+    assert fused.get_config()["zero_output_for_mask"] is True
+
+
+def test_bidirectional_zeroes_masked_steps_of_sequences_as_keras_does():
+    x = data((2, 6, 3))
+    wrapped = layers.Bidirectional(layers.LSTM(2, return_sequences=True))
+    out = np.asarray(wrapped(x, mask=MASK[:2]))
+    np.testing.assert_array_equal(out[~MASK[:2]], 0)
+    assert wrapped.forward_layer.zero_output_for_mask and wrapped.backward_layer.zero_output_for_mask
+    assert not layers.Bidirectional(layers.GRU(2)).forward_layer.zero_output_for_mask
+
+
+KERAS_SIDE = '''
+import os, sys
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import keras, numpy as np
+from keras import layers
+directory, mode = sys.argv[1], sys.argv[2]
+if mode == "make":
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((6, 3))
+    a = layers.RNN([layers.LSTMCell(4), layers.GRUCell(3, reset_after=False)], return_sequences=True)(inputs)
+    b = layers.RNN(layers.SimpleRNNCell(2), go_backwards=True)(a)
+    c = layers.GRU(3, reset_after=False, dropout=0.2, recurrent_dropout=0.1)(a)
+    d = layers.LSTM(2, activation="relu", dropout=0.1, seed=3)(inputs)
+    e = layers.Bidirectional(layers.RNN(layers.LSTMCell(2), return_sequences=True))(inputs)
+    out = layers.Dense(1)(layers.Concatenate()([b, c, d, layers.GlobalAveragePooling1D()(e)]))
+    model = keras.Model(inputs, out)
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).normal(size=(5, 6, 3)).astype("float32")
+    model.fit(x, np.ones((5, 1), "float32"), verbose=0)
+    model.save(os.path.join(directory, "keras_cells.keras"))
+    np.savez(os.path.join(directory, "keras_cells.npz"), x=x, y=model.predict(x, verbose=0))
+else:
+    arrays = np.load(os.path.join(directory, "swiftdl_cells.npz"))
+    model = keras.saving.load_model(os.path.join(directory, "swiftdl_cells.keras"))
+    np.testing.assert_allclose(model.predict(arrays["x"], verbose=0), arrays["y"], rtol=1e-4, atol=1e-5)
+    print("ok")
+'''
+
+
+def test_rnn_cell_models_cross_real_keras(tmp_path):
+    """Set SWIFTDL_KERAS_PYTHON to a Python with Keras 3 (see test_keras_saving.py): Keras
+    loads swiftdl's RNN-of-cells models and swiftdl loads Keras's, predicting the same."""
+    import subprocess
+    python = os.environ.get("SWIFTDL_KERAS_PYTHON")
+    if not python:
+        pytest.skip("SWIFTDL_KERAS_PYTHON is not set")
+    script = os.path.join(tmp_path, "keras_side.py")
+    with open(script, "w") as handle:
+        handle.write(KERAS_SIDE)
+    made = subprocess.run([python, script, str(tmp_path), "make"], capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr[-3000:]
+    arrays = np.load(os.path.join(tmp_path, "keras_cells.npz"))
+    from_keras = keras.models.load_model(os.path.join(tmp_path, "keras_cells.keras"))
+    np.testing.assert_allclose(from_keras.predict(arrays["x"], verbose=0), arrays["y"], rtol=1e-4, atol=1e-5)
+
+    sd.random.seed(0)
+    inputs = keras.Input((6, 3))
+    a = layers.RNN([layers.LSTMCell(4), layers.GRUCell(3, reset_after=False)], return_sequences=True)(inputs)
+    b = layers.RNN(layers.SimpleRNNCell(2), go_backwards=True, zero_output_for_mask=True)(a)
+    c = layers.GRU(3, reset_after=False, dropout=0.2, recurrent_dropout=0.1)(a)
+    d = layers.LSTM(2, activation="relu", dropout=0.1, seed=3)(inputs)
+    e = layers.Bidirectional(layers.RNN(layers.LSTMCell(2)))(inputs)
+    model = keras.Model(inputs, layers.Dense(1)(layers.Concatenate()([b, c, d, e])))
+    model.compile(optimizer="adam", loss="mse")
+    x = arrays["x"]
+    model.fit(x, np.ones((5, 1), np.float32), verbose=0)
+    model.save(os.path.join(tmp_path, "swiftdl_cells.keras"))
+    np.savez(os.path.join(tmp_path, "swiftdl_cells.npz"), x=x, y=model.predict(x, verbose=0))
+    checked = subprocess.run([python, script, str(tmp_path), "load"], capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0 and "ok" in checked.stdout, checked.stderr[-3000:]

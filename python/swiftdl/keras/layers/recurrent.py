@@ -30,6 +30,8 @@ class _RNN(Layer):
         stateful: the final states of a call are the next call's initial states (the
             batch size must stay fixed); `reset_states()` zeroes them.
         unroll: accepted; every path already runs eagerly.
+        zero_output_for_mask: masked steps output zeros instead of the previous output
+            (Bidirectional sets it when returning sequences, as Keras does).
     """
 
     _casts_inputs_to_float = True
@@ -41,7 +43,7 @@ class _RNN(Layer):
                  kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
                  recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False, go_backwards=False,
-                 stateful=False, unroll=False, **kwargs):
+                 stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
         kwargs.pop("implementation", None)  # Keras's choice of kernel split; the math is the same
         kwargs.pop("use_cudnn", None)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
@@ -70,6 +72,7 @@ class _RNN(Layer):
         self.go_backwards = go_backwards
         self.stateful = bool(stateful)
         self.unroll = bool(unroll)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         self._state_variables = None
         self.supports_masking = True
 
@@ -154,6 +157,8 @@ class _RNN(Layer):
                 keep = dropout_masks(sequences[:, 0], self.dropout, None, self._seed_generator)
                 sequences = sequences * _sd.expand_dims(keep, 1)
             outputs, *states = self.run(sequences, initial_state, mask)
+            if mask is not None and self.zero_output_for_mask:
+                outputs = self._zero_masked_outputs(outputs, mask)
         if self.stateful:
             for variable, state in zip(self._state_variables, states):
                 variable.assign(np.asarray(state))
@@ -174,8 +179,20 @@ class _RNN(Layer):
         states = self._initial_state_list(sequences, initial_state)
         step = self._step_function(input_masks, recurrent_masks)
         last, sequence, states = run_steps(step, sequences, states, mask=mask, go_backwards=self.go_backwards,
-                                           return_sequences=self.return_sequences)
+                                           return_sequences=self.return_sequences,
+                                           zero_output_for_mask=self.zero_output_for_mask)
         return [sequence if self.return_sequences else last] + list(states)
+
+    def _zero_masked_outputs(self, outputs, mask):
+        """Keras's zero_output_for_mask on the fused kernel's outputs (which repeat the
+        previous output at masked steps): zeros there instead, in processing order."""
+        keep = np.asarray(mask).astype(bool)
+        if self.go_backwards:
+            keep = keep[:, ::-1]
+        if self.return_sequences:
+            return _sd.where(_sd.asarray(np.ascontiguousarray(keep[:, :, None])), outputs,
+                             _sd.zeros((), dtype=outputs.dtype))
+        return _sd.where(_sd.asarray(np.ascontiguousarray(keep[:, -1:])), outputs, _sd.zeros((), dtype=outputs.dtype))
 
     def _initial_state_list(self, sequences, initial_state):
         count = self._state_count()
@@ -204,6 +221,7 @@ class _RNN(Layer):
             **self._weight_settings_config("kernel", "recurrent", "bias"),
             "return_sequences": self.return_sequences, "return_state": self.return_state,
             "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
+            "zero_output_for_mask": self.zero_output_for_mask,
             "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed,
         })
         return config

@@ -102,6 +102,10 @@ class Bidirectional(Layer):
             raise ValueError("Forward layer and backward layer should have the same `return_sequences` and "
                              "`return_state` values.")
         self.backward_layer = backward_layer
+        for wrapped in (self.forward_layer, self.backward_layer):
+            # Keras zeroes masked steps of returned sequences, so the two directions line up.
+            if hasattr(wrapped, "zero_output_for_mask"):
+                wrapped.zero_output_for_mask = wrapped.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
