@@ -432,3 +432,27 @@ def test_rnn_cell_models_cross_real_keras(tmp_path):
     np.savez(os.path.join(tmp_path, "swiftdl_cells.npz"), x=x, y=model.predict(x, verbose=0))
     checked = subprocess.run([python, script, str(tmp_path), "load"], capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0 and "ok" in checked.stdout, checked.stderr[-3000:]
+
+
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_long_sequences_match_the_fused_kernel_in_values_and_gradients(go_backwards):
+    """Past 16 steps the loop slices steps from √T blocks; its backpropagation through
+    time must agree with the fused kernel's, computed in Swift."""
+    steps = 41
+    x = sd.Variable(data((3, steps, 4)))
+    mask = np.ones((3, steps), bool)
+    mask[0, 30:] = False
+    mask[2, :7] = False
+    fused = layers.LSTM(5, return_sequences=True, go_backwards=go_backwards)
+    rnn = layers.RNN(layers.LSTMCell(5), return_sequences=True, go_backwards=go_backwards)
+    fused(x)
+    rnn(x)
+    rnn.set_weights(fused.get_weights())
+    weights = np.linspace(-1, 1, steps * 5, dtype=np.float32).reshape(1, steps, 5)
+    results = []
+    for layer in (fused, rnn):
+        with sd.GradientTape() as tape:
+            loss = sd.sum(layer(x, mask=mask) * weights)
+        results.append([np.asarray(loss)] + [np.asarray(g) for g in tape.gradient(loss, [x] + layer.trainable_weights)])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(b, a, rtol=2e-5, atol=2e-5)
