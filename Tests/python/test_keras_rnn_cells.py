@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import swiftdl as sd
+from swiftdl import keras
 from swiftdl.keras import layers
 
 
@@ -212,6 +213,19 @@ def test_cell_config_round_trips(cell):
     assert [w.shape for w in clone.weights] == [w.shape for w in cell.weights]
 
 
+def test_cell_constraints_apply_after_each_step_and_serialize():
+    x = np.random.default_rng(6).standard_normal((16, 4, 3)).astype(np.float32)
+    cell = layers.GRUCell(3, kernel_constraint="non_neg", recurrent_constraint=keras.constraints.MaxNorm(0.5))
+    model = keras.Sequential([keras.Input((4, 3)), layers.RNN(cell), layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
+    model.fit(x, np.ones((16, 1), np.float32), epochs=2, verbose=0)
+    assert (cell.get_weights()[0] >= 0).all()
+    assert (np.sqrt((cell.get_weights()[1] ** 2).sum(axis=0)) <= 0.5 + 1e-6).all()
+    config = cell.get_config()
+    assert config["kernel_constraint"]["class_name"] == "NonNeg" and config["bias_constraint"] is None
+    assert layers.GRUCell.from_config(config).get_config() == config
+
+
 def test_cell_arguments_are_checked():
     with pytest.raises(ValueError, match="units"):
         layers.LSTMCell(0)
@@ -221,8 +235,6 @@ def test_cell_arguments_are_checked():
         layers.SimpleRNNCell(2, dropout="half")
     with pytest.raises(ValueError, match="seed"):
         layers.LSTMCell(2, seed="x")
-    with pytest.raises(ValueError, match="kernel_constraint"):
-        layers.LSTMCell(2, kernel_constraint="non_neg")
     with pytest.raises(TypeError, match="Unrecognized keyword"):
         layers.LSTMCell(2, bogus=1)
     assert layers.LSTMCell(2, dropout=1.5).dropout == 1.0  # Keras clips rates into [0, 1]

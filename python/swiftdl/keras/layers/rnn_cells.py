@@ -13,7 +13,7 @@ import numbers
 
 import swiftdl as _sd
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .layer import Layer
 
 
@@ -152,10 +152,9 @@ class _Cell(Layer, DropoutRNNCell):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        for name, constraint in (("kernel_constraint", kernel_constraint), ("recurrent_constraint", recurrent_constraint),
-                                 ("bias_constraint", bias_constraint)):
-            if constraint is not None:
-                raise ValueError(f"{type(self).__name__}: `{name}` is not supported by swiftdl yet; received {constraint!r}")
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
@@ -176,16 +175,18 @@ class _Cell(Layer, DropoutRNNCell):
             raise ValueError(f"{type(self).__name__} needs a known number of input features; received shape "
                              f"{tuple(input_shape)}")
         self.kernel = self.add_weight(shape=(features, self.gates * self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      name="kernel")
         self.recurrent_kernel = self.add_weight(shape=(self.units, self.gates * self.units),
                                                 initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer, name="recurrent_kernel")
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint, name="recurrent_kernel")
         self.bias = self._build_bias() if self.use_bias else None
         self.built = True
 
     def _build_bias(self):
         return self.add_weight(shape=(self.gates * self.units,), initializer=self.bias_initializer,
-                               regularizer=self.bias_regularizer, name="bias")
+                               regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
 
     def _masks(self, inputs, h, training, rate_ok):
         """The (input, recurrent) dropout masks for this step in training, else (None, None)."""
@@ -220,8 +221,9 @@ class _Cell(Layer, DropoutRNNCell):
         config.update(self._extra_config())
         config.update({f"{w}_regularizer": regularizers.serialize(getattr(self, f"{w}_regularizer"))
                        for w in ("kernel", "recurrent", "bias")})
-        config.update({"kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
-                       "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout})
+        config.update({f"{w}_constraint": constraints.serialize(getattr(self, f"{w}_constraint"))
+                       for w in ("kernel", "recurrent", "bias")})
+        config.update({"dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout})
         config.update(self._tail_config())
         config["seed"] = self.seed
         return config
@@ -252,7 +254,7 @@ class LSTMCell(_Cell):
         dropout: fraction of the inputs dropped in training, with one mask per sequence.
         recurrent_dropout: fraction of h dropped in training, one mask per sequence.
         seed: an int for reproducible dropout masks.
-        (use_bias, the initializers and regularizers as in Keras.)
+        (use_bias, the initializers, regularizers and constraints as in Keras.)
     """
 
     gates = 4
@@ -274,7 +276,7 @@ class LSTMCell(_Cell):
         def forget_bias_one(shape, dtype=None):
             return _sd.concatenate([base((units,), dtype), _sd.ones((units,), dtype), base((2 * units,), dtype)])
         return self.add_weight(shape=(4 * units,), initializer=forget_bias_one, regularizer=self.bias_regularizer,
-                               name="bias")
+                               constraint=self.bias_constraint, name="bias")
 
     def call(self, inputs, states, training=False):
         h, c = self._check_step(inputs, states)
@@ -314,7 +316,7 @@ class GRUCell(_Cell):
     def _build_bias(self):
         shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
         return self.add_weight(shape=shape, initializer=self.bias_initializer, regularizer=self.bias_regularizer,
-                               name="bias")
+                               constraint=self.bias_constraint, name="bias")
 
     def call(self, inputs, states, training=False):
         nested = isinstance(states, (list, tuple))
