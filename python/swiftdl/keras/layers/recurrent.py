@@ -327,6 +327,7 @@ class SimpleRNN(_RNN):
     def get_config(self):
         config = super().get_config()
         config.pop("recurrent_activation", None)  # Keras's SimpleRNN has no recurrent gate
+        config.pop("seed", None)  # nor a seed in its config (its cell keeps one)
         return config
 
     def run(self, sequences, initial_state, mask):
