@@ -149,10 +149,10 @@ class _RNN(Layer):
             stored = self._stateful_initial_state(sequences.shape[0])
             if initial_state is None:
                 initial_state = stored if self._state_count() > 1 else stored[0]
-        if (training and self._rate_ok(self.recurrent_dropout)) or not self._uses_fused_kernel:
+        if (training and self.recurrent_dropout and self._rate_ok(self.recurrent_dropout)) or not self._uses_fused_kernel:
             outputs, *states = self._run_steps(sequences, initial_state, mask, bool(training))
         else:
-            if training and self._rate_ok(self.dropout):
+            if training and self.dropout and self._rate_ok(self.dropout):
                 # One mask per sequence, the same at every step (Keras's DropoutRNNCell).
                 keep = dropout_masks(sequences[:, 0], self.dropout, None, self._seed_generator)
                 sequences = sequences * _sd.expand_dims(keep, 1)
