@@ -91,6 +91,9 @@ class _RNN(Layer):
                              f"{tuple(input_shape)}")
 
     def build(self, input_shape):
+        if self.stateful and input_shape[0] is None:
+            raise ValueError(f"When using `stateful=True` in a RNN, the batch size must be static. Found dynamic "
+                             f"batch size: sequence.shape={tuple(input_shape)}")
         features = input_shape[-1]
         self.kernel = self.add_weight(shape=(features, self.gates * self.units), initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
@@ -101,9 +104,6 @@ class _RNN(Layer):
                                                 constraint=self.recurrent_constraint, name="recurrent_kernel")
         self.bias = self._build_bias() if self.use_bias else None
         self._uses_fused_kernel = self._fused_math()  # decided once here: call is the hot path
-        if self.stateful and input_shape[0] is None:
-            raise ValueError(f"When using `stateful=True` in a RNN, the batch size must be static. Found dynamic "
-                             f"batch size: sequence.shape={tuple(input_shape)}")
         self.built = True
 
     def _build_bias(self):
