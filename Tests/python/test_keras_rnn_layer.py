@@ -456,3 +456,22 @@ def test_long_sequences_match_the_fused_kernel_in_values_and_gradients(go_backwa
         results.append([np.asarray(loss)] + [np.asarray(g) for g in tape.gradient(loss, [x] + layer.trainable_weights)])
     for a, b in zip(*results):
         np.testing.assert_allclose(b, a, rtol=2e-5, atol=2e-5)
+
+
+def test_a_cell_returning_the_wrong_states_is_refused():
+    class TwoStatesOut(keras.layers.Layer):
+        state_size = 2
+
+        def call(self, inputs, states):
+            return inputs[:, :2], [states[0], states[0]]
+
+    with pytest.raises(ValueError, match="returned 2 state"):
+        layers.RNN(TwoStatesOut())(np.ones((1, 3, 2), np.float32))
+
+    class OddStateSize:
+        state_size = "two"
+
+        def call(self, inputs, states):
+            return inputs, states
+    with pytest.raises(ValueError, match="state_size must be an integer"):
+        layers.RNN(OddStateSize())
