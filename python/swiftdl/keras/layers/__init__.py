@@ -19,6 +19,8 @@ _MODULES = {
                 "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D", "MaxPool2D", "MaxPooling1D", "MaxPooling2D"],
     "embedding": ["Embedding"],
     "recurrent": ["GRU", "LSTM", "SimpleRNN"],
+    "rnn": ["RNN", "StackedRNNCells"],
+    "rnn_cells": ["GRUCell", "LSTMCell", "SimpleRNNCell"],
     "normalization": ["BatchNormalization"],
     "merging": ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract"],
     "reshaping": ["Cropping1D", "Cropping2D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D",

@@ -71,7 +71,7 @@ class Bidirectional(Layer):
     """Runs an RNN layer forwards and a copy of it backwards and merges their outputs.
 
     Args:
-        layer: an LSTM, GRU or SimpleRNN (it is copied: the wrapper holds `forward_layer`
+        layer: an LSTM, GRU, SimpleRNN or RNN (it is copied: the wrapper holds `forward_layer`
             and `backward_layer`).
         merge_mode: "concat" (default), "sum", "mul", "ave", or None for a list.
         backward_layer: optional RNN to use backwards (must have go_backwards=True
@@ -82,13 +82,15 @@ class Bidirectional(Layer):
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         from .recurrent import _RNN
-        if not isinstance(layer, _RNN):
-            raise ValueError(f"Please initialize `Bidirectional` layer with a recurrent layer (LSTM, GRU, SimpleRNN). "
-                             f"Received: {layer!r}")
+        from .rnn import RNN
+        recurrent = (_RNN, RNN)
+        if not isinstance(layer, recurrent):
+            raise ValueError(f"Please initialize `Bidirectional` layer with a recurrent layer (LSTM, GRU, SimpleRNN, "
+                             f"RNN). Received: {layer!r}")
         if merge_mode not in self._MODES:
             raise ValueError(f"Invalid merge mode. Received: {merge_mode}. Merge mode should be one of "
                              '{"sum", "mul", "ave", "concat", None}')
-        if backward_layer is not None and not isinstance(backward_layer, _RNN):
+        if backward_layer is not None and not isinstance(backward_layer, recurrent):
             raise ValueError(f"`backward_layer` must be a recurrent layer; received {backward_layer!r}")
         kwargs.setdefault("name", None)
         super().__init__(**kwargs)
@@ -100,6 +102,10 @@ class Bidirectional(Layer):
             raise ValueError("Forward layer and backward layer should have the same `return_sequences` and "
                              "`return_state` values.")
         self.backward_layer = backward_layer
+        for wrapped in (self.forward_layer, self.backward_layer):
+            # Keras zeroes masked steps of returned sequences, so the two directions line up.
+            if hasattr(wrapped, "zero_output_for_mask"):
+                wrapped.zero_output_for_mask = wrapped.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
