@@ -1,5 +1,6 @@
 """Engine-wide settings."""
 from . import _C
+from . import _experimental_config as experimental  # tf.config.experimental: enable_op_determinism, ...
 
 
 def set_num_threads(n):
