@@ -19,8 +19,8 @@ def enable_op_determinism():
       BLAS library.
 
     The cost: the convolutions that Winograd would have run take about twice as long (the
-    document's CNN trains about 1.3 times slower), and machines with more than four cores
-    use four of them.
+    document's CNN trains at about two thirds of the default's speed and predicts at about
+    half), and machines with more than four cores use four of them.
     """
     _C.set_op_determinism(True)
 
