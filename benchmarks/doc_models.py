@@ -247,7 +247,8 @@ def main():
 
     title = f"{'':26}{'swiftdl':>14}" + (f"{'TensorFlow':>14}{'ratio':>9}" if args.tf_python else "")
     print(f"document models, batch 64, Adam; {args.epochs} timed epoch(s) after 1 warm-up; "
-          f"threads={args.threads or 'default'}" + ("; op determinism on" if args.deterministic else "") + (f"; median of {args.repeats} runs" if args.repeats > 1 else ""))
+          f"threads={args.threads or 'default'}" + ("; op determinism on" if args.deterministic else "")
+          + (f"; median of {args.repeats} runs" if args.repeats > 1 else ""))
     print(title)
 
     def row(label, unit, ours, theirs, higher_is_better):

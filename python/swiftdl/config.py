@@ -2,6 +2,8 @@
 from . import _C
 from . import _experimental_config as experimental  # tf.config.experimental: enable_op_determinism, ...
 
+__all__ = ["avx2_kernels_enabled", "blas_library", "experimental", "get_num_threads", "set_num_threads"]
+
 
 def set_num_threads(n):
     """Sets how many threads engine kernels use (at least 1). BLAS always runs
