@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/doc_models.py [--tf-python /path/to/python] [--epochs 2]
                                               [--threads N] [--models cnn,lstm] [--repeats N]
+                                              [--deterministic]
 
 Each measurement runs in a fresh child process (so import time and peak memory are its
 own). The models are the document's, as written (Adam, batch 64):
@@ -122,8 +123,10 @@ def child_import(backend):
             "import_keras_s": numpy_seconds + package_seconds + keras_seconds}
 
 
-def child_model(backend, which, epochs, lstm_samples, threads):
+def child_model(backend, which, epochs, lstm_samples, threads, deterministic=False):
     tf, layers, models = _import_backend(backend)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()  # both backends have it
     if threads:
         if backend == "swiftdl":
             tf.config.set_num_threads(threads)
@@ -161,7 +164,8 @@ def run_child(python, backend, args, extra):
     if backend == "tensorflow":
         environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     command = [python, os.path.abspath(__file__), "--child", "--backend", backend, "--epochs", str(args.epochs),
-               "--lstm-samples", str(args.lstm_samples)] + (["--threads", str(args.threads)] if args.threads else []) + extra
+               "--lstm-samples", str(args.lstm_samples)] + (["--threads", str(args.threads)] if args.threads else []) + \
+        (["--deterministic"] if args.deterministic else []) + extra
     result = subprocess.run(command, capture_output=True, text=True, env=environment)
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     if result.returncode != 0 or not lines:
@@ -210,6 +214,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=1,
                         help="runs of each model per backend, taking turns; rows are medians (default 1)")
     parser.add_argument("--json", help="also write all results to this file")
+    parser.add_argument("--deterministic", action="store_true",
+                        help="tf.config.experimental.enable_op_determinism() in both backends (exact mode)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="swiftdl", help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
@@ -217,7 +223,7 @@ def main():
 
     if args.child:
         if args.model:
-            result = child_model(args.backend, args.model, args.epochs, args.lstm_samples, args.threads)
+            result = child_model(args.backend, args.model, args.epochs, args.lstm_samples, args.threads, args.deterministic)
         else:
             result = child_import(args.backend)
         print("RESULT " + json.dumps(result))
@@ -241,7 +247,8 @@ def main():
 
     title = f"{'':26}{'swiftdl':>14}" + (f"{'TensorFlow':>14}{'ratio':>9}" if args.tf_python else "")
     print(f"document models, batch 64, Adam; {args.epochs} timed epoch(s) after 1 warm-up; "
-          f"threads={args.threads or 'default'}" + (f"; median of {args.repeats} runs" if args.repeats > 1 else ""))
+          f"threads={args.threads or 'default'}" + ("; op determinism on" if args.deterministic else "")
+          + (f"; median of {args.repeats} runs" if args.repeats > 1 else ""))
     print(title)
 
     def row(label, unit, ours, theirs, higher_is_better):

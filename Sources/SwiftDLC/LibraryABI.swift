@@ -14,3 +14,16 @@ public func setNumThreads(_ count: Int32) -> Int32 {
 
 @_cdecl("sdl_get_num_threads")
 public func getNumThreads() -> Int32 { Int32(ThreadPool.shared.threadCount) }
+
+@_cdecl("sdl_set_op_determinism")
+public func setOpDeterminism(_ enabled: Int32) -> Int32 {
+    perform {
+        if enabled != 0 && enabled != 1 {
+            throw SDLError(.value, "[set_op_determinism] the switch must be 0 or 1; received \(enabled)")
+        }
+        OpDeterminism.isEnabled = enabled == 1
+    }
+}
+
+@_cdecl("sdl_get_op_determinism")
+public func getOpDeterminism() -> Int32 { OpDeterminism.isEnabled ? 1 : 0 }

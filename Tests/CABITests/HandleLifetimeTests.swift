@@ -110,6 +110,18 @@ final class HandleLifetimeTests: XCTestCase {
         XCTAssertTrue(lastError.hasPrefix("[set_num_threads]"), lastError)
         XCTAssertEqual(sdl_get_num_threads(), 1)
     }
+
+    func testOpDeterminismRoundTripsAndRefusesOtherValues() {
+        let saved = sdl_get_op_determinism()
+        defer { _ = sdl_set_op_determinism(saved) }
+        XCTAssertEqual(sdl_set_op_determinism(1), ok)
+        XCTAssertEqual(sdl_get_op_determinism(), 1)
+        XCTAssertEqual(sdl_set_op_determinism(2), valueError)
+        XCTAssertTrue(lastError.hasPrefix("[set_op_determinism]"), lastError)
+        XCTAssertEqual(sdl_get_op_determinism(), 1)
+        XCTAssertEqual(sdl_set_op_determinism(0), ok)
+        XCTAssertEqual(sdl_get_op_determinism(), 0)
+    }
 }
 
 final class HostileStrideTests: XCTestCase {

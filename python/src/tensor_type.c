@@ -388,6 +388,21 @@ static PyObject *get_num_threads(PyObject *module, PyObject *unused) {
     return PyLong_FromLong(sdl_get_num_threads());
 }
 
+static PyObject *set_op_determinism(PyObject *module, PyObject *arg) {
+    (void)module;
+    int enabled = PyObject_IsTrue(arg);
+    if (enabled < 0) return NULL;
+    sdl_status status = sdl_set_op_determinism((int32_t)enabled);
+    if (status != SDL_OK) return raise_status(status);
+    Py_RETURN_NONE;
+}
+
+static PyObject *get_op_determinism(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    return PyBool_FromLong(sdl_get_op_determinism());
+}
+
 static PyObject *shares_memory(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *a, *b;
@@ -405,6 +420,8 @@ PyMethodDef tensor_module_methods[] = {
     {"abi_version", abi_version, METH_NOARGS, "The engine's ABI version."},
     {"set_num_threads", set_num_threads, METH_O, "Sets the engine's thread count (BLAS always runs single-threaded)."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "The engine thread count."},
+    {"set_op_determinism", set_op_determinism, METH_O, "Turns the engine's exact, thread-count-independent mode on or off."},
+    {"get_op_determinism", get_op_determinism, METH_NOARGS, "Whether the engine's exact mode is on."},
     {"shares_memory", shares_memory, METH_VARARGS, "True if two tensors view one storage."},
     {NULL, NULL, 0, NULL},
 };

@@ -1,5 +1,8 @@
 """Engine-wide settings."""
 from . import _C
+from . import _experimental_config as experimental  # tf.config.experimental: enable_op_determinism, ...
+
+__all__ = ["avx2_kernels_enabled", "blas_library", "experimental", "get_num_threads", "set_num_threads"]
 
 
 def set_num_threads(n):

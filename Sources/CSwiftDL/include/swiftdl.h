@@ -82,6 +82,14 @@ int64_t sdl_live_tensors(void);
    large products are split across these threads. */
 sdl_status sdl_set_num_threads(int32_t n);
 int32_t sdl_get_num_threads(void);
+/* Exact mode (TensorFlow's op determinism), process-wide, off by default: `enabled` 1 or 0.
+   When on, convolutions use exact algorithms only (no Winograd) and every kernel splits its
+   work into a fixed number of shares whatever the thread count, summed in a fixed order, so
+   results are bit-identical from run to run and for any thread count. A call already
+   running keeps the mode it started with. */
+sdl_status sdl_set_op_determinism(int32_t enabled);
+/* 1 when the exact mode is on, else 0. */
+int32_t sdl_get_op_determinism(void);
 /* Opens the CBLAS that matrix products use, once per process: the file named by the
    SWIFTDL_BLAS environment variable, else `preferred_path` (may be NULL; the Python package
    passes scipy-openblas32's library), else the system's OpenBLAS or CBLAS. Later calls

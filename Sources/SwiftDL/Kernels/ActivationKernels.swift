@@ -10,7 +10,7 @@ public protocol ActivationFunction {
 /// Splits `count` elements into pieces for the thread pool (one piece for small work).
 @inline(__always)
 func forEachChunk(_ count: Int, grain: Int = 1 << 14, _ body: (Range<Int>) -> Void) {
-    let threads = ThreadPool.shared.threadCount
+    let threads = ThreadPool.shared.partitionCount
     let pieces = threads > 1 && count >= 2 * grain ? min(threads * 4, count / grain) : 1
     if pieces <= 1 {
         if count > 0 { body(0..<count) }

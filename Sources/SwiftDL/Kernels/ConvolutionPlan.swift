@@ -28,6 +28,8 @@ public struct ConvolutionPlan: Sendable {
     /// slice, see `winogradFilterGradient`) rather than by im2col and a GEMM.
     public let filterGradientByWinograd: Bool
     public let backward: Bool
+    /// Exact algorithms only (no Winograd): `OpDeterminism.isEnabled` when the plan was made.
+    public let exact: Bool
 
     /// - Parameters:
     ///   - backward: plan the gradient pass (image-aligned slices) rather than the forward.
@@ -37,11 +39,15 @@ public struct ConvolutionPlan: Sendable {
     ///   - winogradBatch: the batch that decides whether Winograd pays (see
     ///     `winogradPays`); defaults to g's. An op that plans a few images at a time passes
     ///     its whole batch, so that every group's plan takes the same algorithm.
+    ///   - exact: no Winograd (see `OpDeterminism`); an op that makes several plans passes
+    ///     its first plan's value to the others, so that all take the same algorithm.
     public init(_ g: WindowGeometry, backward: Bool, float32: Bool, inputGradient: Bool = true,
-                threads: Int = ThreadPool.shared.threadCount, winogradBatch: Int? = nil) {
+                threads: Int = ThreadPool.shared.partitionCount, winogradBatch: Int? = nil,
+                exact: Bool = OpDeterminism.isEnabled) {
         geometry = g
         self.backward = backward
-        let winograd = winogradPays(g, batch: winogradBatch ?? g.batch)
+        self.exact = exact
+        let winograd = !exact && winogradPays(g, batch: winogradBatch ?? g.batch)
         algorithm = ConvolutionAlgorithm(g, float32: float32, backward: backward, inputGradient: backward && inputGradient,
                                          winograd: winograd)
         alignedToImages = backward

@@ -26,3 +26,33 @@ public func withSubnormalsFlushed<R>(_ body: () throws -> R) rethrows -> R {
     return try body()
     #endif
 }
+
+/// The calling thread's subnormal-flushing bits (x86's FTZ and DAZ; 0 elsewhere).
+@inline(__always)
+func subnormalFlushingMode() -> UInt32 {
+    #if arch(x86_64) && canImport(Glibc)
+    var environment = fenv_t()
+    guard fegetenv(&environment) == 0 else { return 0 }
+    return environment.__mxcsr & 0x8040
+    #else
+    return 0
+    #endif
+}
+
+/// Runs `body` with the calling thread's subnormal flushing set as `mode` (a value of
+/// `subnormalFlushingMode()`), then restores it: how a pool worker computes a share of a job
+/// exactly as the thread that submitted it would (see `OpDeterminism`).
+@inline(__always)
+func withSubnormalFlushingMode<R>(_ mode: UInt32, _ body: () throws -> R) rethrows -> R {
+    #if arch(x86_64) && canImport(Glibc)
+    var saved = fenv_t()
+    guard fegetenv(&saved) == 0, saved.__mxcsr & 0x8040 != mode else { return try body() }
+    var adopted = saved
+    adopted.__mxcsr = (saved.__mxcsr & ~0x8040) | mode
+    fesetenv(&adopted)
+    defer { fesetenv(&saved) }
+    return try body()
+    #else
+    return try body()
+    #endif
+}

@@ -50,7 +50,7 @@ public func gemm<T: ArithmeticElement>(
 /// in two bands it runs at 1.3-1.6x.
 @inline(__always)
 func gemmBandCount(m: Int, n: Int, k: Int) -> Int {
-    let threads = ThreadPool.shared.threadCount
+    let threads = ThreadPool.shared.partitionCount
     if threads <= 1 { return 1 }
     let flops = 2 * Double(m) * Double(n) * Double(k)
     let byWork = Int(Swift.min(flops / 2_097_152, Double(threads)))

@@ -43,7 +43,7 @@ public struct LoopNest {
     public func forEachRow(grain: Int = 1 << 15, _ body: (UnsafePointer<Int>, Int) -> Void) {
         if count == 0 { return }
         let operands = strides.count
-        let threads = ThreadPool.shared.threadCount
+        let threads = ThreadPool.shared.partitionCount
         let pieces = threads > 1 && count >= 2 * grain ? min(threads * 4, count / grain) : 1
         if pieces <= 1 {
             visitRows(0..<rowCount, split: nil, operands: operands, body)

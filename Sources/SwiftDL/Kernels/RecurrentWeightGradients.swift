@@ -30,7 +30,7 @@ public func recurrentWeightGradients<T: RecurrentElement>(
     let slices = sliceCount(of: rows, minimumSlice: 64, work: work)
     let shares = UnsafeMutablePointer<T>.allocate(capacity: slices * shareSize)
     defer { shares.deallocate() }
-    forEachIndexedSlice(of: rows, minimumSlice: 64, work: work) { slice, part in
+    forEachIndexedSlice(of: rows, minimumSlice: 64, work: work, slices: slices) { slice, part in
         let share = shares + slice * shareSize
         guard !part.isEmpty else {
             share.update(repeating: T.zero, count: shareSize)
@@ -52,7 +52,8 @@ public func recurrentWeightGradients<T: RecurrentElement>(
         columnSums(dZx + first * width, rows: part.count, columns: width, into: biasShare)
         if biasRows == 2 { columnSums(dZr + first * width, rows: part.count, columns: width, into: biasShare + width) }
     }
-    // The shares' sum, in slice order (the same result for the same thread count).
+    // The shares' sum, in slice order (the same result for the same slice count: for any
+    // thread count under `OpDeterminism`).
     let gradients = [(kernelGradient, 0, features * width), (recurrentKernelGradient, features * width, g.units * width),
                      (biasGradient, stackedWidth * width, biasRows * width)]
     for (target, offset, count) in gradients {

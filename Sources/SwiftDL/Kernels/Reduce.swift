@@ -15,7 +15,7 @@ public func reduceKernel<R: Reducer>(
     outer: Int, k: Int, inner: Int
 ) {
     let work = outer * k * inner
-    let threads = ThreadPool.shared.threadCount
+    let threads = ThreadPool.shared.partitionCount
     if inner == 1 {
         let pieces = threads > 1 && work >= 1 << 16 ? min(threads * 4, outer) : 1
         ThreadPool.shared.parallelFor(max(pieces, 1)) { piece in

@@ -58,6 +58,18 @@ public final class ThreadPool: @unchecked Sendable {
             return
         }
         defer { pthread_mutex_unlock(submitLock) }
+        if OpDeterminism.isEnabled {
+            // Every share computed as the submitting thread would: a worker's own
+            // subnormal flushing must not decide a result.
+            let mode = subnormalFlushingMode()
+            runJob(taskCount) { task in withSubnormalFlushingMode(mode) { body(task) } }
+        } else {
+            runJob(taskCount, body)
+        }
+    }
+
+    /// Runs a job on the caller and the workers; the caller holds `submitLock`.
+    private func runJob(_ taskCount: Int, _ body: (Int) -> Void) {
         startWorkers(upTo: threadCount - 1)
         withoutActuallyEscaping(body) { escapableBody in
             pthread_mutex_lock(stateLock)

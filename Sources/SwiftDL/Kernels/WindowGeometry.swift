@@ -120,7 +120,7 @@ struct PixelCursor {
 /// inner boundaries fall on multiples of `unit` (whole images), so pieces that scatter into
 /// per-image buffers never write the same image.
 func parallelPieces(_ range: Range<Int>, unit: Int = 1, minimumPiece: Int = 1, _ body: (Range<Int>) -> Void) {
-    let threads = ThreadPool.shared.threadCount
+    let threads = ThreadPool.shared.partitionCount
     let units = unit <= 1 ? range.count : (range.upperBound - 1) / unit - range.lowerBound / unit + 1
     let pieces = min(threads * 4, units, max(1, range.count / max(minimumPiece, 1)))
     if threads <= 1 || pieces <= 1 || range.count < 2 {

@@ -71,7 +71,7 @@ private func batchOf(_ count: Int, _ g: WindowGeometry) -> WindowGeometry {
 private func convolveAndPool(_ x: Tensor, _ w: Tensor, _ b: Tensor?, relu: Bool, into y: Tensor, argmax: Tensor?,
                              kind: PoolingKind, convolution g: WindowGeometry, pooling p: WindowGeometry) throws {
     let dtype = x.dtype
-    let threads = max(1, min(ThreadPool.shared.threadCount, g.batch))
+    let threads = max(1, min(ThreadPool.shared.partitionCount, g.batch))
     let group = imagesPerGroup(g, threads: threads)
     let largest = ConvolutionPlan(batchOf(group, g), backward: false, float32: dtype == .float32, threads: 1,
                                   winogradBatch: g.batch)
@@ -82,7 +82,8 @@ private func convolveAndPool(_ x: Tensor, _ w: Tensor, _ b: Tensor?, relu: Bool,
     let scratch = try Tensor.empty([threads * perThread + largest.transformedFiltersCount], dtype: dtype)
     try dtype.dispatchFloat(ConvolutionPoolForward(
         x: x, w: w, b: b, relu: relu, y: y, argmax: argmax, scratch: scratch, kind: kind, convolution: g, pooling: p,
-        threads: threads, group: group, kernelScratch: kernelScratch, perThread: perThread, winograd: largest.algorithm == .winograd))
+        threads: threads, group: group, kernelScratch: kernelScratch, perThread: perThread, winograd: largest.algorithm == .winograd,
+        exact: largest.exact))
 }
 
 /// The VJP of max pooling over relu?(conv2d + bias): image by image, dY (the convolution
@@ -102,7 +103,7 @@ private func convolutionPoolBackward(x: Tensor, w: Tensor, hasBias: Bool, relu: 
     let dw = needs[1] ? try Tensor.empty(w.shape, dtype: dtype, zeroed: true) : nil
     let db = hasBias && needs[2] ? try Tensor.empty([g.outputChannels], dtype: dtype, zeroed: true) : nil
     guard let argmax, !empty else { return [dx, dw] + (hasBias ? [db] : []) }
-    let threads = max(1, min(ThreadPool.shared.threadCount, g.batch))
+    let threads = max(1, min(ThreadPool.shared.partitionCount, g.batch))
     let group = imagesPerGroup(g, threads: threads)
     let largest = ConvolutionPlan(batchOf(group, g), backward: true, float32: dtype == .float32, inputGradient: dx != nil,
                                   threads: 1, winogradBatch: g.batch)
@@ -114,7 +115,7 @@ private func convolutionPoolBackward(x: Tensor, w: Tensor, hasBias: Bool, relu: 
     try dtype.dispatchFloat(ConvolutionPoolBackward(
         x: x, w: w, relu: relu, pooled: pooled, argmax: argmax, dPooled: dPooled, dx: dx, dw: dw, db: db, scratch: scratch,
         convolution: g, pooling: p, layout: layout, threads: threads, group: group,
-        winogradPlan: sharedFilters > 0 ? largest : nil))
+        winogradPlan: sharedFilters > 0 ? largest : nil, exact: largest.exact))
     return [dx, dw] + (hasBias ? [db] : [])
 }
 
@@ -142,6 +143,8 @@ private struct ConvolutionPoolBackward: FloatVisitor {
     let convolution: WindowGeometry, pooling: WindowGeometry, layout: PoolBackwardScratch, threads: Int, group: Int
     /// A plan whose input gradient goes by Winograd, when that is the case.
     let winogradPlan: ConvolutionPlan?
+    /// The first plan's `exact`, which every group's plan takes too (the scratch was sized by it).
+    let exact: Bool
 
     func visit<T: FloatElement>(_: T.Type) {
         let g = convolution, batch = g.batch, o = g.outputChannels, filterCount = g.patchSize * o
@@ -177,7 +180,7 @@ private struct ConvolutionPoolBackward: FloatVisitor {
                                           relu: relu, into: upstream + image * convolvedSize)
                 }
                 let plan = ConvolutionPlan(batchOf(count, g), backward: true, float32: float32, inputGradient: dxBase != nil,
-                                           threads: 1, winogradBatch: batch)
+                                           threads: 1, winogradBatch: batch, exact: exact)
                 convolutionBackward(x: input + first * g.inputImageSize, w: filters, dy: UnsafePointer(upstream), reluOutput: nil,
                                     dx: dxBase.map { $0 + first * g.inputImageSize }, dw: wantsFilter ? groupFilter : nil,
                                     db: wantsBias ? groupBias : nil, plan: plan, scratch: base + layout.kernels,
@@ -216,6 +219,8 @@ private struct ConvolutionPoolForward: FloatVisitor {
     let x: Tensor, w: Tensor, b: Tensor?, relu: Bool, y: Tensor, argmax: Tensor?, scratch: Tensor, kind: PoolingKind
     let convolution: WindowGeometry, pooling: WindowGeometry, threads: Int, group: Int, kernelScratch: Int, perThread: Int
     let winograd: Bool
+    /// The first plan's `exact`, which every group's plan takes too (the scratch was sized by it).
+    let exact: Bool
 
     func visit<T: FloatElement>(_: T.Type) {
         let g = convolution, batch = g.batch
@@ -229,7 +234,7 @@ private struct ConvolutionPoolForward: FloatVisitor {
         if winograd {
             let target = buffers + threads * perThread
             prepareWinogradFilters(filters, plan: ConvolutionPlan(batchOf(group, g), backward: false, float32: float32, threads: 1,
-                                                                  winogradBatch: batch), into: target)
+                                                                  winogradBatch: batch, exact: exact), into: target)
             transformedFilters = UnsafePointer(target)
         }
         // The kernels called inside run serially on this thread (the pool is busy with this
@@ -239,7 +244,8 @@ private struct ConvolutionPoolForward: FloatVisitor {
             let images = (batch * thread / threads)..<(batch * (thread + 1) / threads)
             for first in stride(from: images.lowerBound, to: images.upperBound, by: group) {
                 let count = min(group, images.upperBound - first)
-                let plan = ConvolutionPlan(batchOf(count, g), backward: false, float32: float32, threads: 1, winogradBatch: batch)
+                let plan = ConvolutionPlan(batchOf(count, g), backward: false, float32: float32, threads: 1, winogradBatch: batch,
+                                           exact: exact)
                 convolutionForward(input + first * g.inputImageSize, filters, bias: bias, relu: relu, convolved, plan: plan,
                                    scratch: work, transformedFilters: transformedFilters)
                 let out = output + first * pooledImageSize, pooled = batchOf(count, pooling)
