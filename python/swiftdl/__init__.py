@@ -22,6 +22,9 @@ from ._shape import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, re
                      swapaxes, take, transpose)
 from ._autograd import GradientTape, Variable, stop_gradient
 from . import config, random
+from ._tf_face import *  # noqa: E402,F401,F403  (TensorFlow's names; see _tf_face.py)
+from ._tf_face import TF_NAMES as _TF_NAMES
+from ._tf_face import bool, print, range, slice  # noqa: A004  (tf.bool, tf.print, tf.range, tf.slice)
 
 __all__ = ["abs", "absolute", "add", "all", "amax", "amin", "any", "arange", "argmax", "argmin", "array", "asarray",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bool_", "broadcast_to", "ceil", "clip", "concatenate",
@@ -34,6 +37,7 @@ __all__ = ["abs", "absolute", "add", "all", "amax", "amin", "any", "arange", "ar
            "round", "sign", "sin", "sqrt", "square", "squeeze", "stack", "std", "stop_gradient", "subtract", "sum",
            "swapaxes", "take", "tanh", "Tensor", "transpose", "true_divide", "uint8", "var", "Variable", "where",
            "zeros", "zeros_like"]
+__all__ += [n for n in _TF_NAMES if n not in __all__]
 
 
 
@@ -42,7 +46,7 @@ round = rint  # noqa: A001
 
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
-    if name in ("keras", "nn", "optimizers", "data"):
+    if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module

@@ -51,26 +51,26 @@ def unary(name: str, x: ArrayLike, out: Tensor | None = None) -> Tensor:
 
 
 class _Binary(Protocol):
-    def __call__(self, x1: ArrayLike, x2: ArrayLike, out: Tensor | None = None) -> Tensor: ...
+    def __call__(self, x1: ArrayLike, x2: ArrayLike, out: Tensor | None = None, name: str | None = None) -> Tensor: ...
 
 
 class _Unary(Protocol):
-    def __call__(self, x: ArrayLike, out: Tensor | None = None) -> Tensor: ...
+    def __call__(self, x: ArrayLike, out: Tensor | None = None, name: str | None = None) -> Tensor: ...
 
 
-def _make_binary(name: str) -> _Binary:
-    def function(x1: ArrayLike, x2: ArrayLike, out: Tensor | None = None) -> Tensor:
-        return binary(name, x1, x2, out)
-    function.__name__ = name
-    function.__doc__ = f"numpy.{name}, computed by the swiftdl engine (broadcasting, numpy 2 promotion)."
+def _make_binary(name_: str) -> _Binary:
+    def function(x1: ArrayLike, x2: ArrayLike, out: Tensor | None = None, name: str | None = None) -> Tensor:
+        return binary(name_, x1, x2, out)  # `name`: TensorFlow's op name, accepted and unused
+    function.__name__ = name_
+    function.__doc__ = f"numpy.{name_}, computed by the swiftdl engine (broadcasting, numpy 2 promotion)."
     return function
 
 
-def _make_unary(name: str) -> _Unary:
-    def function(x: ArrayLike, out: Tensor | None = None) -> Tensor:
-        return unary(name, x, out)
-    function.__name__ = name
-    function.__doc__ = f"numpy.{name}, computed elementwise by the swiftdl engine."
+def _make_unary(name_: str) -> _Unary:
+    def function(x: ArrayLike, out: Tensor | None = None, name: str | None = None) -> Tensor:
+        return unary(name_, x, out)  # `name`: TensorFlow's op name, accepted and unused
+    function.__name__ = name_
+    function.__doc__ = f"numpy.{name_}, computed elementwise by the swiftdl engine."
     return function
 
 

@@ -30,3 +30,9 @@ def avx2_kernels_enabled():
     environment variable `SWIFTDL_DISABLE_AVX2=1` switches them off to test the portable
     paths."""
     return _C.avx2_kernels_enabled()
+
+
+# TensorFlow's tf.config names (devices, threads, eager execution).
+from ._tf_config import (LogicalDevice, PhysicalDevice, functions_run_eagerly, get_visible_devices,  # noqa: E402
+                         list_logical_devices, list_physical_devices, run_functions_eagerly, set_visible_devices,
+                         threading)

@@ -71,3 +71,18 @@ def permutation(x: int | ArrayLike) -> Tensor:
     if tensor.ndim == 0:
         raise ValueError("x must be an integer or at least 1-dimensional")
     return _C.take(tensor, _C.random_permutation(tensor.shape[0]), 0)
+
+
+# TensorFlow's tf.random names. normal and uniform take numpy's call and TensorFlow's
+# (`normal([2, 3], stddev=0.1)`), told apart as numpy_or_tf describes.
+from . import _tf_random  # noqa: E402
+from ._tf_random import (Generator, categorical, get_global_generator, set_global_generator, set_seed,  # noqa: E402
+                         shuffle, stateless_categorical, stateless_normal, stateless_shuffle,
+                         stateless_truncated_normal, stateless_uniform, truncated_normal)
+
+normal = _tf_random.numpy_or_tf(normal, _tf_random.normal, ("shape", "mean", "stddev", "seed", "name"))
+uniform = _tf_random.numpy_or_tf(uniform, _tf_random.uniform, ("shape", "minval", "maxval", "seed", "name"))
+
+__all__ = ["Generator", "categorical", "get_global_generator", "normal", "permutation", "rand", "randint", "randn",
+           "seed", "set_global_generator", "set_seed", "shuffle", "stateless_categorical", "stateless_normal",
+           "stateless_shuffle", "stateless_truncated_normal", "stateless_uniform", "truncated_normal", "uniform"]
