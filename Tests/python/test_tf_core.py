@@ -176,3 +176,25 @@ def test_runtime_helpers(capsys):
     tf.print("value:", y)
     assert "value: [2.]" in capsys.readouterr().err
     assert tf.is_tensor(y) and not tf.is_tensor(np.ones(1))
+
+
+def test_a_layer_written_with_tensorflow_functions_trains():
+    from swiftdl import keras
+
+    class CenterAndScale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, inputs):
+            centered = inputs - tf.reduce_mean(inputs, axis=-1, keepdims=True)
+            return tf.clip_by_value(centered * self.scale, -10.0, 10.0)
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((128, 4)).astype(np.float32)
+    y = (x[:, :1] - x.mean(1, keepdims=True)) * 2
+    inputs = keras.Input(shape=(4,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(CenterAndScale()(inputs)))
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    first = model.evaluate(x, y, verbose=0)
+    model.fit(x, y, epochs=15, batch_size=32, verbose=0)
+    assert model.evaluate(x, y, verbose=0) < 0.1 * first
