@@ -198,3 +198,18 @@ def test_a_layer_written_with_tensorflow_functions_trains():
     first = model.evaluate(x, y, verbose=0)
     model.fit(x, y, epochs=15, batch_size=32, verbose=0)
     assert model.evaluate(x, y, verbose=0) < 0.1 * first
+
+
+@pytest.mark.parametrize("module", ["swiftdl.math", "swiftdl.linalg", "swiftdl.errors", "swiftdl.dtypes",
+                                    "swiftdl.random", "swiftdl.config"])
+def test_tensorflow_namespaces_list_names_that_resolve(module):
+    import importlib
+    namespace = importlib.import_module(module)
+    assert [name for name in namespace.__all__ if not hasattr(namespace, name)] == []
+
+
+def test_top_level_all_lists_every_tensorflow_name():
+    from swiftdl import _tf_face
+    assert set(_tf_face.TF_NAMES) <= set(tf.__all__)
+    assert not {"range", "slice", "print", "bool"} & set(tf.__all__)  # a star import keeps Python's builtins
+    assert tf.range(3).tolist() == [0, 1, 2] and tf.bool.name == "bool"

@@ -6,38 +6,55 @@
 """
 from . import _C as _C  # loads the extension before anything uses it
 from . import _blas  # noqa: F401  (opens the BLAS once, warning when there is none)
-from ._dtypes import bool_, float32, float64, int32, int64, uint8
 from ._tensor import Tensor
 from ._convert import asarray
-from ._creation import (array, arange, copy, empty, empty_like, eye, full, full_like, identity,
-                        linspace, ones, ones_like, zeros, zeros_like)
-from ._ops import (abs, absolute, add, all, amax, amin, any, argmax, argmin, bitwise_and, bitwise_or,
+from ._creation import array, arange, copy, empty, empty_like, full, full_like
+from ._ops import (abs, absolute, add, all, amax, amin, any, bitwise_and, bitwise_or,
                    bitwise_xor, ceil, clip, cos, divide, dot, equal, exp, expm1, floor, floor_divide,
                    greater, greater_equal, invert, less, less_equal, log, log1p, logical_and,
-                   logical_not, logical_or, logical_xor, matmul, max, maximum, mean, min, minimum, mod,
+                   logical_not, logical_or, logical_xor, max, maximum, mean, min, minimum, mod,
                    multiply, negative, nonzero, not_equal, pow, power, prod, reciprocal, remainder, rint,
-                   sign, sin, sqrt, square, std, subtract, sum, tanh, true_divide, var, where)
+                   sign, sin, sqrt, square, std, subtract, sum, tanh, true_divide, var)
 from ._ops import sigmoid as _sigmoid  # noqa: F401  (used by swiftdl.nn)
-from ._shape import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape, squeeze, stack,
-                     swapaxes, take, transpose)
+from ._shape import concatenate, moveaxis, ravel, swapaxes, take
 from ._autograd import GradientTape, Variable, stop_gradient
 from . import config, random
-from ._tf_face import *  # noqa: E402,F401,F403  (TensorFlow's names; see _tf_face.py)
-from ._tf_face import TF_NAMES as _TF_NAMES
-from ._tf_face import bool, print, range, slice  # noqa: A004  (tf.bool, tf.print, tf.range, tf.slice)
+# numpy's names that TensorFlow shares (the dtypes, zeros, eye, reshape, stack, where,
+# matmul, ...) and TensorFlow's own come from _tf_face, which serves both libraries' calls.
+from ._tf_face import (acos, acosh, add_n, argmax, argmin, argsort, as_dtype, asin, asinh, atan, atan2, atanh, bool_,
+                        boolean_mask, broadcast_to, cast, clip_by_global_norm, clip_by_norm, clip_by_value, complex128,
+                        complex64, concat, constant, control_dependencies, convert_to_tensor, cosh, cumprod, cumsum, device,
+                        double, DType, einsum, errors, executing_eagerly, expand_dims, eye, fill, float16, float32, float64,
+                        floordiv, function, gather, gather_nd, half, identity, int16, int32, int64, int8, is_tensor, linspace,
+                        matmul, name_scope, norm, one_hot, ones, ones_like, pad, rank, realdiv, reduce_all, reduce_any,
+                        reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std, reduce_sum,
+                        reduce_variance, reshape, reverse, saturate_cast, scatter_nd, sequence_mask, shape, shape_n, sigmoid,
+                        sinh, size, sort, split, squeeze, stack, tan, tensor_scatter_nd_add, tensor_scatter_nd_max,
+                        tensor_scatter_nd_min, tensor_scatter_nd_sub, tensor_scatter_nd_update, tensordot, TensorShape,
+                        TensorSpec, tile, transpose, truediv, uint16, uint32, uint64, uint8, unique, unique_with_counts, unstack,
+                        where, zeros, zeros_like)
+from ._tf_face import bool, print, range, slice  # noqa: A004,F401  (not in __all__: builtins' names)
 
-__all__ = ["abs", "absolute", "add", "all", "amax", "amin", "any", "arange", "argmax", "argmin", "array", "asarray",
-           "bitwise_and", "bitwise_or", "bitwise_xor", "bool_", "broadcast_to", "ceil", "clip", "concatenate",
-           "config", "copy", "cos", "divide", "dot", "empty", "empty_like", "equal", "exp", "expand_dims", "expm1",
-           "eye", "float32", "float64", "floor", "floor_divide", "full", "full_like", "GradientTape", "greater",
-           "greater_equal", "identity", "int32", "int64", "invert", "less", "less_equal", "linspace", "log", "log1p",
-           "logical_and", "logical_not", "logical_or", "logical_xor", "matmul", "max", "maximum", "mean", "min",
-           "minimum", "mod", "moveaxis", "multiply", "negative", "newaxis", "nonzero", "not_equal", "ones",
-           "ones_like", "pow", "power", "prod", "random", "ravel", "reciprocal", "remainder", "reshape", "rint",
-           "round", "sign", "sin", "sqrt", "square", "squeeze", "stack", "std", "stop_gradient", "subtract", "sum",
-           "swapaxes", "take", "tanh", "Tensor", "transpose", "true_divide", "uint8", "var", "Variable", "where",
+__all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "amin", "any", "arange", "argmax", "argmin",
+           "argsort", "array", "as_dtype", "asarray", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_or",
+           "bitwise_xor", "bool_", "boolean_mask", "broadcast_to", "cast", "ceil", "clip", "clip_by_global_norm",
+           "clip_by_norm", "clip_by_value", "complex128", "complex64", "concat", "concatenate", "config", "constant",
+           "control_dependencies", "convert_to_tensor", "copy", "cos", "cosh", "cumprod", "cumsum", "device", "divide", "dot",
+           "double", "DType", "einsum", "empty", "empty_like", "equal", "errors", "executing_eagerly", "exp", "expand_dims",
+           "expm1", "eye", "fill", "float16", "float32", "float64", "floor", "floor_divide", "floordiv", "full", "full_like",
+           "function", "gather", "gather_nd", "GradientTape", "greater", "greater_equal", "half", "identity", "int16", "int32",
+           "int64", "int8", "invert", "is_tensor", "less", "less_equal", "linspace", "log", "log1p", "logical_and",
+           "logical_not", "logical_or", "logical_xor", "matmul", "max", "maximum", "mean", "min", "minimum", "mod", "moveaxis",
+           "multiply", "name_scope", "negative", "newaxis", "nonzero", "norm", "not_equal", "one_hot", "ones", "ones_like",
+           "pad", "pow", "power", "prod", "random", "rank", "ravel", "realdiv", "reciprocal", "reduce_all", "reduce_any",
+           "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod", "reduce_std", "reduce_sum",
+           "reduce_variance", "remainder", "reshape", "reverse", "rint", "round", "saturate_cast", "scatter_nd",
+           "sequence_mask", "shape", "shape_n", "sigmoid", "sign", "sin", "sinh", "size", "sort", "split", "sqrt", "square",
+           "squeeze", "stack", "std", "stop_gradient", "subtract", "sum", "swapaxes", "take", "tan", "tanh", "Tensor",
+           "tensor_scatter_nd_add", "tensor_scatter_nd_max", "tensor_scatter_nd_min", "tensor_scatter_nd_sub",
+           "tensor_scatter_nd_update", "tensordot", "TensorShape", "TensorSpec", "tile", "transpose", "true_divide", "truediv",
+           "uint16", "uint32", "uint64", "uint8", "unique", "unique_with_counts", "unstack", "var", "Variable", "where",
            "zeros", "zeros_like"]
-__all__ += [n for n in _TF_NAMES if n not in __all__]
 
 
 

@@ -32,9 +32,8 @@ cumprod = numpy_or_tf_cumprod
 bool_ = bool
 realdiv = truediv
 
-# The names a star import brings; range, slice, print and bool stay out, not to hide
-# Python's builtins (numpy leaves them out of its __all__ too).
-TF_NAMES = ["DType", "TensorShape", "TensorSpec", "acos", "acosh", "add_n", "argmax", "argmin", "argsort", "as_dtype",
+__all__ = ["bool", "print", "range", "slice",
+           "DType", "TensorShape", "TensorSpec", "acos", "acosh", "add_n", "argmax", "argmin", "argsort", "as_dtype",
             "asin", "asinh", "atan", "atan2", "atanh", "boolean_mask", "bool_", "broadcast_to", "cast",
             "clip_by_global_norm", "clip_by_norm", "clip_by_value", "complex64", "complex128", "concat", "constant",
             "control_dependencies", "convert_to_tensor", "cosh", "cumprod", "cumsum", "device", "double", "einsum",
@@ -48,4 +47,7 @@ TF_NAMES = ["DType", "TensorShape", "TensorSpec", "acos", "acosh", "add_n", "arg
             "tensor_scatter_nd_sub", "tensor_scatter_nd_update", "tensordot", "tile", "transpose", "truediv",
             "uint8", "uint16", "uint32", "uint64", "unique", "unique_with_counts", "unstack", "where", "zeros",
             "zeros_like"]
-__all__ = TF_NAMES
+
+# The names swiftdl's own __all__ (a star import) adds; range, slice, print and bool stay
+# out, not to hide Python's builtins.
+TF_NAMES = [name for name in __all__ if name not in ("bool", "print", "range", "slice")]

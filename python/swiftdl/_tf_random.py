@@ -21,7 +21,7 @@ _BLOCKS_PER_CALL = 1 << 40
 _DEFAULT_GLOBAL_SEED = 87654321  # TensorFlow's when only an op seed is set
 _MAX_REJECTION_ROUNDS = 200
 
-_state = {"global_seed": None, "counters": {}}
+_state: dict = {"global_seed": None, "counters": {}}
 
 
 def _shape(shape, op):

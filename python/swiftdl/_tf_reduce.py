@@ -275,8 +275,8 @@ def in_top_k(targets, predictions, k, name=None):
     return _kops().in_top_k(_t(targets), _t(predictions), k)
 
 
-UniqueOutput = collections.namedtuple("Unique", ["y", "idx"])
-UniqueWithCountsOutput = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+Unique = collections.namedtuple("Unique", ["y", "idx"])
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
 
 
 def _unique_parts(x, out_idx):
@@ -314,7 +314,7 @@ def unique(x, out_idx=np.int32, name=None, **numpy_kwargs):
     tf_call = name is not None or out_idx is not np.int32
     if tf_call and not numpy_kwargs:
         values, idx, _ = _unique_parts(x, out_idx)
-        return UniqueOutput(values, idx)
+        return Unique(values, idx)
     flat = _shape.reshape(_t(x), [-1])
     unknown = set(numpy_kwargs) - {"return_index", "return_inverse", "return_counts", "axis", "equal_nan"}
     if unknown or numpy_kwargs.get("axis") is not None:
@@ -335,7 +335,7 @@ def unique(x, out_idx=np.int32, name=None, **numpy_kwargs):
 @raises_tf_errors
 def unique_with_counts(x, out_idx=np.int32, name=None):
     """(y, idx, count): tf.unique plus how often each value occurs."""
-    return UniqueWithCountsOutput(*_unique_parts(x, out_idx))
+    return UniqueWithCounts(*_unique_parts(x, out_idx))
 
 
 # ---- segments -------------------------------------------------------------------------------
