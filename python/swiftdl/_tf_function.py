@@ -3,7 +3,6 @@ function eagerly (the engine records gradients op by op, so there is no graph to
 the decorator keeps TensorFlow's interface: its arguments, `python_function`,
 `get_concrete_function`, `input_signature` checks, and use on methods."""
 import functools
-import inspect
 
 from ._tf_shape import TensorSpec
 
@@ -89,6 +88,7 @@ class Function:
         input_signature when none are given."""
         if not args and not kwargs:
             if self.input_signature is None:
+                import inspect  # here: importing it costs `import swiftdl` 20 ms
                 parameters = inspect.signature(self.python_function).parameters
                 if any(p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                        for p in parameters.values()):
