@@ -171,3 +171,16 @@ def test_gradients_of_representative_array_functions():
     check_gradients(lambda t, u: tf.concat([t, u], axis=0), a, a[:1])
     check_gradients(lambda t: tf.stack(tf.unstack(t, axis=1)[::-1], axis=0), a)
     check_gradients(lambda t: tf.tensor_scatter_nd_update(t, [[1]], np.ones((1, 4))), a)
+
+
+def test_numpy_keywords_still_work():
+    a = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    close(tf.reshape(a=a, newshape=(3, 2)), a.reshape(3, 2))
+    close(tf.stack(arrays=[a, a]), np.stack([a, a]))
+    close(tf.broadcast_to(array=a[:1], shape=(2, 3)), np.broadcast_to(a[:1], (2, 3)))
+    close(tf.expand_dims(a=a, axis=0), a[None])
+    close(tf.squeeze(a=a[None]), a)
+    close(tf.zeros_like(a=a), np.zeros_like(a))
+    close(tf.ones_like(a=a), np.ones_like(a))
+    close(tf.matmul(x1=a, x2=a.T), a @ a.T)
+    close(tf.transpose(a, axes=(1, 0)), a.T)

@@ -77,9 +77,10 @@ def size(input, out_type=None, name=None, axis=None):  # noqa: A002
 
 # ---- shape manipulation -------------------------------------------------------------------
 @raises_tf_errors
-def reshape(tensor, shape=None, name=None, *, newshape=None):
+def reshape(tensor=None, shape=None, name=None, *, newshape=None, a=None):
     """tf.reshape / numpy.reshape: `shape` may be a list, a TensorShape or a 1-D tensor;
-    one dimension may be -1."""
+    one dimension may be -1. numpy's keywords `a` and `newshape` are accepted."""
+    tensor = a if tensor is None else tensor
     if shape is None:
         shape = newshape
     if shape is None:
@@ -99,8 +100,9 @@ def concat(values, axis, name="concat"):
 
 
 @raises_tf_errors
-def stack(values, axis=0, name="stack"):
-    """Stacks tensors along a new `axis` (tf.stack, numpy.stack)."""
+def stack(values=None, axis=0, name="stack", *, arrays=None):
+    """Stacks tensors along a new `axis` (tf.stack, numpy.stack; numpy's keyword `arrays`)."""
+    values = arrays if values is None else values
     return _C.stack([_t(v) for v in values], operator.index(axis))
 
 
@@ -210,18 +212,23 @@ def transpose(a, perm=None, conjugate=False, name="transpose", *, axes=None):
 
 
 @raises_tf_errors
-def expand_dims(input, axis, name=None):  # noqa: A002
-    return _shape.expand_dims(_t(input), axis)
+def expand_dims(input=None, axis=None, name=None, *, a=None):  # noqa: A002
+    """tf.expand_dims / numpy.expand_dims (numpy's keyword `a`)."""
+    if axis is None:
+        raise TypeError("expand_dims() needs axis")
+    return _shape.expand_dims(_t(a if input is None else input), axis)
 
 
 @raises_tf_errors
-def squeeze(input, axis=None, name=None):  # noqa: A002
-    return _shape.squeeze(_t(input), axis)
+def squeeze(input=None, axis=None, name=None, *, a=None):  # noqa: A002
+    """tf.squeeze / numpy.squeeze (numpy's keyword `a`)."""
+    return _shape.squeeze(_t(a if input is None else input), axis)
 
 
 @raises_tf_errors
-def broadcast_to(input, shape, name=None):  # noqa: A002
-    return _shape.broadcast_to(_t(input), _ints(shape))
+def broadcast_to(input=None, shape=None, name=None, *, array=None):  # noqa: A002
+    """tf.broadcast_to / numpy.broadcast_to (numpy's keyword `array`)."""
+    return _shape.broadcast_to(_t(array if input is None else input), _ints(shape))
 
 
 @raises_tf_errors
@@ -503,14 +510,14 @@ def ones(shape, dtype=None, name=None):
     return _creation.ones(_ints(shape), numpy_dtype(dtype))
 
 
-def zeros_like(input, dtype=None, name=None, shape=None):  # noqa: A002
-    """tf.zeros_like / numpy.zeros_like."""
-    return _creation.zeros_like(_t(input), numpy_dtype(dtype), shape)
+def zeros_like(input=None, dtype=None, name=None, shape=None, *, a=None):  # noqa: A002
+    """tf.zeros_like / numpy.zeros_like (numpy's keyword `a`)."""
+    return _creation.zeros_like(_t(a if input is None else input), numpy_dtype(dtype), shape)
 
 
-def ones_like(input, dtype=None, name=None, shape=None):  # noqa: A002
-    """tf.ones_like / numpy.ones_like."""
-    return _creation.ones_like(_t(input), numpy_dtype(dtype), shape)
+def ones_like(input=None, dtype=None, name=None, shape=None, *, a=None):  # noqa: A002
+    """tf.ones_like / numpy.ones_like (numpy's keyword `a`)."""
+    return _creation.ones_like(_t(a if input is None else input), numpy_dtype(dtype), shape)
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=None, name=None, *, k=0, M=None, N=None):

@@ -361,11 +361,11 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 # ---- products and norms -----------------------------------------------------------------------
 @raises_tf_errors
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False,
-           b_is_sparse=False, output_type=None, grad_a=False, grad_b=False, name=None):
-    """Matrix product of the last two axes, batched (tf.linalg.matmul, numpy.matmul);
-    `transpose_a`/`adjoint_a` (and _b) transpose an operand's last two axes first."""
-    a, b = _t(a), _t(b)
+def matmul(a=None, b=None, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False,
+           b_is_sparse=False, output_type=None, grad_a=False, grad_b=False, name=None, *, x1=None, x2=None):
+    """Matrix product of the last two axes, batched (tf.linalg.matmul, numpy.matmul with its
+    keywords x1, x2); `transpose_a`/`adjoint_a` (and _b) transpose an operand first."""
+    a, b = _t(x1 if a is None else a), _t(x2 if b is None else b)
     if transpose_a or adjoint_a:
         a = _shape.swapaxes(a, -1, -2)
     if transpose_b or adjoint_b:
