@@ -6,8 +6,9 @@ Two things differ from the guide, both about data, none about the code under tes
 comes from ../shared/data (SWIFTDL_DATASETS; the 10,000-image test set, which
 load_data splits 8,000 / 2,000), so the validation reserve is 2,000 images instead of
 10,000; and the lines that only print carry on printing, while the asserts added after
-each section check that the loss falls and the accuracy rises. The GAN section needs
-Conv2DTranspose and keras.utils.array_to_img and is skipped until swiftdl has them.
+each section check that the loss falls and the accuracy rises. The GAN section saves its
+images through a stand-in for keras.utils.array_to_img, which swiftdl does not have yet,
+and runs only with SWIFTDL_SLOW_TESTS=1 (about 30 s of CPU).
 """
 import os
 import time
@@ -215,10 +216,23 @@ def test_low_level_handling_of_losses_tracked_by_the_model():
     assert float(train_acc_metric.result()) > 0.6
 
 
+@pytest.mark.skipif(os.environ.get("SWIFTDL_SLOW_TESTS") != "1",
+                    reason="the GAN's 12 steps take about 30 s of CPU (Conv2DTranspose, 128 channels); "
+                           "SWIFTDL_SLOW_TESTS=1 runs them")
 def test_end_to_end_gan_example(tmp_path, monkeypatch):
-    if not hasattr(keras.layers, "Conv2DTranspose") or not hasattr(keras.utils, "array_to_img"):
-        pytest.skip("needs keras.layers.Conv2DTranspose and keras.utils.array_to_img")
     monkeypatch.chdir(tmp_path)
+    if not hasattr(keras.utils, "array_to_img"):
+        # swiftdl has no array_to_img yet (it needs Pillow): a stand-in that writes the
+        # image's array keeps the guide's code as it is.
+        class _Image:
+            def __init__(self, array):
+                self.array = np.asarray(array)
+
+            def save(self, path):
+                with open(path, "wb") as file:
+                    np.save(file, self.array)
+
+        monkeypatch.setattr(keras.utils, "array_to_img", lambda x, scale=True: _Image(x), raising=False)
     # Create the discriminator
     discriminator = keras.Sequential(
         [
