@@ -184,3 +184,24 @@ def test_numpy_keywords_still_work():
     close(tf.ones_like(a=a), np.ones_like(a))
     close(tf.matmul(x1=a, x2=a.T), a @ a.T)
     close(tf.transpose(a, axes=(1, 0)), a.T)
+
+
+def test_bad_input_gives_clear_errors():
+    with pytest.raises(TypeError, match="integers"):
+        tf.one_hot(tf.constant([0.5]), 3)
+    with pytest.raises(TypeError, match="integers"):
+        tf.gather(X, tf.constant([0.0]))
+    with pytest.raises(TypeError, match="shape"):
+        tf.zeros(["a"])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="non-negative"):
+        tf.random.normal([-1, 2])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="delta"):
+        tf.range(0, 5, 0)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="axis"):
+        tf.unstack(X, axis=3)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="mask cannot be a scalar"):
+        tf.boolean_mask(X, True)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least one"):
+        tf.concat([], axis=0)
+    with pytest.raises(TypeError, match="input_signature"):
+        tf.function(lambda x: x, input_signature=tf.TensorSpec([None]))
