@@ -56,6 +56,9 @@ def test_eigh_and_svd():
     s2, u2, v2 = tf.linalg.svd(m.T)
     close(np.asarray(u2) * np.asarray(s2) @ np.asarray(v2).T, m.T, rtol=1e-7, atol=1e-9)
     close(tf.linalg.pinv(m), np.linalg.pinv(m), rtol=1e-6, atol=1e-9)
+    s3, u3, v3 = tf.linalg.svd(m, full_matrices=True)
+    assert u3.shape == (5, 5) and v3.shape == (3, 3)
+    close(np.asarray(u3)[:, :3] * np.asarray(s3) @ np.asarray(v3).T, m, rtol=1e-7, atol=1e-9)
 
 
 def test_matrix_helpers():

@@ -3,9 +3,8 @@
     import swiftdl as tf
     x = tf.linalg.solve(a, b)
 
-Products, factorisations and solves come from keras.ops.linalg (elimination, QR and
-Cholesky as engine ops, so the tape differentiates them); `eigh`, `eigvalsh` and `svd`
-use cyclic Jacobi rotations, each round of them a few batched engine ops. Names follow
+Products, factorisations, solves and the Jacobi eigh/svd come from keras.ops.linalg
+(compositions of engine ops, so the tape differentiates them). Names follow
 TensorFlow (`norm(ord='euclidean')`, `qr(full_matrices=False)`, `svd` returning (s, u, v)),
 not numpy.linalg where the two differ.
 """
@@ -177,66 +176,6 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=None, name=None):
     return _eye(num_rows, num_columns, batch_shape, dtype)
 
 
-def _jacobi(a, sweeps=None):
-    """Eigen-decomposition of symmetric matrices (..., n, n) by cyclic Jacobi rotations.
-
-    Each round rotates n/2 disjoint (p, q) pairs at once (the round-robin order), as one
-    rotation matrix J: A <- Jᵀ A J, V <- V J. A sweep is n - 1 rounds; sweeps repeat until
-    the off-diagonal part is negligible."""
-    n = a.shape[-1]
-    dtype = a.dtype
-    eps = float(np.finfo(dtype).eps)
-    vectors = _shape.broadcast_to(_creation.eye(n, dtype=dtype), a.shape) + _creation.zeros(a.shape, dtype)
-    if n == 1:
-        return _shape.reshape(a, list(a.shape[:-1])), vectors
-    players = list(range(n)) + ([n] if n % 2 else [])  # n is a bye for odd sizes
-    m = len(players)
-    rounds = []
-    order = players[:]
-    for _ in range(m - 1):
-        pairs = [(order[i], order[m - 1 - i]) for i in range(m // 2)]
-        pairs = [(min(p, q), max(p, q)) for p, q in pairs if p < n and q < n]
-        rounds.append(pairs)
-        order = [order[0]] + [order[-1]] + order[1:-1]
-    off_mask = _ops.logical_not(_creation.eye(n, dtype=np.bool_))
-    scale = float(_ops.max(_ops.absolute(a))) if a.size else 0.0
-    for _ in range(sweeps or 30):
-        off = float(_ops.max(_ops.absolute(_ops.where(off_mask, a, _creation.zeros((), dtype))))) if a.size else 0.0
-        if off <= eps * max(scale, 1e-300) * 0.5:
-            break
-        for pairs in rounds:
-            p = np.array([pq[0] for pq in pairs])
-            q = np.array([pq[1] for pq in pairs])
-            app, aqq, apq = a[..., p, p], a[..., q, q], a[..., p, q]
-            # NOTE: the rotation angle from tan(2θ) = 2 a_pq / (a_qq - a_pp), taking the
-            # smaller root t so |θ| <= π/4 (Rutishauser's stable form).
-            theta = (aqq - app) / (2.0 * apq + _ops.where(_ops.equal(apq, 0), _creation.ones((), dtype),
-                                                          _creation.zeros((), dtype)))
-            sign = _ops.where(_ops.less(theta, 0), _creation.full((), -1.0, dtype), _creation.ones((), dtype))
-            t = sign / (_ops.absolute(theta) + _ops.sqrt(theta * theta + 1.0))
-            t = _ops.where(_ops.equal(apq, 0), _creation.zeros((), dtype), t)
-            c = _ops.reciprocal(_ops.sqrt(t * t + 1.0))
-            s = t * c
-            rotation = _rotation(n, p, q, c, s, dtype)
-            a = _ops.matmul(_ops.matmul(_shape.swapaxes(rotation, -1, -2), a), rotation)
-            vectors = _ops.matmul(vectors, rotation)
-    return _kops().diagonal(a, axis1=-2, axis2=-1), vectors
-
-
-def _rotation(n, p, q, c, s, dtype):
-    """J (..., n, n): the identity with J[p,p] = J[q,q] = c, J[p,q] = s, J[q,p] = -s."""
-    ep = _creation.eye(n, dtype=dtype)[p]  # (k, n) unit rows
-    eq = _creation.eye(n, dtype=dtype)[q]
-    c1 = _shape.expand_dims(_shape.expand_dims(c - 1.0, -1), -1)  # (..., k, 1, 1)
-    s1 = _shape.expand_dims(_shape.expand_dims(s, -1), -1)
-    pp = _shape.expand_dims(ep, -1) * _shape.expand_dims(ep, -2)  # (k, n, n)
-    qq = _shape.expand_dims(eq, -1) * _shape.expand_dims(eq, -2)
-    pq = _shape.expand_dims(ep, -1) * _shape.expand_dims(eq, -2)
-    qp = _shape.expand_dims(eq, -1) * _shape.expand_dims(ep, -2)
-    update = _ops.sum(c1 * (pp + qq) + s1 * (pq - qp), axis=-3)
-    return _creation.eye(n, dtype=dtype) + update
-
-
 Eigh = collections.namedtuple("Eigh", ["eigenvalues", "eigenvectors"])
 
 
@@ -244,14 +183,7 @@ Eigh = collections.namedtuple("Eigh", ["eigenvalues", "eigenvectors"])
 def eigh(tensor, name=None):
     """(eigenvalues ascending, eigenvectors as columns) of self-adjoint matrices
     (tf.linalg.eigh); only the lower triangle is read, as in TensorFlow."""
-    a = _square(_float(tensor), "eigh")
-    lower = band_part(a, -1, 0)
-    a = lower + _shape.swapaxes(lower, -1, -2) - band_part(a, 0, 0)
-    values, vectors = _jacobi(a)
-    order = _kops().argsort(values, axis=-1)
-    values = _kops().take_along_axis(values, order, axis=-1)
-    vectors = _kops().take_along_axis(vectors, _shape.expand_dims(order, -2) + _creation.zeros(
-        list(vectors.shape[:-2]) + [a.shape[-1], 1], order.dtype), axis=-1)
+    values, vectors = _kops().eigh(_square(_float(tensor), "eigh"))
     return Eigh(values, vectors)
 
 
@@ -262,42 +194,25 @@ def eigvalsh(tensor, name=None):
 
 @raises_tf_errors
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
-    """Singular values, descending (and u, v with tensor = u @ diag(s) @ vᵀ) (tf.linalg.svd;
-    TensorFlow's order (s, u, v), not numpy's (u, s, vh)). From the eigen-decomposition of
-    tensorᵀ tensor, so values below sqrt(eps) times the largest lose relative accuracy."""
+    """Singular values, descending, and with compute_uv (s, u, v) where tensor = u @ diag(s)
+    @ vᵀ (tf.linalg.svd: TensorFlow's order and v, not numpy's (u, s, vh))."""
     x = _float(tensor)
     if x.ndim < 2:
         raise InvalidArgumentError(None, None, f"[svd] input must be at least 2-D; received {tuple(x.shape)}")
-    if full_matrices:
-        raise NotImplementedError("[svd] swiftdl computes the reduced decomposition only (full_matrices=False)")
-    rows, cols = x.shape[-2], x.shape[-1]
-    wide = rows < cols
-    if wide:
-        x = _shape.swapaxes(x, -1, -2)
-    gram = _ops.matmul(_shape.swapaxes(x, -1, -2), x)
-    values, v = _jacobi(gram)
-    order = _kops().argsort(_ops.negative(values), axis=-1)
-    values = _kops().take_along_axis(values, order, axis=-1)
-    index = _shape.expand_dims(order, -2) + _creation.zeros(list(v.shape[:-2]) + [v.shape[-2], 1], order.dtype)
-    v = _kops().take_along_axis(v, index, axis=-1)
-    s = _ops.sqrt(_ops.maximum(values, 0.0))
     if not compute_uv:
-        return s
-    safe = _ops.where(_ops.greater(s, 0), s, _creation.ones((), s.dtype))
-    u = _ops.matmul(x, v) / _shape.expand_dims(safe, -2)
-    return (s, v, u) if wide else (s, u, v)
+        return _kops().svd(x, full_matrices=full_matrices, compute_uv=False)
+    u, s, vh = _kops().svd(x, full_matrices=full_matrices, compute_uv=True)
+    return s, u, _shape.swapaxes(vh, -1, -2)
 
 
+@raises_tf_errors
 def pinv(a, rcond=None, validate_args=False, name=None):
-    """The Moore-Penrose pseudo-inverse through svd (tf.linalg.pinv)."""
+    """The Moore-Penrose pseudo-inverse (tf.linalg.pinv); singular values below rcond times
+    the largest (by default 10 · max(m, n) · eps, TensorFlow's) count as zero."""
     x = _float(a)
-    s, u, v = svd(x)
     if rcond is None:
         rcond = 10.0 * max(x.shape[-2:]) * float(np.finfo(x.dtype).eps)
-    cutoff = rcond * _ops.max(s, axis=-1, keepdims=True)
-    inverse = _ops.where(_ops.greater(s, cutoff), _ops.reciprocal(_ops.where(_ops.greater(s, 0), s, 1.0)),
-                         _creation.zeros((), s.dtype))
-    return _ops.matmul(v * _shape.expand_dims(inverse, -2), _shape.swapaxes(u, -1, -2))
+    return _kops().pinv(x, rcond=rcond)
 
 
 __all__ = ["adjoint", "band_part", "cholesky", "cholesky_solve", "det", "diag", "diag_part", "eigh", "eigvalsh",
