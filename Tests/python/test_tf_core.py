@@ -201,7 +201,7 @@ def test_a_layer_written_with_tensorflow_functions_trains():
 
 
 @pytest.mark.parametrize("module", ["swiftdl.math", "swiftdl.linalg", "swiftdl.errors", "swiftdl.dtypes",
-                                    "swiftdl.random", "swiftdl.config"])
+                                    "swiftdl.random", "swiftdl.config", "swiftdl.nest"])
 def test_tensorflow_namespaces_list_names_that_resolve(module):
     import importlib
     namespace = importlib.import_module(module)
@@ -213,3 +213,15 @@ def test_top_level_all_lists_every_tensorflow_name():
     assert set(_tf_face.TF_NAMES) <= set(tf.__all__)
     assert not {"range", "slice", "print", "bool"} & set(tf.__all__)  # a star import keeps Python's builtins
     assert tf.range(3).tolist() == [0, 1, 2] and tf.bool.name == "bool"
+
+
+def test_nest_and_unconnected_gradients():
+    structure = {"b": [1, 2], "a": (3,)}
+    assert tf.nest.flatten(structure) == [3, 1, 2]
+    assert tf.nest.map_structure(lambda v: v * 2, structure) == {"b": [2, 4], "a": (6,)}
+    assert tf.nest.pack_sequence_as(structure, [7, 8, 9]) == {"b": [8, 9], "a": (7,)}
+    x, unused = tf.Variable([1.0, 2.0]), tf.Variable([3.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(x * x)
+    grads = tape.gradient(y, [x, unused], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    np.testing.assert_array_equal(grads[1], [0.0])

@@ -31,6 +31,7 @@ from ._tf_face import (acos, acosh, add_n, argmax, argmin, argsort, as_dtype, as
                         reduce_variance, reshape, reverse, saturate_cast, scatter_nd, sequence_mask, shape, shape_n, sigmoid,
                         sinh, size, sort, split, squeeze, stack, tan, tensor_scatter_nd_add, tensor_scatter_nd_max,
                         tensor_scatter_nd_min, tensor_scatter_nd_sub, tensor_scatter_nd_update, tensordot, TensorShape,
+                        UnconnectedGradients,
                         TensorSpec, tile, transpose, truediv, uint16, uint32, uint64, uint8, unique, unique_with_counts, unstack,
                         where, zeros, zeros_like)
 from ._tf_face import bool, print, range, slice  # noqa: A004,F401  (not in __all__: builtins' names)
@@ -52,7 +53,8 @@ __all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "a
            "sequence_mask", "shape", "shape_n", "sigmoid", "sign", "sin", "sinh", "size", "sort", "split", "sqrt", "square",
            "squeeze", "stack", "std", "stop_gradient", "subtract", "sum", "swapaxes", "take", "tan", "tanh", "Tensor",
            "tensor_scatter_nd_add", "tensor_scatter_nd_max", "tensor_scatter_nd_min", "tensor_scatter_nd_sub",
-           "tensor_scatter_nd_update", "tensordot", "TensorShape", "TensorSpec", "tile", "transpose", "true_divide", "truediv",
+           "tensor_scatter_nd_update", "tensordot", "TensorShape", "TensorSpec", "UnconnectedGradients",
+           "tile", "transpose", "true_divide", "truediv",
            "uint16", "uint32", "uint64", "uint8", "unique", "unique_with_counts", "unstack", "var", "Variable", "where",
            "zeros", "zeros_like"]
 
@@ -63,7 +65,7 @@ round = rint  # noqa: A001
 
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
-    if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors"):
+    if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module

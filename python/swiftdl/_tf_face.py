@@ -21,7 +21,8 @@ from ._tf_math import (acos, acosh, add_n, asin, asinh, atan, atan2, atanh, clip
 from ._tf_reduce import (argsort, numpy_or_tf_argmax, numpy_or_tf_argmin, numpy_or_tf_cumprod, numpy_or_tf_cumsum,
                          reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
                          reduce_std, reduce_sum, reduce_variance, sort, unique, unique_with_counts)
-from ._tf_runtime import control_dependencies, device, executing_eagerly, is_tensor, name_scope, print
+from ._tf_runtime import (UnconnectedGradients, control_dependencies, device, executing_eagerly, is_tensor, name_scope,
+                          print)
 from ._tf_shape import TensorShape, TensorSpec
 from . import errors
 
@@ -33,7 +34,8 @@ bool_ = bool
 realdiv = truediv
 
 __all__ = ["bool", "print", "range", "slice",
-           "DType", "TensorShape", "TensorSpec", "acos", "acosh", "add_n", "argmax", "argmin", "argsort", "as_dtype",
+           "DType", "TensorShape", "TensorSpec", "UnconnectedGradients",
+           "acos", "acosh", "add_n", "argmax", "argmin", "argsort", "as_dtype",
             "asin", "asinh", "atan", "atan2", "atanh", "boolean_mask", "bool_", "broadcast_to", "cast",
             "clip_by_global_norm", "clip_by_norm", "clip_by_value", "complex64", "complex128", "concat", "constant",
             "control_dependencies", "convert_to_tensor", "cosh", "cumprod", "cumsum", "device", "double", "einsum",

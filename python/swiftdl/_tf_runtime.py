@@ -1,6 +1,7 @@
 """TensorFlow's execution helpers for eager code: executing_eagerly, device, name_scope,
 control_dependencies, print, is_tensor."""
 import contextlib
+import enum
 import sys
 
 from ._convert import TensorBase
@@ -67,3 +68,11 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
         stream.write(text)
     else:  # TensorFlow also accepts the name of a stream ("file://..." is not supported)
         (sys.stdout if "stdout" in str(stream) else sys.stderr).write(text)
+
+
+class UnconnectedGradients(str, enum.Enum):
+    """What GradientTape.gradient gives for sources the target does not depend on
+    (tf.UnconnectedGradients): NONE (None) or ZERO (zeros of the source's shape)."""
+
+    NONE = "none"
+    ZERO = "zero"
