@@ -76,7 +76,6 @@ def size(input, out_type=None, name=None, axis=None):  # noqa: A002
 
 
 # ---- shape manipulation -------------------------------------------------------------------
-@raises_tf_errors
 def reshape(tensor=None, shape=None, name=None, *, newshape=None, a=None):
     """tf.reshape / numpy.reshape: `shape` may be a list, a TensorShape or a 1-D tensor;
     one dimension may be -1. numpy's keywords `a` and `newshape` are accepted."""
@@ -85,7 +84,11 @@ def reshape(tensor=None, shape=None, name=None, *, newshape=None, a=None):
         shape = newshape
     if shape is None:
         raise TypeError("reshape() missing the shape argument")
-    return _shape.reshape(_t(tensor), _ints(shape))
+    try:  # NOTE: inline rather than @raises_tf_errors: a hot path of numpy-style code
+        return _C.reshape(tensor if isinstance(tensor, TensorBase) else _t(tensor),
+                          list(shape) if type(shape) is tuple else _ints(shape))
+    except ValueError as error:
+        raise InvalidArgumentError(None, None, str(error)) from error
 
 
 @raises_tf_errors
@@ -99,11 +102,13 @@ def concat(values, axis, name="concat"):
     return _C.concatenate(tensors, operator.index(axis))
 
 
-@raises_tf_errors
 def stack(values=None, axis=0, name="stack", *, arrays=None):
     """Stacks tensors along a new `axis` (tf.stack, numpy.stack; numpy's keyword `arrays`)."""
     values = arrays if values is None else values
-    return _C.stack([_t(v) for v in values], operator.index(axis))
+    try:
+        return _C.stack([v if isinstance(v, TensorBase) else _t(v) for v in values], operator.index(axis))
+    except ValueError as error:
+        raise InvalidArgumentError(None, None, str(error)) from error
 
 
 @raises_tf_errors
@@ -203,26 +208,38 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None, **numpy
     return _kops().pad(tensor, widths.tolist(), mode=mode)
 
 
-@raises_tf_errors
 def transpose(a, perm=None, conjugate=False, name="transpose", *, axes=None):
     """Permutes the axes (tf.transpose's `perm`, numpy.transpose's `axes`; reversed by
     default)."""
     order = perm if perm is not None else axes
-    return _shape.transpose(_t(a), None if order is None else _ints(order, "perm"))
+    try:
+        return _shape.transpose(a if isinstance(a, TensorBase) else _t(a), None if order is None else _ints(order, "perm"))
+    except ValueError as error:
+        raise InvalidArgumentError(None, None, str(error)) from error
 
 
-@raises_tf_errors
 def expand_dims(input=None, axis=None, name=None, *, a=None):  # noqa: A002
     """tf.expand_dims / numpy.expand_dims (numpy's keyword `a`)."""
     if axis is None:
         raise TypeError("expand_dims() needs axis")
-    return _shape.expand_dims(_t(a if input is None else input), axis)
+    tensor = a if input is None else input
+    try:
+        if type(axis) is int and isinstance(tensor, TensorBase):
+            ndim = tensor.ndim + 1
+            if -ndim <= axis < ndim:
+                return _C.expand_dims(tensor, axis % ndim)
+        return _shape.expand_dims(_t(tensor), axis)
+    except ValueError as error:
+        raise InvalidArgumentError(None, None, str(error)) from error
 
 
-@raises_tf_errors
 def squeeze(input=None, axis=None, name=None, *, a=None):  # noqa: A002
     """tf.squeeze / numpy.squeeze (numpy's keyword `a`)."""
-    return _shape.squeeze(_t(a if input is None else input), axis)
+    tensor = a if input is None else input
+    try:
+        return _shape.squeeze(tensor if isinstance(tensor, TensorBase) else _t(tensor), axis)
+    except ValueError as error:
+        raise InvalidArgumentError(None, None, str(error)) from error
 
 
 @raises_tf_errors
@@ -404,7 +421,6 @@ def tensor_scatter_nd_min(tensor, indices, updates, name=None):
 
 
 # ---- selection ---------------------------------------------------------------------------
-@raises_tf_errors
 def where(condition, x=None, y=None, name=None):
     """Elements of x where `condition` holds, else of y, all broadcast (tf.where, numpy.where).
 
@@ -417,7 +433,10 @@ def where(condition, x=None, y=None, name=None):
         if name is None:
             return tuple(coordinates[axis] for axis in builtins.range(coordinates.shape[0]))
         return _shape.transpose(coordinates).astype(np.int64)
-    return _ops.where(condition, x, y)
+    try:
+        return _ops.where(condition, x, y)
+    except ValueError as error:
+        raise InvalidArgumentError(None, None, str(error)) from error
 
 
 @raises_tf_errors
@@ -502,12 +521,12 @@ def fill(dims, value, name=None, layout=None):
 
 def zeros(shape, dtype=None, name=None):
     """tf.zeros / numpy.zeros: float32 by default."""
-    return _creation.zeros(_ints(shape), numpy_dtype(dtype))
+    return _creation.zeros(shape if type(shape) is tuple or type(shape) is int else _ints(shape), numpy_dtype(dtype))
 
 
 def ones(shape, dtype=None, name=None):
     """tf.ones / numpy.ones: float32 by default."""
-    return _creation.ones(_ints(shape), numpy_dtype(dtype))
+    return _creation.ones(shape if type(shape) is tuple or type(shape) is int else _ints(shape), numpy_dtype(dtype))
 
 
 def zeros_like(input=None, dtype=None, name=None, shape=None, *, a=None):  # noqa: A002

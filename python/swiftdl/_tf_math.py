@@ -6,7 +6,7 @@ import operator
 
 import numpy as np
 
-from . import _autograd, _creation, _ops, _shape
+from . import _C, _autograd, _creation, _ops, _shape
 from ._convert import TensorBase, asarray
 from ._tf_cast import convert_to_tensor
 from ._tf_dtypes import numpy_dtype
@@ -360,17 +360,24 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 
 # ---- products and norms -----------------------------------------------------------------------
-@raises_tf_errors
 def matmul(a=None, b=None, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False,
            b_is_sparse=False, output_type=None, grad_a=False, grad_b=False, name=None, *, x1=None, x2=None):
     """Matrix product of the last two axes, batched (tf.linalg.matmul, numpy.matmul with its
     keywords x1, x2); `transpose_a`/`adjoint_a` (and _b) transpose an operand first."""
-    a, b = _t(x1 if a is None else a), _t(x2 if b is None else b)
-    if transpose_a or adjoint_a:
-        a = _shape.swapaxes(a, -1, -2)
-    if transpose_b or adjoint_b:
-        b = _shape.swapaxes(b, -1, -2)
-    result = _ops.matmul(a, b)
+    a = x1 if a is None else a
+    b = x2 if b is None else b
+    try:  # NOTE: inline rather than @raises_tf_errors: a hot path of numpy-style code
+        if not isinstance(a, TensorBase):
+            a = _t(a)
+        if not isinstance(b, TensorBase):
+            b = _t(b)
+        if transpose_a or adjoint_a:
+            a = _shape.swapaxes(a, -1, -2)
+        if transpose_b or adjoint_b:
+            b = _shape.swapaxes(b, -1, -2)
+        result = _C.matmul(a, b)
+    except ValueError as error:
+        raise InvalidArgumentError(None, None, str(error)) from error
     return result if output_type is None else result.astype(numpy_dtype(output_type))
 
 
