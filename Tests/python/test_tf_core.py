@@ -27,6 +27,9 @@ def test_dtype_objects_work_where_numpy_takes_a_dtype():
     assert isinstance(np.float32(1), tf.float32) and not isinstance(1.0, tf.float32)
     assert np.issubdtype(np.dtype(np.float32), tf.float32) and {tf.float32: 1}[tf.float32] == 1
     assert np.finfo(np.dtype(tf.float32)).eps == np.finfo(np.float32).eps
+    assert tf.float32.__name__ == "float32" and tf.float32.char == "f"  # numpy's attributes too
+    import pickle
+    assert pickle.loads(pickle.dumps(tf.float64)) is tf.float64
     with pytest.raises(TypeError, match="float16"):
         tf.zeros(3, dtype=tf.float16)  # numpy knows it; the engine does not hold it
 

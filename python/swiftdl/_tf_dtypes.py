@@ -33,6 +33,16 @@ class DType:
     def __call__(self, *args, **kwargs):
         return self._np.type(*args, **kwargs)
 
+    @property
+    def __name__(self):  # numpy scalar types have one: np.float32.__name__
+        return self._np.type.__name__
+
+    def __getattr__(self, attribute):
+        # numpy dtype attributes TensorFlow's DType does not define (char, str, byteorder, ...)
+        if attribute == "_np":
+            raise AttributeError(attribute)
+        return getattr(self._np, attribute)
+
     def __instancecheck__(self, instance):
         return isinstance(instance, self._np.type)
 
