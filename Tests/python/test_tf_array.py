@@ -205,3 +205,24 @@ def test_bad_input_gives_clear_errors():
         tf.concat([], axis=0)
     with pytest.raises(TypeError, match="input_signature"):
         tf.function(lambda x: x, input_signature=tf.TensorSpec([None]))
+
+
+def test_roll_repeat_meshgrid_searchsorted_ensure_shape():
+    a = np.arange(12.0, dtype=np.float32).reshape(3, 4)
+    close(tf.roll(a, 1, axis=1), np.roll(a, 1, axis=1))
+    close(tf.roll(a, [1, -1], axis=[0, 1]), np.roll(a, [1, -1], axis=[0, 1]))
+    close(tf.roll(a, 2), np.roll(a, 2))
+    close(tf.repeat(a, 2, axis=0), np.repeat(a, 2, axis=0))
+    close(tf.repeat(a, [1, 0, 2], axis=0), np.repeat(a, [1, 0, 2], axis=0))
+    grid = tf.meshgrid(np.arange(3), np.arange(2))
+    for got, want in zip(grid, np.meshgrid(np.arange(3), np.arange(2))):
+        np.testing.assert_array_equal(got, want)
+    sequence = np.array([[1.0, 3.0, 5.0], [0.0, 2.0, 4.0]])
+    values = np.array([[3.0, 6.0], [1.0, -1.0]])
+    found = tf.searchsorted(sequence, values, side="right")
+    assert found.dtype == np.int32
+    np.testing.assert_array_equal(found, [np.searchsorted(s, v, side="right") for s, v in zip(sequence, values)])
+    np.testing.assert_array_equal(tf.searchsorted(np.array([1, 3, 5]), np.array([4])), [2])
+    assert tf.ensure_shape(a, [None, 4]).shape == (3, 4)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not compatible"):
+        tf.ensure_shape(a, [None, 5])

@@ -587,3 +587,62 @@ def slice(input_, begin, size, name=None):  # noqa: A001
                                        f"{tuple(tensor.shape)}")
         key.append(builtins.slice(start, stop))
     return tensor[tuple(key)]
+
+
+@raises_tf_errors
+def roll(input, shift, axis=None, name=None):  # noqa: A002
+    """Shifts elements cyclically along `axis` (tf.roll, numpy.roll: None rolls the
+    flattened tensor); `shift` and `axis` may be lists of the same length."""
+    tensor = _t(input)
+    if isinstance(shift, (list, tuple)):
+        axes = list(axis) if isinstance(axis, (list, tuple)) else [axis] * len(shift)
+        if len(axes) != len(shift):
+            raise InvalidArgumentError(None, None, f"[roll] shift {shift} and axis {axis} differ in length")
+        for s, a in zip(shift, axes):
+            tensor = _kops().roll(tensor, operator.index(s), axis=a)
+        return tensor
+    return _kops().roll(tensor, operator.index(shift), axis=axis)
+
+
+@raises_tf_errors
+def repeat(input, repeats, axis=None, name=None):  # noqa: A002
+    """Repeats each element `repeats` times along `axis` (tf.repeat, numpy.repeat; None:
+    of the flattened tensor)."""
+    return _kops().repeat(_t(input), repeats.tolist() if isinstance(repeats, TensorBase) else repeats, axis=axis)
+
+
+def meshgrid(*args, indexing="xy", name=None, **kwargs):
+    """Coordinate grids from 1-D tensors (tf.meshgrid, numpy.meshgrid)."""
+    return list(_kops().meshgrid(*[_t(a) for a in args], indexing=indexing))
+
+
+@raises_tf_errors
+def searchsorted(sorted_sequence, values, side="left", out_type=np.int32, name=None, sorter=None):
+    """Insertion points of `values` into `sorted_sequence` (tf.searchsorted: along the last
+    axis, row by row for N-D inputs; numpy.searchsorted for 1-D ones)."""
+    if sorter is not None:
+        raise NotImplementedError("[searchsorted] swiftdl does not take numpy's sorter; sort first")
+    sequence, values = _t(sorted_sequence), _t(values)
+    if sequence.ndim <= 1:
+        result = _kops().searchsorted(sequence, values, side=side)
+    else:
+        if tuple(sequence.shape[:-1]) != tuple(values.shape[:-1]):
+            raise InvalidArgumentError(None, None, f"[searchsorted] leading dimensions of sorted_sequence "
+                                       f"{tuple(sequence.shape)} and values {tuple(values.shape)} must match")
+        rows = [_kops().searchsorted(s, v, side=side) for s, v in zip(
+            unstack(_shape.reshape(sequence, [-1, sequence.shape[-1]])),
+            unstack(_shape.reshape(values, [-1, values.shape[-1]])))]
+        result = _shape.reshape(stack(rows), list(values.shape))
+    return result.astype(numpy_dtype(out_type))
+
+
+@raises_tf_errors
+def ensure_shape(x, shape, name=None):
+    """`x` unchanged if its shape fits `shape` (None for any size), else
+    InvalidArgumentError (tf.ensure_shape)."""
+    from ._tf_shape import TensorShape
+    tensor = _t(x)
+    if not TensorShape(shape).is_compatible_with(tuple(tensor.shape)):
+        raise InvalidArgumentError(None, None, f"Shape of tensor x {tuple(tensor.shape)} is not compatible with "
+                                   f"expected shape {TensorShape(shape)}.")
+    return tensor

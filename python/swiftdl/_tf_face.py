@@ -7,7 +7,8 @@ each docstring states how the two calls are told apart. The dtype objects are
 `DType`s that numpy accepts wherever it takes a dtype.
 """
 from ._ops import sigmoid
-from ._tf_array import (boolean_mask, broadcast_to, concat, expand_dims, eye, fill, gather, gather_nd, identity,
+from ._tf_array import (boolean_mask, broadcast_to, concat, ensure_shape, expand_dims, eye, fill, gather, gather_nd,
+                        identity, meshgrid, repeat, roll, searchsorted,
                         linspace, one_hot, ones, ones_like, pad, range, rank, reshape, reverse, scatter_nd,
                         sequence_mask, shape, shape_n, size, slice, split, squeeze, stack,
                         tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
@@ -34,7 +35,8 @@ bool_ = bool
 realdiv = truediv
 
 __all__ = ["bool", "print", "range", "slice",
-           "DType", "TensorShape", "TensorSpec", "UnconnectedGradients",
+           "DType", "ensure_shape", "meshgrid", "repeat", "roll", "searchsorted", "TensorShape", "TensorSpec",
+           "UnconnectedGradients",
            "acos", "acosh", "add_n", "argmax", "argmin", "argsort", "as_dtype",
             "asin", "asinh", "atan", "atan2", "atanh", "boolean_mask", "bool_", "broadcast_to", "cast",
             "clip_by_global_norm", "clip_by_norm", "clip_by_value", "complex64", "complex128", "concat", "constant",
