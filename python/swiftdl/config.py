@@ -2,7 +2,9 @@
 from . import _C
 from . import _experimental_config as experimental  # tf.config.experimental: enable_op_determinism, ...
 
-__all__ = ["avx2_kernels_enabled", "blas_library", "experimental", "get_num_threads", "set_num_threads"]
+__all__ = ["avx2_kernels_enabled", "blas_library", "experimental", "functions_run_eagerly", "get_num_threads",
+           "get_visible_devices", "list_logical_devices", "list_physical_devices", "LogicalDevice", "PhysicalDevice",
+           "run_functions_eagerly", "set_num_threads", "set_visible_devices", "threading"]
 
 
 def set_num_threads(n):
@@ -36,7 +38,3 @@ def avx2_kernels_enabled():
 from ._tf_config import (LogicalDevice, PhysicalDevice, functions_run_eagerly, get_visible_devices,  # noqa: E402
                          list_logical_devices, list_physical_devices, run_functions_eagerly, set_visible_devices,
                          threading)
-
-__all__ = ["LogicalDevice", "PhysicalDevice", "avx2_kernels_enabled", "blas_library", "functions_run_eagerly",
-           "get_num_threads", "get_visible_devices", "list_logical_devices", "list_physical_devices",
-           "run_functions_eagerly", "set_num_threads", "set_visible_devices", "threading"]
