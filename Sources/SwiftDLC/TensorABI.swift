@@ -33,8 +33,8 @@ private func foreignView(_ code: Int32, _ shapePointer: UnsafePointer<Int64>?, _
                          _ data: UnsafeMutableRawPointer?, _ op: String, release: @escaping () -> Void) throws -> Tensor {
     let dtype = try readDType(code, op)
     let shape = try readInts(shapePointer, ndim, op)
-    let count = try checkedElementCount(shape, op: op)
     let itemSize = dtype.itemSize
+    let count = try CheckedSize.byteCount(shape, itemSize: itemSize, op: op) / itemSize
     var strides = contiguousStrides(shape)
     if stridePointer != nil {
         let byteStrides = try readInts(stridePointer, ndim, op)
@@ -53,18 +53,14 @@ private func foreignView(_ code: Int32, _ shapePointer: UnsafePointer<Int64>?, _
     let overflow = SDLError(.value, "[\(op)] strides \(strides) overflow for shape \(describeShape(shape))")
     if count > 0 {
         for (size, stride) in zip(shape, strides) {
-            let (span, spanOverflow) = (size - 1).multipliedReportingOverflow(by: stride)
-            if spanOverflow { throw overflow }
-            let (moved, movedOverflow) = (stride < 0 ? low : high).addingReportingOverflow(span)
-            if movedOverflow { throw overflow }
+            guard let span = CheckedSize.product(size - 1, stride),
+                  let moved = CheckedSize.sum(stride < 0 ? low : high, span) else { throw overflow }
             if stride < 0 { low = moved } else { high = moved }
         }
     }
-    let (width, widthOverflow) = high.subtractingReportingOverflow(low)
-    if widthOverflow || width == Int.max { throw overflow }
-    let (extent, extentOverflow) = (width + 1).multipliedReportingOverflow(by: itemSize)
-    let (lowBytes, lowOverflow) = low.multipliedReportingOverflow(by: itemSize)
-    if extentOverflow || lowOverflow { throw overflow }
+    guard low > Int.min, let elements = CheckedSize.sum(high, -low).flatMap({ CheckedSize.sum($0, 1) }),
+          let extent = CheckedSize.product(elements, itemSize),
+          let lowBytes = CheckedSize.product(low, itemSize) else { throw overflow }
     let storage = Storage(borrowing: data + lowBytes, byteCount: extent, release: release)
     return Tensor(storage: storage, dtype: dtype, shape: shape, strides: strides, offset: -low)
 }

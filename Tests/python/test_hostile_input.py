@@ -23,6 +23,9 @@ _PUBLIC = {
     "huge random": (lambda: sd.random.uniform(size=(10 ** 12,)), MemoryError),
     "huge reshape target": (lambda: sd.zeros(4).reshape(2 ** 40, 2 ** 40), (ValueError, MemoryError)),
     "huge broadcast": (lambda: sd.broadcast_to(sd.zeros(1), (10 ** 12,)) + 1, MemoryError),
+    "zero-size with overflowing sizes": (lambda: sd.zeros((0, 2 ** 62, 4)), MemoryError),
+    "reshape to overflowing zero-size": (lambda: sd.zeros(0).reshape(2 ** 62, 0), MemoryError),
+    "broadcast_to overflowing": (lambda: sd.broadcast_to(sd.zeros(1), (2 ** 62, 4)), MemoryError),
     "negative dims": (lambda: sd.zeros((2, -3)), ValueError),
     "negative dims empty": (lambda: sd.empty(-1), ValueError),
     "negative dims random": (lambda: sd.random.normal(size=(-2,)), ValueError),
@@ -170,6 +173,45 @@ _RAW = {
     "assign incompatible": lambda: _C.assign(_t(), _t((1.0, 2.0))),
     "set_num_threads huge": lambda: _C.set_num_threads(10 ** 6),
 }
+
+
+# Sizes whose products overflow int64, even where a zero size makes the count 0: numpy
+# refuses such arrays, and release builds (-Ounchecked) must refuse them too rather than
+# wrap them (issue 11). Each must raise, not return.
+_OVERFLOWING = {
+    "empty zero-size overflowing": lambda: _C.empty([0, 2 ** 62, 4], 0, True),
+    "empty zero-size bytes overflowing": lambda: _C.empty([2 ** 62, 0], 0, True),
+    "view zero-size overflowing": lambda: _C.view(_t(), 0, [2 ** 62, 0], [0, 0]),
+    "view size-1 huge stride": lambda: _C.view(_t(), 0, [1], [2 ** 62]),
+    "reshape zero-size overflowing": lambda: _C.reshape(_C.empty([0], 0, True), [2 ** 62, 0]),
+    "broadcast_to overflowing": lambda: _C.broadcast_to(_t((1.0,)), [2 ** 62, 4]),
+    "broadcast_to bytes overflowing": lambda: _C.broadcast_to(_t((1.0,)), [2 ** 62]),
+    "broadcast_to negative": lambda: _C.broadcast_to(_t((1.0,)), [-1]),
+    "broadcast result overflowing": lambda: _C.binary(0, _C.broadcast_to(_t((1.0,)), [2 ** 60]), _C.empty([16, 1], 0, True)),
+    "lstm recurrent kernel overflowing width": lambda: _C.lstm(
+        _C.empty([0, 1, 0], 0, True), _C.empty([0, 0], 0, True), _C.empty([2 ** 61, 0], 4, True),
+        None, None, None, None, False, False),
+    "lstm uint8 recurrent kernel (2^62, 0)": lambda: _C.lstm(
+        _C.empty([0, 1, 0], 0, True), _C.empty([0, 0], 0, True), _C.empty([2 ** 62, 0], 4, True),
+        None, None, None, None, False, False),
+    "normal count overflowing": lambda: _C.random_normal([2 ** 63 - 1], 0.0, 1.0, 1),
+    "conv2d padding overflowing": lambda: _C.conv2d(
+        _C.empty([1, 1, 1, 1], 0, True), _C.empty([1, 1, 1, 1], 0, True), None, 0, (1, 1), (1, 1), 2,
+        (2 ** 31 - 1,) * 4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_OVERFLOWING))
+def test_overflowing_sizes_are_refused(name):
+    with pytest.raises((ValueError, MemoryError, IndexError, TypeError)) as info:
+        _OVERFLOWING[name]()
+    assert str(info.value).startswith("["), "the engine, not Python's int conversion, must refuse it"
+    _still_computes()
+
+
+def test_eye_with_a_diagonal_near_int64_max_is_empty():
+    for k in (2 ** 63 - 1, -(2 ** 63)):
+        np.testing.assert_array_equal(np.asarray(sd.eye(3, 3, k=k)), np.eye(3, 3, k=k, dtype=np.float32))
 
 
 def _raise():

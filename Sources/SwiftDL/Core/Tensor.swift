@@ -23,14 +23,14 @@ public final class Tensor: @unchecked Sendable {
 
     /// A new, uninitialised (or zeroed) contiguous tensor.
     public static func empty(_ shape: [Int], dtype: DType, zeroed: Bool = false) throws -> Tensor {
-        let count = try checkedElementCount(shape, op: "empty")
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
-        if overflow { throw SDLError(.memory, "[alloc] \(describeShape(shape)) of \(dtype.name) is too large") }
+        let bytes = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "empty")
         let storage = try Storage(byteCount: bytes, zeroed: zeroed)
         return Tensor(storage: storage, dtype: dtype, shape: shape, strides: contiguousStrides(shape))
     }
 
     public var rank: Int { shape.count }
+    /// The number of elements. It fits in `Int` (see `CheckedSize`): every way a shape
+    /// reaches a tensor from outside the engine checks it.
     public var count: Int { shape.reduce(1, *) }
 
     /// Row-major (C order) contiguous: the layout kernels' fast paths want.
@@ -69,14 +69,8 @@ public func contiguousStrides(_ shape: [Int]) -> [Int] {
     return strides
 }
 
-/// The number of elements in `shape`, refusing negative sizes and products that overflow.
+/// The number of elements in `shape`, refusing negative sizes and products that overflow
+/// (`CheckedSize.elementCount`).
 public func checkedElementCount(_ shape: [Int], op: String) throws -> Int {
-    var count = 1
-    for size in shape {
-        if size < 0 { throw SDLError.value(op, "negative dimensions are not allowed; received shape \(describeShape(shape))") }
-        let (product, overflow) = count.multipliedReportingOverflow(by: size)
-        if overflow { throw SDLError(.memory, "[\(op)] shape \(describeShape(shape)) has too many elements") }
-        count = product
-    }
-    return count
+    try CheckedSize.elementCount(shape, op: op)
 }

@@ -10,6 +10,8 @@ public func broadcastShapes(_ a: [Int], _ b: [Int], op: String) throws -> [Int] 
         }
         result[i] = x == 1 ? y : x
     }
+    // Every op allocates or loops over this shape: its element count must fit.
+    _ = try checkedElementCount(result, op: op)
     return result
 }
 

@@ -48,7 +48,8 @@ public func eye(rows: Int, columns: Int, diagonal k: Int, dtype: DType) throws -
     let result = try Tensor.empty([rows, columns], dtype: .float64, zeroed: true)
     let pointer = result.pointer(as: Double.self)
     for row in 0..<rows {
-        let column = row + k
+        // NOTE: k comes from the caller and may be near Int.max; a diagonal that far out is empty.
+        guard let column = CheckedSize.sum(row, k) else { break }
         if column >= 0 && column < columns { pointer[row * columns + column] = 1 }
     }
     return try result.converted(to: dtype)

@@ -10,13 +10,13 @@ public func take(_ x: Tensor, indices: Tensor, axis: Int?) throws -> Tensor {
     let normalized = try normalizeIndices(indices, size: size, axis: position, op: "take")
 
     let input = try source.contiguous()
-    let outer = source.shape[..<position].reduce(1, *)
-    let inner = source.shape[(position + 1)...].reduce(1, *)
+    let outer = try CheckedSize.product(of: source.shape[..<position], op: "take", "the size before the axis")
+    let inner = try CheckedSize.product(of: source.shape[(position + 1)...], op: "take", "the size after the axis")
     let shape = Array(source.shape[..<position]) + indices.shape + Array(source.shape[(position + 1)...])
     let result = try Tensor.empty(shape, dtype: x.dtype)
     gatherKernel(UnsafeRawPointer(input.baseAddress), result.baseAddress,
                  indices: UnsafePointer(normalized.pointer(as: Int64.self)), indexCount: normalized.count,
-                 outer: outer, n: size, innerBytes: inner * x.dtype.itemSize)
+                 outer: outer, n: size, innerBytes: try CheckedSize.product(inner, x.dtype.itemSize, op: "take", "a row's byte size"))
     return result
 }
 

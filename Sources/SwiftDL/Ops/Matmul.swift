@@ -32,11 +32,11 @@ private struct MatmulDispatch: ArithmeticVisitor {
     let a: Tensor, b: Tensor, out: Tensor, batch: [Int], m: Int, n: Int, k: Int
 
     func visit<T: ArithmeticElement>(_: T.Type) throws {
-        let batchCount = batch.reduce(1, *)
+        let batchCount = try CheckedSize.product(of: batch, op: "matmul", "the batch size")
         // A contiguous left operand times one shared right matrix is a single tall GEMM.
         if a.isContiguous && b.rank == 2 {
             // Not a.count / k: with k == 0 that is 0 rows, and the result would never be zeroed.
-            let rows = a.shape.dropLast().reduce(1, *)
+            let rows = try CheckedSize.product(of: a.shape.dropLast(), op: "matmul", "the rows of the left operand")
             let right = blasOperand(b, T.self)
             gemm(m: rows, n: n, k: k, MatrixOperand(pointer: UnsafePointer(a.pointer(as: T.self)), transposed: false, leadingDimension: max(k, 1)),
                  right, out.pointer(as: T.self), ldc: max(n, 1))

@@ -35,7 +35,7 @@ public func reduce(_ op: ReduceOp, _ x: Tensor, axes requested: [Int]?, keepdims
     } else {
         axes = try normalizeAxes(requested, rank: x.rank, op: op.name)
     }
-    let k = axes.reduce(1) { $0 * x.shape[$1] }
+    let k = try CheckedSize.product(of: axes.map { x.shape[$0] }, op: op.name, "the reduced size of shape \(describeShape(x.shape))")
     if k == 0 && [.max, .min, .argmax, .argmin].contains(op) {
         let what = op == .argmax || op == .argmin ? "attempt to get \(op.name) of an empty sequence"
             : "zero-size array to reduction operation \(op == .max ? "maximum" : "minimum") which has no identity"
@@ -53,12 +53,12 @@ public func reduce(_ op: ReduceOp, _ x: Tensor, axes requested: [Int]?, keepdims
     }
     let outer: Int, inner: Int
     if adjacent, let first = axes.first {
-        outer = x.shape[..<first].reduce(1, *)
-        inner = x.shape[((axes.last ?? first) + 1)...].reduce(1, *)
+        outer = try CheckedSize.product(of: x.shape[..<first], op: op.name, "the kept size of shape \(describeShape(x.shape))")
+        inner = try CheckedSize.product(of: x.shape[((axes.last ?? first) + 1)...], op: op.name, "the kept size of shape \(describeShape(x.shape))")
     } else if adjacent {
         outer = x.count; inner = 1  // no axes: nothing to reduce
     } else {
-        outer = kept.reduce(1) { $0 * x.shape[$1] }; inner = 1
+        outer = try CheckedSize.product(of: kept.map { x.shape[$0] }, op: op.name, "the kept size of shape \(describeShape(x.shape))"); inner = 1
     }
 
     let outShape = keepdims ? (0..<x.rank).map { axes.contains($0) ? 1 : x.shape[$0] } : kept.map { x.shape[$0] }
@@ -70,7 +70,7 @@ public func reduce(_ op: ReduceOp, _ x: Tensor, axes requested: [Int]?, keepdims
 public func variance(_ x: Tensor, axes: [Int]?, ddof: Int = 0, keepdims: Bool = false) throws -> Tensor {
     let float = try x.converted(to: x.dtype.isFloatingPoint ? x.dtype : .float64)
     let normalized = try normalizeAxes(axes, rank: x.rank, op: "var")
-    let n = normalized.reduce(1) { $0 * x.shape[$1] }
+    let n = try CheckedSize.product(of: normalized.map { x.shape[$0] }, op: "var", "the reduced size of shape \(describeShape(x.shape))")
     let mean = try reduce(.mean, float, axes: normalized, keepdims: true)
     let deviations = try unary(.square, binary(.subtract, float, mean))
     let total = try reduce(.sum, deviations, axes: normalized, keepdims: keepdims)
@@ -83,30 +83,30 @@ private func runReduction(_ op: ReduceOp, _ x: Tensor, outer: Int, k: Int, inner
     switch op {
     case .any, .all:
         let input = try x.converted(to: .bool)
-        let out = try Tensor.empty([outer * inner], dtype: .bool)
+        let out = try Tensor.empty([try CheckedSize.product(outer, inner, op: op.name, "the result")], dtype: .bool)
         let pi = UnsafePointer(input.pointer(as: Bool.self)), po = out.pointer(as: Bool.self)
         if op == .any { reduceKernel(AnyTrue.self, pi, po, outer: outer, k: k, inner: inner) }
         else { reduceKernel(AllTrue.self, pi, po, outer: outer, k: k, inner: inner) }
         return out
     case .sum, .prod:
         if x.dtype.isFloatingPoint {
-            let out = try Tensor.empty([outer * inner], dtype: x.dtype)
+            let out = try Tensor.empty([try CheckedSize.product(outer, inner, op: op.name, "the result")], dtype: x.dtype)
             try x.dtype.dispatchFloat(FloatReduction(op: op, input: x, out: out, outer: outer, k: k, inner: inner))
             return out
         }
-        let out = try Tensor.empty([outer * inner], dtype: .int64)
+        let out = try Tensor.empty([try CheckedSize.product(outer, inner, op: op.name, "the result")], dtype: .int64)
         try x.dtype.dispatch(IntegerReduction(op: op, input: x, out: out, outer: outer, k: k, inner: inner))
         return out
     case .mean:
         let input = try x.converted(to: x.dtype.isFloatingPoint ? x.dtype : .float64)
-        let out = try Tensor.empty([outer * inner], dtype: input.dtype)
+        let out = try Tensor.empty([try CheckedSize.product(outer, inner, op: op.name, "the result")], dtype: input.dtype)
         try input.dtype.dispatchFloat(FloatReduction(op: op, input: input, out: out, outer: outer, k: k, inner: inner))
         return out
     case .max, .min, .argmax, .argmin:
         // numpy orders bools as 0 < 1; compute on bytes and give max/min back as bool.
         let input = x.dtype == .bool ? try x.cast(to: .uint8) : x
         let isArg = op == .argmax || op == .argmin
-        let out = try Tensor.empty([outer * inner], dtype: isArg ? .int64 : input.dtype)
+        let out = try Tensor.empty([try CheckedSize.product(outer, inner, op: op.name, "the result")], dtype: isArg ? .int64 : input.dtype)
         try input.dtype.dispatchArithmetic(ExtremeReduction(op: op, input: input, out: out, outer: outer, k: k, inner: inner))
         return x.dtype == .bool && !isArg ? try out.cast(to: .bool) : out
     }

@@ -7,7 +7,8 @@
 public func takeBackward(_ gradient: Tensor, indices: Tensor, axis: Int, shape: [Int]) throws -> Tensor {
     let size = shape[axis]
     let positions = try normalizeIndices(indices, size: size, axis: axis, op: "take")
-    let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+    let outer = try CheckedSize.product(of: shape[..<axis], op: "take", "the size before the axis")
+    let inner = try CheckedSize.product(of: shape[(axis + 1)...], op: "take", "the size after the axis")
     let result = try Tensor.empty(shape, dtype: gradient.dtype, zeroed: true)
     let rows = try gradient.contiguous()
     try gradient.dtype.dispatchFloat(RowScatterAdd(rows: rows, positions: positions, result: result,

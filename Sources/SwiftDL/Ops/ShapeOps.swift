@@ -1,7 +1,7 @@
 extension Tensor {
     /// numpy's reshape: a view when the data is contiguous, a copy otherwise. One size may be -1.
     public func reshaped(_ requested: [Int]) throws -> Tensor {
-        let shape = try resolveReshape(requested, count: count)
+        let shape = try resolveReshape(requested, count: count, itemSize: dtype.itemSize)
         let source = try contiguous()
         return source.view(shape: shape, strides: contiguousStrides(shape), offset: source.offset)
     }
@@ -47,6 +47,7 @@ extension Tensor {
         if shape != target {
             throw SDLError.value("broadcast_to", "cannot broadcast shape \(describeShape(self.shape)) to \(describeShape(target))")
         }
+        _ = try CheckedSize.byteCount(target, itemSize: dtype.itemSize, op: "broadcast_to")
         return view(shape: target, strides: broadcastStrides(self, to: target), offset: offset)
     }
 
@@ -58,31 +59,39 @@ extension Tensor {
             throw SDLError.value("view", "shape \(describeShape(shape)) and strides \(strides) differ in length")
         }
         let count = try checkedElementCount(shape, op: "view")
+        // Byte strides (the buffer protocol's) must fit too, also along size-1 axes.
+        for stride in strides where CheckedSize.product(stride, dtype.itemSize) == nil {
+            throw SDLError.index("view", "strides \(strides) overflow for shape \(describeShape(shape))")
+        }
         let capacity = storage.byteCount / dtype.itemSize
         if count > 0 {
             var low = offset, high = offset
             for (size, stride) in zip(shape, strides) {
-                let (span, overflow) = (size - 1).multipliedReportingOverflow(by: stride)
                 // NOTE: the sums must be checked too: a wrapped `high` would pass the bounds test.
-                let (moved, sumOverflow) = span < 0 ? low.addingReportingOverflow(span) : high.addingReportingOverflow(span)
-                if overflow || sumOverflow { throw SDLError.index("view", "strides \(strides) overflow for shape \(describeShape(shape))") }
+                guard let span = CheckedSize.product(size - 1, stride),
+                      let moved = CheckedSize.sum(span < 0 ? low : high, span) else {
+                    throw SDLError.index("view", "strides \(strides) overflow for shape \(describeShape(shape))")
+                }
                 if span < 0 { low = moved } else { high = moved }
             }
             if low < 0 || high >= capacity {
                 throw SDLError.index("view", "view (offset \(offset), shape \(describeShape(shape)), strides \(strides)) reaches outside the \(capacity) elements of its storage")
             }
+        } else {
+            // Inside the storage, a view's bytes fit; an empty one's sizes must fit as well.
+            _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "view")
         }
         return view(shape: shape, strides: strides, offset: offset)
     }
 }
 
 /// Resolves a reshape request (at most one -1) against an element count.
-func resolveReshape(_ requested: [Int], count: Int) throws -> [Int] {
+func resolveReshape(_ requested: [Int], count: Int, itemSize: Int) throws -> [Int] {
     var shape = requested
     let unknown = requested.indices.filter { requested[$0] == -1 }
     if unknown.count > 1 { throw SDLError.value("reshape", "can only specify one unknown dimension; received \(describeShape(requested))") }
     if requested.contains(where: { $0 < -1 }) { throw SDLError.value("reshape", "negative dimensions not allowed; received \(describeShape(requested))") }
-    let known = try checkedElementCount(requested.filter { $0 != -1 }, op: "reshape")
+    let known = try CheckedSize.byteCount(requested.filter { $0 != -1 }, itemSize: itemSize, op: "reshape") / itemSize
     if let position = unknown.first {
         if known == 0 || count % known != 0 {
             throw SDLError.value("reshape", "cannot reshape array of size \(count) into shape \(describeShape(requested))")
@@ -109,7 +118,7 @@ public func concatenate(_ tensors: [Tensor], axis: Int) throws -> Tensor {
             throw SDLError.value("concatenate", "all the input array dimensions except for the concatenation axis must match exactly, but along dimension \(d), the array at index 0 has size \(first.shape[d]) and the array at index \(index) has size \(tensor.shape[d])")
         }
         dtype = DType.promote(dtype, tensor.dtype)
-        total += tensor.shape[position]
+        total = try CheckedSize.sum(total, tensor.shape[position], op: "concatenate", "the joined axis (\(position))", kind: .memory)
     }
     var shape = first.shape
     shape[position] = total

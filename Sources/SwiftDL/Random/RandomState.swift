@@ -64,9 +64,10 @@ public final class RandomState: @unchecked Sendable {
 
 /// Uniform doubles in [0, 1) with 53 random bits each (two words per value).
 private func uniformDoubles(_ count: Int, state: RandomState) throws -> Tensor {
-    let words = try Tensor.empty([count * 2], dtype: .int64)
+    let wordCount = try CheckedSize.product(count, 2, op: "random", "\(count) values", kind: .memory)
+    let words = try Tensor.empty([wordCount], dtype: .int64)
     let raw = words.pointer(as: Int64.self)
-    state.words(count * 2) { index, word in raw[index] = Int64(word) }
+    state.words(wordCount) { index, word in raw[index] = Int64(word) }
     let result = try Tensor.empty([count], dtype: .float64)
     let out = result.pointer(as: Double.self)
     for i in 0..<count {
@@ -98,8 +99,8 @@ public func randomNormal(shape: [Int], mean: Double, std: Double, dtype: DType, 
     if !dtype.isFloatingPoint { throw SDLError.type("normal", "dtype must be a float type; received \(dtype.name)") }
     if std < 0 { throw SDLError.value("normal", "scale must be non-negative; received \(std)") }
     let count = try checkedElementCount(shape, op: "normal")
-    let pairs = (count + 1) / 2
-    let unit = try uniformDoubles(pairs * 2, state: state)
+    let pairs = try CheckedSize.sum(count, 1, op: "normal", "shape \(describeShape(shape))", kind: .memory) / 2
+    let unit = try uniformDoubles(CheckedSize.product(pairs, 2, op: "normal", "shape \(describeShape(shape))", kind: .memory), state: state)
     let u = unit.pointer(as: Double.self)
     let result = try Tensor.empty([count], dtype: .float64)
     let out = result.pointer(as: Double.self)
@@ -158,9 +159,10 @@ public func randomPermutation(_ n: Int, state: RandomState = .global) throws -> 
 
 /// `count` random 64-bit words, stored as int64.
 private func uniformBits(_ count: Int, state: RandomState) throws -> Tensor {
-    let words = try Tensor.empty([count * 2], dtype: .int64)
+    let wordCount = try CheckedSize.product(count, 2, op: "random", "\(count) values", kind: .memory)
+    let words = try Tensor.empty([wordCount], dtype: .int64)
     let raw = words.pointer(as: Int64.self)
-    state.words(count * 2) { index, word in raw[index] = Int64(word) }
+    state.words(wordCount) { index, word in raw[index] = Int64(word) }
     let result = try Tensor.empty([count], dtype: .int64)
     let out = result.pointer(as: Int64.self)
     for i in 0..<count { out[i] = Int64(bitPattern: (UInt64(raw[2 * i]) << 32) | UInt64(raw[2 * i + 1])) }

@@ -14,7 +14,7 @@ public func differentiableReduce(_ op: ReduceOp, _ x: Tensor, axes: [Int]?, keep
         case .sum:
             return [try g.broadcasted(to: x.shape)]
         case .mean:
-            let count = reduced.reduce(1) { $0 * x.shape[$1] }
+            let count = try CheckedSize.product(of: reduced.map { x.shape[$0] }, op: op.name, "the reduced size")
             return [try binary(.divide, g.broadcasted(to: x.shape), Tensor.scalar(Double(max(count, 1)), dtype: g.dtype))]
         case .prod:
             return [try binary(.multiply, g, productOfOthers(x, axes: reduced))]
@@ -34,7 +34,7 @@ public func differentiableVariance(_ x: Tensor, axes: [Int]?, ddof: Int, keepdim
         return try variance(x, axes: axes, ddof: ddof, keepdims: keepdims)
     }
     let reduced = try normalizeAxes(axes, rank: x.rank, op: "var")
-    let n = reduced.reduce(1) { $0 * x.shape[$1] }
+    let n = try CheckedSize.product(of: reduced.map { x.shape[$0] }, op: "var", "the reduced size")
     let mean = try differentiableReduce(.mean, x, axes: reduced, keepdims: true)
     let deviations = try differentiableUnary(.square, differentiableBinary(.subtract, x, mean))
     let total = try differentiableReduce(.sum, deviations, axes: reduced, keepdims: keepdims)

@@ -118,7 +118,10 @@ func checkConvolutionOperands(_ op: String, _ input: Tensor, _ filters: Tensor, 
         }
     }
     // BLAS takes 32-bit sizes; refuse what would not fit before allocating anything.
-    if max(g.outputPixels, g.patchSize, g.outputChannels, g.batch * g.inputHeight * g.inputWidth) > Int(Int32.max) {
+    let sizes = [CheckedSize.product(of: [g.batch, g.outputHeight, g.outputWidth]),
+                 CheckedSize.product(of: [g.windowHeight, g.windowWidth, g.channels]), g.outputChannels,
+                 CheckedSize.product(of: [g.batch, g.inputHeight, g.inputWidth])]
+    if sizes.contains(where: { $0 == nil || $0! > Int(Int32.max) }) {
         throw SDLError.value(op, "sizes above 2^31 - 1 rows or columns are not supported; received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))")
     }
 }

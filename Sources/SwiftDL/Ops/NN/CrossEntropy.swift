@@ -24,7 +24,7 @@ public func sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor) throws -> 
     let rows = ids.count
     let input = try logits.contiguous()
     let loss = try Tensor.empty(labels.shape, dtype: logits.dtype)
-    let lse = try Tensor.empty([2 * rows], dtype: logits.dtype)  // (shift, log Σ) per row
+    let lse = try Tensor.empty([try CheckedSize.product(2, rows, op: op, "the number of rows")], dtype: logits.dtype)  // (shift, log Σ) per row
     try logits.dtype.dispatchFloat(SparseCrossEntropyForward(logits: input, labels: ids, loss: loss, lse: lse, rows: rows, classes: classes))
     if isRecordingGradients {
         record(op, inputs: [logits, labels], outputs: [loss]) { gradients in
@@ -79,9 +79,9 @@ public func softmaxCrossEntropy(labels: Tensor, logits: Tensor, axis: Int = -1) 
     let x = try logits.permuted(order).contiguous()
     let z = try labels.converted(to: logits.dtype).permuted(order).contiguous()
     let outShape = Array(x.shape.dropLast())
-    let rows = outShape.reduce(1, *)
+    let rows = try CheckedSize.product(of: outShape, op: op, "the number of rows")
     let loss = try Tensor.empty(outShape, dtype: logits.dtype)
-    let lse = try Tensor.empty([2 * rows], dtype: logits.dtype)  // (shift, log Σ) per row
+    let lse = try Tensor.empty([try CheckedSize.product(2, rows, op: op, "the number of rows")], dtype: logits.dtype)  // (shift, log Σ) per row
     try logits.dtype.dispatchFloat(DenseCrossEntropy(g: nil, logits: x, labels: z, lse: lse, loss: loss,
                                                      dlogits: nil, dlabels: nil, rows: rows, classes: classes))
     if isRecordingGradients {

@@ -51,7 +51,7 @@ private func gruInference(_ operands: RecurrentOperands, returnSequences: Bool) 
     let g = operands.geometry
     let hidden = try operands.initialStates[0].cast(to: operands.dtype)  // a copy: updated in place
     let sequence = returnSequences ? try operands.sequenceBuffer(width: g.units) : nil
-    let scratch = try Tensor.empty([max(g.batch * 7 * g.units, 1)], dtype: operands.dtype)
+    let scratch = try Tensor.empty([max(try CheckedSize.product(of: [g.batch, 7, g.units], op: "gru", "the scratch buffer"), 1)], dtype: operands.dtype)
     try operands.dtype.dispatchRecurrent(GRUInferenceRun(operands: operands, hidden: hidden, sequence: sequence, scratch: scratch))
     let outputs = try sequence.map { try operands.outputs(from: $0, returnSequences: true) } ?? operands.lastOutputs(finalHidden: hidden)
     return (outputs, hidden)

@@ -61,7 +61,7 @@ private func lstmInference(_ operands: RecurrentOperands, returnSequences: Bool)
     let hidden = try operands.initialStates[0].cast(to: operands.dtype)
     let cell = try operands.initialStates[1].cast(to: operands.dtype)
     let sequence = returnSequences ? try operands.sequenceBuffer(width: g.units) : nil
-    let scratch = try Tensor.empty([max(g.batch * 5 * g.units, 1)], dtype: operands.dtype)
+    let scratch = try Tensor.empty([max(try CheckedSize.product(of: [g.batch, 5, g.units], op: "lstm", "the scratch buffer"), 1)], dtype: operands.dtype)
     try operands.dtype.dispatchRecurrent(LSTMInferenceRun(operands: operands, hidden: hidden, cell: cell, sequence: sequence, scratch: scratch))
     let outputs = try sequence.map { try operands.outputs(from: $0, returnSequences: true) } ?? operands.lastOutputs(finalHidden: hidden)
     return (outputs, hidden, cell)

@@ -50,9 +50,14 @@ func poolingGeometry(_ op: String, _ kind: PoolingKind, _ shape: [Int], windowSi
     }
     let g = try windowGeometry(op, input: shape, window: windowSize, outputChannels: shape[3], strides: strides, dilations: (1, 1),
                                padding: padding, what: "pooling window", received: received)
-    if kind == .max && g.inputImageSize > Int(Int32.max) {
+    // The argmax is an int32 position in one image; the batch's output is allocated and
+    // looped over, so its size must fit as well.
+    let image = CheckedSize.product(of: [g.inputHeight, g.inputWidth, g.channels])
+    if kind == .max && (image == nil || image! > Int(Int32.max)) {
         throw SDLError.value(op, "images of more than 2^31 - 1 elements are not supported; \(received)")
     }
+    _ = try CheckedSize.product(of: [g.batch, g.outputHeight, g.outputWidth, g.channels], op: op, "the output (\(received))",
+                                kind: .memory)
     return g
 }
 

@@ -52,15 +52,15 @@ struct RecurrentOperands {
         guard time >= 1 else {
             throw SDLError.value(op, "inputs must have at least one time step; received shape \(describeShape(inputs.shape))")
         }
-        guard recurrentKernel.rank == 2, recurrentKernel.shape[0] >= 1,
-              recurrentKernel.shape[1] == gates * recurrentKernel.shape[0] else {
-            let guess = recurrentKernel.rank >= 1 ? recurrentKernel.shape[0] : 0
-            let expected = guess >= 1 ? " = \(describeShape([guess, gates * guess]))" : ""
+        // NOTE: gates·units is checked: (2^62, 0) must not pass as (units, 4·units).
+        let units = recurrentKernel.rank >= 1 ? recurrentKernel.shape[0] : 0
+        guard recurrentKernel.rank == 2, units >= 1, let width = CheckedSize.product(gates, units),
+              recurrentKernel.shape[1] == width else {
+            let expected = units >= 1 ? CheckedSize.product(gates, units).map { " = \(describeShape([units, $0]))" } ?? " (too large)" : ""
             throw SDLError.value(op, "recurrent_kernel must have shape (units, \(perUnits))\(expected) with units >= 1; received \(describeShape(recurrentKernel.shape))")
         }
-        let units = recurrentKernel.shape[0]
-        guard kernel.shape == [features, gates * units] else {
-            throw SDLError.value(op, "kernel must have shape (in, \(perUnits)) = \(describeShape([features, gates * units])) for inputs with \(features) features and \(units) units; received \(describeShape(kernel.shape))")
+        guard kernel.shape == [features, width] else {
+            throw SDLError.value(op, "kernel must have shape (in, \(perUnits)) = \(describeShape([features, width])) for inputs with \(features) features and \(units) units; received \(describeShape(kernel.shape))")
         }
         if let bias, bias.shape != biasShape(units) {
             throw SDLError.value(op, "bias must have shape \(biasLayout) = \(describeShape(biasShape(units))); received \(describeShape(bias.shape))")
@@ -79,10 +79,10 @@ struct RecurrentOperands {
             }
         }
         // BLAS takes 32-bit sizes and leading dimensions: refuse what would not fit.
-        let widest = Swift.max(gates * units, features)
-        let (rows, rowsOverflow) = batch.multipliedReportingOverflow(by: time)
-        let (elements, overflow) = rows.multipliedReportingOverflow(by: widest)
-        if rowsOverflow || overflow || elements > Int(Int32.max) {
+        // (The bias shapes, at most 2·gates·units elements, fit once the width does.)
+        let widest = Swift.max(width, features)
+        let elements = CheckedSize.product(of: [batch, time, widest])
+        if elements == nil || elements! > Int(Int32.max) {
             throw SDLError(.memory, "[\(op)] inputs \(describeShape(inputs.shape)) with \(units) units need buffers of more than 2^31-1 elements")
         }
 

@@ -10,9 +10,9 @@ public func softmax(_ logits: Tensor, axis: Int = -1, log: Bool = false) throws 
     }
     let position = try normalizeAxis(axis, rank: logits.rank, op: op)
     let input = try logits.contiguous()
-    let outer = logits.shape[..<position].reduce(1, *)
+    let outer = try CheckedSize.product(of: logits.shape[..<position], op: op, "the size before the axis")
     let n = logits.shape[position]
-    let inner = logits.shape[(position + 1)...].reduce(1, *)
+    let inner = try CheckedSize.product(of: logits.shape[(position + 1)...], op: op, "the size after the axis")
     let out = try Tensor.empty(logits.shape, dtype: logits.dtype)
     try logits.dtype.dispatchFloat(SoftmaxDispatch(input: input, output: out, gradient: nil, result: out,
                                                    outer: outer, n: n, inner: inner, log: log))

@@ -50,7 +50,13 @@ func resolveWindowAxis(_ op: String, axis: String, input: Int, window: Int, stri
     if dilation < 1 || dilation > windowLimit {
         throw SDLError.value(op, "dilations must be positive (and below 2^31); received dilation \(dilation) along the \(axis)")
     }
-    let extent = (window - 1) * dilation + 1
+    // Each term is below 2^31, so these fit; they go through CheckedSize all the same, so
+    // a change to the limits cannot make them wrap.
+    let size = { (value: Int?) throws -> Int in
+        guard let value else { throw SDLError.value(op, "the window arithmetic along the \(axis) overflows; \(received)") }
+        return value
+    }
+    let extent = try size(CheckedSize.product(window - 1, dilation).flatMap { CheckedSize.sum($0, 1) })
     let noOutput = { (size: Int) in
         SDLError.value(op, "padding \(padding.name) leaves no output: the \(axis) \(size) (padded) is smaller than the \(dilation > 1 ? "dilated " : "")\(what) \(axis) \(extent); \(received)")
     }
@@ -59,16 +65,17 @@ func resolveWindowAxis(_ op: String, axis: String, input: Int, window: Int, stri
         if input < extent { throw noOutput(input) }
         return ((input - extent) / stride + 1, 0)
     case .same:
-        let output = (input + stride - 1) / stride
+        let output = try size(CheckedSize.sum(input, stride - 1)) / stride
         if output == 0 { throw noOutput(input) }
-        let total = max((output - 1) * stride + extent - input, 0)
+        let reach = try size(CheckedSize.product(output - 1, stride).flatMap { CheckedSize.sum($0, extent) })
+        let total = max(reach - input, 0)
         return (output, total / 2)
     case .explicit:
         let (before, after) = explicitPads
         if before < 0 || after < 0 || before > windowLimit || after > windowLimit {
             throw SDLError.value(op, "explicit paddings must be non-negative (and below 2^31); received \(before) and \(after) along the \(axis)")
         }
-        let padded = input + before + after
+        let padded = try size(CheckedSize.sum(input, before).flatMap { CheckedSize.sum($0, after) })
         if padded < extent { throw noOutput(padded) }
         return ((padded - extent) / stride + 1, before)
     }
