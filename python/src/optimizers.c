@@ -60,6 +60,14 @@ static int parse_options(PyObject *tuple, sdl_optimizer_options *options, uint8_
     *mask = NULL;
     options->weight_decay_mask = NULL;
     options->weight_decay_mask_count = 0;
+    /* PyArg_ParseTuple on anything but a tuple is a SystemError, not the caller's TypeError. */
+    if (!PyTuple_Check(tuple)) {
+        PyErr_Format(PyExc_TypeError,
+                     "options must be a tuple (learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, mask); "
+                     "received %.100s",
+                     Py_TYPE(tuple)->tp_name);
+        return 0;
+    }
     if (!PyArg_ParseTuple(tuple,
                           "ddddd|O;options must be (learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, mask)",
                           &options->learning_rate, &options->weight_decay, &options->clipnorm, &options->clipvalue,

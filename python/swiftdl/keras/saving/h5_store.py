@@ -59,13 +59,27 @@ def plan_load(handle, model, source, include_optimizer=True, skip_mismatch=False
             variables, or a value's shape or dtype does not fit; nothing is assigned then.
     """
     h5py = h5py_module()
-    updates = []
     optimizer = getattr(model, "optimizer", None)
-    saved_state = handle.get("optimizer/vars")
+    saved_state = _guarded(lambda: handle.get("optimizer/vars"), source)
     if (include_optimizer and optimizer is not None and not optimizer.built and model.built
             and isinstance(saved_state, h5py.Group) and len(saved_state) != len(optimizer.variables)):
         # A compiled model that has not trained yet: create the slots the saved state fills.
         optimizer.build(model.trainable_variables)
+    return _guarded(lambda: _plan(handle, model, source, include_optimizer, skip_mismatch, optimizer, h5py), source)
+
+
+def _guarded(read, source):
+    """Runs `read`, turning h5py's own errors on a damaged file (a link that loops or points
+    nowhere, a corrupt object header: RuntimeError, KeyError) into ValueError.
+    (Found by Tests/fuzz/fuzz_keras_files.py.)"""
+    try:
+        return read()
+    except (RuntimeError, KeyError) as error:
+        raise ValueError(f"{source}: the HDF5 file could not be read ({type(error).__name__}: {error})") from None
+
+
+def _plan(handle, model, source, include_optimizer, skip_mismatch, optimizer, h5py):
+    updates = []
     for entry in walk(model, include_optimizer=include_optimizer):
         if optimizer is not None and entry.owner is optimizer:
             updates.extend(_plan_optimizer(handle, entry, source, h5py))

@@ -1,0 +1,44 @@
+"""Regression tests for what the fuzz harness (Tests/fuzz/, scripts/fuzz.sh) found: each
+input that broke the contract (only ValueError, TypeError, IndexError, MemoryError or
+OSError; never a crash, a SystemError or another exception) is replayed here."""
+import h5py
+import numpy as np
+import pytest
+
+import swiftdl as sd
+from swiftdl import _C, keras
+from swiftdl.keras import layers
+
+
+def test_optimizer_options_that_are_not_a_tuple_are_a_type_error():
+    # Was a SystemError: PyArg_ParseTuple ran on the options list itself (fuzz_c_api).
+    variable, gradient = sd.Variable(np.ones(3, np.float32)), sd.asarray(np.ones(3, np.float32))
+    for options in ([0.1, 0.0, 0.0, 0.0, 0.0], None, 0.1, "adam"):
+        with pytest.raises(TypeError, match="options must be a tuple"):
+            _C.optimizer_sgd(options, [variable], [gradient], None, 0.0, False)
+    np.testing.assert_array_equal(np.asarray(variable), np.ones(3, np.float32))
+
+
+def _small_model():
+    model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])
+    model.build((None, 3))
+    return model
+
+
+@pytest.mark.parametrize("damage", ["self link", "dangling link"])
+def test_weights_file_with_a_broken_link_is_a_value_error(tmp_path, damage):
+    # Was a RuntimeError / KeyError from h5py ("too many links") (fuzz_keras_files).
+    model = _small_model()
+    path = str(tmp_path / "m.weights.h5")
+    model.save_weights(path)
+    with h5py.File(path, "r+") as handle:
+        datasets = []
+        handle.visititems(lambda key, item: datasets.append(key) if isinstance(item, h5py.Dataset) else None)
+        key = datasets[0]
+        del handle[key]
+        handle[key] = h5py.SoftLink("/" + key if damage == "self link" else "/nowhere")
+    before = model.get_weights()
+    with pytest.raises(ValueError, match="could not be read|should be a dataset"):
+        model.load_weights(path)
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
