@@ -78,7 +78,9 @@ class Draw:
         return low + int.from_bytes(self._bytes(width), "little") % span
 
     def bool(self, chance=0.5):
-        return self.int(0, 255) < int(256 * chance)
+        # False once the bytes run out (int() gives 0 then), so short inputs take the
+        # common paths.
+        return self.int(0, 255) >= 256 - int(256 * chance)
 
     def pick(self, options):
         return options[self.int(0, len(options) - 1)]
@@ -91,7 +93,7 @@ class Draw:
 
     def size(self):
         """A dimension: mostly small, sometimes hostile."""
-        if self.bool(0.9):
+        if not self.bool(0.1):
             return self.int(0, 5)
         return self.pick(HOSTILE_INTS)
 

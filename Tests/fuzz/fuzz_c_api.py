@@ -52,9 +52,12 @@ NAMES = sorted(SIGNATURES)
 JUNK = [None, "x", 1.5, -1, 2 ** 64, [], [None], (), {}, object(), b"ab", float("nan"), [1.5], ["a"], True]
 
 
-def small_array(draw):
-    dtype = draw.pick(DTYPES)
-    shape = tuple(draw.int(0, 4) if draw.bool(0.85) else draw.pick([0, 1, 7, 8, 9, 16]) for _ in range(draw.int(0, 4)))
+def small_array(draw, dims=None):
+    # Mostly float (the nn ops take nothing else); sizes mostly from the input's small pool,
+    # so that operands agree often enough to get past shape checks into the kernels.
+    dtype = draw.pick([np.float32, np.float32, np.float32, np.float64] + DTYPES)
+    dims = dims or [1, 2, 3, 4]
+    shape = tuple(draw.pick(dims) if not draw.bool(0.2) else draw.pick([0, 1, 7, 8, 9, 16]) for _ in range((draw.int(0, 4) + 3) % 5))
     count = int(np.prod(shape))
     if count > 4096:
         shape, count = (count % 7,), count % 7
@@ -69,8 +72,8 @@ def small_array(draw):
         return values.astype(dtype).reshape(shape)
 
 
-def tensor(draw):
-    array = small_array(draw)
+def tensor(draw, dims=None):
+    array = small_array(draw, dims)
     t = sd.asarray(array)
     kind = draw.int(0, 6)
     if kind == 0 and t.ndim >= 2:
@@ -91,20 +94,23 @@ def ints(draw, n):
 
 
 def integer(draw):
-    return draw.int(-3, 9) if draw.bool(0.85) else draw.pick(HOSTILE_INTS)
+    return draw.int(-3, 9) if not draw.bool(0.15) else draw.pick(HOSTILE_INTS)
 
 
 def argument(draw, kind, state):
     if draw.bool(0.04):
         return draw.pick(JUNK)
     if kind == "T":
-        return tensor(draw)
+        return tensor(draw, state["dims"])
     if kind == "N":
-        return None if draw.bool(0.5) else tensor(draw)
+        return None if draw.bool(0.5) else tensor(draw, state["dims"])
     if kind == "M":
         return None if draw.bool(0.4) else integer(draw)
     if kind == "i":
-        return draw.int(-2, 24) if draw.bool(0.9) else draw.pick(HOSTILE_INTS[:10])
+        # Op, dtype, activation, padding and pooling codes: mostly valid ones.
+        if not draw.bool(0.3):
+            return draw.int(0, 5)
+        return draw.int(-2, 24) if not draw.bool(0.3) else draw.pick(HOSTILE_INTS[:10])
     if kind == "L":
         return integer(draw)
     if kind == "d":
@@ -112,7 +118,7 @@ def argument(draw, kind, state):
     if kind == "p":
         return draw.bool()
     if kind == "S":
-        return [draw.size() for _ in range(draw.int(0, 4))]
+        return [draw.pick(state["dims"]) if not draw.bool(0.4) else draw.size() for _ in range(draw.int(0, 4))]
     if kind == "A":
         return None if draw.bool(0.3) else [integer(draw) for _ in range(draw.int(0, 3))]
     if kind == "H":
@@ -126,9 +132,9 @@ def argument(draw, kind, state):
     if kind in "QR":
         if kind == "R" and draw.bool(0.4):
             return None
-        base = tensor(draw)
-        same = draw.bool(0.7)
-        return [base if same and draw.bool(0.5) else (sd.asarray(np.asarray(base).copy()) if same else tensor(draw))
+        base = tensor(draw, state["dims"])
+        same = not draw.bool(0.3)
+        return [base if same and draw.bool(0.5) else (sd.asarray(np.asarray(base).copy()) if same else tensor(draw, state["dims"]))
                 for _ in range(draw.int(0, 3))]
     if kind == "K":
         return draw.int(0, 2 ** 64 - 1)
@@ -149,13 +155,103 @@ def argument(draw, kind, state):
     raise AssertionError(kind)
 
 
+def _float(draw, shape, dtype):
+    values = np.array([draw.float() if draw.bool(0.1) else draw.int(-8, 8) / 4 for _ in range(8)])
+    with np.errstate(all="ignore"):
+        return sd.asarray(np.resize(values, shape).astype(dtype))
+
+
+def _size(draw, small=4):
+    """A tensor size: usually 1..small, sometimes 0 (the tensors stay small; hostile
+    values go to the strides, paddings and windows)."""
+    return draw.int(1, small) if not draw.bool(0.1) else 0
+
+
+def _step(draw, small=2):
+    """A stride or dilation: usually valid, sometimes 0, negative or huge."""
+    return draw.int(1, small) if not draw.bool(0.1) else draw.pick([0] + HOSTILE_INTS)
+
+
+def _window_args(draw):
+    strides = (_step(draw), _step(draw))
+    dilations = (1, 1) if not draw.bool(0.3) else (_step(draw), _step(draw))
+    padding = draw.int(0, 2)
+    pads = tuple(draw.int(0, 2) if not draw.bool(0.1) else draw.pick(HOSTILE_INTS) for _ in range(4))
+    return strides, dilations, padding, pads
+
+
+def _conv2d(draw, state):
+    dtype = draw.pick([np.float32, np.float64])
+    n, h, w, c, o, k = _size(draw), _size(draw, 9), _size(draw, 9), draw.pick([1, 2, 8, _size(draw)]), draw.pick([1, 8, _size(draw)]), draw.pick([1, 2, 3])
+    x, f = _float(draw, (n, h, w, c), dtype), _float(draw, (k, k, c, o), dtype)
+    bias = _float(draw, (o,), dtype) if draw.bool() else None
+    strides, dilations, padding, pads = _window_args(draw)
+    return [x, f, bias, draw.int(0, 1), strides, dilations, padding, pads]
+
+
+def _conv2d_pool(draw, state):
+    args = _conv2d(draw, state)
+    window = (draw.int(1, 3), draw.int(1, 3))
+    return args + [draw.int(0, 1), window, (draw.int(1, 3), draw.int(1, 3)), draw.int(0, 2), (0, 0, 0, 0) if not draw.bool(0.3) else
+                   tuple(draw.int(0, 2) for _ in range(4))]
+
+
+def _pool2d(draw, state):
+    x = _float(draw, (_size(draw), _size(draw, 9), _size(draw, 9), _size(draw, 9)), draw.pick([np.float32, np.float64]))
+    strides, _, padding, pads = _window_args(draw)
+    return [draw.int(0, 1), x, (draw.int(1, 3), draw.int(1, 3)), strides, padding, pads]
+
+
+def _recurrent(gates, states):
+    def build(draw, state):
+        dtype = draw.pick([np.float32, np.float64])
+        b, t, f, u = _size(draw), _size(draw, 5), _size(draw), draw.pick([1, 2, 8, _size(draw)])
+        x = _float(draw, (b, t, f), dtype)
+        kernel, recurrent = _float(draw, (f, gates * u), dtype), _float(draw, (u, gates * u), dtype)
+        bias = None if draw.bool(0.3) else _float(draw, (2, 3 * u) if gates == 3 else (gates * u,), dtype)
+        initial = [None if draw.bool(0.5) else _float(draw, (b, u), dtype) for _ in range(states)]
+        mask = None if draw.bool(0.5) else sd.asarray(np.resize(np.array([draw.bool(0.7) for _ in range(8)]), (b, t)))
+        return [x, kernel, recurrent, bias] + initial + [mask, draw.bool(), draw.bool()]
+    return build
+
+
+def _adam(draw, state):
+    shape = tuple(_size(draw) for _ in range(draw.int(0, 2)))
+    count = draw.int(0, 3)
+    variables = [sd.Variable(_float(draw, shape, np.float32)) for _ in range(count)]
+    slots = [[_float(draw, shape, np.float32) for _ in range(count)] for _ in range(3)]
+    options = (0.001, draw.pick([0.0, 0.01]), draw.pick([0.0, 1.0]), draw.pick([0.0, 0.5]), draw.pick([0.0, 1.0]))
+    return [options, variables, slots[0], slots[1], slots[2], None if draw.bool() else [_float(draw, shape, np.float32) for _ in range(count)],
+            0.9, 0.999, 1e-7, draw.bool(), draw.int(0, 3)]
+
+
+def _sparse_cross_entropy(draw, state):
+    batch, classes = _size(draw), _size(draw)
+    labels = sd.asarray(np.resize(np.array([draw.int(-1, classes) for _ in range(8)]), (batch,)).astype(np.int64))
+    return [labels, _float(draw, (batch, classes), draw.pick([np.float32, np.float64]))]
+
+
+# Operands that fit together by construction (then perturbed by the sizes above), so that
+# the kernels run, not only the checks.
+BUILDERS = {"conv2d": _conv2d, "conv2d_pool": _conv2d_pool, "pool2d": _pool2d, "lstm": _recurrent(4, 2),
+            "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
+            "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}
+
+
 def one_input(data):
     draw = Draw(data)
-    state = {"tapes": [], "entered": []}
+    unit = draw.int(1, 4)
+    # The sizes this input's tensors share: small ones, and the 2·, 3·, 4·units widths
+    # of the recurrent weights.
+    dims = [draw.int(0, 5) for _ in range(3)] + [unit, 2 * unit, 3 * unit, 4 * unit]
+    state = {"tapes": [], "entered": [], "dims": dims}
     try:
         for _ in range(draw.int(1, 4)):
             name = draw.pick(NAMES)
-            args = [argument(draw, kind, state) for kind in SIGNATURES[name]]
+            if name in BUILDERS and not draw.bool(0.3):
+                args = BUILDERS[name](draw, state)
+            else:
+                args = [argument(draw, kind, state) for kind in SIGNATURES[name]]
             if draw.bool(0.03) and args:
                 args.pop(draw.int(0, len(args) - 1))
             elif draw.bool(0.03):

@@ -75,7 +75,7 @@ def mutate_json(draw, text):
 
 def mutate_value(draw, value, depth):
     """Replaces, deletes or descends into one node."""
-    if isinstance(value, dict) and value and depth < 40 and draw.bool(0.85):
+    if isinstance(value, dict) and value and depth < 40 and not draw.bool(0.15):
         key = draw.pick(sorted(value, key=str))
         action = draw.int(0, 9)
         if action == 0:
@@ -85,7 +85,7 @@ def mutate_value(draw, value, depth):
         else:
             value[key] = mutate_value(draw, value[key], depth + 1)
         return value
-    if isinstance(value, list) and value and depth < 40 and draw.bool(0.85):
+    if isinstance(value, list) and value and depth < 40 and not draw.bool(0.15):
         index = draw.int(0, len(value) - 1)
         action = draw.int(0, 9)
         if action == 0:
@@ -153,8 +153,8 @@ def rewritten_weights(draw, name, path):
             return
         for _ in range(draw.int(1, 2)):
             key = draw.pick(sorted(datasets))
-            if not isinstance(handle.get(key), h5py.Dataset):
-                continue
+            if not isinstance(handle.get(key, getlink=True), h5py.HardLink) or not isinstance(handle[key], h5py.Dataset):
+                continue  # already replaced by a group or a link
             old = handle[key]
             shape, dtype = old.shape, old.dtype
             del handle[key]
