@@ -13,11 +13,21 @@ let engineSettings: [SwiftSetting] = [
 
 // The shared library: drop unreferenced sections and the local symbol table. With the Swift
 // standard library linked statically this more than halves libswiftdl (19 -> 9 MB), which
-// Python maps at import. (BLAS is not linked: Kernels/BLASLibrary.swift opens it on the
+// Python maps at import. (BLAS is not linked: Runtime/BLASLibrary.swift opens it on the
 // first GEMM.)
 let libraryLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(["-Xlinker", "--gc-sections", "-Xlinker", "-s"], .when(platforms: [.linux], configuration: .release)),
 ]
+
+// SwiftPM conditions cannot test the architecture, but the manifest is compiled for and
+// run on the building machine, so `#if arch` here sees the host: the Haswell flag goes
+// only to x86-64 builds, and arm64 Linux and macOS build without edits. (A cross-build
+// from x86-64 to another architecture would still need this flag dropped.)
+#if arch(x86_64)
+let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]
+#else
+let avx2Settings: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "swiftdl",
@@ -31,11 +41,8 @@ let package = Package(
         .target(name: "SwiftDL", dependencies: ["SwiftDLAVX2"], swiftSettings: engineSettings),
         // Vectorised kernels compiled for Haswell (AVX2, FMA); the engine calls their entry
         // points only after checking the CPU (see Sources/SwiftDLAVX2/VectorMath.swift).
-        // NOTE: x86-64 Linux only (SwiftPM cannot condition on the architecture; a non-x86
-        // Linux build must drop this flag; the engine then never calls the AVX2 entry points).
-        .target(name: "SwiftDLAVX2", swiftSettings: engineSettings + [
-            .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
-        ]),
+        // On other architectures their bodies are compiled out (CompiledOut.swift).
+        .target(name: "SwiftDLAVX2", swiftSettings: engineSettings + avx2Settings),
         .target(name: "CSwiftDL"),
         .target(name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: engineSettings,
                 linkerSettings: libraryLinkerSettings),

@@ -6,6 +6,7 @@
 // (no fused multiply-adds, the same Cephes exp), so results are identical; only the lane
 // count changes. The engine calls them for float32 on AVX2 CPUs when units % 8 == 0.
 
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// One batch row of one forward step: gates holds the pre-activations z (without the
 /// bias) and receives the activations i, f, g, o; cell ← c_t, cellTanh ← tanh(c_t),
 /// hidden ← h_t. cell may be previousCell itself.
@@ -88,3 +89,5 @@ func gateTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let y = 1 - 2 / (boundedExp(2 * x) + 1)
     return y.replacing(with: x, where: x .!= x)
 }
+
+#endif

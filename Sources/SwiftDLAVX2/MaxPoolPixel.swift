@@ -2,6 +2,7 @@
 // VectorMath.swift for why this module exists). The engine's generic pooling loop makes
 // two passes (the max, then the argmax) in baseline x86 code; this makes one.
 
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// The max over the window rows `rows..<rows+rowCount` and columns
 /// `columns..<columns+columnCount` of an (H, inputWidth, channels) image, and (when
 /// `indices` is given) the offset in the image of the first maximum of each channel.
@@ -45,3 +46,5 @@ public func maxPoolPixelAVX2(_ image: UnsafePointer<Float>, rows: Int, rowCount:
         j += 1
     }
 }
+
+#endif

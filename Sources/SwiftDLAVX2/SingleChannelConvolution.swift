@@ -11,53 +11,7 @@
 // The engine calls these only on CPUs with AVX2 and FMA (see VectorMath.swift for why this
 // module exists); the one-channel case of its own im2col kernels serves the rest.
 
-/// Where a window slides over the images (the engine's WindowGeometry, which this module
-/// cannot see, reduced to what this module's convolution kernels read; the channel counts
-/// are passed beside it).
-public struct PlaneWindow: Sendable {
-    public var imageHeight: Int, imageWidth: Int
-    public var windowHeight: Int, windowWidth: Int
-    public var strideHeight: Int, strideWidth: Int
-    public var dilationHeight: Int, dilationWidth: Int
-    public var padTop: Int, padLeft: Int
-    public var outputHeight: Int, outputWidth: Int
-
-    public init(imageHeight: Int, imageWidth: Int, windowHeight: Int, windowWidth: Int, strideHeight: Int, strideWidth: Int,
-                dilationHeight: Int, dilationWidth: Int, padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int) {
-        self.imageHeight = imageHeight
-        self.imageWidth = imageWidth
-        self.windowHeight = windowHeight
-        self.windowWidth = windowWidth
-        self.strideHeight = strideHeight
-        self.strideWidth = strideWidth
-        self.dilationHeight = dilationHeight
-        self.dilationWidth = dilationWidth
-        self.padTop = padTop
-        self.padLeft = padLeft
-        self.outputHeight = outputHeight
-        self.outputWidth = outputWidth
-    }
-
-    /// Taps per window (KH·KW): the filter's rows.
-    public var taps: Int { windowHeight * windowWidth }
-
-    /// Where tap (kh, kw) reads in a one-channel image, relative to the window's top-left corner.
-    @inline(__always)
-    func tapOffset(_ kh: Int, _ kw: Int) -> Int { kh * dilationHeight * imageWidth + kw * dilationWidth }
-}
-
-/// Pixels gathered per chunk: their windows fill `pixelsPerChunk × taps` floats of scratch.
-public let singleChannelPixelsPerChunk = 256
-
-/// Scratch floats the forward kernel needs.
-public func singleChannelForwardScratch(_ window: PlaneWindow) -> Int { singleChannelPixelsPerChunk * window.taps }
-
-/// Scratch floats the gradient kernel needs: the gathered windows and one block of
-/// per-tap accumulators.
-public func singleChannelGradientScratch(_ window: PlaneWindow) -> Int {
-    singleChannelPixelsPerChunk * window.taps + 8 * (window.taps + 1)
-}
-
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// y[p][o] = relu?(bias[o] + Σ_t window(p)[t] · filters[t][o]) for output pixels `pixels`
 /// (numbered over the batch). filters is (taps, O), y is (pixels, O) row-major.
 public func singleChannelConvolutionForwardAVX2(
@@ -293,3 +247,5 @@ private struct OutputPixelCursor {
         }
     }
 }
+
+#endif

@@ -9,6 +9,7 @@
 // ever inlined or specialised into the engine: the engine calls these entry points only
 // after checking the CPU (Kernels/UnaryRows.swift) and keeps libm's scalar path elsewhere.
 
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// a·b + c with one rounding (vfmadd).
 @inline(__always)
 func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> { c.addingProduct(a, b) }
@@ -100,3 +101,5 @@ public func expRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePoi
 public func sigmoidRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
     mapRow(input, output, count: count) { vectorSigmoid($0) }
 }
+
+#endif

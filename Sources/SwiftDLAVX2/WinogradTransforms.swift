@@ -22,14 +22,7 @@
 // slower.) Channels come in blocks of eight (the engine only picks this algorithm when C
 // and O are multiples of 8).
 
-/// Points of the transformed 6×6 tile.
-public let winogradPoints = 36
-
-/// Tiles of 4×4 outputs over one image.
-public func winogradTilesPerImage(_ window: PlaneWindow) -> Int {
-    ((window.outputHeight + 3) / 4) * ((window.outputWidth + 3) / 4)
-}
-
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// Where tile `tile` (numbered over the batch, image by image, row-major within an image)
 /// lies: its image and the output row and column of its top-left corner.
 @inline(__always)
@@ -291,3 +284,5 @@ private func filterGradientColumn(_ u0: SIMD8<Float>, _ u1: SIMD8<Float>, _ u2: 
 private func activate(_ sum: SIMD8<Float>, _ relu: Bool) -> SIMD8<Float> {
     relu ? sum.replacing(with: 0, where: sum .< 0) : sum
 }
+
+#endif

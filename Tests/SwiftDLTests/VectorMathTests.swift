@@ -1,6 +1,7 @@
 import XCTest
 @testable import SwiftDL
 @testable import SwiftDLAVX2
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -101,3 +102,16 @@ final class VectorMathTests: XCTestCase {
         }
     }
 }
+#endif
+
+#if !(arch(x86_64) && !SWIFTDL_NO_AVX2)
+/// Built without the AVX2 kernels (another architecture, or -DSWIFTDL_NO_AVX2): the engine
+/// must never take their paths, whatever the CPU.
+final class AVX2CompiledOutTests: XCTestCase {
+    func testTheEngineKeepsToItsPortablePaths() {
+        XCTAssertFalse(avx2KernelsCompiled)
+        XCTAssertFalse(avx2KernelsEnabled())
+        XCTAssertFalse(CPUFeatures.current.hasAVX2)
+    }
+}
+#endif

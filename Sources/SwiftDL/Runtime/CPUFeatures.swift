@@ -1,3 +1,4 @@
+import SwiftDLAVX2
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -18,10 +19,10 @@ struct CPUFeatures: Sendable {
 
     static let current = CPUFeatures(flags: readCPUInfoFlags(), avx2KernelsDisabled: environmentFlag("SWIFTDL_DISABLE_AVX2"))
 
-    /// Whether the engine may run its SwiftDLAVX2 kernels: the CPU has AVX2, FMA and the
-    /// other x86-64-v3 features the module is compiled for (Haswell), and they are not
-    /// switched off.
-    var hasAVX2: Bool { !avx2KernelsDisabled && hardwareHasAVX2 }
+    /// Whether the engine may run its SwiftDLAVX2 kernels: they are compiled in (x86-64),
+    /// the CPU has AVX2, FMA and the other x86-64-v3 features the module is compiled for
+    /// (Haswell), and they are not switched off.
+    var hasAVX2: Bool { avx2KernelsCompiled && !avx2KernelsDisabled && hardwareHasAVX2 }
     /// AVX2 and the rest of x86-64-v3 in the hardware, whatever the switch says.
     var hardwareHasAVX2: Bool { ["avx2", "fma", "bmi1", "bmi2", "f16c", "movbe"].allSatisfy(flags.contains) }
     /// The AVX-512 subsets OpenBLAS's SkylakeX kernels use.

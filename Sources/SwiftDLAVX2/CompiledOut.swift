@@ -1,0 +1,32 @@
+// On other architectures (arm64 Linux and macOS), or with -DSWIFTDL_NO_AVX2 (to check
+// that build on x86-64: `swift build -Xswiftc -DSWIFTDL_NO_AVX2`), the kernels of this
+// module are not compiled. Their entry points remain so that the engine compiles
+// unchanged, but `avx2KernelsCompiled` is false, which keeps `CPUFeatures.hasAVX2` false,
+// and the engine never calls them: it takes its portable paths (the scalar kernels, and
+// im2col instead of Winograd), as on an x86-64 CPU without AVX2.
+
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
+/// Whether this module's AVX2 kernels are compiled in (x86-64 builds).
+public let avx2KernelsCompiled = true
+#else
+/// Whether this module's AVX2 kernels are compiled in (x86-64 builds).
+public let avx2KernelsCompiled = false
+
+/// NOTE: unreachable: the engine calls no entry point while `avx2KernelsCompiled` is false.
+private func compiledOut(_ function: StaticString = #function) -> Never {
+    fatalError("\(function): the AVX2 kernels are not compiled in this build")
+}
+
+public func lstmCellForwardAVX2(gates row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, previousCell: UnsafePointer<Float>, cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, units u: Int) { compiledOut() }
+public func lstmCellBackwardAVX2(gates row: UnsafePointer<Float>, cellTanh: UnsafePointer<Float>, previousCell: UnsafePointer<Float>, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, units u: Int) { compiledOut() }
+public func maxPoolPixelAVX2(_ image: UnsafePointer<Float>, rows: Int, rowCount: Int, columns: Int, columnCount: Int, inputWidth: Int, channels c: Int, _ out: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>?) { compiledOut() }
+public func singleChannelConvolutionForwardAVX2(_ input: UnsafePointer<Float>, _ filters: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool, _ output: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>) { compiledOut() }
+public func singleChannelConvolutionGradientAVX2(_ input: UnsafePointer<Float>, upstream: UnsafePointer<Float>, reluOutput: UnsafePointer<Float>?, filterGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?, outputChannels o: Int, window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>) { compiledOut() }
+public func expRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) { compiledOut() }
+public func sigmoidRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) { compiledOut() }
+public func winogradTransformFiltersAVX2(_ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into u: UnsafeMutablePointer<Float>) { compiledOut() }
+public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, channels c: Int, window: PlaneWindow, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>) { compiledOut() }
+public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool, _ y: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow, tiles: Range<Int>) { compiledOut() }
+public func winogradTransformUpstreamAVX2(_ upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?, outputChannels o: Int, window: PlaneWindow, tiles: Range<Int>, into target: UnsafeMutablePointer<Float>) { compiledOut() }
+public func winogradFilterGradientAVX2(_ du: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into gradient: UnsafeMutablePointer<Float>) { compiledOut() }
+#endif
