@@ -21,7 +21,7 @@ public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
         bias: bias, biasShape: { [2, 3 * $0] }, biasLayout: "(2, 3*units) (reset_after=True: input and recurrent rows)",
         states: [("initial_state", initialHidden)], mask: mask, goBackwards: goBackwards)
     let g = operands.geometry
-    if !isRecordingGradients { return try gruInference(operands, returnSequences: returnSequences) }
+    if !isRecordingGradients { return try gruWithoutTape(operands, returnSequences: returnSequences) }
     let gates = try operands.sequenceBuffer(width: g.width)
     let recurrentCandidate = try operands.sequenceBuffer(width: g.units)
     let hidden = try operands.sequenceBuffer(width: g.units)
@@ -46,8 +46,9 @@ public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
     return (outputs, finalHidden)
 }
 
-/// The op without a tape: the outputs and final state, nothing kept for BPTT.
-private func gruInference(_ operands: RecurrentOperands, returnSequences: Bool) throws -> (outputs: Tensor, hidden: Tensor) {
+/// The op without a tape: the outputs and final state, nothing kept for BPTT (the kernel
+/// `gruInference` in Kernels/GRUKernel.swift).
+private func gruWithoutTape(_ operands: RecurrentOperands, returnSequences: Bool) throws -> (outputs: Tensor, hidden: Tensor) {
     let g = operands.geometry
     let hidden = try operands.initialStates[0].cast(to: operands.dtype)  // a copy: updated in place
     let sequence = returnSequences ? try operands.sequenceBuffer(width: g.units) : nil

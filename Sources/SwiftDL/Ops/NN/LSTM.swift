@@ -27,7 +27,7 @@ public func lstm(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias
         bias: bias, biasShape: { [4 * $0] }, biasLayout: "(4*units,)",
         states: [("initial_state[0] (h)", initialHidden), ("initial_state[1] (c)", initialCell)], mask: mask, goBackwards: goBackwards)
     let g = operands.geometry
-    if !isRecordingGradients { return try lstmInference(operands, returnSequences: returnSequences) }
+    if !isRecordingGradients { return try lstmWithoutTape(operands, returnSequences: returnSequences) }
     let gates = try operands.sequenceBuffer(width: g.width)
     let cells = try operands.sequenceBuffer(width: g.units)
     let cellTanh = try operands.sequenceBuffer(width: g.units)
@@ -54,8 +54,9 @@ public func lstm(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias
     return (outputs, finalHidden, finalCell)
 }
 
-/// The op without a tape: the outputs and final states, nothing kept for BPTT.
-private func lstmInference(_ operands: RecurrentOperands, returnSequences: Bool) throws -> (outputs: Tensor, hidden: Tensor, cell: Tensor) {
+/// The op without a tape: the outputs and final states, nothing kept for BPTT (the kernel
+/// `lstmInference` in Kernels/LSTMKernel.swift).
+private func lstmWithoutTape(_ operands: RecurrentOperands, returnSequences: Bool) throws -> (outputs: Tensor, hidden: Tensor, cell: Tensor) {
     let g = operands.geometry
     // Copies: the kernel updates the states in place.
     let hidden = try operands.initialStates[0].cast(to: operands.dtype)
