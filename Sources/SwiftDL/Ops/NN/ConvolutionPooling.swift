@@ -52,21 +52,6 @@ public func conv2dPool(_ input: Tensor, _ filters: Tensor, bias: Tensor?, activa
     return y
 }
 
-/// Images per group: enough for the GEMMs inside to stay efficient, few enough that the
-/// group's convolution output (~256 KB) stays in the core's cache until it is pooled.
-private func imagesPerGroup(_ g: WindowGeometry, threads: Int) -> Int {
-    let perImage = max(g.outputPixelsPerImage * g.outputChannels, 1)
-    let perThread = (g.batch + threads - 1) / max(threads, 1)
-    return max(1, min(perThread, 65_536 / perImage))
-}
-
-/// The geometry of `count` images of `g`.
-private func batchOf(_ count: Int, _ g: WindowGeometry) -> WindowGeometry {
-    var group = g
-    group.batch = count
-    return group
-}
-
 /// The forward pass: a slice of images per thread, a group of images at a time.
 private func convolveAndPool(_ x: Tensor, _ w: Tensor, _ b: Tensor?, relu: Bool, into y: Tensor, argmax: Tensor?,
                              kind: PoolingKind, convolution g: WindowGeometry, pooling p: WindowGeometry) throws {
@@ -78,8 +63,11 @@ private func convolveAndPool(_ x: Tensor, _ w: Tensor, _ b: Tensor?, relu: Bool,
     // Per thread: the kernel's scratch and one group's convolution output. Winograd's
     // transformed filters are made once, after the threads' scratch, and shared.
     let kernelScratch = largest.scratchCount - largest.transformedFiltersCount
-    let perThread = kernelScratch + group * g.outputPixelsPerImage * g.outputChannels
-    let scratch = try Tensor.empty([threads * perThread + largest.transformedFiltersCount], dtype: dtype)
+    let op = "conv2d_pool", what = "the scratch buffer"
+    let perThread = try CheckedSize.sum(kernelScratch, CheckedSize.product(of: [group, g.outputHeight, g.outputWidth, g.outputChannels],
+                                                                          op: op, what), op: op, what)
+    let scratch = try Tensor.empty([CheckedSize.sum(CheckedSize.product(threads, perThread, op: op, what),
+                                                    largest.transformedFiltersCount, op: op, what)], dtype: dtype)
     try dtype.dispatchFloat(ConvolutionPoolForward(
         x: x, w: w, b: b, relu: relu, y: y, argmax: argmax, scratch: scratch, kind: kind, convolution: g, pooling: p,
         threads: threads, group: group, kernelScratch: kernelScratch, perThread: perThread, winograd: largest.algorithm == .winograd,
@@ -111,30 +99,13 @@ private func convolutionPoolBackward(x: Tensor, w: Tensor, hasBias: Bool, relu: 
     // Winograd's transformed filters for the input gradient, made once and shared, after
     // the threads' scratch.
     let sharedFilters = dx != nil ? largest.transformedFiltersCount : 0
-    let scratch = try Tensor.empty([threads * layout.perThread + sharedFilters], dtype: dtype)
+    let scratch = try Tensor.empty([CheckedSize.sum(CheckedSize.product(threads, layout.perThread, op: "conv2d_pool", "the scratch buffer"),
+                                                    sharedFilters, op: "conv2d_pool", "the scratch buffer")], dtype: dtype)
     try dtype.dispatchFloat(ConvolutionPoolBackward(
         x: x, w: w, relu: relu, pooled: pooled, argmax: argmax, dPooled: dPooled, dx: dx, dw: dw, db: db, scratch: scratch,
         convolution: g, pooling: p, layout: layout, threads: threads, group: group,
         winogradPlan: sharedFilters > 0 ? largest : nil, exact: largest.exact))
     return [dx, dw] + (hasBias ? [db] : [])
-}
-
-/// One thread's scratch in the backward pass: the convolution kernels' own (less the
-/// transformed filters, which the threads share), then one group's dY, its filter and bias
-/// gradients, and the thread's running sums of those.
-private struct PoolBackwardScratch {
-    let kernels: Int, upstream: Int, imageFilter: Int, imageBias: Int, filterSum: Int, biasSum: Int, perThread: Int
-
-    init(plan: ConvolutionPlan) {
-        let g = plan.geometry, filterCount = g.patchSize * g.outputChannels
-        kernels = 0
-        upstream = plan.scratchCount - plan.transformedFiltersCount
-        imageFilter = upstream + g.batch * g.outputPixelsPerImage * g.outputChannels
-        imageBias = imageFilter + filterCount
-        filterSum = imageBias + g.outputChannels
-        biasSum = filterSum + filterCount
-        perThread = biasSum + g.outputChannels
-    }
 }
 
 private struct ConvolutionPoolBackward: FloatVisitor {
@@ -147,71 +118,12 @@ private struct ConvolutionPoolBackward: FloatVisitor {
     let exact: Bool
 
     func visit<T: FloatElement>(_: T.Type) {
-        let g = convolution, batch = g.batch, o = g.outputChannels, filterCount = g.patchSize * o
-        let input = UnsafePointer(x.pointer(as: T.self)), filters = UnsafePointer(w.pointer(as: T.self))
-        let maxima = UnsafePointer(pooled.pointer(as: T.self)), positions = UnsafePointer(argmax.pointer(as: Int32.self))
-        let gradient = UnsafePointer(dPooled.pointer(as: T.self)), buffers = scratch.pointer(as: T.self)
-        let convolvedSize = g.outputPixelsPerImage * o, pooledSize = pooling.outputPixelsPerImage * o
-        let dxBase = dx?.pointer(as: T.self), wantsFilter = dw != nil, wantsBias = db != nil
-        let float32 = T.self == Float.self
-        var transformedFilters: UnsafePointer<T>? = nil
-        if let winogradPlan {
-            let target = buffers + threads * layout.perThread
-            prepareWinogradFilters(filters, plan: winogradPlan, into: target)
-            transformedFilters = UnsafePointer(target)
-        }
-        ThreadPool.shared.parallelFor(threads) { thread in
-            let base = buffers + thread * layout.perThread
-            let upstream = base + layout.upstream
-            let groupFilter = base + layout.imageFilter, groupBias = base + layout.imageBias
-            let filterSum = base + layout.filterSum, biasSum = base + layout.biasSum
-            filterSum.update(repeating: T.zero, count: filterCount)
-            biasSum.update(repeating: T.zero, count: o)
-            let images = (batch * thread / threads)..<(batch * (thread + 1) / threads)
-            for first in stride(from: images.lowerBound, to: images.upperBound, by: group) {
-                let count = min(group, images.upperBound - first)
-                // dY of these images: each pooled gradient at its window's argmax (an offset
-                // into its image), where the relu passed (the pooled value is the relu
-                // output there).
-                upstream.update(repeating: T.zero, count: count * convolvedSize)
-                for image in 0..<count {
-                    let start = (first + image) * pooledSize
-                    scatterPooledGradient(gradient + start, maxima: maxima + start, positions: positions + start, count: pooledSize,
-                                          relu: relu, into: upstream + image * convolvedSize)
-                }
-                let plan = ConvolutionPlan(batchOf(count, g), backward: true, float32: float32, inputGradient: dxBase != nil,
-                                           threads: 1, winogradBatch: batch, exact: exact)
-                convolutionBackward(x: input + first * g.inputImageSize, w: filters, dy: UnsafePointer(upstream), reluOutput: nil,
-                                    dx: dxBase.map { $0 + first * g.inputImageSize }, dw: wantsFilter ? groupFilter : nil,
-                                    db: wantsBias ? groupBias : nil, plan: plan, scratch: base + layout.kernels,
-                                    transformedFilters: transformedFilters)
-                if wantsFilter { addInPlace(filterSum, UnsafePointer(groupFilter), count: filterCount) }
-                if wantsBias { addInPlace(biasSum, UnsafePointer(groupBias), count: o) }
-            }
-        }
-        // The threads' sums, in thread order (the same result on every run).
-        for thread in 0..<threads {
-            let base = buffers + thread * layout.perThread
-            if let dw { addInPlace(dw.pointer(as: T.self), UnsafePointer(base + layout.filterSum), count: filterCount) }
-            if let db { addInPlace(db.pointer(as: T.self), UnsafePointer(base + layout.biasSum), count: o) }
-        }
-    }
-}
-
-/// target[positions[j]] += gradient[j], only where maxima[j] > 0 when `relu`. Its own
-/// never-inlined function, with both loads unconditional: inlined into the visitor, the
-/// filtered loop compiled to a branch per element.
-@inline(never)
-private func scatterPooledGradient<T: FloatElement>(_ gradient: UnsafePointer<T>, maxima: UnsafePointer<T>,
-                                                    positions: UnsafePointer<Int32>, count: Int, relu: Bool,
-                                                    into target: UnsafeMutablePointer<T>) {
-    if relu {
-        for j in 0..<count {
-            let value = gradient[j], maximum = maxima[j]
-            target[Int(positions[j])] += maximum > T.zero ? value : T.zero
-        }
-    } else {
-        for j in 0..<count { target[Int(positions[j])] += gradient[j] }
+        convolutionPoolBackwardKernel(
+            input: UnsafePointer(x.pointer(as: T.self)), filters: UnsafePointer(w.pointer(as: T.self)), relu: relu,
+            maxima: UnsafePointer(pooled.pointer(as: T.self)), positions: UnsafePointer(argmax.pointer(as: Int32.self)),
+            gradient: UnsafePointer(dPooled.pointer(as: T.self)), dx: dx?.pointer(as: T.self), dw: dw?.pointer(as: T.self),
+            db: db?.pointer(as: T.self), scratch: scratch.pointer(as: T.self), convolution: convolution, pooling: pooling,
+            layout: layout, threads: threads, group: group, winogradPlan: winogradPlan, exact: exact)
     }
 }
 
@@ -223,37 +135,11 @@ private struct ConvolutionPoolForward: FloatVisitor {
     let exact: Bool
 
     func visit<T: FloatElement>(_: T.Type) {
-        let g = convolution, batch = g.batch
-        let input = UnsafePointer(x.pointer(as: T.self)), filters = UnsafePointer(w.pointer(as: T.self))
-        let bias = b.map { UnsafePointer($0.pointer(as: T.self)) }
-        let output = y.pointer(as: T.self), buffers = scratch.pointer(as: T.self)
-        let positions = argmax?.pointer(as: Int32.self)
-        let pooledImageSize = pooling.outputPixelsPerImage * pooling.channels
-        let float32 = T.self == Float.self
-        var transformedFilters: UnsafePointer<T>? = nil
-        if winograd {
-            let target = buffers + threads * perThread
-            prepareWinogradFilters(filters, plan: ConvolutionPlan(batchOf(group, g), backward: false, float32: float32, threads: 1,
-                                                                  winogradBatch: batch, exact: exact), into: target)
-            transformedFilters = UnsafePointer(target)
-        }
-        // The kernels called inside run serially on this thread (the pool is busy with this
-        // job), each group's convolution output staying in this thread's cache.
-        ThreadPool.shared.parallelFor(threads) { thread in
-            let work = buffers + thread * perThread, convolved = work + kernelScratch
-            let images = (batch * thread / threads)..<(batch * (thread + 1) / threads)
-            for first in stride(from: images.lowerBound, to: images.upperBound, by: group) {
-                let count = min(group, images.upperBound - first)
-                let plan = ConvolutionPlan(batchOf(count, g), backward: false, float32: float32, threads: 1, winogradBatch: batch,
-                                           exact: exact)
-                convolutionForward(input + first * g.inputImageSize, filters, bias: bias, relu: relu, convolved, plan: plan,
-                                   scratch: work, transformedFilters: transformedFilters)
-                let out = output + first * pooledImageSize, pooled = batchOf(count, pooling)
-                switch kind {
-                case .max: maxPoolForward(UnsafePointer(convolved), out, argmax: positions.map { $0 + first * pooledImageSize }, pooled)
-                case .average: avgPoolForward(UnsafePointer(convolved), out, pooled)
-                }
-            }
-        }
+        convolutionPoolForwardKernel(
+            UnsafePointer(x.pointer(as: T.self)), filters: UnsafePointer(w.pointer(as: T.self)),
+            bias: b.map { UnsafePointer($0.pointer(as: T.self)) }, relu: relu, output: y.pointer(as: T.self),
+            positions: argmax?.pointer(as: Int32.self), scratch: scratch.pointer(as: T.self), kind: kind, convolution: convolution,
+            pooling: pooling, threads: threads, group: group, kernelScratch: kernelScratch, perThread: perThread, winograd: winograd,
+            exact: exact)
     }
 }
