@@ -94,6 +94,16 @@ final class CheckedSizeTests: XCTestCase {
         assertThrows(.memory, "too large") { try concatenate([long, long], axis: 0) }
     }
 
+    func testMatmulRefusesSizesBLASCannotTake() throws {
+        // (1, 2^31 + 1) · (2^31 + 1, 1) over a few bytes: refused before BLAS could read it
+        // (its sizes are 32-bit; -Ounchecked would have truncated k).
+        let k = Int(Int32.max) + 2
+        let storage = try Storage(byteCount: 64)
+        let a = Tensor(storage: storage, dtype: .float32, shape: [1, k], strides: [0, 0])
+        let b = Tensor(storage: storage, dtype: .float32, shape: [k, 1], strides: [0, 0])
+        assertThrows(.value, "2^31 - 1") { try matmul(a, b) }
+    }
+
     func testCreationWithExtremeArguments() throws {
         let eyeFar = try eye(rows: 3, columns: 3, diagonal: Int.max, dtype: .float32)
         let values = eyeFar.pointer(as: Float.self)

@@ -13,6 +13,10 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         throw SDLError.value("matmul", "Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size \(k2) is different from \(k)); received shapes \(describeShape(a.shape)) and \(describeShape(b.shape))")
     }
     let batch = try broadcastShapes(Array(left.shape.dropLast(2)), Array(right.shape.dropLast(2)), op: "matmul")
+    // BLAS takes 32-bit sizes (an -Ounchecked build would truncate larger ones silently).
+    if max(m, n, k) > Int(Int32.max) {
+        throw SDLError.value("matmul", "sizes above 2^31 - 1 rows or columns are not supported; received shapes \(describeShape(a.shape)) and \(describeShape(b.shape))")
+    }
 
     var dtype = DType.promote(a.dtype, b.dtype)
     let resultDType = dtype
@@ -33,10 +37,11 @@ private struct MatmulDispatch: ArithmeticVisitor {
 
     func visit<T: ArithmeticElement>(_: T.Type) throws {
         let batchCount = try CheckedSize.product(of: batch, op: "matmul", "the batch size")
+        let rowsOfLeft = try CheckedSize.product(of: a.shape.dropLast(), op: "matmul", "the rows of the left operand")
         // A contiguous left operand times one shared right matrix is a single tall GEMM.
-        if a.isContiguous && b.rank == 2 {
+        if a.isContiguous && b.rank == 2 && rowsOfLeft <= Int(Int32.max) {
             // Not a.count / k: with k == 0 that is 0 rows, and the result would never be zeroed.
-            let rows = try CheckedSize.product(of: a.shape.dropLast(), op: "matmul", "the rows of the left operand")
+            let rows = rowsOfLeft
             let right = blasOperand(b, T.self)
             gemm(m: rows, n: n, k: k, MatrixOperand(pointer: UnsafePointer(a.pointer(as: T.self)), transposed: false, leadingDimension: max(k, 1)),
                  right, out.pointer(as: T.self), ldc: max(n, 1))
@@ -80,6 +85,8 @@ private struct MatmulDispatch: ArithmeticVisitor {
 private func blasLayout(_ t: Tensor) -> (transposed: Bool, leadingDimension: Int)? {
     let rows = t.shape[t.rank - 2], columns = t.shape[t.rank - 1]
     let rowStride = t.strides[t.rank - 2], columnStride = t.strides[t.rank - 1]
+    // A leading dimension BLAS cannot take (32 bits) means a contiguous copy.
+    if max(abs(rowStride), abs(columnStride)) > Int(Int32.max) { return nil }
     if (columnStride == 1 || columns <= 1) && (rows <= 1 || rowStride >= max(columns, 1)) {
         return (false, rows <= 1 ? max(columns, 1) : rowStride)
     }
