@@ -19,6 +19,16 @@ def test_optimizer_options_that_are_not_a_tuple_are_a_type_error():
     np.testing.assert_array_equal(np.asarray(variable), np.ones(3, np.float32))
 
 
+def test_zero_stride_view_with_more_bytes_than_int64_is_refused():
+    # Was accepted: every element is the same one, inside the storage, but numpy cannot
+    # view (1, 2**62, 1) int64 ("array is too big") (fuzz_c_api).
+    base = sd.asarray(np.arange(3, dtype=np.int64))
+    with pytest.raises(MemoryError):
+        _C.view(base, 0, [1, 2 ** 62, 1], [4, 0, 0])
+    wide = _C.view(base, 0, [1, 2 ** 40, 1], [4, 0, 0])  # 2**43 bytes: numpy views it
+    assert np.asarray(wide).shape == (1, 2 ** 40, 1)
+
+
 def _small_model():
     model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])
     model.build((None, 3))
