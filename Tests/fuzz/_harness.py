@@ -188,7 +188,8 @@ def _mutate(rng, data):
     for _ in range(rng.randint(1, 8)):
         choice = rng.randint(0, 4)
         if choice == 0 or not data:
-            data[rng.randint(0, len(data)):rng.randint(0, len(data))] = bytes(rng.randint(0, 255) for _ in range(rng.randint(1, 16)))
+            chunk = bytes(rng.randint(0, 255) for _ in range(rng.randint(1, 16)))
+            data[rng.randint(0, len(data)):rng.randint(0, len(data))] = chunk
         elif choice == 1:
             data[rng.randrange(len(data))] = rng.randint(0, 255)
         elif choice == 2:

@@ -57,7 +57,8 @@ def small_array(draw, dims=None):
     # so that operands agree often enough to get past shape checks into the kernels.
     dtype = draw.pick([np.float32, np.float32, np.float32, np.float64] + DTYPES)
     dims = dims or [1, 2, 3, 4]
-    shape = tuple(draw.pick(dims) if not draw.bool(0.2) else draw.pick([0, 1, 7, 8, 9, 16]) for _ in range((draw.int(0, 4) + 3) % 5))
+    rank = (draw.int(0, 4) + 3) % 5
+    shape = tuple(draw.pick(dims) if not draw.bool(0.2) else draw.pick([0, 1, 7, 8, 9, 16]) for _ in range(rank))
     count = int(np.prod(shape))
     if count > 4096:
         shape, count = (count % 7,), count % 7
@@ -134,8 +135,8 @@ def argument(draw, kind, state):
             return None
         base = tensor(draw, state["dims"])
         same = not draw.bool(0.3)
-        return [base if same and draw.bool(0.5) else (sd.asarray(np.asarray(base).copy()) if same else tensor(draw, state["dims"]))
-                for _ in range(draw.int(0, 3))]
+        copies = [base if same and draw.bool(0.5) else sd.asarray(np.asarray(base).copy()) for _ in range(draw.int(0, 3))]
+        return copies if same else [tensor(draw, state["dims"]) for _ in copies]
     if kind == "K":
         return draw.int(0, 2 ** 64 - 1)
     if kind == "O":
@@ -182,7 +183,8 @@ def _window_args(draw):
 
 def _conv2d(draw, state):
     dtype = draw.pick([np.float32, np.float64])
-    n, h, w, c, o, k = _size(draw), _size(draw, 9), _size(draw, 9), draw.pick([1, 2, 8, _size(draw)]), draw.pick([1, 8, _size(draw)]), draw.pick([1, 2, 3])
+    n, h, w = _size(draw), _size(draw, 9), _size(draw, 9)
+    c, o, k = draw.pick([1, 2, 8, _size(draw)]), draw.pick([1, 8, _size(draw)]), draw.pick([1, 2, 3])
     x, f = _float(draw, (n, h, w, c), dtype), _float(draw, (k, k, c, o), dtype)
     bias = _float(draw, (o,), dtype) if draw.bool() else None
     strides, dilations, padding, pads = _window_args(draw)
@@ -192,8 +194,8 @@ def _conv2d(draw, state):
 def _conv2d_pool(draw, state):
     args = _conv2d(draw, state)
     window = (draw.int(1, 3), draw.int(1, 3))
-    return args + [draw.int(0, 1), window, (draw.int(1, 3), draw.int(1, 3)), draw.int(0, 2), (0, 0, 0, 0) if not draw.bool(0.3) else
-                   tuple(draw.int(0, 2) for _ in range(4))]
+    pads = (0, 0, 0, 0) if not draw.bool(0.3) else tuple(draw.int(0, 2) for _ in range(4))
+    return args + [draw.int(0, 1), window, (draw.int(1, 3), draw.int(1, 3)), draw.int(0, 2), pads]
 
 
 def _pool2d(draw, state):
@@ -221,8 +223,8 @@ def _adam(draw, state):
     variables = [sd.Variable(_float(draw, shape, np.float32)) for _ in range(count)]
     slots = [[_float(draw, shape, np.float32) for _ in range(count)] for _ in range(3)]
     options = (0.001, draw.pick([0.0, 0.01]), draw.pick([0.0, 1.0]), draw.pick([0.0, 0.5]), draw.pick([0.0, 1.0]))
-    return [options, variables, slots[0], slots[1], slots[2], None if draw.bool() else [_float(draw, shape, np.float32) for _ in range(count)],
-            0.9, 0.999, 1e-7, draw.bool(), draw.int(0, 3)]
+    hats = None if draw.bool() else [_float(draw, shape, np.float32) for _ in range(count)]
+    return [options, variables, slots[0], slots[1], slots[2], hats, 0.9, 0.999, 1e-7, draw.bool(), draw.int(0, 3)]
 
 
 def _sparse_cross_entropy(draw, state):

@@ -33,13 +33,13 @@ def make_array(draw):
     if dtype.kind in "fc":
         values = np.frombuffer(raw.ljust(count * 8, b"\0")[:count * 8], np.float64)[:count]
         values = np.where(np.isfinite(values), values, draw.pick([0.0, np.nan, np.inf, -np.inf]))
-        base = values.astype(dtype) if dtype.kind == "f" else values.astype(dtype)
+        base = values.astype(dtype)
     elif dtype.kind in "biu":
-        base = np.frombuffer(raw.ljust(count * dtype.itemsize, b"\0"), dtype.newbyteorder("=") if dtype.byteorder != "|" else dtype,
-                             count).astype(dtype)
+        native = dtype.newbyteorder("=") if dtype.byteorder != "|" else dtype
+        base = np.frombuffer(raw.ljust(count * dtype.itemsize, b"\0"), native, count).astype(dtype)
         if dtype.kind == "b":
             base = base.view(np.uint8).astype(bool)
-    elif dtype == object:
+    elif dtype.kind == "O":
         base = np.array([draw.pick([1, 2.5, "a", None, [1]]) for _ in range(count)] + [None], dtype=object)[:count]
     else:
         base = np.zeros(count, dtype)
