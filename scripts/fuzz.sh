@@ -6,7 +6,7 @@
 # exception outside the contract) is saved in .fuzz/findings/<target>/ and the script
 # exits non-zero. Reproduce one with: .venv/bin/python Tests/fuzz/fuzz_<target>.py <file>
 #
-#   bash scripts/fuzz.sh --seconds 60            # CI: about 3.5 minutes in all
+#   bash scripts/fuzz.sh --seconds 60 --seed 1   # CI: about 3.5 minutes in all, a fixed sequence
 #   bash scripts/fuzz.sh --long                  # 10 minutes per target
 #   bash scripts/fuzz.sh --seconds 300 --target keras_files
 #
@@ -18,12 +18,14 @@ cd "$(dirname "$0")/.."
 
 seconds=60
 targets="tensors c_api keras_files"
+seed=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
         --long) seconds=600; shift ;;
         --target) targets="$2"; shift 2 ;;
-        *) echo "usage: $0 [--seconds N | --long] [--target tensors|c_api|keras_files]" >&2; exit 2 ;;
+        --seed) seed=(-seed="$2"); shift 2 ;;  # the same inputs in the same order each run
+        *) echo "usage: $0 [--seconds N | --long] [--target tensors|c_api|keras_files] [--seed N]" >&2; exit 2 ;;
     esac
 done
 
@@ -44,7 +46,7 @@ for target in $targets; do
     # cap the harness sets (SWIFTDL_FUZZ_MEMORY_GB), so a runaway allocation is a
     # MemoryError in the target, not libFuzzer's out-of-memory exit.
     if .venv/bin/python "Tests/fuzz/fuzz_$target.py" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=8192 \
-            -artifact_prefix="$findings/" -print_final_stats=1 "$corpus" > ".fuzz/$target.log" 2>&1; then
+            "${seed[@]}" -artifact_prefix="$findings/" -print_final_stats=1 "$corpus" > ".fuzz/$target.log" 2>&1; then
         runs=$(grep -o "stat::number_of_executed_units: *[0-9]*" ".fuzz/$target.log" | grep -o "[0-9]*$" || true)
         echo "   no finding in $(( $(date +%s) - start ))s (${runs:-?} inputs; log .fuzz/$target.log)"
     else

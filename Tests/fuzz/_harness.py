@@ -115,7 +115,8 @@ def limit_memory():
 
 def run(one_input, seeds=()):
     """Fuzzes `one_input`. Arguments are libFuzzer's (atheris) or, without atheris, the
-    fallback loop's: -max_total_time=S, -artifact_prefix=DIR/, corpus directories."""
+    fallback loop's: -max_total_time=S, -timeout=S, -seed=N, -artifact_prefix=DIR/, corpus
+    directories."""
     limit_memory()
     try:
         import atheris
@@ -151,7 +152,7 @@ def _plain_loop(one_input, seeds):
             with open(os.path.join(directory, name), "rb") as f:
                 corpus.append(f.read())
     corpus = corpus or [b""]
-    rng = random.Random(int(os.environ.get("SWIFTDL_FUZZ_SEED", "0")) or None)
+    rng = random.Random(int(options.get("-seed", os.environ.get("SWIFTDL_FUZZ_SEED", "0"))) or None)
 
     def hang(*_):
         raise Hang(f"one input ran longer than {timeout} s")
