@@ -52,3 +52,36 @@ def test_weights_file_with_a_broken_link_is_a_value_error(tmp_path, damage):
         model.load_weights(path)
     for old, new in zip(before, model.get_weights()):
         np.testing.assert_array_equal(old, new)
+
+
+def test_an_empty_draw_with_a_huge_size_is_refused():
+    """Fuzz finding (c_api, seed 1): random_normal([2**62, 0, 0]) made an empty float32 tensor
+    that numpy cannot view; the draws now check numpy's byte-size rule, and every tensor
+    handed to Python is checked for it."""
+    with pytest.raises(MemoryError):
+        _C.random_normal([2 ** 62, 0, 0], 0.0, 0.0, 0)
+    with pytest.raises(MemoryError):
+        _C.random_uniform_seeded([0, 2 ** 62], 0.0, 1.0, 1, 3, 0)
+    with pytest.raises(MemoryError):
+        sd.broadcast_to(sd.zeros((0, 1), dtype="float64"), (0, 2 ** 61))
+    assert np.asarray(_C.random_normal([2 ** 40, 0], 0.0, 1.0, 0)).shape == (2 ** 40, 0)
+
+
+@pytest.mark.parametrize("missing", ["input_layers", "output_layers", "layers"])
+def test_a_functional_config_missing_an_entry_is_a_value_error(tmp_path, missing):
+    """Fuzz finding (keras_files, seed 1): a .keras file whose functional config lacked
+    'input_layers' raised KeyError from load_model."""
+    import json
+    import zipfile
+    x = keras.Input((3,))
+    keras.Model(x, layers.Dense(2)(x)).save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(files["config.json"])
+    del config["config"][missing]
+    files["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(tmp_path / "bad.keras", "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=missing):
+        keras.models.load_model(tmp_path / "bad.keras")

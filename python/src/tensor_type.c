@@ -6,7 +6,32 @@
 
 static PyTypeObject *tensor_class = &TensorBaseType;
 
+/* Whether numpy can view a tensor of this shape: its non-zero sizes times the item size must
+   fit in numpy's intp. Ops check their element counts; this also catches an empty tensor
+   whose other sizes are huge (a draw of shape (2**62, 0), found by fuzzing), which numpy
+   refuses to view. */
+static int numpy_can_view(sdl_tensor handle) {
+    sdl_dtype dtype = sdl_tensor_dtype(handle);
+    int64_t bytes = (dtype == SDL_FLOAT64 || dtype == SDL_INT64) ? 8 : (dtype == SDL_UINT8 || dtype == SDL_BOOL) ? 1 : 4;
+    int32_t ndim = sdl_tensor_ndim(handle);
+    int64_t local[SDL_MAX_RANK];
+    int64_t *shape = ndim <= SDL_MAX_RANK ? local : PyMem_Malloc(sizeof(int64_t) * (size_t)ndim);
+    if (shape == NULL) return 0;
+    sdl_tensor_shape(handle, shape);
+    int fits = 1;
+    for (int32_t i = 0; i < ndim && fits; i++) {
+        if (shape[i] != 0 && __builtin_mul_overflow(bytes, shape[i], &bytes)) fits = 0;
+    }
+    if (shape != local) PyMem_Free(shape);
+    return fits;
+}
+
 PyObject *wrap_tensor(sdl_tensor handle) {
+    if (!numpy_can_view(handle)) {
+        sdl_tensor_free(handle);
+        PyErr_SetString(PyExc_MemoryError, "the result's shape is too large: its sizes times its item size overflow");
+        return NULL;
+    }
     TensorObject *object = (TensorObject *)tensor_class->tp_alloc(tensor_class, 0);
     if (object == NULL) {
         sdl_tensor_free(handle);

@@ -81,6 +81,7 @@ private func uniformDoubles(_ count: Int, state: RandomState) throws -> Tensor {
 public func randomUniform(shape: [Int], low: Double, high: Double, dtype: DType, state: RandomState = .global) throws -> Tensor {
     if !dtype.isFloatingPoint { throw SDLError.type("uniform", "dtype must be a float type; received \(dtype.name)") }
     let count = try checkedElementCount(shape, op: "uniform")
+    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "uniform")  // numpy must be able to view it
     let unit = try uniformDoubles(count, state: state)
     let pointer = unit.pointer(as: Double.self)
     for i in 0..<count { pointer[i] = low + (high - low) * pointer[i] }
@@ -99,6 +100,7 @@ public func randomNormal(shape: [Int], mean: Double, std: Double, dtype: DType, 
     if !dtype.isFloatingPoint { throw SDLError.type("normal", "dtype must be a float type; received \(dtype.name)") }
     if std < 0 { throw SDLError.value("normal", "scale must be non-negative; received \(std)") }
     let count = try checkedElementCount(shape, op: "normal")
+    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "normal")  // numpy must be able to view it
     let pairs = try CheckedSize.sum(count, 1, op: "normal", "shape \(describeShape(shape))", kind: .memory) / 2
     let unit = try uniformDoubles(CheckedSize.product(pairs, 2, op: "normal", "shape \(describeShape(shape))", kind: .memory), state: state)
     let u = unit.pointer(as: Double.self)
@@ -121,6 +123,7 @@ public func randomInteger(shape: [Int], low: Int64, high: Int64, dtype: DType, s
     if low < bounds.low { throw SDLError.value("randint", "low is out of bounds for \(dtype.name); received \(low)") }
     if high - 1 > bounds.high { throw SDLError.value("randint", "high is out of bounds for \(dtype.name); received \(high)") }
     let count = try checkedElementCount(shape, op: "randint")
+    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "randint")  // numpy must be able to view it
     let range = UInt64(bitPattern: high &- low)
     let result = try Tensor.empty([count], dtype: .int64)
     let out = result.pointer(as: Int64.self)

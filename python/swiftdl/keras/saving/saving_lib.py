@@ -114,7 +114,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                              f"received {str(config)[:200]}")
         weights_bytes = _read_member(archive, _WEIGHTS, source, None)
 
-    model = from_keras_config(config, custom_objects=custom_objects)
+    try:
+        model = from_keras_config(config, custom_objects=custom_objects)
+    except KeyError as error:  # a config missing an entry Keras always writes
+        raise ValueError(f"{source}: config.json lacks the entry {error} that a Keras model needs") from None
     if compile and config.get("compile_config"):
         _compile_from_config(model, config["compile_config"], custom_objects, source)
     h5py = h5_store.h5py_module()

@@ -348,6 +348,10 @@ def functional_config(model):
 
 def functional_from_config(config, custom_objects=None):
     from ..models.model import Functional
+    missing = [key for key in ("layers", "input_layers", "output_layers") if key not in config]
+    if missing:
+        raise ValueError(f"A functional model's config needs 'layers', 'input_layers' and 'output_layers'; "
+                         f"this one lacks {missing}")
     created = {}
     outputs_of = {}
     pending = list(config["layers"])
