@@ -323,12 +323,9 @@ class Layer:
             return self.compute_mask(inputs, previous_mask)
         except Exception:  # noqa: BLE001  (a compute_mask that needs values: take its shape from zeros)
             pass
-        def concrete(value):
-            if isinstance(value, KerasTensor):
-                return _sd.zeros(tuple(1 if s is None else s for s in value.shape), dtype=value.dtype)
-            return value
         try:
-            mask = self.compute_mask(map_structure(concrete, inputs), map_structure(concrete, previous_mask))
+            mask = self.compute_mask(map_structure(zeros_like_symbolic, inputs),
+                                     map_structure(zeros_like_symbolic, previous_mask))
         except Exception:  # noqa: BLE001  (no mask can be described symbolically)
             return None
         reference = flatten(outputs)[0].shape
@@ -360,12 +357,8 @@ class Layer:
         """Output shapes of a call whose tensors are not all in its first argument (an
         endpoint layer's `call(targets, logits)`): `call` runs on zeros in place of every
         KerasTensor, unknown sizes set to 1, and what it adds to `losses` is dropped."""
-        def concrete(value):
-            if isinstance(value, KerasTensor):
-                return _sd.zeros(tuple(1 if s is None else s for s in value.shape), dtype=value.dtype)
-            return value
-        dummy_args = map_structure(concrete, list(args))
-        dummy_kwargs = map_structure(concrete, dict(kwargs))
+        dummy_args = map_structure(zeros_like_symbolic, list(args))
+        dummy_kwargs = map_structure(zeros_like_symbolic, dict(kwargs))
         if self._call_accepts("training"):
             dummy_kwargs.setdefault("training", False)
         added = list(self._added_losses)
@@ -443,6 +436,14 @@ class Layer:
 
 
 _CALL_DEPTH = threading.local()  # how many Layer.__call__s are running on this thread
+
+
+def zeros_like_symbolic(value):
+    """Zeros standing in for a KerasTensor (its unknown sizes taken as 1), to run code whose
+    output shapes, dtypes or masks a symbolic call needs; other values pass through."""
+    if isinstance(value, KerasTensor):
+        return _sd.zeros(tuple(1 if s is None else s for s in value.shape), dtype=value.dtype)
+    return value
 
 
 def _keras_mask_of(inputs):

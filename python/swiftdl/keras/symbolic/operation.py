@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..layers.keras_tensor import KerasTensor, Node, flatten, map_structure
-from ..layers.layer import Layer
+from ..layers.layer import Layer, zeros_like_symbolic
 
 
 class Operation(Layer):
@@ -20,12 +20,8 @@ class Operation(Layer):
 
     def compute_output_spec(self, *args, **kwargs):
         """KerasTensors for the outputs of call(*args, **kwargs) on KerasTensor arguments."""
-        def concrete(value):
-            if isinstance(value, KerasTensor):
-                import swiftdl as sd
-                return sd.zeros(tuple(1 if s is None else s for s in value.shape), dtype=value.dtype)
-            return value
-        outputs = self.call(*map_structure(concrete, list(args)), **map_structure(concrete, dict(kwargs)))
+        outputs = self.call(*map_structure(zeros_like_symbolic, list(args)),
+                            **map_structure(zeros_like_symbolic, dict(kwargs)))
         batch_unknown = any(t.shape and t.shape[0] is None for t in flatten((args, kwargs)) if isinstance(t, KerasTensor))
 
         def spec(value):
