@@ -8,7 +8,7 @@ import PackageDescription
 // inputs, which nothing reads) that stops sqrt loops vectorising; results are unchanged
 // (sqrtps is correctly rounded) and the fused Adam/RMSprop/Adagrad updates run ~5x faster.
 let engineSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo", "-Xcc", "-fno-math-errno"], .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked", "-wmo", "-Xcc", "-fno-math-errno"], .when(configuration: .release))
 ]
 
 // The shared library: drop unreferenced sections and the local symbol table. With the Swift
@@ -16,7 +16,7 @@ let engineSettings: [SwiftSetting] = [
 // Python maps at import. (BLAS is not linked: Runtime/BLASLibrary.swift opens it on the
 // first GEMM.)
 let libraryLinkerSettings: [LinkerSetting] = [
-    .unsafeFlags(["-Xlinker", "--gc-sections", "-Xlinker", "-s"], .when(platforms: [.linux], configuration: .release)),
+    .unsafeFlags(["-Xlinker", "--gc-sections", "-Xlinker", "-s"], .when(platforms: [.linux], configuration: .release))
 ]
 
 // SwiftPM conditions cannot test the architecture, but the manifest is compiled for and
@@ -44,8 +44,9 @@ let package = Package(
         // On other architectures their bodies are compiled out (CompiledOut.swift).
         .target(name: "SwiftDLAVX2", swiftSettings: engineSettings + avx2Settings),
         .target(name: "CSwiftDL"),
-        .target(name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: engineSettings,
-                linkerSettings: libraryLinkerSettings),
+        .target(
+            name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: engineSettings,
+            linkerSettings: libraryLinkerSettings),
         .testTarget(name: "SwiftDLTests", dependencies: ["SwiftDL", "SwiftDLAVX2"]),
         .testTarget(name: "CABITests", dependencies: ["SwiftDLC", "CSwiftDL"]),
     ]

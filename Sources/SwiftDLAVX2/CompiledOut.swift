@@ -17,16 +17,51 @@ private func compiledOut(_ function: StaticString = #function) -> Never {
     fatalError("\(function): the AVX2 kernels are not compiled in this build")
 }
 
-public func lstmCellForwardAVX2(gates row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, previousCell: UnsafePointer<Float>, cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, units u: Int) { compiledOut() }
-public func lstmCellBackwardAVX2(gates row: UnsafePointer<Float>, cellTanh: UnsafePointer<Float>, previousCell: UnsafePointer<Float>, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, units u: Int) { compiledOut() }
-public func maxPoolPixelAVX2(_ image: UnsafePointer<Float>, rows: Int, rowCount: Int, columns: Int, columnCount: Int, inputWidth: Int, channels c: Int, _ out: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>?) { compiledOut() }
-public func singleChannelConvolutionForwardAVX2(_ input: UnsafePointer<Float>, _ filters: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool, _ output: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>) { compiledOut() }
-public func singleChannelConvolutionGradientAVX2(_ input: UnsafePointer<Float>, upstream: UnsafePointer<Float>, reluOutput: UnsafePointer<Float>?, filterGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?, outputChannels o: Int, window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>) { compiledOut() }
-public func expRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) { compiledOut() }
-public func sigmoidRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) { compiledOut() }
-public func winogradTransformFiltersAVX2(_ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into u: UnsafeMutablePointer<Float>) { compiledOut() }
-public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, channels c: Int, window: PlaneWindow, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>) { compiledOut() }
-public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool, _ y: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow, tiles: Range<Int>) { compiledOut() }
-public func winogradTransformUpstreamAVX2(_ upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?, outputChannels o: Int, window: PlaneWindow, tiles: Range<Int>, into target: UnsafeMutablePointer<Float>) { compiledOut() }
-public func winogradFilterGradientAVX2(_ du: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into gradient: UnsafeMutablePointer<Float>) { compiledOut() }
+public func lstmCellForwardAVX2(
+    gates row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, previousCell: UnsafePointer<Float>,
+    cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
+    units u: Int
+) { compiledOut() }
+public func lstmCellBackwardAVX2(
+    gates row: UnsafePointer<Float>, cellTanh: UnsafePointer<Float>, previousCell: UnsafePointer<Float>,
+    dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, units u: Int
+) { compiledOut() }
+public func maxPoolPixelAVX2(
+    _ image: UnsafePointer<Float>, rows: Int, rowCount: Int, columns: Int, columnCount: Int, inputWidth: Int,
+    channels c: Int, _ out: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>?
+) { compiledOut() }
+public func singleChannelConvolutionForwardAVX2(
+    _ input: UnsafePointer<Float>, _ filters: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
+    _ output: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow, pixels: Range<Int>,
+    scratch: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func singleChannelConvolutionGradientAVX2(
+    _ input: UnsafePointer<Float>, upstream: UnsafePointer<Float>, reluOutput: UnsafePointer<Float>?,
+    filterGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?, outputChannels o: Int,
+    window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func expRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    compiledOut()
+}
+public func sigmoidRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    compiledOut()
+}
+public func winogradTransformFiltersAVX2(
+    _ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into u: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func winogradTransformInputAVX2(
+    _ input: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, channels c: Int, window: PlaneWindow,
+    tiles: Range<Int>, into v: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func winogradTransformOutputAVX2(
+    _ m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool, _ y: UnsafeMutablePointer<Float>,
+    outputChannels o: Int, window: PlaneWindow, tiles: Range<Int>
+) { compiledOut() }
+public func winogradTransformUpstreamAVX2(
+    _ upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?, outputChannels o: Int, window: PlaneWindow,
+    tiles: Range<Int>, into target: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func winogradFilterGradientAVX2(
+    _ du: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into gradient: UnsafeMutablePointer<Float>
+) { compiledOut() }
 #endif

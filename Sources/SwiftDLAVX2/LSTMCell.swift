@@ -12,7 +12,8 @@
 /// hidden ← h_t. cell may be previousCell itself.
 public func lstmCellForwardAVX2(
     gates row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, previousCell: UnsafePointer<Float>,
-    cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, units u: Int
+    cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
+    units u: Int
 ) {
     for j in stride(from: 0, to: u, by: 8) {
         let i = gateSigmoid(load8(row + j) + load8(bias + j))

@@ -9,10 +9,14 @@
 /// A later element replaces the running max only when strictly greater: ties keep the
 /// first, and a NaN never replaces a number (a NaN first element stays), as in the
 /// engine's generic path. The window must not be empty.
-public func maxPoolPixelAVX2(_ image: UnsafePointer<Float>, rows: Int, rowCount: Int, columns: Int, columnCount: Int,
-                             inputWidth: Int, channels c: Int, _ out: UnsafeMutablePointer<Float>,
-                             _ indices: UnsafeMutablePointer<Int32>?) {
-    @inline(__always) func position(_ row: Int, _ column: Int) -> Int { ((rows + row) * inputWidth + columns + column) * c }
+public func maxPoolPixelAVX2(
+    _ image: UnsafePointer<Float>, rows: Int, rowCount: Int, columns: Int, columnCount: Int,
+    inputWidth: Int, channels c: Int, _ out: UnsafeMutablePointer<Float>,
+    _ indices: UnsafeMutablePointer<Int32>?
+) {
+    @inline(__always) func position(_ row: Int, _ column: Int) -> Int {
+        ((rows + row) * inputWidth + columns + column) * c
+    }
     let firstPosition = position(0, 0)
     let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
     let values = UnsafeRawPointer(image)

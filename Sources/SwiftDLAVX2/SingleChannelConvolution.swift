@@ -32,8 +32,10 @@ public func singleChannelConvolutionForwardAVX2(
                 var block = 0
                 while block + 4 <= blocks {
                     let first = 8 * block
-                    var s0 = bias.map { load8($0 + first) } ?? SIMD8<Float>(), s1 = bias.map { load8($0 + first + 8) } ?? SIMD8<Float>()
-                    var s2 = bias.map { load8($0 + first + 16) } ?? SIMD8<Float>(), s3 = bias.map { load8($0 + first + 24) } ?? SIMD8<Float>()
+                    var s0 = bias.map { load8($0 + first) } ?? SIMD8<Float>(),
+                        s1 = bias.map { load8($0 + first + 8) } ?? SIMD8<Float>()
+                    var s2 = bias.map { load8($0 + first + 16) } ?? SIMD8<Float>(),
+                        s3 = bias.map { load8($0 + first + 24) } ?? SIMD8<Float>()
                     var filter = filters + first
                     for t in 0..<taps {
                         let value = SIMD8<Float>(repeating: values[offsets[t]])
@@ -111,14 +113,18 @@ public func singleChannelConvolutionGradientAVX2(
                 if row < chunk.count {
                     let g0 = maskedGradient(upstream, reluOutput, pixel: chunk.lowerBound + row, o: o, block: block)
                     let v0 = windows + corners[row]
-                    for t in 0..<taps { store8(load8(sums + 8 * t).addingProduct(SIMD8(repeating: v0[offsets[t]]), g0), sums + 8 * t) }
+                    for t in 0..<taps {
+                        store8(load8(sums + 8 * t).addingProduct(SIMD8(repeating: v0[offsets[t]]), g0), sums + 8 * t)
+                    }
                     store8(load8(sums + 8 * taps) + g0, sums + 8 * taps)
                 }
                 for t in 0..<taps {
                     let target = filterGradient + t * o + 8 * block
                     store8(load8(target) + load8(sums + 8 * t), target)
                 }
-                if let biasGradient { store8(load8(biasGradient + 8 * block) + load8(sums + 8 * taps), biasGradient + 8 * block) }
+                if let biasGradient {
+                    store8(load8(biasGradient + 8 * block) + load8(sums + 8 * taps), biasGradient + 8 * block)
+                }
             }
             for channel in (8 * blocks)..<o {
                 for t in 0...taps { sums[t] = 0 }
@@ -138,7 +144,9 @@ public func singleChannelConvolutionGradientAVX2(
 /// The upstream gradient of one pixel's block of eight channels, zeroed where the relu
 /// output is not positive.
 @inline(__always)
-private func maskedGradient(_ upstream: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?, pixel: Int, o: Int, block: Int) -> SIMD8<Float> {
+private func maskedGradient(
+    _ upstream: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?, pixel: Int, o: Int, block: Int
+) -> SIMD8<Float> {
     let gradient = load8(upstream + pixel * o + 8 * block)
     guard let reluOutput else { return gradient }
     return gradient.replacing(with: 0, where: .!(load8(reluOutput + pixel * o + 8 * block) .> 0))
@@ -175,7 +183,8 @@ private struct WindowReader {
 /// Runs `body` with a reader for `window` over `input` (its tables on the stack).
 private func withWindowReader(_ input: UnsafePointer<Float>, _ w: PlaneWindow, _ body: (WindowReader) -> Void) {
     // Every window inside the image: no padding before, and the last one ends inside.
-    let inPlace = w.padTop == 0 && w.padLeft == 0
+    let inPlace =
+        w.padTop == 0 && w.padLeft == 0
         && (w.outputHeight - 1) * w.strideHeight + (w.windowHeight - 1) * w.dilationHeight < w.imageHeight
         && (w.outputWidth - 1) * w.strideWidth + (w.windowWidth - 1) * w.dilationWidth < w.imageWidth
     withUnsafeTemporaryAllocation(of: Int.self, capacity: singleChannelPixelsPerChunk + w.taps) { table in
@@ -192,8 +201,10 @@ private func withWindowReader(_ input: UnsafePointer<Float>, _ w: PlaneWindow, _
 
 /// Row r of `windows` = the window under output pixel pixels.lowerBound + r, tap by tap
 /// (row-major over the window, the filter's order), with zeros over the padding.
-private func gatherWindows(_ input: UnsafePointer<Float>, _ w: PlaneWindow, pixels: Range<Int>,
-                           into windows: UnsafeMutablePointer<Float>) {
+private func gatherWindows(
+    _ input: UnsafePointer<Float>, _ w: PlaneWindow, pixels: Range<Int>,
+    into windows: UnsafeMutablePointer<Float>
+) {
     let imageSize = w.imageHeight * w.imageWidth
     let lastRow = (w.windowHeight - 1) * w.dilationHeight, lastColumn = (w.windowWidth - 1) * w.dilationWidth
     withUnsafeTemporaryAllocation(of: Int.self, capacity: w.taps) { offsets in

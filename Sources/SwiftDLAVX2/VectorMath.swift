@@ -74,8 +74,10 @@ func vectorSigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
 /// out[i] = function(x[i]) for i in 0..<count, eight at a time; the last few elements are
 /// padded into one vector so they get exactly the same results.
 @inline(__always)
-func mapRow(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int,
-                   _ function: (SIMD8<Float>) -> SIMD8<Float>) {
+func mapRow(
+    _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int,
+    _ function: (SIMD8<Float>) -> SIMD8<Float>
+) {
     var i = 0
     while i + 8 <= count {
         let v = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)

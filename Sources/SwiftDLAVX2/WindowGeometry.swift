@@ -13,8 +13,10 @@ public struct PlaneWindow: Sendable {
     public var padTop: Int, padLeft: Int
     public var outputHeight: Int, outputWidth: Int
 
-    public init(imageHeight: Int, imageWidth: Int, windowHeight: Int, windowWidth: Int, strideHeight: Int, strideWidth: Int,
-                dilationHeight: Int, dilationWidth: Int, padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int) {
+    public init(
+        imageHeight: Int, imageWidth: Int, windowHeight: Int, windowWidth: Int, strideHeight: Int, strideWidth: Int,
+        dilationHeight: Int, dilationWidth: Int, padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int
+    ) {
         self.imageHeight = imageHeight
         self.imageWidth = imageWidth
         self.windowHeight = windowHeight

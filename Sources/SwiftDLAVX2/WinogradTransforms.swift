@@ -33,8 +33,10 @@ private func tileOrigin(_ tile: Int, _ window: PlaneWindow) -> (image: Int, top:
 
 /// U[c][point][o] = (G g Gᵀ)[point] for every (c, o), where g is the 3×3 filter of input
 /// channel c and output channel o.
-public func winogradTransformFiltersAVX2(_ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int,
-                                         into u: UnsafeMutablePointer<Float>) {
+public func winogradTransformFiltersAVX2(
+    _ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int,
+    into u: UnsafeMutablePointer<Float>
+) {
     let tap = c * o, point = o
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 18) { rows in
         for channel in 0..<c {
@@ -42,8 +44,9 @@ public func winogradTransformFiltersAVX2(_ filters: UnsafePointer<Float>, channe
                 let source = filters + channel * o + block
                 // G applied down each of the three filter columns: 6 rows of 3.
                 for column in 0..<3 {
-                    let g = filterColumn(load8(source + column * tap), load8(source + (3 + column) * tap),
-                                         load8(source + (6 + column) * tap))
+                    let g = filterColumn(
+                        load8(source + column * tap), load8(source + (3 + column) * tap),
+                        load8(source + (6 + column) * tap))
                     rows[column] = g.0; rows[3 + column] = g.1; rows[6 + column] = g.2
                     rows[9 + column] = g.3; rows[12 + column] = g.4; rows[15 + column] = g.5
                 }
@@ -65,8 +68,10 @@ public func winogradTransformFiltersAVX2(_ filters: UnsafePointer<Float>, channe
 /// input block under the tile, with zeros over the padding and past the input's edge.
 /// With `mask` (the input's shape), input values are taken as zero where the mask is not
 /// positive: an upstream gradient through a relu, read with the relu's output.
-public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, channels c: Int,
-                                       window: PlaneWindow, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>) {
+public func winogradTransformInputAVX2(
+    _ input: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, channels c: Int,
+    window: PlaneWindow, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>
+) {
     let height = window.imageHeight, width = window.imageWidth, imageSize = height * width * c
     let point = c
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 36) { rows in
@@ -84,8 +89,9 @@ public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: Unsa
                     let r: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
                     if whole {
                         // The common case, without a test per value.
-                        r = inputColumn(load8(p), load8(p + c), load8(p + 2 * c), load8(p + 3 * c), load8(p + 4 * c),
-                                        load8(p + 5 * c))
+                        r = inputColumn(
+                            load8(p), load8(p + c), load8(p + 2 * c), load8(p + 3 * c), load8(p + 4 * c),
+                            load8(p + 5 * c))
                     } else if !rows6.contains(row) {
                         r = (SIMD8(), SIMD8(), SIMD8(), SIMD8(), SIMD8(), SIMD8())
                     } else {
@@ -104,8 +110,9 @@ public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: Unsa
                 // ... then down each of the six resulting columns.
                 let target = v + index * winogradPoints * c + block
                 for column in 0..<6 {
-                    let r = inputColumn(rows[column], rows[6 + column], rows[12 + column], rows[18 + column],
-                                        rows[24 + column], rows[30 + column])
+                    let r = inputColumn(
+                        rows[column], rows[6 + column], rows[12 + column], rows[18 + column],
+                        rows[24 + column], rows[30 + column])
                     let first = target + column * point
                     store8(r.0, first); store8(r.1, first + 6 * point); store8(r.2, first + 12 * point)
                     store8(r.3, first + 18 * point); store8(r.4, first + 24 * point); store8(r.5, first + 30 * point)
@@ -118,9 +125,11 @@ public func winogradTransformInputAVX2(_ input: UnsafePointer<Float>, mask: Unsa
 /// y = relu?(Aᵀ M A + bias) for tiles `tiles`, M being [tile][point][o] from
 /// tiles.lowerBound: each tile's 4×4 outputs written to y (N, OH, OW, O), those past the
 /// output's edge dropped.
-public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
-                                        _ y: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow,
-                                        tiles: Range<Int>) {
+public func winogradTransformOutputAVX2(
+    _ m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
+    _ y: UnsafeMutablePointer<Float>, outputChannels o: Int, window: PlaneWindow,
+    tiles: Range<Int>
+) {
     let height = window.outputHeight, width = window.outputWidth, imageSize = height * width * o
     let point = o
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 24) { rows in
@@ -133,15 +142,17 @@ public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafeP
                 // Aᵀ down each of the six point columns: 4 rows of 6 ...
                 for column in 0..<6 {
                     let first = source + column * point
-                    let r = outputColumn(load8(first), load8(first + 6 * point), load8(first + 12 * point),
-                                         load8(first + 18 * point), load8(first + 24 * point), load8(first + 30 * point))
+                    let r = outputColumn(
+                        load8(first), load8(first + 6 * point), load8(first + 12 * point),
+                        load8(first + 18 * point), load8(first + 24 * point), load8(first + 30 * point))
                     rows[column] = r.0; rows[6 + column] = r.1; rows[12 + column] = r.2; rows[18 + column] = r.3
                 }
                 // ... then along each row: 4 × 4 outputs.
                 let shift = bias.map { load8($0 + block) } ?? SIMD8()
                 for row in 0..<rowCount {
-                    let r = outputColumn(rows[6 * row], rows[6 * row + 1], rows[6 * row + 2], rows[6 * row + 3],
-                                         rows[6 * row + 4], rows[6 * row + 5])
+                    let r = outputColumn(
+                        rows[6 * row], rows[6 * row + 1], rows[6 * row + 2], rows[6 * row + 3],
+                        rows[6 * row + 4], rows[6 * row + 5])
                     let out = image + ((top + row) * width + left) * o + block
                     let values = (r.0 + shift, r.1 + shift, r.2 + shift, r.3 + shift)
                     store8(activate(values.0, relu), out)
@@ -165,8 +176,10 @@ public func winogradTransformOutputAVX2(_ m: UnsafePointer<Float>, bias: UnsafeP
 /// the input transform), dY being the tile's 4×4 block of upstream gradient (N, OH, OW, O),
 /// zero past the output's edge and, with `mask` (the forward's relu output, same shape),
 /// where the mask is not positive.
-public func winogradTransformUpstreamAVX2(_ upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?, outputChannels o: Int,
-                                          window: PlaneWindow, tiles: Range<Int>, into target: UnsafeMutablePointer<Float>) {
+public func winogradTransformUpstreamAVX2(
+    _ upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?, outputChannels o: Int,
+    window: PlaneWindow, tiles: Range<Int>, into target: UnsafeMutablePointer<Float>
+) {
     let height = window.outputHeight, width = window.outputWidth, imageSize = height * width * o
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 24) { rows in
         for (index, tile) in tiles.enumerated() {
@@ -201,8 +214,10 @@ public func winogradTransformUpstreamAVX2(_ upstream: UnsafePointer<Float>, mask
 }
 
 /// gradient (3, 3, C, O) = Gᵀ dU G for every (c, o), dU being [c][point][o].
-public func winogradFilterGradientAVX2(_ du: UnsafePointer<Float>, channels c: Int, outputChannels o: Int,
-                                       into gradient: UnsafeMutablePointer<Float>) {
+public func winogradFilterGradientAVX2(
+    _ du: UnsafePointer<Float>, channels c: Int, outputChannels o: Int,
+    into gradient: UnsafeMutablePointer<Float>
+) {
     let point = o, tap = c * o
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 18) { rows in
         for channel in 0..<c {
@@ -211,15 +226,17 @@ public func winogradFilterGradientAVX2(_ du: UnsafePointer<Float>, channels c: I
                 // Gᵀ along each of the six point rows: 6 rows of 3 ...
                 for row in 0..<6 {
                     let first = source + 6 * row * point
-                    let r = filterGradientColumn(load8(first), load8(first + point), load8(first + 2 * point),
-                                                 load8(first + 3 * point), load8(first + 4 * point), load8(first + 5 * point))
+                    let r = filterGradientColumn(
+                        load8(first), load8(first + point), load8(first + 2 * point),
+                        load8(first + 3 * point), load8(first + 4 * point), load8(first + 5 * point))
                     rows[3 * row] = r.0; rows[3 * row + 1] = r.1; rows[3 * row + 2] = r.2
                 }
                 // ... then down each of the three columns: the 3 × 3 taps.
                 let target = gradient + channel * o + block
                 for column in 0..<3 {
-                    let r = filterGradientColumn(rows[column], rows[3 + column], rows[6 + column], rows[9 + column],
-                                                 rows[12 + column], rows[15 + column])
+                    let r = filterGradientColumn(
+                        rows[column], rows[3 + column], rows[6 + column], rows[9 + column],
+                        rows[12 + column], rows[15 + column])
                     store8(r.0, target + column * tap); store8(r.1, target + (3 + column) * tap)
                     store8(r.2, target + (6 + column) * tap)
                 }
@@ -233,7 +250,8 @@ public func winogradFilterGradientAVX2(_ du: UnsafePointer<Float>, channels c: I
 /// G · (g0, g1, g2).
 @inline(__always)
 private func filterColumn(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Float>)
-    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+{
     let sixth = SIMD8<Float>(repeating: 1.0 / 6), even = g0 + g2
     let a = g0 * SIMD8(repeating: 1.0 / 24) + g2 * sixth, b = g1 * SIMD8(repeating: 1.0 / 12)
     return (g0 * SIMD8(repeating: 0.25), -(even + g1) * sixth, (g1 - even) * sixth, a + b, a - b, g2)
@@ -241,38 +259,52 @@ private func filterColumn(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Fl
 
 /// Bᵀ · (d0 ... d5).
 @inline(__always)
-private func inputColumn(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3: SIMD8<Float>, _ d4: SIMD8<Float>,
-                         _ d5: SIMD8<Float>)
-    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+private func inputColumn(
+    _ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3: SIMD8<Float>, _ d4: SIMD8<Float>,
+    _ d5: SIMD8<Float>
+)
+    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+{
     let four = SIMD8<Float>(repeating: 4), five = SIMD8<Float>(repeating: -5), two = SIMD8<Float>(repeating: 2)
-    let a = d4 - d2.addingProduct(d2, SIMD8(repeating: 3))  // d4 - 4·d2
-    let b = d3 - d1.addingProduct(d1, SIMD8(repeating: 3))  // d3 - 4·d1
-    let c = d4 - d2, e = (d3 - d1) * two                     // for ±2 points
-    return ((d4 + d0 * four).addingProduct(d2, five), a + b, a - b, c + e, c - e, (d5 + d1 * four).addingProduct(d3, five))
+    let a = d4 - d2.addingProduct(d2, SIMD8(repeating: 3)) // d4 - 4·d2
+    let b = d3 - d1.addingProduct(d1, SIMD8(repeating: 3)) // d3 - 4·d1
+    let c = d4 - d2, e = (d3 - d1) * two // for ±2 points
+    return (
+        (d4 + d0 * four).addingProduct(d2, five), a + b, a - b, c + e, c - e, (d5 + d1 * four).addingProduct(d3, five)
+    )
 }
 
 /// Aᵀ · (m0 ... m5).
 @inline(__always)
-private func outputColumn(_ m0: SIMD8<Float>, _ m1: SIMD8<Float>, _ m2: SIMD8<Float>, _ m3: SIMD8<Float>, _ m4: SIMD8<Float>,
-                          _ m5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+private func outputColumn(
+    _ m0: SIMD8<Float>, _ m1: SIMD8<Float>, _ m2: SIMD8<Float>, _ m3: SIMD8<Float>, _ m4: SIMD8<Float>,
+    _ m5: SIMD8<Float>
+) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
     let sum12 = m1 + m2, difference12 = m1 - m2, sum34 = m3 + m4, difference34 = m3 - m4
-    return (m0 + sum12 + sum34, difference12.addingProduct(difference34, SIMD8(repeating: 2)),
-            sum12.addingProduct(sum34, SIMD8(repeating: 4)), (m5 + difference12).addingProduct(difference34, SIMD8(repeating: 8)))
+    return (
+        m0 + sum12 + sum34, difference12.addingProduct(difference34, SIMD8(repeating: 2)),
+        sum12.addingProduct(sum34, SIMD8(repeating: 4)),
+        (m5 + difference12).addingProduct(difference34, SIMD8(repeating: 8))
+    )
 }
 
 /// A · (y0 ... y3), A = (Aᵀ)ᵀ.
 @inline(__always)
 private func upstreamColumn(_ y0: SIMD8<Float>, _ y1: SIMD8<Float>, _ y2: SIMD8<Float>, _ y3: SIMD8<Float>)
-    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+{
     let even = y0 + y2, odd = y1 + y3
-    let evenScaled = y0.addingProduct(y2, SIMD8(repeating: 4)), oddScaled = (y1 + y1).addingProduct(y3, SIMD8(repeating: 8))
+    let evenScaled = y0.addingProduct(y2, SIMD8(repeating: 4)),
+        oddScaled = (y1 + y1).addingProduct(y3, SIMD8(repeating: 8))
     return (y0, even + odd, even - odd, evenScaled + oddScaled, evenScaled - oddScaled, y3)
 }
 
 /// Gᵀ · (u0 ... u5).
 @inline(__always)
-private func filterGradientColumn(_ u0: SIMD8<Float>, _ u1: SIMD8<Float>, _ u2: SIMD8<Float>, _ u3: SIMD8<Float>,
-                                  _ u4: SIMD8<Float>, _ u5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+private func filterGradientColumn(
+    _ u0: SIMD8<Float>, _ u1: SIMD8<Float>, _ u2: SIMD8<Float>, _ u3: SIMD8<Float>,
+    _ u4: SIMD8<Float>, _ u5: SIMD8<Float>
+) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
     let sixth = SIMD8<Float>(repeating: 1.0 / 6), sum12 = u1 + u2, sum34 = u3 + u4
     let first = u0 * SIMD8(repeating: 0.25) - sum12 * sixth + sum34 * SIMD8(repeating: 1.0 / 24)
     let second = ((u2 - u1) + (u3 - u4) * SIMD8(repeating: 0.5)) * sixth

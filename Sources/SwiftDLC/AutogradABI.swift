@@ -8,7 +8,9 @@ private func borrowTape(_ handle: OpaquePointer?) throws -> GradientTape {
 }
 
 @_cdecl("sdl_tape_new")
-public func tapeNew(_ persistent: Int32, _ watchAccessedVariables: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func tapeNew(_ persistent: Int32, _ watchAccessedVariables: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?)
+    -> Int32
+{
     guard let out else {
         sdl_internal_set_last_error("[tape] received a NULL out-pointer")
         return SDLError.Kind.value.rawValue
@@ -41,9 +43,12 @@ public func tapeWatch(_ handle: OpaquePointer?, _ tensor: OpaquePointer?) -> Int
 }
 
 @_cdecl("sdl_tape_gradient")
-public func tapeGradient(_ handle: OpaquePointer?, _ targets: UnsafePointer<OpaquePointer?>?, _ outputGradients: UnsafePointer<OpaquePointer?>?,
-                         _ targetCount: Int32, _ sources: UnsafePointer<OpaquePointer?>?, _ count: Int32,
-                         _ gradients: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func tapeGradient(
+    _ handle: OpaquePointer?, _ targets: UnsafePointer<OpaquePointer?>?,
+    _ outputGradients: UnsafePointer<OpaquePointer?>?,
+    _ targetCount: Int32, _ sources: UnsafePointer<OpaquePointer?>?, _ count: Int32,
+    _ gradients: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     perform {
         guard let gradients else { throw SDLError(.value, "[gradient] received a NULL gradients array") }
         if count < 0 { throw SDLError(.value, "[gradient] negative source count \(count)") }

@@ -7,7 +7,9 @@ public func abiVersion() -> Int32 { 1 }
 @_cdecl("sdl_set_num_threads")
 public func setNumThreads(_ count: Int32) -> Int32 {
     perform {
-        if count < 1 { throw SDLError(.value, "[set_num_threads] the thread count must be at least 1; received \(count)") }
+        if count < 1 {
+            throw SDLError(.value, "[set_num_threads] the thread count must be at least 1; received \(count)")
+        }
         ThreadPool.shared.setThreadCount(Int(count))
     }
 }

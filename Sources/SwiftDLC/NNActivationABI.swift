@@ -4,40 +4,56 @@ import SwiftDL
 // Shims for the tf.nn ops: activations, softmax, cross-entropies, normalisation, dropout.
 
 @_cdecl("sdl_nn_activation")
-public func nnActivation(_ code: Int32, _ x: OpaquePointer?, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnActivation(
+    _ code: Int32, _ x: OpaquePointer?, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
-        guard let activation = Activation(rawValue: code) else { throw SDLError(.value, "[activation] unknown activation code \(code)") }
+        guard let activation = Activation(rawValue: code) else {
+            throw SDLError(.value, "[activation] unknown activation code \(code)")
+        }
         return try activate(activation, borrow(x, activation.name), alpha: alpha)
     }
 }
 
 @_cdecl("sdl_nn_softmax")
-public func nnSoftmax(_ logits: OpaquePointer?, _ axis: Int64, _ log: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnSoftmax(
+    _ logits: OpaquePointer?, _ axis: Int64, _ log: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) { try softmax(borrow(logits, log != 0 ? "log_softmax" : "softmax"), axis: Int(axis), log: log != 0) }
 }
 
 @_cdecl("sdl_nn_sparse_softmax_cross_entropy")
-public func nnSparseSoftmaxCrossEntropy(_ labels: OpaquePointer?, _ logits: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnSparseSoftmaxCrossEntropy(
+    _ labels: OpaquePointer?, _ logits: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     let op = "sparse_softmax_cross_entropy_with_logits"
     return produce(out) { try sparseSoftmaxCrossEntropy(labels: borrow(labels, op), logits: borrow(logits, op)) }
 }
 
 @_cdecl("sdl_nn_softmax_cross_entropy")
-public func nnSoftmaxCrossEntropy(_ labels: OpaquePointer?, _ logits: OpaquePointer?, _ axis: Int64,
-                                  _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnSoftmaxCrossEntropy(
+    _ labels: OpaquePointer?, _ logits: OpaquePointer?, _ axis: Int64,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     let op = "softmax_cross_entropy_with_logits"
-    return produce(out) { try softmaxCrossEntropy(labels: borrow(labels, op), logits: borrow(logits, op), axis: Int(axis)) }
+    return produce(out) {
+        try softmaxCrossEntropy(labels: borrow(labels, op), logits: borrow(logits, op), axis: Int(axis))
+    }
 }
 
 @_cdecl("sdl_nn_sigmoid_cross_entropy")
-public func nnSigmoidCrossEntropy(_ labels: OpaquePointer?, _ logits: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnSigmoidCrossEntropy(
+    _ labels: OpaquePointer?, _ logits: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     let op = "sigmoid_cross_entropy_with_logits"
     return produce(out) { try sigmoidCrossEntropy(labels: borrow(labels, op), logits: borrow(logits, op)) }
 }
 
 @_cdecl("sdl_nn_moments")
-public func nnMoments(_ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ count: Int32, _ keepdims: Int32,
-                      _ mean: UnsafeMutablePointer<OpaquePointer?>?, _ variance: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnMoments(
+    _ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ count: Int32, _ keepdims: Int32,
+    _ mean: UnsafeMutablePointer<OpaquePointer?>?, _ variance: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     guard let mean, let variance else {
         sdl_internal_set_last_error("[moments] received a NULL out-pointer")
         return SDLError.Kind.value.rawValue
@@ -56,29 +72,40 @@ public func nnMoments(_ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ coun
 }
 
 @_cdecl("sdl_nn_batch_normalization")
-public func nnBatchNormalization(_ x: OpaquePointer?, _ mean: OpaquePointer?, _ variance: OpaquePointer?, _ offset: OpaquePointer?,
-                                 _ scale: OpaquePointer?, _ epsilon: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnBatchNormalization(
+    _ x: OpaquePointer?, _ mean: OpaquePointer?, _ variance: OpaquePointer?, _ offset: OpaquePointer?,
+    _ scale: OpaquePointer?, _ epsilon: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     let op = "batch_normalization"
     return produce(out) {
-        try batchNormalization(borrow(x, op), mean: borrow(mean, op), variance: borrow(variance, op),
-                               offset: offset == nil ? nil : borrow(offset, op), scale: scale == nil ? nil : borrow(scale, op),
-                               varianceEpsilon: epsilon)
+        try batchNormalization(
+            borrow(x, op), mean: borrow(mean, op), variance: borrow(variance, op),
+            offset: offset == nil ? nil : borrow(offset, op), scale: scale == nil ? nil : borrow(scale, op),
+            varianceEpsilon: epsilon)
     }
 }
 
 @_cdecl("sdl_nn_l2_normalize")
-public func nnL2Normalize(_ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ count: Int32, _ epsilon: Double,
-                          _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnL2Normalize(
+    _ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ count: Int32, _ epsilon: Double,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
-        try l2Normalize(borrow(x, "l2_normalize"), axes: axes == nil ? nil : readInts(axes, count, "l2_normalize"), epsilon: epsilon)
+        try l2Normalize(
+            borrow(x, "l2_normalize"), axes: axes == nil ? nil : readInts(axes, count, "l2_normalize"), epsilon: epsilon
+        )
     }
 }
 
 @_cdecl("sdl_nn_dropout")
-public func nnDropout(_ x: OpaquePointer?, _ rate: Double, _ noiseShape: UnsafePointer<Int64>?, _ ndim: Int32, _ hasSeed: Int32,
-                      _ seed: UInt64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func nnDropout(
+    _ x: OpaquePointer?, _ rate: Double, _ noiseShape: UnsafePointer<Int64>?, _ ndim: Int32, _ hasSeed: Int32,
+    _ seed: UInt64, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
-        try dropout(borrow(x, "dropout"), rate: rate, noiseShape: noiseShape == nil ? nil : readInts(noiseShape, ndim, "dropout"),
-                    seed: hasSeed != 0 ? seed : nil)
+        try dropout(
+            borrow(x, "dropout"), rate: rate,
+            noiseShape: noiseShape == nil ? nil : readInts(noiseShape, ndim, "dropout"),
+            seed: hasSeed != 0 ? seed : nil)
     }
 }

@@ -32,61 +32,76 @@ private func readPoolingKind(_ code: Int32, _ op: String) throws -> PoolingKind 
 }
 
 @_cdecl("sdl_conv2d")
-public func conv2dOp(_ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
-                     _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?, _ padding: Int32,
-                     _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func conv2dOp(
+    _ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
+    _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?, _ padding: Int32,
+    _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
         let op = "conv2d"
-        return try conv2d(borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
-                          activation: readActivation(activation, op), strides: readPair(strides, op),
-                          dilations: readPair(dilations, op), padding: readPadding(padding, pads, count: 4, op))
+        return try conv2d(
+            borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
+            activation: readActivation(activation, op), strides: readPair(strides, op),
+            dilations: readPair(dilations, op), padding: readPadding(padding, pads, count: 4, op))
     }
 }
 
 @_cdecl("sdl_conv2d_pool")
-public func conv2dPoolOp(_ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
-                         _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?, _ padding: Int32,
-                         _ pads: UnsafePointer<Int64>?, _ kind: Int32, _ ksize: UnsafePointer<Int64>?,
-                         _ poolStrides: UnsafePointer<Int64>?, _ poolPadding: Int32, _ poolPads: UnsafePointer<Int64>?,
-                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func conv2dPoolOp(
+    _ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
+    _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?, _ padding: Int32,
+    _ pads: UnsafePointer<Int64>?, _ kind: Int32, _ ksize: UnsafePointer<Int64>?,
+    _ poolStrides: UnsafePointer<Int64>?, _ poolPadding: Int32, _ poolPads: UnsafePointer<Int64>?,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
         let op = "conv2d_pool"
-        return try conv2dPool(borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
-                              activation: readActivation(activation, op), strides: readPair(strides, op),
-                              dilations: readPair(dilations, op), padding: readPadding(padding, pads, count: 4, op),
-                              pool: readPoolingKind(kind, op), poolWindow: readPair(ksize, op),
-                              poolStrides: readPair(poolStrides, op), poolPadding: readPadding(poolPadding, poolPads, count: 4, op))
+        return try conv2dPool(
+            borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
+            activation: readActivation(activation, op), strides: readPair(strides, op),
+            dilations: readPair(dilations, op), padding: readPadding(padding, pads, count: 4, op),
+            pool: readPoolingKind(kind, op), poolWindow: readPair(ksize, op),
+            poolStrides: readPair(poolStrides, op), poolPadding: readPadding(poolPadding, poolPads, count: 4, op))
     }
 }
 
 @_cdecl("sdl_conv1d")
-public func conv1dOp(_ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
-                     _ stride: Int64, _ dilation: Int64, _ padding: Int32, _ pads: UnsafePointer<Int64>?,
-                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func conv1dOp(
+    _ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
+    _ stride: Int64, _ dilation: Int64, _ padding: Int32, _ pads: UnsafePointer<Int64>?,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
         let op = "conv1d"
-        return try conv1d(borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
-                          activation: readActivation(activation, op), stride: Int(stride), dilation: Int(dilation),
-                          padding: readPadding(padding, pads, count: 2, op))
+        return try conv1d(
+            borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
+            activation: readActivation(activation, op), stride: Int(stride), dilation: Int(dilation),
+            padding: readPadding(padding, pads, count: 2, op))
     }
 }
 
 @_cdecl("sdl_pool2d")
-public func pool2dOp(_ kind: Int32, _ input: OpaquePointer?, _ ksize: UnsafePointer<Int64>?, _ strides: UnsafePointer<Int64>?,
-                     _ padding: Int32, _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func pool2dOp(
+    _ kind: Int32, _ input: OpaquePointer?, _ ksize: UnsafePointer<Int64>?, _ strides: UnsafePointer<Int64>?,
+    _ padding: Int32, _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
         let op = "pool2d"
-        return try pool2d(readPoolingKind(kind, op), borrow(input, op), windowSize: readPair(ksize, op),
-                          strides: readPair(strides, op), padding: readPadding(padding, pads, count: 4, op))
+        return try pool2d(
+            readPoolingKind(kind, op), borrow(input, op), windowSize: readPair(ksize, op),
+            strides: readPair(strides, op), padding: readPadding(padding, pads, count: 4, op))
     }
 }
 
 @_cdecl("sdl_pool1d")
-public func pool1dOp(_ kind: Int32, _ input: OpaquePointer?, _ ksize: Int64, _ stride: Int64, _ padding: Int32,
-                     _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func pool1dOp(
+    _ kind: Int32, _ input: OpaquePointer?, _ ksize: Int64, _ stride: Int64, _ padding: Int32,
+    _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
         let op = "pool1d"
-        return try pool1d(readPoolingKind(kind, op), borrow(input, op), windowSize: Int(ksize), stride: Int(stride),
-                          padding: readPadding(padding, pads, count: 2, op))
+        return try pool1d(
+            readPoolingKind(kind, op), borrow(input, op), windowSize: Int(ksize), stride: Int(stride),
+            padding: readPadding(padding, pads, count: 2, op))
     }
 }

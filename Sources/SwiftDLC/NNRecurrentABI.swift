@@ -27,42 +27,51 @@ private func borrowOptional(_ handle: OpaquePointer?, _ op: String) throws -> Te
 }
 
 @_cdecl("sdl_lstm")
-public func lstmOp(_ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
-                   _ initialHidden: OpaquePointer?, _ initialCell: OpaquePointer?, _ mask: OpaquePointer?,
-                   _ returnSequences: Int32, _ goBackwards: Int32,
-                   _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?,
-                   _ finalCell: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func lstmOp(
+    _ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
+    _ initialHidden: OpaquePointer?, _ initialCell: OpaquePointer?, _ mask: OpaquePointer?,
+    _ returnSequences: Int32, _ goBackwards: Int32,
+    _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?,
+    _ finalCell: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produceAll([outputs, finalHidden, finalCell]) {
-        let result = try lstm(borrow(inputs, "lstm"), kernel: borrow(kernel, "lstm"), recurrentKernel: borrow(recurrentKernel, "lstm"),
-                              bias: borrowOptional(bias, "lstm"), initialHidden: borrowOptional(initialHidden, "lstm"),
-                              initialCell: borrowOptional(initialCell, "lstm"), mask: borrowOptional(mask, "lstm"),
-                              returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
+        let result = try lstm(
+            borrow(inputs, "lstm"), kernel: borrow(kernel, "lstm"), recurrentKernel: borrow(recurrentKernel, "lstm"),
+            bias: borrowOptional(bias, "lstm"), initialHidden: borrowOptional(initialHidden, "lstm"),
+            initialCell: borrowOptional(initialCell, "lstm"), mask: borrowOptional(mask, "lstm"),
+            returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
         return [result.outputs, result.hidden, result.cell]
     }
 }
 
 @_cdecl("sdl_gru")
-public func gruOp(_ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
-                  _ initialHidden: OpaquePointer?, _ mask: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
-                  _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func gruOp(
+    _ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
+    _ initialHidden: OpaquePointer?, _ mask: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
+    _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produceAll([outputs, finalHidden]) {
-        let result = try gru(borrow(inputs, "gru"), kernel: borrow(kernel, "gru"), recurrentKernel: borrow(recurrentKernel, "gru"),
-                             bias: borrowOptional(bias, "gru"), initialHidden: borrowOptional(initialHidden, "gru"),
-                             mask: borrowOptional(mask, "gru"),
-                             returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
+        let result = try gru(
+            borrow(inputs, "gru"), kernel: borrow(kernel, "gru"), recurrentKernel: borrow(recurrentKernel, "gru"),
+            bias: borrowOptional(bias, "gru"), initialHidden: borrowOptional(initialHidden, "gru"),
+            mask: borrowOptional(mask, "gru"),
+            returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
         return [result.outputs, result.hidden]
     }
 }
 
 @_cdecl("sdl_simple_rnn")
-public func simpleRNNOp(_ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
-                        _ initialHidden: OpaquePointer?, _ mask: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
-                        _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func simpleRNNOp(
+    _ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,
+    _ initialHidden: OpaquePointer?, _ mask: OpaquePointer?, _ returnSequences: Int32, _ goBackwards: Int32,
+    _ outputs: UnsafeMutablePointer<OpaquePointer?>?, _ finalHidden: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produceAll([outputs, finalHidden]) {
-        let result = try simpleRNN(borrow(inputs, "simple_rnn"), kernel: borrow(kernel, "simple_rnn"),
-                                   recurrentKernel: borrow(recurrentKernel, "simple_rnn"), bias: borrowOptional(bias, "simple_rnn"),
-                                   initialHidden: borrowOptional(initialHidden, "simple_rnn"), mask: borrowOptional(mask, "simple_rnn"),
-                                   returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
+        let result = try simpleRNN(
+            borrow(inputs, "simple_rnn"), kernel: borrow(kernel, "simple_rnn"),
+            recurrentKernel: borrow(recurrentKernel, "simple_rnn"), bias: borrowOptional(bias, "simple_rnn"),
+            initialHidden: borrowOptional(initialHidden, "simple_rnn"), mask: borrowOptional(mask, "simple_rnn"),
+            returnSequences: returnSequences != 0, goBackwards: goBackwards != 0)
         return [result.outputs, result.hidden]
     }
 }

@@ -14,17 +14,22 @@ import Darwin
 nonisolated(unsafe) private var blasPathCString: UnsafeMutablePointer<CChar>? = nil
 
 @_cdecl("sdl_blas_load")
-public func blasLoad(_ preferredPath: UnsafePointer<CChar>?, _ loadedPath: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+public func blasLoad(_ preferredPath: UnsafePointer<CChar>?, _ loadedPath: UnsafeMutablePointer<UnsafePointer<CChar>?>?)
+    -> Int32
+{
     perform {
-        guard let loadedPath else { throw SDLError(.value, "[blas_load] the out-pointer must not be NULL; received NULL") }
+        guard let loadedPath else {
+            throw SDLError(.value, "[blas_load] the out-pointer must not be NULL; received NULL")
+        }
         #if canImport(Accelerate)
         loadedPath.pointee = UnsafePointer(strdup("Accelerate"))
         #else
         let library = BLASLibrary.load(preferredPath: preferredPath.map { String(cString: $0) })
-        loadedPath.pointee = library.path.map { path in
-            if blasPathCString == nil { blasPathCString = strdup(path) }
-            return UnsafePointer(blasPathCString!)
-        } ?? nil
+        loadedPath.pointee =
+            library.path.map { path in
+                if blasPathCString == nil { blasPathCString = strdup(path) }
+                return UnsafePointer(blasPathCString!)
+            } ?? nil
         #endif
     }
 }

@@ -2,25 +2,35 @@ import CSwiftDL
 import SwiftDL
 
 @_cdecl("sdl_tensor_empty")
-public func tensorEmpty(_ dtype: Int32, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ zeroed: Int32,
-                        _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out) { try Tensor.empty(readInts(shape, ndim, "empty"), dtype: readDType(dtype, "empty"), zeroed: zeroed != 0) }
+public func tensorEmpty(
+    _ dtype: Int32, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ zeroed: Int32,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    produce(out) {
+        try Tensor.empty(readInts(shape, ndim, "empty"), dtype: readDType(dtype, "empty"), zeroed: zeroed != 0)
+    }
 }
 
 @_cdecl("sdl_tensor_from_data")
-public func tensorFromData(_ dtype: Int32, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ byteStrides: UnsafePointer<Int64>?,
-                           _ data: UnsafeRawPointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func tensorFromData(
+    _ dtype: Int32, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ byteStrides: UnsafePointer<Int64>?,
+    _ data: UnsafeRawPointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
         // View the foreign memory for the duration of the copy only.
-        let source = try foreignView(dtype, shape, ndim, byteStrides, UnsafeMutableRawPointer(mutating: data), "from_data") {}
+        let source = try foreignView(
+            dtype, shape, ndim, byteStrides, UnsafeMutableRawPointer(mutating: data), "from_data"
+        ) {}
         return try source.cast(to: source.dtype)
     }
 }
 
 @_cdecl("sdl_tensor_borrow")
-public func tensorBorrow(_ dtype: Int32, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ byteStrides: UnsafePointer<Int64>?,
-                         _ data: UnsafeMutableRawPointer?, _ release: sdl_release_fn?, _ context: UnsafeMutableRawPointer?,
-                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+public func tensorBorrow(
+    _ dtype: Int32, _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ byteStrides: UnsafePointer<Int64>?,
+    _ data: UnsafeMutableRawPointer?, _ release: sdl_release_fn?, _ context: UnsafeMutableRawPointer?,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
         guard let release else { throw SDLError(.value, "[borrow] received a NULL release callback") }
         return try foreignView(dtype, shape, ndim, byteStrides, data, "borrow") { release(context) }
@@ -29,8 +39,10 @@ public func tensorBorrow(_ dtype: Int32, _ shape: UnsafePointer<Int64>?, _ ndim:
 
 /// A tensor over memory owned elsewhere. The storage starts at the lowest byte the view can
 /// reach, so negative strides work.
-private func foreignView(_ code: Int32, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int32, _ stridePointer: UnsafePointer<Int64>?,
-                         _ data: UnsafeMutableRawPointer?, _ op: String, release: @escaping () -> Void) throws -> Tensor {
+private func foreignView(
+    _ code: Int32, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int32, _ stridePointer: UnsafePointer<Int64>?,
+    _ data: UnsafeMutableRawPointer?, _ op: String, release: @escaping () -> Void
+) throws -> Tensor {
     let dtype = try readDType(code, op)
     let shape = try readInts(shapePointer, ndim, op)
     let itemSize = dtype.itemSize
@@ -54,13 +66,15 @@ private func foreignView(_ code: Int32, _ shapePointer: UnsafePointer<Int64>?, _
     if count > 0 {
         for (size, stride) in zip(shape, strides) {
             guard let span = CheckedSize.product(size - 1, stride),
-                  let moved = CheckedSize.sum(stride < 0 ? low : high, span) else { throw overflow }
+                let moved = CheckedSize.sum(stride < 0 ? low : high, span)
+            else { throw overflow }
             if stride < 0 { low = moved } else { high = moved }
         }
     }
     guard low > Int.min, let elements = CheckedSize.sum(high, -low).flatMap({ CheckedSize.sum($0, 1) }),
-          let extent = CheckedSize.product(elements, itemSize),
-          let lowBytes = CheckedSize.product(low, itemSize) else { throw overflow }
+        let extent = CheckedSize.product(elements, itemSize),
+        let lowBytes = CheckedSize.product(low, itemSize)
+    else { throw overflow }
     let storage = Storage(borrowing: data + lowBytes, byteCount: extent, release: release)
     return Tensor(storage: storage, dtype: dtype, shape: shape, strides: strides, offset: -low)
 }
@@ -102,7 +116,9 @@ public func tensorData(_ handle: OpaquePointer?) -> UnsafeMutableRawPointer? { (
 public func tensorOffset(_ handle: OpaquePointer?) -> Int64 { Int64((try? borrow(handle))?.offset ?? 0) }
 
 @_cdecl("sdl_tensor_is_contiguous")
-public func tensorIsContiguous(_ handle: OpaquePointer?) -> Int32 { (try? borrow(handle))?.isContiguous == true ? 1 : 0 }
+public func tensorIsContiguous(_ handle: OpaquePointer?) -> Int32 {
+    (try? borrow(handle))?.isContiguous == true ? 1 : 0
+}
 
 @_cdecl("sdl_tensor_shares_memory")
 public func tensorSharesMemory(_ a: OpaquePointer?, _ b: OpaquePointer?) -> Int32 {

@@ -1,6 +1,6 @@
-import XCTest
 import CSwiftDL
 import SwiftDLC
+import XCTest
 
 // Helpers for driving the C ABI from Swift the way a C caller would.
 
@@ -18,8 +18,10 @@ var lastError: String { String(cString: sdl_last_error()) }
 
 /// Calls an ABI function that returns a tensor through an out-pointer; fails the test
 /// unless it succeeds.
-func make(_ what: String, file: StaticString = #filePath, line: UInt = #line,
-          _ call: (UnsafeMutablePointer<sdl_tensor?>) -> Int32) -> sdl_tensor? {
+func make(
+    _ what: String, file: StaticString = #filePath, line: UInt = #line,
+    _ call: (UnsafeMutablePointer<sdl_tensor?>) -> Int32
+) -> sdl_tensor? {
     var out: sdl_tensor? = nil
     let status = call(&out)
     XCTAssertEqual(status, ok, "\(what): \(lastError)", file: file, line: line)
@@ -30,8 +32,10 @@ func make(_ what: String, file: StaticString = #filePath, line: UInt = #line,
 /// Calls an ABI function expected to fail with `status`; checks that nothing was handed
 /// out, that no handle leaked, and that the message names the op in brackets and
 /// contains `mentioning`.
-func expectFailure(_ status: Int32, _ mentioning: String, file: StaticString = #filePath, line: UInt = #line,
-                   _ call: (UnsafeMutablePointer<sdl_tensor?>) -> Int32) {
+func expectFailure(
+    _ status: Int32, _ mentioning: String, file: StaticString = #filePath, line: UInt = #line,
+    _ call: (UnsafeMutablePointer<sdl_tensor?>) -> Int32
+) {
     let before = sdl_live_tensors()
     var out: sdl_tensor? = OpaquePointer(bitPattern: 0xDEAD)
     let actual = call(&out)
@@ -40,11 +44,13 @@ func expectFailure(_ status: Int32, _ mentioning: String, file: StaticString = #
     XCTAssertEqual(sdl_live_tensors(), before, "a failed call must not leak a handle", file: file, line: line)
     let message = lastError
     XCTAssertTrue(message.hasPrefix("["), "message should start with [op]: \(message)", file: file, line: line)
-    XCTAssertTrue(message.contains(mentioning), "message should mention \(mentioning): \(message)", file: file, line: line)
+    XCTAssertTrue(
+        message.contains(mentioning), "message should mention \(mentioning): \(message)", file: file, line: line)
 }
 
 /// A float32 tensor holding `values` with `shape`, copied in.
-func floatTensor(_ values: [Float], _ shape: [Int64], file: StaticString = #filePath, line: UInt = #line) -> sdl_tensor? {
+func floatTensor(_ values: [Float], _ shape: [Int64], file: StaticString = #filePath, line: UInt = #line) -> sdl_tensor?
+{
     make("from_data", file: file, line: line) { out in
         values.withUnsafeBytes { bytes in
             sdl_tensor_from_data(float32Code, shape, Int32(shape.count), nil, bytes.baseAddress, out)

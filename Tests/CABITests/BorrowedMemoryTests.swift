@@ -1,6 +1,6 @@
-import XCTest
 import CSwiftDL
 import SwiftDLC
+import XCTest
 
 /// Borrowed (zero-copy) memory: the release callback runs exactly once, when the last
 /// tensor viewing the buffer is freed, and never when borrowing fails.
@@ -19,7 +19,9 @@ final class BorrowedMemoryTests: XCTestCase {
         defer { buffer.deallocate(); releases.deallocate() }
 
         var shape: [Int64] = [2, 3]
-        let borrowed = make("borrow") { sdl_tensor_borrow(float32Code, &shape, 2, nil, buffer, countRelease, releases, $0) }
+        let borrowed = make("borrow") {
+            sdl_tensor_borrow(float32Code, &shape, 2, nil, buffer, countRelease, releases, $0)
+        }
         XCTAssertEqual(sdl_tensor_data(borrowed), UnsafeMutableRawPointer(buffer))
         var axes: [Int64] = [1, 0], flat: [Int64] = [6], viewShape: [Int64] = [2], viewStrides: [Int64] = [-2]
         let transposed = make("transpose") { sdl_transpose(borrowed, &axes, 2, $0) }
@@ -46,7 +48,9 @@ final class BorrowedMemoryTests: XCTestCase {
         releases.pointee = 0
         defer { buffer.deallocate(); releases.deallocate() }
         var shape: [Int64] = [4]
-        let borrowed = make("borrow") { sdl_tensor_borrow(float32Code, &shape, 1, nil, buffer, countRelease, releases, $0) }
+        let borrowed = make("borrow") {
+            sdl_tensor_borrow(float32Code, &shape, 1, nil, buffer, countRelease, releases, $0)
+        }
         let exp = make("exp") { sdl_unary(Int32(SDL_UNARY_SQRT), borrowed, nil, $0) }
         let copy = make("cast") { sdl_tensor_cast(borrowed, float32Code, $0) }
         sdl_tensor_free(borrowed)
@@ -66,9 +70,11 @@ final class BorrowedMemoryTests: XCTestCase {
         defer { buffer.deallocate(); releases.deallocate() }
         var shape: [Int64] = [5], strides: [Int64] = [-8]
         // data points at the logical first element, the buffer's last one.
-        let reversed = make("borrow") { sdl_tensor_borrow(float64Code, &shape, 1, &strides, buffer + 4, countRelease, releases, $0) }
+        let reversed = make("borrow") {
+            sdl_tensor_borrow(float64Code, &shape, 1, &strides, buffer + 4, countRelease, releases, $0)
+        }
         let total = make("sum") { sdl_reduce(Int32(SDL_REDUCE_ARGMAX), reversed, nil, 0, 0, $0) }
-        XCTAssertEqual(sdl_tensor_data(total)?.load(as: Int64.self), 0)  // 4.0 comes first
+        XCTAssertEqual(sdl_tensor_data(total)?.load(as: Int64.self), 0) // 4.0 comes first
         // The view may not reach past the borrowed span.
         var viewShape: [Int64] = [6], viewStrides: [Int64] = [1]
         expectFailure(indexError, "outside") { sdl_tensor_view(reversed, 0, &viewShape, &viewStrides, 1, $0) }
@@ -84,10 +90,18 @@ final class BorrowedMemoryTests: XCTestCase {
         defer { buffer.deallocate(); releases.deallocate() }
         var shape: [Int64] = [4], oddStrides: [Int64] = [3], negative: [Int64] = [-4]
         expectFailure(typeError, "dtype") { sdl_tensor_borrow(42, &shape, 1, nil, buffer, countRelease, releases, $0) }
-        expectFailure(valueError, "item size") { sdl_tensor_borrow(float32Code, &shape, 1, &oddStrides, buffer, countRelease, releases, $0) }
-        expectFailure(valueError, "negative dimensions") { sdl_tensor_borrow(float32Code, &negative, 1, nil, buffer, countRelease, releases, $0) }
-        expectFailure(valueError, "NULL data") { sdl_tensor_borrow(float32Code, &shape, 1, nil, nil, countRelease, releases, $0) }
-        expectFailure(valueError, "NULL release") { sdl_tensor_borrow(float32Code, &shape, 1, nil, buffer, nil, releases, $0) }
+        expectFailure(valueError, "item size") {
+            sdl_tensor_borrow(float32Code, &shape, 1, &oddStrides, buffer, countRelease, releases, $0)
+        }
+        expectFailure(valueError, "negative dimensions") {
+            sdl_tensor_borrow(float32Code, &negative, 1, nil, buffer, countRelease, releases, $0)
+        }
+        expectFailure(valueError, "NULL data") {
+            sdl_tensor_borrow(float32Code, &shape, 1, nil, nil, countRelease, releases, $0)
+        }
+        expectFailure(valueError, "NULL release") {
+            sdl_tensor_borrow(float32Code, &shape, 1, nil, buffer, nil, releases, $0)
+        }
         XCTAssertEqual(releases.pointee, 0)
     }
 }

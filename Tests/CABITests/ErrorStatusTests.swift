@@ -1,6 +1,6 @@
-import XCTest
 import CSwiftDL
 import SwiftDLC
+import XCTest
 
 /// Bad input through the C ABI gives a status code and a "[op] ..." message, writes NULL
 /// to the out-pointer, leaks nothing, and never traps.
@@ -98,9 +98,13 @@ final class ErrorStatusTests: XCTestCase {
 
     func testBadRanksAndShapes() {
         var big = [Int64](repeating: 1, count: 65)
-        expectFailure(valueError, "rank must be between 0 and 64; received 65") { sdl_tensor_empty(float32Code, &big, 65, 0, $0) }
+        expectFailure(valueError, "rank must be between 0 and 64; received 65") {
+            sdl_tensor_empty(float32Code, &big, 65, 0, $0)
+        }
         expectFailure(valueError, "received -1") { sdl_tensor_empty(float32Code, &big, -1, 0, $0) }
-        expectFailure(valueError, "received \(Int32.min)") { sdl_random_uniform(&big, Int32.min, 0, 1, float32Code, $0) }
+        expectFailure(valueError, "received \(Int32.min)") {
+            sdl_random_uniform(&big, Int32.min, 0, 1, float32Code, $0)
+        }
         // Rank 64 is the most allowed.
         let widest = make("rank 64") { sdl_tensor_empty(float32Code, &big, 64, 0, $0) }
         XCTAssertEqual(sdl_tensor_ndim(widest), 64)
@@ -132,7 +136,9 @@ final class ErrorStatusTests: XCTestCase {
         var offsets: [Int64] = [0, 6]
         let offsetTensor = make("offsets") { out in
             var shape: [Int64] = [2]
-            return offsets.withUnsafeMutableBytes { sdl_tensor_from_data(int64Code, &shape, 1, nil, $0.baseAddress, out) }
+            return offsets.withUnsafeMutableBytes {
+                sdl_tensor_from_data(int64Code, &shape, 1, nil, $0.baseAddress, out)
+            }
         }
         defer { sdl_tensor_free(offsetTensor) }
         expectFailure(indexError, "outside the storage") { sdl_gather_offsets(x, offsetTensor, $0) }
@@ -143,7 +149,9 @@ final class ErrorStatusTests: XCTestCase {
         expectFailure(memoryError, "too many") { sdl_arange(0, 1e300, 1, float32Code, $0) }
         expectFailure(valueError, "non-negative") { sdl_linspace(0, 1, -3, 1, float32Code, $0) }
         expectFailure(valueError, "negative") { sdl_eye(-1, 2, 0, float32Code, $0) }
-        expectFailure(valueError, "low >= high") { var s: [Int64] = [2]; return sdl_random_randint(&s, 1, 3, 3, int64Code, $0) }
+        expectFailure(valueError, "low >= high") {
+            var s: [Int64] = [2]; return sdl_random_randint(&s, 1, 3, 3, int64Code, $0)
+        }
         var reshape: [Int64] = [4, -1]
         expectFailure(valueError, "cannot reshape") { sdl_reshape(x, &reshape, 2, $0) }
         XCTAssertEqual(sdl_tensor_assign(y, x), valueError)
@@ -179,17 +187,17 @@ final class ErrorStatusTests: XCTestCase {
         }
         let before = sdl_live_tensors()
         for (offset, shape, strides) in [
-            (Int64(1), [Int64(12)], [Int64(1)]),     // one past the end
-            (-1, [1], [1]),                         // before the start
+            (Int64(1), [Int64(12)], [Int64(1)]), // one past the end
+            (-1, [1], [1]), // before the start
             (12, [1], [1]),
-            (0, [12], [-1]),                        // reversed from the first element
-            (0, [2, 7], [6, 1]),                    // last row too long
+            (0, [12], [-1]), // reversed from the first element
+            (0, [2, 7], [6, 1]), // last row too long
             (10, [2, 2], [-6, 2]),
-            (0, [3], [Int64.max]),                  // stride overflow
+            (0, [3], [Int64.max]), // stride overflow
             (0, [Int64.max], [1]),
             (Int64.max, [1], [1]),
-            (Int64.max - 1, [3], [1]),               // the end overflows
-            (Int64.min + 1, [3], [-1]),              // the start overflows
+            (Int64.max - 1, [3], [1]), // the end overflows
+            (Int64.min + 1, [3], [-1]), // the start overflows
             (0, [2, 2], [Int64.max / 2 + 1, Int64.max / 2 + 1]),
         ] as [(Int64, [Int64], [Int64])] {
             let (status, out) = view(offset, shape, strides)
@@ -226,9 +234,12 @@ func runOnThread(_ body: @escaping () -> Void) {
     final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
     let context = Unmanaged.passRetained(Box(body)).toOpaque()
     var thread = pthread_t()
-    XCTAssertEqual(pthread_create(&thread, nil, { raw in
-        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-        return nil
-    }, context), 0)
+    XCTAssertEqual(
+        pthread_create(
+            &thread, nil,
+            { raw in
+                Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
+                return nil
+            }, context), 0)
     pthread_join(thread, nil)
 }

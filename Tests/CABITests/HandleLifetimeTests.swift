@@ -1,6 +1,6 @@
-import XCTest
 import CSwiftDL
 import SwiftDLC
+import XCTest
 
 final class HandleLifetimeTests: XCTestCase {
     /// Every handle the ABI gives out is counted until freed.
@@ -75,13 +75,13 @@ final class HandleLifetimeTests: XCTestCase {
         XCTAssertTrue(handles.allSatisfy { $0 != nil })
         for handle in handles { sdl_tensor_free(handle) }
         XCTAssertEqual(sdl_live_tensors(), before)
-        sdl_tensor_free(nil)  // ignored
+        sdl_tensor_free(nil) // ignored
         XCTAssertEqual(sdl_live_tensors(), before)
     }
 
     func testFromDataCopiesAndHonoursByteStrides() {
         var source: [Float] = [0, 1, 2, 3, 4, 5]
-        var shape: [Int64] = [3, 2], strides: [Int64] = [4, 12]  // the transpose of a (2, 3) array
+        var shape: [Int64] = [3, 2], strides: [Int64] = [4, 12] // the transpose of a (2, 3) array
         let tensor = make("from_data") { out in
             source.withUnsafeBytes { sdl_tensor_from_data(float32Code, &shape, 2, &strides, $0.baseAddress, out) }
         }

@@ -1,6 +1,6 @@
-import XCTest
 import CSwiftDL
 import SwiftDLC
+import XCTest
 
 /// The recurrent entry points: optional operands as NULL, errors as statuses with every
 /// out-pointer NULL, no handle leaked.
@@ -31,7 +31,8 @@ final class RecurrentABITests: XCTestCase {
         XCTAssertNil(outputs)
         XCTAssertNil(h)
         XCTAssertEqual(sdl_simple_rnn(x, kernel, recurrent, nil, nil, nil, 0, 0, &outputs, &h), Int32(SDL_ERROR_VALUE))
-        XCTAssertTrue(String(cString: sdl_last_error()).hasPrefix("[simple_rnn] recurrent_kernel must have shape (units, units)"))
+        XCTAssertTrue(
+            String(cString: sdl_last_error()).hasPrefix("[simple_rnn] recurrent_kernel must have shape (units, units)"))
         XCTAssertEqual(sdl_gru(x, kernel, recurrent, nil, nil, nil, 0, 0, nil, &h), Int32(SDL_ERROR_VALUE))
         XCTAssertNil(h)
         for handle in [x, kernel, recurrent] { sdl_tensor_free(handle) }

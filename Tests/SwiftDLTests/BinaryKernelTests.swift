@@ -1,5 +1,7 @@
 import XCTest
+
 @testable import SwiftDL
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,8 +42,9 @@ final class BinaryKernelTests: XCTestCase {
                 XCTAssertEqual(result.dtype, R.dtype, what, file: file, line: line)
                 XCTAssertEqual(result.shape, shapeOut, what, file: file, line: line)
                 let expected = multiIndices(shapeOut).map { index in
-                    reference(av[flatPosition(broadcastIndex(index, into: shapeA), shapeA)],
-                              bv[flatPosition(broadcastIndex(index, into: shapeB), shapeB)])
+                    reference(
+                        av[flatPosition(broadcastIndex(index, into: shapeA), shapeA)],
+                        bv[flatPosition(broadcastIndex(index, into: shapeB), shapeB)])
                 }
                 assertSameValues(values(result, as: R.self), expected, what, file: file, line: line)
             }
@@ -132,7 +135,8 @@ final class BinaryKernelTests: XCTestCase {
     func testIntegerDivisionByZeroGivesZeroInsteadOfTrapping() throws {
         let a = try makeTensor([Int32.min, 7, -7, 0, Int32.min], [5])
         let b = try makeTensor([-1, 0, 0, 0, 1] as [Int32], [5])
-        assertSameValues(values(try binary(.floorDivide, a, b), as: Int32.self), [Int32.min, 0, 0, 0, Int32.min], "floor_divide")
+        assertSameValues(
+            values(try binary(.floorDivide, a, b), as: Int32.self), [Int32.min, 0, 0, 0, Int32.min], "floor_divide")
         assertSameValues(values(try binary(.remainder, a, b), as: Int32.self), [0, 0, 0, 0, 0], "remainder")
         let c = try makeTensor([Int64.min, 5], [2]), d = try makeTensor([-1, 0] as [Int64], [2])
         assertSameValues(values(try binary(.floorDivide, c, d), as: Int64.self), [Int64.min, 0], "floor_divide int64")
@@ -140,18 +144,28 @@ final class BinaryKernelTests: XCTestCase {
 
     func testFloatNaNAndSignedZero() throws {
         let nan = Float.nan
-        let a = try makeTensor([nan, 1, nan, -0.0, 5, -5], [6]), b = try makeTensor([1, nan, nan, 0.0, 0, 0] as [Float], [6])
-        assertSameValues(values(try binary(.maximum, a, b), as: Float.self), [nan, nan, nan, 0, 5, 0], "maximum propagates NaN")
-        assertSameValues(values(try binary(.minimum, a, b), as: Float.self), [nan, nan, nan, 0, 0, -5], "minimum propagates NaN")
-        assertSameValues(values(try binary(.equal, a, b), as: Bool.self), [false, false, false, true, false, false], "NaN != NaN")
-        assertSameValues(values(try binary(.divide, a, b), as: Float.self), [nan, nan, nan, nan, .infinity, -.infinity], "divide")
-        assertSameValues(values(try binary(.floorDivide, a, b), as: Float.self), [nan, nan, nan, nan, .infinity, -.infinity], "floor_divide by 0")
-        let remainder = values(try binary(.remainder, try makeTensor([-1, 1] as [Float], [2]), try makeTensor([3, -3] as [Float], [2])), as: Float.self)
+        let a = try makeTensor([nan, 1, nan, -0.0, 5, -5], [6]),
+            b = try makeTensor([1, nan, nan, 0.0, 0, 0] as [Float], [6])
+        assertSameValues(
+            values(try binary(.maximum, a, b), as: Float.self), [nan, nan, nan, 0, 5, 0], "maximum propagates NaN")
+        assertSameValues(
+            values(try binary(.minimum, a, b), as: Float.self), [nan, nan, nan, 0, 0, -5], "minimum propagates NaN")
+        assertSameValues(
+            values(try binary(.equal, a, b), as: Bool.self), [false, false, false, true, false, false], "NaN != NaN")
+        assertSameValues(
+            values(try binary(.divide, a, b), as: Float.self), [nan, nan, nan, nan, .infinity, -.infinity], "divide")
+        assertSameValues(
+            values(try binary(.floorDivide, a, b), as: Float.self), [nan, nan, nan, nan, .infinity, -.infinity],
+            "floor_divide by 0")
+        let remainder = values(
+            try binary(.remainder, try makeTensor([-1, 1] as [Float], [2]), try makeTensor([3, -3] as [Float], [2])),
+            as: Float.self)
         XCTAssertEqual(remainder, [2, -2])
     }
 
     func testIntegerPowerAndNegativeExponents() throws {
-        let base = try makeTensor([2, -3, 7, 0] as [Int64], [4]), exponent = try makeTensor([10, 3, 0, 0] as [Int64], [4])
+        let base = try makeTensor([2, -3, 7, 0] as [Int64], [4]),
+            exponent = try makeTensor([10, 3, 0, 0] as [Int64], [4])
         assertSameValues(values(try binary(.power, base, exponent), as: Int64.self), [1024, -27, 1, 1], "power")
         let wraps = try binary(.power, try makeTensor([3] as [UInt8], [1]), try makeTensor([5] as [UInt8], [1]))
         XCTAssertEqual(values(wraps, as: UInt8.self), [UInt8(243)])
@@ -206,6 +220,7 @@ final class BinaryKernelTests: XCTestCase {
         _ = try binary(.add, a, b, out: target)
         let sums = values(a, as: Float.self).enumerated().map { Int32($0.element + bv[$0.offset % 4]) }
         XCTAssertEqual(values(target, as: Int32.self), sums)
-        assertThrows(.value, op: "add", try binary(.add, a, b, out: try makeTensor([Float](repeating: 0, count: 4), [4])))
+        assertThrows(
+            .value, op: "add", try binary(.add, a, b, out: try makeTensor([Float](repeating: 0, count: 4), [4])))
     }
 }

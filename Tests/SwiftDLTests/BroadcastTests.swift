@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 final class BroadcastTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// Large buffers are recycled through BufferCache: the same block comes back for the same
@@ -29,7 +30,7 @@ final class BufferCacheTests: XCTestCase {
         for _ in 0..<(BufferCache.capacityBytes / (16 << 20) + 3) { many.append(try Storage(byteCount: 16 << 20)) }
         many.removeAll()
         XCTAssertLessThanOrEqual(BufferCache.heldBytes, BufferCache.capacityBytes)
-        _ = try Storage(byteCount: BufferCache.capacityBytes / 2 + 4096)  // a miss of a new size empties the cache
+        _ = try Storage(byteCount: BufferCache.capacityBytes / 2 + 4096) // a miss of a new size empties the cache
         XCTAssertLessThanOrEqual(BufferCache.heldBytes, BufferCache.capacityBytes)
         BufferCache.clear()
         XCTAssertEqual(BufferCache.heldBytes, 0)

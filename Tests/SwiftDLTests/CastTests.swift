@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// astype: numpy's C-cast results on x86 (wrap-around between integers, INT_MIN for NaN or
@@ -11,21 +12,23 @@ final class CastTests: XCTestCase {
     }
 
     func testFloatToInt32EdgeCases() throws {
-        let inputs: [Double] = [.nan, .infinity, -.infinity, 3.99, -3.99, 2147483647.0, 2147483647.9, 2147483648.0,
-                                -2147483648.0, -2147483648.9, -2147483649.0, 1e300, -0.0]
+        let inputs: [Double] = [
+            .nan, .infinity, -.infinity, 3.99, -3.99, 2147483647.0, 2147483647.9, 2147483648.0,
+            -2147483648.0, -2147483648.9, -2147483649.0, 1e300, -0.0,
+        ]
         let expected: [Int32] = [.min, .min, .min, 3, -3, .max, .max, .min, .min, .min, .min, .min, 0]
         for layout in Layout.allCases {
             XCTAssertEqual(try cast(inputs, to: Int32.self, layout: layout), expected, "\(layout)")
         }
-        let floats: [Float] = [.nan, 2147483520, 2147483648, -2147483648, 1e20, .infinity, 0.75]
-        XCTAssertEqual(try cast(floats, to: Int32.self), [.min, 2147483520, .min, .min, .min, .min, 0])
+        let floats: [Float] = [.nan, 2_147_483_520, 2_147_483_648, -2_147_483_648, 1e20, .infinity, 0.75]
+        XCTAssertEqual(try cast(floats, to: Int32.self), [.min, 2_147_483_520, .min, .min, .min, .min, 0])
     }
 
     func testFloatToInt64EdgeCases() throws {
         let inputs: [Double] = [.nan, .infinity, -.infinity, 9.2e18, 9.3e18, -9.223372036854775808e18, -9.3e18, -7.5]
         let expected: [Int64] = [.min, .min, .min, 9_200_000_000_000_000_000, .min, .min, .min, -7]
         XCTAssertEqual(try cast(inputs, to: Int64.self, layout: .reversed), expected)
-        XCTAssertEqual(try cast([Float.nan, 1e19, -1e19, 16777216], to: Int64.self), [.min, .min, .min, 16_777_216])
+        XCTAssertEqual(try cast([Float.nan, 1e19, -1e19, 16_777_216], to: Int64.self), [.min, .min, .min, 16_777_216])
     }
 
     func testFloatToUInt8GoesThroughInt32LikeNumpy() throws {
@@ -34,7 +37,9 @@ final class CastTests: XCTestCase {
     }
 
     func testFloatAndIntegerToBool() throws {
-        XCTAssertEqual(try cast([Float.nan, 0, -0.0, .leastNonzeroMagnitude, -.infinity], to: Bool.self), [true, false, false, true, true])
+        XCTAssertEqual(
+            try cast([Float.nan, 0, -0.0, .leastNonzeroMagnitude, -.infinity], to: Bool.self),
+            [true, false, false, true, true])
         XCTAssertEqual(try cast([0, -1, 256] as [Int64], to: Bool.self, layout: .transposed), [false, true, true])
         XCTAssertEqual(try cast([true, false], to: Float.self), [1, 0])
         XCTAssertEqual(try cast([true, false], to: Int64.self, layout: .reversed), [1, 0])
@@ -54,7 +59,9 @@ final class CastTests: XCTestCase {
         XCTAssertEqual(narrowed[2], 0)
         XCTAssertTrue(narrowed[3].isNaN)
         XCTAssertEqual(narrowed[4], Float(0.1))
-        XCTAssertEqual(try cast([Int64.max, Int64.min] as [Int64], to: Double.self), [9.223372036854775807e18, -9.223372036854775808e18])
+        XCTAssertEqual(
+            try cast([Int64.max, Int64.min] as [Int64], to: Double.self),
+            [9.223372036854775807e18, -9.223372036854775808e18])
         XCTAssertEqual(try cast([16_777_217] as [Int32], to: Float.self), [16_777_216])
     }
 
@@ -65,7 +72,9 @@ final class CastTests: XCTestCase {
             let results = try source.dispatch(CastEveryTarget(safe: safe))
             let expected = source == .bool ? safe.map { $0 != 0 ? 1 : 0 } : safe
             for (target, actual) in results {
-                XCTAssertEqual(actual, target == .bool ? expected.map { $0 != 0 ? 1 : 0 } : expected, "\(source.name) -> \(target.name)")
+                XCTAssertEqual(
+                    actual, target == .bool ? expected.map { $0 != 0 ? 1 : 0 } : expected,
+                    "\(source.name) -> \(target.name)")
             }
         }
     }
@@ -84,7 +93,9 @@ private struct CastEveryTarget: ElementVisitor {
                 XCTAssertEqual(y.shape, [3, 4])
                 XCTAssertEqual(y.dtype, target)
                 let read = try target.dispatch(ReadAsInt64(tensor: y))
-                if let earlier = results[target] { XCTAssertEqual(read, earlier, "\(S.dtype.name) -> \(target.name) \(layout)") }
+                if let earlier = results[target] {
+                    XCTAssertEqual(read, earlier, "\(S.dtype.name) -> \(target.name) \(layout)")
+                }
                 results[target] = read
             }
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// Shapes whose size arithmetic overflows `Int` are errors, never wrapped sizes (release
@@ -10,13 +11,19 @@ final class CheckedSizeTests: XCTestCase {
     /// A zero-size float32 tensor of `shape` (whose sizes need not multiply to anything
     /// that fits): only a Swift caller can make one.
     private func zeroSize(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
-        Tensor(storage: try Storage(byteCount: 0), dtype: dtype, shape: shape, strides: [Int](repeating: 0, count: shape.count))
+        Tensor(
+            storage: try Storage(byteCount: 0), dtype: dtype, shape: shape,
+            strides: [Int](repeating: 0, count: shape.count))
     }
 
-    private func assertThrows(_ kind: SDLError.Kind?, _ message: String, _ body: () throws -> Any,
-                              file: StaticString = #filePath, line: UInt = #line) {
+    private func assertThrows(
+        _ kind: SDLError.Kind?, _ message: String, _ body: () throws -> Any,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            guard let error = error as? SDLError else { return XCTFail("not an SDLError: \(error)", file: file, line: line) }
+            guard let error = error as? SDLError else {
+                return XCTFail("not an SDLError: \(error)", file: file, line: line)
+            }
             if let kind { XCTAssertEqual(error.kind, kind, "\(error)", file: file, line: line) }
             if !message.isEmpty { XCTAssertTrue(error.message.contains(message), "\(error)", file: file, line: line) }
         }
@@ -37,7 +44,9 @@ final class CheckedSizeTests: XCTestCase {
         // (0, 2^62, 4): the count is 0, but the non-zero sizes do not fit, as numpy refuses.
         assertThrows(.memory, "too many elements") { try CheckedSize.elementCount([0, self.huge, 4], op: "t") }
         assertThrows(.memory, "too large") { try Tensor.empty([self.huge, 0], dtype: .float32) }
-        assertThrows(.memory, "too large") { try Tensor.empty([4], dtype: .float32).checkedView(offset: 0, shape: [self.huge, 0], strides: [0, 0]) }
+        assertThrows(.memory, "too large") {
+            try Tensor.empty([4], dtype: .float32).checkedView(offset: 0, shape: [self.huge, 0], strides: [0, 0])
+        }
         assertThrows(.memory, "too large") { try Tensor.empty([0], dtype: .float32).reshaped([self.huge, 0]) }
         assertThrows(.memory, "too large") { try Tensor.empty([1 << 61], dtype: .float64) }
         assertThrows(.value, "negative dimensions") { try Tensor.empty([2, -1], dtype: .float32) }
@@ -74,7 +83,9 @@ final class CheckedSizeTests: XCTestCase {
         assertThrows(.memory, "too large") { try scalar.broadcasted(to: [self.huge]) }
         assertThrows(.value, "negative dimensions") { try scalar.broadcasted(to: [-1]) }
         let wide = try scalar.broadcasted(to: [1 << 60])
-        assertThrows(.memory, "too many elements") { try binary(.add, wide, try Tensor.empty([16, 1], dtype: .float32)) }
+        assertThrows(.memory, "too many elements") {
+            try binary(.add, wide, try Tensor.empty([16, 1], dtype: .float32))
+        }
     }
 
     func testViewsWithStridesWhoseByteSizeOverflows() throws {
@@ -85,7 +96,8 @@ final class CheckedSizeTests: XCTestCase {
     }
 
     func testWindowsAndConcatenationThatOverflow() throws {
-        let input = try Tensor.empty([1, 1, 1, 1], dtype: .float32), filters = try Tensor.empty([1, 1, 1, 1], dtype: .float32)
+        let input = try Tensor.empty([1, 1, 1, 1], dtype: .float32),
+            filters = try Tensor.empty([1, 1, 1, 1], dtype: .float32)
         let pad = Int(Int32.max)
         assertThrows(.value, "2^31") {
             try conv2d(input, filters, padding: .explicit(top: pad, bottom: pad, left: pad, right: pad))

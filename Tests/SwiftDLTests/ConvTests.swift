@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// Convolution and pooling against naive loops, finite-difference gradients in float64,
@@ -12,7 +13,7 @@ final class ConvTests: XCTestCase {
         let t = try Tensor.empty(shape, dtype: .float64)
         let p = t.pointer(as: Double.self)
         for i in 0..<t.count {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             p[i] = Double(Int64(bitPattern: seed >> 11) % 2000) / 1000.0 - 1.0
         }
         return try t.converted(to: dtype)
@@ -31,8 +32,10 @@ final class ConvTests: XCTestCase {
     }
 
     /// conv2d by its definition.
-    private func naiveConv(_ x: [Double], _ xs: [Int], _ w: [Double], _ ws: [Int], strides: (Int, Int), dilations: (Int, Int),
-                           padding: Padding) -> (values: [Double], shape: [Int]) {
+    private func naiveConv(
+        _ x: [Double], _ xs: [Int], _ w: [Double], _ ws: [Int], strides: (Int, Int), dilations: (Int, Int),
+        padding: Padding
+    ) -> (values: [Double], shape: [Int]) {
         let (n, h, wd, c) = (xs[0], xs[1], xs[2], xs[3]), (kh, kw, o) = (ws[0], ws[1], ws[3])
         var oh = 0, ow = 0, pt = 0, pl = 0
         switch padding {
@@ -42,26 +45,39 @@ final class ConvTests: XCTestCase {
         case .same:
             (oh, pt) = samePad(h, kh, strides.0, dilations.0)
             (ow, pl) = samePad(wd, kw, strides.1, dilations.1)
-        case let .explicit(top, bottom, left, right):
+        case .explicit(let top, let bottom, let left, let right):
             pt = top
             pl = left
             oh = (h + top + bottom - (kh - 1) * dilations.0 - 1) / strides.0 + 1
             ow = (wd + left + right - (kw - 1) * dilations.1 - 1) / strides.1 + 1
         }
         var out = [Double](repeating: 0, count: n * oh * ow * o)
-        for b in 0..<n { for i in 0..<oh { for j in 0..<ow { for f in 0..<o {
-            var sum = 0.0
-            for a in 0..<kh { for e in 0..<kw { for ch in 0..<c {
-                let y = i * strides.0 - pt + a * dilations.0, z = j * strides.1 - pl + e * dilations.1
-                if y < 0 || y >= h || z < 0 || z >= wd { continue }
-                sum += x[((b * h + y) * wd + z) * c + ch] * w[((a * kw + e) * c + ch) * o + f]
-            } } }
-            out[((b * oh + i) * ow + j) * o + f] = sum
-        } } } }
+        for b in 0..<n {
+            for i in 0..<oh {
+                for j in 0..<ow {
+                    for f in 0..<o {
+                        var sum = 0.0
+                        for a in 0..<kh {
+                            for e in 0..<kw {
+                                for ch in 0..<c {
+                                    let y = i * strides.0 - pt + a * dilations.0,
+                                        z = j * strides.1 - pl + e * dilations.1
+                                    if y < 0 || y >= h || z < 0 || z >= wd { continue }
+                                    sum += x[((b * h + y) * wd + z) * c + ch] * w[((a * kw + e) * c + ch) * o + f]
+                                }
+                            }
+                        }
+                        out[((b * oh + i) * ow + j) * o + f] = sum
+                    }
+                }
+            }
+        }
         return (out, [n, oh, ow, o])
     }
 
-    private func assertClose(_ a: [Double], _ b: [Double], tolerance: Double, _ message: String = "", line: UInt = #line) {
+    private func assertClose(
+        _ a: [Double], _ b: [Double], tolerance: Double, _ message: String = "", line: UInt = #line
+    ) {
         XCTAssertEqual(a.count, b.count, message, line: line)
         for (x, y) in zip(a, b) where abs(x - y) > tolerance * (1 + abs(y)) {
             XCTFail("\(message): \(x) vs \(y)", line: line)
@@ -73,22 +89,25 @@ final class ConvTests: XCTestCase {
 
     func testConv2dMatchesNaiveLoopsAcrossAlgorithms() throws {
         let cases: [([Int], [Int], (Int, Int), (Int, Int), Padding)] = [
-            ([2, 7, 6, 1], [3, 3, 1, 4], (1, 1), (1, 1), .valid),             // one channel: K = 9
+            ([2, 7, 6, 1], [3, 3, 1, 4], (1, 1), (1, 1), .valid), // one channel: K = 9
             ([2, 7, 6, 1], [3, 3, 1, 4], (2, 1), (1, 1), .same),
             ([2, 6, 7, 1], [3, 3, 1, 43], (1, 2), (1, 1), .same),
             ([1, 9, 8, 3], [3, 3, 3, 5], (2, 2), (1, 1), .same),
-            ([2, 9, 8, 3], [3, 2, 3, 2], (1, 2), (2, 1), .valid),             // dilated
+            ([2, 9, 8, 3], [3, 2, 3, 2], (1, 2), (2, 1), .valid), // dilated
             ([1, 6, 7, 4], [3, 3, 4, 3], (1, 1), (2, 2), .same),
-            ([2, 5, 5, 3], [1, 1, 3, 4], (1, 1), (1, 1), .valid),             // pointwise
+            ([2, 5, 5, 3], [1, 1, 3, 4], (1, 1), (1, 1), .valid), // pointwise
             ([1, 6, 6, 2], [2, 3, 2, 3], (2, 1), (1, 1), .explicit(top: 1, bottom: 2, left: 0, right: 3)),
         ]
         for dtype in [DType.float32, .float64] {
             for (xs, ws, strides, dilations, padding) in cases {
                 let x = try random(xs, dtype: dtype), w = try random(ws, dtype: dtype)
                 let y = try conv2d(x, w, strides: strides, dilations: dilations, padding: padding)
-                let expected = naiveConv(try values(x), xs, try values(w), ws, strides: strides, dilations: dilations, padding: padding)
+                let expected = naiveConv(
+                    try values(x), xs, try values(w), ws, strides: strides, dilations: dilations, padding: padding)
                 XCTAssertEqual(y.shape, expected.shape)
-                assertClose(try values(y), expected.values, tolerance: dtype == .float32 ? 1e-5 : 1e-12, "\(xs) \(ws) \(padding)")
+                assertClose(
+                    try values(y), expected.values, tolerance: dtype == .float32 ? 1e-5 : 1e-12,
+                    "\(xs) \(ws) \(padding)")
             }
         }
     }
@@ -98,7 +117,7 @@ final class ConvTests: XCTestCase {
     /// is a few times a direct sum's, hence the looser tolerance.
     func testWinogradConvolutionMatchesNaiveLoops() throws {
         let cases: [([Int], [Int], Padding)] = [
-            ([2, 13, 13, 8], [3, 3, 8, 16], .valid),   // 11×11: partial tiles at the edges
+            ([2, 13, 13, 8], [3, 3, 8, 16], .valid), // 11×11: partial tiles at the edges
             ([2, 9, 10, 16], [3, 3, 16, 8], .same),
             ([3, 8, 8, 8], [3, 3, 8, 8], .explicit(top: 2, bottom: 0, left: 0, right: 3)),
         ]
@@ -106,20 +125,25 @@ final class ConvTests: XCTestCase {
             let x = try random(xs, dtype: .float32), w = try random(ws, dtype: .float32)
             let g = try conv2dGeometry("conv2d", x, w, strides: (1, 1), dilations: (1, 1), padding: padding)
             let expectedAlgorithm: ConvolutionAlgorithm = CPUFeatures.current.hasAVX2 ? .winograd : .im2col
-            XCTAssertEqual(ConvolutionPlan(g, backward: false, float32: true).algorithm, expectedAlgorithm, "\(xs) \(ws)")
+            XCTAssertEqual(
+                ConvolutionPlan(g, backward: false, float32: true).algorithm, expectedAlgorithm, "\(xs) \(ws)")
             XCTAssertEqual(ConvolutionPlan(g, backward: false, float32: false).algorithm, .im2col)
             let y = try conv2d(x, w, padding: padding)
-            let expected = naiveConv(try values(x), xs, try values(w), ws, strides: (1, 1), dilations: (1, 1), padding: padding)
+            let expected = naiveConv(
+                try values(x), xs, try values(w), ws, strides: (1, 1), dilations: (1, 1), padding: padding)
             XCTAssertEqual(y.shape, expected.shape)
             assertClose(try values(y), expected.values, tolerance: 1e-4, "\(xs) \(ws) \(padding)")
         }
         // 11×11 outputs: the input gradient (13×13) goes by Winograd too; 3×3 outputs do not
         // pay for the input gradient's 5×5 tiles.
-        let layer = WindowGeometry(batch: 2, inputHeight: 13, inputWidth: 13, channels: 32, windowHeight: 3, windowWidth: 3,
-                                   outputChannels: 64, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
-                                   padTop: 0, padLeft: 0, outputHeight: 11, outputWidth: 11)
-        XCTAssertEqual(ConvolutionPlan(layer, backward: true, float32: true).inputGradientByWinograd, CPUFeatures.current.hasAVX2)
-        XCTAssertEqual(ConvolutionPlan(layer, backward: true, float32: true).filterGradientByWinograd, CPUFeatures.current.hasAVX2)
+        let layer = WindowGeometry(
+            batch: 2, inputHeight: 13, inputWidth: 13, channels: 32, windowHeight: 3, windowWidth: 3,
+            outputChannels: 64, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+            padTop: 0, padLeft: 0, outputHeight: 11, outputWidth: 11)
+        XCTAssertEqual(
+            ConvolutionPlan(layer, backward: true, float32: true).inputGradientByWinograd, CPUFeatures.current.hasAVX2)
+        XCTAssertEqual(
+            ConvolutionPlan(layer, backward: true, float32: true).filterGradientByWinograd, CPUFeatures.current.hasAVX2)
         XCTAssertFalse(ConvolutionPlan(layer, backward: true, float32: false).filterGradientByWinograd)
         var small = layer
         (small.batch, small.inputHeight, small.inputWidth, small.outputHeight, small.outputWidth) = (64, 5, 5, 3, 3)
@@ -127,8 +151,9 @@ final class ConvTests: XCTestCase {
         // Fewer than 16 tiles in the batch do not pay for transforming the filters.
         small.batch = 8
         XCTAssertEqual(ConvolutionPlan(small, backward: false, float32: true).algorithm, .im2col)
-        XCTAssertEqual(ConvolutionPlan(small, backward: false, float32: true, winogradBatch: 64).algorithm,
-                       CPUFeatures.current.hasAVX2 ? .winograd : .im2col)
+        XCTAssertEqual(
+            ConvolutionPlan(small, backward: false, float32: true, winogradBatch: 64).algorithm,
+            CPUFeatures.current.hasAVX2 ? .winograd : .im2col)
     }
 
     func testFusedBiasAndReluMatchSeparateOps() throws {
@@ -169,7 +194,8 @@ final class ConvTests: XCTestCase {
                 p[i] = saved
                 let numeric = (up - down) / 2e-6
                 if abs(numeric - analytic[i]) > 1e-6 * (1 + abs(numeric)) {
-                    return XCTFail("input \(index) element \(i): tape \(analytic[i]) vs finite difference \(numeric)", line: line)
+                    return XCTFail(
+                        "input \(index) element \(i): tape \(analytic[i]) vs finite difference \(numeric)", line: line)
                 }
             }
         }
@@ -196,12 +222,22 @@ final class ConvTests: XCTestCase {
     }
 
     func testConv1dAndPoolingGradientsMatchFiniteDifferences() throws {
-        try checkGradients([random([2, 9, 2]), random([3, 2, 3])]) { try conv1d($0[0], $0[1], stride: 2, padding: .same) }
-        try checkGradients([random([1, 9, 1]), random([2, 1, 2])]) { try conv1d($0[0], $0[1], dilation: 3, padding: .valid) }
+        try checkGradients([random([2, 9, 2]), random([3, 2, 3])]) {
+            try conv1d($0[0], $0[1], stride: 2, padding: .same)
+        }
+        try checkGradients([random([1, 9, 1]), random([2, 1, 2])]) {
+            try conv1d($0[0], $0[1], dilation: 3, padding: .valid)
+        }
         for padding in [Padding.valid, .same] {
-            try checkGradients([random([2, 5, 7, 3])]) { try pool2d(.max, $0[0], windowSize: (2, 3), strides: (2, 2), padding: padding) }
-            try checkGradients([random([2, 5, 7, 3])]) { try pool2d(.average, $0[0], windowSize: (3, 2), strides: (2, 1), padding: padding) }
-            try checkGradients([random([2, 7, 3])]) { try pool1d(.max, $0[0], windowSize: 3, stride: 2, padding: padding) }
+            try checkGradients([random([2, 5, 7, 3])]) {
+                try pool2d(.max, $0[0], windowSize: (2, 3), strides: (2, 2), padding: padding)
+            }
+            try checkGradients([random([2, 5, 7, 3])]) {
+                try pool2d(.average, $0[0], windowSize: (3, 2), strides: (2, 1), padding: padding)
+            }
+            try checkGradients([random([2, 7, 3])]) {
+                try pool1d(.max, $0[0], windowSize: 3, stride: 2, padding: padding)
+            }
         }
     }
 
@@ -225,7 +261,9 @@ final class ConvTests: XCTestCase {
 
     // MARK: - Bad input
 
-    private func assertThrows(_ kind: SDLError.Kind, _ contains: String, line: UInt = #line, _ body: () throws -> Tensor) {
+    private func assertThrows(
+        _ kind: SDLError.Kind, _ contains: String, line: UInt = #line, _ body: () throws -> Tensor
+    ) {
         XCTAssertThrowsError(try body(), line: line) { error in
             guard let error = error as? SDLError else { return XCTFail("not an SDLError: \(error)", line: line) }
             XCTAssertEqual(error.kind, kind, error.message, line: line)
@@ -239,7 +277,9 @@ final class ConvTests: XCTestCase {
             try conv2d(random([2, 8, 8], dtype: .float32), w)
         }
         assertThrows(.value, "filters must be rank 4") { try conv2d(x, random([3, 3, 3], dtype: .float32)) }
-        assertThrows(.value, "input has 3 channels but filters expect 2") { try conv2d(x, random([3, 3, 2, 4], dtype: .float32)) }
+        assertThrows(.value, "input has 3 channels but filters expect 2") {
+            try conv2d(x, random([3, 3, 2, 4], dtype: .float32))
+        }
         assertThrows(.value, "strides must be positive") { try conv2d(x, w, strides: (0, 1)) }
         assertThrows(.value, "dilations must be positive") { try conv2d(x, w, dilations: (1, -2)) }
         assertThrows(.value, "leaves no output") { try conv2d(x, random([9, 3, 3, 4], dtype: .float32)) }
@@ -253,16 +293,27 @@ final class ConvTests: XCTestCase {
         assertThrows(.value, "strides must be positive") { try conv2d(x, w, strides: (Int.max, 1)) }
         assertThrows(.value, "[conv1d] input must be rank 3") { try conv1d(x, w) }
         // Zero elements, but 2^31 output rows: refused before BLAS's 32-bit sizes could trap.
-        assertThrows(.value, "2^31 - 1") { try conv2d(Tensor.empty([1 << 31, 1, 1, 0], dtype: .float32), Tensor.empty([1, 1, 0, 1], dtype: .float32)) }
-        assertThrows(.value, "[max_pool2d] input must be rank 4") { try pool2d(.max, random([3, 3]), windowSize: (2, 2), strides: (2, 2), padding: .valid) }
+        assertThrows(.value, "2^31 - 1") {
+            try conv2d(Tensor.empty([1 << 31, 1, 1, 0], dtype: .float32), Tensor.empty([1, 1, 0, 1], dtype: .float32))
+        }
+        assertThrows(.value, "[max_pool2d] input must be rank 4") {
+            try pool2d(.max, random([3, 3]), windowSize: (2, 2), strides: (2, 2), padding: .valid)
+        }
         assertThrows(.value, "[avg_pool2d] explicit padding is not supported") {
-            try pool2d(.average, x, windowSize: (2, 2), strides: (2, 2), padding: .explicit(top: 1, bottom: 1, left: 1, right: 1))
+            try pool2d(
+                .average, x, windowSize: (2, 2), strides: (2, 2),
+                padding: .explicit(top: 1, bottom: 1, left: 1, right: 1))
         }
         assertThrows(.value, "smaller than the window") {
-            try pool2d(.max, x, windowSize: (2, 2), strides: (2, 2), padding: .explicit(top: 2, bottom: 0, left: 0, right: 0))
+            try pool2d(
+                .max, x, windowSize: (2, 2), strides: (2, 2), padding: .explicit(top: 2, bottom: 0, left: 0, right: 0))
         }
-        assertThrows(.value, "leaves no output") { try pool2d(.max, x, windowSize: (9, 2), strides: (1, 1), padding: .valid) }
-        assertThrows(.value, "pooling window height must be between 1") { try pool2d(.max, x, windowSize: (0, 2), strides: (1, 1), padding: .valid) }
+        assertThrows(.value, "leaves no output") {
+            try pool2d(.max, x, windowSize: (9, 2), strides: (1, 1), padding: .valid)
+        }
+        assertThrows(.value, "pooling window height must be between 1") {
+            try pool2d(.max, x, windowSize: (0, 2), strides: (1, 1), padding: .valid)
+        }
     }
 
     func testEmptyBatchGivesEmptyOutputAndZeroGradients() throws {

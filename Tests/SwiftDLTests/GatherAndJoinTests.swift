@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// take, concatenate and stack against index arithmetic written out in the test.
@@ -63,7 +64,9 @@ final class GatherAndJoinTests: XCTestCase {
         assertThrows(.type, op: "take", try take(x, indices: try makeTensor([true], [1]), axis: 0))
         assertThrows(.value, op: "take", try take(x, indices: try makeTensor([0] as [Int64], [1]), axis: 2))
         // Taking from an empty axis can only fail.
-        assertThrows(.index, op: "take", try take(try makeTensor([Float](), [0]), indices: try makeTensor([0] as [Int64], [1]), axis: 0))
+        assertThrows(
+            .index, op: "take",
+            try take(try makeTensor([Float](), [0]), indices: try makeTensor([0] as [Int64], [1]), axis: 0))
     }
 
     func testConcatenateAlongEachAxisWithPromotion() throws {
@@ -77,7 +80,7 @@ final class GatherAndJoinTests: XCTestCase {
                 let bData = Array((second + second)[0..<countB])
                 let b = try makeTensor(bData, shapeB, layout: .reversed)
                 let result = try concatenate([a, b, a], axis: axis - 3)
-                XCTAssertEqual(result.dtype, .float64)  // int32 with float32 -> float64
+                XCTAssertEqual(result.dtype, .float64) // int32 with float32 -> float64
                 var outShape = [2, 3, 4]
                 outShape[axis] = 2 * [2, 3, 4][axis] + shapeB[axis]
                 XCTAssertEqual(result.shape, outShape)
@@ -117,10 +120,13 @@ final class GatherAndJoinTests: XCTestCase {
     }
 
     func testJoinErrors() throws {
-        let a = try makeTensor([Float](repeating: 0, count: 6), [2, 3]), b = try makeTensor([Float](repeating: 0, count: 4), [2, 2])
+        let a = try makeTensor([Float](repeating: 0, count: 6), [2, 3]),
+            b = try makeTensor([Float](repeating: 0, count: 4), [2, 2])
         assertThrows(.value, op: "concatenate", try concatenate([], axis: 0))
         assertThrows(.value, op: "concatenate", try concatenate([a, b], axis: 0))
-        assertThrows(.value, op: "concatenate", try concatenate([a, try makeTensor([Float](repeating: 0, count: 6), [6])], axis: 0))
+        assertThrows(
+            .value, op: "concatenate",
+            try concatenate([a, try makeTensor([Float](repeating: 0, count: 6), [6])], axis: 0))
         assertThrows(.value, op: "concatenate", try concatenate([a, a], axis: 2))
         assertThrows(.value, op: "concatenate", try concatenate([try makeTensor([Float(1)], [])], axis: 0))
         assertThrows(.value, op: "stack", try stack([a, b], axis: 0))

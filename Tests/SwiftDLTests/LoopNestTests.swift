@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// LoopNest's dimension collapsing, and that its rows cover every element exactly once
@@ -63,10 +64,10 @@ final class LoopNestTests: XCTestCase {
         let saved = ThreadPool.shared.threadCount
         defer { ThreadPool.shared.setThreadCount(saved) }
         let cases: [(shape: [Int], strides: [Int])] = [
-            ([5, 7, 9], [1, 5, 35]),          // transposed: rows of 9 with stride 35
-            ([2, 5000], [5000, 1]),           // collapses to one long row
-            ([2, 5000], [1, 2]),              // two long strided rows
-            ([3, 1, 4000], [-4000, 0, -1]),   // negative strides
+            ([5, 7, 9], [1, 5, 35]), // transposed: rows of 9 with stride 35
+            ([2, 5000], [5000, 1]), // collapses to one long row
+            ([2, 5000], [1, 2]), // two long strided rows
+            ([3, 1, 4000], [-4000, 0, -1]), // negative strides
         ]
         for (shape, strides) in cases {
             let count = shape.reduce(1, *)
@@ -91,7 +92,9 @@ final class LoopNestTests: XCTestCase {
                     let what = "\(shape) \(strides) threads \(threads) grain \(grain)"
                     XCTAssertTrue((0..<count).allSatisfy { marks[$0] == 1 }, what)
                     // Output position p must have seen the input element at p's multi-index.
-                    let expected = multiIndices(shape).map { index in base + zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 } }
+                    let expected = multiIndices(shape).map { index in
+                        base + zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 }
+                    }
                     XCTAssertEqual(Array(UnsafeBufferPointer(start: order, count: count)), expected, what)
                     marks.deallocate()
                     order.deallocate()

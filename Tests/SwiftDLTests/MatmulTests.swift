@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// matmul against a triple loop: plain, batched with broadcast batch axes, transposed and
@@ -6,7 +7,9 @@ import XCTest
 final class MatmulTests: XCTestCase {
     /// The reference: numpy.matmul's definition written as loops, in Double (or wrapping
     /// Int64 for integers, truncated to the result type by the caller).
-    private func referenceMatmul(_ a: [Double], _ shapeA: [Int], _ b: [Double], _ shapeB: [Int]) -> (values: [Double], shape: [Int]) {
+    private func referenceMatmul(_ a: [Double], _ shapeA: [Int], _ b: [Double], _ shapeB: [Int]) -> (
+        values: [Double], shape: [Int]
+    ) {
         let vectorA = shapeA.count == 1, vectorB = shapeB.count == 1
         let sa = vectorA ? [1] + shapeA : shapeA, sb = vectorB ? shapeB + [1] : shapeB
         let m = sa[sa.count - 2], k = sa[sa.count - 1], n = sb[sb.count - 1]
@@ -35,8 +38,10 @@ final class MatmulTests: XCTestCase {
         return (out, shape)
     }
 
-    private func check<T: Element>(_: T.Type, _ shapeA: [Int], _ shapeB: [Int], layoutA: Layout = .contiguous,
-                                   layoutB: Layout = .contiguous, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func check<T: Element>(
+        _: T.Type, _ shapeA: [Int], _ shapeB: [Int], layoutA: Layout = .contiguous,
+        layoutB: Layout = .contiguous, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         // int64 data stays small enough that the Double reference is exact.
         func data(_ count: Int, seed: UInt64) -> [T] {
             if T.dtype == .int64 { return randomValues(count, Int32.self, seed: seed).map { T(fromInt64: Int64($0)) } }
@@ -104,7 +109,8 @@ final class MatmulTests: XCTestCase {
     }
 
     func testMixedDTypesPromote() throws {
-        let a = try makeTensor([1, 2, 3, 4] as [Int32], [2, 2]), b = try makeTensor([0.5, 1, 1.5, 2] as [Float], [2, 2])
+        let a = try makeTensor([1, 2, 3, 4] as [Int32], [2, 2]),
+            b = try makeTensor([0.5, 1, 1.5, 2] as [Float], [2, 2])
         let result = try matmul(a, b)
         XCTAssertEqual(result.dtype, .float64)
         XCTAssertEqual(values(result, as: Double.self), [3.5, 5, 7.5, 11])
@@ -126,15 +132,22 @@ final class MatmulTests: XCTestCase {
             XCTAssertTrue(zeroStrided.isContiguous)
             XCTAssertEqual(values(try matmul(zeroStrided, b), as: Float.self), [Float](repeating: 0, count: 12))
         }
-        XCTAssertEqual(try matmul(try makeTensor([Float](), [0, 5]), try makeTensor([Float](repeating: 1, count: 10), [5, 2])).shape, [0, 2])
-        XCTAssertEqual(values(try matmul(try makeTensor([Int32](), [2, 0]), try makeTensor([Int32](), [0, 2])), as: Int32.self), [0, 0, 0, 0])
+        XCTAssertEqual(
+            try matmul(try makeTensor([Float](), [0, 5]), try makeTensor([Float](repeating: 1, count: 10), [5, 2]))
+                .shape, [0, 2])
+        XCTAssertEqual(
+            values(try matmul(try makeTensor([Int32](), [2, 0]), try makeTensor([Int32](), [0, 2])), as: Int32.self),
+            [0, 0, 0, 0])
     }
 
     func testShapeErrors() throws {
         let a = try makeTensor([Float](repeating: 1, count: 6), [2, 3])
         assertThrows(.value, op: "matmul", try matmul(a, a))
         assertThrows(.value, op: "matmul", try matmul(try makeTensor([Float(1)], []), a))
-        assertThrows(.value, op: "matmul", try matmul(try makeTensor([Float](repeating: 1, count: 12), [2, 3, 2]),
-                                                       try makeTensor([Float](repeating: 1, count: 12), [3, 2, 2])))
+        assertThrows(
+            .value, op: "matmul",
+            try matmul(
+                try makeTensor([Float](repeating: 1, count: 12), [2, 3, 2]),
+                try makeTensor([Float](repeating: 1, count: 12), [3, 2, 2])))
     }
 }

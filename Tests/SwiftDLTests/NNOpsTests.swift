@@ -1,5 +1,7 @@
 import XCTest
+
 @testable import SwiftDL
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,7 +47,7 @@ final class NNOpsTests: XCTestCase {
         XCTAssertEqual(floatExp(-.infinity), 0)
         XCTAssertEqual(floatExp(.infinity), .infinity)
         XCTAssertTrue(floatExp(.nan).isNaN)
-        XCTAssertEqual(floatExp(-100), Float(exp(-100.0)), accuracy: Float(exp(-100.0)) * 1e-3)  // subnormal
+        XCTAssertEqual(floatExp(-100), Float(exp(-100.0)), accuracy: Float(exp(-100.0)) * 1e-3) // subnormal
     }
 
     func testSoftmaxRowsSumToOneAndAreStable() throws {
@@ -87,10 +89,12 @@ final class NNOpsTests: XCTestCase {
     func testAdamRuleTakesKerasFirstStep() throws {
         let variable = try tensor([1, -2], [2])
         let gradient = try tensor([0.5, -4], [2])
-        let m = try Tensor.empty([2], dtype: .float64, zeroed: true), v = try Tensor.empty([2], dtype: .float64, zeroed: true)
-        try adamUpdate(variables: [variable], gradients: [gradient], momentums: [m], velocities: [v], velocityHats: [],
-                       beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, step: 1,
-                       options: OptimizerOptions(learningRate: 0.1))
+        let m = try Tensor.empty([2], dtype: .float64, zeroed: true),
+            v = try Tensor.empty([2], dtype: .float64, zeroed: true)
+        try adamUpdate(
+            variables: [variable], gradients: [gradient], momentums: [m], velocities: [v], velocityHats: [],
+            beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, step: 1,
+            options: OptimizerOptions(learningRate: 0.1))
         // Step 1: α = lr·√(1-β₂)/(1-β₁), m = 0.1g, v = 0.001g², so the step is α·0.1g/(√0.001|g| + ε).
         let alpha = 0.1 * (1 - 0.999).squareRoot() / (1 - 0.9)
         let result = try values(variable)
@@ -102,11 +106,16 @@ final class NNOpsTests: XCTestCase {
         let variable = try tensor([1, 2], [2])
         let gradient = try tensor([1, 2], [2])
         let wrong = try Tensor.empty([3], dtype: .float64, zeroed: true)
-        XCTAssertThrowsError(try adagradUpdate(variables: [variable], gradients: [gradient], accumulators: [wrong], epsilon: 1e-7,
-                                               options: OptimizerOptions(learningRate: 0.1))) { error in
+        XCTAssertThrowsError(
+            try adagradUpdate(
+                variables: [variable], gradients: [gradient], accumulators: [wrong], epsilon: 1e-7,
+                options: OptimizerOptions(learningRate: 0.1))
+        ) { error in
             XCTAssertEqual((error as? SDLError)?.kind, .value)
         }
-        XCTAssertThrowsError(try adagradUpdate(variables: [variable], gradients: [gradient], accumulators: [], epsilon: 1e-7,
-                                               options: OptimizerOptions(learningRate: 0.1)))
+        XCTAssertThrowsError(
+            try adagradUpdate(
+                variables: [variable], gradients: [gradient], accumulators: [], epsilon: 1e-7,
+                options: OptimizerOptions(learningRate: 0.1)))
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// `OpDeterminism`: exact convolution plans, and kernels whose results do not depend on the
@@ -62,13 +63,21 @@ final class OpDeterminismTests: XCTestCase {
             var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count)
             var db = [Float](repeating: 0, count: g.outputChannels)
             var product = [Float](repeating: 0, count: 512 * 64)
-            x.withUnsafeBufferPointer { x in w.withUnsafeBufferPointer { w in dy.withUnsafeBufferPointer { dy in
-                convolutionBackward(x: x.baseAddress!, w: w.baseAddress!, dy: dy.baseAddress!, reluOutput: nil,
-                                    dx: &dx, dw: &dw, db: &db, plan: plan, scratch: &scratch)
-                // (512 × 288) · (288 × 64), 19 MFLOP: several bands.
-                gemm(m: 512, n: 64, k: 288, MatrixOperand(pointer: x.baseAddress!, transposed: false, leadingDimension: 288),
-                     MatrixOperand(pointer: w.baseAddress!, transposed: false, leadingDimension: 64), &product, ldc: 64)
-            } } }
+            x.withUnsafeBufferPointer { x in
+                w.withUnsafeBufferPointer { w in
+                    dy.withUnsafeBufferPointer { dy in
+                        convolutionBackward(
+                            x: x.baseAddress!, w: w.baseAddress!, dy: dy.baseAddress!, reluOutput: nil,
+                            dx: &dx, dw: &dw, db: &db, plan: plan, scratch: &scratch)
+                        // (512 × 288) · (288 × 64), 19 MFLOP: several bands.
+                        gemm(
+                            m: 512, n: 64, k: 288,
+                            MatrixOperand(pointer: x.baseAddress!, transposed: false, leadingDimension: 288),
+                            MatrixOperand(pointer: w.baseAddress!, transposed: false, leadingDimension: 64), &product,
+                            ldc: 64)
+                    }
+                }
+            }
             return dx + dw + db + product
         }
         withDeterminism {

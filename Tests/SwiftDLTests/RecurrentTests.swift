@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// The whole-sequence recurrent ops against naive loops of Keras's formulas, and their
@@ -6,11 +7,11 @@ import XCTest
 final class RecurrentTests: XCTestCase {
     // MARK: - Helpers
 
-    private var seed: UInt64 = 0x9E3779B97F4A7C15
+    private var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     private func values(_ count: Int, scale: Double = 0.5) -> [Double] {
         (0..<count).map { _ in
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return (Double(seed >> 11) / Double(1 << 53) * 2 - 1) * scale
         }
     }
@@ -33,8 +34,10 @@ final class RecurrentTests: XCTestCase {
     private func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
     /// Keras's LSTM, one step at a time over plain arrays. Returns (sequence by step, h, c).
-    private func referenceLSTM(x: [Double], w: [Double], u: [Double], b: [Double], h0: [Double], c0: [Double],
-                               batch: Int, time: Int, features: Int, units: Int, backwards: Bool) -> ([Double], [Double], [Double]) {
+    private func referenceLSTM(
+        x: [Double], w: [Double], u: [Double], b: [Double], h0: [Double], c0: [Double],
+        batch: Int, time: Int, features: Int, units: Int, backwards: Bool
+    ) -> ([Double], [Double], [Double]) {
         var h = h0, c = c0, sequence = [Double](repeating: 0, count: batch * time * units)
         let width = 4 * units
         for s in 0..<time {
@@ -49,7 +52,8 @@ final class RecurrentTests: XCTestCase {
                     z[k] = sum
                 }
                 for j in 0..<units {
-                    let i = sigmoid(z[j]), f = sigmoid(z[units + j]), g = tanh(z[2 * units + j]), o = sigmoid(z[3 * units + j])
+                    let i = sigmoid(z[j]), f = sigmoid(z[units + j]), g = tanh(z[2 * units + j]),
+                        o = sigmoid(z[3 * units + j])
                     newC[n * units + j] = f * c[n * units + j] + i * g
                     newH[n * units + j] = o * tanh(newC[n * units + j])
                     sequence[(n * time + s) * units + j] = newH[n * units + j]
@@ -61,7 +65,9 @@ final class RecurrentTests: XCTestCase {
         return (sequence, h, c)
     }
 
-    private func assertClose(_ a: [Double], _ b: [Double], tolerance: Double, _ message: String = "", line: UInt = #line) {
+    private func assertClose(
+        _ a: [Double], _ b: [Double], tolerance: Double, _ message: String = "", line: UInt = #line
+    ) {
         XCTAssertEqual(a.count, b.count, message, line: line)
         for (x, y) in zip(a, b) where abs(x - y) > tolerance * (1 + abs(y)) {
             XCTFail("\(message): \(x) vs \(y)", line: line)
@@ -77,12 +83,17 @@ final class RecurrentTests: XCTestCase {
         let b = values(4 * units), h0 = values(batch * units), c0 = values(batch * units)
         for dtype in [DType.float32, .float64] {
             for backwards in [false, true] {
-                let result = try lstm(tensor([batch, time, features], x, dtype: dtype), kernel: tensor([features, 4 * units], w, dtype: dtype),
-                                      recurrentKernel: tensor([units, 4 * units], u, dtype: dtype), bias: tensor([4 * units], b, dtype: dtype),
-                                      initialHidden: tensor([batch, units], h0, dtype: dtype), initialCell: tensor([batch, units], c0, dtype: dtype),
-                                      returnSequences: true, goBackwards: backwards)
-                let (sequence, h, c) = referenceLSTM(x: x, w: w, u: u, b: b, h0: h0, c0: c0, batch: batch, time: time,
-                                                     features: features, units: units, backwards: backwards)
+                let result = try lstm(
+                    tensor([batch, time, features], x, dtype: dtype),
+                    kernel: tensor([features, 4 * units], w, dtype: dtype),
+                    recurrentKernel: tensor([units, 4 * units], u, dtype: dtype),
+                    bias: tensor([4 * units], b, dtype: dtype),
+                    initialHidden: tensor([batch, units], h0, dtype: dtype),
+                    initialCell: tensor([batch, units], c0, dtype: dtype),
+                    returnSequences: true, goBackwards: backwards)
+                let (sequence, h, c) = referenceLSTM(
+                    x: x, w: w, u: u, b: b, h0: h0, c0: c0, batch: batch, time: time,
+                    features: features, units: units, backwards: backwards)
                 let tolerance = dtype == .float32 ? 1e-5 : 1e-12
                 assertClose(try array(result.outputs), sequence, tolerance: tolerance, "\(dtype.name) outputs")
                 assertClose(try array(result.hidden), h, tolerance: tolerance, "\(dtype.name) h")
@@ -108,12 +119,15 @@ final class RecurrentTests: XCTestCase {
 
     /// Checks d(loss)/d(operand) from the tape against central differences, where
     /// loss = Σ weights·outputs over every output of `run`.
-    private func checkGradients(_ operands: [Tensor], _ run: ([Tensor]) throws -> [Tensor], file: StaticString = #filePath, line: UInt = #line) throws {
+    private func checkGradients(
+        _ operands: [Tensor], _ run: ([Tensor]) throws -> [Tensor], file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let probes = try run(operands).map { try random($0.shape) }
         func loss(_ outputs: [Tensor]) throws -> Tensor {
             var total: Tensor? = nil
             for (output, probe) in zip(outputs, probes) {
-                let term = try differentiableReduce(.sum, differentiableBinary(.multiply, output, probe), axes: nil, keepdims: false)
+                let term = try differentiableReduce(
+                    .sum, differentiableBinary(.multiply, output, probe), axes: nil, keepdims: false)
                 total = try total.map { try differentiableBinary(.add, $0, term) } ?? term
             }
             return total!
@@ -123,11 +137,15 @@ final class RecurrentTests: XCTestCase {
         for operand in operands { tape.watch(operand) }
         let target = try loss(run(operands))
         tape.exit()
-        XCTAssertEqual(tape.recordedCount, 1 + 2 * probes.count + (probes.count - 1), "one node for the sequence", file: file, line: line)
+        XCTAssertEqual(
+            tape.recordedCount, 1 + 2 * probes.count + (probes.count - 1), "one node for the sequence", file: file,
+            line: line)
         let analytic = try tape.gradient(of: target, withRespectTo: operands)
         let epsilon = 1e-6
         for (index, operand) in operands.enumerated() {
-            guard let gradient = analytic[index] else { XCTFail("no gradient for operand \(index)", file: file, line: line); continue }
+            guard let gradient = analytic[index] else {
+                XCTFail("no gradient for operand \(index)", file: file, line: line); continue
+            }
             let computed = try array(gradient)
             let data = operand.pointer(as: Double.self)
             for i in 0..<operand.count {
@@ -139,7 +157,9 @@ final class RecurrentTests: XCTestCase {
                 data[i] = saved
                 let numeric = (plus - minus) / (2 * epsilon)
                 if abs(numeric - computed[i]) > 1e-6 * (1 + abs(numeric)) {
-                    XCTFail("operand \(index) element \(i): analytic \(computed[i]) vs numeric \(numeric)", file: file, line: line)
+                    XCTFail(
+                        "operand \(index) element \(i): analytic \(computed[i]) vs numeric \(numeric)", file: file,
+                        line: line)
                     break
                 }
             }
@@ -149,11 +169,14 @@ final class RecurrentTests: XCTestCase {
     func testLSTMGradientsMatchFiniteDifferences() throws {
         let (batch, time, features, units) = (2, 4, 3, 3)
         for (sequences, backwards) in [(true, false), (false, true)] {
-            let operands = try [random([batch, time, features]), random([features, 4 * units]), random([units, 4 * units]),
-                                random([4 * units]), random([batch, units]), random([batch, units])]
+            let operands = try [
+                random([batch, time, features]), random([features, 4 * units]), random([units, 4 * units]),
+                random([4 * units]), random([batch, units]), random([batch, units]),
+            ]
             try checkGradients(operands) { o in
-                let r = try lstm(o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4], initialCell: o[5],
-                                 returnSequences: sequences, goBackwards: backwards)
+                let r = try lstm(
+                    o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4], initialCell: o[5],
+                    returnSequences: sequences, goBackwards: backwards)
                 return [r.outputs, r.hidden, r.cell]
             }
         }
@@ -162,14 +185,19 @@ final class RecurrentTests: XCTestCase {
     func testMaskedLSTMGradientsMatchFiniteDifferences() throws {
         let (batch, time, features, units) = (3, 5, 2, 2)
         let mask = try Tensor.empty([batch, time], dtype: .bool)
-        let keep: [Bool] = [false, false, true, false, true,  false, false, false, false, false,  true, true, true, false, false]
+        let keep: [Bool] = [
+            false, false, true, false, true, false, false, false, false, false, true, true, true, false, false,
+        ]
         for (i, value) in keep.enumerated() { mask.pointer(as: Bool.self)[i] = value }
         for sequences in [true, false] {
-            let operands = try [random([batch, time, features]), random([features, 4 * units]), random([units, 4 * units]),
-                                random([4 * units]), random([batch, units]), random([batch, units])]
+            let operands = try [
+                random([batch, time, features]), random([features, 4 * units]), random([units, 4 * units]),
+                random([4 * units]), random([batch, units]), random([batch, units]),
+            ]
             try checkGradients(operands) { o in
-                let r = try lstm(o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4], initialCell: o[5],
-                                 mask: mask, returnSequences: sequences)
+                let r = try lstm(
+                    o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4], initialCell: o[5],
+                    mask: mask, returnSequences: sequences)
                 return [r.outputs, r.hidden, r.cell]
             }
         }
@@ -178,11 +206,14 @@ final class RecurrentTests: XCTestCase {
     func testGRUGradientsMatchFiniteDifferences() throws {
         let (batch, time, features, units) = (2, 4, 3, 3)
         for (sequences, backwards) in [(true, false), (false, true)] {
-            let operands = try [random([batch, time, features]), random([features, 3 * units]), random([units, 3 * units]),
-                                random([2, 3 * units]), random([batch, units])]
+            let operands = try [
+                random([batch, time, features]), random([features, 3 * units]), random([units, 3 * units]),
+                random([2, 3 * units]), random([batch, units]),
+            ]
             try checkGradients(operands) { o in
-                let r = try gru(o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4],
-                                returnSequences: sequences, goBackwards: backwards)
+                let r = try gru(
+                    o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4],
+                    returnSequences: sequences, goBackwards: backwards)
                 return [r.outputs, r.hidden]
             }
         }
@@ -191,11 +222,14 @@ final class RecurrentTests: XCTestCase {
     func testSimpleRNNGradientsMatchFiniteDifferences() throws {
         let (batch, time, features, units) = (2, 4, 3, 3)
         for (sequences, backwards) in [(true, false), (false, true)] {
-            let operands = try [random([batch, time, features]), random([features, units]), random([units, units]),
-                                random([units]), random([batch, units])]
+            let operands = try [
+                random([batch, time, features]), random([features, units]), random([units, units]),
+                random([units]), random([batch, units]),
+            ]
             try checkGradients(operands) { o in
-                let r = try simpleRNN(o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4],
-                                      returnSequences: sequences, goBackwards: backwards)
+                let r = try simpleRNN(
+                    o[0], kernel: o[1], recurrentKernel: o[2], bias: o[3], initialHidden: o[4],
+                    returnSequences: sequences, goBackwards: backwards)
                 return [r.outputs, r.hidden]
             }
         }
@@ -210,8 +244,10 @@ final class RecurrentTests: XCTestCase {
         let pool = ThreadPool.shared, saved = pool.threadCount
         defer { pool.setThreadCount(saved) }
         for gates in [4, 3, 1] {
-            let operands = try [random([batch, time, features]), random([features, gates * units]), random([units, gates * units]),
-                                random(gates == 3 ? [2, 3 * units] : [gates * units]), random([batch, units]), random([batch, units])]
+            let operands = try [
+                random([batch, time, features]), random([features, gates * units]), random([units, gates * units]),
+                random(gates == 3 ? [2, 3 * units] : [gates * units]), random([batch, units]), random([batch, units]),
+            ]
             func run() throws -> [[Double]] {
                 let tape = GradientTape()
                 tape.enter()
@@ -219,19 +255,23 @@ final class RecurrentTests: XCTestCase {
                 var outputs: [Tensor]
                 switch gates {
                 case 4:
-                    let r = try lstm(operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
-                                     initialHidden: operands[4], initialCell: operands[5], returnSequences: true)
+                    let r = try lstm(
+                        operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
+                        initialHidden: operands[4], initialCell: operands[5], returnSequences: true)
                     outputs = [r.outputs, r.hidden, r.cell]
                 case 3:
-                    let r = try gru(operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
-                                    initialHidden: operands[4], returnSequences: true, goBackwards: true)
+                    let r = try gru(
+                        operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
+                        initialHidden: operands[4], returnSequences: true, goBackwards: true)
                     outputs = [r.outputs, r.hidden]
                 default:
-                    let r = try simpleRNN(operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
-                                          initialHidden: operands[4], returnSequences: true)
+                    let r = try simpleRNN(
+                        operands[0], kernel: operands[1], recurrentKernel: operands[2], bias: operands[3],
+                        initialHidden: operands[4], returnSequences: true)
                     outputs = [r.outputs, r.hidden]
                 }
-                let loss = try differentiableReduce(.sum, differentiableUnary(.square, outputs[0]), axes: nil, keepdims: false)
+                let loss = try differentiableReduce(
+                    .sum, differentiableUnary(.square, outputs[0]), axes: nil, keepdims: false)
                 tape.exit()
                 let used = gates == 4 ? operands : Array(operands.prefix(5))
                 return try outputs.map(array) + tape.gradient(of: loss, withRespectTo: used).map { try array($0!) }
@@ -249,27 +289,56 @@ final class RecurrentTests: XCTestCase {
     func testBadShapesAndDTypesThrowWithTheExpectedLayout() throws {
         let x = try random([2, 5, 64], dtype: .float32)
         func message(_ body: () throws -> Void) -> (SDLError.Kind?, String) {
-            do { try body() } catch let error as SDLError { return (error.kind, error.message) } catch { return (nil, "\(error)") }
+            do { try body() } catch let error as SDLError { return (error.kind, error.message) } catch {
+                return (nil, "\(error)")
+            }
             return (nil, "no error")
         }
-        var (kind, text) = message { _ = try lstm(x, kernel: random([64, 200], dtype: .float32), recurrentKernel: random([64, 256], dtype: .float32), bias: nil) }
+        var (kind, text) = message {
+            _ = try lstm(
+                x, kernel: random([64, 200], dtype: .float32), recurrentKernel: random([64, 256], dtype: .float32),
+                bias: nil)
+        }
         XCTAssertEqual(kind, .value)
-        XCTAssertEqual(text, "[lstm] kernel must have shape (in, 4*units) = (64, 256) for inputs with 64 features and 64 units; received (64, 200)")
-        (kind, text) = message { _ = try lstm(random([2, 5], dtype: .float32), kernel: random([5, 8], dtype: .float32), recurrentKernel: random([2, 8], dtype: .float32), bias: nil) }
+        XCTAssertEqual(
+            text,
+            "[lstm] kernel must have shape (in, 4*units) = (64, 256) for inputs with 64 features and 64 units; received (64, 200)"
+        )
+        (kind, text) = message {
+            _ = try lstm(
+                random([2, 5], dtype: .float32), kernel: random([5, 8], dtype: .float32),
+                recurrentKernel: random([2, 8], dtype: .float32), bias: nil)
+        }
         XCTAssertEqual(kind, .value)
         XCTAssertTrue(text.hasPrefix("[lstm] inputs must be rank 3"), text)
-        (kind, text) = message { _ = try gru(x, kernel: random([64, 24], dtype: .float32), recurrentKernel: random([8, 24], dtype: .float32), bias: random([24], dtype: .float32)) }
+        (kind, text) = message {
+            _ = try gru(
+                x, kernel: random([64, 24], dtype: .float32), recurrentKernel: random([8, 24], dtype: .float32),
+                bias: random([24], dtype: .float32))
+        }
         XCTAssertEqual(kind, .value)
         XCTAssertTrue(text.contains("bias must have shape (2, 3*units)"), text)
-        (kind, text) = message { _ = try simpleRNN(x.cast(to: .int32), kernel: random([64, 4]), recurrentKernel: random([4, 4]), bias: nil) }
+        (kind, text) = message {
+            _ = try simpleRNN(x.cast(to: .int32), kernel: random([64, 4]), recurrentKernel: random([4, 4]), bias: nil)
+        }
         XCTAssertEqual(kind, .type)
-        (kind, text) = message { _ = try simpleRNN(x, kernel: random([64, 4]), recurrentKernel: random([4, 4]), bias: nil) }
+        (kind, text) = message {
+            _ = try simpleRNN(x, kernel: random([64, 4]), recurrentKernel: random([4, 4]), bias: nil)
+        }
         XCTAssertEqual(kind, .type, text)
-        (kind, text) = message { _ = try simpleRNN(x, kernel: random([64, 4], dtype: .float32), recurrentKernel: random([4, 5], dtype: .float32), bias: nil) }
+        (kind, text) = message {
+            _ = try simpleRNN(
+                x, kernel: random([64, 4], dtype: .float32), recurrentKernel: random([4, 5], dtype: .float32), bias: nil
+            )
+        }
         XCTAssertEqual(kind, .value)
         XCTAssertTrue(text.contains("recurrent_kernel must have shape (units, units)"), text)
-        (kind, text) = message { _ = try lstm(x, kernel: random([64, 16], dtype: .float32), recurrentKernel: random([4, 16], dtype: .float32), bias: nil,
-                                             initialHidden: random([2, 4], dtype: .float32)) }
+        (kind, text) = message {
+            _ = try lstm(
+                x, kernel: random([64, 16], dtype: .float32), recurrentKernel: random([4, 16], dtype: .float32),
+                bias: nil,
+                initialHidden: random([2, 4], dtype: .float32))
+        }
         XCTAssertEqual(kind, .value)
         XCTAssertTrue(text.contains("initial_state"), text)
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// Reductions over every kind of axis set, against a naive loop that visits each input
@@ -6,7 +7,9 @@ import XCTest
 final class ReductionTests: XCTestCase {
     static let shape = [3, 4, 5, 2]
     /// nil means every axis; [] means none. Inner, outer, adjacent and non-adjacent sets.
-    static let axisSets: [[Int]?] = [nil, [], [0], [3], [-1], [1, 2], [0, 2], [0, 3], [1, 3], [0, 1, 3], [0, 1, 2, 3], [2]]
+    static let axisSets: [[Int]?] = [
+        nil, [], [0], [3], [-1], [1, 2], [0, 2], [0, 3], [1, 3], [0, 1, 3], [0, 1, 2, 3], [2],
+    ]
 
     /// Groups the input's elements by output position: the naive reduction's skeleton.
     private func groups(shape: [Int], axes: [Int]?) -> (outShape: [Int], keptShape: [Int], members: [[Int]]) {
@@ -36,7 +39,8 @@ final class ReductionTests: XCTestCase {
                 let (keepShape, keptShape, members) = groups(shape: shape, axes: axes)
                 let expected = members.map { reference($0.map { data[$0] }) }
                 for keepdims in [false, true] {
-                    let what = "\(op.name) \(T.dtype.name) \(layout) axes \(axes.map { "\($0)" } ?? "nil") keepdims \(keepdims)"
+                    let what =
+                        "\(op.name) \(T.dtype.name) \(layout) axes \(axes.map { "\($0)" } ?? "nil") keepdims \(keepdims)"
                     let result = try reduce(op, x, axes: axes, keepdims: keepdims)
                     XCTAssertEqual(result.dtype, R.dtype, what, file: file, line: line)
                     XCTAssertEqual(result.shape, keepdims ? keepShape : keptShape, what, file: file, line: line)
@@ -44,7 +48,10 @@ final class ReductionTests: XCTestCase {
                     if tolerance == 0 {
                         assertSameValues(actual, expected, what, file: file, line: line)
                     } else {
-                        for (a, e) in zip(actual, expected) where Swift.abs(a.doubleValue - e.doubleValue) > tolerance * Swift.max(1, Swift.abs(e.doubleValue)) {
+                        for (a, e) in zip(actual, expected)
+                        where Swift.abs(a.doubleValue - e.doubleValue) > tolerance
+                            * Swift.max(1, Swift.abs(e.doubleValue))
+                        {
                             XCTFail("\(what): \(a), expected \(e)", file: file, line: line)
                             return
                         }
@@ -74,7 +81,9 @@ final class ReductionTests: XCTestCase {
         try check(.sum, UInt8.self, Int64.self) { $0.reduce(Int64(0)) { $0 + Int64($1) } }
         try check(.sum, Bool.self, Int64.self) { Int64($0.filter { $0 }.count) }
         try check(.prod, Int32.self, Int64.self) { $0.reduce(Int64(1)) { $0 &* Int64($1) } }
-        try check(.mean, Int32.self, Double.self, tolerance: 1e-12) { Double($0.reduce(Int64(0)) { $0 + Int64($1) }) / Double($0.count) }
+        try check(.mean, Int32.self, Double.self, tolerance: 1e-12) {
+            Double($0.reduce(Int64(0)) { $0 + Int64($1) }) / Double($0.count)
+        }
         try check(.max, Int64.self, Int64.self, axisSets: [[1, 3], [0]]) { $0.max()! }
         try check(.min, UInt8.self, UInt8.self, axisSets: [[0, 2], nil]) { $0.min()! }
         try check(.max, Bool.self, Bool.self, axisSets: [[1], nil]) { $0.contains(true) }
@@ -136,7 +145,7 @@ final class ReductionTests: XCTestCase {
         let nan = try makeTensor([1, .nan, 5, .nan, -1, 9] as [Double], [6], layout: .gapped)
         XCTAssertEqual(values(try reduce(.argmax, nan, axes: nil), as: Int64.self), [1])
         XCTAssertEqual(values(try reduce(.argmin, nan, axes: [0]), as: Int64.self), [1])
-        let leadingNaN = try makeTensor([.nan, 1, 2] as [Float], [3], layout: .reversed)  // logical [nan, 1, 2]
+        let leadingNaN = try makeTensor([.nan, 1, 2] as [Float], [3], layout: .reversed) // logical [nan, 1, 2]
         XCTAssertEqual(values(try reduce(.argmin, leadingNaN, axes: nil), as: Int64.self), [0])
         let flags = try makeTensor([false, true, true, false], [2, 2])
         XCTAssertEqual(values(try reduce(.argmax, flags, axes: [1]), as: Int64.self), [1, 0])
@@ -170,7 +179,8 @@ final class ReductionTests: XCTestCase {
                         }
                         return Int64(best)
                     }
-                    XCTAssertEqual(values(result, as: Int64.self), expected, "\(layout) axis \(axis) largest \(largest)")
+                    XCTAssertEqual(
+                        values(result, as: Int64.self), expected, "\(layout) axis \(axis) largest \(largest)")
                 }
             }
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 // Helpers shared by the engine tests: build tensors with chosen memory layouts, read them
@@ -138,8 +139,10 @@ func sameValue<T: Element>(_ a: T, _ b: T) -> Bool {
 }
 
 /// Asserts equal arrays (NaN equals NaN), reporting the first mismatch with its position.
-func assertSameValues<T: Element>(_ actual: [T], _ expected: [T], _ message: String,
-                                  file: StaticString = #filePath, line: UInt = #line) {
+func assertSameValues<T: Element>(
+    _ actual: [T], _ expected: [T], _ message: String,
+    file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertEqual(actual.count, expected.count, "\(message): counts differ", file: file, line: line)
     for i in 0..<min(actual.count, expected.count) where !sameValue(actual[i], expected[i]) {
         XCTFail("\(message): element \(i) is \(actual[i]), expected \(expected[i])", file: file, line: line)
@@ -148,8 +151,10 @@ func assertSameValues<T: Element>(_ actual: [T], _ expected: [T], _ message: Str
 }
 
 /// Asserts that `body` throws an SDLError of `kind` whose message starts with `[op]`.
-func assertThrows<R>(_ kind: SDLError.Kind, op: String, _ body: @autoclosure () throws -> R,
-                     file: StaticString = #filePath, line: UInt = #line) {
+func assertThrows<R>(
+    _ kind: SDLError.Kind, op: String, _ body: @autoclosure () throws -> R,
+    file: StaticString = #filePath, line: UInt = #line
+) {
     do {
         _ = try body()
         XCTFail("expected a \(kind) error from \(op)", file: file, line: line)

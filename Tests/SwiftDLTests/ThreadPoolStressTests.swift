@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwiftDL
 
 /// The pool hands every job's closure back before parallelFor returns (debug builds check

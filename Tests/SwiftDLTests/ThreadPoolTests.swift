@@ -1,5 +1,7 @@
 import XCTest
+
 @testable import SwiftDL
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,7 +28,9 @@ final class ThreadPoolTests: XCTestCase {
         for threads in [1, 2, 4, 7] {
             ThreadPool.shared.setThreadCount(threads)
             for taskCount in [0, 1, 2, 3, 8, 1000] {
-                XCTAssertEqual(runCounts(taskCount), [Int](repeating: 1, count: taskCount), "\(taskCount) tasks, \(threads) threads")
+                XCTAssertEqual(
+                    runCounts(taskCount), [Int](repeating: 1, count: taskCount),
+                    "\(taskCount) tasks, \(threads) threads")
             }
         }
     }
@@ -73,14 +77,14 @@ final class ThreadPoolTests: XCTestCase {
     /// After lowering the count, the extra workers already started stay out of jobs.
     func testLoweredThreadCountLimitsTheThreadsAJobUses() {
         ThreadPool.shared.setThreadCount(4)
-        _ = runCounts(64)  // starts three workers
+        _ = runCounts(64) // starts three workers
         ThreadPool.shared.setThreadCount(2)
         let threadIDs = UnsafeMutablePointer<pthread_t>.allocate(capacity: 256)
         defer { threadIDs.deallocate() }
         for _ in 0..<20 {
             ThreadPool.shared.parallelFor(256) { task in
                 threadIDs[task] = pthread_self()
-                usleep(50)  // long enough that idle workers would get a share
+                usleep(50) // long enough that idle workers would get a share
             }
             let distinct = Set((0..<256).map { threadIDs[$0] })
             XCTAssertLessThanOrEqual(distinct.count, 2)
@@ -107,11 +111,13 @@ func runOnThreads(_ count: Int, _ body: @escaping (Int) -> Void) {
     for index in 0..<count {
         let context = Unmanaged.passRetained(Job(body, index)).toOpaque()
         var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
-            job.body(job.index)
-            return nil
-        }, context)
+        let status = pthread_create(
+            &thread, nil,
+            { raw in
+                let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
+                job.body(job.index)
+                return nil
+            }, context)
         XCTAssertEqual(status, 0)
         threads.append(thread)
     }

@@ -1,5 +1,7 @@
 import XCTest
+
 @testable import SwiftDL
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,8 +11,10 @@ import Darwin
 /// Elementwise unary ops against the C math library, element by element, on every layout.
 final class UnaryKernelTests: XCTestCase {
     /// Ordinary values plus the ones where math functions go wrong.
-    static let specials: [Double] = [0, -0.0, 1, -1, 0.5, 1.5, 2.5, -2.5, 3.75, -0.3, 20, -20, 88, -104, 100, 1e-40, -1e-40,
-                                     .infinity, -.infinity, .nan, 1e30, -1e30]
+    static let specials: [Double] = [
+        0, -0.0, 1, -1, 0.5, 1.5, 2.5, -2.5, 3.75, -0.3, 20, -20, 88, -104, 100, 1e-40, -1e-40,
+        .infinity, -.infinity, .nan, 1e30, -1e30,
+    ]
 
     /// Distance in units in the last place between two floats of the same type (0 when
     /// both are NaN or equal, .max when only one is NaN or the signs of infinities differ).
@@ -20,7 +24,8 @@ final class UnaryKernelTests: XCTestCase {
         if a.isInfinite || b.isInfinite { return Int.max }
         // Map to a monotonic integer line: ulp distance is then a difference.
         func ordinal(_ x: T) -> Int {
-            let magnitude = Int(x.magnitude.exponentBitPattern) << T.significandBitCount
+            let magnitude =
+                Int(x.magnitude.exponentBitPattern) << T.significandBitCount
                 | Int(x.magnitude.significandBitPattern)
             return x.sign == .minus ? -magnitude : magnitude
         }
@@ -29,9 +34,11 @@ final class UnaryKernelTests: XCTestCase {
 
     /// Checks op(x) for float type T over `specials` and random values laid out every way;
     /// `tolerance` is in ulps (0: exactly the reference).
-    private func check<T: FloatElement>(_ op: UnaryOp, _: T.Type, tolerance: Int = 0,
-                                        file: StaticString = #filePath, line: UInt = #line,
-                                        _ reference: (T) -> T) throws {
+    private func check<T: FloatElement>(
+        _ op: UnaryOp, _: T.Type, tolerance: Int = 0,
+        file: StaticString = #filePath, line: UInt = #line,
+        _ reference: (T) -> T
+    ) throws {
         var inputs = Self.specials.map { T($0) }
         var random = TestRandom(UInt64(op.rawValue) + 17)
         inputs += (0..<26).map { _ in T(random.double(-12, 12)) }
@@ -44,8 +51,9 @@ final class UnaryKernelTests: XCTestCase {
                 let expected = reference(input)
                 let distance = Self.ulps(actual, expected)
                 if distance > tolerance {
-                    XCTFail("\(op.name)(\(input)) as \(T.dtype.name) \(layout): \(actual), expected \(expected) (\(distance) ulp)",
-                            file: file, line: line)
+                    XCTFail(
+                        "\(op.name)(\(input)) as \(T.dtype.name) \(layout): \(actual), expected \(expected) (\(distance) ulp)",
+                        file: file, line: line)
                     return
                 }
             }
@@ -151,7 +159,9 @@ final class UnaryKernelTests: XCTestCase {
             ThreadPool.shared.setThreadCount(threads)
             for layout in [Layout.contiguous, .reversed] {
                 let x = try makeTensor(inputs, [count], layout: layout)
-                for (op, reference) in [(UnaryOp.exp, expf), (.tanh, tanhf), (.log, logf)] as [(UnaryOp, (Float) -> Float)] {
+                for (op, reference) in [(UnaryOp.exp, expf), (.tanh, tanhf), (.log, logf)]
+                    as [(UnaryOp, (Float) -> Float)]
+                {
                     let result = values(try unary(op, x), as: Float.self)
                     let worst = zip(inputs, result).map { Self.ulps($0.1, reference($0.0)) }.max() ?? 0
                     XCTAssertLessThanOrEqual(worst, 2, "\(op.name) \(layout) with \(threads) threads")

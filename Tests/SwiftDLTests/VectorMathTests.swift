@@ -1,6 +1,8 @@
 import XCTest
+
 @testable import SwiftDL
 @testable import SwiftDLAVX2
+
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 #if canImport(Glibc)
 import Glibc
@@ -51,7 +53,7 @@ final class VectorMathTests: XCTestCase {
     }
 
     func testExpAroundTheOverflowThreshold() {
-        let last = Float(bitPattern: 0x42B1_7217)  // the largest x with a finite expf
+        let last = Float(bitPattern: 0x42B1_7217) // the largest x with a finite expf
         XCTAssertTrue(expf(last).isFinite)
         let inputs = patterns(0x42B1_7217 - 4000, 0x42B1_7217 + 4000, step: 1)
         let worst = worstExpError(inputs)
@@ -63,13 +65,16 @@ final class VectorMathTests: XCTestCase {
     }
 
     func testExpSpecialValues() {
-        let specials: [Float] = [0, -0.0, .infinity, -.infinity, .nan, -.nan, 1, -1, .leastNonzeroMagnitude,
-                                 -.leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e-30, -1e-30,
-                                 88.72, 89, 1000, -1000, -103.9, -104, -150, .leastNormalMagnitude]
+        let specials: [Float] = [
+            0, -0.0, .infinity, -.infinity, .nan, -.nan, 1, -1, .leastNonzeroMagnitude,
+            -.leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e-30, -1e-30,
+            88.72, 89, 1000, -1000, -103.9, -104, -150, .leastNormalMagnitude,
+        ]
         for x in specials {
             let actual = vectorExp(SIMD8<Float>(repeating: x))[3]
             let expected = expf(x)
-            XCTAssertLessThanOrEqual(UnaryKernelTests.ulps(actual, expected), 2, "exp(\(x)) = \(actual), expf gives \(expected)")
+            XCTAssertLessThanOrEqual(
+                UnaryKernelTests.ulps(actual, expected), 2, "exp(\(x)) = \(actual), expf gives \(expected)")
         }
         XCTAssertEqual(vectorExp(SIMD8<Float>(repeating: 0))[0], 1)
         // A NaN lane does not disturb its neighbours.
@@ -82,7 +87,10 @@ final class VectorMathTests: XCTestCase {
 
     func testSigmoidMatchesItsDefinition() {
         var random = TestRandom(4)
-        let inputs = (0..<4000).map { _ in Float(random.double(-120, 120)) } + [0, -0.0, .infinity, -.infinity, .nan, 1e-20, -1e-20, 17, -17]
+        let inputs =
+            (0..<4000).map { _ in Float(random.double(-120, 120)) } + [
+                0, -0.0, .infinity, -.infinity, .nan, 1e-20, -1e-20, 17, -17,
+            ]
         var output = [Float](repeating: 0, count: inputs.count)
         sigmoidRowAVX2(inputs, &output, count: inputs.count)
         for (x, y) in zip(inputs, output) {

@@ -58,32 +58,48 @@ public final class GradientTape: @unchecked Sendable {
 
     /// Gradients of `target` (summed over its elements, or weighted by `outputGradient`)
     /// with respect to each source; nil for sources it does not depend on.
-    public func gradient(of target: Tensor, withRespectTo sources: [Tensor], outputGradient: Tensor? = nil) throws -> [Tensor?] {
+    public func gradient(of target: Tensor, withRespectTo sources: [Tensor], outputGradient: Tensor? = nil) throws
+        -> [Tensor?]
+    {
         try gradient(of: [target], withRespectTo: sources, outputGradients: [outputGradient])
     }
 
     /// Gradients of the sum of several targets, each summed over its elements or weighted by
     /// its entry of `outputGradients` (nil: all ones), as tf.GradientTape does for a list.
     /// Bad input throws before the tape is used up, so a non-persistent tape can be retried.
-    public func gradient(of targets: [Tensor], withRespectTo sources: [Tensor], outputGradients: [Tensor?]) throws -> [Tensor?] {
+    public func gradient(of targets: [Tensor], withRespectTo sources: [Tensor], outputGradients: [Tensor?]) throws
+        -> [Tensor?]
+    {
         if gradientTaken && !persistent {
-            throw SDLError.value("gradient", "GradientTape.gradient can only be called once on non-persistent tapes; create the tape with persistent=True to call it more than once")
+            throw SDLError.value(
+                "gradient",
+                "GradientTape.gradient can only be called once on non-persistent tapes; create the tape with persistent=True to call it more than once"
+            )
         }
         if outputGradients.count != targets.count {
-            throw SDLError.value("gradient", "received \(outputGradients.count) output_gradients for \(targets.count) targets")
+            throw SDLError.value(
+                "gradient", "received \(outputGradients.count) output_gradients for \(targets.count) targets")
         }
         var seeds: [(Tensor, Tensor)] = []
         for (target, outputGradient) in zip(targets, outputGradients) {
             if !target.dtype.isFloatingPoint {
-                throw SDLError.type("gradient", "the target must be a float tensor; received dtype \(target.dtype.name)")
+                throw SDLError.type(
+                    "gradient", "the target must be a float tensor; received dtype \(target.dtype.name)")
             }
             if let outputGradient {
                 if outputGradient.shape != target.shape {
-                    throw SDLError.value("gradient", "output_gradients has shape \(describeShape(outputGradient.shape)) but the target has shape \(describeShape(target.shape))")
+                    throw SDLError.value(
+                        "gradient",
+                        "output_gradients has shape \(describeShape(outputGradient.shape)) but the target has shape \(describeShape(target.shape))"
+                    )
                 }
                 seeds.append((target, try outputGradient.converted(to: target.dtype)))
             } else {
-                seeds.append((target, try Tensor.full(target.shape, value: Tensor.scalar(1, dtype: target.dtype), dtype: target.dtype)))
+                seeds.append(
+                    (
+                        target,
+                        try Tensor.full(target.shape, value: Tensor.scalar(1, dtype: target.dtype), dtype: target.dtype)
+                    ))
             }
         }
         gradientTaken = true
@@ -101,7 +117,7 @@ public final class GradientTape: @unchecked Sendable {
                 // A node is recorded when this tape follows any of its inputs; the others
                 // (data, constants, tensors only another tape watches) get no gradient here.
                 guard let computed = gradient, input.dtype.isFloatingPoint, isTracked(input) else { continue }
-                let gradient = try computed.converted(to: input.dtype)  // mixed-dtype ops promote
+                let gradient = try computed.converted(to: input.dtype) // mixed-dtype ops promote
                 let key = ObjectIdentifier(input)
                 gradients[key] = try gradients[key].map { try binary(.add, $0, gradient) } ?? gradient
             }
@@ -110,7 +126,8 @@ public final class GradientTape: @unchecked Sendable {
         // of a recorded op, not an auto-watched variable) is unconnected: nil.
         return try sources.map { source in
             guard source.dtype.isFloatingPoint, isTracked(source),
-                  let gradient = gradients[ObjectIdentifier(source)] else { return nil }
+                let gradient = gradients[ObjectIdentifier(source)]
+            else { return nil }
             return try gradient.converted(to: source.dtype)
         }
     }

@@ -9,7 +9,9 @@ public var isRecordingGradients: Bool {
 }
 
 /// Records an op on every recording tape of this thread that follows one of its inputs.
-public func record(_ name: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor?]) throws -> [Tensor?]) {
+public func record(
+    _ name: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor?]) throws -> [Tensor?]
+) {
     guard let stack = TapeStack.existing else { return }
     var node: TapeNode?
     for tape in stack.tapes where tape.isRecording {

@@ -98,7 +98,8 @@ enum BufferCache {
     private static func map(_ size: Int) -> UnsafeMutableRawPointer? {
         // mmap reports failure as MAP_FAILED, (void *)-1, which Swift does not import.
         guard let block = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              Int(bitPattern: block) != -1 else { return nil }
+            Int(bitPattern: block) != -1
+        else { return nil }
         #if os(Linux)
         // NOTE: one page fault (and a zeroed page) per 4 KiB on first touch otherwise; with
         // transparent huge pages it is one per 2 MiB. Purely advisory.

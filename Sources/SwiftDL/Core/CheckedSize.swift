@@ -39,24 +39,30 @@ public enum CheckedSize {
 
     /// a·b, or an error `[op] <what> is too large` of `kind`.
     @inlinable
-    public static func product(_ a: Int, _ b: Int, op: String, _ what: @autoclosure () -> String,
-                               kind: SDLError.Kind = .value) throws -> Int {
+    public static func product(
+        _ a: Int, _ b: Int, op: String, _ what: @autoclosure () -> String,
+        kind: SDLError.Kind = .value
+    ) throws -> Int {
         guard let result = product(a, b) else { throw tooLarge(op, what(), kind) }
         return result
     }
 
     /// a + b, or an error `[op] <what> is too large` of `kind`.
     @inlinable
-    public static func sum(_ a: Int, _ b: Int, op: String, _ what: @autoclosure () -> String,
-                           kind: SDLError.Kind = .value) throws -> Int {
+    public static func sum(
+        _ a: Int, _ b: Int, op: String, _ what: @autoclosure () -> String,
+        kind: SDLError.Kind = .value
+    ) throws -> Int {
         guard let result = sum(a, b) else { throw tooLarge(op, what(), kind) }
         return result
     }
 
     /// The product of `factors`, or an error `[op] <what> is too large` of `kind`.
     @inlinable
-    public static func product<S: Sequence>(of factors: S, op: String, _ what: @autoclosure () -> String,
-                                            kind: SDLError.Kind = .value) throws -> Int where S.Element == Int {
+    public static func product<S: Sequence>(
+        of factors: S, op: String, _ what: @autoclosure () -> String,
+        kind: SDLError.Kind = .value
+    ) throws -> Int where S.Element == Int {
         guard let result = product(of: factors) else { throw tooLarge(op, what(), kind) }
         return result
     }
@@ -73,7 +79,9 @@ public enum CheckedSize {
     public static func byteCount(_ shape: [Int], itemSize: Int, op: String) throws -> Int {
         var elements = 1, isEmpty = false
         for size in shape {
-            if size < 0 { throw SDLError.value(op, "negative dimensions are not allowed; received shape \(describeShape(shape))") }
+            if size < 0 {
+                throw SDLError.value(op, "negative dimensions are not allowed; received shape \(describeShape(shape))")
+            }
             if size == 0 { isEmpty = true; continue }
             guard let next = product(elements, size) else {
                 throw SDLError(.memory, "[\(op)] shape \(describeShape(shape)) has too many elements")

@@ -49,7 +49,11 @@ extension Int32: Element {
     public static var one: Int32 { 1 }
     @inline(__always) public init(fromDouble value: Double) {
         // x86's cvttsd2si gives INT_MIN for anything outside int32; numpy inherits that.
-        if value.isNaN || value >= 2147483648.0 || value <= -2147483649.0 { self = Int32.min } else { self = Int32(value) }
+        if value.isNaN || value >= 2147483648.0 || value <= -2147483649.0 {
+            self = Int32.min
+        } else {
+            self = Int32(value)
+        }
     }
     @inline(__always) public init(fromInt64 value: Int64) { self = Int32(truncatingIfNeeded: value) }
     @inline(__always) public var doubleValue: Double { Double(self) }

@@ -2,10 +2,10 @@
 /// The C shims turn the kind into a status code and Python into the matching exception.
 public struct SDLError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Int32, Sendable {
-        case value = 1      // ValueError: a bad shape, axis or argument
-        case type = 2       // TypeError: an unsupported dtype
-        case index = 3      // IndexError: an index out of range
-        case memory = 4     // MemoryError: an allocation failed
+        case value = 1 // ValueError: a bad shape, axis or argument
+        case type = 2 // TypeError: an unsupported dtype
+        case index = 3 // IndexError: an index out of range
+        case memory = 4 // MemoryError: an allocation failed
         case `internal` = 5 // RuntimeError: a bug in swiftdl
     }
 

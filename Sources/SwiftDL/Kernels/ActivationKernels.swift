@@ -17,7 +17,7 @@ func forEachChunk(_ count: Int, grain: Int = 1 << 14, _ body: (Range<Int>) -> Vo
         return
     }
     ThreadPool.shared.parallelFor(pieces) { piece in
-        body(count * piece / pieces ..< count * (piece + 1) / pieces)
+        body(count * piece / pieces..<count * (piece + 1) / pieces)
     }
 }
 
@@ -44,25 +44,37 @@ public func activationBackwardKernel<A: ActivationFunction, T: FloatElement>(
 
 /// max(x, 0); the derivative at 0 is 0, as TensorFlow's.
 public enum ReLU: ActivationFunction {
-    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T { x > 0 ? x : (x.isNaN ? x : 0) }
+    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T {
+        x > 0 ? x : (x.isNaN ? x : 0)
+    }
     @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T { x > 0 ? 1 : 0 }
 }
 
 public enum ReLU6: ActivationFunction {
-    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T { x.isNaN ? x : Swift.min(Swift.max(x, 0), 6) }
-    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T { x > 0 && x < 6 ? 1 : 0 }
+    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T {
+        x.isNaN ? x : Swift.min(Swift.max(x, 0), 6)
+    }
+    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T {
+        x > 0 && x < 6 ? 1 : 0
+    }
 }
 
 /// x for x > 0, alpha·x otherwise.
 public enum LeakyReLU: ActivationFunction {
     @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T { x > 0 ? x : alpha * x }
-    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T { x > 0 ? 1 : alpha }
+    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T {
+        x > 0 ? 1 : alpha
+    }
 }
 
 /// x for x > 0, alpha·(eˣ - 1) otherwise (tf.nn.elu has alpha = 1).
 public enum ELU: ActivationFunction {
-    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T { x > 0 ? x : alpha * T.expm1(x) }
-    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T { x > 0 ? 1 : y + alpha }
+    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T {
+        x > 0 ? x : alpha * T.expm1(x)
+    }
+    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T {
+        x > 0 ? 1 : y + alpha
+    }
 }
 
 /// scale·elu(x, alpha) with the self-normalising constants of Klambauer et al.
@@ -82,7 +94,9 @@ public enum Softplus: ActivationFunction {
     @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T {
         Swift.max(x, 0) + T.log1p(vectorExp(-Swift.abs(x)))
     }
-    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T { vectorSigmoid(x) }
+    @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T {
+        vectorSigmoid(x)
+    }
 }
 
 /// x / (1 + |x|).
@@ -96,7 +110,9 @@ public enum Softsign: ActivationFunction {
 
 /// x · sigmoid(alpha·x) (silu / swish; alpha is tf.nn.silu's beta).
 public enum SiLU: ActivationFunction {
-    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T { x * vectorSigmoid(alpha * x) }
+    @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T {
+        x * vectorSigmoid(alpha * x)
+    }
     @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T {
         let s = vectorSigmoid(alpha * x)
         return s + alpha * x * s * (1 - s)
@@ -112,14 +128,14 @@ public enum GELU: ActivationFunction {
     @inline(__always) public static func derivative<T: FloatElement>(_ x: T, _ y: T, _ alpha: T) -> T {
         let v = Double(x)
         let cdf = 0.5 * (1 + errorFunction(v * 0.70710678118654752))
-        let pdf = 0.3989422804014327 * Double.exp(-0.5 * v * v)  // 1/√(2π)
+        let pdf = 0.3989422804014327 * Double.exp(-0.5 * v * v) // 1/√(2π)
         return T(cdf + v * pdf)
     }
 }
 
 /// GELU's tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
 public enum GELUTanh: ActivationFunction {
-    static let c = 0.7978845608028654  // √(2/π)
+    static let c = 0.7978845608028654 // √(2/π)
     @inline(__always) public static func value<T: FloatElement>(_ x: T, _ alpha: T) -> T {
         let inner = T(c) * (x + T(0.044715) * x * x * x)
         return T(0.5) * x * (1 + T.tanh(inner))

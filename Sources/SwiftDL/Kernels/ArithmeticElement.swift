@@ -36,7 +36,7 @@ extension IntegerElement {
     @inline(__always) public static func floorQuotient(_ a: Self, _ b: Self) -> Self {
         if b == 0 { return 0 }
         let (q, overflow) = a.dividedReportingOverflow(by: b)
-        if overflow { return a }  // Int.min / -1 wraps to Int.min, as numpy does
+        if overflow { return a } // Int.min / -1 wraps to Int.min, as numpy does
         let r = a &- q &* b
         return (r != 0 && ((r < 0) != (b < 0))) ? q &- 1 : q
     }

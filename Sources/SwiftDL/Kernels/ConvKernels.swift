@@ -43,14 +43,16 @@ public func convolutionForward<T: FloatElement>(
     plan.forEachSlice { slice in
         let work = scratch + slice * plan.scratchPerSlice
         if let winogradFilters {
-            winogradConvolution(x.asFloat, transformedFilters: winogradFilters.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
-                                geometry: g, tiles: plan.tiles(ofSlice: slice), work: work.asFloat)
+            winogradConvolution(
+                x.asFloat, transformedFilters: winogradFilters.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
+                geometry: g, tiles: plan.tiles(ofSlice: slice), work: work.asFloat)
             return
         }
         let pixels = plan.pixels(ofSlice: slice)
         if plan.algorithm == .singleChannel {
-            singleChannelConvolutionForwardAVX2(x.asFloat, w.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
-                                                outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
+            singleChannelConvolutionForwardAVX2(
+                x.asFloat, w.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
+                outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
             return
         }
         for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: plan.chunkRows) {
@@ -58,8 +60,10 @@ public func convolutionForward<T: FloatElement>(
             let out = y + chunk.lowerBound * o
             if plan.algorithm == .im2col { im2col(x, g, pixels: chunk, into: work) }
             let patches = plan.algorithm == .pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
-            gemm(m: chunk.count, n: o, k: k, MatrixOperand(pointer: patches, transposed: false, leadingDimension: max(k, 1)),
-                 filters, out, ldc: o)
+            gemm(
+                m: chunk.count, n: o, k: k,
+                MatrixOperand(pointer: patches, transposed: false, leadingDimension: max(k, 1)),
+                filters, out, ldc: o)
             addBiasAndRelu(out, rows: chunk.count, columns: o, bias: bias, relu: relu)
         }
     }
@@ -68,11 +72,15 @@ public func convolutionForward<T: FloatElement>(
 /// The filters w (3, 3, C, O) as a Winograd plan's slices read them (a forward plan's, or a
 /// backward plan's with `inputGradientByWinograd`): `plan.transformedFiltersCount` elements
 /// written to `target`.
-public func prepareWinogradFilters<T: FloatElement>(_ w: UnsafePointer<T>, plan: ConvolutionPlan, into target: UnsafeMutablePointer<T>) {
+public func prepareWinogradFilters<T: FloatElement>(
+    _ w: UnsafePointer<T>, plan: ConvolutionPlan, into target: UnsafeMutablePointer<T>
+) {
     // Unreachable from user input: plans choose Winograd only for float32 (`winogradApplies`),
     // and the engine calls this only for plans that did; a caller in Swift passing another
     // plan is a programming error.
-    precondition(plan.transformedFiltersCount > 0 && T.self == Float.self, "prepareWinogradFilters needs a float32 Winograd plan")
+    precondition(
+        plan.transformedFiltersCount > 0 && T.self == Float.self, "prepareWinogradFilters needs a float32 Winograd plan"
+    )
     let c = plan.geometry.channels, o = plan.geometry.outputChannels
     if plan.backward {
         prepareWinogradInputGradientFilters(w.asFloat, channels: c, outputChannels: o, into: target.asFloat)
@@ -114,34 +122,40 @@ public func convolutionBackward<T: FloatElement>(
         biasPartial.update(repeating: T.zero, count: o)
         let pixels = plan.pixels(ofSlice: slice)
         if plan.algorithm == .singleChannel {
-            singleChannelConvolutionGradientAVX2(x.asFloat, upstream: dy.asFloat, reluOutput: reluOutput?.asFloat,
-                                                 filterGradient: filterPartial.asFloat, biasGradient: biasPartial.asFloat,
-                                                 outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
+            singleChannelConvolutionGradientAVX2(
+                x.asFloat, upstream: dy.asFloat, reluOutput: reluOutput?.asFloat,
+                filterGradient: filterPartial.asFloat, biasGradient: biasPartial.asFloat,
+                outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
             return
         }
         if let dx, let winogradFilters {
             // The input gradient: dY (relu-masked) through the turned filters, this slice's images.
             let gradient = winogradInputGradientGeometry(g), perImage = winogradTilesPerImage(gradient)
             let images = pixels.lowerBound / g.outputPixelsPerImage..<pixels.upperBound / g.outputPixelsPerImage
-            winogradConvolution(dy.asFloat, mask: reluOutput?.asFloat, transformedFilters: winogradFilters.asFloat, bias: nil,
-                                relu: false, dx.asFloat, geometry: gradient,
-                                tiles: images.lowerBound * perImage..<images.upperBound * perImage, work: work.asFloat)
+            winogradConvolution(
+                dy.asFloat, mask: reluOutput?.asFloat, transformedFilters: winogradFilters.asFloat, bias: nil,
+                relu: false, dx.asFloat, geometry: gradient,
+                tiles: images.lowerBound * perImage..<images.upperBound * perImage, work: work.asFloat)
         } else if let dx, !pointwise {
             // col2im adds into dx: zero this slice's images first.
             let perImage = max(g.outputPixelsPerImage, 1)
-            (dx + pixels.lowerBound / perImage * g.inputImageSize).update(repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
+            (dx + pixels.lowerBound / perImage * g.inputImageSize).update(
+                repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
         }
         let filterByGEMM = dw != nil && !plan.filterGradientByWinograd
         if dw != nil && plan.filterGradientByWinograd {
             let perImage = winogradTilesPerImage(g)
             let images = pixels.lowerBound / g.outputPixelsPerImage..<pixels.upperBound / g.outputPixelsPerImage
-            winogradFilterGradient(x.asFloat, upstream: dy.asFloat, mask: reluOutput?.asFloat, geometry: g,
-                                   tiles: images.lowerBound * perImage..<images.upperBound * perImage,
-                                   into: filterPartial.asFloat, work: work.asFloat)
+            winogradFilterGradient(
+                x.asFloat, upstream: dy.asFloat, mask: reluOutput?.asFloat, geometry: g,
+                tiles: images.lowerBound * perImage..<images.upperBound * perImage,
+                into: filterPartial.asFloat, work: work.asFloat)
         }
         // What is left for the pixel chunks: the bias gradient, and GEMM-based filter and input gradients.
         let chunksNeeded = db != nil || filterByGEMM || (dx != nil && winogradFilters == nil)
-        for start in stride(from: pixels.lowerBound, to: chunksNeeded ? pixels.upperBound : pixels.lowerBound, by: plan.chunkRows) {
+        for start in stride(
+            from: pixels.lowerBound, to: chunksNeeded ? pixels.upperBound : pixels.lowerBound, by: plan.chunkRows)
+        {
             let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
             var upstream = dy + chunk.lowerBound * o
             if let reluOutput {
@@ -149,16 +163,22 @@ public func convolutionBackward<T: FloatElement>(
                 upstream = UnsafePointer(masked)
             }
             let upstreamMatrix = MatrixOperand(pointer: upstream, transposed: false, leadingDimension: o)
-            if db != nil { addColumnSums(upstream, rows: chunk.count, columns: o, into: biasPartial, blockSums: blockSums) }
+            if db != nil {
+                addColumnSums(upstream, rows: chunk.count, columns: o, into: biasPartial, blockSums: blockSums)
+            }
             if filterByGEMM {
                 if !pointwise { im2col(x, g, pixels: chunk, into: work) }
                 let patches = pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
-                gemm(m: k, n: o, k: chunk.count, MatrixOperand(pointer: patches, transposed: true, leadingDimension: max(k, 1)),
-                     upstreamMatrix, filterPartial, ldc: o, accumulate: true)
+                gemm(
+                    m: k, n: o, k: chunk.count,
+                    MatrixOperand(pointer: patches, transposed: true, leadingDimension: max(k, 1)),
+                    upstreamMatrix, filterPartial, ldc: o, accumulate: true)
             }
             if let dx, winogradFilters == nil {
                 if pointwise {
-                    gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, dx + chunk.lowerBound * k, ldc: max(k, 1))
+                    gemm(
+                        m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, dx + chunk.lowerBound * k,
+                        ldc: max(k, 1))
                 } else {
                     gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, work, ldc: max(k, 1))
                     col2imAdd(UnsafePointer(work), g, pixels: chunk, into: dx)
@@ -172,8 +192,11 @@ public func convolutionBackward<T: FloatElement>(
         if plan.filterGradientByWinograd {
             // Summed in Winograd's space (into the first slice's partial), then turned back.
             let first = scratch + plan.filterPartialOffset
-            for s in 1..<max(plan.slices, 1) { addInPlace(first, UnsafePointer(first + s * perSlice), count: plan.filterPartialCount) }
-            winogradFilterGradientAVX2(UnsafePointer(first).asFloat, channels: g.channels, outputChannels: o, into: dw.asFloat)
+            for s in 1..<max(plan.slices, 1) {
+                addInPlace(first, UnsafePointer(first + s * perSlice), count: plan.filterPartialCount)
+            }
+            winogradFilterGradientAVX2(
+                UnsafePointer(first).asFloat, channels: g.channels, outputChannels: o, into: dw.asFloat)
         } else {
             sumSlices(scratch + plan.filterPartialOffset, stride: perSlice, slices: plan.slices, count: k * o, into: dw)
         }
@@ -182,16 +205,20 @@ public func convolutionBackward<T: FloatElement>(
 }
 
 /// into[i] = Σ over slices s of (first + s·stride)[i].
-private func sumSlices<T: FloatElement>(_ first: UnsafeMutablePointer<T>, stride: Int, slices: Int, count: Int,
-                                        into result: UnsafeMutablePointer<T>) {
+private func sumSlices<T: FloatElement>(
+    _ first: UnsafeMutablePointer<T>, stride: Int, slices: Int, count: Int,
+    into result: UnsafeMutablePointer<T>
+) {
     result.update(from: first, count: count)
     for s in 1..<max(slices, 1) { addInPlace(result, UnsafePointer(first + s * stride), count: count) }
 }
 
 /// sums[j] += Σ over rows of m[row][j], in blocks of 256 rows summed apart, so float32
 /// rounding error grows with the block size rather than with the batch.
-private func addColumnSums<T: FloatElement>(_ m: UnsafePointer<T>, rows: Int, columns: Int,
-                                            into sums: UnsafeMutablePointer<T>, blockSums: UnsafeMutablePointer<T>) {
+private func addColumnSums<T: FloatElement>(
+    _ m: UnsafePointer<T>, rows: Int, columns: Int,
+    into sums: UnsafeMutablePointer<T>, blockSums: UnsafeMutablePointer<T>
+) {
     let block = 256
     for start in stride(from: 0, to: rows, by: block) {
         blockSums.update(repeating: T.zero, count: columns)
@@ -211,7 +238,9 @@ private func addColumnSums<T: FloatElement>(_ m: UnsafePointer<T>, rows: Int, co
 
 /// out[r][j] = relu(out[r][j] + bias[j]), either part optional; relu keeps NaN, as
 /// TensorFlow's does.
-func addBiasAndRelu<T: FloatElement>(_ out: UnsafeMutablePointer<T>, rows: Int, columns: Int, bias: UnsafePointer<T>?, relu: Bool) {
+func addBiasAndRelu<T: FloatElement>(
+    _ out: UnsafeMutablePointer<T>, rows: Int, columns: Int, bias: UnsafePointer<T>?, relu: Bool
+) {
     if bias == nil && !relu { return }
     if T.self == Float.self {
         addBiasAndRelu(out.asFloat, rows: rows, columns: columns, bias: bias?.asFloat, relu: relu)
@@ -222,7 +251,9 @@ func addBiasAndRelu<T: FloatElement>(_ out: UnsafeMutablePointer<T>, rows: Int, 
 
 /// The relu VJP through its output: g where out > 0, else 0.
 @inline(never)
-public func reluGradient<T: FloatElement>(_ g: UnsafePointer<T>, output: UnsafePointer<T>, into result: UnsafeMutablePointer<T>, count: Int) {
+public func reluGradient<T: FloatElement>(
+    _ g: UnsafePointer<T>, output: UnsafePointer<T>, into result: UnsafeMutablePointer<T>, count: Int
+) {
     for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > T.zero ? gradient : T.zero }
 }
 
@@ -233,7 +264,9 @@ func addInPlace<T: FloatElement>(_ target: UnsafeMutablePointer<T>, _ source: Un
 }
 
 @inline(never)
-private func addBiasAndRelu(_ out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>?, relu: Bool) {
+private func addBiasAndRelu(
+    _ out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>?, relu: Bool
+) {
     for r in 0..<rows {
         let row = out + r * columns
         if let bias {
@@ -249,7 +282,9 @@ private func addBiasAndRelu(_ out: UnsafeMutablePointer<Float>, rows: Int, colum
 }
 
 @inline(never)
-private func addBiasAndRelu(_ out: UnsafeMutablePointer<Double>, rows: Int, columns: Int, bias: UnsafePointer<Double>?, relu: Bool) {
+private func addBiasAndRelu(
+    _ out: UnsafeMutablePointer<Double>, rows: Int, columns: Int, bias: UnsafePointer<Double>?, relu: Bool
+) {
     for r in 0..<rows {
         let row = out + r * columns
         if let bias {

@@ -41,15 +41,18 @@ public struct ConvolutionPlan: Sendable {
     ///     its whole batch, so that every group's plan takes the same algorithm.
     ///   - exact: no Winograd (see `OpDeterminism`); an op that makes several plans passes
     ///     its first plan's value to the others, so that all take the same algorithm.
-    public init(_ g: WindowGeometry, backward: Bool, float32: Bool, inputGradient: Bool = true,
-                threads: Int = ThreadPool.shared.partitionCount, winogradBatch: Int? = nil,
-                exact: Bool = OpDeterminism.isEnabled) {
+    public init(
+        _ g: WindowGeometry, backward: Bool, float32: Bool, inputGradient: Bool = true,
+        threads: Int = ThreadPool.shared.partitionCount, winogradBatch: Int? = nil,
+        exact: Bool = OpDeterminism.isEnabled
+    ) {
         geometry = g
         self.backward = backward
         self.exact = exact
         let winograd = !exact && winogradPays(g, batch: winogradBatch ?? g.batch)
-        algorithm = ConvolutionAlgorithm(g, float32: float32, backward: backward, inputGradient: backward && inputGradient,
-                                         winograd: winograd)
+        algorithm = ConvolutionAlgorithm(
+            g, float32: float32, backward: backward, inputGradient: backward && inputGradient,
+            winograd: winograd)
         alignedToImages = backward
         let m = g.outputPixels, k = g.patchSize
         // Forward: one GEMM of 2·m·k·o FLOPs; backward: two or three of them. Each slice
@@ -61,7 +64,8 @@ public struct ConvolutionPlan: Sendable {
         // ~128K elements (512 KB of float32) of column matrix per chunk, in multiples of 16 rows.
         let rows = max(16, ((1 << 17) / max(k, 1)) & ~15)
         chunkRows = max(1, min(rows, m))
-        inputGradientByWinograd = backward && inputGradient && algorithm == .im2col
+        inputGradientByWinograd =
+            backward && inputGradient && algorithm == .im2col
             && winograd && winogradApplies(winogradInputGradientGeometry(g), float32: float32)
         filterGradientByWinograd = backward && algorithm == .im2col && winograd && winogradApplies(g, float32: float32)
     }
@@ -122,7 +126,8 @@ public struct ConvolutionPlan: Sendable {
     /// `prepareWinogradInputGradientFilters`); zero for the other algorithms.
     public var transformedFiltersCount: Int {
         let filters = geometry.channels * geometry.outputChannels
-        return algorithm == .winograd ? winogradPoints * filters : inputGradientByWinograd ? (winogradPoints + 9) * filters : 0
+        return algorithm == .winograd
+            ? winogradPoints * filters : inputGradientByWinograd ? (winogradPoints + 9) * filters : 0
     }
 
     /// Scratch elements for the whole convolution, all slices together.
@@ -154,7 +159,8 @@ public enum ConvolutionAlgorithm: Sendable {
         } else if !backward && winograd && winogradApplies(g, float32: float32) {
             self = .winograd
         } else if g.channels == 1 && float32 && !inputGradient && g.windowHeight * g.windowWidth <= 64
-                    && CPUFeatures.current.hasAVX2 {
+            && CPUFeatures.current.hasAVX2
+        {
             self = .singleChannel
         } else {
             self = .im2col

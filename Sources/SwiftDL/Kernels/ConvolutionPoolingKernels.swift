@@ -23,7 +23,8 @@ func batchOf(_ count: Int, _ g: WindowGeometry) -> WindowGeometry {
 /// transformed filters when `winograd`. `exact` is the first plan's, which every group's
 /// plan takes too (the scratch was sized by it).
 func convolutionPoolForwardKernel<T: FloatElement>(
-    _ input: UnsafePointer<T>, filters: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool, output: UnsafeMutablePointer<T>,
+    _ input: UnsafePointer<T>, filters: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool,
+    output: UnsafeMutablePointer<T>,
     positions: UnsafeMutablePointer<Int32>?, scratch buffers: UnsafeMutablePointer<T>, kind: PoolingKind,
     convolution: WindowGeometry, pooling: WindowGeometry, threads: Int, group: Int, kernelScratch: Int, perThread: Int,
     winograd: Bool, exact: Bool
@@ -34,8 +35,11 @@ func convolutionPoolForwardKernel<T: FloatElement>(
     var transformedFilters: UnsafePointer<T>? = nil
     if winograd {
         let target = buffers + threads * perThread
-        prepareWinogradFilters(filters, plan: ConvolutionPlan(batchOf(group, g), backward: false, float32: float32, threads: 1,
-                                                              winogradBatch: batch, exact: exact), into: target)
+        prepareWinogradFilters(
+            filters,
+            plan: ConvolutionPlan(
+                batchOf(group, g), backward: false, float32: float32, threads: 1,
+                winogradBatch: batch, exact: exact), into: target)
         transformedFilters = UnsafePointer(target)
     }
     // The kernels called inside run serially on this thread (the pool is busy with this
@@ -45,13 +49,17 @@ func convolutionPoolForwardKernel<T: FloatElement>(
         let images = (batch * thread / threads)..<(batch * (thread + 1) / threads)
         for first in stride(from: images.lowerBound, to: images.upperBound, by: group) {
             let count = min(group, images.upperBound - first)
-            let plan = ConvolutionPlan(batchOf(count, g), backward: false, float32: float32, threads: 1, winogradBatch: batch,
-                                       exact: exact)
-            convolutionForward(input + first * g.inputImageSize, filters, bias: bias, relu: relu, convolved, plan: plan,
-                               scratch: work, transformedFilters: transformedFilters)
+            let plan = ConvolutionPlan(
+                batchOf(count, g), backward: false, float32: float32, threads: 1, winogradBatch: batch,
+                exact: exact)
+            convolutionForward(
+                input + first * g.inputImageSize, filters, bias: bias, relu: relu, convolved, plan: plan,
+                scratch: work, transformedFilters: transformedFilters)
             let out = output + first * pooledImageSize, pooled = batchOf(count, pooling)
             switch kind {
-            case .max: maxPoolForward(UnsafePointer(convolved), out, argmax: positions.map { $0 + first * pooledImageSize }, pooled)
+            case .max:
+                maxPoolForward(
+                    UnsafePointer(convolved), out, argmax: positions.map { $0 + first * pooledImageSize }, pooled)
             case .average: avgPoolForward(UnsafePointer(convolved), out, pooled)
             }
         }
@@ -82,9 +90,12 @@ struct PoolBackwardScratch {
 /// per-thread filter and bias gradient sums added into `dw` and `db` in thread order.
 /// `exact` is the first plan's, which every group's plan takes too (the scratch was sized by it).
 func convolutionPoolBackwardKernel<T: FloatElement>(
-    input: UnsafePointer<T>, filters: UnsafePointer<T>, relu: Bool, maxima: UnsafePointer<T>, positions: UnsafePointer<Int32>,
-    gradient: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?, db: UnsafeMutablePointer<T>?,
-    scratch buffers: UnsafeMutablePointer<T>, convolution: WindowGeometry, pooling: WindowGeometry, layout: PoolBackwardScratch,
+    input: UnsafePointer<T>, filters: UnsafePointer<T>, relu: Bool, maxima: UnsafePointer<T>,
+    positions: UnsafePointer<Int32>,
+    gradient: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?,
+    db: UnsafeMutablePointer<T>?,
+    scratch buffers: UnsafeMutablePointer<T>, convolution: WindowGeometry, pooling: WindowGeometry,
+    layout: PoolBackwardScratch,
     threads: Int, group: Int, winogradPlan: ConvolutionPlan?, exact: Bool
 ) {
     let g = convolution, batch = g.batch, o = g.outputChannels, filterCount = g.patchSize * o
@@ -113,15 +124,18 @@ func convolutionPoolBackwardKernel<T: FloatElement>(
             upstream.update(repeating: T.zero, count: count * convolvedSize)
             for image in 0..<count {
                 let start = (first + image) * pooledSize
-                scatterPooledGradient(gradient + start, maxima: maxima + start, positions: positions + start, count: pooledSize,
-                                      relu: relu, into: upstream + image * convolvedSize)
+                scatterPooledGradient(
+                    gradient + start, maxima: maxima + start, positions: positions + start, count: pooledSize,
+                    relu: relu, into: upstream + image * convolvedSize)
             }
-            let plan = ConvolutionPlan(batchOf(count, g), backward: true, float32: float32, inputGradient: dxBase != nil,
-                                       threads: 1, winogradBatch: batch, exact: exact)
-            convolutionBackward(x: input + first * g.inputImageSize, w: filters, dy: UnsafePointer(upstream), reluOutput: nil,
-                                dx: dxBase.map { $0 + first * g.inputImageSize }, dw: wantsFilter ? groupFilter : nil,
-                                db: wantsBias ? groupBias : nil, plan: plan, scratch: base + layout.kernels,
-                                transformedFilters: transformedFilters)
+            let plan = ConvolutionPlan(
+                batchOf(count, g), backward: true, float32: float32, inputGradient: dxBase != nil,
+                threads: 1, winogradBatch: batch, exact: exact)
+            convolutionBackward(
+                x: input + first * g.inputImageSize, w: filters, dy: UnsafePointer(upstream), reluOutput: nil,
+                dx: dxBase.map { $0 + first * g.inputImageSize }, dw: wantsFilter ? groupFilter : nil,
+                db: wantsBias ? groupBias : nil, plan: plan, scratch: base + layout.kernels,
+                transformedFilters: transformedFilters)
             if wantsFilter { addInPlace(filterSum, UnsafePointer(groupFilter), count: filterCount) }
             if wantsBias { addInPlace(biasSum, UnsafePointer(groupBias), count: o) }
         }
@@ -138,9 +152,11 @@ func convolutionPoolBackwardKernel<T: FloatElement>(
 /// never-inlined function, with both loads unconditional: inlined into the visitor, the
 /// filtered loop compiled to a branch per element.
 @inline(never)
-private func scatterPooledGradient<T: FloatElement>(_ gradient: UnsafePointer<T>, maxima: UnsafePointer<T>,
-                                                    positions: UnsafePointer<Int32>, count: Int, relu: Bool,
-                                                    into target: UnsafeMutablePointer<T>) {
+private func scatterPooledGradient<T: FloatElement>(
+    _ gradient: UnsafePointer<T>, maxima: UnsafePointer<T>,
+    positions: UnsafePointer<Int32>, count: Int, relu: Bool,
+    into target: UnsafeMutablePointer<T>
+) {
     if relu {
         for j in 0..<count {
             let value = gradient[j], maximum = maxima[j]

@@ -25,8 +25,9 @@ public func copyElements(from source: Tensor, to destination: Tensor, sourceStri
     struct SourceVisitor: ElementVisitor {
         let source: Tensor, destination: Tensor, nest: LoopNest
         func visit<S: Element>(_: S.Type) throws {
-            try destination.dtype.dispatch(DestinationVisitor<S>(
-                source: UnsafePointer(source.pointer(as: S.self)), destination: destination, nest: nest))
+            try destination.dtype.dispatch(
+                DestinationVisitor<S>(
+                    source: UnsafePointer(source.pointer(as: S.self)), destination: destination, nest: nest))
         }
     }
     struct DestinationVisitor<S: Element>: ElementVisitor {

@@ -46,7 +46,7 @@ public func errorFunction(_ x: Double) -> Double {
         if Swift.abs(delta - 1) < 1e-16 { break }
         k += 1
     }
-    let complement = exp(-z * z) / (f * 1.7724538509055159)  // √π
+    let complement = exp(-z * z) / (f * 1.7724538509055159) // √π
     let value = 1 - complement
     return x < 0 ? -value : value
 }

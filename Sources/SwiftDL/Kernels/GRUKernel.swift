@@ -14,7 +14,9 @@ public struct GRUSaved<T> {
     /// (batch, time, u) by step: h_t.
     public var hidden: UnsafeMutablePointer<T>
 
-    public init(gates: UnsafeMutablePointer<T>, recurrentCandidate: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>) {
+    public init(
+        gates: UnsafeMutablePointer<T>, recurrentCandidate: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>
+    ) {
         self.gates = gates
         self.recurrentCandidate = recurrentCandidate
         self.hidden = hidden
@@ -31,8 +33,9 @@ public func gruForward<T: RecurrentElement>(
     scratch: UnsafeMutablePointer<T>
 ) {
     forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-        gruForwardSlice(g, rows: rows, x: x, kernel: kernel, recurrentKernel: recurrentKernel, bias: bias,
-                        initialHidden: initialHidden, mask: mask, saved: saved, scratch: scratch)
+        gruForwardSlice(
+            g, rows: rows, x: x, kernel: kernel, recurrentKernel: recurrentKernel, bias: bias,
+            initialHidden: initialHidden, mask: mask, saved: saved, scratch: scratch)
     }
 }
 
@@ -47,19 +50,23 @@ private func gruForwardSlice<T: RecurrentElement>(
         let t = g.inputTime(step: s)
         let previous = s == 0 ? initialHidden : UnsafePointer(saved.hidden + (s - 1) * u)
         let previousStride = s == 0 ? u : time * u
-        projectStepInputs(g, rows: rows, time: t, x: x, kernel: kernel, into: saved.gates + (first * time + t) * width,
-                          leadingDimension: time * width)
-        gemm(m: rows.count, n: width, k: u, rowMajor(previous + first * previousStride, previousStride),
-             rowMajor(recurrentKernel, width), scratch + first * width, ldc: width)
+        projectStepInputs(
+            g, rows: rows, time: t, x: x, kernel: kernel, into: saved.gates + (first * time + t) * width,
+            leadingDimension: time * width)
+        gemm(
+            m: rows.count, n: width, k: u, rowMajor(previous + first * previousStride, previousStride),
+            rowMajor(recurrentKernel, width), scratch + first * width, ldc: width)
         for b in rows {
             let row = saved.gates + (b * time + t) * width
             let recurrent = UnsafePointer(scratch + b * width)
             let hPrevious = previous + b * previousStride
             let candidateOut = saved.recurrentCandidate + (b * time + t) * u
             let h = saved.hidden + (b * time + s) * u
-            gruCell(gates: row, recurrent: recurrent, inputBias: inputBias, recurrentBias: recurrentBias, previous: hPrevious,
-                    candidate: candidateOut, hidden: h, units: u)
-            if let mask, !mask.keeps(g, row: b, time: t) { h.update(from: hPrevious, count: u) }  // carry the state
+            gruCell(
+                gates: row, recurrent: recurrent, inputBias: inputBias, recurrentBias: recurrentBias,
+                previous: hPrevious,
+                candidate: candidateOut, hidden: h, units: u)
+            if let mask, !mask.keeps(g, row: b, time: t) { h.update(from: hPrevious, count: u) } // carry the state
         }
     }
 }
@@ -70,15 +77,17 @@ private func gruForwardSlice<T: RecurrentElement>(
 /// before it is written).
 @inline(__always)
 func gruCell<T: RecurrentElement>(
-    gates row: UnsafeMutablePointer<T>, recurrent: UnsafePointer<T>, inputBias: UnsafePointer<T>, recurrentBias: UnsafePointer<T>,
-    previous hPrevious: UnsafePointer<T>, candidate: UnsafeMutablePointer<T>, hidden h: UnsafeMutablePointer<T>, units u: Int
+    gates row: UnsafeMutablePointer<T>, recurrent: UnsafePointer<T>, inputBias: UnsafePointer<T>,
+    recurrentBias: UnsafePointer<T>,
+    previous hPrevious: UnsafePointer<T>, candidate: UnsafeMutablePointer<T>, hidden h: UnsafeMutablePointer<T>,
+    units u: Int
 ) {
     // Single-purpose passes, so the activations vectorise (see `applySigmoid`).
     for k in 0..<2 * u { row[k] = row[k] + inputBias[k] + (recurrent[k] + recurrentBias[k]) }
-    T.applySigmoid(row, count: 2 * u)  // z, r
+    T.applySigmoid(row, count: 2 * u) // z, r
     for j in 0..<u { candidate[j] = recurrent[2 * u + j] + recurrentBias[2 * u + j] }
     for j in 0..<u { row[2 * u + j] = row[2 * u + j] + inputBias[2 * u + j] + row[u + j] * candidate[j] }
-    T.applyTanh(row + 2 * u, count: u)  // hh
+    T.applyTanh(row + 2 * u, count: u) // hh
     for j in 0..<u { h[j] = row[j] * hPrevious[j] + (1 - row[j]) * row[2 * u + j] }
 }
 
@@ -98,21 +107,25 @@ public func gruInference<T: RecurrentElement>(
 ) {
     let u = g.units, width = g.width
     // Per row: x̂ (3u) and ĥ (3u) kept apart (r scales ĥ_h only), then ĥ_h + b (u).
-    recurrentInferenceSteps(g, x: x, kernel: kernel, recurrentKernel: recurrentKernel, mask: mask, hidden: hidden,
-                            hiddenSequence: hiddenSequence, scratch: scratch, scratchPerRow: 7 * u,
-                            separateRecurrent: true) { _, projected, recurrent, candidate, h in
-        gruCell(gates: projected, recurrent: recurrent, inputBias: bias, recurrentBias: bias + width, previous: UnsafePointer(h),
-                candidate: candidate, hidden: h, units: u)
+    recurrentInferenceSteps(
+        g, x: x, kernel: kernel, recurrentKernel: recurrentKernel, mask: mask, hidden: hidden,
+        hiddenSequence: hiddenSequence, scratch: scratch, scratchPerRow: 7 * u,
+        separateRecurrent: true
+    ) { _, projected, recurrent, candidate, h in
+        gruCell(
+            gates: projected, recurrent: recurrent, inputBias: bias, recurrentBias: bias + width,
+            previous: UnsafePointer(h),
+            candidate: candidate, hidden: h, units: u)
     }
 }
 
 /// Where the GRU's gradients go, and BPTT's scratch.
 public struct GRUGradients<T> {
-    public var inputs: UnsafeMutablePointer<T>           // (batch, time, features)
-    public var kernel: UnsafeMutablePointer<T>           // (features, 3u)
-    public var recurrentKernel: UnsafeMutablePointer<T>  // (u, 3u)
-    public var bias: UnsafeMutablePointer<T>             // (2, 3u)
-    public var initialHidden: UnsafeMutablePointer<T>    // (batch, u); the running dh during BPTT
+    public var inputs: UnsafeMutablePointer<T> // (batch, time, features)
+    public var kernel: UnsafeMutablePointer<T> // (features, 3u)
+    public var recurrentKernel: UnsafeMutablePointer<T> // (u, 3u)
+    public var bias: UnsafeMutablePointer<T> // (2, 3u)
+    public var initialHidden: UnsafeMutablePointer<T> // (batch, u); the running dh during BPTT
     /// Scratch (batch, time, 3u) by input time: gradients of x̂ and of ĥ (they differ in the
     /// h block, where ĥ_h was scaled by r); and (batch, time, features + u) for
     /// `recurrentWeightGradients`.
@@ -120,10 +133,12 @@ public struct GRUGradients<T> {
     public var recurrentGateGradients: UnsafeMutablePointer<T>
     public var stackedInputs: UnsafeMutablePointer<T>
 
-    public init(inputs: UnsafeMutablePointer<T>, kernel: UnsafeMutablePointer<T>, recurrentKernel: UnsafeMutablePointer<T>,
-                bias: UnsafeMutablePointer<T>, initialHidden: UnsafeMutablePointer<T>,
-                inputGateGradients: UnsafeMutablePointer<T>, recurrentGateGradients: UnsafeMutablePointer<T>,
-                stackedInputs: UnsafeMutablePointer<T>) {
+    public init(
+        inputs: UnsafeMutablePointer<T>, kernel: UnsafeMutablePointer<T>, recurrentKernel: UnsafeMutablePointer<T>,
+        bias: UnsafeMutablePointer<T>, initialHidden: UnsafeMutablePointer<T>,
+        inputGateGradients: UnsafeMutablePointer<T>, recurrentGateGradients: UnsafeMutablePointer<T>,
+        stackedInputs: UnsafeMutablePointer<T>
+    ) {
         self.inputs = inputs
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel
@@ -144,14 +159,16 @@ public func gruBackward<T: RecurrentElement>(
     gradients: GRUGradients<T>
 ) {
     forEachBackwardSlice(g, kernel: kernel, recurrentKernel: recurrentKernel) { rows, kernels in
-        gruBackwardSlice(g, rows: rows, kernels: kernels, initialHidden: initialHidden, mask: mask, saved: saved,
-                         upstream: upstream, gradients: gradients)
+        gruBackwardSlice(
+            g, rows: rows, kernels: kernels, initialHidden: initialHidden, mask: mask, saved: saved,
+            upstream: upstream, gradients: gradients)
     }
-    recurrentWeightGradients(g, x: x, hidden: saved.hidden, initialHidden: initialHidden,
-                             inputGateGradients: gradients.inputGateGradients,
-                             recurrentGateGradients: gradients.recurrentGateGradients,
-                             stackedInputs: gradients.stackedInputs, kernelGradient: gradients.kernel,
-                             recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
+    recurrentWeightGradients(
+        g, x: x, hidden: saved.hidden, initialHidden: initialHidden,
+        inputGateGradients: gradients.inputGateGradients,
+        recurrentGateGradients: gradients.recurrentGateGradients,
+        stackedInputs: gradients.stackedInputs, kernelGradient: gradients.kernel,
+        recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
 }
 
 private func gruBackwardSlice<T: RecurrentElement>(
@@ -162,7 +179,9 @@ private func gruBackwardSlice<T: RecurrentElement>(
     let dh = gradients.initialHidden
     upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for s in stride(from: time - 1, through: 0, by: -1) {
-        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
+        if let sequence = upstream.sequence {
+            addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh)
+        }
         let t = g.inputTime(step: s)
         for b in rows {
             let offset = (b * time + t) * width
@@ -188,11 +207,12 @@ private func gruBackwardSlice<T: RecurrentElement>(
                 dr[j] = dz
                 dr[u + j] = dReset
                 dr[2 * u + j] = dCandidate * r
-                dhRow[j] = dhj * z  // the direct path; the GEMM below adds the gates' share
+                dhRow[j] = dhj * z // the direct path; the GEMM below adds the gates' share
             }
         }
-        finishBackwardStep(g, rows: rows, time: t, inputGateGradients: UnsafePointer(gradients.inputGateGradients),
-                           recurrentGateGradients: UnsafePointer(gradients.recurrentGateGradients), kernels: kernels, dh: dh,
-                           inputsGradient: gradients.inputs)
+        finishBackwardStep(
+            g, rows: rows, time: t, inputGateGradients: UnsafePointer(gradients.inputGateGradients),
+            recurrentGateGradients: UnsafePointer(gradients.recurrentGateGradients), kernels: kernels, dh: dh,
+            inputsGradient: gradients.inputs)
     }
 }

@@ -72,16 +72,18 @@ private func serialGemm<T: ArithmeticElement>(
     let transB = b.transposed ? CblasTrans : CblasNoTrans
     let beta: Double = accumulate ? 1 : 0
     if T.self == Float.self {
-        cblas_sgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
-                    UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
-                    UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
-                    Float(beta), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
+        cblas_sgemm(
+            CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
+            UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
+            UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
+            Float(beta), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
         return
     } else if T.self == Double.self {
-        cblas_dgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
-                    UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
-                    UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
-                    beta, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
+        cblas_dgemm(
+            CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
+            UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
+            UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
+            beta, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
         return
     }
     #else
@@ -91,17 +93,19 @@ private func serialGemm<T: ArithmeticElement>(
     if T.self == Float.self || T.self == Double.self {
         let blas = BLASLibrary.shared
         if T.self == Float.self, let sgemm = blas.sgemm {
-            sgemm(BLASLibrary.rowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
-                  UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
-                  UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
-                  Float(beta), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
+            sgemm(
+                BLASLibrary.rowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
+                UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
+                UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
+                Float(beta), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
             return
         }
         if T.self == Double.self, let dgemm = blas.dgemm {
-            dgemm(BLASLibrary.rowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
-                  UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
-                  UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
-                  beta, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
+            dgemm(
+                BLASLibrary.rowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
+                UnsafeRawPointer(a.pointer).assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
+                UnsafeRawPointer(b.pointer).assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
+                beta, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
             return
         }
     }

@@ -6,8 +6,10 @@
 
 /// Writes the patches of output pixels `pixels` into consecutive rows of `columns`
 /// (`patchSize` wide), with zeros where the window hangs over the padding.
-func im2col<T: FloatElement>(_ input: UnsafePointer<T>, _ g: WindowGeometry, pixels: Range<Int>,
-                             into columns: UnsafeMutablePointer<T>) {
+func im2col<T: FloatElement>(
+    _ input: UnsafePointer<T>, _ g: WindowGeometry, pixels: Range<Int>,
+    into columns: UnsafeMutablePointer<T>
+) {
     let c = g.channels
     let rowLength = g.windowWidth * c
     var row = columns
@@ -47,8 +49,10 @@ func im2col<T: FloatElement>(_ input: UnsafePointer<T>, _ g: WindowGeometry, pix
 /// Adds each row of `columns` (output pixels `pixels`) back onto the input positions its
 /// patch was read from; padding positions are dropped. `input` must hold the running sum
 /// (zeroed by the caller before the first call).
-func col2imAdd<T: FloatElement>(_ columns: UnsafePointer<T>, _ g: WindowGeometry, pixels: Range<Int>,
-                                into input: UnsafeMutablePointer<T>) {
+func col2imAdd<T: FloatElement>(
+    _ columns: UnsafePointer<T>, _ g: WindowGeometry, pixels: Range<Int>,
+    into input: UnsafeMutablePointer<T>
+) {
     let c = g.channels
     var row = columns
     var cursor = PixelCursor(pixels.lowerBound, g)

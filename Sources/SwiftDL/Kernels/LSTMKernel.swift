@@ -15,8 +15,10 @@ public struct LSTMSaved<T> {
     public var cellTanh: UnsafeMutablePointer<T>
     public var hidden: UnsafeMutablePointer<T>
 
-    public init(gates: UnsafeMutablePointer<T>, cells: UnsafeMutablePointer<T>,
-                cellTanh: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>) {
+    public init(
+        gates: UnsafeMutablePointer<T>, cells: UnsafeMutablePointer<T>,
+        cellTanh: UnsafeMutablePointer<T>, hidden: UnsafeMutablePointer<T>
+    ) {
         self.gates = gates
         self.cells = cells
         self.cellTanh = cellTanh
@@ -33,8 +35,9 @@ public func lstmForward<T: RecurrentElement>(
     saved: LSTMSaved<T>
 ) {
     forEachBatchSlice(batch: g.batch, workPerRow: g.recurrenceFlopsPerRow) { rows in
-        lstmForwardSlice(g, rows: rows, x: x, kernel: kernel, recurrentKernel: recurrentKernel, bias: bias,
-                         initialHidden: initialHidden, initialCell: initialCell, mask: mask, saved: saved)
+        lstmForwardSlice(
+            g, rows: rows, x: x, kernel: kernel, recurrentKernel: recurrentKernel, bias: bias,
+            initialHidden: initialHidden, initialCell: initialCell, mask: mask, saved: saved)
     }
 }
 
@@ -47,10 +50,14 @@ private func lstmForwardSlice<T: RecurrentElement>(
     for s in 0..<time {
         let t = g.inputTime(step: s)
         let z = saved.gates + (first * time + t) * width
-        let previous = s == 0 ? rowMajor(initialHidden + first * u, u)
-                              : rowMajor(UnsafePointer(saved.hidden + (first * time + s - 1) * u), time * u)
+        let previous =
+            s == 0
+            ? rowMajor(initialHidden + first * u, u)
+            : rowMajor(UnsafePointer(saved.hidden + (first * time + s - 1) * u), time * u)
         projectStepInputs(g, rows: rows, time: t, x: x, kernel: kernel, into: z, leadingDimension: time * width)
-        gemm(m: rows.count, n: width, k: u, previous, rowMajor(recurrentKernel, width), z, ldc: time * width, accumulate: true)
+        gemm(
+            m: rows.count, n: width, k: u, previous, rowMajor(recurrentKernel, width), z, ldc: time * width,
+            accumulate: true)
         for b in rows {
             let row = saved.gates + (b * time + t) * width
             let state = (b * time + s) * u
@@ -72,18 +79,20 @@ private func lstmForwardSlice<T: RecurrentElement>(
 @inline(__always)
 func lstmCell<T: RecurrentElement>(
     gates row: UnsafeMutablePointer<T>, bias: UnsafePointer<T>, previousCell: UnsafePointer<T>,
-    cell c: UnsafeMutablePointer<T>, cellTanh tc: UnsafeMutablePointer<T>, hidden h: UnsafeMutablePointer<T>, units u: Int
+    cell c: UnsafeMutablePointer<T>, cellTanh tc: UnsafeMutablePointer<T>, hidden h: UnsafeMutablePointer<T>,
+    units u: Int
 ) {
     if T.self == Float.self && lstmCellsUseAVX2 && u % 8 == 0 {
-        lstmCellForwardAVX2(gates: row.asFloat, bias: bias.asFloat, previousCell: previousCell.asFloat, cell: c.asFloat,
-                            cellTanh: tc.asFloat, hidden: h.asFloat, units: u)
+        lstmCellForwardAVX2(
+            gates: row.asFloat, bias: bias.asFloat, previousCell: previousCell.asFloat, cell: c.asFloat,
+            cellTanh: tc.asFloat, hidden: h.asFloat, units: u)
         return
     }
     // Separate single-purpose passes vectorise; one loop over seven pointers does not.
     for k in 0..<(4 * u) { row[k] += bias[k] }
-    T.applySigmoid(row, count: 2 * u)          // i, f
-    T.applyTanh(row + 2 * u, count: u)         // candidate g
-    T.applySigmoid(row + 3 * u, count: u)      // o
+    T.applySigmoid(row, count: 2 * u) // i, f
+    T.applyTanh(row + 2 * u, count: u) // candidate g
+    T.applySigmoid(row + 3 * u, count: u) // o
     for j in 0..<u { c[j] = row[u + j] * previousCell[j] + row[j] * row[2 * u + j] }
     for j in 0..<u { tc[j] = c[j] }
     T.applyTanh(tc, count: u)
@@ -108,29 +117,35 @@ public func lstmInference<T: RecurrentElement>(
 ) {
     let u = g.units
     // Per row: z = x·W + h·U (4u), then tanh(c_t) (u).
-    recurrentInferenceSteps(g, x: x, kernel: kernel, recurrentKernel: recurrentKernel, mask: mask, hidden: hidden,
-                            hiddenSequence: hiddenSequence, scratch: scratch, scratchPerRow: 5 * u,
-                            separateRecurrent: false) { b, z, _, cellTanh, h in
-        lstmCell(gates: z, bias: bias, previousCell: cell + b * u, cell: cell + b * u, cellTanh: cellTanh, hidden: h, units: u)
+    recurrentInferenceSteps(
+        g, x: x, kernel: kernel, recurrentKernel: recurrentKernel, mask: mask, hidden: hidden,
+        hiddenSequence: hiddenSequence, scratch: scratch, scratchPerRow: 5 * u,
+        separateRecurrent: false
+    ) { b, z, _, cellTanh, h in
+        lstmCell(
+            gates: z, bias: bias, previousCell: cell + b * u, cell: cell + b * u, cellTanh: cellTanh, hidden: h,
+            units: u)
     }
 }
 
 /// Where the LSTM's gradients go, and the scratch BPTT needs (no per-step allocation).
 public struct LSTMGradients<T> {
-    public var inputs: UnsafeMutablePointer<T>           // (batch, time, features)
-    public var kernel: UnsafeMutablePointer<T>           // (features, 4u)
-    public var recurrentKernel: UnsafeMutablePointer<T>  // (u, 4u)
-    public var bias: UnsafeMutablePointer<T>             // (4u)
-    public var initialHidden: UnsafeMutablePointer<T>    // (batch, u); the running dh during BPTT
-    public var initialCell: UnsafeMutablePointer<T>      // (batch, u); the running dc during BPTT
+    public var inputs: UnsafeMutablePointer<T> // (batch, time, features)
+    public var kernel: UnsafeMutablePointer<T> // (features, 4u)
+    public var recurrentKernel: UnsafeMutablePointer<T> // (u, 4u)
+    public var bias: UnsafeMutablePointer<T> // (4u)
+    public var initialHidden: UnsafeMutablePointer<T> // (batch, u); the running dh during BPTT
+    public var initialCell: UnsafeMutablePointer<T> // (batch, u); the running dc during BPTT
     /// Scratch: pre-activation gradients (batch, time, 4u) by input time, and
     /// (batch, time, features + u) for `recurrentWeightGradients`.
     public var gateGradients: UnsafeMutablePointer<T>
     public var stackedInputs: UnsafeMutablePointer<T>
 
-    public init(inputs: UnsafeMutablePointer<T>, kernel: UnsafeMutablePointer<T>, recurrentKernel: UnsafeMutablePointer<T>,
-                bias: UnsafeMutablePointer<T>, initialHidden: UnsafeMutablePointer<T>, initialCell: UnsafeMutablePointer<T>,
-                gateGradients: UnsafeMutablePointer<T>, stackedInputs: UnsafeMutablePointer<T>) {
+    public init(
+        inputs: UnsafeMutablePointer<T>, kernel: UnsafeMutablePointer<T>, recurrentKernel: UnsafeMutablePointer<T>,
+        bias: UnsafeMutablePointer<T>, initialHidden: UnsafeMutablePointer<T>, initialCell: UnsafeMutablePointer<T>,
+        gateGradients: UnsafeMutablePointer<T>, stackedInputs: UnsafeMutablePointer<T>
+    ) {
         self.inputs = inputs
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel
@@ -150,14 +165,16 @@ public func lstmBackward<T: RecurrentElement>(
     upstream: RecurrentUpstream<T>, gradients: LSTMGradients<T>
 ) {
     forEachBackwardSlice(g, kernel: kernel, recurrentKernel: recurrentKernel) { rows, kernels in
-        lstmBackwardSlice(g, rows: rows, kernels: kernels, initialCell: initialCell, mask: mask, saved: saved,
-                          upstream: upstream, gradients: gradients)
+        lstmBackwardSlice(
+            g, rows: rows, kernels: kernels, initialCell: initialCell, mask: mask, saved: saved,
+            upstream: upstream, gradients: gradients)
     }
     let dZ = UnsafePointer(gradients.gateGradients)
-    recurrentWeightGradients(g, x: x, hidden: saved.hidden, initialHidden: initialHidden,
-                             inputGateGradients: dZ, recurrentGateGradients: dZ, stackedInputs: gradients.stackedInputs,
-                             kernelGradient: gradients.kernel,
-                             recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
+    recurrentWeightGradients(
+        g, x: x, hidden: saved.hidden, initialHidden: initialHidden,
+        inputGateGradients: dZ, recurrentGateGradients: dZ, stackedInputs: gradients.stackedInputs,
+        kernelGradient: gradients.kernel,
+        recurrentKernelGradient: gradients.recurrentKernel, biasGradient: gradients.bias)
 }
 
 private func lstmBackwardSlice<T: RecurrentElement>(
@@ -169,7 +186,9 @@ private func lstmBackwardSlice<T: RecurrentElement>(
     upstream.seedHidden(g, rows: rows, mask: mask, into: dh)
     for i in first * u..<rows.upperBound * u { dc[i] = upstream.finalCell?[i] ?? T.zero }
     for s in stride(from: time - 1, through: 0, by: -1) {
-        if let sequence = upstream.sequence { addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh) }
+        if let sequence = upstream.sequence {
+            addStepGradient(g, step: s, rows: rows, sequence: sequence, mask: mask, into: dh)
+        }
         let t = g.inputTime(step: s)
         for b in rows {
             let row = UnsafePointer(saved.gates + (b * time + t) * width)
@@ -184,8 +203,9 @@ private func lstmBackwardSlice<T: RecurrentElement>(
             let tc = UnsafePointer(saved.cellTanh + state)
             let dhRow = dh + b * u, dcRow = dc + b * u
             if T.self == Float.self && lstmCellsUseAVX2 && u % 8 == 0 {
-                lstmCellBackwardAVX2(gates: row.asFloat, cellTanh: tc.asFloat, previousCell: cPrevious.asFloat,
-                                     dh: UnsafePointer(dhRow).asFloat, dc: dcRow.asFloat, out: out.asFloat, units: u)
+                lstmCellBackwardAVX2(
+                    gates: row.asFloat, cellTanh: tc.asFloat, previousCell: cPrevious.asFloat,
+                    dh: UnsafePointer(dhRow).asFloat, dc: dcRow.asFloat, out: out.asFloat, units: u)
                 dhRow.update(repeating: T.zero, count: u)
                 continue
             }
@@ -199,11 +219,12 @@ private func lstmBackwardSlice<T: RecurrentElement>(
                 out[3 * u + j] = dhj * squashed * o * (1 - o)
                 dcRow[j] = dCell * f
             }
-            dhRow.update(repeating: T.zero, count: u)  // the GEMM below supplies all of dh_{s-1}
+            dhRow.update(repeating: T.zero, count: u) // the GEMM below supplies all of dh_{s-1}
         }
         let dZ = UnsafePointer(gradients.gateGradients)
-        finishBackwardStep(g, rows: rows, time: t, inputGateGradients: dZ, recurrentGateGradients: dZ, kernels: kernels,
-                           dh: dh, inputsGradient: gradients.inputs)
+        finishBackwardStep(
+            g, rows: rows, time: t, inputGateGradients: dZ, recurrentGateGradients: dZ, kernels: kernels,
+            dh: dh, inputsGradient: gradients.inputs)
     }
 }
 

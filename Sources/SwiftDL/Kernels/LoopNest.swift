@@ -16,7 +16,8 @@ public struct LoopNest {
             let size = shape[axis]
             // Merge into the previous axis when every operand steps through both evenly.
             if let last = keptShape.indices.last,
-               operandStrides.indices.allSatisfy({ kept[$0][last] == operandStrides[$0][axis] * size }) {
+                operandStrides.indices.allSatisfy({ kept[$0][last] == operandStrides[$0][axis] * size })
+            {
                 keptShape[last] *= size
                 for operand in operandStrides.indices { kept[operand][last] = operandStrides[operand][axis] }
             } else {
@@ -51,7 +52,7 @@ public struct LoopNest {
         }
         if rowCount >= pieces {
             ThreadPool.shared.parallelFor(pieces) { piece in
-                let rows = rowCount * piece / pieces ..< rowCount * (piece + 1) / pieces
+                let rows = rowCount * piece / pieces..<rowCount * (piece + 1) / pieces
                 visitRows(rows, split: nil, operands: operands, body)
             }
         } else {
@@ -59,14 +60,16 @@ public struct LoopNest {
             let perRow = (pieces + rowCount - 1) / rowCount
             ThreadPool.shared.parallelFor(rowCount * perRow) { task in
                 let row = task / perRow, part = task % perRow
-                let elements = rowLength * part / perRow ..< rowLength * (part + 1) / perRow
+                let elements = rowLength * part / perRow..<rowLength * (part + 1) / perRow
                 visitRows(row..<row + 1, split: elements, operands: operands, body)
             }
         }
     }
 
-    private func visitRows(_ rows: Range<Int>, split: Range<Int>?, operands: Int,
-                           _ body: (UnsafePointer<Int>, Int) -> Void) {
+    private func visitRows(
+        _ rows: Range<Int>, split: Range<Int>?, operands: Int,
+        _ body: (UnsafePointer<Int>, Int) -> Void
+    ) {
         if rows.isEmpty { return }
         let outerRank = shape.count - 1
         withUnsafeTemporaryAllocation(of: Int.self, capacity: operands + outerRank) { scratch in

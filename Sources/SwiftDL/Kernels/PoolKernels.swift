@@ -8,8 +8,10 @@ import SwiftDLAVX2
 /// element the position of the first maximum (row-major in the window, TensorFlow's
 /// rule) as an offset into that element's input image, for the backward pass. A window of
 /// NaNs keeps its first element.
-public func maxPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-                                            argmax: UnsafeMutablePointer<Int32>?, _ g: WindowGeometry) {
+public func maxPoolForward<T: FloatElement>(
+    _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+    argmax: UnsafeMutablePointer<Int32>?, _ g: WindowGeometry
+) {
     let c = g.channels
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
         var cursor = PixelCursor(pixels.lowerBound, g)
@@ -19,10 +21,11 @@ public func maxPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMu
             let out = y + p * c
             let taps = g.validTaps(oh: oh, ow: ow)
             if T.self == Float.self && maxPoolUsesAVX2 && !taps.kh.isEmpty && !taps.kw.isEmpty {
-                maxPoolPixelAVX2(UnsafeRawPointer(image).assumingMemoryBound(to: Float.self), rows: taps.h0 + taps.kh.lowerBound,
-                                 rowCount: taps.kh.count, columns: taps.w0 + taps.kw.lowerBound, columnCount: taps.kw.count,
-                                 inputWidth: g.inputWidth, channels: c,
-                                 UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), argmax.map { $0 + p * c })
+                maxPoolPixelAVX2(
+                    UnsafeRawPointer(image).assumingMemoryBound(to: Float.self), rows: taps.h0 + taps.kh.lowerBound,
+                    rowCount: taps.kh.count, columns: taps.w0 + taps.kw.lowerBound, columnCount: taps.kw.count,
+                    inputWidth: g.inputWidth, channels: c,
+                    UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), argmax.map { $0 + p * c })
                 continue
             }
             var first = true
@@ -64,19 +67,24 @@ public func maxPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMu
 /// runs eight lanes at a time with explicit SIMD selects (the compiler keeps the generic
 /// loop scalar and branchy); other types, and the tail, go one by one.
 @inline(__always)
-private func markMaxima<T: FloatElement>(_ source: UnsafePointer<T>, _ out: UnsafePointer<T>,
-                                         _ indices: UnsafeMutablePointer<Int32>, position: Int, count c: Int) {
+private func markMaxima<T: FloatElement>(
+    _ source: UnsafePointer<T>, _ out: UnsafePointer<T>,
+    _ indices: UnsafeMutablePointer<Int32>, position: Int, count c: Int
+) {
     var j = 0
     if T.self == Float.self {
-        let values = UnsafeRawPointer(source), maxima = UnsafeRawPointer(out), targets = UnsafeMutableRawPointer(indices)
+        let values = UnsafeRawPointer(source), maxima = UnsafeRawPointer(out),
+            targets = UnsafeMutableRawPointer(indices)
         let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         while j + 8 <= c {
             let offset = j * 4
-            let hit = values.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            let hit =
+                values.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
                 .== maxima.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
             let current = targets.loadUnaligned(fromByteOffset: offset, as: SIMD8<Int32>.self)
             let mine = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: position + j)) &+ lanes
-            targets.storeBytes(of: current.replacing(with: mine, where: hit), toByteOffset: offset, as: SIMD8<Int32>.self)
+            targets.storeBytes(
+                of: current.replacing(with: mine, where: hit), toByteOffset: offset, as: SIMD8<Int32>.self)
             j += 8
         }
     }
@@ -87,8 +95,10 @@ private func markMaxima<T: FloatElement>(_ source: UnsafePointer<T>, _ out: Unsa
 }
 
 /// dx = the max-pool gradient: each upstream element goes to its window's argmax.
-public func maxPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, argmax: UnsafePointer<Int32>,
-                                             _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry) {
+public func maxPoolBackward<T: FloatElement>(
+    _ dy: UnsafePointer<T>, argmax: UnsafePointer<Int32>,
+    _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry
+) {
     let c = g.channels, perImage = g.outputPixelsPerImage
     forEachPieceOfZeroedGradient(dx, g) { pixels in
         for p in pixels {
@@ -101,15 +111,18 @@ public func maxPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, argmax: Uns
 /// Runs `body` on pieces of the output pixels, in parallel, each piece whole images whose
 /// part of dx it zeroes first (so no two threads write the same image, and each zeroes
 /// only what it is about to scatter into).
-private func forEachPieceOfZeroedGradient<T: FloatElement>(_ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry,
-                                                           _ body: (Range<Int>) -> Void) {
+private func forEachPieceOfZeroedGradient<T: FloatElement>(
+    _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry,
+    _ body: (Range<Int>) -> Void
+) {
     let perImage = g.outputPixelsPerImage
     if perImage == 0 {
         dx.update(repeating: T.zero, count: g.batch * g.inputImageSize)
         return
     }
     parallelPieces(0..<g.outputPixels, unit: perImage) { pixels in
-        (dx + pixels.lowerBound / perImage * g.inputImageSize).update(repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
+        (dx + pixels.lowerBound / perImage * g.inputImageSize).update(
+            repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
         body(pixels)
     }
 }
@@ -139,7 +152,8 @@ public func avgPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMu
 }
 
 /// dx = the average-pool gradient: each upstream element spread evenly over its window.
-public func avgPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry) {
+public func avgPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry)
+{
     let c = g.channels
     forEachPieceOfZeroedGradient(dx, g) { pixels in
         var cursor = PixelCursor(pixels.lowerBound, g)

@@ -48,8 +48,10 @@ func transposed<T>(_ pointer: UnsafePointer<T>, _ leadingDimension: Int) -> Matr
 }
 
 /// Runs `body` with a transposed copy of the (rows × columns) row-major matrix `m`.
-private func withTransposedCopy<T, Result>(_ m: UnsafePointer<T>, rows: Int, columns: Int,
-                                   _ body: (UnsafePointer<T>) -> Result) -> Result {
+private func withTransposedCopy<T, Result>(
+    _ m: UnsafePointer<T>, rows: Int, columns: Int,
+    _ body: (UnsafePointer<T>) -> Result
+) -> Result {
     let copy = UnsafeMutablePointer<T>.allocate(capacity: max(rows * columns, 1))
     defer { copy.deallocate() }
     for row in 0..<rows {
@@ -89,14 +91,18 @@ func recurrentInferenceSteps<T: RecurrentElement>(
         for s in 0..<time {
             let t = g.inputTime(step: s)
             projectStepInputs(g, rows: rows, time: t, x: x, kernel: kernel, into: projected, leadingDimension: width)
-            gemm(m: rows.count, n: width, k: u, rowMajor(UnsafePointer(h), u), rowMajor(recurrentKernel, width), recurrent,
-                 ldc: width, accumulate: !separateRecurrent)
+            gemm(
+                m: rows.count, n: width, k: u, rowMajor(UnsafePointer(h), u), rowMajor(recurrentKernel, width),
+                recurrent,
+                ldc: width, accumulate: !separateRecurrent)
             for (r, b) in rows.enumerated() {
                 if let mask, !mask.keeps(g, row: b, time: t) { continue }
                 cell(b, projected + r * width, UnsafePointer(recurrent + r * width), extra + r * extraPerRow, h + r * u)
             }
             if let hiddenSequence {
-                for r in 0..<rows.count { (hiddenSequence + ((first + r) * time + s) * u).update(from: h + r * u, count: u) }
+                for r in 0..<rows.count {
+                    (hiddenSequence + ((first + r) * time + s) * u).update(from: h + r * u, count: u)
+                }
             }
         }
     }
@@ -114,8 +120,10 @@ func projectStepInputs<T: RecurrentElement>(
     _ g: RecurrentGeometry, rows: Range<Int>, time t: Int, x: UnsafePointer<T>, kernel: UnsafePointer<T>,
     into z: UnsafeMutablePointer<T>, leadingDimension: Int
 ) {
-    gemm(m: rows.count, n: g.width, k: g.features, rowMajor(x + (rows.lowerBound * g.time + t) * g.features, g.time * g.features),
-         rowMajor(kernel, g.width), z, ldc: leadingDimension)
+    gemm(
+        m: rows.count, n: g.width, k: g.features,
+        rowMajor(x + (rows.lowerBound * g.time + t) * g.features, g.time * g.features),
+        rowMajor(kernel, g.width), z, ldc: leadingDimension)
 }
 
 /// Transposed copies of a recurrent op's kernels, (width, u) and (width, features), which
@@ -155,10 +163,12 @@ func finishBackwardStep<T: RecurrentElement>(
     inputsGradient dX: UnsafeMutablePointer<T>
 ) {
     let first = rows.lowerBound, u = g.units, width = g.width
-    gemm(m: rows.count, n: u, k: width, rowMajor(dZr + (first * g.time + t) * width, g.time * width),
-         rowMajor(kernels.recurrent, u), dh + first * u, ldc: u, accumulate: true)
-    gemm(m: rows.count, n: g.features, k: width, rowMajor(dZx + (first * g.time + t) * width, g.time * width),
-         rowMajor(kernels.input, g.features), dX + (first * g.time + t) * g.features, ldc: g.time * g.features)
+    gemm(
+        m: rows.count, n: u, k: width, rowMajor(dZr + (first * g.time + t) * width, g.time * width),
+        rowMajor(kernels.recurrent, u), dh + first * u, ldc: u, accumulate: true)
+    gemm(
+        m: rows.count, n: g.features, k: width, rowMajor(dZx + (first * g.time + t) * width, g.time * width),
+        rowMajor(kernels.input, g.features), dX + (first * g.time + t) * g.features, ldc: g.time * g.features)
 }
 
 /// Adds step `step` of the upstream output-sequence gradient (batch, time, units) into dh,
@@ -196,7 +206,9 @@ public struct RecurrentMask {
 }
 
 /// Fills `firstKept` (batch) for a (batch, time) mask read in processing order.
-public func recurrentFirstKeptSteps(_ g: RecurrentGeometry, keep: UnsafePointer<UInt8>, into firstKept: UnsafeMutablePointer<Int>) {
+public func recurrentFirstKeptSteps(
+    _ g: RecurrentGeometry, keep: UnsafePointer<UInt8>, into firstKept: UnsafeMutablePointer<Int>
+) {
     for b in 0..<g.batch {
         var step = g.time
         for s in 0..<g.time where keep[b * g.time + g.inputTime(step: s)] != 0 {
@@ -210,8 +222,10 @@ public func recurrentFirstKeptSteps(_ g: RecurrentGeometry, keep: UnsafePointer<
 /// Zeroes the outputs a mask leaves at zero: in a by-step (batch, time, units) sequence the
 /// steps before each row's first kept step, or in a last output (batch, units) the rows
 /// with no kept step. Needed only when an initial state makes them differ from the states.
-public func recurrentZeroUnkeptOutputs(_ g: RecurrentGeometry, mask: RecurrentMask, outputs: UnsafeMutableRawPointer,
-                                       itemSize: Int, isSequence: Bool) {
+public func recurrentZeroUnkeptOutputs(
+    _ g: RecurrentGeometry, mask: RecurrentMask, outputs: UnsafeMutableRawPointer,
+    itemSize: Int, isSequence: Bool
+) {
     let rowBytes = g.units * itemSize
     for b in 0..<g.batch {
         let unkept = Swift.min(mask.firstKept[b], g.time)
@@ -233,8 +247,10 @@ public struct RecurrentUpstream<T> {
     public var finalHidden: UnsafePointer<T>?
     public var finalCell: UnsafePointer<T>?
 
-    public init(sequence: UnsafePointer<T>?, lastOutput: UnsafePointer<T>?,
-                finalHidden: UnsafePointer<T>?, finalCell: UnsafePointer<T>? = nil) {
+    public init(
+        sequence: UnsafePointer<T>?, lastOutput: UnsafePointer<T>?,
+        finalHidden: UnsafePointer<T>?, finalCell: UnsafePointer<T>? = nil
+    ) {
         self.sequence = sequence
         self.lastOutput = lastOutput
         self.finalHidden = finalHidden
@@ -243,7 +259,8 @@ public struct RecurrentUpstream<T> {
 
     /// dh entering the last step, for the batch rows `rows`: the last output's gradient
     /// plus the final state's.
-    func seedHidden(_ g: RecurrentGeometry, rows: Range<Int>, mask: RecurrentMask?, into dh: UnsafeMutablePointer<T>) where T: RecurrentElement {
+    func seedHidden(_ g: RecurrentGeometry, rows: Range<Int>, mask: RecurrentMask?, into dh: UnsafeMutablePointer<T>)
+    where T: RecurrentElement {
         let elements = rows.lowerBound * g.units..<rows.upperBound * g.units
         for i in elements { dh[i] = T.zero }
         if let finalHidden { for i in elements { dh[i] += finalHidden[i] } }

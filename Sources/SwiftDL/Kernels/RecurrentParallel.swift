@@ -34,15 +34,18 @@ func forEachSlice(of count: Int, minimumSlice: Int, work: Double, _ body: (Range
 /// How many slices `forEachSlice` cuts 0..<count into (at least 1).
 func sliceCount(of count: Int, minimumSlice: Int, work: Double) -> Int {
     let threads = ThreadPool.shared.partitionCount
-    let slices = Swift.min(threads, count / Swift.max(minimumSlice, 1), Int(Swift.max(Swift.min(work / 2_097_152, 256), 1)))
+    let slices = Swift.min(
+        threads, count / Swift.max(minimumSlice, 1), Int(Swift.max(Swift.min(work / 2_097_152, 256), 1)))
     return Swift.max(slices, 1)
 }
 
 /// `forEachSlice`, telling `body` each slice's index in 0..<sliceCount(...) too, for work
 /// that keeps one partial result per slice. A caller that sized buffers by `sliceCount`
 /// passes that count as `slices`, so that a thread count changed meanwhile cannot change it.
-func forEachIndexedSlice(of count: Int, minimumSlice: Int, work: Double, slices known: Int? = nil,
-                         _ body: (Int, Range<Int>) -> Void) {
+func forEachIndexedSlice(
+    of count: Int, minimumSlice: Int, work: Double, slices known: Int? = nil,
+    _ body: (Int, Range<Int>) -> Void
+) {
     let slices = known ?? sliceCount(of: count, minimumSlice: minimumSlice, work: work)
     if slices == 1 {
         // Serially: a GEMM inside must not hand bands to pool threads, which do not flush.

@@ -40,13 +40,16 @@ public func recurrentWeightGradients<T: RecurrentElement>(
         let first = part.lowerBound
         let stacked = UnsafePointer(stackedInputs + first * stackedWidth)
         if biasRows == 1 {
-            gemm(m: stackedWidth, n: width, k: part.count, transposed(stacked, stackedWidth),
-                 rowMajor(dZx + first * width, width), share, ldc: width)
+            gemm(
+                m: stackedWidth, n: width, k: part.count, transposed(stacked, stackedWidth),
+                rowMajor(dZx + first * width, width), share, ldc: width)
         } else {
-            gemm(m: features, n: width, k: part.count, transposed(stacked, stackedWidth),
-                 rowMajor(dZx + first * width, width), share, ldc: width)
-            gemm(m: g.units, n: width, k: part.count, transposed(stacked + features, stackedWidth),
-                 rowMajor(dZr + first * width, width), share + features * width, ldc: width)
+            gemm(
+                m: features, n: width, k: part.count, transposed(stacked, stackedWidth),
+                rowMajor(dZx + first * width, width), share, ldc: width)
+            gemm(
+                m: g.units, n: width, k: part.count, transposed(stacked + features, stackedWidth),
+                rowMajor(dZr + first * width, width), share + features * width, ldc: width)
         }
         let biasShare = share + stackedWidth * width
         columnSums(dZx + first * width, rows: part.count, columns: width, into: biasShare)
@@ -54,8 +57,10 @@ public func recurrentWeightGradients<T: RecurrentElement>(
     }
     // The shares' sum, in slice order (the same result for the same slice count: for any
     // thread count under `OpDeterminism`).
-    let gradients = [(kernelGradient, 0, features * width), (recurrentKernelGradient, features * width, g.units * width),
-                     (biasGradient, stackedWidth * width, biasRows * width)]
+    let gradients = [
+        (kernelGradient, 0, features * width), (recurrentKernelGradient, features * width, g.units * width),
+        (biasGradient, stackedWidth * width, biasRows * width),
+    ]
     for (target, offset, count) in gradients {
         target.update(from: shares + offset, count: count)
         for slice in 1..<slices {
@@ -74,7 +79,7 @@ private func stackInputs<T>(
     let features = g.features, u = g.units, stackedWidth = features + u
     for row in rows {
         let b = row / g.time, t = row % g.time
-        let s = g.inputTime(step: t)  // the mapping is its own inverse
+        let s = g.inputTime(step: t) // the mapping is its own inverse
         let target = stacked + row * stackedWidth
         target.update(from: x + row * features, count: features)
         let previous = s == 0 ? initialHidden + b * u : hidden + (b * g.time + s - 1) * u
@@ -83,7 +88,9 @@ private func stackInputs<T>(
 }
 
 /// sums[j] = Σ_rows matrix[row, j]: a bias gradient.
-private func columnSums<T: RecurrentElement>(_ matrix: UnsafePointer<T>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<T>) {
+private func columnSums<T: RecurrentElement>(
+    _ matrix: UnsafePointer<T>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<T>
+) {
     sums.update(repeating: T.zero, count: columns)
     for row in 0..<rows {
         let line = matrix + row * columns

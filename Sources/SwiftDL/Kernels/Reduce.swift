@@ -19,7 +19,7 @@ public func reduceKernel<R: Reducer>(
     if inner == 1 {
         let pieces = threads > 1 && work >= 1 << 16 ? min(threads * 4, outer) : 1
         ThreadPool.shared.parallelFor(max(pieces, 1)) { piece in
-            for o in outer * piece / pieces ..< outer * (piece + 1) / pieces {
+            for o in outer * piece / pieces..<outer * (piece + 1) / pieces {
                 var accumulator = R.initial
                 let row = input + o * k
                 for j in 0..<k { accumulator = R.combine(accumulator, row[j]) }
@@ -32,7 +32,7 @@ public func reduceKernel<R: Reducer>(
     let innerPieces = threads > 1 && work >= 1 << 16 && outer < threads ? min(threads * 4, max(inner / 1024, 1)) : 1
     ThreadPool.shared.parallelFor(outer * innerPieces) { task in
         let o = task / innerPieces, piece = task % innerPieces
-        let columns = inner * piece / innerPieces ..< inner * (piece + 1) / innerPieces
+        let columns = inner * piece / innerPieces..<inner * (piece + 1) / innerPieces
         withUnsafeTemporaryAllocation(of: R.Accumulator.self, capacity: columns.count) { accumulators in
             for c in 0..<columns.count { accumulators.initializeElement(at: c, to: R.initial) }
             for j in 0..<k {
@@ -58,7 +58,7 @@ public func argExtremeKernel<T: ArithmeticElement>(
             var best = base[0], bestIndex = 0
             for j in 1..<max(k, 1) {
                 let value = base[j * inner]
-                if best != best { break }  // a NaN already won
+                if best != best { break } // a NaN already won
                 if value != value || (largest ? value > best : value < best) {
                     best = value
                     bestIndex = j

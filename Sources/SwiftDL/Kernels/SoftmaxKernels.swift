@@ -77,7 +77,7 @@ public func softmaxForwardKernel<T: FloatElement>(
             let px = x + base, py = y + base
             var largest = px[0]
             for j in 1..<n where px[j * inner] > largest || px[j * inner].isNaN { largest = px[j * inner] }
-            if largest.isInfinite && largest < 0 { largest = 0 }  // an all -inf row: keep NaN-free arithmetic
+            if largest.isInfinite && largest < 0 { largest = 0 } // an all -inf row: keep NaN-free arithmetic
             var total: T = 0
             for j in 0..<n {
                 let e = vectorExp(px[j * inner] - largest)
@@ -125,7 +125,9 @@ public func softmaxBackwardKernel<T: FloatElement>(
 /// `scratch` holds at least n values (the row's exponentials are staged there so the exp
 /// loop vectorises).
 @inline(__always)
-func shiftedLogSumExp<T: FloatElement>(_ row: UnsafePointer<T>, _ n: Int, scratch: UnsafeMutablePointer<T>) -> (shift: T, logTotal: T) {
+func shiftedLogSumExp<T: FloatElement>(_ row: UnsafePointer<T>, _ n: Int, scratch: UnsafeMutablePointer<T>) -> (
+    shift: T, logTotal: T
+) {
     let largest = rowMaximum(row, n)
     if largest.isInfinite { return (largest, 0) }
     exponentiateShifted(row, scratch, n, shift: largest)

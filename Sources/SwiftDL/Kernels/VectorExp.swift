@@ -17,10 +17,10 @@ func vectorExp<T: FloatElement>(_ x: T) -> T {
 
 @inline(__always)
 func floatExp(_ input: Float) -> Float {
-    let clamped = Swift.min(Swift.max(input, -104), 89)  // beyond these exp is 0 or +inf anyway
-    let x = clamped.isNaN ? 0 : clamped  // keeps Int32(k) below finite; NaN is restored at the end
+    let clamped = Swift.min(Swift.max(input, -104), 89) // beyond these exp is 0 or +inf anyway
+    let x = clamped.isNaN ? 0 : clamped // keeps Int32(k) below finite; NaN is restored at the end
     // round(x·log2(e)) by the 1.5·2²³ trick: exact round-to-nearest without a libm call.
-    let shifter: Float = 12582912
+    let shifter: Float = 12_582_912
     let k = (x * 1.44269504088896341 + shifter) - shifter
     let r = (x - k * 0.693359375) - k * -2.12194440e-4
     var p: Float = 1.0 / 5040

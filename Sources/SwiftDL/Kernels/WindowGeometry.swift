@@ -22,9 +22,11 @@ public struct WindowGeometry: Sendable, Equatable {
     public var outputHeight: Int
     public var outputWidth: Int
 
-    public init(batch: Int, inputHeight: Int, inputWidth: Int, channels: Int, windowHeight: Int, windowWidth: Int,
-                outputChannels: Int, strideHeight: Int, strideWidth: Int, dilationHeight: Int, dilationWidth: Int,
-                padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int) {
+    public init(
+        batch: Int, inputHeight: Int, inputWidth: Int, channels: Int, windowHeight: Int, windowWidth: Int,
+        outputChannels: Int, strideHeight: Int, strideWidth: Int, dilationHeight: Int, dilationWidth: Int,
+        padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int
+    ) {
         self.batch = batch
         self.inputHeight = inputHeight
         self.inputWidth = inputWidth
@@ -62,8 +64,10 @@ public struct WindowGeometry: Sendable, Equatable {
     @inline(__always)
     func validTaps(oh: Int, ow: Int) -> (h0: Int, kh: Range<Int>, w0: Int, kw: Range<Int>) {
         let h0 = oh * strideHeight - padTop, w0 = ow * strideWidth - padLeft
-        return (h0, tapRange(start: h0, dilation: dilationHeight, taps: windowHeight, size: inputHeight),
-                w0, tapRange(start: w0, dilation: dilationWidth, taps: windowWidth, size: inputWidth))
+        return (
+            h0, tapRange(start: h0, dilation: dilationHeight, taps: windowHeight, size: inputHeight),
+            w0, tapRange(start: w0, dilation: dilationWidth, taps: windowWidth, size: inputWidth)
+        )
     }
 }
 
@@ -143,9 +147,10 @@ func parallelPieces(_ range: Range<Int>, unit: Int = 1, minimumPiece: Int = 1, _
 extension PlaneWindow {
     /// `g` as the AVX2 kernels take it.
     init(_ g: WindowGeometry) {
-        self.init(imageHeight: g.inputHeight, imageWidth: g.inputWidth, windowHeight: g.windowHeight,
-                  windowWidth: g.windowWidth, strideHeight: g.strideHeight, strideWidth: g.strideWidth,
-                  dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth, padTop: g.padTop,
-                  padLeft: g.padLeft, outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+        self.init(
+            imageHeight: g.inputHeight, imageWidth: g.inputWidth, windowHeight: g.windowHeight,
+            windowWidth: g.windowWidth, strideHeight: g.strideHeight, strideWidth: g.strideWidth,
+            dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth, padTop: g.padTop,
+            padLeft: g.padLeft, outputHeight: g.outputHeight, outputWidth: g.outputWidth)
     }
 }

@@ -18,9 +18,11 @@ import SwiftDLAVX2
 /// large enough that the 4×4 tiles (partly wasted at the edges) need at most half the
 /// multiplies of a direct convolution.
 func winogradApplies(_ g: WindowGeometry, float32: Bool) -> Bool {
-    guard float32 && g.windowHeight == 3 && g.windowWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
+    guard
+        float32 && g.windowHeight == 3 && g.windowWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
             && g.dilationHeight == 1 && g.dilationWidth == 1 && g.channels % 8 == 0 && g.outputChannels % 8 == 0
-            && g.channels > 0 && g.outputChannels > 0 && CPUFeatures.current.hasAVX2 else { return false }
+            && g.channels > 0 && g.outputChannels > 0 && CPUFeatures.current.hasAVX2
+    else { return false }
     return 2 * winogradPoints * winogradTilesPerImage(g) <= 9 * g.outputPixelsPerImage
 }
 
@@ -36,10 +38,11 @@ func winogradTilesPerImage(_ g: WindowGeometry) -> Int { ((g.outputHeight + 3) /
 /// the upstream gradient (OH, OW, O), with O input and C output channels, padded so that
 /// its output is the input's (H, W).
 func winogradInputGradientGeometry(_ g: WindowGeometry) -> WindowGeometry {
-    WindowGeometry(batch: g.batch, inputHeight: g.outputHeight, inputWidth: g.outputWidth, channels: g.outputChannels,
-                   windowHeight: 3, windowWidth: 3, outputChannels: g.channels, strideHeight: 1, strideWidth: 1,
-                   dilationHeight: 1, dilationWidth: 1, padTop: 2 - g.padTop, padLeft: 2 - g.padLeft,
-                   outputHeight: g.inputHeight, outputWidth: g.inputWidth)
+    WindowGeometry(
+        batch: g.batch, inputHeight: g.outputHeight, inputWidth: g.outputWidth, channels: g.outputChannels,
+        windowHeight: 3, windowWidth: 3, outputChannels: g.channels, strideHeight: 1, strideWidth: 1,
+        dilationHeight: 1, dilationWidth: 1, padTop: 2 - g.padTop, padLeft: 2 - g.padLeft,
+        outputHeight: g.inputHeight, outputWidth: g.inputWidth)
 }
 
 /// Tiles per chunk: ~128K floats (512 KB) of transformed inputs and products, which stay in
@@ -50,38 +53,47 @@ func winogradChunkTiles(_ g: WindowGeometry) -> Int {
 }
 
 /// Scratch floats `winogradConvolution` needs for `g`.
-func winogradWorkCount(_ g: WindowGeometry) -> Int { winogradChunkTiles(g) * winogradPoints * (g.channels + g.outputChannels) }
+func winogradWorkCount(_ g: WindowGeometry) -> Int {
+    winogradChunkTiles(g) * winogradPoints * (g.channels + g.outputChannels)
+}
 
 /// y = relu?(conv(x, w) + bias) over tiles `tiles` of `g` (numbered over the batch), a
 /// chunk at a time: the input transform, one GEMM per point, the output transform.
 /// `transformedFilters` is `winogradTransformFiltersAVX2`'s output for w; `mask`, when
 /// given, zeroes x where it is not positive (see the input transform); `work` holds
 /// `winogradWorkCount(g)` floats.
-func winogradConvolution(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, transformedFilters u: UnsafePointer<Float>,
-                         bias: UnsafePointer<Float>?, relu: Bool, _ y: UnsafeMutablePointer<Float>, geometry g: WindowGeometry,
-                         tiles: Range<Int>, work: UnsafeMutablePointer<Float>) {
+func winogradConvolution(
+    _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>? = nil, transformedFilters u: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, relu: Bool, _ y: UnsafeMutablePointer<Float>, geometry g: WindowGeometry,
+    tiles: Range<Int>, work: UnsafeMutablePointer<Float>
+) {
     let c = g.channels, o = g.outputChannels, window = PlaneWindow(g), chunkTiles = winogradChunkTiles(g)
     for start in stride(from: tiles.lowerBound, to: tiles.upperBound, by: chunkTiles) {
         let chunk = start..<min(start + chunkTiles, tiles.upperBound)
         let transformedInput = work, products = work + winogradPoints * chunk.count * c
         winogradTransformInputAVX2(x, mask: mask, channels: c, window: window, tiles: chunk, into: transformedInput)
         for point in 0..<winogradPoints {
-            gemm(m: chunk.count, n: o, k: c,
-                 MatrixOperand(pointer: UnsafePointer(transformedInput + point * c), transposed: false,
-                               leadingDimension: winogradPoints * c),
-                 MatrixOperand(pointer: u + point * o, transposed: false, leadingDimension: winogradPoints * o),
-                 products + point * o, ldc: winogradPoints * o)
+            gemm(
+                m: chunk.count, n: o, k: c,
+                MatrixOperand(
+                    pointer: UnsafePointer(transformedInput + point * c), transposed: false,
+                    leadingDimension: winogradPoints * c),
+                MatrixOperand(pointer: u + point * o, transposed: false, leadingDimension: winogradPoints * o),
+                products + point * o, ldc: winogradPoints * o)
         }
-        winogradTransformOutputAVX2(UnsafePointer(products), bias: bias, relu: relu, y, outputChannels: o, window: window,
-                                    tiles: chunk)
+        winogradTransformOutputAVX2(
+            UnsafePointer(products), bias: bias, relu: relu, y, outputChannels: o, window: window,
+            tiles: chunk)
     }
 }
 
 /// The input gradient's filters, transformed: w (3, 3, C, O) turned 180° with its channels
 /// swapped, (3, 3, O, C), through the filter transform. `target` holds 45·C·O floats:
 /// the 36·C·O transformed filters, then the turned ones.
-func prepareWinogradInputGradientFilters(_ w: UnsafePointer<Float>, channels c: Int, outputChannels o: Int,
-                                         into target: UnsafeMutablePointer<Float>) {
+func prepareWinogradInputGradientFilters(
+    _ w: UnsafePointer<Float>, channels c: Int, outputChannels o: Int,
+    into target: UnsafeMutablePointer<Float>
+) {
     let turned = target + winogradPoints * c * o
     for tap in 0..<9 {
         let source = w + (8 - tap) * c * o, destination = turned + tap * c * o
@@ -97,23 +109,29 @@ func prepareWinogradInputGradientFilters(_ w: UnsafePointer<Float>, channels c: 
 /// A·dY·Aᵀ transform of the upstream gradient (relu-masked by `mask` when given), and one
 /// GEMM per point, Vᵀ · Ŷ. `winogradFilterGradientAVX2` turns the sum into the (3, 3, C,
 /// O) gradient. `work` holds `winogradWorkCount(g)` floats.
-func winogradFilterGradient(_ x: UnsafePointer<Float>, upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
-                            geometry g: WindowGeometry, tiles: Range<Int>, into du: UnsafeMutablePointer<Float>,
-                            work: UnsafeMutablePointer<Float>) {
+func winogradFilterGradient(
+    _ x: UnsafePointer<Float>, upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
+    geometry g: WindowGeometry, tiles: Range<Int>, into du: UnsafeMutablePointer<Float>,
+    work: UnsafeMutablePointer<Float>
+) {
     let c = g.channels, o = g.outputChannels, window = PlaneWindow(g), chunkTiles = winogradChunkTiles(g)
     for start in stride(from: tiles.lowerBound, to: tiles.upperBound, by: chunkTiles) {
         let chunk = start..<min(start + chunkTiles, tiles.upperBound)
         let transformedInput = work, transformedUpstream = work + winogradPoints * chunk.count * c
         winogradTransformInputAVX2(x, channels: c, window: window, tiles: chunk, into: transformedInput)
-        winogradTransformUpstreamAVX2(upstream, mask: mask, outputChannels: o, window: window, tiles: chunk,
-                                      into: transformedUpstream)
+        winogradTransformUpstreamAVX2(
+            upstream, mask: mask, outputChannels: o, window: window, tiles: chunk,
+            into: transformedUpstream)
         for point in 0..<winogradPoints {
-            gemm(m: c, n: o, k: chunk.count,
-                 MatrixOperand(pointer: UnsafePointer(transformedInput + point * c), transposed: true,
-                               leadingDimension: winogradPoints * c),
-                 MatrixOperand(pointer: UnsafePointer(transformedUpstream + point * o), transposed: false,
-                               leadingDimension: winogradPoints * o),
-                 du + point * o, ldc: winogradPoints * o, accumulate: true)
+            gemm(
+                m: c, n: o, k: chunk.count,
+                MatrixOperand(
+                    pointer: UnsafePointer(transformedInput + point * c), transposed: true,
+                    leadingDimension: winogradPoints * c),
+                MatrixOperand(
+                    pointer: UnsafePointer(transformedUpstream + point * o), transposed: false,
+                    leadingDimension: winogradPoints * o),
+                du + point * o, ldc: winogradPoints * o, accumulate: true)
         }
     }
 }

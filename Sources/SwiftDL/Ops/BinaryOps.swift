@@ -76,7 +76,10 @@ public func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, out: Tensor? = nil)
     let (compute, resultType) = try op.dtypes(common: DType.promote(a.dtype, b.dtype))
     if op == .power && compute.isInteger { try refuseNegativeExponents(b) }
     if let out, out.shape != shape {
-        throw SDLError.value(op.name, "non-broadcastable output operand with shape \(describeShape(out.shape)) doesn't match the broadcast shape \(describeShape(shape))")
+        throw SDLError.value(
+            op.name,
+            "non-broadcastable output operand with shape \(describeShape(out.shape)) doesn't match the broadcast shape \(describeShape(shape))"
+        )
     }
     let x = try a.converted(to: compute), y = try b.converted(to: compute)
 
@@ -88,7 +91,8 @@ public func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, out: Tensor? = nil)
     } else {
         target = try Tensor.empty(shape, dtype: resultType)
     }
-    let nest = LoopNest(shape: shape, strides: [broadcastStrides(x, to: shape), broadcastStrides(y, to: shape), target.strides])
+    let nest = LoopNest(
+        shape: shape, strides: [broadcastStrides(x, to: shape), broadcastStrides(y, to: shape), target.strides])
     if compute == .bool {
         try runBoolBinary(op.boolEquivalent ?? op, x, y, target, nest)
     } else {
@@ -104,7 +108,9 @@ public func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, out: Tensor? = nil)
 /// True when writing `out` could clobber elements of `input` that are still to be read.
 func overlapsUnsafely(_ out: Tensor, _ input: Tensor) -> Bool {
     guard out.storage === input.storage else { return false }
-    return !(out.offset == input.offset && out.strides == input.strides && out.shape == input.shape && out.dtype == input.dtype)
+    return
+        !(out.offset == input.offset && out.strides == input.strides && out.shape == input.shape
+        && out.dtype == input.dtype)
 }
 
 private func refuseNegativeExponents(_ exponents: Tensor) throws {
@@ -155,25 +161,29 @@ private struct BinaryDispatch: ArithmeticVisitor {
         LoopNest(shape: nest.shape, strides: [nest.strides[1], nest.strides[0], nest.strides[2]])
     }
 
-    private func runBitwise<T: ArithmeticElement>(_: T.Type, _ pa: UnsafePointer<T>, _ pb: UnsafePointer<T>,
-                                                 _ po: UnsafeMutablePointer<T>) throws {
-        try T.dtype.dispatchInteger(IntegerDispatch(op: op, a: UnsafeRawPointer(pa), b: UnsafeRawPointer(pb),
-                                                    out: UnsafeMutableRawPointer(po), nest: nest))
+    private func runBitwise<T: ArithmeticElement>(
+        _: T.Type, _ pa: UnsafePointer<T>, _ pb: UnsafePointer<T>,
+        _ po: UnsafeMutablePointer<T>
+    ) throws {
+        try T.dtype.dispatchInteger(
+            IntegerDispatch(
+                op: op, a: UnsafeRawPointer(pa), b: UnsafeRawPointer(pb),
+                out: UnsafeMutableRawPointer(po), nest: nest))
     }
 }
 
 private struct IntegerDispatch: IntegerVisitor {
-        let op: BinaryOp, a: UnsafeRawPointer, b: UnsafeRawPointer, out: UnsafeMutableRawPointer, nest: LoopNest
-        func visit<I: IntegerElement>(_: I.Type) {
-            let pa = a.assumingMemoryBound(to: I.self), pb = b.assumingMemoryBound(to: I.self)
-            let po = out.assumingMemoryBound(to: I.self)
-            switch op {
-            case .bitwiseAnd: binaryKernel(BitAnd<I>.self, pa, pb, po, nest: nest)
-            case .bitwiseOr: binaryKernel(BitOr<I>.self, pa, pb, po, nest: nest)
-            default: binaryKernel(BitXor<I>.self, pa, pb, po, nest: nest)
-            }
+    let op: BinaryOp, a: UnsafeRawPointer, b: UnsafeRawPointer, out: UnsafeMutableRawPointer, nest: LoopNest
+    func visit<I: IntegerElement>(_: I.Type) {
+        let pa = a.assumingMemoryBound(to: I.self), pb = b.assumingMemoryBound(to: I.self)
+        let po = out.assumingMemoryBound(to: I.self)
+        switch op {
+        case .bitwiseAnd: binaryKernel(BitAnd<I>.self, pa, pb, po, nest: nest)
+        case .bitwiseOr: binaryKernel(BitOr<I>.self, pa, pb, po, nest: nest)
+        default: binaryKernel(BitXor<I>.self, pa, pb, po, nest: nest)
         }
     }
+}
 
 private func runBoolBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor, _ nest: LoopNest) throws {
     let pa = UnsafePointer(a.pointer(as: Bool.self)), pb = UnsafePointer(b.pointer(as: Bool.self))
@@ -186,26 +196,54 @@ private func runBoolBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tens
     default:
         // Orderings on bools: compare them as 0/1 bytes.
         let x = try a.cast(to: .uint8), y = try b.cast(to: .uint8)
-        let bytes = LoopNest(shape: out.shape, strides: [broadcastStrides(x, to: out.shape), broadcastStrides(y, to: out.shape), out.strides])
+        let bytes = LoopNest(
+            shape: out.shape,
+            strides: [broadcastStrides(x, to: out.shape), broadcastStrides(y, to: out.shape), out.strides])
         try BinaryDispatch(op: op, a: x, b: y, out: out, nest: bytes).visit(UInt8.self)
     }
 }
 
 // MARK: - The element functions
 
-enum Add<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.plus(a, b) } }
-enum Subtract<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.minus(a, b) } }
-enum Multiply<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.times(a, b) } }
-enum Divide<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.quotient(a, b) } }
-enum FloorDivide<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.floorQuotient(a, b) } }
-enum Remainder<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.modulo(a, b) } }
-enum Power<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.power(a, b) } }
-enum Maximum<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.larger(a, b) } }
-enum Minimum<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.smaller(a, b) } }
-enum Equal<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a == b } }
-enum NotEqual<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a != b } }
-enum Less<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a < b } }
-enum LessEqual<T: ArithmeticElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a <= b } }
+enum Add<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.plus(a, b) }
+}
+enum Subtract<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.minus(a, b) }
+}
+enum Multiply<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.times(a, b) }
+}
+enum Divide<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.quotient(a, b) }
+}
+enum FloorDivide<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.floorQuotient(a, b) }
+}
+enum Remainder<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.modulo(a, b) }
+}
+enum Power<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.power(a, b) }
+}
+enum Maximum<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.larger(a, b) }
+}
+enum Minimum<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.smaller(a, b) }
+}
+enum Equal<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a == b }
+}
+enum NotEqual<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a != b }
+}
+enum Less<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a < b }
+}
+enum LessEqual<T: ArithmeticElement>: BinaryOperation {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a <= b }
+}
 enum BitAnd<T: IntegerElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { a & b } }
 enum BitOr<T: IntegerElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { a | b } }
 enum BitXor<T: IntegerElement>: BinaryOperation { @inline(__always) static func apply(_ a: T, _ b: T) -> T { a ^ b } }

@@ -6,7 +6,8 @@ public func broadcastShapes(_ a: [Int], _ b: [Int], op: String) throws -> [Int] 
         let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
         let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
         if x != y && x != 1 && y != 1 {
-            throw SDLError.value(op, "operands could not be broadcast together with shapes \(describeShape(a)) \(describeShape(b))")
+            throw SDLError.value(
+                op, "operands could not be broadcast together with shapes \(describeShape(a)) \(describeShape(b))")
         }
         result[i] = x == 1 ? y : x
     }

@@ -21,7 +21,10 @@ extension Tensor {
     public func assign(from source: Tensor) throws {
         let shape = try broadcastShapes(self.shape, source.shape, op: "assign")
         if shape != self.shape {
-            throw SDLError.value("assign", "could not broadcast input array from shape \(describeShape(source.shape)) into shape \(describeShape(self.shape))")
+            throw SDLError.value(
+                "assign",
+                "could not broadcast input array from shape \(describeShape(source.shape)) into shape \(describeShape(self.shape))"
+            )
         }
         // Reading and writing overlapping memory in one pass could read already-written values.
         let input = source.storage === storage ? try source.cast(to: source.dtype) : source

@@ -19,7 +19,8 @@ extension Tensor {
 public func arange(start: Double, stop: Double, step: Double, dtype: DType) throws -> Tensor {
     if step == 0 { throw SDLError.value("arange", "step must not be zero") }
     if !start.isFinite || !stop.isFinite || !step.isFinite {
-        throw SDLError.value("arange", "arange requires finite start, stop and step; received (\(start), \(stop), \(step))")
+        throw SDLError.value(
+            "arange", "arange requires finite start, stop and step; received (\(start), \(stop), \(step))")
     }
     let length = max(0, ((stop - start) / step).rounded(.up))
     if length > 1e12 { throw SDLError(.memory, "[arange] \(length) elements is too many") }
@@ -44,7 +45,9 @@ public func linspace(start: Double, stop: Double, num: Int, endpoint: Bool, dtyp
 
 /// numpy.eye: ones on the k-th diagonal of an n×m matrix.
 public func eye(rows: Int, columns: Int, diagonal k: Int, dtype: DType) throws -> Tensor {
-    if rows < 0 || columns < 0 { throw SDLError.value("eye", "negative dimensions are not allowed; received (\(rows), \(columns))") }
+    if rows < 0 || columns < 0 {
+        throw SDLError.value("eye", "negative dimensions are not allowed; received (\(rows), \(columns))")
+    }
     let result = try Tensor.empty([rows, columns], dtype: .float64, zeroed: true)
     let pointer = result.pointer(as: Double.self)
     for row in 0..<rows {

@@ -14,9 +14,11 @@ public func take(_ x: Tensor, indices: Tensor, axis: Int?) throws -> Tensor {
     let inner = try CheckedSize.product(of: source.shape[(position + 1)...], op: "take", "the size after the axis")
     let shape = Array(source.shape[..<position]) + indices.shape + Array(source.shape[(position + 1)...])
     let result = try Tensor.empty(shape, dtype: x.dtype)
-    gatherKernel(UnsafeRawPointer(input.baseAddress), result.baseAddress,
-                 indices: UnsafePointer(normalized.pointer(as: Int64.self)), indexCount: normalized.count,
-                 outer: outer, n: size, innerBytes: try CheckedSize.product(inner, x.dtype.itemSize, op: "take", "a row's byte size"))
+    gatherKernel(
+        UnsafeRawPointer(input.baseAddress), result.baseAddress,
+        indices: UnsafePointer(normalized.pointer(as: Int64.self)), indexCount: normalized.count,
+        outer: outer, n: size,
+        innerBytes: try CheckedSize.product(inner, x.dtype.itemSize, op: "take", "a row's byte size"))
     return result
 }
 

@@ -3,24 +3,33 @@
 /// added axis is removed from the result. Transposed views go to BLAS without copies.
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     for (index, operand) in [a, b].enumerated() where operand.rank == 0 {
-        throw SDLError.value("matmul", "Input operand \(index) does not have enough dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1); received shapes \(describeShape(a.shape)) and \(describeShape(b.shape))")
+        throw SDLError.value(
+            "matmul",
+            "Input operand \(index) does not have enough dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1); received shapes \(describeShape(a.shape)) and \(describeShape(b.shape))"
+        )
     }
     let left = a.rank == 1 ? try a.expandingDims(0) : a
     let right = b.rank == 1 ? try b.expandingDims(1) : b
     let m = left.shape[left.rank - 2], k = left.shape[left.rank - 1]
     let k2 = right.shape[right.rank - 2], n = right.shape[right.rank - 1]
     if k != k2 {
-        throw SDLError.value("matmul", "Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size \(k2) is different from \(k)); received shapes \(describeShape(a.shape)) and \(describeShape(b.shape))")
+        throw SDLError.value(
+            "matmul",
+            "Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size \(k2) is different from \(k)); received shapes \(describeShape(a.shape)) and \(describeShape(b.shape))"
+        )
     }
     let batch = try broadcastShapes(Array(left.shape.dropLast(2)), Array(right.shape.dropLast(2)), op: "matmul")
     // BLAS takes 32-bit sizes (an -Ounchecked build would truncate larger ones silently).
     if max(m, n, k) > Int(Int32.max) {
-        throw SDLError.value("matmul", "sizes above 2^31 - 1 rows or columns are not supported; received shapes \(describeShape(a.shape)) and \(describeShape(b.shape))")
+        throw SDLError.value(
+            "matmul",
+            "sizes above 2^31 - 1 rows or columns are not supported; received shapes \(describeShape(a.shape)) and \(describeShape(b.shape))"
+        )
     }
 
     var dtype = DType.promote(a.dtype, b.dtype)
     let resultDType = dtype
-    if dtype == .bool { dtype = .int64 }  // computed as counts, returned as "any pair true"
+    if dtype == .bool { dtype = .int64 } // computed as counts, returned as "any pair true"
     let x = try blasReady(left.converted(to: dtype)), y = try blasReady(right.converted(to: dtype))
     let result = try Tensor.empty(batch + [m, n], dtype: dtype)
     try dtype.dispatchArithmetic(MatmulDispatch(a: x, b: y, out: result, batch: batch, m: m, n: n, k: k))
@@ -43,12 +52,17 @@ private struct MatmulDispatch: ArithmeticVisitor {
             // Not a.count / k: with k == 0 that is 0 rows, and the result would never be zeroed.
             let rows = rowsOfLeft
             let right = blasOperand(b, T.self)
-            gemm(m: rows, n: n, k: k, MatrixOperand(pointer: UnsafePointer(a.pointer(as: T.self)), transposed: false, leadingDimension: max(k, 1)),
-                 right, out.pointer(as: T.self), ldc: max(n, 1))
+            gemm(
+                m: rows, n: n, k: k,
+                MatrixOperand(
+                    pointer: UnsafePointer(a.pointer(as: T.self)), transposed: false, leadingDimension: max(k, 1)),
+                right, out.pointer(as: T.self), ldc: max(n, 1))
             return
         }
-        let aStrides = broadcastStrides(a.view(shape: Array(a.shape.dropLast(2)), strides: Array(a.strides.dropLast(2)), offset: 0), to: batch)
-        let bStrides = broadcastStrides(b.view(shape: Array(b.shape.dropLast(2)), strides: Array(b.strides.dropLast(2)), offset: 0), to: batch)
+        let aStrides = broadcastStrides(
+            a.view(shape: Array(a.shape.dropLast(2)), strides: Array(a.strides.dropLast(2)), offset: 0), to: batch)
+        let bStrides = broadcastStrides(
+            b.view(shape: Array(b.shape.dropLast(2)), strides: Array(b.strides.dropLast(2)), offset: 0), to: batch)
         let left = blasOperand(a, T.self), right = blasOperand(b, T.self)
         let output = out.pointer(as: T.self)
         var index = [Int](repeating: 0, count: batch.count)
@@ -76,7 +90,9 @@ private struct MatmulDispatch: ArithmeticVisitor {
     private func blasOperand<T: ArithmeticElement>(_ t: Tensor, _: T.Type) -> MatrixOperand<T> {
         // blasReady has guaranteed a layout; the fallback is never taken.
         let layout = blasLayout(t) ?? (false, max(t.shape[t.rank - 1], 1))
-        return MatrixOperand(pointer: UnsafePointer(t.pointer(as: T.self)), transposed: layout.transposed, leadingDimension: layout.leadingDimension)
+        return MatrixOperand(
+            pointer: UnsafePointer(t.pointer(as: T.self)), transposed: layout.transposed,
+            leadingDimension: layout.leadingDimension)
     }
 }
 

@@ -17,7 +17,10 @@ public func scatterOffsets(_ base: Tensor, offsets: Tensor, values: Tensor) thro
     let positions = try validatedOffsets(base, offsets, op: "setitem")
     let shape = try broadcastShapes(offsets.shape, values.shape, op: "setitem")
     if shape != offsets.shape {
-        throw SDLError.value("setitem", "shape mismatch: value array of shape \(describeShape(values.shape)) could not be broadcast to indexing result of shape \(describeShape(offsets.shape))")
+        throw SDLError.value(
+            "setitem",
+            "shape mismatch: value array of shape \(describeShape(values.shape)) could not be broadcast to indexing result of shape \(describeShape(offsets.shape))"
+        )
     }
     let source = try values.converted(to: base.dtype).broadcasted(to: shape).contiguous()
     try base.dtype.dispatch(OffsetScatter(base: base, positions: positions, values: source))

@@ -11,8 +11,10 @@ public func takeBackward(_ gradient: Tensor, indices: Tensor, axis: Int, shape: 
     let inner = try CheckedSize.product(of: shape[(axis + 1)...], op: "take", "the size after the axis")
     let result = try Tensor.empty(shape, dtype: gradient.dtype, zeroed: true)
     let rows = try gradient.contiguous()
-    try gradient.dtype.dispatchFloat(RowScatterAdd(rows: rows, positions: positions, result: result,
-                                                   outer: outer, size: size, inner: inner))
+    try gradient.dtype.dispatchFloat(
+        RowScatterAdd(
+            rows: rows, positions: positions, result: result,
+            outer: outer, size: size, inner: inner))
     return result
 }
 

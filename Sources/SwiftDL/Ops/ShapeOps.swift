@@ -9,10 +9,13 @@ extension Tensor {
     /// Reorders axes without copying (numpy's transpose with `axes`).
     public func permuted(_ order: [Int]) throws -> Tensor {
         if order.count != rank {
-            throw SDLError.value("transpose", "axes don't match array; received \(order) for shape \(describeShape(shape))")
+            throw SDLError.value(
+                "transpose", "axes don't match array; received \(order) for shape \(describeShape(shape))")
         }
         let axes = try order.map { try normalizeAxis($0, rank: rank, op: "transpose") }
-        if Set(axes).count != rank { throw SDLError.value("transpose", "repeated axis in transpose; received \(order)") }
+        if Set(axes).count != rank {
+            throw SDLError.value("transpose", "repeated axis in transpose; received \(order)")
+        }
         return view(shape: axes.map { shape[$0] }, strides: axes.map { strides[$0] }, offset: offset)
     }
 
@@ -31,7 +34,10 @@ extension Tensor {
         if let axes {
             let normalized = try normalizeAxes(axes, rank: rank, op: "squeeze")
             for axis in normalized where shape[axis] != 1 {
-                throw SDLError.value("squeeze", "cannot select an axis to squeeze out which has size not equal to one; received axis \(axis) of shape \(describeShape(shape))")
+                throw SDLError.value(
+                    "squeeze",
+                    "cannot select an axis to squeeze out which has size not equal to one; received axis \(axis) of shape \(describeShape(shape))"
+                )
             }
             drop = Set(normalized)
         } else {
@@ -45,7 +51,8 @@ extension Tensor {
     public func broadcasted(to target: [Int]) throws -> Tensor {
         let shape = try broadcastShapes(self.shape, target, op: "broadcast_to")
         if shape != target {
-            throw SDLError.value("broadcast_to", "cannot broadcast shape \(describeShape(self.shape)) to \(describeShape(target))")
+            throw SDLError.value(
+                "broadcast_to", "cannot broadcast shape \(describeShape(self.shape)) to \(describeShape(target))")
         }
         _ = try CheckedSize.byteCount(target, itemSize: dtype.itemSize, op: "broadcast_to")
         return view(shape: target, strides: broadcastStrides(self, to: target), offset: offset)
@@ -69,13 +76,17 @@ extension Tensor {
             for (size, stride) in zip(shape, strides) {
                 // NOTE: the sums must be checked too: a wrapped `high` would pass the bounds test.
                 guard let span = CheckedSize.product(size - 1, stride),
-                      let moved = CheckedSize.sum(span < 0 ? low : high, span) else {
+                    let moved = CheckedSize.sum(span < 0 ? low : high, span)
+                else {
                     throw SDLError.index("view", "strides \(strides) overflow for shape \(describeShape(shape))")
                 }
                 if span < 0 { low = moved } else { high = moved }
             }
             if low < 0 || high >= capacity {
-                throw SDLError.index("view", "view (offset \(offset), shape \(describeShape(shape)), strides \(strides)) reaches outside the \(capacity) elements of its storage")
+                throw SDLError.index(
+                    "view",
+                    "view (offset \(offset), shape \(describeShape(shape)), strides \(strides)) reaches outside the \(capacity) elements of its storage"
+                )
             }
         }
         // numpy's rule holds for views too, even where zero strides repeat one element
@@ -89,12 +100,17 @@ extension Tensor {
 func resolveReshape(_ requested: [Int], count: Int, itemSize: Int) throws -> [Int] {
     var shape = requested
     let unknown = requested.indices.filter { requested[$0] == -1 }
-    if unknown.count > 1 { throw SDLError.value("reshape", "can only specify one unknown dimension; received \(describeShape(requested))") }
-    if requested.contains(where: { $0 < -1 }) { throw SDLError.value("reshape", "negative dimensions not allowed; received \(describeShape(requested))") }
+    if unknown.count > 1 {
+        throw SDLError.value("reshape", "can only specify one unknown dimension; received \(describeShape(requested))")
+    }
+    if requested.contains(where: { $0 < -1 }) {
+        throw SDLError.value("reshape", "negative dimensions not allowed; received \(describeShape(requested))")
+    }
     let known = try CheckedSize.byteCount(requested.filter { $0 != -1 }, itemSize: itemSize, op: "reshape") / itemSize
     if let position = unknown.first {
         if known == 0 || count % known != 0 {
-            throw SDLError.value("reshape", "cannot reshape array of size \(count) into shape \(describeShape(requested))")
+            throw SDLError.value(
+                "reshape", "cannot reshape array of size \(count) into shape \(describeShape(requested))")
         }
         shape[position] = count / known
     } else if known != count {
@@ -105,20 +121,29 @@ func resolveReshape(_ requested: [Int], count: Int, itemSize: Int) throws -> [In
 
 /// Joins tensors along an existing axis (numpy.concatenate), promoting dtypes.
 public func concatenate(_ tensors: [Tensor], axis: Int) throws -> Tensor {
-    guard let first = tensors.first else { throw SDLError.value("concatenate", "need at least one array to concatenate") }
+    guard let first = tensors.first else {
+        throw SDLError.value("concatenate", "need at least one array to concatenate")
+    }
     if first.rank == 0 { throw SDLError.value("concatenate", "zero-dimensional arrays cannot be concatenated") }
     let position = try normalizeAxis(axis, rank: first.rank, op: "concatenate")
     var dtype = first.dtype
     var total = 0
     for (index, tensor) in tensors.enumerated() {
         if tensor.rank != first.rank {
-            throw SDLError.value("concatenate", "all the input arrays must have same number of dimensions, but the array at index 0 has \(first.rank) dimension(s) and the array at index \(index) has \(tensor.rank) dimension(s)")
+            throw SDLError.value(
+                "concatenate",
+                "all the input arrays must have same number of dimensions, but the array at index 0 has \(first.rank) dimension(s) and the array at index \(index) has \(tensor.rank) dimension(s)"
+            )
         }
         for d in 0..<first.rank where d != position && tensor.shape[d] != first.shape[d] {
-            throw SDLError.value("concatenate", "all the input array dimensions except for the concatenation axis must match exactly, but along dimension \(d), the array at index 0 has size \(first.shape[d]) and the array at index \(index) has size \(tensor.shape[d])")
+            throw SDLError.value(
+                "concatenate",
+                "all the input array dimensions except for the concatenation axis must match exactly, but along dimension \(d), the array at index 0 has size \(first.shape[d]) and the array at index \(index) has size \(tensor.shape[d])"
+            )
         }
         dtype = DType.promote(dtype, tensor.dtype)
-        total = try CheckedSize.sum(total, tensor.shape[position], op: "concatenate", "the joined axis (\(position))", kind: .memory)
+        total = try CheckedSize.sum(
+            total, tensor.shape[position], op: "concatenate", "the joined axis (\(position))", kind: .memory)
     }
     var shape = first.shape
     shape[position] = total
@@ -137,7 +162,10 @@ public func concatenate(_ tensors: [Tensor], axis: Int) throws -> Tensor {
 public func stack(_ tensors: [Tensor], axis: Int) throws -> Tensor {
     guard let first = tensors.first else { throw SDLError.value("stack", "need at least one array to stack") }
     for tensor in tensors where tensor.shape != first.shape {
-        throw SDLError.value("stack", "all input arrays must have the same shape; received \(describeShape(first.shape)) and \(describeShape(tensor.shape))")
+        throw SDLError.value(
+            "stack",
+            "all input arrays must have the same shape; received \(describeShape(first.shape)) and \(describeShape(tensor.shape))"
+        )
     }
     let position = try normalizeAxis(axis, rank: first.rank + 1, op: "stack")
     return try concatenate(tensors.map { try $0.expandingDims(position) }, axis: position)

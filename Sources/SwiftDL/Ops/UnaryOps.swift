@@ -47,14 +47,19 @@ public func unary(_ op: UnaryOp, _ x: Tensor, out: Tensor? = nil) throws -> Tens
     case .logicalNot:
         compute = .bool
     case .invert:
-        if x.dtype.isFloatingPoint { throw SDLError.type(op.name, "ufunc 'invert' not supported for the input types (\(x.dtype.name))") }
+        if x.dtype.isFloatingPoint {
+            throw SDLError.type(op.name, "ufunc 'invert' not supported for the input types (\(x.dtype.name))")
+        }
         compute = x.dtype
     case .negative where x.dtype == .bool:
-        throw SDLError.type(op.name, "the numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.")
+        throw SDLError.type(
+            op.name,
+            "the numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead."
+        )
     case .sign where x.dtype == .bool:
         throw SDLError.type(op.name, "ufunc 'sign' not supported for the input types (bool)")
     case .floor, .ceil:
-        compute = x.dtype  // numpy keeps integer and bool dtypes: they are already whole
+        compute = x.dtype // numpy keeps integer and bool dtypes: they are already whole
     case .rint:
         // numpy's rint has float loops only: integers go to float64, uint8 and bool to float16
         // (float32 here, as for exp).
@@ -65,11 +70,16 @@ public func unary(_ op: UnaryOp, _ x: Tensor, out: Tensor? = nil) throws -> Tens
         compute = op.needsFloat ? (x.dtype.isFloatingPoint ? x.dtype : x.dtype.floatingCounterpart) : x.dtype
     }
     if let out, out.shape != x.shape {
-        throw SDLError.value(op.name, "output shape \(describeShape(out.shape)) does not match input shape \(describeShape(x.shape))")
+        throw SDLError.value(
+            op.name, "output shape \(describeShape(out.shape)) does not match input shape \(describeShape(x.shape))")
     }
     let input = try x.converted(to: compute)
     let target: Tensor
-    if let out, out.dtype == compute, !overlapsUnsafely(out, input) { target = out } else { target = try Tensor.empty(x.shape, dtype: compute) }
+    if let out, out.dtype == compute, !overlapsUnsafely(out, input) {
+        target = out
+    } else {
+        target = try Tensor.empty(x.shape, dtype: compute)
+    }
     let nest = LoopNest(shape: x.shape, strides: [input.strides, target.strides])
 
     switch compute {
@@ -77,7 +87,7 @@ public func unary(_ op: UnaryOp, _ x: Tensor, out: Tensor? = nil) throws -> Tens
         let pi = UnsafePointer(input.pointer(as: Bool.self)), po = target.pointer(as: Bool.self)
         switch op {
         case .logicalNot, .invert: unaryKernel(LogicalNot.self, pi, po, nest: nest)
-        default: copyKernel(from: pi, to: po, nest: nest)  // abs, square, floor and ceil of a bool are itself
+        default: copyKernel(from: pi, to: po, nest: nest) // abs, square, floor and ceil of a bool are itself
         }
     case .float32, .float64:
         try compute.dispatchFloat(FloatUnaryDispatch(op: op, input: input, out: target, nest: nest))
@@ -129,7 +139,7 @@ private struct IntegerUnaryDispatch: IntegerVisitor {
         case .square: unaryKernel(Square<T>.self, x, y, nest: nest)
         case .reciprocal: unaryKernel(IntegerReciprocal<T>.self, x, y, nest: nest)
         case .invert: unaryKernel(Invert<T>.self, x, y, nest: nest)
-        case .floor, .ceil, .rint: copyKernel(from: x, to: y, nest: nest)  // integers are already whole
+        case .floor, .ceil, .rint: copyKernel(from: x, to: y, nest: nest) // integers are already whole
         default: throw SDLError(.internal, "[\(op.name)] reached the integer dispatch")
         }
     }
@@ -137,8 +147,12 @@ private struct IntegerUnaryDispatch: IntegerVisitor {
 
 // MARK: - The element functions
 
-enum Negative<T: ArithmeticElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.negated(x) } }
-enum Absolute<T: ArithmeticElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.magnitude(x) } }
+enum Negative<T: ArithmeticElement>: UnaryOperation {
+    @inline(__always) static func apply(_ x: T) -> T { T.negated(x) }
+}
+enum Absolute<T: ArithmeticElement>: UnaryOperation {
+    @inline(__always) static func apply(_ x: T) -> T { T.magnitude(x) }
+}
 enum Sign<T: ArithmeticElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.signum(x) } }
 enum Square<T: ArithmeticElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.times(x, x) } }
 enum Exp<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { T.exp(x) } }
@@ -153,7 +167,9 @@ enum Reciprocal<T: FloatElement>: UnaryOperation { @inline(__always) static func
 enum Floor<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.down) } }
 enum Ceil<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.up) } }
 /// Rounds half to even, like numpy.rint and numpy.round.
-enum Rint<T: FloatElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
+enum Rint<T: FloatElement>: UnaryOperation {
+    @inline(__always) static func apply(_ x: T) -> T { x.rounded(.toNearestOrEven) }
+}
 /// NOTE: written as exp(-|x|) on both sides so large |x| never overflows exp.
 enum Sigmoid<T: FloatElement>: UnaryOperation {
     @inline(__always) static func apply(_ x: T) -> T {
@@ -163,7 +179,9 @@ enum Sigmoid<T: FloatElement>: UnaryOperation {
 }
 /// numpy's integer reciprocal: 1/x truncated, 0 for |x| > 1, and 0 (not a trap) for x == 0.
 enum IntegerReciprocal<T: IntegerElement>: UnaryOperation {
-    @inline(__always) static func apply(_ x: T) -> T { x == 0 ? 0 : (x == 1 ? 1 : (T.isSigned && x == T.negated(1) ? x : 0)) }
+    @inline(__always) static func apply(_ x: T) -> T {
+        x == 0 ? 0 : (x == 1 ? 1 : (T.isSigned && x == T.negated(1) ? x : 0))
+    }
 }
 enum Invert<T: IntegerElement>: UnaryOperation { @inline(__always) static func apply(_ x: T) -> T { ~x } }
 enum LogicalNot: UnaryOperation { @inline(__always) static func apply(_ x: Bool) -> Bool { !x } }

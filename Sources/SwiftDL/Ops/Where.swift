@@ -5,8 +5,12 @@ public func select(_ condition: Tensor, _ x: Tensor, _ y: Tensor) throws -> Tens
     let dtype = DType.promote(x.dtype, y.dtype)
     let mask = try condition.converted(to: .bool), a = try x.converted(to: dtype), b = try y.converted(to: dtype)
     let result = try Tensor.empty(shape, dtype: dtype)
-    let nest = LoopNest(shape: shape, strides: [broadcastStrides(mask, to: shape), broadcastStrides(a, to: shape),
-                                                broadcastStrides(b, to: shape), result.strides])
+    let nest = LoopNest(
+        shape: shape,
+        strides: [
+            broadcastStrides(mask, to: shape), broadcastStrides(a, to: shape),
+            broadcastStrides(b, to: shape), result.strides,
+        ])
     try dtype.dispatch(SelectDispatch(mask: mask, a: a, b: b, out: result, nest: nest))
     return result
 }
@@ -14,7 +18,8 @@ public func select(_ condition: Tensor, _ x: Tensor, _ y: Tensor) throws -> Tens
 private struct SelectDispatch: ElementVisitor {
     let mask: Tensor, a: Tensor, b: Tensor, out: Tensor, nest: LoopNest
     func visit<T: Element>(_: T.Type) {
-        let pm = mask.pointer(as: Bool.self), pa = a.pointer(as: T.self), pb = b.pointer(as: T.self), po = out.pointer(as: T.self)
+        let pm = mask.pointer(as: Bool.self), pa = a.pointer(as: T.self), pb = b.pointer(as: T.self),
+            po = out.pointer(as: T.self)
         let sm = nest.innerStride(0), sa = nest.innerStride(1), sb = nest.innerStride(2), so = nest.innerStride(3)
         nest.forEachRow { offsets, n in
             let m = pm + offsets[0], x = pa + offsets[1], y = pb + offsets[2], o = po + offsets[3]

@@ -4,8 +4,10 @@
 public struct AdagradRule: ElementwiseUpdateRule {
     public let learningRate: Double, epsilon: Double
 
-    public func update<T: FloatElement>(_ range: Range<Int>, variable: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>,
-                                        slots: [UnsafeMutablePointer<T>], prepare: GradientPreparation<T>) {
+    public func update<T: FloatElement>(
+        _ range: Range<Int>, variable: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>,
+        slots: [UnsafeMutablePointer<T>], prepare: GradientPreparation<T>
+    ) {
         let lr = T(learningRate), eps = T(epsilon)
         let accumulator = slots[0]
         for i in range {
@@ -18,9 +20,12 @@ public struct AdagradRule: ElementwiseUpdateRule {
 }
 
 /// One Adagrad step over every variable.
-public func adagradUpdate(variables: [Tensor], gradients: [Tensor], accumulators: [Tensor], epsilon: Double,
-                          options: OptimizerOptions) throws {
+public func adagradUpdate(
+    variables: [Tensor], gradients: [Tensor], accumulators: [Tensor], epsilon: Double,
+    options: OptimizerOptions
+) throws {
     if !epsilon.isFinite { throw SDLError.value("Adagrad", "epsilon must be finite; received \(epsilon)") }
-    try applyFusedUpdate(AdagradRule(learningRate: options.learningRate, epsilon: epsilon), op: "Adagrad",
-                         variables: variables, gradients: gradients, slots: [accumulators], options: options)
+    try applyFusedUpdate(
+        AdagradRule(learningRate: options.learningRate, epsilon: epsilon), op: "Adagrad",
+        variables: variables, gradients: gradients, slots: [accumulators], options: options)
 }

@@ -18,8 +18,10 @@ public struct OptimizerOptions: Sendable {
     /// Which variables weight decay applies to (Keras's exclude_from_weight_decay); nil: all.
     public var weightDecayMask: [Bool]?
 
-    public init(learningRate: Double, weightDecay: Double = 0, clipnorm: Double? = nil,
-                clipvalue: Double? = nil, globalClipnorm: Double? = nil, weightDecayMask: [Bool]? = nil) {
+    public init(
+        learningRate: Double, weightDecay: Double = 0, clipnorm: Double? = nil,
+        clipvalue: Double? = nil, globalClipnorm: Double? = nil, weightDecayMask: [Bool]? = nil
+    ) {
         self.learningRate = learningRate
         self.weightDecay = weightDecay
         self.weightDecayMask = weightDecayMask
@@ -34,7 +36,10 @@ public struct OptimizerOptions: Sendable {
         if !weightDecay.isFinite { throw SDLError.value(op, "weight_decay must be finite; received \(weightDecay)") }
         let set = [clipnorm, clipvalue, globalClipnorm].filter { $0 != nil }.count
         if set > 1 {
-            throw SDLError.value(op, "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set; received clipnorm=\(String(describing: clipnorm)), clipvalue=\(String(describing: clipvalue)), global_clipnorm=\(String(describing: globalClipnorm))")
+            throw SDLError.value(
+                op,
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set; received clipnorm=\(String(describing: clipnorm)), clipvalue=\(String(describing: clipvalue)), global_clipnorm=\(String(describing: globalClipnorm))"
+            )
         }
     }
 }

@@ -5,8 +5,9 @@
 /// An optimizer's per-element update, applied to one contiguous piece of one variable.
 /// `slots[k]` is the k-th slot tensor (momentum, velocity, ...) of that variable.
 public protocol ElementwiseUpdateRule {
-    func update<T: FloatElement>(_ range: Range<Int>, variable: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>,
-                                 slots: [UnsafeMutablePointer<T>], prepare: GradientPreparation<T>)
+    func update<T: FloatElement>(
+        _ range: Range<Int>, variable: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>,
+        slots: [UnsafeMutablePointer<T>], prepare: GradientPreparation<T>)
 }
 
 /// Applies `rule` to every variable in place. `slots[k][i]` is slot kind k of variable i;
@@ -29,11 +30,22 @@ public func applyFusedUpdate<R: ElementwiseUpdateRule>(
     for (index, variable) in variables.enumerated() {
         let gradient = gradients[index]
         if !variable.dtype.isFloatingPoint {
-            throw SDLError.type(op, "variable \(index) must be float32 or float64; received dtype \(variable.dtype.name) with shape \(describeShape(variable.shape))")
+            throw SDLError.type(
+                op,
+                "variable \(index) must be float32 or float64; received dtype \(variable.dtype.name) with shape \(describeShape(variable.shape))"
+            )
         }
-        if !variable.isContiguous { throw SDLError.value(op, "variable \(index) with shape \(describeShape(variable.shape)) must be contiguous to be updated in place") }
+        if !variable.isContiguous {
+            throw SDLError.value(
+                op,
+                "variable \(index) with shape \(describeShape(variable.shape)) must be contiguous to be updated in place"
+            )
+        }
         if gradient.shape != variable.shape {
-            throw SDLError.value(op, "gradient \(index) has shape \(describeShape(gradient.shape)) but its variable has shape \(describeShape(variable.shape))")
+            throw SDLError.value(
+                op,
+                "gradient \(index) has shape \(describeShape(gradient.shape)) but its variable has shape \(describeShape(variable.shape))"
+            )
         }
         if gradient.dtype == .bool || !(gradient.dtype.isFloatingPoint || gradient.dtype.isInteger) {
             throw SDLError.type(op, "gradient \(index) must be numeric; received dtype \(gradient.dtype.name)")
@@ -41,9 +53,14 @@ public func applyFusedUpdate<R: ElementwiseUpdateRule>(
         for (kind, list) in slots.enumerated() {
             let slot = list[index]
             if slot.shape != variable.shape || slot.dtype != variable.dtype || !slot.isContiguous {
-                throw SDLError.value(op, "slot \(kind) of variable \(index) must be a contiguous \(variable.dtype.name) tensor of shape \(describeShape(variable.shape)); received \(slot.dtype.name) \(describeShape(slot.shape))")
+                throw SDLError.value(
+                    op,
+                    "slot \(kind) of variable \(index) must be a contiguous \(variable.dtype.name) tensor of shape \(describeShape(variable.shape)); received \(slot.dtype.name) \(describeShape(slot.shape))"
+                )
             }
-            if slot.storage === variable.storage { throw SDLError.value(op, "slot \(kind) of variable \(index) shares memory with its variable") }
+            if slot.storage === variable.storage {
+                throw SDLError.value(op, "slot \(kind) of variable \(index) shares memory with its variable")
+            }
         }
         var g = try gradient.converted(to: variable.dtype).contiguous()
         // The update writes the variable and its slots: a gradient viewing them must be copied first.
@@ -61,8 +78,10 @@ public func applyFusedUpdate<R: ElementwiseUpdateRule>(
     for dtype in [DType.float32, .float64] {
         let members = variables.indices.filter { variables[$0].dtype == dtype }
         if members.isEmpty { continue }
-        try dtype.dispatchFloat(FusedUpdateRun(rule: rule, members: members, variables: variables, gradients: prepared,
-                                               slots: slots, scales: scales, options: options))
+        try dtype.dispatchFloat(
+            FusedUpdateRun(
+                rule: rule, members: members, variables: variables, gradients: prepared,
+                slots: slots, scales: scales, options: options))
     }
 }
 
@@ -88,10 +107,12 @@ private struct FusedUpdateRun<R: ElementwiseUpdateRule>: FloatVisitor {
         let run = { (piece: Int) in
             let (index, range) = pieces[piece]
             let decays = options.weightDecayMask?[index] ?? true
-            let prepare = GradientPreparation<T>(scale: T(scales[index]), low: -bound, high: bound, decay: decays ? decay : 0)
-            rule.update(range, variable: variables[index].pointer(as: T.self),
-                        gradient: UnsafePointer(gradients[index].pointer(as: T.self)),
-                        slots: slots.map { $0[index].pointer(as: T.self) }, prepare: prepare)
+            let prepare = GradientPreparation<T>(
+                scale: T(scales[index]), low: -bound, high: bound, decay: decays ? decay : 0)
+            rule.update(
+                range, variable: variables[index].pointer(as: T.self),
+                gradient: UnsafePointer(gradients[index].pointer(as: T.self)),
+                slots: slots.map { $0[index].pointer(as: T.self) }, prepare: prepare)
         }
         let total = members.reduce(0) { $0 + variables[$1].count }
         if total >= 2 * grain && ThreadPool.shared.threadCount > 1 {

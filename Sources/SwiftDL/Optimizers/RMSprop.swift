@@ -7,8 +7,10 @@
 public struct RMSpropRule: ElementwiseUpdateRule {
     public let learningRate: Double, rho: Double, momentum: Double, epsilon: Double, centered: Bool
 
-    public func update<T: FloatElement>(_ range: Range<Int>, variable: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>,
-                                        slots: [UnsafeMutablePointer<T>], prepare: GradientPreparation<T>) {
+    public func update<T: FloatElement>(
+        _ range: Range<Int>, variable: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>,
+        slots: [UnsafeMutablePointer<T>], prepare: GradientPreparation<T>
+    ) {
         let lr = T(learningRate), r = T(rho), oneMinusRho = T(1 - rho), mu = T(momentum), eps = T(epsilon)
         let velocity = slots[0]
         // One loop per variant, each with its branches decided outside it, so all vectorise.
@@ -58,17 +60,25 @@ public struct RMSpropRule: ElementwiseUpdateRule {
 
 /// One RMSprop step over every variable. `momentums` is empty unless momentum > 0 and
 /// `averageGradients` empty unless centered (Keras creates those slots only then).
-public func rmspropUpdate(variables: [Tensor], gradients: [Tensor], velocities: [Tensor], momentums: [Tensor], averageGradients: [Tensor],
-                          rho: Double, momentum: Double, epsilon: Double, centered: Bool, options: OptimizerOptions) throws {
+public func rmspropUpdate(
+    variables: [Tensor], gradients: [Tensor], velocities: [Tensor], momentums: [Tensor], averageGradients: [Tensor],
+    rho: Double, momentum: Double, epsilon: Double, centered: Bool, options: OptimizerOptions
+) throws {
     let op = "RMSprop"
     for (name, value) in [("rho", rho), ("momentum", momentum), ("epsilon", epsilon)] where !value.isFinite {
         throw SDLError.value(op, "\(name) must be finite; received \(value)")
     }
-    if momentum > 0 && momentums.isEmpty { throw SDLError.value(op, "momentum \(momentum) needs one momentum slot per variable; received none") }
-    if centered && averageGradients.isEmpty { throw SDLError.value(op, "centered needs one average_gradient slot per variable; received none") }
+    if momentum > 0 && momentums.isEmpty {
+        throw SDLError.value(op, "momentum \(momentum) needs one momentum slot per variable; received none")
+    }
+    if centered && averageGradients.isEmpty {
+        throw SDLError.value(op, "centered needs one average_gradient slot per variable; received none")
+    }
     var slots = [velocities]
     if momentum > 0 { slots.append(momentums) }
     if centered { slots.append(averageGradients) }
-    try applyFusedUpdate(RMSpropRule(learningRate: options.learningRate, rho: rho, momentum: momentum, epsilon: epsilon, centered: centered),
-                         op: op, variables: variables, gradients: gradients, slots: slots, options: options)
+    try applyFusedUpdate(
+        RMSpropRule(
+            learningRate: options.learningRate, rho: rho, momentum: momentum, epsilon: epsilon, centered: centered),
+        op: op, variables: variables, gradients: gradients, slots: slots, options: options)
 }

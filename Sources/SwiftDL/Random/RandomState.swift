@@ -50,7 +50,7 @@ public final class RandomState: @unchecked Sendable {
         let (generator, start) = reserve(blocks)
         let pieces = count >= 1 << 16 ? ThreadPool.shared.threadCount * 4 : 1
         ThreadPool.shared.parallelFor(pieces) { piece in
-            for block in blocks * piece / pieces ..< blocks * (piece + 1) / pieces {
+            for block in blocks * piece / pieces..<blocks * (piece + 1) / pieces {
                 let (w0, w1, w2, w3) = generator.block(start &+ UInt64(block))
                 let base = block * 4
                 body(base, w0)
@@ -78,10 +78,12 @@ private func uniformDoubles(_ count: Int, state: RandomState) throws -> Tensor {
 }
 
 /// Uniform values in [low, high).
-public func randomUniform(shape: [Int], low: Double, high: Double, dtype: DType, state: RandomState = .global) throws -> Tensor {
+public func randomUniform(shape: [Int], low: Double, high: Double, dtype: DType, state: RandomState = .global) throws
+    -> Tensor
+{
     if !dtype.isFloatingPoint { throw SDLError.type("uniform", "dtype must be a float type; received \(dtype.name)") }
     let count = try checkedElementCount(shape, op: "uniform")
-    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "uniform")  // numpy must be able to view it
+    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "uniform") // numpy must be able to view it
     let unit = try uniformDoubles(count, state: state)
     let pointer = unit.pointer(as: Double.self)
     for i in 0..<count { pointer[i] = low + (high - low) * pointer[i] }
@@ -96,18 +98,21 @@ public func randomUniform(shape: [Int], low: Double, high: Double, dtype: DType,
 }
 
 /// Normal values with mean `mean` and standard deviation `std` (Box-Muller).
-public func randomNormal(shape: [Int], mean: Double, std: Double, dtype: DType, state: RandomState = .global) throws -> Tensor {
+public func randomNormal(shape: [Int], mean: Double, std: Double, dtype: DType, state: RandomState = .global) throws
+    -> Tensor
+{
     if !dtype.isFloatingPoint { throw SDLError.type("normal", "dtype must be a float type; received \(dtype.name)") }
     if std < 0 { throw SDLError.value("normal", "scale must be non-negative; received \(std)") }
     let count = try checkedElementCount(shape, op: "normal")
-    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "normal")  // numpy must be able to view it
+    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "normal") // numpy must be able to view it
     let pairs = try CheckedSize.sum(count, 1, op: "normal", "shape \(describeShape(shape))", kind: .memory) / 2
-    let unit = try uniformDoubles(CheckedSize.product(pairs, 2, op: "normal", "shape \(describeShape(shape))", kind: .memory), state: state)
+    let unit = try uniformDoubles(
+        CheckedSize.product(pairs, 2, op: "normal", "shape \(describeShape(shape))", kind: .memory), state: state)
     let u = unit.pointer(as: Double.self)
     let result = try Tensor.empty([count], dtype: .float64)
     let out = result.pointer(as: Double.self)
     for pair in 0..<pairs {
-        let radius = (-2 * log(1 - u[2 * pair])).squareRoot()  // 1 - u is in (0, 1]: log is finite
+        let radius = (-2 * log(1 - u[2 * pair])).squareRoot() // 1 - u is in (0, 1]: log is finite
         let angle = 2 * Double.pi * u[2 * pair + 1]
         out[2 * pair] = mean + std * radius * cos(angle)
         if 2 * pair + 1 < count { out[2 * pair + 1] = mean + std * radius * sin(angle) }
@@ -116,14 +121,21 @@ public func randomNormal(shape: [Int], mean: Double, std: Double, dtype: DType, 
 }
 
 /// Integers uniformly drawn from [low, high) (unbiased, by rejection).
-public func randomInteger(shape: [Int], low: Int64, high: Int64, dtype: DType, state: RandomState = .global) throws -> Tensor {
+public func randomInteger(shape: [Int], low: Int64, high: Int64, dtype: DType, state: RandomState = .global) throws
+    -> Tensor
+{
     if high <= low { throw SDLError.value("randint", "low >= high; received low=\(low), high=\(high)") }
-    if dtype.isFloatingPoint || dtype == .bool { throw SDLError.type("randint", "dtype must be an integer type; received \(dtype.name)") }
-    let bounds: (low: Int64, high: Int64) = dtype == .uint8 ? (0, 255) : dtype == .int32 ? (Int64(Int32.min), Int64(Int32.max)) : (.min, .max)
+    if dtype.isFloatingPoint || dtype == .bool {
+        throw SDLError.type("randint", "dtype must be an integer type; received \(dtype.name)")
+    }
+    let bounds: (low: Int64, high: Int64) =
+        dtype == .uint8 ? (0, 255) : dtype == .int32 ? (Int64(Int32.min), Int64(Int32.max)) : (.min, .max)
     if low < bounds.low { throw SDLError.value("randint", "low is out of bounds for \(dtype.name); received \(low)") }
-    if high - 1 > bounds.high { throw SDLError.value("randint", "high is out of bounds for \(dtype.name); received \(high)") }
+    if high - 1 > bounds.high {
+        throw SDLError.value("randint", "high is out of bounds for \(dtype.name); received \(high)")
+    }
     let count = try checkedElementCount(shape, op: "randint")
-    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "randint")  // numpy must be able to view it
+    _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "randint") // numpy must be able to view it
     let range = UInt64(bitPattern: high &- low)
     let result = try Tensor.empty([count], dtype: .int64)
     let out = result.pointer(as: Int64.self)

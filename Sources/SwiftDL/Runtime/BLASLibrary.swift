@@ -20,10 +20,16 @@ import Glibc
 /// `load` reports that, and the Python package warns; a Swift program that never calls
 /// `load` gets one line on standard error at its first GEMM instead.
 public final class BLASLibrary: @unchecked Sendable {
-    typealias SGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
-                                      UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32) -> Void
-    typealias DGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
-                                      UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32) -> Void
+    typealias SGEMM =
+        @convention(c) (
+            Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
+            UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
+        ) -> Void
+    typealias DGEMM =
+        @convention(c) (
+            Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
+            UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
+        ) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
 
     // CBLAS enum values (cblas.h).
@@ -53,7 +59,9 @@ public final class BLASLibrary: @unchecked Sendable {
     /// (the Python package passes scipy-openblas32's file), then the system's libraries.
     /// Later calls return the library already chosen, whatever they pass.
     @discardableResult
-    public static func load(preferredPath: String?) -> BLASLibrary { load(preferredPath: preferredPath, warnIfMissing: false) }
+    public static func load(preferredPath: String?) -> BLASLibrary {
+        load(preferredPath: preferredPath, warnIfMissing: false)
+    }
 
     /// The library, opened at the first GEMM if nobody called `load` first.
     ///
@@ -71,8 +79,9 @@ public final class BLASLibrary: @unchecked Sendable {
         let library = open(preferredPath: preferredPath)
         library.setThreads?(1)
         if library.path == nil && warnIfMissing {
-            fputs("swiftdl: no CBLAS library could be loaded (set SWIFTDL_BLAS to one, or install OpenBLAS); "
-                  + "matrix products run in plain loops, 20-30x slower\n", stderr)
+            fputs(
+                "swiftdl: no CBLAS library could be loaded (set SWIFTDL_BLAS to one, or install OpenBLAS); "
+                    + "matrix products run in plain loops, 20-30x slower\n", stderr)
         }
         loaded = library
         return library
@@ -80,7 +89,9 @@ public final class BLASLibrary: @unchecked Sendable {
 
     private static func open(preferredPath: String?) -> BLASLibrary {
         var candidates: [(path: String, isSystemLibrary: Bool)] = []
-        if let custom = getenv("SWIFTDL_BLAS"), custom.pointee != 0 { candidates.append((String(cString: custom), false)) }
+        if let custom = getenv("SWIFTDL_BLAS"), custom.pointee != 0 {
+            candidates.append((String(cString: custom), false))
+        }
         if let preferredPath, !preferredPath.isEmpty { candidates.append((preferredPath, false)) }
         for name in ["libopenblas.so.0", "libopenblas.so", "libcblas.so.3", "libblas.so.3"] {
             candidates.append((name, true))
@@ -112,12 +123,14 @@ public final class BLASLibrary: @unchecked Sendable {
         }
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else { return nil }
         for prefix in ["", "scipy_"] {
-            guard let sgemm = dlsym(handle, prefix + "cblas_sgemm"), let dgemm = dlsym(handle, prefix + "cblas_dgemm") else {
+            guard let sgemm = dlsym(handle, prefix + "cblas_sgemm"), let dgemm = dlsym(handle, prefix + "cblas_dgemm")
+            else {
                 continue
             }
             let setThreads = dlsym(handle, prefix + "openblas_set_num_threads")
-            return BLASLibrary(sgemm: unsafeBitCast(sgemm, to: SGEMM.self), dgemm: unsafeBitCast(dgemm, to: DGEMM.self),
-                               setThreads: setThreads.map { unsafeBitCast($0, to: SetThreads.self) }, path: path)
+            return BLASLibrary(
+                sgemm: unsafeBitCast(sgemm, to: SGEMM.self), dgemm: unsafeBitCast(dgemm, to: DGEMM.self),
+                setThreads: setThreads.map { unsafeBitCast($0, to: SetThreads.self) }, path: path)
         }
         dlclose(handle)
         return nil

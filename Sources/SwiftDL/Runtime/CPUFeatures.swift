@@ -1,4 +1,5 @@
 import SwiftDLAVX2
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,7 +18,8 @@ struct CPUFeatures: Sendable {
     /// Whether the engine's AVX2 kernels are switched off by `SWIFTDL_DISABLE_AVX2`.
     let avx2KernelsDisabled: Bool
 
-    static let current = CPUFeatures(flags: readCPUInfoFlags(), avx2KernelsDisabled: environmentFlag("SWIFTDL_DISABLE_AVX2"))
+    static let current = CPUFeatures(
+        flags: readCPUInfoFlags(), avx2KernelsDisabled: environmentFlag("SWIFTDL_DISABLE_AVX2"))
 
     /// Whether the engine may run its SwiftDLAVX2 kernels: they are compiled in (x86-64),
     /// the CPU has AVX2, FMA and the other x86-64-v3 features the module is compiled for
@@ -40,7 +42,9 @@ private func readCPUInfoFlags() -> Set<String> {
         guard let line = buffer, strncmp(line, "flags", 5) == 0 else { continue }
         let text = String(cString: line)
         guard let colon = text.firstIndex(of: ":") else { return [] }
-        return Set(text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
+        return Set(
+            text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(
+                String.init))
     }
     #endif
     return []

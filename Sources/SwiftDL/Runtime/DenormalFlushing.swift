@@ -18,7 +18,7 @@ public func withSubnormalsFlushed<R>(_ body: () throws -> R) rethrows -> R {
     var saved = fenv_t()
     guard fegetenv(&saved) == 0 else { return try body() }
     var flushing = saved
-    flushing.__mxcsr |= 0x8040  // FTZ (bit 15) | DAZ (bit 6)
+    flushing.__mxcsr |= 0x8040 // FTZ (bit 15) | DAZ (bit 6)
     fesetenv(&flushing)
     defer { fesetenv(&saved) }
     return try body()

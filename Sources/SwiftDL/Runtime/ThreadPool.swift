@@ -157,16 +157,18 @@ public final class ThreadPool: @unchecked Sendable {
         while workers < count {
             let context = Unmanaged.passRetained(WorkerContext(pool: self, generation: startGeneration)).toOpaque()
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { raw in
-                // pthread_create hands back the context passed below, never NULL.
-                guard let raw else { return nil }
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
-                context.pool.workerLoop(startingAt: context.generation)
-                return nil
-            }, context)
+            let status = pthread_create(
+                &thread, nil,
+                { raw in
+                    // pthread_create hands back the context passed below, never NULL.
+                    guard let raw else { return nil }
+                    let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
+                    context.pool.workerLoop(startingAt: context.generation)
+                    return nil
+                }, context)
             if status != 0 {
                 Unmanaged<WorkerContext>.fromOpaque(context).release()
-                return  // run with the workers we have
+                return // run with the workers we have
             }
             pthread_detach(thread)
             pthread_mutex_lock(stateLock)

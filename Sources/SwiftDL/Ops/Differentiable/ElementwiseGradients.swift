@@ -5,18 +5,24 @@
 /// `binary(op, a, b)`, recorded with its VJP when a tape follows a or b.
 public func differentiableBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
     let out = try binary(op, a, b)
-    guard isRecordingGradients, out.dtype.isFloatingPoint, let rule = binaryGradientRule(op, a, b, out) else { return out }
+    guard isRecordingGradients, out.dtype.isFloatingPoint, let rule = binaryGradientRule(op, a, b, out) else {
+        return out
+    }
     record(op.name, inputs: [a, b], outputs: [out]) { gradients in
         guard let g = gradients[0] else { return [nil, nil] }
         let (ga, gb) = try rule(g)
-        return [try ga.map { try reduceBroadcast($0, to: a.shape) }, try gb.map { try reduceBroadcast($0, to: b.shape) }]
+        return [
+            try ga.map { try reduceBroadcast($0, to: a.shape) }, try gb.map { try reduceBroadcast($0, to: b.shape) },
+        ]
     }
     return out
 }
 
 /// The VJP of each differentiable binary op: upstream gradient → (gradient of a, of b),
 /// both in the broadcast shape (the caller reduces them). nil: the op has no gradient.
-private func binaryGradientRule(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) -> ((Tensor) throws -> (Tensor?, Tensor?))? {
+private func binaryGradientRule(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) -> (
+    (Tensor) throws -> (Tensor?, Tensor?)
+)? {
     switch op {
     case .add:
         return { g in (g, g) }
@@ -94,8 +100,10 @@ public func differentiableSelect(_ condition: Tensor, _ x: Tensor, _ y: Tensor) 
     record("where", inputs: [condition, x, y], outputs: [out]) { gradients in
         guard let g = gradients[0] else { return [nil, nil, nil] }
         let zero = try Tensor.scalar(0, dtype: g.dtype)
-        return [nil, try reduceBroadcast(select(condition, g, zero), to: x.shape),
-                try reduceBroadcast(select(condition, zero, g), to: y.shape)]
+        return [
+            nil, try reduceBroadcast(select(condition, g, zero), to: x.shape),
+            try reduceBroadcast(select(condition, zero, g), to: y.shape),
+        ]
     }
     return out
 }

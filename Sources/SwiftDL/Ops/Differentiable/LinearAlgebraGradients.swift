@@ -12,8 +12,10 @@ public func differentiableMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         if b.rank == 1 { g = try g.expandingDims(g.rank) }
         let ga = try matmul(g, swapLastAxes(right))
         let gb = try matmul(swapLastAxes(left), g)
-        return [try reduceBroadcast(ga, to: left.shape).reshaped(a.shape),
-                try reduceBroadcast(gb, to: right.shape).reshaped(b.shape)]
+        return [
+            try reduceBroadcast(ga, to: left.shape).reshaped(a.shape),
+            try reduceBroadcast(gb, to: right.shape).reshaped(b.shape),
+        ]
     }
     return out
 }

@@ -4,7 +4,9 @@
 /// `reduce(op, x, axes, keepdims)`, recorded for sum, mean, prod, max and min.
 public func differentiableReduce(_ op: ReduceOp, _ x: Tensor, axes: [Int]?, keepdims: Bool) throws -> Tensor {
     let out = try reduce(op, x, axes: axes, keepdims: keepdims)
-    guard isRecordingGradients, x.dtype.isFloatingPoint, [.sum, .mean, .prod, .max, .min].contains(op) else { return out }
+    guard isRecordingGradients, x.dtype.isFloatingPoint, [.sum, .mean, .prod, .max, .min].contains(op) else {
+        return out
+    }
     let reduced = try normalizeAxes(axes, rank: x.rank, op: op.name)
     let keptShape = (0..<x.rank).map { reduced.contains($0) ? 1 : x.shape[$0] }
     record(op.name, inputs: [x], outputs: [out]) { gradients in
@@ -15,7 +17,9 @@ public func differentiableReduce(_ op: ReduceOp, _ x: Tensor, axes: [Int]?, keep
             return [try g.broadcasted(to: x.shape)]
         case .mean:
             let count = try CheckedSize.product(of: reduced.map { x.shape[$0] }, op: op.name, "the reduced size")
-            return [try binary(.divide, g.broadcasted(to: x.shape), Tensor.scalar(Double(max(count, 1)), dtype: g.dtype))]
+            return [
+                try binary(.divide, g.broadcasted(to: x.shape), Tensor.scalar(Double(max(count, 1)), dtype: g.dtype))
+            ]
         case .prod:
             return [try binary(.multiply, g, productOfOthers(x, axes: reduced))]
         default:

@@ -64,7 +64,10 @@ public func differentiableStack(_ tensors: [Tensor], axis: Int) throws -> Tensor
     guard let first = tensors.first else { return try stack(tensors, axis: axis) }
     let position = try normalizeAxis(axis, rank: first.rank + 1, op: "stack")
     for tensor in tensors where tensor.shape != first.shape {
-        throw SDLError.value("stack", "all input arrays must have the same shape; received \(describeShape(first.shape)) and \(describeShape(tensor.shape))")
+        throw SDLError.value(
+            "stack",
+            "all input arrays must have the same shape; received \(describeShape(first.shape)) and \(describeShape(tensor.shape))"
+        )
     }
     return try differentiableConcatenate(tensors.map { try differentiableExpandDims($0, position) }, axis: position)
 }

@@ -21,7 +21,10 @@ public enum Activation: Int32, CaseIterable, Sendable {
 /// Refuses non-float inputs to an nn op with a message naming the op and the dtype.
 func requireFloat(_ x: Tensor, _ op: String, _ argument: String = "features") throws {
     if !x.dtype.isFloatingPoint {
-        throw SDLError.type(op, "\(argument) must be a float tensor (float32 or float64); received dtype \(x.dtype.name) with shape \(describeShape(x.shape))")
+        throw SDLError.type(
+            op,
+            "\(argument) must be a float tensor (float32 or float64); received dtype \(x.dtype.name) with shape \(describeShape(x.shape))"
+        )
     }
 }
 
@@ -32,15 +35,19 @@ public func activate(_ activation: Activation, _ x: Tensor, alpha: Double = 0) t
     if !alpha.isFinite { throw SDLError.value(activation.name, "alpha must be finite; received \(alpha)") }
     let input = try x.contiguous()
     let out = try Tensor.empty(x.shape, dtype: x.dtype)
-    try x.dtype.dispatchFloat(ActivationDispatch(activation: activation, alpha: alpha, forward: true,
-                                                 x: input, y: out, g: nil, result: out))
+    try x.dtype.dispatchFloat(
+        ActivationDispatch(
+            activation: activation, alpha: alpha, forward: true,
+            x: input, y: out, g: nil, result: out))
     if isRecordingGradients {
         record(activation.name, inputs: [x], outputs: [out]) { gradients in
             guard let upstream = gradients[0] else { return [nil] }
             let g = try upstream.converted(to: x.dtype).contiguous()
             let dx = try Tensor.empty(x.shape, dtype: x.dtype)
-            try x.dtype.dispatchFloat(ActivationDispatch(activation: activation, alpha: alpha, forward: false,
-                                                         x: input, y: out, g: g, result: dx))
+            try x.dtype.dispatchFloat(
+                ActivationDispatch(
+                    activation: activation, alpha: alpha, forward: false,
+                    x: input, y: out, g: g, result: dx))
             return [dx]
         }
     }
@@ -71,8 +78,9 @@ private struct ActivationDispatch: FloatVisitor {
         if forward {
             activationForwardKernel(A.self, px, result.pointer(as: T.self), count: x.count, alpha: T(alpha))
         } else if let g {
-            activationBackwardKernel(A.self, UnsafePointer(g.pointer(as: T.self)), px, UnsafePointer(y.pointer(as: T.self)),
-                                     result.pointer(as: T.self), count: x.count, alpha: T(alpha))
+            activationBackwardKernel(
+                A.self, UnsafePointer(g.pointer(as: T.self)), px, UnsafePointer(y.pointer(as: T.self)),
+                result.pointer(as: T.self), count: x.count, alpha: T(alpha))
         }
     }
 }

@@ -19,20 +19,26 @@ public func sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor) throws -> 
     let ids = try labels.cast(to: .int64)
     let pointer = ids.pointer(as: Int64.self)
     for i in 0..<ids.count where pointer[i] < 0 || pointer[i] >= Int64(classes) {
-        throw SDLError.value(op, "received a label value of \(pointer[i]) which is outside the valid range of [0, \(classes)); \(shapes)")
+        throw SDLError.value(
+            op, "received a label value of \(pointer[i]) which is outside the valid range of [0, \(classes)); \(shapes)"
+        )
     }
     let rows = ids.count
     let input = try logits.contiguous()
     let loss = try Tensor.empty(labels.shape, dtype: logits.dtype)
-    let lse = try Tensor.empty([try CheckedSize.product(2, rows, op: op, "the number of rows")], dtype: logits.dtype)  // (shift, log Σ) per row
-    try logits.dtype.dispatchFloat(SparseCrossEntropyForward(logits: input, labels: ids, loss: loss, lse: lse, rows: rows, classes: classes))
+    // (shift, log Σ) per row
+    let lse = try Tensor.empty([try CheckedSize.product(2, rows, op: op, "the number of rows")], dtype: logits.dtype)
+    try logits.dtype.dispatchFloat(
+        SparseCrossEntropyForward(logits: input, labels: ids, loss: loss, lse: lse, rows: rows, classes: classes))
     if isRecordingGradients {
         record(op, inputs: [logits, labels], outputs: [loss]) { gradients in
             guard let upstream = gradients[0] else { return [nil, nil] }
             let g = try upstream.converted(to: loss.dtype).contiguous()
             let dlogits = try Tensor.empty(logits.shape, dtype: logits.dtype)
-            try logits.dtype.dispatchFloat(SparseCrossEntropyBackward(g: g, logits: input, labels: ids, lse: lse, dlogits: dlogits,
-                                                                      rows: rows, classes: classes))
+            try logits.dtype.dispatchFloat(
+                SparseCrossEntropyBackward(
+                    g: g, logits: input, labels: ids, lse: lse, dlogits: dlogits,
+                    rows: rows, classes: classes))
             return [dlogits, nil]
         }
     }
@@ -42,17 +48,19 @@ public func sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor) throws -> 
 private struct SparseCrossEntropyForward: FloatVisitor {
     let logits: Tensor, labels: Tensor, loss: Tensor, lse: Tensor, rows: Int, classes: Int
     func visit<T: FloatElement>(_: T.Type) {
-        sparseCrossEntropyForwardKernel(UnsafePointer(logits.pointer(as: T.self)), UnsafePointer(labels.pointer(as: Int64.self)),
-                                        loss.pointer(as: T.self), lse.pointer(as: T.self), rows: rows, classes: classes)
+        sparseCrossEntropyForwardKernel(
+            UnsafePointer(logits.pointer(as: T.self)), UnsafePointer(labels.pointer(as: Int64.self)),
+            loss.pointer(as: T.self), lse.pointer(as: T.self), rows: rows, classes: classes)
     }
 }
 
 private struct SparseCrossEntropyBackward: FloatVisitor {
     let g: Tensor, logits: Tensor, labels: Tensor, lse: Tensor, dlogits: Tensor, rows: Int, classes: Int
     func visit<T: FloatElement>(_: T.Type) {
-        sparseCrossEntropyBackwardKernel(UnsafePointer(g.pointer(as: T.self)), UnsafePointer(logits.pointer(as: T.self)),
-                                         UnsafePointer(labels.pointer(as: Int64.self)), UnsafePointer(lse.pointer(as: T.self)),
-                                         dlogits.pointer(as: T.self), rows: rows, classes: classes)
+        sparseCrossEntropyBackwardKernel(
+            UnsafePointer(g.pointer(as: T.self)), UnsafePointer(logits.pointer(as: T.self)),
+            UnsafePointer(labels.pointer(as: Int64.self)), UnsafePointer(lse.pointer(as: T.self)),
+            dlogits.pointer(as: T.self), rows: rows, classes: classes)
     }
 }
 
@@ -81,17 +89,22 @@ public func softmaxCrossEntropy(labels: Tensor, logits: Tensor, axis: Int = -1) 
     let outShape = Array(x.shape.dropLast())
     let rows = try CheckedSize.product(of: outShape, op: op, "the number of rows")
     let loss = try Tensor.empty(outShape, dtype: logits.dtype)
-    let lse = try Tensor.empty([try CheckedSize.product(2, rows, op: op, "the number of rows")], dtype: logits.dtype)  // (shift, log Σ) per row
-    try logits.dtype.dispatchFloat(DenseCrossEntropy(g: nil, logits: x, labels: z, lse: lse, loss: loss,
-                                                     dlogits: nil, dlabels: nil, rows: rows, classes: classes))
+    // (shift, log Σ) per row
+    let lse = try Tensor.empty([try CheckedSize.product(2, rows, op: op, "the number of rows")], dtype: logits.dtype)
+    try logits.dtype.dispatchFloat(
+        DenseCrossEntropy(
+            g: nil, logits: x, labels: z, lse: lse, loss: loss,
+            dlogits: nil, dlabels: nil, rows: rows, classes: classes))
     if isRecordingGradients {
         record(op, inputs: [logits, labels], outputs: [loss]) { gradients in
             guard let upstream = gradients[0] else { return [nil, nil] }
             let g = try upstream.converted(to: loss.dtype).contiguous()
             let dlogits = try Tensor.empty(x.shape, dtype: x.dtype)
             let dlabels = labels.dtype.isFloatingPoint ? try Tensor.empty(x.shape, dtype: x.dtype) : nil
-            try x.dtype.dispatchFloat(DenseCrossEntropy(g: g, logits: x, labels: z, lse: lse, loss: loss,
-                                                        dlogits: dlogits, dlabels: dlabels, rows: rows, classes: classes))
+            try x.dtype.dispatchFloat(
+                DenseCrossEntropy(
+                    g: g, logits: x, labels: z, lse: lse, loss: loss,
+                    dlogits: dlogits, dlabels: dlabels, rows: rows, classes: classes))
             return [try dlogits.permuted(inverse), try dlabels?.permuted(inverse)]
         }
     }
@@ -105,10 +118,12 @@ private struct DenseCrossEntropy: FloatVisitor {
     func visit<T: FloatElement>(_: T.Type) {
         let px = UnsafePointer(logits.pointer(as: T.self)), pz = UnsafePointer(labels.pointer(as: T.self))
         if let g {
-            denseCrossEntropyBackwardKernel(UnsafePointer(g.pointer(as: T.self)), px, pz, UnsafePointer(lse.pointer(as: T.self)),
-                                            dlogits?.pointer(as: T.self), dlabels?.pointer(as: T.self), rows: rows, classes: classes)
+            denseCrossEntropyBackwardKernel(
+                UnsafePointer(g.pointer(as: T.self)), px, pz, UnsafePointer(lse.pointer(as: T.self)),
+                dlogits?.pointer(as: T.self), dlabels?.pointer(as: T.self), rows: rows, classes: classes)
         } else {
-            denseCrossEntropyForwardKernel(px, pz, loss.pointer(as: T.self), lse.pointer(as: T.self), rows: rows, classes: classes)
+            denseCrossEntropyForwardKernel(
+                px, pz, loss.pointer(as: T.self), lse.pointer(as: T.self), rows: rows, classes: classes)
         }
     }
 }
@@ -120,7 +135,10 @@ public func sigmoidCrossEntropy(labels: Tensor, logits: Tensor) throws -> Tensor
     try requireFloat(logits, op, "logits")
     if labels.dtype == .bool { throw SDLError.type(op, "labels must be numeric; received dtype bool") }
     if labels.shape != logits.shape {
-        throw SDLError.value(op, "logits and labels must have the same shape; received logits shape \(describeShape(logits.shape)) and labels shape \(describeShape(labels.shape))")
+        throw SDLError.value(
+            op,
+            "logits and labels must have the same shape; received logits shape \(describeShape(logits.shape)) and labels shape \(describeShape(labels.shape))"
+        )
     }
     let x = try logits.contiguous()
     let z = try labels.converted(to: logits.dtype).contiguous()
@@ -143,8 +161,9 @@ private struct SigmoidCrossEntropy: FloatVisitor {
     func visit<T: FloatElement>(_: T.Type) {
         let px = UnsafePointer(logits.pointer(as: T.self)), pz = UnsafePointer(labels.pointer(as: T.self))
         if let g, let dlabels {
-            sigmoidCrossEntropyBackwardKernel(UnsafePointer(g.pointer(as: T.self)), px, pz, out.pointer(as: T.self),
-                                              dlabels.pointer(as: T.self), count: out.count)
+            sigmoidCrossEntropyBackwardKernel(
+                UnsafePointer(g.pointer(as: T.self)), px, pz, out.pointer(as: T.self),
+                dlabels.pointer(as: T.self), count: out.count)
         } else {
             sigmoidCrossEntropyForwardKernel(px, pz, out.pointer(as: T.self), count: out.count)
         }

@@ -9,7 +9,10 @@ public func dropout(_ x: Tensor, rate: Double, noiseShape: [Int]? = nil, seed: U
     }
     let maskShape = noiseShape ?? x.shape
     if maskShape.contains(where: { $0 < 0 }) || (try? broadcastShapes(x.shape, maskShape, op: op)) != x.shape {
-        throw SDLError.value(op, "noise_shape must broadcast to the shape of x; received noise_shape \(describeShape(maskShape)) for x of shape \(describeShape(x.shape))")
+        throw SDLError.value(
+            op,
+            "noise_shape must broadcast to the shape of x; received noise_shape \(describeShape(maskShape)) for x of shape \(describeShape(x.shape))"
+        )
     }
     if rate == 0 { return x }
     // A given seed makes a fresh stream, so the same seed gives the same mask every call.

@@ -13,9 +13,11 @@
 /// - Returns: the outputs and the final hidden state (batch, units).
 /// - Throws: `SDLError` for wrong ranks, shapes that do not match the Keras layout, or
 ///   non-float / mixed dtypes.
-public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
-                initialHidden: Tensor? = nil, mask: Tensor? = nil, returnSequences: Bool = false,
-                goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor) {
+public func gru(
+    _ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
+    initialHidden: Tensor? = nil, mask: Tensor? = nil, returnSequences: Bool = false,
+    goBackwards: Bool = false
+) throws -> (outputs: Tensor, hidden: Tensor) {
     let operands = try RecurrentOperands(
         op: "gru", gates: 3, inputs: inputs, kernel: kernel, recurrentKernel: recurrentKernel,
         bias: bias, biasShape: { [2, 3 * $0] }, biasLayout: "(2, 3*units) (reset_after=True: input and recurrent rows)",
@@ -25,8 +27,10 @@ public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
     let gates = try operands.sequenceBuffer(width: g.width)
     let recurrentCandidate = try operands.sequenceBuffer(width: g.units)
     let hidden = try operands.sequenceBuffer(width: g.units)
-    try operands.dtype.dispatchRecurrent(GRUForwardRun(operands: operands, gates: gates, recurrentCandidate: recurrentCandidate,
-                                                       hidden: hidden, scratch: Tensor.empty([g.batch, g.width], dtype: operands.dtype)))
+    try operands.dtype.dispatchRecurrent(
+        GRUForwardRun(
+            operands: operands, gates: gates, recurrentCandidate: recurrentCandidate,
+            hidden: hidden, scratch: Tensor.empty([g.batch, g.width], dtype: operands.dtype)))
 
     let outputs = try operands.outputs(from: hidden, returnSequences: returnSequences)
     let finalHidden = try operands.lastStep(of: hidden)
@@ -35,12 +39,15 @@ public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
             let stateShape = [g.batch, g.units]
             let run = try GRUBackwardRun(
                 operands: operands, gates: gates, recurrentCandidate: recurrentCandidate, hidden: hidden,
-                upstream: [returnSequences ? operands.upstream(gradients[0], shape: [g.batch, g.time, g.units]) : nil,
-                           returnSequences ? nil : operands.upstream(gradients[0], shape: stateShape),
-                           operands.upstream(gradients[1], shape: stateShape)])
+                upstream: [
+                    returnSequences ? operands.upstream(gradients[0], shape: [g.batch, g.time, g.units]) : nil,
+                    returnSequences ? nil : operands.upstream(gradients[0], shape: stateShape),
+                    operands.upstream(gradients[1], shape: stateShape),
+                ])
             try operands.dtype.dispatchRecurrent(run)
-            return operands.recordedGradients(inputs: run.dInputs, kernel: run.dKernel, recurrentKernel: run.dRecurrentKernel,
-                                              bias: run.dBias, initialStates: [run.dHidden])
+            return operands.recordedGradients(
+                inputs: run.dInputs, kernel: run.dKernel, recurrentKernel: run.dRecurrentKernel,
+                bias: run.dBias, initialStates: [run.dHidden])
         }
     }
     return (outputs, finalHidden)
@@ -48,13 +55,20 @@ public func gru(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
 
 /// The op without a tape: the outputs and final state, nothing kept for BPTT (the kernel
 /// `gruInference` in Kernels/GRUKernel.swift).
-private func gruWithoutTape(_ operands: RecurrentOperands, returnSequences: Bool) throws -> (outputs: Tensor, hidden: Tensor) {
+private func gruWithoutTape(_ operands: RecurrentOperands, returnSequences: Bool) throws -> (
+    outputs: Tensor, hidden: Tensor
+) {
     let g = operands.geometry
-    let hidden = try operands.initialStates[0].cast(to: operands.dtype)  // a copy: updated in place
+    let hidden = try operands.initialStates[0].cast(to: operands.dtype) // a copy: updated in place
     let sequence = returnSequences ? try operands.sequenceBuffer(width: g.units) : nil
-    let scratch = try Tensor.empty([max(try CheckedSize.product(of: [g.batch, 7, g.units], op: "gru", "the scratch buffer"), 1)], dtype: operands.dtype)
-    try operands.dtype.dispatchRecurrent(GRUInferenceRun(operands: operands, hidden: hidden, sequence: sequence, scratch: scratch))
-    let outputs = try sequence.map { try operands.outputs(from: $0, returnSequences: true) } ?? operands.lastOutputs(finalHidden: hidden)
+    let scratch = try Tensor.empty(
+        [max(try CheckedSize.product(of: [g.batch, 7, g.units], op: "gru", "the scratch buffer"), 1)],
+        dtype: operands.dtype)
+    try operands.dtype.dispatchRecurrent(
+        GRUInferenceRun(operands: operands, hidden: hidden, sequence: sequence, scratch: scratch))
+    let outputs =
+        try sequence.map { try operands.outputs(from: $0, returnSequences: true) }
+        ?? operands.lastOutputs(finalHidden: hidden)
     return (outputs, hidden)
 }
 
@@ -62,10 +76,11 @@ private struct GRUInferenceRun: RecurrentVisitor {
     let operands: RecurrentOperands
     let hidden: Tensor, sequence: Tensor?, scratch: Tensor
     func visit<T: RecurrentElement>(_: T.Type) throws {
-        gruInference(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
-                     recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
-                     mask: operands.kernelMask, hidden: mutablePointer(hidden, T.self),
-                     hiddenSequence: sequence.map { mutablePointer($0, T.self) }, scratch: mutablePointer(scratch, T.self))
+        gruInference(
+            operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+            recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+            mask: operands.kernelMask, hidden: mutablePointer(hidden, T.self),
+            hiddenSequence: sequence.map { mutablePointer($0, T.self) }, scratch: mutablePointer(scratch, T.self))
     }
 }
 
@@ -75,15 +90,18 @@ private struct GRUForwardRun: RecurrentVisitor {
     let gates: Tensor, recurrentCandidate: Tensor, hidden: Tensor, scratch: Tensor
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
-        gruForward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
-                   recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
-                   initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask, saved: saved(T.self),
-                   scratch: mutablePointer(scratch, T.self))
+        gruForward(
+            operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+            recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+            initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
+            saved: saved(T.self),
+            scratch: mutablePointer(scratch, T.self))
     }
 
     func saved<T>(_: T.Type) -> GRUSaved<T> {
-        GRUSaved(gates: mutablePointer(gates, T.self), recurrentCandidate: mutablePointer(recurrentCandidate, T.self),
-                 hidden: mutablePointer(hidden, T.self))
+        GRUSaved(
+            gates: mutablePointer(gates, T.self), recurrentCandidate: mutablePointer(recurrentCandidate, T.self),
+            hidden: mutablePointer(hidden, T.self))
     }
 }
 
@@ -96,9 +114,13 @@ private struct GRUBackwardRun: RecurrentVisitor {
     let dInputs: Tensor, dKernel: Tensor, dRecurrentKernel: Tensor, dBias: Tensor, dHidden: Tensor
     let inputGateGradients: Tensor, recurrentGateGradients: Tensor, stackedInputs: Tensor
 
-    init(operands: RecurrentOperands, gates: Tensor, recurrentCandidate: Tensor, hidden: Tensor, upstream: [Tensor?]) throws {
+    init(operands: RecurrentOperands, gates: Tensor, recurrentCandidate: Tensor, hidden: Tensor, upstream: [Tensor?])
+        throws
+    {
         self.operands = operands
-        (self.gates, self.recurrentCandidate, self.hidden, self.upstream) = (gates, recurrentCandidate, hidden, upstream)
+        (self.gates, self.recurrentCandidate, self.hidden, self.upstream) = (
+            gates, recurrentCandidate, hidden, upstream
+        )
         let g = operands.geometry
         (dInputs, dKernel, dRecurrentKernel, dBias) = try operands.operandGradientBuffers()
         dHidden = try operands.stateBuffer()
@@ -112,14 +134,18 @@ private struct GRUBackwardRun: RecurrentVisitor {
         let gradients = GRUGradients(
             inputs: mutablePointer(dInputs, T.self), kernel: mutablePointer(dKernel, T.self),
             recurrentKernel: mutablePointer(dRecurrentKernel, T.self), bias: mutablePointer(dBias, T.self),
-            initialHidden: mutablePointer(dHidden, T.self), inputGateGradients: mutablePointer(inputGateGradients, T.self),
-            recurrentGateGradients: mutablePointer(recurrentGateGradients, T.self), stackedInputs: mutablePointer(stackedInputs, T.self))
-        gruBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
-                    recurrentKernel: readPointer(operands.recurrentKernel, T.self),
-                    initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
-                    saved: GRUSaved(gates: mutablePointer(gates, T.self), recurrentCandidate: mutablePointer(recurrentCandidate, T.self),
-                                     hidden: mutablePointer(hidden, T.self)),
-                    upstream: RecurrentUpstream(sequence: pointers[0], lastOutput: pointers[1], finalHidden: pointers[2]),
-                    gradients: gradients)
+            initialHidden: mutablePointer(dHidden, T.self),
+            inputGateGradients: mutablePointer(inputGateGradients, T.self),
+            recurrentGateGradients: mutablePointer(recurrentGateGradients, T.self),
+            stackedInputs: mutablePointer(stackedInputs, T.self))
+        gruBackward(
+            operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+            recurrentKernel: readPointer(operands.recurrentKernel, T.self),
+            initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
+            saved: GRUSaved(
+                gates: mutablePointer(gates, T.self), recurrentCandidate: mutablePointer(recurrentCandidate, T.self),
+                hidden: mutablePointer(hidden, T.self)),
+            upstream: RecurrentUpstream(sequence: pointers[0], lastOutput: pointers[1], finalHidden: pointers[2]),
+            gradients: gradients)
     }
 }

@@ -18,8 +18,10 @@ public func moments(_ x: Tensor, axes: [Int], keepdims: Bool = false) throws -> 
 
 /// (x - mean) · scale / √(variance + ε) + offset, like tf.nn.batch_normalization; offset and
 /// scale may be nil. All operands broadcast against x.
-public func batchNormalization(_ x: Tensor, mean: Tensor, variance: Tensor, offset: Tensor?, scale: Tensor?,
-                               varianceEpsilon: Double) throws -> Tensor {
+public func batchNormalization(
+    _ x: Tensor, mean: Tensor, variance: Tensor, offset: Tensor?, scale: Tensor?,
+    varianceEpsilon: Double
+) throws -> Tensor {
     let op = "batch_normalization"
     try requireFloat(x, op, "x")
     for (name, operand) in [("mean", mean), ("variance", variance), ("offset", offset), ("scale", scale)] {
@@ -30,7 +32,8 @@ public func batchNormalization(_ x: Tensor, mean: Tensor, variance: Tensor, offs
         _ = try broadcastShapes(x.shape, operand.shape, op: op)
     }
     let epsilon = try Tensor.scalar(varianceEpsilon, dtype: x.dtype)
-    var inverse = try differentiableUnary(.reciprocal, differentiableUnary(.sqrt, differentiableBinary(.add, variance, epsilon)))
+    var inverse = try differentiableUnary(
+        .reciprocal, differentiableUnary(.sqrt, differentiableBinary(.add, variance, epsilon)))
     if let scale { inverse = try differentiableBinary(.multiply, inverse, scale) }
     var shift = try differentiableUnary(.negative, differentiableBinary(.multiply, mean, inverse))
     if let offset { shift = try differentiableBinary(.add, offset, shift) }
@@ -43,6 +46,7 @@ public func l2Normalize(_ x: Tensor, axes: [Int]?, epsilon: Double = 1e-12) thro
     let reduced = try normalizeAxes(axes, rank: x.rank, op: "l2_normalize")
     let squareSum = try differentiableReduce(.sum, differentiableUnary(.square, x), axes: reduced, keepdims: true)
     let floor = try Tensor.scalar(epsilon, dtype: x.dtype)
-    let inverseNorm = try differentiableUnary(.reciprocal, differentiableUnary(.sqrt, differentiableBinary(.maximum, squareSum, floor)))
+    let inverseNorm = try differentiableUnary(
+        .reciprocal, differentiableUnary(.sqrt, differentiableBinary(.maximum, squareSum, floor)))
     return try differentiableBinary(.multiply, x, inverseNorm)
 }

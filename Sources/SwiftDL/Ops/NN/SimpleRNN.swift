@@ -9,9 +9,11 @@
 /// - Returns: the outputs and the final hidden state (batch, units).
 /// - Throws: `SDLError` for wrong ranks, shapes that do not match the Keras layout, or
 ///   non-float / mixed dtypes.
-public func simpleRNN(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
-                      initialHidden: Tensor? = nil, mask: Tensor? = nil, returnSequences: Bool = false,
-                      goBackwards: Bool = false) throws -> (outputs: Tensor, hidden: Tensor) {
+public func simpleRNN(
+    _ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor?,
+    initialHidden: Tensor? = nil, mask: Tensor? = nil, returnSequences: Bool = false,
+    goBackwards: Bool = false
+) throws -> (outputs: Tensor, hidden: Tensor) {
     let operands = try RecurrentOperands(
         op: "simple_rnn", gates: 1, inputs: inputs, kernel: kernel, recurrentKernel: recurrentKernel,
         bias: bias, biasShape: { [$0] }, biasLayout: "(units,)",
@@ -27,12 +29,15 @@ public func simpleRNN(_ inputs: Tensor, kernel: Tensor, recurrentKernel: Tensor,
             let stateShape = [g.batch, g.units]
             let run = try SimpleRNNBackwardRun(
                 operands: operands, hidden: hidden,
-                upstream: [returnSequences ? operands.upstream(gradients[0], shape: [g.batch, g.time, g.units]) : nil,
-                           returnSequences ? nil : operands.upstream(gradients[0], shape: stateShape),
-                           operands.upstream(gradients[1], shape: stateShape)])
+                upstream: [
+                    returnSequences ? operands.upstream(gradients[0], shape: [g.batch, g.time, g.units]) : nil,
+                    returnSequences ? nil : operands.upstream(gradients[0], shape: stateShape),
+                    operands.upstream(gradients[1], shape: stateShape),
+                ])
             try operands.dtype.dispatchRecurrent(run)
-            return operands.recordedGradients(inputs: run.dInputs, kernel: run.dKernel, recurrentKernel: run.dRecurrentKernel,
-                                              bias: run.dBias, initialStates: [run.dHidden])
+            return operands.recordedGradients(
+                inputs: run.dInputs, kernel: run.dKernel, recurrentKernel: run.dRecurrentKernel,
+                bias: run.dBias, initialStates: [run.dHidden])
         }
     }
     return (outputs, finalHidden)
@@ -44,10 +49,11 @@ private struct SimpleRNNForwardRun: RecurrentVisitor {
     let hidden: Tensor
 
     func visit<T: RecurrentElement>(_: T.Type) throws {
-        simpleRNNForward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
-                         recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
-                         initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
-                         hidden: mutablePointer(hidden, T.self))
+        simpleRNNForward(
+            operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+            recurrentKernel: readPointer(operands.recurrentKernel, T.self), bias: readPointer(operands.bias, T.self),
+            initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
+            hidden: mutablePointer(hidden, T.self))
     }
 }
 
@@ -76,11 +82,12 @@ private struct SimpleRNNBackwardRun: RecurrentVisitor {
             recurrentKernel: mutablePointer(dRecurrentKernel, T.self), bias: mutablePointer(dBias, T.self),
             initialHidden: mutablePointer(dHidden, T.self), gateGradients: mutablePointer(gateGradients, T.self),
             stackedInputs: mutablePointer(stackedInputs, T.self))
-        simpleRNNBackward(operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
-                          recurrentKernel: readPointer(operands.recurrentKernel, T.self),
-                          initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
-                          hidden: readPointer(hidden, T.self),
-                          upstream: RecurrentUpstream(sequence: pointers[0], lastOutput: pointers[1], finalHidden: pointers[2]),
-                          gradients: gradients)
+        simpleRNNBackward(
+            operands.geometry, x: readPointer(operands.inputs, T.self), kernel: readPointer(operands.kernel, T.self),
+            recurrentKernel: readPointer(operands.recurrentKernel, T.self),
+            initialHidden: readPointer(operands.initialStates[0], T.self), mask: operands.kernelMask,
+            hidden: readPointer(hidden, T.self),
+            upstream: RecurrentUpstream(sequence: pointers[0], lastOutput: pointers[1], finalHidden: pointers[2]),
+            gradients: gradients)
     }
 }

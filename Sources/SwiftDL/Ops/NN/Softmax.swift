@@ -14,15 +14,19 @@ public func softmax(_ logits: Tensor, axis: Int = -1, log: Bool = false) throws 
     let n = logits.shape[position]
     let inner = try CheckedSize.product(of: logits.shape[(position + 1)...], op: op, "the size after the axis")
     let out = try Tensor.empty(logits.shape, dtype: logits.dtype)
-    try logits.dtype.dispatchFloat(SoftmaxDispatch(input: input, output: out, gradient: nil, result: out,
-                                                   outer: outer, n: n, inner: inner, log: log))
+    try logits.dtype.dispatchFloat(
+        SoftmaxDispatch(
+            input: input, output: out, gradient: nil, result: out,
+            outer: outer, n: n, inner: inner, log: log))
     if isRecordingGradients {
         record(op, inputs: [logits], outputs: [out]) { gradients in
             guard let upstream = gradients[0] else { return [nil] }
             let g = try upstream.converted(to: out.dtype).contiguous()
             let dx = try Tensor.empty(out.shape, dtype: out.dtype)
-            try out.dtype.dispatchFloat(SoftmaxDispatch(input: input, output: out, gradient: g, result: dx,
-                                                        outer: outer, n: n, inner: inner, log: log))
+            try out.dtype.dispatchFloat(
+                SoftmaxDispatch(
+                    input: input, output: out, gradient: g, result: dx,
+                    outer: outer, n: n, inner: inner, log: log))
             return [dx]
         }
     }
@@ -35,11 +39,13 @@ private struct SoftmaxDispatch: FloatVisitor {
 
     func visit<T: FloatElement>(_: T.Type) {
         if let gradient {
-            softmaxBackwardKernel(UnsafePointer(gradient.pointer(as: T.self)), UnsafePointer(output.pointer(as: T.self)),
-                                  result.pointer(as: T.self), outer: outer, n: n, inner: inner, log: log)
+            softmaxBackwardKernel(
+                UnsafePointer(gradient.pointer(as: T.self)), UnsafePointer(output.pointer(as: T.self)),
+                result.pointer(as: T.self), outer: outer, n: n, inner: inner, log: log)
         } else {
-            softmaxForwardKernel(UnsafePointer(input.pointer(as: T.self)), result.pointer(as: T.self),
-                                 outer: outer, n: n, inner: inner, log: log)
+            softmaxForwardKernel(
+                UnsafePointer(input.pointer(as: T.self)), result.pointer(as: T.self),
+                outer: outer, n: n, inner: inner, log: log)
         }
     }
 }
