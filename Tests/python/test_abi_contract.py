@@ -156,6 +156,7 @@ _C_TYPES = {
     "int64_t": "int64", "uint64_t": "uint64", "double": "double", "int64_t *": "int64 *",
     "const int64_t *": "const int64 *", "void *": "pointer", "const void *": "const pointer",
     "const char *": "const char *", "const char **": "const char **", "sdl_release_fn": "release callback",
+    "sdl_custom_backward": "backward callback",
     "const sdl_optimizer_options *": "const options *", "void": "void",
 }
 _SWIFT_TYPES = {
@@ -164,6 +165,7 @@ _SWIFT_TYPES = {
     "Double": "double", "UnsafeMutablePointer<Int64>?": "int64 *", "UnsafePointer<Int64>?": "const int64 *",
     "UnsafeMutableRawPointer?": "pointer", "UnsafeRawPointer?": "const pointer", "UnsafePointer<CChar>?": "const char *",
     "UnsafeMutablePointer<UnsafePointer<CChar>?>?": "const char **", "sdl_release_fn?": "release callback",
+    "sdl_custom_backward?": "backward callback",
     "UnsafePointer<sdl_optimizer_options>?": "const options *", None: "void",
 }
 

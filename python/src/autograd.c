@@ -67,6 +67,139 @@ static int read_handles(PyObject *fast, sdl_tensor *handles, const char *what, i
     return 0;
 }
 
+/* ---- Custom gradients: backward rules written in Python, called from the engine's tape ---- */
+
+/* The exception a Python backward rule raised, kept until tape_gradient re-raises it. Per
+   thread: tapes of different threads take gradients concurrently, without the GIL. */
+static _Thread_local PyObject *backward_exception_type, *backward_exception_value, *backward_exception_traceback;
+
+static void clear_backward_exception(void) {
+    Py_CLEAR(backward_exception_type);
+    Py_CLEAR(backward_exception_value);
+    Py_CLEAR(backward_exception_traceback);
+}
+
+/* Sets the kept exception as the current one; 0 when there is none. */
+static int restore_backward_exception(void) {
+    if (backward_exception_type == NULL) return 0;
+    PyErr_Restore(backward_exception_type, backward_exception_value, backward_exception_traceback);
+    backward_exception_type = backward_exception_value = backward_exception_traceback = NULL;
+    return 1;
+}
+
+/* sdl_custom_backward for a Python callable `rule(*output_gradients) -> [gradient|None] * n_inputs`
+   (output gradients are swiftdl tensors or None). Runs with the GIL taken, from the thread that
+   called tape_gradient. */
+static sdl_status call_python_backward(void *context, const sdl_tensor *output_gradients, int32_t n_outputs,
+                                       sdl_tensor *input_gradients, int32_t n_inputs) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    sdl_status status = SDL_OK;
+    PyObject *args = NULL, *result = NULL, *fast = NULL;
+    if ((args = PyTuple_New(n_outputs)) == NULL) goto failed;
+    for (int32_t i = 0; i < n_outputs; i++) {
+        PyObject *item = Py_None;
+        if (output_gradients[i] == NULL) {
+            Py_INCREF(item);
+        } else {
+            sdl_tensor own = NULL;
+            sdl_status retained = sdl_tensor_retain(output_gradients[i], &own);
+            if (retained != SDL_OK) {
+                raise_status(retained);
+                goto failed;
+            }
+            if ((item = wrap_tensor(own)) == NULL) goto failed;
+        }
+        PyTuple_SET_ITEM(args, i, item);
+    }
+    if ((result = PyObject_Call((PyObject *)context, args, NULL)) == NULL) goto failed;
+    if ((fast = PySequence_Fast(result, "a custom gradient's backward rule must return a sequence")) == NULL) goto failed;
+    if (PySequence_Fast_GET_SIZE(fast) != n_inputs) {
+        PyErr_Format(PyExc_ValueError, "[custom_gradient] the backward rule returned %zd gradients for %d inputs",
+                     PySequence_Fast_GET_SIZE(fast), (int)n_inputs);
+        goto failed;
+    }
+    for (int32_t i = 0; i < n_inputs; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, i);
+        if (item == Py_None) continue;
+        sdl_tensor handle = tensor_handle(item, "a custom gradient");
+        if (handle == NULL) goto failed;
+        sdl_status retained = sdl_tensor_retain(handle, &input_gradients[i]);
+        if (retained != SDL_OK) {
+            raise_status(retained);
+            goto failed;
+        }
+    }
+    goto done;
+failed:
+    status = SDL_ERROR_VALUE;
+    clear_backward_exception();
+    PyErr_Fetch(&backward_exception_type, &backward_exception_value, &backward_exception_traceback);
+done:
+    Py_XDECREF(args);
+    Py_XDECREF(result);
+    Py_XDECREF(fast);
+    PyGILState_Release(gil);
+    return status;
+}
+
+static void release_python_backward(void *context) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    Py_DECREF((PyObject *)context);
+    PyGILState_Release(gil);
+}
+
+/* record_custom_gradient([inputs], [outputs], rule) records a node whose backward is `rule`. */
+static PyObject *record_custom_gradient(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *inputs_object, *outputs_object, *rule;
+    if (!PyArg_ParseTuple(args, "OOO", &inputs_object, &outputs_object, &rule)) return NULL;
+    if (!PyCallable_Check(rule)) {
+        PyErr_Format(PyExc_TypeError, "the backward rule must be callable; received %.100s", Py_TYPE(rule)->tp_name);
+        return NULL;
+    }
+    PyObject *inputs_fast = NULL, *outputs_fast = NULL, *result = NULL;
+    sdl_tensor *inputs = NULL, *outputs = NULL;
+    if ((inputs_fast = PySequence_Fast(inputs_object, "inputs must be a sequence")) == NULL) goto done;
+    if ((outputs_fast = PySequence_Fast(outputs_object, "outputs must be a sequence")) == NULL) goto done;
+    Py_ssize_t n_inputs = PySequence_Fast_GET_SIZE(inputs_fast), n_outputs = PySequence_Fast_GET_SIZE(outputs_fast);
+    if (n_inputs > INT32_MAX || n_outputs > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "[custom_gradient] too many tensors");
+        goto done;
+    }
+    inputs = PyMem_Calloc(n_inputs > 0 ? n_inputs : 1, sizeof(sdl_tensor));
+    outputs = PyMem_Calloc(n_outputs > 0 ? n_outputs : 1, sizeof(sdl_tensor));
+    if (inputs == NULL || outputs == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (read_handles(inputs_fast, inputs, "inputs", 0) < 0 || read_handles(outputs_fast, outputs, "outputs", 0) < 0) goto done;
+    Py_INCREF(rule); /* the engine's record owns this reference; release_python_backward drops it */
+    sdl_status status = sdl_tape_record_custom(inputs, (int32_t)n_inputs, outputs, (int32_t)n_outputs, call_python_backward, rule,
+                                               release_python_backward);
+    if (status != SDL_OK) {
+        raise_status(status);
+        goto done;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(inputs);
+    PyMem_Free(outputs);
+    Py_XDECREF(inputs_fast);
+    Py_XDECREF(outputs_fast);
+    return result;
+}
+
+/* pause_recording(flag): True pauses every tape of this thread, False resumes (pauses nest). */
+static PyObject *pause_recording(PyObject *module, PyObject *flag_object) {
+    (void)module;
+    int flag = PyObject_IsTrue(flag_object);
+    if (flag < 0) return NULL;
+    sdl_status status = sdl_recording_pause(flag);
+    if (status != SDL_OK) return raise_status(status);
+    Py_RETURN_NONE;
+}
+
 /* tape_gradient(tape, [targets], [sources], [output_gradient|None]|None) -> [Tensor|None] */
 static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     (void)module;
@@ -108,13 +241,14 @@ static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     if (read_handles(targets_fast, targets, "target", 0) < 0) goto done;
     if (seeds_fast != NULL && read_handles(seeds_fast, seeds, "output_gradients", 1) < 0) goto done;
     if (read_handles(fast, sources, "sources", 0) < 0) goto done;
+    clear_backward_exception();
     sdl_status status;
     Py_BEGIN_ALLOW_THREADS
     status = sdl_tape_gradient(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count, sources, (int32_t)count,
                                gradients);
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) {
-        raise_status(status);
+        if (!restore_backward_exception()) raise_status(status);
         goto done;
     }
     result = PyList_New(count);
@@ -200,6 +334,8 @@ PyMethodDef autograd_module_methods[] = {
     {"tape_set_recording", tape_set_recording, METH_VARARGS, "tape_set_recording(tape, flag)"},
     {"tape_watch", tape_watch, METH_VARARGS, "tape_watch(tape, tensor)"},
     {"tape_gradient", tape_gradient, METH_VARARGS, "tape_gradient(tape, targets, sources, output_gradients)"},
+    {"record_custom_gradient", record_custom_gradient, METH_VARARGS, "record_custom_gradient(inputs, outputs, rule)"},
+    {"pause_recording", pause_recording, METH_O, "pause_recording(flag)"},
     {"set_trainable_variable", set_trainable_variable, METH_VARARGS, "set_trainable_variable(tensor, flag)"},
     {"stop_gradient", stop_gradient, METH_O, "stop_gradient(tensor)"},
     {"as_class", as_class, METH_VARARGS, "as_class(tensor, cls)"},

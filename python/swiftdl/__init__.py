@@ -18,6 +18,7 @@ from ._ops import (abs, absolute, add, all, amax, amin, any, bitwise_and, bitwis
 from ._ops import sigmoid as _sigmoid  # noqa: F401  (used by swiftdl.nn)
 from ._shape import concatenate, moveaxis, ravel, swapaxes, take
 from ._autograd import GradientTape, Variable, stop_gradient
+from ._custom_gradient import custom_gradient
 from . import config, random
 # numpy's names that TensorFlow shares (the dtypes, zeros, eye, reshape, stack, where,
 # matmul, ...) and TensorFlow's own come from _tf_face, which serves both libraries' calls.
@@ -39,7 +40,8 @@ __all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "a
            "argsort", "array", "as_dtype", "asarray", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_or",
            "bitwise_xor", "bool_", "boolean_mask", "broadcast_to", "cast", "ceil", "clip", "clip_by_global_norm",
            "clip_by_norm", "clip_by_value", "complex128", "complex64", "concat", "concatenate", "config", "constant",
-           "control_dependencies", "convert_to_tensor", "copy", "cos", "cosh", "cumprod", "cumsum", "device", "divide", "dot",
+           "control_dependencies", "convert_to_tensor", "copy", "cos", "cosh", "cumprod", "cumsum",
+           "custom_gradient", "device", "divide", "dot",
            "double", "DType", "einsum", "empty", "empty_like", "ensure_shape", "equal", "errors", "executing_eagerly", "exp",
            "expand_dims", "expm1", "eye", "fill", "float16", "float32", "float64", "floor", "floor_divide", "floordiv", "full",
            "full_like", "function", "gather", "gather_nd", "GradientTape", "greater", "greater_equal", "half", "identity",

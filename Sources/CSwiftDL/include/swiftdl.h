@@ -204,6 +204,26 @@ sdl_status sdl_tensor_set_trainable_variable(sdl_tensor t, int32_t trainable);
 sdl_status sdl_stop_gradient(sdl_tensor t, sdl_tensor *out);
 /* Another reference to the same tensor (same identity for tapes). Caller owns *out. */
 sdl_status sdl_tensor_retain(sdl_tensor t, sdl_tensor *out);
+/* A backward rule written by the caller (keras.ops.custom_gradient). The engine calls it on
+   the thread running sdl_tape_gradient with: the caller's context; output_gradients[0..n_outputs),
+   borrowed, NULL where no gradient reaches that output; and input_gradients[0..n_inputs), all
+   NULL, to fill with owned handles (the engine takes over the reference) or leave NULL for no
+   gradient. Each gradient must have its input's shape. Returns SDL_OK or an error status, which
+   sdl_tape_gradient then returns. */
+typedef int32_t /* sdl_status */ (*sdl_custom_backward)(void *context, const sdl_tensor *output_gradients,
+                                                       int32_t n_outputs, sdl_tensor *input_gradients,
+                                                       int32_t n_inputs);
+/* Records an op computed outside the engine's tape (its forward ran with recording paused) on
+   every recording tape of this thread that follows one of inputs[0..n_inputs) (borrowed), with
+   `backward` as its vector-Jacobian product. outputs[0..n_outputs) (borrowed) become followed.
+   `release(context)` runs exactly once: when no tape holds the record any more (at once if no
+   tape recorded it, or if this call fails). */
+sdl_status sdl_tape_record_custom(const sdl_tensor *inputs, int32_t n_inputs, const sdl_tensor *outputs,
+                                  int32_t n_outputs, sdl_custom_backward backward, void *context,
+                                  sdl_release_fn release);
+/* pause != 0: no tape of the calling thread records until the matching resume (pause == 0);
+   pauses nest. Resuming with no pause in effect is SDL_ERROR_VALUE. */
+sdl_status sdl_recording_pause(int32_t pause);
 
 /* ---- Neural networks: convolution and pooling (NHWC) --------------------------------- */
 

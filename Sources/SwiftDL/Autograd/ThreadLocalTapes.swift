@@ -9,6 +9,9 @@ import Darwin
 /// thread-local variables of its own.
 final class TapeStack {
     var tapes: [GradientTape] = []
+    /// Above zero, no tape of this thread records (a custom gradient's forward function runs
+    /// here, as TensorFlow's `custom_gradient` runs it under `stop_recording`).
+    var pausedDepth = 0
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

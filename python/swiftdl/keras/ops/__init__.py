@@ -9,12 +9,11 @@ keeps them), runs on the engine and is differentiable under swiftdl.GradientTape
 the engine ops beneath it are. Ops take tensors, numpy arrays and Python values eagerly;
 KerasTensors (symbolic use in functional models) are not handled here.
 
-Not here (6 of Keras 3.15's 341 names): custom_gradient (the engine's tape records only its
-own ops and has no hook for a Python-defined gradient), jvp (the tape runs in reverse only),
-and eig, polar, view_as_complex, view_as_real (the engine has no complex dtype).
+Not here (5 of Keras 3.15's 341 names): jvp (the tape runs in reverse only), and eig, polar,
+view_as_complex, view_as_real (the engine has no complex dtype).
 """
-from .core import (cast, cond, convert_to_numpy, convert_to_tensor, dtype, fori_loop, is_tensor, map, saturate_cast,
-                   scan, shape, stop_gradient, switch, unstack, vectorized_map, while_loop)
+from .core import (cast, cond, convert_to_numpy, convert_to_tensor, custom_gradient, dtype, fori_loop, is_tensor, map,
+                   saturate_cast, scan, shape, stop_gradient, switch, unstack, vectorized_map, while_loop)
 from .creation import (arange, array, copy, empty, empty_like, eye, full, full_like, geomspace, identity, linspace,
                        logspace, meshgrid, ones, ones_like, tri, tril, triu, zeros, zeros_like)
 from .indexing import (bincount, digitize, get_item, isin, nonzero, scatter, scatter_update, searchsorted,
@@ -104,7 +103,7 @@ __all__ = ["abs", "absolute", "adaptive_average_pool", "adaptive_max_pool", "add
            "bitwise_right_shift", "bitwise_xor", "blackman", "broadcast_to", "cast", "categorical_crossentropy",
            "cbrt", "cdist", "ceil", "celu", "cholesky", "cholesky_inverse", "clip", "concatenate", "cond", "conj",
            "conjugate", "conv", "conv_transpose", "convert_to_numpy", "convert_to_tensor", "copy", "corrcoef",
-           "correlate", "cos", "cosh", "count_nonzero", "cross", "ctc_decode", "ctc_loss", "cumprod", "cumsum",
+           "correlate", "cos", "cosh", "count_nonzero", "cross", "ctc_decode", "ctc_loss", "cumprod", "cumsum", "custom_gradient",
            "deg2rad", "depth_to_space", "depthwise_conv", "det", "diag", "diagflat", "diagonal", "diff", "digitize",
            "divide", "divide_no_nan", "dot", "dot_product_attention", "dsplit", "dstack", "dtype", "eigh", "einsum",
            "elu", "empty", "empty_like", "equal", "erf", "erfc", "erfinv", "exp", "exp2", "expand_dims", "expm1",

@@ -1,10 +1,7 @@
 """keras.ops core: conversion (convert_to_tensor, convert_to_numpy, cast, saturate_cast),
-introspection (shape, dtype, is_tensor), stop_gradient, unstack, and the control flow ops
-(cond, switch, while_loop, fori_loop, scan, map, vectorized_map). Eagerly, control flow is
-Python control flow around engine ops, so the tape differentiates through it.
-
-custom_gradient is not here: the engine's tape records only its own ops and has no hook
-for a Python-defined gradient."""
+introspection (shape, dtype, is_tensor), stop_gradient, custom_gradient, unstack, and the
+control flow ops (cond, switch, while_loop, fori_loop, scan, map, vectorized_map). Eagerly,
+control flow is Python control flow around engine ops, so the tape differentiates through it."""
 import builtins
 import operator
 
@@ -16,6 +13,7 @@ from .. import tree
 from ._convert import is_tensor as _is_tensor
 from ._convert import tensor
 from ._dtypes import standardize_dtype
+from swiftdl._custom_gradient import custom_gradient  # noqa: F401  (re-exported by keras.ops)
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
