@@ -41,9 +41,11 @@ def _implements(callback, hook):
 
 
 def _sorted_logs(logs):
-    """Keras hands callbacks its logs as Python floats with keys in sorted order."""
+    """Keras hands callbacks its logs as Python floats with keys in sorted order, nested
+    dicts (a custom step's `compile_metrics` entry) spread into one level."""
+    from ..trainers.trainer import flatten_logs
     result = {}
-    for key, value in sorted((logs or {}).items()):
+    for key, value in sorted(flatten_logs(logs).items()):
         try:
             value = float(value)
         except (TypeError, ValueError):

@@ -37,7 +37,7 @@ class MonitorCallback(Callback):
             name = self.monitor[4:] if self.monitor.startswith("val_") else self.monitor
             if name == "loss":
                 self.monitor_op = operator.lt
-            for metric in getattr(self.model, "metrics", None) or []:
+            for metric in _every_metric(self.model):
                 direction = getattr(metric, "_direction", None)
                 if metric.name == name and direction in ("up", "down"):
                     self.monitor_op = operator.gt if direction == "up" else operator.lt
@@ -53,3 +53,12 @@ class MonitorCallback(Callback):
         if reference is None:
             return True
         return self.monitor_op(value - self.min_delta, reference)
+
+
+def _every_metric(model):
+    """The model's metrics with the compiled ones spread out of their `compile_metrics` entry."""
+    from ..trainers.compile_metrics import CompileMetrics
+    found = []
+    for metric in getattr(model, "metrics", None) or []:
+        found.extend(metric.metrics if isinstance(metric, CompileMetrics) else [metric])
+    return found

@@ -14,12 +14,21 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        functional = len(args) >= 2 or "inputs" in kwargs and "outputs" in kwargs or len(args) == 1 and "outputs" in kwargs
-        if cls is Model and functional:
+        if cls is Model and _functional_arguments(args, kwargs):
             return super().__new__(Functional)
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
+        if _functional_arguments(args, kwargs) and not isinstance(self, Functional):
+            # A subclass of Model built from inputs and outputs (`CustomModel(inputs, outputs)`
+            # with its own train_step): as Keras does, it becomes a subclass of Functional.
+            _inject_functional_base(type(self))
+        if isinstance(self, Functional) and _functional_arguments(args, kwargs):
+            Functional.__init__(self, *args, **kwargs)
+            return
+        if args:
+            raise TypeError(f"{type(self).__name__}: Model() takes inputs and outputs (a functional model) or keyword "
+                            f"arguments only; received {len(args)} positional arguments")
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)
         dtype = kwargs.pop("dtype", None)
@@ -104,6 +113,22 @@ class Model(Trainer, Layer):
     def load_weights(self, filepath, skip_mismatch=False):
         from ..saving.weights import load_weights
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+
+def _functional_arguments(args, kwargs):
+    """Whether Model(...) was given inputs and outputs, positionally or by name."""
+    return len(args) >= 2 or "inputs" in kwargs and "outputs" in kwargs or len(args) == 1 and "outputs" in kwargs
+
+
+def _inject_functional_base(cls):
+    """Puts Functional in place of Model among `cls`'s ancestors (Keras's
+    inject_functional_model_class), so the subclass's own methods sit on a functional model."""
+    if cls is Model:
+        return Functional
+    if cls is object or issubclass(cls, Functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional_base(base) for base in cls.__bases__)
+    return cls
 
 
 class Functional(Model):

@@ -84,7 +84,7 @@ def _own_variables(layer):
 
 # Attributes that hold bookkeeping, never a sublayer whose state belongs in the file.
 _SKIP = {"_layers", "_inbound_nodes", "_graph", "_stack", "optimizer", "_compile_losses", "_loss_tracker",
-         "_compiled_metrics", "history", "_input_tensor"}
+         "_compile_metrics", "history", "_input_tensor"}
 
 
 def _name_key(name):

@@ -13,6 +13,7 @@ from .. import metrics as metrics_module
 from ..layers.keras_tensor import flatten
 from ..utils.data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data as data_utils
+from .compile_metrics import CompileMetrics
 
 if TYPE_CHECKING:
     from swiftdl.optimizers import Optimizer
@@ -31,8 +32,7 @@ class Trainer:
         self.history = None
         self._loss_tracker = None
         self._compile_losses = None
-        self._metric_identifiers = []
-        self._compiled_metrics = None
+        self._compile_metrics = None
 
     # ---- compile ---------------------------------------------------------------------
     def compile(self, optimizer: str | Optimizer = "rmsprop", loss: Any = None, loss_weights: Any = None,
@@ -49,15 +49,14 @@ class Trainer:
         else:
             self._compile_losses = losses_module.resolve(loss)
         self._loss_weights = loss_weights
-        if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
-            raise TypeError("Type of `metrics` argument not understood. Expected a list or dictionary, found: "
-                            f"{type(metrics).__name__}")
-        self._metric_identifiers = list(metrics or []) if not isinstance(metrics, dict) else metrics
-        for identifier in flatten(self._metric_identifiers) if not isinstance(metrics, dict) else flatten(list(metrics.values())):
-            if isinstance(identifier, str) and identifier.lower() not in ("accuracy", "acc"):
-                metrics_module.get(identifier)  # unknown names fail here, at compile time
+        self._compile_metrics = None
+        if metrics is not None or weighted_metrics is not None:
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics, self._output_names)
+        for user in (metrics, weighted_metrics):
+            for identifier in flatten(list(user.values()) if isinstance(user, dict) else list(user or [])):
+                if isinstance(identifier, str) and identifier.lower() not in ("accuracy", "acc"):
+                    metrics_module.get(identifier)  # unknown names fail here, at compile time
         self._loss_tracker = metrics_module.Mean(name="loss")
-        self._compiled_metrics = None
         self.compiled = True
         self.stop_training = False
 
@@ -67,10 +66,12 @@ class Trainer:
 
     @property
     def metrics(self):
+        """The loss tracker and the compiled metrics (one `compile_metrics` entry), as Keras 3 lists them."""
         found = []
         if self._loss_tracker is not None:
             found.append(self._loss_tracker)
-        found.extend(self._compiled_metrics or [])
+        if self._compile_metrics is not None:
+            found.append(self._compile_metrics)
         return found
 
     @property
@@ -113,19 +114,6 @@ class Trainer:
             return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
         return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
 
-    def _build_metrics(self, y, y_pred):
-        outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
-        targets = y if isinstance(y, (list, tuple)) else [y]
-        built = []
-        for index, (target, output) in enumerate(zip(targets, outputs)):
-            prefix = "" if len(outputs) == 1 else f"{self._output_names()[index]}_"
-            for identifier in self._metric_identifiers:
-                metric = metrics_module.resolve_for_compile(identifier, target, output)
-                metric.name = prefix + metric.name
-                metric._output_index = index
-                built.append(metric)
-        self._compiled_metrics = built
-
     def _output_names(self):
         outputs = getattr(self, "outputs", None) or []
         names = []
@@ -136,25 +124,31 @@ class Trainer:
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics with this batch and returns every metric's result."""
-        if self._compiled_metrics is None:
-            self._build_metrics(y, y_pred)
-        outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
-        targets = y if isinstance(y, (list, tuple)) else [y]
-        for metric in self._compiled_metrics:
-            index = getattr(metric, "_output_index", 0)
-            metric.update_state(targets[index], outputs[index], sample_weight=sample_weight)
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self):
-        return {metric.name: metric.result() for metric in self.metrics}
+        """Every metric's result by name, the compiled metrics' dict spread out."""
+        results = {}
+        for metric in self.metrics:
+            if isinstance(metric, CompileMetrics) and not metric.built:
+                continue
+            result = metric.result()
+            if isinstance(result, dict):
+                results.update(result)
+            else:
+                results[metric.name] = result
+        return results
 
     def _get_metrics_result_or_logs(self, logs):
         """The metrics' results when the last step's logs name the same metrics; otherwise
-        (a custom step returning logs of its own) those logs, as Keras does."""
+        (a custom step returning logs of its own) those logs, nested dicts spread out, as
+        Keras does."""
         results = self.get_metrics_result()
         if isinstance(logs, dict) and set(logs) == set(results):
             return results
-        return dict(logs) if isinstance(logs, dict) else results
+        return flatten_logs(logs) if isinstance(logs, dict) else results
 
     # NOTE: the steps receive each batch as Keras gives it (`pack_x_y_sample_weight`): x
     # alone, (x, y) or (x, y, sample_weight). Users' overrides unpack it themselves.
@@ -297,8 +291,7 @@ class Trainer:
         logs = self._evaluate_loop(batches, callback_list)
         if return_dict:
             return logs
-        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
-        return ordered[0] if len(ordered) == 1 else ordered
+        return self._flatten_in_order(logs)
 
     def predict(self, x: Any, batch_size: int | None = None, verbose: str | int = "auto", steps: int | None = None,
                 callbacks: list[Callback] | None = None) -> Any:
@@ -339,8 +332,29 @@ class Trainer:
         return np.asarray(output)
 
     def _flatten_in_order(self, logs):
-        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
+        """The logs as Keras's evaluate returns them: the model's metrics in order (the
+        compiled ones by their log names), then any other entries by name; one is a scalar."""
+        logs = flatten_logs(logs)
+        names = []
+        for metric in self.metrics:
+            if isinstance(metric, CompileMetrics):
+                names.extend(metric.result() if metric.built else [])
+            else:
+                names.append(metric.name)
+        ordered = [logs[name] for name in names if name in logs]
+        ordered += [logs[name] for name in sorted(logs) if name not in names]
         return ordered[0] if len(ordered) == 1 else ordered
+
+
+def flatten_logs(logs):
+    """Logs with nested dicts (a metric whose result is a dict) spread into one level."""
+    flat = {}
+    for key, value in (logs or {}).items():
+        if isinstance(value, dict):
+            flat.update(flatten_logs(value))
+        else:
+            flat[key] = value
+    return flat
 
 
 def _capped_epochs(epochs):
