@@ -85,3 +85,36 @@ def test_a_functional_config_missing_an_entry_is_a_value_error(tmp_path, missing
             archive.writestr(name, data)
     with pytest.raises(ValueError, match=missing):
         keras.models.load_model(tmp_path / "bad.keras")
+
+
+def test_a_keras_file_with_a_broken_deflate_stream_is_a_value_error(tmp_path):
+    # Was zlib.error ("invalid distance too far back") out of load_model: a byte-mutated
+    # config.json compressed with deflate (fuzz_keras_files, the 10-minute run).
+    import zipfile
+    import zlib
+    source = tmp_path / "model.keras"
+    _small_model().save(source)
+    with zipfile.ZipFile(source) as archive:
+        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    damaged = tmp_path / "damaged.keras"
+    with zipfile.ZipFile(damaged, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    raw = bytearray(damaged.read_bytes())
+    with zipfile.ZipFile(damaged) as archive:
+        info = archive.getinfo("config.json")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    compressed = bytes(raw[start:start + info.compress_size])
+    for position in range(2, len(compressed)):  # the first damage that zlib itself rejects
+        mutated = bytearray(compressed)
+        mutated[position] ^= 0xFF
+        try:
+            zlib.decompress(bytes(mutated), -15)
+        except zlib.error:
+            raw[start:start + info.compress_size] = mutated
+            break
+    else:
+        pytest.fail("no single-byte damage broke the deflate stream")
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match="could not read 'config.json'"):
+        keras.models.load_model(damaged)

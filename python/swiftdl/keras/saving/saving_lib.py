@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 import os
+import sys
 import warnings
 
 from . import h5_store
@@ -132,7 +133,6 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def _read_member(archive, name, source, limit):
-    import zipfile
     info = archive.getinfo(name)
     if limit is not None and info.file_size > limit:
         raise ValueError(f"{source}: '{name}' is {info.file_size} bytes, more than a model file holds")
@@ -141,8 +141,21 @@ def _read_member(archive, name, source, limit):
                          "refusing to decompress it")
     try:
         return archive.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except _archive_errors() as error:
         raise ValueError(f"{source}: could not read '{name}' from the archive ({error})") from None
+
+
+def _archive_errors():
+    """What reading a damaged zip member raises: zipfile's own errors, a broken deflate,
+    bzip2 or lzma stream, an unknown compression method or an encrypted member. (Evaluated
+    when an error is being matched, so lzma is in the list whenever zipfile has used it.)"""
+    import zipfile
+    import zlib
+    errors = [zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError]
+    lzma = sys.modules.get("lzma")
+    if lzma is not None:
+        errors.append(lzma.LZMAError)
+    return tuple(errors)
 
 
 def _compile_from_config(model, compile_config, custom_objects, source):
