@@ -85,3 +85,28 @@ public func stopGradient(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<O
 public func tensorRetain(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     produce(out) { try borrow(handle, "retain") }
 }
+
+@_cdecl("sdl_tape_watched_variables")
+public func tapeWatchedVariables(
+    _ handle: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int32,
+    _ count: UnsafeMutablePointer<Int32>?
+) -> Int32 {
+    perform {
+        guard let count else { throw SDLError(.value, "[watched_variables] received a NULL count pointer") }
+        let variables = try borrowTape(handle).watchedVariables
+        count.pointee = Int32(clamping: variables.count)
+        let written = min(variables.count, max(Int(capacity), 0))
+        if written > 0 {
+            guard let out else { throw SDLError(.value, "[watched_variables] received a NULL out array") }
+            for index in 0..<written { out[index] = makeHandle(variables[index]) }
+        }
+    }
+}
+
+@_cdecl("sdl_tape_recorded_count")
+public func tapeRecordedCount(_ handle: OpaquePointer?, _ count: UnsafeMutablePointer<Int64>?) -> Int32 {
+    perform {
+        guard let count else { throw SDLError(.value, "[tape] received a NULL count pointer") }
+        count.pointee = Int64(try borrowTape(handle).recordedCount)
+    }
+}

@@ -89,3 +89,11 @@ public func recordingPause(_ pause: Int32) -> Int32 {
         if pause != 0 { pauseRecordingOnThisThread() } else { try resumeRecordingOnThisThread() }
     }
 }
+
+@_cdecl("sdl_recording_active")
+public func recordingActive(_ recording: UnsafeMutablePointer<Int32>?) -> Int32 {
+    perform {
+        guard let recording else { throw SDLError(.value, "[recording] received a NULL out-pointer") }
+        recording.pointee = isRecordingGradients ? 1 : 0
+    }
+}

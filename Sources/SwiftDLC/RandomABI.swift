@@ -4,6 +4,19 @@ import SwiftDL
 @_cdecl("sdl_random_seed")
 public func randomSeed(_ seed: UInt64) { RandomState.global.seed(seed) }
 
+@_cdecl("sdl_random_get_state")
+public func randomGetState(_ seed: UnsafeMutablePointer<UInt64>?, _ nextBlock: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    perform {
+        guard let seed, let nextBlock else { throw SDLError(.value, "[random] received a NULL out-pointer") }
+        (seed.pointee, nextBlock.pointee) = RandomState.global.position
+    }
+}
+
+@_cdecl("sdl_random_set_state")
+public func randomSetState(_ seed: UInt64, _ nextBlock: UInt64) {
+    RandomState.global.position = (seed, nextBlock)
+}
+
 @_cdecl("sdl_random_uniform")
 public func randomUniformOp(
     _ shape: UnsafePointer<Int64>?, _ ndim: Int32, _ low: Double, _ high: Double, _ dtype: Int32,

@@ -16,6 +16,7 @@ OSError), never a crash, a SystemError or any other exception.
 
 Run: python Tests/fuzz/fuzz_keras_files.py -max_total_time=60 [corpus_dir]
 """
+import copy
 import io
 import json
 import os
@@ -63,6 +64,12 @@ REPLACEMENTS = [None, True, 0, -1, 1, 2 ** 31, 2 ** 62, 2 ** 63, -(2 ** 63), 10 
                 [[[[[[[[[[]]]]]]]]]], "A" * 300]
 
 
+def _replacement(draw):
+    """A fresh copy of one hostile value: a shared list or dict mutated in place later would
+    change REPLACEMENTS itself (and could end up containing itself)."""
+    return copy.deepcopy(draw.pick(REPLACEMENTS))
+
+
 def mutate_json(draw, text):
     try:
         value = json.loads(text)
@@ -81,7 +88,7 @@ def mutate_value(draw, value, depth):
         if action == 0:
             del value[key]
         elif action == 1:
-            value[key] = draw.pick(REPLACEMENTS)
+            value[key] = _replacement(draw)
         else:
             value[key] = mutate_value(draw, value[key], depth + 1)
         return value
@@ -91,13 +98,13 @@ def mutate_value(draw, value, depth):
         if action == 0:
             del value[index]
         elif action == 1:
-            value.append(draw.pick(REPLACEMENTS))
+            value.append(_replacement(draw))
         else:
             value[index] = mutate_value(draw, value[index], depth + 1)
         return value
     if isinstance(value, int) and not isinstance(value, bool) and draw.bool(0.6):
         return draw.pick([value + 1, value - 1, -value, value * 1000, 0] + HOSTILE_INTS)
-    return draw.pick(REPLACEMENTS)
+    return _replacement(draw)
 
 
 def mutate_bytes(draw, data):

@@ -190,7 +190,18 @@ done:
     return result;
 }
 
-/* pause_recording(flag): True pauses every tape of this thread, False resumes (pauses nest). */
+/* is_recording() -> bool: whether an op run now on this thread would be recorded by a tape. */
+static PyObject *is_recording(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    int32_t recording = 0;
+    sdl_status status = sdl_recording_active(&recording);
+    if (status != SDL_OK) return raise_status(status);
+    return PyBool_FromLong(recording);
+}
+
+/* pause_recording(flag): True pauses the tapes entered so far on this thread (tapes entered
+   afterwards record), False ends the innermost pause. */
 static PyObject *pause_recording(PyObject *module, PyObject *flag_object) {
     (void)module;
     int flag = PyObject_IsTrue(flag_object);
@@ -198,6 +209,61 @@ static PyObject *pause_recording(PyObject *module, PyObject *flag_object) {
     sdl_status status = sdl_recording_pause(flag);
     if (status != SDL_OK) return raise_status(status);
     Py_RETURN_NONE;
+}
+
+/* tape_watched_variables(tape) -> [Tensor]: the trainable variables the tape follows, as new
+   Python objects over the engine's variables (the same tensors for every tape). */
+static PyObject *tape_watched_variables(PyObject *module, PyObject *capsule) {
+    (void)module;
+    sdl_tape tape = tape_of(capsule);
+    if (tape == NULL) return NULL;
+    int32_t count = 0;
+    sdl_status status = sdl_tape_watched_variables(tape, NULL, 0, &count);
+    if (status != SDL_OK) return raise_status(status);
+    sdl_tensor *handles = PyMem_Calloc(count > 0 ? count : 1, sizeof(sdl_tensor));
+    if (handles == NULL) return PyErr_NoMemory();
+    int32_t written = count;
+    status = sdl_tape_watched_variables(tape, handles, count, &written);
+    PyObject *result = NULL;
+    if (status != SDL_OK) {
+        raise_status(status);
+        goto done;
+    }
+    if ((result = PyList_New(0)) == NULL) goto done;
+    for (int32_t i = 0; i < count && i < written; i++) {
+        PyObject *item = wrap_tensor(handles[i]);
+        handles[i] = NULL;
+        if (item == NULL || PyList_Append(result, item) < 0) {
+            Py_XDECREF(item);
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_DECREF(item);
+    }
+done:
+    for (int32_t i = 0; i < count; i++) sdl_tensor_free(handles[i]);
+    PyMem_Free(handles);
+    return result;
+}
+
+/* tape_recorded_count(tape) -> int: the ops the tape holds records of. */
+static PyObject *tape_recorded_count(PyObject *module, PyObject *capsule) {
+    (void)module;
+    sdl_tape tape = tape_of(capsule);
+    if (tape == NULL) return NULL;
+    int64_t count = 0;
+    sdl_status status = sdl_tape_recorded_count(tape, &count);
+    if (status != SDL_OK) return raise_status(status);
+    return PyLong_FromLongLong((long long)count);
+}
+
+/* tensor_identity(tensor) -> int: the engine tensor behind a Python object (two Python objects
+   over one engine tensor, as tape_watched_variables returns, have the same identity). */
+static PyObject *tensor_identity(PyObject *module, PyObject *tensor_object) {
+    (void)module;
+    sdl_tensor handle = tensor_handle(tensor_object, "tensor");
+    if (handle == NULL) return NULL;
+    return PyLong_FromVoidPtr((void *)handle);
 }
 
 /* tape_gradient(tape, [targets], [sources], [output_gradient|None]|None) -> [Tensor|None] */
@@ -336,6 +402,10 @@ PyMethodDef autograd_module_methods[] = {
     {"tape_gradient", tape_gradient, METH_VARARGS, "tape_gradient(tape, targets, sources, output_gradients)"},
     {"record_custom_gradient", record_custom_gradient, METH_VARARGS, "record_custom_gradient(inputs, outputs, rule)"},
     {"pause_recording", pause_recording, METH_O, "pause_recording(flag)"},
+    {"is_recording", is_recording, METH_NOARGS, "is_recording() -> bool"},
+    {"tape_watched_variables", tape_watched_variables, METH_O, "tape_watched_variables(tape) -> [Tensor]"},
+    {"tensor_identity", tensor_identity, METH_O, "tensor_identity(tensor) -> int"},
+    {"tape_recorded_count", tape_recorded_count, METH_O, "tape_recorded_count(tape) -> int"},
     {"set_trainable_variable", set_trainable_variable, METH_VARARGS, "set_trainable_variable(tensor, flag)"},
     {"stop_gradient", stop_gradient, METH_O, "stop_gradient(tensor)"},
     {"as_class", as_class, METH_VARARGS, "as_class(tensor, cls)"},

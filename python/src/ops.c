@@ -291,6 +291,25 @@ static PyObject *random_seed(PyObject *module, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* random_get_state() -> (seed, next_block): the global stream's position. */
+static PyObject *random_get_state(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    uint64_t seed = 0, next_block = 0;
+    sdl_status status = sdl_random_get_state(&seed, &next_block);
+    if (status != SDL_OK) return raise_status(status);
+    return Py_BuildValue("(KK)", (unsigned long long)seed, (unsigned long long)next_block);
+}
+
+/* random_set_state(seed, next_block): puts the global stream back where random_get_state saw it. */
+static PyObject *random_set_state(PyObject *module, PyObject *args) {
+    (void)module;
+    unsigned long long seed, next_block;
+    if (!PyArg_ParseTuple(args, "KK", &seed, &next_block)) return NULL;
+    sdl_random_set_state((uint64_t)seed, (uint64_t)next_block);
+    Py_RETURN_NONE;
+}
+
 /* Random draws taking (shape, a, b, dtype). */
 static PyObject *random_draw(PyObject *args, int kind) {
     PyObject *shape_object, *a_object, *b_object;
@@ -360,6 +379,8 @@ PyMethodDef ops_module_methods[] = {
     {"linspace", linspace, METH_VARARGS, "linspace(start, stop, num, endpoint, dtype_code)"},
     {"eye", eye, METH_VARARGS, "eye(rows, columns, k, dtype_code)"},
     {"random_seed", random_seed, METH_VARARGS, "random_seed(seed)"},
+    {"random_get_state", random_get_state, METH_NOARGS, "random_get_state() -> (seed, next_block)"},
+    {"random_set_state", random_set_state, METH_VARARGS, "random_set_state(seed, next_block)"},
     {"random_uniform", random_uniform, METH_VARARGS, "random_uniform(shape, low, high, dtype_code)"},
     {"random_normal", random_normal, METH_VARARGS, "random_normal(shape, mean, std, dtype_code)"},
     {"random_randint", random_randint, METH_VARARGS, "random_randint(shape, low, high, dtype_code)"},

@@ -19,6 +19,7 @@ from ._ops import sigmoid as _sigmoid  # noqa: F401  (used by swiftdl.nn)
 from ._shape import concatenate, moveaxis, ravel, swapaxes, take
 from ._autograd import GradientTape, Variable, stop_gradient
 from ._custom_gradient import custom_gradient
+from ._remat import remat as recompute_grad
 from . import config, random
 # numpy's names that TensorFlow shares (the dtypes, zeros, eye, reshape, stack, where,
 # matmul, ...) and TensorFlow's own come from _tf_face, which serves both libraries' calls.
@@ -48,7 +49,8 @@ __all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "a
            "int16", "int32", "int64", "int8", "invert", "is_tensor", "less", "less_equal", "linspace", "log", "log1p",
            "logical_and", "logical_not", "logical_or", "logical_xor", "matmul", "max", "maximum", "mean", "meshgrid", "min",
            "minimum", "mod", "moveaxis", "multiply", "name_scope", "negative", "newaxis", "nonzero", "norm", "not_equal",
-           "one_hot", "ones", "ones_like", "pad", "pow", "power", "prod", "random", "rank", "ravel", "realdiv", "reciprocal",
+           "one_hot", "ones", "ones_like", "pad", "pow", "power", "prod", "random", "rank", "ravel", "realdiv",
+           "recompute_grad", "reciprocal",
            "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
            "reduce_std", "reduce_sum", "reduce_variance", "remainder", "repeat", "reshape", "reverse", "rint", "roll", "round",
            "saturate_cast", "scatter_nd", "searchsorted", "sequence_mask", "shape", "shape_n", "sigmoid", "sign", "sin",

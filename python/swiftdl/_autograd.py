@@ -5,6 +5,9 @@ this thread records its backward rule there, and `gradient` walks the records in
 """
 from __future__ import annotations
 
+import contextlib
+import threading
+import weakref
 from typing import Any, Callable, Iterator, Literal
 
 import numpy as np
@@ -44,6 +47,7 @@ class Variable(Tensor):
         variable._trainable = bool(trainable)
         variable.constraint = constraint
         _C.set_trainable_variable(variable, variable._trainable)
+        _VARIABLES[_C.tensor_identity(variable)] = variable
         return variable
 
     @property
@@ -75,15 +79,21 @@ class Variable(Tensor):
 
     def assign(self, value: ArrayLike) -> Variable:
         """Sets the variable's value in place (shapes must match)."""
-        _C.assign(self, self._checked(value))
+        value = self._checked(value)
+        _note_assignment(self)
+        _C.assign(self, value)
         return self
 
     def assign_add(self, delta: ArrayLike) -> Variable:
-        _C.binary(0, self, self._checked(delta), self)
+        delta = self._checked(delta)
+        _note_assignment(self)
+        _C.binary(0, self, delta, self)
         return self
 
     def assign_sub(self, delta: ArrayLike) -> Variable:
-        _C.binary(1, self, self._checked(delta), self)
+        delta = self._checked(delta)
+        _note_assignment(self)
+        _C.binary(1, self, delta, self)
         return self
 
     def __repr__(self) -> str:
@@ -93,6 +103,44 @@ class Variable(Tensor):
     # Variables are mutable: in-place operators update them rather than rebinding.
     def __reduce__(self) -> tuple[Any, ...]:
         return (Variable, (self.numpy().copy(), self._trainable, self._name))
+
+
+# Every Variable by the engine tensor it is, so tensors the engine hands back (a tape's
+# watched variables) map to the user's Variable objects.
+_VARIABLES: weakref.WeakValueDictionary[int, Variable] = weakref.WeakValueDictionary()
+
+_JOURNALS = threading.local()
+
+
+class _Journal:
+    """The variables assigned while it is open, each with its value before the first assignment."""
+
+    def __init__(self) -> None:
+        self.before: list[tuple[Variable, Tensor]] = []
+        self._seen: set[int] = set()
+
+    def note(self, variable: Variable) -> None:
+        if id(variable) not in self._seen:
+            self._seen.add(id(variable))
+            self.before.append((variable, variable.value()))
+
+
+@contextlib.contextmanager
+def variable_journal() -> Iterator[_Journal]:
+    """Notes, on this thread, every Variable assigned inside the block and its earlier value
+    (keras.remat replays a function's state updates from there)."""
+    journal = _Journal()
+    stack = _JOURNALS.__dict__.setdefault("stack", [])
+    stack.append(journal)
+    try:
+        yield journal
+    finally:
+        stack.pop()
+
+
+def _note_assignment(variable: Variable) -> None:
+    for journal in getattr(_JOURNALS, "stack", ()):
+        journal.note(variable)
 
 
 def stop_gradient(input: ArrayLike) -> Tensor:  # noqa: A002  (TensorFlow's argument name)
@@ -161,6 +209,11 @@ class GradientTape:
             if not isinstance(leaf, Tensor):
                 raise TypeError(f"GradientTape.watch expects swiftdl tensors or Variables; received {type(leaf).__name__}")
             _C.tape_watch(self._tape, leaf)
+
+    def watched_variables(self) -> list[Any]:
+        """The trainable Variables the tape follows (watched, or read while it recorded), in
+        the order it first saw them."""
+        return [_VARIABLES.get(_C.tensor_identity(v), v) for v in _C.tape_watched_variables(self._tape)]
 
     def stop_recording(self) -> _PausedRecording:
         """A context manager inside which ops run without being recorded."""

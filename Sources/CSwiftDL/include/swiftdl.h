@@ -221,9 +221,17 @@ typedef int32_t /* sdl_status */ (*sdl_custom_backward)(void *context, const sdl
 sdl_status sdl_tape_record_custom(const sdl_tensor *inputs, int32_t n_inputs, const sdl_tensor *outputs,
                                   int32_t n_outputs, sdl_custom_backward backward, void *context,
                                   sdl_release_fn release);
-/* pause != 0: no tape of the calling thread records until the matching resume (pause == 0);
-   pauses nest. Resuming with no pause in effect is SDL_ERROR_VALUE. */
+/* pause != 0: the tapes entered so far on the calling thread stop recording until the matching
+   resume (pause == 0); tapes entered after the pause record. Pauses nest. Resuming with no pause
+   in effect is SDL_ERROR_VALUE. */
 sdl_status sdl_recording_pause(int32_t pause);
+/* *recording = 1 when an op run now on the calling thread would be recorded by some tape. */
+sdl_status sdl_recording_active(int32_t *recording);
+/* The trainable variables the tape follows (watched, or read while it recorded), in order:
+   *count is their number; the first min(*count, capacity) go to out[] as owned handles. */
+sdl_status sdl_tape_watched_variables(sdl_tape tape, sdl_tensor *out, int32_t capacity, int32_t *count);
+/* *count = the number of ops the tape holds records of (what it keeps alive for the backward pass). */
+sdl_status sdl_tape_recorded_count(sdl_tape tape, int64_t *count);
 
 /* ---- Neural networks: convolution and pooling (NHWC) --------------------------------- */
 
@@ -294,6 +302,9 @@ sdl_status sdl_simple_rnn(sdl_tensor inputs, sdl_tensor kernel, sdl_tensor recur
 /* ---- Random (a process-wide Philox stream) ---------------------------------------- */
 
 void sdl_random_seed(uint64_t seed);
+/* The global stream's position (its seed and next counter block), to replay its numbers. */
+sdl_status sdl_random_get_state(uint64_t *seed, uint64_t *next_block);
+void sdl_random_set_state(uint64_t seed, uint64_t next_block);
 sdl_status sdl_random_uniform(const int64_t *shape, int32_t ndim, double low, double high, sdl_dtype dtype, sdl_tensor *out);
 sdl_status sdl_random_normal(const int64_t *shape, int32_t ndim, double mean, double std, sdl_dtype dtype, sdl_tensor *out);
 sdl_status sdl_random_randint(const int64_t *shape, int32_t ndim, int64_t low, int64_t high, sdl_dtype dtype, sdl_tensor *out);

@@ -53,6 +53,10 @@ public final class GradientTape: @unchecked Sendable {
         for output in node.outputs where output.dtype.isFloatingPoint { tracked.insert(ObjectIdentifier(output)) }
     }
 
+    /// The trainable variables this tape follows, watched or read while it recorded, in the
+    /// order it first saw them (tf.GradientTape.watched_variables).
+    public var watchedVariables: [Tensor] { watched.filter { $0.isTrainableVariable } }
+
     /// Number of recorded ops (for tests of memory behaviour).
     public var recordedCount: Int { nodes.count }
 

@@ -4,30 +4,32 @@
 ///     if isRecordingGradients { record("mul", inputs: [a, b], outputs: [out]) { grads in ... } }
 /// The check keeps untaped calls free of closure allocations.
 public var isRecordingGradients: Bool {
-    guard let stack = TapeStack.existing, stack.pausedDepth == 0 else { return false }
-    return stack.tapes.contains { $0.isRecording }
+    guard let stack = TapeStack.existing else { return false }
+    return stack.activeTapes.contains { $0.isRecording }
 }
 
-/// Stops every tape of the calling thread recording until the matching
-/// `resumeRecordingOnThisThread()`; pauses nest.
-public func pauseRecordingOnThisThread() { TapeStack.current.pausedDepth += 1 }
+/// Stops the tapes entered so far on the calling thread recording until the matching
+/// `resumeRecordingOnThisThread()`; tapes entered after this call record. Pauses nest.
+public func pauseRecordingOnThisThread() {
+    let stack = TapeStack.current
+    stack.pauseMarkers.append(stack.tapes.count)
+}
 
-/// Ends one `pauseRecordingOnThisThread()`; throws when none is in effect.
+/// Ends the innermost `pauseRecordingOnThisThread()`; throws when none is in effect.
 public func resumeRecordingOnThisThread() throws {
     let stack = TapeStack.current
-    guard stack.pausedDepth > 0 else {
+    guard stack.pauseMarkers.popLast() != nil else {
         throw SDLError.value("recording", "resume without a matching pause")
     }
-    stack.pausedDepth -= 1
 }
 
 /// Records an op on every recording tape of this thread that follows one of its inputs.
 public func record(
     _ name: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor?]) throws -> [Tensor?]
 ) {
-    guard let stack = TapeStack.existing, stack.pausedDepth == 0 else { return }
+    guard let stack = TapeStack.existing else { return }
     var node: TapeNode?
-    for tape in stack.tapes where tape.isRecording {
+    for tape in stack.activeTapes where tape.isRecording {
         // Every input is asked (no short cut): asking watches a trainable variable read here,
         // even when an earlier input already made the tape record this op.
         var followsAny = false

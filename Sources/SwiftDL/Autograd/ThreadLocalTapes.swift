@@ -9,9 +9,14 @@ import Darwin
 /// thread-local variables of its own.
 final class TapeStack {
     var tapes: [GradientTape] = []
-    /// Above zero, no tape of this thread records (a custom gradient's forward function runs
-    /// here, as TensorFlow's `custom_gradient` runs it under `stop_recording`).
-    var pausedDepth = 0
+    /// How many tapes were entered when each pause in effect began (innermost last). The
+    /// tapes entered before the innermost pause do not record; tapes entered after it do. A
+    /// custom gradient's forward function runs under a pause, as TensorFlow's runs under
+    /// `stop_recording`; a rematerialised function runs under one with its own tape inside.
+    var pauseMarkers: [Int] = []
+
+    /// The tapes that record on this thread now: those entered since the innermost pause.
+    var activeTapes: ArraySlice<GradientTape> { tapes[min(pauseMarkers.last ?? 0, tapes.count)...] }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

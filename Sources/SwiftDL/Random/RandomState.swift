@@ -35,6 +35,22 @@ public final class RandomState: @unchecked Sendable {
         pthread_mutex_unlock(lock)
     }
 
+    /// The stream's position: its Philox key (as one 64-bit seed) and the next unused
+    /// counter block. Setting it back replays the same numbers (keras.remat's recomputation).
+    public var position: (seed: UInt64, nextBlock: UInt64) {
+        get {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            return (UInt64(generator.key.0) | UInt64(generator.key.1) << 32, nextBlock)
+        }
+        set {
+            pthread_mutex_lock(lock)
+            generator = Philox4x32(seed: newValue.seed)
+            nextBlock = newValue.nextBlock
+            pthread_mutex_unlock(lock)
+        }
+    }
+
     /// Reserves `blocks` counter blocks and returns the generator and the first block.
     func reserve(_ blocks: Int) -> (Philox4x32, UInt64) {
         pthread_mutex_lock(lock)

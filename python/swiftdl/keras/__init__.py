@@ -15,6 +15,7 @@ from .metrics import Metric
 from .models import Model, Sequential
 from .name_scope import device, name_scope
 from .regularizers import Regularizer
+from .remat_scope import RematScope, remat
 from .symbolic.function import Function
 from .symbolic.operation import Operation
 from .variables import Variable
@@ -34,7 +35,8 @@ def version():
 __all__ = ["activations", "backend", "callbacks", "clear_session", "config", "constraints", "device",
            "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "Function", "initializers", "Initializer", "Input", "InputSpec",
            "KerasTensor", "Layer", "layers", "Loss", "losses", "Metric", "metrics", "Model", "models", "name_scope",
-           "Operation", "Optimizer", "optimizers", "Regularizer", "regularizers", "saving", "Sequential", "utils",
+           "Operation", "Optimizer", "optimizers", "Regularizer", "regularizers", "remat", "RematScope", "saving",
+           "Sequential", "utils",
            "Variable", "version"]
 
 

@@ -14,6 +14,7 @@ from swiftdl._autograd import Variable
 from .. import constraints, initializers, regularizers
 from ..backend import floatx, to_snake_case, unique_name
 from ..name_scope import scoped
+from ..remat_scope import get_current_remat_mode, rematerialized_call
 from .input_spec import assert_input_compatibility
 from .keras_tensor import KerasTensor, Node, flatten, holds_keras_tensor, map_structure
 
@@ -54,6 +55,7 @@ class Layer:
         else:
             self._batch_input_shape = None
         self.name = name or unique_name(to_snake_case(type(self).__name__))
+        self._remat_mode = get_current_remat_mode()  # as Keras: the RematScope where the layer is made
         self._trainable = bool(trainable)
         self.built = False
         self.dtype = _dtype_name(dtype)
@@ -264,7 +266,10 @@ class Layer:
             self._clear_losses()
         _CALL_DEPTH.value = getattr(_CALL_DEPTH, "value", 0) + 1
         try:
-            outputs = self.call(inputs, *args[1:], **kwargs)
+            if self.__dict__.get("_remat_mode") is None:
+                outputs = self.call(inputs, *args[1:], **kwargs)
+            else:
+                outputs = rematerialized_call(self, self.call, inputs)(inputs, *args[1:], **kwargs)
         finally:
             _CALL_DEPTH.value -= 1
         if self.activity_regularizer is not None:

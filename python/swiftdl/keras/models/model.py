@@ -39,6 +39,30 @@ class Model(Trainer, Layer):
     def layers(self):
         return list(self.__dict__.get("_layers", []))
 
+    # A functional or built Sequential model knows its KerasTensors: `model.input`,
+    # `model.output` and their shapes, as Keras gives them (the structure given at
+    # construction; one tensor for a single input or output).
+    @property
+    def input(self):
+        return self._own_tensors("inputs", "_inputs_struct", lambda: Layer.input.fget(self))
+
+    @property
+    def output(self):
+        return self._own_tensors("outputs", "_outputs_struct", lambda: Layer.output.fget(self))
+
+    @property
+    def input_shape(self):
+        return map_structure(lambda t: t.shape, self.input)
+
+    def _own_tensors(self, flat_name, structure_name, otherwise):
+        flat = self.__dict__.get(flat_name)
+        if not flat:
+            return otherwise()
+        structure = self.__dict__.get(structure_name)
+        if structure is not None:
+            return structure
+        return flat[0] if len(flat) == 1 else list(flat)
+
     def get_layer(self, name=None, index=None):
         """The layer called `name`, or at position `index` in `layers`."""
         if index is not None and name is not None:
