@@ -21,6 +21,17 @@ from ._autograd import GradientTape, Variable, stop_gradient
 from ._custom_gradient import custom_gradient
 from ._remat import remat as recompute_grad
 from . import config, random
+# numpy's functions beyond the ufuncs, reductions and shape functions above (numpy's
+# arguments and dtype rules over keras.ops's engine compositions).
+from ._numpy_arrangement import (append, ascontiguousarray, atleast_1d, atleast_2d, atleast_3d, broadcast_arrays,
+                                 column_stack, diag, diagonal, dsplit, dstack, flatnonzero, flip, fliplr, flipud, hsplit,
+                                 hstack, indices, ndim, rollaxis, select, take_along_axis, trace, tril, triu, unravel_index,
+                                 vstack)
+from ._numpy_elementwise import (allclose, arccos, arcsin, arctan, arctan2, around, array_equal, deg2rad, isclose,
+                                 isfinite, isinf, isnan, log10, log2, nan_to_num, rad2deg)
+from ._numpy_products import cross, inner, kron, outer
+from ._numpy_statistics import (average, bincount, count_nonzero, diff, digitize, logspace, median, nanmax, nanmean,
+                                nanmin, nansum, percentile, ptp, quantile)
 # numpy's names that TensorFlow shares (the dtypes, zeros, eye, reshape, stack, where,
 # matmul, ...) and TensorFlow's own come from _tf_face, which serves both libraries' calls.
 from ._tf_face import (acos, acosh, add_n, argmax, argmin, argsort, as_dtype, asin, asinh, atan, atan2, atanh, bool_,
@@ -58,7 +69,15 @@ __all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "a
            "swapaxes", "take", "tan", "tanh", "Tensor", "tensor_scatter_nd_add", "tensor_scatter_nd_max",
            "tensor_scatter_nd_min", "tensor_scatter_nd_sub", "tensor_scatter_nd_update", "tensordot", "TensorShape",
            "TensorSpec", "tile", "transpose", "true_divide", "truediv", "uint16", "uint32", "uint64", "uint8",
-           "UnconnectedGradients", "unique", "unique_with_counts", "unstack", "var", "Variable", "where", "zeros", "zeros_like"]
+           "UnconnectedGradients", "unique", "unique_with_counts", "unstack", "var", "Variable", "where", "zeros", "zeros_like",
+           # numpy's functions beyond the ufuncs (the _numpy_* modules)
+           "append", "ascontiguousarray", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "column_stack",
+           "diag", "diagonal", "dsplit", "dstack", "flatnonzero", "flip", "fliplr", "flipud", "hsplit", "hstack", "indices",
+           "ndim", "rollaxis", "select", "take_along_axis", "trace", "tril", "triu", "unravel_index", "vstack", "allclose",
+           "arccos", "arcsin", "arctan", "arctan2", "around", "array_equal", "deg2rad", "isclose", "isfinite", "isinf",
+           "isnan", "log10", "log2", "nan_to_num", "rad2deg", "cross", "inner", "kron", "outer", "average", "bincount",
+           "count_nonzero", "diff", "digitize", "logspace", "median", "nanmax", "nanmean", "nanmin", "nansum", "percentile",
+           "ptp", "quantile"]
 
 
 

@@ -335,8 +335,81 @@ class Tensor(_C.TensorBase):
     def nonzero(self):
         return _ops.nonzero(self)
 
-    def round(self):
-        return _ops.rint(self)
+    def round(self, decimals=0):
+        """Rounded half to even at `decimals` (numpy's ndarray.round)."""
+        if decimals == 0:
+            return _ops.rint(self) if self.dtype.kind == "f" else self.copy()
+        from ._numpy_elementwise import around
+        return around(self, decimals)
+
+    # numpy's ndarray methods over the numpy-style functions.
+    def _accumulator(self, dtype):
+        """numpy's accumulation dtype: integers and bools narrower than int64 accumulate in int64."""
+        if dtype is None and self.dtype.kind in "biu" and self.dtype.itemsize < 8:
+            return np.int64
+        return dtype
+
+    def cumsum(self, axis=None, dtype=None):
+        from ._tf_face import cumsum
+        return cumsum(self, axis=axis, dtype=self._accumulator(dtype))
+
+    def cumprod(self, axis=None, dtype=None):
+        from ._tf_face import cumprod
+        return cumprod(self, axis=axis, dtype=self._accumulator(dtype))
+
+    def argsort(self, axis=-1, kind=None, order=None):
+        """Indices that sort along `axis` (int64, as numpy's)."""
+        from ._tf_face import argsort
+        if order is not None:
+            raise ValueError("swiftdl tensors have no fields: order= is not supported")
+        stable = kind in ("stable", "mergesort")
+        if axis is None:
+            return argsort(self.reshape((-1,)), axis=-1, stable=stable).astype(np.int64)
+        return argsort(self, axis=axis, stable=stable).astype(np.int64)
+
+    def sort(self, axis=-1, kind=None, order=None):
+        """Sorts in place along `axis`, as numpy's ndarray.sort (returns None)."""
+        from ._tf_face import sort
+        if order is not None:
+            raise ValueError("swiftdl tensors have no fields: order= is not supported")
+        self[...] = sort(self, axis=axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        from ._numpy_arrangement import diagonal
+        return diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset=0, axis1=0, axis2=1, dtype=None):
+        from ._numpy_arrangement import trace
+        return trace(self, offset, axis1, axis2, dtype)
+
+    def repeat(self, repeats, axis=None):
+        from ._tf_face import repeat
+        return repeat(self, repeats, axis=axis)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        """Insertion indices (int64) of `v` in this sorted 1-D tensor."""
+        from ._tf_face import searchsorted
+        if sorter is not None:
+            return searchsorted(self[sorter], v, side=side, out_type=np.int64)
+        return searchsorted(self, v, side=side, out_type=np.int64)
+
+    def conj(self):
+        """The complex conjugate: a copy, for swiftdl's real dtypes."""
+        return self.copy()
+
+    conjugate = conj
+
+    @property
+    def real(self):
+        return self
+
+    @property
+    def imag(self):
+        from ._creation import zeros
+        return zeros(tuple(self.shape), dtype=self.dtype)
+
+    def tobytes(self, order="C"):
+        return self.numpy().tobytes(order=order)
 
     def __dir__(self):
         return sorted(set(super().__dir__()))
