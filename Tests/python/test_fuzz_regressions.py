@@ -118,3 +118,13 @@ def test_a_keras_file_with_a_broken_deflate_stream_is_a_value_error(tmp_path):
     damaged.write_bytes(bytes(raw))
     with pytest.raises(ValueError, match="could not read 'config.json'"):
         keras.models.load_model(damaged)
+
+
+@pytest.mark.parametrize("inputs, error", [({"a": None}, TypeError), ([None], TypeError),
+                                           ({"text": "a string"}, ValueError)])
+def test_a_layer_called_on_something_without_a_shape_is_refused_clearly(inputs, error):
+    # Was AttributeError ("'str' object has no attribute 'shape'") out of load_model: a
+    # functional config whose node arguments were mutated into a string (fuzz_keras_files,
+    # the 10-minute run).
+    with pytest.raises(error):
+        layers.Dense(2)(inputs)

@@ -244,7 +244,7 @@ class Layer:
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         if not self.built:  # the input shapes are only needed to build
-            self._maybe_build(map_structure(lambda t: tuple(t.shape), inputs))
+            self._maybe_build(map_structure(self._input_shape_of, inputs))
         # The mask comes from the caller or from the inputs' _keras_mask, as in Keras.
         if "mask" in kwargs:
             previous_mask = kwargs["mask"]
@@ -280,6 +280,13 @@ class Layer:
         if type(self).compute_mask is not Layer.compute_mask or (self.supports_masking and previous_mask is not None):
             _attach_masks(outputs, self.compute_mask(inputs, previous_mask))
         return outputs
+
+    def _input_shape_of(self, value):
+        shape = getattr(value, "shape", None)
+        if shape is None:
+            raise TypeError(f"Layer {self.name} received an input of type {type(value).__name__} ({value!r:.80}), "
+                            "which is not a tensor or an array")
+        return tuple(shape)
 
     def _as_float_input(self, value):
         if isinstance(value, _sd.Tensor) and value.dtype.kind in "biu":
@@ -519,7 +526,7 @@ def _map_shapes(function, shapes):
 def _as_tensor(value):
     if isinstance(value, _sd.Tensor) or value is None:
         return value
-    if isinstance(value, (np.ndarray, list, int, float)):
+    if isinstance(value, (np.ndarray, list, int, float, str, bytes)):
         array = np.asarray(value)
         if array.dtype.kind in "USO":
             return array  # strings stay as they are, for TextVectorization
