@@ -128,3 +128,12 @@ def test_a_layer_called_on_something_without_a_shape_is_refused_clearly(inputs, 
     # the 10-minute run).
     with pytest.raises(error):
         layers.Dense(2)(inputs)
+
+
+@pytest.mark.parametrize("config", [{"class_name": 3, "config": {}}, {"config": {}}, ["adam"]])
+def test_an_optimizer_config_without_a_class_name_string_is_a_value_error(config):
+    # Was AttributeError ("'int' object has no attribute 'lower'") out of load_model, from a
+    # compile_config whose optimizer class_name was mutated (fuzz_keras_files, 10-minute run).
+    from swiftdl import optimizers
+    with pytest.raises(ValueError, match="Could not interpret optimizer identifier"):
+        optimizers.deserialize(config)

@@ -25,7 +25,9 @@ def serialize(optimizer: Optimizer) -> dict[str, Any]:
 
 def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
     """An optimizer from `serialize`'s dict (class names are case-insensitive)."""
-    name = config["class_name"]
+    name = config.get("class_name") if isinstance(config, dict) else None
+    if not isinstance(name, str):
+        raise ValueError(f"Could not interpret optimizer identifier: {config}")
     cls = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name.lower())
     if cls is None or cls is Optimizer:
         raise ValueError(f"Could not interpret optimizer identifier: {config}")
