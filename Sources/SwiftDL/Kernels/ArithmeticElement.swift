@@ -212,6 +212,6 @@ extension Float {
         let large = 1 - 2 / (Float.boundedExp(2 * magnitude) + 1)
         let signed: Float = x < 0 ? -large : large
         let y: Float = magnitude < 0.625 ? small : signed
-        return x != x || x == 0 ? x : y  // NaN stays NaN; ±0 keeps its sign
+        return x != x || x == 0 ? x : y // NaN stays NaN; ±0 keeps its sign
     }
 }
