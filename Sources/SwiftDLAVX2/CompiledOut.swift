@@ -46,6 +46,12 @@ public func expRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePoi
 public func sigmoidRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
     compiledOut()
 }
+public func tanhRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    compiledOut()
+}
+public func logRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    compiledOut()
+}
 public func winogradTransformFiltersAVX2(
     _ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into u: UnsafeMutablePointer<Float>
 ) { compiledOut() }

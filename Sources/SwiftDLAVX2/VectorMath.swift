@@ -1,10 +1,10 @@
-// Vectorised float32 math for the engine's unary kernel: exp, and sigmoid built on it,
+// Vectorised float32 math for the engine's unary kernel: exp, sigmoid built on it, tanh and log,
 // eight lanes at a time, within 2 ulp of libm's expf over the whole float range,
 // including overflow to +inf, gradual underflow to subnormals and 0, and NaN.
 //
 // Why a separate module: Swift has no per-function target attributes, and the engine is
 // built for baseline x86-64 (SSE2). This module is compiled for Haswell (AVX2 and FMA:
-// x86-64-v3), so its code runs on 8-lane registers with fused multiply-adds. Only the two
+// x86-64-v3), so its code runs on 8-lane registers with fused multiply-adds. Only the
 // `...AVX2` row functions are public and nothing is @inlinable, so no code from here is
 // ever inlined or specialised into the engine: the engine calls these entry points only
 // after checking the CPU (Kernels/UnaryRows.swift) and keeps libm's scalar path elsewhere.
@@ -71,6 +71,64 @@ func vectorSigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
     return result.replacing(with: x, where: x .!= x)
 }
 
+/// tanh, lane by lane (Cephes tanhf, within 2 ulp): x + x³P(x²) below |x| = 0.625, else
+/// 1 - 2 / (e^2|x| + 1) with x's sign; ±0 and NaN pass through.
+@inline(__always)
+func vectorTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let signBit = SIMD8<UInt32>(repeating: 0x8000_0000)
+    let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+    let magnitude = unsafeBitCast(bits & ~signBit, to: SIMD8<Float>.self)
+    let z = x * x
+    var p = SIMD8<Float>(repeating: -5.704_988_727_45e-3)
+    p = multiplyAdd(p, z, SIMD8(repeating: 2.063_908_879_54e-2))
+    p = multiplyAdd(p, z, SIMD8(repeating: -5.373_971_555_31e-2))
+    p = multiplyAdd(p, z, SIMD8(repeating: 1.333_144_220_36e-1))
+    p = multiplyAdd(p, z, SIMD8(repeating: -3.333_328_194_22e-1))
+    let small = multiplyAdd(p * z, x, x)
+    let large = 1 - 2 / (vectorExp(magnitude + magnitude) + 1)
+    let signedLarge = unsafeBitCast(
+        unsafeBitCast(large, to: SIMD8<UInt32>.self) | (bits & signBit), to: SIMD8<Float>.self)
+    let result = small.replacing(with: signedLarge, where: magnitude .>= 0.625)
+    return result.replacing(with: x, where: (x .== 0) .| (x .!= x))
+}
+
+/// log, lane by lane (Cephes logf, within 1 ulp): x = m·2^e with m in [√½, √2) read from
+/// the bits (subnormals scaled by 2^23 first), log m = f - f²/2 + f³P(f) with f = m - 1,
+/// plus e·ln 2 in two parts. 0 → -inf, negatives and NaN → NaN, +inf → +inf.
+@inline(__always)
+func vectorLog(_ input: SIMD8<Float>) -> SIMD8<Float> {
+    let subnormal = input .< Float.leastNormalMagnitude
+    let x = input.replacing(with: input * 8_388_608, where: subnormal) // 2^23
+    let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+    // The biased exponent as a float without an integer conversion: put it in the low bits
+    // of 2^23's mantissa and subtract 2^23.
+    let exponentBits = (bits &>> 23) & SIMD8(repeating: 0xff)
+    var exponent =
+        unsafeBitCast(exponentBits | SIMD8(repeating: 0x4B00_0000), to: SIMD8<Float>.self) - (8_388_608 + 126)
+    exponent = exponent.replacing(with: exponent - 23, where: subnormal)
+    var m = unsafeBitCast((bits & SIMD8(repeating: 0x007F_FFFF)) | SIMD8(repeating: 0x3F00_0000), to: SIMD8<Float>.self)
+    let below = m .< 0.707_106_781_186_547_524
+    exponent = exponent.replacing(with: exponent - 1, where: below)
+    m = m + m.replacing(with: 0, where: .!below) - 1
+    let z = m * m
+    var p = SIMD8<Float>(repeating: 7.037_683_629_2e-2)
+    p = multiplyAdd(p, m, SIMD8(repeating: -1.151_461_031_0e-1))
+    p = multiplyAdd(p, m, SIMD8(repeating: 1.167_699_874_0e-1))
+    p = multiplyAdd(p, m, SIMD8(repeating: -1.242_014_084_6e-1))
+    p = multiplyAdd(p, m, SIMD8(repeating: 1.424_932_278_7e-1))
+    p = multiplyAdd(p, m, SIMD8(repeating: -1.666_805_766_5e-1))
+    p = multiplyAdd(p, m, SIMD8(repeating: 2.000_071_476_5e-1))
+    p = multiplyAdd(p, m, SIMD8(repeating: -2.499_999_399_3e-1))
+    p = multiplyAdd(p, m, SIMD8(repeating: 3.333_333_117_4e-1))
+    var y = p * m * z
+    y = multiplyAdd(exponent, SIMD8(repeating: -2.121_944_40e-4), y)
+    y = multiplyAdd(z, SIMD8(repeating: -0.5), y)
+    var result = multiplyAdd(exponent, SIMD8(repeating: 0.693_359_375), m + y)
+    result = result.replacing(with: .nan, where: .!(input .> 0)) // negatives, NaN (and 0, next)
+    result = result.replacing(with: -.infinity, where: input .== 0)
+    return result.replacing(with: .infinity, where: input .== .infinity)
+}
+
 /// out[i] = function(x[i]) for i in 0..<count, eight at a time; the last few elements are
 /// padded into one vector so they get exactly the same results.
 @inline(__always)
@@ -102,6 +160,18 @@ public func expRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePoi
 @inline(never)
 public func sigmoidRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
     mapRow(input, output, count: count) { vectorSigmoid($0) }
+}
+
+/// tanh over a contiguous row, compiled for AVX2 and FMA. Only call it on CPUs that have them.
+@inline(never)
+public func tanhRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    mapRow(input, output, count: count) { vectorTanh($0) }
+}
+
+/// log over a contiguous row, compiled for AVX2 and FMA. Only call it on CPUs that have them.
+@inline(never)
+public func logRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    mapRow(input, output, count: count) { vectorLog($0) }
 }
 
 #endif

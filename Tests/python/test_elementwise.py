@@ -296,3 +296,19 @@ def test_float32_tanh_is_within_two_ulp_everywhere():
     result = np.asarray(sd.tanh(special))
     np.testing.assert_array_equal(result[:4], [0.0, -0.0, 1.0, -1.0])
     assert np.signbit(result[1]) and np.isnan(result[4])
+
+
+def test_float32_log_is_within_one_ulp_everywhere():
+    # The engine's float32 log is Cephes' branch-free logf (it vectorises, glibc's does not);
+    # numpy's float64 log is the reference, subnormals included.
+    tiny = np.float32(2.0) ** np.linspace(-149, -126, 2001, dtype=np.float32)
+    x = np.concatenate([np.float32(10.0) ** np.linspace(-37, 38, 400001, dtype=np.float32),
+                        np.linspace(0.5, 2.0, 100001, dtype=np.float32), tiny,
+                        np.array([1.0, np.finfo(np.float32).max, np.finfo(np.float32).tiny], np.float32)])
+    ours = np.asarray(sd.log(x)).astype(np.float64)
+    reference = np.log(x.astype(np.float64))
+    ulp = np.spacing(np.abs(reference).astype(np.float32)).astype(np.float64)
+    assert np.max(np.abs(ours - reference) / ulp) <= 1.0
+    with np.errstate(all="ignore"):
+        special = np.array([0.0, -0.0, -1.0, np.inf, -np.inf, np.nan], np.float32)
+        np.testing.assert_array_equal(np.asarray(sd.log(special)), np.log(special))

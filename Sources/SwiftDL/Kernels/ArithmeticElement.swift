@@ -120,7 +120,7 @@ extension FloatElement {
 
 extension Float: FloatElement {
     @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
-    @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
+    @inline(__always) public static func log(_ x: Float) -> Float { vectorizableLog(x) }
     @inline(__always) public static func tanh(_ x: Float) -> Float { vectorizableTanh(x) }
     @inline(__always) public static func sin(_ x: Float) -> Float { sinf(x) }
     @inline(__always) public static func cos(_ x: Float) -> Float { cosf(x) }
@@ -213,5 +213,41 @@ extension Float {
         let signed: Float = x < 0 ? -large : large
         let y: Float = magnitude < 0.625 ? small : signed
         return x != x || x == 0 ? x : y // NaN stays NaN; ±0 keeps its sign
+    }
+}
+
+extension Float {
+    /// The natural logarithm without a libm call, so loops over it vectorise (glibc's logf
+    /// cost ~4.5 ns a value, seven times numpy's SIMD log). Cephes' logf, branch-free: x =
+    /// m·2^e with m in [√½, √2) read from the bits (subnormals scaled by 2^23 first), then
+    /// log(m) = f - f²/2 + f³P(f) with f = m - 1, plus e·ln 2 in two parts. Within 1 ulp
+    /// over the normal and subnormal range; 0 → -inf, negatives → NaN, inf and NaN as given.
+    @inline(__always)
+    static func vectorizableLog(_ x: Float) -> Float {
+        let subnormal = x < Float.leastNormalMagnitude
+        let scaled: Float = subnormal ? x * 8_388_608 : x // 2^23
+        let bits = scaled.bitPattern
+        var exponent = Float(Int32(bitPattern: (bits >> 23) & 0xff) - 126) - (subnormal ? 23 : 0)
+        var m = Float(bitPattern: (bits & 0x007f_ffff) | 0x3f00_0000) // in [0.5, 1)
+        let below = m < 0.707106781186547524
+        exponent -= below ? 1 : 0
+        m = below ? m + m - 1 : m - 1
+        let z = m * m
+        var p: Float = 7.0376836292e-2
+        p = p * m - 1.1514610310e-1
+        p = p * m + 1.1676998740e-1
+        p = p * m - 1.2420140846e-1
+        p = p * m + 1.4249322787e-1
+        p = p * m - 1.6668057665e-1
+        p = p * m + 2.0000714765e-1
+        p = p * m - 2.4999993993e-1
+        p = p * m + 3.3333331174e-1
+        var y = p * m * z
+        y += -2.12194440e-4 * exponent
+        y += -0.5 * z
+        let result = m + y + 0.693359375 * exponent
+        // Special values: log(0) = -inf, log(negative) = NaN, log(inf) = inf, NaN stays NaN.
+        let special: Float = x == 0 ? -Float.infinity : (x < 0 || x != x ? Float.nan : x)
+        return x > 0 && x < Float.infinity ? result : special
     }
 }

@@ -5,7 +5,33 @@ public protocol Reducer {
     associatedtype Out: Element
     static var initial: Accumulator { get }
     static func combine(_ accumulator: Accumulator, _ value: In) -> Accumulator
+    /// Two partial results of the same reduction, as one (for reductions split into chains).
+    static func merge(_ first: Accumulator, _ second: Accumulator) -> Accumulator
     static func finish(_ accumulator: Accumulator, count: Int) -> Out
+}
+
+/// One contiguous row reduced in eight independent chains, merged at the end: with a single
+/// accumulator every step waits for the previous add (4 cycles), so a long row ran at a
+/// quarter of the adder's rate. The chains are fixed, so the result does not depend on the
+/// thread count (exact mode's rule); it differs from one chain's only by rounding.
+@inline(__always)
+func reduceRow<R: Reducer>(_: R.Type, _ row: UnsafePointer<R.In>, count k: Int) -> R.Accumulator {
+    var a0 = R.initial, a1 = R.initial, a2 = R.initial, a3 = R.initial
+    var a4 = R.initial, a5 = R.initial, a6 = R.initial, a7 = R.initial
+    var j = 0
+    while j + 8 <= k {
+        a0 = R.combine(a0, row[j]); a1 = R.combine(a1, row[j + 1])
+        a2 = R.combine(a2, row[j + 2]); a3 = R.combine(a3, row[j + 3])
+        a4 = R.combine(a4, row[j + 4]); a5 = R.combine(a5, row[j + 5])
+        a6 = R.combine(a6, row[j + 6]); a7 = R.combine(a7, row[j + 7])
+        j += 8
+    }
+    var total = R.merge(R.merge(R.merge(a0, a1), R.merge(a2, a3)), R.merge(R.merge(a4, a5), R.merge(a6, a7)))
+    while j < k {
+        total = R.combine(total, row[j])
+        j += 1
+    }
+    return total
 }
 
 /// Reduces a contiguous (outer, k, inner) block along its middle axis into (outer, inner).
@@ -20,10 +46,7 @@ public func reduceKernel<R: Reducer>(
         let pieces = threads > 1 && work >= 1 << 16 ? min(threads * 4, outer) : 1
         ThreadPool.shared.parallelFor(max(pieces, 1)) { piece in
             for o in outer * piece / pieces..<outer * (piece + 1) / pieces {
-                var accumulator = R.initial
-                let row = input + o * k
-                for j in 0..<k { accumulator = R.combine(accumulator, row[j]) }
-                output[o] = R.finish(accumulator, count: k)
+                output[o] = R.finish(reduceRow(R.self, input + o * k, count: k), count: k)
             }
         }
         return
@@ -75,46 +98,55 @@ public func argExtremeKernel<T: ArithmeticElement>(
 enum FloatSum<T: FloatElement>: Reducer {
     static var initial: Double { 0 }
     @inline(__always) static func combine(_ a: Double, _ x: T) -> Double { a + Double(x) }
+    @inline(__always) static func merge(_ a: Double, _ b: Double) -> Double { a + b }
     @inline(__always) static func finish(_ a: Double, count: Int) -> T { T(a) }
 }
 enum FloatMean<T: FloatElement>: Reducer {
     static var initial: Double { 0 }
     @inline(__always) static func combine(_ a: Double, _ x: T) -> Double { a + Double(x) }
+    @inline(__always) static func merge(_ a: Double, _ b: Double) -> Double { a + b }
     @inline(__always) static func finish(_ a: Double, count: Int) -> T { T(a / Double(count)) }
 }
 enum FloatProduct<T: FloatElement>: Reducer {
     static var initial: Double { 1 }
     @inline(__always) static func combine(_ a: Double, _ x: T) -> Double { a * Double(x) }
+    @inline(__always) static func merge(_ a: Double, _ b: Double) -> Double { a * b }
     @inline(__always) static func finish(_ a: Double, count: Int) -> T { T(a) }
 }
 /// Integer and bool sums widen to int64 and wrap, as numpy's do.
 enum IntegerSum<T: Element>: Reducer {
     static var initial: Int64 { 0 }
     @inline(__always) static func combine(_ a: Int64, _ x: T) -> Int64 { a &+ x.int64Value }
+    @inline(__always) static func merge(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
     @inline(__always) static func finish(_ a: Int64, count: Int) -> Int64 { a }
 }
 enum IntegerProduct<T: Element>: Reducer {
     static var initial: Int64 { 1 }
     @inline(__always) static func combine(_ a: Int64, _ x: T) -> Int64 { a &* x.int64Value }
+    @inline(__always) static func merge(_ a: Int64, _ b: Int64) -> Int64 { a &* b }
     @inline(__always) static func finish(_ a: Int64, count: Int) -> Int64 { a }
 }
 enum Largest<T: ArithmeticElement>: Reducer {
     static var initial: T { T.lowest }
     @inline(__always) static func combine(_ a: T, _ x: T) -> T { T.larger(a, x) }
+    @inline(__always) static func merge(_ a: T, _ b: T) -> T { T.larger(a, b) }
     @inline(__always) static func finish(_ a: T, count: Int) -> T { a }
 }
 enum Smallest<T: ArithmeticElement>: Reducer {
     static var initial: T { T.highest }
     @inline(__always) static func combine(_ a: T, _ x: T) -> T { T.smaller(a, x) }
+    @inline(__always) static func merge(_ a: T, _ b: T) -> T { T.smaller(a, b) }
     @inline(__always) static func finish(_ a: T, count: Int) -> T { a }
 }
 enum AnyTrue: Reducer {
     static var initial: Bool { false }
     @inline(__always) static func combine(_ a: Bool, _ x: Bool) -> Bool { a || x }
+    @inline(__always) static func merge(_ a: Bool, _ b: Bool) -> Bool { a || b }
     @inline(__always) static func finish(_ a: Bool, count: Int) -> Bool { a }
 }
 enum AllTrue: Reducer {
     static var initial: Bool { true }
     @inline(__always) static func combine(_ a: Bool, _ x: Bool) -> Bool { a && x }
+    @inline(__always) static func merge(_ a: Bool, _ b: Bool) -> Bool { a && b }
     @inline(__always) static func finish(_ a: Bool, count: Int) -> Bool { a }
 }

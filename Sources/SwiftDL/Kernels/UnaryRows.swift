@@ -11,7 +11,7 @@ protocol ContiguousRowOperation {
 /// other CPUs the unary kernel keeps its scalar libm loop.
 let rowOperationsAvailable = CPUFeatures.current.hasAVX2
 
-// float32 exp and sigmoid, vectorised (SwiftDLAVX2/VectorMath.swift): within 2 ulp of libm.
+// float32 exp, sigmoid, tanh and log, vectorised (SwiftDLAVX2/VectorMath.swift): within 2 ulp.
 
 extension Exp: ContiguousRowOperation where T == Float {
     static func applyRow(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, count: Int) {
@@ -22,5 +22,17 @@ extension Exp: ContiguousRowOperation where T == Float {
 extension Sigmoid: ContiguousRowOperation where T == Float {
     static func applyRow(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, count: Int) {
         sigmoidRowAVX2(x.assumingMemoryBound(to: Float.self), out.assumingMemoryBound(to: Float.self), count: count)
+    }
+}
+
+extension Tanh: ContiguousRowOperation where T == Float {
+    static func applyRow(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, count: Int) {
+        tanhRowAVX2(x.assumingMemoryBound(to: Float.self), out.assumingMemoryBound(to: Float.self), count: count)
+    }
+}
+
+extension Log: ContiguousRowOperation where T == Float {
+    static func applyRow(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, count: Int) {
+        logRowAVX2(x.assumingMemoryBound(to: Float.self), out.assumingMemoryBound(to: Float.self), count: count)
     }
 }

@@ -97,7 +97,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     import zipfile
     try:
         archive = zipfile.ZipFile(filepath, "r")
-    except (zipfile.BadZipFile, OSError) as error:
+    except _archive_errors() as error:
         raise ValueError(f"{source} is not a valid `.keras` file (a zip archive); {error}") from None
     with archive:
         names = set(archive.namelist())
