@@ -193,3 +193,16 @@ def test_backend_namespace_names():
     assert keras.backend.result_type("int64", "float32") == "float32"
     assert keras.backend.result_type("uint8", "int32") == "int32"
     assert keras.backend.standardize_dtype(np.float64) == "float64" and keras.backend.is_int_dtype("uint8")
+
+
+def test_flash_attention_switch_nnx_and_set_backend_as_keras_has_them():
+    from swiftdl.keras import config
+    assert config.is_flash_attention_enabled() is None  # Keras's default: enabled where supported
+    config.disable_flash_attention()
+    assert config.is_flash_attention_enabled() is False
+    config.enable_flash_attention()
+    assert config.is_flash_attention_enabled() is None
+    assert config.is_nnx_enabled() is False
+    config.set_backend("swiftdl")
+    with pytest.raises(ValueError, match="swiftdl engine only"):
+        config.set_backend("jax")

@@ -1,14 +1,16 @@
 """keras.config: the process-wide settings of Keras 3, for the swiftdl backend.
 
-Left out, with reasons: set_backend (swiftdl is the backend), enable/disable_flash_attention
-and the NNX switches (JAX/GPU features with no CPU engine counterpart here).
+The flash-attention switch is kept as Keras keeps it (a global setting layers may consult);
+swiftdl's attention is one CPU algorithm either way, as on Keras's TensorFlow backend, so it
+changes no result. `set_backend` accepts only "swiftdl"; NNX (Flax) is never enabled.
 """
 import os
 
 from .backend import epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format
 from .utils.io_utils import disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled
 
-__all__ = ["backend", "disable_interactive_logging", "disable_traceback_filtering", "dtype_policy",
+__all__ = ["backend", "disable_flash_attention", "disable_interactive_logging", "enable_flash_attention",
+           "is_flash_attention_enabled", "is_nnx_enabled", "set_backend", "disable_traceback_filtering", "dtype_policy",
            "enable_interactive_logging", "enable_traceback_filtering", "enable_unsafe_deserialization", "epsilon",
            "floatx", "image_data_format", "is_interactive_logging_enabled", "is_traceback_filtering_enabled",
            "max_epochs", "max_steps_per_epoch", "set_dtype_policy", "set_epsilon", "set_floatx",
@@ -18,6 +20,40 @@ __all__ = ["backend", "disable_interactive_logging", "disable_traceback_filterin
 def backend():
     """The name of the backend: 'swiftdl'."""
     return "swiftdl"
+
+
+def set_backend(backend):
+    """Keras's backend switch. swiftdl.keras runs on the swiftdl engine only.
+
+    Raises:
+        ValueError: for any backend other than "swiftdl".
+    """
+    if backend != "swiftdl":
+        raise ValueError(f"swiftdl.keras runs on the swiftdl engine only; received backend={backend!r}. Import "
+                         f"Keras itself to use {backend!r}.")
+
+
+_FLASH_ATTENTION = {"enabled": None}
+
+
+def enable_flash_attention():
+    """Lets attention layers use flash attention where supported (the default)."""
+    _FLASH_ATTENTION["enabled"] = None
+
+
+def disable_flash_attention():
+    """Stops attention layers using flash attention."""
+    _FLASH_ATTENTION["enabled"] = False
+
+
+def is_flash_attention_enabled():
+    """False once disabled; otherwise None (enabled where supported), as in Keras."""
+    return _FLASH_ATTENTION["enabled"]
+
+
+def is_nnx_enabled():
+    """Whether Flax NNX features are on: never, on swiftdl (a JAX-backend feature)."""
+    return False
 
 
 def _environment_int(name):
