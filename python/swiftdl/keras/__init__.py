@@ -41,8 +41,8 @@ __all__ = ["activations", "backend", "callbacks", "clear_session", "config", "co
 
 
 def __getattr__(name):
-    # keras.datasets, keras.random, keras.ops and keras.tree load on first use.
-    if name in ("datasets", "random", "ops", "tree"):
+    # keras.datasets, keras.distribution, keras.random, keras.ops and keras.tree load on first use.
+    if name in ("datasets", "distribution", "random", "ops", "tree"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -254,6 +254,10 @@ class Optimizer:
         self.build(kept_vars)
         if self.loss_scale_factor is not None:
             kept_grads = [g / self.loss_scale_factor for g in kept_grads]
+        reduced = self._reduce_gradients(kept_grads, kept_vars)
+        if reduced is None:  # a DistributedOptimizer still accumulating local passes
+            return
+        kept_grads = reduced
         learning_rate = float(np.asarray(self._current_learning_rate()))
         mask = None
         if self.weight_decay and (self._exclude_from_weight_decay or self._exclude_from_weight_decay_pattern):
@@ -281,6 +285,14 @@ class Optimizer:
         for variable in kept_vars:
             if variable.constraint is not None:
                 variable.assign(variable.constraint(variable))
+
+    def _reduce_gradients(self, gradients: list[Tensor], variables: list[Variable]) -> list[Tensor] | None:
+        """Gradients as the step applies them. Under keras.distribution.DataParallel across
+        processes, their average over the ranks (weighted by each rank's share of the batch
+        inside `fit`); otherwise unchanged. None skips the step."""
+        from swiftdl.distributed.data_parallel import active_reduction
+        reduction = active_reduction()
+        return gradients if reduction is None else reduction(gradients, variables)
 
     def _update_moving_averages(self) -> None:
         """Keras's EMA of every variable seen so far, then the periodic overwrite."""

@@ -234,6 +234,11 @@ class Trainer:
             if class_weight is not None:
                 sample_weight = data_utils.class_weight_to_sample_weight(y, class_weight, sample_weight)
             training = data_utils.ArrayBatches(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps_per_epoch)
+        _agree_on_steps(self, training)
+        parallel = _data_parallel(self, training, x)
+        if parallel is not None:
+            training = parallel.batches
+            verbose = verbose if parallel.communicator.rank == 0 else 0  # one progress bar, rank 0's
         validation = None
         if validation_data is not None:
             if data_adapter.is_data_source(validation_data):
@@ -246,24 +251,33 @@ class Trainer:
         self.stop_training = False
         callback_list.on_train_begin()
         training_logs = None
-        for epoch in range(initial_epoch, epochs):
-            self.reset_metrics()
-            callback_list.on_epoch_begin(epoch)
-            logs = None
-            for step, batch in training.enumerate_epoch():
-                callback_list.on_train_batch_begin(step)
-                logs = self.train_step(pack_x_y_sample_weight(*batch))
-                callback_list.on_train_batch_end(step, logs)
+        from swiftdl.distributed import data_parallel
+        data_parallel._ACTIVE[0] = parallel.state if parallel is not None else None
+        try:
+            for epoch in range(initial_epoch, epochs):
+                self.reset_metrics()
+                callback_list.on_epoch_begin(epoch)
+                logs = None
+                if parallel is not None:
+                    parallel.state.samples = 0
+                for step, batch in training.enumerate_epoch():
+                    callback_list.on_train_batch_begin(step)
+                    logs = self.train_step(pack_x_y_sample_weight(*batch))
+                    callback_list.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+                epoch_logs = self._get_metrics_result_or_logs(logs)
+                if parallel is not None:  # History holds the metrics over all ranks' samples
+                    epoch_logs = data_parallel.average_logs(epoch_logs, parallel.state.samples, parallel.communicator)
+                if validation is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self._evaluate_loop(validation, callback_list)
+                    epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
+                callback_list.on_epoch_end(epoch, epoch_logs)
+                training_logs = epoch_logs
                 if self.stop_training:
                     break
-            epoch_logs = self._get_metrics_result_or_logs(logs)
-            if validation is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_loop(validation, callback_list)
-                epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
-            callback_list.on_epoch_end(epoch, epoch_logs)
-            training_logs = epoch_logs
-            if self.stop_training:
-                break
+        finally:
+            data_parallel._ACTIVE[0] = None
         callback_list.on_train_end(training_logs)
         return self.history
 
@@ -355,6 +369,48 @@ def flatten_logs(logs):
         else:
             flat[key] = value
     return flat
+
+
+class _Parallel:
+    """fit's pieces under DataParallel across processes."""
+
+    def __init__(self, batches, communicator, state):
+        self.batches, self.communicator, self.state = batches, communicator, state
+
+
+def _agree_on_steps(model, training):
+    """With a Horovod DistributedOptimizer, every rank runs the same number of steps per
+    epoch (the fewest any rank has), so a rank with more data never waits for a gradient
+    allreduce that the others will not join."""
+    if getattr(model.optimizer, "_horovod", None) is None or not hasattr(training, "num_batches"):
+        return
+    from swiftdl.distributed import world
+    if training.num_batches is None:
+        raise ValueError("With a Horovod DistributedOptimizer, fit needs data of known length (arrays, or "
+                         "steps_per_epoch), so that every rank runs the same number of steps")
+    training.num_batches = world().agree(training.num_batches, "min")
+
+
+def _data_parallel(model, training, x):
+    """Under keras.distribution.DataParallel across MPI processes: the sharded batches, the
+    communicator and the per-fit state, with every rank started from rank 0's weights."""
+    from ..distribution import DataParallel, distribution
+    strategy = distribution()
+    if not isinstance(strategy, DataParallel):
+        return None
+    communicator = strategy.communicator()
+    if communicator is None:
+        return None
+    if not isinstance(training, data_utils.ArrayBatches):
+        raise ValueError("Under DataParallel across processes, swiftdl's fit takes arrays (x, y); datasets and "
+                         "generators are not sharded yet: pass arrays, or shard your dataset by rank and use "
+                         "swiftdl.horovod")
+    from swiftdl.distributed import data_parallel
+    if not model.built:
+        model(data_utils.take_batch(training.data[0], None, 0, 1))  # weights exist before they are broadcast
+    data_parallel.synchronize_start(model, communicator)
+    state = data_parallel.DataParallelState(communicator)
+    return _Parallel(data_parallel.ShardedBatches(training, communicator, state), communicator, state)
 
 
 def _capped_epochs(epochs):

@@ -1,0 +1,117 @@
+"""What `fit` does under keras.distribution.DataParallel across processes: every rank starts
+from rank 0's weights and random stream, takes its share of each global batch, and averages
+gradients (weighted by its share, so N ranks on a global batch of B compute exactly one
+process's mean over B) before every optimizer step; epoch logs are averaged over ranks, and
+only rank 0 prints the progress bar."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from .. import _C
+from .communicator import Communicator
+from .fusion import reduce_gradients
+
+
+class ShardedBatches:
+    """Global batches of `batch_size` from ArrayBatches, each rank keeping its contiguous share
+    (ranks 0..r-1 get one more row when a batch does not divide evenly)."""
+
+    def __init__(self, batches: Any, communicator: Communicator, state: "DataParallelState") -> None:
+        if batches.batch_size < communicator.size:
+            raise ValueError(f"DataParallel over {communicator.size} processes needs a global batch_size of at "
+                             f"least {communicator.size}; received batch_size={batches.batch_size}")
+        self.batches, self.communicator, self.state = batches, communicator, state
+        # Arrays give every rank the same number of batches; agree anyway (never a hang).
+        self.num_batches = communicator.agree(batches.num_batches, "min")
+
+    def enumerate_epoch(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        from ..keras.trainers.data import take_batch
+        n, rank = self.communicator.size, self.communicator.rank
+        for step, parts in self.batches.enumerate_epoch():
+            if step >= self.num_batches:
+                return
+            rows = _rows(parts)
+            start, stop = rows * rank // n, rows * (rank + 1) // n
+            self.state.share = (stop - start) / rows
+            self.state.samples += stop - start
+            yield step, tuple(_slice(part, start, stop, take_batch) for part in parts)
+
+
+def _rows(parts: tuple[Any, ...]) -> int:
+    from ..keras.layers.keras_tensor import flatten
+    return int(flatten(parts[0])[0].shape[0])
+
+
+def _slice(part: Any, start: int, stop: int, take_batch: Any) -> Any:
+    return None if part is None else take_batch(part, None, start, stop)
+
+
+class DataParallelState:
+    """Per-fit bookkeeping: this rank's share of the current global batch, samples seen."""
+
+    def __init__(self, communicator: Communicator) -> None:
+        self.communicator = communicator
+        self.share = 1.0 / communicator.size
+        self.samples = 0
+
+    def reduce(self, gradients: list[Any], variables: list[Any]) -> list[Any]:
+        """Σ over ranks of share × gradient: the gradient of the global batch's mean loss."""
+        return reduce_gradients(gradients, variables, self.communicator, scale=1.0, average=False,
+                                prescale=self.share)
+
+
+# The DataParallelState of the `fit` running now, if any.
+_ACTIVE: list[DataParallelState | None] = [None]
+
+
+def active_reduction() -> Any:
+    """How optimizers reduce gradients now: None in one process; under DataParallel across
+    processes, the running fit's weighted sum, or (outside fit) the plain average."""
+    from ..keras.distribution import DataParallel, distribution
+    strategy = distribution()
+    if not isinstance(strategy, DataParallel):
+        return None
+    communicator = strategy.communicator()
+    if communicator is None:
+        return None
+    state = _ACTIVE[0]
+    if state is not None:
+        return state.reduce
+    return lambda gradients, variables: reduce_gradients(gradients, variables, communicator)
+
+
+def synchronize_start(model: Any, communicator: Communicator) -> None:
+    """Rank 0's weights (and optimizer state) and random stream on every rank."""
+    broadcast_variables(list(model.weights) + list(getattr(model.optimizer, "variables", []) or []), communicator)
+    state = np.array(_C.random_get_state(), dtype=np.uint64)
+    communicator.broadcast_(state)
+    _C.random_set_state(int(state[0]), int(state[1]))
+
+
+def broadcast_variables(variables: list[Any], communicator: Communicator, root: int = 0) -> None:
+    """Every variable set to root's value, in a fixed order by path."""
+    for variable in sorted(variables, key=lambda v: getattr(v, "path", getattr(v, "name", ""))):
+        value = np.array(np.asarray(variable), order="C")  # a copy; keeps 0-d shapes
+        communicator.broadcast_(value, root)
+        variable.assign(value)
+
+
+def average_logs(logs: dict[str, Any], weight: float, communicator: Communicator) -> dict[str, Any]:
+    """The logs' numbers averaged over ranks, each rank weighted by `weight` (its samples)."""
+    names = sorted(k for k, v in logs.items() if _is_number(v))
+    values = np.array([float(np.asarray(logs[k])) * weight for k in names] + [weight], np.float64)
+    communicator.allreduce_(values)
+    total = values[-1] or 1.0
+    averaged = dict(logs)
+    averaged.update({k: values[i] / total for i, k in enumerate(names)})
+    return averaged
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(np.asarray(value))
+        return True
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,162 @@
+"""swiftdl.horovod: Horovod's Keras API over MPI, so Horovod training scripts run on swiftdl
+with their import lines changed:
+
+    import swiftdl.horovod.keras as hvd          # was: import horovod.keras as hvd
+    hvd.init()
+    opt = hvd.DistributedOptimizer(keras.optimizers.Adam(0.001 * hvd.size()))
+    model.compile(optimizer=opt, ...)
+    model.fit(x_shard, y_shard, callbacks=[hvd.callbacks.BroadcastGlobalVariablesCallback(0)])
+
+Launch with `mpirun -np N python train.py`. Collectives are MPI's (mpi4py), on buffers;
+gradients are fused into buckets (HOROVOD_FUSION_THRESHOLD) in a fixed order by variable path.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._convert import asarray
+from .._tensor import Tensor
+from ..distributed import communicator as _communicator
+from ..distributed.data_parallel import broadcast_variables as _broadcast_variables
+from ..distributed.fusion import reduce_gradients as _reduce_gradients
+from . import callbacks
+
+__all__ = ["Adasum", "Average", "DistributedOptimizer", "Sum", "allgather", "allreduce", "broadcast",
+           "broadcast_variables", "callbacks", "init", "is_initialized", "join", "local_rank", "local_size", "rank",
+           "size"]
+
+# Reduction ops, Horovod's names.
+Average = "average"
+Sum = "sum"
+Adasum = "adasum"
+
+
+def init() -> None:
+    """Starts MPI (under mpirun) and sets this rank's engine threads to its share of the host."""
+    from ..keras.distribution import _share_cores
+    _share_cores(_communicator.world())
+
+
+def is_initialized() -> bool:
+    return _communicator.initialized()
+
+
+def _world() -> _communicator.Communicator:
+    if not _communicator.initialized():
+        raise ValueError("Horovod has not been initialized; use hvd.init().")
+    return _communicator.world()
+
+
+def size() -> int:
+    return _world().size
+
+
+def rank() -> int:
+    return _world().rank
+
+
+def local_rank() -> int:
+    return _world().local_rank
+
+
+def local_size() -> int:
+    return _world().local_size
+
+
+def _op(average: bool | None, op: str | None) -> str:
+    if average is not None:
+        return Average if average else Sum
+    chosen = op or Average
+    if chosen not in (Average, Sum):
+        raise ValueError(f"swiftdl.horovod supports op=Average or op=Sum; received {chosen!r}")
+    return chosen
+
+
+def allreduce(tensor: Any, average: bool | None = None, name: str | None = None, op: str | None = None,
+              prescale_factor: float = 1.0, postscale_factor: float = 1.0) -> Tensor:
+    """The tensor summed (or averaged) over ranks; every rank gets the result."""
+    world = _world()
+    values = np.array(np.asarray(tensor), order="C")  # a copy; keeps 0-d shapes
+    if prescale_factor != 1.0:
+        values *= values.dtype.type(prescale_factor)
+    world.allreduce_(values)
+    if _op(average, op) == Average:
+        values = values / world.size if values.dtype.kind != "f" else values * values.dtype.type(1 / world.size)
+    if postscale_factor != 1.0:
+        values = values * values.dtype.type(postscale_factor)
+    return asarray(values)
+
+
+def allgather(tensor: Any, name: str | None = None) -> Tensor:
+    """Every rank's tensor concatenated along the first axis, in rank order."""
+    return asarray(_world().allgather(np.asarray(tensor)))
+
+
+def broadcast(tensor: Any, root_rank: int, name: str | None = None) -> Tensor:
+    """root_rank's tensor on every rank."""
+    values = np.array(np.asarray(tensor), order="C")  # a copy; keeps 0-d shapes
+    _world().broadcast_(values, root_rank)
+    return asarray(values)
+
+
+def broadcast_variables(variables: Sequence[Any], root_rank: int) -> None:
+    """Sets every variable to root_rank's value (in a fixed order by path)."""
+    _broadcast_variables(list(variables), _world(), root_rank)
+
+
+def join() -> int:
+    """Waits until every rank has called join (after uneven amounts of data) and returns the
+    last rank to arrive. Collectives started by other ranks while this one waits are not
+    served: stop issuing them first (fit under DataParallel agrees on the step count)."""
+    world = _world()
+    order = np.zeros(world.size, np.int64)
+    world.barrier()
+    order[world.rank] = world.rank
+    world.allreduce_(order, "max")
+    return int(order.max())
+
+
+def DistributedOptimizer(optimizer: Any, name: str | None = None, compression: Any = None,
+                         sparse_as_dense: bool = False, backward_passes_per_step: int = 1, op: str = Average,
+                         gradient_predivide_factor: float = 1.0, **kwargs: Any) -> Any:
+    """`optimizer`, with gradients reduced over ranks (fused, averaged by default) before every
+    step; with `backward_passes_per_step=k`, gradients are summed locally over k calls and
+    reduced and applied on the k-th. The result is an optimizer of the same class.
+
+    Raises:
+        ValueError: for an unsupported op, or backward_passes_per_step < 1.
+    """
+    reduction = _op(None, op)
+    if backward_passes_per_step < 1:
+        raise ValueError(f"backward_passes_per_step must be >= 1; received {backward_passes_per_step}")
+    if compression is not None and getattr(compression, "__name__", "") not in ("NoneCompressor", "none"):
+        raise ValueError("swiftdl.horovod does not compress gradients; pass compression=None")
+    base = type(optimizer)
+    cls: Any = type(base.__name__, (_Distributed, base), {})
+    distributed = cls.from_config(optimizer.get_config())
+    distributed._horovod = {"op": reduction, "passes": int(backward_passes_per_step), "count": 0, "sums": None,
+                            "predivide": float(gradient_predivide_factor)}
+    return distributed
+
+
+class _Distributed:
+    """Mixed into the wrapped optimizer's class: reduces gradients across ranks first."""
+
+    _horovod: dict[str, Any]
+
+    def _reduce_gradients(self, gradients: list[Tensor], variables: list[Any]) -> list[Tensor] | None:
+        state = self._horovod
+        if state["passes"] > 1:
+            state["sums"] = gradients if state["sums"] is None else [a + g for a, g in zip(state["sums"], gradients)]
+            state["count"] += 1
+            if state["count"] < state["passes"]:
+                return None
+            gradients, state["sums"], state["count"] = [g / state["passes"] for g in state["sums"]], None, 0
+        world = _world()
+        predivide = state["predivide"]
+        average = state["op"] == Average
+        # Horovod's gradient_predivide_factor: divide by f before the sum and by size / f after.
+        return _reduce_gradients(gradients, variables, world, prescale=1.0 / predivide,
+                                 scale=predivide if average else 1.0, average=average)

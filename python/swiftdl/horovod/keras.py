@@ -1,0 +1,3 @@
+"""`import swiftdl.horovod.keras as hvd` in place of `import horovod.keras as hvd`."""
+from . import *  # noqa: F401,F403
+from . import __all__  # noqa: F401
