@@ -27,7 +27,8 @@ DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
 
 # Argument kinds: T tensor, N tensor or None, i small code, L int64, d float, p bool,
 # S shape, A axes or None, 2/4 tuples of ints, Q sequence of tensors, K uint64, O options,
-# C tape capsule, B buffer object, Z seed or None, H noise shape or None, V class.
+# C tape capsule, B buffer object, Z seed or None, H noise shape or None, V class,
+# F a custom-gradient rule (callable or not; returning tensors, None, junk, or raising).
 SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
@@ -46,8 +47,13 @@ SIGNATURES = {
     "avx2_kernels_enabled": "", "random_uniform_seeded": "SddiKK", "random_normal_seeded": "SddiKK",
     "random_randint_seeded": "SLLiKK", "random_permutation_seeded": "LKK", "from_buffer": "Bp",
     "empty": "Sip", "live_tensors": "", "abi_version": "", "set_num_threads": "L", "get_num_threads": "",
-    "shares_memory": "TT",
+    "shares_memory": "TT", "record_custom_gradient": "QQF", "pause_recording": "p", "is_recording": "",
+    "tape_watched_variables": "C", "tensor_identity": "T", "tape_recorded_count": "C", "random_get_state": "",
+    "random_set_state": "KK", "get_op_determinism": "", "set_op_determinism": "p",
 }
+# Entry points the fuzzer does not call (see the docstring); every other one is in SIGNATURES
+# (Tests/python/test_abi_contract.py checks that).
+LEFT_OUT = {"blas_load", "set_tensor_class"}
 NAMES = sorted(SIGNATURES)
 JUNK = [None, "x", 1.5, -1, 2 ** 64, [], [None], (), {}, object(), b"ab", float("nan"), [1.5], ["a"], True]
 
@@ -153,7 +159,28 @@ def argument(draw, kind, state):
                           small_array(draw).reshape(-1)[::2], np.zeros((2, 3), np.float16), "text"])
     if kind == "V":
         return draw.pick([sd.Tensor, sd.Variable])
+    if kind == "F":
+        return _rule(draw)
     raise AssertionError(kind)
+
+
+def _rule(draw):
+    """A backward rule for record_custom_gradient, decided now (the draw is not used later,
+    when the engine calls it back from a tape's gradient)."""
+    choice = draw.int(0, 4)
+    values = [tensor(draw) if draw.bool(0.7) else None for _ in range(draw.int(0, 3))]
+    junk = draw.pick(JUNK)
+    if choice == 0:
+        return lambda *upstream: values
+    if choice == 1:
+        return lambda *upstream: list(upstream)
+    if choice == 2:
+        def failing(*upstream):
+            raise ValueError("a rule that fails")
+        return failing
+    if choice == 3:
+        return lambda *upstream: junk
+    return junk
 
 
 def _float(draw, shape, dtype):
@@ -267,12 +294,18 @@ def one_input(data):
                 t = tensor(draw)
                 inspect_attributes(t)
     finally:
+        while True:  # end any pauses this input left, so the next input starts clean
+            try:
+                _C.pause_recording(False)
+            except ValueError:
+                break
         for capsule in reversed(state["entered"]):
             try:
                 _C.tape_exit(capsule)
             except Exception:
                 pass
         _C.set_num_threads(2)
+        _C.set_op_determinism(False)
 
 
 def inspect(result):

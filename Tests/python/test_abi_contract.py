@@ -474,3 +474,20 @@ def test_type_stubs_match_the_extension():
         if (required, count) != (low, high):
             wrong.append(f"{name}: _C.pyi takes {required} to {count} arguments, the wrapper parses {low} to {high}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_c_api_fuzzer_calls_every_entry_point():
+    """Every function of swiftdl._C has a signature in Tests/fuzz/fuzz_c_api.py (or is left
+    out there on purpose), so a new entry point is fuzzed from the day it is added."""
+    source = (ROOT / "Tests" / "fuzz" / "fuzz_c_api.py").read_text()
+    tree = ast.parse(source)
+    tables = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            if node.targets[0].id in ("SIGNATURES", "LEFT_OUT"):
+                tables[node.targets[0].id] = ast.literal_eval(node.value)
+    functions = {name for name in dir(_C) if not name.startswith("_") and callable(getattr(_C, name))
+                 and not isinstance(getattr(_C, name), type)}
+    covered = set(tables["SIGNATURES"]) | set(tables["LEFT_OUT"])
+    assert not functions - covered, f"_C functions the fuzzer never calls: {sorted(functions - covered)}"
+    assert not set(tables["SIGNATURES"]) - functions, "SIGNATURES names functions _C does not have"
