@@ -26,6 +26,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from doc_models import _format  # noqa: E402  (the same number format as the document's table)
 from keras_model_zoo import MODELS  # noqa: E402
 
 
@@ -104,12 +105,6 @@ ROWS = [  # (label, key, unit)
     ("model(x) p99", "call_one_p99_ms", "ms"),
     ("peak RSS", "peak_rss_mb", "MB"),
 ]
-
-
-def _format(value):
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}" if value < 1 else f"{value:.1f}"
 
 
 def main():
