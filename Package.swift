@@ -2,13 +2,25 @@
 // swiftdl: a deep-learning engine in Swift, exported through a C ABI for Python.
 import PackageDescription
 
-// Kernels index raw buffers whose bounds the ops have already validated, so release
-// builds drop Swift's overflow checks there (-Ounchecked); debug builds keep them.
+// Two optimisation modes in release builds (debug builds keep every check):
+// - SwiftDLKernels (and SwiftDLAVX2) index raw buffers whose bounds the ops have already
+//   validated, so they drop Swift's overflow checks (-Ounchecked).
+// - SwiftDL (tensors, validation, ops, autograd, optimizers) and SwiftDLC keep them (-O):
+//   a shape or size computation that overflows traps instead of wrapping.
+// The generic kernels are specialised inside SwiftDLKernels (`@_specialize(exported: true)`
+// for each element type and element function the ops use), so an op's call runs a body
+// compiled with the kernel module's flags; a call the list misses would run the unspecialised
+// generic body, correct but slow. (Making the kernels @inlinable instead would re-optimise
+// them in SwiftDL with checks on.)
 // -fno-math-errno: squareRoot() otherwise keeps a libm call (to set errno for negative
 // inputs, which nothing reads) that stops sqrt loops vectorising; results are unchanged
 // (sqrtps is correctly rounded) and the fused Adam/RMSprop/Adagrad updates run ~5x faster.
 let engineSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo", "-Xcc", "-fno-math-errno"], .when(configuration: .release))
+]
+
+let checkedSettings: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-wmo", "-Xcc", "-fno-math-errno"], .when(configuration: .release))
 ]
 
 // The shared library: drop unreferenced sections and the local symbol table. With the Swift
@@ -38,14 +50,15 @@ let package = Package(
         .library(name: "swiftdl", type: .dynamic, targets: ["SwiftDLC"]),
     ],
     targets: [
-        .target(name: "SwiftDL", dependencies: ["SwiftDLAVX2"], swiftSettings: engineSettings),
+        .target(name: "SwiftDLKernels", dependencies: ["SwiftDLAVX2"], swiftSettings: engineSettings),
+        .target(name: "SwiftDL", dependencies: ["SwiftDLKernels"], swiftSettings: checkedSettings),
         // Vectorised kernels compiled for Haswell (AVX2, FMA); the engine calls their entry
         // points only after checking the CPU (see Sources/SwiftDLAVX2/VectorMath.swift).
         // On other architectures their bodies are compiled out (CompiledOut.swift).
         .target(name: "SwiftDLAVX2", swiftSettings: engineSettings + avx2Settings),
         .target(name: "CSwiftDL"),
         .target(
-            name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: engineSettings,
+            name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: checkedSettings,
             linkerSettings: libraryLinkerSettings),
         .testTarget(name: "SwiftDLTests", dependencies: ["SwiftDL", "SwiftDLAVX2"]),
         .testTarget(name: "CABITests", dependencies: ["SwiftDLC", "CSwiftDL"]),

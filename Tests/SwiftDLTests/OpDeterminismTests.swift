@@ -74,7 +74,7 @@ final class OpDeterminismTests: XCTestCase {
                             m: 512, n: 64, k: 288,
                             MatrixOperand(pointer: x.baseAddress!, transposed: false, leadingDimension: 288),
                             MatrixOperand(pointer: w.baseAddress!, transposed: false, leadingDimension: 64), &product,
-                            ldc: 64)
+                            ldc: 64, accumulate: false)
                     }
                 }
             }

@@ -52,11 +52,11 @@ private struct MatmulDispatch: ArithmeticVisitor {
             // Not a.count / k: with k == 0 that is 0 rows, and the result would never be zeroed.
             let rows = rowsOfLeft
             let right = blasOperand(b, T.self)
-            gemm(
+            gemmEntry(
                 m: rows, n: n, k: k,
                 MatrixOperand(
                     pointer: UnsafePointer(a.pointer(as: T.self)), transposed: false, leadingDimension: max(k, 1)),
-                right, out.pointer(as: T.self), ldc: max(n, 1))
+                right, out.pointer(as: T.self), ldc: max(n, 1), accumulate: false)
             return
         }
         let aStrides = broadcastStrides(
@@ -75,7 +75,7 @@ private struct MatmulDispatch: ArithmeticVisitor {
             var operandA = left, operandB = right
             operandA.pointer += offsetA
             operandB.pointer += offsetB
-            gemm(m: m, n: n, k: k, operandA, operandB, output + item * m * n, ldc: max(n, 1))
+            gemmEntry(m: m, n: n, k: k, operandA, operandB, output + item * m * n, ldc: max(n, 1), accumulate: false)
             var axis = batch.count - 1
             while axis >= 0 {
                 index[axis] += 1

@@ -1,6 +1,6 @@
 """Whole-sequence recurrent ops: LSTM, GRU (reset_after=True) and SimpleRNN.
 
-Each call runs the full sequence in the Swift engine (Sources/SwiftDL/Kernels: each thread
+Each call runs the full sequence in the Swift engine (Sources/SwiftDLKernels/Kernels: each thread
 takes a slice of the batch; each step projects its own inputs and the previous state with
 two GEMMs, x_t·W and h·U, then fused gate math) and, under a GradientTape, records ONE node
 whose backward pass is backpropagation through time in Swift. Weight

@@ -2,14 +2,6 @@
 /// input, and their VJPs. Max pooling keeps each window's argmax while a tape records, so
 /// its backward pass is one scatter.
 
-/// Which reduction a pooling window applies.
-public enum PoolingKind: Int32, Sendable {
-    case max = 0
-    case average = 1
-
-    func name(rank: Int) -> String { (self == .max ? "max_pool" : "avg_pool") + (rank == 3 ? "1d" : "2d") }
-}
-
 /// Max or average pooling of (N, H, W, C) input with (height, width) windows and strides.
 /// Average pooling takes VALID or SAME padding only (as TensorFlow); max pooling also
 /// takes explicit padding smaller than the window.
@@ -102,10 +94,7 @@ private struct PoolForward: FloatVisitor {
     let kind: PoolingKind, x: Tensor, y: Tensor, argmax: Tensor?, g: WindowGeometry
     func visit<T: FloatElement>(_: T.Type) {
         let input = UnsafePointer(x.pointer(as: T.self)), output = y.pointer(as: T.self)
-        switch kind {
-        case .max: maxPoolForward(input, output, argmax: argmax?.pointer(as: Int32.self), g)
-        case .average: avgPoolForward(input, output, g)
-        }
+        poolForwardEntry(kind, input, output, argmax: argmax?.pointer(as: Int32.self), g)
     }
 }
 

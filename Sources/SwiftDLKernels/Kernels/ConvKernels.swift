@@ -1,0 +1,304 @@
+import SwiftDLAVX2
+
+/// 2-D convolution kernels over NHWC input and HWIO filters, forward and backward, each
+/// run as one slice per thread (see `ConvolutionPlan`).
+///
+/// Forward, per chunk of output pixels: im2col (skipped for pointwise convolutions, whose
+/// input is the column matrix), one GEMM columns · filters, then bias and relu in one pass.
+/// Backward, per chunk: the relu mask applied to the upstream gradient, its column sums
+/// (the bias gradient), Columnsᵀ · dY (the filter gradient, accumulated per slice and
+/// summed after), and dY · Wᵀ followed by col2im (the input gradient).
+///
+/// Float32 3×3 stride-1 convolutions with channels in multiples of 8 go by Winograd's
+/// F(4×4, 3×3) on AVX2 CPUs: the forward pass, the filter gradient, and the input gradient
+/// where its tiles pay (Kernels/WinogradConvolution.swift).
+///
+/// One-channel float32 input on AVX2 CPUs takes direct kernels instead
+/// (SwiftDLAVX2/SingleChannelConvolution.swift): with one channel im2col copies runs of 3
+/// floats and the K = 9 GEMM runs at a third of OpenBLAS's speed. (A direct kernel compiled
+/// for baseline x86 had measured 4x slower than im2col + GEMM; with AVX2 FMAs and the
+/// windows gathered once per chunk it halved the first layer's forward time.)
+
+// MARK: - Forward
+
+/// y = activation(conv(x, w) + bias): x (N, H, W, C), w (KH, KW, C, O), y (N, OH, OW, O).
+/// `scratch` holds `plan.scratchCount` elements; `plan` must be a forward plan. A Winograd
+/// plan transforms the filters into its scratch first, unless the caller passes them
+/// already transformed (`prepareWinogradFilters`), as one made for many calls can.
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func convolutionForward<T: FloatElement>(
+    _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool,
+    _ y: UnsafeMutablePointer<T>, plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>,
+    transformedFilters: UnsafePointer<T>? = nil
+) {
+    let g = plan.geometry
+    let k = g.patchSize, o = g.outputChannels
+    if g.outputPixels == 0 || o == 0 { return }
+    let filters = MatrixOperand(pointer: w, transposed: false, leadingDimension: o)
+    var winogradFilters = plan.algorithm == .winograd ? transformedFilters : nil
+    if plan.algorithm == .winograd && winogradFilters == nil {
+        let target = scratch + plan.slices * plan.scratchPerSlice
+        prepareWinogradFilters(w, plan: plan, into: target)
+        winogradFilters = UnsafePointer(target)
+    }
+    plan.forEachSlice { slice in
+        let work = scratch + slice * plan.scratchPerSlice
+        if let winogradFilters {
+            winogradConvolution(
+                x.asFloat, transformedFilters: winogradFilters.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
+                geometry: g, tiles: plan.tiles(ofSlice: slice), work: work.asFloat)
+            return
+        }
+        let pixels = plan.pixels(ofSlice: slice)
+        if plan.algorithm == .singleChannel {
+            singleChannelConvolutionForwardAVX2(
+                x.asFloat, w.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
+                outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
+            return
+        }
+        for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: plan.chunkRows) {
+            let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
+            let out = y + chunk.lowerBound * o
+            if plan.algorithm == .im2col { im2col(x, g, pixels: chunk, into: work) }
+            let patches = plan.algorithm == .pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
+            gemm(
+                m: chunk.count, n: o, k: k,
+                MatrixOperand(pointer: patches, transposed: false, leadingDimension: max(k, 1)),
+                filters, out, ldc: o)
+            addBiasAndRelu(out, rows: chunk.count, columns: o, bias: bias, relu: relu)
+        }
+    }
+}
+
+/// The filters w (3, 3, C, O) as a Winograd plan's slices read them (a forward plan's, or a
+/// backward plan's with `inputGradientByWinograd`): `plan.transformedFiltersCount` elements
+/// written to `target`.
+public func prepareWinogradFilters<T: FloatElement>(
+    _ w: UnsafePointer<T>, plan: ConvolutionPlan, into target: UnsafeMutablePointer<T>
+) {
+    // Unreachable from user input: plans choose Winograd only for float32 (`winogradApplies`),
+    // and the engine calls this only for plans that did; a caller in Swift passing another
+    // plan is a programming error.
+    precondition(
+        plan.transformedFiltersCount > 0 && T.self == Float.self, "prepareWinogradFilters needs a float32 Winograd plan"
+    )
+    let c = plan.geometry.channels, o = plan.geometry.outputChannels
+    if plan.backward {
+        prepareWinogradInputGradientFilters(w.asFloat, channels: c, outputChannels: o, into: target.asFloat)
+    } else {
+        winogradTransformFiltersAVX2(w.asFloat, channels: c, outputChannels: o, into: target.asFloat)
+    }
+}
+
+// MARK: - Backward
+
+/// The gradients of y = activation(conv(x, w) + bias) for upstream dy (N, OH, OW, O): any
+/// of dx (x's shape), dw (w's shape) and db (O). With `reluOutput` (the forward's y), dy is
+/// first zeroed where the relu was inactive. `scratch` holds `plan.scratchCount`
+/// elements; `plan` must be a backward plan made knowing whether dx is wanted. A plan with
+/// `inputGradientByWinograd` transforms the filters into its scratch first, unless the
+/// caller passes them (`prepareWinogradFilters`).
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func convolutionBackward<T: FloatElement>(
+    x: UnsafePointer<T>, w: UnsafePointer<T>, dy: UnsafePointer<T>, reluOutput: UnsafePointer<T>?,
+    dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?, db: UnsafeMutablePointer<T>?,
+    plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>, transformedFilters: UnsafePointer<T>? = nil
+) {
+    let g = plan.geometry
+    let k = g.patchSize, o = g.outputChannels
+    let pointwise = plan.algorithm == .pointwise
+    // dColumns = dY · Wᵀ, with W read as the (K, O) matrix it is.
+    let filtersTransposed = MatrixOperand(pointer: w, transposed: true, leadingDimension: max(o, 1))
+    var winogradFilters = plan.inputGradientByWinograd && dx != nil ? transformedFilters : nil
+    if plan.inputGradientByWinograd && dx != nil && winogradFilters == nil {
+        let target = scratch + plan.slices * plan.scratchPerSlice
+        prepareWinogradFilters(w, plan: plan, into: target)
+        winogradFilters = UnsafePointer(target)
+    }
+    plan.forEachSlice { slice in
+        let base = scratch + slice * plan.scratchPerSlice
+        let work = base, masked = base + plan.maskedOffset
+        let filterPartial = base + plan.filterPartialOffset, biasPartial = base + plan.biasPartialOffset
+        let blockSums = base + plan.blockSumsOffset
+        filterPartial.update(repeating: T.zero, count: plan.filterPartialCount)
+        biasPartial.update(repeating: T.zero, count: o)
+        let pixels = plan.pixels(ofSlice: slice)
+        if plan.algorithm == .singleChannel {
+            singleChannelConvolutionGradientAVX2(
+                x.asFloat, upstream: dy.asFloat, reluOutput: reluOutput?.asFloat,
+                filterGradient: filterPartial.asFloat, biasGradient: biasPartial.asFloat,
+                outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
+            return
+        }
+        if let dx, let winogradFilters {
+            // The input gradient: dY (relu-masked) through the turned filters, this slice's images.
+            let gradient = winogradInputGradientGeometry(g), perImage = winogradTilesPerImage(gradient)
+            let images = pixels.lowerBound / g.outputPixelsPerImage..<pixels.upperBound / g.outputPixelsPerImage
+            winogradConvolution(
+                dy.asFloat, mask: reluOutput?.asFloat, transformedFilters: winogradFilters.asFloat, bias: nil,
+                relu: false, dx.asFloat, geometry: gradient,
+                tiles: images.lowerBound * perImage..<images.upperBound * perImage, work: work.asFloat)
+        } else if let dx, !pointwise {
+            // col2im adds into dx: zero this slice's images first.
+            let perImage = max(g.outputPixelsPerImage, 1)
+            (dx + pixels.lowerBound / perImage * g.inputImageSize).update(
+                repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
+        }
+        let filterByGEMM = dw != nil && !plan.filterGradientByWinograd
+        if dw != nil && plan.filterGradientByWinograd {
+            let perImage = winogradTilesPerImage(g)
+            let images = pixels.lowerBound / g.outputPixelsPerImage..<pixels.upperBound / g.outputPixelsPerImage
+            winogradFilterGradient(
+                x.asFloat, upstream: dy.asFloat, mask: reluOutput?.asFloat, geometry: g,
+                tiles: images.lowerBound * perImage..<images.upperBound * perImage,
+                into: filterPartial.asFloat, work: work.asFloat)
+        }
+        // What is left for the pixel chunks: the bias gradient, and GEMM-based filter and input gradients.
+        let chunksNeeded = db != nil || filterByGEMM || (dx != nil && winogradFilters == nil)
+        for start in stride(
+            from: pixels.lowerBound, to: chunksNeeded ? pixels.upperBound : pixels.lowerBound, by: plan.chunkRows)
+        {
+            let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
+            var upstream = dy + chunk.lowerBound * o
+            if let reluOutput {
+                reluGradient(upstream, output: reluOutput + chunk.lowerBound * o, into: masked, count: chunk.count * o)
+                upstream = UnsafePointer(masked)
+            }
+            let upstreamMatrix = MatrixOperand(pointer: upstream, transposed: false, leadingDimension: o)
+            if db != nil {
+                addColumnSums(upstream, rows: chunk.count, columns: o, into: biasPartial, blockSums: blockSums)
+            }
+            if filterByGEMM {
+                if !pointwise { im2col(x, g, pixels: chunk, into: work) }
+                let patches = pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
+                gemm(
+                    m: k, n: o, k: chunk.count,
+                    MatrixOperand(pointer: patches, transposed: true, leadingDimension: max(k, 1)),
+                    upstreamMatrix, filterPartial, ldc: o, accumulate: true)
+            }
+            if let dx, winogradFilters == nil {
+                if pointwise {
+                    gemm(
+                        m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, dx + chunk.lowerBound * k,
+                        ldc: max(k, 1))
+                } else {
+                    gemm(m: chunk.count, n: k, k: o, upstreamMatrix, filtersTransposed, work, ldc: max(k, 1))
+                    col2imAdd(UnsafePointer(work), g, pixels: chunk, into: dx)
+                }
+            }
+        }
+    }
+    // The slices' partial sums, added in slice order (the same result on every run).
+    let perSlice = plan.scratchPerSlice
+    if let dw {
+        if plan.filterGradientByWinograd {
+            // Summed in Winograd's space (into the first slice's partial), then turned back.
+            let first = scratch + plan.filterPartialOffset
+            for s in 1..<max(plan.slices, 1) {
+                addInPlace(first, UnsafePointer(first + s * perSlice), count: plan.filterPartialCount)
+            }
+            winogradFilterGradientAVX2(
+                UnsafePointer(first).asFloat, channels: g.channels, outputChannels: o, into: dw.asFloat)
+        } else {
+            sumSlices(scratch + plan.filterPartialOffset, stride: perSlice, slices: plan.slices, count: k * o, into: dw)
+        }
+    }
+    if let db { sumSlices(scratch + plan.biasPartialOffset, stride: perSlice, slices: plan.slices, count: o, into: db) }
+}
+
+/// into[i] = Σ over slices s of (first + s·stride)[i].
+private func sumSlices<T: FloatElement>(
+    _ first: UnsafeMutablePointer<T>, stride: Int, slices: Int, count: Int,
+    into result: UnsafeMutablePointer<T>
+) {
+    result.update(from: first, count: count)
+    for s in 1..<max(slices, 1) { addInPlace(result, UnsafePointer(first + s * stride), count: count) }
+}
+
+/// sums[j] += Σ over rows of m[row][j], in blocks of 256 rows summed apart, so float32
+/// rounding error grows with the block size rather than with the batch.
+private func addColumnSums<T: FloatElement>(
+    _ m: UnsafePointer<T>, rows: Int, columns: Int,
+    into sums: UnsafeMutablePointer<T>, blockSums: UnsafeMutablePointer<T>
+) {
+    let block = 256
+    for start in stride(from: 0, to: rows, by: block) {
+        blockSums.update(repeating: T.zero, count: columns)
+        for r in start..<min(start + block, rows) { addInPlace(blockSums, m + r * columns, count: columns) }
+        addInPlace(sums, UnsafePointer(blockSums), count: columns)
+    }
+}
+
+// MARK: - Small loops
+//
+// NOTE: these loops are never inlined. Inlined into the generic convolution code they
+// compiled to branchy scalar loops (~6 ns an element, most of the first CNN layer's time);
+// as functions of their own they vectorise (4-5x faster). The relu gradient's loads are
+// both unconditional for the same reason: a conditional load kept the select from
+// vectorising. The bias-and-relu loop needs concrete Float and Double versions: even as a
+// never-inlined generic function its NaN-keeping relu compiled to a branch per element.
+
+/// out[r][j] = relu(out[r][j] + bias[j]), either part optional; relu keeps NaN, as
+/// TensorFlow's does.
+package func addBiasAndRelu<T: FloatElement>(
+    _ out: UnsafeMutablePointer<T>, rows: Int, columns: Int, bias: UnsafePointer<T>?, relu: Bool
+) {
+    if bias == nil && !relu { return }
+    if T.self == Float.self {
+        addBiasAndRelu(out.asFloat, rows: rows, columns: columns, bias: bias?.asFloat, relu: relu)
+    } else {
+        addBiasAndRelu(out.asDouble, rows: rows, columns: columns, bias: bias?.asDouble, relu: relu)
+    }
+}
+
+/// The relu VJP through its output: g where out > 0, else 0.
+@inline(never)
+public func reluGradient<T: FloatElement>(
+    _ g: UnsafePointer<T>, output: UnsafePointer<T>, into result: UnsafeMutablePointer<T>, count: Int
+) {
+    for i in 0..<count { let gradient = g[i], value = output[i]; result[i] = value > T.zero ? gradient : T.zero }
+}
+
+/// target[i] += source[i].
+@inline(never)
+package func addInPlace<T: FloatElement>(_ target: UnsafeMutablePointer<T>, _ source: UnsafePointer<T>, count: Int) {
+    for i in 0..<count { target[i] += source[i] }
+}
+
+@inline(never)
+private func addBiasAndRelu(
+    _ out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>?, relu: Bool
+) {
+    for r in 0..<rows {
+        let row = out + r * columns
+        if let bias {
+            if relu {
+                for j in 0..<columns { let v = row[j] + bias[j]; row[j] = v > 0 || v.isNaN ? v : 0 }
+            } else {
+                for j in 0..<columns { row[j] += bias[j] }
+            }
+        } else {
+            for j in 0..<columns { let v = row[j]; row[j] = v > 0 || v.isNaN ? v : 0 }
+        }
+    }
+}
+
+@inline(never)
+private func addBiasAndRelu(
+    _ out: UnsafeMutablePointer<Double>, rows: Int, columns: Int, bias: UnsafePointer<Double>?, relu: Bool
+) {
+    for r in 0..<rows {
+        let row = out + r * columns
+        if let bias {
+            if relu {
+                for j in 0..<columns { let v = row[j] + bias[j]; row[j] = v > 0 || v.isNaN ? v : 0 }
+            } else {
+                for j in 0..<columns { row[j] += bias[j] }
+            }
+        } else {
+            for j in 0..<columns { let v = row[j]; row[j] = v > 0 || v.isNaN ? v : 0 }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import SwiftDLAVX2
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the CPU (and the OS) can run, read once from the flags line of /proc/cpuinfo,
+/// which already leaves out features the OS has not enabled. Elsewhere nothing is
+/// assumed beyond the baseline the engine is compiled for.
+///
+/// `SWIFTDL_DISABLE_AVX2=1` in the environment hides AVX2 from the engine's own kernels, so
+/// that the portable paths (the scalar kernels, im2col instead of Winograd) can be tested
+/// on any CPU; BLAS still picks its kernels from the real CPU.
+package struct CPUFeatures: Sendable {
+    package let flags: Set<String>
+    /// Whether the engine's AVX2 kernels are switched off by `SWIFTDL_DISABLE_AVX2`.
+    package let avx2KernelsDisabled: Bool
+
+    package static let current = CPUFeatures(
+        flags: readCPUInfoFlags(), avx2KernelsDisabled: environmentFlag("SWIFTDL_DISABLE_AVX2"))
+
+    /// Whether the engine may run its SwiftDLAVX2 kernels: they are compiled in (x86-64),
+    /// the CPU has AVX2, FMA and the other x86-64-v3 features the module is compiled for
+    /// (Haswell), and they are not switched off.
+    package var hasAVX2: Bool { avx2KernelsCompiled && !avx2KernelsDisabled && hardwareHasAVX2 }
+    /// AVX2 and the rest of x86-64-v3 in the hardware, whatever the switch says.
+    package var hardwareHasAVX2: Bool { ["avx2", "fma", "bmi1", "bmi2", "f16c", "movbe"].allSatisfy(flags.contains) }
+    /// The AVX-512 subsets OpenBLAS's SkylakeX kernels use.
+    package var hasAVX512: Bool { ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains) }
+}
+
+private func readCPUInfoFlags() -> Set<String> {
+    #if os(Linux) && arch(x86_64)
+    guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
+    defer { fclose(file) }
+    var buffer: UnsafeMutablePointer<CChar>? = nil
+    var capacity = 0
+    defer { free(buffer) }
+    while getline(&buffer, &capacity, file) > 0 {
+        guard let line = buffer, strncmp(line, "flags", 5) == 0 else { continue }
+        let text = String(cString: line)
+        guard let colon = text.firstIndex(of: ":") else { return [] }
+        return Set(
+            text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(
+                String.init))
+    }
+    #endif
+    return []
+}
+
+/// Whether the environment variable `name` is set to something other than "", "0",
+/// "false" or "no".
+private func environmentFlag(_ name: String) -> Bool {
+    guard let value = getenv(name) else { return false }
+    return !["", "0", "false", "no"].contains(String(cString: value).lowercased())
+}
+
+/// Whether the engine runs its AVX2 kernels on this machine (the CPU has them and
+/// `SWIFTDL_DISABLE_AVX2` does not switch them off).
+public func avx2KernelsEnabled() -> Bool { CPUFeatures.current.hasAVX2 }
