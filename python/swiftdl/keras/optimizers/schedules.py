@@ -1,0 +1,6 @@
+"""swiftdl.keras.optimizers.schedules: re-exports `swiftdl.optimizers.schedules`, so that
+`from swiftdl.keras.optimizers.schedules import ExponentialDecay` works."""
+from swiftdl.optimizers.schedules import (CosineDecay, ExponentialDecay, LearningRateSchedule, PiecewiseConstantDecay,
+                                          deserialize, serialize)
+
+__all__ = ["CosineDecay", "deserialize", "ExponentialDecay", "LearningRateSchedule", "PiecewiseConstantDecay", "serialize"]
