@@ -1,4 +1,4 @@
-"""Adamax and Lion (written with engine ops in Python) against real Keras 3.15.1's updates,
+"""Adadelta, Adamax, Lion and Nadam (written with engine ops in Python) against real Keras 3.15.1's updates,
 their configs, `.keras` save/load with optimizer state, and bad arguments."""
 import os
 
@@ -7,7 +7,7 @@ import pytest
 
 import swiftdl as sd
 from swiftdl import keras
-from swiftdl.keras.optimizers import Adamax, Lion
+from swiftdl.keras.optimizers import Adadelta, Adamax, Lion, Nadam
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "keras_optimizers", "keras_optimizers.npz")
 CASES = {
@@ -17,13 +17,17 @@ CASES = {
     "Lion": {"learning_rate": 0.01},
     "Lion_wd": {"learning_rate": 0.01, "weight_decay": 0.05},
     "Lion_clip": {"learning_rate": 0.01, "clipvalue": 0.3, "beta_1": 0.5},
+    "Adadelta": {"learning_rate": 1.0},
+    "Adadelta_wd": {"learning_rate": 1.0, "weight_decay": 0.05, "rho": 0.9},
+    "Nadam": {"learning_rate": 0.01},
+    "Nadam_wd": {"learning_rate": 0.01, "weight_decay": 0.05, "clipnorm": 0.7},
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_updates_match_keras(case):
     data = np.load(FIXTURE)
-    cls = {"Adamax": Adamax, "Lion": Lion}[case.split("_")[0]]
+    cls = {"Adadelta": Adadelta, "Adamax": Adamax, "Lion": Lion, "Nadam": Nadam}[case.split("_")[0]]
     variables = [sd.Variable(data["kernel"], name="kernel"), sd.Variable(data["bias"], name="bias")]
     optimizer = cls(**CASES[case])
     for step in range(3):
@@ -46,7 +50,9 @@ def test_adamax_formula_by_hand_one_step():
 
 
 @pytest.mark.parametrize("cls, extra", [(Adamax, {"beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-6}),
-                                        (Lion, {"beta_1": 0.7, "beta_2": 0.98})])
+                                        (Lion, {"beta_1": 0.7, "beta_2": 0.98}),
+                                        (Adadelta, {"rho": 0.9, "epsilon": 1e-6}),
+                                        (Nadam, {"beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-6})])
 def test_config_round_trip(cls, extra):
     optimizer = cls(learning_rate=0.02, weight_decay=0.01, clipnorm=1.0, name="opt", **extra)
     config = optimizer.get_config()
@@ -58,7 +64,7 @@ def test_config_round_trip(cls, extra):
     assert type(keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))) is cls
 
 
-@pytest.mark.parametrize("cls", [Adamax, Lion])
+@pytest.mark.parametrize("cls", [Adadelta, Adamax, Lion, Nadam])
 def test_keras_save_load_keeps_optimizer_state(cls, tmp_path):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(16, 3)).astype("float32")

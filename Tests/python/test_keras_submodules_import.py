@@ -20,7 +20,7 @@ SUBMODULES = {
     "ops": ["matmul"],
     "ops.nn": ["relu"],
     "ops.numpy": ["sum"],
-    "optimizers": ["Adam", "SGD", "Adamax", "Lion", "schedules"],
+    "optimizers": ["Adam", "SGD", "Adadelta", "Adamax", "Lion", "Nadam", "schedules"],
     "optimizers.schedules": ["ExponentialDecay", "LearningRateSchedule"],
     "preprocessing": ["sequence"],
     "preprocessing.sequence": ["pad_sequences"],

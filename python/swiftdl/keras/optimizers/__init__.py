@@ -3,10 +3,10 @@
 The one implementation lives in `swiftdl.optimizers`; this module re-exports it so that
 `import swiftdl.keras.optimizers` and `from swiftdl.keras.optimizers import ...` work.
 """
-from swiftdl.optimizers import (SGD, Adagrad, Adam, Adamax, AdamW, Lion, Optimizer, RMSprop, deserialize, get,
+from swiftdl.optimizers import (SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, Nadam, Optimizer, RMSprop, deserialize, get,
                                 serialize)
 
 from . import schedules
 
-__all__ = ["Adagrad", "Adam", "Adamax", "AdamW", "deserialize", "get", "Lion", "Optimizer", "RMSprop", "schedules",
-           "serialize", "SGD"]
+__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "deserialize", "get", "Lion", "Nadam", "Optimizer",
+           "RMSprop", "schedules", "serialize", "SGD"]
