@@ -21,7 +21,7 @@ SUBMODULES = {
     "ops.nn": ["relu"],
     "ops.numpy": ["sum"],
     "optimizers": ["Adam", "SGD", "Adadelta", "Adamax", "Lion", "Nadam", "schedules"],
-    "optimizers.schedules": ["ExponentialDecay", "LearningRateSchedule"],
+    "optimizers.schedules": ["ExponentialDecay", "InverseTimeDecay", "LearningRateSchedule", "PolynomialDecay"],
     "preprocessing": ["sequence"],
     "preprocessing.sequence": ["pad_sequences"],
     "random": ["normal"],

@@ -1,6 +1,7 @@
 """swiftdl.keras.optimizers.schedules: re-exports `swiftdl.optimizers.schedules`, so that
 `from swiftdl.keras.optimizers.schedules import ExponentialDecay` works."""
-from swiftdl.optimizers.schedules import (CosineDecay, ExponentialDecay, LearningRateSchedule, PiecewiseConstantDecay,
-                                          deserialize, serialize)
+from swiftdl.optimizers.schedules import (CosineDecay, ExponentialDecay, InverseTimeDecay, LearningRateSchedule,
+                                          PiecewiseConstantDecay, PolynomialDecay, deserialize, serialize)
 
-__all__ = ["CosineDecay", "deserialize", "ExponentialDecay", "LearningRateSchedule", "PiecewiseConstantDecay", "serialize"]
+__all__ = ["CosineDecay", "deserialize", "ExponentialDecay", "InverseTimeDecay", "LearningRateSchedule",
+           "PiecewiseConstantDecay", "PolynomialDecay", "serialize"]
