@@ -1,4 +1,4 @@
-"""PolynomialDecay and InverseTimeDecay against real Keras 3.15.1 values
+"""PolynomialDecay, InverseTimeDecay and CosineDecayRestarts against real Keras 3.15.1 values
 (fixtures/keras_optimizers/keras_schedules.json, with its generator), configs and bad input."""
 import json
 import os
@@ -28,7 +28,8 @@ def test_optimizer_uses_and_serializes_the_schedule():
     assert type(SGD.from_config(optimizer.get_config())._learning_rate) is schedules.InverseTimeDecay
 
 
-@pytest.mark.parametrize("cls, args", [(schedules.PolynomialDecay, (0.1, 0)), (schedules.InverseTimeDecay, (0.1, -1, 0.5))])
+@pytest.mark.parametrize("cls, args", [(schedules.PolynomialDecay, (0.1, 0)), (schedules.InverseTimeDecay, (0.1, -1, 0.5)),
+                                       (schedules.CosineDecayRestarts, (0.1, 0))])
 def test_nonpositive_decay_steps_rejected(cls, args):
     with pytest.raises(ValueError, match="decay_steps"):
         cls(*args)
