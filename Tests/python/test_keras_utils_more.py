@@ -53,3 +53,27 @@ def test_backend_names():
     assert utils.standardize_dtype(float) == "float32"
     with pytest.raises(AttributeError):
         utils.no_such_name  # noqa: B018
+
+
+def test_config_attributes_items_and_freezing():
+    config = utils.Config(learning_rate=0.1, batch=32)
+    config.momentum = 0.9
+    config["zeta"] = 1
+    assert config.learning_rate == 0.1 and config["momentum"] == 0.9 and len(config) == 4
+    assert list(config) == ["batch", "learning_rate", "momentum", "zeta"]
+    assert config.as_dict() == {"learning_rate": 0.1, "batch": 32, "momentum": 0.9, "zeta": 1}
+    assert "batch" in config and config.get("missing", 5) == 5
+    assert config.to_json() == '{"learning_rate": 0.1, "batch": 32, "momentum": 0.9, "zeta": 1}'
+    with pytest.raises(AttributeError, match="Did you mean 'learning_rate'"):
+        config.learning_rat  # noqa: B018
+    config.freeze()
+    assert config.frozen
+    for change in (lambda: setattr(config, "batch", 1), lambda: config.update(batch=1), lambda: config.pop("batch"),
+                   lambda: config.__delitem__("batch")):
+        with pytest.raises(ValueError, match="frozen"):
+            change()
+    config.unfreeze()
+    del config["zeta"]
+    assert "zeta" not in config
+    with pytest.raises(AttributeError):
+        config.freeze = 1
