@@ -3,7 +3,7 @@
     from swiftdl.keras import layers, models
     model = models.Sequential([layers.Dense(10, activation="softmax", input_shape=(784,))])
 """
-from swiftdl import optimizers
+from . import optimizers  # noqa: I001 (the module form of swiftdl.optimizers)
 from . import (activations, backend, callbacks, config, constraints, dtype_policies, initializers, layers, losses,
                metrics, models, regularizers, saving, utils)
 from .backend import clear_session

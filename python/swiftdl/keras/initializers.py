@@ -198,12 +198,69 @@ def _orthonormal_columns(a: Tensor) -> Tensor:
     return _sd.stack(columns, axis=1)
 
 
+class LecunUniform(VarianceScaling):
+    """Uniform in [-limit, limit], limit = sqrt(3 / fan_in) (Keras's LecunUniform)."""
+
+    def __init__(self, seed: Any = None) -> None:
+        super().__init__(1.0, "fan_in", "uniform", seed)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"seed": self.seed}
+
+
+class TruncatedNormal(Initializer):
+    """Normal draws redrawn until within two standard deviations of the mean (Keras's
+    TruncatedNormal); `stddev` is the normal's before truncation, as in Keras."""
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Any = None) -> None:
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
+        return _truncated_normal(shape, self.stddev, dtype or backend.floatx()) + self.mean
+
+    def get_config(self) -> dict[str, Any]:
+        return {"seed": self.seed, "mean": self.mean, "stddev": self.stddev}
+
+
+class Identity(Initializer):
+    """`gain` times the identity matrix (Keras's Identity; rectangular shapes get ones on
+    the main diagonal).
+
+    Raises:
+        ValueError: when the shape is not two-dimensional.
+    """
+
+    def __init__(self, gain: float = 1.0) -> None:
+        self.gain = gain
+
+    def __call__(self, shape: Sequence[int], dtype: DTypeLike = None) -> Any:
+        if len(shape) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
+                             f"Received: shape={tuple(shape)} of rank {len(shape)}.")
+        return _sd.eye(int(shape[0]), int(shape[1]), dtype=dtype or backend.floatx()) * self.gain
+
+    def get_config(self) -> dict[str, Any]:
+        # Keras 3.15 returns {} here and so loses `gain` on save; keeping it round-trips.
+        return {"gain": self.gain}
+
+
+# Keras's other exported names for the same classes.
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal
+constant, zeros, ones = Constant, Zeros, Ones
+random_uniform, random_normal, truncated_normal = RandomUniform, RandomNormal, TruncatedNormal
+variance_scaling, orthogonal, identity = VarianceScaling, Orthogonal, Identity
+glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
+lecun_uniform, lecun_normal = LecunUniform, LecunNormal
+
+
 _ALIASES = {
     "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
     "random_uniform": RandomUniform, "uniform": RandomUniform, "random_normal": RandomNormal,
     "normal": RandomNormal, "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
-    "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
+    "lecun_normal": LecunNormal, "orthogonal": Orthogonal, "lecun_uniform": LecunUniform,
+    "truncated_normal": TruncatedNormal, "identity": Identity,
 }
 
 
@@ -240,6 +297,21 @@ def serialize(initializer: Any) -> Any:
     return {"module": "keras.initializers", "class_name": type(initializer).__name__,
             "config": initializer.get_config(), "registered_name": None}
 
+def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
+    """An initializer from `serialize`'s dict or a name (Keras's `deserialize`).
+
+    Raises:
+        ValueError: for an unknown class name.
+    """
+    if isinstance(config, dict) and custom_objects and config.get("class_name") in custom_objects:
+        return custom_objects[config["class_name"]].from_config(config.get("config", {}))
+    return get(config)
+
+
 # Keras's public names in this module (`from swiftdl.keras.initializers import *`).
-__all__ = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Initializer", "LecunNormal", "Ones",
-           "Orthogonal", "RandomNormal", "RandomUniform", "VarianceScaling", "Zeros", "get", "serialize"]
+__all__ = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity", "IdentityInitializer",
+           "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "OrthogonalInitializer", "RandomNormal",
+           "RandomUniform", "TruncatedNormal", "VarianceScaling", "Zeros", "constant", "deserialize", "get",
+           "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity", "lecun_normal", "lecun_uniform",
+           "ones", "orthogonal", "random_normal", "random_uniform", "serialize", "truncated_normal", "variance_scaling",
+           "zeros"]

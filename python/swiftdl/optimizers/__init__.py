@@ -4,16 +4,21 @@ from __future__ import annotations
 from typing import Any
 
 from . import schedules
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
+from .adamax import Adamax
 from .adamw import AdamW
 from .base_optimizer import Optimizer
+from .lion import Lion
+from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Adagrad", "Adam", "AdamW", "deserialize", "get", "Optimizer", "RMSprop", "schedules", "serialize", "SGD"]
+__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "deserialize", "get", "Lion", "Nadam", "Optimizer",
+           "RMSprop", "schedules", "serialize", "SGD"]
 
-ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, AdamW, Adagrad)
+ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, AdamW, Adagrad, Adamax, Lion, Adadelta, Nadam)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 

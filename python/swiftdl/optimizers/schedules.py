@@ -128,7 +128,112 @@ class CosineDecay(LearningRateSchedule):
                 "warmup_steps": self.warmup_steps}
 
 
-_ALL = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay)}
+class PolynomialDecay(LearningRateSchedule):
+    """(initial - end)·(1 - step/decay_steps)^power + end, the step held at decay_steps; with
+    `cycle`, decay_steps is multiplied by ceil(step / decay_steps) instead (Keras's formula).
+
+    Raises:
+        ValueError: if decay_steps <= 0.
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: int, end_learning_rate: float = 0.0001,
+                 power: float = 1.0, cycle: bool = False, name: str | None = "PolynomialDecay") -> None:
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.end_learning_rate = end_learning_rate
+        self.power = power
+        self.cycle = cycle
+        self.name = name
+        if self.decay_steps <= 0:
+            raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
+
+    def __call__(self, step: Any) -> Any:
+        step = _step(step)
+        decay_steps = float(self.decay_steps)
+        if self.cycle:
+            decay_steps *= 1.0 if step == 0 else math.ceil(step / self.decay_steps)
+        else:
+            step = min(step, decay_steps)
+        fraction = 1.0 - step / decay_steps
+        span = self.initial_learning_rate - self.end_learning_rate
+        return np.float32(span * fraction ** self.power + self.end_learning_rate)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "end_learning_rate": self.end_learning_rate, "power": self.power, "cycle": self.cycle,
+                "name": self.name}
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """initial_learning_rate / (1 + decay_rate·step/decay_steps), the ratio floored when
+    `staircase`.
+
+    Raises:
+        ValueError: if decay_steps <= 0.
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
+                 name: str | None = "InverseTimeDecay") -> None:
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+        if self.decay_steps <= 0:
+            raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
+
+    def __call__(self, step: Any) -> Any:
+        p = _step(step) / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        return np.float32(self.initial_learning_rate / (1.0 + self.decay_rate * p))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR), Keras's formula: the i-th period lasts
+    first_decay_steps·t_mulⁱ steps and starts at initial_learning_rate·m_mulⁱ, decaying to
+    alpha times that.
+
+    Raises:
+        ValueError: if first_decay_steps <= 0.
+    """
+
+    def __init__(self, initial_learning_rate: float, first_decay_steps: int, t_mul: float = 2.0, m_mul: float = 1.0,
+                 alpha: float = 0.0, name: str | None = "SGDRDecay") -> None:
+        self.initial_learning_rate = initial_learning_rate
+        self.first_decay_steps = first_decay_steps
+        self._t_mul = t_mul
+        self._m_mul = m_mul
+        self.alpha = alpha
+        self.name = name
+        if self.first_decay_steps <= 0:
+            raise ValueError(f"Argument `first_decay_steps` must be > 0. Received: first_decay_steps={self.first_decay_steps}")
+
+    def __call__(self, step: Any) -> Any:
+        fraction = _step(step) / self.first_decay_steps
+        t_mul = self._t_mul
+        if t_mul == 1.0:
+            restart = math.floor(fraction)
+            fraction -= restart
+        else:
+            # Periods grow geometrically: the restart index solves Σ_{k<i} t_mulᵏ <= fraction.
+            restart = math.floor(math.log(1.0 - fraction * (1.0 - t_mul)) / math.log(t_mul))
+            done = (1.0 - t_mul ** restart) / (1.0 - t_mul)
+            fraction = (fraction - done) / t_mul ** restart
+        cosine = 0.5 * self._m_mul ** restart * (1.0 + math.cos(math.pi * fraction))
+        return np.float32(self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "first_decay_steps": self.first_decay_steps,
+                "t_mul": self._t_mul, "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
+
+
+_ALL = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay, PolynomialDecay,
+                                                 InverseTimeDecay, CosineDecayRestarts)}
 
 
 def serialize(learning_rate_schedule: LearningRateSchedule) -> dict[str, Any]:

@@ -130,6 +130,12 @@ class Model(Trainer, Layer):
         from ..saving.saving_lib import save_model
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
+    def to_json(self, **kwargs):
+        """The model's architecture as a JSON string (`keras.models.model_from_json` rebuilds
+        it with fresh weights); `kwargs` go to `json.dumps`."""
+        from .cloning import model_to_json
+        return model_to_json(self, **kwargs)
+
     def save_weights(self, filepath, overwrite=True):
         from ..saving.weights import save_weights
         save_weights(self, filepath, overwrite=overwrite)

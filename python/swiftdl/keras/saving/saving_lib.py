@@ -86,6 +86,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         ValueError: when the file is not a `.keras` archive, its config is malformed,
             a class is unknown, or its weights do not fit the model.
     """
+    from .object_registration import merged_custom_objects
+    custom_objects = merged_custom_objects(custom_objects)  # registered classes and open custom_object_scopes
     source = os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else "the given file"
     if isinstance(filepath, str):
         if filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5"):

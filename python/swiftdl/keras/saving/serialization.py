@@ -8,7 +8,9 @@ def serialize_layer(layer):
     if isinstance(layer, TableOperation):  # x + y, ops.mean(...): Keras's operation entry
         name = type(layer).__name__
         return {"module": layer._keras_module, "class_name": name, "config": config, "registered_name": name}
-    entry = {"module": "keras.layers", "class_name": type(layer).__name__, "config": config, "registered_name": None}
+    from .object_registration import GLOBAL_CUSTOM_NAMES
+    entry = {"module": "keras.layers", "class_name": type(layer).__name__, "config": config,
+             "registered_name": GLOBAL_CUSTOM_NAMES.get(type(layer))}
     from ..layers.layer import Layer
     if type(layer).get_build_config is not Layer.get_build_config and layer.built:
         build_config = layer.get_build_config()

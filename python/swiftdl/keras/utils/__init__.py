@@ -10,18 +10,34 @@ import numpy as np
 import swiftdl as _sd
 
 from ..layers.keras_tensor import is_keras_tensor
+from .config import Config
 from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from .graph_utils import get_source_inputs, normalize
+from .io_utils import disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled
 from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
 
 _LAZY = ["plot_history", "plot_model"]
-__all__ = ["is_keras_tensor", "pack_x_y_sample_weight", "pad_sequences", "Progbar", "PyDataset", "Sequence", "set_random_seed",
-           "to_categorical", "unpack_x_y_sample_weight"] + _LAZY
+# keras.utils re-exports these from keras.saving and keras.backend; they load on first use
+# because keras.saving imports the layers, which import this module.
+_FROM_SAVING = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
+                "get_registered_name", "get_registered_object", "register_keras_serializable", "serialize_keras_object"]
+_FROM_BACKEND = ["clear_session", "standardize_dtype"]
+__all__ = ["Config", "disable_interactive_logging", "enable_interactive_logging", "get_source_inputs",
+           "is_interactive_logging_enabled", "normalize", "is_keras_tensor", "pack_x_y_sample_weight", "pad_sequences",
+           "Progbar", "PyDataset", "Sequence", "set_random_seed",
+           "to_categorical", "unpack_x_y_sample_weight"] + _LAZY + _FROM_SAVING + _FROM_BACKEND
 
 
 def __getattr__(name: str) -> Any:
     # The plotting helpers load on first use: most programs never draw, and every module
     # here adds to `from swiftdl.keras import ...` time.
+    if name in _FROM_SAVING:
+        from .. import saving
+        return getattr(saving, name)
+    if name in _FROM_BACKEND:
+        from .. import backend
+        return getattr(backend, name)
     if name == "plot_model":
         from .model_visualization import plot_model
         return plot_model
