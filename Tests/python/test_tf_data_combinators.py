@@ -26,6 +26,11 @@ PIPELINES = {
     "filter": lambda D: D.range(10).filter(lambda x: x % 3 == 0),
     "filter_pairs": lambda D: D.zip(D.range(6), D.range(6)).filter(lambda a, b: a + b > 5),
     "enumerate": lambda D: D.range(3, 6).enumerate(start=2),
+    "padded_batch": lambda D: D.range(1, 6).map(lambda n: tf.range(n)).padded_batch(2),
+    "padded_batch_shapes": lambda D: D.range(1, 5).map(lambda n: (tf.fill([n, 2], n), n)).padded_batch(
+        3, padded_shapes=([4, None], []), padding_values=(tf.constant(-1, tf.int64), tf.constant(0, tf.int64))),
+    "padded_batch_dict": lambda D: D.range(1, 4).map(lambda n: {"ids": tf.range(n)}).padded_batch(
+        2, padded_shapes={"ids": [-1]}, padding_values={"ids": tf.constant(7, tf.int64)}, drop_remainder=True),
 }
 
 
@@ -62,6 +67,11 @@ def test_generator_results_feed_batch_and_model_code():
     (lambda D: list(D.range(3).unbatch()), ValueError, "rank >= 1"),
     (lambda D: D.range(3).enumerate(start=-1), ValueError, "start"),
     (lambda D: list(D.from_generator(lambda: iter(["text"]))), TypeError, "numeric"),
+    (lambda D: D.range(3).padded_batch(0), ValueError, "positive"),
+    (lambda D: list(D.range(1, 4).map(lambda n: tf.range(n)).padded_batch(3, padded_shapes=[2])), ValueError,
+     "larger than its padded size"),
+    (lambda D: list(D.range(1, 4).map(lambda n: tf.range(n)).padded_batch(3, padded_shapes=[4, 1])), ValueError,
+     "rank"),
 ])
 def test_hostile_inputs_raise(call, error, message):
     with pytest.raises(error, match=message):

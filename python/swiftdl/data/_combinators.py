@@ -125,3 +125,66 @@ class _Enumerate(Dataset):
 
     def cardinality(self):
         return self._source.cardinality()
+
+
+def _pad_to(tensor, shape, value):
+    """`tensor` padded at the end of each axis up to `shape` with `value`."""
+    if len(shape) != tensor.ndim:
+        raise ValueError(f"padded_shapes {tuple(shape)} has rank {len(shape)} but the component has rank {tensor.ndim}")
+    widths = []
+    for axis, (size, target) in enumerate(zip(tensor.shape, shape)):
+        if target < size:
+            raise ValueError(f"padded_batch: dimension {axis} of a component is {size}, larger than its padded size "
+                             f"{target}")
+        widths.append((0, target - size))
+    if not any(after for _, after in widths):
+        return tensor  # nothing to pad (and scalars, which tf.pad cannot take)
+    return _sd.pad(tensor, widths, constant_values=value)
+
+
+class _PaddedBatch(Dataset):
+    def __init__(self, source, batch_size, padded_shapes, padding_values, drop_remainder):
+        self._source, self._batch_size = source, batch_size
+        self._padded_shapes, self._padding_values = padded_shapes, padding_values
+        self._drop_remainder = drop_remainder
+
+    def _emit(self, batch):
+        def pad_leaf(*leaves_and_options):
+            *leaves, shape, value = leaves_and_options
+            # Unknown sizes (None/-1, or no padded_shapes) pad to the longest in this batch.
+            longest = [max(leaf.shape[axis] for leaf in leaves) for axis in range(leaves[0].ndim)]
+            target = longest if shape is None else [
+                longest[axis] if size is None or size == -1 else int(size) for axis, size in enumerate(shape)]
+            return _sd.stack([_pad_to(leaf, target, value) for leaf in leaves])
+
+        structure = batch[0]
+        shapes = self._padded_shapes if self._padded_shapes is not None else map_structure(lambda _: None, structure)
+        values = self._padding_values if self._padding_values is not None else map_structure(lambda _: 0, structure)
+        if not isinstance(structure, (tuple, dict)):
+            return pad_leaf(*batch, shapes, values)
+        return _map_with_options(pad_leaf, batch, shapes, values)
+
+    def _elements(self):
+        batch = []
+        for element in self._source:
+            batch.append(element)
+            if len(batch) == self._batch_size:
+                yield self._emit(batch)
+                batch = []
+        if batch and not self._drop_remainder:
+            yield self._emit(batch)
+
+    def cardinality(self):
+        upstream = self._source.cardinality()
+        if upstream < 0:
+            return upstream
+        full, rest = divmod(upstream, self._batch_size)
+        return full + (1 if rest and not self._drop_remainder else 0)
+
+
+def _map_with_options(function, batch, shapes, values):
+    """Applies function(*component_of_each_element, shape, value) per component of a tuple/dict element."""
+    first = batch[0]
+    if isinstance(first, dict):
+        return {key: function(*(element[key] for element in batch), shapes[key], values[key]) for key in first}
+    return tuple(function(*(element[i] for element in batch), shapes[i], values[i]) for i in range(len(first)))

@@ -146,6 +146,18 @@ class Dataset:
             raise TypeError(f"`map_func` must be callable; received {type(map_func).__name__}")
         return _Map(self, map_func)
 
+    def padded_batch(self, batch_size: int, padded_shapes: Any = None, padding_values: Any = None,
+                     drop_remainder: bool = False) -> Dataset:
+        """Batches elements of different shapes by padding each component at the end of its axes:
+        to `padded_shapes` (None or -1 entries, or no padded_shapes, mean the longest in the
+        batch) with `padding_values` (0 by default). Components are flat tensors, or a tuple/dict
+        of them with matching padded_shapes/padding_values structures."""
+        batch_size = _check_count(batch_size, "batch_size")
+        if batch_size == 0:
+            raise ValueError("`batch_size` must be positive; received 0")
+        from ._combinators import _PaddedBatch
+        return _PaddedBatch(self, batch_size, padded_shapes, padding_values, bool(drop_remainder))
+
     def unbatch(self) -> Dataset:
         """Splits each element into the rows of its first dimension (batch's inverse)."""
         from ._combinators import _Unbatch
