@@ -6,6 +6,7 @@ import numpy as np
 from . import _C, _indexing, _ops, _shape
 from ._convert import asarray, to_operand
 from ._dtypes import code_of, dtype_of_code
+from ._shape_tuple import Shape
 
 
 def _binary(name):
@@ -51,6 +52,9 @@ def _is_foreign(value):
     return not isinstance(value, (Tensor, np.ndarray, np.generic, int, float, bool, list, tuple))
 
 
+_BASE_SHAPE = _C.TensorBase.shape  # the engine's descriptor, wrapped by Tensor.shape
+
+
 class Tensor(_C.TensorBase):
     """An n-dimensional array whose memory and math live in the Swift engine.
 
@@ -68,6 +72,15 @@ class Tensor(_C.TensorBase):
         return asarray(data, dtype=dtype)
 
     # ---- metadata -----------------------------------------------------------------
+    @property
+    def shape(self):
+        # A tuple subclass, so numpy code sees a tuple and TensorFlow code finds as_list(), rank...
+        return Shape(_BASE_SHAPE.__get__(self))
+
+    def get_shape(self):
+        """The shape (tf.Tensor.get_shape): the same value as `.shape`."""
+        return self.shape
+
     @property
     def dtype(self):
         return dtype_of_code(self._dtype_code)

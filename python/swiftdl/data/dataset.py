@@ -72,6 +72,25 @@ class Dataset:
             return Dataset.from_tensor_slices(_sd.arange(args[0], args[1], step, dtype=dtype))
         raise TypeError(f"Dataset.range takes 1 to 3 positional arguments (start, stop, step); received {len(args)}")
 
+    @staticmethod
+    def from_generator(generator: Callable[..., Any], output_types: Any = None, output_shapes: Any = None,
+                       args: Any = None, output_signature: Any = None) -> Dataset:
+        """Elements yielded by `generator(*args)`, called anew for each pass (see _combinators)."""
+        from ._combinators import from_generator
+        return from_generator(generator, output_types, output_shapes, args, output_signature)
+
+    @staticmethod
+    def from_tensors(tensors: Any) -> Dataset:
+        """A dataset of the single element `tensors`."""
+        from ._combinators import from_tensors
+        return from_tensors(tensors)
+
+    @staticmethod
+    def zip(*datasets: Any) -> Dataset:
+        """Elements are tuples (or dicts) with one element of each dataset; stops at the shortest."""
+        from ._combinators import zip_datasets
+        return zip_datasets(*datasets)
+
     # ---- iteration ------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Any]:
         return iter(self._elements())
@@ -126,6 +145,35 @@ class Dataset:
         if not callable(map_func):
             raise TypeError(f"`map_func` must be callable; received {type(map_func).__name__}")
         return _Map(self, map_func)
+
+    def padded_batch(self, batch_size: int, padded_shapes: Any = None, padding_values: Any = None,
+                     drop_remainder: bool = False) -> Dataset:
+        """Batches elements of different shapes by padding each component at the end of its axes:
+        to `padded_shapes` (None or -1 entries, or no padded_shapes, mean the longest in the
+        batch) with `padding_values` (0 by default). Components are flat tensors, or a tuple/dict
+        of them with matching padded_shapes/padding_values structures."""
+        batch_size = _check_count(batch_size, "batch_size")
+        if batch_size == 0:
+            raise ValueError("`batch_size` must be positive; received 0")
+        from ._combinators import _PaddedBatch
+        return _PaddedBatch(self, batch_size, padded_shapes, padding_values, bool(drop_remainder))
+
+    def unbatch(self) -> Dataset:
+        """Splits each element into the rows of its first dimension (batch's inverse)."""
+        from ._combinators import _Unbatch
+        return _Unbatch(self)
+
+    def filter(self, predicate: Callable[..., Any]) -> Dataset:
+        """Keeps the elements for which `predicate` returns a scalar True."""
+        if not callable(predicate):
+            raise TypeError(f"`predicate` must be callable; received {type(predicate).__name__}")
+        from ._combinators import _Filter
+        return _Filter(self, predicate)
+
+    def enumerate(self, start: int = 0) -> Dataset:
+        """(index, element) pairs, the index an int64 scalar counting from `start`."""
+        from ._combinators import _Enumerate
+        return _Enumerate(self, _check_count(start, "start"))
 
     def take(self, count: int) -> Dataset:
         """At most `count` elements (-1: all)."""

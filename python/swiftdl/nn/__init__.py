@@ -9,10 +9,17 @@ from ._convolution import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d
 from ._convolution import conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation, conv2d_pool
 from ._recurrent import gru, lstm, simple_rnn
 from ._embedding import embedding_lookup
+from ._layout import bias_add, crelu, depth_to_space, space_to_depth
+from ._statistics import normalize_moments, sufficient_statistics, weighted_moments, zero_fraction
+from ._elementwise_losses import compute_average_loss, l2_loss, log_poisson_loss, scale_regularization_loss
+from ._elementwise_losses import weighted_cross_entropy_with_logits
+from .._tf_reduce import in_top_k, top_k
 
 __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1d", "conv1d_bias_activation",
            "conv2d", "conv2d_bias_activation", "conv2d_pool", "dropout", "elu", "embedding_lookup", "gelu", "gru",
            "l2_normalize", "leaky_relu", "log_softmax", "lstm", "max_pool", "max_pool1d", "max_pool2d", "moments",
            "relu", "relu6", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "silu", "simple_rnn", "softmax",
            "softmax_cross_entropy_with_logits", "softplus", "softsign", "sparse_softmax_cross_entropy_with_logits",
-           "swish", "tanh"]
+           "swish", "tanh", "bias_add", "crelu", "depth_to_space", "space_to_depth", "normalize_moments",
+           "sufficient_statistics", "weighted_moments", "zero_fraction", "compute_average_loss", "l2_loss",
+           "log_poisson_loss", "scale_regularization_loss", "weighted_cross_entropy_with_logits", "in_top_k", "top_k"]
