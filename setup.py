@@ -79,6 +79,7 @@ setup(
     # it for its matrix products (python/swiftdl/_blas.py). h5py: Keras's weight files.
     install_requires=["numpy>=1.24", "scipy-openblas32>=0.3.27", "h5py>=3"],
     # Optional: encrypted and signed `.keras` files (swiftdl.keras.saving.protect).
-    extras_require={"protect": ["cryptography>=42"]},
+    # [serving]: python -m swiftdl.serving (TF Serving REST API on starlette + uvicorn).
+    extras_require={"protect": ["cryptography>=42"], "serving": ["starlette>=0.37", "uvicorn>=0.29"]},
     zip_safe=False,
 )
