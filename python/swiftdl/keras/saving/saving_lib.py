@@ -26,13 +26,16 @@ _BOMB_FLOOR = 1 << 30
 _MAX_EXPANSION = 100
 
 
-def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+def save_model(model, filepath, overwrite=True, zipped=None, encryption_key=None, signing_key=None, **kwargs):
     """Saves `model` as a Keras 3 `.keras` archive.
 
     Args:
         model: a built swiftdl.keras Model.
         filepath: path ending in `.keras` (or a writable binary file object).
         overwrite: whether to replace an existing file.
+        encryption_key: 32 bytes or a `protect.Passphrase`: write the archive encrypted
+            with AES-256-GCM (see `swiftdl.keras.saving.protect`).
+        signing_key: an Ed25519 private key (or its 32 bytes) to sign the encrypted file.
 
     Raises:
         ValueError: for another extension or an unsupported option.
@@ -53,6 +56,20 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
                              f"`model.save('model.keras')`. Received: filepath={filepath}")
         if os.path.exists(filepath) and not overwrite:
             raise FileExistsError(f"{filepath} exists and overwrite=False")
+    if encryption_key is None and signing_key is not None:
+        raise ValueError("signing_key signs encrypted files; pass encryption_key too")
+    if encryption_key is not None:
+        from . import protect
+        plain = io.BytesIO()
+        save_model(model, plain, zipped=zipped, **kwargs)
+        data = protect.encrypt(plain.getvalue(), encryption_key, signing_key)
+        if not isinstance(filepath, str):
+            filepath.write(data)
+            return
+        with open(filepath + ".tmp", "wb") as handle:
+            handle.write(data)
+        os.replace(filepath + ".tmp", filepath)
+        return
     config = json.dumps(serialize_model(model))
     metadata = json.dumps({"keras_version": KERAS_FORMAT_VERSION, "date_saved":
                            datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"), "saved_by": "swiftdl"})
@@ -71,7 +88,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         os.replace(target, filepath)
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, key=None, verify_key=None):
     """Loads a `.keras` model saved by Keras 3 or swiftdl.
 
     Args:
@@ -81,9 +98,15 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             and restore the optimizer's state so training resumes where it stopped.
         safe_mode: kept for Keras compatibility; swiftdl never runs code from a file
             (a `Lambda` layer's function must be passed through `custom_objects`).
+        key: for an encrypted file: 32 bytes or a `protect.Passphrase` (None reads the
+            `SWIFTDL_MODEL_KEY` environment variable). A plaintext file given a key or a
+            verify_key is refused, so a swapped-in unprotected file is never loaded.
+        verify_key: an Ed25519 public key (or its 32 bytes or PEM); the signature is
+            checked before anything is decrypted.
 
     Raises:
-        ValueError: when the file is not a `.keras` archive, its config is malformed,
+        ValueError: when the file is not a `.keras` archive, an encrypted file fails to
+            verify or decrypt, its config is malformed,
             a class is unknown, or its weights do not fit the model.
     """
     from .object_registration import merged_custom_objects
@@ -96,6 +119,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         if not os.path.exists(filepath):
             raise ValueError(f"File not found: filepath={filepath}. Please ensure the file is an accessible "
                              "`.keras` zip file.")
+    filepath = _decrypt_if_protected(filepath, source, key, verify_key)
     import zipfile
     try:
         archive = zipfile.ZipFile(filepath, "r")
@@ -132,6 +156,28 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         updates = h5_store.plan_load(handle, model, source, include_optimizer=compile)
     h5_store.apply(updates)
     return model
+
+
+def _decrypt_if_protected(filepath, source, key, verify_key):
+    """An encrypted file becomes an in-memory BytesIO of its zip (plaintext never touches disk)."""
+    from .protect import MAGIC
+    if isinstance(filepath, (str, os.PathLike)):
+        with open(filepath, "rb") as handle:
+            protected = handle.read(len(MAGIC)) == MAGIC
+            data = (MAGIC + handle.read()) if protected else None
+    else:
+        start = filepath.tell()
+        protected = filepath.read(len(MAGIC)) == MAGIC
+        data = (MAGIC + filepath.read()) if protected else None
+        if not protected:
+            filepath.seek(start)
+    if not protected:
+        if key is not None or verify_key is not None:
+            raise ValueError(f"{source} is not encrypted, but a key or verify_key was given; refusing to load "
+                             "an unprotected file in its place")
+        return filepath
+    from . import protect
+    return io.BytesIO(protect.decrypt(data, key=key, verify_key=verify_key, source=source))
 
 
 def _read_member(archive, name, source, limit):
