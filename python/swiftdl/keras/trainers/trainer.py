@@ -89,11 +89,18 @@ class Trainer:
             total = None
         else:
             outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
-            targets = y if isinstance(y, (list, tuple)) else [y]
-            losses = self._compile_losses if isinstance(self._compile_losses, list) else [self._compile_losses] * len(outputs)
+            names = self._output_names() if len(outputs) > 1 else None
+            targets = self._per_output(y, names, "targets")
+            losses = self._compile_losses
+            if isinstance(losses, dict):
+                losses = self._per_output(losses, names, "loss", missing=None)
+            elif not isinstance(losses, list):
+                losses = [losses] * len(outputs)
             if len(targets) != len(outputs):
                 raise ValueError(f"The model has {len(outputs)} outputs but received {len(targets)} targets")
-            weights = self._loss_weights or [1.0] * len(outputs)
+            weights = self._loss_weights
+            weights = ([1.0] * len(outputs) if weights is None
+                       else self._per_output(weights, names, "loss_weights", missing=1.0))
             total = None
             for loss_fn, target, output, weight in zip(losses, targets, outputs, weights):
                 if loss_fn is None:
@@ -114,6 +121,22 @@ class Trainer:
             return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
         return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
 
+    def _per_output(self, value, names, what, missing=KeyError):
+        """`value` as a list in the model's output order: a dict is read by output name (as
+        Keras matches losses, loss weights and targets to outputs), a list or tuple as given."""
+        if isinstance(value, dict):
+            if names is None:
+                if len(value) != 1:
+                    raise ValueError(f"The model has one output but {what} has keys {sorted(value)}")
+                return list(value.values())
+            unknown = sorted(set(value) - set(names))
+            if unknown:
+                raise ValueError(f"{what} has keys {unknown} that are not output names of the model {names}")
+            if missing is KeyError and set(value) != set(names):
+                raise ValueError(f"{what} needs an entry for every output {names}; received keys {sorted(value)}")
+            return [value.get(name, missing) for name in names]
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+
     def _output_names(self):
         outputs = getattr(self, "outputs", None) or []
         names = []
@@ -125,6 +148,8 @@ class Trainer:
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics with this batch and returns every metric's result."""
         if self._compile_metrics is not None:
+            if isinstance(y, dict) and isinstance(y_pred, (list, tuple)):
+                y = self._per_output(y, self._output_names() if len(y_pred) > 1 else None, "targets")
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
