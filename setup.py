@@ -78,5 +78,6 @@ setup(
     # scipy-openblas32: the OpenBLAS that numpy's and scipy's own builds use; the engine opens
     # it for its matrix products (python/swiftdl/_blas.py). h5py: Keras's weight files.
     install_requires=["numpy>=1.24", "scipy-openblas32>=0.3.27", "h5py>=3"],
+    extras_require={"onnx": ["onnx>=1.15"]},  # Model.export(format="onnx")
     zip_safe=False,
 )
