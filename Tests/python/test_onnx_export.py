@@ -115,10 +115,48 @@ def test_export_arguments(tmp_path):
     assert onnx.load(str(tmp_path / "m.onnx")).opset_import[0].version == 20
 
 
-def test_functional_and_unbuilt_models_are_refused(tmp_path):
-    inputs = keras.Input((3,))
-    functional = keras.Model(inputs, layers.Dense(2)(inputs))
-    with pytest.raises(ValueError, match="Sequential"):
+def _functional_cases():
+    inputs = keras.Input((8, 8, 3))
+    a = layers.Conv2D(4, 3, padding="same", activation="relu")(inputs)
+    b = layers.Conv2D(4, 1)(inputs)
+    merged = layers.Add()([a, b])
+    product = layers.Multiply()([merged, layers.Conv2D(4, 3, padding="same", activation="sigmoid")(merged)])
+    joined = layers.Concatenate()([product, layers.MaxPooling2D(1)(merged), layers.Subtract()([a, b])])
+    pooled = layers.Average()([layers.GlobalAveragePooling2D()(joined), layers.GlobalMaxPooling2D()(joined)])
+    yield "residual_cnn", inputs, layers.Dense(5, activation="softmax")(pooled), (8, 8, 3)
+    tokens = keras.Input((7,))
+    embedded = layers.Embedding(30, 6)(tokens)
+    both = layers.Concatenate(axis=1)([layers.LSTM(3)(embedded), layers.GRU(3, go_backwards=True)(embedded)])
+    yield "two_rnns", tokens, layers.Maximum()([both, layers.Dense(6)(both)]), (7,)
+
+
+FUNCTIONAL = list(_functional_cases())
+
+
+@pytest.mark.parametrize("case", FUNCTIONAL, ids=[c[0] for c in FUNCTIONAL])
+def test_functional_model_matches_predict(case, tmp_path):
+    name, inputs, outputs, shape = case
+    model = keras.Model(inputs, outputs)
+    path = str(tmp_path / f"{name}.onnx")
+    model.export(path, format="onnx")
+    onnx.checker.check_model(onnx.load(path), full_check=True)
+    rng = np.random.default_rng(1)
+    for batch in (1, 7):
+        if name == "two_rnns":
+            x = rng.integers(0, 30, size=(batch, *shape)).astype(np.int64)
+        else:
+            x = rng.standard_normal((batch, *shape)).astype(np.float32)
+        want = np.asarray(model.predict(x, verbose=0))
+        np.testing.assert_allclose(ReferenceEvaluator(path).run(None, {"input": x})[0], want, atol=1e-4, rtol=1e-4)
+        if onnxruntime is not None:
+            session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+            np.testing.assert_allclose(session.run(None, {"input": x})[0], want, atol=1e-4, rtol=1e-4)
+
+
+def test_multi_input_functional_and_unbuilt_models_are_refused(tmp_path):
+    first, second = keras.Input((3,)), keras.Input((3,))
+    functional = keras.Model([first, second], layers.Add()([first, second]))
+    with pytest.raises(ValueError, match="one input and one output"):
         functional.export(str(tmp_path / "f.onnx"), format="onnx")
     with pytest.raises(ValueError, match="built"):
         keras.Sequential([layers.Dense(2)]).export(str(tmp_path / "u.onnx"), format="onnx")
