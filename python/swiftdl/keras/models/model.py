@@ -136,6 +136,11 @@ class Model(Trainer, Layer):
         from .cloning import model_to_json
         return model_to_json(self, **kwargs)
 
+    def export(self, filepath, format="onnx", verbose=None, input_signature=None, **kwargs):
+        """Exports the model for inference; `format="onnx"` (optionally `opset_version=`) is supported."""
+        from ..export import export_model
+        export_model(self, filepath, format=format, verbose=verbose, input_signature=input_signature, **kwargs)
+
     def save_weights(self, filepath, overwrite=True):
         from ..saving.weights import save_weights
         save_weights(self, filepath, overwrite=overwrite)

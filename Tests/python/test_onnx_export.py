@@ -1,0 +1,162 @@
+"""Model.export(format="onnx"): every exported file is checked, then run by onnx's pure-Python
+ReferenceEvaluator (and onnxruntime when importable) and compared with model.predict."""
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx")
+from onnx.reference import ReferenceEvaluator  # noqa: E402
+
+import swiftdl.keras as keras  # noqa: E402
+from swiftdl.keras import layers  # noqa: E402
+
+try:
+    import onnxruntime
+except ImportError:  # the reference evaluator still covers every case
+    onnxruntime = None
+
+
+def _models():
+    img = (9, 9, 2)
+    yield "doc_cnn", [keras.Input((28, 28, 1)), layers.Conv2D(8, (3, 3), activation="relu"),
+                      layers.MaxPooling2D((2, 2)), layers.Conv2D(6, (3, 3), activation="relu"),
+                      layers.MaxPooling2D((2, 2)), layers.Conv2D(6, (3, 3), activation="relu"), layers.Flatten(),
+                      layers.Dense(16, activation="relu"), layers.Dropout(0.5),
+                      layers.Dense(10, activation="softmax")], (28, 28, 1), 1e-5
+    yield "conv2d_same_strided", [keras.Input(img), layers.Conv2D(4, 3, strides=2, padding="same"),
+                                  layers.BatchNormalization(), layers.Activation("tanh"), layers.Flatten(),
+                                  layers.Dense(3)], img, 1e-5
+    yield "conv2d_dilated", [keras.Input(img), layers.Conv2D(3, 3, dilation_rate=2, activation="sigmoid"),
+                             layers.AveragePooling2D(2, padding="same"), layers.Flatten(), layers.Dense(2)], img, 1e-5
+    yield "global_pools", [keras.Input(img), layers.Conv2D(3, 2, use_bias=False, activation="elu"),
+                           layers.GlobalAveragePooling2D(), layers.ReLU(), layers.Softmax()], img, 1e-5
+    yield "global_max", [keras.Input(img), layers.Conv2D(3, 2, activation="swish"), layers.GlobalMaxPooling2D(),
+                         layers.Dense(2, activation="softplus")], img, 1e-5
+    seq = (11, 3)
+    yield "conv1d", [keras.Input(seq), layers.Conv1D(4, 3, padding="same", strides=2, activation="relu"),
+                     layers.MaxPooling1D(2), layers.Conv1D(2, 2, dilation_rate=2), layers.GlobalAveragePooling1D()], \
+        seq, 1e-5
+    for rnn in (layers.LSTM, layers.GRU, layers.SimpleRNN):
+        name = rnn.__name__
+        yield f"{name}_embedding", [keras.Input((6,)), layers.Embedding(30, 5), rnn(4),
+                                    layers.Dense(3, activation="softmax")], (6,), 1e-4
+        yield f"{name}_backwards_sequences", [keras.Input((6, 3)), rnn(4, return_sequences=True, go_backwards=True),
+                                              rnn(3, go_backwards=True)], (6, 3), 1e-4
+        yield f"{name}_bidirectional", [keras.Input((6, 3)), layers.Bidirectional(rnn(4, return_sequences=True)),
+                                        layers.Bidirectional(rnn(2))], (6, 3), 1e-4
+    yield "gru_reset_before", [keras.Input((6, 3)), layers.GRU(4, reset_after=False, return_sequences=True)], \
+        (6, 3), 1e-4
+
+
+CASES = list(_models())
+
+
+def _input(shape, batch, rng, model_layers):
+    if isinstance(model_layers[1], layers.Embedding):
+        return rng.integers(0, 30, size=(batch, *shape)).astype(np.int64)
+    return rng.standard_normal((batch, *shape)).astype(np.float32)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_exported_model_matches_predict(case, tmp_path):
+    name, model_layers, shape, tol = case
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential(model_layers)
+    rng = np.random.default_rng(0)
+    # Non-trivial BatchNormalization statistics, so the folded affine map is really tested.
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            layer.set_weights([rng.uniform(0.5, 2, w.shape).astype(np.float32) for w in layer.get_weights()])
+    path = str(tmp_path / f"{name}.onnx")
+    model.export(path, format="onnx")
+    proto = onnx.load(path)
+    onnx.checker.check_model(proto, full_check=True)
+    reference = ReferenceEvaluator(proto)
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"]) if onnxruntime else None
+    for batch in (1, 7):  # one file serves every batch size
+        x = _input(shape, batch, rng, model_layers)
+        want = np.asarray(model.predict(x, verbose=0))
+        np.testing.assert_allclose(reference.run(None, {"input": x})[0], want, atol=tol, rtol=tol)
+        if session is not None:
+            np.testing.assert_allclose(session.run(None, {"input": x})[0], want, atol=tol, rtol=tol)
+
+
+def test_unsupported_layer_is_named_and_nothing_written(tmp_path):
+    model = keras.Sequential([keras.Input((4, 4, 1)), layers.Conv2DTranspose(2, 2), layers.Flatten()])
+    path = tmp_path / "m.onnx"
+    with pytest.raises(ValueError, match="conv2d_transpose.*Conv2DTranspose"):
+        model.export(str(path), format="onnx")
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("layer, message", [
+    (layers.Embedding(5, 2, mask_zero=True), "mask_zero"),
+    (layers.Bidirectional(layers.LSTM(2), merge_mode="sum"), "merge_mode"),
+    (layers.Dense(2, activation="gelu"), "gelu"),
+])
+def test_inexpressible_options_are_refused(layer, message, tmp_path):
+    shape = (3,) if isinstance(layer, layers.Embedding) else (3, 2)
+    model = keras.Sequential([keras.Input(shape), layer])
+    with pytest.raises(ValueError, match=message):
+        model.export(str(tmp_path / "m.onnx"), format="onnx")
+
+
+def test_export_arguments(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    with pytest.raises(ValueError, match="Unsupported export format 'tf_saved_model'"):
+        model.export(str(tmp_path / "m"), format="tf_saved_model")
+    with pytest.raises(ValueError, match="opset_version"):
+        model.export(str(tmp_path / "m.onnx"), format="onnx", opset_version=9)
+    with pytest.raises(ValueError, match="opset_version"):
+        model.export(str(tmp_path / "m.onnx"), format="onnx", opset_version="18")
+    with pytest.raises(TypeError, match="filepath"):
+        model.export(3, format="onnx")
+    model.export(str(tmp_path / "m.onnx"), format="onnx", opset_version=20)
+    assert onnx.load(str(tmp_path / "m.onnx")).opset_import[0].version == 20
+
+
+def _functional_cases():
+    inputs = keras.Input((8, 8, 3))
+    a = layers.Conv2D(4, 3, padding="same", activation="relu")(inputs)
+    b = layers.Conv2D(4, 1)(inputs)
+    merged = layers.Add()([a, b])
+    product = layers.Multiply()([merged, layers.Conv2D(4, 3, padding="same", activation="sigmoid")(merged)])
+    joined = layers.Concatenate()([product, layers.MaxPooling2D(1)(merged), layers.Subtract()([a, b])])
+    pooled = layers.Average()([layers.GlobalAveragePooling2D()(joined), layers.GlobalMaxPooling2D()(joined)])
+    yield "residual_cnn", inputs, layers.Dense(5, activation="softmax")(pooled), (8, 8, 3)
+    tokens = keras.Input((7,))
+    embedded = layers.Embedding(30, 6)(tokens)
+    both = layers.Concatenate(axis=1)([layers.LSTM(3)(embedded), layers.GRU(3, go_backwards=True)(embedded)])
+    yield "two_rnns", tokens, layers.Maximum()([both, layers.Dense(6)(both)]), (7,)
+
+
+FUNCTIONAL = list(_functional_cases())
+
+
+@pytest.mark.parametrize("case", FUNCTIONAL, ids=[c[0] for c in FUNCTIONAL])
+def test_functional_model_matches_predict(case, tmp_path):
+    name, inputs, outputs, shape = case
+    model = keras.Model(inputs, outputs)
+    path = str(tmp_path / f"{name}.onnx")
+    model.export(path, format="onnx")
+    onnx.checker.check_model(onnx.load(path), full_check=True)
+    rng = np.random.default_rng(1)
+    for batch in (1, 7):
+        if name == "two_rnns":
+            x = rng.integers(0, 30, size=(batch, *shape)).astype(np.int64)
+        else:
+            x = rng.standard_normal((batch, *shape)).astype(np.float32)
+        want = np.asarray(model.predict(x, verbose=0))
+        np.testing.assert_allclose(ReferenceEvaluator(path).run(None, {"input": x})[0], want, atol=1e-4, rtol=1e-4)
+        if onnxruntime is not None:
+            session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+            np.testing.assert_allclose(session.run(None, {"input": x})[0], want, atol=1e-4, rtol=1e-4)
+
+
+def test_multi_input_functional_and_unbuilt_models_are_refused(tmp_path):
+    first, second = keras.Input((3,)), keras.Input((3,))
+    functional = keras.Model([first, second], layers.Add()([first, second]))
+    with pytest.raises(ValueError, match="one input and one output"):
+        functional.export(str(tmp_path / "f.onnx"), format="onnx")
+    with pytest.raises(ValueError, match="built"):
+        keras.Sequential([layers.Dense(2)]).export(str(tmp_path / "u.onnx"), format="onnx")
