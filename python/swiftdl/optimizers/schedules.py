@@ -30,7 +30,35 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _StepRatioDecay(LearningRateSchedule):
+    """The schedules that decay with p = step / decay_steps (floored when `staircase`):
+    arguments, validation and config shared; each subclass gives its formula in `_decay`."""
+
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
+                 name: str | None = None) -> None:
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name if name is not None else type(self).__name__
+        if self.decay_steps <= 0:
+            raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
+
+    def __call__(self, step: Any) -> Any:
+        p = _step(step) / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        return np.float32(self._decay(p))
+
+    def _decay(self, p: float) -> float:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_StepRatioDecay):
     """initial_learning_rate · decay_rate ^ (step / decay_steps), the exponent floored when
     `staircase`.
 
@@ -40,23 +68,10 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
                  name: str | None = "ExponentialDecay") -> None:
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        if self.decay_steps <= 0:
-            raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
-    def __call__(self, step: Any) -> Any:
-        p = _step(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return np.float32(self.initial_learning_rate * self.decay_rate ** p)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+    def _decay(self, p: float) -> float:
+        return self.initial_learning_rate * self.decay_rate ** p
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -164,7 +179,7 @@ class PolynomialDecay(LearningRateSchedule):
                 "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepRatioDecay):
     """initial_learning_rate / (1 + decay_rate·step/decay_steps), the ratio floored when
     `staircase`.
 
@@ -174,23 +189,10 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
                  name: str | None = "InverseTimeDecay") -> None:
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        if self.decay_steps <= 0:
-            raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={self.decay_steps}")
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
-    def __call__(self, step: Any) -> Any:
-        p = _step(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return np.float32(self.initial_learning_rate / (1.0 + self.decay_rate * p))
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+    def _decay(self, p: float) -> float:
+        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
 
 
 class CosineDecayRestarts(LearningRateSchedule):
