@@ -206,3 +206,15 @@ def test_a_subclassed_rnn_calling_a_functional_classifier():
 
     rnn_model = CustomRNN()
     assert tuple(rnn_model(tf.zeros((1, timesteps, input_dim))).shape) == (1, 1)
+
+
+def test_layers_serialize_and_deserialize_round_trip():
+    dense = layers.Dense(3, activation="relu", name="d")
+    entry = layers.serialize(dense)
+    assert entry["class_name"] == "Dense" and entry["config"]["units"] == 3
+    copy = layers.deserialize(entry)
+    assert isinstance(copy, layers.Dense) and copy.get_config() == dense.get_config() and copy is not dense
+    with pytest.raises(ValueError, match="not a `keras.layers.Layer`"):
+        layers.deserialize({"units": 3})
+    with pytest.raises(TypeError):
+        layers.serialize("Dense")

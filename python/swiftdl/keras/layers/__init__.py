@@ -23,6 +23,7 @@ _MODULES = {
     "rnn_cells": ["GRUCell", "LSTMCell", "SimpleRNNCell"],
     "normalization": ["BatchNormalization"],
     "merging": ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract"],
+    "layer_serialization": ["deserialize", "serialize"],
     "merging_functions": ["add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"],
     "reshaping": ["Cropping1D", "Cropping2D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D",
                   "ZeroPadding2D"],
