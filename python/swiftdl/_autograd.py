@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 import numpy as np
 
@@ -122,7 +122,8 @@ class _Journal:
     def note(self, variable: Variable) -> None:
         if id(variable) not in self._seen:
             self._seen.add(id(variable))
-            self.before.append((variable, variable.value()))
+            # NOTE: the base class's method: keras.Variable makes `value` a property.
+            self.before.append((variable, Variable.value(variable)))
 
 
 @contextlib.contextmanager
@@ -141,6 +142,14 @@ def variable_journal() -> Iterator[_Journal]:
 def _note_assignment(variable: Variable) -> None:
     for journal in getattr(_JOURNALS, "stack", ()):
         journal.note(variable)
+
+
+def note_assignments(variables: Iterable[Variable]) -> None:
+    """Tells the open journals about variables that an engine call (a fused optimizer
+    step) is about to update in place without going through `assign`."""
+    if getattr(_JOURNALS, "stack", None):
+        for variable in variables:
+            _note_assignment(variable)
 
 
 def stop_gradient(input: ArrayLike) -> Tensor:  # noqa: A002  (TensorFlow's argument name)

@@ -16,6 +16,7 @@ from .models import Model, Sequential
 from .name_scope import device, name_scope
 from .regularizers import Regularizer
 from .remat_scope import RematScope, remat
+from .stateless_scope import StatelessScope, SymbolicScope
 from .symbolic.function import Function
 from .symbolic.operation import Operation
 from .variables import Variable
@@ -36,13 +37,13 @@ __all__ = ["activations", "backend", "callbacks", "clear_session", "config", "co
            "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "Function", "initializers", "Initializer", "Input", "InputSpec",
            "KerasTensor", "Layer", "layers", "Loss", "losses", "Metric", "metrics", "Model", "models", "name_scope",
            "Operation", "Optimizer", "optimizers", "Regularizer", "regularizers", "remat", "RematScope", "saving",
-           "Sequential", "utils",
+           "Sequential", "StatelessScope", "SymbolicScope", "utils",
            "Variable", "version"]
 
 
 def __getattr__(name):
-    # keras.datasets, keras.distribution, keras.random, keras.ops and keras.tree load on first use.
-    if name in ("datasets", "distribution", "random", "ops", "tree"):
+    # These submodules load on first use.
+    if name in ("datasets", "distribution", "export", "mixed_precision", "preprocessing", "random", "ops", "tree"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from .._autograd import Variable
+from .._autograd import Variable, note_assignments
 from .._convert import asarray
 from .._tensor import Tensor
 from . import schedules as _schedules
@@ -264,6 +264,9 @@ class Optimizer:
             mask = [self._use_weight_decay(v) for v in kept_vars]
         options = (learning_rate, self.weight_decay or 0.0, self.clipnorm or 0.0, self.clipvalue or 0.0,
                    self.global_clipnorm or 0.0, mask)
+        # A fused step writes the variables and slots in place: let a journal (keras.remat,
+        # keras.StatelessScope) note their values first.
+        note_assignments(kept_vars + self._variables)
         steps = self.gradient_accumulation_steps
         if steps:
             # Keras: sum gradients for `steps` calls; the last one applies their mean.
@@ -285,6 +288,21 @@ class Optimizer:
         for variable in kept_vars:
             if variable.constraint is not None:
                 variable.assign(variable.constraint(variable))
+
+    def stateless_apply(self, optimizer_variables: Sequence[Any], grads: Sequence[Any],
+                        trainable_variables: Sequence[Any]) -> tuple[list[Tensor], list[Tensor]]:
+        """One step applied to the given values (Keras's JAX-style API).
+
+        Args:
+            optimizer_variables: values for `self.variables`, in order.
+            grads: one gradient per variable the optimizer was built on.
+            trainable_variables: values for those variables, in order.
+
+        Returns:
+            `(new_trainable_values, new_optimizer_values)`; the real variables are unchanged.
+        """
+        from ..keras.stateless_scope import optimizer_stateless_apply
+        return optimizer_stateless_apply(self, optimizer_variables, grads, trainable_variables)
 
     def _reduce_gradients(self, gradients: list[Tensor], variables: list[Variable]) -> list[Tensor] | None:
         """Gradients as the step applies them. Under keras.distribution.DataParallel across

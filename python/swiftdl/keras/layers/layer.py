@@ -228,6 +228,17 @@ class Layer:
             setattr(type(self), "_first_call_parameter_cache", cache)
         return cache[0]
 
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs):
+        """Calls the layer with the given values for its variables, leaving its own unchanged.
+
+        Returns:
+            `(outputs, non_trainable_variables)`, the latter as the call left them (with
+            `return_losses=True`, also the losses the call added).
+        """
+        from ..stateless_scope import layer_stateless_call
+        return layer_stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                                    return_losses=return_losses, **kwargs)
+
     def __call__(self, *args, **kwargs):
         if not args and kwargs:
             first = self._first_call_parameter()
