@@ -110,25 +110,6 @@ public func maxPoolBackward<T: FloatElement>(
     }
 }
 
-/// Runs `body` on pieces of the output pixels, in parallel, each piece whole images whose
-/// part of dx it zeroes first (so no two threads write the same image, and each zeroes
-/// only what it is about to scatter into).
-private func forEachPieceOfZeroedGradient<T: FloatElement>(
-    _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry,
-    _ body: (Range<Int>) -> Void
-) {
-    let perImage = g.outputPixelsPerImage
-    if perImage == 0 {
-        dx.update(repeating: T.zero, count: g.batch * g.inputImageSize)
-        return
-    }
-    parallelPieces(0..<g.outputPixels, unit: perImage) { pixels in
-        (dx + pixels.lowerBound / perImage * g.inputImageSize).update(
-            repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
-        body(pixels)
-    }
-}
-
 /// y = the mean over each window's positions inside the image.
 public func avgPoolForward<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: WindowGeometry) {
     let c = g.channels

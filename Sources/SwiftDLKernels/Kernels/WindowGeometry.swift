@@ -144,6 +144,25 @@ package func parallelPieces(_ range: Range<Int>, unit: Int = 1, minimumPiece: In
     ThreadPool.shared.parallelFor(bounds.count - 1) { task in body(bounds[task]..<bounds[task + 1]) }
 }
 
+/// Runs `body` on pieces of the output pixels, in parallel, each piece whole images whose
+/// part of dx it zeroes first (so no two threads write the same image, and each zeroes
+/// only what it is about to scatter into).
+package func forEachPieceOfZeroedGradient<T: FloatElement>(
+    _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry,
+    _ body: (Range<Int>) -> Void
+) {
+    let perImage = g.outputPixelsPerImage
+    if perImage == 0 {
+        dx.update(repeating: T.zero, count: g.batch * g.inputImageSize)
+        return
+    }
+    parallelPieces(0..<g.outputPixels, unit: perImage) { pixels in
+        (dx + pixels.lowerBound / perImage * g.inputImageSize).update(
+            repeating: T.zero, count: pixels.count / perImage * g.inputImageSize)
+        body(pixels)
+    }
+}
+
 extension PlaneWindow {
     /// `g` as the AVX2 kernels take it.
     package init(_ g: WindowGeometry) {

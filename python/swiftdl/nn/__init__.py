@@ -7,6 +7,7 @@ from ._losses import sparse_softmax_cross_entropy_with_logits
 from ._normalization import batch_normalization, l2_normalize, moments
 from ._convolution import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d
 from ._convolution import conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation, conv2d_pool
+from ._depthwise import depthwise_conv2d, separable_conv2d
 from ._recurrent import gru, lstm, simple_rnn
 from ._embedding import embedding_lookup
 from ._layout import bias_add, crelu, depth_to_space, space_to_depth
@@ -22,4 +23,5 @@ __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1
            "softmax_cross_entropy_with_logits", "softplus", "softsign", "sparse_softmax_cross_entropy_with_logits",
            "swish", "tanh", "bias_add", "crelu", "depth_to_space", "space_to_depth", "normalize_moments",
            "sufficient_statistics", "weighted_moments", "zero_fraction", "compute_average_loss", "l2_loss",
-           "log_poisson_loss", "scale_regularization_loss", "weighted_cross_entropy_with_logits", "in_top_k", "top_k"]
+           "log_poisson_loss", "scale_regularization_loss", "weighted_cross_entropy_with_logits", "in_top_k", "top_k",
+           "depthwise_conv2d", "separable_conv2d"]

@@ -1,6 +1,6 @@
-"""DepthwiseConv2D, SeparableConv2D and Conv2DTranspose, composed from the engine's conv2d
-and shape ops (the engine has no dedicated kernels for them yet), so their gradients come
-from those ops' VJPs. Weight shapes and order are Keras's."""
+"""DepthwiseConv2D and SeparableConv2D on the engine's depthwise kernels, and
+Conv2DTranspose composed from conv2d and shape ops (so its gradients come from those ops'
+VJPs). Weight shapes and order are Keras's."""
 import numpy as np
 
 import swiftdl as _sd
@@ -9,21 +9,6 @@ from .. import activations, constraints, initializers, regularizers
 from .convolutional import _tuple, conv_output_length
 from .data_format import standardize_data_format
 from .layer import Layer
-
-
-def _depthwise_as_full_kernel(kernel):
-    """(kh, kw, C, M) depthwise kernel → (kh, kw, C, C·M) ordinary kernel that is zero except
-    where input channel c feeds outputs c·M … c·M+M-1 (TensorFlow's depthwise channel order).
-
-    NOTE: this spends C times the multiply-adds of a true depthwise kernel; it keeps one
-    engine call and exact gradients until the engine grows a depthwise kernel.
-    """
-    kh, kw, channels, multiplier = kernel.shape
-    mask = np.zeros((1, 1, channels, channels * multiplier), dtype=np.dtype(str(kernel.dtype)))
-    for c in range(channels):
-        mask[0, 0, c, c * multiplier:(c + 1) * multiplier] = 1
-    flat = _sd.reshape(kernel, (kh, kw, 1, channels * multiplier))
-    return flat * _sd.asarray(mask)
 
 
 class _ConvBase(Layer):
@@ -70,6 +55,11 @@ class _ConvBase(Layer):
     def _conv(self, inputs, kernel):
         from swiftdl import nn
         return nn.conv2d(inputs, kernel, strides=self.strides, padding=self.padding.upper(), dilations=self.dilation_rate)
+
+    def _depthwise(self, inputs, kernel):
+        from swiftdl import nn
+        return nn.depthwise_conv2d(inputs, kernel, strides=self.strides, padding=self.padding.upper(),
+                                   dilations=self.dilation_rate)
 
     def _finish(self, outputs):
         if self.use_bias:
@@ -128,7 +118,7 @@ class DepthwiseConv2D(_ConvBase):
 
     def call(self, inputs):
         self._check_call_input(inputs, self.kernel.shape[2])
-        return self._finish(self._conv(inputs, _depthwise_as_full_kernel(self.kernel)))
+        return self._finish(self._depthwise(inputs, self.kernel))
 
     def compute_output_shape(self, input_shape):
         channels = None if input_shape[-1] is None else input_shape[-1] * self.depth_multiplier
@@ -189,7 +179,7 @@ class SeparableConv2D(_ConvBase):
     def call(self, inputs):
         from swiftdl import nn
         self._check_call_input(inputs, self.depthwise_kernel.shape[2])
-        depthwise = self._conv(inputs, _depthwise_as_full_kernel(self.depthwise_kernel))
+        depthwise = self._depthwise(inputs, self.depthwise_kernel)
         return self._finish(nn.conv2d(depthwise, self.pointwise_kernel, strides=1, padding="VALID"))
 
     def compute_output_shape(self, input_shape):

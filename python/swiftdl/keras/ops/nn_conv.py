@@ -65,20 +65,10 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _from_last(out, data_format)
 
 
-def _depthwise_kernel(kernel):
-    """(spatial..., C, M) depthwise kernel as an ordinary (spatial..., C, C·M) one, zero
-    outside each channel's own outputs (TensorFlow's channel order)."""
-    channels, multiplier = kernel.shape[-2:]
-    mask = sd.equal(sd.reshape(sd.arange(channels, dtype="int64"), (-1, 1)),
-                    sd.reshape(sd.floor_divide(sd.arange(channels * multiplier, dtype="int64"), multiplier), (1, -1)))
-    flat = sd.reshape(kernel, tuple(kernel.shape[:-2]) + (1, channels * multiplier))
-    return flat * mask.astype(kernel.dtype)
-
-
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """Each input channel convolved with its own `M` filters; kernel (spatial..., C, M).
-    NOTE: runs as a full convolution with a block-diagonal kernel (C times the work of a
-    true depthwise kernel, which the engine does not have yet)."""
+    Output channel c·M + k is channel c under filter k (the engine's depthwise kernel; the
+    1-D form runs as 2-D with height 1)."""
     data_format = _format(data_format)
     x = _to_last(float_tensor(inputs), data_format)
     rank = _rank(x, "depthwise_conv")
@@ -86,7 +76,16 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     if kernel.ndim != rank + 2 or kernel.shape[-2] != x.shape[-1]:
         raise ValueError(f"[depthwise_conv] kernel must be (spatial..., {x.shape[-1]}, multiplier); received "
                          f"kernel shape {tuple(kernel.shape)}")
-    return conv(_from_last(x, data_format), _depthwise_kernel(kernel), strides, padding, data_format, dilation_rate)
+    strides = _spatial(strides, rank, "strides", "depthwise_conv")
+    dilations = _spatial(dilation_rate, rank, "dilation_rate", "depthwise_conv")
+    padding = _padding(padding, "depthwise_conv")
+    if rank == 1:
+        out = sd.nn.depthwise_conv2d(sd.expand_dims(x, 1), sd.expand_dims(kernel, 0), [1] + strides, padding,
+                                     dilations=[1] + dilations)
+        out = sd.squeeze(out, 1)
+    else:
+        out = sd.nn.depthwise_conv2d(x, kernel, strides, padding, dilations=dilations)
+    return _from_last(out, data_format)
 
 
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,

@@ -1,0 +1,74 @@
+/// Depthwise 2-D convolution (tf.nn.depthwise_conv2d) over NHWC input with
+/// (KH, KW, C, multiplier) filters, and its VJP. Keras's DepthwiseConv2D and
+/// SeparableConv2D run on it: C·multiplier·KH·KW multiply-adds per output pixel, where an
+/// ordinary convolution with a block-diagonal kernel would spend C times as many.
+
+/// depthwise_conv2d(input, filters).
+///
+/// - Parameters:
+///   - input: (N, H, W, C), float32 or float64.
+///   - filters: (KH, KW, C, M), the input's dtype.
+///   - strides, dilations: (height, width), each at least 1.
+/// - Returns: (N, OH, OW, C·M); channel c·M + k is input channel c under filter k.
+public func depthwiseConv2d(
+    _ input: Tensor, _ filters: Tensor, strides: (Int, Int) = (1, 1), dilations: (Int, Int) = (1, 1),
+    padding: Padding = .valid
+) throws -> Tensor {
+    let op = "depthwise_conv2d"
+    if input.rank != 4 {
+        throw SDLError.value(op, "input must be rank 4 (N, H, W, C); received shape \(describeShape(input.shape))")
+    }
+    if filters.rank != 4 {
+        throw SDLError.value(
+            op,
+            "filters must be rank 4 (height, width, in_channels, channel_multiplier); received shape \(describeShape(filters.shape))"
+        )
+    }
+    let received =
+        "received input shape \(describeShape(input.shape)) and filters shape \(describeShape(filters.shape))"
+    if input.shape[3] != filters.shape[2] {
+        throw SDLError.value(
+            op, "input has \(input.shape[3]) channels but filters expect \(filters.shape[2]); \(received)")
+    }
+    let outputChannels = try CheckedSize.product(
+        of: [filters.shape[2], filters.shape[3]], op: op, "the output channels (\(received))")
+    let g = try windowGeometry(
+        op, input: input.shape, window: (filters.shape[0], filters.shape[1]), outputChannels: outputChannels,
+        strides: strides, dilations: dilations, padding: padding, what: "filter", received: received)
+    try checkConvolutionOperands(op, input, filters, bias: nil, geometry: g)
+    let outputShape = [g.batch, g.outputHeight, g.outputWidth, g.outputChannels]
+    _ = try CheckedSize.product(of: outputShape, op: op, "the output (\(received))", kind: .memory)
+    let dtype = input.dtype
+    let x = try input.contiguous(), w = try filters.contiguous()
+    let y = try Tensor.empty(outputShape, dtype: dtype)
+    if y.count > 0 { try dtype.dispatchFloat(DepthwiseForward(x: x, w: w, y: y, g: g)) }
+    guard isRecordingGradients else { return y }
+    let needs = [input, filters].map(isFollowedByRecordingTape)
+    guard needs.contains(true) else { return y }
+    record(op, inputs: [input, filters], outputs: [y]) { gradients in
+        guard let upstream = gradients[0] else { return [nil, nil] }
+        let dy = try upstream.converted(to: dtype).contiguous()
+        let dx = needs[0] ? try Tensor.empty(input.shape, dtype: dtype, zeroed: y.count == 0) : nil
+        let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: y.count == 0) : nil
+        if y.count > 0 { try dtype.dispatchFloat(DepthwiseBackward(x: x, w: w, dy: dy, dx: dx, dw: dw, g: g)) }
+        return [dx, dw]
+    }
+    return y
+}
+
+private struct DepthwiseForward: FloatVisitor {
+    let x: Tensor, w: Tensor, y: Tensor, g: WindowGeometry
+    func visit<T: FloatElement>(_: T.Type) {
+        depthwiseConvForward(
+            UnsafePointer(x.pointer(as: T.self)), UnsafePointer(w.pointer(as: T.self)), y.pointer(as: T.self), g)
+    }
+}
+
+private struct DepthwiseBackward: FloatVisitor {
+    let x: Tensor, w: Tensor, dy: Tensor, dx: Tensor?, dw: Tensor?, g: WindowGeometry
+    func visit<T: FloatElement>(_: T.Type) {
+        let upstream = UnsafePointer(dy.pointer(as: T.self))
+        if let dx { depthwiseConvBackwardInput(upstream, UnsafePointer(w.pointer(as: T.self)), dx.pointer(as: T.self), g) }
+        if let dw { depthwiseConvBackwardFilter(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g) }
+    }
+}

@@ -1,0 +1,130 @@
+/// Depthwise 2-D convolution over NHWC input (tf.nn.depthwise_conv2d), forward and both
+/// gradients. Each input channel c has its own `multiplier` filters; output channel
+/// c·multiplier + k is channel c convolved with filter k (TensorFlow's order). The filters
+/// are (KH, KW, C, multiplier) contiguous, so one tap's filters form a row of C·multiplier
+/// values in the output's channel order and the inner loops run over contiguous channels.
+/// `g.outputChannels` is C·multiplier.
+
+/// y = depthwise_conv2d(x, w).
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func depthwiseConvForward<T: FloatElement>(
+    _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: WindowGeometry
+) {
+    let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
+    parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
+        var cursor = PixelCursor(pixels.lowerBound, g)
+        for p in pixels {
+            let (n, oh, ow) = cursor.next()
+            let image = x + n * g.inputImageSize
+            let out = y + p * outC
+            out.update(repeating: T.zero, count: outC)
+            let taps = g.validTaps(oh: oh, ow: ow)
+            for kh in taps.kh {
+                let line = image + (taps.h0 + kh * g.dilationHeight) * g.inputWidth * c
+                let filterRow = w + kh * g.windowWidth * outC
+                for kw in taps.kw {
+                    let source = UnsafePointer(line + (taps.w0 + kw * g.dilationWidth) * c)
+                    multiplyAccumulate(into: out, source, filterRow + kw * outC, channels: c, multiplier: multiplier)
+                }
+            }
+        }
+    }
+}
+
+/// out[c·M + k] += source[c] · filter[c·M + k]: one tap's contribution to an output pixel
+/// (with M = 1 the plain element-wise product, which vectorises).
+@inline(__always)
+private func multiplyAccumulate<T: FloatElement>(
+    into out: UnsafeMutablePointer<T>, _ source: UnsafePointer<T>, _ filter: UnsafePointer<T>, channels c: Int,
+    multiplier: Int
+) {
+    if multiplier == 1 {
+        for j in 0..<c { out[j] += source[j] * filter[j] }
+        return
+    }
+    for j in 0..<c {
+        let value = source[j], base = j * multiplier
+        for k in 0..<multiplier { out[base + k] += value * filter[base + k] }
+    }
+}
+
+/// dx = the input gradient: each output pixel's upstream values, times the filters,
+/// scattered back over its window (pieces are whole images, so no two threads write one).
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func depthwiseConvBackwardInput<T: FloatElement>(
+    _ dy: UnsafePointer<T>, _ w: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry
+) {
+    let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
+    forEachPieceOfZeroedGradient(dx, g) { pixels in
+        var cursor = PixelCursor(pixels.lowerBound, g)
+        for p in pixels {
+            let (n, oh, ow) = cursor.next()
+            let image = dx + n * g.inputImageSize
+            let upstream = dy + p * outC
+            let taps = g.validTaps(oh: oh, ow: ow)
+            for kh in taps.kh {
+                let line = image + (taps.h0 + kh * g.dilationHeight) * g.inputWidth * c
+                let filterRow = w + kh * g.windowWidth * outC
+                for kw in taps.kw {
+                    let target = line + (taps.w0 + kw * g.dilationWidth) * c
+                    let filter = filterRow + kw * outC
+                    if multiplier == 1 {
+                        for j in 0..<c { target[j] += upstream[j] * filter[j] }
+                    } else {
+                        for j in 0..<c {
+                            var sum = T.zero
+                            for k in (j * multiplier)..<((j + 1) * multiplier) { sum += upstream[k] * filter[k] }
+                            target[j] += sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// dw = the filter gradient: for each tap, the sum over every output pixel of upstream
+/// times the input under that tap. Each share of the output rows sums into its own copy of
+/// dw; the copies are added in share order, so with a fixed partition count (the exact
+/// mode) the result does not depend on the threads.
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func depthwiseConvBackwardFilter<T: FloatElement>(
+    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dw: UnsafeMutablePointer<T>, _ g: WindowGeometry
+) {
+    let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
+    let filterCount = g.windowHeight * g.windowWidth * outC
+    let rows = g.batch * g.outputHeight
+    let shares = max(1, min(ThreadPool.shared.partitionCount, rows))
+    withUnsafeTemporaryAllocation(of: T.self, capacity: shares * filterCount) { buffer in
+        let partials = buffer.baseAddress!
+        partials.initialize(repeating: T.zero, count: shares * filterCount)
+        ThreadPool.shared.parallelFor(shares) { share in
+            let sums = partials + share * filterCount
+            for row in (rows * share / shares)..<(rows * (share + 1) / shares) {
+                let image = x + (row / g.outputHeight) * g.inputImageSize, oh = row % g.outputHeight
+                for ow in 0..<g.outputWidth {
+                    let upstream = dy + (row * g.outputWidth + ow) * outC
+                    let taps = g.validTaps(oh: oh, ow: ow)
+                    for kh in taps.kh {
+                        let line = image + (taps.h0 + kh * g.dilationHeight) * g.inputWidth * c
+                        let sumRow = sums + kh * g.windowWidth * outC
+                        for kw in taps.kw {
+                            let source = UnsafePointer(line + (taps.w0 + kw * g.dilationWidth) * c)
+                            multiplyAccumulate(
+                                into: sumRow + kw * outC, source, upstream, channels: c, multiplier: multiplier)
+                        }
+                    }
+                }
+            }
+        }
+        dw.update(from: partials, count: filterCount)
+        for share in 1..<shares {
+            let partial = partials + share * filterCount
+            for i in 0..<filterCount { dw[i] += partial[i] }
+        }
+        _ = buffer.deinitialize()
+    }
+}

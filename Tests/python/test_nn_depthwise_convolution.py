@@ -1,0 +1,125 @@
+"""swiftdl.nn.depthwise_conv2d / separable_conv2d (the engine's depthwise kernels): values
+against a numpy reference written here, float64 finite-difference gradients, TensorFlow's
+argument forms, and hostile input."""
+import math
+
+import numpy as np
+import pytest
+
+import swiftdl as sd
+from _nn_gradcheck import check_gradients
+
+RNG = np.random.default_rng(11)
+
+
+def _axis(size, k, stride, dilation, padding):
+    """(output size, pad before, pad after) for one axis, TensorFlow's arithmetic."""
+    extent = (k - 1) * dilation + 1
+    if padding == "VALID":
+        return (size - extent) // stride + 1, 0, 0
+    if padding == "SAME":
+        out = math.ceil(size / stride)
+        total = max((out - 1) * stride + extent - size, 0)
+        return out, total // 2, total - total // 2
+    before, after = padding
+    return (size + before + after - extent) // stride + 1, before, after
+
+
+def reference_depthwise(x, w, strides, padding, dilations=(1, 1)):
+    n, h, wd, c = x.shape
+    kh, kw, _, m = w.shape
+    paddings = (padding, padding) if isinstance(padding, str) else (tuple(padding[1]), tuple(padding[2]))
+    oh, pt, pb = _axis(h, kh, strides[0], dilations[0], paddings[0])
+    ow, pl, pr = _axis(wd, kw, strides[1], dilations[1], paddings[1])
+    padded = np.pad(x.astype(np.float64), ((0, 0), (pt, pb), (pl, pr), (0, 0)))
+    out = np.zeros((n, oh, ow, c, m))
+    for i in range(kh):
+        for j in range(kw):
+            top, left = i * dilations[0], j * dilations[1]
+            window = padded[:, top:top + (oh - 1) * strides[0] + 1:strides[0],
+                            left:left + (ow - 1) * strides[1] + 1:strides[1], :]
+            out += window[..., None] * w[i, j]
+    return out.reshape(n, oh, ow, c * m)
+
+
+CASES = [
+    # (input shape, filters shape, strides, padding, dilations)
+    ((2, 8, 8, 3), (3, 3, 3, 1), (1, 1), "SAME", (1, 1)),
+    ((2, 8, 8, 16), (3, 3, 16, 1), (1, 1), "SAME", (1, 1)),     # a MobileNet block's shape
+    ((2, 9, 7, 5), (3, 3, 5, 1), (2, 2), "SAME", (1, 1)),
+    ((1, 10, 9, 4), (3, 2, 4, 3), (2, 3), "VALID", (1, 1)),    # channel multiplier 3
+    ((2, 9, 9, 3), (3, 3, 3, 2), (1, 1), "VALID", (2, 2)),     # dilated
+    ((1, 8, 7, 2), (2, 3, 2, 1), (1, 1), "SAME", (3, 2)),
+    ((3, 5, 6, 4), (1, 1, 4, 2), (1, 1), "VALID", (1, 1)),     # pointwise
+    ((1, 5, 5, 3), (5, 5, 3, 1), (1, 1), "SAME", (1, 1)),      # filter as big as the image
+    ((1, 6, 6, 2), (3, 3, 2, 2), (2, 1), [[0, 0], [1, 2], [0, 3], [0, 0]], (1, 1)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("xs, ws, strides, padding, dilations", CASES)
+def test_depthwise_conv2d_matches_reference(dtype, xs, ws, strides, padding, dilations):
+    x, w = RNG.standard_normal(xs).astype(dtype), RNG.standard_normal(ws).astype(dtype)
+    out = sd.nn.depthwise_conv2d(x, w, [1, *strides, 1], padding, dilations=list(dilations))
+    assert out.dtype == dtype
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out.numpy(), reference_depthwise(x, w, strides, padding, dilations), rtol=tolerance,
+                               atol=tolerance)
+
+
+@pytest.mark.parametrize("xs, ws, strides, padding, dilations", CASES[2:7])
+def test_depthwise_conv2d_gradients_match_finite_differences(xs, ws, strides, padding, dilations):
+    x = RNG.standard_normal((1,) + xs[1:])
+    w = RNG.standard_normal(ws)
+    check_gradients(lambda a, b: sd.nn.depthwise_conv2d(a, b, strides, padding, dilations=dilations), x, w)
+
+
+def test_filter_gradient_sums_over_a_large_batch_in_any_thread_split():
+    # Many output rows, so each thread sums a share and the shares are added at the end.
+    x, w = RNG.standard_normal((16, 12, 12, 8)), RNG.standard_normal((3, 3, 8, 2))
+    dy = RNG.standard_normal((16, 12, 12, 16))
+    xt, wt = sd.asarray(x), sd.Variable(w)
+    with sd.GradientTape() as tape:
+        loss = sd.sum(sd.nn.depthwise_conv2d(xt, wt, 1, "SAME") * sd.asarray(dy))
+    dw = np.asarray(tape.gradient(loss, wt))
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    upstream = dy.reshape(16, 12, 12, 8, 2)
+    expected = np.stack([np.stack([np.einsum("nhwc,nhwcm->cm", padded[:, i:i + 12, j:j + 12], upstream)
+                                   for j in range(3)]) for i in range(3)])
+    np.testing.assert_allclose(dw, expected, rtol=1e-10)
+
+
+def test_separable_conv2d_is_depthwise_then_pointwise():
+    x = RNG.standard_normal((2, 7, 7, 3)).astype(np.float32)
+    depthwise, pointwise = RNG.standard_normal((3, 3, 3, 2)), RNG.standard_normal((1, 1, 6, 4))
+    out = sd.nn.separable_conv2d(x, depthwise.astype(np.float32), pointwise.astype(np.float32), [1, 1, 1, 1], "SAME")
+    expected = np.einsum("nhwc,co->nhwo", reference_depthwise(x, depthwise, (1, 1), "SAME"), pointwise[0, 0])
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_empty_batch_gives_an_empty_result():
+    out = sd.nn.depthwise_conv2d(np.zeros((0, 5, 5, 2), np.float32), np.ones((3, 3, 2, 2), np.float32), 1, "SAME")
+    assert out.shape == (0, 5, 5, 4)
+
+
+@pytest.mark.parametrize("error, message, call", [
+    (ValueError, r"input must be rank 4", lambda: sd.nn.depthwise_conv2d(np.zeros((5, 5, 2), np.float32),
+                                                                         np.zeros((3, 3, 2, 1), np.float32), 1, "SAME")),
+    (ValueError, r"filters must be rank 4", lambda: sd.nn.depthwise_conv2d(np.zeros((1, 5, 5, 2), np.float32),
+                                                                           np.zeros((3, 2, 1), np.float32), 1, "SAME")),
+    (ValueError, r"input has 2 channels but filters expect 3", lambda: sd.nn.depthwise_conv2d(
+        np.zeros((1, 5, 5, 2), np.float32), np.zeros((3, 3, 3, 1), np.float32), 1, "SAME")),
+    (TypeError, r"float32 or float64", lambda: sd.nn.depthwise_conv2d(np.zeros((1, 5, 5, 2), np.int32),
+                                                                       np.zeros((3, 3, 2, 1), np.int32), 1, "SAME")),
+    (ValueError, r"strides", lambda: sd.nn.depthwise_conv2d(np.zeros((1, 5, 5, 2), np.float32),
+                                                            np.zeros((3, 3, 2, 1), np.float32), 0, "SAME")),
+    (ValueError, r"padding", lambda: sd.nn.depthwise_conv2d(np.zeros((1, 5, 5, 2), np.float32),
+                                                            np.zeros((3, 3, 2, 1), np.float32), 1, "FULL")),
+    (ValueError, r"filter", lambda: sd.nn.depthwise_conv2d(np.zeros((1, 2, 2, 2), np.float32),
+                                                           np.zeros((3, 3, 2, 1), np.float32), 1, "VALID")),
+    (ValueError, r"NHWC", lambda: sd.nn.depthwise_conv2d(np.zeros((1, 5, 5, 2), np.float32),
+                                                         np.zeros((3, 3, 2, 1), np.float32), 1, "SAME", "NCHW")),
+])
+def test_hostile_input_raises_and_the_process_survives(error, message, call):
+    with pytest.raises(error, match=message):
+        call()

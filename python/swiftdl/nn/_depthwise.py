@@ -1,0 +1,67 @@
+"""tf.nn.depthwise_conv2d and tf.nn.separable_conv2d over NHWC tensors.
+
+The depthwise convolution is one engine op with its own kernels (each input channel
+convolved with its own `channel_multiplier` filters); the separable one follows it with a
+1×1 `conv2d`. Both record their gradients on active `swiftdl.GradientTape`s.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .. import _C
+from .._tensor import Tensor
+from .._typing import ArrayLike
+from ._convolution import _check_format, _operands, _padding_argument, _window_argument, conv2d
+
+
+def depthwise_conv2d(input: ArrayLike, filter: ArrayLike, strides: int | Sequence[int],  # noqa: A002
+                     padding: str | Sequence[Any], data_format: str | None = None,
+                     dilations: int | Sequence[int] | None = None, name: str | None = None) -> Tensor:
+    """Depthwise 2-D convolution (tf.nn.depthwise_conv2d).
+
+    Args:
+        input: (batch, height, width, in_channels), float32 or float64.
+        filter: (filter_height, filter_width, in_channels, channel_multiplier), the input's dtype.
+        strides: an int or a list of 1, 2 or 4 ints (the 4-entry form is NHWC, with 1 for
+            batch and channels).
+        padding: "VALID", "SAME" or explicit [[0, 0], [top, bottom], [left, right], [0, 0]].
+        data_format: only "NHWC" (or None).
+        dilations: an int or a list of 1 or 2 ints (TensorFlow's `rate`); default 1.
+        name: ignored (TensorFlow compatibility).
+
+    Returns:
+        (batch, out_height, out_width, in_channels * channel_multiplier); output channel
+        `c * channel_multiplier + k` is input channel c under filter k.
+
+    Raises:
+        ValueError: wrong ranks, a channel mismatch, strides or dilations below 1, or padding
+            that leaves no output.
+        TypeError: non-float or mismatched dtypes.
+    """
+    op = "depthwise_conv2d"
+    _check_format(data_format, "NHWC", op)
+    x, w, _ = _operands(input, filter)
+    code, pads = _padding_argument(padding, op, 2)
+    return _C.depthwise_conv2d(x, w, _window_argument(strides, "strides", op, 2),
+                               _window_argument(dilations, "dilations", op, 2), code, pads)
+
+
+def separable_conv2d(input: ArrayLike, depthwise_filter: ArrayLike, pointwise_filter: ArrayLike,  # noqa: A002
+                     strides: int | Sequence[int], padding: str | Sequence[Any], data_format: str | None = None,
+                     dilations: int | Sequence[int] | None = None, name: str | None = None) -> Tensor:
+    """A depthwise convolution followed by a 1×1 convolution (tf.nn.separable_conv2d).
+
+    Args:
+        input, strides, padding, data_format, dilations: as for `depthwise_conv2d`.
+        depthwise_filter: (filter_height, filter_width, in_channels, channel_multiplier).
+        pointwise_filter: (1, 1, in_channels * channel_multiplier, out_channels).
+        name: ignored.
+
+    Returns:
+        (batch, out_height, out_width, out_channels).
+    """
+    depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
+    return conv2d(depthwise, pointwise_filter, 1, "VALID")
+
+
+__all__ = ["depthwise_conv2d", "separable_conv2d"]
