@@ -85,6 +85,42 @@ public func nnBatchNormalization(
     }
 }
 
+@_cdecl("sdl_nn_fused_batch_norm")
+public func nnFusedBatchNorm(
+    _ x: OpaquePointer?, _ axis: Int64, _ mean: OpaquePointer?, _ variance: OpaquePointer?,
+    _ gamma: OpaquePointer?, _ beta: OpaquePointer?, _ epsilon: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+    _ outMean: UnsafeMutablePointer<OpaquePointer?>?, _ outVariance: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    let op = "fused_batch_norm"
+    guard let outMean, let outVariance else {
+        sdl_internal_set_last_error("[\(op)] received a NULL out-pointer")
+        return SDLError.Kind.value.rawValue
+    }
+    var statistics: (Tensor, Tensor)?
+    let status = produce(out) {
+        func optional(_ handle: OpaquePointer?) throws -> Tensor? { handle == nil ? nil : try borrow(handle, op) }
+        let result = try fusedBatchNormalization(
+            borrow(x, op), axis: Int(axis), mean: optional(mean), variance: optional(variance), gamma: optional(gamma),
+            beta: optional(beta), epsilon: epsilon)
+        statistics = (result.mean, result.variance)
+        return result.output
+    }
+    if status != 0 {
+        outMean.pointee = nil
+        outVariance.pointee = nil
+        return status
+    }
+    let meanStatus = produce(outMean) {
+        guard let statistics else { throw SDLError(.internal, "[\(op)] lost the statistics") }
+        return statistics.0
+    }
+    if meanStatus != 0 { return meanStatus }
+    return produce(outVariance) {
+        guard let statistics else { throw SDLError(.internal, "[\(op)] lost the statistics") }
+        return statistics.1
+    }
+}
+
 @_cdecl("sdl_nn_l2_normalize")
 public func nnL2Normalize(
     _ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ count: Int32, _ epsilon: Double,

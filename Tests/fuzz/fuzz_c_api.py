@@ -32,8 +32,8 @@ DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
 SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
-    "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "pool2d": "iT22i4",
-    "pool1d": "iTLLi2", "nn_activation": "iTd", "nn_softmax": "TLp", "nn_sparse_softmax_cross_entropy": "TT",
+    "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2",
+    "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd", "nn_activation": "iTd", "nn_softmax": "TLp", "nn_sparse_softmax_cross_entropy": "TT",
     "nn_softmax_cross_entropy": "TTL", "nn_sigmoid_cross_entropy": "TT", "nn_moments": "TAp",
     "nn_batch_normalization": "TTTNNd", "nn_l2_normalize": "TAd", "nn_dropout": "TdHZ",
     "binary": "iTTN", "unary": "iTN", "reduce": "iTAp", "var": "TALp", "matmul": "TT", "where": "TTT",
@@ -226,6 +226,17 @@ def _depthwise_conv2d(draw, state):
     return [_float(draw, (n, h, w, c), dtype), _float(draw, (k, k, c, m), dtype), strides, dilations, padding, pads]
 
 
+def _fused_batch_norm(draw, state):
+    dtype = draw.pick([np.float32, np.float64])
+    shape = tuple(_size(draw, 6) for _ in range(draw.int(1, 4)))
+    axis = draw.int(-len(shape), len(shape) - 1) if not draw.bool(0.1) else draw.pick(HOSTILE_INTS)
+    channels = shape[axis] if -len(shape) <= axis < len(shape) else 1
+    vector = (lambda: _float(draw, (channels,), dtype) if not draw.bool(0.1) else _float(draw, (channels + 1,), dtype))
+    statistics = [vector(), vector()] if draw.bool() else [None, None]
+    return [_float(draw, shape, dtype), axis] + statistics + [vector() if draw.bool() else None for _ in range(2)] + [
+        draw.pick([1e-3, 0.0, -1.0, float("nan")])]
+
+
 def _conv2d_pool(draw, state):
     args = _conv2d(draw, state)
     window = (draw.int(1, 3), draw.int(1, 3))
@@ -270,7 +281,8 @@ def _sparse_cross_entropy(draw, state):
 
 # Operands that fit together by construction (then perturbed by the sizes above), so that
 # the kernels run, not only the checks.
-BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_pool": _conv2d_pool, "pool2d": _pool2d, "lstm": _recurrent(4, 2),
+BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "nn_fused_batch_norm": _fused_batch_norm,
+            "conv2d_pool": _conv2d_pool, "pool2d": _pool2d, "lstm": _recurrent(4, 2),
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}
 

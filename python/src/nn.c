@@ -97,6 +97,47 @@ static PyObject *nn_batch_normalization(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_nn_batch_normalization(x, mean, variance, offset, scale, epsilon, &out));
 }
 
+/* nn_fused_batch_norm(x, axis, mean|None, variance|None, gamma|None, beta|None, eps) -> (y, mean, variance) */
+static PyObject *nn_fused_batch_norm(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *mean_object, *variance_object, *gamma_object, *beta_object;
+    long long axis;
+    double epsilon;
+    if (!PyArg_ParseTuple(args, "OLOOOOd", &x_object, &axis, &mean_object, &variance_object, &gamma_object, &beta_object,
+                          &epsilon))
+        return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x"), mean, variance, gamma, beta;
+    if (x == NULL || optional_tensor_handle(mean_object, "mean", &mean) < 0 ||
+        optional_tensor_handle(variance_object, "variance", &variance) < 0 ||
+        optional_tensor_handle(gamma_object, "gamma", &gamma) < 0 || optional_tensor_handle(beta_object, "beta", &beta) < 0)
+        return NULL;
+    sdl_tensor y = NULL, batch_mean = NULL, batch_variance = NULL;
+    sdl_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sdl_nn_fused_batch_norm(x, (int64_t)axis, mean, variance, gamma, beta, epsilon, &y, &batch_mean, &batch_variance);
+    Py_END_ALLOW_THREADS
+    if (status != SDL_OK) return raise_status(status);
+    PyObject *y_object = wrap_tensor(y);
+    if (y_object == NULL) {
+        sdl_tensor_free(batch_mean);
+        sdl_tensor_free(batch_variance);
+        return NULL;
+    }
+    PyObject *mean_result = wrap_tensor(batch_mean);
+    if (mean_result == NULL) {
+        Py_DECREF(y_object);
+        sdl_tensor_free(batch_variance);
+        return NULL;
+    }
+    PyObject *variance_result = wrap_tensor(batch_variance);
+    if (variance_result == NULL) {
+        Py_DECREF(y_object);
+        Py_DECREF(mean_result);
+        return NULL;
+    }
+    return Py_BuildValue("(NNN)", y_object, mean_result, variance_result);
+}
+
 static PyObject *nn_l2_normalize(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *x_object, *axes_object;
@@ -139,6 +180,8 @@ PyMethodDef nn_module_methods[] = {
     {"nn_softmax_cross_entropy", nn_softmax_cross_entropy, METH_VARARGS, "nn_softmax_cross_entropy(labels, logits, axis)"},
     {"nn_sigmoid_cross_entropy", nn_sigmoid_cross_entropy, METH_VARARGS, "nn_sigmoid_cross_entropy(labels, logits)"},
     {"nn_moments", nn_moments, METH_VARARGS, "nn_moments(x, axes, keepdims) -> (mean, variance)"},
+    {"nn_fused_batch_norm", nn_fused_batch_norm, METH_VARARGS,
+     "nn_fused_batch_norm(x, axis, mean|None, variance|None, gamma|None, beta|None, eps) -> (y, mean, variance)"},
     {"nn_batch_normalization", nn_batch_normalization, METH_VARARGS,
      "nn_batch_normalization(x, mean, variance, offset|None, scale|None, eps)"},
     {"nn_l2_normalize", nn_l2_normalize, METH_VARARGS, "nn_l2_normalize(x, axes|None, epsilon)"},

@@ -351,6 +351,15 @@ sdl_status sdl_nn_moments(sdl_tensor x, const int64_t *axes, int32_t naxes, int3
 /* (x - mean)·scale/sqrt(variance + eps) + offset; offset and scale may be NULL. */
 sdl_status sdl_nn_batch_normalization(sdl_tensor x, sdl_tensor mean, sdl_tensor variance, sdl_tensor offset,
                                       sdl_tensor scale, double variance_epsilon, sdl_tensor *out);
+/* Batch normalisation in one op over every axis of x but `axis`: (x - mean)·gamma/sqrt(variance
+   + epsilon) + beta. mean and variance both NULL: the batch's own (training; the result's
+   gradient flows through them), else (C,) constants (inference). gamma and beta may be NULL.
+   *out is recorded on tapes (gradients for x, gamma, beta); *out_mean and *out_variance are
+   the statistics used (biased variance), not recorded. The caller owns all three; on an
+   error all three are NULL. */
+sdl_status sdl_nn_fused_batch_norm(sdl_tensor x, int64_t axis, sdl_tensor mean, sdl_tensor variance, sdl_tensor gamma,
+                                   sdl_tensor beta, double epsilon, sdl_tensor *out, sdl_tensor *out_mean,
+                                   sdl_tensor *out_variance);
 /* x / sqrt(max(sum(x^2 over axes), epsilon)); axes NULL: all axes. */
 sdl_status sdl_nn_l2_normalize(sdl_tensor x, const int64_t *axes, int32_t naxes, double epsilon, sdl_tensor *out);
 /* Inverted dropout: kept elements are scaled by 1/(1 - rate). noise_shape NULL: x's shape.

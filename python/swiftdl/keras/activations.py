@@ -17,13 +17,15 @@ def relu(x: Tensor, negative_slope: float = 0.0, max_value: float | None = None,
     negative_slope · relu(threshold − x)."""
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return _nn().relu(x)
+    if negative_slope == 0.0 and threshold == 0.0 and max_value is not None and float(max_value) == 6.0:
+        return _nn().relu6(x)  # one engine activation (MobileNet's ReLU(6.0)) instead of relu then clip
     x = _sd.asarray(x)
     if threshold != 0.0:
         y = x * _sd.greater(x, float(threshold)).astype(x.dtype)
     else:
         y = _nn().relu(x)
     if max_value is not None:
-        y = _sd.clip(y, 0.0, float(max_value))
+        y = _sd.minimum(y, float(max_value)) if float(max_value) >= 0 else _sd.clip(y, 0.0, float(max_value))
     if negative_slope != 0.0:
         y = y - float(negative_slope) * _nn().relu(float(threshold) - x)
     return y

@@ -1,5 +1,7 @@
 """moments, batch_normalization and l2_normalize, named and shaped like tf.nn's. They are
-composed in Swift from recorded primitives (Sources/SwiftDL/Ops/NN/Normalization.swift)."""
+composed in Swift from recorded primitives (Sources/SwiftDL/Ops/NN/Normalization.swift).
+fused_batch_norm is one engine op with its own kernels (FusedBatchNormalization.swift), the
+one Keras's BatchNormalization layer runs on."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -59,6 +61,33 @@ def batch_normalization(x: ArrayLike, mean: ArrayLike, variance: ArrayLike, offs
 
     return _C.nn_batch_normalization(x, to_operand(mean, x.dtype), to_operand(variance, x.dtype), operand(offset), operand(scale),
                                      float(variance_epsilon))
+
+
+def fused_batch_norm(x: ArrayLike, scale: ArrayLike | None = None, offset: ArrayLike | None = None,
+                     mean: ArrayLike | None = None, variance: ArrayLike | None = None, epsilon: float = 0.001,
+                     axis: int = -1) -> tuple[Tensor, Tensor, Tensor]:
+    """Batch normalisation over every axis of `x` but `axis`, in one engine op.
+
+    Args:
+        x: a float tensor.
+        scale, offset: None or (channels,) vectors: gamma and beta.
+        mean, variance: both None to normalise with the batch's own statistics (training:
+            the gradient flows through them), or both (channels,) vectors used as constants
+            (inference with moving averages).
+        epsilon: added to the variance.
+        axis: the channel axis.
+
+    Returns:
+        (y, mean, variance): the normalised tensor and the statistics used (the variance
+        biased, as Keras's moving averages take it); only y is recorded on tapes.
+    """
+    x = asarray(x, copy=None)
+
+    def operand(value: ArrayLike | None) -> Tensor | None:
+        return None if value is None else to_operand(value, x.dtype)
+
+    return _C.nn_fused_batch_norm(x, operator.index(axis), operand(mean), operand(variance), operand(scale),
+                                  operand(offset), float(epsilon))
 
 
 def l2_normalize(x: ArrayLike, axis: Any = None, epsilon: float = 1e-12, name: str | None = None, dim: Any = None) -> Tensor:

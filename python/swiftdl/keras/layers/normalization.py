@@ -1,5 +1,6 @@
 """BatchNormalization: batch statistics in training, moving averages in inference."""
 import swiftdl as _sd
+from swiftdl import nn
 
 from .. import constraints, initializers, regularizers
 from .layer import Layer
@@ -54,31 +55,22 @@ class BatchNormalization(Layer):
                                                name="moving_variance")
         self.built = True
 
-    def _broadcast(self, vector, rank):
-        shape = [1] * rank
-        shape[self._axis] = vector.shape[0]
-        return _sd.reshape(vector, shape)
-
     def call(self, inputs, training=None, mask=None):
-        rank = inputs.ndim
+        # One engine op (FusedBatchNormalization.swift): batch statistics in training, the
+        # moving averages (as constants) otherwise.
+        if inputs.dtype != self.moving_mean.dtype:  # Keras computes in the layer's dtype
+            inputs = inputs.astype(self.moving_mean.dtype)
         if training and self.trainable:
-            axes = tuple(a for a in range(rank) if a != self._axis)
-            mean = inputs.mean(axis=axes, keepdims=True)
-            variance = ((inputs - mean) * (inputs - mean)).mean(axis=axes, keepdims=True)
-            # The moving statistics are bookkeeping: cut them off from the tape.
+            outputs, batch_mean, batch_variance = nn.fused_batch_norm(inputs, self.gamma, self.beta,
+                                                                      epsilon=self.epsilon, axis=self._axis)
+            # The moving statistics are bookkeeping, off the tape.
             keep = 1.0 - self.momentum
-            batch_mean = _sd.reshape(_sd.stop_gradient(mean), (-1,))
-            batch_variance = _sd.reshape(_sd.stop_gradient(variance), (-1,))
             self.moving_mean.assign(_sd.stop_gradient(self.moving_mean) * self.momentum + batch_mean * keep)
             self.moving_variance.assign(_sd.stop_gradient(self.moving_variance) * self.momentum + batch_variance * keep)
-        else:
-            mean = self._broadcast(self.moving_mean, rank)
-            variance = self._broadcast(self.moving_variance, rank)
-        outputs = (inputs - mean) / _sd.sqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            outputs = outputs * self._broadcast(self.gamma, rank)
-        if self.beta is not None:
-            outputs = outputs + self._broadcast(self.beta, rank)
+            return outputs
+        outputs, _, _ = nn.fused_batch_norm(inputs, self.gamma, self.beta, _sd.stop_gradient(self.moving_mean),
+                                            _sd.stop_gradient(self.moving_variance), epsilon=self.epsilon,
+                                            axis=self._axis)
         return outputs
 
     def compute_output_shape(self, input_shape):

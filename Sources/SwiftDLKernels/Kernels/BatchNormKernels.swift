@@ -1,0 +1,210 @@
+/// Batch normalisation over one axis of a contiguous tensor (Keras's BatchNormalization,
+/// tf.nn.fused_batch_norm), forward and backward, in a few passes over the data instead of
+/// the dozen element-wise ops (each with its own backward) of the composed formula.
+///
+/// The tensor is seen as (outer, channels, inner): channels-last data is inner = 1 (rows
+/// of `channels` contiguous values, the loops run across them), channels-first data has
+/// contiguous runs of `inner` values per (outer, channel). Sums are kept in Double, and each
+/// share of the outer rows sums on its own; the shares are added in share order, so with a
+/// fixed partition count (the exact mode) the results do not depend on the threads.
+
+/// The axis being normalised, with what lies before (outer) and after (inner) it.
+public struct ChannelLayout: Sendable, Equatable {
+    public var outer: Int
+    public var channels: Int
+    public var inner: Int
+
+    public init(outer: Int, channels: Int, inner: Int) {
+        self.outer = outer
+        self.channels = channels
+        self.inner = inner
+    }
+
+    /// Values per channel: the count each mean divides by.
+    public var valuesPerChannel: Int { outer * inner }
+}
+
+/// Runs `body(share, rows)` over shares of the outer rows, each with its own `width` Double
+/// accumulators (zeroed), then adds the shares' accumulators into `total` in share order.
+@inline(__always)
+private func sumOverShares(
+    rows: Int, width: Int, into total: UnsafeMutablePointer<Double>,
+    _ body: (UnsafeMutablePointer<Double>, Range<Int>) -> Void
+) {
+    let shares = max(1, min(ThreadPool.shared.partitionCount, rows / 64 + 1, rows))
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: shares * width) { buffer in
+        let partials = buffer.baseAddress!
+        partials.initialize(repeating: 0, count: shares * width)
+        ThreadPool.shared.parallelFor(shares) { share in
+            body(partials + share * width, (rows * share / shares)..<(rows * (share + 1) / shares))
+        }
+        total.initialize(repeating: 0, count: width)
+        for share in 0..<shares {
+            let partial = partials + share * width
+            for i in 0..<width { total[i] += partial[i] }
+        }
+        _ = buffer.deinitialize()
+    }
+}
+
+/// Per-channel sums of f(x[i], channel) over the tensor: sums[c] = Σ f(x, c).
+@inline(__always)
+private func channelSums<T: FloatElement>(
+    _ x: UnsafePointer<T>, _ layout: ChannelLayout, into sums: UnsafeMutablePointer<Double>,
+    _ term: (Double, Int) -> Double
+) {
+    let c = layout.channels, inner = layout.inner
+    sumOverShares(rows: layout.outer, width: c, into: sums) { partial, rows in
+        for row in rows {
+            let block = x + row * c * inner
+            if inner == 1 {
+                for j in 0..<c { partial[j] += term(Double(block[j]), j) }
+            } else {
+                for j in 0..<c {
+                    let run = block + j * inner
+                    var s = 0.0
+                    for i in 0..<inner { s += term(Double(run[i]), j) }
+                    partial[j] += s
+                }
+            }
+        }
+    }
+}
+
+/// mean and biased variance of each channel (two passes: the variance sums squared
+/// deviations from the mean, which keeps its precision when the mean is large).
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func batchNormStatistics<T: FloatElement>(
+    _ x: UnsafePointer<T>, _ layout: ChannelLayout, mean: UnsafeMutablePointer<T>,
+    variance: UnsafeMutablePointer<T>
+) {
+    let c = layout.channels, count = Double(max(layout.valuesPerChannel, 1))
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c) { buffer in
+        let means = buffer.baseAddress!, squares = means + c
+        channelSums(x, layout, into: means) { value, _ in value }
+        for j in 0..<c { means[j] /= count }
+        channelSums(x, layout, into: squares) { value, j in (value - means[j]) * (value - means[j]) }
+        for j in 0..<c {
+            mean[j] = T(means[j])
+            variance[j] = T(squares[j] / count)
+        }
+    }
+}
+
+/// y = (x - mean) · gamma / √(variance + ε) + beta. The mean is subtracted before scaling
+/// (not folded into a shift): x · s - mean · s loses digits when |mean| is large against
+/// the spread.
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func batchNormForward<T: FloatElement>(
+    _ x: UnsafePointer<T>, _ layout: ChannelLayout, mean: UnsafePointer<T>, variance: UnsafePointer<T>,
+    gamma: UnsafePointer<T>?, beta: UnsafePointer<T>?, epsilon: Double, _ y: UnsafeMutablePointer<T>
+) {
+    let c = layout.channels, inner = layout.inner
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * c) { buffer in
+        let scale = buffer.baseAddress!, shift = scale + c
+        for j in 0..<c {
+            let inverse = 1 / (Double(variance[j]) + epsilon).squareRoot()
+            (scale + j).initialize(to: T(inverse * (gamma.map { Double($0[j]) } ?? 1)))
+            (shift + j).initialize(to: beta?[j] ?? T.zero)
+        }
+        parallelPieces(0..<layout.outer, minimumPiece: max(1, 4096 / max(c * inner, 1))) { rows in
+            for row in rows {
+                let source = x + row * c * inner, target = y + row * c * inner
+                if inner == 1 {
+                    for j in 0..<c { target[j] = (source[j] - mean[j]) * scale[j] + shift[j] }
+                } else {
+                    for j in 0..<c {
+                        let m = mean[j], s = scale[j], t = shift[j]
+                        for i in (j * inner)..<((j + 1) * inner) { target[i] = (source[i] - m) * s + t }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The gradients of batchNormForward given dy. With `batchStatistics` the mean and
+/// variance are the batch's own (training), so dx carries their dependence on x:
+/// dx = gamma·invstd·(dy - mean(dy) - x̂·mean(dy·x̂)); otherwise they are constants and
+/// dx = gamma·invstd·dy. dgamma = Σ dy·x̂ and dbeta = Σ dy either way.
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func batchNormBackward<T: FloatElement>(
+    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ layout: ChannelLayout, mean: UnsafePointer<T>,
+    variance: UnsafePointer<T>, gamma: UnsafePointer<T>?, epsilon: Double, batchStatistics: Bool,
+    dx: UnsafeMutablePointer<T>?, dgamma: UnsafeMutablePointer<T>?, dbeta: UnsafeMutablePointer<T>?
+) {
+    let c = layout.channels, inner = layout.inner, count = Double(max(layout.valuesPerChannel, 1))
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * c) { buffer in
+        let inverse = buffer.baseAddress!, center = inverse + c, sumDy = center + c, sumDyXhat = sumDy + c
+        for j in 0..<c {
+            (inverse + j).initialize(to: 1 / (Double(variance[j]) + epsilon).squareRoot())
+            (center + j).initialize(to: Double(mean[j]))
+        }
+        // Σ dy and Σ dy·x̂ per channel, in one pass over x and dy.
+        let width = 2 * c
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { sums in
+            let totals = sums.baseAddress!
+            sumOverShares(rows: layout.outer, width: width, into: totals) { partial, rows in
+                for row in rows {
+                    let xs = x + row * c * inner, gs = dy + row * c * inner
+                    if inner == 1 {
+                        for j in 0..<c {
+                            let g = Double(gs[j])
+                            partial[j] += g
+                            partial[c + j] += g * (Double(xs[j]) - center[j])
+                        }
+                    } else {
+                        for j in 0..<c {
+                            var s = 0.0, sx = 0.0
+                            for i in (j * inner)..<((j + 1) * inner) {
+                                let g = Double(gs[i])
+                                s += g
+                                sx += g * (Double(xs[i]) - center[j])
+                            }
+                            partial[j] += s
+                            partial[c + j] += sx
+                        }
+                    }
+                }
+            }
+            for j in 0..<c {
+                (sumDy + j).initialize(to: totals[j])
+                (sumDyXhat + j).initialize(to: totals[c + j] * inverse[j])
+            }
+        }
+        if let dgamma { for j in 0..<c { dgamma[j] = T(sumDyXhat[j]) } }
+        if let dbeta { for j in 0..<c { dbeta[j] = T(sumDy[j]) } }
+        guard let dx else { return }
+        // dx = a·dy + b·(x - mean) + d per channel, x̂'s invstd folded into b.
+        withUnsafeTemporaryAllocation(of: T.self, capacity: 3 * c) { coefficients in
+            let a = coefficients.baseAddress!, b = a + c, d = b + c
+            for j in 0..<c {
+                let gain = inverse[j] * (gamma.map { Double($0[j]) } ?? 1)
+                (a + j).initialize(to: T(gain))
+                if batchStatistics {
+                    (b + j).initialize(to: T(-gain * (sumDyXhat[j] / count) * inverse[j]))
+                    (d + j).initialize(to: T(-gain * (sumDy[j] / count)))
+                } else {
+                    (b + j).initialize(to: T.zero)
+                    (d + j).initialize(to: T.zero)
+                }
+            }
+            parallelPieces(0..<layout.outer, minimumPiece: max(1, 4096 / max(c * inner, 1))) { rows in
+                for row in rows {
+                    let xs = x + row * c * inner, gs = dy + row * c * inner, out = dx + row * c * inner
+                    if inner == 1 {
+                        for j in 0..<c { out[j] = a[j] * gs[j] + b[j] * (xs[j] - mean[j]) + d[j] }
+                    } else {
+                        for j in 0..<c {
+                            let aj = a[j], bj = b[j], dj = d[j], m = mean[j]
+                            for i in (j * inner)..<((j + 1) * inner) { out[i] = aj * gs[i] + bj * (xs[i] - m) + dj }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
