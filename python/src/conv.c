@@ -25,8 +25,8 @@ static PyObject *depthwise_conv2d(PyObject *module, PyObject *args) {
     PyObject *x_object, *w_object;
     int padding;
     long long strides[2], dilations[2], pads[4];
-    if (!PyArg_ParseTuple(args, "OO(LL)(LL)i(LLLL)", &x_object, &w_object, &strides[0], &strides[1], &dilations[0],
-                          &dilations[1], &padding, &pads[0], &pads[1], &pads[2], &pads[3]))
+    if (!PyArg_ParseTuple(args, "OO(LL)(LL)i(LLLL)", &x_object, &w_object, &strides[0], &strides[1], &dilations[0], &dilations[1],
+                          &padding, &pads[0], &pads[1], &pads[2], &pads[3]))
         return NULL;
     sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters");
     if (x == NULL || w == NULL) return NULL;
@@ -102,8 +102,7 @@ static PyObject *pool1d(PyObject *module, PyObject *args) {
 
 PyMethodDef conv_module_methods[] = {
     {"conv2d", conv2d, METH_VARARGS, "conv2d(input, filters, bias, activation, strides, dilations, padding, pads)"},
-    {"depthwise_conv2d", depthwise_conv2d, METH_VARARGS,
-     "depthwise_conv2d(input, filters, strides, dilations, padding, pads)"},
+    {"depthwise_conv2d", depthwise_conv2d, METH_VARARGS, "depthwise_conv2d(input, filters, strides, dilations, padding, pads)"},
     {"conv2d_pool", conv2d_pool, METH_VARARGS,
      "conv2d_pool(input, filters, bias, activation, strides, dilations, padding, pads, kind, ksize, pool_strides, "
      "pool_padding, pool_pads)"},

@@ -11,7 +11,7 @@ values, as in Keras.
 """
 from swiftdl import _autograd
 
-_SCOPES = []  # the open scopes, innermost last
+_SCOPES: list["StatelessScope"] = []  # the open scopes, innermost last
 
 
 class StatelessScope:
@@ -104,7 +104,7 @@ def get_stateless_scope():
     return _SCOPES[-1] if _SCOPES else None
 
 
-_SYMBOLIC_SCOPES = []
+_SYMBOLIC_SCOPES: list["SymbolicScope"] = []
 
 
 class SymbolicScope:

@@ -68,7 +68,11 @@ private struct DepthwiseBackward: FloatVisitor {
     let x: Tensor, w: Tensor, dy: Tensor, dx: Tensor?, dw: Tensor?, g: WindowGeometry
     func visit<T: FloatElement>(_: T.Type) {
         let upstream = UnsafePointer(dy.pointer(as: T.self))
-        if let dx { depthwiseConvBackwardInput(upstream, UnsafePointer(w.pointer(as: T.self)), dx.pointer(as: T.self), g) }
-        if let dw { depthwiseConvBackwardFilter(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g) }
+        if let dx {
+            depthwiseConvBackwardInput(upstream, UnsafePointer(w.pointer(as: T.self)), dx.pointer(as: T.self), g)
+        }
+        if let dw {
+            depthwiseConvBackwardFilter(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g)
+        }
     }
 }

@@ -61,7 +61,8 @@ public func fusedBatchNormalization(
         statistics = (try mean.contiguous(), try variance.contiguous())
     } else {
         statistics = (try Tensor.empty([channels], dtype: dtype), try Tensor.empty([channels], dtype: dtype))
-        try dtype.dispatchFloat(BatchStatistics(x: input, layout: layout, mean: statistics.mean, variance: statistics.variance))
+        try dtype.dispatchFloat(
+            BatchStatistics(x: input, layout: layout, mean: statistics.mean, variance: statistics.variance))
     }
     let y = try Tensor.empty(x.shape, dtype: dtype)
     if y.count > 0 {
