@@ -209,19 +209,63 @@ from ._metrics.iou_metrics import IoU, MeanIoU  # noqa: E402
 from ._metrics.regression_metrics import R2Score  # noqa: E402
 from ._metrics.top_k_metrics import (SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,  # noqa: E402
                                      sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
+from ._metrics.probabilistic_metrics import (BinaryCrossentropy, CategoricalCrossentropy,  # noqa: E402
+                                             KLDivergence, Poisson, SparseCategoricalCrossentropy)
+from ._metrics.hinge_metrics import CategoricalHinge, Hinge, SquaredHinge  # noqa: E402
+from ._metrics.error_metrics import (CosineSimilarity, LogCoshError, MeanAbsolutePercentageError,  # noqa: E402
+                                     MeanSquaredLogarithmicError, RootMeanSquaredError)
+from ._metrics.correlation_metrics import (ConcordanceCorrelation, PearsonCorrelation,  # noqa: E402
+                                           concordance_correlation, pearson_correlation)
+from ._metrics.sensitivity_specificity_metrics import (PrecisionAtRecall, RecallAtPrecision,  # noqa: E402
+                                                       SensitivityAtSpecificity, SpecificityAtSensitivity)
+from ._metrics.iou_variants import BinaryIoU, OneHotIoU, OneHotMeanIoU  # noqa: E402
+from ._metrics.serialization import deserialize, serialize  # noqa: E402
+
+# Keras's metric functions: the losses' per-sample functions, under keras.metrics too.
+binary_crossentropy = _losses.binary_crossentropy
+binary_focal_crossentropy = _losses.binary_focal_crossentropy
+categorical_crossentropy = _losses.categorical_crossentropy
+categorical_focal_crossentropy = _losses.categorical_focal_crossentropy
+categorical_hinge = _losses.categorical_hinge
+hinge = _losses.hinge
+huber = _losses.huber
+kl_divergence = _losses.kl_divergence
+log_cosh = _losses.log_cosh
+mean_absolute_error = _losses.mean_absolute_error
+mean_absolute_percentage_error = _losses.mean_absolute_percentage_error
+mean_squared_error = _losses.mean_squared_error
+mean_squared_logarithmic_error = _losses.mean_squared_logarithmic_error
+poisson = _losses.poisson
+sparse_categorical_crossentropy = _losses.sparse_categorical_crossentropy
+squared_hinge = _losses.squared_hinge
 
 ALL_OBJECTS = (Mean, Sum, MeanMetricWrapper, MeanSquaredError, MeanAbsoluteError, R2Score, AUC, FalseNegatives,
                FalsePositives, Precision, Recall, TrueNegatives, TruePositives, Accuracy, BinaryAccuracy,
                CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
-               F1Score, FBetaScore, IoU, MeanIoU)
+               F1Score, FBetaScore, IoU, MeanIoU,
+               BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence, Poisson,
+               Hinge, SquaredHinge, CategoricalHinge, RootMeanSquaredError, CosineSimilarity, LogCoshError,
+               MeanAbsolutePercentageError, MeanSquaredLogarithmicError, PearsonCorrelation, ConcordanceCorrelation,
+               SensitivityAtSpecificity, SpecificityAtSensitivity, PrecisionAtRecall, RecallAtPrecision, BinaryIoU,
+               OneHotIoU, OneHotMeanIoU)
 
 # Keras 3's lookup: every class by its name and by its snake_case name (so "auc",
 # "precision", "f1_score", "mean_io_u", "r2_score"), plus the short aliases.
 _BY_NAME = {cls.__name__: cls for cls in ALL_OBJECTS}
 _BY_NAME.update({_snake(cls.__name__): cls for cls in ALL_OBJECTS})
 _BY_NAME.update({"mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError,
-                 "MAE": MeanAbsoluteError})
+                 "MAE": MeanAbsoluteError,
+                 "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy, "mape": MeanAbsolutePercentageError,
+                 "MAPE": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
+                 "MSLE": MeanSquaredLogarithmicError})
 _BY_NAME.pop("metric", None)
+# The metric functions by name, for deserialize's {"class_name": "function"} entries.
+_FUNCTIONS = {fn.__name__: fn for fn in (
+    binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy,
+    sparse_top_k_categorical_accuracy, binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
+    categorical_focal_crossentropy, categorical_hinge, concordance_correlation, hinge, huber, kl_divergence,
+    log_cosh, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
+    mean_squared_logarithmic_error, pearson_correlation, poisson, sparse_categorical_crossentropy, squared_hinge)}
 
 
 def get(identifier):
@@ -234,6 +278,8 @@ def get(identifier):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, str):
         if identifier in _BY_NAME:
             return _BY_NAME[identifier]()
@@ -271,4 +317,14 @@ __all__ = ["AUC", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "F1Score"
            "Metric", "Precision", "R2Score", "Recall", "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
            "Sum", "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "binary_accuracy",
            "categorical_accuracy", "get", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
-           "top_k_categorical_accuracy"]
+           "top_k_categorical_accuracy",
+           "BinaryCrossentropy", "BinaryIoU", "CategoricalCrossentropy", "CategoricalHinge", "ConcordanceCorrelation",
+           "CosineSimilarity", "Hinge", "KLDivergence", "LogCoshError", "MeanAbsolutePercentageError",
+           "MeanSquaredLogarithmicError", "OneHotIoU", "OneHotMeanIoU", "PearsonCorrelation", "Poisson",
+           "PrecisionAtRecall", "RecallAtPrecision", "RootMeanSquaredError", "SensitivityAtSpecificity",
+           "SparseCategoricalCrossentropy", "SpecificityAtSensitivity", "SquaredHinge", "binary_crossentropy",
+           "binary_focal_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy",
+           "categorical_hinge", "concordance_correlation", "deserialize", "hinge", "huber", "kl_divergence",
+           "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
+           "mean_squared_logarithmic_error", "pearson_correlation", "poisson", "serialize",
+           "sparse_categorical_crossentropy", "squared_hinge"]
