@@ -61,6 +61,12 @@ def test_config_keys_match_keras_and_round_trip(name):
     assert config == expected
     rebuilt = cls.from_config(cls(**kwargs).get_config())
     np.testing.assert_allclose(run_two_batches(rebuilt, name)[1], FIXTURE[f"{name}/result"], rtol=2e-5, atol=1e-6)
+    if name != "cosine_axis0":  # Keras's own config cannot carry axis=0
+        from_keras = metrics.deserialize({"module": "keras.metrics", "class_name": class_name,
+                                          "config": KERAS_CONFIGS[name], "registered_name": None})
+        assert from_keras.name == KERAS_CONFIGS[name]["name"]
+        np.testing.assert_allclose(run_two_batches(from_keras, name)[1], FIXTURE[f"{name}/result"], rtol=2e-5,
+                                   atol=1e-6)
 
 
 @pytest.mark.parametrize("fn", ["pearson_correlation", "concordance_correlation"])

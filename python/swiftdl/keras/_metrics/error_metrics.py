@@ -52,7 +52,7 @@ class CosineSimilarity(MeanMetricWrapper):
     _direction = "up"
 
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
-        super().__init__(_cosine_similarity, name=name, dtype=dtype, axis=axis)
+        super().__init__(_cosine_similarity, name=name or "cosine_similarity", dtype=dtype, axis=axis)
         self.axis = axis
 
     def get_config(self):

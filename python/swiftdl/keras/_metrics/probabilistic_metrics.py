@@ -146,8 +146,10 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
                                          or isinstance(ignore_class, bool)):
             raise ValueError(f"[{name}] `ignore_class` must be an integer or None; "
                              f"received ignore_class={ignore_class!r}")
-        super().__init__(_sparse_categorical_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
-                         ignore_class=ignore_class, axis=axis)
+        # NOTE: update_state below calls the function itself (it needs the mask too); the
+        # wrapper keeps it as `fn` so the metric reads like Keras's.
+        super().__init__(_sparse_categorical_crossentropy, name=name or "sparse_categorical_crossentropy",
+                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class, axis=axis)
         self.from_logits = from_logits
         self.ignore_class = ignore_class
         self.axis = axis
