@@ -216,6 +216,21 @@ def test_compile_fit_evaluate_and_keras_file_round_trip(tmp_path):
         assert reloaded[key] == pytest.approx(logs[key], rel=1e-5, abs=1e-6), key
 
 
+def test_compile_config_written_by_keras_trains():
+    from swiftdl.keras.saving.serialization import deserialize_compile_config
+    arguments = deserialize_compile_config(json.loads(str(FIXTURE["compile_config"])))
+    assert [type(m).__name__ for m in arguments["metrics"][1:4]] == ["BinaryIoU", "SensitivityAtSpecificity",
+                                                                    "PearsonCorrelation"]
+    assert arguments["metrics"][3].axis == 0
+    x = RNG.normal(size=(64, 4)).astype(np.float32)
+    y = (x[:, 1] > 0).astype(np.float32)[:, None]
+    model = models.Sequential([layers.Input((4,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(**arguments)
+    history = model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    assert set(history.history) == {"loss", "bce", "iou", "sens", "pearson_correlation", "root_mean_squared_error"}
+    assert all(np.isfinite(values[0]) for values in history.history.values())
+
+
 def test_sparse_crossentropy_metric_trains_with_ignore_class():
     x = RNG.normal(size=(64, 5)).astype(np.float32)
     y = np.argmax(x[:, :3], axis=1)
