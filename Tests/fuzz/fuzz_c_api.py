@@ -32,7 +32,8 @@ DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
 SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
-    "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2",
+    "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_transpose": "TT222i4",
+    "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd", "nn_activation": "iTd", "nn_softmax": "TLp",
     "nn_sparse_softmax_cross_entropy": "TT",
     "nn_softmax_cross_entropy": "TTL", "nn_sigmoid_cross_entropy": "TT", "nn_moments": "TAp",
@@ -227,6 +228,17 @@ def _depthwise_conv2d(draw, state):
     return [_float(draw, (n, h, w, c), dtype), _float(draw, (k, k, c, m), dtype), strides, dilations, padding, pads]
 
 
+def _conv2d_transpose(draw, state):
+    dtype = draw.pick([np.float32, np.float64])
+    n, h, w = _size(draw), _size(draw, 9), _size(draw, 9)
+    c, o, k = draw.pick([1, 3, 8, _size(draw)]), draw.pick([1, 2, 8, _size(draw)]), draw.pick([1, 2, 3])
+    strides, dilations, padding, pads = _window_args(draw)
+    # Mostly sizes that fit (input * stride, or one or two off), sometimes anything.
+    size = tuple((h, w)[i] * strides[i] + draw.int(-2, 2) if not draw.bool(0.1) else draw.pick(HOSTILE_INTS)
+                 for i in range(2))
+    return [_float(draw, (n, h, w, c), dtype), _float(draw, (k, k, o, c), dtype), size, strides, dilations, padding, pads]
+
+
 def _fused_batch_norm(draw, state):
     dtype = draw.pick([np.float32, np.float64])
     shape = tuple(_size(draw, 6) for _ in range(draw.int(1, 4)))
@@ -282,7 +294,8 @@ def _sparse_cross_entropy(draw, state):
 
 # Operands that fit together by construction (then perturbed by the sizes above), so that
 # the kernels run, not only the checks.
-BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "nn_fused_batch_norm": _fused_batch_norm,
+BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_transpose": _conv2d_transpose,
+            "nn_fused_batch_norm": _fused_batch_norm,
             "conv2d_pool": _conv2d_pool, "pool2d": _pool2d, "lstm": _recurrent(4, 2),
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}

@@ -266,6 +266,13 @@ sdl_status sdl_conv1d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int
    being input channel c under filter k; recorded on tapes with its VJP. Caller owns *out. */
 sdl_status sdl_depthwise_conv2d(sdl_tensor input, sdl_tensor filters, const int64_t *strides,
                                 const int64_t *dilations, int32_t padding, const int64_t *pads, sdl_tensor *out);
+/* The transposed convolution (conv2d's gradient with respect to its input): input
+   (N, H, W, C), filters (KH, KW, O, C); output_size [OH, OW] such that sdl_conv2d over an
+   (N, OH, OW, O) image with these strides, dilations and padding gives H x W positions.
+   Result (N, OH, OW, O); recorded on tapes with its VJP. Caller owns *out. */
+sdl_status sdl_conv2d_transpose(sdl_tensor input, sdl_tensor filters, const int64_t *output_size,
+                                const int64_t *strides, const int64_t *dilations, int32_t padding,
+                                const int64_t *pads, sdl_tensor *out);
 /* SDL_POOL_MAX or SDL_POOL_AVG pooling of (N, H, W, C) input with ksize and strides
    [height, width]. Average pooling takes VALID or SAME only and divides by the number of
    positions inside the input; max pooling's gradient goes to the first maximum of each

@@ -8,6 +8,7 @@ from ._normalization import batch_normalization, fused_batch_norm, l2_normalize,
 from ._convolution import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d
 from ._convolution import conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation, conv2d_pool
 from ._depthwise import depthwise_conv2d, separable_conv2d
+from ._transpose import conv1d_transpose, conv2d_transpose, conv_transpose
 from ._recurrent import gru, lstm, simple_rnn
 from ._embedding import embedding_lookup
 from ._layout import bias_add, crelu, depth_to_space, space_to_depth
@@ -24,4 +25,5 @@ __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1
            "swish", "tanh", "bias_add", "crelu", "depth_to_space", "space_to_depth", "normalize_moments",
            "sufficient_statistics", "weighted_moments", "zero_fraction", "compute_average_loss", "l2_loss",
            "log_poisson_loss", "scale_regularization_loss", "weighted_cross_entropy_with_logits", "in_top_k", "top_k",
-           "depthwise_conv2d", "separable_conv2d", "fused_batch_norm"]
+           "depthwise_conv2d", "separable_conv2d", "fused_batch_norm", "conv1d_transpose", "conv2d_transpose",
+           "conv_transpose"]

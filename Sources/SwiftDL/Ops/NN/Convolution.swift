@@ -165,7 +165,7 @@ func checkConvolutionOperands(
     }
 }
 
-private struct ConvolutionForward: FloatVisitor {
+struct ConvolutionForward: FloatVisitor {
     let x: Tensor, w: Tensor, b: Tensor?, relu: Bool, y: Tensor, scratch: Tensor, plan: ConvolutionPlan
     func visit<T: FloatElement>(_: T.Type) {
         convolutionForward(
@@ -175,7 +175,7 @@ private struct ConvolutionForward: FloatVisitor {
     }
 }
 
-private struct ConvolutionBackward: FloatVisitor {
+struct ConvolutionBackward: FloatVisitor {
     let x: Tensor, w: Tensor, dy: Tensor, reluOutput: Tensor?, dx: Tensor?, dw: Tensor?, db: Tensor?, scratch: Tensor
     let plan: ConvolutionPlan
     func visit<T: FloatElement>(_: T.Type) {

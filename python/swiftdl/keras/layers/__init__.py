@@ -35,8 +35,8 @@ _MODULES = {
     "lambda_layer": ["Lambda"],
     "masking": ["Masking"],
     "wrappers": ["Bidirectional", "TimeDistributed"],
-    "depthwise_separable_transpose": ["Conv2DTranspose", "Convolution2DTranspose", "DepthwiseConv2D", "SeparableConv2D",
-                                      "SeparableConvolution2D"],
+    "depthwise_separable": ["DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D"],
+    "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["Attention", "MultiHeadAttention"],
     "text_vectorization": ["TextVectorization"],
 }

@@ -142,7 +142,8 @@ def _spread(x, axis, stride):
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
                    dilation_rate=1):
     """The transpose of conv (its gradient with respect to the input), for 1 or 2 spatial
-    axes; kernel (spatial..., out_channels, in_channels), as Keras lays it out."""
+    axes; kernel (spatial..., out_channels, in_channels), as Keras lays it out. One engine
+    op (swiftdl.nn.conv2d_transpose) with the explicit padding Keras's rule gives."""
     data_format = _format(data_format)
     x = _to_last(float_tensor(inputs), data_format)
     rank = _rank(x, "conv_transpose")
@@ -155,16 +156,24 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     padding = _padding(padding, "conv_transpose")
     extras = [None] * rank if output_padding is None else (
         [int(output_padding)] * rank if isinstance(output_padding, (int, np.integer)) else [int(p) for p in output_padding])
-    widths = [(0, 0)]
+    if len(extras) != rank or any(e is not None and not 0 <= e < s for e, s in zip(extras, strides)):
+        raise ValueError(f"[conv_transpose] output_padding must be {rank} ints each at least 0 and below its stride "
+                         f"{tuple(strides)}; received output_padding={output_padding!r}")
+    sizes, pads = [], []
     for axis in range(rank):
-        x = _spread(x, axis + 1, strides[axis])
-        widths.append(_transpose_padding(kernel.shape[axis], strides[axis], dilations[axis], padding, extras[axis]))
-    from .numpy_shape import pad
-    x = pad(x, widths + [(0, 0)])
-    flipped = kernel[tuple(slice(None, None, -1) for _ in range(rank))]
-    forward = sd.swapaxes(flipped, -1, -2)                                   # (spatial..., in, out)
+        length, window = x.shape[axis + 1], (kernel.shape[axis] - 1) * dilations[axis] + 1
+        left, right = _transpose_padding(kernel.shape[axis], strides[axis], dilations[axis], padding, extras[axis])
+        size = max((length - 1) * strides[axis] + left + right - window + 2, 0)
+        # The convolution being transposed: its padding before is what the spread input's
+        # padding leaves of the window; after, just enough for `length` positions.
+        before = window - 1 - left
+        after = max((length - 1) * strides[axis] + window - size - before, 0)
+        sizes.append(size)
+        pads.append((before, after))
+    explicit = [[0, 0]] + [list(pair) for pair in pads] + [[0, 0]]
+    out_shape = (x.shape[0], *sizes, kernel.shape[-2])
     if rank == 1:
-        out = sd.nn.conv1d(x, forward, 1, "VALID", dilations=dilations[0])
+        out = sd.nn.conv1d_transpose(x, kernel, out_shape, strides, explicit, dilations=dilations)
     else:
-        out = sd.nn.conv2d(x, forward, 1, "VALID", dilations=dilations)
+        out = sd.nn.conv2d_transpose(x, kernel, out_shape, strides, explicit, dilations=dilations)
     return _from_last(out, data_format)

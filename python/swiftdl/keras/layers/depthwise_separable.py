@@ -1,9 +1,7 @@
-"""DepthwiseConv2D and SeparableConv2D on the engine's depthwise kernels, and
-Conv2DTranspose composed from conv2d and shape ops (so its gradients come from those ops'
-VJPs). Weight shapes and order are Keras's."""
+"""DepthwiseConv2D and SeparableConv2D on the engine's depthwise kernels. Weight shapes
+and order are Keras's."""
 import numpy as np
 
-import swiftdl as _sd
 
 from .. import activations, constraints, initializers, regularizers
 from .convolutional import _tuple, conv_output_length
@@ -197,116 +195,4 @@ class SeparableConv2D(_ConvBase):
         return config
 
 
-def _transpose_length(length, kernel, stride, padding):
-    if length is None:
-        return None
-    if padding == "valid":
-        return length * stride + max(kernel - stride, 0)
-    return length * stride
-
-
-class Conv2DTranspose(_ConvBase):
-    """The transpose (gradient) of Conv2D, for upsampling; kernel (kh, kw, filters, in).
-
-    Computed as: insert strides-1 zeros between input pixels, pad by kernel-1, convolve
-    with the spatially flipped kernel, crop as TensorFlow's conv2d_transpose does.
-    """
-
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None, data_format=None,
-                 dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(kernel_size, strides=strides, padding=padding, data_format=data_format,
-                         dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                         bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
-        if not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received "
-                             f"filters={filters!r}.")
-        if output_padding is not None:
-            raise ValueError("Conv2DTranspose in swiftdl supports output_padding=None only")
-        if max(self.dilation_rate) > 1:
-            raise ValueError("Conv2DTranspose in swiftdl supports dilation_rate=1 only")
-        self.filters = int(filters)
-        self.output_padding = None
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-
-    def build(self, input_shape):
-        self.kernel = self.add_weight(shape=self.kernel_size + (self.filters, input_shape[-1]),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint,
-                                      name="kernel")
-        self.bias = (self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer,
-                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
-        self.built = True
-
-    def call(self, inputs):
-        from swiftdl import nn
-        self._check_call_input(inputs, self.kernel.shape[3])
-        x = inputs
-        for axis, stride in ((1, self.strides[0]), (2, self.strides[1])):
-            if stride > 1:
-                x = _dilate(x, axis, stride)
-        (kh, kw) = self.kernel_size
-        x = _pad(x, 1, kh - 1, kh - 1)
-        x = _pad(x, 2, kw - 1, kw - 1)
-        kernel = _sd.transpose(self.kernel[::-1, ::-1], (0, 1, 3, 2))
-        full = nn.conv2d(x, kernel, strides=1, padding="VALID")
-        rows, cols = inputs.shape[1], inputs.shape[2]
-        out_rows = _transpose_length(rows, kh, self.strides[0], self.padding)
-        out_cols = _transpose_length(cols, kw, self.strides[1], self.padding)
-        full = _crop_to(full, 1, out_rows, kh, self.strides[0], self.padding)
-        full = _crop_to(full, 2, out_cols, kw, self.strides[1], self.padding)
-        return self._finish(full)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], _transpose_length(input_shape[1], self.kernel_size[0], self.strides[0], self.padding),
-                _transpose_length(input_shape[2], self.kernel_size[1], self.strides[1], self.padding), self.filters)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"filters": self.filters, "output_padding": self.output_padding,
-                       **self._weight_settings_config("kernel")})
-        return config
-
-
-def _dilate(x, axis, stride):
-    """Inserts stride-1 zeros after each entry along `axis` (the last gap removed)."""
-    shape = list(x.shape)
-    expanded = _sd.expand_dims(x, axis + 1)
-    zeros_shape = shape[:axis + 1] + [stride - 1] + shape[axis + 1:]
-    joined = _sd.concatenate([expanded, _sd.zeros(tuple(zeros_shape), dtype=x.dtype)], axis=axis + 1)
-    merged = _sd.reshape(joined, tuple(shape[:axis] + [shape[axis] * stride] + shape[axis + 1:]))
-    index = [slice(None)] * x.ndim
-    index[axis] = slice(0, (shape[axis] - 1) * stride + 1)
-    return merged[tuple(index)]
-
-
-def _pad(x, axis, before, after):
-    if before <= 0 and after <= 0:
-        return x
-    shape = list(x.shape)
-    parts = []
-    if before > 0:
-        parts.append(_sd.zeros(tuple(shape[:axis] + [before] + shape[axis + 1:]), dtype=x.dtype))
-    parts.append(x)
-    if after > 0:
-        parts.append(_sd.zeros(tuple(shape[:axis] + [after] + shape[axis + 1:]), dtype=x.dtype))
-    return _sd.concatenate(parts, axis=axis)
-
-
-def _crop_to(x, axis, length, kernel, stride, padding):
-    """TensorFlow's conv2d_transpose output window inside the full correlation."""
-    start = max(kernel - stride, 0) // 2 if padding == "same" else 0
-    available = x.shape[axis] - start
-    if available < length:
-        x = _pad(x, axis, 0, length - available)
-    index = [slice(None)] * x.ndim
-    index[axis] = slice(start, start + length)
-    return x[tuple(index)]
-
-
-Convolution2DTranspose, SeparableConvolution2D = Conv2DTranspose, SeparableConv2D  # Keras's aliases
+SeparableConvolution2D = SeparableConv2D  # Keras's alias
