@@ -293,3 +293,16 @@ def test_fit_scales_the_loss_for_the_gradients_only():
     np.testing.assert_array_equal(results[0][0], results[1][0])
     for a, b in zip(results[0][1], results[1][1]):
         np.testing.assert_array_equal(a, b)
+
+
+def test_loss_scale_optimizer_stateless_apply_reads_the_given_scale():
+    variable = sd.Variable(np.ones((2, 2), np.float32), name="k")
+    optimizer = LossScaleOptimizer(SGD(0.1), initial_scale=4.0)
+    optimizer.build([variable])
+    state = [np.asarray(v) for v in optimizer.variables]
+    state[2], state[3] = np.int64(1999), np.float32(2.0)  # step_counter, dynamic_scale
+    values, new_state = optimizer.stateless_apply(state, [np.full((2, 2), 4.0, np.float32)], [np.asarray(variable)])
+    np.testing.assert_allclose(np.asarray(values[0]), np.full((2, 2), 1.0 - 0.1 * 4.0 / 2.0), rtol=1e-6)
+    assert int(np.asarray(new_state[2])) == 0 and float(np.asarray(new_state[3])) == 4.0  # growth step reached
+    np.testing.assert_array_equal(np.asarray(variable), np.ones((2, 2)))  # the real variables are untouched
+    assert float(np.asarray(optimizer.dynamic_scale)) == 4.0
