@@ -81,8 +81,9 @@ def test_get_serialize_deserialize_by_name(name):
     expected = "hard_silu" if name == "hard_swish" else name
     assert activations.serialize(function) == expected
     assert activations.deserialize(expected) is function
-    assert activations.deserialize({"module": "keras.activations", "class_name": "function", "config": expected,
-                                    "registered_name": None}) is function
+    config = {"module": "keras.activations", "class_name": "function", "config": expected, "registered_name": None}
+    assert activations.deserialize(config) is function
+    assert activations.get(config) is function
 
 
 def test_deserialize_custom_and_unknown():

@@ -187,7 +187,7 @@ _ALL["hard_swish"] = hard_silu
 
 
 def get(identifier: Any) -> Any:
-    """An activation function from a name, a callable, or None (linear).
+    """An activation function from a name, a callable, Keras's config dict, or None (linear).
 
     Raises:
         ValueError: for an unknown name.
@@ -196,6 +196,8 @@ def get(identifier: Any) -> Any:
         return linear
     if callable(identifier):
         return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, str):
         if identifier not in _ALL:
             raise ValueError(f"Could not interpret activation function identifier: {identifier!r}; "
