@@ -184,6 +184,27 @@ def test_config_round_trip(cls, extra):
     assert type(keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))) is cls
 
 
+def test_slot_layouts_match_keras():
+    """The optimizer's variables in Keras 3.15.1's order and shapes (what `.keras` files hold)."""
+    tall = sd.Variable(np.ones((3, 2), np.float32), name="kernel")
+    vector = sd.Variable(np.ones((2,), np.float32), name="bias")
+    layouts = {
+        Adafactor: [(3,), (2,), (3, 2), (), (), (2,)],  # an unfactored vector keeps two int32 scalars
+        Muon: [(3, 2), (2,), (2,)],  # the vector takes AdamW: momentum and velocity
+        Ftrl: [(3, 2), (3, 2), (2,), (2,)],
+        Lamb: [(3, 2), (3, 2), (2,), (2,)],
+        ScheduleFreeAdamW: [(3, 2), (3, 2), (2,), (2,)],
+    }
+    for cls, shapes in layouts.items():
+        optimizer = cls()
+        optimizer.build([tall, vector])
+        assert [v.name for v in optimizer.variables[:2]] == ["iteration", "learning_rate"]
+        assert [tuple(v.shape) for v in optimizer.variables[2:]] == shapes, cls.__name__
+    adafactor = Adafactor()
+    adafactor.build([vector])
+    assert [np.asarray(v).dtype for v in adafactor.variables[2:]] == [np.int32, np.int32, np.float32]
+
+
 def test_default_configs_match_keras():
     assert Muon().get_config()["weight_decay"] == 0.004 and Muon().get_config()["adam_weight_decay"] == 0.004
     assert ScheduleFreeAdamW().get_config()["learning_rate"] == pytest.approx(0.0025)

@@ -31,8 +31,8 @@ class Adafactor(Optimizer):
         rank < 2:  v ← β·v + (1-β)·G
         u = g/√v;  w ← w - α·u / max(1, rms(u)/clip_threshold)
 
-    Slots: a variable of rank >= 2 gets r (its shape without the last axis), c (without the
-    second-to-last) and v; one of rank < 2 gets v only, as in Keras. The update runs a few
+    Slots, per variable as in Keras: r (its shape without the last axis), c (without the
+    second-to-last) and v; for a variable of rank < 2, r and c are unused int32 scalars. The update runs a few
     engine ops per variable from Python (not one fused call).
 
     Args:
@@ -62,9 +62,9 @@ class Adafactor(Optimizer):
         self.clip_threshold = clip_threshold
         self.relative_step = relative_step
 
-    def _add_slot(self, variable: Variable, name: str, shape: tuple[int, ...]) -> None:
+    def _add_slot(self, variable: Variable, name: str, shape: tuple[int, ...], dtype: Any = None) -> None:
         label = re.sub(r"[/:]", "_", str(getattr(variable, "name", "variable")))
-        slot = _Variable(np.zeros(shape, dtype=variable.dtype), trainable=False, name=f"{label}_{name}")
+        slot = _Variable(np.zeros(shape, dtype=dtype or variable.dtype), trainable=False, name=f"{label}_{name}")
         self._slots.setdefault(name, {})[id(variable)] = slot
         self._variables.append(slot)
 
@@ -74,6 +74,12 @@ class Adafactor(Optimizer):
             if len(shape) >= 2:
                 self._add_slot(variable, "row_factor", shape[:-1])
                 self._add_slot(variable, "column_factor", shape[:-2] + shape[-1:])
+            else:
+                # NOTE: Keras gives an unfactored variable two unused int32 scalars in the
+                # factors' places, and they count among its variables: kept so that the
+                # optimizer's state lines up with Keras's files.
+                self._add_slot(variable, "row_factor", (), np.int32)
+                self._add_slot(variable, "column_factor", (), np.int32)
             self._add_slot(variable, "velocity", shape)
 
     def _update(self, options: tuple[Any, ...], variables: Sequence[Variable], gradients: list[Tensor]) -> None:
@@ -88,7 +94,7 @@ class Adafactor(Optimizer):
         for variable, gradient, v in zip(variables, gradients, self._slot_list("velocity", variables)):
             alpha = _sd.maximum(_rms(variable), self.epsilon_2) * rho
             squared = gradient * gradient + self.epsilon_1
-            if variable.ndim >= 2:
+            if len(variable.shape) >= 2:
                 r, c = rows[id(variable)], columns[id(variable)]
                 r.assign(r * beta + _sd.mean(squared, axis=-1) * (1 - beta))
                 c.assign(c * beta + _sd.mean(squared, axis=-2) * (1 - beta))
