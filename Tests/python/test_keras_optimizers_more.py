@@ -327,3 +327,41 @@ def test_loss_scale_optimizer_stateless_apply_reads_the_given_scale():
     assert int(np.asarray(new_state[2])) == 0 and float(np.asarray(new_state[3])) == 4.0  # growth step reached
     np.testing.assert_array_equal(np.asarray(variable), np.ones((2, 2)))  # the real variables are untouched
     assert float(np.asarray(optimizer.dynamic_scale)) == 4.0
+
+
+@pytest.mark.parametrize("name, optimizer_cls, loss_cls, activation", [
+    ("lso", LossScaleOptimizer, keras.losses.CategoricalGeneralizedCrossEntropy, "mish"),
+    ("adafactor", Adafactor, keras.losses.Circle, "hard_silu")])
+def test_loads_models_saved_by_keras(name, optimizer_cls, loss_cls, activation):
+    """Real Keras's files with the new optimizers, losses, activations and regularizer load
+    with their predictions and the optimizer's whole state."""
+    data = np.load(FIXTURE)
+    path = os.path.join(os.path.dirname(FIXTURE), f"keras_{name}_model.keras")
+    model = keras.models.load_model(path)
+    assert type(model.optimizer) is optimizer_cls and type(model.loss) is loss_cls
+    assert model.layers[0].activation is getattr(keras.activations, activation)
+    assert isinstance(model.layers[0].kernel_regularizer, keras.regularizers.OrthogonalRegularizer)
+    np.testing.assert_allclose(np.asarray(model.predict(data["model_x"], verbose=0)), data[f"model_{name}_prediction"],
+                               rtol=1e-5, atol=1e-6)
+    state = [np.asarray(v) for v in model.optimizer.variables]
+    expected = [data[f"model_{name}_optimizer_{i}"] for i in range(len(state))]
+    assert f"model_{name}_optimizer_{len(state)}" not in data.files
+    for got, want in zip(state, expected):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_loss_scale_optimizer_files_hold_the_inner_optimizer_group_as_keras(tmp_path):
+    import zipfile
+
+    import h5py
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer=LossScaleOptimizer(SGD(0.1, momentum=0.5)), loss="mse")
+    model.fit(np.ones((4, 3), np.float32), np.ones((4, 2), np.float32), verbose=0)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("model.weights.h5", tmp_path)
+    with h5py.File(tmp_path / "model.weights.h5") as weights:
+        # As Keras writes it: all 8 variables (the wrapper's 4, then SGD's) and SGD's 4 again.
+        assert len(weights["optimizer/vars"]) == 8 and len(weights["optimizer/inner_optimizer/vars"]) == 4
+        np.testing.assert_array_equal(weights["optimizer/inner_optimizer/vars/2"][()], weights["optimizer/vars/6"][()])
