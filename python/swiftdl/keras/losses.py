@@ -362,6 +362,77 @@ class Tversky(LossFunctionWrapper):
         super().__init__(tversky, name=name, reduction=reduction, alpha=alpha, beta=beta, axis=axis)
 
 
+from ._losses.circle import circle  # noqa: E402
+from ._losses.ctc import ctc  # noqa: E402
+from ._losses.generalized_cross_entropy import categorical_generalized_cross_entropy  # noqa: E402
+
+
+class CTC(LossFunctionWrapper):
+    """Connectionist temporal classification loss: y_true (batch, max_length) integer labels
+    padded with the blank 0, y_pred (batch, frames, classes) logits."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="ctc", dtype=None):
+        super().__init__(ctc, name=name, reduction=reduction)
+
+
+class Circle(LossFunctionWrapper):
+    """Circle loss between integer labels and L2-normalized embeddings (Sun et al., 2020).
+
+    Args:
+        gamma: scale of the similarity scores (80.0).
+        margin: relaxation factor (0.4).
+        remove_diagonal: leave self-similarities out of the positive pairs (True).
+        reduction, name, dtype: as every loss.
+
+    As in Keras, samples whose loss is 0 are masked out of the mean: "sum_over_batch_size"
+    divides by the number of positive losses, not the batch size.
+    """
+
+    def __init__(self, gamma=80.0, margin=0.4, remove_diagonal=True, reduction="sum_over_batch_size", name="circle",
+                 dtype=None):
+        super().__init__(circle, name=name, reduction=reduction, gamma=gamma, margin=margin,
+                         remove_diagonal=remove_diagonal)
+        self.gamma = gamma
+        self.margin = margin
+        self.remove_diagonal = remove_diagonal
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        losses = self.call(y_true, y_pred)
+        # Keras masks the losses that are not positive; only the mean's divisor notices.
+        valid = int(np.count_nonzero(np.asarray(losses) > 0))
+        values = losses
+        if sample_weight is not None:
+            weights = _tensor(sample_weight, values.dtype)
+            while weights.ndim > values.ndim:
+                weights = _sd.squeeze(weights, -1)
+            values = values * weights
+        if self.reduction in ("none", None):
+            return values
+        total = values.sum()
+        if self.reduction == "sum":
+            return total
+        return total / float(valid) if valid else total * 0.0
+
+
+class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
+    """Generalized cross-entropy (1 - p^q)/q between integer labels and probabilities.
+
+    Args:
+        q: the noise parameter in (0, 1) (0.5): towards 0 it behaves like cross-entropy,
+            towards 1 like mean absolute error.
+        reduction, name, dtype: as every loss.
+
+    Raises:
+        ValueError: when q is not in (0, 1).
+    """
+
+    def __init__(self, q=0.5, reduction="sum_over_batch_size", name="categorical_generalized_cross_entropy", dtype=None):
+        if not 0 < q < 1:
+            raise ValueError("q must be in the interval (0, 1)")
+        super().__init__(categorical_generalized_cross_entropy, name=name, reduction=reduction, q=q)
+        self.q = q
+
+
 mse = MSE = mean_squared_error
 mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
@@ -391,6 +462,9 @@ _BY_NAME = {
     "categorical_focal_crossentropy": CategoricalFocalCrossentropy,
     "CategoricalFocalCrossentropy": CategoricalFocalCrossentropy,
     "dice": Dice, "Dice": Dice, "tversky": Tversky, "Tversky": Tversky,
+    "ctc": CTC, "CTC": CTC, "circle": Circle, "Circle": Circle,
+    "categorical_generalized_cross_entropy": CategoricalGeneralizedCrossEntropy,
+    "CategoricalGeneralizedCrossEntropy": CategoricalGeneralizedCrossEntropy,
 }
 _FUNCTIONS = {
     "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
@@ -404,6 +478,7 @@ _FUNCTIONS = {
     "mean_squared_logarithmic_error": mean_squared_logarithmic_error, "msle": mean_squared_logarithmic_error,
     "binary_focal_crossentropy": binary_focal_crossentropy, "categorical_focal_crossentropy": categorical_focal_crossentropy,
     "dice": dice, "tversky": tversky,
+    "ctc": ctc, "circle": circle, "categorical_generalized_cross_entropy": categorical_generalized_cross_entropy,
 }
 
 
@@ -431,6 +506,47 @@ def get(identifier):
     raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
 
 
+def serialize(loss):
+    """A Loss's class name and config in Keras's format; a built-in loss function's
+    {"class_name": "function", "config": name} form.
+
+    Raises:
+        ValueError: for anything that is neither.
+    """
+    if isinstance(loss, Loss):
+        return {"module": "keras.losses", "class_name": type(loss).__name__, "config": loss.get_config(),
+                "registered_name": None}
+    if callable(loss) and getattr(loss, "__name__", None):
+        return {"module": "builtins", "class_name": "function", "config": loss.__name__, "registered_name": "function"}
+    raise ValueError(f"Could not serialize loss: {loss!r}")
+
+
+def deserialize(name, custom_objects=None):
+    """A loss from `serialize`'s dict or a name: a class name gives an instance, a function
+    name the function; `custom_objects` is searched first.
+
+    Raises:
+        ValueError: for an unknown name or class.
+    """
+    custom_objects = custom_objects or {}
+    if isinstance(name, str):
+        if name in custom_objects:
+            return custom_objects[name]
+        if name in _FUNCTIONS:
+            return _FUNCTIONS[name]
+        if name in _BY_NAME:
+            return _BY_NAME[name]()
+    elif isinstance(name, dict) and isinstance(name.get("class_name"), str):
+        class_name = name["class_name"]
+        if class_name == "function":
+            return deserialize(name.get("config"), custom_objects)
+        cls = custom_objects.get(class_name) or _BY_NAME.get(class_name)
+        if cls is not None:
+            config = name.get("config") or {}
+            return cls.from_config(config) if hasattr(cls, "from_config") else cls(**config)
+    raise ValueError(f"Could not interpret loss identifier: {name!r}")
+
+
 def resolve(identifier):
     """A Loss object for compile(): names and functions are wrapped with Keras's reduction."""
     loss = get(identifier)
@@ -449,4 +565,6 @@ __all__ = ["BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "M
            "MeanSquaredError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "binary_crossentropy",
            "categorical_crossentropy", "categorical_hinge", "cosine_similarity", "get", "hinge", "huber",
            "kl_divergence", "kld", "kullback_leibler_divergence", "log_cosh", "logcosh", "mae", "mean_absolute_error",
-           "mean_squared_error", "mse", "poisson", "sparse_categorical_crossentropy", "squared_hinge"]
+           "mean_squared_error", "mse", "poisson", "sparse_categorical_crossentropy", "squared_hinge",
+           "CTC", "CategoricalGeneralizedCrossEntropy", "Circle", "categorical_generalized_cross_entropy", "circle", "ctc",
+           "deserialize", "serialize"]

@@ -1,7 +1,10 @@
 """Keras's weight regularizers: penalties added to the training loss."""
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import numpy as np
 
 import swiftdl as _sd
 from swiftdl._tensor import Tensor
@@ -60,17 +63,92 @@ l1 = L1
 l2 = L2
 
 
+class OrthogonalRegularizer(Regularizer):
+    """Pushes the rows (or columns) of a rank-2 weight towards mutual orthogonality.
+
+    The penalty is factor · ½ · Σ|⟨uᵢ, uⱼ⟩| / (n(n-1)/2) over pairs i ≠ j of the L2-normalized
+    rows (mode="rows") or columns (mode="columns"), as Keras computes it.
+
+    Args:
+        factor: the non-negative penalty factor (0.01).
+        mode: "rows" or "columns" (default "rows").
+
+    Raises:
+        ValueError: for a negative or non-finite factor, an unknown mode, or (when called) a
+            weight that is not rank 2.
+    """
+
+    def __init__(self, factor: float = 0.01, mode: str = "rows") -> None:
+        if (not isinstance(factor, (float, int)) or isinstance(factor, bool) or math.isinf(factor)
+                or math.isnan(factor) or factor < 0):
+            raise ValueError(f"Invalid value for argument factor: expected a non-negative float.Received: factor={factor}")
+        if mode not in ("rows", "columns"):
+            raise ValueError(f'Invalid value for argument `mode`. Expected one of {{"rows", "columns"}}. Received: mode={mode}')
+        # Keras keeps the factor as a float32 tensor: the config shows it rounded to float32.
+        self.factor = float(np.float32(factor))
+        self.mode = mode
+
+    def __call__(self, x: Tensor) -> Any:
+        from .ops.nn_normalization import normalize
+        if len(x.shape) != 2:
+            raise ValueError(f"Inputs to OrthogonalRegularizer must have rank 2. Received: inputs.shape={tuple(x.shape)}")
+        if self.mode == "rows":
+            units = normalize(x, axis=1)
+            product = _sd.matmul(units, _sd.transpose(units))
+            size = x.shape[0]
+        else:
+            units = normalize(x, axis=0)
+            product = _sd.matmul(_sd.transpose(units), units)
+            size = x.shape[1]
+        off_diagonal = product * (1.0 - _sd.eye(size, dtype=product.dtype))
+        pairs = size * (size - 1.0) / 2.0
+        return self.factor * 0.5 * _sd.abs(off_diagonal).sum() / pairs
+
+    def get_config(self) -> dict[str, Any]:
+        return {"factor": self.factor, "mode": self.mode}
+
+
+orthogonal_regularizer = OrthogonalRegularizer
+
+# Keras's lookup table: class names and their snake_case forms.
+_BY_NAME: dict[str, Any] = {"Regularizer": Regularizer, "regularizer": Regularizer, "L1": L1, "l1": L1, "L2": L2, "l2": L2,
+                            "L1L2": L1L2, "l1_l2": L1L2, "OrthogonalRegularizer": OrthogonalRegularizer,
+                            "orthogonal_regularizer": OrthogonalRegularizer}
+
+
+def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
+    """A regularizer from `serialize`'s dict ({"class_name": ..., "config": {...}}) or a name.
+
+    Raises:
+        ValueError: for an unknown class name or anything else.
+    """
+    if isinstance(config, str):
+        config = {"class_name": config, "config": {}}
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
+        raise ValueError(f"Could not interpret regularizer identifier: {config!r}")
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
+    if cls is None:
+        raise ValueError(f"Could not interpret regularizer identifier: {config!r}")
+    arguments = config.get("config") or {}
+    return cls.from_config(arguments) if hasattr(cls, "from_config") else cls(**arguments)
+
+
 def get(identifier: Any) -> Any:
+    """A regularizer from None, an instance or callable, a name ('l2', 'OrthogonalRegularizer',
+    ...) or a config dict.
+
+    Raises:
+        ValueError: for anything else.
+    """
     if identifier is None or isinstance(identifier, Regularizer) or callable(identifier):
         return identifier
     if isinstance(identifier, str):
-        table = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
-        if identifier not in table:
+        if identifier not in _BY_NAME:
             raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
-        return table[identifier]()
+        return _BY_NAME[identifier]()
     if isinstance(identifier, dict):
-        table = {"L1": L1, "L2": L2, "L1L2": L1L2}
-        return table[identifier["class_name"]](**identifier.get("config", {}))
+        return deserialize(identifier)
     raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
 
 
@@ -81,4 +159,5 @@ def serialize(regularizer: Any) -> Any:
             "config": regularizer.get_config(), "registered_name": None}
 
 # Keras's public names in this module (`from swiftdl.keras.regularizers import *`).
-__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize"]
+__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize",
+           "OrthogonalRegularizer", "deserialize", "orthogonal_regularizer"]

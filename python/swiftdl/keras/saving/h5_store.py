@@ -81,7 +81,7 @@ def _guarded(read, source):
 def _plan(handle, model, source, include_optimizer, skip_mismatch, optimizer, h5py):
     updates = []
     for entry in walk(model, include_optimizer=include_optimizer):
-        if optimizer is not None and entry.owner is optimizer:
+        if optimizer is not None and (entry.owner is optimizer or entry.owner is getattr(optimizer, "inner_optimizer", None)):
             updates.extend(_plan_optimizer(handle, entry, source, h5py))
             continue
         group = handle.get(entry.vars_path)

@@ -31,6 +31,11 @@ def walk(model, include_optimizer=True):
     optimizer = getattr(model, "optimizer", None)
     if include_optimizer and optimizer is not None and hasattr(optimizer, "variables"):
         entries.append(Entry("optimizer", optimizer.name, list(optimizer.variables), optimizer))
+        inner = getattr(optimizer, "inner_optimizer", None)
+        if inner is not None and hasattr(inner, "variables"):
+            # A LossScaleOptimizer's vars hold its inner optimizer's too; Keras also writes (and
+            # reads) the inner optimizer's own group.
+            entries.append(Entry("optimizer/inner_optimizer", inner.name, list(inner.variables), inner))
     return entries
 
 

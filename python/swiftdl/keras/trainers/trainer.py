@@ -184,11 +184,14 @@ class Trainer:
         with _sd.GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
+            # As Keras: the gradients are of the scaled loss (LossScaleOptimizer, loss_scale_factor),
+            # which the optimizer unscales; the loss tracker sees the loss unscaled.
+            scaled_loss = self.optimizer.scale_loss(loss) if self.optimizer is not None else loss
         batch_size = flatten(x)[0].shape[0]
         self._loss_tracker.update_state(loss, sample_weight=batch_size)
         variables = self.trainable_variables
         if variables:
-            gradients = tape.gradient(loss, variables)
+            gradients = tape.gradient(scaled_loss, variables)
             self.optimizer.apply_gradients(zip(gradients, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
