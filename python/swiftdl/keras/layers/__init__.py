@@ -39,6 +39,13 @@ _MODULES = {
                                       "SeparableConvolution2D"],
     "attention": ["Attention", "MultiHeadAttention"],
     "text_vectorization": ["TextVectorization"],
+    "category_encoding": ["CategoryEncoding"],
+    "feature_normalization": ["Normalization"],
+    "discretization": ["Discretization"],
+    "string_lookup": ["StringLookup"],
+    "integer_lookup": ["IntegerLookup"],
+    "hashing": ["Hashing"],
+    "hashed_crossing": ["HashedCrossing"],
 }
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
 
