@@ -181,7 +181,8 @@ def fingerprint64(data: bytes | str) -> int:
 
 
 def fingerprint_cat64(fp1: int, fp2: int) -> int:
-    """Combines two fingerprints as TensorFlow's `FingerprintCat64` does (order matters)."""
+    """Combines two fingerprints as TensorFlow's `FingerprintCat64` does (order matters); also
+    elementwise on numpy uint64 arrays, whose arithmetic wraps modulo 2**64 as the C++ does."""
     mul = 0xC6A4A7935BD1E995
     result = fp1 ^ mul
     result ^= (_shift_mix((fp2 * mul) & _MASK) * mul) & _MASK
