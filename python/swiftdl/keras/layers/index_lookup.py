@@ -312,11 +312,11 @@ class IndexLookup(Layer):
         lookups = _sd.asarray(self._lookup(keys))
         if self.output_mode == "int":
             return lookups
-        mode = "count" if self.output_mode == "tf_idf" else self.output_mode
-        output = encode_categorical(lookups, mode, self._depth(), backend.floatx())
-        if self.output_mode == "tf_idf":
-            output = output * _sd.asarray(self.idf_weights[:self._depth()])
-        return output
+        if self.output_mode != "tf_idf":
+            # int64, as Keras's TensorFlow tables give (its compute_output_spec says floatx).
+            return encode_categorical(lookups, self.output_mode, self._depth(), "int64")
+        counts = encode_categorical(lookups, "count", self._depth(), backend.floatx())
+        return counts * _sd.asarray(self.idf_weights[:self._depth()])
 
     def _lookup(self, keys):
         """Indices (int64, the shape of `keys`) of each key: its vocabulary index, the mask
@@ -363,7 +363,7 @@ class IndexLookup(Layer):
     def compute_output_dtype(self, inputs):
         if self.invert:
             return self.vocabulary_dtype
-        return "int64" if self.output_mode == "int" else backend.floatx()
+        return backend.floatx() if self.output_mode == "tf_idf" else "int64"
 
     # ---- config and saving ------------------------------------------------------------------
     def get_config(self):
