@@ -11,6 +11,7 @@ import numpy as np
 
 import swiftdl as _sd
 
+from .index_lookup import frequency_order, inverse_document_frequency
 from .layer import Layer
 
 # Keras's DEFAULT_STRIP_REGEX: ASCII punctuation.
@@ -151,13 +152,12 @@ class TextVectorization(Layer):
                     documents[token] = documents.get(token, 0) + 1
         for special in self._special():
             counts.pop(special, None)
-        # Keras: sort by count, ties by token, both descending.
-        ordered = sorted(counts, key=lambda t: (counts[t], t), reverse=True)
+        ordered = frequency_order(counts)  # shared with StringLookup / IntegerLookup
         if self.max_tokens is not None:
             ordered = ordered[:self.max_tokens - len(self._special())]
         idf = None
         if self.output_mode == "tf_idf":
-            idf = [float(np.log(1.0 + total / (1.0 + documents[t]))) for t in ordered]
+            idf = inverse_document_frequency([documents[t] for t in ordered], total).tolist()
         self._set(ordered, idf)
 
     def set_vocabulary(self, vocabulary, idf_weights=None):
