@@ -17,7 +17,6 @@ of the Python one (the tests check both against values TensorFlow produced); it 
 """
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterable
 
 __all__ = ["fingerprint64", "fingerprint_cat64", "siphash64", "to_hash_bucket_fast", "to_hash_bucket_strong",
