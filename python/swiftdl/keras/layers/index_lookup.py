@@ -246,20 +246,30 @@ class IndexLookup(Layer):
         self.finalize_state()
 
     def update_state(self, data):
+        """Counts the tokens of one batch: each row of an array is a document (a scalar or
+        a 1-D batch is one document, as in Keras); a list of token lists is a ragged batch,
+        one document per list (what TextVectorization's tokenizer produces)."""
         if self._has_input_vocabulary:
             raise ValueError(f"Cannot adapt layer '{self.name}' after setting a static vocabulary via `vocabulary` "
                              "argument or `set_vocabulary()` method.")
-        values = self._keys(data)
-        if values.ndim < 2:
-            values = values.reshape(1, -1)  # a scalar or a 1-D batch is one document, as in Keras
-        tokens, counts = np.unique(values, return_counts=True)
-        for token, count in zip(tokens.tolist(), counts.tolist()):
-            self._token_counts[token] += count
+        if isinstance(data, list) and any(isinstance(d, (list, tuple)) for d in data):
+            documents = [self._keys(d) for d in data if len(d)]
+            num_documents = len(data)
+        else:
+            values = self._keys(data)
+            if values.ndim < 2:
+                values = values.reshape(1, -1)
+            documents = list(values.reshape(len(values), -1))
+            num_documents = len(values)
+        if documents:
+            tokens, counts = np.unique(np.concatenate(documents), return_counts=True)
+            for token, count in zip(tokens.tolist(), counts.tolist()):
+                self._token_counts[token] += count
         if self.output_mode == "tf_idf":
-            for row in values.reshape(len(values), -1):
-                for token in np.unique(row).tolist():
+            for document in documents:
+                for token in np.unique(document).tolist():
                     self._document_counts[token] += 1
-            self._num_documents += len(values)
+            self._num_documents += num_documents
 
     def finalize_state(self):
         if self._has_input_vocabulary or not self._token_counts:
@@ -309,6 +319,11 @@ class IndexLookup(Layer):
         lookups = _sd.asarray(self._lookup(keys))
         if self.output_mode == "int":
             return lookups
+        return self._encode(lookups)
+
+    def _encode(self, lookups):
+        """The vector modes' encoding of a Tensor of indices (rows of a batch; indices
+        outside [0, depth), such as the mask's, encode as nothing)."""
         if self.output_mode != "tf_idf":
             # int64, as Keras's TensorFlow tables give (its compute_output_spec says floatx).
             return encode_categorical(lookups, self.output_mode, self._depth(), "int64")
