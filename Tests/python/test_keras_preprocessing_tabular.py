@@ -336,3 +336,26 @@ def test_hostile_calls_raise_clear_errors():
         layers.HashedCrossing(num_bins=3)([np.array([1, 2]), np.array([1, 2, 3])])
     with pytest.raises(ValueError, match="should have shape"):
         layers.HashedCrossing(num_bins=3)([np.ones((2, 2), "int64"), np.ones((2, 2), "int64")])
+
+
+def test_lookup_assets_and_idf_variables_use_keras_layout(tmp_path):
+    lookup = layers.StringLookup(output_mode="tf_idf")
+    lookup.adapt(KERAS["sl_tf_idf_adapt__adapt"])
+    store = {}
+    lookup.save_own_variables(store)
+    assert list(store) == ["idf_weights"]
+    lookup.save_assets(str(tmp_path))
+    assert (tmp_path / "vocabulary.txt").read_text().splitlines() == lookup.get_vocabulary()
+    # A layer rebuilt from a config without the vocabulary, as Keras writes it, then loaded.
+    config = {**lookup.get_config(), "vocabulary": None, "idf_weights": None, "vocabulary_size": None}
+    fresh = layers.StringLookup.from_config(config)
+    fresh.load_own_variables(store)
+    fresh.load_assets(str(tmp_path))
+    assert fresh.get_vocabulary() == KERAS["sl_tf_idf_adapt__vocabulary"].tolist()
+    assert_same(fresh(case_input("sl_tf_idf_adapt")), KERAS["sl_tf_idf_adapt__output"], "assets")
+    ints = layers.IntegerLookup()
+    ints.adapt(KERAS["il_adapt__adapt"])
+    ints.save_assets(str(tmp_path))
+    again = layers.IntegerLookup()
+    again.load_assets(str(tmp_path))
+    assert again.get_vocabulary() == KERAS["il_adapt__vocabulary"].tolist()

@@ -398,6 +398,38 @@ class IndexLookup(Layer):
         })
         return config
 
+    def save_own_variables(self, store):
+        # Keras's layout: a tf_idf layer keeps its idf weights (front- and back-padded) in `vars`.
+        if self.output_mode == "tf_idf" and self.idf_weights is not None:
+            store["idf_weights"] = np.asarray(self.idf_weights)
+
+    def load_own_variables(self, store):
+        if self.output_mode == "tf_idf" and "idf_weights" in store:
+            self.idf_weights = np.asarray(store["idf_weights"], dtype=backend.floatx())
+
+    def save_assets(self, dir_path):
+        """Writes the vocabulary, one token a line, to `dir_path`/vocabulary.txt (Keras's
+        asset layout; a vocabulary given as a list travels in the config instead)."""
+        if self.input_vocabulary is not None:
+            return
+        with open(os.path.join(dir_path, "vocabulary.txt"), "w", encoding="utf-8") as handle:
+            handle.write("\n".join(str(token) for token in self.get_vocabulary()))
+
+    def load_assets(self, dir_path):
+        """Reads the vocabulary that save_assets (or Keras) wrote to `dir_path`; a layer
+        whose config held the vocabulary has it already."""
+        path = os.path.join(dir_path, "vocabulary.txt")
+        if self.input_vocabulary is not None or not os.path.exists(path):
+            return
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        values = lines if self.vocabulary_dtype == "string" else [int(line) for line in lines]
+        # A tf_idf layer's weights came with its variables (load_own_variables runs first).
+        weights = self.idf_weights[:len(values)] if self.output_mode == "tf_idf" else None
+        self.set_vocabulary(values, idf_weights=weights)
+
     def get_build_config(self):
         return {}
 
