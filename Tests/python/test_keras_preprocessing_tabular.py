@@ -359,3 +359,44 @@ def test_lookup_assets_and_idf_variables_use_keras_layout(tmp_path):
     again = layers.IntegerLookup()
     again.load_assets(str(tmp_path))
     assert again.get_vocabulary() == KERAS["il_adapt__vocabulary"].tolist()
+
+
+def test_real_keras_loads_the_saved_preprocessing_models(tmp_path):
+    """Set SWIFTDL_KERAS_TF_PYTHON to a Python with Keras 3 and TensorFlow (outside swiftdl's
+    environment) to have Keras itself load these files and reproduce their outputs."""
+    import subprocess
+    python = os.environ.get("SWIFTDL_KERAS_TF_PYTHON")
+    if not python:
+        pytest.skip("SWIFTDL_KERAS_TF_PYTHON is not set")
+    rng = np.random.default_rng(5)
+    floats = (rng.normal(size=(16, 3)) * 4 + 2).astype("float32")
+    ids = rng.choice([3, 17, 42, 99], size=(16, 1))
+    words = KERAS["sl_adapt__adapt"]
+    norm = layers.Normalization()
+    norm.adapt(floats)
+    disc = layers.Discretization(num_bins=3)
+    disc.adapt(floats[:, :1])
+    ilook = layers.IntegerLookup(output_mode="multi_hot", num_oov_indices=2)
+    ilook.adapt(ids)
+    slook = layers.StringLookup(output_mode="tf_idf", mask_token="")
+    slook.adapt(words)
+    text = layers.TextVectorization(output_mode="tf_idf", max_tokens=6)
+    text.adapt([" ".join(row) for row in words])
+    models = {
+        "normalization": (keras.Sequential([keras.Input((3,)), norm, layers.Dense(2)]), floats),
+        "discretization": (keras.Sequential([keras.Input((1,)), disc, layers.CategoryEncoding(3, output_mode="one_hot"),
+                                             layers.Dense(1)]), floats[:, :1]),
+        "integer_lookup": (keras.Sequential([keras.Input((1,), dtype="int64"), ilook, layers.Dense(1)]), ids),
+        "hashing": (keras.Sequential([keras.Input((1,), dtype="int64"), layers.Hashing(5, salt=7, output_mode="one_hot"),
+                                      layers.Dense(1)]), ids),
+        "string_lookup": (keras.Sequential([slook, layers.Dense(1)]), words),
+        "text_vectorization": (keras.Sequential([text, layers.Dense(1)]), np.array([" ".join(r) for r in words])),
+    }
+    for name, (model, inputs) in models.items():
+        expected = np.asarray(model(inputs))  # first: it builds the models given no Input
+        model.save(str(tmp_path / f"{name}.keras"))
+        np.savez(tmp_path / f"{name}.npz", input=inputs, expected=expected)
+    script = os.path.join(os.path.dirname(FIXTURE), "verify_preprocessing_in_keras.py")
+    result = subprocess.run([python, script, str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert result.stdout.count("ok ") == len(models)

@@ -160,6 +160,19 @@ class TextVectorization(Layer):
             idf_weights = list(idf_weights)[1:]  # weights given with the OOV token's first
         self._lookup_layer.set_vocabulary(tokens, idf_weights)
 
+    # Keras writes the lookup's state twice: under this layer and under `_lookup_layer`.
+    def save_own_variables(self, store):
+        self._lookup_layer.save_own_variables(store)
+
+    def load_own_variables(self, store):
+        self._lookup_layer.load_own_variables(store)
+
+    def save_assets(self, dir_path):
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path):
+        self._lookup_layer.load_assets(dir_path)
+
     def get_vocabulary(self, include_special_tokens=True):
         """The vocabulary, index order; with the padding ('') and OOV ('[UNK]') tokens first."""
         return self._lookup_layer.get_vocabulary(include_special_tokens)
