@@ -41,7 +41,7 @@ class TextVectorization(Layer):
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
-                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", **kwargs):
+                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", vocabulary_size=None, **kwargs):
         kwargs.setdefault("dtype", "int64" if output_mode == "int" else "float32")
         super().__init__(trainable=False, **{k: v for k, v in kwargs.items() if k != "trainable"})
         if output_mode == "tf-idf":
@@ -85,7 +85,8 @@ class TextVectorization(Layer):
         # Keras's layout: "" is the mask (index 0 in int mode), "[UNK]" the one OOV index.
         self._lookup_layer = StringLookup(max_tokens=max_tokens, mask_token=_PAD, oov_token=_OOV,
                                           output_mode=output_mode, pad_to_max_tokens=pad_to_max_tokens,
-                                          encoding=encoding, name=f"{self.name}_string_lookup")
+                                          encoding=encoding, name=f"{self.name}_string_lookup",
+                                          vocabulary_size=vocabulary_size)
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights)
         elif idf_weights is not None:
@@ -190,11 +191,6 @@ class TextVectorization(Layer):
         self.built = True
         return self.call(args[0])
 
-    def _width(self):
-        if self.pad_to_max_tokens:
-            return self.max_tokens
-        return len(self.get_vocabulary())
-
     def call(self, inputs):
         lookup = self._lookup_layer
         if lookup._tokens is None:
@@ -220,8 +216,9 @@ class TextVectorization(Layer):
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":
             return (input_shape[0], self.output_sequence_length)
-        known = self._lookup_layer._tokens is not None or self.pad_to_max_tokens
-        return (input_shape[0], self._width() if known else None)
+        # max_tokens when padded, else the vocabulary's size (known from a config before
+        # its asset file is read, as in Keras).
+        return (input_shape[0], self._lookup_layer._depth())
 
     def compute_output_dtype(self, inputs):
         return "int64" if self.output_mode == "int" else "float32"
