@@ -334,6 +334,8 @@ def test_hostile_calls_raise_clear_errors():
         layers.HashedCrossing(num_bins=3)([np.array([1, 2])])
     with pytest.raises(ValueError, match="equal shape"):
         layers.HashedCrossing(num_bins=3)([np.array([1, 2]), np.array([1, 2, 3])])
+    with pytest.raises(ValueError, match="integer or string dtype"):
+        layers.HashedCrossing(num_bins=3)([np.array([1.5, 2.0]), np.array([1, 2])])
     with pytest.raises(ValueError, match="should have shape"):
         layers.HashedCrossing(num_bins=3)([np.ones((2, 2), "int64"), np.ones((2, 2), "int64")])
 
@@ -415,3 +417,28 @@ def test_loads_keras_files_whose_vocabulary_is_an_asset(name, tmp_path):
     assert any(n.startswith("assets/layers/") for n in zipfile.ZipFile(tmp_path / "again.keras").namelist())
     again = keras.models.load_model(str(tmp_path / "again.keras"))
     np.testing.assert_allclose(np.asarray(again(inputs)), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_symbolic_hashed_crossing_and_lookups_in_a_functional_model():
+    first, second = keras.Input((1,), dtype="string"), keras.Input((1,), dtype="int64")
+    crossed = layers.HashedCrossing(num_bins=5, output_mode="one_hot")((first, second))
+    assert tuple(crossed.shape) == (None, 5)
+    model = keras.Model([first, second], layers.Dense(1)(crossed))
+    a, b = KERAS["cross_one_hot__input0"][:, None], KERAS["cross_one_hot__input1"][:, None]
+    expected = np.asarray(layers.HashedCrossing(num_bins=5, output_mode="one_hot")((a, b)))
+    np.testing.assert_array_equal(expected, KERAS["cross_one_hot__output"])
+    dense = model.layers[-1]
+    kernel, bias = dense.get_weights()
+    np.testing.assert_allclose(np.asarray(model([a, b])), expected @ kernel + bias, rtol=1e-6)
+
+
+def test_an_archive_cannot_place_assets_outside_the_layer_directory(tmp_path):
+    import zipfile
+    source = os.path.join(os.path.dirname(FIXTURE), "keras_string_lookup.keras")
+    hostile = tmp_path / "hostile.keras"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(hostile, "w") as copy:
+        for name in original.namelist():
+            copy.writestr(name, original.read(name))
+        copy.writestr("assets/layers/string_lookup/..", b"x")
+    with pytest.raises(ValueError, match="refusing the asset member"):
+        keras.models.load_model(str(hostile))

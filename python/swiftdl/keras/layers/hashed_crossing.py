@@ -68,6 +68,11 @@ class HashedCrossing(Layer):
             raise ValueError(f"`HashedCrossing` should be called on a list or tuple of inputs. Received: inputs={inputs}")
         if len(inputs) < 2:
             raise ValueError(f"`HashedCrossing` should be called on at least two inputs. Received: inputs={inputs}")
+        for x in inputs:
+            kind = np.asarray(x.numpy() if isinstance(x, _sd.Tensor) else x).dtype.kind
+            if kind not in "iuUSO":
+                raise ValueError(f"All `HashedCrossing` inputs should have an integer or string dtype. Received: an "
+                                 f"input of dtype kind {kind!r}")
         features = [hashable_values(x, self.name) for x in inputs]
         shape = features[0].shape
         if len(shape) > 2 or (len(shape) == 2 and shape[-1] != 1):

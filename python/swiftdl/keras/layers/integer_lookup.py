@@ -60,8 +60,6 @@ class IntegerLookup(IndexLookup):
             return array.astype(np.int64)
         if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
             return array.astype(np.int64)
-        if array.dtype.kind in "US" and not array.size:
-            return array.astype(np.int64)
         raise TypeError(f"Layer {self.name} (IntegerLookup) expects integers; received an array of dtype {array.dtype}")
 
     def _read_vocabulary_file(self, path):
