@@ -79,11 +79,11 @@ class IndexLookup(Layer):
         # The size a config recorded (Keras writes it; a set vocabulary replaces it).
         self._frozen_vocab_size = vocabulary_size
         has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
-        kwargs.pop("dtype", None)
-        kwargs.pop("trainable", None)
+        kwargs.pop("dtype", None)  # the outputs' dtype follows the mode, as in Keras
+        trainable = kwargs.pop("trainable", True)
         if kwargs:
             raise ValueError(f"Unrecognized keyword argument(s): {kwargs}")
-        super().__init__(name=name, trainable=False)
+        super().__init__(name=name, trainable=trainable)
         self.invert = bool(invert)
         self.max_tokens = None if max_tokens is None else int(max_tokens)
         self.num_oov_indices = int(num_oov_indices)
@@ -208,7 +208,8 @@ class IndexLookup(Layer):
     def _set_tokens(self, tokens, idf_weights=None):
         """Installs `tokens` (keys, no special tokens) as the table: a sorted copy and each
         sorted key's index, for searchsorted lookups."""
-        self._tokens = self._keys(list(tokens))
+        key_dtype = str if self.vocabulary_dtype == "string" else np.int64
+        self._tokens = self._keys(np.asarray(list(tokens), dtype=key_dtype))  # typed even when empty
         order = np.argsort(self._tokens, kind="stable")
         self._sorted_keys = self._tokens[order]
         self._sorted_indices = order.astype(np.int64) + self._token_start_index()
