@@ -324,6 +324,8 @@ def test_hostile_calls_raise_clear_errors():
         layers.StringLookup(output_mode="multi_hot")(np.array(["a"]))
     with pytest.raises(ValueError, match="Cannot adapt"):
         layers.StringLookup(vocabulary=["a"]).adapt(np.array(["a", "b"]))
+    with pytest.raises(ValueError, match="idf_weights"):
+        layers.StringLookup(output_mode="tf_idf", max_tokens=4, pad_to_max_tokens=True)(np.array([["a"]]))
     with pytest.raises(TypeError, match="strings or integers"):
         layers.Hashing(num_bins=3)(np.array([[object()]], dtype=object))
     with pytest.raises(ValueError, match="non-finite"):

@@ -328,6 +328,8 @@ class IndexLookup(Layer):
         if self.output_mode != "tf_idf":
             # int64, as Keras's TensorFlow tables give (its compute_output_spec says floatx).
             return encode_categorical(lookups, self.output_mode, self._depth(), "int64")
+        if self.idf_weights is None:
+            raise ValueError("When `output_mode` is `'tf_idf'`, `idf_weights` must be provided.")
         counts = encode_categorical(lookups, "count", self._depth(), backend.floatx())
         return counts * _sd.asarray(self.idf_weights[:self._depth()])
 
@@ -382,8 +384,9 @@ class IndexLookup(Layer):
     def get_config(self):
         config = super().get_config()
         config.pop("dtype", None)
-        # A learned vocabulary travels in the config (Keras writes it to an asset file;
-        # its loader also accepts a `vocabulary` list), so no asset files are needed.
+        # A learned vocabulary also travels in the config (Keras keeps it only in the asset
+        # file that save_assets writes; its from_config accepts a `vocabulary` list), so
+        # from_config alone rebuilds the layer.
         vocabulary = self.input_vocabulary
         idf_weights = self.input_idf_weights
         if self._tokens is not None and (vocabulary is None or not isinstance(vocabulary, (list, tuple))):
