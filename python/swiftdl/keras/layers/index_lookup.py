@@ -383,7 +383,6 @@ class IndexLookup(Layer):
     # ---- config and saving ------------------------------------------------------------------
     def get_config(self):
         config = super().get_config()
-        config.pop("dtype", None)
         # A learned vocabulary also travels in the config (Keras keeps it only in the asset
         # file that save_assets writes; its from_config accepts a `vocabulary` list), so
         # from_config alone rebuilds the layer.

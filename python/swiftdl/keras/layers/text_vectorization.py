@@ -239,5 +239,6 @@ class TextVectorization(Layer):
             "vocabulary": None if lookup._tokens is None else lookup.get_vocabulary(include_special_tokens=False),
             "idf_weights": None if lookup.idf_weights is None
             else lookup.idf_weights[lookup._token_start_index():lookup.vocabulary_size()].tolist(),
+            "vocabulary_size": lookup._frozen_vocab_size,
         })
         return config
