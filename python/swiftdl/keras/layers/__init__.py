@@ -39,6 +39,13 @@ _MODULES = {
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["Attention", "MultiHeadAttention"],
     "text_vectorization": ["TextVectorization"],
+    "category_encoding": ["CategoryEncoding"],
+    "feature_normalization": ["Normalization"],
+    "discretization": ["Discretization"],
+    "string_lookup": ["StringLookup"],
+    "integer_lookup": ["IntegerLookup"],
+    "hashing": ["Hashing"],
+    "hashed_crossing": ["HashedCrossing"],
 }
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
 

@@ -504,6 +504,8 @@ def _dtype_name(dtype):
     if isinstance(dtype, dict):
         dtype = (dtype.get("config") or {}).get("name", floatx())
     dtype = getattr(dtype, "variable_dtype", dtype)
+    if dtype in ("string", "str"):
+        return "string"  # keras.Input(dtype="string"): text that stays in numpy for lookup layers
     return str(np.dtype(dtype))
 
 

@@ -1,8 +1,8 @@
 """TextVectorization: raw strings → token ids (or multi-hot / count / tf-idf vectors).
 
-Standardizing and splitting strings is text handling, done in Python; the vocabulary is
-ordered as Keras orders it (count descending, ties by token descending, as Keras's
-np.lexsort(...)[::-1]), and the outputs are swiftdl tensors.
+Standardizing and splitting strings is text handling, done in Python; the vocabulary, its
+table and the multi-hot / count / tf-idf encodings are a StringLookup's (with "" as the mask
+token), as in Keras, so the two layers share one implementation.
 """
 import re
 import string
@@ -12,6 +12,7 @@ import numpy as np
 import swiftdl as _sd
 
 from .layer import Layer
+from .string_lookup import StringLookup
 
 # Keras's DEFAULT_STRIP_REGEX: ASCII punctuation.
 _PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
@@ -40,7 +41,7 @@ class TextVectorization(Layer):
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
-                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", **kwargs):
+                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", vocabulary_size=None, **kwargs):
         kwargs.setdefault("dtype", "int64" if output_mode == "int" else "float32")
         super().__init__(trainable=False, **{k: v for k, v in kwargs.items() if k != "trainable"})
         if output_mode == "tf-idf":
@@ -81,7 +82,11 @@ class TextVectorization(Layer):
         self.ngrams, self._ngram_sizes = ngrams, ngram_sizes
         self.output_mode, self.output_sequence_length = output_mode, output_sequence_length
         self.pad_to_max_tokens, self.encoding = bool(pad_to_max_tokens), encoding
-        self._vocabulary, self._index, self._idf = None, {}, None
+        # Keras's layout: "" is the mask (index 0 in int mode), "[UNK]" the one OOV index.
+        self._lookup_layer = StringLookup(max_tokens=max_tokens, mask_token=_PAD, oov_token=_OOV,
+                                          output_mode=output_mode, pad_to_max_tokens=pad_to_max_tokens,
+                                          encoding=encoding, name=f"{self.name}_string_lookup",
+                                          vocabulary_size=vocabulary_size)
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights)
         elif idf_weights is not None:
@@ -138,27 +143,13 @@ class TextVectorization(Layer):
         if isinstance(data, (str, bytes)):
             raise ValueError("TextVectorization.adapt expects a collection of strings, not a single string")
         batches = [data] if isinstance(data, (list, tuple, np.ndarray)) else data
-        counts, documents, total = {}, {}, 0
+        lookup = self._lookup_layer
+        lookup.reset_state()
         for step, batch in enumerate(batches):
             if steps is not None and step >= steps:
                 break
-            for text in self._strings(batch):
-                tokens = self._tokens(text)
-                total += 1
-                for token in tokens:
-                    counts[token] = counts.get(token, 0) + 1
-                for token in set(tokens):
-                    documents[token] = documents.get(token, 0) + 1
-        for special in self._special():
-            counts.pop(special, None)
-        # Keras: sort by count, ties by token, both descending.
-        ordered = sorted(counts, key=lambda t: (counts[t], t), reverse=True)
-        if self.max_tokens is not None:
-            ordered = ordered[:self.max_tokens - len(self._special())]
-        idf = None
-        if self.output_mode == "tf_idf":
-            idf = [float(np.log(1.0 + total / (1.0 + documents[t]))) for t in ordered]
-        self._set(ordered, idf)
+            lookup.update_state([self._tokens(text) for text in self._strings(batch)])  # one document per text
+        lookup.finalize_state()
 
     def set_vocabulary(self, vocabulary, idf_weights=None):
         """Uses `vocabulary` (tokens, optionally starting with the special tokens)."""
@@ -166,45 +157,29 @@ class TextVectorization(Layer):
         if not all(isinstance(t, str) for t in tokens):
             raise TypeError("TextVectorization: the vocabulary must hold strings")
         special = self._special()
-        if tokens[:len(special)] == special:
-            tokens = tokens[len(special):]
-        if len(set(tokens)) != len(tokens):
-            duplicated = sorted({t for t in tokens if tokens.count(t) > 1})
-            raise ValueError(f"TextVectorization: the vocabulary contains repeated tokens {duplicated[:5]}")
-        if self.max_tokens is not None and len(tokens) + len(special) > self.max_tokens:
-            raise ValueError(f"Attempted to set a vocabulary larger than the maximum vocab size. Received vocabulary "
-                             f"size is {len(tokens) + len(special)}; `max_tokens` is {self.max_tokens}.")
-        if self.output_mode == "tf_idf":
-            if idf_weights is None:
-                raise ValueError("`idf_weights` must be set if output_mode is 'tf_idf'.")
-            idf_weights = [float(w) for w in idf_weights]
-            if len(idf_weights) == len(tokens) + 1:
-                idf_weights = idf_weights[1:]
-            if len(idf_weights) != len(tokens):
-                raise ValueError(f"`idf_weights` must be the same length as vocabulary. len(idf_weights) is "
-                                 f"{len(idf_weights)}; len(vocabulary) is {len(tokens)}")
-        elif idf_weights is not None:
-            raise ValueError(f"`idf_weights` should only be set if output_mode is 'tf_idf'. Received: "
-                             f"output_mode={self.output_mode} and idf_weights={idf_weights}")
-        self._set(tokens, idf_weights)
+        if idf_weights is not None and tokens[:len(special)] != special and len(idf_weights) == len(tokens) + 1:
+            idf_weights = list(idf_weights)[1:]  # weights given with the OOV token's first
+        self._lookup_layer.set_vocabulary(tokens, idf_weights)
 
-    def _set(self, tokens, idf):
-        self._vocabulary = self._special() + list(tokens)
-        self._index = {token: i for i, token in enumerate(self._vocabulary)}
-        if idf is not None:
-            mean = float(np.mean(idf)) if idf else 0.0
-            self._idf = [mean] + list(idf)  # the OOV token gets the mean idf, as Keras
-        else:
-            self._idf = None
+    # Keras writes the lookup's state twice: under this layer and under `_lookup_layer`.
+    def save_own_variables(self, store):
+        self._lookup_layer.save_own_variables(store)
+
+    def load_own_variables(self, store):
+        self._lookup_layer.load_own_variables(store)
+
+    def save_assets(self, dir_path):
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path):
+        self._lookup_layer.load_assets(dir_path)
 
     def get_vocabulary(self, include_special_tokens=True):
         """The vocabulary, index order; with the padding ('') and OOV ('[UNK]') tokens first."""
-        if self._vocabulary is None:
-            return self._special() if include_special_tokens else []
-        return list(self._vocabulary) if include_special_tokens else self._vocabulary[len(self._special()):]
+        return self._lookup_layer.get_vocabulary(include_special_tokens)
 
     def vocabulary_size(self):
-        return len(self.get_vocabulary())
+        return self._lookup_layer.vocabulary_size()
 
     # ---- calling ----------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
@@ -216,41 +191,34 @@ class TextVectorization(Layer):
         self.built = True
         return self.call(args[0])
 
-    def _width(self):
-        if self.pad_to_max_tokens:
-            return self.max_tokens
-        return len(self.get_vocabulary())
-
     def call(self, inputs):
-        if self._vocabulary is None:
+        lookup = self._lookup_layer
+        if lookup._tokens is None:
             raise ValueError(f"TextVectorization {self.name} has no vocabulary: call `adapt(texts)` or pass `vocabulary=`")
-        oov = self._index[_OOV]
-        rows = [[self._index.get(token, oov) for token in self._tokens(text)] for text in self._strings(inputs)]
+        rows = [self._tokens(text) for text in self._strings(inputs)]
+        lengths = np.array([len(row) for row in rows], dtype=np.int64)
+        flat = np.array([token for row in rows for token in row], dtype=str)
+        indices = lookup._lookup(flat)
+        # Each token's (row, column) in a batch padded to its longest row.
+        row_of = np.repeat(np.arange(len(rows)), lengths)
+        column_of = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         if self.output_mode == "int":
-            length = self.output_sequence_length or max((len(r) for r in rows), default=0)
+            length = self.output_sequence_length or int(lengths.max(initial=0))
             ids = np.zeros((len(rows), length), dtype=np.int64)
-            for i, row in enumerate(rows):
-                row = row[:length]
-                ids[i, :len(row)] = row
+            kept = column_of < length
+            ids[row_of[kept], column_of[kept]] = indices[kept]
             return _sd.asarray(ids)
-        width = self._width()
-        counts = np.zeros((len(rows), width), dtype=np.float32)
-        for i, row in enumerate(rows):
-            if row:
-                counts[i] = np.bincount(np.asarray(row, dtype=np.int64), minlength=width)[:width]
-        counts = _sd.asarray(counts)
-        if self.output_mode == "multi_hot":
-            return _sd.minimum(counts, 1.0)
-        if self.output_mode == "count":
-            return counts
-        idf = np.zeros(width, np.float32)
-        idf[:len(self._idf)] = self._idf[:width]
-        return counts * _sd.asarray(idf)
+        # -1 pads the short rows: outside [0, depth), it encodes as nothing.
+        padded = np.full((len(rows), max(int(lengths.max(initial=0)), 1)), -1, dtype=np.int64)
+        padded[row_of, column_of] = indices
+        return lookup._encode(_sd.asarray(padded)).astype(self.dtype)
 
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":
             return (input_shape[0], self.output_sequence_length)
-        return (input_shape[0], self._width() if self._vocabulary is not None or self.pad_to_max_tokens else None)
+        # max_tokens when padded, else the vocabulary's size (known from a config before
+        # its asset file is read, as in Keras).
+        return (input_shape[0], self._lookup_layer._depth())
 
     def compute_output_dtype(self, inputs):
         return "int64" if self.output_mode == "int" else "float32"
@@ -258,7 +226,7 @@ class TextVectorization(Layer):
     def get_config(self):
         config = super().get_config()
         config.pop("dtype", None)
-        special = len(self._special())
+        lookup = self._lookup_layer
         config.update({
             "max_tokens": self.max_tokens,
             "standardize": self.standardize if not callable(self.standardize) else None,
@@ -268,7 +236,9 @@ class TextVectorization(Layer):
             "sparse": False, "ragged": False, "encoding": self.encoding,
             # The learned vocabulary travels in the config (Keras accepts a `vocabulary` list),
             # so a saved model needs no asset files.
-            "vocabulary": None if self._vocabulary is None else self._vocabulary[special:],
-            "idf_weights": None if self._idf is None else self._idf[1:],
+            "vocabulary": None if lookup._tokens is None else lookup.get_vocabulary(include_special_tokens=False),
+            "idf_weights": None if lookup.idf_weights is None
+            else lookup.idf_weights[lookup._token_start_index():lookup.vocabulary_size()].tolist(),
+            "vocabulary_size": lookup._frozen_vocab_size,
         })
         return config

@@ -80,10 +80,14 @@ def save_model(model, filepath, overwrite=True, zipped=None, encryption_key=None
     # Write to a temporary name first so a failure never leaves a truncated model behind.
     target = filepath if not isinstance(filepath, str) else filepath + ".tmp"
     import zipfile  # here, not at the top: it pulls in pathlib, shutil and urllib (~8 ms of every import)
+    from . import assets
+    asset_files = assets.collect(model)
     with zipfile.ZipFile(target, "w") as archive:
         archive.writestr(_METADATA, metadata)
         archive.writestr(_CONFIG, config)
         archive.writestr(_WEIGHTS, weights.getvalue())
+        for name, data in asset_files.items():  # e.g. a lookup layer's vocabulary.txt, as Keras writes it
+            archive.writestr(name, data)
     if isinstance(filepath, str):
         os.replace(target, filepath)
 
@@ -140,6 +144,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, key=
             raise ValueError(f"{source}: config.json must be an object with 'class_name' and 'config'; "
                              f"received {str(config)[:200]}")
         weights_bytes = _read_member(archive, _WEIGHTS, source, None)
+        asset_bytes = {name: _read_member(archive, name, source, _MAX_CONFIG_BYTES)
+                       for name in names if name.startswith("assets/") and not name.endswith("/")}
 
     try:
         model = from_keras_config(config, custom_objects=custom_objects)
@@ -155,6 +161,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, key=
     with handle:
         updates = h5_store.plan_load(handle, model, source, include_optimizer=compile)
     h5_store.apply(updates)
+    if asset_bytes:
+        from . import assets
+        assets.restore(model, asset_bytes.__getitem__, sorted(asset_bytes), source)
     return model
 
 

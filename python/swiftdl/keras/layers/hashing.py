@@ -1,0 +1,131 @@
+"""Hashing: strings or integers → hash bins, the same bins TensorFlow's
+`to_hash_bucket_fast` (FarmHash Fingerprint64) or, with a salt, `to_hash_bucket_strong`
+(SipHash-2-4) give, so a model trained with real Keras sees the same features here.
+
+Hashing is preprocessing Keras also runs outside the graph (TensorFlow string ops on the
+CPU): each distinct value of a batch is hashed once in Python (`swiftdl._farmhash`), the bins
+are mapped back with numpy, and the encodings are engine ops.
+"""
+import numpy as np
+
+import swiftdl as _sd
+from swiftdl import _farmhash
+
+from .category_encoding import encode_categorical, encoded_shape
+from .layer import Layer
+
+
+def hashable_values(values, layer_name):
+    """`values` as a numpy array TensorFlow would hash: strings (bytes decoded as UTF-8) or
+    int64 (floats truncated to int64 first, as Keras's Hashing does)."""
+    if isinstance(values, _sd.Tensor):
+        values = values.numpy()
+    array = np.asarray(values)
+    if array.dtype.kind == "f":
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"Layer {layer_name} cannot hash non-finite floats (NaN or inf)")
+        return array.astype(np.int64)
+    if array.dtype.kind in "iub":
+        return array.astype(np.int64)
+    if array.dtype.kind in "US":
+        return array.astype(str)
+    if array.dtype == object:
+        flat = [v.decode("utf-8") if isinstance(v, bytes) else v for v in array.reshape(-1).tolist()]
+        if all(isinstance(v, str) for v in flat):
+            return np.asarray(flat, dtype=str).reshape(array.shape)
+        if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in flat):
+            return np.asarray(flat, dtype=np.int64).reshape(array.shape)
+    raise TypeError(f"Layer {layer_name} expects strings or integers; received an array of dtype {array.dtype}")
+
+
+def hash_buckets(values, num_buckets, salt=None):
+    """TensorFlow's hash bucket (int64, the shape of `values`) of every string or integer
+    in `values` (integers hash as their decimal strings): Fingerprint64, or SipHash-2-4
+    keyed by `salt` (two ints), modulo `num_buckets`."""
+    unique, inverse = np.unique(values.reshape(-1), return_inverse=True)
+    if salt is None:
+        buckets = [_farmhash.to_hash_bucket_fast(v, num_buckets) for v in unique.tolist()]
+    else:
+        buckets = [_farmhash.to_hash_bucket_strong(v, num_buckets, salt) for v in unique.tolist()]
+    return np.asarray(buckets, dtype=np.int64)[inverse].reshape(values.shape)
+
+
+class Hashing(Layer):
+    """Hashes and bins categorical features: each string or integer goes to one of
+    `num_bins` bins, with FarmHash Fingerprint64 (TensorFlow's `to_hash_bucket_fast`) or,
+    with `salt`, SipHash-2-4 (`to_hash_bucket_strong`).
+
+    Args:
+        num_bins: the number of bins, including the mask bin when `mask_value` is set.
+        mask_value: a value mapped to bin 0 (the others then use bins 1 .. num_bins - 1).
+        salt: an int or a pair of ints: use SipHash-2-4 keyed with it.
+        output_mode: "int" (default, the bins), "one_hot", "multi_hot" or "count".
+        sparse: must be False (dense outputs).
+
+    Raises:
+        ValueError: for a missing or non-positive `num_bins`, an unknown `output_mode`, a
+            malformed `salt` or a non-integer `dtype` in "int" mode.
+        TypeError: when called on values that are neither strings nor numbers.
+    """
+
+    def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False, **kwargs):
+        if kwargs.get("dtype") is None:
+            kwargs["dtype"] = "int64" if output_mode == "int" else "float32"
+        super().__init__(**kwargs)
+        if num_bins is None or isinstance(num_bins, bool) or not isinstance(num_bins, (int, np.integer)) \
+                or num_bins <= 0:
+            raise ValueError(f"The `num_bins` for `Hashing` cannot be `None` or non-positive values. "
+                             f"Received: num_bins={num_bins}.")
+        if output_mode == "int" and self.dtype not in ("int32", "int64"):
+            raise ValueError(f"When `output_mode=\"int\"`, `dtype` should be an integer type, 'int32' or 'in64'. "
+                             f"Received: dtype={kwargs['dtype']}")
+        accepted = ("int", "one_hot", "multi_hot", "count")
+        if output_mode not in accepted:
+            raise ValueError(f"Invalid value for argument `output_mode`. Expected one of {accepted}. "
+                             f"Received: output_mode={output_mode}")
+        if sparse:
+            raise ValueError("Hashing in swiftdl returns dense tensors; `sparse=True` is not supported")
+        self.num_bins = int(num_bins)
+        self.mask_value = mask_value
+        self.strong_hash = salt is not None
+        self.output_mode = output_mode
+        self.sparse = False
+        self.salt = None
+        if salt is not None:
+            if isinstance(salt, (tuple, list)) and len(salt) == 2 and all(isinstance(s, int) for s in salt):
+                self.salt = list(salt)
+            elif isinstance(salt, int) and not isinstance(salt, bool):
+                self.salt = [salt, salt]
+            else:
+                raise ValueError("The `salt` argument for `Hashing` can only be a tuple of size 2 integers, or a "
+                                 f"single integer. Received: salt={salt}.")
+
+    def __call__(self, inputs, *args, **kwargs):
+        from .keras_tensor import KerasTensor
+        if isinstance(inputs, KerasTensor):
+            return super().__call__(inputs, *args, **kwargs)
+        self.built = True  # strings have no engine tensor; the call converts what it receives
+        return self.call(inputs)
+
+    def call(self, inputs):
+        values = hashable_values(inputs, self.name)
+        if self.output_mode == "one_hot" and values.ndim and values.shape[-1] == 1:
+            values = values[..., 0]
+        bins = self.num_bins
+        mask = None
+        if self.mask_value is not None and bins > 1:
+            bins -= 1
+            mask = values == (str(self.mask_value) if values.dtype.kind == "U" else self.mask_value)
+        hashed = hash_buckets(values, bins, self.salt)
+        if mask is not None:
+            hashed = np.where(mask, 0, hashed + 1)
+        return encode_categorical(_sd.asarray(hashed), self.output_mode, self.num_bins, self.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return encoded_shape(input_shape, self.output_mode, self.num_bins)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"num_bins": self.num_bins, "salt": self.salt, "mask_value": self.mask_value,
+                       "output_mode": self.output_mode, "sparse": self.sparse})
+        return config
