@@ -1,0 +1,199 @@
+"""tf.image against TensorFlow 2.21 (fixtures/tf_image/tf_image.npz, written by
+make_tf_image_fixture.py on the same inputs), with finite-difference gradients for the
+differentiable functions and errors for hostile input."""
+import pathlib
+
+import numpy as np
+import pytest
+
+import swiftdl as tf
+from _nn_gradcheck import check_gradients
+
+F = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image.npz")
+IMAGES, PIXELS, LARGE, NOISY = F["images"], F["pixels"], F["large"], F["noisy"]
+METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic"]
+
+
+def close(result, key, rtol=1e-5, atol=1e-6):
+    expected = F[key]
+    result = np.asarray(result)
+    assert result.shape == expected.shape, key
+    assert result.dtype == expected.dtype, (key, result.dtype, expected.dtype)
+    np.testing.assert_allclose(result, expected, rtol=rtol, atol=atol, err_msg=key)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("size", [(4, 5), (9, 11)])
+def test_resize_every_method_against_tensorflow(method, size):
+    key = f"resize_{method}_{size[0]}x{size[1]}"
+    close(tf.image.resize(IMAGES, size, method=method), key)
+    close(tf.image.resize(IMAGES, list(size), method=method, antialias=True), key + "_aa")
+
+
+def test_resize_variants():
+    close(tf.image.resize(PIXELS, (4, 9)), "resize_bilinear_uint8", atol=1e-4)
+    close(tf.image.resize(PIXELS, (4, 9), method=tf.image.ResizeMethod.NEAREST_NEIGHBOR), "resize_nearest_uint8")
+    close(tf.image.resize(IMAGES, (5, 12), preserve_aspect_ratio=True), "resize_aspect")
+    close(tf.image.resize_with_pad(IMAGES, 8, 5), "resize_with_pad")
+    close(tf.image.resize_with_pad(IMAGES, 4, 10, method="bicubic"), "resize_with_pad_wide")
+    close(tf.image.resize_with_crop_or_pad(IMAGES, 4, 10), "resize_with_crop_or_pad")
+    close(tf.image.resize_with_crop_or_pad(IMAGES[0], 9, 3), "resize_with_crop_or_pad_3d")
+
+
+def test_crops_pads_flips_rotations_and_patches():
+    close(tf.image.central_crop(IMAGES, 0.6), "central_crop")
+    close(tf.image.crop_to_bounding_box(IMAGES, 1, 2, 4, 3), "crop_to_bounding_box")
+    close(tf.image.pad_to_bounding_box(IMAGES, 1, 2, 9, 10), "pad_to_bounding_box")
+    close(tf.image.flip_left_right(IMAGES), "flip_left_right")
+    close(tf.image.flip_up_down(IMAGES[0]), "flip_up_down")
+    for k in range(4):
+        close(tf.image.rot90(IMAGES, k), f"rot90_{k}")
+    close(tf.image.transpose(IMAGES), "transpose")
+    close(tf.image.extract_patches(IMAGES, [1, 2, 3, 1], [1, 2, 1, 1], [1, 1, 2, 1], "VALID"), "extract_patches_valid")
+    close(tf.image.extract_patches(IMAGES, [1, 3, 2, 1], [1, 2, 3, 1], [1, 1, 1, 1], "SAME"), "extract_patches_same")
+
+
+def test_colour_adjustments():
+    close(tf.image.adjust_brightness(IMAGES, 0.3), "adjust_brightness")
+    close(tf.image.adjust_brightness(PIXELS, 0.2), "adjust_brightness_uint8", atol=1)
+    close(tf.image.adjust_contrast(IMAGES, 1.7), "adjust_contrast")
+    close(tf.image.adjust_contrast(PIXELS, 0.6), "adjust_contrast_uint8", atol=1)
+    close(tf.image.adjust_saturation(IMAGES, 1.8), "adjust_saturation")
+    close(tf.image.adjust_saturation(PIXELS, 0.4), "adjust_saturation_uint8", atol=1)
+    close(tf.image.adjust_hue(IMAGES, 0.3), "adjust_hue")
+    close(tf.image.adjust_hue(IMAGES, -0.45), "adjust_hue_negative")
+    close(tf.image.adjust_gamma(IMAGES, 2.2, 0.8), "adjust_gamma")
+    close(tf.image.adjust_gamma(PIXELS, 0.5), "adjust_gamma_uint8", atol=1)
+    close(tf.image.per_image_standardization(IMAGES), "per_image_standardization")
+    close(tf.image.per_image_standardization(PIXELS), "per_image_standardization_uint8")
+
+
+def test_colour_conversions_and_dtypes():
+    close(tf.image.convert_image_dtype(PIXELS, tf.float32), "convert_uint8_float")
+    close(tf.image.convert_image_dtype(IMAGES * 1.2 - 0.1, tf.uint8, saturate=True), "convert_float_uint8")
+    close(tf.image.convert_image_dtype(PIXELS, tf.int32), "convert_uint8_int32")
+    close(tf.image.convert_image_dtype(tf.image.convert_image_dtype(PIXELS, tf.int32), tf.uint8), "convert_int32_uint8")
+    close(tf.image.rgb_to_grayscale(IMAGES), "rgb_to_grayscale")
+    close(tf.image.rgb_to_grayscale(PIXELS), "rgb_to_grayscale_uint8", atol=1)
+    close(tf.image.grayscale_to_rgb(IMAGES[..., :1]), "grayscale_to_rgb")
+    close(tf.image.rgb_to_hsv(IMAGES), "rgb_to_hsv")
+    close(tf.image.hsv_to_rgb(IMAGES), "hsv_to_rgb")
+    close(tf.image.rgb_to_yuv(IMAGES), "rgb_to_yuv")
+    close(tf.image.yuv_to_rgb(IMAGES), "yuv_to_rgb")
+    round_trip = tf.image.yuv_to_rgb(tf.image.rgb_to_yuv(IMAGES))
+    np.testing.assert_allclose(np.asarray(round_trip), IMAGES, atol=1e-5)
+
+
+def test_quality_measures_and_derivatives():
+    close(tf.image.ssim(LARGE, NOISY, 1.0), "ssim")
+    close(tf.image.ssim(LARGE, NOISY, 2.0, filter_size=5, filter_sigma=1.0, k1=0.02, k2=0.04), "ssim_small_window")
+    close(tf.image.ssim(LARGE, NOISY, 1.0, filter_size=7, return_index_map=True), "ssim_map")
+    close(tf.image.psnr(LARGE, NOISY, 1.0), "psnr")
+    close(tf.image.psnr(PIXELS, 255 - PIXELS, 255), "psnr_uint8")
+    dy, dx = tf.image.image_gradients(IMAGES)
+    close(dy, "image_gradients_dy")
+    close(dx, "image_gradients_dx")
+    close(tf.image.sobel_edges(IMAGES), "sobel_edges", atol=1e-5)
+    close(tf.image.total_variation(IMAGES), "total_variation", rtol=1e-5, atol=1e-4)
+    close(tf.image.total_variation(IMAGES[0]), "total_variation_3d", rtol=1e-5, atol=1e-4)
+
+
+def test_non_max_suppression():
+    boxes, scores = F["boxes"], F["scores"]
+    close(tf.image.non_max_suppression(boxes, scores, 8, 0.3), "nms")
+    close(tf.image.non_max_suppression(boxes, scores, 10, 0.5, score_threshold=0.4), "nms_threshold")
+    indices, kept = tf.image.non_max_suppression_with_scores(boxes, scores, 10, 0.4)
+    close(indices, "nms_with_scores_idx")
+    close(kept, "nms_with_scores")
+    indices, kept = tf.image.non_max_suppression_with_scores(boxes, scores, 12, 0.6, 0.05, soft_nms_sigma=0.5)
+    close(indices, "soft_nms_idx")
+    close(kept, "soft_nms_scores")
+    assert np.asarray(tf.image.non_max_suppression(np.zeros((0, 4), np.float32), np.zeros(0, np.float32), 3)).shape == (0,)
+
+
+def test_random_functions_draw_from_their_ranges():
+    tf.random.set_seed(5)
+    batch = np.stack([IMAGES[0]] * 16)
+    flipped = np.asarray(tf.image.random_flip_left_right(batch, seed=3))
+    is_flipped = [np.array_equal(f, IMAGES[0][:, ::-1]) for f in flipped]
+    is_same = [np.array_equal(f, IMAGES[0]) for f in flipped]
+    assert all(a or b for a, b in zip(is_flipped, is_same)) and 0 < sum(is_flipped) < 16
+    upside = np.asarray(tf.image.random_flip_up_down(IMAGES[0], seed=4))
+    assert np.array_equal(upside, IMAGES[0]) or np.array_equal(upside, IMAGES[0][::-1])
+    crop = np.asarray(tf.image.random_crop(IMAGES, [2, 3, 4, 3], seed=1))
+    assert any(np.array_equal(crop, IMAGES[:, i:i + 3, j:j + 4]) for i in range(4) for j in range(4))
+    delta = np.asarray(tf.image.random_brightness(IMAGES, 0.2, seed=2)) - IMAGES
+    assert np.allclose(delta, delta.flat[0], atol=1e-6) and abs(delta.flat[0]) <= 0.2
+    contrast = np.asarray(tf.image.random_contrast(IMAGES, 0.5, 1.5, seed=2))
+    mean = IMAGES.mean(axis=(1, 2), keepdims=True)
+    factor = ((contrast - mean) / (IMAGES - mean)).mean()
+    assert 0.5 <= factor < 1.5
+    np.testing.assert_allclose(contrast, np.asarray(tf.image.adjust_contrast(IMAGES, factor)), atol=1e-4)
+    saturation = np.asarray(tf.image.random_saturation(IMAGES, 0.5, 1.5, seed=7))
+    assert saturation.shape == IMAGES.shape and not np.allclose(saturation, IMAGES)
+    hue = np.asarray(tf.image.random_hue(IMAGES, 0.2, seed=7))
+    np.testing.assert_allclose(hue.max(axis=-1), IMAGES.max(axis=-1), atol=1e-5)  # hue keeps the HSV value
+
+
+def test_gradients_of_resize_and_adjustments():
+    rng = np.random.default_rng(0)
+    small = rng.random((1, 4, 5, 2))
+    for method in ("bilinear", "bicubic", "area", "lanczos3", "mitchellcubic"):
+        # resize is linear and float32, so a large step gives exact central differences
+        check_gradients(lambda x, m=method: tf.image.resize(x, (3, 7), method=m, antialias=True), small.astype(np.float32),
+                        eps=0.25, rtol=2e-3, atol=2e-4)
+    rgb = rng.random((1, 3, 4, 3)) * 0.8 + 0.1
+    check_gradients(lambda x: tf.image.adjust_brightness(x, 0.2), rgb)
+    check_gradients(lambda x: tf.image.adjust_contrast(x, 1.5), rgb)
+    check_gradients(lambda x: tf.image.adjust_gamma(x, 1.7, 0.9), rgb)
+    check_gradients(lambda x: tf.image.adjust_saturation(x, 0.7), rgb)
+    check_gradients(lambda x: tf.image.adjust_hue(x, 0.1), rgb)
+    check_gradients(lambda x: tf.image.central_crop(tf.image.flip_left_right(x), 0.5), rgb)
+    # ssim and psnr compute in float32, as TensorFlow does: a step of 1e-3 keeps the rounding small
+    check_gradients(lambda x, y: tf.image.ssim(x, y, 1.0, filter_size=3),
+                    rng.random((1, 4, 4, 1)), rng.random((1, 4, 4, 1)), eps=1e-3, rtol=1e-2, atol=2e-4)
+    check_gradients(lambda x, y: tf.image.psnr(x, y, 1.0), rng.random((2, 3, 3, 1)), rng.random((2, 3, 3, 1)),
+                    eps=1e-3, rtol=1e-2, atol=2e-3)
+
+
+def test_hostile_input():
+    with pytest.raises(ValueError, match="rank"):
+        tf.image.resize(np.ones((4, 4), np.float32), (2, 2))
+    with pytest.raises(ValueError, match="not implemented"):
+        tf.image.resize(IMAGES, (2, 2), method="cubic-ish")
+    with pytest.raises(ValueError, match="size"):
+        tf.image.resize(IMAGES, (2, 2, 2))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="positive"):
+        tf.image.resize(IMAGES, (0, 2))
+    with pytest.raises(ValueError, match="target \\+ offset"):
+        tf.image.crop_to_bounding_box(IMAGES, 3, 0, 4, 2)
+    with pytest.raises(ValueError, match="offset_height must be >= 0"):
+        tf.image.pad_to_bounding_box(IMAGES, -1, 0, 9, 9)
+    with pytest.raises(ValueError, match="central_fraction"):
+        tf.image.central_crop(IMAGES, 1.5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="value.shape >= size"):
+        tf.image.random_crop(IMAGES, [2, 7, 7, 3])
+    with pytest.raises(ValueError, match="channels"):
+        tf.image.rgb_to_hsv(IMAGES[..., :2])
+    with pytest.raises(TypeError, match="float"):
+        tf.image.rgb_to_hsv(PIXELS)
+    with pytest.raises(ValueError, match="Gamma"):
+        tf.image.adjust_gamma(IMAGES, -1.0)
+    with pytest.raises(ValueError, match="max_delta"):
+        tf.image.random_hue(IMAGES, 0.7)
+    with pytest.raises(ValueError, match="upper must be > lower"):
+        tf.image.random_contrast(IMAGES, 1.0, 0.5)
+    with pytest.raises(ValueError, match="same shape"):
+        tf.image.ssim(LARGE, NOISY[:, :12], 1.0)
+    with pytest.raises(ValueError, match="filter_size"):
+        tf.image.ssim(IMAGES, IMAGES, 1.0)
+    with pytest.raises(ValueError, match="4D"):
+        tf.image.image_gradients(IMAGES[0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="boxes"):
+        tf.image.non_max_suppression(np.ones((3, 3), np.float32), np.ones(3, np.float32), 2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="iou_threshold"):
+        tf.image.non_max_suppression(F["boxes"], F["scores"], 2, iou_threshold=1.5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="sizes"):
+        tf.image.extract_patches(IMAGES, [2, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
+    with pytest.raises(ValueError, match="Last dimension"):
+        tf.image.grayscale_to_rgb(IMAGES)
