@@ -10,12 +10,13 @@ import swiftdl as tf
 from _nn_gradcheck import check_gradients
 
 F = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image.npz")
+BOXES = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_boxes.npz")
 IMAGES, PIXELS, LARGE, NOISY = F["images"], F["pixels"], F["large"], F["noisy"]
 METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic"]
 
 
-def close(result, key, rtol=1e-5, atol=1e-6):
-    expected = F[key]
+def close(result, key, rtol=1e-5, atol=1e-6, fixture=F):
+    expected = fixture[key]
     result = np.asarray(result)
     assert result.shape == expected.shape, key
     assert result.dtype == expected.dtype, (key, result.dtype, expected.dtype)
@@ -111,6 +112,30 @@ def test_non_max_suppression():
     assert np.asarray(tf.image.non_max_suppression(np.zeros((0, 4), np.float32), np.zeros(0, np.float32), 3)).shape == (0,)
 
 
+def test_padded_suppression_crop_and_resize_and_drawing():
+    boxes, scores = F["boxes"], F["scores"]
+    indices, valid = tf.image.non_max_suppression_padded(boxes, scores, 8, 0.3, pad_to_max_output_size=True)
+    close(indices, "nms_padded_idx", fixture=BOXES)
+    close(valid, "nms_padded_valid", fixture=BOXES)
+    indices, valid = tf.image.non_max_suppression_padded(BOXES["batch_boxes"], BOXES["batch_scores"], 6, 0.4,
+                                                         score_threshold=0.2, pad_to_max_output_size=True)
+    close(indices, "nms_padded_batch_idx", fixture=BOXES)
+    close(valid, "nms_padded_batch_valid", fixture=BOXES)
+    unpadded, count = tf.image.non_max_suppression_padded(boxes, scores, 8, 0.3)
+    assert np.array_equal(np.asarray(unpadded), BOXES["nms_padded_idx"][:int(count)])
+    crop_boxes, crop_index = BOXES["crop_boxes"], BOXES["crop_index"]
+    close(tf.image.crop_and_resize(IMAGES, crop_boxes, crop_index, [5, 4]), "crop_and_resize", fixture=BOXES)
+    close(tf.image.crop_and_resize(IMAGES, crop_boxes, crop_index, [3, 6], method="nearest", extrapolation_value=-1.0),
+          "crop_and_resize_nearest", fixture=BOXES)
+    close(tf.image.crop_and_resize(PIXELS[None], crop_boxes[:2], [0, 0], [4, 4]), "crop_and_resize_uint8",
+          fixture=BOXES, atol=1e-4)
+    draw_boxes = BOXES["draw_boxes"]
+    close(tf.image.draw_bounding_boxes(IMAGES, draw_boxes, None), "draw_default", fixture=BOXES)
+    colours = np.array([[0.1, 0.2, 0.3], [0.9, 0.8, 0.7]], np.float32)
+    close(tf.image.draw_bounding_boxes(IMAGES, draw_boxes, colours), "draw_colors", fixture=BOXES)
+    close(tf.image.draw_bounding_boxes(IMAGES[..., :1], draw_boxes, None), "draw_gray", fixture=BOXES)
+
+
 def test_random_functions_draw_from_their_ranges():
     tf.random.set_seed(5)
     batch = np.stack([IMAGES[0]] * 16)
@@ -149,6 +174,8 @@ def test_gradients_of_resize_and_adjustments():
     check_gradients(lambda x: tf.image.adjust_saturation(x, 0.7), rgb)
     check_gradients(lambda x: tf.image.adjust_hue(x, 0.1), rgb)
     check_gradients(lambda x: tf.image.central_crop(tf.image.flip_left_right(x), 0.5), rgb)
+    check_gradients(lambda x: tf.image.crop_and_resize(x, BOXES["crop_boxes"], [0, 0, 0, 0], [3, 2]),
+                    rgb.astype(np.float32), eps=0.25, rtol=2e-3, atol=2e-4)   # linear in the image
     # ssim and psnr compute in float32, as TensorFlow does: a step of 1e-3 keeps the rounding small
     check_gradients(lambda x, y: tf.image.ssim(x, y, 1.0, filter_size=3),
                     rng.random((1, 4, 4, 1)), rng.random((1, 4, 4, 1)), eps=1e-3, rtol=1e-2, atol=2e-4)
@@ -195,5 +222,13 @@ def test_hostile_input():
         tf.image.non_max_suppression(F["boxes"], F["scores"], 2, iou_threshold=1.5)
     with pytest.raises(tf.errors.InvalidArgumentError, match="sizes"):
         tf.image.extract_patches(IMAGES, [2, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
+    with pytest.raises(tf.errors.InvalidArgumentError, match="box_indices"):
+        tf.image.crop_and_resize(IMAGES, BOXES["crop_boxes"], [0, 1, 2, 0], [2, 2])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="crop_size"):
+        tf.image.crop_and_resize(IMAGES, BOXES["crop_boxes"], BOXES["crop_index"], [0, 2])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="colors"):
+        tf.image.draw_bounding_boxes(IMAGES, BOXES["draw_boxes"], np.ones((2, 2), np.float32))
+    with pytest.raises(ValueError, match="pad_to_max_output_size"):
+        tf.image.non_max_suppression_padded(BOXES["batch_boxes"], BOXES["batch_scores"], 3)
     with pytest.raises(ValueError, match="Last dimension"):
         tf.image.grayscale_to_rgb(IMAGES)

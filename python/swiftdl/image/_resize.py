@@ -96,13 +96,15 @@ def _bicubic_weights(in_size, out_size):
 
 
 def _area_weights(in_size, out_size):
-    """ResizeArea's box average: output pixel j covers [j·s, (j+1)·s) of the input, s = in / out."""
+    """ResizeArea's box average: output pixel j covers [j·s, (j+1)·s) of the input, s = in / out;
+    a sliver past the last pixel (float32 rounding) counts for the last pixel, as in TensorFlow."""
     scale = np.float32(in_size) / np.float32(out_size)
-    weights = np.zeros((in_size, out_size))
-    for j in range(out_size):   # a host loop over output positions, building constant weights
-        start, stop = np.float32(j * scale), np.float32((j + 1) * scale)
-        for i in range(int(math.floor(start)), int(math.ceil(stop))):
-            weights[min(i, in_size - 1), j] += float(min(i + 1, stop) - max(i, start))
+    start = (np.arange(out_size, dtype=np.float32) * scale).astype(np.float64)
+    stop = (np.arange(1, out_size + 1, dtype=np.float32) * scale).astype(np.float64)
+    pixel = np.arange(max(in_size, int(math.ceil(stop.max()))))[:, None].astype(np.float64)
+    overlap = np.maximum(np.minimum(pixel + 1.0, stop) - np.maximum(pixel, start), 0.0)
+    weights = overlap[:in_size].copy()
+    weights[-1] += overlap[in_size:].sum(axis=0)
     return weights / float(scale)
 
 

@@ -7,7 +7,7 @@ spectrogram's magnitude or real part back to the signal; `numpy()` and `np.asarr
 a numpy complex array."""
 import numpy as np
 
-from .. import _ops, _shape
+from .. import _ops
 from .._convert import TensorBase, asarray
 from .._tf_array import broadcast_to
 from .._tf_cast import convert_to_tensor
