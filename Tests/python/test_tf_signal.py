@@ -49,6 +49,30 @@ def test_real_transforms_and_shifts():
     np.testing.assert_allclose(np.asarray(tf.signal.fft(long.astype(np.complex128))), np.fft.fft(long), atol=1e-9)
 
 
+def test_long_axes_split_and_bluestein():
+    rng = np.random.default_rng(2)
+    for n in (2100, 1031):   # 2100 = 42 x 50 (four-step), 1031 prime (Bluestein)
+        x = rng.standard_normal((2, n)) + 1j * rng.standard_normal((2, n))
+        np.testing.assert_allclose(np.asarray(tf.signal.fft(x)), np.fft.fft(x), atol=1e-9)
+        np.testing.assert_allclose(np.asarray(tf.signal.ifft(x)), np.fft.ifft(x), atol=1e-12)
+        real = rng.standard_normal((2, n))
+        np.testing.assert_allclose(np.asarray(tf.signal.rfft(real)), np.fft.rfft(real), atol=1e-9)
+        np.testing.assert_allclose(np.asarray(tf.signal.irfft(np.fft.rfft(real), [n])), real, atol=1e-12)
+    x = rng.standard_normal(3000).astype(np.float32)
+    assert tf.signal.fft(x.astype(np.complex64)).dtype == tf.complex64
+    np.testing.assert_allclose(np.asarray(tf.signal.fft(x.astype(np.complex64))), np.fft.fft(x), rtol=1e-4, atol=2e-3)
+
+
+def test_long_dct_matches_the_matrix(monkeypatch):
+    from swiftdl.signal import _dct
+    x = np.random.default_rng(3).standard_normal((2, 13))
+    for kind, norm in ((1, None), (2, None), (2, "ortho"), (3, None), (3, "ortho"), (4, None), (4, "ortho")):
+        expected = np.asarray(tf.signal.dct(x, type=kind, norm=norm))
+        monkeypatch.setattr(_dct, "_DIRECT", 4)       # the same sizes through the FFT route
+        np.testing.assert_allclose(np.asarray(tf.signal.dct(x, type=kind, norm=norm)), expected, atol=1e-12)
+        monkeypatch.undo()
+
+
 def test_complex_tensor_arithmetic():
     a, b = tf.signal.fft(COMPLEX), tf.signal.ifft(COMPLEX)
     x, y = np.fft.fft(COMPLEX), np.fft.ifft(COMPLEX)
@@ -122,6 +146,26 @@ def test_gradients():
     frames = tf.signal.stft(audio, 16, 6)
     check_gradients(lambda r, i: tf.signal.inverse_stft(tf.signal.ComplexTensor(r, i), 16, 6),
                     np.asarray(frames.real), np.asarray(frames.imag))
+
+
+def test_gradients_through_split_and_bluestein_transforms(monkeypatch):
+    from swiftdl.signal import _fft
+    monkeypatch.setattr(_fft, "_DIRECT", 3)     # 12 = 3 x 4 splits, 13 and the factors' primes use Bluestein
+    rng = np.random.default_rng(4)
+    for n in (12, 13):
+        np.testing.assert_allclose(np.asarray(tf.signal.rfft(np.arange(n, dtype=np.float64))),
+                                   np.fft.rfft(np.arange(n)), atol=1e-10)
+        check_gradients(lambda x: abs(tf.signal.rfft(x)), rng.standard_normal((2, n)))
+        check_gradients(lambda x: tf.signal.irfft(tf.signal.ComplexTensor(x, x[..., ::-1]), [n]),
+                        rng.standard_normal((2, n // 2 + 1)))
+
+
+def test_magnitude_of_zero_has_zero_gradient():
+    zero = tf.asarray(np.zeros(3))
+    with tf.GradientTape() as tape:
+        tape.watch(zero)
+        magnitude = tf.reduce_sum(abs(tf.signal.ComplexTensor(zero, zero)))
+    assert np.array_equal(np.asarray(tape.gradient(magnitude, zero)), np.zeros(3))
 
 
 def test_public_names_resolve():

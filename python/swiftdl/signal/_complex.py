@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _ops
 from .._convert import TensorBase, asarray
-from .._tf_array import broadcast_to
+from .._tf_array import broadcast_to, where
 from .._tf_cast import convert_to_tensor
 from .._tf_dtypes import as_dtype
 from ..errors import InvalidArgumentError
@@ -74,7 +74,10 @@ class ComplexTensor:
         return ComplexTensor(self._real[key], self._imag[key])
 
     def __abs__(self):
-        return _ops.sqrt(self._real * self._real + self._imag * self._imag)
+        # A zero value's magnitude has gradient 0, not 0/0 (TensorFlow's div_no_nan rule).
+        squares = self._real * self._real + self._imag * self._imag
+        positive = _ops.greater(squares, 0.0)
+        return where(positive, _ops.sqrt(where(positive, squares, _ops.add(squares, 1.0))), squares)
 
     def abs(self):
         """The magnitude sqrt(real² + imag²), a real tensor."""

@@ -1,20 +1,22 @@
 """tf.signal.dct and idct (types I-IV, norm None or 'ortho'), mfccs_from_log_mel_spectrograms
 and linear_to_mel_weight_matrix.
 
-A DCT is a product with a host-computed cosine matrix (scipy's definitions, which
-TensorFlow follows), so it is exact to rounding and differentiable; the mel matrix depends
+A DCT of up to 1024 points is a product with a host-computed cosine matrix (scipy's
+definitions, which TensorFlow follows), a longer one a complex transform of a rotated or
+mirrored copy; both are engine ops, so differentiable; the mel matrix depends
 only on its arguments and is computed on the host."""
 import math
 import operator
 
 import numpy as np
 
-from .._creation import array
+from .. import _shape
+from .._creation import array, zeros
 from .._ops import matmul
 from .._tf_dtypes import numpy_dtype
 from ..errors import raises_tf_errors
 from ._complex import as_real
-from ._fft import _fit
+from ._fft import _DIRECT, _dft_last, _fit, _rotate
 
 
 def _dct_matrix(n, kind, ortho):
@@ -76,7 +78,43 @@ def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
     length = x.shape[-1]
     if type == 1 and length < 2:
         raise ValueError(f"[dct] the type-I DCT needs at least 2 samples; received shape {tuple(x.shape)}")
-    return matmul(x, array(_dct_matrix(length, type, norm == "ortho").astype(x.dtype.name)))
+    if length <= _DIRECT:
+        return matmul(x, array(_dct_matrix(length, type, norm == "ortho").astype(x.dtype.name)))
+    return _dct_by_fft(x, type, norm == "ortho")
+
+
+def _dct_by_fft(x, kind, ortho):
+    """A long DCT through one complex transform of length 2N (2(N - 1) for type I) of a
+    rotated or mirrored copy of x: O(N log N) engine ops instead of an N x N matrix."""
+    n, dtype = x.shape[-1], x.dtype.name
+    lead = tuple(x.shape[:-1])
+    half_turn = math.pi * np.arange(n) / (2.0 * n)                  # πj / 2N
+
+    def padded(t):
+        return _shape.concatenate([t, zeros(lead + (n,), t.dtype)], axis=-1)
+
+    if kind == 1:   # the even extension x0 .. x(N-1) .. x1; its DFT is real
+        mirror = _shape.concatenate([x, x[..., n - 2:0:-1]], axis=-1)
+        return _dft_last(mirror, mirror * 0.0, -1)[0][..., :n]
+    if kind == 2:   # Re(e^(-πik/2N) · DFT(x, reversed x)_k)
+        mirror = _shape.concatenate([x, x[..., ::-1]], axis=-1)
+        real, imag = _dft_last(mirror, mirror * 0.0, -1)
+        real, _ = _rotate(real[..., :n], imag[..., :n], half_turn, -1)
+        if ortho:
+            real = real * array(np.where(np.arange(n) == 0, math.sqrt(1.0 / (4 * n)),
+                                         math.sqrt(1.0 / (2 * n))).astype(dtype))
+        return real
+    if kind == 3:   # Re Σ c_j x_j e^(πij/2N) e^(2πijk/2N), c_0 = 1 (1/sqrt(N) ortho), else 2
+        scale = np.where(np.arange(n) == 0, math.sqrt(1.0 / n), math.sqrt(2.0 / n)) if ortho else \
+            np.where(np.arange(n) == 0, 1.0, 2.0)
+        scaled = x * array(scale.astype(dtype))
+        real, imag = _rotate(scaled, scaled * 0.0, half_turn, 1)
+        return _dft_last(padded(real), padded(imag), 1)[0][..., :n]
+    # type IV: 2·Re(e^(-πi(2k+1)/4N) · DFT(x_j e^(-πij/2N)) over 2N points)
+    real, imag = _rotate(x, x * 0.0, half_turn, -1)
+    real, imag = _dft_last(padded(real), padded(imag), -1)
+    real, _ = _rotate(real[..., :n], imag[..., :n], math.pi * (2.0 * np.arange(n) + 1.0) / (4.0 * n), -1)
+    return real * (2.0 * math.sqrt(1.0 / (2.0 * n)) if ortho else 2.0)
 
 
 @raises_tf_errors

@@ -1,10 +1,12 @@
 """tf.signal's Fourier transforms: fft/ifft over the last 1, 2 or 3 axes of complex input,
 rfft/irfft over the last 1, 2 or 3 axes of real input, fftshift and ifftshift.
 
-The engine has no FFT kernel, so each axis is a product with host-computed cosine and sine
-matrices (O(n²) per axis, BLAS-fast for the frame and image sizes these are used on) and
-differentiable through the tape. Angles are reduced as (k·j mod n) / n in integers, so
-long axes keep accurate twiddles. Complex values are ComplexTensor pairs (see _complex)."""
+The engine has no FFT kernel: an axis of up to 1024 points is one product with
+host-computed cosine and sine matrices (BLAS-fast at frame and image sizes), a longer one
+is split into such products (four-step FFT) or, for a prime length, done by Bluestein's
+chirp convolution; all of it is engine ops, so differentiable through the tape. Angles are
+reduced as (k·j mod n) / n in integers, so long axes keep accurate twiddles. Complex
+values are ComplexTensor pairs (see _complex)."""
 import math
 import operator
 
@@ -20,23 +22,83 @@ from ..errors import InvalidArgumentError, raises_tf_errors
 from ._complex import ComplexTensor, as_complex, as_real
 
 
+# An axis up to this long is one product with its DFT matrices; a longer one is split
+# n = n1·n2 (the "four-step" FFT: n2 transforms of n1, twiddles, n1 transforms of n2), and a
+# long prime one goes through Bluestein's chirp convolution at a power-of-two length.
+_DIRECT = 1024
+
+
 def _twiddles(rows, columns, period, dtype):
     """cos and sin of 2π·j·k / period for j < rows, k < columns, as engine constants."""
     angle = (np.arange(rows)[:, None] * np.arange(columns)[None, :]) % max(period, 1) * (2.0 * math.pi / max(period, 1))
     return array(np.cos(angle).astype(dtype)), array(np.sin(angle).astype(dtype))
 
 
+def _rotate(real, imag, angle, sign):
+    """(real + i·imag) · e^(sign·i·angle), angle a host array broadcasting against the parts."""
+    cos, sin = array(np.cos(angle).astype(real.dtype.name)), array((sign * np.sin(angle)).astype(real.dtype.name))
+    return real * cos - imag * sin, imag * cos + real * sin
+
+
+def _factor(n):
+    """The divisor of n nearest below sqrt(n) (1 for a prime)."""
+    for factor in range(math.isqrt(n), 1, -1):
+        if n % factor == 0:
+            return factor
+    return 1
+
+
+def _dft_last(real, imag, sign):
+    """Σ_j x_j·e^(sign·2πi·jk/n) along the last axis (unscaled), as (real, imag)."""
+    n = real.shape[-1]
+    first = _factor(n) if n > _DIRECT else 1
+    if n <= _DIRECT:
+        cos, sin = _twiddles(n, n, n, real.dtype.name)
+        if sign < 0:
+            return matmul(real, cos) + matmul(imag, sin), matmul(imag, cos) - matmul(real, sin)
+        return matmul(real, cos) - matmul(imag, sin), matmul(imag, cos) + matmul(real, sin)
+    if first == 1:
+        return _bluestein(real, imag, sign)
+    second, lead = n // first, tuple(real.shape[:-1])
+    # j = second·j1 + j2 and k = k1 + first·k2: transform j1, twiddle by e^(±2πi·j2·k1/n),
+    # transform j2, and read the result out in k2-major order.
+    real = _shape.swapaxes(_shape.reshape(real, lead + (first, second)), -1, -2)     # (..., j2, j1)
+    imag = _shape.swapaxes(_shape.reshape(imag, lead + (first, second)), -1, -2)
+    real, imag = _dft_last(real, imag, sign)                                           # (..., j2, k1)
+    angle = (np.arange(second)[:, None] * np.arange(first)[None, :]) % n * (2.0 * math.pi / n)
+    real, imag = _rotate(real, imag, angle, sign)
+    real, imag = _dft_last(_shape.swapaxes(real, -1, -2), _shape.swapaxes(imag, -1, -2), sign)   # (..., k1, k2)
+    return (_shape.reshape(_shape.swapaxes(real, -1, -2), lead + (n,)),
+            _shape.reshape(_shape.swapaxes(imag, -1, -2), lead + (n,)))
+
+
+def _bluestein(real, imag, sign):
+    """A DFT of any length n as a convolution with the chirp e^(-sign·πi·m²/n), done by
+    transforms of a power-of-two length >= 2n - 1 (jk = (j² + k² - (k - j)²) / 2)."""
+    n, lead = real.shape[-1], tuple(real.shape[:-1])
+    size = 1 << (2 * n - 2).bit_length()
+    chirp = (np.arange(n) ** 2 % (2 * n)) * (math.pi / n)          # π·j²/n, reduced exactly
+    real, imag = _rotate(real, imag, chirp, sign)
+    pad = zeros(lead + (size - n,), real.dtype)
+    a_real, a_imag = _dft_last(_shape.concatenate([real, pad], axis=-1), _shape.concatenate([imag, pad], axis=-1), -1)
+    kernel = np.zeros(size)
+    kernel[:n] = chirp
+    kernel[size - n + 1:] = chirp[1:][::-1]                         # b_m for m = -(n-1) .. -1
+    b_real, b_imag = _dft_last(array(np.cos(kernel).astype(real.dtype.name)),
+                               array((-sign * np.sin(kernel)).astype(real.dtype.name)), -1)
+    product_real, product_imag = a_real * b_real - a_imag * b_imag, a_real * b_imag + a_imag * b_real
+    out_real, out_imag = _dft_last(product_real, product_imag, 1)
+    out_real, out_imag = out_real[..., :n] / float(size), out_imag[..., :n] / float(size)
+    return _rotate(out_real, out_imag, chirp, sign)
+
+
 def _dft(value, axis, inverse):
     """The (inverse) DFT of a ComplexTensor along `axis`."""
     real, imag = _shape.moveaxis(value.real, axis, -1), _shape.moveaxis(value.imag, axis, -1)
     n = real.shape[-1]
-    cos, sin = _twiddles(n, n, n, real.dtype.name)
+    out_real, out_imag = _dft_last(real, imag, 1 if inverse else -1)
     if inverse:
-        out_real = (matmul(real, cos) - matmul(imag, sin)) / float(max(n, 1))
-        out_imag = (matmul(imag, cos) + matmul(real, sin)) / float(max(n, 1))
-    else:
-        out_real = matmul(real, cos) + matmul(imag, sin)
-        out_imag = matmul(imag, cos) - matmul(real, sin)
+        out_real, out_imag = out_real / float(max(n, 1)), out_imag / float(max(n, 1))
     return ComplexTensor(_shape.moveaxis(out_real, -1, axis), _shape.moveaxis(out_imag, -1, axis))
 
 
@@ -124,18 +186,31 @@ def _fit(x, axis, n):
 
 
 def _rfft_last(x, n):
-    cos, sin = _twiddles(n, n // 2 + 1, n, x.dtype.name)
     x = _fit(x, -1, n)
+    if n > _DIRECT:   # the complex transform of the real signal, first half of the bins
+        real, imag = _dft_last(x, x * 0.0, -1)
+        return ComplexTensor(real[..., :n // 2 + 1], imag[..., :n // 2 + 1])
+    cos, sin = _twiddles(n, n // 2 + 1, n, x.dtype.name)
     return ComplexTensor(matmul(x, cos), -matmul(x, sin))
 
 
 def _irfft_last(value, n):
     bins = n // 2 + 1
     real, imag = _fit(value.real, -1, bins), _fit(value.imag, -1, bins)
-    # Each bin but DC (and Nyquist for even n) stands for itself and its mirror image; the
-    # imaginary parts of those two are ignored, as a C2R transform does.
-    weights = np.full(bins, 2.0)
-    weights[0] = 1.0
+    # The imaginary parts of the DC bin (and the Nyquist bin for even n) are ignored, as a
+    # C2R transform does.
+    keep = np.ones(bins)
+    keep[0] = 0.0
+    if n % 2 == 0:
+        keep[-1] = 0.0
+    if n > _DIRECT:   # rebuild the Hermitian spectrum X[n - k] = conj(X[k]) and invert it
+        imag = imag * array(keep.astype(imag.dtype.name))
+        mirror = slice(n - bins, 0, -1)
+        full_real = _shape.concatenate([real, real[..., mirror]], axis=-1)
+        full_imag = _shape.concatenate([imag, -imag[..., mirror]], axis=-1)
+        return _dft_last(full_real, full_imag, 1)[0] / float(n)
+    # Each bin but DC (and Nyquist for even n) stands for itself and its mirror image.
+    weights = np.where(np.arange(bins) == 0, 1.0, 2.0)
     if n % 2 == 0:
         weights[-1] = 1.0
     weight = array(weights.astype(real.dtype.name))
