@@ -232,3 +232,18 @@ def test_hostile_input():
         tf.image.non_max_suppression_padded(BOXES["batch_boxes"], BOXES["batch_scores"], 3)
     with pytest.raises(ValueError, match="Last dimension"):
         tf.image.grayscale_to_rgb(IMAGES)
+
+
+def test_inside_a_keras_model_that_trains():
+    from swiftdl import keras
+    inputs = keras.Input((8, 8, 3))
+    x = keras.layers.Lambda(lambda t: tf.image.resize(t, (4, 4), method="bicubic"))(inputs)
+    x = keras.layers.Lambda(lambda t: tf.image.adjust_contrast(tf.image.flip_left_right(t), 1.5))(x)
+    outputs = keras.layers.Dense(1)(keras.layers.Flatten()(x))
+    model = keras.Model(inputs, outputs)
+    model.compile("sgd", "mse")
+    rng = np.random.default_rng(0)
+    data, target = rng.random((16, 8, 8, 3)).astype(np.float32), rng.random((16, 1)).astype(np.float32)
+    before = model.evaluate(data, target, verbose=0)
+    model.fit(data, target, epochs=3, verbose=0)
+    assert model.evaluate(data, target, verbose=0) < before

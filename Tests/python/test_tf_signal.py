@@ -204,3 +204,19 @@ def test_hostile_input():
         tf.signal.hann_window(8, dtype=tf.int32)
     with pytest.raises(ValueError, match="non-negative"):
         tf.signal.vorbis_window(-2)
+
+
+def test_spectrogram_inside_a_keras_model_that_trains():
+    from swiftdl import keras
+    inputs = keras.Input((64,))
+    spectrum = keras.layers.Lambda(lambda t: abs(tf.signal.stft(t, 16, 8)))(inputs)
+    mel = keras.layers.Lambda(lambda t: tf.matmul(t, tf.signal.linear_to_mel_weight_matrix(6, 9, 8000, 100.0, 4000.0)))(
+        spectrum)
+    outputs = keras.layers.Dense(1)(keras.layers.Flatten()(mel))
+    model = keras.Model(inputs, outputs)
+    model.compile("adam", "mse")
+    rng = np.random.default_rng(0)
+    data, target = rng.standard_normal((16, 64)).astype(np.float32), rng.random((16, 1)).astype(np.float32)
+    before = model.evaluate(data, target, verbose=0)
+    model.fit(data, target, epochs=3, verbose=0)
+    assert model.evaluate(data, target, verbose=0) < before
