@@ -10,11 +10,12 @@ import swiftdl as tf
 from _nn_gradcheck import check_gradients
 
 F = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_signal" / "tf_signal.npz")
+MDCT = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_signal" / "tf_signal_mdct.npz")
 SIGNAL, COMPLEX, AUDIO = F["signal"], F["complex_signal"], F["audio"]
 
 
-def close(result, key, rtol=1e-4, atol=1e-4):
-    expected = F[key]
+def close(result, key, rtol=1e-4, atol=1e-4, fixture=F):
+    expected = fixture[key]
     result = np.asarray(result)
     assert result.shape == expected.shape, (key, result.shape, expected.shape)
     assert result.dtype == expected.dtype, (key, result.dtype, expected.dtype)
@@ -132,6 +133,22 @@ def test_mel_mfcc_and_dct():
             close(tf.signal.idct(x, type=kind, norm="ortho"), f"idct{kind}_ortho", rtol=1e-5, atol=1e-5)
     close(tf.signal.dct(x, n=10), "dct2_n10", rtol=1e-5, atol=1e-5)
     close(tf.signal.dct(x, n=4), "dct2_n4", rtol=1e-5, atol=1e-5)
+
+
+def test_mdct_pair():
+    x = MDCT["mdct_input"]
+    close(tf.signal.mdct(x, 16), "mdct", fixture=MDCT)
+    close(tf.signal.mdct(x, 12, pad_end=True, norm="ortho"), "mdct_ortho_pad", fixture=MDCT)
+    close(tf.signal.mdct(x, 8, window_fn=None), "mdct_no_window", fixture=MDCT)
+    close(tf.signal.inverse_mdct(MDCT["mdct"]), "inverse_mdct", fixture=MDCT, atol=1e-5)
+    close(tf.signal.inverse_mdct(MDCT["mdct_ortho_pad"], norm="ortho"), "inverse_mdct_ortho", fixture=MDCT, atol=1e-5)
+    close(tf.signal.inverse_mdct(MDCT["mdct_no_window"], window_fn=None), "inverse_mdct_no_window", fixture=MDCT,
+          atol=1e-5)
+    restored = np.asarray(tf.signal.inverse_mdct(tf.signal.mdct(x, 16)))   # Princen-Bradley: exact inside
+    np.testing.assert_allclose(restored[:, 8:40], x[:, 8:40], atol=1e-5)
+    with pytest.raises(ValueError, match="multiple of 4"):
+        tf.signal.mdct(x, 10)
+    check_gradients(lambda s: tf.signal.mdct(s, 8), np.random.default_rng(5).standard_normal((1, 16)))
 
 
 def test_gradients():
