@@ -11,6 +11,7 @@ from _nn_gradcheck import check_gradients
 
 F = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image.npz")
 BOXES = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_boxes.npz")
+SCALES = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_scales.npz")
 IMAGES, PIXELS, LARGE, NOISY = F["images"], F["pixels"], F["large"], F["noisy"]
 METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic"]
 
@@ -99,6 +100,15 @@ def test_quality_measures_and_derivatives():
     close(tf.image.total_variation(IMAGES[0]), "total_variation_3d", rtol=1e-5, atol=1e-4)
 
 
+def test_multiscale_ssim():
+    wide, noisy = SCALES["wide_pixels"].astype(np.float32) / 255, SCALES["noisy_pixels"].astype(np.float32) / 255
+    close(tf.image.ssim_multiscale(wide, noisy, 1.0, filter_size=3), "ms_ssim", fixture=SCALES)
+    close(tf.image.ssim_multiscale(wide[:, :40, :37], noisy[:, :40, :37], 1.0, power_factors=(0.3, 0.3, 0.4),
+                                   filter_size=5, filter_sigma=1.0), "ms_ssim_three", fixture=SCALES)
+    with pytest.raises(ValueError, match="filter_size"):
+        tf.image.ssim_multiscale(wide, noisy, 1.0)     # 11 does not fit the fifth scale (3 x 3)
+
+
 def test_non_max_suppression():
     boxes, scores = F["boxes"], F["scores"]
     close(tf.image.non_max_suppression(boxes, scores, 8, 0.3), "nms")
@@ -158,6 +168,30 @@ def test_random_functions_draw_from_their_ranges():
     assert saturation.shape == IMAGES.shape and not np.allclose(saturation, IMAGES)
     hue = np.asarray(tf.image.random_hue(IMAGES, 0.2, seed=7))
     np.testing.assert_allclose(hue.max(axis=-1), IMAGES.max(axis=-1), atol=1e-5)  # hue keeps the HSV value
+
+
+def test_stateless_random_functions_repeat_for_a_seed():
+    batch = np.stack([IMAGES[0]] * 16)
+    calls = [(tf.image.stateless_random_flip_left_right, (batch,), {}),
+             (tf.image.stateless_random_flip_up_down, (batch,), {}),
+             (tf.image.stateless_random_crop, (IMAGES, [2, 3, 4, 3]), {}),
+             (tf.image.stateless_random_brightness, (IMAGES, 0.3), {}),
+             (tf.image.stateless_random_contrast, (IMAGES, 0.2, 1.8), {}),
+             (tf.image.stateless_random_saturation, (IMAGES, 0.2, 1.8), {}),
+             (tf.image.stateless_random_hue, (IMAGES, 0.4), {})]
+    for function, args, kwargs in calls:
+        first = np.asarray(function(*args, seed=(1, 2), **kwargs))
+        assert np.array_equal(first, np.asarray(function(*args, seed=(1, 2), **kwargs))), function.__name__
+        others = [np.asarray(function(*args, seed=(s, 7), **kwargs)) for s in range(4)]
+        assert any(not np.array_equal(first, o) for o in others), function.__name__
+    flipped = np.asarray(tf.image.stateless_random_flip_left_right(batch, seed=(3, 4)))
+    assert all(np.array_equal(f, IMAGES[0]) or np.array_equal(f, IMAGES[0][:, ::-1]) for f in flipped)
+    delta = np.asarray(tf.image.stateless_random_brightness(IMAGES, 0.3, seed=(5, 6))) - IMAGES
+    assert np.allclose(delta, delta.flat[0], atol=1e-6) and abs(delta.flat[0]) <= 0.3
+    with pytest.raises(tf.errors.InvalidArgumentError, match="seed"):
+        tf.image.stateless_random_flip_left_right(IMAGES, seed=3)
+    with pytest.raises(ValueError, match="max_delta"):
+        tf.image.stateless_random_hue(IMAGES, 0.6, seed=(1, 2))
 
 
 def test_gradients_of_resize_and_adjustments():

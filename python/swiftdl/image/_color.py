@@ -1,5 +1,5 @@
 """tf.image's colour functions: conversions between RGB, grayscale, HSV and YUV, the
-adjust_* and random_* photometric changes and per_image_standardization.
+adjust_* photometric changes and per_image_standardization.
 
 Integer images are converted to float32 in [0, 1] (convert_image_dtype), changed and
 converted back with saturation, as TensorFlow does; float images are changed in their own
@@ -11,7 +11,6 @@ import numpy as np
 from .. import _ops, _shape
 from .._creation import array
 from .._ops import matmul
-from .._tf_random import uniform
 from ..errors import raises_tf_errors
 from ._common import check_at_least_3d, restore_dtype, to_float, to_tensor
 
@@ -176,44 +175,3 @@ def per_image_standardization(image):
     mean = _ops.mean(image, axis=(-3, -2, -1), keepdims=True)
     std = _ops.std(image, axis=(-3, -2, -1), keepdims=True)
     return (image - mean) / _ops.maximum(std, float(1.0 / np.sqrt(np.float32(pixels))))
-
-
-def _check_range(lower, upper, op):
-    if upper <= lower:
-        raise ValueError(f"[{op}] upper must be > lower; received lower={lower}, upper={upper}")
-    if lower < 0:
-        raise ValueError(f"[{op}] lower must be non-negative; received lower={lower}")
-
-
-@raises_tf_errors
-def random_brightness(image, max_delta, seed=None):
-    """adjust_brightness by a delta drawn uniformly from [-max_delta, max_delta)
-    (tf.image.random_brightness)."""
-    if max_delta < 0:
-        raise ValueError(f"[random_brightness] max_delta must be non-negative; received {max_delta}")
-    return adjust_brightness(image, float(uniform([], -max_delta, max_delta, seed=seed)))
-
-
-@raises_tf_errors
-def random_contrast(image, lower, upper, seed=None):
-    """adjust_contrast by a factor drawn uniformly from [lower, upper) (tf.image.random_contrast)."""
-    _check_range(lower, upper, "random_contrast")
-    return adjust_contrast(image, float(uniform([], lower, upper, seed=seed)))
-
-
-@raises_tf_errors
-def random_saturation(image, lower, upper, seed=None):
-    """adjust_saturation by a factor drawn uniformly from [lower, upper) (tf.image.random_saturation)."""
-    _check_range(lower, upper, "random_saturation")
-    return adjust_saturation(image, float(uniform([], lower, upper, seed=seed)))
-
-
-@raises_tf_errors
-def random_hue(image, max_delta, seed=None):
-    """adjust_hue by a delta drawn uniformly from [-max_delta, max_delta), max_delta <= 0.5
-    (tf.image.random_hue)."""
-    if max_delta > 0.5:
-        raise ValueError(f"[random_hue] max_delta must be <= 0.5; received {max_delta}")
-    if max_delta < 0:
-        raise ValueError(f"[random_hue] max_delta must be non-negative; received {max_delta}")
-    return adjust_hue(image, float(uniform([], -max_delta, max_delta, seed=seed)))

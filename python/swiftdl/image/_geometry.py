@@ -1,13 +1,11 @@
-"""tf.image's crops, pads, flips, rotations and patches: slices, gathers and zero padding
-over the height and width axes (-3, -2) of (batch,) height, width, channels images."""
+"""tf.image's crops, pads, flips, rotations and patches (the random ones are in _random):
+slices, gathers and zero padding over the height and width axes (-3, -2) of (batch,)
+height, width, channels images."""
 import operator
-
-import numpy as np
 
 from .. import _shape
 from .._numpy_arrangement import flip
-from .._tf_array import pad, where
-from .._tf_random import uniform
+from .._tf_array import pad
 from ..errors import InvalidArgumentError, raises_tf_errors
 from ._common import check_image, to_tensor
 
@@ -91,25 +89,6 @@ def resize_with_crop_or_pad(image, target_height, target_width):
                                target_height, target_width)
 
 
-@raises_tf_errors
-def random_crop(value, size, seed=None, name=None):
-    """A window of `size` at a uniformly random offset, on every axis (tf.image.random_crop).
-
-    Raises:
-        InvalidArgumentError: when `size` has another length than value's rank or exceeds
-            value's shape.
-    """
-    value = to_tensor(value)
-    size = [operator.index(s) for s in np.asarray(size.numpy() if hasattr(size, "numpy") else size).reshape(-1)]
-    if len(size) != value.ndim or any(s < 0 or s > d for s, d in zip(size, value.shape)):
-        raise InvalidArgumentError(None, None, f"[random_crop] Need value.shape >= size, got {list(value.shape)} "
-                                   f"and size {size}")
-    limits = [d - s + 1 for d, s in zip(value.shape, size)]
-    draws = np.asarray(uniform([len(size)], 0, 1.0, seed=seed)).astype(np.float64)
-    offsets = [min(int(u * limit), limit - 1) for u, limit in zip(draws, limits)]
-    return value[tuple(slice(o, o + s) for o, s in zip(offsets, size))]
-
-
 def _flip(image, axis, op):
     image = check_image(to_tensor(image), op)
     return flip(image, axis=axis)
@@ -125,27 +104,6 @@ def flip_left_right(image):
 def flip_up_down(image):
     """Reverses the height axis (tf.image.flip_up_down)."""
     return _flip(image, -3, "flip_up_down")
-
-
-def _random_flip(image, axis, seed, op):
-    image = check_image(to_tensor(image), op)
-    draws = uniform([image.shape[0]] if image.ndim == 4 else [], 0.0, 1.0, seed=seed)
-    mirror = _shape.reshape(draws < 0.5, (-1, 1, 1, 1) if image.ndim == 4 else ())
-    return where(mirror, flip(image, axis=axis), image)
-
-
-@raises_tf_errors
-def random_flip_left_right(image, seed=None):
-    """Flips each image of the batch left to right with probability 1/2
-    (tf.image.random_flip_left_right)."""
-    return _random_flip(image, -2, seed, "random_flip_left_right")
-
-
-@raises_tf_errors
-def random_flip_up_down(image, seed=None):
-    """Flips each image of the batch upside down with probability 1/2
-    (tf.image.random_flip_up_down)."""
-    return _random_flip(image, -3, seed, "random_flip_up_down")
 
 
 @raises_tf_errors

@@ -1,4 +1,4 @@
-"""tf.image's measures and derivatives: ssim, psnr, image_gradients, sobel_edges and
+"""tf.image's measures and derivatives: ssim, ssim_multiscale, psnr, image_gradients, sobel_edges and
 total_variation, as sums of shifted slices of the images (exact, differentiable)."""
 import math
 
@@ -49,6 +49,31 @@ def _blur(x, window):
     return sum(total[:, :, j:j + columns] * float(w) for j, w in enumerate(window))
 
 
+def _ssim_parts(x, y, max_val, filter_size, filter_sigma, k1, k2, op):
+    """(luminance·contrast-structure map, contrast-structure map) of (N, H, W, C) images."""
+    height, width = x.shape[1], x.shape[2]
+    if height < filter_size or width < filter_size:
+        raise ValueError(f"[{op}] height and width must be >= filter_size {filter_size} at every scale; received "
+                         f"{height} x {width}")
+    coords = np.arange(filter_size, dtype=np.float64) - (filter_size - 1) / 2.0
+    window = np.exp(-0.5 * coords * coords / float(filter_sigma) ** 2)
+    window = window / window.sum()
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    mean_x, mean_y = _blur(x, window), _blur(y, window)
+    both = mean_x * mean_y * 2.0
+    squares = _ops.square(mean_x) + _ops.square(mean_y)
+    luminance = (both + c1) / (squares + c1)
+    cs = (_blur(x * y, window) * 2.0 - both + c2) / (_blur(x * x + y * y, window) - squares + c2)
+    return luminance * cs, cs
+
+
+def _batch(first, second):
+    """Both images as (N, H, W, C) and the leading shape to restore."""
+    lead = tuple(first.shape[:-3])
+    return (_shape.reshape(first, (-1,) + tuple(first.shape[-3:])),
+            _shape.reshape(second, (-1,) + tuple(second.shape[-3:])), lead)
+
+
 @raises_tf_errors
 def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, return_index_map=False):
     """Structural similarity with a Gaussian window, averaged over the image and its
@@ -66,27 +91,56 @@ def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03
         float32 of shape (...) (or (..., height', width') with return_index_map).
     """
     first, second, max_val = _float32_pair(img1, img2, max_val, "ssim")
-    height, width = first.shape[-3], first.shape[-2]
-    if height < filter_size or width < filter_size:
-        raise ValueError(f"[ssim] height and width must be >= filter_size {filter_size}; received shape "
-                         f"{tuple(first.shape)}")
-    coords = np.arange(filter_size, dtype=np.float64) - (filter_size - 1) / 2.0
-    window = np.exp(-0.5 * coords * coords / float(filter_sigma) ** 2)
-    window = window / window.sum()
-    lead = tuple(first.shape[:-3])
-    x = _shape.reshape(first, (-1,) + tuple(first.shape[-3:]))
-    y = _shape.reshape(second, (-1,) + tuple(second.shape[-3:]))
-    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
-    mean_x, mean_y = _blur(x, window), _blur(y, window)
-    both = mean_x * mean_y * 2.0
-    squares = _ops.square(mean_x) + _ops.square(mean_y)
-    luminance = (both + c1) / (squares + c1)
-    cs = (_blur(x * y, window) * 2.0 - both + c2) / (_blur(x * x + y * y, window) - squares + c2)
-    index_map = luminance * cs
+    x, y, lead = _batch(first, second)
+    index_map, _ = _ssim_parts(x, y, max_val, filter_size, filter_sigma, k1, k2, "ssim")
     if return_index_map:
         result = _ops.mean(index_map, axis=-1)
         return _shape.reshape(result, lead + tuple(result.shape[1:]))
     return _shape.reshape(_ops.mean(index_map, axis=(-3, -2, -1)), lead)
+
+
+_MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+
+
+def _halve(x):
+    """2 x 2 average pooling, an odd height or width first padded by repeating its edge."""
+    if x.shape[1] % 2:
+        x = _shape.concatenate([x, x[:, -1:]], axis=1)
+    if x.shape[2] % 2:
+        x = _shape.concatenate([x, x[:, :, -1:]], axis=2)
+    return (x[:, 0::2, 0::2] + x[:, 1::2, 0::2] + x[:, 0::2, 1::2] + x[:, 1::2, 1::2]) * 0.25
+
+
+@raises_tf_errors
+def ssim_multiscale(img1, img2, max_val, power_factors=_MS_SSIM_WEIGHTS, filter_size=11, filter_sigma=1.5, k1=0.01,
+                    k2=0.03):
+    """Multi-scale SSIM: the contrast-structure terms of len(power_factors) - 1 successively
+    halved scales and the SSIM of the last, each raised to its power factor, multiplied and
+    averaged over the channels (tf.image.ssim_multiscale).
+
+    Args:
+        img1, img2: images of the same shape (..., height, width, channels), large enough
+            for filter_size at the smallest scale.
+        max_val: the dynamic range of the pixels.
+        power_factors: the weight of each scale (the default: Wang et al.'s five).
+
+    Returns:
+        float32 of shape (...).
+    """
+    first, second, max_val = _float32_pair(img1, img2, max_val, "ssim_multiscale")
+    x, y, lead = _batch(first, second)
+    terms = []
+    for scale, power in enumerate(power_factors):   # a handful of scales, each whole-tensor ops
+        if scale:
+            x, y = _halve(x), _halve(y)
+        index_map, cs = _ssim_parts(x, y, max_val, filter_size, filter_sigma, k1, k2, "ssim_multiscale")
+        last = scale == len(power_factors) - 1
+        value = _ops.mean(index_map if last else cs, axis=(-3, -2))          # (N, C)
+        terms.append(_ops.power(_ops.maximum(value, 0.0), float(power)))
+    product = terms[0]
+    for term in terms[1:]:
+        product = product * term
+    return _shape.reshape(_ops.mean(product, axis=-1), lead)
 
 
 @raises_tf_errors
