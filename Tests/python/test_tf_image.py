@@ -226,6 +226,8 @@ def test_hostile_input():
         tf.image.resize(IMAGES, (2, 2, 2))
     with pytest.raises(tf.errors.InvalidArgumentError, match="positive"):
         tf.image.resize(IMAGES, (0, 2))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="non-zero size"):
+        tf.image.resize(IMAGES[:, :0], (3, 2))
     with pytest.raises(ValueError, match="target \\+ offset"):
         tf.image.crop_to_bounding_box(IMAGES, 3, 0, 4, 2)
     with pytest.raises(ValueError, match="offset_height must be >= 0"):

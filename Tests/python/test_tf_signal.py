@@ -207,6 +207,7 @@ def test_hostile_input():
         tf.signal.overlap_and_add(SIGNAL, -1)
     with pytest.raises(tf.errors.InvalidArgumentError, match="axis"):
         tf.signal.frame(AUDIO, 4, 2, axis=5)
+    assert tf.signal.frame(AUDIO, 10 ** 12, 1).shape == (2, 0, 10 ** 12)   # no frame fits; nothing is built
     with pytest.raises(NotImplementedError, match="axis must be -1"):
         tf.signal.dct(F["dct_input"], axis=0)
     with pytest.raises(ValueError, match="Type-I"):

@@ -136,6 +136,9 @@ def _size(size, op):
 
 def _resize_nhwc(x, height, width, method, antialias):
     """x (N, H, W, C) resized to (N, height, width, C)."""
+    if x.shape[1] == 0 or x.shape[2] == 0:
+        raise InvalidArgumentError(None, None, f"[resize] input image must be of non-zero size; received shape "
+                                   f"{tuple(x.shape)}")
     if method == "nearest":
         x = _shape.take(x, _creation.array(_nearest_index(x.shape[1], height)), axis=1)
         return _shape.take(x, _creation.array(_nearest_index(x.shape[2], width)), axis=2)

@@ -59,6 +59,9 @@ def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1,
             signal = _shape.concatenate([signal, padding], axis=axis)
     else:
         frames = max(0, 1 + (length - frame_length) // frame_step)
+    if frames == 0:   # no frame fits (the sample indices are never built)
+        shape = tuple(signal.shape[:axis]) + (0, frame_length) + tuple(signal.shape[axis + 1:])
+        return zeros(shape, signal.dtype)
     index = np.arange(frames)[:, None] * frame_step + np.arange(frame_length)[None, :]
     gathered = _shape.take(signal, array(index.reshape(-1).astype(np.int64)), axis=axis)
     shape = tuple(signal.shape[:axis]) + (frames, frame_length) + tuple(signal.shape[axis + 1:])
