@@ -11,6 +11,7 @@ from _nn_gradcheck import check_gradients
 
 F = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image.npz")
 BOXES = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_boxes.npz")
+COMBINED = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_combined_nms.npz")
 SCALES = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_scales.npz")
 IMAGES, PIXELS, LARGE, NOISY = F["images"], F["pixels"], F["large"], F["noisy"]
 METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic"]
@@ -98,6 +99,19 @@ def test_quality_measures_and_derivatives():
     close(tf.image.sobel_edges(IMAGES), "sobel_edges", atol=1e-5)
     close(tf.image.total_variation(IMAGES), "total_variation", rtol=1e-5, atol=1e-4)
     close(tf.image.total_variation(IMAGES[0]), "total_variation_3d", rtol=1e-5, atol=1e-4)
+
+
+def test_combined_non_max_suppression():
+    boxes, scores = COMBINED["class_boxes"], COMBINED["class_scores"]
+    result = tf.image.combined_non_max_suppression(boxes, scores, 4, 7, iou_threshold=0.3)
+    for part, value in zip(("boxes", "scores", "classes", "valid"), result):
+        close(value, f"combined_{part}", fixture=COMBINED)
+    result = tf.image.combined_non_max_suppression(boxes[:, :, :1], scores, 3, 12, 0.5, 0.4, pad_per_class=True,
+                                                   clip_boxes=False)
+    for part, value in zip(("boxes", "scores", "classes", "valid"), result):
+        close(value, f"combined_shared_{part}", fixture=COMBINED)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="q 1 or num_classes"):
+        tf.image.combined_non_max_suppression(boxes[:, :, :2], scores, 3, 5)
 
 
 def test_multiscale_ssim():

@@ -1,5 +1,5 @@
-"""tf.image.non_max_suppression, _with_scores (hard and soft NMS) and _padded, and
-draw_bounding_boxes.
+"""tf.image.non_max_suppression, _with_scores (hard and soft NMS), _padded and
+combined_non_max_suppression.
 
 The overlaps are one vectorised engine computation (every pair's IoU); the greedy choice
 that follows is sequential by definition (each pick depends on the previous ones), so it
@@ -164,50 +164,53 @@ def non_max_suppression_padded(boxes, scores, max_output_size, iou_threshold=0.5
             array(np.asarray(counts, np.int32).reshape(lead)))
 
 
-# TensorFlow's colours for draw_bounding_boxes without `colors` (RGBA, cycled over the boxes).
-_DEFAULT_COLORS = [[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5, 0, 0.5, 1], [0.5, 0.5, 0, 1],
-                   [0.5, 0, 0, 1], [0, 0, 0.5, 1], [0, 1, 1, 1], [1, 0, 1, 1]]
-
-
 @raises_tf_errors
-def draw_bounding_boxes(images, boxes, colors, name=None):
-    """Draws the one-pixel outlines of boxes on images (tf.image.draw_bounding_boxes).
+def combined_non_max_suppression(boxes, scores, max_output_size_per_class, max_total_size, iou_threshold=0.5,
+                                 score_threshold=float("-inf"), pad_per_class=False, clip_boxes=True, name=None):
+    """Per-class greedy NMS, then the best max_total_size detections of each image over all
+    classes (tf.image.combined_non_max_suppression).
 
     Args:
-        images: float (batch, height, width, depth), depth 1, 3 or 4.
-        boxes: (batch, num_boxes, 4) as [y_min, x_min, y_max, x_max] in [0, 1].
-        colors: (num_colors, channels) cycled over the boxes, or None for TensorFlow's
-            table (white on grayscale images).
+        boxes: (batch, num_boxes, q, 4), q = 1 (boxes shared by the classes) or num_classes.
+        scores: (batch, num_boxes, num_classes).
+        max_output_size_per_class: the most boxes NMS keeps in one class.
+        max_total_size: the most detections per image.
+        pad_per_class: output min(max_total_size, max_output_size_per_class · classes) rows
+            instead of max_total_size.
+        clip_boxes: clip the output coordinates to [0, 1].
 
     Returns:
-        The images with the outlines; a later box draws over an earlier one.
+        (nmsed_boxes (batch, detections, 4), nmsed_scores (batch, detections),
+        nmsed_classes (batch, detections), valid_detections (batch,)), zero-padded.
     """
-    images, boxes = to_tensor(images), np.asarray(to_tensor(boxes)).astype(np.float32)
-    if images.ndim != 4 or images.shape[-1] not in (1, 3, 4) or images.dtype.kind != "f":
-        raise InvalidArgumentError(None, None, f"[draw_bounding_boxes] images must be float (batch, height, width, "
-                                   f"depth) with depth 1, 3 or 4; received {images.dtype.name} {tuple(images.shape)}")
-    batch, height, width, depth = images.shape
-    if boxes.ndim != 3 or boxes.shape[0] != batch or boxes.shape[2] != 4:
-        raise InvalidArgumentError(None, None, f"[draw_bounding_boxes] boxes must be (batch={batch}, num_boxes, 4); "
-                                   f"received {boxes.shape}")
-    table = np.array(_DEFAULT_COLORS, np.float32) if colors is None else np.asarray(to_tensor(colors), np.float32)
-    if colors is None and depth == 1:
-        table[:, 0] = 1.0
-    if table.ndim != 2 or table.shape[0] == 0 or table.shape[1] < depth:
-        raise InvalidArgumentError(None, None, f"[draw_bounding_boxes] colors must be (num_colors, >= {depth}); "
-                                   f"received {table.shape}")
-    # Rows and columns truncate toward zero, as TensorFlow's int64 conversion does.
-    top, bottom = np.trunc(boxes[..., 0] * (height - 1)), np.trunc(boxes[..., 2] * (height - 1))
-    left, right = np.trunc(boxes[..., 1] * (width - 1)), np.trunc(boxes[..., 3] * (width - 1))
-    rows, columns = np.arange(height)[None, :, None], np.arange(width)[None, None, :]
-    canvas = images
-    for n in range(boxes.shape[1]):   # later boxes overwrite earlier ones, so one box at a time
-        t, b, lo, r = (v[:, n, None, None] for v in (top, bottom, left, right))
-        drawn = (t <= b) & (lo <= r) & (t < height) & (b >= 0) & (lo < width) & (r >= 0)
-        across = (columns >= np.maximum(lo, 0)) & (columns <= np.minimum(r, width - 1))
-        down = (rows >= np.maximum(t, 0)) & (rows <= np.minimum(b, height - 1))
-        outline = (((rows == t) | (rows == b)) & across) | (((columns == lo) | (columns == r)) & down)
-        mask = array((drawn & outline)[..., None])
-        colour = array(table[n % table.shape[0], :depth].astype(images.dtype.name))
-        canvas = where(mask, colour, canvas)
-    return canvas
+    boxes, scores = to_tensor(boxes), to_tensor(scores)
+    if boxes.ndim != 4 or boxes.shape[-1] != 4 or scores.ndim != 3 or tuple(scores.shape[:2]) != tuple(boxes.shape[:2]) \
+            or boxes.shape[2] not in (1, scores.shape[2]):
+        raise InvalidArgumentError(None, None, f"[combined_non_max_suppression] boxes must be (batch, num_boxes, q, 4) "
+                                   f"with q 1 or num_classes and scores (batch, num_boxes, num_classes); received "
+                                   f"{tuple(boxes.shape)} and {tuple(scores.shape)}")
+    per_class, total = operator.index(max_output_size_per_class), operator.index(max_total_size)
+    if per_class <= 0 or total <= 0 or not 0.0 <= iou_threshold <= 1.0:
+        raise InvalidArgumentError(None, None, f"[combined_non_max_suppression] needs positive output sizes and "
+                                   f"iou_threshold in [0, 1]; received {per_class}, {total}, {iou_threshold}")
+    batch, _, shared, classes = boxes.shape[0], boxes.shape[1], boxes.shape[2], scores.shape[2]
+    rows = min(total, per_class * classes) if pad_per_class else total
+    out_boxes = np.zeros((batch, rows, 4), np.float32)
+    out_scores = np.zeros((batch, rows), np.float32)
+    out_classes = np.zeros((batch, rows), np.float32)
+    valid = np.zeros(batch, np.int32)
+    all_boxes = np.asarray(boxes, np.float32)
+    for b in range(batch):   # NMS per image and class: each is a separate greedy selection
+        found = []
+        for c in range(classes):
+            class_boxes = all_boxes[b, :, 0 if shared == 1 else c]
+            indices, kept = _select(array(class_boxes), scores[b, :, c].astype("float32"), per_class, iou_threshold,
+                                    score_threshold, 0.0)
+            found += [(float(score), c, class_boxes[i]) for i, score in zip(np.asarray(indices), np.asarray(kept))]
+        found.sort(key=lambda item: -item[0])
+        found = found[:rows]
+        valid[b] = len(found)
+        for row, (score, c, box) in enumerate(found):
+            out_boxes[b, row] = np.clip(box, 0.0, 1.0) if clip_boxes else box
+            out_scores[b, row], out_classes[b, row] = score, c
+    return array(out_boxes), array(out_scores), array(out_classes), array(valid)
