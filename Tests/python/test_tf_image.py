@@ -12,6 +12,7 @@ from _nn_gradcheck import check_gradients
 F = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image.npz")
 BOXES = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_boxes.npz")
 COMBINED = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_combined_nms.npz")
+EXTRA = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_extra.npz")
 SCALES = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_image" / "tf_image_scales.npz")
 IMAGES, PIXELS, LARGE, NOISY = F["images"], F["pixels"], F["large"], F["noisy"]
 METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic"]
@@ -85,6 +86,10 @@ def test_colour_conversions_and_dtypes():
     close(tf.image.yuv_to_rgb(IMAGES), "yuv_to_rgb")
     round_trip = tf.image.yuv_to_rgb(tf.image.rgb_to_yuv(IMAGES))
     np.testing.assert_allclose(np.asarray(round_trip), IMAGES, atol=1e-5)
+    close(tf.image.rgb_to_yiq(IMAGES), "rgb_to_yiq", fixture=EXTRA)
+    close(tf.image.yiq_to_rgb(IMAGES), "yiq_to_rgb", fixture=EXTRA)
+    # TensorFlow's YIQ matrices are each other's inverse to about 1e-4
+    np.testing.assert_allclose(np.asarray(tf.image.yiq_to_rgb(tf.image.rgb_to_yiq(IMAGES))), IMAGES, atol=2e-4)
 
 
 def test_quality_measures_and_derivatives():
@@ -99,6 +104,15 @@ def test_quality_measures_and_derivatives():
     close(tf.image.sobel_edges(IMAGES), "sobel_edges", atol=1e-5)
     close(tf.image.total_variation(IMAGES), "total_variation", rtol=1e-5, atol=1e-4)
     close(tf.image.total_variation(IMAGES[0]), "total_variation_3d", rtol=1e-5, atol=1e-4)
+
+
+def test_suppression_by_given_overlaps():
+    overlaps, scores = EXTRA["overlaps"], EXTRA["overlap_scores"]
+    close(tf.image.non_max_suppression_overlaps(overlaps, scores, 6, 0.6), "nms_overlaps", fixture=EXTRA)
+    close(tf.image.non_max_suppression_overlaps(overlaps, scores, 6, 0.8, score_threshold=2.5),
+          "nms_overlaps_threshold", fixture=EXTRA)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="overlaps"):
+        tf.image.non_max_suppression_overlaps(overlaps[:, :4], scores, 3)
 
 
 def test_combined_non_max_suppression():

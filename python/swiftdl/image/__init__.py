@@ -12,11 +12,11 @@ flow through resizing, cropping, the colour adjustments, ssim and psnr. Static a
 errors are ValueErrors as in TensorFlow; shape errors the engine finds are
 `swiftdl.errors.InvalidArgumentError`.
 """
-from ._boxes import (combined_non_max_suppression, non_max_suppression, non_max_suppression_padded,
-                     non_max_suppression_with_scores)
+from ._boxes import (combined_non_max_suppression, non_max_suppression, non_max_suppression_overlaps,
+                     non_max_suppression_padded, non_max_suppression_with_scores)
 from ._color import (adjust_brightness, adjust_contrast, adjust_gamma, adjust_hue, adjust_saturation,
-                     grayscale_to_rgb, hsv_to_rgb, per_image_standardization, rgb_to_grayscale, rgb_to_hsv, rgb_to_yuv,
-                     yuv_to_rgb)
+                     grayscale_to_rgb, hsv_to_rgb, per_image_standardization, rgb_to_grayscale, rgb_to_hsv, rgb_to_yiq,
+                     rgb_to_yuv, yiq_to_rgb, yuv_to_rgb)
 from ._common import convert_image_dtype
 from ._crop_and_resize import crop_and_resize
 from ._draw import draw_bounding_boxes
@@ -32,11 +32,12 @@ from ._resize import ResizeMethod, resize, resize_with_pad
 __all__ = ["adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue", "adjust_saturation", "central_crop",
            "combined_non_max_suppression", "convert_image_dtype", "crop_and_resize", "crop_to_bounding_box",
            "draw_bounding_boxes", "extract_patches", "flip_left_right", "flip_up_down", "grayscale_to_rgb",
-           "hsv_to_rgb", "image_gradients", "non_max_suppression", "non_max_suppression_padded",
-           "non_max_suppression_with_scores", "pad_to_bounding_box", "per_image_standardization", "psnr",
-           "random_brightness", "random_contrast", "random_crop", "random_flip_left_right", "random_flip_up_down",
-           "random_hue", "random_saturation", "resize", "resize_with_crop_or_pad", "resize_with_pad", "ResizeMethod",
-           "rgb_to_grayscale", "rgb_to_hsv", "rgb_to_yuv", "rot90", "sobel_edges", "ssim", "ssim_multiscale",
+           "hsv_to_rgb", "image_gradients", "non_max_suppression", "non_max_suppression_overlaps",
+           "non_max_suppression_padded", "non_max_suppression_with_scores", "pad_to_bounding_box",
+           "per_image_standardization", "psnr", "random_brightness", "random_contrast", "random_crop",
+           "random_flip_left_right", "random_flip_up_down", "random_hue", "random_saturation", "resize",
+           "resize_with_crop_or_pad", "resize_with_pad", "ResizeMethod", "rgb_to_grayscale", "rgb_to_hsv",
+           "rgb_to_yiq", "rgb_to_yuv", "rot90", "sobel_edges", "ssim", "ssim_multiscale",
            "stateless_random_brightness", "stateless_random_contrast", "stateless_random_crop",
            "stateless_random_flip_left_right", "stateless_random_flip_up_down", "stateless_random_hue",
-           "stateless_random_saturation", "total_variation", "transpose", "yuv_to_rgb"]
+           "stateless_random_saturation", "total_variation", "transpose", "yiq_to_rgb", "yuv_to_rgb"]

@@ -1,4 +1,4 @@
-"""tf.image.non_max_suppression, _with_scores (hard and soft NMS), _padded and
+"""tf.image.non_max_suppression, _with_scores (hard and soft NMS), _overlaps, _padded and
 combined_non_max_suppression.
 
 The overlaps are one vectorised engine computation (every pair's IoU); the greedy choice
@@ -55,9 +55,12 @@ def _check(boxes, scores, max_output_size, op):
     return boxes.astype("float32"), scores.astype("float32"), max_output_size
 
 
-def _select(boxes, scores, max_output_size, iou_threshold, score_threshold, soft_nms_sigma, per_box_corners=True):
-    """(indices, their scores after soft decay) of the greedy NMS."""
-    overlaps = np.asarray(_iou(boxes, per_box_corners)) if boxes.shape[0] else np.zeros((0, 0), np.float32)
+def _select(boxes, scores, max_output_size, iou_threshold, score_threshold, soft_nms_sigma, per_box_corners=True,
+            overlaps=None):
+    """(indices, their scores after soft decay) of the greedy NMS, over the boxes' IoU or
+    the given overlaps matrix."""
+    if overlaps is None:
+        overlaps = np.asarray(_iou(boxes, per_box_corners)) if boxes.shape[0] else np.zeros((0, 0), np.float32)
     current = np.asarray(scores).astype(np.float32).copy()
     alive = current > score_threshold
     scale = -0.5 / soft_nms_sigma if soft_nms_sigma > 0 else 0.0
@@ -111,6 +114,26 @@ def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshol
         raise InvalidArgumentError(None, None, f"[non_max_suppression_with_scores] needs iou_threshold in [0, 1] and "
                                    f"soft_nms_sigma >= 0; received {iou_threshold}, {soft_nms_sigma}")
     return _select(boxes, scores, max_output_size, iou_threshold, score_threshold, soft_nms_sigma)
+
+
+@raises_tf_errors
+def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_threshold=0.5,
+                                 score_threshold=float("-inf"), name=None):
+    """Greedy non-maximum suppression with a given (num_boxes, num_boxes) overlap matrix in
+    place of the boxes' IoU: indices (int32) by decreasing score, none overlapping a chosen
+    one by more than overlap_threshold (tf.image.non_max_suppression_overlaps)."""
+    overlaps, scores = to_tensor(overlaps), to_tensor(scores)
+    if overlaps.ndim != 2 or overlaps.shape[0] != overlaps.shape[1] or tuple(scores.shape) != (overlaps.shape[0],):
+        raise InvalidArgumentError(None, None, f"[non_max_suppression_overlaps] overlaps must be (num_boxes, "
+                                   f"num_boxes) and scores (num_boxes,); received {tuple(overlaps.shape)} and "
+                                   f"{tuple(scores.shape)}")
+    size = operator.index(max_output_size)
+    if size < 0:
+        raise InvalidArgumentError(None, None, f"[non_max_suppression_overlaps] max_output_size must be non-negative; "
+                                   f"received {size}")
+    # TensorFlow reads overlaps[candidate, chosen]; _select reads a chosen box's row.
+    return _select(None, scores, size, overlap_threshold, score_threshold, 0.0,
+                   overlaps=np.asarray(overlaps, np.float32).T)[0]
 
 
 @raises_tf_errors

@@ -1,4 +1,4 @@
-"""tf.image's colour functions: conversions between RGB, grayscale, HSV and YUV, the
+"""tf.image's colour functions: conversions between RGB, grayscale, HSV, YUV and YIQ, the
 adjust_* photometric changes and per_image_standardization.
 
 Integer images are converted to float32 in [0, 1] (convert_image_dtype), changed and
@@ -100,6 +100,22 @@ def rgb_to_yuv(images):
 def yuv_to_rgb(images):
     """YUV to RGB over the last axis (tf.image.yuv_to_rgb)."""
     return _mix(_float_image(images, "yuv_to_rgb"), _YUV_TO_RGB)
+
+
+_RGB_TO_YIQ = [[0.299, 0.59590059, 0.2115], [0.587, -0.27455667, -0.52273617], [0.114, -0.32134392, 0.31119955]]
+_YIQ_TO_RGB = [[1.0, 1.0, 1.0], [0.95598634, -0.27201283, -1.10674021], [0.6208248, -0.64720424, 1.70423049]]
+
+
+@raises_tf_errors
+def rgb_to_yiq(images):
+    """RGB to YIQ over the last axis (tf.image.rgb_to_yiq)."""
+    return _mix(_float_image(images, "rgb_to_yiq"), _RGB_TO_YIQ)
+
+
+@raises_tf_errors
+def yiq_to_rgb(images):
+    """YIQ to RGB over the last axis (tf.image.yiq_to_rgb)."""
+    return _mix(_float_image(images, "yiq_to_rgb"), _YIQ_TO_RGB)
 
 
 def _factor(value, like):
