@@ -245,6 +245,27 @@ def test_gradients_of_resize_and_adjustments():
                     eps=1e-3, rtol=1e-2, atol=2e-3)
 
 
+@pytest.mark.parametrize("name, function", [
+    ("rot90", lambda x: tf.image.rot90(x, 3)),
+    ("transpose", tf.image.transpose),
+    ("crop_to_bounding_box", lambda x: tf.image.crop_to_bounding_box(x, 1, 1, 2, 2)),
+    ("pad_to_bounding_box", lambda x: tf.image.pad_to_bounding_box(x, 1, 0, 5, 6)),
+    ("resize_with_crop_or_pad", lambda x: tf.image.resize_with_crop_or_pad(x, 2, 6)),
+    ("extract_patches", lambda x: tf.image.extract_patches(x, [1, 2, 2, 1], [1, 1, 2, 1], [1, 1, 1, 1], "SAME")),
+    ("sobel_edges", tf.image.sobel_edges),
+    ("image_gradients", lambda x: tf.concat(tf.image.image_gradients(x), axis=-1)),
+    ("total_variation", tf.image.total_variation),
+    ("rgb_to_yuv", tf.image.rgb_to_yuv),
+    ("rgb_to_grayscale", tf.image.rgb_to_grayscale),
+    ("rgb_to_hsv", tf.image.rgb_to_hsv),
+    ("hsv_to_rgb", tf.image.hsv_to_rgb),
+    ("draw_bounding_boxes", lambda x: tf.image.draw_bounding_boxes(x, BOXES["draw_boxes"][:1, :2], None)),
+])
+def test_gradients_of_geometry_colour_and_filters(name, function):
+    rgb = np.random.default_rng(1).random((1, 3, 4, 3)) * 0.8 + 0.1
+    check_gradients(function, rgb)
+
+
 def test_hostile_input():
     with pytest.raises(ValueError, match="rank"):
         tf.image.resize(np.ones((4, 4), np.float32), (2, 2))

@@ -185,6 +185,21 @@ def test_magnitude_of_zero_has_zero_gradient():
     assert np.array_equal(np.asarray(tape.gradient(magnitude, zero)), np.zeros(3))
 
 
+@pytest.mark.parametrize("name, function", [
+    ("dct1", lambda x: tf.signal.dct(x, type=1)),
+    ("dct2_n", lambda x: tf.signal.dct(x, n=7)),
+    ("idct4_ortho", lambda x: tf.signal.idct(x, type=4, norm="ortho")),
+    ("mfccs", tf.signal.mfccs_from_log_mel_spectrograms),
+    ("fft3d", lambda x: tf.signal.fft3d(tf.signal.ComplexTensor(x, -x)).imag),
+    ("rfft2d", lambda x: abs(tf.signal.rfft2d(x, [2, 6]))),
+    ("irfft3d", lambda x: tf.signal.irfft3d(tf.signal.ComplexTensor(x, x * 0.5))),
+    ("frame_pad_end", lambda x: tf.signal.frame(x, 4, 3, pad_end=True, pad_value=1.0, axis=-2)),
+    ("fftshift", lambda x: tf.signal.fftshift(x, axes=(0, 2))),
+])
+def test_gradients_of_transforms(name, function):
+    check_gradients(function, np.random.default_rng(6).standard_normal((2, 3, 5)))
+
+
 def test_public_names_resolve():
     assert all(hasattr(tf.signal, name) for name in tf.signal.__all__)
     assert all(hasattr(tf.image, name) for name in tf.image.__all__)
