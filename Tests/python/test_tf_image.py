@@ -246,6 +246,18 @@ def test_gradients_of_resize_and_adjustments():
 
 
 @pytest.mark.parametrize("name, function", [
+    ("adjust_contrast", tf.image.adjust_contrast),
+    ("adjust_brightness", tf.image.adjust_brightness),
+    ("adjust_saturation", tf.image.adjust_saturation),
+    ("adjust_hue", tf.image.adjust_hue),
+    ("adjust_gamma", lambda x, a: tf.image.adjust_gamma(x, a, a)),
+])
+def test_gradients_reach_the_adjustment_factors(name, function):
+    rgb = np.random.default_rng(2).random((1, 3, 3, 3)) * 0.8 + 0.1
+    check_gradients(function, rgb, np.array(0.3), wrt=[1])
+
+
+@pytest.mark.parametrize("name, function", [
     ("rot90", lambda x: tf.image.rot90(x, 3)),
     ("transpose", tf.image.transpose),
     ("crop_to_bounding_box", lambda x: tf.image.crop_to_bounding_box(x, 1, 1, 2, 2)),
