@@ -222,6 +222,34 @@ def test_stateless_random_functions_repeat_for_a_seed():
         tf.image.stateless_random_hue(IMAGES, 0.6, seed=(1, 2))
 
 
+def test_sampled_distorted_boxes_meet_their_constraints():
+    box = np.array([[[0.1, 0.2, 0.6, 0.7]]], np.float32)
+    pixels = (int(0.2 * 80), int(0.1 * 100), int(0.7 * 80), int(0.6 * 100))      # x0, y0, x1, y1
+    for s in range(30):
+        begin, size, window = tf.image.stateless_sample_distorted_bounding_box(
+            [100, 80, 3], box, seed=(s, 9), min_object_covered=0.5, aspect_ratio_range=(0.5, 2.0),
+            area_range=(0.1, 0.8))
+        (y, x, zero), (h, w, minus_one) = np.asarray(begin).tolist(), np.asarray(size).tolist()
+        assert zero == 0 and minus_one == -1 and 0 <= y and y + h <= 100 and 0 <= x and x + w <= 80
+        assert 0.1 * 8000 <= h * w <= 0.8 * 8000 and 0.5 - 0.05 <= w / h <= 2.0 + 0.05
+        inside = max(0, min(x + w, pixels[2]) - max(x, pixels[0])) * max(0, min(y + h, pixels[3]) - max(y, pixels[1]))
+        assert inside >= 0.5 * (pixels[2] - pixels[0]) * (pixels[3] - pixels[1])
+        np.testing.assert_allclose(np.asarray(window), [[[y / 100, x / 80, (y + h) / 100, (x + w) / 80]]], rtol=1e-6)
+        again = tf.image.stateless_sample_distorted_bounding_box([100, 80, 3], box, seed=(s, 9), min_object_covered=0.5,
+                                                                 aspect_ratio_range=(0.5, 2.0), area_range=(0.1, 0.8))
+        assert np.array_equal(np.asarray(again[0]), np.asarray(begin))
+    # impossible constraints fall back to the whole image
+    begin, size, _ = tf.image.sample_distorted_bounding_box([10, 10, 1], box, min_object_covered=1.0,
+                                                            area_range=(0.05, 0.06), max_attempts=5)
+    assert np.asarray(begin).tolist() == [0, 0, 0] and np.asarray(size).tolist() == [10, 10, -1]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="No bounding boxes"):
+        tf.image.sample_distorted_bounding_box([10, 10, 1], np.zeros((1, 0, 4), np.float32))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[0.0, 1.0\]"):
+        tf.image.sample_distorted_bounding_box([10, 10, 1], box * 2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="area_range"):
+        tf.image.sample_distorted_bounding_box([10, 10, 1], box, area_range=(0.5, 1.5))
+
+
 def test_gradients_of_resize_and_adjustments():
     rng = np.random.default_rng(0)
     small = rng.random((1, 4, 5, 2))

@@ -19,6 +19,7 @@ from ._color import (adjust_brightness, adjust_contrast, adjust_gamma, adjust_hu
                      rgb_to_yuv, yiq_to_rgb, yuv_to_rgb)
 from ._common import convert_image_dtype
 from ._crop_and_resize import crop_and_resize
+from ._distorted_box import sample_distorted_bounding_box, stateless_sample_distorted_bounding_box
 from ._draw import draw_bounding_boxes
 from ._geometry import (central_crop, crop_to_bounding_box, extract_patches, flip_left_right, flip_up_down,
                         pad_to_bounding_box, resize_with_crop_or_pad, rot90, transpose)
@@ -37,7 +38,8 @@ __all__ = ["adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue",
            "per_image_standardization", "psnr", "random_brightness", "random_contrast", "random_crop",
            "random_flip_left_right", "random_flip_up_down", "random_hue", "random_saturation", "resize",
            "resize_with_crop_or_pad", "resize_with_pad", "ResizeMethod", "rgb_to_grayscale", "rgb_to_hsv",
-           "rgb_to_yiq", "rgb_to_yuv", "rot90", "sobel_edges", "ssim", "ssim_multiscale",
-           "stateless_random_brightness", "stateless_random_contrast", "stateless_random_crop",
+           "rgb_to_yiq", "rgb_to_yuv", "rot90", "sample_distorted_bounding_box", "sobel_edges", "ssim",
+           "ssim_multiscale", "stateless_random_brightness", "stateless_random_contrast", "stateless_random_crop",
            "stateless_random_flip_left_right", "stateless_random_flip_up_down", "stateless_random_hue",
-           "stateless_random_saturation", "total_variation", "transpose", "yiq_to_rgb", "yuv_to_rgb"]
+           "stateless_random_saturation", "stateless_sample_distorted_bounding_box", "total_variation", "transpose",
+           "yiq_to_rgb", "yuv_to_rgb"]
