@@ -115,6 +115,29 @@ def test_suppression_by_given_overlaps():
         tf.image.non_max_suppression_overlaps(overlaps[:, :4], scores, 3)
 
 
+def test_extract_glimpse():
+    offsets = EXTRA["glimpse_offsets"]
+    close(tf.image.extract_glimpse(IMAGES, [4, 5], offsets, noise="zero"), "glimpse_centered", fixture=EXTRA)
+    close(tf.image.extract_glimpse(IMAGES, [3, 3], np.abs(offsets) * 0.5, centered=False, noise="zero"),
+          "glimpse_corner", fixture=EXTRA)
+    close(tf.image.extract_glimpse(IMAGES, [5, 4], offsets * 4, normalized=False, noise="zero"), "glimpse_pixels",
+          fixture=EXTRA)
+    close(tf.image.extract_glimpse(IMAGES, [4, 9], [[2.0, -3.0], [-1.0, 4.0]], centered=False, normalized=False,
+                                   noise="zero"), "glimpse_pixels_corner", fixture=EXTRA)
+    close(tf.image.extract_glimpse(IMAGES, [8, 9], [[0.0, 0.0], [0.5, -0.5]], noise="zero"), "glimpse_large",
+          fixture=EXTRA)
+    zero = np.asarray(EXTRA["glimpse_large"])
+    inside = zero != 0
+    for kind in ("uniform", "gaussian"):    # the copied part is the same, the rest lies in the image's range
+        noisy = np.asarray(tf.image.extract_glimpse(IMAGES, [8, 9], [[0.0, 0.0], [0.5, -0.5]], noise=kind))
+        assert np.array_equal(noisy[inside], zero[inside])
+        assert noisy.min() >= IMAGES.min() - 1e-6 and noisy.max() <= IMAGES.max() + 1e-6
+    check_gradients(lambda x: tf.image.extract_glimpse(x, [4, 5], offsets, noise="zero"),
+                    np.random.default_rng(3).random((2, 6, 7, 3)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="noise"):
+        tf.image.extract_glimpse(IMAGES, [2, 2], offsets, noise="pink")
+
+
 def test_combined_non_max_suppression():
     boxes, scores = COMBINED["class_boxes"], COMBINED["class_scores"]
     result = tf.image.combined_non_max_suppression(boxes, scores, 4, 7, iou_threshold=0.3)
