@@ -3,14 +3,19 @@
     import swiftdl as tf
     small = tf.image.resize(images, [64, 64], method="area")
     flipped = tf.image.random_flip_left_right(images, seed=1)
+    keep = tf.image.non_max_suppression(boxes, scores, max_output_size=10)
 
-Images are (height, width, channels) or (batch, height, width, channels) (many functions
-take any leading axes). Functions follow TensorFlow's arguments, defaults and dtype rules
-(resize returns float32 except for nearest; integer images are rescaled through
+Images are (height, width, channels) or (batch, height, width, channels) (several
+functions take any leading axes). Functions follow TensorFlow's arguments, defaults and
+dtype rules (resize returns float32 except for nearest; integer images are rescaled through
 convert_image_dtype by the adjust_* functions). Pixels go through engine ops, so gradients
-flow through resizing, cropping, the colour adjustments, ssim and psnr. Static argument
-errors are ValueErrors as in TensorFlow; shape errors the engine finds are
-`swiftdl.errors.InvalidArgumentError`.
+flow through resizing, cropping, patches, glimpses, the colour adjustments (to the factors
+too), the filters, ssim and psnr; box coordinates, suppression and sampled windows are
+decided on the host and get no gradient. The random functions draw from swiftdl's
+generators: same distributions as TensorFlow, other values for the same seed. Bad
+arguments raise ValueError (InvalidArgumentError, a ValueError, for most), as TensorFlow
+does. Not here: the image codecs (decode_*/encode_*), the JPEG-quality functions and
+generate_bounding_box_proposals.
 """
 from ._boxes import (combined_non_max_suppression, non_max_suppression, non_max_suppression_overlaps,
                      non_max_suppression_padded, non_max_suppression_with_scores)

@@ -3,9 +3,10 @@ axis applied by matmul (nearest as a gather), so resizing is BLAS-fast and diffe
 
 The weights follow TensorFlow's kernels: bilinear without antialiasing is ResizeBilinear
 with half-pixel centres, which equals ScaleAndTranslate's triangle kernel renormalised at
-the borders; bicubic is ResizeBicubic's tabulated Keys kernel; lanczos3/5, gaussian and
-mitchellcubic are ScaleAndTranslate's kernels (widened by 1/scale when antialias and
-downsampling); area is ResizeArea's box average. The weights depend only on the sizes, so
+the borders; bicubic without antialiasing is ResizeBicubic's tabulated Keys kernel (with
+it, ScaleAndTranslate's Keys cubic); lanczos3/5, gaussian and mitchellcubic are
+ScaleAndTranslate's kernels (widened by 1/scale when antialias and downsampling); area is
+ResizeArea's box average. The weights depend only on the sizes, so
 they are computed once on the host; the pixels go through engine ops only."""
 import math
 import operator
