@@ -11,8 +11,13 @@ dtype). `abs(x)`, `x.real`, `x.imag`, arithmetic and indexing are engine ops, so
 flow through them; `x.numpy()` and `np.asarray(x)` give numpy complex arrays. The complex
 transforms (fft, ifft, irfft, inverse_stft, ...) take a ComplexTensor or a numpy complex
 array; like TensorFlow they reject real input (InvalidArgumentError), and rfft, stft and
-dct reject complex input (ValueError). The transforms are matrix products (O(n²) per axis,
-no FFT kernel), fast for frame- and image-sized axes.
+dct reject complex input (ValueError). `tf.abs`/`tf.math.*` do not take a ComplexTensor
+(use `abs(x)`, `x.real`, `x.imag`).
+
+The engine has no FFT kernel: an axis of up to 1024 points is a product with its DFT
+matrices, a longer one a four-step split into such products, or Bluestein's algorithm for
+a prime length. Not here: fftnd/ifftnd/rfftnd/irfftnd (TensorFlow 2.21 has no CPU kernel
+for them either).
 """
 from ._complex import ComplexTensor
 from ._dct import dct, idct, linear_to_mel_weight_matrix, mfccs_from_log_mel_spectrograms
