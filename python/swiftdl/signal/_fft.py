@@ -7,6 +7,7 @@ is split into such products (four-step FFT) or, for a prime length, done by Blue
 chirp convolution; all of it is engine ops, so differentiable through the tape. Angles are
 reduced as (k·j mod n) / n in integers, so long axes keep accurate twiddles. Complex
 values are ComplexTensor pairs (see _complex)."""
+import functools
 import math
 import operator
 
@@ -28,6 +29,7 @@ from ._complex import ComplexTensor, as_complex, as_real
 _DIRECT = 1024
 
 
+@functools.lru_cache(maxsize=8)   # a spectrogram pipeline reuses a few sizes; each entry <= 16 MB
 def _twiddles(rows, columns, period, dtype):
     """cos and sin of 2π·j·k / period for j < rows, k < columns, as engine constants."""
     angle = (np.arange(rows)[:, None] * np.arange(columns)[None, :]) % max(period, 1) * (2.0 * math.pi / max(period, 1))
