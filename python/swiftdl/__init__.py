@@ -86,7 +86,8 @@ round = rint  # noqa: A001
 
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
-    if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest"):
+    if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
+                "image", "signal"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module
