@@ -36,7 +36,9 @@ public func conv2dTranspose(
         "received input shape \(describeShape(input.shape)), filters shape \(describeShape(filters.shape)) and output size (\(outputSize.0), \(outputSize.1))"
     if input.shape[3] != filters.shape[3] {
         throw SDLError.value(
-            op, "input has \(input.shape[3]) channels but filters expect \(filters.shape[3]) input channels; \(received)")
+            op,
+            "input has \(input.shape[3]) channels but filters expect \(filters.shape[3]) input channels; \(received)"
+        )
     }
     if outputSize.0 < 0 || outputSize.1 < 0 {
         throw SDLError.value(op, "the output size must not be negative; \(received)")
