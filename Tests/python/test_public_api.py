@@ -9,7 +9,8 @@ PUBLIC_MODULES = ["swiftdl", "swiftdl.nn", "swiftdl.optimizers", "swiftdl.data",
                   "swiftdl.keras.utils", "swiftdl.keras.datasets", "swiftdl.keras.random", "swiftdl.keras.losses",
                   "swiftdl.keras.metrics", "swiftdl.keras.activations", "swiftdl.keras.initializers",
                   "swiftdl.keras.regularizers", "swiftdl.keras.constraints", "swiftdl.keras.backend", "swiftdl.keras.ops",
-                  "swiftdl.keras.ops.linalg"]
+                  "swiftdl.keras.ops.linalg", "swiftdl.image", "swiftdl.signal", "swiftdl.math", "swiftdl.linalg",
+                  "swiftdl.random", "swiftdl.keras.optimizers"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
