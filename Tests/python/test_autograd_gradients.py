@@ -115,6 +115,17 @@ def test_arithmetic_operators(op, shapes):
 
 
 @pytest.mark.parametrize("shapes", SHAPE_PAIRS, ids=str)
+def test_remainder_both_operands(shapes):
+    """a % b = a - floor(a/b)·b: 1 for a, -floor(a/b) for b (TensorFlow's FloorMod rule)."""
+    a = normal(shapes[0], 1) * 3
+    b = uniform(shapes[1], 0.5, 2.0, 2) * np.where(normal(shapes[1], 3) > 0, 1, -1)
+    quotient = a / b
+    # Central differences straddling a step of floor would be wrong, not the tape.
+    assert np.abs(quotient - np.round(quotient)).min() > 1e-4
+    check_gradients(lambda x, y: x % y, a, b)
+
+
+@pytest.mark.parametrize("shapes", SHAPE_PAIRS, ids=str)
 def test_power_both_operands(shapes):
     check_gradients(lambda x, y: x ** y, uniform(shapes[0], 0.5, 2.0, 1), normal(shapes[1], 2))
 

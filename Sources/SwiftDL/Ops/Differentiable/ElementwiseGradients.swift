@@ -47,6 +47,10 @@ private func binaryGradientRule(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out:
             let gb = try binary(.multiply, g, binary(.multiply, out, select(positive, safeLog, zero)))
             return (ga, gb)
         }
+    case .remainder:
+        // a mod b = a − floor(a/b)·b: d/da = 1, d/db = −floor(a/b) (TensorFlow's FloorMod rule;
+        // floor is flat between its steps).
+        return { g in (g, try binary(.multiply, unary(.negative, g), binary(.floorDivide, a, b))) }
     case .maximum, .minimum:
         // The gradient goes to the operand that was picked; ties go to a (TensorFlow's rule).
         return { g in
