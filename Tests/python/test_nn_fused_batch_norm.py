@@ -67,6 +67,37 @@ def test_training_gradients_match_finite_differences(shape, axis):
                     rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("rows, channels", [(203, 160), (37, 72), (1030, 16)])
+def test_wide_and_long_channels_last_sums(threads, rows, channels):
+    """The statistics and gradient sums take row-unrolled loops when their accumulators do
+    not fit on the stack (many channels, or several threads): values and gradients against
+    the formula, with row counts that leave unrolling tails."""
+    x = RNG.standard_normal((rows, channels)) * 2 + 1
+    gamma, beta, upstream = RNG.standard_normal(channels), RNG.standard_normal(channels), RNG.standard_normal(x.shape)
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(threads)
+    try:
+        xt, gt, bt = sd.Variable(x), sd.Variable(gamma), sd.Variable(beta)
+        with sd.GradientTape() as tape:
+            y, mean, variance = sd.nn.fused_batch_norm(xt, gt, bt, epsilon=1e-3)
+            total = sd.sum(y * upstream)
+        dx, dgamma, dbeta = tape.gradient(total, [xt, gt, bt])
+    finally:
+        sd.config.set_num_threads(previous)
+    expected, expected_mean, expected_variance = reference(x, -1, gamma, beta, 1e-3)
+    np.testing.assert_allclose(y.numpy(), expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(mean.numpy(), expected_mean, rtol=1e-12)
+    np.testing.assert_allclose(variance.numpy(), expected_variance, rtol=1e-12)
+    normalized = (x - expected_mean) / np.sqrt(expected_variance + 1e-3)
+    np.testing.assert_allclose(dbeta.numpy(), upstream.sum(0), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(dgamma.numpy(), (upstream * normalized).sum(0), rtol=1e-10, atol=1e-10)
+    scaled = upstream * gamma
+    expected_dx = (scaled - scaled.mean(0) - normalized * (scaled * normalized).mean(0)) / np.sqrt(
+        expected_variance + 1e-3)
+    np.testing.assert_allclose(dx.numpy(), expected_dx, rtol=1e-9, atol=1e-10)
+
+
 def test_inference_gradients_match_finite_differences():
     x, gamma, beta = RNG.standard_normal((3, 4, 2)), RNG.standard_normal(2), RNG.standard_normal(2)
     mean, variance = RNG.standard_normal(2), RNG.random(2) + 0.5

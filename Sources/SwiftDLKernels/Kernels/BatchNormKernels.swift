@@ -24,6 +24,17 @@ public struct ChannelLayout: Sendable, Equatable {
     public var valuesPerChannel: Int { outer * inner }
 }
 
+/// How many shares sumOverShares cuts `rows` into.
+@inline(__always)
+private func sumShares(rows: Int) -> Int { max(1, min(ThreadPool.shared.partitionCount, rows / 64 + 1, rows)) }
+
+/// Whether sumOverShares's accumulators for `width` sums fit withUnsafeTemporaryAllocation's
+/// stack buffer (1 KB). There the plain row loop runs at memory speed; on the heap it runs
+/// at a fifth of it (its stores to the accumulators stall the loads of x they falsely seem
+/// to alias, 4K aliasing) and the loops visit the accumulators once per several rows.
+@inline(__always)
+private func accumulatorsOnStack(rows: Int, width: Int) -> Bool { sumShares(rows: rows) * width <= 128 }
+
 /// Runs `body(share, rows)` over shares of the outer rows, each with its own `width` Double
 /// accumulators (zeroed), then adds the shares' accumulators into `total` in share order.
 @inline(__always)
@@ -31,7 +42,7 @@ private func sumOverShares(
     rows: Int, width: Int, into total: UnsafeMutablePointer<Double>,
     _ body: (UnsafeMutablePointer<Double>, Range<Int>) -> Void
 ) {
-    let shares = max(1, min(ThreadPool.shared.partitionCount, rows / 64 + 1, rows))
+    let shares = sumShares(rows: rows)
     withUnsafeTemporaryAllocation(of: Double.self, capacity: shares * width) { buffer in
         let partials = buffer.baseAddress!
         partials.initialize(repeating: 0, count: shares * width)
@@ -47,25 +58,74 @@ private func sumOverShares(
     }
 }
 
-/// Per-channel sums of f(x[i], channel) over the tensor: sums[c] = Σ f(x, c).
+/// Per-channel sums over the tensor: Σ x without `center`, Σ (x − center[c])² with it.
 @inline(__always)
 private func channelSums<T: FloatElement>(
-    _ x: UnsafePointer<T>, _ layout: ChannelLayout, into sums: UnsafeMutablePointer<Double>,
-    _ term: (Double, Int) -> Double
+    _ x: UnsafePointer<T>, _ layout: ChannelLayout, center: UnsafePointer<Double>?,
+    into sums: UnsafeMutablePointer<Double>
 ) {
     let c = layout.channels, inner = layout.inner
+    let unrolled = !accumulatorsOnStack(rows: layout.outer, width: c)
     sumOverShares(rows: layout.outer, width: c, into: sums) { partial, rows in
+        if inner == 1 && !unrolled {
+            if let center {
+                for row in rows {
+                    let values = x + row * c
+                    for j in 0..<c { partial[j] += (Double(values[j]) - center[j]) * (Double(values[j]) - center[j]) }
+                }
+            } else {
+                for row in rows {
+                    let values = x + row * c
+                    for j in 0..<c { partial[j] += Double(values[j]) }
+                }
+            }
+            return
+        }
+        if inner == 1 {
+            // Rows of channels, with the accumulators on the heap: eight rows per visit.
+            var row = rows.lowerBound
+            while row + 8 <= rows.upperBound {
+                let r0 = x + row * c, r1 = r0 + c, r2 = r1 + c, r3 = r2 + c
+                let r4 = r3 + c, r5 = r4 + c, r6 = r5 + c, r7 = r6 + c
+                if let center {
+                    for j in 0..<c {
+                        let m = center[j]
+                        let d0 = Double(r0[j]) - m, d1 = Double(r1[j]) - m, d2 = Double(r2[j]) - m
+                        let d3 = Double(r3[j]) - m, d4 = Double(r4[j]) - m, d5 = Double(r5[j]) - m
+                        let d6 = Double(r6[j]) - m, d7 = Double(r7[j]) - m
+                        let low = (d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3)
+                        partial[j] += low + ((d4 * d4 + d5 * d5) + (d6 * d6 + d7 * d7))
+                    }
+                } else {
+                    for j in 0..<c {
+                        let low = (Double(r0[j]) + Double(r1[j])) + (Double(r2[j]) + Double(r3[j]))
+                        partial[j] += low + ((Double(r4[j]) + Double(r5[j])) + (Double(r6[j]) + Double(r7[j])))
+                    }
+                }
+                row += 8
+            }
+            for r in row..<rows.upperBound {
+                let values = x + r * c
+                if let center {
+                    for j in 0..<c { partial[j] += (Double(values[j]) - center[j]) * (Double(values[j]) - center[j]) }
+                } else {
+                    for j in 0..<c { partial[j] += Double(values[j]) }
+                }
+            }
+            return
+        }
         for row in rows {
             let block = x + row * c * inner
-            if inner == 1 {
-                for j in 0..<c { partial[j] += term(Double(block[j]), j) }
-            } else {
-                for j in 0..<c {
-                    let run = block + j * inner
-                    var s = 0.0
-                    for i in 0..<inner { s += term(Double(run[i]), j) }
-                    partial[j] += s
+            for j in 0..<c {
+                let run = block + j * inner
+                var s = 0.0
+                if let center {
+                    let m = center[j]
+                    for i in 0..<inner { s += (Double(run[i]) - m) * (Double(run[i]) - m) }
+                } else {
+                    for i in 0..<inner { s += Double(run[i]) }
                 }
+                partial[j] += s
             }
         }
     }
@@ -82,9 +142,9 @@ public func batchNormStatistics<T: FloatElement>(
     let c = layout.channels, count = Double(max(layout.valuesPerChannel, 1))
     withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c) { buffer in
         let means = buffer.baseAddress!, squares = means + c
-        channelSums(x, layout, into: means) { value, _ in value }
+        channelSums(x, layout, center: nil, into: means)
         for j in 0..<c { means[j] /= count }
-        channelSums(x, layout, into: squares) { value, j in (value - means[j]) * (value - means[j]) }
+        channelSums(x, layout, center: UnsafePointer(means), into: squares)
         for j in 0..<c {
             mean[j] = T(means[j])
             variance[j] = T(squares[j] / count)
@@ -144,11 +204,27 @@ public func batchNormBackward<T: FloatElement>(
             (center + j).initialize(to: Double(mean[j]))
         }
         // Σ dy and Σ dy·x̂ per channel, in one pass over x and dy.
-        let width = 2 * c
+        let width = 2 * c, unrolled = !accumulatorsOnStack(rows: layout.outer, width: width)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { sums in
             let totals = sums.baseAddress!
             sumOverShares(rows: layout.outer, width: width, into: totals) { partial, rows in
-                for row in rows {
+                var first = rows.lowerBound
+                if inner == 1 && unrolled {
+                    // Four rows per visit to accumulators on the heap (see channelSums).
+                    while first + 4 <= rows.upperBound {
+                        let x0 = x + first * c, x1 = x0 + c, x2 = x1 + c, x3 = x2 + c
+                        let g0 = dy + first * c, g1 = g0 + c, g2 = g1 + c, g3 = g2 + c
+                        for j in 0..<c {
+                            let m = center[j]
+                            let a0 = Double(g0[j]), a1 = Double(g1[j]), a2 = Double(g2[j]), a3 = Double(g3[j])
+                            partial[j] += (a0 + a1) + (a2 + a3)
+                            let p01 = a0 * (Double(x0[j]) - m) + a1 * (Double(x1[j]) - m)
+                            partial[c + j] += p01 + (a2 * (Double(x2[j]) - m) + a3 * (Double(x3[j]) - m))
+                        }
+                        first += 4
+                    }
+                }
+                for row in first..<rows.upperBound {
                     let xs = x + row * c * inner, gs = dy + row * c * inner
                     if inner == 1 {
                         for j in 0..<c {
