@@ -9,8 +9,8 @@ keeps them), runs on the engine and is differentiable under swiftdl.GradientTape
 the engine ops beneath it are. Ops take tensors, numpy arrays and Python values eagerly;
 KerasTensors (symbolic use in functional models) are not handled here.
 
-Not here (5 of Keras 3.15's 341 names): jvp (the tape runs in reverse only), and eig, polar,
-view_as_complex, view_as_real (the engine has no complex dtype).
+Complex results (eig, polar, view_as_complex) are swiftdl.signal.ComplexTensor values: a real
+and an imaginary engine tensor (the engine has no complex dtype).
 """
 from .core import (cast, cond, convert_to_numpy, convert_to_tensor, custom_gradient, dtype, fori_loop, is_tensor, map,
                    saturate_cast, scan, shape, stop_gradient, switch, unstack, vectorized_map, while_loop)
@@ -60,7 +60,8 @@ from .nn_losses import (binary_crossentropy, categorical_crossentropy, multi_hot
 from .nn_normalization import (batch_normalization, layer_normalization, moments, normalize, psnr,
                                rms_normalization)
 from .nn_space import (depth_to_space, space_to_depth)
-from .linalg import (cholesky, cholesky_inverse, det, eigh, inv, logdet, lstsq, lu_factor, matrix_rank, norm, pinv,
+from .complex_values import polar, view_as_complex, view_as_real
+from .linalg import (cholesky, cholesky_inverse, det, eig, eigh, inv, jvp, logdet, lstsq, lu_factor, matrix_rank, norm, pinv,
                      qr, slogdet, solve, solve_triangular, svd)
 from . import linalg  # noqa: E402  (keras.ops.linalg.norm)
 
@@ -96,7 +97,7 @@ _dispatch_keras_tensors()
 from . import image, nn, numpy  # noqa: E402
 
 __all__ = ["abs", "absolute", "adaptive_average_pool", "adaptive_max_pool", "add", "all", "allclose", "amax",
-           "amin", "angle", "any", "append", "arange", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
+           "amin", "angle", "eig", "jvp", "polar", "view_as_complex", "view_as_real", "any", "append", "arange", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
            "arctan2", "arctanh", "argmax", "argmin", "argpartition", "argsort", "array", "array_split",
            "associative_scan", "average", "average_pool", "bartlett", "batch_normalization", "binary_crossentropy",
            "bincount", "bitwise_and", "bitwise_invert", "bitwise_left_shift", "bitwise_not", "bitwise_or",

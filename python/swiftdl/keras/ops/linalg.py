@@ -1,8 +1,7 @@
 """keras.ops.linalg: norm here; solve, inv, det, slogdet, logdet, lu_factor, cholesky,
 cholesky_inverse, solve_triangular, qr, lstsq, eigh, svd, pinv and matrix_rank composed
-from engine ops in the modules imported at the end. eig (complex results) and jvp
-(forward-mode differentiation) are not available: the engine has no complex dtype and its
-tape only runs in reverse."""
+from engine ops in the modules imported at the end; eig (complex results, through LAPACK,
+no gradient) in complex_values."""
 import numpy as np
 
 import swiftdl as sd
@@ -76,6 +75,8 @@ from .linalg_elimination import det, inv, lu_factor, slogdet, solve  # noqa: E40
 from .linalg_jacobi import eigh, matrix_rank, pinv, svd  # noqa: E402
 from .linalg_qr import lstsq, qr  # noqa: E402
 from .linalg_triangular import cholesky, cholesky_inverse, logdet, solve_triangular  # noqa: E402
+from .complex_values import eig  # noqa: E402
+from .forward_mode import jvp  # noqa: E402
 
-__all__ = ["cholesky", "cholesky_inverse", "det", "eigh", "inv", "logdet", "lstsq", "lu_factor", "matrix_rank", "norm",
+__all__ = ["cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "logdet", "lstsq", "lu_factor", "matrix_rank", "norm",
            "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd"]

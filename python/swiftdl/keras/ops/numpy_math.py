@@ -8,7 +8,9 @@ import numpy as np
 
 import swiftdl as sd
 
+from . import complex_values
 from ._convert import float_tensor, promote, tensor
+from .complex_values import complex_value
 from ._dtypes import floatx
 
 
@@ -82,6 +84,9 @@ def negative(x):
 
 
 def absolute(x):
+    value = complex_value(x)
+    if value is not None:
+        return value.abs()  # the magnitude, a real tensor
     x = tensor(x)
     return x if x.dtype == np.bool_ else sd.absolute(x)
 
@@ -364,26 +369,21 @@ def ldexp(x1, x2):
 
 
 # Real tensors only: the complex parts are trivial.
-def real(x):
-    return tensor(x)
-
-
-def imag(x):
-    return sd.zeros_like(tensor(x))
-
-
-def conjugate(x):
-    return tensor(x)
-
-
+real, imag, conjugate = complex_values.real, complex_values.imag, complex_values.conjugate
 conj = conjugate
 
 
 def isreal(x):
+    value = complex_value(x)
+    if value is not None:
+        return sd.equal(value.imag, 0.0)
     return sd.ones(tensor(x).shape, "bool")
 
 
 def angle(x):
-    """The complex argument of a real tensor: π for negatives, 0 otherwise."""
+    """The complex argument: atan2(imag, real); for a real tensor π for negatives, 0 otherwise."""
+    value = complex_value(x)
+    if value is not None:
+        return complex_values.complex_angle(value)
     x = float_tensor(x)
     return sd.where(sd.less(x, 0.0), sd.full((), math.pi, x.dtype), sd.zeros((), x.dtype))
