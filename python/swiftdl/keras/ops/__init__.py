@@ -97,7 +97,8 @@ _dispatch_keras_tensors()
 from . import image, nn, numpy  # noqa: E402
 
 __all__ = ["abs", "absolute", "adaptive_average_pool", "adaptive_max_pool", "add", "all", "allclose", "amax",
-           "amin", "angle", "eig", "jvp", "polar", "view_as_complex", "view_as_real", "any", "append", "arange", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
+           "amin", "angle", "eig", "jvp", "polar", "view_as_complex", "view_as_real", "any", "append", "arange",
+           "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
            "arctan2", "arctanh", "argmax", "argmin", "argpartition", "argsort", "array", "array_split",
            "associative_scan", "average", "average_pool", "bartlett", "batch_normalization", "binary_crossentropy",
            "bincount", "bitwise_and", "bitwise_invert", "bitwise_left_shift", "bitwise_not", "bitwise_or",

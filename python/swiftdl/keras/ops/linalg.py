@@ -78,5 +78,5 @@ from .linalg_triangular import cholesky, cholesky_inverse, logdet, solve_triangu
 from .complex_values import eig  # noqa: E402
 from .forward_mode import jvp  # noqa: E402
 
-__all__ = ["cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "logdet", "lstsq", "lu_factor", "matrix_rank", "norm",
-           "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd"]
+__all__ = ["cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "logdet", "lstsq", "lu_factor",
+           "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd"]
