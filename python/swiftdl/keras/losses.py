@@ -68,10 +68,30 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """The cross-entropy of integer labels against predictions over the class `axis`.
+
+    Entries labelled `ignore_class` get a loss of 0 and are masked (the result's
+    `_keras_mask`), so that a Loss's mean counts only the others, as Keras's does.
+    """
     y_pred = _tensor(y_pred)
+    if not -y_pred.ndim <= axis < y_pred.ndim:
+        raise ValueError(f"[sparse_categorical_crossentropy] axis {axis} is out of range for predictions of shape "
+                         f"{tuple(y_pred.shape)}")
+    if axis % y_pred.ndim != y_pred.ndim - 1:
+        y_pred = _sd.moveaxis(y_pred, axis, -1)
     labels = _tensor(y_true)
     if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
         labels = _sd.squeeze(labels, -1)
+    if ignore_class is None:
+        return _sparse_crossentropy_over_last_axis(labels, y_pred, from_logits)
+    valid = labels != ignore_class
+    values = _sparse_crossentropy_over_last_axis(_sd.where(valid, labels, 0).astype(labels.dtype), y_pred, from_logits)
+    values = _sd.where(valid, values, 0.0).astype(values.dtype)
+    values._keras_mask = valid
+    return values
+
+
+def _sparse_crossentropy_over_last_axis(labels, y_pred, from_logits):
     if tuple(labels.shape) != tuple(y_pred.shape[:-1]):
         raise ValueError("Arguments `target` and `output` must have the same shape up until the last dimension: "
                          f"target.shape={tuple(labels.shape)}, output.shape={tuple(y_pred.shape)}")
@@ -190,6 +210,14 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         values = self.call(y_true, y_pred)
+        mask = getattr(values, "_keras_mask", None)
+        if mask is not None:
+            # Keras's apply_mask: masked entries weigh 0, and for a mean the others weigh
+            # total/valid, so the mean runs over the valid entries only.
+            mask = _sd.asarray(mask).astype(values.dtype)
+            if self.reduction in ("sum_over_batch_size", "mean"):
+                mask = mask * (float(mask.size) / (mask.sum() + epsilon()))
+            values = values * mask
         if sample_weight is not None:
             weights = _tensor(sample_weight, values.dtype)
             while weights.ndim > values.ndim:
@@ -275,11 +303,14 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
-    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", axis=-1,
                  name="sparse_categorical_crossentropy", dtype=None):
-        if ignore_class is not None:
-            raise ValueError("swiftdl's SparseCategoricalCrossentropy does not support ignore_class yet")
-        super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, from_logits=from_logits)
+        if ignore_class is not None and (not isinstance(ignore_class, (int, np.integer)) or isinstance(ignore_class, bool)):
+            raise ValueError(f"`ignore_class` must be an integer or None; received ignore_class={ignore_class!r}")
+        kwargs = {"from_logits": from_logits, "ignore_class": ignore_class}
+        if axis != -1:
+            kwargs["axis"] = int(axis)  # Keras leaves axis out of the config; kept here only when set
+        super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, **kwargs)
 
 
 class Huber(LossFunctionWrapper):

@@ -99,31 +99,17 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
 
 def _sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
-    """keras.losses.sparse_categorical_crossentropy with Keras's `axis` and `ignore_class`,
-    and the mask of the entries that count.
-
-    The loss function computes over the last axis and knows no ignored class, so the class
-    axis is moved last and ignored labels become class 0 before it runs; their values are
-    then set to 0.
+    """keras.losses.sparse_categorical_crossentropy and the mask of the entries that count.
 
     Returns:
-        (values, valid): the per-entry cross-entropies and a bool tensor of the same shape,
-        False where the label is `ignore_class` (None when nothing is ignored).
+        (values, valid): the per-entry cross-entropies (0 where ignored) and a bool tensor of
+        the same shape, False where the label is `ignore_class` (None when nothing is ignored).
     """
     y_pred = as_tensor(y_pred, "float32", "y_pred")
     y_true = as_tensor(y_true, "float32", "y_true")
-    if axis not in (-1, y_pred.ndim - 1):
-        if not -y_pred.ndim <= axis < y_pred.ndim:
-            raise ValueError(f"[sparse_categorical_crossentropy] axis {axis} is out of range for predictions of "
-                             f"shape {tuple(y_pred.shape)}")
-        y_pred = _sd.moveaxis(y_pred, axis, -1)
-    if ignore_class is None:
-        return _losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits), None
-    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
-        y_true = _sd.squeeze(y_true, -1)
-    valid = y_true != float(ignore_class)
-    values = _losses.sparse_categorical_crossentropy(_sd.where(valid, y_true, 0.0), y_pred, from_logits=from_logits)
-    return _sd.where(valid, values, 0.0).astype(values.dtype), valid
+    values = _losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
+                                                     ignore_class=ignore_class, axis=axis)
+    return values, getattr(values, "_keras_mask", None)
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
