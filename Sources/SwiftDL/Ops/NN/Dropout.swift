@@ -38,7 +38,8 @@ private struct DropoutMask: FloatVisitor {
     func visit<T: FloatElement>(_: T.Type) {
         let blocks = (mask.count + 3) / 4
         let (generator, start) = state.reserve(blocks)
-        fillDropoutMask(mask.pointer(as: T.self), count: mask.count, rate: rate, generator: generator, firstBlock: start)
+        fillDropoutMask(
+            mask.pointer(as: T.self), count: mask.count, rate: rate, generator: generator, firstBlock: start)
     }
 }
 

@@ -36,6 +36,7 @@ _MODULES = {
     "masking": ["Masking"],
     "wrappers": ["Bidirectional", "TimeDistributed"],
     "depthwise_separable": ["DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D"],
+    "image_preprocessing": ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomFlip", "Resizing"],
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["Attention", "MultiHeadAttention"],
     "text_vectorization": ["TextVectorization"],

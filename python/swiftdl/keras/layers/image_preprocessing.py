@@ -1,0 +1,252 @@
+"""Keras's image preprocessing layers: Resizing and CenterCrop, and the augmentations
+RandomFlip, RandomBrightness and RandomContrast, over batched (rank 4) or single (rank 3)
+images in either data format.
+
+The random layers act only in training (`model.fit`, or `layer(x, training=True)`) and
+draw from their own `keras.random.SeedGenerator`, one draw per image as Keras does; at
+inference they return their input. Everything runs on engine ops (the images' gradient
+flows through them). Bounding boxes, segmentation masks and dict inputs, which Keras's
+layers also take, are not handled.
+"""
+import numpy as np
+
+import swiftdl as _sd
+
+from .data_format import standardize_data_format
+from .layer import Layer
+
+
+class BaseImagePreprocessingLayer(Layer):
+    """Shared argument handling: data_format, Keras's `factor` ranges and the rank check."""
+
+    _casts_inputs_to_float = False
+    _FACTOR_BOUNDS = (-1, 1)
+
+    def __init__(self, data_format=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = standardize_data_format(data_format)
+        self.seed = seed
+
+    def _seed_generator(self):
+        if not hasattr(self, "_generator"):
+            from ..random import SeedGenerator
+            self._generator = SeedGenerator(self.seed)
+        return self._generator
+
+    def _set_factor(self, factor):
+        low, high = self._FACTOR_BOUNDS
+        message = (f"The `factor` argument should be a number (or a list of two numbers) in the range [{low}, {high}]. "
+                   f"Received: factor={factor}")
+        if isinstance(factor, (tuple, list)):
+            if len(factor) != 2 or factor[0] > high or factor[1] < low:
+                raise ValueError(message)
+            self.factor = tuple(sorted(factor))
+        elif isinstance(factor, (int, float, np.integer, np.floating)) and not isinstance(factor, bool):
+            if not low <= factor <= high:
+                raise ValueError(message)
+            factor = abs(factor)
+            self.factor = (max(-factor, low), factor)
+        else:
+            raise ValueError(message)
+
+    def _images(self, inputs):
+        images = _sd.asarray(inputs)
+        if images.ndim not in (3, 4):
+            raise ValueError(f"Expected the input image to be rank 3 or 4. Received: inputs.shape={tuple(images.shape)}")
+        return images
+
+    def _spatial_axes(self, rank):
+        """(height axis, width axis) of rank-3 or rank-4 images."""
+        return (rank - 2, rank - 1) if self.data_format == "channels_first" else (rank - 3, rank - 2)
+
+    def _per_image_shape(self, images):
+        """One value per image: (batch, 1, 1, 1) batched, (1, 1, 1) single."""
+        return (images.shape[0], 1, 1, 1) if images.ndim == 4 else (1, 1, 1)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config["data_format"] = self.data_format
+        return config
+
+
+class Resizing(BaseImagePreprocessingLayer):
+    """Resizes images to (height, width) with keras.ops.image.resize's interpolations,
+    optionally cropping or padding to keep the aspect ratio. Integer images are rounded and
+    saturated back to their dtype."""
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
+                 fill_mode="constant", fill_value=0.0, antialias=False, data_format=None, **kwargs):
+        super().__init__(data_format=data_format, **kwargs)
+        self.height, self.width = _positive(height, "height"), _positive(width, "width")
+        self.interpolation = interpolation
+        self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
+        self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
+        self.fill_mode = fill_mode
+        self.fill_value = fill_value
+        self.antialias = bool(antialias)
+
+    def call(self, inputs):
+        from .. import ops
+        images = self._images(inputs)
+        resized = ops.image.resize(images, (self.height, self.width), interpolation=self.interpolation,
+                                   antialias=self.antialias, crop_to_aspect_ratio=self.crop_to_aspect_ratio,
+                                   pad_to_aspect_ratio=self.pad_to_aspect_ratio, fill_mode=self.fill_mode,
+                                   fill_value=self.fill_value, data_format=self.data_format)
+        if resized.dtype == images.dtype:
+            return resized
+        if images.dtype.kind in "iu":
+            return ops.saturate_cast(ops.round(resized), images.dtype.name)
+        return resized.astype(images.dtype.name)
+
+    def compute_output_shape(self, input_shape):
+        return _with_size(input_shape, self.height, self.width, self.data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"height": self.height, "width": self.width, "interpolation": self.interpolation,
+                       "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+                       "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
+                       "fill_value": self.fill_value, "antialias": self.antialias})
+        return config
+
+
+class CenterCrop(BaseImagePreprocessingLayer):
+    """The central (height, width) window of each image; an image smaller than that on
+    either side is first cropped to the target's aspect ratio and resized (Keras's
+    smart_resize)."""
+
+    def __init__(self, height, width, data_format=None, **kwargs):
+        super().__init__(data_format=data_format, **kwargs)
+        self.height, self.width = _positive(height, "height"), _positive(width, "width")
+
+    def call(self, inputs):
+        from .. import ops
+        images = self._images(inputs).astype(self.dtype)
+        h_axis, w_axis = self._spatial_axes(images.ndim)
+        rows, columns = images.shape[h_axis], images.shape[w_axis]
+        if rows >= self.height and columns >= self.width:
+            top, left = (rows - self.height) // 2, (columns - self.width) // 2
+            index = [slice(None)] * images.ndim
+            index[h_axis], index[w_axis] = slice(top, top + self.height), slice(left, left + self.width)
+            return images[tuple(index)]
+        return ops.image.resize(images, (self.height, self.width), crop_to_aspect_ratio=True,
+                                data_format=self.data_format)
+
+    def compute_output_shape(self, input_shape):
+        return _with_size(input_shape, self.height, self.width, self.data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"height": self.height, "width": self.width})
+        return config
+
+
+class RandomFlip(BaseImagePreprocessingLayer):
+    """In training, flips each image with probability 1/2: left-right ("horizontal"),
+    upside-down ("vertical") or both at once ("horizontal_and_vertical")."""
+
+    _MODES = ("horizontal", "vertical", "horizontal_and_vertical")
+
+    def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
+        super().__init__(data_format=data_format, seed=seed, **kwargs)
+        if mode not in self._MODES:
+            raise ValueError(f"RandomFlip layer {self.name} received an unknown mode argument {mode!r}; expected one "
+                             f"of {self._MODES}")
+        self.mode = mode
+
+    def call(self, inputs, training=True):
+        images = self._images(inputs).astype(self.dtype)
+        if not training:
+            return images
+        from .. import random
+        flips = _sd.less_equal(random.uniform(self._per_image_shape(images), seed=self._seed_generator()), 0.5)
+        h_axis, w_axis = self._spatial_axes(images.ndim)
+        outputs = images
+        if self.mode in ("horizontal", "horizontal_and_vertical"):
+            outputs = _sd.where(flips, _sd.flip(outputs, axis=w_axis), outputs)
+        if self.mode in ("vertical", "horizontal_and_vertical"):
+            outputs = _sd.where(flips, _sd.flip(outputs, axis=h_axis), outputs)
+        return outputs
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"seed": self.seed, "mode": self.mode})
+        return config
+
+
+class RandomBrightness(BaseImagePreprocessingLayer):
+    """In training, adds to each image a delta drawn from `factor` times the width of
+    `value_range`, then clips to `value_range`."""
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self._set_factor(factor)
+        self.value_range = _value_range(value_range)
+
+    def call(self, inputs, training=True):
+        images = self._images(inputs).astype(self.dtype)
+        if not training:
+            return images
+        from .. import random
+        delta = random.uniform(self._per_image_shape(images), minval=self.factor[0], maxval=self.factor[1],
+                               seed=self._seed_generator(), dtype=self.dtype)
+        delta = delta * float(self.value_range[1] - self.value_range[0])
+        return _sd.clip(images + delta, self.value_range[0], self.value_range[1])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": self.factor, "value_range": self.value_range, "seed": self.seed})
+        return config
+
+
+class RandomContrast(BaseImagePreprocessingLayer):
+    """In training, scales each image's deviations from its per-channel mean by a factor
+    drawn from [1 - lower, 1 + upper], then clips to `value_range`."""
+
+    _FACTOR_BOUNDS = (0, 1)
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self._set_factor(factor)
+        self.value_range = value_range
+
+    def call(self, inputs, training=True):
+        images = self._images(inputs).astype(self.dtype)
+        if not training:
+            return images
+        from .. import random
+        factor = random.uniform(self._per_image_shape(images), minval=1.0 - self.factor[0],
+                                maxval=1.0 + self.factor[1], seed=self._seed_generator(), dtype=self.dtype)
+        h_axis, w_axis = self._spatial_axes(images.ndim)
+        mean = _sd.mean(images, axis=(h_axis, w_axis), keepdims=True)
+        return _sd.clip((images - mean) * factor + mean, self.value_range[0], self.value_range[1])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": self.factor, "value_range": self.value_range, "seed": self.seed})
+        return config
+
+
+def _positive(value, name):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"`{name}` must be a positive integer; received {name}={value!r}")
+    return int(value)
+
+
+def _value_range(value_range):
+    if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
+        raise ValueError(f"The `value_range` argument should be a list of two numbers. Received: "
+                         f"value_range={value_range}")
+    return sorted(value_range)
+
+
+def _with_size(input_shape, height, width, data_format):
+    shape = list(input_shape)
+    if len(shape) not in (3, 4):
+        raise ValueError(f"`input_shape` must be rank 3 (unbatched) or 4 (batched); received {tuple(input_shape)}")
+    h_axis = len(shape) - (2 if data_format == "channels_first" else 3)
+    shape[h_axis], shape[h_axis + 1] = height, width
+    return tuple(shape)
