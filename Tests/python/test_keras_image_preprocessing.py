@@ -102,8 +102,21 @@ def test_random_contrast_scales_deviations_from_each_channel_mean():
         assert 0.8 - 1e-4 <= factors[i][far[i]][0] <= 1.5 + 1e-4
 
 
+@pytest.mark.parametrize("make", [lambda: keras.layers.RandomRotation(0.2, seed=1),
+                                  lambda: keras.layers.RandomZoom(0.3, seed=2),
+                                  lambda: keras.layers.RandomTranslation(0.2, 0.2, seed=3)])
+def test_random_affine_layers_vary_per_image_and_only_in_training(make):
+    layer, x = make(), np.repeat(_images()[:1], 4, axis=0)
+    y = np.asarray(layer(x, training=True))
+    assert y.shape == x.shape and not np.allclose(y[0], y[1])  # one transformation per image
+    np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
+    np.testing.assert_array_equal(np.asarray(make()(x, training=True)), y)  # same seed, same draws
+
+
 def test_augmentation_in_a_model_trains_saves_and_is_identity_in_predict(tmp_path):
     model = keras.Sequential([keras.Input((6, 8, 3)), keras.layers.Resizing(4, 4), keras.layers.RandomFlip(seed=1),
+                              keras.layers.RandomRotation(0.1, seed=4), keras.layers.RandomZoom(0.1, seed=5),
+                              keras.layers.RandomTranslation(0.1, 0.1, seed=6),
                               keras.layers.RandomBrightness(0.1, value_range=(0, 1), seed=2),
                               keras.layers.RandomContrast(0.2, value_range=(0, 1), seed=3),
                               keras.layers.CenterCrop(3, 3), keras.layers.Flatten(), keras.layers.Dense(2)])
@@ -142,7 +155,18 @@ def test_gradients_flow_through_resizing_and_contrast():
     (lambda: keras.layers.RandomBrightness(0.1, value_range=5), "value_range"),
     (lambda: keras.layers.RandomContrast(-0.5), "factor"),
     (lambda: keras.layers.RandomContrast("high"), "factor"),
+    (lambda: keras.layers.RandomRotation(2.0), "factor"),
+    (lambda: keras.layers.RandomZoom(-1.0), "height_factor"),
+    (lambda: keras.layers.RandomZoom(0.1, (0.1, 0.2, 0.3)), "width_factor"),
+    (lambda: keras.layers.RandomTranslation(0.1, 1.5), "width_factor"),
 ])
 def test_hostile_arguments(make, match):
     with pytest.raises(ValueError, match=match):
+        make()
+
+
+@pytest.mark.parametrize("make", [lambda: keras.layers.RandomRotation(0.1, fill_mode="mirror"),
+                                  lambda: keras.layers.RandomZoom(0.1, interpolation="bicubic")])
+def test_unsupported_fill_and_interpolation_are_keras_s_errors(make):
+    with pytest.raises(NotImplementedError, match="Unknown"):
         make()

@@ -37,6 +37,7 @@ _MODULES = {
     "wrappers": ["Bidirectional", "TimeDistributed"],
     "depthwise_separable": ["DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D"],
     "image_preprocessing": ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomFlip", "Resizing"],
+    "image_affine_augmentation": ["RandomRotation", "RandomTranslation", "RandomZoom"],
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["Attention", "MultiHeadAttention"],
     "text_vectorization": ["TextVectorization"],
