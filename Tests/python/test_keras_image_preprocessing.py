@@ -76,6 +76,21 @@ def test_same_seed_same_flips_and_unbatched_images():
     assert single.shape == (5, 6, 3)
 
 
+def test_random_crop_takes_one_window_of_the_batch_in_training_only():
+    x = _images()
+    layer = keras.layers.RandomCrop(3, 4, seed=7)
+    y = np.asarray(layer(x, training=True))
+    assert y.shape == (4, 3, 4, 3)
+    windows = [(top, left) for top in range(3) for left in range(3)
+               if np.array_equal(y, x[:, top:top + 3, left:left + 4])]
+    assert len(windows) == 1
+    np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)  # Keras passes them through
+    small = np.asarray(keras.layers.RandomCrop(8, 8, seed=1)(x, training=True))
+    np.testing.assert_allclose(small, np.asarray(keras.layers.Resizing(8, 8, crop_to_aspect_ratio=True)(x)),
+                               rtol=1e-5, atol=1e-4)
+    assert isinstance(keras.layers.RandomCrop(2, 2).get_config()["seed"], int)
+
+
 def test_random_brightness_adds_one_delta_per_image_within_range():
     layer = keras.layers.RandomBrightness((-0.2, 0.3), value_range=(0, 255), seed=5)
     x = _images()

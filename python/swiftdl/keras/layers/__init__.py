@@ -36,7 +36,7 @@ _MODULES = {
     "masking": ["Masking"],
     "wrappers": ["Bidirectional", "TimeDistributed"],
     "depthwise_separable": ["DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D"],
-    "image_preprocessing": ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomFlip", "Resizing"],
+    "image_preprocessing": ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "Resizing"],
     "image_affine_augmentation": ["RandomRotation", "RandomTranslation", "RandomZoom"],
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["Attention", "MultiHeadAttention"],

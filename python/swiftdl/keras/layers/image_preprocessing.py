@@ -1,6 +1,6 @@
 """Keras's image preprocessing layers: Resizing and CenterCrop, and the augmentations
-RandomFlip, RandomBrightness and RandomContrast, over batched (rank 4) or single (rank 3)
-images in either data format.
+RandomFlip, RandomBrightness, RandomContrast and RandomCrop, over batched (rank 4) or single
+(rank 3) images in either data format.
 
 The random layers act only in training (`model.fit`, or `layer(x, training=True)`) and
 draw from their own `keras.random.SeedGenerator`, one draw per image as Keras does; at
@@ -250,3 +250,46 @@ def _with_size(input_shape, height, width, data_format):
     h_axis = len(shape) - (2 if data_format == "channels_first" else 3)
     shape[h_axis], shape[h_axis + 1] = height, width
     return tuple(shape)
+
+
+class RandomCrop(BaseImagePreprocessingLayer):
+    """In training, crops every image of the batch at one random offset to (height, width);
+    an image not larger than that on both sides is centre-cropped to the target's aspect
+    ratio and resized. At inference the images pass unchanged (as in Keras)."""
+
+    def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
+        if seed is None:  # Keras draws a default seed and keeps it in the config
+            seed = int(np.random.randint(1, 10**9))
+        super().__init__(data_format=data_format, seed=seed, name=name, **kwargs)
+        self.height, self.width = _positive(height, "height"), _positive(width, "width")
+
+    def call(self, inputs, training=True):
+        images = self._images(inputs)
+        if not training:
+            return images
+        from .. import ops, random
+        images = images.astype(self.dtype)
+        h_axis, w_axis = self._spatial_axes(images.ndim)
+        rows, columns = images.shape[h_axis], images.shape[w_axis]
+        if rows > self.height and columns > self.width:
+            top = int(random.uniform((), 0, float(rows - self.height + 1), seed=self._seed_generator()))
+            left = int(random.uniform((), 0, float(columns - self.width + 1), seed=self._seed_generator()))
+            height, width = self.height, self.width
+        else:
+            height = max(min(rows, int(float(columns * self.height) / self.width)), 1)
+            width = max(min(columns, int(float(rows * self.width) / self.height)), 1)
+            top, left = int(float(rows - height) / 2), int(float(columns - width) / 2)
+        index = [slice(None)] * images.ndim
+        index[h_axis], index[w_axis] = slice(top, top + height), slice(left, left + width)
+        cropped = images[tuple(index)]
+        if (height, width) != (self.height, self.width):
+            cropped = ops.image.resize(cropped, (self.height, self.width), data_format=self.data_format)
+        return cropped
+
+    def compute_output_shape(self, input_shape):
+        return _with_size(input_shape, self.height, self.width, self.data_format)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"height": self.height, "width": self.width, "seed": self.seed})
+        return config
