@@ -185,3 +185,23 @@ def test_hostile_arguments(make, match):
 def test_unsupported_fill_and_interpolation_are_keras_s_errors(make):
     with pytest.raises(NotImplementedError, match="Unknown"):
         make()
+
+
+def test_pipeline_applies_its_layers_in_turn_and_round_trips(tmp_path):
+    pipeline = keras.layers.Pipeline([keras.layers.Resizing(4, 6), keras.layers.RandomFlip("horizontal", seed=3),
+                                      keras.layers.CenterCrop(3, 3)])
+    x = _images()
+    expected = keras.layers.CenterCrop(3, 3)(keras.layers.Resizing(4, 6)(x))
+    np.testing.assert_allclose(np.asarray(pipeline(x, training=False)), np.asarray(expected), rtol=1e-6)
+    assert pipeline(x, training=True).shape == (4, 3, 3, 3)
+    clone = keras.layers.Pipeline.from_config(pipeline.get_config())
+    assert [type(layer).__name__ for layer in clone.layers] == ["Resizing", "RandomFlip", "CenterCrop"]
+    assert clone.get_config() == pipeline.get_config()
+    model = keras.Sequential([keras.Input((5, 6, 3)), pipeline, keras.layers.Flatten(), keras.layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(x, np.zeros((4, 1)), epochs=1, verbose=0)
+    model.save(tmp_path / "pipeline.keras")
+    loaded = keras.models.load_model(tmp_path / "pipeline.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+    with pytest.raises(ValueError, match="layers"):
+        keras.layers.Pipeline.from_config({"layers": None})

@@ -38,6 +38,7 @@ _MODULES = {
     "depthwise_separable": ["DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D"],
     "image_preprocessing": ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "Resizing"],
     "image_affine_augmentation": ["RandomRotation", "RandomTranslation", "RandomZoom"],
+    "pipeline": ["Pipeline"],
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["Attention", "MultiHeadAttention"],
     "text_vectorization": ["TextVectorization"],
