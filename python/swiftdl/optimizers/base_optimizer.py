@@ -181,6 +181,9 @@ class Optimizer:
                 self.add_optimizer_variables(new, "gradient_accumulator")
             self._build_slots(new)
         self.built = True
+        if "_deferred_restore" in self.__dict__:  # a Checkpoint restored before the first step
+            from ..train._checkpoint import apply_deferred_restore
+            apply_deferred_restore(self)
 
     def _build_slots(self, variables: Sequence[Variable]) -> None:
         """Subclasses create their slots for `variables` here (add_optimizer_variables)."""

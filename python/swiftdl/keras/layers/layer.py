@@ -270,6 +270,8 @@ class Layer:
                 kwargs.pop("training", None)
             if not self._call_accepts("mask"):
                 kwargs.pop("mask", None)
+        if "_deferred_restore" in self.__dict__:  # a Checkpoint restored before the variables existed
+            self._create_variables_then_restore(inputs, args[1:], kwargs)
         # A call from outside any layer starts afresh: `losses` then holds what this call
         # added (Keras's guide asserts it), not every call's since the layer was made.
         outermost = getattr(_CALL_DEPTH, "value", 0) == 0
@@ -291,6 +293,16 @@ class Layer:
         if type(self).compute_mask is not Layer.compute_mask or (self.supports_masking and previous_mask is not None):
             _attach_masks(outputs, self.compute_mask(inputs, previous_mask))
         return outputs
+
+    def _create_variables_then_restore(self, inputs, extra_args, kwargs):
+        """Runs the call once with its state changes undone (a StatelessScope), so that a
+        subclassed model creates its sublayers' variables, then gives them the values a
+        Checkpoint restore kept for them: the real call then computes with those values."""
+        from ...train._checkpoint import apply_deferred_restore
+        from ..stateless_scope import StatelessScope
+        with StatelessScope():
+            self.call(inputs, *extra_args, **kwargs)
+        apply_deferred_restore(self)
 
     def _input_shape_of(self, value):
         shape = getattr(value, "shape", None)
