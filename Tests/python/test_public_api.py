@@ -10,7 +10,8 @@ PUBLIC_MODULES = ["swiftdl", "swiftdl.nn", "swiftdl.optimizers", "swiftdl.data",
                   "swiftdl.keras.metrics", "swiftdl.keras.activations", "swiftdl.keras.initializers",
                   "swiftdl.keras.regularizers", "swiftdl.keras.constraints", "swiftdl.keras.backend", "swiftdl.keras.ops",
                   "swiftdl.keras.ops.linalg", "swiftdl.image", "swiftdl.signal", "swiftdl.math", "swiftdl.linalg",
-                  "swiftdl.random", "swiftdl.keras.optimizers", "swiftdl.train", "swiftdl.strings"]
+                  "swiftdl.random", "swiftdl.keras.optimizers", "swiftdl.train", "swiftdl.strings", "swiftdl.io",
+                  "swiftdl.io.gfile"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

@@ -87,7 +87,7 @@ round = rint  # noqa: A001
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
-                "image", "signal", "train", "strings"):
+                "image", "signal", "train", "strings", "io"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module
