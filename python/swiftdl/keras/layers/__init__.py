@@ -39,6 +39,8 @@ _MODULES = {
     "image_preprocessing": ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "Resizing"],
     "image_affine_augmentation": ["RandomRotation", "RandomTranslation", "RandomZoom"],
     "pipeline": ["Pipeline"],
+    "rms_normalization": ["RMSNormalization"],
+    "einsum_dense": ["EinsumDense"],
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["Attention", "MultiHeadAttention"],
     "text_vectorization": ["TextVectorization"],
