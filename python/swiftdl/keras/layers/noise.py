@@ -158,3 +158,8 @@ class AlphaDropout(Layer):
         config = super().get_config()
         config.update({"rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed})
         return config
+
+
+class SpatialDropout3D(_SpatialDropout):
+    """Drops whole feature volumes of (batch, d1, d2, d3, channels) in training."""
+    rank = 3

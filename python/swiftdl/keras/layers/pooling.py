@@ -152,3 +152,14 @@ class GlobalMaxPooling2D(BaseGlobalPooling):
 
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+
+
+class GlobalAveragePooling3D(BaseGlobalPooling):
+    rank, mode = 3, "avg"
+
+
+class GlobalMaxPooling3D(BaseGlobalPooling):
+    rank, mode = 3, "max"
+
+
+GlobalAvgPool3D, GlobalMaxPool3D = GlobalAveragePooling3D, GlobalMaxPooling3D

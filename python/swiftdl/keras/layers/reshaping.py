@@ -257,3 +257,36 @@ class RepeatVector(Layer):
         config = super().get_config()
         config["n"] = self.n
         return config
+
+
+class ZeroPadding3D(_ZeroPadding):
+    """Pads the three spatial axes of (batch, d1, d2, d3, channels) with zeros."""
+    rank = 3
+
+    def __init__(self, padding=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super().__init__(padding=padding, data_format=data_format, **kwargs)
+
+
+class Cropping3D(_Cropping):
+    """Crops the three spatial axes: int, (d1, d2, d3) or three (before, after) pairs."""
+    rank = 3
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super().__init__(cropping=cropping, data_format=data_format, **kwargs)
+
+
+class UpSampling3D(_UpSampling):
+    """Repeats the entries of the three spatial axes by `size` (nearest neighbour)."""
+    rank = 3
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.size = _positive_sizes(size, 3, "UpSampling3D")
+        self.data_format = standardize_data_format(data_format)
+        if self.data_format != "channels_last":
+            raise ValueError("UpSampling3D supports data_format='channels_last' only")
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"size": self.size, "data_format": self.data_format})
+        return config

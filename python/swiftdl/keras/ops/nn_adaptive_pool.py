@@ -23,7 +23,15 @@ def _adaptive(kind, inputs, output_size, data_format):
     op = f"adaptive_{kind}_pool"
     data_format = _format(data_format)
     x = _to_last(float_tensor(inputs), data_format)
-    rank = _rank(x, op)
+    return _from_last(adaptive_pool(kind, x, output_size, "channels_last", rank=_rank(x, op)), data_format)
+
+
+def adaptive_pool(kind, inputs, output_size, data_format, rank=None):
+    """Adaptive "average" or "max" pooling over any number of spatial axes (the layers'
+    3-D forms included; keras.ops takes 1 or 2)."""
+    op = f"adaptive_{kind}_pool"
+    x = _to_last(float_tensor(inputs), data_format)
+    rank = x.ndim - 2 if rank is None else rank
     sizes = _spatial(output_size, rank, "output_size", op)
     for axis, size in enumerate(sizes, start=1):
         window = _windows(x.shape[axis], size)

@@ -1,0 +1,63 @@
+"""The adaptive pooling layers (1-3 D) and the 3-D padding, cropping, upsampling, global
+pooling and spatial dropout layers against real Keras 3 (fixtures/keras_layers_3d/), with
+the layer contract and hostile arguments."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+from swiftdl import keras
+
+from keras_testing import run_layer_test
+
+FIXTURE = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "keras_layers_3d", "layers_3d.npz"))
+META = json.loads(str(FIXTURE["meta"]))
+
+
+@pytest.mark.parametrize("name", sorted(META))
+def test_matches_keras(name):
+    meta = META[name]
+    layer = getattr(keras.layers, meta["class_name"])(**meta["arguments"])
+    x = FIXTURE[f"{name}/x"]
+    np.testing.assert_allclose(np.asarray(layer(x)), FIXTURE[f"{name}/y"], rtol=1e-5, atol=1e-6)
+    assert list(layer.compute_output_shape(x.shape)) == meta["output_shape"]
+    config = layer.get_config()
+    config.pop("dtype", None)
+    config.pop("name", None)
+    assert json.loads(json.dumps(config)) == meta["config"]
+
+
+@pytest.mark.parametrize("cls,arguments,input_shape,output_shape", [
+    ("AdaptiveAveragePooling2D", {"output_size": 2}, (2, 5, 4, 3), (2, 2, 2, 3)),
+    ("AdaptiveMaxPooling3D", {"output_size": (1, 2, 2)}, (2, 3, 4, 4, 2), (2, 1, 2, 2, 2)),
+    ("ZeroPadding3D", {"padding": 1}, (2, 2, 2, 2, 1), (2, 4, 4, 4, 1)),
+    ("Cropping3D", {"cropping": 1}, (2, 3, 3, 3, 1), (2, 1, 1, 1, 1)),
+    ("UpSampling3D", {"size": 2}, (2, 2, 2, 2, 1), (2, 4, 4, 4, 1)),
+    ("GlobalMaxPooling3D", {}, (2, 2, 2, 2, 3), (2, 3)),
+    ("SpatialDropout3D", {"rate": 0.5}, (2, 2, 2, 2, 3), (2, 2, 2, 2, 3)),
+])
+def test_layer_contract(cls, arguments, input_shape, output_shape):
+    run_layer_test(getattr(keras.layers, cls), arguments, input_shape, expected_output_shape=output_shape,
+                   expected_num_trainable_weights=0)
+
+
+def test_spatial_dropout_3d_drops_whole_volumes():
+    x = np.ones((4, 3, 3, 3, 8), "float32")
+    y = np.asarray(keras.layers.SpatialDropout3D(0.5, seed=1)(x, training=True))
+    per_volume = y.reshape(4, 27, 8)
+    assert np.all(per_volume.min(axis=1) == per_volume.max(axis=1))  # one decision per (sample, channel)
+    assert set(np.unique(y)) <= {0.0, 2.0}
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda: keras.layers.AdaptiveAveragePooling2D(0), "output_size"),
+    (lambda: keras.layers.AdaptiveMaxPooling3D((2, 2)), "output_size"),
+    (lambda: keras.layers.AdaptiveAveragePooling1D(2)(np.ones((2, 3, 4, 5), "float32")), "expected ndim=3"),
+    (lambda: keras.layers.Cropping3D(2)(np.ones((1, 3, 3, 3, 1), "float32")), "leaves nothing"),
+    (lambda: keras.layers.ZeroPadding3D(((1, 1), (1, 1))), "3 elements"),
+    (lambda: keras.layers.UpSampling3D(0), "size"),
+])
+def test_hostile_arguments(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
