@@ -1,5 +1,5 @@
-"""The adaptive pooling layers (1-3 D) and the 3-D padding, cropping, upsampling, global
-pooling and spatial dropout layers against real Keras 3 (fixtures/keras_layers_3d/), with
+"""The adaptive pooling layers (1-3 D) and the 3-D pooling, padding, cropping, upsampling,
+global pooling and spatial dropout layers against real Keras 3 (fixtures/keras_layers_3d/), with
 the layer contract and hostile arguments."""
 import json
 import os
@@ -35,6 +35,8 @@ def test_matches_keras(name):
     ("Cropping3D", {"cropping": 1}, (2, 3, 3, 3, 1), (2, 1, 1, 1, 1)),
     ("UpSampling3D", {"size": 2}, (2, 2, 2, 2, 1), (2, 4, 4, 4, 1)),
     ("GlobalMaxPooling3D", {}, (2, 2, 2, 2, 3), (2, 3)),
+    ("MaxPooling3D", {"pool_size": 2}, (2, 4, 4, 4, 2), (2, 2, 2, 2, 2)),
+    ("AveragePooling3D", {"pool_size": 2, "padding": "same"}, (2, 3, 3, 3, 2), (2, 2, 2, 2, 2)),
     ("SpatialDropout3D", {"rate": 0.5}, (2, 2, 2, 2, 3), (2, 2, 2, 2, 3)),
 ])
 def test_layer_contract(cls, arguments, input_shape, output_shape):

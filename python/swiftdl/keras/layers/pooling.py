@@ -38,6 +38,8 @@ class BasePooling(Layer):
         return self._pool(nn, inputs)
 
     def _pool(self, nn, inputs):
+        if self.rank == 3:
+            return self._pool3d(nn, inputs)
         if self.rank == 2:
             pool = nn.max_pool2d if self.mode == "max" else nn.avg_pool2d
         else:
@@ -45,6 +47,21 @@ class BasePooling(Layer):
         ksize = self.pool_size if self.rank == 2 else self.pool_size[0]
         strides = self.strides if self.rank == 2 else self.strides[0]
         return pool(inputs, ksize, strides, self.padding.upper())
+
+    def _pool3d(self, nn, inputs):
+        """3-D pooling as a 2-D pool of every depth slice, then a 1-D pool along depth: max
+        and average windows separate by axis (an average's divisor, the count of positions
+        inside the input, is the product of the axes' counts too)."""
+        n, depth, rows, columns, channels = inputs.shape
+        padding = self.padding.upper()
+        planes = _sd.reshape(inputs, (n * depth, rows, columns, channels))
+        planar = (nn.max_pool2d if self.mode == "max" else nn.avg_pool2d)(planes, self.pool_size[1:], self.strides[1:],
+                                                                           padding)
+        rows, columns = planar.shape[1], planar.shape[2]
+        along_depth = _sd.reshape(planar, (n, depth, rows * columns * channels))
+        pooled = (nn.max_pool1d if self.mode == "max" else nn.avg_pool1d)(along_depth, self.pool_size[0],
+                                                                           self.strides[0], padding)
+        return _sd.reshape(pooled, (n, pooled.shape[1], rows, columns, channels))
 
     def compute_output_shape(self, input_shape):
         first = 2 if self.data_format == "channels_first" else 1
@@ -80,7 +97,16 @@ class AveragePooling1D(BasePooling):
     rank, mode = 1, "avg"
 
 
+class MaxPooling3D(BasePooling):
+    rank, mode = 3, "max"
+
+
+class AveragePooling3D(BasePooling):
+    rank, mode = 3, "avg"
+
+
 MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D = MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D
+MaxPool3D, AvgPool3D = MaxPooling3D, AveragePooling3D
 
 
 class BaseGlobalPooling(Layer):
