@@ -63,3 +63,25 @@ def test_spatial_dropout_3d_drops_whole_volumes():
 def test_hostile_arguments(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+CAUSAL = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "keras_layers_3d", "conv1d_causal.npz"))
+
+
+@pytest.mark.parametrize("name,arguments", [
+    ("causal", {"filters": 4, "kernel_size": 3, "padding": "causal"}),
+    ("causal_dilated", {"filters": 2, "kernel_size": 2, "padding": "causal", "dilation_rate": 3}),
+    ("causal_stride", {"filters": 2, "kernel_size": 3, "padding": "causal", "strides": 2}),
+])
+def test_conv1d_causal_padding_matches_keras(name, arguments):
+    layer = keras.layers.Conv1D(**arguments)
+    layer.build(CAUSAL["x"].shape)
+    layer.set_weights([CAUSAL[f"{name}/w0"], CAUSAL[f"{name}/w1"]])
+    y = layer(CAUSAL["x"])
+    np.testing.assert_allclose(np.asarray(y), CAUSAL[f"{name}/y"], rtol=1e-5, atol=1e-5)
+    assert tuple(layer.compute_output_shape(CAUSAL["x"].shape)) == CAUSAL[f"{name}/y"].shape
+    assert layer.get_config()["padding"] == "causal"
+    # An output never depends on later steps.
+    later = CAUSAL["x"].copy()
+    later[:, -1] += 10.0
+    np.testing.assert_allclose(np.asarray(layer(later))[:, :-1], np.asarray(y)[:, :-1], rtol=1e-6)

@@ -23,7 +23,7 @@ def conv_output_length(length, kernel, padding, stride, dilation=1):
     if length is None:
         return None
     effective = (kernel - 1) * dilation + 1
-    if padding == "same":
+    if padding in ("same", "causal"):  # causal: left padding of (kernel - 1)·dilation, then valid
         return (length + stride - 1) // stride
     return max((length - effective + stride) // stride, 0)
 
@@ -178,13 +178,21 @@ class Conv1D(BaseConv):
     rank = 1
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", **kwargs):
-        if str(padding).lower() == "causal":
-            raise ValueError("swiftdl Conv1D does not support padding='causal' yet")
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
+        causal = str(padding).lower() == "causal"
+        super().__init__(filters, kernel_size, strides=strides, padding="valid" if causal else padding, **kwargs)
+        if causal:
+            if self.data_format == "channels_first":
+                raise ValueError("Causal padding is only supported for `data_format='channels_last'`")
+            self.padding = "causal"
 
     def convolve(self, inputs, bias=None, activation=None):
         from swiftdl import nn
-        return nn.conv1d_bias_activation(inputs, self.kernel, bias, stride=self.strides[0], padding=self.padding.upper(),
+        if self.padding == "causal":
+            # Each output sees only its own step and earlier ones: pad (k - 1)·dilation on the left.
+            padding = [[0, 0], [(self.kernel_size[0] - 1) * self.dilation_rate[0], 0], [0, 0]]
+        else:
+            padding = self.padding.upper()
+        return nn.conv1d_bias_activation(inputs, self.kernel, bias, stride=self.strides[0], padding=padding,
                                          dilations=self.dilation_rate[0], activation=activation)
 
 
