@@ -44,6 +44,7 @@ _MODULES = {
     "pipeline": ["Pipeline"],
     "rms_normalization": ["RMSNormalization"],
     "einsum_dense": ["EinsumDense"],
+    "conv3d": ["Conv3D", "Convolution3D"],
     "adaptive_pooling": ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
                          "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"],
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],

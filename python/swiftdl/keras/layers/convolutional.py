@@ -137,6 +137,10 @@ class BaseConv(Layer):
             "groups": self.groups, "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
             **self._weight_settings_config("kernel", "bias"),
         })
+        # Keras's order: the activity regularizer between the weights' regularizers and constraints.
+        constraints_part = {k: config.pop(k) for k in ("kernel_constraint", "bias_constraint")}
+        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        config.update(constraints_part)
         return config
 
 
