@@ -17,7 +17,7 @@ from .io_utils import disable_interactive_logging, enable_interactive_logging, i
 from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
 
-_LAZY = ["plot_history", "plot_model"]
+_LAZY = ["plot_history", "plot_model", "split_dataset", "timeseries_dataset_from_array"]
 # keras.utils re-exports these from keras.saving and keras.backend; they load on first use
 # because keras.saving imports the layers, which import this module.
 _FROM_SAVING = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
@@ -38,6 +38,9 @@ def __getattr__(name: str) -> Any:
     if name in _FROM_BACKEND:
         from .. import backend
         return getattr(backend, name)
+    if name in ("split_dataset", "timeseries_dataset_from_array"):
+        from . import dataset_utils
+        return getattr(dataset_utils, name)
     if name == "plot_model":
         from .model_visualization import plot_model
         return plot_model
