@@ -5,11 +5,13 @@ from .csv_logger import CSVLogger
 from .learning_rate import LearningRateScheduler, ReduceLROnPlateau
 from .monitor import MonitorCallback
 from .terminate_on_nan import TerminateOnNaN
+from .backup_and_restore import BackupAndRestore
+from .swap_ema_weights import SwapEMAWeights
 
 _LAZY = ["TensorBoard"]
-__all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
+__all__ = ["BackupAndRestore", "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback", "ProgbarLogger", "ReduceLROnPlateau",
-           "TerminateOnNaN"] + _LAZY
+           "SwapEMAWeights", "TerminateOnNaN"] + _LAZY
 
 
 def __getattr__(name):

@@ -278,6 +278,8 @@ class Trainer:
         callback_list = self._callbacks(callbacks, verbose, epochs, training.num_batches)
         self.stop_training = False
         callback_list.on_train_begin()
+        # A BackupAndRestore callback that restored a backup says where to resume.
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         training_logs = None
         from swiftdl.distributed import data_parallel
         data_parallel._ACTIVE[0] = parallel.state if parallel is not None else None
