@@ -17,7 +17,8 @@ from .io_utils import disable_interactive_logging, enable_interactive_logging, i
 from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
 
-_LAZY = ["plot_history", "plot_model", "split_dataset", "timeseries_dataset_from_array"]
+_LAZY = ["plot_history", "plot_model", "split_dataset", "timeseries_dataset_from_array", "array_to_img",
+         "image_dataset_from_directory", "img_to_array", "load_img", "save_img"]
 # keras.utils re-exports these from keras.saving and keras.backend; they load on first use
 # because keras.saving imports the layers, which import this module.
 _FROM_SAVING = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
@@ -38,6 +39,12 @@ def __getattr__(name: str) -> Any:
     if name in _FROM_BACKEND:
         from .. import backend
         return getattr(backend, name)
+    if name in ("array_to_img", "img_to_array", "load_img", "save_img"):
+        from . import image_utils
+        return getattr(image_utils, name)
+    if name == "image_dataset_from_directory":
+        from .image_dataset import image_dataset_from_directory
+        return image_dataset_from_directory
     if name in ("split_dataset", "timeseries_dataset_from_array"):
         from . import dataset_utils
         return getattr(dataset_utils, name)
