@@ -29,10 +29,11 @@ def test_matches_keras(name):
     config.pop("dtype", None)
     config.pop("name", None)
     expected = dict(meta["config"])
-    if "kernel_initializer" in expected:  # Keras 3.15's einsum fan axes, None outside EinsumDense
-        initializer = dict(expected["kernel_initializer"])
+    for key in [k for k in expected if k.endswith("_initializer") and isinstance(expected[k], dict)]:
+        # Keras 3.15's VarianceScaling configs carry einsum fan axes (None outside EinsumDense).
+        initializer = dict(expected[key])
         initializer["config"] = {k: v for k, v in initializer["config"].items() if k not in ("input_axes", "output_axes")}
-        expected["kernel_initializer"] = initializer
+        expected[key] = initializer
     assert json.loads(json.dumps(config)) == expected
 
 
@@ -45,12 +46,14 @@ def test_matches_keras(name):
     ("GlobalMaxPooling3D", {}, (2, 2, 2, 2, 3), (2, 3)),
     ("MaxPooling3D", {"pool_size": 2}, (2, 4, 4, 4, 2), (2, 2, 2, 2, 2)),
     ("Conv3D", {"filters": 2, "kernel_size": 2, "padding": "same"}, (2, 3, 3, 3, 2), (2, 3, 3, 3, 2)),
+    ("DepthwiseConv1D", {"kernel_size": 3, "depth_multiplier": 2}, (2, 6, 3), (2, 4, 6)),
+    ("SeparableConv1D", {"filters": 4, "kernel_size": 3, "padding": "same"}, (2, 6, 3), (2, 6, 4)),
     ("AveragePooling3D", {"pool_size": 2, "padding": "same"}, (2, 3, 3, 3, 2), (2, 2, 2, 2, 2)),
     ("SpatialDropout3D", {"rate": 0.5}, (2, 2, 2, 2, 3), (2, 2, 2, 2, 3)),
 ])
 def test_layer_contract(cls, arguments, input_shape, output_shape):
     run_layer_test(getattr(keras.layers, cls), arguments, input_shape, expected_output_shape=output_shape,
-                   expected_num_trainable_weights=2 if cls == "Conv3D" else 0)
+                   expected_num_trainable_weights={"Conv3D": 2, "DepthwiseConv1D": 2, "SeparableConv1D": 3}.get(cls, 0))
 
 
 def test_conv3d_gradients_match_finite_differences():

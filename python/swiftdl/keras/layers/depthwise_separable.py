@@ -11,14 +11,15 @@ from .layer import Layer
 
 class _ConvBase(Layer):
     _casts_inputs_to_float = True
+    rank = 2  # spatial axes; the 1-D layers run the 2-D ops over an image of height 1
 
     def __init__(self, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1, activation=None,
                  use_bias=True, bias_initializer="zeros", bias_regularizer=None, activity_regularizer=None,
                  bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.kernel_size = _tuple(kernel_size, 2, "kernel_size")
-        self.strides = _tuple(strides, 2, "strides")
-        self.dilation_rate = _tuple(dilation_rate, 2, "dilation_rate")
+        self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size")
+        self.strides = _tuple(strides, self.rank, "strides")
+        self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate")
         padding = str(padding).lower()
         if padding not in ("valid", "same"):
             raise ValueError(f"The `padding` argument must be one of 'valid', 'same'. Received: padding={padding}")
@@ -38,24 +39,31 @@ class _ConvBase(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
 
     def _check_input_shape(self, input_shape):
-        if len(input_shape) != 4:
-            raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim=4, "
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim={self.rank + 2}, "
                              f"found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
         if input_shape[-1] is None:
             raise ValueError(f"The channel dimension of the inputs to {self.name} should be defined; received "
                              f"{tuple(input_shape)}")
 
     def _check_call_input(self, inputs, channels):
-        if inputs.ndim != 4 or inputs.shape[-1] != channels:
+        if inputs.ndim != self.rank + 2 or inputs.shape[-1] != channels:
+            axes = "steps" if self.rank == 1 else "rows, cols"
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected shape "
-                             f"(batch, rows, cols, {channels}), received {tuple(inputs.shape)}")
+                             f"(batch, {axes}, {channels}), received {tuple(inputs.shape)}")
 
-    def _conv(self, inputs, kernel):
+    def _pointwise(self, inputs, kernel):
         from swiftdl import nn
-        return nn.conv2d(inputs, kernel, strides=self.strides, padding=self.padding.upper(), dilations=self.dilation_rate)
+        if self.rank == 1:
+            return nn.conv1d(inputs, kernel, 1, "VALID")
+        return nn.conv2d(inputs, kernel, strides=1, padding="VALID")
 
     def _depthwise(self, inputs, kernel):
         from swiftdl import nn
+        if self.rank == 1:  # an image of height 1
+            outputs = nn.depthwise_conv2d(inputs[:, None], kernel[None], strides=(1, self.strides[0]),
+                                          padding=self.padding.upper(), dilations=(1, self.dilation_rate[0]))
+            return outputs[:, 0]
         return nn.depthwise_conv2d(inputs, kernel, strides=self.strides, padding=self.padding.upper(),
                                    dilations=self.dilation_rate)
 
@@ -66,7 +74,7 @@ class _ConvBase(Layer):
 
     def _spatial(self, input_shape):
         spatial = tuple(conv_output_length(input_shape[1 + i], self.kernel_size[i], self.padding, self.strides[i],
-                                           self.dilation_rate[i]) for i in range(2))
+                                           self.dilation_rate[i]) for i in range(self.rank))
         if any(s is not None and s <= 0 for s in spatial):
             raise ValueError(f"Computed output size would be negative or zero for layer {self.name}: input shape "
                              f"{tuple(input_shape)}, kernel_size {self.kernel_size}, padding '{self.padding}'")
@@ -79,6 +87,7 @@ class _ConvBase(Layer):
                        "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
                        "bias_initializer": initializers.serialize(self.bias_initializer),
                        "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                       "activity_regularizer": regularizers.serialize(self.activity_regularizer),
                        "bias_constraint": constraints.serialize(self.bias_constraint)})
         return config
 
@@ -115,7 +124,7 @@ class DepthwiseConv2D(_ConvBase):
         self.built = True
 
     def call(self, inputs):
-        self._check_call_input(inputs, self.kernel.shape[2])
+        self._check_call_input(inputs, self.kernel.shape[-2])
         return self._finish(self._depthwise(inputs, self.kernel))
 
     def compute_output_shape(self, input_shape):
@@ -165,7 +174,7 @@ class SeparableConv2D(_ConvBase):
                                                 initializer=self.depthwise_initializer,
                                                 regularizer=self.depthwise_regularizer,
                                                 constraint=self.depthwise_constraint, name="depthwise_kernel")
-        self.pointwise_kernel = self.add_weight(shape=(1, 1, channels * self.depth_multiplier, self.filters),
+        self.pointwise_kernel = self.add_weight(shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
                                                 initializer=self.pointwise_initializer,
                                                 regularizer=self.pointwise_regularizer,
                                                 constraint=self.pointwise_constraint, name="pointwise_kernel")
@@ -175,10 +184,9 @@ class SeparableConv2D(_ConvBase):
         self.built = True
 
     def call(self, inputs):
-        from swiftdl import nn
-        self._check_call_input(inputs, self.depthwise_kernel.shape[2])
+        self._check_call_input(inputs, self.depthwise_kernel.shape[-2])
         depthwise = self._depthwise(inputs, self.depthwise_kernel)
-        return self._finish(nn.conv2d(depthwise, self.pointwise_kernel, strides=1, padding="VALID"))
+        return self._finish(self._pointwise(depthwise, self.pointwise_kernel))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._spatial(input_shape) + (self.filters,)
@@ -195,4 +203,27 @@ class SeparableConv2D(_ConvBase):
         return config
 
 
-SeparableConvolution2D = SeparableConv2D  # Keras's alias
+class DepthwiseConv1D(DepthwiseConv2D):
+    """DepthwiseConv2D over (batch, steps, channels); kernel (k, channels, depth_multiplier)."""
+
+    rank = 1
+
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=1, **kwargs):
+        super().__init__(kernel_size, strides=strides, padding=padding, depth_multiplier=depth_multiplier,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+
+
+class SeparableConv1D(SeparableConv2D):
+    """SeparableConv2D over (batch, steps, channels); depthwise_kernel (k, C, M),
+    pointwise_kernel (1, C·M, filters)."""
+
+    rank = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 depth_multiplier=1, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                         dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, **kwargs)
+
+
+SeparableConvolution2D, SeparableConvolution1D = SeparableConv2D, SeparableConv1D  # Keras's aliases
