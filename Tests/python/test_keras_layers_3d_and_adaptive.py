@@ -1,5 +1,6 @@
-"""The adaptive pooling layers (1-3 D) and the 3-D pooling, padding, cropping, upsampling,
-global pooling and spatial dropout layers against real Keras 3 (fixtures/keras_layers_3d/), with
+"""The adaptive pooling layers (1-3 D), the 3-D pooling, padding, cropping, upsampling,
+global pooling and spatial dropout layers, Conv3D, the 1-D depthwise and separable layers and
+AdditiveAttention against real Keras 3 (fixtures/keras_layers_3d/), with
 the layer contract and hostile arguments."""
 import json
 import os
@@ -19,12 +20,17 @@ META = json.loads(str(FIXTURE["meta"]))
 def test_matches_keras(name):
     meta = META[name]
     layer = getattr(keras.layers, meta["class_name"])(**meta["arguments"])
-    x = FIXTURE[f"{name}/x"]
-    layer.build(x.shape)
+    if meta.get("inputs"):
+        x = [FIXTURE[f"{name}/x{i}"] for i in range(meta["inputs"])]
+        shape = [part.shape for part in x]
+    else:
+        x = FIXTURE[f"{name}/x"]
+        shape = x.shape
+    layer.build(shape)
     if layer.weights:
         layer.set_weights([FIXTURE[f"{name}/w{i}"] for i in range(len(layer.weights))])
     np.testing.assert_allclose(np.asarray(layer(x)), FIXTURE[f"{name}/y"], rtol=1e-5, atol=1e-6)
-    assert list(layer.compute_output_shape(x.shape)) == meta["output_shape"]
+    assert list(layer.compute_output_shape(shape)) == meta["output_shape"]
     config = layer.get_config()
     config.pop("dtype", None)
     config.pop("name", None)

@@ -49,7 +49,7 @@ _MODULES = {
     "adaptive_pooling": ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
                          "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"],
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
-    "attention": ["Attention", "MultiHeadAttention"],
+    "attention": ["AdditiveAttention", "Attention", "MultiHeadAttention"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],

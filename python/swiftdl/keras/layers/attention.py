@@ -84,15 +84,7 @@ class Attention(Layer):
         self._check_input_shape([tuple(t.shape) for t in inputs] if isinstance(inputs, (list, tuple)) else inputs)
         query, value = inputs[0], inputs[1]
         key = inputs[2] if len(inputs) > 2 else value
-        if self.score_mode == "dot":
-            scores = _sd.matmul(query, _sd.swapaxes(key, 1, 2))
-            if self.scale is not None:
-                scores = scores * self.scale
-        else:
-            summed = _sd.tanh(_sd.expand_dims(query, 2) + _sd.expand_dims(key, 1))
-            scores = self.concat_score_weight * summed.sum(axis=-1)
-            if self.scale is not None:
-                scores = scores * self.scale
+        scores = self._calculate_scores(query, key)
         query_mask = value_mask = None
         if mask is not None:
             query_mask = mask[0] if len(mask) > 0 else None
@@ -111,6 +103,15 @@ class Attention(Layer):
             return output, weights
         return output
 
+    def _calculate_scores(self, query, key):
+        """(batch, Tq, Tv) scores of every query step against every key step."""
+        if self.score_mode == "dot":
+            scores = _sd.matmul(query, _sd.swapaxes(key, 1, 2))
+        else:
+            summed = _sd.tanh(_sd.expand_dims(query, 2) + _sd.expand_dims(key, 1))
+            scores = self.concat_score_weight * summed.sum(axis=-1)
+        return scores if self.scale is None else scores * self.scale
+
     def compute_mask(self, inputs, mask=None):
         if mask is None or mask[0] is None:
             return None
@@ -123,6 +124,31 @@ class Attention(Layer):
         config = super().get_config()
         config.update({"use_scale": self.use_scale, "score_mode": self.score_mode, "dropout": self.dropout,
                        "seed": self.seed})
+        return config
+
+
+class AdditiveAttention(Attention):
+    """Bahdanau-style attention: scores Σ scale·tanh(query + key) over the features, with a
+    learned per-feature `scale` (glorot-uniform) when use_scale."""
+
+    def __init__(self, use_scale=True, dropout=0.0, **kwargs):
+        kwargs.pop("score_mode", None)
+        super().__init__(use_scale=use_scale, score_mode="concat", dropout=dropout, **kwargs)
+
+    def build(self, input_shape):
+        dim = input_shape[0][-1]
+        self.scale = (self.add_weight(shape=(dim,), initializer="glorot_uniform", name="scale")
+                      if self.use_scale else None)
+        self.concat_score_weight = None
+        self.built = True
+
+    def _calculate_scores(self, query, key):
+        summed = _sd.tanh(_sd.expand_dims(query, 2) + _sd.expand_dims(key, 1))
+        return (summed if self.scale is None else summed * self.scale).sum(axis=-1)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["score_mode"]
         return config
 
 
