@@ -157,3 +157,21 @@ def test_arg_reductions_refuse_tuple_axes():
         sd.argmax(sd.zeros((2, 3)), axis=(0, 1))
     with pytest.raises((ValueError, IndexError)):
         sd.argmax(sd.zeros((2, 3)), axis=2)
+
+
+@pytest.mark.parametrize("ddof", [-2 ** 63, 2 ** 63 - 1, 5, -3])
+def test_var_with_extreme_ddof_is_numpy_s_and_never_traps(ddof):
+    """n - ddof is worked out in floating point (an integer one overflowed and killed the
+    process for ddof = -2**63), clamped at 0 as numpy clamps it, with and without a tape.
+    (numpy's own int64 n - ddof wraps for ddof = -2**63 and gives inf; the exact divisor is
+    Python's.)"""
+    a = np.arange(1.0, 13.0)
+    divisor = max(len(a) - ddof, 0)
+    total = float(np.sum((a - a.mean()) ** 2))
+    expected = total / divisor if divisor else np.inf
+    np.testing.assert_allclose(np.asarray(sd.var(a, ddof=ddof)), expected, rtol=1e-12)
+    x = sd.Variable(a)
+    with sd.GradientTape() as tape:
+        recorded = sd.var(x, ddof=ddof)
+    np.testing.assert_allclose(np.asarray(recorded), expected, rtol=1e-12)
+    assert tape.gradient(recorded, x) is not None

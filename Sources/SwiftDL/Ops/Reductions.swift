@@ -87,9 +87,14 @@ public func variance(_ x: Tensor, axes: [Int]?, ddof: Int = 0, keepdims: Bool = 
     let mean = try reduce(.mean, float, axes: normalized, keepdims: true)
     let deviations = try unary(.square, binary(.subtract, float, mean))
     let total = try reduce(.sum, deviations, axes: normalized, keepdims: keepdims)
-    // NOTE: numpy clamps the divisor at 0, so ddof >= n gives inf (or nan), never a negative variance.
-    let divisor = try Tensor.scalar(Double(Swift.max(n - ddof, 0)), dtype: total.dtype)
+    let divisor = try Tensor.scalar(varianceDivisor(n, ddof: ddof), dtype: total.dtype)
     return try binary(.divide, total, divisor)
+}
+
+/// n − ddof as numpy divides by it: clamped at 0, so ddof >= n gives inf (or nan), never a
+/// negative variance. In Double: an Int n − ddof traps on overflow for a huge |ddof|.
+func varianceDivisor(_ n: Int, ddof: Int) -> Double {
+    Swift.max(Double(n) - Double(ddof), 0)
 }
 
 private func runReduction(_ op: ReduceOp, _ x: Tensor, outer: Int, k: Int, inner: Int) throws -> Tensor {

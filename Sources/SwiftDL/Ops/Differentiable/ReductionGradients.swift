@@ -42,7 +42,7 @@ public func differentiableVariance(_ x: Tensor, axes: [Int]?, ddof: Int, keepdim
     let mean = try differentiableReduce(.mean, x, axes: reduced, keepdims: true)
     let deviations = try differentiableUnary(.square, differentiableBinary(.subtract, x, mean))
     let total = try differentiableReduce(.sum, deviations, axes: reduced, keepdims: keepdims)
-    return try differentiableBinary(.divide, total, Tensor.scalar(Double(n - ddof), dtype: total.dtype))
+    return try differentiableBinary(.divide, total, Tensor.scalar(varianceDivisor(n, ddof: ddof), dtype: total.dtype))
 }
 
 /// d prod(x) / dx_i: the product of the other elements of x_i's reduced slice.
