@@ -11,7 +11,7 @@ PUBLIC_MODULES = ["swiftdl", "swiftdl.nn", "swiftdl.optimizers", "swiftdl.data",
                   "swiftdl.keras.regularizers", "swiftdl.keras.constraints", "swiftdl.keras.backend", "swiftdl.keras.ops",
                   "swiftdl.keras.ops.linalg", "swiftdl.image", "swiftdl.signal", "swiftdl.math", "swiftdl.linalg",
                   "swiftdl.random", "swiftdl.keras.optimizers", "swiftdl.train", "swiftdl.strings", "swiftdl.io",
-                  "swiftdl.io.gfile"]
+                  "swiftdl.io.gfile", "swiftdl.keras.quantizers"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

@@ -38,12 +38,16 @@ __all__ = ["activations", "backend", "callbacks", "clear_session", "config", "co
            "KerasTensor", "Layer", "layers", "Loss", "losses", "Metric", "metrics", "Model", "models", "name_scope",
            "Operation", "Optimizer", "optimizers", "Regularizer", "regularizers", "remat", "RematScope", "saving",
            "Sequential", "StatelessScope", "SymbolicScope", "utils",
-           "Variable", "version"]
+           "Variable", "version", "Quantizer"]
 
 
 def __getattr__(name):
     # These submodules load on first use.
-    if name in ("datasets", "distribution", "export", "mixed_precision", "preprocessing", "random", "ops", "tree"):
+    if name in ("datasets", "distribution", "export", "mixed_precision", "preprocessing", "quantizers", "random", "ops",
+                "tree"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
+    if name == "Quantizer":
+        from .quantizers import Quantizer
+        return Quantizer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
