@@ -103,3 +103,25 @@ def test_large_products_split_across_threads_match_numpy(rng, m, k, n, transpose
             assert_same(ta @ tb, expected, rtol=1e-4, atol=1e-3)
     finally:
         sd.config.set_num_threads(default)
+
+
+@pytest.mark.parametrize("shape_a, shape_b", [((16, 64, 48), (16, 48, 64)), ((4, 1, 64, 48), (3, 48, 64)),
+                                              ((5, 200, 32), (32, 200)), ((3, 2, 100, 40), (40, 100))], ids=str)
+@pytest.mark.parametrize("transpose_b", [False, True])
+def test_batched_products_split_across_threads_match_numpy(rng, shape_a, shape_b, transpose_b):
+    """A batch of matrices each too small for gemm to split (attention's heads) runs whole
+    items on the pool's threads instead (Ops/Matmul.swift): every item must land in its own
+    slot of the result, with broadcast batch axes and transposed right operands."""
+    a = random_array(rng, shape_a, np.float32)
+    b = random_array(rng, shape_b[:-2] + shape_b[-2:][::-1] if transpose_b else shape_b, np.float32)
+    tb = sd.asarray(b)
+    if transpose_b:
+        tb, b = sd.swapaxes(tb, -1, -2), np.swapaxes(b, -1, -2)
+    expected = (a.astype(np.float64) @ b.astype(np.float64)).astype(np.float32)
+    default = sd.config.get_num_threads()
+    try:
+        for threads in (1, 2, 3):
+            sd.config.set_num_threads(threads)
+            assert_same(sd.asarray(a) @ tb, expected, rtol=1e-4, atol=1e-3)
+    finally:
+        sd.config.set_num_threads(default)

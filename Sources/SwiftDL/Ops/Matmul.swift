@@ -65,6 +65,7 @@ private struct MatmulDispatch: ArithmeticVisitor {
             b.view(shape: Array(b.shape.dropLast(2)), strides: Array(b.strides.dropLast(2)), offset: 0), to: batch)
         let left = blasOperand(a, T.self), right = blasOperand(b, T.self)
         let output = out.pointer(as: T.self)
+        var offsets = [(a: Int, b: Int)](repeating: (0, 0), count: batchCount)
         var index = [Int](repeating: 0, count: batch.count)
         for item in 0..<batchCount {
             var offsetA = 0, offsetB = 0
@@ -72,10 +73,7 @@ private struct MatmulDispatch: ArithmeticVisitor {
                 offsetA += index[axis] * aStrides[axis]
                 offsetB += index[axis] * bStrides[axis]
             }
-            var operandA = left, operandB = right
-            operandA.pointer += offsetA
-            operandB.pointer += offsetB
-            gemmEntry(m: m, n: n, k: k, operandA, operandB, output + item * m * n, ldc: max(n, 1), accumulate: false)
+            offsets[item] = (offsetA, offsetB)
             var axis = batch.count - 1
             while axis >= 0 {
                 index[axis] += 1
@@ -83,6 +81,26 @@ private struct MatmulDispatch: ArithmeticVisitor {
                 index[axis] = 0
                 axis -= 1
             }
+        }
+        func multiply(_ items: Range<Int>) {
+            for item in items {
+                var operandA = left, operandB = right
+                operandA.pointer += offsets[item].a
+                operandB.pointer += offsets[item].b
+                gemmEntry(m: m, n: n, k: k, operandA, operandB, output + item * m * n, ldc: max(n, 1), accumulate: false)
+            }
+        }
+        // Attention's products are many small matrices (heads × batch of 200×32·32×200): too
+        // small for gemm to split one across threads, so the threads take whole items instead.
+        let threads = ThreadPool.shared.partitionCount
+        let totalFlops = 2 * Double(m) * Double(n) * Double(k) * Double(batchCount)
+        if batchCount > 1 && threads > 1 && gemmBandCount(m: m, n: n, k: k) < threads && totalFlops >= 2_097_152 {
+            let chunks = min(threads, batchCount)
+            ThreadPool.shared.parallelFor(chunks) { chunk in
+                multiply(batchCount * chunk / chunks..<batchCount * (chunk + 1) / chunks)
+            }
+        } else {
+            multiply(0..<batchCount)
         }
     }
 

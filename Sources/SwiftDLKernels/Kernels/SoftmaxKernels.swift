@@ -28,6 +28,19 @@ package func blockSum<T: FloatElement>(_ p: UnsafePointer<T>, _ n: Int) -> T {
     return (a + b) + (c + d)
 }
 
+/// Σ a[j]·b[j] over contiguous rows, in four running sums as `blockSum`.
+@inline(__always)
+package func blockDot<T: FloatElement>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
+    var s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0
+    var j = 0
+    while j + 4 <= n {
+        s0 += a[j] * b[j]; s1 += a[j + 1] * b[j + 1]; s2 += a[j + 2] * b[j + 2]; s3 += a[j + 3] * b[j + 3]
+        j += 4
+    }
+    while j < n { s0 += a[j] * b[j]; j += 1 }
+    return (s0 + s1) + (s2 + s3)
+}
+
 /// The largest of a contiguous row, with four running maxima so the comparisons pipeline.
 /// NOTE: NaNs are skipped here (unless they lead the row); they still reach the result,
 /// because every exp(x - max) of the row is summed.
@@ -110,6 +123,21 @@ public func softmaxBackwardKernel<T: FloatElement>(
 ) {
     if n == 0 { return }
     forEachChunk(outer * inner, grain: max(1, (1 << 14) / n)) { rows in
+        if inner == 1 {
+            // Contiguous rows (attention's scores): the sum in four running parts, then a
+            // loop with no reduction in it, so both vectorise.
+            for row in rows {
+                let pg = g + row * n, py = y + row * n, pd = dx + row * n
+                if log {
+                    let total = blockSum(pg, n)
+                    for j in 0..<n { pd[j] = pg[j] - vectorExp(py[j]) * total }
+                } else {
+                    let dot = blockDot(pg, py, n)
+                    for j in 0..<n { pd[j] = py[j] * (pg[j] - dot) }
+                }
+            }
+            return
+        }
         for row in rows {
             let base = (row / inner) * n * inner + row % inner
             let pg = g + base, py = y + base, pd = dx + base

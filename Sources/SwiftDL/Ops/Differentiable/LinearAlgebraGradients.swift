@@ -11,13 +11,25 @@ public func differentiableMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         if a.rank == 1 { g = try g.expandingDims(b.rank == 1 ? g.rank : g.rank - 1) }
         if b.rank == 1 { g = try g.expandingDims(g.rank) }
         let ga = try matmul(g, swapLastAxes(right))
-        let gb = try matmul(swapLastAxes(left), g)
+        let gb = try sharedRightGradient(left: left, right: right, upstream: g) ?? matmul(swapLastAxes(left), g)
         return [
             try reduceBroadcast(ga, to: left.shape).reshaped(a.shape),
             try reduceBroadcast(gb, to: right.shape).reshaped(b.shape),
         ]
     }
     return out
+}
+
+/// The gradient of one matrix shared by a batch of left matrices (a Dense kernel applied to
+/// sequences): the batch's rows stacked, so Aᵀ·G is a single GEMM with a long inner axis
+/// instead of one small GEMM per batch item followed by a sum over the batch. nil when the
+/// right operand is itself batched.
+private func sharedRightGradient(left: Tensor, right: Tensor, upstream: Tensor) throws -> Tensor? {
+    guard right.rank == 2, left.rank > 2 else { return nil }
+    let k = left.shape[left.rank - 1], n = upstream.shape[upstream.rank - 1]
+    let rows = try left.reshaped([-1, k])
+    // reshaped copies a broadcast or strided operand; the upstream gradient has the full shape.
+    return try matmul(swapLastAxes(rows), upstream.reshaped([rows.shape[0], n]))
 }
 
 /// A view with the last two axes exchanged (a transpose of each matrix in a batch).
