@@ -152,6 +152,53 @@ def transformer(keras, samples):
         optimizer="adam", loss="sparse_categorical_crossentropy")
 
 
+def transformer_ops(keras, samples):
+    """The transformer classifier with its attention written in keras.ops, as a custom layer
+    does it (keras.io's guide on writing layers): query/key/value projections, heads split
+    with reshape and transpose, softmax(QK^T / sqrt(d)) V with matmul. Issue 12 asks that
+    ops in user code not make a model slower than the same model from layers."""
+    layers, ops = keras.layers, keras.ops
+    length, vocabulary, width, heads = 200, 20000, 32, 2
+
+    class OpsSelfAttention(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.query, self.key, self.value = (layers.Dense(heads * width) for _ in range(3))
+            self.output_projection = layers.Dense(width)
+
+        def split_heads(self, x):
+            x = ops.reshape(x, (-1, length, heads, width))
+            return ops.transpose(x, (0, 2, 1, 3))
+
+        def call(self, x):
+            query, key, value = (self.split_heads(f(x)) for f in (self.query, self.key, self.value))
+            scores = ops.matmul(query, ops.transpose(key, (0, 1, 3, 2))) / ops.sqrt(float(width))
+            attended = ops.matmul(ops.softmax(scores, axis=-1), value)
+            merged = ops.reshape(ops.transpose(attended, (0, 2, 1, 3)), (-1, length, heads * width))
+            return self.output_projection(merged)
+
+    class TokenAndPositionEmbedding(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.token_embedding = layers.Embedding(vocabulary, width)
+            self.position_embedding = layers.Embedding(length, width)
+
+        def call(self, x):
+            return self.token_embedding(x) + self.position_embedding(ops.arange(0, length, 1))
+
+    inputs = keras.Input((length,), dtype="int32")
+    x = TokenAndPositionEmbedding()(inputs)
+    x = layers.LayerNormalization(epsilon=1e-6)(x + layers.Dropout(0.1)(OpsSelfAttention()(x)))
+    feed_forward = layers.Dense(width)(layers.Dense(32, activation="relu")(x))
+    x = layers.LayerNormalization(epsilon=1e-6)(x + layers.Dropout(0.1)(feed_forward))
+    x = layers.Dropout(0.1)(layers.GlobalAveragePooling1D()(x))
+    x = layers.Dropout(0.1)(layers.Dense(20, activation="relu")(x))
+    outputs = layers.Dense(2, activation="softmax")(x)
+    y = _rng().integers(0, 2, samples)
+    return keras.Model(inputs, outputs), _token_ids(samples, length, vocabulary), y, dict(
+        optimizer="adam", loss="sparse_categorical_crossentropy")
+
+
 def conv_autoencoder(keras, samples):
     """keras.io's convolutional denoising autoencoder: two Conv2D + MaxPooling2D, two
     Conv2DTranspose with stride 2, a sigmoid Conv2D."""
@@ -206,6 +253,7 @@ MODELS = {
     "gru_masked": (gru_masked, 1024),
     "text_cnn": (text_cnn, 2048),
     "transformer": (transformer, 1024),
+    "transformer_ops": (transformer_ops, 1024),
     "conv_autoencoder": (conv_autoencoder, 1024),
     "mlp": (mlp, 8192),
     "doc_cnn": (document_cnn, 4096),

@@ -5,8 +5,9 @@
 
 The models are in benchmarks/keras_model_zoo.py (a ResNet-style CNN, a MobileNetV2-style
 CNN, a bidirectional stacked LSTM, a masked GRU with dropout, a 1-D text CNN, a transformer
-encoder, a convolutional autoencoder, an MLP, and the document's CNN and LSTM), each built
-from the same code with either backend's Keras, with synthetic data, batch 64.
+encoder, the same encoder with its attention written in keras.ops, a convolutional
+autoencoder, an MLP, and the document's CNN and LSTM), each built from the same code
+with either backend's Keras, with synthetic data, batch 64.
 
 Each (backend, model) runs in a fresh child process. Reported: training samples/s over one
 timed epoch after a warm-up epoch; predict samples/s at batch 256; the median and p99
