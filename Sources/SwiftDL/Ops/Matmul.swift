@@ -87,7 +87,8 @@ private struct MatmulDispatch: ArithmeticVisitor {
                 var operandA = left, operandB = right
                 operandA.pointer += offsets[item].a
                 operandB.pointer += offsets[item].b
-                gemmEntry(m: m, n: n, k: k, operandA, operandB, output + item * m * n, ldc: max(n, 1), accumulate: false)
+                gemmEntry(
+                    m: m, n: n, k: k, operandA, operandB, output + item * m * n, ldc: max(n, 1), accumulate: false)
             }
         }
         // Attention's products are many small matrices (heads × batch of 200×32·32×200): too
