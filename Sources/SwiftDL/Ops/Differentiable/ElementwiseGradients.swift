@@ -8,9 +8,13 @@ public func differentiableBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throw
     guard isRecordingGradients, out.dtype.isFloatingPoint, let rule = binaryGradientRule(op, a, b, out) else {
         return out
     }
+    // An operand no tape follows (a constant scale, the data) gets no gradient: attention's
+    // scores / sqrt(d) would otherwise reduce a 5-million-element product to a scalar that is
+    // thrown away.
+    let needs = Needs(a: isFollowedByRecordingTape(a), b: isFollowedByRecordingTape(b))
     record(op.name, inputs: [a, b], outputs: [out]) { gradients in
         guard let g = gradients[0] else { return [nil, nil] }
-        let (ga, gb) = try rule(g)
+        let (ga, gb) = try rule(g, needs)
         return [
             try ga.map { try reduceBroadcast($0, to: a.shape) }, try gb.map { try reduceBroadcast($0, to: b.shape) },
         ]
@@ -18,45 +22,60 @@ public func differentiableBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throw
     return out
 }
 
+/// Which operands of a binary op want a gradient.
+private struct Needs {
+    let a: Bool, b: Bool
+}
+
 /// The VJP of each differentiable binary op: upstream gradient → (gradient of a, of b),
-/// both in the broadcast shape (the caller reduces them). nil: the op has no gradient.
+/// both in the broadcast shape (the caller reduces them), nil for an operand that `needs`
+/// leaves out. nil: the op has no gradient.
 private func binaryGradientRule(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) -> (
-    (Tensor) throws -> (Tensor?, Tensor?)
+    (Tensor, Needs) throws -> (Tensor?, Tensor?)
 )? {
     switch op {
     case .add:
-        return { g in (g, g) }
+        return { g, needs in (needs.a ? g : nil, needs.b ? g : nil) }
     case .subtract:
-        return { g in (g, try unary(.negative, g)) }
+        return { g, needs in (needs.a ? g : nil, needs.b ? try unary(.negative, g) : nil) }
     case .multiply:
-        return { g in (try binary(.multiply, g, b), try binary(.multiply, g, a)) }
+        return { g, needs in
+            (needs.a ? try binary(.multiply, g, b) : nil, needs.b ? try binary(.multiply, g, a) : nil)
+        }
     case .divide:
         // d(a/b)/da = 1/b;  d(a/b)/db = -a/b² = -out/b
-        return { g in
+        return { g, needs in
             let ga = try binary(.divide, g, b)
-            return (ga, try unary(.negative, binary(.multiply, ga, out)))
+            return (needs.a ? ga : nil, needs.b ? try unary(.negative, binary(.multiply, ga, out)) : nil)
         }
     case .power:
         // d(a^b)/da = b·a^(b-1);  d(a^b)/db = a^b·log(a), taken as 0 where a <= 0 (TensorFlow's rule)
-        return { g in
-            let exponentMinusOne = try binary(.subtract, b, Tensor.scalar(1, dtype: b.dtype))
-            let ga = try binary(.multiply, g, binary(.multiply, b, binary(.power, a, exponentMinusOne)))
-            let zero = try Tensor.scalar(0, dtype: out.dtype)
-            let positive = try binary(.greater, a, zero)
-            let safeLog = try unary(.log, select(positive, a, Tensor.scalar(1, dtype: out.dtype)))
-            let gb = try binary(.multiply, g, binary(.multiply, out, select(positive, safeLog, zero)))
+        return { g, needs in
+            var ga: Tensor? = nil, gb: Tensor? = nil
+            if needs.a {
+                let exponentMinusOne = try binary(.subtract, b, Tensor.scalar(1, dtype: b.dtype))
+                ga = try binary(.multiply, g, binary(.multiply, b, binary(.power, a, exponentMinusOne)))
+            }
+            if needs.b {
+                let zero = try Tensor.scalar(0, dtype: out.dtype)
+                let positive = try binary(.greater, a, zero)
+                let safeLog = try unary(.log, select(positive, a, Tensor.scalar(1, dtype: out.dtype)))
+                gb = try binary(.multiply, g, binary(.multiply, out, select(positive, safeLog, zero)))
+            }
             return (ga, gb)
         }
     case .remainder:
         // a mod b = a − floor(a/b)·b: d/da = 1, d/db = −floor(a/b) (TensorFlow's FloorMod rule;
         // floor is flat between its steps).
-        return { g in (g, try binary(.multiply, unary(.negative, g), binary(.floorDivide, a, b))) }
+        return { g, needs in
+            (needs.a ? g : nil, needs.b ? try binary(.multiply, unary(.negative, g), binary(.floorDivide, a, b)) : nil)
+        }
     case .maximum, .minimum:
         // The gradient goes to the operand that was picked; ties go to a (TensorFlow's rule).
-        return { g in
+        return { g, needs in
             let picksA = try binary(op == .maximum ? .greaterEqual : .lessEqual, a, b)
             let zero = try Tensor.scalar(0, dtype: g.dtype)
-            return (try select(picksA, g, zero), try select(picksA, zero, g))
+            return (needs.a ? try select(picksA, g, zero) : nil, needs.b ? try select(picksA, zero, g) : nil)
         }
     default:
         return nil
