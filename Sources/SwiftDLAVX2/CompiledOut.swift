@@ -52,6 +52,13 @@ public func tanhRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePo
 public func logRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
     compiledOut()
 }
+public func softmaxRowsAVX2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, log: Bool) {
+    compiledOut()
+}
+public func softmaxBackwardRowsAVX2(
+    _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rows: Int, n: Int,
+    log: Bool
+) { compiledOut() }
 public func winogradTransformFiltersAVX2(
     _ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into u: UnsafeMutablePointer<Float>
 ) { compiledOut() }

@@ -1,3 +1,5 @@
+import SwiftDLAVX2
+
 /// Softmax, log-softmax and the softmax cross-entropies over contiguous buffers.
 /// A softmax runs along the middle axis of an (outer, n, inner) block: n values at stride
 /// `inner`. Cross-entropies take (rows, classes) blocks, classes contiguous.
@@ -71,6 +73,13 @@ public func softmaxForwardKernel<T: FloatElement>(
 ) {
     if n == 0 { return }
     forEachChunk(outer * inner, grain: max(1, (1 << 14) / n)) { rows in
+        if inner == 1 && T.self == Float.self && rowOperationsAvailable {
+            softmaxRowsAVX2(
+                UnsafeRawPointer(x + rows.lowerBound * n).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(y + rows.lowerBound * n).assumingMemoryBound(to: Float.self),
+                rows: rows.count, n: n, log: log)
+            return
+        }
         if inner == 1 {
             // Contiguous rows: exponentiate in a vectorised pass, then sum.
             for row in rows {
@@ -123,6 +132,14 @@ public func softmaxBackwardKernel<T: FloatElement>(
 ) {
     if n == 0 { return }
     forEachChunk(outer * inner, grain: max(1, (1 << 14) / n)) { rows in
+        if inner == 1 && T.self == Float.self && rowOperationsAvailable {
+            softmaxBackwardRowsAVX2(
+                UnsafeRawPointer(g + rows.lowerBound * n).assumingMemoryBound(to: Float.self),
+                UnsafeRawPointer(y + rows.lowerBound * n).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(dx + rows.lowerBound * n).assumingMemoryBound(to: Float.self),
+                rows: rows.count, n: n, log: log)
+            return
+        }
         if inner == 1 {
             // Contiguous rows (attention's scores): the sum in four running parts, then a
             // loop with no reduction in it, so both vectorise.
