@@ -90,8 +90,8 @@ def test_bad_arguments():
         Dataset.from_tensor_slices((X, Y[:5]))
     with pytest.raises(ValueError, match="scalar"):
         Dataset.from_tensor_slices(np.float32(1.0))
-    with pytest.raises(TypeError, match="numeric"):
-        Dataset.from_tensor_slices(np.array(["a", "b"]))
+    with pytest.raises(TypeError, match="numbers and strings only"):
+        Dataset.from_tensor_slices(np.array([{"a": 1}, None]))
     with pytest.raises(ValueError, match="batch_size"):
         Dataset.range(3).batch(0)
     with pytest.raises(TypeError, match="batch_size"):

@@ -66,7 +66,7 @@ def test_generator_results_feed_batch_and_model_code():
     (lambda D: list(D.range(3).filter(lambda x: [True, False])), ValueError, "scalar bool"),
     (lambda D: list(D.range(3).unbatch()), ValueError, "rank >= 1"),
     (lambda D: D.range(3).enumerate(start=-1), ValueError, "start"),
-    (lambda D: list(D.from_generator(lambda: iter(["text"]))), TypeError, "numeric"),
+    (lambda D: list(D.from_generator(lambda: iter([object()]))), TypeError, "numbers and strings only"),
     (lambda D: D.range(3).padded_batch(0), ValueError, "positive"),
     (lambda D: list(D.range(1, 4).map(lambda n: tf.range(n)).padded_batch(3, padded_shapes=[2])), ValueError,
      "larger than its padded size"),

@@ -20,7 +20,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .structure import flatten, map_structure, to_tensor
+from .structure import flatten, is_text, map_structure, to_tensor
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
@@ -52,6 +52,8 @@ class Dataset:
         Raises:
             ValueError: for scalars or mismatched first dimensions.
         """
+        if isinstance(tensors, list):
+            tensors = np.asarray(tensors)  # tf.data takes a list as one tensor; tuples and dicts are structures
         data = map_structure(to_tensor, tensors)
         sizes = set()
         for leaf in flatten(data):
@@ -219,7 +221,16 @@ class _Rows(Dataset):
 def _rows_from_stream(data, stream):
     for indices in stream:
         for index in indices.tolist():
-            yield map_structure(lambda tensor: tensor[index], data)
+            yield map_structure(lambda tensor: _row(tensor, index), data)
+
+
+def _row(leaf, index):
+    # A text leaf's row stays an array (0-d for a scalar string), as a tensor's row does.
+    return np.asarray(leaf[index], dtype=object) if is_text(leaf) else leaf[index]
+
+
+def _rows(leaf, positions):
+    return leaf[np.asarray(positions)] if is_text(leaf) else _sd.take(leaf, positions, axis=0)
 
 
 class _Derived(Dataset):
@@ -444,8 +455,7 @@ class _Batch(Dataset):
         if planned is not None:
             data, stream = planned
             for indices in _chunks(stream, self._batch_size, self._drop_remainder):
-                positions = _sd.asarray(indices)
-                yield map_structure(lambda tensor: _sd.take(tensor, positions, axis=0), data)
+                yield map_structure(lambda tensor: _rows(tensor, indices), data)
             return
         batch = []
         for element in self._source:
@@ -483,9 +493,17 @@ def _chunks(stream, size, drop_remainder):
 
 def _stack(elements):
     try:
-        return map_structure(lambda *leaves: _sd.stack(list(leaves)), *elements)
+        return map_structure(_stack_leaves, *elements)
     except ValueError as error:
         raise ValueError(f"Cannot batch elements of different shapes or structures: {error}") from None
+
+
+def _stack_leaves(*leaves):
+    if is_text(leaves[0]):
+        if any(not is_text(leaf) or leaf.shape != leaves[0].shape for leaf in leaves):
+            raise ValueError("text elements of different shapes, or text mixed with numbers")
+        return np.stack(leaves)
+    return _sd.stack(list(leaves))
 
 
 class _Prefetch(Dataset):

@@ -28,15 +28,37 @@ def flatten(structure):
 
 def to_tensor(value):
     """A leaf as an engine tensor. float64 data becomes float32 (Keras's floatx; tf.data
-    would keep float64 and let the model cast), other ints become int64; strings and
-    objects are refused."""
+    would keep float64 and let the model cast), other ints become int64. Text (str, bytes,
+    or arrays of them) stays in numpy as an object array of str, as swiftdl.strings and
+    TextVectorization take it: the engine holds numbers only. Other objects are refused."""
     if isinstance(value, _sd.Tensor):
         return value
     array = np.asarray(value)
+    if array.dtype.kind in "USO":
+        return to_text_array(array)
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"swiftdl.data holds numeric tensors only; received an array of dtype {array.dtype}")
+        raise TypeError(f"swiftdl.data holds numbers and strings only; received an array of dtype {array.dtype}")
     if array.dtype.kind in "iu" and array.dtype not in (np.int32, np.int64, np.uint8):
         array = array.astype(np.int64)
     return _sd.asarray(array, copy=None)
+
+
+def is_text(leaf):
+    """Whether a dataset leaf is text (a numpy object array of str)."""
+    return isinstance(leaf, np.ndarray) and leaf.dtype == object
+
+
+def to_text_array(array):
+    """An object array of str (bytes decoded as UTF-8); TypeError for anything else."""
+    flat = array.reshape(-1)
+    out = np.empty(flat.shape, dtype=object)
+    for i, item in enumerate(flat):
+        if isinstance(item, (bytes, np.bytes_)):
+            item = bytes(item).decode("utf-8")
+        if not isinstance(item, str):
+            raise TypeError(f"swiftdl.data holds numbers and strings only; received {type(item).__name__} "
+                            f"{item!r:.60} in an object array")
+        out[i] = str(item)
+    return out.reshape(array.shape)

@@ -1,5 +1,9 @@
 """Model: a Layer that trains. Built from inputs and outputs (functional), by subclassing
 (your own `call`), or as a Sequential stack."""
+import numpy as np
+
+import swiftdl as _sd
+
 from ..layers.keras_tensor import KerasTensor, flatten, holds_keras_tensor, map_structure
 from ..layers.layer import Layer, _as_tensor
 from ..trainers.trainer import Trainer
@@ -204,7 +208,7 @@ class Functional(Model):
                              "tensors.")
         values = {}
         for symbolic, value in zip(self.inputs, given):
-            tensor = _as_tensor(value)
+            tensor = _adjust_input_rank(symbolic, _as_tensor(value))
             _check_input_against(symbolic, tensor, self.name)
             values[id(symbolic)] = tensor
         return run_graph(self._nodes, self.inputs, self._outputs_struct, values, training=training)
@@ -230,6 +234,20 @@ class Functional(Model):
     def from_config(cls, config, custom_objects=None):
         from ..saving.serialization import functional_from_config
         return functional_from_config(config, custom_objects)
+
+
+def _adjust_input_rank(symbolic, tensor):
+    """Data one axis short of an input whose last axis is 1 gains that axis (a batch of
+    strings for `keras.Input(shape=(1,), dtype="string")`), and data with an extra last
+    axis of 1 loses it, as Keras's functional models adjust their inputs."""
+    if tensor is None or not hasattr(tensor, "shape"):
+        return tensor
+    expected, rank = symbolic.shape, len(tensor.shape)
+    if rank == len(expected) - 1 and expected and expected[-1] == 1:
+        return np.expand_dims(tensor, -1) if isinstance(tensor, np.ndarray) else _sd.expand_dims(tensor, -1)
+    if rank == len(expected) + 1 and tensor.shape[-1] == 1:
+        return np.squeeze(tensor, -1) if isinstance(tensor, np.ndarray) else _sd.squeeze(tensor, -1)
+    return tensor
 
 
 def _check_input_against(symbolic, tensor, model_name):

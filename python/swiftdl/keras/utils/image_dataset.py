@@ -54,22 +54,11 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     if labels not in ("inferred", None) and not isinstance(labels, (list, tuple)):
         raise ValueError(f"`labels` argument should be a list/tuple of integer labels, of the same size as the "
                          f"number of image files in the target directory. Received: labels={labels}")
-    if label_mode not in ("int", "categorical", "binary", None):
-        raise ValueError(f'`label_mode` argument must be one of "int", "categorical", "binary", or None. Received: '
-                         f"label_mode={label_mode}")
     if color_mode not in _MODES:
         raise ValueError(f'`color_mode` must be one of {{"rgb", "rgba", "grayscale"}}. Received: color_mode={color_mode}')
+    check_directory_dataset_arguments(label_mode, validation_split, subset, shuffle, seed)
     if labels is None or label_mode is None:
         labels, label_mode = None, None
-    if validation_split is not None and not 0 < validation_split < 1:
-        raise ValueError(f"`validation_split` must be between 0 and 1, received: {validation_split}")
-    if (validation_split is None) != (subset is None):
-        raise ValueError("If `subset` is set, `validation_split` must be set, and inversely.")
-    if subset not in (None, "training", "validation", "both"):
-        raise ValueError(f'`subset` must be either "training", "validation" or "both", received: {subset}')
-    if shuffle and validation_split and seed is None:
-        raise ValueError("If using `validation_split` and shuffling the data, you must provide a `seed` argument, to "
-                         "make sure that there is no overlap between the training and validation subset.")
     paths, indices, names = index_directory(directory, labels, class_names, follow_links, ALLOWED_FORMATS)
     if label_mode == "binary" and len(names) != 2:
         raise ValueError(f'When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
@@ -85,6 +74,33 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                          interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, data_format, shuffle, seed)
                 for split_paths, split_indices in splits]
     return tuple(datasets) if subset == "both" else datasets[0]
+
+
+def check_directory_dataset_arguments(label_mode, validation_split, subset, shuffle, seed):
+    """The checks the *_dataset_from_directory functions share, with Keras's messages."""
+    if label_mode not in ("int", "categorical", "binary", None):
+        raise ValueError(f'`label_mode` argument must be one of "int", "categorical", "binary", or None. Received: '
+                         f"label_mode={label_mode}")
+    if validation_split is not None and not 0 < validation_split < 1:
+        raise ValueError(f"`validation_split` must be between 0 and 1, received: {validation_split}")
+    if (validation_split is None) != (subset is None):
+        raise ValueError("If `subset` is set, `validation_split` must be set, and inversely.")
+    if subset not in (None, "training", "validation", "both"):
+        raise ValueError(f'`subset` must be either "training", "validation" or "both", received: {subset}')
+    if shuffle and validation_split and seed is None:
+        raise ValueError("If using `validation_split` and shuffling the data, you must provide a `seed` argument, to "
+                         "make sure that there is no overlap between the training and validation subset.")
+
+
+def labels_of(indices, rows, label_mode, class_count):
+    """The labels of dataset rows: int32 ("int"), float32 (..., 1) ("binary") or one-hot
+    float32 ("categorical")."""
+    chosen = indices[np.asarray(rows, dtype=np.int64)]
+    if label_mode == "int":
+        return chosen.astype(np.int32)
+    if label_mode == "binary":
+        return chosen.astype(np.float32)[..., None]
+    return np.eye(class_count, dtype=np.float32)[chosen]
 
 
 def _split(paths, indices, validation_split, subset, verbose):
@@ -133,20 +149,13 @@ def _dataset(dataset_class, paths, indices, names, label_mode, color_mode, batch
             stacked = np.moveaxis(stacked, -1, 1)
         return stacked if np.ndim(rows) else stacked[0]
 
-    def labels_of(rows):
-        chosen = indices[np.asarray(rows, dtype=np.int64)]
-        if label_mode == "int":
-            return chosen.astype(np.int32)
-        if label_mode == "binary":
-            return chosen.astype(np.float32)[..., None]
-        return np.eye(len(names), dtype=np.float32)[chosen]
-
     rows = dataset_class.from_tensor_slices(np.arange(len(paths), dtype=np.int64))
     if shuffle:
         rows = rows.shuffle(buffer_size=max(batch_size or 1, 1) * 8, seed=seed)
     if batch_size is not None:
         rows = rows.batch(batch_size)
-    dataset = rows.map(lambda r: images_of(r) if label_mode is None else (images_of(r), labels_of(r)))
+    dataset = rows.map(lambda r: images_of(r) if label_mode is None
+                       else (images_of(r), labels_of(indices, r, label_mode, len(names))))
     dataset.class_names = names
     dataset.file_paths = list(paths)
     return dataset

@@ -89,3 +89,33 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
     if image.mode == "RGBA" and (file_format or os.fspath(path).rsplit(".", 1)[-1]).lower() in ("jpg", "jpeg"):
         image = image.convert("RGB")
     image.save(path, format=file_format, **kwargs)
+
+
+def smart_resize(x, size, interpolation="bilinear", data_format="channels_last", **kwargs):
+    """Resizes an image (or a batch) to `size` without distorting its aspect ratio: the
+    largest centred box of the target's aspect ratio is cropped, then resized (Keras's
+    crop arithmetic, in integers). numpy in, numpy out; a tensor in, a tensor out."""
+    import swiftdl as sd
+
+    from .. import ops
+    kwargs.pop("backend_module", None)
+    if kwargs:
+        raise TypeError(f"smart_resize() got unexpected keyword arguments: {list(kwargs.keys())}")
+    if len(size) != 2:
+        raise ValueError(f"Expected `size` to be a tuple of 2 integers, but got: {size}.")
+    was_tensor = isinstance(x, sd.Tensor)
+    image = np.asarray(x)
+    if image.ndim not in (3, 4):
+        raise ValueError("Expected an image array with shape `(height, width, channels)`, or `(batch_size, height, "
+                         f"width, channels)`, but got input with incorrect rank, of shape {image.shape}.")
+    channels_last = data_format == "channels_last"
+    height, width = image.shape[-3:-1] if channels_last else image.shape[-2:]
+    target_height, target_width = size
+    crop_height = max(min(height, int(float(width * target_height) / target_width)), 1)
+    crop_width = max(min(width, int(float(height * target_width) / target_height)), 1)
+    top, left = int(float(height - crop_height) / 2), int(float(width - crop_width) / 2)
+    rows, columns = slice(top, top + crop_height), slice(left, left + crop_width)
+    cropped = image[..., rows, columns, :] if channels_last else image[..., rows, columns]
+    resized = ops.image.resize(cropped.astype(np.float32) if cropped.dtype.kind in "iub" else cropped, size,
+                               interpolation=interpolation, data_format=data_format)
+    return resized if was_tensor else np.asarray(resized)
