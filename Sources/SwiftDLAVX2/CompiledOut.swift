@@ -59,6 +59,13 @@ public func softmaxBackwardRowsAVX2(
     _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rows: Int, n: Int,
     log: Bool
 ) { compiledOut() }
+public enum ChannelSumKind: Sendable {
+    case values, squaredDeviations, gradientAndProjection
+}
+public func channelSumsAVX2(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>?, center: UnsafePointer<Float>?, rows: Range<Int>,
+    channels c: Int, kind: ChannelSumKind, into partial: UnsafeMutablePointer<Double>
+) { compiledOut() }
 public func winogradTransformFiltersAVX2(
     _ filters: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into u: UnsafeMutablePointer<Float>
 ) { compiledOut() }

@@ -1,3 +1,5 @@
+import SwiftDLAVX2
+
 /// Batch normalisation over one axis of a contiguous tensor (Keras's BatchNormalization,
 /// tf.nn.fused_batch_norm), forward and backward, in a few passes over the data instead of
 /// the dozen element-wise ops (each with its own backward) of the composed formula.
@@ -65,6 +67,19 @@ private func channelSums<T: FloatElement>(
     into sums: UnsafeMutablePointer<Double>
 ) {
     let c = layout.channels, inner = layout.inner
+    if inner == 1 && T.self == Float.self && rowOperationsAvailable {
+        let values = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { buffer in
+            let floatCenter = buffer.baseAddress!
+            if let center { for j in 0..<c { floatCenter[j] = Float(center[j]) } }
+            sumOverShares(rows: layout.outer, width: c, into: sums) { partial, rows in
+                channelSumsAVX2(
+                    values, nil, center: center == nil ? nil : UnsafePointer(floatCenter), rows: rows, channels: c,
+                    kind: center == nil ? .values : .squaredDeviations, into: partial)
+            }
+        }
+        return
+    }
     let unrolled = !accumulatorsOnStack(rows: layout.outer, width: c)
     sumOverShares(rows: layout.outer, width: c, into: sums) { partial, rows in
         if inner == 1 && !unrolled {
@@ -208,6 +223,14 @@ public func batchNormBackward<T: FloatElement>(
         withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { sums in
             let totals = sums.baseAddress!
             sumOverShares(rows: layout.outer, width: width, into: totals) { partial, rows in
+                if inner == 1 && T.self == Float.self && rowOperationsAvailable {
+                    channelSumsAVX2(
+                        UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                        UnsafeRawPointer(dy).assumingMemoryBound(to: Float.self),
+                        center: UnsafeRawPointer(mean).assumingMemoryBound(to: Float.self), rows: rows, channels: c,
+                        kind: .gradientAndProjection, into: partial)
+                    return
+                }
                 var first = rows.lowerBound
                 if inner == 1 && unrolled {
                     // Four rows per visit to accumulators on the heap (see channelSums).

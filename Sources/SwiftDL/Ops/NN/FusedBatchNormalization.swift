@@ -85,7 +85,8 @@ public func fusedBatchNormalization(
             defer { position += 1 }
             return needs[position] ? try Tensor.empty([channels], dtype: dtype, zeroed: true) : nil
         }
-        let dx = needs[0] ? try Tensor.empty(x.shape, dtype: dtype, zeroed: true) : nil
+        // The kernel writes every element of dx (there are none when y is empty).
+        let dx = needs[0] ? try Tensor.empty(x.shape, dtype: dtype) : nil
         let dgamma = try gradientSlot(gamma), dbeta = try gradientSlot(beta)
         if y.count > 0 {
             try dtype.dispatchFloat(
