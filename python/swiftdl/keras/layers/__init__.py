@@ -50,6 +50,7 @@ _MODULES = {
                          "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"],
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["AdditiveAttention", "Attention", "MultiHeadAttention"],
+    "grouped_query_attention": ["GroupQueryAttention"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],

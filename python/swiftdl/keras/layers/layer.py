@@ -79,6 +79,14 @@ class Layer:
                     self._track_variable(candidate)
         object.__setattr__(self, name, value)
 
+    def _track_layer(self, layer):
+        """Tracks a sublayer held under a private name (Keras's `_query_dense`, ...), which
+        attribute assignment leaves untracked; returns it."""
+        layers = self.__dict__.setdefault("_layers", [])
+        if all(layer is not known for known in layers):
+            layers.append(layer)
+        return layer
+
     def _track_variable(self, variable):
         """A Variable set as an attribute (`self.w = keras.Variable(...)` in build) becomes
         one of the layer's weights, as in Keras."""

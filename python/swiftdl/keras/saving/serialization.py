@@ -9,7 +9,10 @@ def serialize_layer(layer):
         name = type(layer).__name__
         return {"module": layer._keras_module, "class_name": name, "config": config, "registered_name": name}
     from .object_registration import GLOBAL_CUSTOM_NAMES
-    entry = {"module": "keras.layers", "class_name": type(layer).__name__, "config": config,
+    # A class Keras exports under another name (GroupedQueryAttention as GroupQueryAttention)
+    # says so itself; its subclasses keep their own names.
+    class_name = type(layer).__dict__.get("_keras_class_name", type(layer).__name__)
+    entry = {"module": "keras.layers", "class_name": class_name, "config": config,
              "registered_name": GLOBAL_CUSTOM_NAMES.get(type(layer))}
     from ..layers.layer import Layer
     if type(layer).get_build_config is not Layer.get_build_config and layer.built:
