@@ -51,6 +51,7 @@ _MODULES = {
     "conv_transpose": ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose"],
     "attention": ["AdditiveAttention", "Attention", "MultiHeadAttention"],
     "grouped_query_attention": ["GroupQueryAttention"],
+    "reversible_embedding": ["ReversibleEmbedding"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],

@@ -18,9 +18,13 @@ class Embedding(Layer):
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, **kwargs):
+                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, quantization_config=None,
+                 **kwargs):
         kwargs.pop("input_length", None)  # accepted and ignored, as Keras 3 does
         super().__init__(**kwargs)
+        if quantization_config is not None:
+            raise NotImplementedError("Embedding: quantized embeddings (quantization_config) are not supported by "
+                                      "swiftdl yet")
         if input_dim <= 0 or output_dim <= 0:
             raise ValueError(f"Both `input_dim` and `output_dim` should be positive, Received input_dim = {input_dim} and "
                              f"output_dim = {output_dim}")
@@ -72,6 +76,7 @@ class Embedding(Layer):
         config.update({"input_dim": self.input_dim, "output_dim": self.output_dim,
                        "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
                        "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                       "activity_regularizer": regularizers.serialize(self.activity_regularizer),
                        "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
-                       "mask_zero": self.mask_zero})
+                       "mask_zero": self.mask_zero, "quantization_config": None})
         return config

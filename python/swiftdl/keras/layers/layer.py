@@ -351,12 +351,21 @@ class Layer:
         if extra_tensors and type(self).compute_output_shape is Layer.compute_output_shape:
             output_shapes = self._output_shape_by_calling(args, call_kwargs)
         else:
-            output_shapes = self.compute_output_shape(shapes)
+            output_shapes = self.compute_output_shape(shapes, **self._output_shape_options(call_kwargs))
         outputs = _shapes_to_keras_tensors(output_shapes, self.compute_output_dtype(inputs), self.name)
         Node(self, args, kwargs, outputs)
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
             _attach_masks(outputs, self._symbolic_mask(inputs, previous_mask, outputs))
         return outputs
+
+    def _output_shape_options(self, call_kwargs):
+        """The call's options that compute_output_shape also names (ReversibleEmbedding's
+        `reverse`), so the symbolic shape follows them; masks and `training` never change it."""
+        import inspect
+        parameters = inspect.signature(self.compute_output_shape).parameters
+        return {name: value for name, value in call_kwargs.items()
+                if name in parameters and name not in ("mask", "training") and not isinstance(value, KerasTensor)
+                and parameters[name].kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)}
 
     def _symbolic_mask(self, inputs, previous_mask, outputs):
         """The output mask of a symbolic call, as KerasTensors (`x._keras_mask`): from
