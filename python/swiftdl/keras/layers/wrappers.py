@@ -1,6 +1,8 @@
-"""Wrappers: TimeDistributed (a layer applied to every time step) and Bidirectional (an RNN
-run both ways). Attribute names follow Keras (`layer`, `forward_layer`, `backward_layer`),
-which is also where weight files keep the wrapped layers' variables."""
+"""Wrappers: the Wrapper base, TimeDistributed (a layer applied to every time step) and
+Bidirectional (an RNN run both ways; not a Wrapper subclass here, since it keeps its layers
+as `forward_layer` and `backward_layer` only). Attribute names follow Keras (`layer`,
+`forward_layer`, `backward_layer`), which is also where weight files keep the wrapped
+layers' variables."""
 import swiftdl as _sd
 
 from .layer import Layer
@@ -22,15 +24,42 @@ def _clone(layer, **overrides):
     return type(layer).from_config(config)
 
 
-class TimeDistributed(Layer):
+class Wrapper(Layer):
+    """The base of layers that hold one other layer (`self.layer`) and add to what it does
+    (TimeDistributed, SpectralNormalization); not a layer to use by itself."""
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise ValueError(f"Layer {layer} supplied to Wrapper isn't a supported layer type. Please ensure wrapped "
+                             f"layer is a valid Keras layer.")
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def build(self, input_shape=None):
+        if not self.layer.built:
+            self.layer._maybe_build(input_shape)
+        self.built = True
+
+    def get_config(self):
+        config = super().get_config()
+        config["layer"] = _serialize(self.layer)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        layer = _deserialize(config.pop("layer"), custom_objects)
+        return cls(layer, **config)
+
+
+class TimeDistributed(Wrapper):
     """Applies `layer` to every step of (batch, steps, ...): `TimeDistributed(Dense(8))`."""
 
     def __init__(self, layer, **kwargs):
-        super().__init__(**kwargs)
         if not isinstance(layer, Layer):
             raise ValueError(f"Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance. "
                              f"Received: {layer!r}")
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _check_input_shape(self, input_shape):
@@ -55,16 +84,6 @@ class TimeDistributed(Layer):
         inner = self.layer.compute_output_shape((input_shape[0],) + tuple(input_shape[2:]))
         return (inner[0], input_shape[1]) + tuple(inner[1:])
 
-    def get_config(self):
-        config = super().get_config()
-        config["layer"] = _serialize(self.layer)
-        return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        config["layer"] = _deserialize(config["layer"], custom_objects)
-        return cls(**config)
 
 
 class Bidirectional(Layer):
