@@ -14,8 +14,8 @@ too), the filters, ssim and psnr; box coordinates, suppression and sampled windo
 decided on the host and get no gradient. The random functions draw from swiftdl's
 generators: same distributions as TensorFlow, other values for the same seed. Bad
 arguments raise ValueError (InvalidArgumentError, a ValueError, for most), as TensorFlow
-does. Not here: the image codecs (decode_*/encode_*), the JPEG-quality functions and
-generate_bounding_box_proposals.
+does. The image codecs (decode_png, decode_jpeg, ..., encode_png) are tf.io's, also named
+here. Not here: the JPEG-quality functions and generate_bounding_box_proposals.
 """
 from ._boxes import (combined_non_max_suppression, non_max_suppression, non_max_suppression_overlaps,
                      non_max_suppression_padded, non_max_suppression_with_scores)
@@ -35,8 +35,12 @@ from ._random import (random_brightness, random_contrast, random_crop, random_fl
                       stateless_random_hue, stateless_random_saturation)
 from ._quality import image_gradients, psnr, sobel_edges, ssim, ssim_multiscale, total_variation
 from ._resize import ResizeMethod, resize, resize_with_pad
+from ..io._image_codecs import (decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
+                                extract_jpeg_shape, is_jpeg)
 
-__all__ = ["adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue", "adjust_saturation", "central_crop",
+__all__ = ["decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg", "encode_png",
+           "extract_jpeg_shape", "is_jpeg",
+           "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue", "adjust_saturation", "central_crop",
            "combined_non_max_suppression", "convert_image_dtype", "crop_and_resize", "crop_to_bounding_box",
            "draw_bounding_boxes", "extract_glimpse", "extract_patches", "flip_left_right", "flip_up_down",
            "grayscale_to_rgb", "hsv_to_rgb", "image_gradients", "non_max_suppression",

@@ -1,5 +1,6 @@
-"""tf.io: files (`read_file`, `write_file`, `gfile`) and raw bytes (`decode_raw`,
-`serialize_tensor`, `parse_tensor`) for `import swiftdl as tf`.
+"""tf.io: files (`read_file`, `write_file`, `gfile`), raw bytes (`decode_raw`,
+`serialize_tensor`, `parse_tensor`) and the image codecs (`decode_png`, `decode_jpeg`,
+`decode_image`, ..., through Pillow, the `[image]` extra) for `import swiftdl as tf`.
 
 Paths are local files (TensorFlow's gs:// and hdfs:// file systems are not there). Missing
 files raise `tf.errors.NotFoundError` (a FileNotFoundError), as TensorFlow's do. Strings
@@ -10,16 +11,24 @@ import io as _io
 import numpy as np
 
 from . import gfile
+from ._image_codecs import (decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
+                            extract_jpeg_shape, is_jpeg)
+
+
+def _path(filename):
+    # A dataset's text element is a 0-d object array.
+    return filename.item() if isinstance(filename, np.ndarray) and filename.ndim == 0 else filename
 
 
 def read_file(filename, name=None):
     """The whole file's bytes."""
-    with gfile.GFile(filename, "rb") as handle:
+    with gfile.GFile(_path(filename), "rb") as handle:
         return handle.read()
 
 
 def write_file(filename, contents, name=None):
     """Writes `contents` (bytes or str) to `filename`, creating its directory."""
+    filename = _path(filename)
     directory = gfile._directory_of(filename)
     if directory:
         gfile.makedirs(directory)
@@ -80,4 +89,6 @@ def parse_tensor(serialized, out_type, name=None):
     return sd.asarray(values)
 
 
-__all__ = ["decode_raw", "gfile", "parse_tensor", "read_file", "serialize_tensor", "write_file"]
+__all__ = ["decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_jpeg",
+           "encode_png", "extract_jpeg_shape", "gfile", "is_jpeg", "parse_tensor", "read_file", "serialize_tensor",
+           "write_file"]
