@@ -1,5 +1,5 @@
-"""Conv1DTranspose and Conv2DTranspose: keras.ops.conv_transpose (one engine op, the
-convolution's input gradient) plus a bias and an activation. Kernels are laid out as Keras
+"""Conv1DTranspose, Conv2DTranspose and Conv3DTranspose: keras.ops.conv_transpose (one engine
+op, the convolution's input gradient; 3-D as one per depth tap) plus a bias and an activation. Kernels are laid out as Keras
 lays them out, (spatial..., filters, in_channels)."""
 from .convolutional import BaseConv, _tuple
 from .data_format import channel_axis
@@ -92,4 +92,12 @@ class Conv2DTranspose(BaseConvTranspose):
     rank = 2
 
 
-Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose  # Keras's aliases
+class Conv3DTranspose(BaseConvTranspose):
+    """The transpose of Conv3D, for upsampling volumes; kernel (kd, kh, kw, filters, in)."""
+
+    rank = 3
+
+
+# Keras's aliases
+Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = (Conv1DTranspose, Conv2DTranspose,
+                                                                          Conv3DTranspose)

@@ -39,18 +39,19 @@ def _spatial(value, rank, name, op):
     return [int(v) for v in values]
 
 
-def _rank(x, op):
-    if x.ndim not in (3, 4):
-        raise ValueError(f"[{op}] inputs must be rank 3 (1-D) or 4 (2-D) with batch and channels; swiftdl has "
-                         f"no 3-D convolution. Received shape {tuple(x.shape)}")
+def _rank(x, op, most=2):
+    if not 3 <= x.ndim <= most + 2:
+        spatial = "1-D or 2-D" if most == 2 else "1-D, 2-D or 3-D"
+        raise ValueError(f"[{op}] inputs must be {spatial} with batch and channels (rank 3 to {most + 2}); "
+                         f"received shape {tuple(x.shape)}")
     return x.ndim - 2
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    """N-D convolution (cross-correlation) for N = 1, 2; kernel (spatial..., in, out)."""
+    """N-D convolution (cross-correlation) for N = 1, 2, 3; kernel (spatial..., in, out)."""
     data_format = _format(data_format)
     x = _to_last(float_tensor(inputs), data_format)
-    rank = _rank(x, "conv")
+    rank = _rank(x, "conv", most=3)
     kernel = tensor(kernel, x.dtype.name)
     if kernel.ndim != rank + 2 or kernel.shape[-2] != x.shape[-1]:
         raise ValueError(f"[conv] kernel must be (spatial..., {x.shape[-1]}, out) for inputs with {x.shape[-1]} "
@@ -60,8 +61,11 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     padding = _padding(padding, "conv")
     if rank == 1:
         out = sd.nn.conv1d(x, kernel, strides[0], padding, dilations=dilations[0])
-    else:
+    elif rank == 2:
         out = sd.nn.conv2d(x, kernel, strides, padding, dilations=dilations)
+    else:
+        from .nn_conv3d import conv3d_last
+        out = conv3d_last(x, kernel, strides, padding.lower(), dilations)
     return _from_last(out, data_format)
 
 
@@ -128,6 +132,14 @@ def _transpose_padding(kernel, stride, dilation, padding, output_padding):
     return left, total - left
 
 
+def _depth_geometry(length, kernel, stride, dilation, padding, output_padding):
+    """(output size, padding before) of a transposed convolution along one axis: the size
+    Keras's rule gives and the front padding of the convolution it transposes."""
+    window = (kernel - 1) * dilation + 1
+    left, right = _transpose_padding(kernel, stride, dilation, padding, output_padding)
+    return max((length - 1) * stride + left + right - window + 2, 0), window - 1 - left
+
+
 def _spread(x, axis, stride):
     """stride - 1 zeros between neighbouring entries along `axis`."""
     if stride == 1 or x.shape[axis] == 0:
@@ -141,12 +153,13 @@ def _spread(x, axis, stride):
 
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
                    dilation_rate=1):
-    """The transpose of conv (its gradient with respect to the input), for 1 or 2 spatial
-    axes; kernel (spatial..., out_channels, in_channels), as Keras lays it out. One engine
-    op (swiftdl.nn.conv2d_transpose) with the explicit padding Keras's rule gives."""
+    """The transpose of conv (its gradient with respect to the input), for 1, 2 or 3
+    spatial axes; kernel (spatial..., out_channels, in_channels), as Keras lays it out. One
+    engine op (swiftdl.nn.conv2d_transpose) with the explicit padding Keras's rule gives
+    (3-D: one per depth tap, placed along depth, nn_conv3d.py)."""
     data_format = _format(data_format)
     x = _to_last(float_tensor(inputs), data_format)
-    rank = _rank(x, "conv_transpose")
+    rank = _rank(x, "conv_transpose", most=3)
     kernel = tensor(kernel, x.dtype.name)
     if kernel.ndim != rank + 2 or kernel.shape[-1] != x.shape[-1]:
         raise ValueError(f"[conv_transpose] kernel must be (spatial..., out, {x.shape[-1]}) for inputs with "
@@ -159,6 +172,14 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     if len(extras) != rank or any(e is not None and not 0 <= e < s for e, s in zip(extras, strides)):
         raise ValueError(f"[conv_transpose] output_padding must be {rank} ints each at least 0 and below its stride "
                          f"{tuple(strides)}; received output_padding={output_padding!r}")
+    if rank == 3:
+        from .nn_conv3d import conv3d_transpose_last
+
+        def transpose_2d(slices, tap_kernel):
+            return conv_transpose(slices, tap_kernel, strides[1:], padding.lower(), None if extras[1] is None
+                                  else extras[1:], "channels_last", dilations[1:])
+        out = conv3d_transpose_last(x, kernel, strides, padding, extras, dilations, transpose_2d, _depth_geometry)
+        return _from_last(out, data_format)
     sizes, pads = [], []
     for axis in range(rank):
         length, window = x.shape[axis + 1], (kernel.shape[axis] - 1) * dilations[axis] + 1
