@@ -54,6 +54,7 @@ _MODULES = {
     "attention": ["AdditiveAttention", "Attention", "MultiHeadAttention"],
     "grouped_query_attention": ["GroupQueryAttention"],
     "reversible_embedding": ["ReversibleEmbedding"],
+    "conv_lstm": ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],
