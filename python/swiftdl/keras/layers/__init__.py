@@ -58,6 +58,7 @@ _MODULES = {
     "image_color_augmentation": ["AutoContrast", "Equalization", "RandomColorDegeneration", "RandomColorJitter",
                                  "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization",
                                  "RandomSaturation", "RandomSharpness", "Solarization"],
+    "image_mixing_augmentation": ["CutMix", "MixUp", "RandomErasing", "RandomGaussianBlur"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],

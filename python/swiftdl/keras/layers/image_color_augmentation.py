@@ -45,12 +45,38 @@ class _ColorLayer(BaseImagePreprocessingLayer):
     """Training-only random layers: draw, then transform; a single image is a batch of one."""
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):  # Keras's {"images": ..., "labels": ...} form
+            return self._call_on_dict(inputs, training)
         images = self._images(inputs)
         if not training:
             return images
         batched = images if images.ndim == 4 else _sd.expand_dims(images, 0)
         result = self.transform_images(batched, self.get_random_transformation(batched))
         return result if images.ndim == 4 else result[0]
+
+    def _call_on_dict(self, data, training):
+        unknown = set(data) - {"images", "labels"}
+        if "images" not in data or unknown:
+            raise ValueError(f"{type(self).__name__} takes a dict with 'images' and optionally 'labels' (bounding boxes "
+                             f"and segmentation masks are not supported); received keys {sorted(data)}")
+        images = self._images(data["images"])
+        result = dict(data)
+        if not training:
+            result["images"] = images
+            return result
+        batched = images if images.ndim == 4 else _sd.expand_dims(images, 0)
+        transformation = self.get_random_transformation(batched)
+        transformed = self.transform_images(batched, transformation)
+        result["images"] = transformed if images.ndim == 4 else transformed[0]
+        if "labels" in data:
+            labels = _sd.asarray(data["labels"])
+            batched_labels = labels if images.ndim == 4 else _sd.expand_dims(labels, 0)
+            mixed = self.transform_labels(batched_labels, transformation)
+            result["labels"] = mixed if images.ndim == 4 else mixed[0]
+        return result
+
+    def transform_labels(self, labels, transformation):
+        return labels
 
     def _uniform(self, shape, low, high):
         from .. import random
