@@ -308,9 +308,14 @@ def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> An
     return get(config)
 
 
+from .stft_initializer import STFT, STFTInitializer, stft  # noqa: E402  (it subclasses Initializer above)
+
+_ALIASES["stft"] = STFT
+
 # Keras's public names in this module (`from swiftdl.keras.initializers import *`).
 __all__ = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity", "IdentityInitializer",
            "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "OrthogonalInitializer", "RandomNormal",
+           "STFT", "STFTInitializer", "stft",
            "RandomUniform", "TruncatedNormal", "VarianceScaling", "Zeros", "constant", "deserialize", "get",
            "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity", "lecun_normal", "lecun_uniform",
            "ones", "orthogonal", "random_normal", "random_uniform", "serialize", "truncated_normal", "variance_scaling",

@@ -59,6 +59,7 @@ _MODULES = {
                                  "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization",
                                  "RandomSaturation", "RandomSharpness", "Solarization"],
     "image_mixing_augmentation": ["CutMix", "MixUp", "RandomErasing", "RandomGaussianBlur"],
+    "audio_preprocessing": ["MelSpectrogram", "STFTSpectrogram"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],
