@@ -60,6 +60,7 @@ _MODULES = {
                                  "RandomSaturation", "RandomSharpness", "Solarization"],
     "image_mixing_augmentation": ["CutMix", "MixUp", "RandomErasing", "RandomGaussianBlur"],
     "audio_preprocessing": ["MelSpectrogram", "STFTSpectrogram"],
+    "image_geometric_augmentation": ["RandomPerspective", "RandomShear"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],
