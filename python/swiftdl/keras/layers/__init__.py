@@ -61,6 +61,7 @@ _MODULES = {
     "image_mixing_augmentation": ["CutMix", "MixUp", "RandomErasing", "RandomGaussianBlur"],
     "audio_preprocessing": ["MelSpectrogram", "STFTSpectrogram"],
     "image_geometric_augmentation": ["RandomPerspective", "RandomShear"],
+    "image_policy_augmentation": ["AugMix", "RandAugment"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],
