@@ -1,4 +1,4 @@
-"""keras.layers RandAugment and AugMix: Keras's configs (fixtures/keras_policy_augmentation/);
+"""keras.layers RandAugment, AugMix and RandomElasticTransform: Keras's configs (fixtures/keras_policy_augmentation/);
 the policies run their operations only in training, seeded, keep the value range, and work
 in a model and on single images. (Keras's draws come from Python's and the backend's
 generators, so pixels are not compared.)"""

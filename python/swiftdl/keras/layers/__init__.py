@@ -60,7 +60,7 @@ _MODULES = {
                                  "RandomSaturation", "RandomSharpness", "Solarization"],
     "image_mixing_augmentation": ["CutMix", "MixUp", "RandomErasing", "RandomGaussianBlur"],
     "audio_preprocessing": ["MelSpectrogram", "STFTSpectrogram"],
-    "image_geometric_augmentation": ["RandomPerspective", "RandomShear"],
+    "image_geometric_augmentation": ["RandomElasticTransform", "RandomPerspective", "RandomShear"],
     "image_policy_augmentation": ["AugMix", "RandAugment"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],

@@ -110,3 +110,57 @@ class RandomPerspective(_ColorLayer):
         config.update({"factor": self.factor, "scale": self.scale, "interpolation": self.interpolation,
                        "fill_value": self.fill_value, "seed": self.seed})
         return config
+
+
+_ELASTIC_FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
+
+
+class RandomElasticTransform(_ColorLayer):
+    """With a probability drawn from `factor`, displaces pixels by a smoothed random field
+    (keras.ops.image.elastic_transform) whose strength and smoothness scale with a factor
+    drawn from `scale` and the image's size."""
+
+    _FACTOR_BOUNDS = (0, 1)
+
+    def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
+                 value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        from .image_mixing_augmentation import _factor_by_name
+        super().__init__(data_format=data_format, seed=seed, **kwargs)
+        self._set_factor(factor)
+        self.scale = _factor_by_name(scale, "scale")
+        _check_interpolation(interpolation)
+        if fill_mode not in _ELASTIC_FILL_MODES:
+            raise NotImplementedError(f"Unknown `fill_mode` {fill_mode}. Expected of one {set(_ELASTIC_FILL_MODES)}.")
+        self.interpolation, self.fill_mode, self.fill_value = interpolation, fill_mode, fill_value
+        self.value_range = value_range
+
+    def call(self, inputs, training=True):
+        if training and (self.scale[1] == 0 or self.factor[1] == 0):
+            return self._images(inputs) if not isinstance(inputs, dict) else inputs
+        return super().call(inputs, training)
+
+    def get_random_transformation(self, images):
+        batch = images.shape[0]
+        probability = self._uniform((batch,), self.factor[0], self.factor[1])
+        return {"apply_transform": self._uniform((batch,), 0.0, 1.0) < probability,
+                "distortion_factor": float(self._uniform((), self.scale[0], self.scale[1]))}
+
+    def transform_images(self, images, transformation):
+        from .. import ops
+        images = images.astype(self.dtype)
+        height, width = (images.shape[-3], images.shape[-2]) if self.data_format == "channels_last" else (
+            images.shape[-2], images.shape[-1])
+        factor = float(transformation["distortion_factor"])
+        alpha, sigma = max(height, width) * 0.1 * factor, min(height, width) * 0.05 * factor
+        warped = ops.image.elastic_transform(images, alpha=alpha, sigma=sigma, interpolation=self.interpolation,
+                                             fill_mode=self.fill_mode, fill_value=self.fill_value,
+                                             seed=self._seed_generator(), data_format=self.data_format)
+        apply = _sd.reshape(_sd.asarray(transformation["apply_transform"]), (-1, 1, 1, 1))
+        return _sd.clip(_sd.where(apply, warped, images), self.value_range[0], self.value_range[1])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": self.factor, "scale": self.scale, "interpolation": self.interpolation,
+                       "fill_mode": self.fill_mode, "fill_value": self.fill_value, "value_range": self.value_range,
+                       "seed": self.seed})
+        return config
