@@ -149,9 +149,9 @@ class Model(Trainer, Layer):
         from ..saving.weights import save_weights
         save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath, skip_mismatch=False):
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False):
         from ..saving.weights import load_weights
-        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
 
 
 def _functional_arguments(args, kwargs):

@@ -25,15 +25,26 @@ def save_weights(model, filepath, overwrite=True):
         h5_store.write(handle, model)
 
 
-def load_weights(model, filepath, skip_mismatch=False):
+def load_weights(model, filepath, skip_mismatch=False, by_name=False):
     """Reads every weight first and assigns only if all of them fit, so a bad file never
-    leaves the model half-changed."""
-    filepath = _check_path(filepath)
+    leaves the model half-changed. `.weights.h5` files are Keras 3's layout; other `.h5`
+    (and `.hdf5`) files Keras 2's, matched by layer order or, with `by_name`, by name."""
+    filepath = os.fspath(filepath)
+    legacy = not filepath.endswith(".weights.h5") and filepath.endswith((".h5", ".hdf5"))
+    if not legacy:
+        filepath = _check_path(filepath)
+    elif not model.built:
+        raise ValueError(f"Build the model before loading Keras 2 weights into it (they are matched to its layers); "
+                         f"received filepath={filepath}")
     h5py = h5_store.h5py_module()
     try:
         handle = h5py.File(filepath, "r")
     except OSError as error:
         raise ValueError(f"Could not read {filepath} as an HDF5 weights file: {error}") from None
     with handle:
-        updates = h5_store.plan_load(handle, model, filepath, skip_mismatch=skip_mismatch)
+        if legacy:
+            from .legacy_h5 import plan
+            updates = plan(handle, model, by_name=by_name, skip_mismatch=skip_mismatch)
+        else:
+            updates = h5_store.plan_load(handle, model, filepath, skip_mismatch=skip_mismatch)
     h5_store.apply(updates)
