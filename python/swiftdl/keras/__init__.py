@@ -38,13 +38,13 @@ __all__ = ["activations", "backend", "callbacks", "clear_session", "config", "co
            "KerasTensor", "Layer", "layers", "Loss", "losses", "Metric", "metrics", "Model", "models", "name_scope",
            "Operation", "Optimizer", "optimizers", "Regularizer", "regularizers", "remat", "RematScope", "saving",
            "Sequential", "StatelessScope", "SymbolicScope", "utils",
-           "Variable", "version", "Quantizer"]
+           "Variable", "version", "Quantizer", "applications"]
 
 
 def __getattr__(name):
     # These submodules load on first use.
-    if name in ("datasets", "distribution", "export", "mixed_precision", "preprocessing", "quantizers", "random", "ops",
-                "tree"):
+    if name in ("applications", "datasets", "distribution", "export", "mixed_precision", "preprocessing", "quantizers",
+                "random", "ops", "tree"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     if name == "Quantizer":

@@ -1,0 +1,10 @@
+"""keras.applications.vgg16: VGG16 (caffe preprocessing)."""
+from .vgg import decode_predictions, preprocess_input, vgg
+
+
+def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+          classifier_activation="softmax", name="vgg16"):
+    return vgg(16, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+
+
+__all__ = ["VGG16", "decode_predictions", "preprocess_input"]
