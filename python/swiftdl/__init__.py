@@ -42,7 +42,7 @@ from ._tf_face import (acos, acosh, add_n, argmax, argmin, argsort, as_dtype, as
                         linspace, matmul, meshgrid, name_scope, norm, one_hot, ones, ones_like, pad, rank, realdiv, reduce_all,
                         reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std, reduce_sum,
                         reduce_variance, repeat, reshape, reverse, roll, saturate_cast, scatter_nd, searchsorted, sequence_mask,
-                        shape, shape_n, sigmoid, sinh, size, sort, split, squeeze, stack, tan, tensor_scatter_nd_add,
+                        shape, shape_n, sigmoid, sinh, size, sort, split, squeeze, stack, string, tan, tensor_scatter_nd_add,
                         tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub, tensor_scatter_nd_update, tensordot,
                         TensorShape, TensorSpec, tile, transpose, truediv, uint16, uint32, uint64, uint8, UnconnectedGradients,
                         unique, unique_with_counts, unstack, where, zeros, zeros_like)
@@ -68,7 +68,7 @@ __all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "a
            "sinh", "size", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "stop_gradient", "subtract", "sum",
            "swapaxes", "take", "tan", "tanh", "Tensor", "tensor_scatter_nd_add", "tensor_scatter_nd_max",
            "tensor_scatter_nd_min", "tensor_scatter_nd_sub", "tensor_scatter_nd_update", "tensordot", "TensorShape",
-           "TensorSpec", "tile", "transpose", "true_divide", "truediv", "uint16", "uint32", "uint64", "uint8",
+           "TensorSpec", "tile", "transpose", "true_divide", "truediv", "uint16", "uint32", "uint64", "uint8", "string",
            "UnconnectedGradients", "unique", "unique_with_counts", "unstack", "var", "Variable", "where", "zeros", "zeros_like",
            # numpy's functions beyond the ufuncs (the _numpy_* modules)
            "append", "ascontiguousarray", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "column_stack",

@@ -52,6 +52,8 @@ class DType:
     # ---- TensorFlow's view -------------------------------------------------------
     @property
     def name(self):
+        if self._np.kind == "O":
+            return "string"  # text lives in numpy object arrays (of str or bytes)
         return "bool" if self._np.kind == "b" else self._np.name
 
     @property
@@ -174,9 +176,10 @@ complex64 = DType(np.complex64)
 complex128 = DType(np.complex128)
 bool = DType(np.bool_)  # noqa: A001  (tf.bool)
 bool_ = bool
+string = DType(np.object_)  # tf.string: an object array of str or bytes
 
 _BY_NAME = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32,
-                                uint64, complex64, complex128, bool)}
+                                uint64, complex64, complex128, bool, string)}
 _BY_NAME.update({"half": float16, "double": float64, "bool_": bool, "float": float32})
 
 

@@ -15,7 +15,7 @@ from ._tf_array import (boolean_mask, broadcast_to, concat, ensure_shape, expand
                         tensor_scatter_nd_update, tile, transpose, unstack, where, zeros, zeros_like)
 from ._tf_cast import cast, constant, convert_to_tensor, saturate_cast
 from ._tf_dtypes import (DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,  # noqa: A004
-                         int8, int16, int32, int64, uint8, uint16, uint32, uint64)
+                         int8, int16, int32, int64, string, uint8, uint16, uint32, uint64)
 from ._tf_function import function
 from ._tf_math import (acos, acosh, add_n, asin, asinh, atan, atan2, atanh, clip_by_global_norm, clip_by_norm,
                        clip_by_value, cosh, einsum, floordiv, matmul, norm, sinh, tan, tensordot, truediv)
@@ -47,7 +47,7 @@ __all__ = ["bool", "print", "range", "slice",
             "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
             "reduce_std", "reduce_sum", "reduce_variance", "reshape", "reverse", "saturate_cast", "scatter_nd",
             "sequence_mask", "shape", "shape_n", "sigmoid", "sinh", "size", "sort", "split", "squeeze", "stack",
-            "tan", "tensor_scatter_nd_add", "tensor_scatter_nd_max", "tensor_scatter_nd_min",
+            "string", "tan", "tensor_scatter_nd_add", "tensor_scatter_nd_max", "tensor_scatter_nd_min",
             "tensor_scatter_nd_sub", "tensor_scatter_nd_update", "tensordot", "tile", "transpose", "truediv",
             "uint8", "uint16", "uint32", "uint64", "unique", "unique_with_counts", "unstack", "where", "zeros",
             "zeros_like"]

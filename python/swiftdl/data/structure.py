@@ -29,8 +29,8 @@ def flatten(structure):
 def to_tensor(value):
     """A leaf as an engine tensor. float64 data becomes float32 (Keras's floatx; tf.data
     would keep float64 and let the model cast), other ints become int64. Text (str, bytes,
-    or arrays of them) stays in numpy as an object array of str, as swiftdl.strings and
-    TextVectorization take it: the engine holds numbers only. Other objects are refused."""
+    or arrays of them) stays in numpy as an object array of str and bytes, as swiftdl.strings
+    and TextVectorization take it: the engine holds numbers only. Other objects are refused."""
     if isinstance(value, _sd.Tensor):
         return value
     array = np.asarray(value)
@@ -51,14 +51,17 @@ def is_text(leaf):
 
 
 def to_text_array(array):
-    """An object array of str (bytes decoded as UTF-8); TypeError for anything else."""
+    """An object array of str and bytes (bytes stay bytes, as TensorFlow's string tensors
+    hold them: a record or an encoded image is not text); TypeError for anything else."""
     flat = array.reshape(-1)
     out = np.empty(flat.shape, dtype=object)
     for i, item in enumerate(flat):
         if isinstance(item, (bytes, np.bytes_)):
-            item = bytes(item).decode("utf-8")
-        if not isinstance(item, str):
+            item = bytes(item)
+        elif isinstance(item, str):
+            item = str(item)
+        else:
             raise TypeError(f"swiftdl.data holds numbers and strings only; received {type(item).__name__} "
                             f"{item!r:.60} in an object array")
-        out[i] = str(item)
+        out[i] = item
     return out.reshape(array.shape)

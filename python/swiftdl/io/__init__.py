@@ -1,6 +1,8 @@
 """tf.io: files (`read_file`, `write_file`, `gfile`), raw bytes (`decode_raw`,
 `serialize_tensor`, `parse_tensor`) and the image codecs (`decode_png`, `decode_jpeg`,
-`decode_image`, ..., through Pillow, the `[image]` extra) for `import swiftdl as tf`.
+`decode_image`, ..., through Pillow, the `[image]` extra), TFRecord files and
+tf.train.Example parsing (protobuf and google-crc32c, the `[tfrecord]` extra) for
+`import swiftdl as tf`.
 
 Paths are local files (TensorFlow's gs:// and hdfs:// file systems are not there). Missing
 files raise `tf.errors.NotFoundError` (a FileNotFoundError), as TensorFlow's do. Strings
@@ -13,6 +15,9 @@ import numpy as np
 from . import gfile
 from ._image_codecs import (decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
                             extract_jpeg_shape, is_jpeg)
+from ._parse_example import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parse_example,
+                             parse_single_example)
+from ._tfrecord import TFRecordOptions, TFRecordWriter
 
 
 def _path(filename):
@@ -89,6 +94,7 @@ def parse_tensor(serialized, out_type, name=None):
     return sd.asarray(values)
 
 
-__all__ = ["decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_jpeg",
-           "encode_png", "extract_jpeg_shape", "gfile", "is_jpeg", "parse_tensor", "read_file", "serialize_tensor",
-           "write_file"]
+__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter", "VarLenFeature",
+           "decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_jpeg",
+           "encode_png", "extract_jpeg_shape", "gfile", "is_jpeg", "parse_example", "parse_single_example",
+           "parse_tensor", "read_file", "serialize_tensor", "write_file"]

@@ -1,0 +1,78 @@
+"""tf.train.Example and its kin as protobuf messages, wire-compatible with TensorFlow's
+(tensorflow/core/example/{feature,example}.proto: package "tensorflow", the same field
+numbers), built at import from a descriptor with the `protobuf` package (the `[tfrecord]`
+extra), so no generated code is kept and no wire format is written by hand."""
+
+
+def _protobuf():
+    try:
+        from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+    except ImportError:
+        raise ImportError("tf.train.Example and TFRecord files need protobuf: `pip install swiftdl[tfrecord]` (or "
+                          "`pip install protobuf google-crc32c`).") from None
+    return descriptor_pb2, descriptor_pool, message_factory
+
+
+def _file_descriptor(descriptor_pb2):
+    proto = descriptor_pb2.FileDescriptorProto(name="swiftdl/tensorflow_example.proto", package="tensorflow",
+                                               syntax="proto3")
+    field = descriptor_pb2.FieldDescriptorProto
+
+    def message(name, fields, nested=()):
+        msg = proto.message_type.add(name=name)
+        for nested_message in nested:
+            msg.nested_type.add().CopyFrom(nested_message)
+        for number, (field_name, kind, label, type_name, packed) in enumerate(fields, start=1):
+            entry = msg.field.add(name=field_name, number=number, type=kind, label=label)
+            if type_name:
+                entry.type_name = type_name
+            if packed:
+                entry.options.packed = True
+        return msg
+
+    repeated, optional = field.LABEL_REPEATED, field.LABEL_OPTIONAL
+    message("BytesList", [("value", field.TYPE_BYTES, repeated, None, False)])
+    message("FloatList", [("value", field.TYPE_FLOAT, repeated, None, True)])
+    message("Int64List", [("value", field.TYPE_INT64, repeated, None, True)])
+    feature = message("Feature", [("bytes_list", field.TYPE_MESSAGE, optional, ".tensorflow.BytesList", False),
+                                  ("float_list", field.TYPE_MESSAGE, optional, ".tensorflow.FloatList", False),
+                                  ("int64_list", field.TYPE_MESSAGE, optional, ".tensorflow.Int64List", False)])
+    feature.oneof_decl.add(name="kind")
+    for entry in feature.field:
+        entry.oneof_index = 0
+
+    def map_of(owner, value_type):
+        # A proto map<string, V> is a repeated nested "…Entry" message with map_entry set.
+        entry = descriptor_pb2.DescriptorProto(name=f"{owner}Entry")
+        entry.field.add(name="key", number=1, type=field.TYPE_STRING, label=optional)
+        entry.field.add(name="value", number=2, type=field.TYPE_MESSAGE, label=optional, type_name=value_type)
+        entry.options.map_entry = True
+        return entry
+
+    message("Features", [("feature", field.TYPE_MESSAGE, repeated, ".tensorflow.Features.FeatureEntry", False)],
+            nested=[map_of("Feature", ".tensorflow.Feature")])
+    message("FeatureList", [("feature", field.TYPE_MESSAGE, repeated, ".tensorflow.Feature", False)])
+    message("FeatureLists", [("feature_list", field.TYPE_MESSAGE, repeated,
+                              ".tensorflow.FeatureLists.FeatureListEntry", False)],
+            nested=[map_of("FeatureList", ".tensorflow.FeatureList")])
+    message("Example", [("features", field.TYPE_MESSAGE, optional, ".tensorflow.Features", False)])
+    message("SequenceExample", [("context", field.TYPE_MESSAGE, optional, ".tensorflow.Features", False),
+                                ("feature_lists", field.TYPE_MESSAGE, optional, ".tensorflow.FeatureLists", False)])
+    return proto
+
+
+_CLASSES: dict[str, type] = {}
+NAMES = ("BytesList", "FloatList", "Int64List", "Feature", "Features", "FeatureList", "FeatureLists", "Example",
+         "SequenceExample")
+
+
+def message_class(name):
+    """The message class `name` (built on first use; a private pool, so TensorFlow's own
+    classes, if loaded, do not clash)."""
+    if not _CLASSES:
+        descriptor_pb2, descriptor_pool, message_factory = _protobuf()
+        pool = descriptor_pool.DescriptorPool()
+        pool.Add(_file_descriptor(descriptor_pb2))
+        for each in NAMES:
+            _CLASSES[each] = message_factory.GetMessageClass(pool.FindMessageTypeByName(f"tensorflow.{each}"))
+    return _CLASSES[name]
