@@ -273,6 +273,9 @@ def _buckets(input, num_buckets, op, bucket):  # noqa: A002
     return _tensor(values, "int64")
 
 
-__all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match", "regex_replace", "split",
+from ._more import bytes_split, format, ngrams, unicode_transcode, unsorted_segment_join  # noqa: A004,E402
+
+__all__ = ["bytes_split", "format", "ngrams", "unicode_transcode", "unsorted_segment_join",
+           "as_string", "join", "length", "lower", "reduce_join", "regex_full_match", "regex_replace", "split",
            "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number", "unicode_decode",
            "unicode_encode", "unicode_split", "upper"]
