@@ -8,6 +8,7 @@ text back. Numeric results (`length`, `to_number`, the hash buckets, `regex_full
 are engine tensors. Functions that TensorFlow answers with a RaggedTensor (`split`,
 `unicode_split`, `unicode_decode`) give lists of lists, one per element.
 """
+import builtins  # this module's own `format` is tf.strings.format
 import re
 
 import numpy as np
@@ -187,8 +188,8 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
         if array.dtype.kind == "b":
             return ("true" if value else "false").rjust(width, fill or " ")
         if fill == "0" and width > 0:  # printf's zero padding keeps the sign in front
-            return format(value.item(), f"0{width}{body}")
-        return format(value.item(), body).rjust(width, fill or " ")
+            return builtins.format(value.item(), f"0{width}{body}")
+        return builtins.format(value.item(), body).rjust(width, fill or " ")
 
     out = np.empty(array.shape, dtype=object)
     for index in np.ndindex(array.shape):
