@@ -440,6 +440,8 @@ class _Map(Dataset):
     def _elements(self):
         for element in self._source:
             result = self._function(*element) if isinstance(element, tuple) else self._function(element)
+            if isinstance(result, list):
+                result = tuple(result)  # tf.data takes a list a function returns as a tuple of components
             yield map_structure(to_tensor, result)
 
     def cardinality(self):

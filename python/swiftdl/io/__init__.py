@@ -17,6 +17,7 @@ from ._image_codecs import (decode_bmp, decode_gif, decode_image, decode_jpeg, d
                             extract_jpeg_shape, is_jpeg)
 from ._parse_example import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parse_example,
                              parse_single_example)
+from ._text_codecs import decode_base64, decode_csv, encode_base64, matching_files
 from ._tfrecord import TFRecordOptions, TFRecordWriter
 
 
@@ -95,6 +96,7 @@ def parse_tensor(serialized, out_type, name=None):
 
 
 __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter", "VarLenFeature",
+           "decode_base64", "decode_csv", "encode_base64", "matching_files",
            "decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_jpeg",
            "encode_png", "extract_jpeg_shape", "gfile", "is_jpeg", "parse_example", "parse_single_example",
            "parse_tensor", "read_file", "serialize_tensor", "write_file"]
