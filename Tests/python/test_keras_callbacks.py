@@ -10,7 +10,6 @@ import pytest
 
 from swiftdl import optimizers
 from swiftdl.keras import callbacks, layers, models
-from swiftdl.keras.callbacks import event_file
 
 RNG = np.random.default_rng(3)
 X = RNG.normal(size=(64, 3)).astype(np.float32)
@@ -98,9 +97,11 @@ def test_terminate_on_nan_stops_training():
 
 
 # ---- TensorBoard -------------------------------------------------------------------------
-def test_crc32c_known_answer():
-    assert event_file.crc32c(b"123456789") == 0xE3069283
-    assert event_file.crc32c(b"") == 0
+def test_event_records_carry_tfrecords_masked_crc():
+    from swiftdl.io._tfrecord import masked_crc32c
+    # CRC-32C("123456789") is 0xE3069283 (the standard check value), masked as TFRecord masks it.
+    crc = 0xE3069283
+    assert masked_crc32c(b"123456789") == (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 def _load(directory):

@@ -1,7 +1,9 @@
-"""tf.train.Example and its kin as protobuf messages, wire-compatible with TensorFlow's
-(tensorflow/core/example/{feature,example}.proto: package "tensorflow", the same field
-numbers), built at import from a descriptor with the `protobuf` package (the `[tfrecord]`
-extra), so no generated code is kept and no wire format is written by hand."""
+"""tf.train.Example and its kin, and the Event and Summary messages of TensorBoard's event
+files, as protobuf messages wire-compatible with TensorFlow's (tensorflow/core/example/
+{feature,example}.proto, core/util/event.proto, core/framework/summary.proto: package
+"tensorflow", the same field numbers; only the fields swiftdl uses), built on first use from
+a descriptor with the `protobuf` package (the `[tfrecord]` extra), so no generated code is
+kept and no wire format is written by hand."""
 
 
 def _protobuf():
@@ -56,6 +58,16 @@ def _file_descriptor(descriptor_pb2):
                               ".tensorflow.FeatureLists.FeatureListEntry", False)],
             nested=[map_of("FeatureList", ".tensorflow.FeatureList")])
     message("Example", [("features", field.TYPE_MESSAGE, optional, ".tensorflow.Features", False)])
+    # Summary.Value: tag = 1, simple_value = 2 (a scalar); Summary: repeated Value value = 1.
+    value = descriptor_pb2.DescriptorProto(name="Value")
+    value.field.add(name="tag", number=1, type=field.TYPE_STRING, label=optional)
+    value.field.add(name="simple_value", number=2, type=field.TYPE_FLOAT, label=optional)
+    message("Summary", [("value", field.TYPE_MESSAGE, repeated, ".tensorflow.Summary.Value", False)], nested=[value])
+    event = proto.message_type.add(name="Event")
+    event.field.add(name="wall_time", number=1, type=field.TYPE_DOUBLE, label=optional)
+    event.field.add(name="step", number=2, type=field.TYPE_INT64, label=optional)
+    event.field.add(name="file_version", number=3, type=field.TYPE_STRING, label=optional)
+    event.field.add(name="summary", number=5, type=field.TYPE_MESSAGE, label=optional, type_name=".tensorflow.Summary")
     message("SequenceExample", [("context", field.TYPE_MESSAGE, optional, ".tensorflow.Features", False),
                                 ("feature_lists", field.TYPE_MESSAGE, optional, ".tensorflow.FeatureLists", False)])
     return proto
@@ -64,6 +76,7 @@ def _file_descriptor(descriptor_pb2):
 _CLASSES: dict[str, type] = {}
 NAMES = ("BytesList", "FloatList", "Int64List", "Feature", "Features", "FeatureList", "FeatureLists", "Example",
          "SequenceExample")
+_EVENT_NAMES = ("Summary", "Event")
 
 
 def message_class(name):
@@ -73,6 +86,6 @@ def message_class(name):
         descriptor_pb2, descriptor_pool, message_factory = _protobuf()
         pool = descriptor_pool.DescriptorPool()
         pool.Add(_file_descriptor(descriptor_pb2))
-        for each in NAMES:
+        for each in NAMES + _EVENT_NAMES:
             _CLASSES[each] = message_factory.GetMessageClass(pool.FindMessageTypeByName(f"tensorflow.{each}"))
     return _CLASSES[name]
