@@ -1,10 +1,11 @@
 """swiftdl.keras.applications: Keras's pretrained-model families with Keras's architectures,
 layer names and published ImageNet weights (downloaded through keras.utils.get_file into
 ~/.keras/models and loaded layer by layer): VGG16/19, ResNet50/101/152 and their V2s,
-MobileNetV2, DenseNet121/169/201, Xception. The submodules hold each family's preprocess_input and
-decode_predictions."""
-from . import densenet, imagenet_utils, mobilenet_v2, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
+MobileNet, MobileNetV2, DenseNet121/169/201, Xception. The submodules hold each family's
+preprocess_input and decode_predictions."""
+from . import densenet, imagenet_utils, mobilenet, mobilenet_v2, resnet, resnet50, resnet_v2, vgg16, vgg19, xception
 from .densenet import DenseNet121, DenseNet169, DenseNet201
+from .mobilenet import MobileNet
 from .mobilenet_v2 import MobileNetV2
 from .resnet import ResNet50, ResNet101, ResNet152
 from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
@@ -12,6 +13,6 @@ from .vgg16 import VGG16
 from .vgg19 import VGG19
 from .xception import Xception
 
-__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "MobileNetV2", "ResNet101", "ResNet101V2", "ResNet152",
+__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "MobileNet", "MobileNetV2", "mobilenet", "ResNet101", "ResNet101V2", "ResNet152",
            "ResNet152V2", "ResNet50", "ResNet50V2", "VGG16", "VGG19", "densenet", "imagenet_utils", "mobilenet_v2",
            "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "Xception", "xception"]
