@@ -13,6 +13,7 @@ from .vgg16 import VGG16
 from .vgg19 import VGG19
 from .xception import Xception
 
-__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "MobileNet", "MobileNetV2", "mobilenet", "ResNet101", "ResNet101V2", "ResNet152",
-           "ResNet152V2", "ResNet50", "ResNet50V2", "VGG16", "VGG19", "densenet", "imagenet_utils", "mobilenet_v2",
-           "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "Xception", "xception"]
+__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "MobileNet", "MobileNetV2", "ResNet101", "ResNet101V2",
+           "ResNet152", "ResNet152V2", "ResNet50", "ResNet50V2", "VGG16", "VGG19", "Xception", "densenet",
+           "imagenet_utils", "mobilenet", "mobilenet_v2", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
+           "xception"]
