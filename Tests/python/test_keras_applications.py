@@ -35,6 +35,7 @@ def _weighted_layers(model):
 @pytest.mark.parametrize("key", ARCHITECTURES)
 def test_architectures_match_keras(key):
     expected = KERAS[key]
+    keras.backend.clear_session()  # automatic layer names count from zero, as in the fixture
     model = getattr(keras.applications, key.split("/")[0])(weights=None, **_arguments(expected["arguments"]))
     layers = _weighted_layers(model)
     assert model.name == expected["name"]
