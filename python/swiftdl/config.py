@@ -2,9 +2,12 @@
 from . import _C
 from . import _experimental_config as experimental  # tf.config.experimental: enable_op_determinism, ...
 
-__all__ = ["avx2_kernels_enabled", "blas_library", "experimental", "functions_run_eagerly", "get_num_threads",
-           "get_visible_devices", "list_logical_devices", "list_physical_devices", "LogicalDevice", "PhysicalDevice",
-           "run_functions_eagerly", "set_num_threads", "set_visible_devices", "threading"]
+__all__ = ["avx2_kernels_enabled", "blas_library", "experimental", "experimental_connect_to_cluster",
+           "experimental_connect_to_host", "experimental_functions_run_eagerly", "experimental_run_functions_eagerly",
+           "functions_run_eagerly", "get_logical_device_configuration", "get_num_threads", "get_soft_device_placement",
+           "get_visible_devices", "list_logical_devices", "list_physical_devices", "LogicalDevice",
+           "LogicalDeviceConfiguration", "optimizer", "PhysicalDevice", "run_functions_eagerly", "set_num_threads",
+           "set_logical_device_configuration", "set_soft_device_placement", "set_visible_devices", "threading"]
 
 
 def set_num_threads(n):
@@ -35,6 +38,9 @@ def avx2_kernels_enabled():
 
 
 # TensorFlow's tf.config names (devices, threads, eager execution).
-from ._tf_config import (LogicalDevice, PhysicalDevice, functions_run_eagerly, get_visible_devices,  # noqa: E402
-                         list_logical_devices, list_physical_devices, run_functions_eagerly, set_visible_devices,
-                         threading)
+from ._tf_config import (LogicalDevice, LogicalDeviceConfiguration, PhysicalDevice,  # noqa: E402
+                         experimental_connect_to_cluster, experimental_connect_to_host,
+                         experimental_functions_run_eagerly, experimental_run_functions_eagerly, functions_run_eagerly,
+                         get_logical_device_configuration, get_soft_device_placement, get_visible_devices,
+                         list_logical_devices, list_physical_devices, optimizer, run_functions_eagerly,
+                         set_logical_device_configuration, set_soft_device_placement, set_visible_devices, threading)
