@@ -62,7 +62,7 @@ _MODULES = {
     "audio_preprocessing": ["MelSpectrogram", "STFTSpectrogram"],
     "image_geometric_augmentation": ["RandomElasticTransform", "RandomPerspective", "RandomShear"],
     "image_policy_augmentation": ["AugMix", "RandAugment"],
-    "image_histogram_equalization": ["AutoContrast", "Equalization"],
+    "image_histogram_equalization": ["AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],
