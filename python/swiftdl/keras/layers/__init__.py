@@ -63,6 +63,7 @@ _MODULES = {
     "image_geometric_augmentation": ["RandomElasticTransform", "RandomPerspective", "RandomShear"],
     "image_policy_augmentation": ["AugMix", "RandAugment"],
     "image_histogram_equalization": ["AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization"],
+    "image_bounding_boxes": ["MaxNumBoundingBoxes"],
     "text_vectorization": ["TextVectorization"],
     "category_encoding": ["CategoryEncoding"],
     "feature_normalization": ["Normalization"],
