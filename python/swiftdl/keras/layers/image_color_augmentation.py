@@ -7,11 +7,13 @@ one set of parameters per image from the layer's SeedGenerator, and
 `transform_images(images, transformation)` applies them, so a given transformation gives
 Keras's pixels exactly (the tests pass Keras's own dicts). The random layers act only in
 training; single (rank 3) images are treated as a batch of one. Pixels go through engine ops.
+Keras's dict inputs keep their boxes, labels and masks (image_data_dict.py).
 """
 import numpy as np
 
 import swiftdl as _sd
 
+from .image_data_dict import call_on_data_dict
 from .image_preprocessing import BaseImagePreprocessingLayer, RandomBrightness, RandomContrast
 
 _RANGE_ERROR = "The `value_range` argument should be a list of two numbers. "
@@ -43,7 +45,13 @@ def _back_to(results, dtype):
 class _ColorLayer(BaseImagePreprocessingLayer):
     """Training-only random layers: draw, then transform; a single image is a batch of one."""
 
+    # True for layers that change only pixel values: Keras's dict inputs then keep their
+    # boxes, labels and segmentation masks (image_data_dict.py).
+    _KEEPS_GEOMETRY = False
+
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict) and self._KEEPS_GEOMETRY:
+            return call_on_data_dict(self, inputs, training)
         if isinstance(inputs, dict):  # Keras's {"images": ..., "labels": ...} form
             return self._call_on_dict(inputs, training)
         images = self._images(inputs)
@@ -88,6 +96,8 @@ class _ColorLayer(BaseImagePreprocessingLayer):
 class RandomGrayscale(_ColorLayer):
     """Turns each image grey with probability `factor` (its grey value in every channel)."""
 
+    _KEEPS_GEOMETRY = True
+
     def __init__(self, factor=0.5, data_format=None, seed=None, **kwargs):
         super().__init__(data_format=data_format, seed=seed, **kwargs)
         if not 0 <= factor <= 1:
@@ -111,6 +121,7 @@ class RandomGrayscale(_ColorLayer):
 class RandomInvert(_ColorLayer):
     """Replaces each image by value_range[1] - image, with a probability drawn from `factor`."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor=1.0, value_range=(0, 255), seed=None, data_format=None, **kwargs):
@@ -137,6 +148,7 @@ class Solarization(_ColorLayer):
     """Adds a random amount to every pixel (clipped to 0-255), then inverts the pixels at or
     above a random threshold."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_ERROR = ("The `addition_factor` and `threshold_factor` arguments should be a number (or a list of two "
                      "numbers) in the range [0, 1]. ")
 
@@ -174,6 +186,8 @@ class Solarization(_ColorLayer):
         return _back_to(_rescale(results, (0, 255), self.value_range), original)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs)
         return super().call(images, training) if training else _back_to(images.astype(self.dtype), self.dtype)
 
@@ -187,6 +201,7 @@ class Solarization(_ColorLayer):
 class RandomPosterization(_ColorLayer):
     """Keeps a random number of bits (`factor`, 1-8) of each 8-bit pixel value."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (1, 8)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -217,6 +232,8 @@ class RandomPosterization(_ColorLayer):
 class RandomColorDegeneration(_ColorLayer):
     """Blends each image towards its grey version by a random `factor` (0: unchanged, 1:
     grey; Keras accepts factors down to -1, which push colours away from grey)."""
+
+    _KEEPS_GEOMETRY = True
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
         super().__init__(data_format=data_format, seed=seed, **kwargs)
@@ -253,6 +270,7 @@ class RandomSaturation(_ColorLayer):
     """Scales each image's saturation by f / (1 - f) for a random f in `factor` (0.5:
     unchanged, 0: grey, 1: fully saturated)."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -281,6 +299,7 @@ class RandomSaturation(_ColorLayer):
 class RandomHue(_ColorLayer):
     """Rotates each image's hue by ±f/2 of a turn, f random in `factor`, the sign a coin toss."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -313,6 +332,7 @@ class RandomSharpness(_ColorLayer):
     """Blends each image with a 3×3 smoothing of itself by 1 - 2f, f random in `factor`
     (f > 0.5 sharpens, below it blurs)."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -347,6 +367,8 @@ class RandomColorJitter(_ColorLayer):
     """RandomBrightness, RandomContrast, RandomSaturation and RandomHue in turn, each where
     its factor is given."""
 
+    _KEEPS_GEOMETRY = True
+
     def __init__(self, value_range=(0, 255), brightness_factor=None, contrast_factor=None, saturation_factor=None,
                  hue_factor=None, seed=None, data_format=None, **kwargs):
         super().__init__(data_format=data_format, seed=seed, **kwargs)
@@ -364,6 +386,8 @@ class RandomColorJitter(_ColorLayer):
                            if hue_factor is not None else None)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs)
         if not training:
             return images

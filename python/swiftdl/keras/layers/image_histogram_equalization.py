@@ -14,6 +14,7 @@ import numpy as np
 import swiftdl as _sd
 
 from .image_color_augmentation import _back_to, _checked_value_range, _rescale
+from .image_data_dict import call_on_data_dict
 from .image_preprocessing import BaseImagePreprocessingLayer
 
 _BINS = 256  # CLAHE's histograms: one bin per 8-bit value, as Keras's
@@ -28,6 +29,8 @@ class AutoContrast(BaseImagePreprocessingLayer):
         self.value_range = _checked_value_range(value_range)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs)
         original = images
         scaled = _rescale(images.astype(self.dtype), self.value_range, (0, 255))
@@ -71,6 +74,8 @@ class Equalization(BaseImagePreprocessingLayer):
         return channel
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs)
         if not training:
             return images

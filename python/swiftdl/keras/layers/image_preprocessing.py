@@ -5,14 +5,16 @@ RandomFlip, RandomBrightness, RandomContrast and RandomCrop, over batched (rank 
 The random layers act only in training (`model.fit`, or `layer(x, training=True)`) and
 draw from their own `keras.random.SeedGenerator`, one draw per image as Keras does; at
 inference they return their input. Everything runs on engine ops (the images' gradient
-flows through them). Bounding boxes, segmentation masks and dict inputs, which Keras's
-layers also take, are not handled.
+flows through them). RandomBrightness and RandomContrast take Keras's dict inputs
+(image_data_dict.py: boxes, labels and masks unchanged); the geometric layers here do not yet
+transform bounding boxes or segmentation masks.
 """
 import numpy as np
 
 import swiftdl as _sd
 
 from .data_format import standardize_data_format
+from .image_data_dict import call_on_data_dict
 from .layer import Layer
 
 
@@ -22,10 +24,12 @@ class BaseImagePreprocessingLayer(Layer):
     _casts_inputs_to_float = False
     _FACTOR_BOUNDS = (-1, 1)
 
-    def __init__(self, data_format=None, seed=None, **kwargs):
+    def __init__(self, data_format=None, seed=None, bounding_box_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = standardize_data_format(data_format)
         self.seed = seed
+        # Keras's layers all take it; those that accept {"bounding_boxes": ...} inputs need it.
+        self.bounding_box_format = bounding_box_format
 
     def _seed_generator(self):
         if not hasattr(self, "_generator"):
@@ -50,6 +54,9 @@ class BaseImagePreprocessingLayer(Layer):
             raise ValueError(message)
 
     def _images(self, inputs):
+        if isinstance(inputs, dict):  # layers that take Keras's dict form handle it before this
+            raise ValueError(f"{type(self).__name__} does not take dict inputs ({{'images': ..., 'bounding_boxes': "
+                             f"...}}) yet; pass the images alone. Received keys {sorted(inputs)}")
         images = _sd.asarray(inputs)
         if images.ndim not in (3, 4):
             raise ValueError(f"Expected the input image to be rank 3 or 4. Received: inputs.shape={tuple(images.shape)}")
@@ -69,6 +76,8 @@ class BaseImagePreprocessingLayer(Layer):
     def get_config(self):
         config = super().get_config()
         config["data_format"] = self.data_format
+        if self.bounding_box_format is not None:
+            config["bounding_box_format"] = self.bounding_box_format
         return config
 
 
@@ -187,6 +196,8 @@ class RandomBrightness(BaseImagePreprocessingLayer):
         self.value_range = _value_range(value_range)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs).astype(self.dtype)
         if not training:
             return images
@@ -214,6 +225,8 @@ class RandomContrast(BaseImagePreprocessingLayer):
         self.value_range = value_range
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs).astype(self.dtype)
         if not training:
             return images
