@@ -108,3 +108,43 @@ def call_on_data_dict(layer, data, training, transform_boxes=None):
                 boxes.update(boxes=boxes["boxes"][0], labels=boxes["labels"][0])
         result["bounding_boxes"] = boxes
     return result
+
+
+def call_moving_geometry(layer, data, training):
+    """Keras's dict call for layers that move pixels: one drawn transformation
+    (`layer.get_random_transformation`) for the images (`transform_images`), the
+    segmentation masks (`transform_segmentation_masks`) and the boxes
+    (`transform_bounding_boxes`, given batched, densified boxes in the layer's format);
+    labels unchanged. In inference only the dtypes change, as in Keras."""
+    _check_keys(layer, data)
+    if "bounding_boxes" in data:
+        _check_box_format(layer)
+    images = layer._images(data["images"])
+    batched = images.ndim == 4
+
+    def batch(values):
+        return values if batched else _sd.expand_dims(values, 0)
+
+    def unbatch(values):
+        return values if batched else values[0]
+
+    result = {key: _sd.asarray(value) for key, value in data.items() if key != "bounding_boxes"}
+    if not training:
+        result["images"] = layer.call(images, training=False)
+        if "segmentation_masks" in data:
+            result["segmentation_masks"] = result["segmentation_masks"].astype(layer.dtype)
+        if "bounding_boxes" in data:
+            result["bounding_boxes"] = densify_bounding_boxes(data["bounding_boxes"], is_batched=batched)
+        return result
+    transformation = layer.get_random_transformation(batch(images))
+    result["images"] = unbatch(layer.transform_images(batch(images), transformation))
+    if "segmentation_masks" in data:
+        masks = batch(result["segmentation_masks"])
+        result["segmentation_masks"] = unbatch(layer.transform_segmentation_masks(masks, transformation))
+    if "bounding_boxes" in data:
+        boxes = densify_bounding_boxes(data["bounding_boxes"], is_batched=batched)
+        boxes.update(boxes=batch(boxes["boxes"]), labels=batch(boxes["labels"]))
+        boxes = layer.transform_bounding_boxes(boxes, transformation)
+        boxes.update(boxes=unbatch(boxes["boxes"]), labels=unbatch(boxes["labels"]))
+        result["bounding_boxes"] = boxes
+    return result

@@ -5,16 +5,17 @@ RandomFlip, RandomBrightness, RandomContrast and RandomCrop, over batched (rank 
 The random layers act only in training (`model.fit`, or `layer(x, training=True)`) and
 draw from their own `keras.random.SeedGenerator`, one draw per image as Keras does; at
 inference they return their input. Everything runs on engine ops (the images' gradient
-flows through them). RandomBrightness and RandomContrast take Keras's dict inputs
-(image_data_dict.py: boxes, labels and masks unchanged); the geometric layers here do not yet
-transform bounding boxes or segmentation masks.
+flows through them). Keras's dict inputs (image_data_dict.py): RandomBrightness and
+RandomContrast keep boxes, labels and masks; RandomFlip flips masks and boxes with their
+images; Resizing, CenterCrop and RandomCrop do not take them yet.
 """
 import numpy as np
 
 import swiftdl as _sd
 
 from .data_format import standardize_data_format
-from .image_data_dict import call_on_data_dict
+from .image_box_formats import clip_to_image_size, convert_format
+from .image_data_dict import call_moving_geometry, call_on_data_dict
 from .layer import Layer
 
 
@@ -167,18 +168,48 @@ class RandomFlip(BaseImagePreprocessingLayer):
         self.mode = mode
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_moving_geometry(self, inputs, training)
         images = self._images(inputs).astype(self.dtype)
         if not training:
             return images
+        return self.transform_images(images, self.get_random_transformation(images))
+
+    def get_random_transformation(self, images):
         from .. import random
         flips = _sd.less_equal(random.uniform(self._per_image_shape(images), seed=self._seed_generator()), 0.5)
+        return {"flips": flips, "input_shape": tuple(images.shape)}
+
+    def transform_images(self, images, transformation):
+        images = _sd.asarray(images).astype(self.dtype)
+        flips = _sd.reshape(_sd.asarray(transformation["flips"]), self._per_image_shape(images))
         h_axis, w_axis = self._spatial_axes(images.ndim)
-        outputs = images
         if self.mode in ("horizontal", "horizontal_and_vertical"):
-            outputs = _sd.where(flips, _sd.flip(outputs, axis=w_axis), outputs)
+            images = _sd.where(flips, _sd.flip(images, axis=w_axis), images)
         if self.mode in ("vertical", "horizontal_and_vertical"):
-            outputs = _sd.where(flips, _sd.flip(outputs, axis=h_axis), outputs)
-        return outputs
+            images = _sd.where(flips, _sd.flip(images, axis=h_axis), images)
+        return images
+
+    def transform_segmentation_masks(self, masks, transformation):
+        return self.transform_images(masks, transformation)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation):
+        """Batched boxes in `bounding_box_format`, mirrored in relative coordinates where
+        their image is; boxes left without area get label -1."""
+        h_axis, w_axis = self._spatial_axes(len(transformation["input_shape"]))
+        height, width = transformation["input_shape"][h_axis], transformation["input_shape"][w_axis]
+        boxes = convert_format(bounding_boxes, self.bounding_box_format, "rel_xyxy", height=height, width=width)
+        flips = _sd.reshape(_sd.asarray(transformation["flips"]), (-1, 1, 1))
+        x1, y1, x2, y2 = (boxes["boxes"][..., i:i + 1] for i in range(4))
+        if self.mode in ("horizontal", "horizontal_and_vertical"):
+            x1, x2 = _sd.where(flips, 1.0 - x2, x1), _sd.where(flips, 1.0 - x1, x2)
+        if self.mode in ("vertical", "horizontal_and_vertical"):
+            y1, y2 = _sd.where(flips, 1.0 - y2, y1), _sd.where(flips, 1.0 - y1, y2)
+        boxes["boxes"] = _sd.concatenate([x1, y1, x2, y2], axis=-1)
+        # NOTE: Keras clips these relative boxes to [0, width] × [0, height], which leaves
+        # boxes reaching past the image unclipped; the unit square is what it means.
+        boxes = clip_to_image_size(boxes, bounding_box_format="rel_xyxy")
+        return convert_format(boxes, "rel_xyxy", self.bounding_box_format, height=height, width=width)
 
     def get_config(self):
         config = super().get_config()
