@@ -125,3 +125,34 @@ def test_flip_box_errors():
         keras.layers.RandomFlip(bounding_box_format="corners")(data, training=True)
     with pytest.raises(ValueError, match="received keys"):
         keras.layers.RandomFlip(bounding_box_format="xyxy")({"images": KERAS["flip/images"], "boxes": 1})
+
+
+RESIZES = sorted(META["resize"])
+
+
+@pytest.mark.parametrize("key", RESIZES)
+def test_resizing_dict_call_matches_keras(key):
+    case = META["resize"][key]
+    layer = keras.layers.Resizing(bounding_box_format=key.split("/")[-1], **case["arguments"])
+    for training in (True, False):  # resized either way
+        result = layer({"images": KERAS["flip/images"], "segmentation_masks": KERAS["flip/masks"],
+                        "bounding_boxes": {"boxes": KERAS[f"{key}/boxes_in"], "labels": KERAS["flip/labels"]}},
+                       training=training)
+        np.testing.assert_allclose(np.asarray(result["images"]), KERAS[f"{key}/images"], rtol=1e-5, atol=1e-3)
+        masks = np.asarray(result["segmentation_masks"])
+        assert masks.dtype == KERAS[f"{key}/masks"].dtype
+        np.testing.assert_array_equal(masks, KERAS[f"{key}/masks"])
+        np.testing.assert_allclose(np.asarray(result["bounding_boxes"]["boxes"]), KERAS[f"{key}/boxes"], rtol=1e-5,
+                                   atol=1e-5)
+        np.testing.assert_array_equal(np.asarray(result["bounding_boxes"]["labels"]), KERAS[f"{key}/box_labels"])
+    config = {k: v for k, v in layer.get_config().items() if k not in ("name", "dtype")}
+    assert config == {k: v for k, v in case["config"].items() if k not in ("name", "dtype")}
+
+
+def test_resizing_single_image_dict():
+    layer = keras.layers.Resizing(8, 10, bounding_box_format="xyxy")
+    result = layer({"images": KERAS["flip/images"][0], "bounding_boxes": {"boxes": KERAS["xyxy"][0],
+                                                                          "labels": KERAS["flip/labels"][0]}})
+    assert tuple(result["images"].shape) == (8, 10, 3)
+    np.testing.assert_allclose(np.asarray(result["bounding_boxes"]["boxes"]),
+                               KERAS["xyxy"][0] * np.array([10 / WIDTH, 8 / HEIGHT] * 2, np.float32), rtol=1e-5)

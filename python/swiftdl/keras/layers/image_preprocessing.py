@@ -6,8 +6,8 @@ The random layers act only in training (`model.fit`, or `layer(x, training=True)
 draw from their own `keras.random.SeedGenerator`, one draw per image as Keras does; at
 inference they return their input. Everything runs on engine ops (the images' gradient
 flows through them). Keras's dict inputs (image_data_dict.py): RandomBrightness and
-RandomContrast keep boxes, labels and masks; RandomFlip flips masks and boxes with their
-images; Resizing, CenterCrop and RandomCrop do not take them yet.
+RandomContrast keep boxes, labels and masks; RandomFlip and Resizing move masks and boxes with
+their images; CenterCrop and RandomCrop do not take them yet.
 """
 import numpy as np
 
@@ -98,10 +98,19 @@ class Resizing(BaseImagePreprocessingLayer):
         self.fill_value = fill_value
         self.antialias = bool(antialias)
 
-    def call(self, inputs):
+    def call(self, inputs, training=True):
+        if isinstance(inputs, dict):  # resized in training and inference alike
+            return call_moving_geometry(self, inputs, training=True)
+        return self.transform_images(inputs, None)
+
+    def get_random_transformation(self, images):
+        h_axis, w_axis = self._spatial_axes(len(images.shape))
+        return images.shape[h_axis], images.shape[w_axis]
+
+    def transform_images(self, images, transformation, interpolation=None):
         from .. import ops
-        images = self._images(inputs)
-        resized = ops.image.resize(images, (self.height, self.width), interpolation=self.interpolation,
+        images = self._images(images)
+        resized = ops.image.resize(images, (self.height, self.width), interpolation=interpolation or self.interpolation,
                                    antialias=self.antialias, crop_to_aspect_ratio=self.crop_to_aspect_ratio,
                                    pad_to_aspect_ratio=self.pad_to_aspect_ratio, fill_mode=self.fill_mode,
                                    fill_value=self.fill_value, data_format=self.data_format)
@@ -110,6 +119,15 @@ class Resizing(BaseImagePreprocessingLayer):
         if images.dtype.kind in "iu":
             return ops.saturate_cast(ops.round(resized), images.dtype.name)
         return resized.astype(images.dtype.name)
+
+    def transform_segmentation_masks(self, masks, transformation):
+        return self.transform_images(masks, transformation, interpolation="nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation):
+        """Batched boxes scaled (and shifted, when cropping or padding to the aspect ratio)
+        as the pixels are, clipped to the new size; padding boxes (all 0 or all -1) stay 0."""
+        from .image_resize_boxes import resize_boxes
+        return resize_boxes(self, bounding_boxes, *transformation)
 
     def compute_output_shape(self, input_shape):
         return _with_size(input_shape, self.height, self.width, self.data_format)
