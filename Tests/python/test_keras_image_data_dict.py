@@ -101,6 +101,6 @@ def test_clear_errors():
     with pytest.raises(ValueError, match="not supported"):  # would have to move the boxes
         keras.layers.MixUp(bounding_box_format="xyxy")(_data())
     with pytest.raises(ValueError, match="does not take dict inputs"):
-        keras.layers.Resizing(3, 3, bounding_box_format="xyxy")(_data(), training=True)
+        keras.layers.CenterCrop(3, 3, bounding_box_format="xyxy")(_data(), training=True)
     with pytest.raises(ValueError, match="does not take dict inputs"):
         keras.layers.ContrastLimitedAdaptiveHistogramEqualization()({"images": KERAS["images"]})
