@@ -1,18 +1,19 @@
 """Keras's colour augmentation layers: RandomGrayscale, RandomInvert, Solarization,
 RandomPosterization, RandomColorDegeneration, RandomSaturation, RandomHue, RandomSharpness,
-RandomColorJitter, and the deterministic AutoContrast and Equalization.
+and RandomColorJitter (AutoContrast and Equalization live in image_histogram_equalization.py).
 
 Each random layer splits its work as Keras does: `get_random_transformation(images)` draws
 one set of parameters per image from the layer's SeedGenerator, and
 `transform_images(images, transformation)` applies them, so a given transformation gives
 Keras's pixels exactly (the tests pass Keras's own dicts). The random layers act only in
-training; single (rank 3) images are treated as a batch of one. Pixels go through engine
-ops, except Equalization's histogram lookup (no gradient, as in Keras).
+training; single (rank 3) images are treated as a batch of one. Pixels go through engine ops.
+Keras's dict inputs keep their boxes, labels and masks (image_data_dict.py).
 """
 import numpy as np
 
 import swiftdl as _sd
 
+from .image_data_dict import call_on_data_dict
 from .image_preprocessing import BaseImagePreprocessingLayer, RandomBrightness, RandomContrast
 
 _RANGE_ERROR = "The `value_range` argument should be a list of two numbers. "
@@ -44,7 +45,13 @@ def _back_to(results, dtype):
 class _ColorLayer(BaseImagePreprocessingLayer):
     """Training-only random layers: draw, then transform; a single image is a batch of one."""
 
+    # True for layers that change only pixel values: Keras's dict inputs then keep their
+    # boxes, labels and segmentation masks (image_data_dict.py).
+    _KEEPS_GEOMETRY = False
+
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict) and self._KEEPS_GEOMETRY:
+            return call_on_data_dict(self, inputs, training)
         if isinstance(inputs, dict):  # Keras's {"images": ..., "labels": ...} form
             return self._call_on_dict(inputs, training)
         images = self._images(inputs)
@@ -89,6 +96,8 @@ class _ColorLayer(BaseImagePreprocessingLayer):
 class RandomGrayscale(_ColorLayer):
     """Turns each image grey with probability `factor` (its grey value in every channel)."""
 
+    _KEEPS_GEOMETRY = True
+
     def __init__(self, factor=0.5, data_format=None, seed=None, **kwargs):
         super().__init__(data_format=data_format, seed=seed, **kwargs)
         if not 0 <= factor <= 1:
@@ -112,6 +121,7 @@ class RandomGrayscale(_ColorLayer):
 class RandomInvert(_ColorLayer):
     """Replaces each image by value_range[1] - image, with a probability drawn from `factor`."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor=1.0, value_range=(0, 255), seed=None, data_format=None, **kwargs):
@@ -138,6 +148,7 @@ class Solarization(_ColorLayer):
     """Adds a random amount to every pixel (clipped to 0-255), then inverts the pixels at or
     above a random threshold."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_ERROR = ("The `addition_factor` and `threshold_factor` arguments should be a number (or a list of two "
                      "numbers) in the range [0, 1]. ")
 
@@ -175,6 +186,8 @@ class Solarization(_ColorLayer):
         return _back_to(_rescale(results, (0, 255), self.value_range), original)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs)
         return super().call(images, training) if training else _back_to(images.astype(self.dtype), self.dtype)
 
@@ -188,6 +201,7 @@ class Solarization(_ColorLayer):
 class RandomPosterization(_ColorLayer):
     """Keeps a random number of bits (`factor`, 1-8) of each 8-bit pixel value."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (1, 8)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -218,6 +232,8 @@ class RandomPosterization(_ColorLayer):
 class RandomColorDegeneration(_ColorLayer):
     """Blends each image towards its grey version by a random `factor` (0: unchanged, 1:
     grey; Keras accepts factors down to -1, which push colours away from grey)."""
+
+    _KEEPS_GEOMETRY = True
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
         super().__init__(data_format=data_format, seed=seed, **kwargs)
@@ -254,6 +270,7 @@ class RandomSaturation(_ColorLayer):
     """Scales each image's saturation by f / (1 - f) for a random f in `factor` (0.5:
     unchanged, 0: grey, 1: fully saturated)."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -282,6 +299,7 @@ class RandomSaturation(_ColorLayer):
 class RandomHue(_ColorLayer):
     """Rotates each image's hue by ±f/2 of a turn, f random in `factor`, the sign a coin toss."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -314,6 +332,7 @@ class RandomSharpness(_ColorLayer):
     """Blends each image with a 3×3 smoothing of itself by 1 - 2f, f random in `factor`
     (f > 0.5 sharpens, below it blurs)."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -348,6 +367,8 @@ class RandomColorJitter(_ColorLayer):
     """RandomBrightness, RandomContrast, RandomSaturation and RandomHue in turn, each where
     its factor is given."""
 
+    _KEEPS_GEOMETRY = True
+
     def __init__(self, value_range=(0, 255), brightness_factor=None, contrast_factor=None, saturation_factor=None,
                  hue_factor=None, seed=None, data_format=None, **kwargs):
         super().__init__(data_format=data_format, seed=seed, **kwargs)
@@ -365,6 +386,8 @@ class RandomColorJitter(_ColorLayer):
                            if hue_factor is not None else None)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs)
         if not training:
             return images
@@ -379,71 +402,4 @@ class RandomColorJitter(_ColorLayer):
         config.update({"value_range": self.value_range, "brightness_factor": self.brightness_factor,
                        "contrast_factor": self.contrast_factor, "saturation_factor": self.saturation_factor,
                        "hue_factor": self.hue_factor, "seed": self.seed})
-        return config
-
-
-class AutoContrast(BaseImagePreprocessingLayer):
-    """Stretches each image's channels to the whole value range (min → low, max → high);
-    applied always, as in Keras. A flat channel is left as it was."""
-
-    def __init__(self, value_range=(0, 255), **kwargs):
-        super().__init__(**kwargs)
-        self.value_range = _checked_value_range(value_range)
-
-    def call(self, inputs, training=True):
-        images = self._images(inputs)
-        original = images
-        scaled = _rescale(images.astype(self.dtype), self.value_range, (0, 255))
-        h_axis, w_axis = self._spatial_axes(images.ndim)
-        low = _sd.min(scaled, axis=(h_axis, w_axis), keepdims=True)
-        high = _sd.max(scaled, axis=(h_axis, w_axis), keepdims=True)
-        scale = 255.0 / (high - low)
-        results = _rescale(_sd.clip(scaled * scale - low * scale, 0.0, 255.0), (0, 255), self.value_range)
-        results = _sd.where(_sd.isnan(results), original.astype(results.dtype), results)
-        return _back_to(results, original.dtype)
-
-    def get_config(self):
-        config = super().get_config()
-        config["value_range"] = self.value_range
-        return config
-
-
-class Equalization(BaseImagePreprocessingLayer):
-    """Histogram equalisation of each channel (over the whole batch, as Keras computes it)
-    in `bins` bins; applied in training."""
-
-    def __init__(self, value_range=(0, 255), bins=256, data_format=None, **kwargs):
-        super().__init__(data_format=data_format, **kwargs)
-        self.bins = bins
-        self.value_range = _checked_value_range(value_range)
-
-    def _equalize(self, channel):
-        low, high = self.value_range
-        if (low, high) != (0, 255):
-            channel = (channel - low) * (255.0 / (high - low))
-        indices = np.clip((channel * (self.bins - 1) / 255.0).astype(np.int32), 0, self.bins - 1)
-        histogram = np.bincount(indices.reshape(-1), minlength=self.bins)
-        if np.count_nonzero(histogram) > 1:
-            cdf = np.cumsum(histogram)
-            smallest = cdf[np.nonzero(cdf)[0][0]]
-            denominator = (cdf[-1] - smallest) or 1
-            table = np.clip(np.round((cdf - smallest) * 255 / denominator), 0, 255)
-            positions = np.clip(channel / 255.0 * (self.bins - 1), 0, self.bins - 1).astype(np.int32)
-            channel = table[positions]
-        if (low, high) != (0, 255):
-            channel = channel * ((high - low) / 255.0) + low
-        return channel
-
-    def call(self, inputs, training=True):
-        images = self._images(inputs)
-        if not training:
-            return images
-        pixels = np.asarray(images, dtype=self.dtype)
-        axis = -3 if self.data_format == "channels_first" else -1
-        channels = [self._equalize(np.take(pixels, i, axis=axis)) for i in range(pixels.shape[axis])]
-        return _sd.asarray(np.stack(channels, axis=axis).astype(self.dtype))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"bins": self.bins, "value_range": self.value_range})
         return config

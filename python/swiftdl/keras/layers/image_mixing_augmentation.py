@@ -1,7 +1,9 @@
 """Keras's augmentations that mix or cut images: MixUp and CutMix (which also mix the labels
 of a {"images", "labels"} batch), RandomErasing and RandomGaussianBlur. Like the colour
 layers they draw with `get_random_transformation` and apply with `transform_images`, so
-Keras's own transformation dicts give Keras's pixels, and act only in training."""
+Keras's own transformation dicts give Keras's pixels, and act only in training. RandomErasing
+and RandomGaussianBlur keep the boxes and masks of Keras's dict inputs (image_data_dict.py);
+MixUp and CutMix do not take boxes or masks yet."""
 import numpy as np
 
 import swiftdl as _sd
@@ -126,6 +128,7 @@ class RandomErasing(_ColorLayer):
     fraction of the image's, area share in `scale`) with `fill_value` (default: Gaussian
     noise scaled to the value range)."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor=1.0, scale=(0.02, 0.33), fill_value=None, value_range=(0, 255), seed=None,
@@ -173,6 +176,7 @@ class RandomGaussianBlur(_ColorLayer):
     """With a probability drawn from `factor`, blurs each image with a Gaussian of odd
     `kernel_size` and a sigma drawn from `sigma` (one per axis, shared by the batch)."""
 
+    _KEEPS_GEOMETRY = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor=1.0, kernel_size=3, sigma=1.0, value_range=(0, 255), data_format=None, seed=None,

@@ -6,9 +6,10 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .image_color_augmentation import AutoContrast, Equalization, RandomColorDegeneration, RandomPosterization
+from .image_color_augmentation import RandomColorDegeneration, RandomPosterization
 from .image_color_augmentation import RandomSharpness, Solarization, _ColorLayer
 from .image_geometric_augmentation import RandomShear
+from .image_histogram_equalization import AutoContrast, Equalization
 from .image_preprocessing import RandomBrightness, RandomContrast
 
 _GEOMETRIC_AND_TONE = ["random_shear", "random_translation", "random_rotation", "random_posterization", "solarization",

@@ -5,14 +5,17 @@ RandomFlip, RandomBrightness, RandomContrast and RandomCrop, over batched (rank 
 The random layers act only in training (`model.fit`, or `layer(x, training=True)`) and
 draw from their own `keras.random.SeedGenerator`, one draw per image as Keras does; at
 inference they return their input. Everything runs on engine ops (the images' gradient
-flows through them). Bounding boxes, segmentation masks and dict inputs, which Keras's
-layers also take, are not handled.
+flows through them). Keras's dict inputs (image_data_dict.py): RandomBrightness and
+RandomContrast keep boxes, labels and masks; RandomFlip and Resizing move masks and boxes with
+their images; CenterCrop and RandomCrop do not take them yet.
 """
 import numpy as np
 
 import swiftdl as _sd
 
 from .data_format import standardize_data_format
+from .image_box_formats import clip_to_image_size, convert_format
+from .image_data_dict import call_moving_geometry, call_on_data_dict
 from .layer import Layer
 
 
@@ -22,10 +25,12 @@ class BaseImagePreprocessingLayer(Layer):
     _casts_inputs_to_float = False
     _FACTOR_BOUNDS = (-1, 1)
 
-    def __init__(self, data_format=None, seed=None, **kwargs):
+    def __init__(self, data_format=None, seed=None, bounding_box_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = standardize_data_format(data_format)
         self.seed = seed
+        # Keras's layers all take it; those that accept {"bounding_boxes": ...} inputs need it.
+        self.bounding_box_format = bounding_box_format
 
     def _seed_generator(self):
         if not hasattr(self, "_generator"):
@@ -50,6 +55,9 @@ class BaseImagePreprocessingLayer(Layer):
             raise ValueError(message)
 
     def _images(self, inputs):
+        if isinstance(inputs, dict):  # layers that take Keras's dict form handle it before this
+            raise ValueError(f"{type(self).__name__} does not take dict inputs ({{'images': ..., 'bounding_boxes': "
+                             f"...}}) yet; pass the images alone. Received keys {sorted(inputs)}")
         images = _sd.asarray(inputs)
         if images.ndim not in (3, 4):
             raise ValueError(f"Expected the input image to be rank 3 or 4. Received: inputs.shape={tuple(images.shape)}")
@@ -69,6 +77,8 @@ class BaseImagePreprocessingLayer(Layer):
     def get_config(self):
         config = super().get_config()
         config["data_format"] = self.data_format
+        if self.bounding_box_format is not None:
+            config["bounding_box_format"] = self.bounding_box_format
         return config
 
 
@@ -88,10 +98,19 @@ class Resizing(BaseImagePreprocessingLayer):
         self.fill_value = fill_value
         self.antialias = bool(antialias)
 
-    def call(self, inputs):
+    def call(self, inputs, training=True):
+        if isinstance(inputs, dict):  # resized in training and inference alike
+            return call_moving_geometry(self, inputs, training=True)
+        return self.transform_images(inputs, None)
+
+    def get_random_transformation(self, images):
+        h_axis, w_axis = self._spatial_axes(len(images.shape))
+        return images.shape[h_axis], images.shape[w_axis]
+
+    def transform_images(self, images, transformation, interpolation=None):
         from .. import ops
-        images = self._images(inputs)
-        resized = ops.image.resize(images, (self.height, self.width), interpolation=self.interpolation,
+        images = self._images(images)
+        resized = ops.image.resize(images, (self.height, self.width), interpolation=interpolation or self.interpolation,
                                    antialias=self.antialias, crop_to_aspect_ratio=self.crop_to_aspect_ratio,
                                    pad_to_aspect_ratio=self.pad_to_aspect_ratio, fill_mode=self.fill_mode,
                                    fill_value=self.fill_value, data_format=self.data_format)
@@ -100,6 +119,15 @@ class Resizing(BaseImagePreprocessingLayer):
         if images.dtype.kind in "iu":
             return ops.saturate_cast(ops.round(resized), images.dtype.name)
         return resized.astype(images.dtype.name)
+
+    def transform_segmentation_masks(self, masks, transformation):
+        return self.transform_images(masks, transformation, interpolation="nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation):
+        """Batched boxes scaled (and shifted, when cropping or padding to the aspect ratio)
+        as the pixels are, clipped to the new size; padding boxes (all 0 or all -1) stay 0."""
+        from .image_resize_boxes import resize_boxes
+        return resize_boxes(self, bounding_boxes, *transformation)
 
     def compute_output_shape(self, input_shape):
         return _with_size(input_shape, self.height, self.width, self.data_format)
@@ -158,18 +186,48 @@ class RandomFlip(BaseImagePreprocessingLayer):
         self.mode = mode
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_moving_geometry(self, inputs, training)
         images = self._images(inputs).astype(self.dtype)
         if not training:
             return images
+        return self.transform_images(images, self.get_random_transformation(images))
+
+    def get_random_transformation(self, images):
         from .. import random
         flips = _sd.less_equal(random.uniform(self._per_image_shape(images), seed=self._seed_generator()), 0.5)
+        return {"flips": flips, "input_shape": tuple(images.shape)}
+
+    def transform_images(self, images, transformation):
+        images = _sd.asarray(images).astype(self.dtype)
+        flips = _sd.reshape(_sd.asarray(transformation["flips"]), self._per_image_shape(images))
         h_axis, w_axis = self._spatial_axes(images.ndim)
-        outputs = images
         if self.mode in ("horizontal", "horizontal_and_vertical"):
-            outputs = _sd.where(flips, _sd.flip(outputs, axis=w_axis), outputs)
+            images = _sd.where(flips, _sd.flip(images, axis=w_axis), images)
         if self.mode in ("vertical", "horizontal_and_vertical"):
-            outputs = _sd.where(flips, _sd.flip(outputs, axis=h_axis), outputs)
-        return outputs
+            images = _sd.where(flips, _sd.flip(images, axis=h_axis), images)
+        return images
+
+    def transform_segmentation_masks(self, masks, transformation):
+        return self.transform_images(masks, transformation)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation):
+        """Batched boxes in `bounding_box_format`, mirrored in relative coordinates where
+        their image is; boxes left without area get label -1."""
+        h_axis, w_axis = self._spatial_axes(len(transformation["input_shape"]))
+        height, width = transformation["input_shape"][h_axis], transformation["input_shape"][w_axis]
+        boxes = convert_format(bounding_boxes, self.bounding_box_format, "rel_xyxy", height=height, width=width)
+        flips = _sd.reshape(_sd.asarray(transformation["flips"]), (-1, 1, 1))
+        x1, y1, x2, y2 = (boxes["boxes"][..., i:i + 1] for i in range(4))
+        if self.mode in ("horizontal", "horizontal_and_vertical"):
+            x1, x2 = _sd.where(flips, 1.0 - x2, x1), _sd.where(flips, 1.0 - x1, x2)
+        if self.mode in ("vertical", "horizontal_and_vertical"):
+            y1, y2 = _sd.where(flips, 1.0 - y2, y1), _sd.where(flips, 1.0 - y1, y2)
+        boxes["boxes"] = _sd.concatenate([x1, y1, x2, y2], axis=-1)
+        # NOTE: Keras clips these relative boxes to [0, width] × [0, height], which leaves
+        # boxes reaching past the image unclipped; the unit square is what it means.
+        boxes = clip_to_image_size(boxes, bounding_box_format="rel_xyxy")
+        return convert_format(boxes, "rel_xyxy", self.bounding_box_format, height=height, width=width)
 
     def get_config(self):
         config = super().get_config()
@@ -187,6 +245,8 @@ class RandomBrightness(BaseImagePreprocessingLayer):
         self.value_range = _value_range(value_range)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs).astype(self.dtype)
         if not training:
             return images
@@ -214,6 +274,8 @@ class RandomContrast(BaseImagePreprocessingLayer):
         self.value_range = value_range
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return call_on_data_dict(self, inputs, training)
         images = self._images(inputs).astype(self.dtype)
         if not training:
             return images
