@@ -301,3 +301,30 @@ def test_dict_data_reaches_the_inputs_of_the_same_name():
     np.testing.assert_array_equal(model.predict(data, verbose=0), np.ones((2, 3)))
     with pytest.raises(ValueError, match='Missing data for input "alpha"'):
         model({"zeta": data["zeta"]})
+
+
+@pytest.mark.parametrize("structure", ["dict", "tuple", "nested_list"])
+def test_predict_returns_the_models_output_structure_over_batches(structure):
+    # Keras concatenates each output over the batches and keeps the structure the model returns.
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    head, joined = layers.Dense(1, name="head"), layers.Concatenate()
+    h = head(a)
+    j = joined([a, b])
+    outputs = {"dict": {"x": h, "y": j}, "tuple": (h, j), "nested_list": [h, [j]]}[structure]
+    model = keras.Model([a, b], outputs)
+    xa = np.linspace(-1, 1, 15, dtype="float32").reshape(5, 3)
+    xb = np.arange(10, dtype="float32").reshape(5, 2)
+    result = model.predict([xa, xb], batch_size=2, verbose=0)
+    expected_h = xa @ np.asarray(head.kernel) + np.asarray(head.bias)
+    expected_j = np.concatenate([xa, xb], axis=1)
+    if structure == "dict":
+        assert sorted(result) == ["x", "y"]
+        got_h, got_j = result["x"], result["y"]
+    elif structure == "tuple":
+        assert isinstance(result, tuple) and len(result) == 2
+        got_h, got_j = result
+    else:
+        assert isinstance(result, list) and isinstance(result[1], list)
+        got_h, got_j = result[0], result[1][0]
+    np.testing.assert_allclose(got_h, expected_h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(got_j, expected_j)

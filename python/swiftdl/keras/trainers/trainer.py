@@ -10,6 +10,7 @@ import swiftdl as _sd
 
 from .. import losses as losses_module
 from .. import metrics as metrics_module
+from .. import tree
 from ..layers.keras_tensor import flatten
 from ..utils.data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data as data_utils
@@ -349,12 +350,13 @@ class Trainer:
         for step, (batch_x, _, _) in batches.enumerate_epoch():
             callback_list.on_predict_batch_begin(step)
             output = self.predict_step(pack_x_y_sample_weight(batch_x))
-            pieces.append([np.asarray(o) for o in flatten(output)] if isinstance(output, (list, tuple)) else np.asarray(output))
+            pieces.append(tree.map_structure(np.asarray, output))
             callback_list.on_predict_batch_end(step, {"outputs": output})
         callback_list.on_predict_end()
-        if pieces and isinstance(pieces[0], list):
-            return [np.concatenate([p[i] for p in pieces]) for i in range(len(pieces[0]))]
-        return np.concatenate(pieces) if pieces else np.zeros((0,), np.float32)
+        if not pieces:
+            return np.zeros((0,), np.float32)
+        # The batches keep the model's output structure (a list, a tuple, a dict of outputs), as Keras's do.
+        return tree.map_structure(lambda *batches: np.concatenate(batches), *pieces)
 
     def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict[int, float] | None = None,
                        return_dict: bool = False) -> Any:
