@@ -254,3 +254,37 @@ def test_subclassed_model_round_trip_needs_its_class(tmp_path):
     loaded = keras.models.load_model(path, custom_objects={"_Net": _Net})
     assert loaded.units == 4 and int(loaded.optimizer.iterations.numpy()) == 1
     np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)))
+
+
+def _structured_models():
+    a, b = keras.Input((4,), name="f"), keras.Input((4,), name="g")
+    return [(a, layers.Dense(1, name="d0")(a)), ([a], [layers.Dense(1, name="d1")(a)]),
+            ({"x": a, "y": b}, (layers.Dense(1, name="d2")(a), [layers.Dense(2, name="d3")(b)])),
+            ([a, b], {"s": layers.Dense(1, name="d4")(a), "r": layers.Dense(2, name="d5")(b)})]
+
+
+# What Keras 3.15.1's get_config writes for the same four models (run in a Keras venv).
+_KERAS_STRUCTURES = [
+    (["f", 0, 0], ["d0", 0, 0]),
+    ([["f", 0, 0]], [["d1", 0, 0]]),
+    ({"x": ["f", 0, 0], "y": ["g", 0, 0]}, (["d2", 0, 0], [["d3", 0, 0]])),
+    ([["f", 0, 0], ["g", 0, 0]], {"s": ["d4", 0, 0], "r": ["d5", 0, 0]}),
+]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_functional_input_and_output_structures_are_written_and_read_as_keras_does(tmp_path, index):
+    inputs, outputs = _structured_models()[index]
+    model = keras.Model(inputs, outputs)
+    config = model.get_config()
+    assert (config["input_layers"], config["output_layers"]) == _KERAS_STRUCTURES[index]
+    model.save(str(tmp_path / "m.keras"))
+    loaded = keras.models.load_model(str(tmp_path / "m.keras"))
+    x = np.linspace(-1, 1, 8, dtype="float32").reshape(2, 4)
+    data = {"x": x, "y": -x} if isinstance(inputs, dict) else [x, -x][:len(inputs)] if isinstance(inputs, list) else x
+    expected, got = model.predict(data, verbose=0), loaded.predict(data, verbose=0)
+    if isinstance(outputs, dict):
+        assert isinstance(got, dict) and list(got) == list(expected)
+    # JSON has no tuples: a tuple of outputs comes back as a list, in Keras as here.
+    keras.tree.map_structure(lambda e, g: np.testing.assert_allclose(g, e, rtol=1e-6),
+                             keras.tree.lists_to_tuples(expected), keras.tree.lists_to_tuples(got))

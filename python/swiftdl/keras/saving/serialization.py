@@ -346,9 +346,26 @@ def functional_config(model):
         layers.append(entry)
     return {
         "name": model.name, "trainable": model.trainable, "layers": layers,
-        "input_layers": [reference(t) for t in model.inputs] if len(model.inputs) > 1 else reference(model.inputs[0]),
-        "output_layers": [reference(t) for t in model.outputs] if len(model.outputs) > 1 else reference(model.outputs[0]),
+        # The structures the model was built with (a dict of outputs, nested lists, ...), as Keras writes them.
+        "input_layers": _map_tensors(reference, _structure(model, "_inputs_struct", model.inputs)),
+        "output_layers": _map_tensors(reference, _structure(model, "_outputs_struct", model.outputs)),
     }
+
+
+def _structure(model, attribute, flat):
+    structure = getattr(model, attribute, None)
+    if structure is None:
+        return flat if len(flat) > 1 else flat[0]
+    return structure
+
+
+def _map_tensors(reference, structure):
+    if isinstance(structure, KerasTensor):
+        return reference(structure)
+    if isinstance(structure, dict):
+        return {key: _map_tensors(reference, value) for key, value in structure.items()}
+    mapped = [_map_tensors(reference, value) for value in structure]
+    return tuple(mapped) if isinstance(structure, tuple) else mapped
 
 
 def functional_from_config(config, custom_objects=None):
@@ -410,8 +427,12 @@ def functional_from_config(config, custom_objects=None):
         raise ValueError(f"Could not rebuild the functional model: unresolved layers {[e['name'] for e, _ in remaining]}")
 
     def pick(spec):
-        if spec and isinstance(spec[0], list):
-            return [tensor_for(s) for s in spec]
-        return tensor_for(spec)
+        """The tensors of an input_layers/output_layers entry, in its structure: a [name, node, index]
+        reference is one tensor; dicts and lists of them keep their shape."""
+        if isinstance(spec, dict):
+            return {key: pick(value) for key, value in spec.items()}
+        if isinstance(spec, (list, tuple)) and len(spec) == 3 and isinstance(spec[0], str):
+            return tensor_for(spec)
+        return [pick(value) for value in spec]
 
     return Functional(pick(config["input_layers"]), pick(config["output_layers"]), name=config.get("name"))
