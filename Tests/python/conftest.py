@@ -62,7 +62,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SHARED_DATA = os.path.join(REPO, "..", "shared", "data")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data():
     """The project's shared data folder (../shared/data beside the repository)."""
     if not os.path.isdir(SHARED_DATA):

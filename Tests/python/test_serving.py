@@ -3,12 +3,7 @@ subprocess and spoken to over HTTP; predictions are compared with `model.predict
 import base64
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 
 import numpy as np
 import pytest
@@ -16,6 +11,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 pytest.importorskip("cryptography")
+from serving_testing import call, start_server, stop_server  # noqa: E402
 from swiftdl import keras  # noqa: E402
 
 KEY = bytes(range(32))
@@ -27,16 +23,6 @@ def _model(seed):
     return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="tanh"), keras.layers.Dense(2)])
 
 
-def _call(url, body=None, method=None):
-    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method or ("POST" if data is not None else "GET"))
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("models")
@@ -46,46 +32,28 @@ def server(tmp_path_factory):
     key_file = base.parent / "serving.key"
     key_file.write_bytes(base64.b64encode(KEY))
     os.chmod(key_file, 0o600)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "swiftdl.serving", "--model_name", "cnn", "--model_base_path", str(base),
-         "--rest_api_port", str(port), "--model_key_file", str(key_file), "--max_body_bytes", "100000",
-         "--file_system_poll_wait_seconds", "0.2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if _call(url + "/v1/models/cnn")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("server did not start: " + process.stdout.read().decode()[-2000:])
+    process, url = start_server("cnn", base, "--model_key_file", str(key_file), "--max_body_bytes", "100000",
+                                "--file_system_poll_wait_seconds", "0.2")
     yield url, base, first, process
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 def test_predict_row_and_columnar_formats_match_model_predict(server):
     url, _, model, _ = server
     expected = model.predict(X, verbose=0)
-    status, body = _call(url + "/v1/models/cnn:predict", {"instances": X.tolist()})
+    status, body = call(url + "/v1/models/cnn:predict", {"instances": X.tolist()})
     assert status == 200
     np.testing.assert_allclose(json.loads(body)["predictions"], expected, rtol=1e-5, atol=1e-6)
-    status, body = _call(url + "/v1/models/cnn/versions/1:predict", {"inputs": X.tolist()})
+    status, body = call(url + "/v1/models/cnn/versions/1:predict", {"inputs": X.tolist()})
     assert status == 200
     np.testing.assert_allclose(json.loads(body)["outputs"], expected, rtol=1e-5, atol=1e-6)
 
 
 def test_status_and_metadata(server):
     url = server[0]
-    status, body = _call(url + "/v1/models/cnn")
+    status, body = call(url + "/v1/models/cnn")
     assert status == 200 and json.loads(body)["model_version_status"][0]["state"] == "AVAILABLE"
-    status, body = _call(url + "/v1/models/cnn/metadata")
+    status, body = call(url + "/v1/models/cnn/metadata")
     signature = json.loads(body)["metadata"]["signature_def"]["signature_def"]["serving_default"]
     assert status == 200 and signature["method_name"] == "tensorflow/serving/predict"
     (spec,) = signature["inputs"].values()
@@ -98,11 +66,11 @@ def test_status_and_metadata(server):
     ({"instances": []}, 400), (b"x" * 200000, 413)])
 def test_bad_requests_get_json_errors_and_the_server_lives(server, body, code):
     url = server[0]
-    status, payload = _call(url + "/v1/models/cnn:predict", body)
+    status, payload = call(url + "/v1/models/cnn:predict", body)
     assert status == code and "error" in json.loads(payload)
-    assert _call(url + "/v1/models/other:predict", {"instances": X.tolist()})[0] == 404
-    assert _call(url + "/v1/models/cnn/versions/9:predict", {"instances": X.tolist()})[0] == 404
-    assert _call(url + "/v1/models/cnn:predict", {"instances": X.tolist()})[0] == 200
+    assert call(url + "/v1/models/other:predict", {"instances": X.tolist()})[0] == 404
+    assert call(url + "/v1/models/cnn/versions/9:predict", {"instances": X.tolist()})[0] == 404
+    assert call(url + "/v1/models/cnn:predict", {"instances": X.tolist()})[0] == 200
 
 
 def test_concurrent_requests_are_batched_correctly(server):
@@ -110,7 +78,7 @@ def test_concurrent_requests_are_batched_correctly(server):
     url, _, model, _ = server
     expected = model.predict(X, verbose=0)
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        results = list(pool.map(lambda i: _call(url + "/v1/models/cnn:predict", {"instances": X[i:i + 1].tolist()}),
+        results = list(pool.map(lambda i: call(url + "/v1/models/cnn:predict", {"instances": X[i:i + 1].tolist()}),
                                 [i % 5 for i in range(40)]))
     for i, (status, body) in enumerate(results):
         assert status == 200
@@ -119,8 +87,10 @@ def test_concurrent_requests_are_batched_correctly(server):
 
 def test_metrics_then_new_version_is_picked_up_without_restart(server):
     url, base, _, _ = server
-    status, body = _call(url + "/monitoring/prometheus/metrics")
+    status, body = call(url + "/monitoring/prometheus/metrics")
     assert status == 200 and b'swiftdl_serving_requests_total{endpoint="predict",status="200"}' in body
+    assert b'swiftdl_serving_errors_total{endpoint="predict",status="400"}' in body
+    assert b'swiftdl_serving_batch_examples_bucket{le="+Inf"}' in body
     second = _model(2)
     (base / "staging").mkdir()  # published by renaming the whole folder, as with TF Serving
     second.save(str(base / "staging" / "model.keras"), encryption_key=KEY)
@@ -128,10 +98,13 @@ def test_metrics_then_new_version_is_picked_up_without_restart(server):
     expected = second.predict(X, verbose=0)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        status, body = _call(url + "/v1/models/cnn:predict", {"instances": X.tolist()})
+        status, body = call(url + "/v1/models/cnn:predict", {"instances": X.tolist()})
         if status == 200 and np.allclose(json.loads(body)["predictions"], expected, rtol=1e-5, atol=1e-6):
             break
         time.sleep(0.2)
     else:
         pytest.fail("version 2 was not picked up")
-    assert json.loads(_call(url + "/v1/models/cnn")[1])["model_version_status"][0]["version"] == "2"
+    assert json.loads(call(url + "/v1/models/cnn")[1])["model_version_status"][0]["version"] == "2"
+    # TF Serving's default policy serves the latest version only: version 1 is unloaded.
+    status, body = call(url + "/v1/models/cnn/versions/1:predict", {"instances": X.tolist()})
+    assert status == 404 and json.loads(body)["error"] == "Servable not found for request: Specific(cnn, 1)"

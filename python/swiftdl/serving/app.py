@@ -1,16 +1,16 @@
 """TF Serving's REST API on starlette: predict (row `instances` and columnar `inputs`),
 model status, metadata, Prometheus metrics and one JSON access-log line per request."""
+import contextlib
 import dataclasses
 import json
 import logging
 import re
 import time
 
-import numpy as np
-
 from .batching import Batcher
 from .metrics import Metrics
 from .registry import ModelRegistry
+from .signature import RequestError
 
 __all__ = ["ServerConfig", "create_app"]
 
@@ -28,6 +28,7 @@ class ServerConfig:
     enable_batching: bool = True
     max_body_bytes: int = 16 << 20
     poll_seconds: float = 1.0
+    verify_key: "bytes | None" = None  # an Ed25519 public key: only files it signed are served
 
 
 class _ClientError(Exception):
@@ -37,14 +38,18 @@ class _ClientError(Exception):
 
 
 def create_app(config: ServerConfig):
-    """The starlette application serving `config.model_name` from `config.model_base_path`."""
+    """The starlette application serving `config.model_name` from `config.model_base_path`.
+
+    The highest version is loaded before this returns (RuntimeError if it cannot be)."""
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse, PlainTextResponse
     from starlette.routing import Route
 
-    registry = ModelRegistry(config.model_base_path, key=config.model_key, poll_seconds=config.poll_seconds)
-    batcher = Batcher(config.max_batch_size, config.max_wait_us, config.enable_batching)
+    registry = ModelRegistry(config.model_base_path, key=config.model_key, verify_key=config.verify_key,
+                             poll_seconds=config.poll_seconds)
+    registry.start()
     metrics = Metrics()
+    batcher = Batcher(config.max_batch_size, config.max_wait_us, config.enable_batching, on_batch=metrics.observe_batch)
 
     async def models(request):
         start = time.perf_counter()
@@ -77,22 +82,23 @@ def create_app(config: ServerConfig):
         if request.method != "GET":
             raise _ClientError(405, f"{request.url.path} needs GET")
         if action == "/metadata":
-            served, model = _lookup(version)
-            return 200, _metadata(config.model_name, served, model)
-        versions = registry.versions() if version is None else [version]
+            served = _lookup(version)
+            return 200, {"model_spec": {"name": config.model_name, "signature_name": "", "version": str(served.version)},
+                         "metadata": {"signature_def": {"signature_def": {
+                             "serving_default": served.signature.metadata()}}}}
         if version is not None:
             _lookup(version)
-        elif not versions:
+        entries = registry.status()
+        if not entries:
             raise _ClientError(404, f"Servable not found for request: Latest({name})")
-        return 200, {"model_version_status": [
-            {"version": str(v), "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}
-            for v in (versions[-1:] if version is None else versions)]}
+        return 200, {"model_version_status": entries}
 
     def _lookup(version):
         try:
             return registry.get(version)
-        except LookupError as error:
-            raise _ClientError(404, str(error)) from None
+        except LookupError:
+            wanted = f"Latest({config.model_name})" if version is None else f"Specific({config.model_name}, {version})"
+            raise _ClientError(404, f"Servable not found for request: {wanted}") from None
 
     async def _predict(request, version):
         declared = request.headers.get("content-length")
@@ -107,49 +113,22 @@ def create_app(config: ServerConfig):
             payload = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise _ClientError(400, f"JSON Parse error: {error}") from None
-        if not isinstance(payload, dict) or ("instances" in payload) == ("inputs" in payload):
-            raise _ClientError(400, "the body must be a JSON object with exactly one of 'instances' or 'inputs'")
-        row_format = "instances" in payload
-        values = payload["instances"] if row_format else payload["inputs"]
-        _, model = _lookup(version)
-        if isinstance(values, dict):
-            if len(values) != 1:
-                raise _ClientError(400, "named inputs: only single-input models are served; "
-                                        f"received {sorted(values)}")
-            values = next(iter(values.values()))
-        if row_format and isinstance(values, list) and values and isinstance(values[0], dict):
-            if any(not isinstance(row, dict) or len(row) != 1 for row in values):
-                raise _ClientError(400, "named instances: only single-input models are served")
-            values = [next(iter(row.values())) for row in values]
+        served = _lookup(version)
         try:
-            rows = np.asarray(values, dtype="float32")
-        except (ValueError, TypeError) as error:
-            raise _ClientError(400, f"inputs must be a rectangular list of numbers ({error})") from None
-        expected = tuple(model.inputs[0].shape[1:]) if getattr(model, "inputs", None) else None
-        if rows.ndim == 0 or (expected is not None and (len(rows.shape) - 1 != len(expected) or any(
-                want is not None and want != got for want, got in zip(expected, rows.shape[1:])))):
-            raise _ClientError(400, f"input shape {list(rows.shape)} does not match the model's "
-                                    f"[batch] + {list(expected) if expected is not None else '?'}")
-        if len(rows) == 0:
-            raise _ClientError(400, "no instances given")
-        outputs = (await batcher.predict(model, rows)).tolist()
-        return {"predictions": outputs} if row_format else {"outputs": outputs}
+            inputs, row_format = served.signature.decode(payload)
+        except RequestError as error:
+            raise _ClientError(400, str(error)) from None
+        outputs = await batcher.predict(served, inputs)
+        return served.signature.encode(outputs, row_format)
 
     async def prometheus(request):
-        return PlainTextResponse(metrics.render(batcher.batches_run), media_type="text/plain; version=0.0.4")
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     routes = [Route("/monitoring/prometheus/metrics", prometheus),
               Route("/v1/models/{rest:path}", models, methods=["GET", "POST", "PUT", "DELETE"])]
-    return Starlette(routes=routes)
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        registry.stop()
 
-
-def _metadata(name, version, model):
-    def spec(tensors, names):
-        return {n: {"dtype": "DT_FLOAT", "name": n, "tensor_shape": {"unknown_rank": False, "dim": [
-            {"size": "-1" if d is None else str(d), "name": ""} for d in t.shape]}} for t, n in zip(tensors, names)}
-    inputs, outputs = list(model.inputs), list(model.outputs)
-    return {"model_spec": {"name": name, "signature_name": "", "version": str(version)},
-            "metadata": {"signature_def": {"signature_def": {"serving_default": {
-                "inputs": spec(inputs, [getattr(t, "name", f"input_{i}") for i, t in enumerate(inputs)]),
-                "outputs": spec(outputs, [f"output_{i}" for i in range(len(outputs))]),
-                "method_name": "tensorflow/serving/predict"}}}}}
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,5 +1,11 @@
-"""Dynamic batching: requests arriving within `max_wait_us` are run as one batch of at most
-`max_batch_size` rows, on one worker thread (the engine runs one predict at a time)."""
+"""Dynamic batching: requests for the same model whose inputs have the same per-example
+shapes are run as one `predict` of at most `max_batch_size` examples, on one worker thread
+(the engine runs one predict at a time, using all its threads).
+
+A batch takes every request already waiting; if it is not full it waits up to
+`max_wait_us` once for more, then runs. Under load, requests gather while the previous
+batch runs, so batches fill without waiting; a lone client pays at most `max_wait_us`.
+"""
 import asyncio
 import concurrent.futures
 
@@ -9,73 +15,80 @@ __all__ = ["Batcher"]
 
 
 class Batcher:
-    def __init__(self, max_batch_size: int = 32, max_wait_us: int = 1000, enabled: bool = True):
+    def __init__(self, max_batch_size: int = 32, max_wait_us: int = 1000, enabled: bool = True, on_batch=None):
+        """`on_batch(examples)` is called for every batch run (the server's metrics)."""
         self.max_batch_size = max_batch_size
         self.max_wait = max_wait_us / 1e6
         self.enabled = enabled
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-        self._queues: dict = {}
-        self.batches_run = 0
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="swiftdl-predict")
+        self._queue: "asyncio.Queue | None" = None
+        self._on_batch = on_batch
 
-    async def predict(self, model, rows: np.ndarray) -> np.ndarray:
+    async def predict(self, served, inputs: list) -> list:
+        """The signature-ordered output arrays of `served.model` on `inputs` (one array per input)."""
         loop = asyncio.get_running_loop()
-        if not self.enabled or len(rows) >= self.max_batch_size:
-            self.batches_run += 1
-            return await loop.run_in_executor(self._executor, _run, model, rows)
-        queue = self._queues.get(id(model))
-        if queue is None:
-            queue = self._queues[id(model)] = asyncio.Queue()
-            loop.create_task(self._worker(model, queue))
+        if not self.enabled or len(inputs[0]) >= self.max_batch_size:
+            return await self._run_batch(loop, served, [inputs])
+        if self._queue is None:
+            self._queue = asyncio.Queue()
+            loop.create_task(self._worker())
         future = loop.create_future()
-        await queue.put((rows, future))
+        await self._queue.put((served, inputs, future))
         return await future
 
-    async def _worker(self, model, queue):
+    async def _worker(self):
         loop = asyncio.get_running_loop()
+        queue = self._queue
+        held = None  # a request that did not fit the last batch; it starts the next one
         while True:
-            pending = [await queue.get()]
-            size = len(pending[0][0])
-            deadline = loop.time() + self.max_wait
+            first = held if held is not None else await queue.get()
+            held = None
+            batch, size = [first], len(first[1][0])
+            waited = False
             while size < self.max_batch_size:
-                timeout = deadline - loop.time()
-                if timeout <= 0:
-                    break
-                try:
-                    item = await asyncio.wait_for(queue.get(), timeout)
-                except asyncio.TimeoutError:
-                    break
-                if len(item[0]) + size > self.max_batch_size or item[0].shape[1:] != pending[0][0].shape[1:]:
-                    # Does not fit this batch: run it on its own right after.
-                    self._schedule_alone(model, item)
+                if queue.empty():
+                    if waited or self.max_wait <= 0:
+                        break
+                    waited = True
+                    await asyncio.sleep(self.max_wait)
                     continue
-                pending.append(item)
-                size += len(item[0])
-            self.batches_run += 1
-            try:
-                outputs = await loop.run_in_executor(self._executor, _run, model,
-                                                     np.concatenate([rows for rows, _ in pending]))
-            except Exception as error:  # one bad batch fails its requests, not the server
-                for _, future in pending:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            start = 0
-            for rows, future in pending:
+                item = queue.get_nowait()
+                if not _fits(first, item) or size + len(item[1][0]) > self.max_batch_size:
+                    held = item
+                    break
+                batch.append(item)
+                size += len(item[1][0])
+            await self._settle(loop, first[0], batch)
+
+    async def _settle(self, loop, served, batch):
+        try:
+            outputs = await self._run_batch(loop, served, [inputs for _, inputs, _ in batch])
+        except Exception as error:  # one bad batch fails its requests, not the server
+            for _, _, future in batch:
                 if not future.done():
-                    future.set_result(outputs[start:start + len(rows)])
-                start += len(rows)
+                    future.set_exception(error)
+            return
+        start = 0
+        for _, inputs, future in batch:
+            rows = len(inputs[0])
+            if not future.done():
+                future.set_result([o[start:start + rows] for o in outputs])
+            start += rows
 
-    def _schedule_alone(self, model, item):
-        rows, future = item
-        loop = asyncio.get_running_loop()
-
-        async def run():
-            try:
-                future.set_result(await loop.run_in_executor(self._executor, _run, model, rows))
-            except Exception as error:
-                future.set_exception(error)
-        loop.create_task(run())
+    async def _run_batch(self, loop, served, requests: list) -> list:
+        inputs = requests[0] if len(requests) == 1 else [np.concatenate(column) for column in zip(*requests)]
+        if self._on_batch is not None:
+            self._on_batch(len(inputs[0]))
+        return await loop.run_in_executor(self._executor, _predict, served, inputs)
 
 
-def _run(model, rows):
-    return np.asarray(model.predict(rows, verbose=0, batch_size=max(len(rows), 1)))
+def _fits(first, item) -> bool:
+    """Whether `item` can join `first`'s batch: the same model, and inputs of the same kind."""
+    return item[0] is first[0] and all(a.shape[1:] == b.shape[1:] and a.dtype == b.dtype
+                                       for a, b in zip(first[1], item[1]))
+
+
+def _predict(served, inputs):
+    x = inputs[0] if len(inputs) == 1 else inputs
+    result = served.model.predict(x, verbose=0, batch_size=max(len(inputs[0]), 1))
+    return served.signature.flatten_outputs(result)
