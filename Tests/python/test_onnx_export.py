@@ -153,10 +153,46 @@ def test_functional_model_matches_predict(case, tmp_path):
             np.testing.assert_allclose(session.run(None, {"input": x})[0], want, atol=1e-4, rtol=1e-4)
 
 
-def test_multi_input_functional_and_unbuilt_models_are_refused(tmp_path):
-    first, second = keras.Input((3,)), keras.Input((3,))
-    functional = keras.Model([first, second], layers.Add()([first, second]))
-    with pytest.raises(ValueError, match="one input and one output"):
-        functional.export(str(tmp_path / "f.onnx"), format="onnx")
+def _two_headed(outputs_as):
+    keras.utils.set_random_seed(11)
+    image = keras.Input((6, 6, 2), name="image")
+    tokens = keras.Input((5,), name="tokens")
+    seen = layers.GlobalAveragePooling2D()(layers.Conv2D(3, 3, padding="same", activation="relu")(image))
+    read = layers.LSTM(4)(layers.Embedding(12, 3)(tokens))
+    joined = layers.Concatenate()([seen, read])
+    score, probs = layers.Dense(1, name="score")(joined), layers.Dense(3, activation="softmax", name="probs")(joined)
+    heads = {"score": score, "probs": probs} if outputs_as == "dict" else [score, probs]
+    return keras.Model([image, tokens], heads)
+
+
+@pytest.mark.parametrize("outputs_as", ["dict", "list"])
+def test_several_inputs_and_outputs_keep_their_names(outputs_as, tmp_path):
+    model = _two_headed(outputs_as)
+    path = str(tmp_path / "two.onnx")
+    model.export(path, format="onnx")
+    graph = onnx.load(path).graph
+    output_names = ["probs", "score"] if outputs_as == "dict" else ["output_0", "output_1"]
+    assert [i.name for i in graph.input] == ["image", "tokens"] and [o.name for o in graph.output] == output_names
+    assert [i.type.tensor_type.elem_type for i in graph.input] == [onnx.TensorProto.FLOAT, onnx.TensorProto.INT64]
+    rng = np.random.default_rng(2)
+    for batch in (1, 7):
+        feeds = {"image": rng.standard_normal((batch, 6, 6, 2)).astype(np.float32),
+                 "tokens": rng.integers(0, 12, size=(batch, 5)).astype(np.int64)}
+        predicted = model.predict([feeds["image"], feeds["tokens"]], verbose=0)
+        want = [predicted[n] for n in output_names] if outputs_as == "dict" else list(predicted)
+        runners = [ReferenceEvaluator(path).run]
+        if onnxruntime is not None:
+            runners.append(onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"]).run)
+        for run in runners:
+            for got, expected in zip(run(None, feeds), want):
+                np.testing.assert_allclose(got, expected, atol=1e-4, rtol=1e-4)
+
+
+def test_unbuilt_models_and_clashing_names_are_refused(tmp_path):
     with pytest.raises(ValueError, match="built"):
         keras.Sequential([layers.Dense(2)]).export(str(tmp_path / "u.onnx"), format="onnx")
+    first, second = keras.Input((3,), name="score"), keras.Input((3,), name="b")
+    clash = keras.Model([first, second], {"score": layers.Add()([first, second])})
+    with pytest.raises(ValueError, match="'score' has the name of an input"):
+        clash.export(str(tmp_path / "c.onnx"), format="onnx")
+    assert not (tmp_path / "c.onnx").exists()

@@ -1,4 +1,4 @@
-"""Walks a Sequential model and writes one ONNX graph with a dynamic batch dimension."""
+"""Walks a Sequential or functional model and writes one ONNX graph with a dynamic batch dimension."""
 
 from __future__ import annotations
 
@@ -27,7 +27,11 @@ def _import_onnx() -> Any:
 
 
 def model_to_onnx(model: Any, opset_version: int | None = None) -> Any:
-    """Returns the `onnx.ModelProto` of a built Sequential or single-input functional `model`."""
+    """Returns the `onnx.ModelProto` of a built Sequential or functional `model`.
+
+    A single input and output are named "input" and "output"; a functional model's several
+    inputs take their Input names, and its several outputs their dict keys (or output_0, ...).
+    """
     onnx = _import_onnx()
     from ...models.model import Functional
     from ...models.sequential import Sequential
@@ -43,19 +47,22 @@ def model_to_onnx(model: Any, opset_version: int | None = None) -> Any:
         layers = list(model.layers)
         int_input = bool(layers) and type(layers[0]).__name__ == "Embedding"
         x, rank = _emit_chain(g, layers, "input", len(shape))
+        inputs = [("input", shape, int_input)]
+        outputs = [("output", g.to_channels_last(x, rank), model.compute_output_shape(shape))]
     elif isinstance(model, Functional):
-        x, rank, shape, int_input = _emit_functional(g, model)
+        inputs, outputs = _emit_functional(g, model)
     else:
         raise UnsupportedLayerError(f"ONNX export supports Sequential and functional models; "
                                     f"received {type(model).__name__}.")
-    x = g.to_channels_last(x, rank)
-    output = g.op("Identity", [x], "output")
+    for name, x, _ in outputs:
+        g.publish(x, name)
     h = g.helper
-    in_dtype = onnx.TensorProto.INT64 if int_input else onnx.TensorProto.FLOAT
-    dims = _dims(shape)
-    out_dims = _dims(model.compute_output_shape(shape))
-    graph = h.make_graph(g.nodes, model.name or "model", [h.make_tensor_value_info("input", in_dtype, dims)],
-                         [h.make_tensor_value_info(output, onnx.TensorProto.FLOAT, out_dims)], g.initializers)
+    graph = h.make_graph(
+        g.nodes, model.name or "model",
+        [h.make_tensor_value_info(name, onnx.TensorProto.INT64 if is_int else onnx.TensorProto.FLOAT, _dims(shape))
+         for name, shape, is_int in inputs],
+        [h.make_tensor_value_info(name, onnx.TensorProto.FLOAT, _dims(shape)) for name, _, shape in outputs],
+        g.initializers)
     proto = h.make_model(graph, opset_imports=[h.make_opsetid("", opset)], producer_name="swiftdl")
     proto.ir_version = min(proto.ir_version, 9)  # readable by onnxruntime releases of the last two years
     onnx.checker.check_model(proto)
@@ -76,16 +83,16 @@ def _emit_chain(g: GraphBuilder, layers: list[Any], x: str, rank: int) -> tuple[
     return x, rank
 
 
-def _emit_functional(g: GraphBuilder, model: Any) -> tuple[str, int, Any, bool]:
-    """Emits a single-input, single-output functional graph; every tensor between layers is channels-last."""
+def _emit_functional(g: GraphBuilder, model: Any) -> tuple[list, list]:
+    """Emits a functional graph; every tensor between layers is channels-last.
+
+    Returns the graph inputs as (name, shape, is_integer) and the outputs as (name, tensor, shape)."""
     from ...layers.input_layer import InputLayer
     from ...layers.keras_tensor import KerasTensor
-    if len(model.inputs) != 1 or len(model.outputs) != 1:
-        raise UnsupportedLayerError("ONNX export supports functional models with one input and one output; "
-                                    f"received {len(model.inputs)} and {len(model.outputs)}.")
-    source = model.inputs[0]
-    names: dict[int, tuple[str, int]] = {id(source): ("input", len(source.shape))}
-    int_input = False
+    sources = list(model.inputs)
+    input_names = ["input"] if len(sources) == 1 else [t.name for t in sources]
+    names: dict[int, tuple[str, int]] = {id(t): (n, len(t.shape)) for t, n in zip(sources, input_names)}
+    integer_inputs: set[int] = set()  # inputs read by an Embedding: ONNX's Gather takes int64 indices
     for node in model._nodes:
         layer = node.layer
         if isinstance(layer, InputLayer):
@@ -103,11 +110,26 @@ def _emit_functional(g: GraphBuilder, model: Any) -> tuple[str, int, Any, bool]:
             y, rank = MERGE_EMITTERS[type(layer).__name__](g, layer, xs, names[id(args[0])][1])
         else:
             x, rank = names[id(args)]
-            int_input = int_input or (args is source and type(layer).__name__ == "Embedding")
+            if type(layer).__name__ == "Embedding" and any(args is t for t in sources):
+                integer_inputs.add(id(args))
             y, rank = _emitter(layer)(g, layer, x, rank)
         names[id(node.output_tensors[0])] = (g.to_channels_last(y, rank), rank)
-    x, rank = names[id(model.outputs[0])]
-    return x, rank, tuple(source.shape), int_input
+    inputs = [(n, tuple(t.shape), id(t) in integer_inputs) for t, n in zip(sources, input_names)]
+    structure = getattr(model, "_outputs_struct", None)
+    if isinstance(structure, dict):
+        named = [(key, structure[key]) for key in sorted(structure)]
+    else:
+        flat = list(model.outputs)
+        named = [("output", flat[0])] if len(flat) == 1 else [(f"output_{i}", t) for i, t in enumerate(flat)]
+    if any(not isinstance(t, KerasTensor) for _, t in named):
+        raise UnsupportedLayerError("ONNX export supports outputs that are tensors or a flat dict of tensors.")
+    taken = set(input_names)
+    for name, _ in named:
+        if name in taken:
+            raise UnsupportedLayerError(f"Output {name!r} has the name of an input or another output; "
+                                        "ONNX graph values need distinct names.")
+        taken.add(name)
+    return inputs, [(name, names[id(t)][0], tuple(t.shape)) for name, t in named]
 
 
 def _dims(shape: Any) -> list:

@@ -43,6 +43,10 @@ class GraphBuilder:
         self.nodes.append(self.helper.make_node(op_type, inputs, outputs, name=self.fresh(op_type), **attrs))
         return outputs[0] if n_outputs == 1 else outputs
 
+    def publish(self, x: str, name: str) -> None:
+        """Makes `x` the graph output `name` (through an Identity, so `x` keeps its own name)."""
+        self.nodes.append(self.helper.make_node("Identity", [x], [name], name=self.fresh("Identity")))
+
     def to_channels_last(self, x: str, rank: int) -> str:
         if self.layout == "channels_last":
             return x
