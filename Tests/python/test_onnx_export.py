@@ -44,6 +44,17 @@ def _models():
                                               rnn(3, go_backwards=True)], (6, 3), 1e-4
         yield f"{name}_bidirectional", [keras.Input((6, 3)), layers.Bidirectional(rnn(4, return_sequences=True)),
                                         layers.Bidirectional(rnn(2))], (6, 3), 1e-4
+    yield "gelu_layer_norm_reshape", [keras.Input((5, 6)), layers.Dense(8, activation="gelu"),
+                                      layers.LayerNormalization(epsilon=1e-5), layers.Reshape((10, -1)),
+                                      layers.LeakyReLU(0.1), layers.Dense(3, activation="leaky_relu"),
+                                      layers.LayerNormalization(axis=[-2, -1], center=False)], (5, 6), 1e-5
+    augment = keras.Sequential([layers.RandomFlip(), layers.RandomTranslation(0.1, 0.1)])
+    yield "preprocessing_and_nested_sequential", [
+        keras.Input(img), layers.Rescaling(1 / 255.0, offset=-0.5), augment,
+        layers.Normalization(mean=[1.0, -2.0], variance=[4.0, 0.0]), layers.RandomRotation(0.2),
+        layers.RandomZoom(0.1), layers.RandomContrast(0.3), layers.Conv2D(3, 3, activation="relu"),
+        layers.Normalization(axis=-1, mean=[0.5, 1.0, 2.0], variance=[1.0, 4.0, 9.0], invert=True),
+        layers.Flatten(), layers.Dense(2)], img, 1e-5
     yield "gru_reset_before", [keras.Input((6, 3)), layers.GRU(4, reset_after=False, return_sequences=True)], \
         (6, 3), 1e-4
 
@@ -92,7 +103,8 @@ def test_unsupported_layer_is_named_and_nothing_written(tmp_path):
 @pytest.mark.parametrize("layer, message", [
     (layers.Embedding(5, 2, mask_zero=True), "mask_zero"),
     (layers.Bidirectional(layers.LSTM(2), merge_mode="sum"), "merge_mode"),
-    (layers.Dense(2, activation="gelu"), "gelu"),
+    (layers.Dense(2, activation="hard_silu"), "hard_silu"),
+    (layers.LayerNormalization(axis=1), "LayerNormalization over axes 1"),
 ])
 def test_inexpressible_options_are_refused(layer, message, tmp_path):
     shape = (3,) if isinstance(layer, layers.Embedding) else (3, 2)
@@ -196,3 +208,16 @@ def test_unbuilt_models_and_clashing_names_are_refused(tmp_path):
     with pytest.raises(ValueError, match="'score' has the name of an input"):
         clash.export(str(tmp_path / "c.onnx"), format="onnx")
     assert not (tmp_path / "c.onnx").exists()
+
+
+def test_augmentations_exported_as_the_identity_pass_inputs_through_at_inference():
+    from swiftdl.keras.export.onnx.preprocessing_layers import _INFERENCE_IDENTITY
+    arguments = {"RandomRotation": (0.3,), "RandomZoom": (0.3,), "RandomTranslation": (0.2, 0.2),
+                 "RandomContrast": (0.5,), "RandomBrightness": (0.5,), "RandomShear": (0.3, 0.3),
+                 "RandomHue": (0.5,), "RandomSaturation": (0.5,), "RandomSharpness": (0.5,),
+                 "RandomPosterization": (4,), "RandomColorDegeneration": (0.5,),
+                 "RandomElasticTransform": (), "RandomInvert": (1.0,)}
+    images = np.random.default_rng(4).uniform(0, 255, (2, 12, 12, 3)).astype(np.float32)
+    for name in _INFERENCE_IDENTITY:
+        layer = getattr(layers, name)(*arguments.get(name, ()))
+        np.testing.assert_array_equal(np.asarray(layer(images, training=False)), images, err_msg=name)

@@ -77,7 +77,41 @@ def _batch_norm(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, in
     return g.op("Add", [y, g.constant("bn_shift", beta - mean * scale)], "bn"), rank
 
 
-CORE_EMITTERS = {"BatchNormalization": _batch_norm,
+def _leaky_relu(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, int]:
+    return g.op("LeakyRelu", [x], "leaky_relu", alpha=float(layer.get_config()["negative_slope"])), rank
+
+
+def _layer_norm(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, int]:
+    cfg = layer.get_config()
+    axis = cfg.get("axis", -1)
+    axes = sorted(a % rank for a in (axis if isinstance(axis, (list, tuple)) else [axis]))
+    if axes != list(range(axes[0], rank)) or cfg.get("rms_scaling"):
+        raise UnsupportedLayerError(f"Layer {layer.name!r}: LayerNormalization over axes {axis}"
+                                    f"{' with rms_scaling' if cfg.get('rms_scaling') else ''} is not supported "
+                                    "(only trailing axes).")
+    x = g.to_channels_last(x, rank)
+    shape = tuple(layer.gamma.shape if cfg.get("scale", True) else layer.beta.shape)
+    gamma = np.asarray(layer.gamma, np.float32) if cfg.get("scale", True) else np.ones(shape, np.float32)
+    beta = np.asarray(layer.beta, np.float32) if cfg.get("center", True) else np.zeros(shape, np.float32)
+    # ONNX's LayerNormalization (opset 17) normalizes from `axis` to the end, as Keras does over trailing axes.
+    return g.op("LayerNormalization", [x, g.constant("ln_gamma", gamma), g.constant("ln_beta", beta)], "layer_norm",
+                axis=axes[0], epsilon=float(cfg["epsilon"])), rank
+
+
+def _reshape(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, int]:
+    x = g.to_channels_last(x, rank)
+    target = [int(d) for d in layer.get_config()["target_shape"]]
+    # A leading 0 copies the (dynamic) batch size; -1 is inferred, as in Keras's target_shape.
+    return g.op("Reshape", [x, g.constant("shape", [0, *target], np.int64)], "reshape"), len(target) + 1
+
+
+def _nested_sequential(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, int]:
+    from .exporter import emit_chain  # a Sequential inside a model is its layers, inlined
+    return emit_chain(g, list(layer.layers), x, rank)
+
+
+CORE_EMITTERS = {"LeakyReLU": _leaky_relu, "LayerNormalization": _layer_norm, "Reshape": _reshape,
+                 "Sequential": _nested_sequential, "BatchNormalization": _batch_norm,
                  "Dense": _dense, "Flatten": _flatten, "Dropout": _identity, "SpatialDropout1D": _identity,
                  "SpatialDropout2D": _identity, "GaussianNoise": _identity, "GaussianDropout": _identity,
                  "AlphaDropout": _identity, "Activation": _activation, "ReLU": _relu, "Softmax": _softmax,

@@ -9,13 +9,14 @@ from .conv_layers import CONV_EMITTERS
 from .core_layers import CORE_EMITTERS
 from .graph_builder import GraphBuilder, UnsupportedLayerError
 from .merge_layers import MERGE_EMITTERS
+from .preprocessing_layers import PREPROCESSING_EMITTERS
 from .rnn_layers import RNN_EMITTERS
 
 __all__ = ["DEFAULT_OPSET", "export_onnx", "model_to_onnx"]
 
 DEFAULT_OPSET = 18
 _MIN_OPSET = 18  # ReduceMean/ReduceMax take their axes as an input from opset 18
-_EMITTERS = {**CORE_EMITTERS, **CONV_EMITTERS, **RNN_EMITTERS}
+_EMITTERS = {**CORE_EMITTERS, **CONV_EMITTERS, **RNN_EMITTERS, **PREPROCESSING_EMITTERS}
 
 
 def _import_onnx() -> Any:
@@ -46,7 +47,7 @@ def model_to_onnx(model: Any, opset_version: int | None = None) -> Any:
                              "(give it an Input or call it on data first).")
         layers = list(model.layers)
         int_input = bool(layers) and type(layers[0]).__name__ == "Embedding"
-        x, rank = _emit_chain(g, layers, "input", len(shape))
+        x, rank = emit_chain(g, layers, "input", len(shape))
         inputs = [("input", shape, int_input)]
         outputs = [("output", g.to_channels_last(x, rank), model.compute_output_shape(shape))]
     elif isinstance(model, Functional):
@@ -77,7 +78,7 @@ def _emitter(layer: Any) -> Any:
     return emit
 
 
-def _emit_chain(g: GraphBuilder, layers: list[Any], x: str, rank: int) -> tuple[str, int]:
+def emit_chain(g: GraphBuilder, layers: list[Any], x: str, rank: int) -> tuple[str, int]:
     for layer in layers:
         x, rank = _emitter(layer)(g, layer, x, rank)
     return x, rank
