@@ -1,9 +1,11 @@
 """Encrypted and signed `.keras` files (issue 16 §3): round trips and every refusal.
 
 The decrypted bytes are compared with swiftdl's own plaintext `.keras` output of the same
-model read back; that plaintext format is what the existing Keras fixtures prove Keras 3 reads.
+model; and a committed encrypted, signed fixture decrypts to exactly the bytes that real
+Keras 3.15.1 loaded and predicted with (make_protected_fixture.py).
 """
 import base64
+import hashlib
 import io
 import os
 import zipfile
@@ -55,6 +57,22 @@ def test_decrypted_bytes_are_a_keras_zip_like_the_plaintext_save(tmp_path):
     with zipfile.ZipFile(io.BytesIO(plain)) as a, zipfile.ZipFile(reference) as b:
         assert a.read("config.json") == b.read("config.json")
         assert a.read("model.weights.h5") == b.read("model.weights.h5")
+
+
+def test_committed_encrypted_file_decrypts_to_the_bytes_real_keras_loaded():
+    fixtures = os.path.join(os.path.dirname(__file__), "fixtures", "keras")
+    path = os.path.join(fixtures, "swiftdl_protected_cnn.keras")
+    arrays = np.load(os.path.join(fixtures, "swiftdl_protected_cnn.npz"))
+    with open(os.path.join(fixtures, "swiftdl_protected_cnn.pub"), "rb") as handle:
+        public = handle.read()
+    test_key = bytes(range(100, 132))  # the fixture's published test key
+    with open(path, "rb") as handle:
+        plain = protect.decrypt(handle.read(), key=test_key, verify_key=public)
+    assert hashlib.sha256(plain).digest() == arrays["plaintext_sha256"].tobytes()
+    model = keras.models.load_model(path, key=test_key, verify_key=public)
+    np.testing.assert_allclose(model.predict(arrays["x"], verbose=0), arrays["keras_y"], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="verify_key"):
+        keras.models.load_model(path, key=test_key, verify_key=Ed25519PrivateKey.generate().public_key())
 
 
 def test_fresh_nonce_per_save(tmp_path):
