@@ -101,6 +101,15 @@ def create_app(config: ServerConfig):
             raise _ClientError(404, f"Servable not found for request: {wanted}") from None
 
     async def _predict(request, version):
+        batcher.announce()
+        try:
+            served, inputs, row_format = await _read_predict_request(request, version)
+        finally:
+            batcher.withdraw()
+        outputs = await batcher.predict(served, inputs)
+        return served.signature.encode(outputs, row_format)
+
+    async def _read_predict_request(request, version):
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > config.max_body_bytes:
             raise _ClientError(413, f"request body of {declared} bytes exceeds {config.max_body_bytes}")
@@ -118,8 +127,7 @@ def create_app(config: ServerConfig):
             inputs, row_format = served.signature.decode(payload)
         except RequestError as error:
             raise _ClientError(400, str(error)) from None
-        outputs = await batcher.predict(served, inputs)
-        return served.signature.encode(outputs, row_format)
+        return served, inputs, row_format
 
     async def prometheus(request):
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")

@@ -2,9 +2,10 @@
 shapes are run as one `predict` of at most `max_batch_size` examples, on one worker thread
 (the engine runs one predict at a time, using all its threads).
 
-A batch takes every request already waiting; if it is not full it waits up to
-`max_wait_us` once for more, then runs. Under load, requests gather while the previous
-batch runs, so batches fill without waiting; a lone client pays at most `max_wait_us`.
+A batch takes every request already waiting. If it is not full and other requests have
+arrived but are still being read and parsed (`announce`d), it waits up to `max_wait_us`
+once for them; with nobody else in flight it runs at once, so a lone client pays no wait.
+Under load, requests gather while the previous batch runs, so batches fill by themselves.
 """
 import asyncio
 import concurrent.futures
@@ -23,6 +24,15 @@ class Batcher:
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="swiftdl-predict")
         self._queue: "asyncio.Queue | None" = None
         self._on_batch = on_batch
+        self._arriving = 0  # requests announced and not yet queued
+
+    def announce(self) -> None:
+        """A predict request has arrived; its inputs are being read (pair with `withdraw`)."""
+        self._arriving += 1
+
+    def withdraw(self) -> None:
+        """The announced request is queued now, or failed before it could be."""
+        self._arriving -= 1
 
     async def predict(self, served, inputs: list) -> list:
         """The signature-ordered output arrays of `served.model` on `inputs` (one array per input)."""
@@ -47,7 +57,7 @@ class Batcher:
             waited = False
             while size < self.max_batch_size:
                 if queue.empty():
-                    if waited or self.max_wait <= 0:
+                    if waited or self.max_wait <= 0 or self._arriving == 0:
                         break
                     waited = True
                     await asyncio.sleep(self.max_wait)
