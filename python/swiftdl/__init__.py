@@ -47,6 +47,20 @@ from ._tf_face import (acos, acosh, add_n, argmax, argmin, argsort, as_dtype, as
                         TensorShape, TensorSpec, tile, transpose, truediv, uint16, uint32, uint64, uint8, UnconnectedGradients,
                         unique, unique_with_counts, unstack, where, zeros, zeros_like)
 from ._tf_face import bool, print, range, slice  # noqa: A004,F401  (not in __all__: builtins' names)
+# TensorFlow's control flow, Python functions, TensorArray, assertions and graph-era helpers.
+from ._tf_control_flow import (case, cond, foldl, foldr, group, identity_n, map_fn, no_op, scan, switch_case,
+                               vectorized_map, while_loop)
+from ._tf_control_flow import tuple_ as tuple  # noqa: A004,F401  (not in __all__: a builtin's name)
+from ._tf_integer_math import (broadcast_dynamic_shape, broadcast_static_shape, histogram_fixed_width,
+                               histogram_fixed_width_bins, truncatediv, truncatemod)
+from ._tf_math import scalar_mul
+from ._tf_partition import dynamic_partition, dynamic_stitch, reverse_sequence, strided_slice
+from ._tf_py_function import numpy_function, py_function
+from ._tf_runtime import (get_current_name_scope, get_logger, get_static_value, gradients, hessians, init_scope,
+                          inside_function, timestamp)
+from ._tf_tensor_array import TensorArray
+from .strings import as_string
+from .debugging import Assert, assert_equal, assert_greater, assert_less, assert_rank
 
 __all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "amin", "any", "arange", "argmax", "argmin",
            "argsort", "array", "as_dtype", "asarray", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_or",
@@ -77,7 +91,15 @@ __all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "a
            "arccos", "arcsin", "arctan", "arctan2", "around", "array_equal", "deg2rad", "isclose", "isfinite", "isinf",
            "isnan", "log10", "log2", "nan_to_num", "rad2deg", "cross", "inner", "kron", "outer", "average", "bincount",
            "count_nonzero", "diff", "digitize", "logspace", "median", "nanmax", "nanmean", "nanmin", "nansum", "percentile",
-           "ptp", "quantile"]
+           "ptp", "quantile",
+           # TensorFlow's control flow and helpers (the _tf_* modules and debugging)
+           "Assert", "TensorArray", "as_string", "assert_equal", "assert_greater", "assert_less", "assert_rank",
+           "broadcast_dynamic_shape", "broadcast_static_shape", "case", "cond", "dynamic_partition", "dynamic_stitch",
+           "foldl", "foldr", "get_current_name_scope", "get_logger", "get_static_value", "gradients", "group",
+           "hessians", "histogram_fixed_width", "histogram_fixed_width_bins", "identity_n", "init_scope",
+           "inside_function", "map_fn", "no_op", "numpy_function", "py_function", "reverse_sequence", "scalar_mul",
+           "scan", "strided_slice", "switch_case", "timestamp", "truncatediv", "truncatemod", "vectorized_map",
+           "while_loop"]
 
 
 
@@ -87,7 +109,7 @@ round = rint  # noqa: A001
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
-                "image", "signal", "train", "strings", "io"):
+                "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module

@@ -1,5 +1,6 @@
 """TensorFlow's execution helpers for eager code: executing_eagerly, device, name_scope,
-control_dependencies, print, is_tensor."""
+control_dependencies, print, is_tensor, and the graph-era names that eager code meets
+(gradients, init_scope, inside_function, get_static_value, ...)."""
 import contextlib
 import enum
 import sys
@@ -29,8 +30,12 @@ def device(device_name):
     yield
 
 
+_SCOPES: list = []  # the names of the open name_scopes, outermost first
+
+
 class name_scope:  # noqa: N801  (TensorFlow's name)
-    """tf.name_scope: a context manager whose name swiftdl's eager ops do not need."""
+    """tf.name_scope: a context manager whose name swiftdl's eager ops do not need; the
+    open scopes are kept for tf.get_current_name_scope."""
 
     def __init__(self, name):
         if not isinstance(name, str):
@@ -38,10 +43,17 @@ class name_scope:  # noqa: N801  (TensorFlow's name)
         self.name = name
 
     def __enter__(self):
-        return self.name + "/"
+        _SCOPES.append(self.name)
+        return get_current_name_scope() + "/"  # the full scope, as TensorFlow returns it
 
     def __exit__(self, *exc):
+        _SCOPES.pop()
         return False
+
+
+def get_current_name_scope():
+    """The open name scopes joined by "/" ("" outside any), as tf.get_current_name_scope."""
+    return "/".join(name.rstrip("/") for name in _SCOPES if name)
 
 
 @contextlib.contextmanager
@@ -76,3 +88,48 @@ class UnconnectedGradients(str, enum.Enum):
 
     NONE = "none"
     ZERO = "zero"
+
+
+def get_static_value(tensor, partial=False):
+    """The value of `tensor` as numpy (tf.get_static_value): eager values are always known.
+    Python and numpy values come back as they are."""
+    if isinstance(tensor, TensorBase):
+        return tensor.numpy()
+    return tensor
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggregation_method=None,
+              stop_gradients=None, unconnected_gradients=None):
+    """Graph-mode gradients, which eager execution does not have (tf.gradients)."""
+    raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape instead.")
+
+
+def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
+             aggregation_method=None):
+    """Graph-mode second derivatives (tf.hessians); use nested GradientTapes."""
+    raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape instead.")
+
+
+def inside_function():
+    """False: swiftdl traces no graphs (tf.inside_function)."""
+    return False
+
+
+@contextlib.contextmanager
+def init_scope():
+    """tf.init_scope: lifts code out of graph-building, which eager code never is in."""
+    yield
+
+
+def get_logger():
+    """TensorFlow's logger (tf.get_logger): the standard `logging` logger named "tensorflow"."""
+    import logging
+    return logging.getLogger("tensorflow")
+
+
+def timestamp(name=None):
+    """Seconds since the epoch as a float64 scalar (tf.timestamp)."""
+    import time
+
+    from ._tf_cast import constant
+    return constant(time.time(), dtype="float64")
