@@ -98,3 +98,17 @@ def test_custom_standardization_for_text_vectorization():
 def test_bad_input_raises(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_constant_and_convert_to_tensor_hold_text_as_tf_strings_does():
+    # tf.constant(["..."]) is how text pipelines start; it gives what tf.strings takes and returns.
+    words = tf.constant(["ab", "c"])
+    assert isinstance(words, np.ndarray) and words.dtype == object and words.tolist() == ["ab", "c"]
+    assert tf.strings.upper(words).tolist() == ["AB", "C"]
+    assert tf.constant(b"x").shape == () and tf.constant(b"x").item() == b"x"
+    assert tf.constant("ab", shape=(2, 2)).tolist() == [["ab", "ab"], ["ab", "ab"]]
+    assert tf.convert_to_tensor([["a"], ["b"]], dtype=tf.string).shape == (2, 1)
+    with pytest.raises(TypeError, match="str or bytes"):
+        tf.constant(["a", 1])
+    with pytest.raises(TypeError, match="str or bytes"):
+        tf.constant([1, 2], dtype=tf.string)

@@ -1,5 +1,6 @@
 """tf.constant, tf.convert_to_tensor, tf.cast, tf.saturate_cast: values into tensors with
-TensorFlow's dtype rules (Python floats float32, Python ints int32, numpy keeps its dtype)."""
+TensorFlow's dtype rules (Python floats float32, Python ints int32, numpy keeps its dtype).
+Text (tf.string) stays a numpy object array of its str or bytes, as tf.strings holds it."""
 import numpy as np
 
 from ._convert import TensorBase, asarray
@@ -23,6 +24,30 @@ def _python_values(value):
     return array
 
 
+def _wants_text(dtype):
+    return dtype is not None and getattr(dtype, "name", dtype) in ("string", object, np.object_, "object")
+
+
+def _text(value, dtype):
+    """`value` as tf.string data, a numpy object array of its str or bytes elements (how
+    swiftdl's tf.strings and tf.data hold text), or None when `value` is not text."""
+    wanted = _wants_text(dtype)
+    if dtype is not None and not wanted:
+        return None
+    if isinstance(value, np.ndarray):
+        return value.astype(object) if value.dtype.kind in "OSU" else None
+    probe = value
+    while isinstance(probe, (list, tuple)) and probe:
+        probe = probe[0]
+    if not isinstance(probe, (str, bytes)) and not wanted:
+        return None
+    array = np.empty(np.shape(np.asarray(value, dtype=object)), dtype=object)
+    array[...] = np.asarray(value, dtype=object)
+    if any(not isinstance(item, (str, bytes)) for item in array.reshape(-1)):
+        raise TypeError(f"Cannot convert {value!r} to a tf.string tensor: every element must be str or bytes")
+    return array
+
+
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     """`value` as a Tensor (tf.convert_to_tensor). Tensors and Variables pass through;
     numpy arrays keep their dtype; Python floats become float32 and ints int32.
@@ -37,6 +62,9 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     Raises:
         TypeError: when `value` is a tensor of another dtype than `dtype`, or not numeric.
     """
+    text = None if isinstance(value, TensorBase) else _text(value, dtype)
+    if text is not None:
+        return text
     wanted = numpy_dtype(dtype)
     if isinstance(value, TensorBase):
         if wanted is not None and value.dtype != wanted:
@@ -67,6 +95,10 @@ def constant(value, dtype=None, shape=None, name="Const"):
             reshaped to it (its number of elements must match).
         name: accepted for TensorFlow's signature.
     """
+    text = None if isinstance(value, TensorBase) else _text(value, dtype)
+    if text is not None:
+        return text if shape is None else np.broadcast_to(text, tuple(shape)).copy() if text.ndim == 0 \
+            else text.reshape(tuple(shape))
     wanted = numpy_dtype(dtype)
     if isinstance(value, TensorBase):
         tensor = asarray(value, dtype=wanted, copy=True)
