@@ -46,6 +46,14 @@ def write_keras_h5(path, objects, fixed_length=False):
                 target.attrs[attribute] = _attribute(*description, fixed_length)
 
 
+def _model_function(name):
+    """keras.applications.<name>, or a family's builder for "module.Builder"."""
+    if "." in name:
+        module, builder = name.split(".")
+        return getattr(getattr(keras.applications, module), builder)
+    return getattr(keras.applications, name)
+
+
 def _arguments(arguments):
     return {k: tuple(v) if isinstance(v, list) else v for k, v in arguments.items()}
 
@@ -56,7 +64,7 @@ def test_a_keras_written_h5_file_loads_and_predicts_as_keras(name, tmp_path):
     # Keras 3 writes variable-length name lists, Keras 2 (the published files) byte arrays.
     write_keras_h5(path, LAYOUT[name]["objects"], fixed_length=name in ("MobileNetV2", "ResNet50"))
     arguments = _arguments(LAYOUT[name]["arguments"])
-    model = getattr(keras.applications, name)(weights=path, **arguments)
+    model = _model_function(name)(weights=path, **arguments)
     x = h5_input(len(name), (2, *arguments["input_shape"]))
     if name in PREPROCESS:
         x = getattr(keras.applications, PREPROCESS[name]).preprocess_input(x.copy())
