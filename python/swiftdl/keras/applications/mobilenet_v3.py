@@ -96,7 +96,8 @@ def _input_shape(input_shape, input_tensor):
     from ..layers.keras_tensor import is_keras_tensor
     first = image_data_format() == "channels_first"
     if input_tensor is not None and not is_keras_tensor(input_tensor):
-        raise ValueError(f"input_tensor specified: {input_tensor!r} is not a keras tensor")
+        raise ValueError(f"input_tensor specified: a {type(input_tensor).__name__} is not a keras tensor (the output "
+                         f"of keras.Input or of a layer)")
     if input_shape is not None and input_tensor is not None:
         if input_tensor.shape[1 if first else 2] != input_shape[1]:
             raise ValueError(f"input_shape[1] must equal input_tensor.shape[{1 if first else 2}].  Received "
