@@ -26,6 +26,11 @@ def image_input(input_tensor, input_shape, default_size, min_size, include_top, 
     if input_tensor is None:
         tensor = layers.Input(shape=shape)
         return tensor, tensor
+    return given_input(input_tensor)
+
+
+def given_input(input_tensor):
+    """(`input_tensor`, the model's inputs: the keras.Input(s) it was computed from)."""
     from ..layers.keras_tensor import is_keras_tensor
     if not is_keras_tensor(input_tensor):
         raise ValueError(f"`input_tensor` must be a Keras tensor (the output of keras.Input or of a layer); received "
@@ -49,16 +54,16 @@ def top(x, include_top, pooling, classes, classifier_activation, weights, pool_n
     return x
 
 
-def finish(inputs, outputs, name, weights, imagenet_file=None, file_hash=None, subfolder=""):
+def finish(inputs, outputs, name, weights, imagenet_file=None, file_hash=None, subfolder="", root=WEIGHTS_ROOT):
     """The model, with its weights loaded: `imagenet_file` under Keras's published weights
-    (`subfolder` of keras-applications/), or the weights file given."""
+    (`subfolder` of `root`, keras-applications/ unless given), or the weights file given."""
     from ..models.model import Model
     model = Model(inputs, outputs, name=name)
     if weights == "imagenet":
         if imagenet_file is None:
             raise ValueError(f"{name}: no ImageNet weights are published for this configuration")
         from ..utils.file_utils import get_file
-        path = get_file(imagenet_file, f"{WEIGHTS_ROOT}{subfolder}{imagenet_file}", cache_subdir="models",
+        path = get_file(imagenet_file, f"{root}{subfolder}{imagenet_file}", cache_subdir="models",
                         file_hash=file_hash)
         model.load_weights(path)
     elif weights is not None:

@@ -61,9 +61,15 @@ class BaseConv(Layer):
             raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
         self.padding = padding
         self.data_format = standardize_data_format(data_format)
-        if groups != 1:
-            raise ValueError("swiftdl convolutions support groups=1 only")
-        self.groups = 1
+        if not isinstance(groups, (int, np.integer)) or groups <= 0:
+            raise ValueError(f"The number of groups must be a positive integer. Received: groups={groups}.")
+        if self.filters % groups != 0:
+            raise ValueError(f"The number of filters must be evenly divisible by the number of groups. Received: "
+                             f"groups={groups}, filters={self.filters}.")
+        if groups != 1 and self.rank != 2:
+            raise ValueError(f"swiftdl supports groups > 1 in Conv2D only; received groups={groups} for a "
+                             f"{self.rank}-D convolution")
+        self.groups = int(groups)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -83,7 +89,12 @@ class BaseConv(Layer):
 
     def build(self, input_shape):
         channels = input_shape[channel_axis(self.data_format)]
-        self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.filters), initializer=self.kernel_initializer,
+        if channels % self.groups != 0:
+            raise ValueError(f"The number of input channels must be evenly divisible by the number of groups. Received "
+                             f"groups={self.groups}, but the input has {channels} channels (full input shape is "
+                             f"{tuple(input_shape)}).")
+        self.kernel = self.add_weight(shape=self.kernel_size + (channels // self.groups, self.filters),
+                                      initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
@@ -106,9 +117,12 @@ class BaseConv(Layer):
         return self._call_channels_last(inputs)
 
     def _call_channels_last(self, inputs):
-        if inputs.ndim != self.rank + 2 or inputs.shape[-1] != self.kernel.shape[-2]:
+        channels = self.kernel.shape[-2] * self.groups
+        if inputs.ndim != self.rank + 2 or inputs.shape[-1] != channels:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected shape "
-                             f"(batch, {'..., ' * self.rank}{self.kernel.shape[-2]}), received {tuple(inputs.shape)}")
+                             f"(batch, {'..., ' * self.rank}{channels}), received {tuple(inputs.shape)}")
+        if self.groups != 1:
+            return self.activation(self._grouped_convolution(inputs))
         # The bias and a plain relu ride along in the convolution's own pass (one output
         # buffer, one backward rule) instead of two more full passes over the output.
         fused = _FUSABLE.get(self.activation)
@@ -155,6 +169,26 @@ class Conv2D(BaseConv):
                                          dilations=self.dilation_rate, activation=activation)
 
 
+    def _grouped_convolution(self, inputs):
+        """Each group of input channels convolved with its own slice of the filters (Keras's
+        `groups`): one depthwise op when every group is a single channel (ConvNeXt's case),
+        else one convolution per group, concatenated."""
+        from swiftdl import nn
+        kh, kw, group_channels, filters = self.kernel.shape
+        per_group = filters // self.groups
+        if group_channels == 1:
+            # Output channel g·m + k comes from input channel g: depthwise filter [.., g, k].
+            depthwise = _sd.reshape(self.kernel, (kh, kw, self.groups, per_group))
+            outputs = nn.depthwise_conv2d(inputs, depthwise, strides=self.strides, padding=self.padding.upper(),
+                                          dilations=self.dilation_rate)
+        else:
+            outputs = _sd.concatenate([
+                nn.conv2d(inputs[..., g * group_channels:(g + 1) * group_channels],
+                          self.kernel[..., g * per_group:(g + 1) * per_group], strides=self.strides,
+                          padding=self.padding.upper(), dilations=self.dilation_rate)
+                for g in range(self.groups)], axis=-1)
+        return outputs if self.bias is None else outputs + self.bias
+
     def convolve_and_pool(self, inputs, pool):
         """pool(self(inputs)) in one native call, or None when this pair cannot be fused.
 
@@ -169,7 +203,8 @@ class Conv2D(BaseConv):
             return None
         if not self.built or not pool.built or self.activity_regularizer is not None or pool.activity_regularizer is not None:
             return None
-        if inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[-2] or inputs.dtype != self.kernel.dtype:
+        if self.groups != 1 or inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[-2] \
+                or inputs.dtype != self.kernel.dtype:
             return None  # the layer's own call gives the error or the conversion
         from swiftdl import nn
         return nn.conv2d_pool(inputs, self.kernel, self.bias, self.strides, self.padding.upper(), self.dilation_rate, fused,
