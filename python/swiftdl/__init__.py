@@ -109,7 +109,7 @@ round = rint  # noqa: A001
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
-                "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version"):
+                "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version", "summary"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module

@@ -58,10 +58,16 @@ def _file_descriptor(descriptor_pb2):
                               ".tensorflow.FeatureLists.FeatureListEntry", False)],
             nested=[map_of("FeatureList", ".tensorflow.FeatureList")])
     message("Example", [("features", field.TYPE_MESSAGE, optional, ".tensorflow.Features", False)])
-    # Summary.Value: tag = 1, simple_value = 2 (a scalar); Summary: repeated Value value = 1.
+    _add_tensor_messages(proto, field)
+    # Summary.Value: tag = 1, simple_value = 2 (a scalar), tensor = 8, metadata = 9 (TF 2's
+    # summaries: a tensor and the plugin that reads it); Summary: repeated Value value = 1.
     value = descriptor_pb2.DescriptorProto(name="Value")
     value.field.add(name="tag", number=1, type=field.TYPE_STRING, label=optional)
     value.field.add(name="simple_value", number=2, type=field.TYPE_FLOAT, label=optional)
+    value.field.add(name="tensor", number=8, type=field.TYPE_MESSAGE, label=optional,
+                    type_name=".tensorflow.TensorProto")
+    value.field.add(name="metadata", number=9, type=field.TYPE_MESSAGE, label=optional,
+                    type_name=".tensorflow.SummaryMetadata")
     message("Summary", [("value", field.TYPE_MESSAGE, repeated, ".tensorflow.Summary.Value", False)], nested=[value])
     event = proto.message_type.add(name="Event")
     event.field.add(name="wall_time", number=1, type=field.TYPE_DOUBLE, label=optional)
@@ -73,10 +79,38 @@ def _file_descriptor(descriptor_pb2):
     return proto
 
 
+def _add_tensor_messages(proto, field):
+    """TensorShapeProto, TensorProto and SummaryMetadata (tensor_shape.proto, tensor.proto,
+    summary.proto): enums are written as int32, which has the same wire encoding."""
+    optional, repeated = field.LABEL_OPTIONAL, field.LABEL_REPEATED
+    shape = proto.message_type.add(name="TensorShapeProto")
+    dim = shape.nested_type.add(name="Dim")
+    dim.field.add(name="size", number=1, type=field.TYPE_INT64, label=optional)
+    dim.field.add(name="name", number=2, type=field.TYPE_STRING, label=optional)
+    shape.field.add(name="dim", number=2, type=field.TYPE_MESSAGE, label=repeated,
+                    type_name=".tensorflow.TensorShapeProto.Dim")
+    shape.field.add(name="unknown_rank", number=3, type=field.TYPE_BOOL, label=optional)
+    tensor = proto.message_type.add(name="TensorProto")
+    tensor.field.add(name="dtype", number=1, type=field.TYPE_INT32, label=optional)  # DataType: DT_FLOAT = 1, ...
+    tensor.field.add(name="tensor_shape", number=2, type=field.TYPE_MESSAGE, label=optional,
+                     type_name=".tensorflow.TensorShapeProto")
+    tensor.field.add(name="tensor_content", number=4, type=field.TYPE_BYTES, label=optional)
+    tensor.field.add(name="string_val", number=8, type=field.TYPE_BYTES, label=repeated)
+    metadata = proto.message_type.add(name="SummaryMetadata")
+    plugin = metadata.nested_type.add(name="PluginData")
+    plugin.field.add(name="plugin_name", number=1, type=field.TYPE_STRING, label=optional)
+    plugin.field.add(name="content", number=2, type=field.TYPE_BYTES, label=optional)
+    metadata.field.add(name="plugin_data", number=1, type=field.TYPE_MESSAGE, label=optional,
+                       type_name=".tensorflow.SummaryMetadata.PluginData")
+    metadata.field.add(name="display_name", number=2, type=field.TYPE_STRING, label=optional)
+    metadata.field.add(name="summary_description", number=3, type=field.TYPE_STRING, label=optional)
+    metadata.field.add(name="data_class", number=4, type=field.TYPE_INT32, label=optional)  # SCALAR 1, TENSOR 2, ...
+
+
 _CLASSES: dict[str, type] = {}
 NAMES = ("BytesList", "FloatList", "Int64List", "Feature", "Features", "FeatureList", "FeatureLists", "Example",
          "SequenceExample")
-_EVENT_NAMES = ("Summary", "Event")
+_EVENT_NAMES = ("Summary", "Event", "TensorProto", "TensorShapeProto", "SummaryMetadata")
 
 
 def message_class(name):

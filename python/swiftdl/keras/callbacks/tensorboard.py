@@ -5,7 +5,7 @@ import os
 import numpy as np
 
 from .callback import Callback
-from .event_file import EventFileWriter
+from ...summary._event_file import EventFileWriter
 
 
 def _scalars(logs, prefix, strip=""):
