@@ -59,6 +59,8 @@ from ._tf_py_function import numpy_function, py_function
 from ._tf_runtime import (get_current_name_scope, get_logger, get_static_value, gradients, hessians, init_scope,
                           inside_function, timestamp)
 from ._tf_tensor_array import TensorArray
+from ._tf_module import Module
+from ._tf_device_spec import AggregationMethod, DeviceSpec, VariableAggregation, VariableSynchronization
 from .strings import as_string
 from .debugging import Assert, assert_equal, assert_greater, assert_less, assert_rank
 
@@ -99,17 +101,33 @@ __all__ = ["abs", "absolute", "acos", "acosh", "add", "add_n", "all", "amax", "a
            "hessians", "histogram_fixed_width", "histogram_fixed_width_bins", "identity_n", "init_scope",
            "inside_function", "map_fn", "no_op", "numpy_function", "py_function", "reverse_sequence", "scalar_mul",
            "scan", "strided_slice", "switch_case", "timestamp", "truncatediv", "truncatemod", "vectorized_map",
-           "while_loop"]
+           "while_loop", "Module", "AggregationMethod", "DeviceSpec", "VariableAggregation", "VariableSynchronization"]
 
 
 
 round = rint  # noqa: A001
 
 
+# TensorFlow's aliases of Keras's modules and classes, resolved on first use (Keras loads lazily).
+_KERAS_ALIASES = {"initializers": ("initializers", None), "losses": ("losses", None), "metrics": ("metrics", None),
+                  "constant_initializer": ("initializers", "Constant"), "zeros_initializer": ("initializers", "Zeros"),
+                  "ones_initializer": ("initializers", "Ones"),
+                  "random_normal_initializer": ("initializers", "RandomNormal"),
+                  "random_uniform_initializer": ("initializers", "RandomUniform")}
+
+
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
+    if name in _KERAS_ALIASES:
+        import importlib
+        module_name, attribute = _KERAS_ALIASES[name]
+        value = importlib.import_module(f"swiftdl.keras.{module_name}")
+        value = value if attribute is None else getattr(value, attribute)
+        globals()[name] = value
+        return value
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
-                "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version", "summary"):
+                "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version", "summary",
+                "distribute", "test"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module
