@@ -70,7 +70,10 @@ def test_a_keras_written_h5_file_loads_and_predicts_as_keras(name, tmp_path):
         x = getattr(keras.applications, PREPROCESS[name]).preprocess_input(x.copy())
     expected = PREDICTIONS[f"{name}/y"]
     scale = np.abs(expected).max()
-    np.testing.assert_allclose(model.predict(x, verbose=0) / scale, expected / scale, rtol=0, atol=1e-4)
+    # Dozens of float32 layers amplify the last bits that GEMM blocking leaves (AVX2 and
+    # AVX-512 round differently: 1.3e-4 seen on EfficientNetV2B0); a misplaced weight moves
+    # outputs by a good fraction of the scale.
+    np.testing.assert_allclose(model.predict(x, verbose=0) / scale, expected / scale, rtol=0, atol=1e-3)
 
 
 def test_a_file_for_another_architecture_is_refused(tmp_path):
