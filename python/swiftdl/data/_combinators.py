@@ -9,19 +9,38 @@ from typing import Any, Callable
 import swiftdl as _sd
 
 from .dataset import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
-from .structure import flatten, map_structure, to_tensor
+from .structure import convert_element, flatten, map_structure, to_tensor
 
 __all__ = ["from_generator", "from_tensors", "zip_datasets"]
 
 
 class _Generator(Dataset):
-    def __init__(self, generator, args):
-        self._generator, self._args = generator, args
+    def __init__(self, generator, args, signature):
+        self._generator, self._args, self._signature = generator, args, signature
 
     def _elements(self):
         # Called again for every pass, as tf.data does, so each iteration starts afresh.
         for element in self._generator(*self._args):
-            yield map_structure(to_tensor, element)
+            yield _as_signature(element, self._signature)
+
+
+def _is_spec(value):
+    return value is None or not isinstance(value, (tuple, dict))
+
+
+def _as_signature(element, signature):
+    """The yielded value converted along the declared structure (a leaf spec takes the whole
+    value, a list included, as one tensor); without a signature, tuples and dicts are
+    structures and lists are tensors."""
+    if signature is None:
+        return convert_element(element)
+    if _is_spec(signature):
+        return to_tensor(element)
+    if isinstance(signature, dict):
+        return {key: _as_signature(element[key], spec) for key, spec in signature.items()}
+    if len(element) != len(signature):
+        raise ValueError(f"the generator yielded {len(element)} components; the signature has {len(signature)}")
+    return tuple(_as_signature(item, spec) for item, spec in zip(element, signature))
 
 
 def from_generator(generator: Callable[..., Any], output_types: Any = None, output_shapes: Any = None,
@@ -33,7 +52,8 @@ def from_generator(generator: Callable[..., Any], output_types: Any = None, outp
     """
     if not callable(generator):
         raise TypeError(f"`generator` must be a callable; received {type(generator).__name__}")
-    return _Generator(generator, tuple(args) if args is not None else ())
+    signature = output_signature if output_signature is not None else output_types
+    return _Generator(generator, tuple(args) if args is not None else (), signature)
 
 
 class _FromTensors(Dataset):
@@ -50,9 +70,7 @@ class _FromTensors(Dataset):
 def from_tensors(tensors: Any) -> Dataset:
     """A dataset of exactly one element, `tensors` (a tensor or a tuple/dict of them; a list is
     one tensor, as in TensorFlow)."""
-    if isinstance(tensors, list):
-        return _FromTensors(to_tensor(tensors))
-    return _FromTensors(map_structure(to_tensor, tensors))
+    return _FromTensors(convert_element(tensors))
 
 
 class _Zip(Dataset):

@@ -20,14 +20,24 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .structure import flatten, is_text, map_structure, to_tensor
+from .structure import convert_element, flatten, is_text, map_structure, to_tensor
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 
+def _integer(value):
+    """A Python int from an int, a numpy integer or a scalar integer tensor (what a map function passes on)."""
+    if hasattr(value, "numpy") or isinstance(value, np.ndarray):
+        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+        if array.shape == () and array.dtype.kind in "iu":
+            return int(array)
+    return value
+
+
 def _check_count(value, name, allow_minus_one=False):
+    value = _integer(value)
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"`{name}` must be an integer; received {value!r}")
     if value < (-1 if allow_minus_one else 0):
@@ -43,6 +53,9 @@ class Dataset:
     `shuffle(..., reshuffle_each_iteration=True)`.
     """
 
+    # Set by `with_options` on the copy it returns; None means the default Options.
+    _options: Any = None
+
     # ---- sources ------------------------------------------------------------------------
     @staticmethod
     def from_tensor_slices(tensors: Any) -> Dataset:
@@ -52,9 +65,7 @@ class Dataset:
         Raises:
             ValueError: for scalars or mismatched first dimensions.
         """
-        if isinstance(tensors, list):
-            tensors = np.asarray(tensors)  # tf.data takes a list as one tensor; tuples and dicts are structures
-        data = map_structure(to_tensor, tensors)
+        data = convert_element(tensors)  # a list is one tensor; tuples and dicts are structures
         sizes = set()
         for leaf in flatten(data):
             if leaf.ndim == 0:
@@ -67,6 +78,7 @@ class Dataset:
     @staticmethod
     def range(*args: int, dtype: Any = "int64") -> Dataset:
         """Dataset.range(stop) / (start, stop[, step]): scalar int64 elements."""
+        args = tuple(_integer(a) for a in args)
         if len(args) == 1:
             return Dataset.from_tensor_slices(_sd.arange(args[0], dtype=dtype))
         if len(args) in (2, 3):
@@ -93,9 +105,57 @@ class Dataset:
         from ._combinators import zip_datasets
         return zip_datasets(*datasets)
 
+    @staticmethod
+    def counter(start: int = 0, step: int = 1, dtype: Any = "int64", name: str | None = None) -> Dataset:
+        """start, start + step, ... forever."""
+        from ._pipeline_ops import counter
+        return counter(start, step, dtype)
+
+    @staticmethod
+    def random(seed: int | None = None, rerandomize_each_iteration: bool | None = None,
+               name: str | None = None) -> Dataset:
+        """Random int64 values forever (the same each pass for a seed, unless rerandomized)."""
+        from ._pipeline_ops import random_source
+        return random_source(seed, rerandomize_each_iteration)
+
+    @staticmethod
+    def list_files(file_pattern: Any, shuffle: bool | None = None, seed: int | None = None,
+                   name: str | None = None) -> Dataset:
+        """The file names matching `file_pattern` (a glob, or a list of them), shuffled unless
+        shuffle=False, as tf.data does.
+
+        Raises:
+            InvalidArgumentError: when nothing matches.
+        """
+        import glob
+        patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else list(file_pattern)
+        names = sorted({path for pattern in patterns
+                        for path in glob.glob(pattern.decode() if isinstance(pattern, bytes) else str(pattern))})
+        if not names:
+            from .. import errors
+            raise errors.InvalidArgumentError(None, None, f"Expected 'tf.Tensor(False, shape=(), dtype=bool)' to "
+                                                          f"be true. No files matched pattern: {file_pattern}")
+        files = Dataset.from_tensor_slices(np.asarray(names, dtype=object))
+        return files.shuffle(len(names), seed=seed) if shuffle is None or shuffle else files
+
+    @staticmethod
+    def sample_from_datasets(datasets: Any, weights: Any = None, seed: int | None = None,
+                             stop_on_empty_dataset: bool = False, rerandomize_each_iteration: bool | None = None
+                             ) -> Dataset:
+        """Elements drawn at random from `datasets` with probabilities `weights` (uniform)."""
+        from ._pipeline_ops import sample_from_datasets
+        return sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
+
+    @staticmethod
+    def choose_from_datasets(datasets: Any, choice_dataset: Dataset, stop_on_empty_dataset: bool = True) -> Dataset:
+        """Elements of datasets[c] for each c of `choice_dataset`, in order."""
+        from ._pipeline_ops import choose_from_datasets
+        return choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
+
     # ---- iteration ------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._elements())
+        from .iterator import Iterator as DatasetIterator
+        return DatasetIterator(self._elements())
 
     def _elements(self):
         """An iterable of the elements of one pass."""
@@ -108,8 +168,29 @@ class Dataset:
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """The elements with numpy arrays in place of tensors."""
-        for element in self:
-            yield map_structure(np.asarray, element)
+        from .iterator import NumpyIterator
+        return NumpyIterator(self._elements())
+
+    def reduce(self, initial_state: Any, reduce_func: Callable[..., Any]) -> Any:
+        """state = reduce_func(state, element) over the elements; the final state."""
+        from ._pipeline_ops import reduce
+        return reduce(self, initial_state, reduce_func)
+
+    def get_single_element(self, name: str | None = None) -> Any:
+        """The dataset's only element (InvalidArgumentError for none or several)."""
+        from ._pipeline_ops import get_single_element
+        return get_single_element(self)
+
+    def options(self) -> Any:
+        from .options import Options
+        return self._options or Options()
+
+    def with_options(self, options: Any, name: str | None = None) -> Dataset:
+        """The same dataset carrying `options` (merged with any it had)."""
+        from copy import copy
+        result = copy(self)
+        result._options = self.options().merge(options)
+        return result
 
     def cardinality(self) -> int:
         """The number of elements, INFINITE_CARDINALITY (-1) or UNKNOWN_CARDINALITY (-2)."""
@@ -189,6 +270,90 @@ class Dataset:
         """The dataset `count` times over (None or -1: forever)."""
         count = -1 if count is None else _check_count(count, "count", allow_minus_one=True)
         return _Repeat(self, count)
+
+    def concatenate(self, dataset: Dataset, name: str | None = None) -> Dataset:
+        """This dataset's elements, then `dataset`'s."""
+        from ._pipeline_ops import concatenate
+        return concatenate(self, dataset)
+
+    def flat_map(self, map_func: Callable[..., Any], name: str | None = None) -> Dataset:
+        """The elements of the datasets map_func returns for each element, one after another."""
+        from ._pipeline_ops import flat_map
+        return flat_map(self, map_func)
+
+    def interleave(self, map_func: Callable[..., Any], cycle_length: int | None = None, block_length: int | None = None,
+                   num_parallel_calls: int | None = None, deterministic: bool | None = None,
+                   name: str | None = None) -> Dataset:
+        """Elements of `cycle_length` of map_func's datasets at a time, `block_length` from each
+        in turn (tf.data's default cycle length: the number of CPU cores)."""
+        import os
+
+        from ._pipeline_ops import interleave
+        cycle = os.cpu_count() or 1 if cycle_length in (None, AUTOTUNE) else _check_count(cycle_length, "cycle_length")
+        block = 1 if block_length is None else _check_count(block_length, "block_length")
+        if cycle < 1 or block < 1:
+            raise ValueError("cycle_length and block_length must be positive")
+        return interleave(self, map_func, cycle, block)
+
+    def shard(self, num_shards: int, index: int, name: str | None = None) -> Dataset:
+        """Every num_shards-th element, starting at `index`."""
+        from ._pipeline_ops import shard
+        return shard(self, int(num_shards), int(index))
+
+    def window(self, size: int, shift: int | None = None, stride: int = 1, drop_remainder: bool = False,
+               name: str | None = None) -> Dataset:
+        """Datasets of `size` consecutive elements (every `stride`-th), starting every `shift`."""
+        from ._pipeline_ops import window
+        size = _check_count(size, "size")
+        shift = size if shift is None else _check_count(shift, "shift")
+        stride = _check_count(stride, "stride")
+        if min(size, shift, stride) < 1:
+            raise ValueError("window's size, shift and stride must be positive")
+        return window(self, size, shift, stride, bool(drop_remainder))
+
+    def scan(self, initial_state: Any, scan_func: Callable[..., Any], name: str | None = None) -> Dataset:
+        """The outputs of (state, output) = scan_func(state, element), state carried along."""
+        from ._pipeline_ops import scan
+        return scan(self, initial_state, scan_func)
+
+    def take_while(self, predicate: Callable[..., Any], name: str | None = None) -> Dataset:
+        """The elements up to the first for which `predicate` is False."""
+        from ._pipeline_ops import take_while
+        return take_while(self, predicate)
+
+    def unique(self, name: str | None = None) -> Dataset:
+        """Each distinct (int or string scalar) element once, at its first appearance."""
+        from ._pipeline_ops import unique
+        return unique(self)
+
+    def apply(self, transformation_func: Callable[[Dataset], Dataset]) -> Dataset:
+        """transformation_func(self): chains a function of a whole dataset."""
+        result = transformation_func(self)
+        if not isinstance(result, Dataset):
+            raise TypeError("`transformation_func` must return a Dataset")
+        return result
+
+    def group_by_window(self, key_func: Callable[..., Any], reduce_func: Callable[..., Any],
+                        window_size: int | None = None, window_size_func: Callable[..., Any] | None = None,
+                        name: str | None = None) -> Dataset:
+        """Elements grouped by key into windows, each turned into a dataset by reduce_func."""
+        from ._pipeline_ops import group_by_window
+        return group_by_window(self, key_func, reduce_func, window_size, window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func: Callable[..., Any], bucket_boundaries: Any,
+                                  bucket_batch_sizes: Any, padded_shapes: Any = None, padding_values: Any = None,
+                                  pad_to_bucket_boundary: bool = False, no_padding: bool = False,
+                                  drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        """Padded batches of elements of similar length, one batch size per length bucket."""
+        from ._pipeline_ops import bucket_by_sequence_length
+        return bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                         padded_shapes, padding_values, pad_to_bucket_boundary, no_padding,
+                                         drop_remainder)
+
+    def rebatch(self, batch_size: Any, drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        """The same rows in batches of `batch_size` (or a cycle of sizes)."""
+        from ._pipeline_ops import rebatch
+        return rebatch(self, batch_size, drop_remainder)
 
     def cache(self, filename: str = "") -> Dataset:
         """Keeps the elements of the first complete pass in memory and replays them

@@ -18,6 +18,17 @@ def map_structure(function, *structures):
     return function(*structures)
 
 
+def convert_element(value):
+    """An element given by the user as tensors: tuples and dicts are structures, and a list is
+    one tensor, as tf.data reads them (`from_tensor_slices((x_list, y_list))`)."""
+    if isinstance(value, dict):
+        return {key: convert_element(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        items = [convert_element(item) for item in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    return to_tensor(value)
+
+
 def flatten(structure):
     if isinstance(structure, dict):
         return [leaf for key in structure for leaf in flatten(structure[key])]
