@@ -16,6 +16,8 @@ from ._statistics import normalize_moments, sufficient_statistics, weighted_mome
 from ._elementwise_losses import compute_average_loss, l2_loss, log_poisson_loss, scale_regularization_loss
 from ._elementwise_losses import weighted_cross_entropy_with_logits
 from .._tf_reduce import in_top_k, top_k
+from ._volumetric import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
+from ._generic import atrous_conv2d, atrous_conv2d_transpose, convolution, pool, space_to_batch, with_space_to_batch
 
 __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1d", "conv1d_bias_activation",
            "conv2d", "conv2d_bias_activation", "conv2d_pool", "dropout", "elu", "embedding_lookup", "gelu", "gru",
@@ -26,4 +28,5 @@ __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1
            "sufficient_statistics", "weighted_moments", "zero_fraction", "compute_average_loss", "l2_loss",
            "log_poisson_loss", "scale_regularization_loss", "weighted_cross_entropy_with_logits", "in_top_k", "top_k",
            "depthwise_conv2d", "separable_conv2d", "fused_batch_norm", "conv1d_transpose", "conv2d_transpose",
-           "conv_transpose"]
+           "conv_transpose", "avg_pool3d", "conv3d", "conv3d_transpose", "max_pool3d", "atrous_conv2d",
+           "atrous_conv2d_transpose", "convolution", "pool", "space_to_batch", "with_space_to_batch"]
