@@ -17,6 +17,8 @@ from ._elementwise_losses import compute_average_loss, l2_loss, log_poisson_loss
 from ._elementwise_losses import weighted_cross_entropy_with_logits
 from .._tf_reduce import in_top_k, top_k
 from ._volumetric import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
+from ._ctc import (SparseTensorValue, collapse_repeated, ctc_beam_search_decoder, ctc_greedy_decoder, ctc_loss,
+                   ctc_unique_labels)
 from ._generic import atrous_conv2d, atrous_conv2d_transpose, convolution, pool, space_to_batch, with_space_to_batch
 
 __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1d", "conv1d_bias_activation",
@@ -29,4 +31,5 @@ __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1
            "log_poisson_loss", "scale_regularization_loss", "weighted_cross_entropy_with_logits", "in_top_k", "top_k",
            "depthwise_conv2d", "separable_conv2d", "fused_batch_norm", "conv1d_transpose", "conv2d_transpose",
            "conv_transpose", "avg_pool3d", "conv3d", "conv3d_transpose", "max_pool3d", "atrous_conv2d",
-           "atrous_conv2d_transpose", "convolution", "pool", "space_to_batch", "with_space_to_batch"]
+           "atrous_conv2d_transpose", "convolution", "pool", "space_to_batch", "with_space_to_batch", "SparseTensorValue",
+           "collapse_repeated", "ctc_beam_search_decoder", "ctc_greedy_decoder", "ctc_loss", "ctc_unique_labels"]
