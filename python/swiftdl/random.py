@@ -80,9 +80,15 @@ from ._tf_random import (Generator, categorical, get_global_generator, set_globa
                          shuffle, stateless_categorical, stateless_normal, stateless_shuffle,
                          stateless_truncated_normal, stateless_uniform, truncated_normal)
 
+from ._tf_candidate_sampling import (all_candidate_sampler, fixed_unigram_candidate_sampler,  # noqa: E402
+                                     learned_unigram_candidate_sampler, log_uniform_candidate_sampler,
+                                     uniform_candidate_sampler)
+
 normal = _tf_random.numpy_or_tf(normal, _tf_random.normal, ("shape", "mean", "stddev", "seed", "name"))
 uniform = _tf_random.numpy_or_tf(uniform, _tf_random.uniform, ("shape", "minval", "maxval", "seed", "name"))
 
-__all__ = ["Generator", "categorical", "get_global_generator", "normal", "permutation", "rand", "randint", "randn",
-           "seed", "set_global_generator", "set_seed", "shuffle", "stateless_categorical", "stateless_normal",
-           "stateless_shuffle", "stateless_truncated_normal", "stateless_uniform", "truncated_normal", "uniform"]
+__all__ = ["Generator", "all_candidate_sampler", "categorical", "fixed_unigram_candidate_sampler",
+           "get_global_generator", "learned_unigram_candidate_sampler", "log_uniform_candidate_sampler", "normal",
+           "permutation", "rand", "randint", "randn", "seed", "set_global_generator", "set_seed", "shuffle",
+           "stateless_categorical", "stateless_normal", "stateless_shuffle", "stateless_truncated_normal",
+           "stateless_uniform", "truncated_normal", "uniform", "uniform_candidate_sampler"]

@@ -8,6 +8,8 @@ from ._normalization import batch_normalization, fused_batch_norm, l2_normalize,
 from ._convolution import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d
 from ._convolution import conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation, conv2d_pool
 from ._depthwise import depthwise_conv2d, depthwise_conv2d_backprop_filter, depthwise_conv2d_backprop_input, separable_conv2d
+from ._sampled_losses import compute_accidental_hits, nce_loss, sampled_softmax_loss
+from .._tf_candidate_sampling import all_candidate_sampler, fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler
 from ._windows import dilation2d, erosion2d, max_pool_with_argmax
 from ._normalization_more import batch_norm_with_global_normalization, isotonic_regression, local_response_normalization, lrn
 from ._transpose import conv1d_transpose, conv2d_transpose, conv_transpose
@@ -37,4 +39,5 @@ __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1
            "collapse_repeated", "ctc_beam_search_decoder", "ctc_greedy_decoder", "ctc_loss", "ctc_unique_labels",
            "depthwise_conv2d_backprop_filter", "depthwise_conv2d_backprop_input", "dilation2d", "erosion2d",
            "max_pool_with_argmax", "batch_norm_with_global_normalization", "isotonic_regression",
-           "local_response_normalization", "lrn"]
+           "local_response_normalization", "lrn", "compute_accidental_hits", "nce_loss", "sampled_softmax_loss",
+           "all_candidate_sampler", "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler"]
