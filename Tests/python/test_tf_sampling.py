@@ -85,9 +85,10 @@ def test_unique_sampling_and_seeding():
     repeated = tf.random.uniform_candidate_sampler([[1, 2]], 2, 30, True, 40, seed=7)
     np.testing.assert_array_equal(np.asarray(seeded[0]), np.asarray(repeated[0]))
     assert not np.array_equal(np.asarray(first[0]), np.asarray(again[0]))  # an op seed's calls differ, as in TF
-    # With unique=True the expected count is 1 - (1 - p)^tries, between p·num_sampled's floor and 1.
-    counts = np.asarray(first[2])
-    assert np.all((counts > 30 / 40 - 1e-6) & (counts <= 1.0))
+    # With unique=True the expected count is 1 - (1 - p)^tries, tries a whole number >= num_sampled.
+    tries = np.log1p(-np.asarray(first[2], np.float64)) / np.log1p(-1 / 40)
+    np.testing.assert_allclose(tries, np.round(tries), atol=1e-3)
+    assert np.all(np.round(tries) >= 30)
 
 
 def test_fixed_unigram_reserved_ids_and_shards():
