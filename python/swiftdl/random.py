@@ -80,9 +80,22 @@ from ._tf_random import (Generator, categorical, get_global_generator, set_globa
                          shuffle, stateless_categorical, stateless_normal, stateless_shuffle,
                          stateless_truncated_normal, stateless_uniform, truncated_normal)
 
+from ._tf_candidate_sampling import (all_candidate_sampler, fixed_unigram_candidate_sampler,  # noqa: E402
+                                     learned_unigram_candidate_sampler, log_uniform_candidate_sampler,
+                                     uniform_candidate_sampler)
+from ._tf_random_distributions import (Algorithm, create_rng_state, fold_in, gamma, poisson, split,  # noqa: E402
+                                       stateless_binomial, stateless_gamma, stateless_parameterized_truncated_normal,
+                                       stateless_poisson)
+from . import _random_experimental as experimental  # noqa: E402
+
 normal = _tf_random.numpy_or_tf(normal, _tf_random.normal, ("shape", "mean", "stddev", "seed", "name"))
 uniform = _tf_random.numpy_or_tf(uniform, _tf_random.uniform, ("shape", "minval", "maxval", "seed", "name"))
 
-__all__ = ["Generator", "categorical", "get_global_generator", "normal", "permutation", "rand", "randint", "randn",
-           "seed", "set_global_generator", "set_seed", "shuffle", "stateless_categorical", "stateless_normal",
-           "stateless_shuffle", "stateless_truncated_normal", "stateless_uniform", "truncated_normal", "uniform"]
+__all__ = ["Algorithm", "Generator", "all_candidate_sampler", "categorical", "create_rng_state", "experimental",
+           "fixed_unigram_candidate_sampler", "fold_in", "gamma", "get_global_generator",
+           "learned_unigram_candidate_sampler", "log_uniform_candidate_sampler", "normal", "permutation", "poisson",
+           "rand", "randint", "randn", "seed", "set_global_generator", "set_seed", "shuffle", "split",
+           "stateless_binomial", "stateless_categorical", "stateless_gamma", "stateless_normal",
+           "stateless_parameterized_truncated_normal", "stateless_poisson", "stateless_shuffle",
+           "stateless_truncated_normal", "stateless_uniform", "truncated_normal", "uniform",
+           "uniform_candidate_sampler"]

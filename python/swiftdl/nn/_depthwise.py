@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as np
+
 from .. import _C
+from .._convert import asarray
+from .._creation import zeros
 from .._tensor import Tensor
 from .._typing import ArrayLike
+from ..errors import raises_tf_errors
 from ._convolution import _check_format, _operands, _padding_argument, _window_argument, conv2d
 
 
@@ -64,4 +69,66 @@ def separable_conv2d(input: ArrayLike, depthwise_filter: ArrayLike, pointwise_fi
     return conv2d(depthwise, pointwise_filter, 1, "VALID")
 
 
-__all__ = ["depthwise_conv2d", "separable_conv2d"]
+def _backprop(which: str, input: ArrayLike, filter: ArrayLike, out_backprop: ArrayLike, strides: Any,  # noqa: A002
+              padding: Any, data_format: str | None, dilations: Any) -> Tensor:
+    """The gradient of depthwise_conv2d with respect to `which` ("input" or "filter") for
+    the upstream gradient out_backprop: the op is linear in each, so the tape's gradient of
+    it at the given operands (zeros for the one being differentiated) is the backprop."""
+    from .._autograd import GradientTape
+    op = f"depthwise_conv2d_backprop_{which}"
+    x, w = asarray(input, copy=None), asarray(filter, copy=None)
+    upstream = asarray(out_backprop, copy=None)
+    with GradientTape() as tape:
+        tape.watch(x if which == "input" else w)
+        out = depthwise_conv2d(x, w, strides, padding, data_format, dilations)
+    if tuple(out.shape) != tuple(upstream.shape):
+        raise ValueError(f"[{op}] out_backprop must have the convolution's output shape {tuple(out.shape)}; received "
+                         f"{tuple(upstream.shape)}")
+    return tape.gradient(out, x if which == "input" else w, output_gradients=upstream.astype(out.dtype.name))
+
+
+def _sizes(sizes: Any, what: str, op: str) -> tuple[int, ...]:
+    values = tuple(int(v) for v in np.asarray(sizes).reshape(-1))
+    if len(values) != 4 or min(values) < 0:
+        raise ValueError(f"[{op}] {what} must be 4 non-negative ints; received {sizes!r}")
+    return values
+
+
+@raises_tf_errors
+def depthwise_conv2d_backprop_input(input_sizes: Any, filter: ArrayLike, out_backprop: ArrayLike,  # noqa: A002
+                                    strides: Any, padding: Any, data_format: str | None = "NHWC",
+                                    dilations: Any = None, name: str | None = None) -> Tensor:
+    """The gradient of depthwise_conv2d with respect to its input
+    (tf.nn.depthwise_conv2d_backprop_input).
+
+    Args:
+        input_sizes: the input's shape (batch, height, width, channels).
+        filter: (filter_height, filter_width, channels, multiplier).
+        out_backprop: the gradient of the convolution's output.
+        strides, padding, data_format, dilations: as for `depthwise_conv2d`.
+    """
+    w = asarray(filter, copy=None)
+    x = zeros(_sizes(input_sizes, "input_sizes", "depthwise_conv2d_backprop_input"), w.dtype)
+    return _backprop("input", x, w, out_backprop, strides, padding, data_format, dilations)
+
+
+@raises_tf_errors
+def depthwise_conv2d_backprop_filter(input: ArrayLike, filter_sizes: Any, out_backprop: ArrayLike,  # noqa: A002
+                                     strides: Any, padding: Any, data_format: str | None = "NHWC",
+                                     dilations: Any = None, name: str | None = None) -> Tensor:
+    """The gradient of depthwise_conv2d with respect to its filter
+    (tf.nn.depthwise_conv2d_backprop_filter).
+
+    Args:
+        input: (batch, height, width, channels).
+        filter_sizes: the filter's shape (filter_height, filter_width, channels, multiplier).
+        out_backprop: the gradient of the convolution's output.
+        strides, padding, data_format, dilations: as for `depthwise_conv2d`.
+    """
+    x = asarray(input, copy=None)
+    w = zeros(_sizes(filter_sizes, "filter_sizes", "depthwise_conv2d_backprop_filter"), x.dtype)
+    return _backprop("filter", x, w, out_backprop, strides, padding, data_format, dilations)
+
+
+__all__ = ["depthwise_conv2d", "depthwise_conv2d_backprop_filter", "depthwise_conv2d_backprop_input",
+           "separable_conv2d"]

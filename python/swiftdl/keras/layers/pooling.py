@@ -49,19 +49,8 @@ class BasePooling(Layer):
         return pool(inputs, ksize, strides, self.padding.upper())
 
     def _pool3d(self, nn, inputs):
-        """3-D pooling as a 2-D pool of every depth slice, then a 1-D pool along depth: max
-        and average windows separate by axis (an average's divisor, the count of positions
-        inside the input, is the product of the axes' counts too)."""
-        n, depth, rows, columns, channels = inputs.shape
-        padding = self.padding.upper()
-        planes = _sd.reshape(inputs, (n * depth, rows, columns, channels))
-        planar = (nn.max_pool2d if self.mode == "max" else nn.avg_pool2d)(planes, self.pool_size[1:], self.strides[1:],
-                                                                           padding)
-        rows, columns = planar.shape[1], planar.shape[2]
-        along_depth = _sd.reshape(planar, (n, depth, rows * columns * channels))
-        pooled = (nn.max_pool1d if self.mode == "max" else nn.avg_pool1d)(along_depth, self.pool_size[0],
-                                                                           self.strides[0], padding)
-        return _sd.reshape(pooled, (n, pooled.shape[1], rows, columns, channels))
+        pool = nn.max_pool3d if self.mode == "max" else nn.avg_pool3d
+        return pool(inputs, self.pool_size, self.strides, self.padding.upper())
 
     def compute_output_shape(self, input_shape):
         first = 2 if self.data_format == "channels_first" else 1
