@@ -3,31 +3,21 @@ Horovod face, each run with `mpirun -np 2` and `-np 4` on loopback, must end wit
 one process gets on the same global batch (to 1e-5 relative after 20 steps, SGD and Adam,
 under op determinism). Uneven data must end cleanly, and a failing rank must stop the job
 with its message. The worker is Tests/python/distributed/train_worker.py."""
-import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "distributed", "train_worker.py")
-MPIRUN = shutil.which("mpirun", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+from _mpi_launch import needs_mpi
+from _mpi_launch import run as _launch
 
-pytestmark = pytest.mark.skipif(MPIRUN is None or importlib.util.find_spec("mpi4py") is None,
-                                reason="needs mpi4py and mpirun (pip install 'swiftdl[mpi]')")
-
-
-def _environment():
-    # Open MPI refuses to run as root unless told it may; this is the test environment only.
-    return dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-                OMPI_MCA_rmaps_base_oversubscribe="1", SWIFTDL_NUM_THREADS="1")
+pytestmark = needs_mpi
 
 
 def _run(arguments, ranks=None, timeout=240):
-    command = ([MPIRUN, "-np", str(ranks), "--oversubscribe"] if ranks else []) + [sys.executable, WORKER] + arguments
-    return subprocess.run(command, capture_output=True, text=True, env=_environment(), timeout=timeout)
+    return _launch("train_worker.py", arguments, ranks, timeout)
 
 
 _SINGLE = {}
