@@ -43,10 +43,43 @@ def test_n_ranks_end_with_one_processs_weights(face, optimizer, ranks, tmp_path,
     trained = dict(np.load(path))
     assert set(trained) == set(reference)
     for name in reference:
-        if name == "loss":  # History: averaged over ranks, as one process's mean over the epoch
+        if name == "rows":  # rank 0 trained on its share of the samples
+            assert int(trained[name]) == int(reference[name]) // ranks
+        elif name == "loss":  # History: averaged over ranks, as one process's mean over the epoch
             np.testing.assert_allclose(trained[name], reference[name], rtol=1e-5)
         else:
             np.testing.assert_allclose(trained[name], reference[name], rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+@pytest.mark.parametrize("mode, ranks", [("dataset", 2), ("generator", 4), ("local", 2)])
+def test_datasets_and_generators_under_data_parallel_match_one_process(mode, ranks, tmp_path, tmp_path_factory):
+    # "dataset" and "generator" yield the global batches, split over the ranks as Keras's
+    # auto_shard_dataset does; "local" gives each rank its own rows from a generator of
+    # unknown length, rank 0 with 3 batches more: every rank must stop after the 20th step.
+    reference = _single_process("keras", "adam", tmp_path_factory)
+    path = str(tmp_path / f"{mode}.npz")
+    result = _run(["keras", "adam", path, mode], ranks=ranks, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    trained = dict(np.load(path))
+    assert int(trained.pop("rows")) == int(reference["rows"]) // ranks  # rank 0 trained on its share
+    for name in trained:
+        np.testing.assert_allclose(trained[name], reference[name], rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+def test_a_dataset_shuffled_differently_on_each_rank_is_refused(tmp_path):
+    result = _run(["keras", "sgd", str(tmp_path / "never.npz"), "unseeded"], ranks=2, timeout=120)
+    assert result.returncode != 0
+    assert "every process must read the same batches" in result.stderr
+    assert "Give the dataset's shuffle a seed" in result.stderr
+
+
+def test_a_stop_asked_on_one_rank_stops_every_rank(tmp_path):
+    # Rank 1's callback stops at its 5th batch of the first of 3 epochs; rank 0 must stop too.
+    path = str(tmp_path / "stop.npz")
+    result = _run(["keras", "sgd", path, "stop"], ranks=2, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = dict(np.load(path))
+    assert (int(counts["batches"]), int(counts["epochs"])) == (5, 1)
 
 
 def test_uneven_data_ends_cleanly_without_a_hang(tmp_path):
