@@ -5,7 +5,7 @@ exactly one process's mean over B) before every optimizer step; epoch logs are a
 ranks."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -61,10 +61,15 @@ def synchronize_start(model: Any, communicator: Communicator) -> None:
     _C.random_set_state(int(state[0]), int(state[1]))
 
 
-def broadcast_variables(variables: list[Any], communicator: Communicator, root: int = 0) -> None:
-    """Every variable set to root's value, in a fixed order by path."""
-    for variable in sorted(variables, key=lambda v: getattr(v, "path", getattr(v, "name", ""))):
-        value = np.array(np.asarray(variable), order="C")  # a copy; keeps 0-d shapes
+def broadcast_variables(variables: list[Any], communicator: Communicator, root: int = 0,
+                        announce: Callable[[list[np.ndarray]], None] | None = None) -> None:
+    """Every variable set to root's value, in a fixed order by path. `announce` sees the
+    buffers first (Horovod's join negotiation)."""
+    ordered = sorted(variables, key=lambda v: getattr(v, "path", getattr(v, "name", "")))
+    values = [np.array(np.asarray(variable), order="C") for variable in ordered]  # copies; keep 0-d shapes
+    if announce is not None:
+        announce(values)
+    for variable, value in zip(ordered, values):
         communicator.broadcast_(value, root)
         variable.assign(value)
 

@@ -4,7 +4,7 @@ fusion; the bucket size is HOROVOD_FUSION_THRESHOLD bytes, 64 MiB by default).""
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -64,12 +64,16 @@ def unpack(flats: list[np.ndarray], arrays: Sequence[np.ndarray], buckets: list[
 
 
 def reduce_gradients(gradients: Sequence[Tensor], variables: Sequence[Any], communicator: Communicator,
-                     scale: float = 1.0, average: bool = True, prescale: float = 1.0) -> list[Tensor]:
+                     scale: float = 1.0, average: bool = True, prescale: float = 1.0,
+                     announce: Callable[[list[np.ndarray]], None] | None = None) -> list[Tensor]:
     """Each gradient summed over ranks (times `prescale` before and `scale` after; `average`
     divides by the number of ranks), through buckets of at most the fusion threshold, all
-    reduced as one collective for the watchdog."""
+    reduced as one collective for the watchdog. `announce` sees the buckets first (Horovod's
+    join negotiation)."""
     arrays = [np.asarray(g) for g in gradients]
     buckets = plan_buckets(arrays, variables)
     flats = pack(arrays, buckets, prescale)
+    if announce is not None:
+        announce(flats)
     communicator.allreduce_many_(flats)
     return unpack(flats, arrays, buckets, scale / (communicator.size if average else 1))
