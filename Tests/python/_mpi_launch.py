@@ -18,8 +18,11 @@ needs_mpi = pytest.mark.skipif(MPIRUN is None or importlib.util.find_spec("mpi4p
 
 def environment(**extra):
     # Open MPI refuses to run as root unless told it may; this is the test environment only.
-    return dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-                OMPI_MCA_rmaps_base_oversubscribe="1", SWIFTDL_NUM_THREADS="1", **extra)
+    # A stall ends the job after 60 s with the watchdog's message, before the test's timeout.
+    values = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                  OMPI_MCA_rmaps_base_oversubscribe="1", SWIFTDL_NUM_THREADS="1", SWIFTDL_MPI_STALL_TIMEOUT="60")
+    values.update(extra)
+    return values
 
 
 def run(worker, arguments, ranks=None, timeout=240, **extra_environment):

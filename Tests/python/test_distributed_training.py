@@ -82,6 +82,27 @@ def test_a_stop_asked_on_one_rank_stops_every_rank(tmp_path):
     assert (int(counts["batches"]), int(counts["epochs"])) == (5, 1)
 
 
+def test_rank_zero_alone_writes_files_and_prints_and_history_is_shared(tmp_path):
+    # Every rank gave ModelCheckpoint, CSVLogger, TensorBoard and BackupAndRestore paths of
+    # its own and verbose=1: only rank 0's files may exist, and one progress bar per epoch.
+    result = _launch("side_effects_worker.py", [tmp_path, "write"], ranks=2, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    written = sorted(os.listdir(tmp_path))
+    assert written == ["backup_rank0", "ckpt_rank0.weights.h5", "histories.npz", "log_rank0.csv",
+                       "tensorboard_rank0"], written
+    assert result.stdout.count("Epoch 1/2") == 1 and result.stdout.count("Epoch 2/2") == 1, result.stdout
+    losses = np.load(tmp_path / "histories.npz")["losses"]
+    assert losses.shape == (2, 2) and np.array_equal(losses[0], losses[1])  # the average, on every rank
+
+
+def test_backup_and_restore_resumes_every_rank_at_rank_zeros_epoch(tmp_path):
+    interrupted = _launch("side_effects_worker.py", [tmp_path, "interrupt"], ranks=2, timeout=120)
+    assert interrupted.returncode != 0 and "interrupted on purpose" in interrupted.stderr
+    resumed = _launch("side_effects_worker.py", [tmp_path, "resume"], ranks=2, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert sorted(resumed.stdout.split("\n")[:2]) == ["rank 0 ran 1 epoch(s)", "rank 1 ran 1 epoch(s)"]
+
+
 def test_uneven_data_ends_cleanly_without_a_hang(tmp_path):
     path = str(tmp_path / "uneven.npz")
     result = _run(["horovod", "sgd", path, "uneven"], ranks=2, timeout=120)
