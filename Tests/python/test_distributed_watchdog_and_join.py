@@ -15,7 +15,7 @@ def test_the_stall_watchdog_names_the_missing_rank():
     output = result.stderr + result.stdout
     assert result.returncode != 0
     assert "StallError" in output
-    assert "missing ranks [1] (rank 1 is at collective #" in output
+    assert "missing ranks [1] (rank 1 never seen waiting)" in output
     assert "was not stopped" not in output
 
 

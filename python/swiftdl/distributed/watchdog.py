@@ -7,12 +7,13 @@ never reached the collective. That is what Horovod users miss most: a rank with 
 leaves the others waiting in an allreduce with no word of who is missing.
 
 How a waiting rank knows who is missing, without any help from the missing ranks (which are
-busy elsewhere): on entering its k-th collective, each rank posts a small nonblocking send
-of k to every other rank ("I have reached collective k"), on a communicator of its own.
-A rank that times out in collective k reads the announcements that arrived: ranks whose
-latest is below k never reached it. Announcements are drained at every wait, so MPI's
-unexpected-message queue stays short. The cost is size - 1 eight-byte messages per
-collective, measured in benchmarks/distributed.py.
+busy elsewhere): a rank that has waited a millisecond in its k-th collective posts a small
+nonblocking send of k to every other rank ("I am waiting in collective k"), on a
+communicator of its own. A rank that times out in collective k reads the announcements that
+arrived: every rank that reached k has been waiting there far longer than a millisecond and
+has announced it; ranks whose latest announcement is below k never reached it.
+Collectives that complete within a millisecond send nothing. Announcements are drained at
+every wait, so MPI's unexpected-message queue stays short.
 """
 from __future__ import annotations
 
@@ -65,10 +66,11 @@ class StallWatchdog:
         return buffer, self.comm.Irecv(buffer, source=peer, tag=_ANNOUNCE_TAG)
 
     def enter(self) -> None:
-        """Announces that this rank has reached its next collective."""
+        """Counts the collective this rank is entering (the same count on every rank)."""
         self.sequence += 1
-        if self.size == 1:
-            return
+
+    def _announce(self) -> None:
+        """Tells every other rank that this rank is waiting in its current collective."""
         # Each send keeps its buffer alive until it completes.
         self._sends = [(request, buffer) for request, buffer in self._sends if not request.Test()]
         message = np.array([self.sequence], np.int64)
@@ -79,20 +81,24 @@ class StallWatchdog:
         """Completes `requests` (one collective, announced by `enter`) or raises StallError.
 
         Polls without sleeping for the first millisecond (collectives between ranks that
-        arrive together finish in microseconds), then sleeps between polls, up to a
-        millisecond, so a waiting rank leaves the CPU to the ranks still computing.
+        arrive together finish in microseconds), then sleeps between polls, up to 250
+        microseconds, so a waiting rank leaves the CPU to the ranks still computing.
         """
         started = time.perf_counter()
         pause = 0.0
-        while not self.MPI.Request.Testall(list(requests)):
+        requests = list(requests)
+        while not self.MPI.Request.Testall(requests):
             waited = time.perf_counter() - started
             if self.timeout is not None and waited > self.timeout:
                 self._drain()
                 raise StallError(self._message(what, waited))
             if waited > 1e-3:
-                pause = min(max(pause * 2, 1e-5), 1e-3)
+                if pause == 0.0:
+                    self._announce()
+                pause = min(max(pause * 2, 1e-5), 2.5e-4)
                 time.sleep(pause)
-        self._drain()
+        if self._inbox:
+            self._drain()
 
     def _drain(self) -> None:
         """Reads every announcement that has arrived, keeping each rank's latest."""
@@ -109,7 +115,8 @@ class StallWatchdog:
     def _message(self, what: str, waited: float) -> str:
         missing = self.missing()
         if missing:
-            where = ", ".join(f"rank {peer} is at collective #{self.latest[peer]}" for peer in missing)
+            where = ", ".join(f"rank {peer} last seen waiting in collective #{self.latest[peer]}"
+                              if self.latest[peer] else f"rank {peer} never seen waiting" for peer in missing)
             found = f"missing ranks {missing} ({where})"
         else:
             found = "every rank reached it, so the ranks issued different collectives here"
