@@ -51,7 +51,7 @@ def test_n_ranks_end_with_one_processs_weights(face, optimizer, ranks, tmp_path,
             np.testing.assert_allclose(trained[name], reference[name], rtol=1e-5, atol=1e-7, err_msg=name)
 
 
-@pytest.mark.parametrize("mode, ranks", [("dataset", 2), ("generator", 4), ("local", 2)])
+@pytest.mark.parametrize("mode, ranks", [("dataset", 2), ("pydataset", 2), ("generator", 4), ("local", 2)])
 def test_datasets_and_generators_under_data_parallel_match_one_process(mode, ranks, tmp_path, tmp_path_factory):
     # "dataset" and "generator" yield the global batches, split over the ranks as Keras's
     # auto_shard_dataset does; "local" gives each rank its own rows from a generator of

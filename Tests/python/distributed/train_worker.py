@@ -4,8 +4,8 @@ the final weights and History: the worker of Tests/python/test_distributed_train
     mpirun -np N python train_worker.py {keras|horovod} {sgd|adam} OUT.npz [MODE]
 
 "keras": keras.distribution.DataParallel and plain model.fit on the full arrays with the
-global batch size; MODE "dataset" or "generator" gives fit the same global batches as a
-swiftdl.data.Dataset or a generator of unknown length (auto-sharded), "local" gives each
+global batch size; MODE "dataset", "pydataset" or "generator" gives fit the same global
+batches as a swiftdl.data.Dataset, a PyDataset or a generator of unknown length (auto-sharded), "local" gives each
 rank a generator of its own interleaved rows, rank 0 with more than the others
 (DataParallel(auto_shard_dataset=False)), "unseeded" a dataset shuffled without a seed (an
 error on every rank), "stop" a callback on rank 1 only that stops training at its 5th
@@ -50,6 +50,8 @@ def keras_inputs(mode, rank, size):
         return (sd.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH),)
     if mode == "unseeded":
         return (sd.data.Dataset.from_tensor_slices((x, y)).shuffle(SAMPLES).batch(GLOBAL_BATCH),)
+    if mode == "pydataset":
+        return (GlobalBatches(),)
     if mode == "generator":
         return ((x[i:i + GLOBAL_BATCH], y[i:i + GLOBAL_BATCH]) for i in range(0, SAMPLES, GLOBAL_BATCH)),
     if mode == "local":  # rank r's rows of each global batch, and rank 0 has 3 batches more
@@ -58,6 +60,14 @@ def keras_inputs(mode, rank, size):
         rows += rows[:3] if rank == 0 and size > 1 else []
         return ((x[r], y[r]) for r in rows),
     return x, y
+
+
+class GlobalBatches(keras.utils.PyDataset):
+    def __len__(self):
+        return SAMPLES // GLOBAL_BATCH
+
+    def __getitem__(self, index):
+        return x[index * GLOBAL_BATCH:(index + 1) * GLOBAL_BATCH], y[index * GLOBAL_BATCH:(index + 1) * GLOBAL_BATCH]
 
 
 class StopOnRankOne(keras.callbacks.Callback):
@@ -92,7 +102,7 @@ if face == "keras":
     train_step = model.train_step
     model.train_step = lambda data: rows_seen.append(int(data[0].shape[0])) or train_step(data)
     history = model.fit(*keras_inputs(mode, rank, size),
-                        batch_size=None if mode in ("dataset", "generator", "local", "unseeded") else GLOBAL_BATCH,
+                        batch_size=None if mode in ("dataset", "pydataset", "generator", "local", "unseeded") else GLOBAL_BATCH,
                         epochs=3 if mode == "stop" else 1, shuffle=False, verbose=0, callbacks=keras_callbacks(mode))
 else:
     import swiftdl.horovod.keras as hvd
