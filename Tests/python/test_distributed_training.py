@@ -123,3 +123,10 @@ def test_one_process_needs_no_mpi_and_distribution_is_a_no_op():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["['cpu:0']", "False"]
+
+
+def test_a_global_batch_splits_as_tf_datas_per_worker_batch_sizes():
+    from swiftdl.distributed.sharding import share_bounds
+    # tf.data's batch_sizes_for_worker: 10 rows over 4 workers are 3, 3, 2, 2, in order.
+    assert [share_bounds(10, rank, 4) for rank in range(4)] == [(0, 3), (3, 6), (6, 8), (8, 10)]
+    assert [share_bounds(16, rank, 2) for rank in range(2)] == [(0, 8), (8, 16)]
