@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import numpy as np
+
+from .watchdog import StallWatchdog
 
 _ENVIRONMENT_SIZES = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS")
 
@@ -31,32 +33,67 @@ def _mpi() -> Any:
     return MPI
 
 
+# Above this many bytes a collective runs as MPI's blocking call behind a nonblocking
+# barrier: Open MPI's nonblocking allreduce (libnbc) moves large buffers 2-3x slower than its
+# tuned blocking one (benchmarks/distributed.py measures both). The barrier gives the
+# watchdog its deadline; once every rank has passed it, the blocking call cannot stall.
+NONBLOCKING_LIMIT_BYTES = 64 * 1024
+
+
 class Communicator:
-    """The processes of one job: rank and size, the ranks on this host, and the collectives."""
+    """The processes of one job: rank and size, the ranks on this host, and the collectives,
+    each under the stall watchdog (see watchdog.py)."""
 
     def __init__(self) -> None:
         self.MPI = _mpi()
-        self.comm = self.MPI.COMM_WORLD
+        # A communicator of our own: users' mpi4py calls on COMM_WORLD never interleave with ours.
+        self.comm = self.MPI.COMM_WORLD.Dup()
         self.rank = self.comm.Get_rank()
         self.size = self.comm.Get_size()
         # The ranks that share this host (shared memory), for local_rank and thread counts.
         self.local = self.comm.Split_type(self.MPI.COMM_TYPE_SHARED, key=self.rank)
         self.local_rank = self.local.Get_rank()
         self.local_size = self.local.Get_size()
+        self.watchdog = StallWatchdog(self.MPI, self.comm)
         if self.size > 1:
             _abort_job_on_uncaught_exceptions(self)
 
     def _op(self, op: str) -> Any:
         return {"sum": self.MPI.SUM, "min": self.MPI.MIN, "max": self.MPI.MAX}[op]
 
+    def _run(self, what: str, nbytes: int, start: Callable[[], list[Any]], blocking: Callable[[], None]) -> None:
+        """One collective under the watchdog: started nonblocking and polled when small,
+        guarded by a nonblocking barrier and then run blocking when large."""
+        self.watchdog.enter()
+        if nbytes <= NONBLOCKING_LIMIT_BYTES:
+            self.watchdog.wait(start(), what)
+        else:
+            self.watchdog.wait([self.comm.Ibarrier()], what)
+            blocking()
+
     def allreduce_(self, array: np.ndarray, op: str = "sum") -> np.ndarray:
         """Reduces a contiguous array across ranks, in place (MPI_IN_PLACE)."""
-        self.comm.Allreduce(self.MPI.IN_PLACE, array, op=self._op(op))
-        return array
+        return self.allreduce_many_([array], op)[0]
+
+    def allreduce_many_(self, arrays: Sequence[np.ndarray], op: str = "sum") -> Sequence[np.ndarray]:
+        """Reduces several contiguous arrays in place, as one collective for the watchdog
+        (the fused gradient buckets of one step)."""
+        mpi_op = self._op(op)
+        in_place = self.MPI.IN_PLACE
+
+        def blocking() -> None:
+            for array in arrays:
+                self.comm.Allreduce(in_place, array, op=mpi_op)
+
+        nbytes = sum(array.nbytes for array in arrays)
+        self._run(f"allreduce of {nbytes} bytes in {len(arrays)} buffer(s)", nbytes,
+                  lambda: [self.comm.Iallreduce(in_place, array, op=mpi_op) for array in arrays], blocking)
+        return arrays
 
     def broadcast_(self, array: np.ndarray, root: int = 0) -> np.ndarray:
         """Overwrites a contiguous array with root's copy."""
-        self.comm.Bcast(array, root=root)
+        self._run(f"broadcast of {array.nbytes} bytes from rank {root}", array.nbytes,
+                  lambda: [self.comm.Ibcast(array, root=root)], lambda: self.comm.Bcast(array, root=root))
         return array
 
     def allgather(self, array: np.ndarray) -> np.ndarray:
@@ -68,8 +105,19 @@ class Communicator:
         self.allreduce_(counts)
         row = int(np.prod(array.shape[1:])) if array.ndim > 1 else 1
         result = np.empty((int(counts.sum()),) + array.shape[1:], array.dtype)
-        self.comm.Allgatherv(array, [result, counts * row])
+        receive = [result, counts * row]
+        self._run(f"allgather of {result.nbytes} bytes", result.nbytes,
+                  lambda: [self.comm.Iallgatherv(array, receive)], lambda: self.comm.Allgatherv(array, receive))
         return result
+
+    def gather_rows(self, values: np.ndarray) -> np.ndarray:
+        """Every rank's small int64 vector, as a (size, len) table: one collective that
+        tells each rank everything the others know (used once per step by fit)."""
+        values = np.ascontiguousarray(values, np.int64)
+        table = np.empty((self.size, values.size), np.int64)
+        self._run(f"allgather of {values.size} step counters", table.nbytes,
+                  lambda: [self.comm.Iallgather(values, table)], lambda: self.comm.Allgather(values, table))
+        return table
 
     def agree(self, value: int, op: str = "min") -> int:
         """An integer every rank agrees on: the minimum (or maximum, or sum) over ranks."""
@@ -77,7 +125,7 @@ class Communicator:
         return int(self.allreduce_(buffer, op)[0])
 
     def barrier(self) -> None:
-        self.comm.Barrier()
+        self._run("barrier", 0, lambda: [self.comm.Ibarrier()], lambda: None)
 
 
 def _abort_job_on_uncaught_exceptions(communicator: Communicator) -> None:

@@ -1,51 +1,17 @@
 """What `fit` does under keras.distribution.DataParallel across processes: every rank starts
-from rank 0's weights and random stream, takes its share of each global batch, and averages
-gradients (weighted by its share, so N ranks on a global batch of B compute exactly one
-process's mean over B) before every optimizer step; epoch logs are averaged over ranks, and
-only rank 0 prints the progress bar."""
+from rank 0's weights and random stream, takes its share of each global batch (sharding.py),
+and averages gradients (weighted by its share, so N ranks on a global batch of B compute
+exactly one process's mean over B) before every optimizer step; epoch logs are averaged over
+ranks."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable
 
 import numpy as np
 
 from .. import _C
 from .communicator import Communicator
 from .fusion import reduce_gradients
-
-
-class ShardedBatches:
-    """Global batches of `batch_size` from ArrayBatches, each rank keeping its contiguous share
-    (ranks 0..r-1 get one more row when a batch does not divide evenly)."""
-
-    def __init__(self, batches: Any, communicator: Communicator, state: "DataParallelState") -> None:
-        if batches.batch_size < communicator.size:
-            raise ValueError(f"DataParallel over {communicator.size} processes needs a global batch_size of at "
-                             f"least {communicator.size}; received batch_size={batches.batch_size}")
-        self.batches, self.communicator, self.state = batches, communicator, state
-        # Arrays give every rank the same number of batches; agree anyway (never a hang).
-        self.num_batches = communicator.agree(batches.num_batches, "min")
-
-    def enumerate_epoch(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        from ..keras.trainers.data import take_batch
-        n, rank = self.communicator.size, self.communicator.rank
-        for step, parts in self.batches.enumerate_epoch():
-            if step >= self.num_batches:
-                return
-            rows = _rows(parts)
-            start, stop = rows * rank // n, rows * (rank + 1) // n
-            self.state.share = (stop - start) / rows
-            self.state.samples += stop - start
-            yield step, tuple(_slice(part, start, stop, take_batch) for part in parts)
-
-
-def _rows(parts: tuple[Any, ...]) -> int:
-    from ..keras.layers.keras_tensor import flatten
-    return int(flatten(parts[0])[0].shape[0])
-
-
-def _slice(part: Any, start: int, stop: int, take_batch: Any) -> Any:
-    return None if part is None else take_batch(part, None, start, stop)
 
 
 class DataParallelState:
@@ -83,17 +49,27 @@ def active_reduction() -> Any:
 
 
 def synchronize_start(model: Any, communicator: Communicator) -> None:
-    """Rank 0's weights (and optimizer state) and random stream on every rank."""
+    """Rank 0's weights (and optimizer state) and random stream on every rank. The optimizer
+    is built first where it is not yet: rank 0's may have been built (by BackupAndRestore's
+    restore), and every rank must broadcast the same variables."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and not getattr(optimizer, "built", True):
+        optimizer.build(model.trainable_variables)
     broadcast_variables(list(model.weights) + list(getattr(model.optimizer, "variables", []) or []), communicator)
     state = np.array(_C.random_get_state(), dtype=np.uint64)
     communicator.broadcast_(state)
     _C.random_set_state(int(state[0]), int(state[1]))
 
 
-def broadcast_variables(variables: list[Any], communicator: Communicator, root: int = 0) -> None:
-    """Every variable set to root's value, in a fixed order by path."""
-    for variable in sorted(variables, key=lambda v: getattr(v, "path", getattr(v, "name", ""))):
-        value = np.array(np.asarray(variable), order="C")  # a copy; keeps 0-d shapes
+def broadcast_variables(variables: list[Any], communicator: Communicator, root: int = 0,
+                        announce: Callable[[list[np.ndarray]], None] | None = None) -> None:
+    """Every variable set to root's value, in a fixed order by path. `announce` sees the
+    buffers first (Horovod's join negotiation)."""
+    ordered = sorted(variables, key=lambda v: getattr(v, "path", getattr(v, "name", "")))
+    values = [np.array(np.asarray(variable), order="C") for variable in ordered]  # copies; keep 0-d shapes
+    if announce is not None:
+        announce(values)
+    for variable, value in zip(ordered, values):
         communicator.broadcast_(value, root)
         variable.assign(value)
 

@@ -9,6 +9,8 @@ with their import lines changed:
 
 Launch with `mpirun -np N python train.py`. Collectives are MPI's (mpi4py), on buffers;
 gradients are fused into buckets (HOROVOD_FUSION_THRESHOLD) in a fixed order by variable path.
+Each collective is announced first, so that ranks which called `join()` can serve it
+(distributed/join.py).
 """
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ from .._tensor import Tensor
 from ..distributed import communicator as _communicator
 from ..distributed.data_parallel import broadcast_variables as _broadcast_variables
 from ..distributed.fusion import reduce_gradients as _reduce_gradients
+from ..distributed.join import ALLGATHER as _ALLGATHER
+from ..distributed.join import ALLREDUCE as _ALLREDUCE
+from ..distributed.join import BROADCAST as _BROADCAST
+from ..distributed.join import negotiator as _negotiator
 from . import callbacks
 
 __all__ = ["Adasum", "Average", "DistributedOptimizer", "Sum", "allgather", "allreduce", "broadcast",
@@ -81,6 +87,7 @@ def allreduce(tensor: Any, average: bool | None = None, name: str | None = None,
     values = np.array(np.asarray(tensor), order="C")  # a copy; keeps 0-d shapes
     if prescale_factor != 1.0:
         values *= values.dtype.type(prescale_factor)
+    _negotiator(world).announce(_ALLREDUCE, [values.reshape(-1)])
     world.allreduce_(values)
     if _op(average, op) == Average:
         values = values / world.size if values.dtype.kind != "f" else values * values.dtype.type(1 / world.size)
@@ -91,31 +98,33 @@ def allreduce(tensor: Any, average: bool | None = None, name: str | None = None,
 
 def allgather(tensor: Any, name: str | None = None) -> Tensor:
     """Every rank's tensor concatenated along the first axis, in rank order."""
-    return asarray(_world().allgather(np.asarray(tensor)))
+    values = np.ascontiguousarray(np.asarray(tensor))
+    _negotiator(_world()).announce(_ALLGATHER, [values])
+    return asarray(_world().allgather(values))
 
 
 def broadcast(tensor: Any, root_rank: int, name: str | None = None) -> Tensor:
     """root_rank's tensor on every rank."""
     values = np.array(np.asarray(tensor), order="C")  # a copy; keeps 0-d shapes
+    _negotiator(_world()).announce(_BROADCAST, [values.reshape(-1)], root_rank)
     _world().broadcast_(values, root_rank)
     return asarray(values)
 
 
 def broadcast_variables(variables: Sequence[Any], root_rank: int) -> None:
     """Sets every variable to root_rank's value (in a fixed order by path)."""
-    _broadcast_variables(list(variables), _world(), root_rank)
+    world = _world()
+    _broadcast_variables(list(variables), world, root_rank,
+                         announce=lambda values: _negotiator(world).announce(_BROADCAST, values, root_rank))
 
 
 def join() -> int:
-    """Waits until every rank has called join (after uneven amounts of data) and returns the
-    last rank to arrive. Collectives started by other ranks while this one waits are not
-    served: stop issuing them first (fit under DataParallel agrees on the step count)."""
-    world = _world()
-    order = np.zeros(world.size, np.int64)
-    world.barrier()
-    order[world.rank] = world.rank
-    world.allreduce_(order, "max")
-    return int(order.max())
+    """Marks this rank as out of data: until every rank has joined, it serves the other
+    ranks' allreduces with zeros (and their allgathers with no rows), so ranks with more
+    data go on training. Returns the last rank to join, whose weights saw every step:
+    `hvd.broadcast_variables(model.variables, root_rank=hvd.join())` re-aligns the ranks.
+    Average reductions divide by size() even while ranks are joined, as Horovod's do."""
+    return _negotiator(_world()).join()
 
 
 def DistributedOptimizer(optimizer: Any, name: str | None = None, compression: Any = None,
@@ -159,4 +168,5 @@ class _Distributed:
         average = state["op"] == Average
         # Horovod's gradient_predivide_factor: divide by f before the sum and by size / f after.
         return _reduce_gradients(gradients, variables, world, prescale=1.0 / predivide,
-                                 scale=predivide if average else 1.0, average=average)
+                                 scale=predivide if average else 1.0, average=average,
+                                 announce=lambda buckets: _negotiator(world).announce(_ALLREDUCE, buckets))

@@ -25,6 +25,11 @@ class BroadcastGlobalVariablesCallback(Callback):
             return
         from . import broadcast_variables
         broadcast_variables(list(self.model.weights), self.root_rank)
+        optimizer = self.model.optimizer
+        if optimizer is not None and not getattr(optimizer, "built", True):
+            # Built on every rank, so every rank broadcasts the same variables (rank 0's
+            # may have been built already, by BackupAndRestore's restore).
+            optimizer.build(self.model.trainable_variables)
         optimizer_variables = list(getattr(self.model.optimizer, "variables", []) or [])
         if optimizer_variables:
             broadcast_variables(optimizer_variables, self.root_rank)
@@ -37,12 +42,10 @@ class MetricAverageCallback(Callback):
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
         if not logs:
             return
-        from . import _world
-        world = _world()
+        from . import allreduce, size
         names = sorted(logs)
-        values = np.array([float(logs[name]) for name in names], np.float64)
-        world.allreduce_(values)
-        for name, value in zip(names, values / world.size):
+        values = np.asarray(allreduce(np.array([float(logs[name]) for name in names], np.float64), op="sum"))
+        for name, value in zip(names, values / size()):
             logs[name] = float(value)
 
 

@@ -5,13 +5,15 @@
     keras.distribution.set_distribution(keras.distribution.DataParallel())
     model.fit(x, y, batch_size=256)   # 256 is the global batch: 64 per process
 
-Each process is one device ("cpu:<rank>"). Under DataParallel, `fit` on arrays gives each
-process its share of every global batch, starts every process from rank 0's weights, and
-averages gradients across processes before each optimizer step (also in a custom
-train_step's `optimizer.apply`), so the weights stay identical on every rank and equal to
-one process training on the global batch. Only rank 0 prints the progress bar; History
-holds the metrics averaged over ranks. Transport: mpi4py (pip install 'swiftdl[mpi]').
-Not yet: datasets and generators under DataParallel (arrays only), ModelParallel.
+Each process is one device ("cpu:<rank>"). Under DataParallel, `fit` on arrays, a
+swiftdl.data.Dataset, a PyDataset or a generator gives each process its share of every
+global batch (Keras's auto_shard_dataset), runs the same number of steps on every process
+(the fewest any has), starts every process from rank 0's weights, and averages gradients
+across processes before each optimizer step (also in a custom train_step's
+`optimizer.apply`), so the weights stay identical on every rank and equal to one process
+training on the global batch. Rank 0 alone prints the progress bar and writes checkpoints,
+backups, TensorBoard and CSV logs; History holds the metrics averaged over ranks.
+Transport: mpi4py (pip install 'swiftdl[mpi]'). Not yet: ModelParallel.
 """
 from __future__ import annotations
 
@@ -111,7 +113,9 @@ class DataParallel(Distribution):
     Args:
         device_mesh: a 1-D DeviceMesh, or None for all devices.
         devices: the devices, when no mesh is given.
-        auto_shard_dataset: shard the input across processes (arrays: always).
+        auto_shard_dataset: True: every process reads the same data, whose batches are
+            global batches split over the processes. False: each process's data is its
+            own, and its batches are its local batches.
     """
 
     def __init__(self, device_mesh: DeviceMesh | None = None, devices: Sequence[str] | None = None,

@@ -15,6 +15,7 @@ from ..layers.keras_tensor import flatten
 from ..utils.data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data as data_utils
 from .compile_metrics import CompileMetrics
+from .distributed_fit import distributed_fit
 
 if TYPE_CHECKING:
     from swiftdl.optimizers import Optimizer
@@ -263,11 +264,10 @@ class Trainer:
             if class_weight is not None:
                 sample_weight = data_utils.class_weight_to_sample_weight(y, class_weight, sample_weight)
             training = data_utils.ArrayBatches(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps_per_epoch)
-        _agree_on_steps(self, training)
-        parallel = _data_parallel(self, training, x)
+        parallel = distributed_fit(self, training)
         if parallel is not None:
-            training = parallel.batches
-            verbose = verbose if parallel.communicator.rank == 0 else 0  # one progress bar, rank 0's
+            training = parallel.batches or training
+            verbose, callbacks = parallel.verbose(verbose), parallel.callbacks(callbacks)
         validation = None
         if validation_data is not None:
             if data_adapter.is_data_source(validation_data):
@@ -281,6 +281,8 @@ class Trainer:
         callback_list.on_train_begin()
         # A BackupAndRestore callback that restored a backup says where to resume.
         initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
+        if parallel is not None:
+            initial_epoch = parallel.initial_epoch(initial_epoch)
         training_logs = None
         from swiftdl.distributed import data_parallel
         data_parallel._ACTIVE[0] = parallel.state if parallel is not None else None
@@ -290,21 +292,23 @@ class Trainer:
                 callback_list.on_epoch_begin(epoch)
                 logs = None
                 if parallel is not None:
-                    parallel.state.samples = 0
+                    parallel.epoch_begin()
                 for step, batch in training.enumerate_epoch():
                     callback_list.on_train_batch_begin(step)
                     logs = self.train_step(pack_x_y_sample_weight(*batch))
                     callback_list.on_train_batch_end(step, logs)
-                    if self.stop_training:
+                    if self.stop_training and (parallel is None or parallel.stops_each_step_alone()):
                         break
                 epoch_logs = self._get_metrics_result_or_logs(logs)
                 if parallel is not None:  # History holds the metrics over all ranks' samples
-                    epoch_logs = data_parallel.average_logs(epoch_logs, parallel.state.samples, parallel.communicator)
+                    epoch_logs = parallel.epoch_logs(epoch_logs)
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_loop(validation, callback_list)
                     epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 training_logs = epoch_logs
+                if parallel is not None:
+                    self.stop_training = parallel.agree_to_stop(self.stop_training)
                 if self.stop_training:
                     break
         finally:
@@ -401,48 +405,6 @@ def flatten_logs(logs):
         else:
             flat[key] = value
     return flat
-
-
-class _Parallel:
-    """fit's pieces under DataParallel across processes."""
-
-    def __init__(self, batches, communicator, state):
-        self.batches, self.communicator, self.state = batches, communicator, state
-
-
-def _agree_on_steps(model, training):
-    """With a Horovod DistributedOptimizer, every rank runs the same number of steps per
-    epoch (the fewest any rank has), so a rank with more data never waits for a gradient
-    allreduce that the others will not join."""
-    if getattr(model.optimizer, "_horovod", None) is None or not hasattr(training, "num_batches"):
-        return
-    from swiftdl.distributed import world
-    if training.num_batches is None:
-        raise ValueError("With a Horovod DistributedOptimizer, fit needs data of known length (arrays, or "
-                         "steps_per_epoch), so that every rank runs the same number of steps")
-    training.num_batches = world().agree(training.num_batches, "min")
-
-
-def _data_parallel(model, training, x):
-    """Under keras.distribution.DataParallel across MPI processes: the sharded batches, the
-    communicator and the per-fit state, with every rank started from rank 0's weights."""
-    from ..distribution import DataParallel, distribution
-    strategy = distribution()
-    if not isinstance(strategy, DataParallel):
-        return None
-    communicator = strategy.communicator()
-    if communicator is None:
-        return None
-    if not isinstance(training, data_utils.ArrayBatches):
-        raise ValueError("Under DataParallel across processes, swiftdl's fit takes arrays (x, y); datasets and "
-                         "generators are not sharded yet: pass arrays, or shard your dataset by rank and use "
-                         "swiftdl.horovod")
-    from swiftdl.distributed import data_parallel
-    if not model.built:
-        model(data_utils.take_batch(training.data[0], None, 0, 1))  # weights exist before they are broadcast
-    data_parallel.synchronize_start(model, communicator)
-    state = data_parallel.DataParallelState(communicator)
-    return _Parallel(data_parallel.ShardedBatches(training, communicator, state), communicator, state)
 
 
 def _capped_epochs(epochs):

@@ -1,0 +1,233 @@
+"""Data-parallel training over MPI on one host: what it costs and what it would give on many.
+
+    .venv/bin/python benchmarks/distributed.py [--models cnn,lstm] [--epochs 1] [--lstm-samples 2048]
+
+Runs children (each a fresh process, the MPI ones under `mpirun -np 2` from this
+environment) and prints:
+
+1. Allreduce latency and bandwidth over loopback with mpi4py (the numbers the scaling model
+   needs): MPI's blocking Allreduce, the nonblocking Iallreduce polled with Test, and
+   swiftdl's Communicator.allreduce_ (the watchdog's path: Iallreduce below 64 KiB, a
+   nonblocking barrier then the blocking call above), plus the per-step extras: fit's
+   counters exchange (gather_rows) and the Horovod face's announcement header.
+2. The document's CNN (8,000 MNIST images, ../shared/data) and LSTM (synthetic ids, length
+   200), Adam, global batch 64: samples/s for 1 rank x 2 threads (plain fit) against 2 ranks x
+   1 thread (DataParallel), and, per step of the 2-rank run, the time in the gradient
+   allreduce, in the step agreement and in the backward pass (tape.gradient). The engine
+   returns all gradients from one native call, so a bucket cannot start before the whole
+   backward pass ends: overlap is not implemented, and the table shows what it could hide at
+   most (the smaller of allreduce and backward time).
+3. A scaling model for many hosts (one rank per host, batch 64 per host), from the measured
+   compute time per step, the models' gradient sizes and a ring allreduce on 10 and 25 Gbit/s
+   networks: efficiency at 2, 8 and 32 hosts, with and without fusion and overlap.
+
+A benchmark, never a test. The machine is shared: figures move by 10-20 % between runs.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+MPIRUN = shutil.which("mpirun", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+SIZES = [8, 1024, 64 * 1024, 512 * 1024, 4 * 1024 * 1024, 16 * 1024 * 1024]  # bytes
+
+
+# ---- children -----------------------------------------------------------------------------
+def _timed(function, repeats, rounds=5):
+    """Median over `rounds` of the mean time of `repeats` calls (the machine is shared)."""
+    function()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            function()
+        times.append((time.perf_counter() - start) / repeats)
+    return sorted(times)[len(times) // 2]
+
+
+def child_allreduce():
+    """Seconds per allreduce for each size and path (rank 0 reports)."""
+    import numpy as np
+    from mpi4py import MPI
+
+    from swiftdl.distributed import world
+    from swiftdl.distributed.join import ALLREDUCE, negotiator
+    communicator = world()
+    comm = communicator.comm
+
+    def blocking(a):
+        comm.Allreduce(MPI.IN_PLACE, a)
+
+    def nonblocking(a):
+        request = comm.Iallreduce(MPI.IN_PLACE, a)
+        while not request.Test():
+            pass
+
+    results = {}
+    for nbytes in SIZES:
+        array = np.ones(nbytes // 4, np.float32)
+        repeats = 200 if nbytes <= 64 * 1024 else 10
+        for name, function in (("blocking", blocking), ("nonblocking", nonblocking),
+                               ("swiftdl", communicator.allreduce_)):
+            communicator.barrier()
+            results[f"{name}_{nbytes}"] = _timed(lambda: function(array), repeats)
+    counters = np.zeros(5, np.int64)
+    results["gather_rows"] = _timed(lambda: communicator.gather_rows(counters), 300)
+    header = [np.zeros(1, np.float32)]
+    results["announce"] = _timed(lambda: negotiator(communicator).announce(ALLREDUCE, header), 300)
+    return results if communicator.rank == 0 else None
+
+
+class _Clock:
+    """Seconds spent in a function, summed (wrapping it in place)."""
+
+    def __init__(self, owner, name):
+        self.seconds, self.calls = 0.0, 0
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+                self.calls += 1
+        setattr(owner, name, timed)
+
+
+def child_train(which, epochs, lstm_samples, threads, parallel):
+    import swiftdl as tf
+    from doc_models import _cnn, _lstm
+    from swiftdl.keras import layers, models
+    tf.config.set_num_threads(threads)
+    communicator = None
+    if parallel:
+        tf.keras.distribution.initialize()
+        tf.keras.distribution.set_distribution(tf.keras.distribution.DataParallel())
+        from swiftdl.distributed import world
+        communicator = world()
+    tf.keras.utils.set_random_seed(42)
+    model, x, y = _cnn(tf, layers, models) if which == "cnn" else _lstm(tf, layers, models, lstm_samples)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=1, batch_size=64, verbose=0)  # warm-up
+    backward = _Clock(tf.GradientTape, "gradient")
+    reduce = _Clock(communicator, "allreduce_many_") if communicator else None
+    agree = _Clock(communicator, "gather_rows") if communicator else None
+    start = time.perf_counter()
+    model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+    seconds = time.perf_counter() - start
+    steps = epochs * -(-len(x) // 64)
+    result = {"samples_per_s": epochs * len(x) / seconds, "step_ms": seconds / steps * 1e3,
+              "backward_ms": backward.seconds / steps * 1e3,
+              "gradient_bytes": sum(int(w.size) * 4 for w in model.trainable_weights),
+              "gradient_tensors": len(model.trainable_weights)}
+    if reduce is not None:
+        result.update(allreduce_ms=reduce.seconds / steps * 1e3, agree_ms=agree.seconds / steps * 1e3)
+        # The same buckets reduced with both ranks already there: the transfer alone. The
+        # rest of the step's allreduce time is waiting for the slower rank.
+        import numpy as np
+        buckets = [np.zeros(result["gradient_bytes"] // 4, np.float32)]
+        communicator.barrier()
+        result["transfer_ms"] = _timed(lambda: communicator.allreduce_many_(buckets), 20) * 1e3
+    return result if communicator is None or communicator.rank == 0 else None
+
+
+# ---- the parent -----------------------------------------------------------------------------
+def run_child(arguments, ranks=None):
+    environment = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
+    command = ([MPIRUN, "-np", str(ranks)] if ranks else []) + [sys.executable, os.path.abspath(__file__), "--child"]
+    result = subprocess.run(command + arguments, capture_output=True, text=True, env=environment)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    if result.returncode != 0 or not lines:
+        raise SystemExit(f"child {' '.join(arguments)} failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def ring_allreduce_seconds(nbytes, hosts, bandwidth, latency, messages=1):
+    """A ring allreduce of `nbytes` in `messages` allreduces: 2(N-1)/N of the data crosses each
+    link, in 2(N-1) latency-bound steps per allreduce."""
+    return 2 * (hosts - 1) / hosts * nbytes / bandwidth + messages * 2 * (hosts - 1) * latency
+
+
+def print_allreduce(results):
+    print("\nallreduce over loopback, 2 ranks (mpi4py; microseconds per call, GB/s of buffer)")
+    print(f"{'bytes':>10} {'blocking':>16} {'Iallreduce+Test':>18} {'swiftdl (watchdog)':>20}")
+    for nbytes in SIZES:
+        cells = []
+        for name in ("blocking", "nonblocking", "swiftdl"):
+            seconds = results[f"{name}_{nbytes}"]
+            cells.append(f"{seconds * 1e6:8.1f} {nbytes / seconds / 1e9:6.2f}")
+        print(f"{nbytes:>10} {cells[0]:>16} {cells[1]:>18} {cells[2]:>20}")
+    print(f"per-step extras: fit's counters exchange {results['gather_rows'] * 1e6:.1f} us, "
+          f"Horovod announcement header {results['announce'] * 1e6:.1f} us")
+
+
+def print_training(name, alone, ranks):
+    print(f"\n{name}: gradients {alone['gradient_bytes'] / 1e6:.2f} MB in {alone['gradient_tensors']} tensors")
+    print(f"  1 rank x 2 threads   {alone['samples_per_s']:8,.0f} samples/s   {alone['step_ms']:6.2f} ms/step "
+          f"(backward {alone['backward_ms']:.2f})")
+    print(f"  2 ranks x 1 thread   {ranks['samples_per_s']:8,.0f} samples/s   {ranks['step_ms']:6.2f} ms/step "
+          f"(backward {ranks['backward_ms']:.2f}, gradient allreduce {ranks['allreduce_ms']:.2f} of which "
+          f"transfer {ranks['transfer_ms']:.2f} and waiting for the other rank "
+          f"{ranks['allreduce_ms'] - ranks['transfer_ms']:.2f}, step agreement {ranks['agree_ms']:.2f})")
+    hidden = min(ranks["transfer_ms"], ranks["backward_ms"])
+    print(f"  overlap could hide at most the transfer, {hidden:.2f} ms/step ({hidden / ranks['step_ms']:.1%} of the "
+          "step); not implemented: the engine returns every gradient from one native call")
+
+
+def print_scaling(name, alone, allreduce):
+    # Latency per message: loopback's measured small-allreduce time is a floor; a TCP network
+    # hop is ~25 us, so each ring step is taken as the larger of the two.
+    latency = max(allreduce["blocking_8"] / 2, 25e-6)
+    compute = alone["step_ms"] / 1e3
+    nbytes, tensors = alone["gradient_bytes"], alone["gradient_tensors"]
+    print(f"\n{name}: modelled efficiency (compute {compute * 1e3:.1f} ms/step/host, gradients "
+          f"{nbytes / 1e6:.2f} MB, {latency * 1e6:.0f} us per ring step)")
+    print(f"  {'network':>9} {'hosts':>5} {'fused':>7} {'per tensor':>11} {'fused+overlap':>14}")
+    for gbits in (10, 25):
+        bandwidth = gbits * 1e9 / 8
+        for hosts in (2, 8, 32):
+            fused = ring_allreduce_seconds(nbytes, hosts, bandwidth, latency)
+            unfused = ring_allreduce_seconds(nbytes, hosts, bandwidth, latency, tensors)
+            exposed = max(0.0, fused - alone["backward_ms"] / 1e3)
+            cells = [compute / (compute + t) for t in (fused, unfused, exposed)]
+            print(f"  {gbits:>6} Gb {hosts:>5} {cells[0]:>7.1%} {cells[1]:>11.1%} {cells[2]:>14.1%}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", default="cnn,lstm")
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--lstm-samples", type=int, default=2048)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("job", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind = args.job[0]
+        if kind == "allreduce":
+            result = child_allreduce()
+        else:
+            which, threads, parallel = args.job[1], int(args.job[2]), args.job[3] == "1"
+            result = child_train(which, args.epochs, args.lstm_samples, threads, parallel)
+        if result is not None:
+            print("RESULT " + json.dumps(result))
+        return
+    if MPIRUN is None:
+        raise SystemExit("needs mpirun and mpi4py: pip install 'swiftdl[mpi]'")
+    common = ["--epochs", str(args.epochs), "--lstm-samples", str(args.lstm_samples)]
+    allreduce = run_child(common + ["allreduce"], ranks=2)
+    print_allreduce(allreduce)
+    for which in args.models.split(","):
+        alone = run_child(common + ["train", which, "2", "0"])
+        ranks = run_child(common + ["train", which, "1", "1"], ranks=2)
+        print_training(which.upper(), alone, ranks)
+        print_scaling(which.upper(), alone, allreduce)
+
+
+if __name__ == "__main__":
+    main()
