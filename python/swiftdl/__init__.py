@@ -87,11 +87,16 @@ round = rint  # noqa: A001
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
-                "image", "signal", "train", "strings", "io"):
+                "image", "signal", "train", "strings", "io", "sparse", "ragged"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module
         return module
+    if name in ("SparseTensor", "SparseTensorSpec", "RaggedTensor", "RaggedTensorSpec"):
+        import importlib
+        value = getattr(importlib.import_module(f"swiftdl.{name[:6].lower()}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'swiftdl' has no attribute {name!r}")
 newaxis = None
 __version__ = "0.1.0"
