@@ -91,8 +91,14 @@ def _binary(function, name):
                 raise InvalidArgumentError(f"[{name}] the RaggedTensors' row partitions differ: shapes {self.shape} "
                                            f"and {other.shape}")
             right = other._flat()
-        elif isinstance(other, (TensorBase, np.ndarray, np.generic, int, float, bool, list, tuple)):
-            right = _broadcast_dense(self, other) if not isinstance(other, (int, float, bool)) else other
+        elif isinstance(other, (TensorBase, np.ndarray, np.generic, int, float, bool, list, tuple, str, bytes)):
+            try:
+                right = _broadcast_dense(self, other) if not isinstance(other, (int, float, bool, str, bytes)) \
+                    else other
+            except (ValueError, TypeError):
+                if name in ("eq", "ne"):  # == with something that is no tensor is False, not an error
+                    return NotImplemented
+                raise
         else:
             return NotImplemented
         left = _flat_operand(self)
