@@ -127,11 +127,18 @@ def __getattr__(name):
         return value
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
                 "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version", "summary",
-                "distribute", "test"):
+                "distribute", "test", "sparse", "ragged"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module
         return module
+    if name in ("SparseTensor", "SparseTensorSpec", "RaggedTensor", "RaggedTensorSpec"):
+        import importlib
+        value = getattr(importlib.import_module(f"swiftdl.{name[:6].lower()}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'swiftdl' has no attribute {name!r}")
+
+
 newaxis = None
 __version__ = "0.1.0"

@@ -121,7 +121,11 @@ def constant(value, dtype=None, shape=None, name="Const"):
 
 def cast(x, dtype, name=None):
     """`x` converted to `dtype` (tf.cast): floats to integers truncate towards zero, numbers
-    to bool are `x != 0`. Differentiable between float dtypes."""
+    to bool are `x != 0`. Differentiable between float dtypes. A RaggedTensor or
+    SparseTensor keeps its structure, its values cast."""
+    if not isinstance(x, TensorBase) and hasattr(x, "with_values"):  # ragged and sparse tensors
+        return x.with_flat_values(cast(x.flat_values, dtype)) if hasattr(x, "with_flat_values") else \
+            x.with_values(cast(x.values, dtype))
     wanted = numpy_dtype(dtype)
     tensor = x if isinstance(x, TensorBase) else convert_to_tensor(x)
     if tensor.dtype == wanted:

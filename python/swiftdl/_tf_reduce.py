@@ -33,6 +33,13 @@ def _axes(axis):
     return axis
 
 
+def _ragged_reduce(rt, op, axis, keepdims):
+    """A RaggedTensor's reduction (its ragged axes reduced as TensorFlow does); reached only
+    for inputs that are not engine tensors, so the dense path pays one isinstance check."""
+    from .ragged._reduce import reduce
+    return reduce(rt, op, _axes(axis), _keep(keepdims))
+
+
 def _keep(keepdims):
     return bool(keepdims) if keepdims is not None else False
 
@@ -41,6 +48,8 @@ def _keep(keepdims):
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum over `axis` (all axes by default) (tf.math.reduce_sum); the dtype stays the
     input's (int32 sums stay int32, bools count as int64)."""
+    if not isinstance(input_tensor, TensorBase) and hasattr(input_tensor, "_nested_splits"):
+        return _ragged_reduce(input_tensor, "sum", axis, keepdims)
     x = _t(input_tensor)
     result = _ops.sum(x, axis=_axes(axis), keepdims=_keep(keepdims))
     return result.astype(x.dtype) if x.dtype.kind in "iu" and result.dtype != x.dtype else result
@@ -50,6 +59,8 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean over `axis` (tf.math.reduce_mean). As in TensorFlow, the mean of an integer
     tensor is an integer of its dtype (the sum divided by the count, truncated)."""
+    if not isinstance(input_tensor, TensorBase) and hasattr(input_tensor, "_nested_splits"):
+        return _ragged_reduce(input_tensor, "mean", axis, keepdims)
     x = _t(input_tensor)
     if x.dtype.kind in "iu":
         total = _ops.sum(x.astype(np.int64), axis=_axes(axis), keepdims=_keep(keepdims))
@@ -64,18 +75,24 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
 @raises_tf_errors
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
     """Maximum over `axis` (tf.math.reduce_max)."""
+    if not isinstance(input_tensor, TensorBase) and hasattr(input_tensor, "_nested_splits"):
+        return _ragged_reduce(input_tensor, "max", axis, keepdims)
     return _ops.max(_t(input_tensor), axis=_axes(axis), keepdims=_keep(keepdims))
 
 
 @raises_tf_errors
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
     """Minimum over `axis` (tf.math.reduce_min)."""
+    if not isinstance(input_tensor, TensorBase) and hasattr(input_tensor, "_nested_splits"):
+        return _ragged_reduce(input_tensor, "min", axis, keepdims)
     return _ops.min(_t(input_tensor), axis=_axes(axis), keepdims=_keep(keepdims))
 
 
 @raises_tf_errors
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     """Product over `axis` (tf.math.reduce_prod); the dtype stays the input's."""
+    if not isinstance(input_tensor, TensorBase) and hasattr(input_tensor, "_nested_splits"):
+        return _ragged_reduce(input_tensor, "prod", axis, keepdims)
     x = _t(input_tensor)
     result = _ops.prod(x, axis=_axes(axis), keepdims=_keep(keepdims))
     return result.astype(x.dtype) if result.dtype != x.dtype and x.dtype.kind != "b" else result
@@ -83,11 +100,15 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
 
 @raises_tf_errors
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+    if not isinstance(input_tensor, TensorBase) and hasattr(input_tensor, "_nested_splits"):
+        return _ragged_reduce(input_tensor, "any", axis, keepdims)
     return _ops.any(_t(input_tensor), axis=_axes(axis), keepdims=_keep(keepdims))
 
 
 @raises_tf_errors
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+    if not isinstance(input_tensor, TensorBase) and hasattr(input_tensor, "_nested_splits"):
+        return _ragged_reduce(input_tensor, "all", axis, keepdims)
     return _ops.all(_t(input_tensor), axis=_axes(axis), keepdims=_keep(keepdims))
 
 

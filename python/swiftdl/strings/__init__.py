@@ -6,7 +6,9 @@ arrays of Python `str` (UTF-8 decoded; TensorFlow gives bytes), or a plain `str`
 scalar input, so that a `TextVectorization(standardize=fn)` calling `fn` on one text gets
 text back. Numeric results (`length`, `to_number`, the hash buckets, `regex_full_match`)
 are engine tensors. Functions that TensorFlow answers with a RaggedTensor (`split`,
-`unicode_split`, `unicode_decode`) give lists of lists, one per element.
+`unicode_split`, `unicode_decode`, `bytes_split`) return a swiftdl.RaggedTensor for a batch
+(a 1-D array for one string), and the element-wise functions take a RaggedTensor of text,
+as TensorFlow's do.
 """
 import builtins  # this module's own `format` is tf.strings.format
 import re
@@ -14,6 +16,7 @@ import re
 import numpy as np
 
 from .. import _farmhash
+from ._ragged import is_ragged, over_flat_values, ragged_rows, rows_to_ragged
 
 def _texts(values, op):
     """(object array of str, whether the input was a scalar)."""
@@ -51,6 +54,7 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
+@over_flat_values
 def lower(input, encoding="", name=None):  # noqa: A002  (TensorFlow's argument names)
     """Lower case: ASCII letters only, as TensorFlow, unless encoding="utf-8"."""
     if encoding.lower().replace("-", "") == "utf8":
@@ -58,6 +62,7 @@ def lower(input, encoding="", name=None):  # noqa: A002  (TensorFlow's argument 
     return _map(input, "lower", lambda text: text.translate(_ASCII_LOWER))
 
 
+@over_flat_values
 def upper(input, encoding="", name=None):  # noqa: A002
     """Upper case: ASCII letters only, as TensorFlow, unless encoding="utf-8"."""
     if encoding.lower().replace("-", "") == "utf8":
@@ -65,11 +70,13 @@ def upper(input, encoding="", name=None):  # noqa: A002
     return _map(input, "upper", lambda text: text.translate(_ASCII_UPPER))
 
 
+@over_flat_values
 def strip(input, name=None):  # noqa: A002
     """Strips leading and trailing whitespace."""
     return _map(input, "strip", str.strip)
 
 
+@over_flat_values
 def length(input, name=None, unit="BYTE"):  # noqa: A002
     """int32 lengths in UTF-8 bytes ("BYTE") or characters ("UTF8_CHAR")."""
     if unit not in ("BYTE", "UTF8_CHAR"):
@@ -79,6 +86,7 @@ def length(input, name=None, unit="BYTE"):  # noqa: A002
     return _tensor(np.vectorize(measure, otypes=[np.int32])(texts) if texts.size else np.zeros(texts.shape), "int32")
 
 
+@over_flat_values
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
     """Replaces matches of `pattern` (RE2 syntax, which Python's `re` reads alike for the
     common cases) with `rewrite` (\\1 for groups); only the first with replace_global=False."""
@@ -87,6 +95,7 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # n
     return _map(input, "regex_replace", lambda text: compiled.sub(rewrite, text, count=count))
 
 
+@over_flat_values
 def regex_full_match(input, pattern, name=None):  # noqa: A002
     """bool: whether each whole string matches `pattern`."""
     compiled = _compile(pattern, "regex_full_match")
@@ -107,12 +116,27 @@ def _compile(pattern, op):
 
 def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
     """Splits each string at whitespace runs (sep None) or at each `sep` (empty pieces
-    kept): a list of pieces for a scalar, else nested lists (TensorFlow's ragged rows)."""
+    kept): a 1-D array of pieces for one string, else a RaggedTensor with one more (ragged)
+    dimension than the input, as TensorFlow returns."""
     if sep == "":
         raise ValueError("[split] sep must not be empty")
+    if is_ragged(input):
+        return _split_ragged(input, sep, maxsplit)
     texts, scalar = _texts(input, "split")
     pieces = [text.split(sep, maxsplit) for text in texts.reshape(-1)]
-    return pieces[0] if scalar else _nested(pieces, texts.shape)
+    return _array(pieces[0]) if scalar else rows_to_ragged(pieces, texts.shape)
+
+
+def _split_ragged(rt, sep, maxsplit):
+    """split over a RaggedTensor of strings: each string becomes a row one level deeper."""
+    texts = _texts(rt.flat_values, "split")[0]
+    return rt.with_flat_values(rows_to_ragged([text.split(sep, maxsplit) for text in texts], texts.shape))
+
+
+def _array(items):
+    out = np.empty(builtin_len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 def _nested(rows, shape):
@@ -136,7 +160,12 @@ def join(inputs, separator="", name=None):
 
 
 def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
-    """Joins strings along `axis` (all axes for None)."""
+    """Joins strings along `axis` (all axes for None); a RaggedTensor joins its innermost
+    rows (axis -1)."""
+    if is_ragged(inputs):
+        if axis not in (-1, inputs.shape.rank - 1) or keepdims:
+            raise NotImplementedError("[reduce_join] a RaggedTensor joins along its last axis (axis=-1) only here")
+        return _rejoin(inputs, _array([separator.join(row) for row in ragged_rows(inputs)]))
     texts, _ = _texts(inputs, "reduce_join")
     if axis is None:
         joined = separator.join(texts.reshape(-1))
@@ -152,6 +181,12 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
     return _result(out, out.ndim == 0)
 
 
+def _rejoin(rt, joined):
+    """rt with its innermost ragged dimension replaced by the joined strings."""
+    return joined if rt.ragged_rank == 1 else rt.with_values(_rejoin(rt.values, joined))
+
+
+@over_flat_values
 def to_number(string_tensor, out_type="float32", name=None):
     """Parses numbers; a string that is not one raises InvalidArgumentError."""
     dtype = np.dtype(getattr(out_type, "name", out_type))
@@ -168,6 +203,7 @@ def to_number(string_tensor, out_type="float32", name=None):
     return _tensor(values, dtype)
 
 
+@over_flat_values
 def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="", name=None):  # noqa: A002
     """Numbers as strings, formatted as TensorFlow does (floats %f by default, bools
     "true"/"false")."""
@@ -197,6 +233,7 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
     return _result(out, array.ndim == 0)
 
 
+@over_flat_values
 def substr(input, pos, len, name=None, unit="BYTE"):  # noqa: A002
     """`len` units from `pos` (negative pos counts from the end), in UTF-8 bytes or
     characters. A byte slice that cuts a character is returned as bytes."""
@@ -226,36 +263,42 @@ builtin_len = len
 
 
 def unicode_split(input, input_encoding="UTF-8", errors="replace", replacement_char=65533, name=None):  # noqa: A002
-    """Each string's characters (lists, as split returns them)."""
+    """Each string's characters: a 1-D array for one string, else a RaggedTensor."""
     texts, scalar = _texts(input, "unicode_split")
     pieces = [list(text) for text in texts.reshape(-1)]
-    return pieces[0] if scalar else _nested(pieces, texts.shape)
+    return _array(pieces[0]) if scalar else rows_to_ragged(pieces, texts.shape)
 
 
 def unicode_decode(input, input_encoding="UTF-8", errors="replace", replacement_char=65533,  # noqa: A002
                    replace_control_characters=False, name=None):
-    """Each string's code points (lists of ints)."""
+    """Each string's code points (int32): a tensor for one string, else a RaggedTensor."""
     texts, scalar = _texts(input, "unicode_decode")
     points = [[ord(char) for char in text] for text in texts.reshape(-1)]
-    return points[0] if scalar else _nested(points, texts.shape)
+    if scalar:
+        return _tensor(points[0], "int32")
+    return rows_to_ragged(points, texts.shape, np.int32)
 
 
 def unicode_encode(input, output_encoding="UTF-8", errors="replace", replacement_char=65533, name=None):  # noqa: A002
     """Code points (a list of ints, or lists of them) back to strings."""
     def encode(points):
         return "".join(chr(int(point)) for point in points)
+    if is_ragged(input):
+        return np.array([encode(row) for row in ragged_rows(input)] + [None], dtype=object)[:-1]
     values = np.asarray(input, dtype=object) if not isinstance(input, list) else input
     if isinstance(values, list) and values and isinstance(values[0], (list, tuple, np.ndarray)):
         return np.array([encode(row) for row in values], dtype=object)
     return encode(np.asarray(values).reshape(-1))
 
 
+@over_flat_values
 def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
     """int64 bucket Fingerprint64(s) mod num_buckets: TensorFlow's buckets, exactly."""
     return _buckets(input, num_buckets, "to_hash_bucket_fast", lambda text: _farmhash.to_hash_bucket_fast(
         text, num_buckets))
 
 
+@over_flat_values
 def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
     """int64 bucket SipHash-2-4(key, s) mod num_buckets: TensorFlow's buckets, exactly."""
     if len(list(key)) != 2:

@@ -1,6 +1,6 @@
 """tf.strings.format, ngrams, bytes_split, unsorted_segment_join and unicode_transcode (the
-conventions of swiftdl.strings: text results as str, byte results as bytes, lists of lists
-where TensorFlow gives a RaggedTensor)."""
+conventions of swiftdl.strings: text results as str, byte results as bytes, a RaggedTensor
+where TensorFlow gives one)."""
 import numpy as np
 
 
@@ -71,6 +71,10 @@ def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None
         raise InvalidArgumentError(f"ngram_width must be at least 1; received {ngram_width}")
     pads = None if pad_values is None else ((pad_values, pad_values) if isinstance(pad_values, str)
                                             else tuple(pad_values))
+    from ._ragged import is_ragged, ragged_rows, with_innermost_rows
+    if is_ragged(data):  # TensorFlow's ngrams of tokenized text: a RaggedTensor of the n-grams of each row
+        return with_innermost_rows(data, [_ngrams_of(row, widths, separator, pads, padding_width,
+                                                     preserve_short_sequences) for row in ragged_rows(data)])
     ragged = isinstance(data, list) and data and isinstance(data[0], (list, tuple))
     if ragged and len({len(row) for row in data}) > 1:  # rows of different lengths: lists, as TensorFlow's ragged
         return [_ngrams_of(list(_texts(row, "ngrams")[0]), widths, separator, pads, padding_width,
@@ -87,14 +91,15 @@ def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None
 
 
 def bytes_split(input, name=None):  # noqa: A002
-    """Each string's bytes, one bytes object each (a list per string of a batch)."""
+    """Each string's bytes, one bytes object each (a RaggedTensor for a batch of strings)."""
     def split(value):
         data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
         return [data[i:i + 1] for i in range(len(data))]
     array = np.asarray(input, dtype=object)
     if array.ndim == 0:
         return np.array(split(array.item()) + [None], dtype=object)[:-1]
-    return [split(value) for value in array.reshape(-1)]
+    from ._ragged import rows_to_ragged
+    return rows_to_ragged([split(value) for value in array.reshape(-1)], array.shape)
 
 
 def unsorted_segment_join(inputs, segment_ids, num_segments, separator="", name=None):

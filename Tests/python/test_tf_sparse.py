@@ -1,0 +1,22 @@
+"""tf.SparseTensor and tf.sparse against TensorFlow 2.21's results (fixtures/tf_sparse_ragged/,
+the calls in cases.py) and its errors for bad indices and shapes."""
+import pytest
+from tf_composite_testing import assert_matches, cases, describe, environment, expected_error, load
+
+FIXTURE = load("sparse")
+ENV = environment()
+
+
+@pytest.mark.parametrize("name", sorted(cases.SPARSE))
+def test_matches_tensorflow(name):
+    assert_matches(describe(eval(cases.SPARSE[name], dict(ENV))), FIXTURE["results"][name], name)  # noqa: S307
+
+
+@pytest.mark.parametrize("name", sorted(cases.SPARSE_ERRORS))
+def test_errors_match_tensorflow(name):
+    with pytest.raises(expected_error(FIXTURE["errors"][name])):
+        eval(cases.SPARSE_ERRORS[name], dict(ENV))  # noqa: S307
+
+
+def test_every_case_has_a_recorded_result():
+    assert set(FIXTURE["results"]) == set(cases.SPARSE) and set(FIXTURE["errors"]) == set(cases.SPARSE_ERRORS)
