@@ -1,8 +1,8 @@
 """swiftdl.keras.ops against outputs of real Keras 3.15.1 (JAX backend) for the calls in
 fixtures/keras_ops/cases.py: values within float32 tolerances and the same result dtypes.
 Regenerate the fixture with fixtures/keras_ops/make_keras_ops_fixtures.py."""
+import importlib.util
 import os
-import sys
 
 import numpy as np
 import pytest
@@ -10,8 +10,11 @@ import pytest
 from swiftdl.keras import ops
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "keras_ops")
-sys.path.insert(0, HERE)
-from cases import CASES  # noqa: E402
+# By path under its own name: fixtures/tf_sparse_ragged has a cases.py too.
+_SPEC = importlib.util.spec_from_file_location("keras_ops_cases", os.path.join(HERE, "cases.py"))
+_CASES_MODULE = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_CASES_MODULE)
+CASES = _CASES_MODULE.CASES
 
 FIXTURE = dict(np.load(os.path.join(HERE, "keras_ops.npz")))
 INPUTS = {key[3:]: value for key, value in FIXTURE.items() if key.startswith("in_")}

@@ -1,20 +1,21 @@
 """Shared by test_tf_ragged.py and test_tf_sparse.py: runs the calls of
 fixtures/tf_sparse_ragged/cases.py under swiftdl and compares them with TensorFlow 2.21's
 results recorded beside them (ints, text and structure exactly; floats to 1e-6)."""
+import importlib.util
 import json
 import math
 import os
-import sys
 
 import numpy as np
 
 import swiftdl as tf
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "tf_sparse_ragged")
-sys.path.insert(0, HERE)
-import cases  # noqa: E402
-
-sys.path.remove(HERE)
+# Loaded by path under a name of its own: fixtures/keras_ops has a cases.py too, and a plain
+# `import cases` gets whichever one the test session imported first.
+_SPEC = importlib.util.spec_from_file_location("tf_sparse_ragged_cases", os.path.join(HERE, "cases.py"))
+cases = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(cases)
 
 
 def load(stem):
