@@ -5,8 +5,15 @@ _STACK = threading.local()
 
 
 def current_path():
-    """The names of the open name scopes, joined by '/' ('' outside any)."""
-    return "/".join(getattr(_STACK, "names", []))
+    """The names of the open name scopes, joined by '/' ('' outside any). A scope opened
+    with `override_parent` starts again from that path (a layer's scope always sits where
+    the layer was first opened)."""
+    parts: list = []
+    for scope in getattr(_STACK, "scopes", ()):
+        if scope.override_parent is not None:
+            parts = [part for part in scope.override_parent.split("/") if part]
+        parts.append(scope.name)
+    return "/".join(parts)
 
 
 def scoped(name):
@@ -20,22 +27,42 @@ class name_scope:  # noqa: N801  (Keras's name)
 
         with keras.name_scope("block1"):
             v = keras.Variable(0.0, name="v")   # v.path == "block1/v"
+
+    Args:
+        name: the scope's name (no "/").
+        caller: the object opening it (a layer). With `deduplicate`, reopening the scope
+            the same caller has open on top does nothing: a layer's build, add_weight and
+            call each open its scope, and nesting them must not repeat the name.
+        deduplicate: see `caller`; also places the scope under `caller._parent_path`.
+        override_parent: an absolute path replacing the open scopes' path.
     """
 
-    def __init__(self, name, **kwargs):
+    def __init__(self, name, caller=None, deduplicate=True, override_parent=None):
         if not isinstance(name, str) or "/" in name:
             raise ValueError(f"Argument `name` must be a string and cannot contain character `/`. Received: name={name}")
         self.name = name
+        self.caller = caller
+        self.deduplicate = deduplicate
+        if override_parent is None and deduplicate:
+            override_parent = getattr(caller, "_parent_path", None)
+        self.override_parent = override_parent
+        self._pushed = False
 
     def __enter__(self):
-        names = getattr(_STACK, "names", None)
-        if names is None:
-            names = _STACK.names = []
-        names.append(self.name)
+        scopes = getattr(_STACK, "scopes", None)
+        if scopes is None:
+            scopes = _STACK.scopes = []
+        if (self.deduplicate and scopes and self.caller is not None and scopes[-1].caller is self.caller
+                and scopes[-1].name == self.name):
+            return self
+        scopes.append(self)
+        self._pushed = True
         return self
 
     def __exit__(self, *exc_info):
-        _STACK.names.pop()
+        if self._pushed:
+            _STACK.scopes.pop()
+            self._pushed = False
 
 
 class device:  # noqa: N801  (Keras's name)

@@ -101,6 +101,7 @@ class Optimizer:
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.built = False
         self._iterations = Variable(np.int64(0), trainable=False, name="iteration")
+        self._iterations.path = f"{self.name}/iteration"
         self._variables = [self._iterations]
         self._exclude_from_weight_decay: set[int] = set()
         self._exclude_from_weight_decay_pattern: re.Pattern[str] | None = None
@@ -111,6 +112,7 @@ class Optimizer:
             self._learning_rate = learning_rate
         elif isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool):
             self._learning_rate = Variable(np.float32(learning_rate), trainable=False, name="learning_rate")
+            self._learning_rate.path = f"{self.name}/learning_rate"
             self._variables.append(self._learning_rate)
         else:
             raise ValueError("Argument `learning_rate` should be float, or an instance of LearningRateSchedule, "
@@ -156,6 +158,7 @@ class Optimizer:
                                 "If you need the learning rate to be settable, you should instantiate the "
                                 "optimizer with a float `learning_rate` argument.")
             self._learning_rate = Variable(np.float32(learning_rate), trainable=False, name="learning_rate")
+            self._learning_rate.path = f"{self.name}/learning_rate"
             self._variables.insert(1, self._learning_rate)
             return
         self._learning_rate.assign(np.float32(learning_rate))
@@ -195,9 +198,11 @@ class Optimizer:
             names = [names]
         for variable in variables:
             for name in names:
-                label = re.sub(r"[/:]", "_", str(getattr(variable, "name", "variable")))
+                # Keras names a slot after the variable's path ("dense_kernel_momentum").
+                label = re.sub(r"[/:]", "_", str(getattr(variable, "path", None) or getattr(variable, "name", "variable")))
                 slot = Variable(np.full(variable.shape, initializer, dtype=variable.dtype), trainable=False,
                                 name=f"{label}_{name}")
+                slot.path = f"{self.name}/{slot.name}"
                 self._slots.setdefault(name, {})[id(variable)] = slot
                 self._variables.append(slot)
 

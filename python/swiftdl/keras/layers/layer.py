@@ -2,6 +2,7 @@
 call computes, get_config round-trips, compute_output_shape gives shapes symbolically."""
 from __future__ import annotations
 
+import functools
 import inspect
 import threading
 from typing import Any, Sequence
@@ -13,7 +14,7 @@ from swiftdl._autograd import Variable
 
 from .. import constraints, initializers, regularizers
 from ..backend import floatx, to_snake_case, unique_name
-from ..name_scope import scoped
+from ..name_scope import current_path, name_scope, scoped
 from ..remat_scope import get_current_remat_mode, rematerialized_call
 from .input_spec import assert_input_compatibility
 from .keras_tensor import KerasTensor, Node, flatten, holds_keras_tensor, map_structure
@@ -36,6 +37,18 @@ class Layer:
     _casts_inputs_to_float = False
     # An InputSpec (or a list, one per input) that calls are checked against; None: no check.
     input_spec = None
+    # Where the layer's name scope sits: the scopes open when it was first opened (Keras's
+    # rule, so a layer built inside a Sequential or another layer has `parent/name` paths
+    # and keeps them wherever it is called later). `path` is set when it builds.
+    _parent_path: str | None = None
+    _path: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Every build runs in the layer's name scope, also when user code calls
+        # `layer.build(shape)` itself, so the weights it creates get Keras's paths.
+        if "build" in cls.__dict__:
+            cls.build = _in_own_name_scope(cls.__dict__["build"])
 
     def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None, **kwargs):
         input_shape = kwargs.pop("input_shape", None)
@@ -119,7 +132,8 @@ class Layer:
         initializer = initializers.get(initializer or "glorot_uniform")
         value = initializer(shape, dtype=dtype)
         variable = Variable(value, trainable=trainable and self._trainable, name=name or "variable", dtype=dtype)
-        variable.path = scoped(f"{self.name}/{variable.name}")
+        with self._open_name_scope():
+            variable.path = scoped(variable.name)
         variable.constraint = constraints.get(constraint)
         (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
         regularizer = regularizers.get(regularizer)
@@ -247,7 +261,27 @@ class Layer:
         return layer_stateless_call(self, trainable_variables, non_trainable_variables, *args,
                                     return_losses=return_losses, **kwargs)
 
+    @property
+    def path(self):
+        """The layer's name-scope path ('sequential/dense'), None until it is built (Keras)."""
+        return self._path
+
+    def _open_name_scope(self):
+        """This layer's name scope, under the scopes open the first time it was opened."""
+        if self._parent_path is None:
+            self._parent_path = current_path()
+        return name_scope(self.name, caller=self)
+
     def __call__(self, *args, **kwargs):
+        if self.built:
+            return self._call_in_scope(args, kwargs)
+        # The first call builds the layer and, in a custom layer, its sublayers (during
+        # `call`): both in its name scope, so their weights get Keras's paths. Later calls
+        # create nothing and skip the scope.
+        with self._open_name_scope():
+            return self._call_in_scope(args, kwargs)
+
+    def _call_in_scope(self, args, kwargs):
         if not args and kwargs:
             first = self._first_call_parameter()
             if first in kwargs:
@@ -326,8 +360,11 @@ class Layer:
 
     def _maybe_build(self, input_shape):
         if not self.built:
-            self._check_input_shape(input_shape)
-            self.build(input_shape)
+            with self._open_name_scope():  # also when a wrapper builds its inner layer directly
+                if self._path is None:  # a layer without a build of its own
+                    self._path = current_path()
+                self._check_input_shape(input_shape)
+                self.build(input_shape)
             self.built = True
             if self.__dict__.get("_built_input_shape") is None and _is_shape(input_shape):
                 self._built_input_shape = (None,) + tuple(input_shape)[1:] if input_shape else input_shape
@@ -488,6 +525,17 @@ class Layer:
 
 
 _CALL_DEPTH = threading.local()  # how many Layer.__call__s are running on this thread
+
+
+def _in_own_name_scope(build):
+    """`build` run in the layer's name scope, recording the layer's path (Keras's wrapper)."""
+    @functools.wraps(build)
+    def build_in_scope(self, *args, **kwargs):
+        with self._open_name_scope():
+            if self._path is None:
+                self._path = current_path()
+            return build(self, *args, **kwargs)
+    return build_in_scope
 
 
 def zeros_like_symbolic(value):

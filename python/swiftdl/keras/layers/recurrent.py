@@ -37,6 +37,7 @@ class _RNN(Layer):
     _casts_inputs_to_float = True
 
     gates = 1
+    cell_name = "cell"  # each recurrent layer names its cell as Keras does
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
@@ -103,6 +104,10 @@ class _RNN(Layer):
                                                 regularizer=self.recurrent_regularizer,
                                                 constraint=self.recurrent_constraint, name="recurrent_kernel")
         self.bias = self._build_bias() if self.use_bias else None
+        # Keras keeps these weights in a cell sublayer, so their paths are "lstm/lstm_cell/kernel".
+        for weight in (self.kernel, self.recurrent_kernel, self.bias):
+            if weight is not None:
+                weight.path = f"{self.path}/{self.cell_name}/{weight.name}"
         self._uses_fused_kernel = self._fused_math()  # decided once here: call is the hot path
         self.built = True
 
@@ -231,6 +236,7 @@ class LSTM(_RNN):
     """Long short-term memory. Kernel (in, 4u), recurrent kernel (u, 4u), bias (4u); gates i, f, c, o."""
 
     gates = 4
+    cell_name = "lstm_cell"
 
     def __init__(self, units, unit_forget_bias=True, **kwargs):
         super().__init__(units, **kwargs)
@@ -276,6 +282,7 @@ class GRU(_RNN):
     gates z, r, h."""
 
     gates = 3
+    cell_name = "gru_cell"
 
     def __init__(self, units, reset_after=True, **kwargs):
         super().__init__(units, **kwargs)
@@ -313,6 +320,7 @@ class SimpleRNN(_RNN):
     """A fully connected recurrent layer: h_t = tanh(x_t·W + h_{t-1}·U + b)."""
 
     gates = 1
+    cell_name = "simple_rnn_cell"
 
     def _rate_ok(self, rate):
         return rate > 0.0  # Keras's SimpleRNNCell drops whenever a rate is set
