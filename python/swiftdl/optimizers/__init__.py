@@ -18,15 +18,17 @@ from .adafactor import Adafactor
 from .ftrl import Ftrl
 from .lamb import Lamb
 from .loss_scale_optimizer import LossScaleOptimizer
+from .multi_optimizer import MultiOptimizer, OptimizerMap
 from .muon import Muon
 from .schedule_free_adamw import ScheduleFreeAdamW
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "deserialize", "get", "Lion", "Nadam", "Optimizer",
            "RMSprop", "schedules", "serialize", "SGD",
-           "Adafactor", "Ftrl", "Lamb", "LossScaleOptimizer", "Muon", "ScheduleFreeAdamW"]
+           "Adafactor", "Ftrl", "Lamb", "LossScaleOptimizer", "MultiOptimizer", "Muon", "OptimizerMap",
+           "ScheduleFreeAdamW"]
 
 ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, AdamW, Adagrad, Adamax, Lion, Adadelta, Nadam,
-               Adafactor, Ftrl, Lamb, LossScaleOptimizer, Muon, ScheduleFreeAdamW)
+               Adafactor, Ftrl, Lamb, LossScaleOptimizer, MultiOptimizer, Muon, ScheduleFreeAdamW)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 

@@ -5,10 +5,12 @@ The one implementation lives in `swiftdl.optimizers`; this module re-exports it 
 """
 from swiftdl.optimizers import (SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, Nadam, Optimizer, RMSprop, deserialize, get,
                                 serialize)
-from swiftdl.optimizers import Adafactor, Ftrl, Lamb, LossScaleOptimizer, Muon, ScheduleFreeAdamW
+from swiftdl.optimizers import (Adafactor, Ftrl, Lamb, LossScaleOptimizer, MultiOptimizer, Muon, OptimizerMap,
+                                ScheduleFreeAdamW)
 
 from . import schedules
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "deserialize", "get", "Lion", "Nadam", "Optimizer",
            "RMSprop", "schedules", "serialize", "SGD",
-           "Adafactor", "Ftrl", "Lamb", "LossScaleOptimizer", "Muon", "ScheduleFreeAdamW"]
+           "Adafactor", "Ftrl", "Lamb", "LossScaleOptimizer", "MultiOptimizer", "Muon", "OptimizerMap",
+           "ScheduleFreeAdamW"]

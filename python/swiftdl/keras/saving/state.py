@@ -36,6 +36,9 @@ def walk(model, include_optimizer=True):
             # A LossScaleOptimizer's vars hold its inner optimizer's too; Keras also writes (and
             # reads) the inner optimizer's own group.
             entries.append(Entry("optimizer/inner_optimizer", inner.name, list(inner.variables), inner))
+        for sub in getattr(optimizer, "optimizers", ()):
+            # A MultiOptimizer's vars hold every sub-optimizer's; Keras also writes each one's group.
+            entries.append(Entry(f"optimizer/optimizers/{sub.name}", sub.name, list(sub.variables), sub))
     return entries
 
 
