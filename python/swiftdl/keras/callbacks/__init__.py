@@ -7,11 +7,12 @@ from .monitor import MonitorCallback
 from .terminate_on_nan import TerminateOnNaN
 from .backup_and_restore import BackupAndRestore
 from .swap_ema_weights import SwapEMAWeights
+from .remote_monitor import RemoteMonitor
 
 _LAZY = ["TensorBoard"]
 __all__ = ["BackupAndRestore", "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback", "ProgbarLogger", "ReduceLROnPlateau",
-           "SwapEMAWeights", "TerminateOnNaN"] + _LAZY
+           "RemoteMonitor", "SwapEMAWeights", "TerminateOnNaN"] + _LAZY
 
 
 def __getattr__(name):
