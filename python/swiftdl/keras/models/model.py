@@ -90,9 +90,19 @@ class Model(Trainer, Layer):
         from ..utils.summary import summary_html
         return summary_html(self)
 
+    # Sequential sets this: its inference calls may run an InferencePlan.
+    _plans_inference = False
+
     def __call__(self, *args, **kwargs):
         if args and not holds_keras_tensor(args[0]):
             kwargs.setdefault("training", False)
+            if self._plans_inference:
+                from . import inference_plan
+                outputs = inference_plan.run(self, args, kwargs)
+                if outputs is inference_plan.NOT_PLANNED:
+                    outputs = super().__call__(*args, **kwargs)
+                    inference_plan.note_normal_call(self, args, kwargs)
+                return outputs
         return super().__call__(*args, **kwargs)
 
     def get_config(self):

@@ -23,6 +23,7 @@ class Sequential(Model):
     """
 
     _layers: list[Layer]  # the base Layer keeps its sublayers here
+    _plans_inference = True  # see inference_plan.py
 
     def __init__(self, layers: Sequence[Layer] | None = None, trainable: bool = True, name: str | None = None) -> None:
         Model.__init__(self, trainable=trainable, name=name)

@@ -1,0 +1,104 @@
+"""Sequential inference plans (models/inference_plan.py): after one normal call, inference
+calls with the same kind of input skip the per-layer bookkeeping. They must give exactly
+the normal path's outputs and leave every other call (training, masks, custom layers, new
+shapes, bad input) on the normal path."""
+import numpy as np
+import pytest
+
+import swiftdl as sd
+from swiftdl import keras
+from swiftdl.keras import layers
+
+RNG = np.random.default_rng(0)
+
+
+def _cnn():
+    return keras.Sequential([keras.Input((12, 12, 2)), layers.Conv2D(4, 3, activation="relu"), layers.MaxPooling2D(),
+                             layers.BatchNormalization(), layers.Dropout(0.5), layers.Flatten(),
+                             layers.Dense(8, activation="relu"), layers.Dense(3, activation="softmax")])
+
+
+def _normal(model, x, **kwargs):
+    """The output of the normal path (the plan is bypassed by a nested call depth)."""
+    from swiftdl.keras.layers.layer import _CALL_DEPTH
+    _CALL_DEPTH.value = getattr(_CALL_DEPTH, "value", 0) + 1
+    try:
+        return np.asarray(keras.Model.__call__(model, x, **kwargs))
+    finally:
+        _CALL_DEPTH.value -= 1
+
+
+def test_planned_calls_equal_the_normal_path_at_any_batch_size():
+    model = _cnn()
+    model.layers[2].moving_mean.assign(RNG.normal(size=4).astype("float32"))
+    x = RNG.normal(size=(5, 12, 12, 2)).astype("float32")
+    first = np.asarray(model(x))
+    planned = np.asarray(model(x))
+    assert model._inference_plan.steps is not None
+    np.testing.assert_array_equal(planned, first)
+    np.testing.assert_array_equal(planned, _normal(model, x))
+    for batch in (1, 3):
+        np.testing.assert_array_equal(np.asarray(model(x[:batch])), _normal(model, x[:batch]))
+    np.testing.assert_array_equal(np.asarray(model(sd.asarray(x))), first)
+
+
+def test_weights_set_after_planning_are_used():
+    model = _cnn()
+    x = RNG.normal(size=(2, 12, 12, 2)).astype("float32")
+    model(x), model(x)
+    model.set_weights([w * 0.5 for w in model.get_weights()])
+    np.testing.assert_array_equal(np.asarray(model(x)), _normal(model, x))
+
+
+def test_training_calls_take_the_normal_path():
+    model = keras.Sequential([keras.Input((200,)), layers.Dropout(0.5)])
+    x = np.ones((4, 200), "float32")
+    model(x), model(x)
+    dropped = np.asarray(model(x, training=True))
+    assert (dropped == 0).any() and np.asarray(model(x)).min() == 1.0
+
+
+def test_a_new_sample_shape_meets_the_normal_checks():
+    model = keras.Sequential([keras.Input((6,)), layers.Dense(2)])
+    x = np.ones((3, 6), "float32")
+    model(x), model(x)
+    with pytest.raises(ValueError):
+        model(np.ones((3, 7), "float32"))
+    with pytest.raises(ValueError):
+        model(np.ones((3, 7), "float32"))
+
+
+def test_adding_a_layer_replans():
+    model = keras.Sequential([keras.Input((6,)), layers.Dense(2)])
+    x = np.ones((3, 6), "float32")
+    model(x), model(x)
+    model.add(layers.Dense(5))
+    assert np.asarray(model(x)).shape == (3, 5) and np.asarray(model(x)).shape == (3, 5)
+
+
+def test_masks_and_custom_layers_are_not_planned_and_still_right():
+    class Doubler(layers.Layer):
+        def call(self, x):
+            return x * 2.0
+
+    custom = keras.Sequential([keras.Input((3,)), layers.Dense(3), Doubler()])
+    x = np.ones((2, 3), "float32")
+    custom(x), custom(x)
+    assert custom._inference_plan.steps is None
+    np.testing.assert_array_equal(np.asarray(custom(x)), _normal(custom, x))
+    masked = keras.Sequential([keras.Input((5,), dtype="int32"), layers.Embedding(10, 4, mask_zero=True),
+                               layers.LSTM(3)])
+    ids = np.array([[1, 2, 0, 0, 0], [3, 4, 5, 6, 7]], "int32")
+    masked(ids), masked(ids)
+    np.testing.assert_array_equal(np.asarray(masked(ids)), _normal(masked, ids))
+
+
+def test_a_subclass_with_its_own_call_is_not_planned():
+    class Shifted(keras.Sequential):
+        def call(self, inputs, training=None, mask=None):
+            return super().call(inputs, training=training) + 1.0
+
+    model = Shifted([keras.Input((2,)), layers.Dense(2, kernel_initializer="zeros")])
+    x = np.ones((1, 2), "float32")
+    model(x)
+    np.testing.assert_array_equal(np.asarray(model(x)), [[1.0, 1.0]])
