@@ -55,6 +55,25 @@ def _models():
         layers.RandomZoom(0.1), layers.RandomContrast(0.3), layers.Conv2D(3, 3, activation="relu"),
         layers.Normalization(axis=-1, mean=[0.5, 1.0, 2.0], variance=[1.0, 4.0, 9.0], invert=True),
         layers.Flatten(), layers.Dense(2)], img, 1e-5
+    yield "conv2d_transpose_same_and_valid", [
+        keras.Input((5, 4, 3)), layers.Conv2DTranspose(4, 3, strides=2, padding="same", activation="relu"),
+        layers.Conv2DTranspose(3, 4, strides=2, padding="same"), layers.Conv2DTranspose(2, (2, 3), strides=(3, 1)),
+        layers.Conv2DTranspose(2, 3, padding="same", dilation_rate=2, use_bias=False),
+        layers.Conv2DTranspose(2, 2, strides=3, padding="same")], (5, 4, 3), 1e-5
+    yield "conv1d_transpose", [keras.Input((6, 2)), layers.Conv1DTranspose(3, 5, strides=2, padding="same"),
+                               layers.Conv1DTranspose(2, 3, strides=2)], (6, 2), 1e-5
+    yield "depthwise_separable_grouped", [
+        keras.Input((10, 10, 4)), layers.ZeroPadding2D(((1, 0), (0, 2))),
+        layers.DepthwiseConv2D(3, strides=2, depth_multiplier=2, activation="relu"),
+        layers.SeparableConv2D(6, 3, padding="same", depth_multiplier=2), layers.ReLU(max_value=6.0),
+        layers.Conv2D(4, 3, groups=2, padding="same"), layers.Cropping2D(((1, 0), (0, 1))),
+        layers.UpSampling2D((2, 3)), layers.DepthwiseConv2D(2, use_bias=False),
+        layers.ReLU(negative_slope=0.2, threshold=0.1, max_value=2.0)], (10, 10, 4), 1e-5
+    yield "depthwise_separable_1d", [keras.Input((9, 3)), layers.ZeroPadding1D((2, 1)),
+                                     layers.DepthwiseConv1D(3, depth_multiplier=3, padding="same"),
+                                     layers.SeparableConv1D(4, 3, strides=2, activation="tanh"),
+                                     layers.Cropping1D((1, 1)), layers.UpSampling1D(3),
+                                     layers.ReLU(negative_slope=0.5)], (9, 3), 1e-5
     yield "gru_reset_before", [keras.Input((6, 3)), layers.GRU(4, reset_after=False, return_sequences=True)], \
         (6, 3), 1e-4
 
@@ -93,9 +112,9 @@ def test_exported_model_matches_predict(case, tmp_path):
 
 
 def test_unsupported_layer_is_named_and_nothing_written(tmp_path):
-    model = keras.Sequential([keras.Input((4, 4, 1)), layers.Conv2DTranspose(2, 2), layers.Flatten()])
+    model = keras.Sequential([keras.Input((4, 4, 1)), layers.UnitNormalization(), layers.Flatten()])
     path = tmp_path / "m.onnx"
-    with pytest.raises(ValueError, match="conv2d_transpose.*Conv2DTranspose"):
+    with pytest.raises(ValueError, match="unit_normalization.*UnitNormalization"):
         model.export(str(path), format="onnx")
     assert not path.exists()
 
@@ -105,6 +124,7 @@ def test_unsupported_layer_is_named_and_nothing_written(tmp_path):
     (layers.Bidirectional(layers.LSTM(2), merge_mode="sum"), "merge_mode"),
     (layers.Dense(2, activation="hard_silu"), "hard_silu"),
     (layers.LayerNormalization(axis=1), "LayerNormalization over axes 1"),
+    (layers.Conv1DTranspose(2, 3, strides=2, output_padding=1), "output_padding"),
 ])
 def test_inexpressible_options_are_refused(layer, message, tmp_path):
     shape = (3,) if isinstance(layer, layers.Embedding) else (3, 2)
@@ -221,3 +241,26 @@ def test_augmentations_exported_as_the_identity_pass_inputs_through_at_inference
     for name in _INFERENCE_IDENTITY:
         layer = getattr(layers, name)(*arguments.get(name, ()))
         np.testing.assert_array_equal(np.asarray(layer(images, training=False)), images, err_msg=name)
+
+
+@pytest.mark.parametrize("name, arguments", [("MobileNetV2", {"alpha": 0.35}), ("MobileNet", {"alpha": 0.25})])
+def test_mobile_applications_export(name, arguments, tmp_path):
+    """keras.applications' mobile CNNs (ZeroPadding2D, DepthwiseConv2D, ReLU6, batch norms
+    with non-trivial statistics, residual adds) export whole."""
+    keras.utils.set_random_seed(1)
+    model = getattr(keras.applications, name)(weights=None, input_shape=(64, 64, 3), include_top=False, pooling="avg",
+                                              **arguments)
+    rng = np.random.default_rng(5)
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            gamma, beta, mean, variance = layer.get_weights()
+            layer.set_weights([rng.uniform(0.5, 1.5, gamma.shape), rng.normal(0, 0.1, beta.shape),
+                               rng.normal(0, 0.1, mean.shape), rng.uniform(0.5, 1.5, variance.shape)])
+    path = str(tmp_path / f"{name}.onnx")
+    model.export(path, format="onnx")
+    proto = onnx.load(path)
+    x = rng.normal(size=(2, 64, 64, 3)).astype(np.float32)
+    want = np.asarray(model.predict(x, verbose=0))
+    assert want.std() > 1e-3  # the statistics above keep the features from vanishing
+    got = ReferenceEvaluator(proto).run(None, {proto.graph.input[0].name: x})[0]
+    np.testing.assert_allclose(got, want, atol=1e-5 * np.abs(want).max(), rtol=1e-4)

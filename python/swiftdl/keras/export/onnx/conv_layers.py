@@ -29,8 +29,6 @@ def _padding(layer: Any, padding: str) -> str:
 def _conv(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, int]:
     cfg = layer.get_config()
     _check_channels_last(layer, cfg)
-    if cfg.get("groups", 1) != 1:
-        raise UnsupportedLayerError(f"Layer {layer.name!r}: grouped convolutions are not supported.")
     weights = layer.get_weights()
     spatial = rank - 2
     kernel = np.asarray(weights[0], dtype=np.float32)  # (*k, in, out) -> (out, in, *k)
@@ -41,7 +39,9 @@ def _conv(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, int]:
         inputs.append(g.constant("bias", weights[1]))
     y = g.op("Conv", inputs, "conv", auto_pad=_padding(layer, cfg["padding"]),
              kernel_shape=list(kernel.shape[2:]), strides=list(cfg["strides"]),
-             dilations=list(cfg["dilation_rate"]))
+             dilations=list(cfg["dilation_rate"]), group=int(cfg.get("groups", 1)))
+    # Keras's grouped kernel (*k, in / groups, out) transposes to ONNX's (out, in / groups, *k),
+    # with each group's outputs contiguous in both.
     return emit_activation(g, y, cfg.get("activation"), rank, layer.name), rank
 
 

@@ -37,11 +37,22 @@ def _activation(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, in
 
 
 def _relu(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, int]:
+    """Keras's ReLU: x from `threshold` up, `negative_slope * (x - threshold)` below it,
+    capped at `max_value` (ReLU6 is max_value=6)."""
     cfg = layer.get_config()
-    if cfg.get("max_value") is not None or cfg.get("threshold", 0.0) != 0.0 or cfg.get("negative_slope", 0.0) != 0.0:
-        raise UnsupportedLayerError(f"Layer {layer.name!r}: ReLU with max_value/threshold/negative_slope is not "
-                                    "supported by the ONNX exporter.")
-    return g.op("Relu", [x], "relu"), rank
+    max_value, threshold = cfg.get("max_value"), float(cfg.get("threshold", 0.0))
+    slope = float(cfg.get("negative_slope", 0.0))
+    if threshold == 0.0 and slope == 0.0:
+        if max_value is None:
+            return g.op("Relu", [x], "relu"), rank
+        return g.op("Clip", [x, g.constant("min", 0.0), g.constant("max", float(max_value))], "relu_capped"), rank
+    above = g.op("GreaterOrEqual", [x, g.constant("threshold", threshold)], "above_threshold")
+    below = g.op("Mul", [g.op("Sub", [x, g.constant("threshold", threshold)], "shifted"),
+                         g.constant("slope", slope)], "below")
+    y = g.op("Where", [above, x, below], "relu")
+    if max_value is not None:
+        y = g.op("Min", [y, g.constant("max", float(max_value))], "relu_capped")
+    return y, rank
 
 
 def _softmax(g: GraphBuilder, layer: Any, x: str, rank: int) -> tuple[str, int]:

@@ -6,6 +6,7 @@ from typing import Any
 
 
 from .conv_layers import CONV_EMITTERS
+from .conv_variants import CONV_VARIANT_EMITTERS
 from .core_layers import CORE_EMITTERS
 from .graph_builder import GraphBuilder, UnsupportedLayerError
 from .merge_layers import MERGE_EMITTERS
@@ -16,7 +17,7 @@ __all__ = ["DEFAULT_OPSET", "export_onnx", "model_to_onnx"]
 
 DEFAULT_OPSET = 18
 _MIN_OPSET = 18  # ReduceMean/ReduceMax take their axes as an input from opset 18
-_EMITTERS = {**CORE_EMITTERS, **CONV_EMITTERS, **RNN_EMITTERS, **PREPROCESSING_EMITTERS}
+_EMITTERS = {**CORE_EMITTERS, **CONV_EMITTERS, **CONV_VARIANT_EMITTERS, **RNN_EMITTERS, **PREPROCESSING_EMITTERS}
 
 
 def _import_onnx() -> Any:
