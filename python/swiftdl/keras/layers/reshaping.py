@@ -5,6 +5,7 @@ import numpy as np
 
 import swiftdl as _sd
 
+from ..ops.image_resize import RESIZE_INTERPOLATIONS
 from .data_format import standardize_data_format
 from .layer import Layer
 
@@ -142,21 +143,34 @@ class Cropping2D(_Cropping):
 
 class _UpSampling(Layer):
     rank = 2
+    data_format = "channels_last"
+    interpolation = "nearest"
 
     def _check_input_shape(self, input_shape):
         _check_rank(self, input_shape, self.rank)
 
     def call(self, inputs):
         _check_rank(self, inputs.shape, self.rank)
-        for axis, factor in enumerate(self.size, start=1):
-            if factor != 1:
-                index = _sd.asarray(np.repeat(np.arange(inputs.shape[axis], dtype=np.int64), factor))
-                inputs = _sd.take(inputs, index, axis=axis)
+        channels_first = self.data_format == "channels_first"
+        if channels_first:  # Keras resizes channels-last and transposes back
+            inputs = _sd.transpose(inputs, (0, *range(2, self.rank + 2), 1))
+        if self.interpolation == "nearest":
+            for axis, factor in enumerate(self.size, start=1):
+                if factor != 1:
+                    index = _sd.asarray(np.repeat(np.arange(inputs.shape[axis], dtype=np.int64), factor))
+                    inputs = _sd.take(inputs, index, axis=axis)
+        else:
+            from ..ops import image
+            size = tuple(inputs.shape[axis] * factor for axis, factor in enumerate(self.size, start=1))
+            inputs = image.resize(inputs, size, interpolation=self.interpolation, data_format="channels_last")
+        if channels_first:
+            inputs = _sd.transpose(inputs, (0, self.rank + 1, *range(1, self.rank + 1)))
         return inputs
 
     def compute_output_shape(self, input_shape):
         out = list(input_shape)
-        for axis, factor in enumerate(self.size, start=1):
+        first = 2 if self.data_format == "channels_first" else 1
+        for axis, factor in enumerate(self.size, start=first):
             out[axis] = None if out[axis] is None else out[axis] * factor
         return tuple(out)
 
@@ -183,17 +197,17 @@ class UpSampling1D(_UpSampling):
 
 
 class UpSampling2D(_UpSampling):
-    """Repeats rows and columns by `size` (nearest-neighbour interpolation)."""
+    """Repeats rows and columns by `size` ("nearest"), or resizes the images to `size` times
+    their size with keras.ops.image.resize's "bilinear", "bicubic", "lanczos3" or "lanczos5"."""
     rank = 2
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         self.size = _positive_sizes(size, 2, "UpSampling2D")
         self.data_format = standardize_data_format(data_format)
-        if self.data_format != "channels_last":
-            raise ValueError("UpSampling2D supports data_format='channels_last' only")
-        if interpolation != "nearest":
-            raise ValueError(f"UpSampling2D in swiftdl supports interpolation='nearest' only; received "
+        interpolation = str(interpolation).lower()
+        if interpolation not in RESIZE_INTERPOLATIONS:  # Keras fails later, inside its resize
+            raise ValueError(f"`interpolation` argument should be one of {RESIZE_INTERPOLATIONS}. Received: "
                              f"interpolation={interpolation!r}")
         self.interpolation = interpolation
 
@@ -279,12 +293,11 @@ class UpSampling3D(_UpSampling):
     """Repeats the entries of the three spatial axes by `size` (nearest neighbour)."""
     rank = 3
 
+
     def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.size = _positive_sizes(size, 3, "UpSampling3D")
         self.data_format = standardize_data_format(data_format)
-        if self.data_format != "channels_last":
-            raise ValueError("UpSampling3D supports data_format='channels_last' only")
 
     def get_config(self):
         config = super().get_config()
