@@ -233,7 +233,7 @@ def test_lambda_layer_and_its_config():
 @pytest.mark.parametrize("make, message", [
     (lambda: layers.ZeroPadding2D(padding=(1, 2, 3)), "padding"),
     (lambda: layers.Cropping2D(cropping=-1), "non-negative"),
-    (lambda: layers.UpSampling2D(interpolation="bilinear"), "interpolation"),
+    (lambda: layers.UpSampling2D(interpolation="cubic_spline"), "interpolation"),
     (lambda: layers.Permute((1, 3)), "dims"),
     (lambda: layers.RepeatVector(0), "n"),
     (lambda: layers.GroupNormalization(groups=0), "groups"),
