@@ -102,3 +102,46 @@ def test_a_subclass_with_its_own_call_is_not_planned():
     x = np.ones((1, 2), "float32")
     model(x)
     np.testing.assert_array_equal(np.asarray(model(x)), [[1.0, 1.0]])
+
+
+def _residual():
+    inputs = keras.Input((8, 8, 3))
+    a = layers.Conv2D(4, 3, padding="same", activation="relu")(inputs)
+    b = layers.BatchNormalization()(layers.Conv2D(4, 1)(inputs))
+    merged = layers.Add()([a, b])
+    joined = layers.Concatenate()([merged, layers.MaxPooling2D(1)(a)])
+    pooled = layers.GlobalAveragePooling2D()(layers.Dropout(0.3)(joined))
+    return keras.Model(inputs, {"probabilities": layers.Dense(3, activation="softmax")(pooled),
+                                "features": pooled})
+
+
+def test_functional_plans_equal_the_normal_path_with_structured_outputs():
+    model = _residual()
+    x = RNG.normal(size=(4, 8, 8, 3)).astype("float32")
+    first = model(x)
+    planned = model(x)
+    assert model._inference_plan.steps is not None
+    for key in ("probabilities", "features"):
+        np.testing.assert_array_equal(np.asarray(planned[key]), np.asarray(first[key]))
+    from swiftdl.keras.layers.layer import _CALL_DEPTH
+    _CALL_DEPTH.value = 1
+    try:
+        normal = keras.Model.__call__(model, x[:2])
+    finally:
+        _CALL_DEPTH.value = 0
+    np.testing.assert_array_equal(np.asarray(model(x[:2])["features"]), np.asarray(normal["features"]))
+
+
+def test_functional_models_with_attention_and_ops_nodes_stay_right():
+    tokens = keras.Input((6, 8))
+    attended = layers.MultiHeadAttention(num_heads=2, key_dim=4)(tokens, tokens)
+    shifted = attended + tokens   # an operation node: the normal path
+    model = keras.Model(tokens, layers.GlobalAveragePooling1D()(layers.LayerNormalization()(shifted)))
+    x = RNG.normal(size=(2, 6, 8)).astype("float32")
+    first = np.asarray(model(x))
+    np.testing.assert_array_equal(np.asarray(model(x)), first)
+    assert model._inference_plan.steps is None
+    plain = keras.Model(tokens, layers.MultiHeadAttention(num_heads=2, key_dim=4)(tokens, tokens))
+    first = np.asarray(plain(x))
+    np.testing.assert_array_equal(np.asarray(plain(x)), first)
+    assert plain._inference_plan.steps is not None

@@ -1,14 +1,15 @@
-"""A Sequential model's inference calls without the per-layer bookkeeping.
+"""Sequential and functional models' inference calls without the per-layer bookkeeping.
 
 `model(x)` on one sample is what a deployed model does most, and for small models the
 Python around the kernels (each layer's `__call__`: symbolic-input checks, input specs,
 masks, loss bookkeeping, name scopes) costs about as much as the kernels themselves. Once
 a model has answered a call normally, later inference calls with the same kind of input
 (same dtype, same shape but for the batch) and only plain built-in layers run a plan: the
-layers' own `call`s in order, conv+pool pairs fused as `Sequential.call` fuses them, with
-`training=False`. Anything else (training=True, masks, custom layers, a layer that
-regularizes its activity, a changed layer list, a nested call) takes the normal path,
-which also gives the errors for bad input.
+layers' own `call`s in order (a functional model's nodes in its run order, each reading its
+inputs from a list of values), conv+pool pairs fused as `Sequential.call` fuses them, with
+`training=False`. Anything else (training=True, masks, custom layers or operations, a layer
+that regularizes its activity, a changed layer list, several inputs, a nested call) takes
+the normal path, which also gives the errors for bad input.
 """
 from __future__ import annotations
 
@@ -81,6 +82,96 @@ class SequentialPlan:
         return x
 
 
+class FunctionalPlan:
+    """The nodes of one single-input functional model, for inputs of one dtype and sample
+    shape: each step calls a layer on values picked from a list by position."""
+
+    def __init__(self, model: Any, sample: Any) -> None:
+        self.sample_shape = tuple(sample.shape[1:])
+        self.dtype = sample.dtype
+        self.steps: list[tuple[Callable[..., Any], list, dict]] | None = None
+        self.outputs: Any = None
+        self._plan(model, sample)
+
+    def _plan(self, model: Any, sample: Any) -> None:
+        from ..layers.input_layer import InputLayer
+        from ..layers.keras_tensor import KerasTensor, map_structure
+        if len(model.inputs) != 1 or len(model.inputs[0].shape) != sample.ndim:
+            return
+        slots = {id(model.inputs[0]): 0}
+        values = [sample]
+
+        def slot_of(value: Any) -> Any:
+            if isinstance(value, KerasTensor):
+                return _Slot(slots[id(value)])
+            if isinstance(value, (list, tuple)) and any(isinstance(v, KerasTensor) for v in value):
+                return [slot_of(v) for v in value]
+            return value
+
+        steps = []
+        for node in model._nodes:
+            layer = node.layer
+            if isinstance(layer, InputLayer):
+                continue
+            if not _plain(layer) or any(id(t) not in slots for t in node.input_tensors):
+                return
+            args = [slot_of(a) for a in node.call_args]
+            kwargs = {k: slot_of(v) for k, v in node.call_kwargs.items() if k not in ("training", "mask")}
+            if any(isinstance(v, KerasTensor) for v in kwargs.values()):
+                return
+            if layer._call_accepts("training"):
+                kwargs["training"] = False
+            if layer._casts_inputs_to_float and any(values[s.index].dtype.kind in "biu"
+                                                    for s in _slots_in(args)):
+                return
+            result = layer.call(*_fill(args, values), **_fill_kwargs(kwargs, values))
+            if not isinstance(result, _sd.Tensor) or len(node.output_tensors) != 1:
+                return
+            slots[id(node.output_tensors[0])] = len(values)
+            values.append(result)
+            steps.append((layer.call, args, kwargs))
+        self.outputs = map_structure(lambda t: slots[id(t)], model._outputs_struct)
+        self.steps = steps
+
+    def fits(self, model: Any, x: Any) -> bool:
+        return x.dtype == self.dtype and tuple(x.shape[1:]) == self.sample_shape
+
+    def run(self, x: Any) -> Any:
+        from ..layers.keras_tensor import map_structure
+        assert self.steps is not None
+        values = [x]
+        for call, args, kwargs in self.steps:
+            values.append(call(*_fill(args, values), **_fill_kwargs(kwargs, values)))
+        return map_structure(lambda slot: values[slot], self.outputs)
+
+
+class _Slot:
+    """A position in a FunctionalPlan's list of values."""
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _slots_in(args: list) -> list[_Slot]:
+    found = []
+    for arg in args:
+        if isinstance(arg, _Slot):
+            found.append(arg)
+        elif isinstance(arg, list):
+            found.extend(_slots_in(arg))
+    return found
+
+
+def _fill(args: list, values: list) -> list:
+    return [values[a.index] if isinstance(a, _Slot) else _fill(a, values) if isinstance(a, list) else a
+            for a in args]
+
+
+def _fill_kwargs(kwargs: dict, values: list) -> dict:
+    return {k: values[v.index] if isinstance(v, _Slot) else v for k, v in kwargs.items()} if kwargs else kwargs
+
+
 def _convolve_and_pool(conv: Any, pool: Any, x: Any) -> Any:
     pooled = conv.convolve_and_pool(x, pool)
     return pooled if pooled is not None else pool.call(conv.call(x))
@@ -106,15 +197,20 @@ def run(model: Any, args: tuple, kwargs: dict) -> Any:
     """The model's output for an inference call through its plan, or NOT_PLANNED. A plan is
     made only for the kind of input the last normal call answered, so new shapes and
     dtypes meet the normal path's checks first."""
+    from .model import Functional
     from .sequential import Sequential
     x = _plannable_input(args, kwargs)
-    if x is None or type(model).call is not Sequential.call:
+    if x is None:
+        return NOT_PLANNED
+    call = type(model).call
+    if call is not Sequential.call and call is not Functional.call:
         return NOT_PLANNED
     plan = model.__dict__.get("_inference_plan")
     if plan is None or not plan.fits(model, x):
         if model.__dict__.get("_answered_signature") != _signature(model, x):
             return NOT_PLANNED
-        plan = model._inference_plan = SequentialPlan(model, x)
+        planner = SequentialPlan if call is Sequential.call else FunctionalPlan
+        plan = model._inference_plan = planner(model, x)
     if plan.steps is None:
         return NOT_PLANNED
     return plan.run(x)

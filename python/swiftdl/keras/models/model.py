@@ -90,7 +90,7 @@ class Model(Trainer, Layer):
         from ..utils.summary import summary_html
         return summary_html(self)
 
-    # Sequential sets this: its inference calls may run an InferencePlan.
+    # Sequential and Functional set this: their inference calls may run a plan.
     _plans_inference = False
 
     def __call__(self, *args, **kwargs):
@@ -182,6 +182,8 @@ def _inject_functional_base(cls):
 
 class Functional(Model):
     """A model defined by symbolic inputs and outputs (`keras.Model(inputs, outputs)`)."""
+
+    _plans_inference = True  # see inference_plan.py
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         Model.__init__(self, name=name or _functional_name(), trainable=trainable)
