@@ -19,7 +19,7 @@ from .py_dataset import PyDataset, Sequence
 
 _LAZY = ["plot_history", "plot_model", "split_dataset", "timeseries_dataset_from_array", "array_to_img",
          "image_dataset_from_directory", "img_to_array", "load_img", "save_img", "text_dataset_from_directory", "get_file",
-         "FeatureSpace", "audio_dataset_from_directory"]
+         "FeatureSpace", "audio_dataset_from_directory", "bounding_boxes"]
 # keras.utils re-exports these from keras.saving and keras.backend; they load on first use
 # because keras.saving imports the layers, which import this module.
 _FROM_SAVING = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
@@ -46,6 +46,9 @@ def __getattr__(name: str) -> Any:
     if name == "image_dataset_from_directory":
         from .image_dataset import image_dataset_from_directory
         return image_dataset_from_directory
+    if name == "bounding_boxes":  # a submodule, imported on first use like the functions here
+        import importlib
+        return importlib.import_module(f"{__name__}.bounding_boxes")
     if name == "audio_dataset_from_directory":
         from .audio_dataset import audio_dataset_from_directory
         return audio_dataset_from_directory
