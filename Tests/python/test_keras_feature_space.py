@@ -155,6 +155,13 @@ def test_a_keras_saved_feature_space_loads():
     np.testing.assert_allclose(np.asarray(loaded(dict(SAMPLE))), KERAS["heart/unbatched"], atol=1e-6)
 
 
+def test_a_keras_saved_model_built_on_a_feature_space_loads():
+    # The example's inference model: raw feature dict in, prediction out, with the
+    # FeatureSpace's lookups, encoders and concat layer inside.
+    loaded = keras.models.load_model(os.path.join(HERE, "heart_inference_model.keras"))
+    np.testing.assert_allclose(loaded.predict(COLUMNS, verbose=0), KERAS["heart/predictions"], rtol=1e-5, atol=1e-6)
+
+
 def test_save_writes_keras_layout_and_reloads(tmp_path):
     import zipfile
     feature_space = _adapted_heart()
