@@ -99,9 +99,14 @@ def convert_format(boxes, source, target, height=None, width=None, dtype="float3
 
 def clip_to_image_size(bounding_boxes, height=None, width=None, bounding_box_format="xyxy"):
     """Boxes clipped to the image ("xyxy": [0, width] × [0, height]; "rel_xyxy": the unit
-    square); boxes left with no area get label -1, as in Keras."""
+    square); boxes left with no area get label -1, as in Keras.
+
+    Raises:
+        NotImplementedError: for a format other than those two, as Keras.
+        ValueError: for "xyxy" without `height` and `width`.
+    """
     if bounding_box_format not in ("xyxy", "rel_xyxy"):
-        raise ValueError(f"clip_to_image_size takes 'xyxy' or 'rel_xyxy' boxes. Received: "
+        raise NotImplementedError(f"clip_to_image_size takes 'xyxy' or 'rel_xyxy' boxes. Received: "
                          f"bounding_box_format={bounding_box_format!r}")
     if bounding_box_format == "xyxy" and (height is None or width is None):
         raise ValueError("`height` and `width` must be set if `format='xyxy'`.")

@@ -82,6 +82,8 @@ class TextVectorization(Layer):
         self.ngrams, self._ngram_sizes = ngrams, ngram_sizes
         self.output_mode, self.output_sequence_length = output_mode, output_sequence_length
         self.pad_to_max_tokens, self.encoding = bool(pad_to_max_tokens), encoding
+        # A vocabulary given up front means there is nothing to adapt (FeatureSpace skips it).
+        self._has_input_vocabulary = vocabulary is not None
         # Keras's layout: "" is the mask (index 0 in int mode), "[UNK]" the one OOV index.
         self._lookup_layer = StringLookup(max_tokens=max_tokens, mask_token=_PAD, oov_token=_OOV,
                                           output_mode=output_mode, pad_to_max_tokens=pad_to_max_tokens,

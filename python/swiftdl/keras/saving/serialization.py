@@ -14,6 +14,9 @@ def serialize_layer(layer):
     class_name = type(layer).__dict__.get("_keras_class_name", type(layer).__name__)
     entry = {"module": "keras.layers", "class_name": class_name, "config": config,
              "registered_name": GLOBAL_CUSTOM_NAMES.get(type(layer))}
+    module = type(layer).__dict__.get("_keras_export_module")
+    if module:  # a Keras class outside keras.layers; Keras registers the ones it does not export by class name
+        entry.update(module=module, registered_name=class_name if module.startswith("keras.src.") else None)
     from ..layers.layer import Layer
     if type(layer).get_build_config is not Layer.get_build_config and layer.built:
         build_config = layer.get_build_config()
@@ -32,6 +35,10 @@ def _registry():
     from ..models import Functional, Sequential
     table = {name: getattr(layers, name) for name in dir(layers) if isinstance(getattr(layers, name), type)}
     table.update({"Sequential": Sequential, "Functional": Functional, "Model": Functional})
+    from ..utils.feature_space import FeatureSpace
+    from ..utils.feature_space_parts import TFDConcat, TFDIdentity
+    # FeatureSpace (keras.utils) and the layers it puts in the models built from it.
+    table.update({"FeatureSpace": FeatureSpace, "TFDConcat": TFDConcat, "TFDIdentity": TFDIdentity})
     return table
 
 
@@ -190,6 +197,9 @@ def serialize_model(model):
     elif isinstance(model, Functional):
         entry = {"module": "keras.src.models.functional", "class_name": "Functional", "config": config,
                  "registered_name": "Functional", "build_config": {"input_shape": None}}
+    elif getattr(type(model), "_keras_export_module", None):  # a Keras class saved on its own (FeatureSpace)
+        return {"module": type(model)._keras_export_module, "class_name": type(model).__name__, "config": config,
+                "registered_name": None, "build_config": model.get_build_config()}
     else:
         name = type(model).__name__
         entry = {"module": type(model).__module__, "class_name": name, "config": config,
@@ -202,7 +212,7 @@ def from_keras_config(entry, custom_objects=None):
     """A model from its config.json entry, built (with fresh weights) and not compiled."""
     model = deserialize_layer(entry, custom_objects)
     from ..models.model import Model
-    if not isinstance(model, Model):
+    if not isinstance(model, Model) and not getattr(type(model), "_keras_export_module", None):
         raise ValueError(f"config.json describes a {entry.get('class_name')}, not a model")
     build_config = entry.get("build_config") or {}
     shape = build_config.get("input_shape") if isinstance(build_config, dict) else None

@@ -3,9 +3,10 @@
 Keras walks a model the way `saving_lib._save_state` does: the model's own variables go
 in `vars`, its layers in `layers/<snake_class>[_k]/vars` (numbered by class within the
 list, not by layer name), a layer's sublayers under the attribute that holds them
-(`cell`, `forward_layer`, `layer`, ...), then the optimizer in `optimizer/vars`. Each
-`vars` group holds datasets `"0"`, `"1"`, ... in the object's variable order and carries
-the object's name as an attribute. The same walk serves `.keras` files and `.weights.h5`.
+(`cell`, `forward_layer`, `layer`, ...; those in a list or dict as
+`<attribute>/<snake_class>[_k]`), then the optimizer in `optimizer/vars`. Each `vars` group
+holds datasets `"0"`, `"1"`, ... in the object's variable order and carries the object's
+name as an attribute. The same walk serves `.keras` files and `.weights.h5`.
 """
 from ..backend import to_snake_case
 
@@ -115,6 +116,8 @@ def _children(layer):
             found.append((attribute, value))
         elif isinstance(value, (list, tuple)) and any(isinstance(v, Layer) for v in value):
             found.append((attribute, list(value)))
+        elif isinstance(value, dict) and any(isinstance(v, Layer) for v in value.values()):
+            found.append((attribute, list(value.values())))  # a dict is a container, walked in key order
     if isinstance(layer, Model):
         found.append(("layers", layer.layers))
     found.sort(key=lambda item: _name_key(item[0]))

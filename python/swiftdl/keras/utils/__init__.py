@@ -1,5 +1,5 @@
 """swiftdl.keras.utils: to_categorical, pad_sequences, set_random_seed, Progbar, PyDataset/Sequence,
-plot_model and plot_history."""
+FeatureSpace, the dataset readers, plot_model and plot_history."""
 from __future__ import annotations
 
 import random as _random
@@ -18,7 +18,8 @@ from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
 
 _LAZY = ["plot_history", "plot_model", "split_dataset", "timeseries_dataset_from_array", "array_to_img",
-         "image_dataset_from_directory", "img_to_array", "load_img", "save_img", "text_dataset_from_directory", "get_file"]
+         "image_dataset_from_directory", "img_to_array", "load_img", "save_img", "text_dataset_from_directory", "get_file",
+         "FeatureSpace", "audio_dataset_from_directory", "bounding_boxes"]
 # keras.utils re-exports these from keras.saving and keras.backend; they load on first use
 # because keras.saving imports the layers, which import this module.
 _FROM_SAVING = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
@@ -45,6 +46,15 @@ def __getattr__(name: str) -> Any:
     if name == "image_dataset_from_directory":
         from .image_dataset import image_dataset_from_directory
         return image_dataset_from_directory
+    if name == "bounding_boxes":  # a submodule, imported on first use like the functions here
+        import importlib
+        return importlib.import_module(f"{__name__}.bounding_boxes")
+    if name == "audio_dataset_from_directory":
+        from .audio_dataset import audio_dataset_from_directory
+        return audio_dataset_from_directory
+    if name == "FeatureSpace":
+        from .feature_space import FeatureSpace
+        return FeatureSpace
     if name == "get_file":
         from .file_utils import get_file
         return get_file

@@ -14,7 +14,8 @@ def index_directory(directory, labels, class_names, follow_links, formats):
     if not os.path.isdir(directory):
         raise ValueError(f"Could not find directory {directory}")
     if labels == "inferred":
-        found = sorted(entry for entry in os.listdir(directory) if os.path.isdir(os.path.join(directory, entry)))
+        found = sorted(entry for entry in os.listdir(directory)
+                       if os.path.isdir(os.path.join(directory, entry)) and not entry.startswith("."))
         if class_names is not None:
             if sorted(class_names) != sorted(found) and set(class_names) - set(found):
                 raise ValueError(f"The `class_names` passed did not match the names of the subdirectories of the "
@@ -24,7 +25,11 @@ def index_directory(directory, labels, class_names, follow_links, formats):
         subdirectories = [(index, os.path.join(directory, name)) for index, name in enumerate(found)]
         names = found
     else:
-        subdirectories, names = [(0, directory)], class_names
+        if class_names is not None:
+            raise ValueError("When `labels=None` (no labels), argument `class_names` cannot be specified."
+                             if labels is None else "When argument `labels` is specified, argument `class_names` "
+                             "cannot be specified (the `class_names` will be the sorted list of labels).")
+        subdirectories, names = [(0, directory)], None
     paths, indices = [], []
     for index, subdirectory in subdirectories:
         for root, _, files in sorted(os.walk(subdirectory, followlinks=follow_links)):
@@ -38,6 +43,7 @@ def index_directory(directory, labels, class_names, follow_links, formats):
                              f"directory. len(labels) is {len(labels)} while we found {len(paths)} files in directory "
                              f"{directory}.")
         indices = list(labels)
+        names = [str(label) for label in sorted(set(labels))]
     return paths, np.asarray(indices, dtype=np.int64), names
 
 
