@@ -1,0 +1,70 @@
+"""Overlapping the gradient allreduce with the backward pass (issue 17; distributed/overlap.py):
+with small buckets, fit starts buckets' allreduces before the backward pass ends, and ends
+with exactly the weights it gets without overlap (2 ranks: each sum is one addition) and
+with one process's weights on the global batch; a rank that stops in the middle of its
+backward pass is named by the watchdog. Worker: Tests/python/distributed/overlap_worker.py,
+a model with a layer called twice and a layer that gets no gradient."""
+import numpy as np
+import pytest
+
+from _mpi_launch import needs_mpi, run
+
+pytestmark = needs_mpi
+SMALL_BUCKETS = "1024"  # bytes: the worker's model fills several
+
+
+def _train(face, optimizer, path, ranks=None, overlap="1", mode=()):
+    result = run("overlap_worker.py", [face, optimizer, path, *mode], ranks=ranks, timeout=180,
+                 SWIFTDL_MPI_OVERLAP=overlap, SWIFTDL_MPI_BUCKET_BYTES=SMALL_BUCKETS)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(np.load(path))
+
+
+@pytest.mark.parametrize("face, optimizer", [("keras", "adam"), ("horovod", "sgd")])
+def test_overlap_gives_the_weights_of_no_overlap_and_of_one_process(face, optimizer, tmp_path):
+    overlapped = _train(face, optimizer, str(tmp_path / "on.npz"), ranks=2)
+    after = _train(face, optimizer, str(tmp_path / "off.npz"), ranks=2, overlap="0")
+    alone = _train(face, optimizer, str(tmp_path / "alone.npz"))
+    started = overlapped.pop("started_early")
+    assert len(started) == 20 and started.min() >= 2, started  # buckets went out during every backward pass
+    assert len(after.pop("started_early")) == 0 and len(alone.pop("started_early")) == 0
+    assert set(overlapped) == set(after) == set(alone)
+    for name in overlapped:
+        np.testing.assert_array_equal(overlapped[name], after[name], err_msg=name)
+        np.testing.assert_allclose(overlapped[name], alone[name], rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+def test_a_rank_stalled_in_its_backward_pass_is_named_by_the_watchdog(tmp_path):
+    result = run("overlap_worker.py", ["keras", "sgd", str(tmp_path / "never.npz"), "stall"], ranks=2, timeout=90,
+                 SWIFTDL_MPI_STALL_TIMEOUT="2", SWIFTDL_MPI_BUCKET_BYTES=SMALL_BUCKETS)
+    output = result.stderr + result.stdout
+    assert result.returncode != 0
+    assert "StallError" in output and "overlapped allreduce" in output, output[-3000:]
+    assert "missing ranks [1] (rank 1 last seen waiting in collective #" in output, output[-3000:]
+
+
+def test_the_switches_read_the_environment(monkeypatch):
+    from swiftdl.distributed.overlap import bucket_bytes, overlap_enabled, plan_overlap_buckets
+    monkeypatch.delenv("SWIFTDL_MPI_OVERLAP", raising=False)
+    monkeypatch.delenv("SWIFTDL_MPI_BUCKET_BYTES", raising=False)
+    monkeypatch.delenv("HOROVOD_FUSION_THRESHOLD", raising=False)
+    assert overlap_enabled() and bucket_bytes() == 256 * 1024
+    monkeypatch.setenv("SWIFTDL_MPI_OVERLAP", "0")
+    assert not overlap_enabled()
+    monkeypatch.setenv("SWIFTDL_MPI_OVERLAP", "maybe")
+    with pytest.raises(ValueError, match="SWIFTDL_MPI_OVERLAP must be 1 or 0; received 'maybe'"):
+        overlap_enabled()
+    monkeypatch.setenv("HOROVOD_FUSION_THRESHOLD", "1000")  # never above the fusion threshold
+    assert bucket_bytes() == 1000
+    monkeypatch.setenv("SWIFTDL_MPI_BUCKET_BYTES", "-5")
+    with pytest.raises(ValueError, match="SWIFTDL_MPI_BUCKET_BYTES must be a positive number of bytes"):
+        bucket_bytes()
+
+    class Variable:
+        def __init__(self, path, size, dtype="float32"):
+            self.path, self.shape, self.dtype = path, (size,), dtype
+
+    variables = [Variable("m/conv/kernel", 300), Variable("m/conv/bias", 10), Variable("m/dense/kernel", 100),
+                 Variable("m/dense/bias", 10), Variable("m/steps", 4, "int64")]
+    # Descending path order (the last layer first), one dtype per bucket, at most 1,000 bytes each.
+    assert plan_overlap_buckets(variables, 1000) == [[4], [2, 3], [0], [1]]

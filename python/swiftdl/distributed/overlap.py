@@ -1,0 +1,222 @@
+"""Overlapping the gradient allreduce with the backward pass.
+
+The engine tells the trainer, during the backward pass, as soon as a variable's gradient is
+final (`GradientTape.gradient_as_ready`: after the last recorded op that consumes the
+variable has run its backward). The gradients go into buckets planned before the pass:
+
+- in a fixed order every rank computes alike, the variables by path in *descending* order
+  (the reverse of fusion.py's order, so roughly the last layer first: the order in which the
+  backward pass finishes them), one dtype per bucket, each at most the overlap bucket size
+  (SWIFTDL_MPI_BUCKET_BYTES, 256 KiB by default, never above HOROVOD_FUSION_THRESHOLD);
+- bucket k's nonblocking allreduce (MPI_Iallreduce, in place, on the contiguous buffer)
+  starts as soon as buckets 0..k are all full, so every rank issues the same collectives in
+  the same order whatever order its gradients arrive in;
+- the started requests are progressed (MPI_Testall) after every op's backward, since MPI
+  moves a nonblocking collective on only inside MPI calls;
+- the last bucket (the first layers, final at the very end of the pass) is reduced after the
+  pass as before (`Communicator.allreduce_many_`), and the started ones are completed under
+  the stall watchdog as one collective.
+
+A variable with no gradient contributes zeros to its bucket. The arithmetic is that of
+fusion.py (the same prescale multiply when packing, the same factor when unpacking), so a
+step with overlap and one without give the same numbers for the same sums.
+
+SWIFTDL_MPI_OVERLAP=0 turns overlap off (fit then reduces after the backward pass, as
+fusion.py does).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .. import _C
+from .._convert import asarray
+from .._tensor import Tensor
+from .communicator import Communicator
+from .fusion import fusion_threshold
+
+DEFAULT_BUCKET_BYTES = 256 * 1024
+
+
+def overlap_enabled() -> bool:
+    """Whether fit overlaps the gradient allreduce with the backward pass (SWIFTDL_MPI_OVERLAP,
+    on unless set to 0, false, no or off).
+
+    Raises:
+        ValueError: for a value that is none of 0/1, true/false, yes/no, on/off.
+    """
+    value = os.environ.get("SWIFTDL_MPI_OVERLAP", "").strip().lower()
+    if value in ("", "1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"SWIFTDL_MPI_OVERLAP must be 1 or 0; received {value!r}")
+
+
+def bucket_bytes() -> int:
+    """The largest overlap bucket: SWIFTDL_MPI_BUCKET_BYTES (default 256 KiB), at most the
+    fusion threshold.
+
+    Raises:
+        ValueError: for a value that is not a positive whole number of bytes.
+    """
+    value = os.environ.get("SWIFTDL_MPI_BUCKET_BYTES", "").strip()
+    size = DEFAULT_BUCKET_BYTES
+    if value:
+        if not value.isdigit() or int(value) <= 0:
+            raise ValueError(f"SWIFTDL_MPI_BUCKET_BYTES must be a positive number of bytes; received {value!r}")
+        size = int(value)
+    return min(size, fusion_threshold())
+
+
+def plan_overlap_buckets(variables: Sequence[Any], limit: int) -> list[list[int]]:
+    """Indices of `variables` in buckets, in the order they are reduced: by path, descending,
+    one dtype per bucket, each at most `limit` bytes (a larger variable gets a bucket of its
+    own)."""
+    order = sorted(range(len(variables)), key=lambda i: (getattr(variables[i], "path", ""), i), reverse=True)
+    buckets: list[list[int]] = []
+    size = 0
+    for index in order:
+        variable = variables[index]
+        nbytes = int(np.prod(variable.shape, dtype=np.int64)) * np.dtype(variable.dtype).itemsize
+        if not buckets or size + nbytes > limit or np.dtype(variables[buckets[-1][0]].dtype) != np.dtype(variable.dtype):
+            buckets.append([])
+            size = 0
+        buckets[-1].append(index)
+        size += nbytes
+    return buckets
+
+
+class OverlappedReduction:
+    """One step's gradients, reduced over ranks bucket by bucket while the backward pass runs.
+
+    Args:
+        communicator: the job's processes.
+        variables: the variables whose gradients the backward pass computes, in its order.
+        prescale: each gradient is multiplied by this when packed (a rank's share of the batch).
+        factor: each reduced sum is multiplied by this when unpacked (1 / size to average).
+        announce: called with every bucket buffer before the first collective (Horovod's
+            join negotiation, with the OVERLAPPED kind).
+    """
+
+    def __init__(self, communicator: Communicator, variables: Sequence[Any], buckets: list[list[int]],
+                 prescale: float = 1.0, factor: float = 1.0,
+                 announce: Callable[[list[np.ndarray]], None] | None = None) -> None:
+        self.communicator = communicator
+        self.variables = list(variables)
+        self.prescale, self.factor, self.announce = prescale, factor, announce
+        self.buckets = buckets
+        self.flats: list[np.ndarray] = []
+        self.place: dict[int, tuple[int, int, int]] = {}  # variable index -> (bucket, start, size)
+        for number, bucket in enumerate(buckets):
+            start = 0
+            for index in bucket:
+                size = int(np.prod(self.variables[index].shape, dtype=np.int64))
+                self.place[index] = (number, start, size)
+                start += size
+            self.flats.append(np.empty(start, np.dtype(self.variables[bucket[0]].dtype)))
+        self.missing = [len(bucket) for bucket in buckets]  # gradients each bucket still waits for
+        self.identities: dict[int, int | None] = {}  # variable index -> the engine tensor reduced
+        self.started = 0  # buckets whose allreduce has started
+        self.requests: list[Any] = []
+        self.index_of = {id(variable): index for index, variable in enumerate(self.variables)}
+
+    # ---- during the backward pass ----------------------------------------------------------
+    def on_ready(self, index: int, gradient: Tensor | None) -> None:
+        """The engine's notification: `gradient` of variable `index` is final (index -1: one
+        more op's backward ran)."""
+        if index >= 0:
+            self._pack(index, gradient)
+            number = self.place[index][0]
+            self.missing[number] -= 1
+            # The last bucket waits for the end of the pass (see the module's docstring).
+            while self.started < len(self.buckets) - 1 and self.missing[self.started] == 0:
+                self._start(self.started)
+        if self.requests:
+            self.communicator.MPI.Request.Testall(self.requests)
+
+    def _pack(self, index: int, gradient: Tensor | None) -> None:
+        number, start, size = self.place[index]
+        target = self.flats[number][start:start + size]
+        if gradient is None:
+            self.identities[index] = None
+            target[...] = 0
+            return
+        values = np.asarray(gradient)
+        if values.dtype != target.dtype or values.size != size:
+            raise ValueError(f"[overlap] the gradient of {self.variables[index].path} has dtype {values.dtype} and "
+                             f"{values.size} elements; its bucket expects {target.dtype} and {size}")
+        self.identities[index] = _C.tensor_identity(gradient)
+        if self.prescale != 1.0:
+            # NOTE: the same float multiply fusion.pack does after concatenating.
+            np.multiply(values.reshape(-1), target.dtype.type(self.prescale), out=target)
+        else:
+            target[...] = values.reshape(-1)
+
+    def _start(self, number: int) -> None:
+        world = self.communicator
+        if number == 0:
+            if self.announce is not None:
+                self.announce(self.flats)
+            world.watchdog.enter()  # the started buckets are one collective for the watchdog
+        self.requests.append(world.comm.Iallreduce(world.MPI.IN_PLACE, self.flats[number], op=world.MPI.SUM))
+        self.started += 1
+
+    # ---- after it ----------------------------------------------------------------------------
+    def matches(self, gradients: Sequence[Any], variables: Sequence[Any]) -> bool:
+        """Whether `gradients` are exactly the gradients this reduction packed, for `variables`."""
+        if len(self.identities) != len(self.variables):
+            return False
+        for gradient, variable in zip(gradients, variables):
+            index = self.index_of.get(id(variable))
+            if index is None or not isinstance(gradient, Tensor) or self.identities[index] != _C.tensor_identity(gradient):
+                return False
+        return True
+
+    def complete(self) -> None:
+        """Finishes every collective of the step: the started buckets (as one collective for
+        the watchdog), then the last bucket."""
+        world = self.communicator
+        while self.started < len(self.buckets) - 1:  # only when the pass told fewer gradients than planned
+            self._start(self.started)
+        if self.requests:
+            world.watchdog.wait(self.requests, f"overlapped allreduce of {sum(f.nbytes for f in self.flats[:-1])} "
+                                               f"bytes in {len(self.flats) - 1} buffer(s)")
+        world.allreduce_many_(self.flats[-1:])
+
+    def finish(self, gradients: Sequence[Any], variables: Sequence[Any]) -> list[Tensor]:
+        """The reduced gradients of `variables`, in their order (the collectives completed)."""
+        self.complete()
+        if self.factor != 1.0:
+            for flat in self.flats:
+                flat *= flat.dtype.type(self.factor)
+        results = []
+        for variable in variables:
+            number, start, size = self.place[self.index_of[id(variable)]]
+            results.append(asarray(self.flats[number][start:start + size].reshape(variable.shape)))
+        return results
+
+
+def overlap_plan(communicator: Communicator, variables: Sequence[Any], prescale: float = 1.0, factor: float = 1.0,
+                 announce: Callable[[list[np.ndarray]], None] | None = None) -> OverlappedReduction | None:
+    """The OverlappedReduction for these variables' gradients, or None when overlap is off or
+    their buckets are one (nothing would start before the pass ends)."""
+    if communicator.size < 2 or not overlap_enabled() or not variables:
+        return None
+    buckets = plan_overlap_buckets(variables, bucket_bytes())
+    if len(buckets) < 2:
+        return None
+    return OverlappedReduction(communicator, variables, buckets, prescale, factor, announce)
+
+
+def serve_overlapped(communicator: Communicator, buffers: list[np.ndarray]) -> None:
+    """What a rank that has joined (Horovod's join) does for an overlapped allreduce: the same
+    collectives with zeros, in the same order."""
+    world = communicator
+    if len(buffers) > 1:
+        world.watchdog.enter()
+        requests = [world.comm.Iallreduce(world.MPI.IN_PLACE, b, op=world.MPI.SUM) for b in buffers[:-1]]
+        world.watchdog.wait(requests, f"overlapped allreduce of {sum(b.nbytes for b in buffers[:-1])} bytes")
+    world.allreduce_many_(buffers[-1:])
