@@ -48,7 +48,7 @@ def test_the_switches_read_the_environment(monkeypatch):
     monkeypatch.delenv("SWIFTDL_MPI_OVERLAP", raising=False)
     monkeypatch.delenv("SWIFTDL_MPI_BUCKET_BYTES", raising=False)
     monkeypatch.delenv("HOROVOD_FUSION_THRESHOLD", raising=False)
-    assert overlap_enabled() and bucket_bytes() == 256 * 1024
+    assert overlap_enabled() and bucket_bytes() == 64 * 1024
     monkeypatch.setenv("SWIFTDL_MPI_OVERLAP", "0")
     assert not overlap_enabled()
     monkeypatch.setenv("SWIFTDL_MPI_OVERLAP", "maybe")
@@ -64,7 +64,8 @@ def test_the_switches_read_the_environment(monkeypatch):
         def __init__(self, path, size, dtype="float32"):
             self.path, self.shape, self.dtype = path, (size,), dtype
 
-    variables = [Variable("m/conv/kernel", 300), Variable("m/conv/bias", 10), Variable("m/dense/kernel", 100),
-                 Variable("m/dense/bias", 10), Variable("m/steps", 4, "int64")]
-    # Descending path order (the last layer first), one dtype per bucket, at most 1,000 bytes each.
-    assert plan_overlap_buckets(variables, 1000) == [[4], [2, 3], [0], [1]]
+    variables = [Variable("m/conv/kernel", 300), Variable("m/conv/bias", 10), Variable("m/dense_2/kernel", 100),
+                 Variable("m/dense_2/bias", 10), Variable("m/dense_10/kernel", 250), Variable("m/steps", 4, "int64")]
+    # Descending path order (the last layer first; dense_10 after dense_2), one dtype per
+    # bucket, each closed once it holds 1,000 bytes or more.
+    assert plan_overlap_buckets(variables, 1000) == [[5], [4], [2, 3, 0], [1]]

@@ -6,8 +6,9 @@ variable has run its backward). The gradients go into buckets planned before the
 
 - in a fixed order every rank computes alike, the variables by path in *descending* order
   (the reverse of fusion.py's order, so roughly the last layer first: the order in which the
-  backward pass finishes them), one dtype per bucket, each at most the overlap bucket size
-  (SWIFTDL_MPI_BUCKET_BYTES, 256 KiB by default, never above HOROVOD_FUSION_THRESHOLD);
+  backward pass finishes them), one dtype per bucket, each closed once it holds the overlap
+  bucket size (SWIFTDL_MPI_BUCKET_BYTES, 64 KiB by default, at most
+  HOROVOD_FUSION_THRESHOLD) or more;
 - bucket k's nonblocking allreduce (MPI_Iallreduce, in place, on the contiguous buffer)
   starts as soon as buckets 0..k are all full, so every rank issues the same collectives in
   the same order whatever order its gradients arrive in;
@@ -27,6 +28,7 @@ fusion.py does).
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -37,7 +39,7 @@ from .._tensor import Tensor
 from .communicator import Communicator
 from .fusion import fusion_threshold
 
-DEFAULT_BUCKET_BYTES = 256 * 1024
+DEFAULT_BUCKET_BYTES = 64 * 1024
 
 
 def overlap_enabled() -> bool:
@@ -56,8 +58,8 @@ def overlap_enabled() -> bool:
 
 
 def bucket_bytes() -> int:
-    """The largest overlap bucket: SWIFTDL_MPI_BUCKET_BYTES (default 256 KiB), at most the
-    fusion threshold.
+    """The size at which an overlap bucket is closed: SWIFTDL_MPI_BUCKET_BYTES (default
+    64 KiB), at most the fusion threshold.
 
     Raises:
         ValueError: for a value that is not a positive whole number of bytes.
@@ -71,21 +73,26 @@ def bucket_bytes() -> int:
     return min(size, fusion_threshold())
 
 
+def _natural(path: str) -> list[Any]:
+    """A sort key that orders "dense_2" before "dense_10", as the layers were made."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path)]
+
+
 def plan_overlap_buckets(variables: Sequence[Any], limit: int) -> list[list[int]]:
-    """Indices of `variables` in buckets, in the order they are reduced: by path, descending,
-    one dtype per bucket, each at most `limit` bytes (a larger variable gets a bucket of its
-    own)."""
-    order = sorted(range(len(variables)), key=lambda i: (getattr(variables[i], "path", ""), i), reverse=True)
+    """Indices of `variables` in buckets, in the order they are reduced: by path, descending
+    (numbers in names compared as numbers), one dtype per bucket, each closed once it holds
+    `limit` bytes or more."""
+    order = sorted(range(len(variables)), key=lambda i: (_natural(getattr(variables[i], "path", "")), i),
+                   reverse=True)
     buckets: list[list[int]] = []
     size = 0
     for index in order:
         variable = variables[index]
-        nbytes = int(np.prod(variable.shape, dtype=np.int64)) * np.dtype(variable.dtype).itemsize
-        if not buckets or size + nbytes > limit or np.dtype(variables[buckets[-1][0]].dtype) != np.dtype(variable.dtype):
+        if not buckets or size >= limit or np.dtype(variables[buckets[-1][0]].dtype) != np.dtype(variable.dtype):
             buckets.append([])
             size = 0
         buckets[-1].append(index)
-        size += nbytes
+        size += int(np.prod(variable.shape, dtype=np.int64)) * np.dtype(variable.dtype).itemsize
     return buckets
 
 
