@@ -69,3 +69,33 @@ def test_the_switches_read_the_environment(monkeypatch):
     # Descending path order (the last layer first; dense_10 after dense_2), one dtype per
     # bucket, each closed once it holds 1,000 bytes or more.
     assert plan_overlap_buckets(variables, 1000) == [[5], [4], [2, 3, 0], [1]]
+
+
+def test_the_ranks_agree_on_the_bucket_order_once():
+    from swiftdl.distributed.overlap import agreed_plan
+
+    class Variable:
+        def __init__(self, path, size):
+            self.path, self.shape, self.dtype = path, (size,), "float32"
+
+    class Ranks:  # two ranks; the other's digests as given
+        rank = 0
+
+        def __init__(self, other):
+            self.other, self.calls = other, 0
+
+        def allgather(self, row):
+            self.calls += 1
+            return np.concatenate([row, self.other(row)])
+
+    # Layer order: the embedding comes first in the model but last in the path order.
+    variables = [Variable("m/embedding/embeddings", 1000), Variable("m/lstm/kernel", 300), Variable("m/dense/kernel", 50)]
+    same = Ranks(lambda row: row)
+    plan = agreed_plan(same, variables, 1000)
+    assert plan.buckets == [[2, 1], [0]]  # the reverse of the model's order: the last layer first
+    assert agreed_plan(same, variables, 1000) is plan and same.calls == 1  # agreed once, then reused
+    other_order = Ranks(lambda row: row + np.array([[1, 0]]))  # same variables, made in another order
+    assert agreed_plan(other_order, variables, 1000).buckets == [[1], [0], [2]]  # by path, descending
+    different = Ranks(lambda row: row + 1)
+    with pytest.raises(ValueError, match="the ranks train different variables"):
+        agreed_plan(different, variables, 1000)

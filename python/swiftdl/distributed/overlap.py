@@ -4,9 +4,11 @@ The engine tells the trainer, during the backward pass, as soon as a variable's 
 final (`GradientTape.gradient_as_ready`: after the last recorded op that consumes the
 variable has run its backward). The gradients go into buckets planned before the pass:
 
-- in a fixed order every rank computes alike, the variables by path in *descending* order
-  (the reverse of fusion.py's order, so roughly the last layer first: the order in which the
-  backward pass finishes them), one dtype per bucket, each closed once it holds the overlap
+- in a fixed order every rank agrees on: the reverse of the variables' order (the model's
+  layer order, so the last layer first: the order in which the backward pass finishes them),
+  checked once per list of variables by exchanging a digest of the ordered paths, shapes and
+  dtypes (ranks whose orders differ fall back to the descending order of paths, which
+  depends on names alone); one dtype per bucket, each closed once it holds the overlap
   bucket size (SWIFTDL_MPI_BUCKET_BYTES, 64 KiB by default, at most
   HOROVOD_FUSION_THRESHOLD) or more;
 - bucket k's nonblocking allreduce (MPI_Iallreduce, in place, on the contiguous buffer)
@@ -27,6 +29,7 @@ fusion.py does).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from typing import Any, Callable, Sequence
@@ -78,15 +81,31 @@ def _natural(path: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path)]
 
 
-def plan_overlap_buckets(variables: Sequence[Any], limit: int) -> list[list[int]]:
-    """Indices of `variables` in buckets, in the order they are reduced: by path, descending
-    (numbers in names compared as numbers), one dtype per bucket, each closed once it holds
-    `limit` bytes or more."""
-    order = sorted(range(len(variables)), key=lambda i: (_natural(getattr(variables[i], "path", "")), i),
-                   reverse=True)
+def _describe(variable: Any) -> str:
+    return f"{getattr(variable, 'path', '')}:{tuple(variable.shape)}:{np.dtype(variable.dtype).name}"
+
+
+def layer_order(variables: Sequence[Any]) -> list[int]:
+    """The reverse of the variables' own order: the last layer's first."""
+    return list(range(len(variables)))[::-1]
+
+
+def path_order(variables: Sequence[Any]) -> list[int]:
+    """By path, descending (numbers in names compared as numbers): depends on names alone."""
+    return sorted(range(len(variables)), key=lambda i: (_natural(getattr(variables[i], "path", "")), i), reverse=True)
+
+
+def _digest(variables: Sequence[Any], order: Sequence[int]) -> int:
+    text = ";".join(_describe(variables[i]) for i in order).encode()
+    return int(np.frombuffer(hashlib.blake2b(text, digest_size=8).digest(), np.int64)[0])
+
+
+def plan_overlap_buckets(variables: Sequence[Any], limit: int, order: Sequence[int] | None = None) -> list[list[int]]:
+    """Indices of `variables` in buckets, in the order they are reduced (`order`, by default
+    `path_order`): one dtype per bucket, each closed once it holds `limit` bytes or more."""
     buckets: list[list[int]] = []
     size = 0
-    for index in order:
+    for index in (path_order(variables) if order is None else order):
         variable = variables[index]
         if not buckets or size >= limit or np.dtype(variables[buckets[-1][0]].dtype) != np.dtype(variable.dtype):
             buckets.append([])
@@ -96,27 +115,15 @@ def plan_overlap_buckets(variables: Sequence[Any], limit: int) -> list[list[int]
     return buckets
 
 
-class OverlappedReduction:
-    """One step's gradients, reduced over ranks bucket by bucket while the backward pass runs.
+class BucketPlan:
+    """The buckets of one list of variables (made once, reused every step): which variable
+    goes where, and the contiguous buffers."""
 
-    Args:
-        communicator: the job's processes.
-        variables: the variables whose gradients the backward pass computes, in its order.
-        prescale: each gradient is multiplied by this when packed (a rank's share of the batch).
-        factor: each reduced sum is multiplied by this when unpacked (1 / size to average).
-        announce: called with every bucket buffer before the first collective (Horovod's
-            join negotiation, with the OVERLAPPED kind).
-    """
-
-    def __init__(self, communicator: Communicator, variables: Sequence[Any], buckets: list[list[int]],
-                 prescale: float = 1.0, factor: float = 1.0,
-                 announce: Callable[[list[np.ndarray]], None] | None = None) -> None:
-        self.communicator = communicator
+    def __init__(self, variables: Sequence[Any], buckets: list[list[int]]) -> None:
         self.variables = list(variables)
-        self.prescale, self.factor, self.announce = prescale, factor, announce
         self.buckets = buckets
-        self.flats: list[np.ndarray] = []
         self.place: dict[int, tuple[int, int, int]] = {}  # variable index -> (bucket, start, size)
+        self.flats: list[np.ndarray] = []
         for number, bucket in enumerate(buckets):
             start = 0
             for index in bucket:
@@ -124,11 +131,63 @@ class OverlappedReduction:
                 self.place[index] = (number, start, size)
                 start += size
             self.flats.append(np.empty(start, np.dtype(self.variables[bucket[0]].dtype)))
-        self.missing = [len(bucket) for bucket in buckets]  # gradients each bucket still waits for
+        self.index_of = {id(variable): index for index, variable in enumerate(self.variables)}
+
+
+_PLANS: dict[tuple[int, int, tuple[int, ...]], BucketPlan] = {}
+
+
+def agreed_plan(communicator: Communicator, variables: Sequence[Any], limit: int,
+                exchange: Callable[[np.ndarray], np.ndarray] | None = None) -> BucketPlan:
+    """The bucket plan for these variables, made on first use with the other ranks: each
+    rank's digests of its layer order and its path order are gathered (`exchange`: every
+    rank's row, as Communicator.allgather gives), and the layer order is used when every rank
+    has the same; otherwise the path order.
+
+    Raises:
+        ValueError: when the ranks' variables differ even by path, shape or dtype.
+    """
+    key = (id(communicator), limit, tuple(id(v) for v in variables))
+    plan = _PLANS.get(key)
+    if plan is not None and all(a is b for a, b in zip(plan.variables, variables)):
+        return plan
+    layers, paths = layer_order(variables), path_order(variables)
+    row = np.array([[_digest(variables, layers), _digest(variables, paths)]], np.int64)
+    table = (exchange or communicator.allgather)(row)
+    if np.all(table[:, 0] == table[0, 0]):
+        order = layers
+    elif np.all(table[:, 1] == table[0, 1]):
+        order = paths
+    else:
+        raise ValueError(f"[swiftdl] rank {communicator.rank}: the ranks train different variables (their paths, "
+                         "shapes or dtypes differ); every rank must build the same model")
+    plan = BucketPlan(variables, plan_overlap_buckets(variables, limit, order))
+    _PLANS[key] = plan
+    return plan
+
+
+class OverlappedReduction:
+    """One step's gradients, reduced over ranks bucket by bucket while the backward pass runs.
+
+    Args:
+        communicator: the job's processes.
+        plan: the buckets of the variables whose gradients the backward pass computes.
+        prescale: each gradient is multiplied by this when packed (a rank's share of the batch).
+        factor: each reduced sum is multiplied by this when unpacked (1 / size to average).
+        announce: called with every bucket buffer before the first collective (Horovod's
+            join negotiation, with the OVERLAPPED kind).
+    """
+
+    def __init__(self, communicator: Communicator, plan: BucketPlan, prescale: float = 1.0, factor: float = 1.0,
+                 announce: Callable[[list[np.ndarray]], None] | None = None) -> None:
+        self.communicator = communicator
+        self.variables, self.buckets, self.place, self.index_of = plan.variables, plan.buckets, plan.place, plan.index_of
+        self.flats = plan.flats  # reused every step: the reduced gradients are copied out of them
+        self.prescale, self.factor, self.announce = prescale, factor, announce
+        self.missing = [len(bucket) for bucket in self.buckets]  # gradients each bucket still waits for
         self.identities: dict[int, int | None] = {}  # variable index -> the engine tensor reduced
         self.started = 0  # buckets whose allreduce has started
         self.requests: list[Any] = []
-        self.index_of = {id(variable): index for index, variable in enumerate(self.variables)}
 
     # ---- during the backward pass ----------------------------------------------------------
     def on_ready(self, index: int, gradient: Tensor | None) -> None:
@@ -207,15 +266,17 @@ class OverlappedReduction:
 
 
 def overlap_plan(communicator: Communicator, variables: Sequence[Any], prescale: float = 1.0, factor: float = 1.0,
-                 announce: Callable[[list[np.ndarray]], None] | None = None) -> OverlappedReduction | None:
+                 announce: Callable[[list[np.ndarray]], None] | None = None,
+                 exchange: Callable[[np.ndarray], np.ndarray] | None = None) -> OverlappedReduction | None:
     """The OverlappedReduction for these variables' gradients, or None when overlap is off or
-    their buckets are one (nothing would start before the pass ends)."""
+    their buckets are one (nothing would start before the pass ends). `exchange` gathers the
+    plan's digests the first time (see agreed_plan)."""
     if communicator.size < 2 or not overlap_enabled() or not variables:
         return None
-    buckets = plan_overlap_buckets(variables, bucket_bytes())
-    if len(buckets) < 2:
+    plan = agreed_plan(communicator, variables, bucket_bytes(), exchange)
+    if len(plan.buckets) < 2:
         return None
-    return OverlappedReduction(communicator, variables, buckets, prescale, factor, announce)
+    return OverlappedReduction(communicator, plan, prescale, factor, announce)
 
 
 def serve_overlapped(communicator: Communicator, buffers: list[np.ndarray]) -> None:

@@ -167,7 +167,8 @@ class _Distributed:
         predivide, average = state["predivide"], state["op"] == Average
         return _overlap_plan(world, variables, prescale=1.0 / predivide,
                              factor=(predivide if average else 1.0) / (world.size if average else 1),
-                             announce=lambda buckets: _negotiator(world).announce(_OVERLAPPED, buckets))
+                             announce=lambda buckets: _negotiator(world).announce(_OVERLAPPED, buckets),
+                             exchange=lambda row: _negotiator(world).announce(_ALLGATHER, [row]) or world.allgather(row))
 
     def _reduce_gradients(self, gradients: list[Tensor], variables: list[Any]) -> list[Tensor] | None:
         overlapped = self._take_overlapped_reduction(gradients, variables)  # type: ignore[attr-defined]
