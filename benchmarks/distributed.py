@@ -1,6 +1,6 @@
 """Data-parallel training over MPI on one host: what it costs and what it would give on many.
 
-    .venv/bin/python benchmarks/distributed.py [--models cnn,lstm] [--epochs 1] [--lstm-samples 2048]
+    .venv/bin/python benchmarks/distributed.py [--models cnn,lstm] [--epochs 1] [--lstm-samples 2048] [--repeats 2]
 
 Runs children (each a fresh process, the MPI ones under `mpirun -np 2` from this
 environment) and prints:
@@ -12,14 +12,19 @@ environment) and prints:
    counters exchange (gather_rows) and the Horovod face's announcement header.
 2. The document's CNN (8,000 MNIST images, ../shared/data) and LSTM (synthetic ids, length
    200), Adam, global batch 64: samples/s for 1 rank x 2 threads (plain fit) against 2 ranks x
-   1 thread (DataParallel), and, per step of the 2-rank run, the time in the gradient
-   allreduce, in the step agreement and in the backward pass (tape.gradient). The engine
-   returns all gradients from one native call, so a bucket cannot start before the whole
-   backward pass ends: overlap is not implemented, and the table shows what it could hide at
-   most (the smaller of allreduce and backward time).
+   1 thread (DataParallel), the latter with the gradient allreduce overlapped with the
+   backward pass and without (SWIFTDL_MPI_OVERLAP=1/0, runs alternated), and per step: the
+   backward pass (tape.gradient, including the time the overlap spends in it packing buckets
+   and starting and progressing their allreduces), the communication exposed after it (the
+   optimizer's _reduce_gradients: the whole reduction without overlap; completing the started
+   buckets and reducing the last one with it), the bare transfer of the gradients with both
+   ranks already there (the rest of the exposed time is waiting for the other rank), and the
+   step agreement.
 3. A scaling model for many hosts (one rank per host, batch 64 per host), from the measured
    compute time per step, the models' gradient sizes and a ring allreduce on 10 and 25 Gbit/s
-   networks: efficiency at 2, 8 and 32 hosts, with and without fusion and overlap.
+   networks: efficiency at 2, 8 and 32 hosts, fused, one allreduce per tensor, and with the
+   overlap as implemented (every bucket but the last hidden behind the backward pass as long
+   as the pass outlasts them; the last, the first layers, reduced after it).
 
 A benchmark, never a test. The machine is shared: figures move by 10-20 % between runs.
 """
@@ -83,11 +88,31 @@ def child_allreduce():
     return results if communicator.rank == 0 else None
 
 
+def _median_ms(times):
+    return sorted(times)[len(times) // 2] * 1e3 if times else 0.0
+
+
+class _StepTimes:
+    """Each training step's wall time (a Keras callback)."""
+
+    def __init__(self, tf):
+        times = self.times = []
+
+        class Callback(tf.keras.callbacks.Callback):
+            def on_train_batch_begin(self, batch, logs=None):
+                self.start = time.perf_counter()
+
+            def on_train_batch_end(self, batch, logs=None):
+                times.append(time.perf_counter() - self.start)
+
+        self.callback = Callback()
+
+
 class _Clock:
     """Seconds spent in a function, summed (wrapping it in place)."""
 
     def __init__(self, owner, name):
-        self.seconds, self.calls = 0.0, 0
+        self.seconds, self.calls, self.times = 0.0, 0, []
         original = getattr(owner, name)
 
         def timed(*args, **kwargs):
@@ -95,7 +120,8 @@ class _Clock:
             try:
                 return original(*args, **kwargs)
             finally:
-                self.seconds += time.perf_counter() - start
+                self.times.append(time.perf_counter() - start)
+                self.seconds += self.times[-1]
                 self.calls += 1
         setattr(owner, name, timed)
 
@@ -124,20 +150,23 @@ def child_train(which, epochs, lstm_samples, threads, parallel):
     # During it: packing buckets, starting and progressing their allreduces.
     during = _Clock(overlap.OverlappedReduction, "on_ready")
     agree = _Clock(communicator, "gather_rows") if communicator else None
+    step_times = _StepTimes(tf)
     start = time.perf_counter()
-    model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+    model.fit(x, y, epochs=epochs, batch_size=64, verbose=0, callbacks=[step_times.callback])
     seconds = time.perf_counter() - start
     steps = epochs * -(-len(x) // 64)
     variables = model.trainable_weights
-    buckets = overlap.plan_overlap_buckets(variables, overlap.bucket_bytes())
+    buckets = overlap.plan_overlap_buckets(variables, overlap.bucket_bytes(), overlap.layer_order(variables))
     sizes = [sum(int(variables[i].size) * 4 for i in bucket) for bucket in buckets]
     result = {"samples_per_s": epochs * len(x) / seconds, "step_ms": seconds / steps * 1e3,
-              "backward_ms": backward.seconds / steps * 1e3,
+              "backward_ms": backward.seconds / steps * 1e3, "step_median_ms": _median_ms(step_times.times),
+              "backward_median_ms": _median_ms(backward.times),
               "gradient_bytes": sum(int(w.size) * 4 for w in variables),
               "gradient_tensors": len(variables), "bucket_bytes": sizes}
     if communicator is not None:
         overlapped = overlap.overlap_enabled() and len(buckets) > 1
         result.update(overlap=overlapped, exposed_ms=exposed.seconds / steps * 1e3,
+                      exposed_median_ms=_median_ms(exposed.times),
                       during_ms=during.seconds / steps * 1e3, agree_ms=agree.seconds / steps * 1e3)
         # The same buckets reduced with both ranks already there: the transfer alone. The
         # rest of the step's exposed time is waiting for the slower rank.
@@ -181,14 +210,24 @@ def print_allreduce(results):
 def print_training(name, alone, runs):
     print(f"\n{name}: gradients {alone['gradient_bytes'] / 1e6:.2f} MB in {alone['gradient_tensors']} tensors; "
           f"overlap buckets (KB, in the order reduced): {[round(b / 1e3, 1) for b in alone['bucket_bytes']]}")
-    print(f"  1 rank x 2 threads            {alone['samples_per_s']:8,.0f} samples/s {alone['step_ms']:6.2f} ms/step "
-          f"(backward {alone['backward_ms']:.2f})")
+    print("  ms per step: mean (median over steps); the medians leave out steps in which the shared host "
+          "descheduled a rank")
+    print(f"  1 rank x 2 threads            {alone['samples_per_s']:8,.0f} samples/s  step {alone['step_ms']:6.2f} "
+          f"({alone['step_median_ms']:.2f})  backward {alone['backward_ms']:.2f} ({alone['backward_median_ms']:.2f})")
     for ranks in runs:
         label = "2 ranks x 1 thread, " + ("overlap" if ranks["overlap"] else "no overlap")
-        print(f"  {label:<29} {ranks['samples_per_s']:8,.0f} samples/s {ranks['step_ms']:6.2f} ms/step "
-              f"(backward {ranks['backward_ms']:.2f} incl. {ranks['during_ms']:.2f} starting buckets; communication "
-              f"exposed after it {ranks['exposed_ms']:.2f}, of which transfer {ranks['transfer_ms']:.2f}; "
-              f"step agreement {ranks['agree_ms']:.2f})")
+        print(f"  {label:<29} {ranks['samples_per_s']:8,.0f} samples/s  step {ranks['step_ms']:6.2f} "
+              f"({ranks['step_median_ms']:.2f})  backward {ranks['backward_ms']:.2f} ({ranks['backward_median_ms']:.2f})"
+              f", of which starting buckets {ranks['during_ms']:.2f}  communication exposed after the backward "
+              f"pass {ranks['exposed_ms']:.2f} ({ranks['exposed_median_ms']:.2f})  bare transfer "
+              f"{ranks['transfer_ms']:.2f}  step agreement {ranks['agree_ms']:.2f}")
+    for overlapped in (False, True):
+        chosen = [r for r in runs if r["overlap"] == overlapped]
+        if chosen:
+            exposed = sorted(r["exposed_median_ms"] for r in chosen)
+            steps = sorted(r["step_median_ms"] for r in chosen)
+            print(f"  {'with' if overlapped else 'without'} overlap over {len(chosen)} runs: communication exposed "
+                  f"{exposed[0]:.2f}-{exposed[-1]:.2f} ms/step, step {steps[0]:.2f}-{steps[-1]:.2f} ms (medians)")
 
 
 def print_scaling(name, alone, allreduce):

@@ -39,6 +39,7 @@ def test_each_variable_is_told_once_after_its_last_contribution_with_the_final_g
     def on_ready(index, gradient):
         # A copy now: if anything were added to the gradient later, it would differ at the end.
         events.append((index, None if gradient is None else np.array(gradient)))
+        return True  # and tell me after every op
 
     gradients = tape.gradient_as_ready(loss, variables, on_ready)
     told = [index for index, _ in events if index >= 0]
@@ -59,6 +60,18 @@ def test_each_variable_is_told_once_after_its_last_contribution_with_the_final_g
         min(names.index(v.path) for v in model.get_layer("shared").trainable_variables)
     assert {variables[i].path for i, _ in events[:2]} == {v.path for v in model.unused.trainable_variables}
     assert any(index == -1 for index, _ in events)  # ops ran backward with nothing final
+
+
+def test_the_calls_after_each_op_come_only_while_the_last_call_returned_true():
+    model = _model()
+    x = sd.ones((2, 6))
+    for wanted in (False, True):
+        with sd.GradientTape() as tape:
+            loss = _loss(model, x)
+        told = []
+        tape.gradient_as_ready(loss, model.trainable_variables, lambda index, _: told.append(index) or wanted)
+        assert sorted(i for i in told if i >= 0) == list(range(len(model.trainable_variables)))
+        assert (-1 in told) == wanted
 
 
 def test_an_exception_in_the_callback_ends_the_pass_and_propagates():

@@ -267,15 +267,19 @@ static PyObject *tensor_identity(PyObject *module, PyObject *tensor_object) {
 }
 
 /* The Python side of sdl_gradient_ready_fn: `on_ready(index, gradient|None)` for each source
-   whose gradient is final, `on_ready(-1, None)` after the other ops' backward. Runs with the
-   GIL taken, on the thread that called tape_gradient (the pass itself runs without it). */
+   whose gradient is final, and `on_ready(-1, None)` after the other ops' backward while the
+   previous call returned something true (work in flight to progress; otherwise those calls
+   are skipped here, without taking the GIL). Runs with the GIL taken, on the thread that
+   called tape_gradient (the pass itself runs without it). */
 typedef struct {
     PyObject *on_ready;
     sdl_tensor *gradients;
+    int wants_ticks;
 } gradient_ready_context;
 
 static sdl_status call_python_ready(void *context, int32_t index) {
     gradient_ready_context *ready = context;
+    if (index < 0 && !ready->wants_ticks) return SDL_OK;
     PyGILState_STATE gil = PyGILState_Ensure();
     sdl_status status = SDL_OK;
     PyObject *gradient = Py_None, *result = NULL;
@@ -292,6 +296,7 @@ static sdl_status call_python_ready(void *context, int32_t index) {
         if ((gradient = wrap_tensor(own)) == NULL) goto failed;
     }
     if ((result = PyObject_CallFunction(ready->on_ready, "iO", (int)index, gradient)) == NULL) goto failed;
+    if ((ready->wants_ticks = PyObject_IsTrue(result)) < 0) goto failed;
     goto done;
 failed:
     status = SDL_ERROR_VALUE;
@@ -353,7 +358,7 @@ static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     if (read_handles(fast, sources, "sources", 0) < 0) goto done;
     clear_backward_exception();
     sdl_status status;
-    gradient_ready_context ready = {on_ready, gradients};
+    gradient_ready_context ready = {on_ready, gradients, 0};
     Py_BEGIN_ALLOW_THREADS
     if (on_ready == Py_None)
         status = sdl_tape_gradient(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count, sources,

@@ -243,11 +243,11 @@ class GradientTape:
     def gradient_as_ready(self, target: Any, sources: list[Any], on_ready: Callable[[int, Any], Any]) -> list[Any]:
         """`gradient(target, sources)` for a flat list of sources, calling `on_ready(i, gradient)`
         during the backward pass as soon as the gradient of `sources[i]` will receive no more
-        contributions (once per source; gradient is None where there is none), and
-        `on_ready(-1, None)` after the backward of every other recorded op (a chance to
-        progress other work). Data-parallel training starts each bucket's allreduce from here
-        while the rest of the backward pass runs. An exception raised by `on_ready` ends the
-        pass and propagates."""
+        contributions (once per source; gradient is None where there is none). While the last
+        call returned something true, `on_ready(-1, None)` also comes after the backward of
+        every other recorded op (a chance to progress work in flight). Data-parallel training
+        starts each bucket's allreduce from here while the rest of the backward pass runs. An
+        exception raised by `on_ready` ends the pass and propagates."""
         self._on_ready = on_ready
         try:
             return self.gradient(target, list(sources))

@@ -14,8 +14,8 @@ variable has run its backward). The gradients go into buckets planned before the
 - bucket k's nonblocking allreduce (MPI_Iallreduce, in place, on the contiguous buffer)
   starts as soon as buckets 0..k are all full, so every rank issues the same collectives in
   the same order whatever order its gradients arrive in;
-- the started requests are progressed (MPI_Testall) after every op's backward, since MPI
-  moves a nonblocking collective on only inside MPI calls;
+- the started requests are progressed (MPI_Testall) after every op's backward until they
+  complete, since MPI moves a nonblocking collective on only inside MPI calls;
 - the last bucket (the first layers, final at the very end of the pass) is reduced after the
   pass as before (`Communicator.allreduce_many_`), and the started ones are completed under
   the stall watchdog as one collective.
@@ -190,9 +190,10 @@ class OverlappedReduction:
         self.requests: list[Any] = []
 
     # ---- during the backward pass ----------------------------------------------------------
-    def on_ready(self, index: int, gradient: Tensor | None) -> None:
+    def on_ready(self, index: int, gradient: Tensor | None) -> bool:
         """The engine's notification: `gradient` of variable `index` is final (index -1: one
-        more op's backward ran)."""
+        more op's backward ran). Returns whether allreduces are in flight (the engine then
+        calls again after every op, so that MPI moves them on)."""
         if index >= 0:
             self._pack(index, gradient)
             number = self.place[index][0]
@@ -200,8 +201,7 @@ class OverlappedReduction:
             # The last bucket waits for the end of the pass (see the module's docstring).
             while self.started < len(self.buckets) - 1 and self.missing[self.started] == 0:
                 self._start(self.started)
-        if self.requests:
-            self.communicator.MPI.Request.Testall(self.requests)
+        return bool(self.requests) and not self.communicator.MPI.Request.Testall(self.requests)
 
     def _pack(self, index: int, gradient: Tensor | None) -> None:
         number, start, size = self.place[index]
