@@ -26,12 +26,13 @@ final class GradientNotificationTests: XCTestCase {
         for variable in [w1, w2, unused] { tape.watch(variable) }
         tape.enter()
         let hidden = try differentiableMatmul(x, w1)
-        let again = try differentiableMatmul(try differentiableUnary(.tanh, hidden), w1)  // w1's second use
+        let again = try differentiableMatmul(try differentiableUnary(.tanh, hidden), w1) // w1's second use
         let out = try differentiableBinary(.add, try differentiableMatmul(again, w2), frozen)
-        _ = try differentiableBinary(.multiply, unused, unused)  // recorded, but not on the target's path
-        let loss = try differentiableReduce(.sum, try differentiableBinary(.multiply, out, out), axes: nil, keepdims: false)
+        _ = try differentiableBinary(.multiply, unused, unused) // recorded, but not on the target's path
+        let loss = try differentiableReduce(
+            .sum, try differentiableBinary(.multiply, out, out), axes: nil, keepdims: false)
         tape.exit()
-        return (loss, [w1, w2, unused, frozen, w1])  // w1 twice among the sources
+        return (loss, [w1, w2, unused, frozen, w1]) // w1 twice among the sources
     }
 
     func testEachSourceIsToldOnceWithTheGradientThePassReturns() throws {

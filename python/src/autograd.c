@@ -314,8 +314,7 @@ done:
 static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *capsule, *targets_object, *sources_object, *seeds_object, *on_ready = Py_None;
-    if (!PyArg_ParseTuple(args, "OOOO|O", &capsule, &targets_object, &sources_object, &seeds_object, &on_ready))
-        return NULL;
+    if (!PyArg_ParseTuple(args, "OOOO|O", &capsule, &targets_object, &sources_object, &seeds_object, &on_ready)) return NULL;
     if (on_ready != Py_None && !PyCallable_Check(on_ready)) {
         PyErr_Format(PyExc_TypeError, "on_ready must be callable or None; received %.100s", Py_TYPE(on_ready)->tp_name);
         return NULL;
@@ -364,8 +363,8 @@ static PyObject *tape_gradient(PyObject *module, PyObject *args) {
         status = sdl_tape_gradient(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count, sources,
                                    (int32_t)count, gradients);
     else
-        status = sdl_tape_gradient_notify(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count,
-                                          sources, (int32_t)count, gradients, call_python_ready, &ready);
+        status = sdl_tape_gradient_notify(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count, sources,
+                                          (int32_t)count, gradients, call_python_ready, &ready);
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) {
         if (!restore_backward_exception()) raise_status(status);

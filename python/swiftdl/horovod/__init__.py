@@ -120,6 +120,11 @@ def broadcast_variables(variables: Sequence[Any], root_rank: int) -> None:
                          announce=lambda values: _negotiator(world).announce(_BROADCAST, values, root_rank))
 
 
+def _announced_allgather(world: _communicator.Communicator, rows: np.ndarray) -> np.ndarray:
+    _negotiator(world).announce(_ALLGATHER, [rows])
+    return world.allgather(rows)
+
+
 def join() -> int:
     """Marks this rank as out of data: until every rank has joined, it serves the other
     ranks' allreduces with zeros (and their allgathers with no rows), so ranks with more
@@ -168,7 +173,7 @@ class _Distributed:
         return _overlap_plan(world, variables, prescale=1.0 / predivide,
                              factor=(predivide if average else 1.0) / (world.size if average else 1),
                              announce=lambda buckets: _negotiator(world).announce(_OVERLAPPED, buckets),
-                             exchange=lambda row: _negotiator(world).announce(_ALLGATHER, [row]) or world.allgather(row))
+                             exchange=lambda row: _announced_allgather(world, row))
 
     def _reduce_gradients(self, gradients: list[Tensor], variables: list[Any]) -> list[Tensor] | None:
         overlapped = self._take_overlapped_reduction(gradients, variables)  # type: ignore[attr-defined]
