@@ -65,7 +65,7 @@ final class GradientNotifyABITests: XCTestCase {
         var sources: [sdl_tensor?] = [b, a]
         var gradients = [sdl_tensor?](repeating: nil, count: 2)
         let told = Told()
-        told.failAt = 0 // b is final before a (a's first use is the earliest op)
+        told.failAt = 0 // b and a are both final after the first op; b is told first
         let status = sdl_tape_gradient_notify(
             tape, &targets, nil, 1, &sources, 2, &gradients, recordReady, Unmanaged.passUnretained(told).toOpaque())
         XCTAssertEqual(status, valueError)
