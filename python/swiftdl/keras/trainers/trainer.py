@@ -204,7 +204,11 @@ class Trainer:
         overlapped = begin(variables) if begin is not None else None
         if overlapped is None:
             return tape.gradient(loss, variables)
-        return tape.gradient_as_ready(loss, variables, overlapped.on_ready)
+        try:
+            return tape.gradient_as_ready(loss, variables, overlapped.on_ready)
+        except BaseException:
+            self.optimizer._overlapped = None  # never completed by a later step's apply_gradients
+            raise
 
     def test_step(self, data):
         x, y, sample_weight = unpack_x_y_sample_weight(data)
