@@ -1,6 +1,6 @@
 """Data-parallel training over MPI on one host: what it costs and what it would give on many.
 
-    .venv/bin/python benchmarks/distributed.py [--models cnn,lstm] [--epochs 1] [--lstm-samples 2048]
+    .venv/bin/python benchmarks/distributed.py [--models cnn,lstm] [--epochs 1] [--lstm-samples 2048] [--repeats 2]
 
 Runs children (each a fresh process, the MPI ones under `mpirun -np 2` from this
 environment) and prints:
@@ -12,14 +12,19 @@ environment) and prints:
    counters exchange (gather_rows) and the Horovod face's announcement header.
 2. The document's CNN (8,000 MNIST images, ../shared/data) and LSTM (synthetic ids, length
    200), Adam, global batch 64: samples/s for 1 rank x 2 threads (plain fit) against 2 ranks x
-   1 thread (DataParallel), and, per step of the 2-rank run, the time in the gradient
-   allreduce, in the step agreement and in the backward pass (tape.gradient). The engine
-   returns all gradients from one native call, so a bucket cannot start before the whole
-   backward pass ends: overlap is not implemented, and the table shows what it could hide at
-   most (the smaller of allreduce and backward time).
+   1 thread (DataParallel), the latter with the gradient allreduce overlapped with the
+   backward pass and without (SWIFTDL_MPI_OVERLAP=1/0, runs alternated), and per step: the
+   backward pass (tape.gradient, including the time the overlap spends in it packing buckets
+   and starting and progressing their allreduces), the communication exposed after it (the
+   optimizer's _reduce_gradients: the whole reduction without overlap; completing the started
+   buckets and reducing the last one with it), the bare transfer of the gradients with both
+   ranks already there (the rest of the exposed time is waiting for the other rank), and the
+   step agreement.
 3. A scaling model for many hosts (one rank per host, batch 64 per host), from the measured
    compute time per step, the models' gradient sizes and a ring allreduce on 10 and 25 Gbit/s
-   networks: efficiency at 2, 8 and 32 hosts, with and without fusion and overlap.
+   networks: efficiency at 2, 8 and 32 hosts, fused, one allreduce per tensor, and with the
+   overlap as implemented (every bucket but the last hidden behind the backward pass as long
+   as the pass outlasts them; the last, the first layers, reduced after it).
 
 A benchmark, never a test. The machine is shared: figures move by 10-20 % between runs.
 """
@@ -83,11 +88,31 @@ def child_allreduce():
     return results if communicator.rank == 0 else None
 
 
+def _median_ms(times):
+    return sorted(times)[len(times) // 2] * 1e3 if times else 0.0
+
+
+class _StepTimes:
+    """Each training step's wall time (a Keras callback)."""
+
+    def __init__(self, tf):
+        times = self.times = []
+
+        class Callback(tf.keras.callbacks.Callback):
+            def on_train_batch_begin(self, batch, logs=None):
+                self.start = time.perf_counter()
+
+            def on_train_batch_end(self, batch, logs=None):
+                times.append(time.perf_counter() - self.start)
+
+        self.callback = Callback()
+
+
 class _Clock:
     """Seconds spent in a function, summed (wrapping it in place)."""
 
     def __init__(self, owner, name):
-        self.seconds, self.calls = 0.0, 0
+        self.seconds, self.calls, self.times = 0.0, 0, []
         original = getattr(owner, name)
 
         def timed(*args, **kwargs):
@@ -95,7 +120,8 @@ class _Clock:
             try:
                 return original(*args, **kwargs)
             finally:
-                self.seconds += time.perf_counter() - start
+                self.times.append(time.perf_counter() - start)
+                self.seconds += self.times[-1]
                 self.calls += 1
         setattr(owner, name, timed)
 
@@ -104,6 +130,7 @@ def child_train(which, epochs, lstm_samples, threads, parallel):
     import swiftdl as tf
     from doc_models import _cnn, _lstm
     from swiftdl.keras import layers, models
+    from swiftdl.optimizers.base_optimizer import Optimizer
     tf.config.set_num_threads(threads)
     communicator = None
     if parallel:
@@ -115,31 +142,44 @@ def child_train(which, epochs, lstm_samples, threads, parallel):
     model, x, y = _cnn(tf, layers, models) if which == "cnn" else _lstm(tf, layers, models, lstm_samples)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=1, batch_size=64, verbose=0)  # warm-up
+    from swiftdl.distributed import overlap
     backward = _Clock(tf.GradientTape, "gradient")
-    reduce = _Clock(communicator, "allreduce_many_") if communicator else None
+    # After the backward pass: the whole reduction (pack, allreduce, unpack; with overlap,
+    # completing what the pass started), i.e. the communication the step waits for.
+    exposed = _Clock(Optimizer, "_reduce_gradients")
+    # During it: packing buckets, starting and progressing their allreduces.
+    during = _Clock(overlap.OverlappedReduction, "on_ready")
     agree = _Clock(communicator, "gather_rows") if communicator else None
+    step_times = _StepTimes(tf)
     start = time.perf_counter()
-    model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+    model.fit(x, y, epochs=epochs, batch_size=64, verbose=0, callbacks=[step_times.callback])
     seconds = time.perf_counter() - start
     steps = epochs * -(-len(x) // 64)
+    variables = model.trainable_weights
+    buckets = overlap.plan_overlap_buckets(variables, overlap.bucket_bytes(), overlap.layer_order(variables))
+    sizes = [sum(int(variables[i].size) * 4 for i in bucket) for bucket in buckets]
     result = {"samples_per_s": epochs * len(x) / seconds, "step_ms": seconds / steps * 1e3,
-              "backward_ms": backward.seconds / steps * 1e3,
-              "gradient_bytes": sum(int(w.size) * 4 for w in model.trainable_weights),
-              "gradient_tensors": len(model.trainable_weights)}
-    if reduce is not None:
-        result.update(allreduce_ms=reduce.seconds / steps * 1e3, agree_ms=agree.seconds / steps * 1e3)
+              "backward_ms": backward.seconds / steps * 1e3, "step_median_ms": _median_ms(step_times.times),
+              "backward_median_ms": _median_ms(backward.times),
+              "gradient_bytes": sum(int(w.size) * 4 for w in variables),
+              "gradient_tensors": len(variables), "bucket_bytes": sizes}
+    if communicator is not None:
+        overlapped = overlap.overlap_enabled() and len(buckets) > 1
+        result.update(overlap=overlapped, exposed_ms=exposed.seconds / steps * 1e3,
+                      exposed_median_ms=_median_ms(exposed.times),
+                      during_ms=during.seconds / steps * 1e3, agree_ms=agree.seconds / steps * 1e3)
         # The same buckets reduced with both ranks already there: the transfer alone. The
-        # rest of the step's allreduce time is waiting for the slower rank.
+        # rest of the step's exposed time is waiting for the slower rank.
         import numpy as np
-        buckets = [np.zeros(result["gradient_bytes"] // 4, np.float32)]
+        flats = [np.zeros(result["gradient_bytes"] // 4, np.float32)]
         communicator.barrier()
-        result["transfer_ms"] = _timed(lambda: communicator.allreduce_many_(buckets), 20) * 1e3
+        result["transfer_ms"] = _timed(lambda: communicator.allreduce_many_(flats), 20) * 1e3
     return result if communicator is None or communicator.rank == 0 else None
 
 
 # ---- the parent -----------------------------------------------------------------------------
-def run_child(arguments, ranks=None):
-    environment = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
+def run_child(arguments, ranks=None, **extra_environment):
+    environment = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1", **extra_environment)
     command = ([MPIRUN, "-np", str(ranks)] if ranks else []) + [sys.executable, os.path.abspath(__file__), "--child"]
     result = subprocess.run(command + arguments, capture_output=True, text=True, env=environment)
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
@@ -167,17 +207,27 @@ def print_allreduce(results):
           f"Horovod announcement header {results['announce'] * 1e6:.1f} us")
 
 
-def print_training(name, alone, ranks):
-    print(f"\n{name}: gradients {alone['gradient_bytes'] / 1e6:.2f} MB in {alone['gradient_tensors']} tensors")
-    print(f"  1 rank x 2 threads   {alone['samples_per_s']:8,.0f} samples/s   {alone['step_ms']:6.2f} ms/step "
-          f"(backward {alone['backward_ms']:.2f})")
-    print(f"  2 ranks x 1 thread   {ranks['samples_per_s']:8,.0f} samples/s   {ranks['step_ms']:6.2f} ms/step "
-          f"(backward {ranks['backward_ms']:.2f}, gradient allreduce {ranks['allreduce_ms']:.2f} of which "
-          f"transfer {ranks['transfer_ms']:.2f} and waiting for the other rank "
-          f"{ranks['allreduce_ms'] - ranks['transfer_ms']:.2f}, step agreement {ranks['agree_ms']:.2f})")
-    hidden = min(ranks["transfer_ms"], ranks["backward_ms"])
-    print(f"  overlap could hide at most the transfer, {hidden:.2f} ms/step ({hidden / ranks['step_ms']:.1%} of the "
-          "step); not implemented: the engine returns every gradient from one native call")
+def print_training(name, alone, runs):
+    print(f"\n{name}: gradients {alone['gradient_bytes'] / 1e6:.2f} MB in {alone['gradient_tensors']} tensors; "
+          f"overlap buckets (KB, in the order reduced): {[round(b / 1e3, 1) for b in alone['bucket_bytes']]}")
+    print("  ms per step: mean (median over steps); the medians leave out steps in which the shared host "
+          "descheduled a rank")
+    print(f"  1 rank x 2 threads            {alone['samples_per_s']:8,.0f} samples/s  step {alone['step_ms']:6.2f} "
+          f"({alone['step_median_ms']:.2f})  backward {alone['backward_ms']:.2f} ({alone['backward_median_ms']:.2f})")
+    for ranks in runs:
+        label = "2 ranks x 1 thread, " + ("overlap" if ranks["overlap"] else "no overlap")
+        print(f"  {label:<29} {ranks['samples_per_s']:8,.0f} samples/s  step {ranks['step_ms']:6.2f} "
+              f"({ranks['step_median_ms']:.2f})  backward {ranks['backward_ms']:.2f} ({ranks['backward_median_ms']:.2f})"
+              f", of which starting buckets {ranks['during_ms']:.2f}  communication exposed after the backward "
+              f"pass {ranks['exposed_ms']:.2f} ({ranks['exposed_median_ms']:.2f})  bare transfer "
+              f"{ranks['transfer_ms']:.2f}  step agreement {ranks['agree_ms']:.2f}")
+    for overlapped in (False, True):
+        chosen = [r for r in runs if r["overlap"] == overlapped]
+        if chosen:
+            exposed = sorted(r["exposed_median_ms"] for r in chosen)
+            steps = sorted(r["step_median_ms"] for r in chosen)
+            print(f"  {'with' if overlapped else 'without'} overlap over {len(chosen)} runs: communication exposed "
+                  f"{exposed[0]:.2f}-{exposed[-1]:.2f} ms/step, step {steps[0]:.2f}-{steps[-1]:.2f} ms (medians)")
 
 
 def print_scaling(name, alone, allreduce):
@@ -186,17 +236,23 @@ def print_scaling(name, alone, allreduce):
     latency = max(allreduce["blocking_8"] / 2, 25e-6)
     compute = alone["step_ms"] / 1e3
     nbytes, tensors = alone["gradient_bytes"], alone["gradient_tensors"]
+    buckets = alone["bucket_bytes"]
     print(f"\n{name}: modelled efficiency (compute {compute * 1e3:.1f} ms/step/host, gradients "
           f"{nbytes / 1e6:.2f} MB, {latency * 1e6:.0f} us per ring step)")
-    print(f"  {'network':>9} {'hosts':>5} {'fused':>7} {'per tensor':>11} {'fused+overlap':>14}")
+    print(f"  {'network':>9} {'hosts':>5} {'fused':>7} {'per tensor':>11} {'overlap':>8}")
     for gbits in (10, 25):
         bandwidth = gbits * 1e9 / 8
         for hosts in (2, 8, 32):
             fused = ring_allreduce_seconds(nbytes, hosts, bandwidth, latency)
             unfused = ring_allreduce_seconds(nbytes, hosts, bandwidth, latency, tensors)
-            exposed = max(0.0, fused - alone["backward_ms"] / 1e3)
+            # Overlap as implemented: every bucket but the last goes out during the backward
+            # pass (hidden while the pass outlasts it); the last (the first layers, final
+            # only at the end of the pass) is reduced after it.
+            early = ring_allreduce_seconds(sum(buckets[:-1]), hosts, bandwidth, latency, len(buckets) - 1)
+            last = ring_allreduce_seconds(buckets[-1], hosts, bandwidth, latency)
+            exposed = max(0.0, early - alone["backward_ms"] / 1e3) + last if len(buckets) > 1 else fused
             cells = [compute / (compute + t) for t in (fused, unfused, exposed)]
-            print(f"  {gbits:>6} Gb {hosts:>5} {cells[0]:>7.1%} {cells[1]:>11.1%} {cells[2]:>14.1%}")
+            print(f"  {gbits:>6} Gb {hosts:>5} {cells[0]:>7.1%} {cells[1]:>11.1%} {cells[2]:>8.1%}")
 
 
 def main():
@@ -204,6 +260,7 @@ def main():
     parser.add_argument("--models", default="cnn,lstm")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--lstm-samples", type=int, default=2048)
+    parser.add_argument("--repeats", type=int, default=2, help="2-rank runs with and without overlap, alternated")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("job", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -224,8 +281,11 @@ def main():
     print_allreduce(allreduce)
     for which in args.models.split(","):
         alone = run_child(common + ["train", which, "2", "0"])
-        ranks = run_child(common + ["train", which, "1", "1"], ranks=2)
-        print_training(which.upper(), alone, ranks)
+        runs = []
+        for _ in range(args.repeats):  # alternated: the host's load moves between runs
+            runs += [run_child(common + ["train", which, "1", "1"], ranks=2, SWIFTDL_MPI_OVERLAP=overlap)
+                     for overlap in ("0", "1")]
+        print_training(which.upper(), alone, runs)
         print_scaling(which.upper(), alone, allreduce)
 
 

@@ -49,6 +49,17 @@ public func tapeGradient(
     _ targetCount: Int32, _ sources: UnsafePointer<OpaquePointer?>?, _ count: Int32,
     _ gradients: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
+    tapeGradientNotify(handle, targets, outputGradients, targetCount, sources, count, gradients, nil, nil)
+}
+
+@_cdecl("sdl_tape_gradient_notify")
+public func tapeGradientNotify(
+    _ handle: OpaquePointer?, _ targets: UnsafePointer<OpaquePointer?>?,
+    _ outputGradients: UnsafePointer<OpaquePointer?>?,
+    _ targetCount: Int32, _ sources: UnsafePointer<OpaquePointer?>?, _ count: Int32,
+    _ gradients: UnsafeMutablePointer<OpaquePointer?>?, _ ready: sdl_gradient_ready_fn?,
+    _ context: UnsafeMutableRawPointer?
+) -> Int32 {
     perform {
         guard let gradients else { throw SDLError(.value, "[gradient] received a NULL gradients array") }
         if count < 0 { throw SDLError(.value, "[gradient] negative source count \(count)") }
@@ -62,8 +73,26 @@ public func tapeGradient(
             guard let seed = outputGradients?[index] else { return nil }
             return try borrow(seed, "gradient")
         }
-        let results = try tape.gradient(of: targetTensors, withRespectTo: sourceTensors, outputGradients: seeds)
-        for (index, result) in results.enumerated() { gradients[index] = result.map(makeHandle) }
+        for index in 0..<Int(count) { gradients[index] = nil }
+        guard let ready else {
+            let results = try tape.gradient(of: targetTensors, withRespectTo: sourceTensors, outputGradients: seeds)
+            for (index, result) in results.enumerated() { gradients[index] = result.map(makeHandle) }
+            return
+        }
+        // Each final gradient goes out as soon as it is known; the caller owns it from then on.
+        func tell(_ index: Int32) throws {
+            let status = ready(context, index)
+            if status != 0 {
+                throw SDLError(SDLError.Kind(rawValue: status) ?? .internal, "[gradient] the ready callback failed")
+            }
+        }
+        _ = try tape.gradient(
+            of: targetTensors, withRespectTo: sourceTensors, outputGradients: seeds,
+            whenFinal: { index, gradient in
+                gradients[index] = gradient.map(makeHandle)
+                try tell(Int32(index))
+            },
+            afterEachOp: { try tell(-1) })
     }
 }
 

@@ -156,7 +156,8 @@ _C_TYPES = {
     "int64_t": "int64", "uint64_t": "uint64", "double": "double", "int64_t *": "int64 *",
     "const int64_t *": "const int64 *", "void *": "pointer", "const void *": "const pointer",
     "const char *": "const char *", "const char **": "const char **", "sdl_release_fn": "release callback",
-    "sdl_custom_backward": "backward callback", "uint64_t *": "uint64 *", "int32_t *": "int32 *",
+    "sdl_custom_backward": "backward callback", "sdl_gradient_ready_fn": "ready callback", "uint64_t *": "uint64 *",
+    "int32_t *": "int32 *",
     "const sdl_optimizer_options *": "const options *", "void": "void",
 }
 _SWIFT_TYPES = {
@@ -165,7 +166,8 @@ _SWIFT_TYPES = {
     "Double": "double", "UnsafeMutablePointer<Int64>?": "int64 *", "UnsafePointer<Int64>?": "const int64 *",
     "UnsafeMutableRawPointer?": "pointer", "UnsafeRawPointer?": "const pointer", "UnsafePointer<CChar>?": "const char *",
     "UnsafeMutablePointer<UnsafePointer<CChar>?>?": "const char **", "sdl_release_fn?": "release callback",
-    "sdl_custom_backward?": "backward callback", "UnsafeMutablePointer<UInt64>?": "uint64 *",
+    "sdl_custom_backward?": "backward callback", "sdl_gradient_ready_fn?": "ready callback",
+    "UnsafeMutablePointer<UInt64>?": "uint64 *",
     "UnsafeMutablePointer<Int32>?": "int32 *",
     "UnsafePointer<sdl_optimizer_options>?": "const options *", None: "void",
 }

@@ -266,11 +266,59 @@ static PyObject *tensor_identity(PyObject *module, PyObject *tensor_object) {
     return PyLong_FromVoidPtr((void *)handle);
 }
 
-/* tape_gradient(tape, [targets], [sources], [output_gradient|None]|None) -> [Tensor|None] */
+/* The Python side of sdl_gradient_ready_fn: `on_ready(index, gradient|None)` for each source
+   whose gradient is final, and `on_ready(-1, None)` after the other ops' backward while the
+   previous call returned something true (work in flight to progress; otherwise those calls
+   are skipped here, without taking the GIL). Runs with the GIL taken, on the thread that
+   called tape_gradient (the pass itself runs without it). */
+typedef struct {
+    PyObject *on_ready;
+    sdl_tensor *gradients;
+    int wants_ticks;
+} gradient_ready_context;
+
+static sdl_status call_python_ready(void *context, int32_t index) {
+    gradient_ready_context *ready = context;
+    if (index < 0 && !ready->wants_ticks) return SDL_OK;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    sdl_status status = SDL_OK;
+    PyObject *gradient = Py_None, *result = NULL;
+    Py_INCREF(gradient);
+    if (index >= 0 && ready->gradients[index] != NULL) {
+        sdl_tensor own = NULL;
+        sdl_status retained = sdl_tensor_retain(ready->gradients[index], &own);
+        Py_DECREF(gradient);
+        gradient = NULL;
+        if (retained != SDL_OK) {
+            raise_status(retained);
+            goto failed;
+        }
+        if ((gradient = wrap_tensor(own)) == NULL) goto failed;
+    }
+    if ((result = PyObject_CallFunction(ready->on_ready, "iO", (int)index, gradient)) == NULL) goto failed;
+    if ((ready->wants_ticks = PyObject_IsTrue(result)) < 0) goto failed;
+    goto done;
+failed:
+    status = SDL_ERROR_VALUE;
+    clear_backward_exception();
+    PyErr_Fetch(&backward_exception_type, &backward_exception_value, &backward_exception_traceback);
+done:
+    Py_XDECREF(gradient);
+    Py_XDECREF(result);
+    PyGILState_Release(gil);
+    return status;
+}
+
+/* tape_gradient(tape, [targets], [sources], [output_gradient|None]|None[, on_ready]) -> [Tensor|None];
+   on_ready(index, gradient|None) hears of each gradient as soon as it is final (see call_python_ready). */
 static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *capsule, *targets_object, *sources_object, *seeds_object;
-    if (!PyArg_ParseTuple(args, "OOOO", &capsule, &targets_object, &sources_object, &seeds_object)) return NULL;
+    PyObject *capsule, *targets_object, *sources_object, *seeds_object, *on_ready = Py_None;
+    if (!PyArg_ParseTuple(args, "OOOO|O", &capsule, &targets_object, &sources_object, &seeds_object, &on_ready)) return NULL;
+    if (on_ready != Py_None && !PyCallable_Check(on_ready)) {
+        PyErr_Format(PyExc_TypeError, "on_ready must be callable or None; received %.100s", Py_TYPE(on_ready)->tp_name);
+        return NULL;
+    }
     sdl_tape tape = tape_of(capsule);
     if (tape == NULL) return NULL;
     PyObject *targets_fast = NULL, *seeds_fast = NULL, *fast = NULL, *result = NULL;
@@ -309,9 +357,14 @@ static PyObject *tape_gradient(PyObject *module, PyObject *args) {
     if (read_handles(fast, sources, "sources", 0) < 0) goto done;
     clear_backward_exception();
     sdl_status status;
+    gradient_ready_context ready = {on_ready, gradients, 0};
     Py_BEGIN_ALLOW_THREADS
-    status = sdl_tape_gradient(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count, sources, (int32_t)count,
-                               gradients);
+    if (on_ready == Py_None)
+        status = sdl_tape_gradient(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count, sources,
+                                   (int32_t)count, gradients);
+    else
+        status = sdl_tape_gradient_notify(tape, targets, seeds_fast != NULL ? seeds : NULL, (int32_t)target_count, sources,
+                                          (int32_t)count, gradients, call_python_ready, &ready);
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) {
         if (!restore_backward_exception()) raise_status(status);
@@ -399,7 +452,7 @@ PyMethodDef autograd_module_methods[] = {
     {"tape_exit", tape_exit, METH_VARARGS, "tape_exit(tape)"},
     {"tape_set_recording", tape_set_recording, METH_VARARGS, "tape_set_recording(tape, flag)"},
     {"tape_watch", tape_watch, METH_VARARGS, "tape_watch(tape, tensor)"},
-    {"tape_gradient", tape_gradient, METH_VARARGS, "tape_gradient(tape, targets, sources, output_gradients)"},
+    {"tape_gradient", tape_gradient, METH_VARARGS, "tape_gradient(tape, targets, sources, output_gradients[, on_ready])"},
     {"record_custom_gradient", record_custom_gradient, METH_VARARGS, "record_custom_gradient(inputs, outputs, rule)"},
     {"pause_recording", pause_recording, METH_O, "pause_recording(flag)"},
     {"is_recording", is_recording, METH_NOARGS, "is_recording() -> bool"},

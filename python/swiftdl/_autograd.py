@@ -237,6 +237,23 @@ class GradientTape:
         if was_entered:
             _C.tape_enter(self._tape)
 
+    # Told of each gradient as soon as the backward pass has finished it (see gradient_as_ready).
+    _on_ready: Callable[[int, Any], Any] | None = None
+
+    def gradient_as_ready(self, target: Any, sources: list[Any], on_ready: Callable[[int, Any], Any]) -> list[Any]:
+        """`gradient(target, sources)` for a flat list of sources, calling `on_ready(i, gradient)`
+        during the backward pass as soon as the gradient of `sources[i]` will receive no more
+        contributions (once per source; gradient is None where there is none). While the last
+        call returned something true, `on_ready(-1, None)` also comes after the backward of
+        every other recorded op (a chance to progress work in flight). Data-parallel training
+        starts each bucket's allreduce from here while the rest of the backward pass runs. An
+        exception raised by `on_ready` ends the pass and propagates."""
+        self._on_ready = on_ready
+        try:
+            return self.gradient(target, list(sources))
+        finally:
+            self._on_ready = None
+
     def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
                  unconnected_gradients: Literal["none", "zero"] = "none") -> Any:
         """Gradients of `target` with respect to `sources`.
@@ -282,7 +299,7 @@ class GradientTape:
                 raise ValueError(f"output_gradients must have one entry per target; received {len(seeds)} "
                                  f"for {len(targets)} targets")
             seeds = [None if s is None else asarray(s, copy=None) for s in seeds]
-        gradients = _C.tape_gradient(self._tape, targets, leaves, seeds)
+        gradients = _C.tape_gradient(self._tape, targets, leaves, seeds, self._on_ready)
         self._used = True
         if unconnected_gradients == "zero":
             from ._creation import zeros_like

@@ -198,6 +198,20 @@ sdl_status sdl_tape_watch(sdl_tape tape, sdl_tensor t);
    entry per target, each NULL (all ones) or a tensor of that target's shape. */
 sdl_status sdl_tape_gradient(sdl_tape tape, const sdl_tensor *targets, const sdl_tensor *output_gradients,
                              int32_t target_count, const sdl_tensor *sources, int32_t count, sdl_tensor *gradients);
+/* Told about a backward pass as it runs (sdl_tape_gradient_notify), on the thread running
+   it. index >= 0: the gradient of sources[index] is final (no recorded op will add to it) and
+   gradients[index] already holds it (owned by the caller of sdl_tape_gradient_notify, NULL
+   for no gradient); each index comes exactly once. index == -1: the backward of one more
+   recorded op ran and no gradient became final (a chance to poll work of the caller's own).
+   Returns SDL_OK to go on, or an error status, which ends the pass and is returned. */
+typedef int32_t /* sdl_status */ (*sdl_gradient_ready_fn)(void *context, int32_t index);
+/* sdl_tape_gradient, telling `ready(context, ...)` about each source as soon as its gradient is
+   final (data-parallel training starts reducing a bucket of gradients while the rest of the
+   backward pass runs). On an error, gradients[] may hold owned handles already: free the
+   non-NULL ones. */
+sdl_status sdl_tape_gradient_notify(sdl_tape tape, const sdl_tensor *targets, const sdl_tensor *output_gradients,
+                                    int32_t target_count, const sdl_tensor *sources, int32_t count,
+                                    sdl_tensor *gradients, sdl_gradient_ready_fn ready, void *context);
 /* Marks t as a trainable variable: tapes that watch accessed variables follow it. */
 sdl_status sdl_tensor_set_trainable_variable(sdl_tensor t, int32_t trainable);
 /* The same values, cut off from every tape. Caller owns *out. */

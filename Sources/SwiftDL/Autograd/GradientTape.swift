@@ -71,7 +71,19 @@ public final class GradientTape: @unchecked Sendable {
     /// Gradients of the sum of several targets, each summed over its elements or weighted by
     /// its entry of `outputGradients` (nil: all ones), as tf.GradientTape does for a list.
     /// Bad input throws before the tape is used up, so a non-persistent tape can be retried.
-    public func gradient(of targets: [Tensor], withRespectTo sources: [Tensor], outputGradients: [Tensor?]) throws
+    ///
+    /// `whenFinal(i, gradient)`, when given, runs once per source during the walk, as soon as
+    /// the gradient of `sources[i]` will receive no more contributions: after the last op
+    /// that consumes the source has passed its gradient back (before the walk for sources no
+    /// recorded op consumes). It receives the gradient `gradient` returns for that source
+    /// (nil where there is none). `afterEachOp()` runs after every other op whose backward
+    /// ran, so a caller can poll work of its own (data-parallel training starts each
+    /// gradient bucket's allreduce as soon as it is full, and progresses the ones started).
+    /// An error thrown by either ends the walk and is rethrown.
+    public func gradient(
+        of targets: [Tensor], withRespectTo sources: [Tensor], outputGradients: [Tensor?],
+        whenFinal: ((Int, Tensor?) throws -> Void)? = nil, afterEachOp: (() throws -> Void)? = nil
+    ) throws
         -> [Tensor?]
     {
         if gradientTaken && !persistent {
@@ -113,27 +125,64 @@ public final class GradientTape: @unchecked Sendable {
             let key = ObjectIdentifier(target)
             gradients[key] = try gradients[key].map { try binary(.add, $0, seed) } ?? seed
         }
-        for node in nodes.reversed() {
-            let outputGradients = node.outputs.map { gradients[ObjectIdentifier($0)] }
-            if outputGradients.allSatisfy({ $0 == nil }) { continue }
-            let inputGradients = try node.backward(outputGradients)
-            for (input, gradient) in zip(node.inputs, inputGradients) {
-                // A node is recorded when this tape follows any of its inputs; the others
-                // (data, constants, tensors only another tape watches) get no gradient here.
-                guard let computed = gradient, input.dtype.isFloatingPoint, isTracked(input) else { continue }
-                let gradient = try computed.converted(to: input.dtype) // mixed-dtype ops promote
-                let key = ObjectIdentifier(input)
-                gradients[key] = try gradients[key].map { try binary(.add, $0, gradient) } ?? gradient
+        // The last op the reverse walk visits that consumes each source: the recorded one
+        // with the lowest index among its consumers. After it, the source's gradient is final.
+        var finalAfterNode: [Int: [Int]] = [:]
+        var finalAtOnce: [Int] = []
+        if whenFinal != nil {
+            var lastConsumer: [ObjectIdentifier: Int] = [:]
+            for index in nodes.indices.reversed() {
+                for input in nodes[index].inputs { lastConsumer[ObjectIdentifier(input)] = index }
+            }
+            for (position, source) in sources.enumerated() {
+                if let index = lastConsumer[ObjectIdentifier(source)] {
+                    finalAfterNode[index, default: []].append(position)
+                } else {
+                    finalAtOnce.append(position)
+                }
             }
         }
+        var results = [Tensor?](repeating: nil, count: sources.count)
+        var resolved = [Bool](repeating: false, count: sources.count)
         // As in TensorFlow, a source this tape does not follow (never watched, not an output
         // of a recorded op, not an auto-watched variable) is unconnected: nil.
-        return try sources.map { source in
-            guard source.dtype.isFloatingPoint, isTracked(source),
-                let gradient = gradients[ObjectIdentifier(source)]
-            else { return nil }
-            return try gradient.converted(to: source.dtype)
+        func resolve(_ position: Int) throws {
+            let source = sources[position]
+            if source.dtype.isFloatingPoint, isTracked(source), let gradient = gradients[ObjectIdentifier(source)] {
+                results[position] = try gradient.converted(to: source.dtype)
+            }
+            resolved[position] = true
+            try whenFinal?(position, results[position])
         }
+        for position in finalAtOnce { try resolve(position) }
+        for index in nodes.indices.reversed() {
+            let node = nodes[index]
+            let outputGradients = node.outputs.map { gradients[ObjectIdentifier($0)] }
+            let runs = !outputGradients.allSatisfy({ $0 == nil })
+            if runs {
+                let inputGradients = try node.backward(outputGradients)
+                for (input, gradient) in zip(node.inputs, inputGradients) {
+                    // A node is recorded when this tape follows any of its inputs; the others
+                    // (data, constants, tensors only another tape watches) get no gradient here.
+                    guard let computed = gradient, input.dtype.isFloatingPoint, isTracked(input) else { continue }
+                    let gradient = try computed.converted(to: input.dtype) // mixed-dtype ops promote
+                    let key = ObjectIdentifier(input)
+                    gradients[key] = try gradients[key].map { try binary(.add, $0, gradient) } ?? gradient
+                }
+            }
+            if let positions = finalAfterNode[index] {
+                for position in positions { try resolve(position) }
+            } else if runs {
+                try afterEachOp?()
+            }
+        }
+        for position in sources.indices where !resolved[position] {
+            let source = sources[position]
+            if source.dtype.isFloatingPoint, isTracked(source), let gradient = gradients[ObjectIdentifier(source)] {
+                results[position] = try gradient.converted(to: source.dtype)
+            }
+        }
+        return results
     }
 
     /// Frees everything recorded (the tape's memory goes when the gradient is taken).

@@ -48,6 +48,24 @@ def active_reduction() -> Any:
     return lambda gradients, variables: reduce_gradients(gradients, variables, communicator)
 
 
+def active_overlap(variables: list[Any]) -> Any:
+    """An OverlappedReduction (overlap.py) for the coming backward pass, when gradients are
+    reduced across processes now and overlap is on (SWIFTDL_MPI_OVERLAP) and pays (more than
+    one bucket); otherwise None."""
+    from ..keras.distribution import DataParallel, distribution
+    from .overlap import overlap_plan
+    strategy = distribution()
+    if not isinstance(strategy, DataParallel):
+        return None
+    communicator = strategy.communicator()
+    if communicator is None:
+        return None
+    state = _ACTIVE[0]
+    if state is not None:  # fit: Σ share × gradient, as DataParallelState.reduce
+        return overlap_plan(communicator, variables, prescale=state.share, factor=1.0)
+    return overlap_plan(communicator, variables, factor=1.0 / communicator.size)
+
+
 def synchronize_start(model: Any, communicator: Communicator) -> None:
     """Rank 0's weights (and optimizer state) and random stream on every rank. The optimizer
     is built first where it is not yet: rank 0's may have been built (by BackupAndRestore's

@@ -23,8 +23,10 @@ import numpy as np
 
 from .communicator import Communicator
 
-ALLREDUCE, BROADCAST, ALLGATHER = 1, 2, 3
-_KIND_NAMES = {ALLREDUCE: "allreduce", BROADCAST: "broadcast", ALLGATHER: "allgather"}
+# OVERLAPPED: fit's gradient buckets, all but the last started during the backward pass
+# (overlap.py); joined ranks serve them with the same nonblocking collectives.
+ALLREDUCE, BROADCAST, ALLGATHER, OVERLAPPED = 1, 2, 3, 4
+_KIND_NAMES = {ALLREDUCE: "allreduce", BROADCAST: "broadcast", ALLGATHER: "allgather", OVERLAPPED: "overlapped allreduce"}
 _DTYPES = [np.dtype(t) for t in ("float32", "float64", "int32", "int64", "uint8", "bool", "float16", "int8", "int16",
                                  "uint16", "uint32", "uint64")]
 
@@ -90,6 +92,9 @@ class Negotiator:
         world = self.communicator
         if kind == ALLREDUCE:
             world.allreduce_many_([np.zeros(n, dtype) for n, dtype in buffers])
+        elif kind == OVERLAPPED:
+            from .overlap import serve_overlapped
+            serve_overlapped(world, [np.zeros(n, dtype) for n, dtype in buffers])
         elif kind == BROADCAST:
             for n, dtype in buffers:
                 world.broadcast_(np.zeros(n, dtype), root)

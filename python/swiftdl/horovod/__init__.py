@@ -23,9 +23,11 @@ from .._tensor import Tensor
 from ..distributed import communicator as _communicator
 from ..distributed.data_parallel import broadcast_variables as _broadcast_variables
 from ..distributed.fusion import reduce_gradients as _reduce_gradients
+from ..distributed.overlap import overlap_plan as _overlap_plan
 from ..distributed.join import ALLGATHER as _ALLGATHER
 from ..distributed.join import ALLREDUCE as _ALLREDUCE
 from ..distributed.join import BROADCAST as _BROADCAST
+from ..distributed.join import OVERLAPPED as _OVERLAPPED
 from ..distributed.join import negotiator as _negotiator
 from . import callbacks
 
@@ -118,6 +120,11 @@ def broadcast_variables(variables: Sequence[Any], root_rank: int) -> None:
                          announce=lambda values: _negotiator(world).announce(_BROADCAST, values, root_rank))
 
 
+def _announced_allgather(world: _communicator.Communicator, rows: np.ndarray) -> np.ndarray:
+    _negotiator(world).announce(_ALLGATHER, [rows])
+    return world.allgather(rows)
+
+
 def join() -> int:
     """Marks this rank as out of data: until every rank has joined, it serves the other
     ranks' allreduces with zeros (and their allgathers with no rows), so ranks with more
@@ -155,7 +162,23 @@ class _Distributed:
 
     _horovod: dict[str, Any]
 
+    def _overlapped_reduction(self, variables: list[Any]) -> Any:
+        """fit's backward pass starts the buckets' allreduces (distributed/overlap.py), but
+        not while gradients are summed locally over several passes."""
+        state = self._horovod
+        if state["passes"] > 1:
+            return None
+        world = _world()
+        predivide, average = state["predivide"], state["op"] == Average
+        return _overlap_plan(world, variables, prescale=1.0 / predivide,
+                             factor=(predivide if average else 1.0) / (world.size if average else 1),
+                             announce=lambda buckets: _negotiator(world).announce(_OVERLAPPED, buckets),
+                             exchange=lambda row: _announced_allgather(world, row))
+
     def _reduce_gradients(self, gradients: list[Tensor], variables: list[Any]) -> list[Tensor] | None:
+        overlapped = self._take_overlapped_reduction(gradients, variables)  # type: ignore[attr-defined]
+        if overlapped is not None:
+            return overlapped
         state = self._horovod
         if state["passes"] > 1:
             state["sums"] = gradients if state["sums"] is None else [a + g for a, g in zip(state["sums"], gradients)]

@@ -316,9 +316,42 @@ class Optimizer:
         """Gradients as the step applies them. Under keras.distribution.DataParallel across
         processes, their average over the ranks (weighted by each rank's share of the batch
         inside `fit`); otherwise unchanged. None skips the step."""
+        overlapped = self._take_overlapped_reduction(gradients, variables)
+        if overlapped is not None:
+            return overlapped
         from swiftdl.distributed.data_parallel import active_reduction
         reduction = active_reduction()
         return gradients if reduction is None else reduction(gradients, variables)
+
+    # ---- overlapping the reduction with the backward pass (distributed/overlap.py) ----
+    _overlapped: Any = None
+
+    def _begin_overlapped_reduction(self, variables: list[Variable]) -> Any:
+        """The trainer asks this before its backward pass: an object whose `on_ready` the pass
+        calls as each gradient is final, starting the reduction across processes early; None
+        when gradients are not reduced across processes, overlap is off, or this optimizer
+        changes the gradients before reducing them (loss_scale_factor, LossScaleOptimizer)."""
+        self._overlapped = None
+        if self.loss_scale_factor is not None or type(self).apply is not Optimizer.apply:
+            return None
+        self._overlapped = self._overlapped_reduction(list(variables))
+        return self._overlapped
+
+    def _overlapped_reduction(self, variables: list[Variable]) -> Any:
+        from swiftdl.distributed.data_parallel import active_overlap
+        return active_overlap(variables)
+
+    def _take_overlapped_reduction(self, gradients: list[Tensor], variables: list[Variable]) -> list[Tensor] | None:
+        """The reduced gradients, when the overlapped reduction begun for this step reduced
+        exactly these; None otherwise (its collectives are completed all the same: every rank
+        started them)."""
+        overlapped, self._overlapped = self._overlapped, None
+        if overlapped is None:
+            return None
+        if overlapped.matches(gradients, variables):
+            return overlapped.finish(gradients, variables)
+        overlapped.complete()
+        return None
 
     def _update_moving_averages(self) -> None:
         """Keras's EMA of every variable seen so far, then the periodic overwrite."""

@@ -193,9 +193,22 @@ class Trainer:
         self._loss_tracker.update_state(loss, sample_weight=batch_size)
         variables = self.trainable_variables
         if variables:
-            gradients = tape.gradient(scaled_loss, variables)
+            gradients = self._backward(tape, scaled_loss, variables)
             self.optimizer.apply_gradients(zip(gradients, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _backward(self, tape, loss, variables):
+        """The gradients of `loss`. Across MPI processes the optimizer may reduce each bucket
+        of them while the backward pass still runs (swiftdl/distributed/overlap.py)."""
+        begin = getattr(self.optimizer, "_begin_overlapped_reduction", None)
+        overlapped = begin(variables) if begin is not None else None
+        if overlapped is None:
+            return tape.gradient(loss, variables)
+        try:
+            return tape.gradient_as_ready(loss, variables, overlapped.on_ready)
+        except BaseException:
+            self.optimizer._overlapped = None  # never completed by a later step's apply_gradients
+            raise
 
     def test_step(self, data):
         x, y, sample_weight = unpack_x_y_sample_weight(data)
