@@ -2,6 +2,7 @@
 of custom objects."""
 from typing import Any
 
+from .file_editor import KerasFileEditor
 from .object_registration import (CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
                                   get_registered_object, merged_custom_objects, register_keras_serializable)
 from .saving_lib import load_model, save_model
@@ -40,6 +41,6 @@ def serialize_keras_object(obj: Any) -> Any:
             "registered_name": get_registered_name(cls) if cls in get_custom_objects().values() else None}
 
 
-__all__ = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
+__all__ = ["CustomObjectScope", "KerasFileEditor", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
            "get_registered_name", "get_registered_object", "load_model", "load_weights", "register_keras_serializable",
            "save_model", "save_weights", "serialize_keras_object"]
