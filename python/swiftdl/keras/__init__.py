@@ -44,7 +44,7 @@ __all__ = ["activations", "backend", "callbacks", "clear_session", "config", "co
 def __getattr__(name):
     # These submodules load on first use.
     if name in ("applications", "datasets", "distribution", "export", "mixed_precision", "preprocessing", "quantizers",
-                "random", "ops", "tree"):
+                "random", "ops", "tree", "wrappers"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     if name == "Quantizer":

@@ -39,7 +39,8 @@ def _default_clone(layer: Any) -> Any:
 def clone_model(model: Any, input_tensors: Any = None, clone_function: Callable[[Any], Any] | None = None,
                 call_function: Any = None, recursive: bool = False, **kwargs: Any) -> Any:
     """A new model with the same architecture and newly initialized weights (Keras's
-    clone_model; weights are not copied: use `set_weights(model.get_weights())`).
+    clone_model; weights are not copied: use `set_weights(model.get_weights())`). A compiled
+    model's clone is compiled alike, with a new optimizer made from the original's config.
 
     Args:
         model: a Sequential, functional or subclassed (with get_config) model.
@@ -67,10 +68,17 @@ def clone_model(model: Any, input_tensors: Any = None, clone_function: Callable[
         layers = [clone_function(layer) for layer in model.layers]
         from ..layers import Input
         head = [Input(batch_shape=tuple(shape))] if shape is not None else []
-        return Sequential(head + layers, name=model.name)
+        return _compiled_like(model, Sequential(head + layers, name=model.name))
     entry = serialize_model(model)
     entry.pop("compile_config", None)
-    return from_keras_config(entry)
+    return _compiled_like(model, from_keras_config(entry))
+
+
+def _compiled_like(model: Any, clone: Any) -> Any:
+    config = model.get_compile_config() if getattr(model, "compiled", False) else None
+    if config is not None:
+        clone.compile_from_config(config)
+    return clone
 
 
 __all__ = ["clone_model", "model_from_json", "model_to_json"]

@@ -126,6 +126,11 @@ class Model(Trainer, Layer):
                                    "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
                                    "steps_per_execution": steps_per_execution}
 
+    def compile_from_config(self, config):
+        """Compiles with a `get_compile_config()` dict (a new optimizer from its config)."""
+        from ..saving.serialization import deserialize_compile_config
+        self.compile(**deserialize_compile_config(config))
+
     def get_compile_config(self):
         """Keras's compile_config: the optimizer (as it is now), loss and metrics."""
         if not getattr(self, "compiled", False):
