@@ -1,7 +1,7 @@
 """Common Keras model families, trained and run as a user runs them: swiftdl, and TensorFlow side by side.
 
     .venv/bin/python benchmarks/keras_models.py [--tf-python /path/to/python] [--models resnet,mlp]
-                                                [--threads N] [--repeats N] [--json FILE]
+                                                [--threads N] [--repeats N] [--json FILE] [--onnx]
 
 The models are in benchmarks/keras_model_zoo.py (a ResNet-style CNN, a MobileNetV2-style
 CNN, a bidirectional stacked LSTM, a masked GRU with dropout, a 1-D text CNN, a transformer
@@ -15,7 +15,12 @@ latency of `model.predict(one_sample)` and of `model(one_sample)`; the child's p
 resident memory. With `--tf-python PATH` the same file runs under that interpreter with
 TensorFlow's Keras (installed there by you; this script installs nothing) and each row gets
 the ratio swiftdl/TensorFlow (above 1 is better for throughputs, below 1 for times and
-memory). A benchmark, never a test.
+memory). With `--onnx` the swiftdl child also exports the trained model with
+`model.export(..., format="onnx")` and times ONNX Runtime (pip `onnxruntime` in the
+benchmark's environment, never a swiftdl dependency) on the same single sample, with the
+same thread count; the table then gives `model(x)` over ONNX Runtime (below 1: swiftdl is
+faster). A model the exporter does not cover shows the exporter's error. A benchmark, never a
+test.
 """
 import argparse
 import json
@@ -53,7 +58,32 @@ def _latencies(function, repeats):
     return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))]
 
 
-def child(backend, name, threads):
+def _onnx_latencies(model, one, threads):
+    """ONNX Runtime's median and p99 latency on `one` for the exported model, or the reason
+    there is none (the exporter's error for a layer it does not cover)."""
+    import tempfile
+
+    import numpy as np
+    import onnxruntime
+    path = os.path.join(tempfile.mkdtemp(), "model.onnx")
+    try:
+        model.export(path, format="onnx", verbose=False)
+    except Exception as error:  # noqa: BLE001  (reported in the table, the run goes on)
+        return {"onnx_error": f"{type(error).__name__}: {error}"[:160]}
+    options = onnxruntime.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    declared = session.get_inputs()[0]
+    # The exporter declares Embedding's ids int64 (Gather's indices); send the dtype asked for.
+    dtype = {"tensor(int64)": np.int64, "tensor(int32)": np.int32, "tensor(double)": np.float64}.get(declared.type,
+                                                                                                  np.float32)
+    feed = {declared.name: np.asarray(one).astype(dtype)}
+    median, p99 = _latencies(lambda: session.run(None, feed), 200)
+    return {"onnx_one_ms": median * 1e3, "onnx_one_p99_ms": p99 * 1e3}
+
+
+def child(backend, name, threads, onnx=False):
     tf, keras = _keras(backend)
     if threads:
         if backend == "swiftdl":
@@ -76,19 +106,24 @@ def child(backend, name, threads):
     one = x[:1]
     predict_median, predict_p99 = _latencies(lambda: model.predict(one, verbose=0), 50)
     call_median, call_p99 = _latencies(lambda: model(one), 200)
-    return {"train_samples_per_s": samples / train_seconds, "predict_samples_per_s": len(x) / predict_seconds,
-            "predict_one_ms": predict_median * 1e3, "predict_one_p99_ms": predict_p99 * 1e3,
-            "call_one_ms": call_median * 1e3, "call_one_p99_ms": call_p99 * 1e3,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {"train_samples_per_s": samples / train_seconds, "predict_samples_per_s": len(x) / predict_seconds,
+              "predict_one_ms": predict_median * 1e3, "predict_one_p99_ms": predict_p99 * 1e3,
+              "call_one_ms": call_median * 1e3, "call_one_p99_ms": call_p99 * 1e3, "peak_rss_mb": peak_rss_mb}
+    if onnx and backend == "swiftdl":
+        result.update(_onnx_latencies(model, one, threads))
+    return result
 
 
-def run_child(python, backend, name, threads):
+def run_child(python, backend, name, threads, onnx=False):
     environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     if backend == "tensorflow":
         environment["KERAS_BACKEND"] = "tensorflow"
     command = [python, os.path.abspath(__file__), "--child", "--backend", backend, "--models", name]
     if threads:
         command += ["--threads", str(threads)]
+    if onnx:
+        command += ["--onnx"]
     result = subprocess.run(command, capture_output=True, text=True, env=environment)
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     if result.returncode != 0 or not lines:
@@ -116,6 +151,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=1,
                         help="runs of each model per backend, taking turns; rows are medians (default 1)")
     parser.add_argument("--json", help="also write all results to this file")
+    parser.add_argument("--onnx", action="store_true",
+                        help="also export each model to ONNX and time ONNX Runtime on one sample (needs onnxruntime)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="swiftdl", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -124,7 +161,7 @@ def main():
     if unknown:
         parser.error(f"unknown models {unknown}; choose from {', '.join(MODELS)}")
     if args.child:
-        print("RESULT " + json.dumps(child(args.backend, names[0], args.threads)))
+        print("RESULT " + json.dumps(child(args.backend, names[0], args.threads, args.onnx)))
         return
 
     backends = [("swiftdl", sys.executable)] + ([("tensorflow", args.tf_python)] if args.tf_python else [])
@@ -134,12 +171,12 @@ def main():
         runs = {backend: [] for backend, _ in backends}
         for _ in range(args.repeats):
             for backend, python in backends:
-                run = run_child(python, backend, name, args.threads)
+                run = run_child(python, backend, name, args.threads, args.onnx)
                 if run:
                     runs[backend].append(run)
         for backend, _ in backends:
             if runs[backend]:
-                results[backend][name] = {key: statistics.median(r[key] for r in runs[backend]) for key in runs[backend][0]}
+                results[backend][name] = _medians(runs[backend])
 
     print(f"Keras models, batch 64, Adam, synthetic data; 1 timed epoch after 1 warm-up; threads={args.threads or 'default'}"
           + (f"; median of {args.repeats} runs" if args.repeats > 1 else ""))
@@ -154,9 +191,30 @@ def main():
                 if ours.get(key) and theirs.get(key):
                     line += f"{ours[key] / theirs[key]:>8.2f}×"
             print(line)
+    if args.onnx:
+        _print_onnx_table(names, results["swiftdl"])
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(results, handle, indent=2)
+
+
+def _medians(runs):
+    """Each number's median over the runs; text (an exporter's error) from the first run."""
+    return {key: statistics.median(r[key] for r in runs) if isinstance(value, (int, float)) else value
+            for key, value in runs[0].items()}
+
+
+def _print_onnx_table(names, ours):
+    print("\nsingle sample: swiftdl model(x) against ONNX Runtime on the exported file (ms; ratio below 1: swiftdl faster)")
+    print(f"{'':20}{'model(x) p50':>14}{'ORT p50':>10}{'ratio':>8}{'model(x) p99':>14}{'ORT p99':>10}")
+    for name in names:
+        row = ours.get(name, {})
+        if "onnx_one_ms" not in row:
+            print(f"{name:20}  not exported: {row.get('onnx_error', 'no result')}")
+            continue
+        print(f"{name:20}{_format(row['call_one_ms']):>14}{_format(row['onnx_one_ms']):>10}"
+              f"{row['call_one_ms'] / row['onnx_one_ms']:>7.2f}×{_format(row['call_one_p99_ms']):>14}"
+              f"{_format(row['onnx_one_p99_ms']):>10}")
 
 
 if __name__ == "__main__":
