@@ -115,6 +115,10 @@ _KERAS_ALIASES = {"initializers": ("initializers", None), "losses": ("losses", N
                   "random_normal_initializer": ("initializers", "RandomNormal"),
                   "random_uniform_initializer": ("initializers", "RandomUniform")}
 
+# TensorFlow's top-level aliases of functions in swiftdl's submodules, resolved on first use.
+_SUBMODULE_ALIASES = {"eig": ("linalg", "eig"), "eigvals": ("linalg", "eigvals"),
+                      "matrix_square_root": ("linalg", "sqrtm")}
+
 
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
@@ -123,6 +127,12 @@ def __getattr__(name):
         module_name, attribute = _KERAS_ALIASES[name]
         value = importlib.import_module(f"swiftdl.keras.{module_name}")
         value = value if attribute is None else getattr(value, attribute)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULE_ALIASES:
+        import importlib
+        module_name, attribute = _SUBMODULE_ALIASES[name]
+        value = getattr(importlib.import_module(f"swiftdl.{module_name}"), attribute)
         globals()[name] = value
         return value
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
