@@ -117,7 +117,8 @@ _KERAS_ALIASES = {"initializers": ("initializers", None), "losses": ("losses", N
 
 # TensorFlow's top-level aliases of functions in swiftdl's submodules, resolved on first use.
 _SUBMODULE_ALIASES = {"eig": ("linalg", "eig"), "eigvals": ("linalg", "eigvals"),
-                      "matrix_square_root": ("linalg", "sqrtm")}
+                      "matrix_square_root": ("linalg", "sqrtm"), "complex": ("_tf_math_complex", "complex"),
+                      "approx_top_k": ("_tf_math_ordering", "approx_top_k")}
 
 
 def __getattr__(name):
