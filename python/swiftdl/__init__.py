@@ -118,7 +118,8 @@ _KERAS_ALIASES = {"initializers": ("initializers", None), "losses": ("losses", N
 # TensorFlow's top-level aliases of functions in swiftdl's submodules, resolved on first use.
 _SUBMODULE_ALIASES = {"eig": ("linalg", "eig"), "eigvals": ("linalg", "eigvals"),
                       "matrix_square_root": ("linalg", "sqrtm"), "complex": ("_tf_math_complex", "complex"),
-                      "approx_top_k": ("_tf_math_ordering", "approx_top_k")}
+                      "approx_top_k": ("_tf_math_ordering", "approx_top_k"), "fftnd": ("signal", "fftnd"),
+                      "ifftnd": ("signal", "ifftnd"), "rfftnd": ("signal", "rfftnd"), "irfftnd": ("signal", "irfftnd")}
 
 
 def __getattr__(name):
