@@ -119,7 +119,28 @@ _KERAS_ALIASES = {"initializers": ("initializers", None), "losses": ("losses", N
 _SUBMODULE_ALIASES = {"eig": ("linalg", "eig"), "eigvals": ("linalg", "eigvals"),
                       "matrix_square_root": ("linalg", "sqrtm"), "complex": ("_tf_math_complex", "complex"),
                       "approx_top_k": ("_tf_math_ordering", "approx_top_k"), "fftnd": ("signal", "fftnd"),
-                      "ifftnd": ("signal", "ifftnd"), "rfftnd": ("signal", "rfftnd"), "irfftnd": ("signal", "irfftnd")}
+                      "ifftnd": ("signal", "ifftnd"), "rfftnd": ("signal", "rfftnd"), "irfftnd": ("signal", "irfftnd"),
+                      "IndexedSlices": ("_tf_indexed_slices", "IndexedSlices"),
+                      "IndexedSlicesSpec": ("_tf_indexed_slices", "IndexedSlicesSpec"),
+                      "TypeSpec": ("_tf_type_spec", "TypeSpec"), "NoneTensorSpec": ("_tf_type_spec", "NoneTensorSpec"),
+                      "OptionalSpec": ("_tf_type_spec", "OptionalSpec"),
+                      "TensorArraySpec": ("_tf_type_spec", "TensorArraySpec"),
+                      "type_spec_from_value": ("_tf_type_spec", "type_spec_from_value"),
+                      "register_tensor_conversion_function": ("_tf_conversion_registry",
+                                                              "register_tensor_conversion_function"),
+                      "bitcast": ("_tf_array_extras", "bitcast"), "parallel_stack": ("_tf_array_extras", "parallel_stack"),
+                      "guarantee_const": ("_tf_array_extras", "guarantee_const"),
+                      "space_to_batch": ("_tf_array_extras", "space_to_batch"),
+                      "space_to_batch_nd": ("_tf_array_extras", "space_to_batch"),
+                      "batch_to_space": ("_tf_array_extras", "batch_to_space"),
+                      "required_space_to_batch_paddings": ("_tf_array_extras", "required_space_to_batch_paddings"),
+                      "grad_pass_through": ("_tf_tracing_helpers", "grad_pass_through"),
+                      "is_symbolic_tensor": ("_tf_tracing_helpers", "is_symbolic_tensor"),
+                      "fingerprint": ("_tf_fingerprint", "fingerprint"),
+                      "conv": ("_tf_conv_backprop", "conv"),
+                      "conv2d_backprop_input_v2": ("_tf_conv_backprop", "conv2d_backprop_input_v2"),
+                      "conv2d_backprop_filter_v2": ("_tf_conv_backprop", "conv2d_backprop_filter_v2"),
+                      "edit_distance": ("_tf_edit_distance", "edit_distance")}
 
 
 def __getattr__(name):
