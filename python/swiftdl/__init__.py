@@ -160,7 +160,7 @@ def __getattr__(name):
         return value
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
                 "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version", "summary",
-                "distribute", "test", "sparse", "ragged", "lookup"):
+                "distribute", "test", "sparse", "ragged", "lookup", "sets", "audio"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module
