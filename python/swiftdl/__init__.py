@@ -140,7 +140,10 @@ _SUBMODULE_ALIASES = {"eig": ("linalg", "eig"), "eigvals": ("linalg", "eigvals")
                       "conv": ("_tf_conv_backprop", "conv"),
                       "conv2d_backprop_input_v2": ("_tf_conv_backprop", "conv2d_backprop_input_v2"),
                       "conv2d_backprop_filter_v2": ("_tf_conv_backprop", "conv2d_backprop_filter_v2"),
-                      "edit_distance": ("_tf_edit_distance", "edit_distance")}
+                      "edit_distance": ("_tf_edit_distance", "edit_distance"),
+                      "qint8": ("dtypes", "qint8"), "quint8": ("dtypes", "quint8"), "qint16": ("dtypes", "qint16"),
+                      "quint16": ("dtypes", "quint16"), "qint32": ("dtypes", "qint32"),
+                      "resource": ("dtypes", "resource"), "variant": ("dtypes", "variant")}
 
 
 def __getattr__(name):
