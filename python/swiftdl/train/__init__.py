@@ -10,10 +10,12 @@ from ._checkpoint import Checkpoint, CheckpointLoadStatus, latest_checkpoint
 from ._checkpoint_reader import (CheckpointOptions, CheckpointReader, CheckpointState, checkpoints_iterator,
                                  get_checkpoint_state, list_variables, load_checkpoint, load_variable)
 from ._example_proto import NAMES as _MESSAGES
+from ._coordination import ClusterSpec, Coordinator
 from ._manager import CheckpointManager
 from ._moving_average import ExponentialMovingAverage
 
-__all__ = ["Checkpoint", "CheckpointLoadStatus", "CheckpointManager", "CheckpointOptions", "CheckpointReader",
+__all__ = ["Checkpoint", "CheckpointLoadStatus", "CheckpointManager", "ClusterSpec", "Coordinator",
+           "CheckpointOptions", "CheckpointReader",
            "CheckpointState", "ExponentialMovingAverage", "checkpoints_iterator", "get_checkpoint_state",
            "latest_checkpoint", "list_variables", "load_checkpoint", "load_variable"] + list(_MESSAGES)
 
