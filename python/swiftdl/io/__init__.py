@@ -16,6 +16,7 @@ from . import gfile
 from ._image_codecs import (decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
                             extract_jpeg_shape, is_jpeg)
 from ._composite_features import RaggedFeature, SparseFeature
+from ._image_codecs_more import decode_and_crop_jpeg, decode_webp, match_filenames_once
 from ._parse_example import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parse_example,
                              parse_single_example)
 from ._parse_sequence_example import parse_sequence_example, parse_single_sequence_example
@@ -106,4 +107,4 @@ __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "RaggedFeature", "Spars
            "encode_png", "extract_jpeg_shape", "gfile", "is_jpeg", "parse_example", "parse_single_example",
            "parse_tensor", "read_file", "serialize_tensor", "write_file", "parse_sequence_example",
            "parse_single_sequence_example", "decode_compressed", "decode_json_example", "deserialize_many_sparse",
-           "serialize_many_sparse", "serialize_sparse"]
+           "serialize_many_sparse", "serialize_sparse", "decode_and_crop_jpeg", "decode_webp", "match_filenames_once"]
