@@ -16,6 +16,7 @@ import numpy as np
 from . import _creation, _ops, _shape
 from ._convert import TensorBase
 from ._tf_cast import convert_to_tensor
+from . import _tf_linalg_experimental as experimental
 from ._tf_linalg_banded import banded_triangular_solve, tridiagonal_matmul, tridiagonal_solve
 from ._tf_linalg_diagonals import diag, diag_part, set_diag, tensor_diag, tensor_diag_part
 from ._tf_linalg_lu import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
@@ -222,4 +223,4 @@ __all__ = ["adjoint", "band_part", "banded_triangular_solve", "cholesky", "chole
            "inv", "l2_normalize", "logdet", "logm", "lstsq", "lu", "lu_matrix_inverse", "lu_reconstruct", "lu_solve",
            "matmul", "matrix_rank", "matrix_transpose", "matvec", "norm", "normalize", "pinv", "qr", "set_diag",
            "slogdet", "solve", "sqrtm", "svd", "tensor_diag", "tensor_diag_part", "tensordot", "trace",
-           "triangular_solve", "tridiagonal_matmul", "tridiagonal_solve"]
+           "triangular_solve", "tridiagonal_matmul", "tridiagonal_solve", "experimental"]
