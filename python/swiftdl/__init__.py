@@ -143,7 +143,14 @@ _SUBMODULE_ALIASES = {"eig": ("linalg", "eig"), "eigvals": ("linalg", "eigvals")
                       "edit_distance": ("_tf_edit_distance", "edit_distance"),
                       "qint8": ("dtypes", "qint8"), "quint8": ("dtypes", "quint8"), "qint16": ("dtypes", "qint16"),
                       "quint16": ("dtypes", "quint16"), "qint32": ("dtypes", "qint32"),
-                      "resource": ("dtypes", "resource"), "variant": ("dtypes", "variant")}
+                      "resource": ("dtypes", "resource"), "variant": ("dtypes", "variant"),
+                      "make_tensor_proto": ("_tf_tensor_proto", "make_tensor_proto"),
+                      "make_ndarray": ("_tf_tensor_proto", "make_ndarray"),
+                      "check_pinned": ("_tf_runtime", "check_pinned"),
+                      "CriticalSection": ("_tf_critical_section", "CriticalSection"),
+                      "nondifferentiable_batch_function": ("_tf_batch_function", "nondifferentiable_batch_function"),
+                      "ragged_fill_empty_rows": ("ragged._fill_empty_rows", "ragged_fill_empty_rows"),
+                      "ragged_fill_empty_rows_grad": ("ragged._fill_empty_rows", "ragged_fill_empty_rows_grad")}
 
 
 def __getattr__(name):
