@@ -109,3 +109,16 @@ def test_conversion_registry_and_grad_pass_through():
     assert not tf.is_symbolic_tensor(x)
     from swiftdl import keras
     assert tf.is_symbolic_tensor(keras.Input((2,)))
+
+
+def test_extract_volume_patches_matches_tensorflow():
+    from _nn_gradcheck import check_gradients
+    V = np.load(pathlib.Path(__file__).parent / "fixtures" / "tf_top_level" / "tf_volume_patches.npz")
+    np.testing.assert_array_equal(np.asarray(tf.extract_volume_patches(V["volume"], [1, 2, 3, 2, 1], [1, 1, 2, 3, 1],
+                                                                      "VALID")), V["valid"])
+    np.testing.assert_array_equal(np.asarray(tf.extract_volume_patches(V["volume"], [1, 3, 2, 3, 1], [1, 2, 2, 2, 1],
+                                                                      "SAME")), V["same"])
+    check_gradients(lambda v: tf.extract_volume_patches(v, [1, 2, 2, 2, 1], [1, 1, 2, 1, 1], "SAME"),
+                    V["volume"][:1, :3, :3, :3, :1].astype(np.float64))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="5-D"):
+        tf.extract_volume_patches(V["volume"][0], [1, 2, 2, 2, 1], [1, 1, 1, 1, 1], "VALID")
