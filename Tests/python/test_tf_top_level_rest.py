@@ -88,3 +88,18 @@ def test_check_pinned_critical_section_and_batch_function():
     assert tape.gradient(y, x) is None
     with pytest.raises(ValueError, match="allowed_batch_sizes"):
         tf.nondifferentiable_batch_function(1, 8, 10, allowed_batch_sizes=[4, 2])
+
+
+def test_random_index_shuffle_matches_tensorflow():
+    cases = json.loads((pathlib.Path(__file__).parent / "fixtures" / "tf_top_level_rest" / "tf_index_shuffle.json")
+                       .read_text())["cases"]
+    for case in cases:
+        out = tf.random_index_shuffle(np.array(case["index"], np.int64), np.array(case["seed"], np.int64),
+                                      case["max_index"], case["rounds"])
+        assert np.asarray(out).tolist() == case["out"], case["max_index"]
+    permutation = np.asarray(tf.random_index_shuffle(np.arange(100), np.array([4, 5, 6]), 99))
+    assert sorted(permutation.tolist()) == list(range(100))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="rounds"):
+        tf.random_index_shuffle(3, np.array([1, 2, 3]), 10, rounds=5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="seed"):
+        tf.random_index_shuffle(3, np.array([1, 2]), 10)
