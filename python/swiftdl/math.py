@@ -19,6 +19,7 @@ from ._tf_math_complex import angle, conj, imag, real
 from ._tf_math_log_space import cumulative_logsumexp, xlog1py
 from ._tf_math_ordering import (approx_max_k, approx_min_k, invert_permutation, is_non_decreasing,
                                 is_strictly_increasing, nextafter)
+from ._tf_sobol_sample import sobol_sample
 from ._tf_special import (bessel_i0, bessel_i0e, bessel_i1, bessel_i1e, betainc, erfcinv, erfinv, igamma, igammac,
                           lbeta, ndtri, polygamma, zeta)
 from . import _tf_math_special as special
@@ -57,7 +58,8 @@ __all__ = ["abs", "accumulate_n", "acos", "acosh", "add", "add_n", "angle", "app
            "polyval", "pow", "real", "reciprocal", "reciprocal_no_nan", "reduce_all", "reduce_any",
            "reduce_euclidean_norm", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
            "reduce_std", "reduce_sum", "reduce_variance", "round", "rsqrt", "scalar_mul", "segment_max",
-           "segment_mean", "segment_min", "segment_prod", "segment_sum", "sigmoid", "sign", "sin", "sinh", "softmax",
+           "segment_mean", "segment_min", "segment_prod", "segment_sum", "sigmoid", "sign", "sin", "sinh", "sobol_sample",
+           "softmax",
            "softplus", "softsign", "special", "sqrt", "square", "squared_difference", "subtract", "tan", "tanh",
            "top_k", "truediv", "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
            "unsorted_segment_prod", "unsorted_segment_sqrt_n", "unsorted_segment_sum", "xdivy", "xlog1py", "xlogy",
