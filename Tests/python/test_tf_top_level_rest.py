@@ -103,3 +103,32 @@ def test_random_index_shuffle_matches_tensorflow():
         tf.random_index_shuffle(3, np.array([1, 2, 3]), 10, rounds=5)
     with pytest.raises(tf.errors.InvalidArgumentError, match="seed"):
         tf.random_index_shuffle(3, np.array([1, 2]), 10)
+
+
+def test_variable_creator_scope():
+    seen = []
+
+    def outer(next_creator, **kwargs):
+        seen.append(("outer", kwargs["name"]))
+        return next_creator(**kwargs)
+
+    def inner(next_creator, **kwargs):
+        seen.append(("inner", kwargs["name"]))
+        kwargs["trainable"] = False
+        return next_creator(**kwargs)
+
+    with tf.variable_creator_scope(outer):
+        with tf.variable_creator_scope(inner):
+            v = tf.Variable(1.5, name="v")
+        w = tf.Variable(2.0, name="w")
+    plain = tf.Variable(3.0, name="plain")
+    assert seen == [("inner", "v"), ("outer", "v"), ("outer", "w")]
+    assert not v.trainable and w.trainable and float(v) == 1.5 and isinstance(v, tf.Variable)
+    assert plain.trainable and len(seen) == 3
+    from swiftdl import keras
+    with tf.variable_creator_scope(outer):
+        keras.layers.Dense(2).build((None, 3))
+    assert len(seen) > 3
+    with pytest.raises(TypeError, match="callable"):
+        with tf.variable_creator_scope(None):
+            pass

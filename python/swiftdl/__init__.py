@@ -152,7 +152,8 @@ _SUBMODULE_ALIASES = {"eig": ("linalg", "eig"), "eigvals": ("linalg", "eigvals")
                       "ragged_fill_empty_rows": ("ragged._fill_empty_rows", "ragged_fill_empty_rows"),
                       "ragged_fill_empty_rows_grad": ("ragged._fill_empty_rows", "ragged_fill_empty_rows_grad"),
                       "extract_volume_patches": ("_tf_volume_patches", "extract_volume_patches"),
-                      "random_index_shuffle": ("_tf_index_shuffle", "random_index_shuffle")}
+                      "random_index_shuffle": ("_tf_index_shuffle", "random_index_shuffle"),
+                      "variable_creator_scope": ("_autograd", "variable_creator_scope")}
 
 
 def __getattr__(name):
