@@ -201,7 +201,7 @@ QUANTIZED_DTYPES = frozenset((qint8, quint8, qint16, quint16, qint32))
 _BY_NAME = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32,
                                 uint64, complex64, complex128, bool, string, qint8, quint8, qint16, quint16, qint32,
                                 resource, variant)}
-_BY_NAME.update({"half": float16, "double": float64, "bool_": bool, "float": float32})
+_BY_NAME.update({"half": float16, "double": float64, "bool_": bool, "float": float32, "object": string})
 
 
 def as_dtype(type_value):

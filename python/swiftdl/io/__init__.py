@@ -19,6 +19,7 @@ from ._composite_features import RaggedFeature, SparseFeature
 from ._image_codecs_more import decode_and_crop_jpeg, decode_webp, match_filenames_once
 from ._parse_example import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parse_example,
                              parse_single_example)
+from ._proto_codec import decode_proto, encode_proto
 from ._parse_sequence_example import parse_sequence_example, parse_single_sequence_example
 from ._text_codecs import decode_base64, decode_csv, encode_base64, matching_files
 from ._tfrecord import TFRecordOptions, TFRecordWriter
@@ -107,4 +108,5 @@ __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "RaggedFeature", "Spars
            "encode_png", "extract_jpeg_shape", "gfile", "is_jpeg", "parse_example", "parse_single_example",
            "parse_tensor", "read_file", "serialize_tensor", "write_file", "parse_sequence_example",
            "parse_single_sequence_example", "decode_compressed", "decode_json_example", "deserialize_many_sparse",
-           "serialize_many_sparse", "serialize_sparse", "decode_and_crop_jpeg", "decode_webp", "match_filenames_once"]
+           "serialize_many_sparse", "serialize_sparse", "decode_and_crop_jpeg", "decode_webp", "match_filenames_once",
+           "decode_proto", "encode_proto"]
