@@ -115,6 +115,46 @@ _KERAS_ALIASES = {"initializers": ("initializers", None), "losses": ("losses", N
                   "random_normal_initializer": ("initializers", "RandomNormal"),
                   "random_uniform_initializer": ("initializers", "RandomUniform")}
 
+# TensorFlow's top-level aliases of functions in swiftdl's submodules, resolved on first use.
+_SUBMODULE_ALIASES = {"eig": ("linalg", "eig"), "eigvals": ("linalg", "eigvals"),
+                      "matrix_square_root": ("linalg", "sqrtm"), "complex": ("_tf_math_complex", "complex"),
+                      "approx_top_k": ("_tf_math_ordering", "approx_top_k"), "fftnd": ("signal", "fftnd"),
+                      "ifftnd": ("signal", "ifftnd"), "rfftnd": ("signal", "rfftnd"), "irfftnd": ("signal", "irfftnd"),
+                      "IndexedSlices": ("_tf_indexed_slices", "IndexedSlices"),
+                      "IndexedSlicesSpec": ("_tf_indexed_slices", "IndexedSlicesSpec"),
+                      "TypeSpec": ("_tf_type_spec", "TypeSpec"), "NoneTensorSpec": ("_tf_type_spec", "NoneTensorSpec"),
+                      "OptionalSpec": ("_tf_type_spec", "OptionalSpec"),
+                      "TensorArraySpec": ("_tf_type_spec", "TensorArraySpec"),
+                      "type_spec_from_value": ("_tf_type_spec", "type_spec_from_value"),
+                      "register_tensor_conversion_function": ("_tf_conversion_registry",
+                                                              "register_tensor_conversion_function"),
+                      "bitcast": ("_tf_array_extras", "bitcast"), "parallel_stack": ("_tf_array_extras", "parallel_stack"),
+                      "guarantee_const": ("_tf_array_extras", "guarantee_const"),
+                      "space_to_batch": ("_tf_array_extras", "space_to_batch"),
+                      "space_to_batch_nd": ("_tf_array_extras", "space_to_batch"),
+                      "batch_to_space": ("_tf_array_extras", "batch_to_space"),
+                      "required_space_to_batch_paddings": ("_tf_array_extras", "required_space_to_batch_paddings"),
+                      "grad_pass_through": ("_tf_tracing_helpers", "grad_pass_through"),
+                      "is_symbolic_tensor": ("_tf_tracing_helpers", "is_symbolic_tensor"),
+                      "fingerprint": ("_tf_fingerprint", "fingerprint"),
+                      "conv": ("_tf_conv_backprop", "conv"),
+                      "conv2d_backprop_input_v2": ("_tf_conv_backprop", "conv2d_backprop_input_v2"),
+                      "conv2d_backprop_filter_v2": ("_tf_conv_backprop", "conv2d_backprop_filter_v2"),
+                      "edit_distance": ("_tf_edit_distance", "edit_distance"),
+                      "qint8": ("dtypes", "qint8"), "quint8": ("dtypes", "quint8"), "qint16": ("dtypes", "qint16"),
+                      "quint16": ("dtypes", "quint16"), "qint32": ("dtypes", "qint32"),
+                      "resource": ("dtypes", "resource"), "variant": ("dtypes", "variant"),
+                      "make_tensor_proto": ("_tf_tensor_proto", "make_tensor_proto"),
+                      "make_ndarray": ("_tf_tensor_proto", "make_ndarray"),
+                      "check_pinned": ("_tf_runtime", "check_pinned"),
+                      "CriticalSection": ("_tf_critical_section", "CriticalSection"),
+                      "nondifferentiable_batch_function": ("_tf_batch_function", "nondifferentiable_batch_function"),
+                      "ragged_fill_empty_rows": ("ragged._fill_empty_rows", "ragged_fill_empty_rows"),
+                      "ragged_fill_empty_rows_grad": ("ragged._fill_empty_rows", "ragged_fill_empty_rows_grad"),
+                      "extract_volume_patches": ("_tf_volume_patches", "extract_volume_patches"),
+                      "random_index_shuffle": ("_tf_index_shuffle", "random_index_shuffle"),
+                      "variable_creator_scope": ("_autograd", "variable_creator_scope")}
+
 
 def __getattr__(name):
     """Submodules that most scripts do not need load on first use, keeping `import swiftdl` fast."""
@@ -125,9 +165,15 @@ def __getattr__(name):
         value = value if attribute is None else getattr(value, attribute)
         globals()[name] = value
         return value
+    if name in _SUBMODULE_ALIASES:
+        import importlib
+        module_name, attribute = _SUBMODULE_ALIASES[name]
+        value = getattr(importlib.import_module(f"swiftdl.{module_name}"), attribute)
+        globals()[name] = value
+        return value
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
                 "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version", "summary",
-                "distribute", "test", "sparse", "ragged"):
+                "distribute", "test", "sparse", "ragged", "lookup", "sets", "audio", "autodiff", "autograph"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module

@@ -38,6 +38,19 @@ class Variable(Tensor):
 
     def __new__(cls, initial_value: ArrayLike | Callable[[], ArrayLike], trainable: bool = True, name: str | None = None,
                 dtype: DTypeLike = None, constraint: Callable[[Tensor], Tensor] | None = None) -> Variable:
+        creators = getattr(_CREATOR_SCOPES, "stack", None)
+        if creators:
+            return _through_creators(cls, list(creators), dict(initial_value=initial_value, trainable=trainable,
+                                                                name=name, dtype=dtype, constraint=constraint))
+        return cls._build(initial_value, trainable, name, dtype, constraint)
+
+    @classmethod
+    def _build(cls, initial_value: ArrayLike | Callable[[], ArrayLike], trainable: bool = True, name: str | None = None,
+               dtype: DTypeLike = None, constraint: Callable[[Tensor], Tensor] | None = None,
+               **unused: Any) -> Variable:
+        """The variable itself, past any variable_creator_scope (TensorFlow's default
+        creator; keyword arguments it has and swiftdl does not, such as caching_device or
+        synchronization, are ignored)."""
         if callable(initial_value):
             initial_value = initial_value()
         value = asarray(initial_value, dtype=dtype, copy=True)
@@ -108,6 +121,34 @@ class Variable(Tensor):
 # Every Variable by the engine tensor it is, so tensors the engine hands back (a tape's
 # watched variables) map to the user's Variable objects.
 _VARIABLES: weakref.WeakValueDictionary[int, Variable] = weakref.WeakValueDictionary()
+_CREATOR_SCOPES = threading.local()   # .stack: this thread's variable creators, outermost first
+
+
+def _through_creators(cls: type[Variable], creators: list[Callable[..., Any]], kwargs: dict[str, Any]) -> Any:
+    """Calls the innermost creator with a next_creator leading outwards, the last one to
+    Variable._build (tf.variable_creator_scope's chain)."""
+    def creator_at(index: int) -> Callable[..., Any]:
+        if index < 0:
+            return lambda **options: cls._build(**options)
+        return lambda **options: creators[index](creator_at(index - 1), **options)
+    return creator_at(len(creators) - 1)(**kwargs)
+
+
+@contextlib.contextmanager
+def variable_creator_scope(variable_creator: Callable[..., Any]) -> Iterator[None]:
+    """Routes every Variable created in this thread inside the scope through
+    variable_creator(next_creator, **kwargs), which may change the arguments, wrap or replace
+    the variable (tf.variable_creator_scope); scopes nest, the innermost called first."""
+    if not callable(variable_creator):
+        raise TypeError(f"variable_creator must be callable; received {type(variable_creator).__name__}")
+    stack = getattr(_CREATOR_SCOPES, "stack", None)
+    if stack is None:
+        stack = _CREATOR_SCOPES.stack = []
+    stack.append(variable_creator)
+    try:
+        yield
+    finally:
+        stack.pop()
 
 _JOURNALS = threading.local()
 

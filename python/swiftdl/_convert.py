@@ -112,7 +112,13 @@ def _nested_to_array(obj: Any, wanted: np.dtype | None) -> np.ndarray:
     except ValueError as error:
         raise ValueError(f"cannot create a tensor from a ragged nested sequence: {error}") from None
     if array.dtype == object:
-        # numpy 2 already refused ragged nesting above; object dtype here means non-numbers.
+        # numpy 2 already refused ragged nesting above; object dtype here means non-numbers,
+        # unless tf.register_tensor_conversion_function registered the object's type.
+        from . import _tf_conversion_registry
+        if _tf_conversion_registry.has_registrations():
+            converted = _tf_conversion_registry.registered_conversion(obj, wanted, None)
+            if converted is not None:
+                return np.asarray(converted)
         raise TypeError(f"cannot convert {type(obj).__name__} holding non-numeric values to a swiftdl tensor")
     if wanted is not None:
         if array.dtype.kind not in "biuf":

@@ -3,6 +3,7 @@ TensorFlow's dtype rules (Python floats float32, Python ints int32, numpy keeps 
 Text (tf.string) stays a numpy object array of its str or bytes, as tf.strings holds it."""
 import numpy as np
 
+from . import _tf_conversion_registry as _conversion_registry
 from ._convert import TensorBase, asarray
 from ._tf_dtypes import numpy_dtype
 from .errors import raises_tf_errors
@@ -62,6 +63,10 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     Raises:
         TypeError: when `value` is a tensor of another dtype than `dtype`, or not numeric.
     """
+    if _conversion_registry.has_registrations() and not isinstance(value, TensorBase):
+        converted = _conversion_registry.registered_conversion(value, dtype, name)
+        if converted is not None:
+            return convert_to_tensor(converted, dtype=dtype)
     text = None if isinstance(value, TensorBase) else _text(value, dtype)
     if text is not None:
         return text

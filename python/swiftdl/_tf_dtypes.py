@@ -52,13 +52,15 @@ class DType:
     # ---- TensorFlow's view -------------------------------------------------------
     @property
     def name(self):
+        if self._np.names:   # the quantized, resource and variant types: numpy structured dtypes
+            return self._np.names[0]
         if self._np.kind == "O":
             return "string"  # text lives in numpy object arrays (of str or bytes)
         return "bool" if self._np.kind == "b" else self._np.name
 
     @property
     def as_numpy_dtype(self):
-        return self._np.type
+        return self._np if self._np.names else self._np.type   # structured: the dtype, as TensorFlow
 
     @property
     def base_dtype(self):
@@ -90,11 +92,11 @@ class DType:
 
     @property
     def is_numeric(self):
-        return self._np.kind in "iufc"
+        return self._np.kind in "iufc" or self.is_quantized
 
     @property
     def is_quantized(self):
-        return False
+        return self.name in _QUANTIZED_NAMES
 
     @property
     def size(self):
@@ -115,15 +117,21 @@ class DType:
     @property
     def min(self):
         """The smallest value of the dtype (TensorFlow: `-max` for floats)."""
+        self._refuse_limits()
         if self._np.kind == "b":
             return False
         return np.finfo(self._np).min if self._np.kind in "fc" else np.iinfo(self._np).min
 
     @property
     def max(self):
+        self._refuse_limits()
         if self._np.kind == "b":
             return True
         return np.finfo(self._np).max if self._np.kind in "fc" else np.iinfo(self._np).max
+
+    def _refuse_limits(self):
+        if self._np.names:
+            raise TypeError(f"Cannot find minimum value of {self} with quantized type {self}.")
 
     @property
     def limits(self):
@@ -177,10 +185,23 @@ complex128 = DType(np.complex128)
 bool = DType(np.bool_)  # noqa: A001  (tf.bool)
 bool_ = bool
 string = DType(np.object_)  # tf.string: an object array of str or bytes
+# TensorFlow's quantized types are numpy structured dtypes there too (as_numpy_dtype gives
+# the same ones); resource and variant name handles. The engine holds none of them: they
+# exist so code can name, compare and inspect them (tf.as_dtype("qint8").is_quantized).
+qint8 = DType([("qint8", np.int8)])
+quint8 = DType([("quint8", np.uint8)])
+qint16 = DType([("qint16", np.int16)])
+quint16 = DType([("quint16", np.uint16)])
+qint32 = DType([("qint32", np.int32)])
+resource = DType([("resource", np.uint8)])
+variant = DType([("variant", np.uint8)])
+_QUANTIZED_NAMES = frozenset(("qint8", "quint8", "qint16", "quint16", "qint32"))
+QUANTIZED_DTYPES = frozenset((qint8, quint8, qint16, quint16, qint32))
 
 _BY_NAME = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32,
-                                uint64, complex64, complex128, bool, string)}
-_BY_NAME.update({"half": float16, "double": float64, "bool_": bool, "float": float32})
+                                uint64, complex64, complex128, bool, string, qint8, quint8, qint16, quint16, qint32,
+                                resource, variant)}
+_BY_NAME.update({"half": float16, "double": float64, "bool_": bool, "float": float32, "object": string})
 
 
 def as_dtype(type_value):
@@ -202,7 +223,7 @@ def as_dtype(type_value):
         resolved = np.dtype(type_value)
     except TypeError:
         raise TypeError(f"Cannot convert {type_value!r} to a swiftdl DType") from None
-    found = _BY_NAME.get("bool" if resolved.kind == "b" else resolved.name)
+    found = _BY_NAME.get("bool" if resolved.kind == "b" else resolved.names[0] if resolved.names else resolved.name)
     if found is None or resolved.byteorder == ">":
         raise TypeError(f"Cannot convert {type_value!r} to a swiftdl DType")
     return found

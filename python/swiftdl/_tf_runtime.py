@@ -133,3 +133,14 @@ def timestamp(name=None):
 
     from ._tf_cast import constant
     return constant(time.time(), dtype="float64")
+
+
+def check_pinned(tensor, name=None):
+    """tf.check_pinned: whether a tensor sits in CUDA-pinned host memory. swiftdl is a CPU
+    engine, so this fails as TensorFlow's CPU build does.
+
+    Raises:
+        FailedPreconditionError: always (no CUDA build).
+    """
+    from .errors import FailedPreconditionError
+    raise FailedPreconditionError(None, None, "to check pinnedness, must be built with `--config=cuda`")

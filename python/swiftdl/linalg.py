@@ -16,6 +16,12 @@ import numpy as np
 from . import _creation, _ops, _shape
 from ._convert import TensorBase
 from ._tf_cast import convert_to_tensor
+from . import _tf_linalg_experimental as experimental
+from ._tf_linalg_banded import banded_triangular_solve, tridiagonal_matmul, tridiagonal_solve
+from ._tf_linalg_diagonals import diag, diag_part, set_diag, tensor_diag, tensor_diag_part
+from ._tf_linalg_lu import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
+from ._tf_linalg_matrix_functions import expm, logm, sqrtm
+from ._tf_linalg_spectral import eig, eigh_tridiagonal, eigvals, lstsq, matrix_rank
 from ._tf_math import einsum, global_norm, l2_normalize, matmul, matvec, norm, tensordot
 from .errors import InvalidArgumentError, raises_tf_errors
 
@@ -112,36 +118,6 @@ def qr(input, full_matrices=False, name=None):  # noqa: A002
 
 
 @raises_tf_errors
-def diag_part(input, name=None, k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
-    """The k-th diagonal of the last two axes (tf.linalg.diag_part)."""
-    x = _t(input)
-    if x.ndim < 2:
-        raise InvalidArgumentError(None, None, f"[diag_part] input must be at least 2-D; received {tuple(x.shape)}")
-    return _kops().diagonal(x, offset=operator.index(k), axis1=-2, axis2=-1)
-
-
-@raises_tf_errors
-def diag(diagonal, name=None, k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"):
-    """Square matrices with `diagonal`'s last axis on their k-th diagonal (tf.linalg.diag)."""
-    d = _t(diagonal)
-    k = operator.index(k)
-    n = d.shape[-1] + abs(k)
-    widths = [(0, 0)] * (d.ndim - 1) + [(k, 0) if k >= 0 else (0, -k)]
-    row = _shape.expand_dims(_kops().pad(d, widths), -2)  # entry (i, i + k) takes row[i + k]
-    return _creation.eye(n, k=k, dtype=d.dtype) * row
-
-
-@raises_tf_errors
-def set_diag(input, diagonal, name=None, k=0, align="RIGHT_LEFT"):  # noqa: A002
-    """`input` with its main diagonal replaced by `diagonal` (tf.linalg.set_diag; k=0)."""
-    x, d = _t(input), _t(diagonal)
-    if k != 0 or x.shape[-1] != x.shape[-2]:
-        raise NotImplementedError("[set_diag] swiftdl supports k=0 on square matrices")
-    mask = _creation.eye(x.shape[-1], dtype=np.bool_)
-    return _ops.where(mask, _shape.expand_dims(d.astype(x.dtype), -2), x)
-
-
-@raises_tf_errors
 def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
     """Keeps the band of `num_lower` diagonals below and `num_upper` above the main one
     (negative: the whole triangle), zeroing the rest (tf.linalg.band_part)."""
@@ -165,10 +141,37 @@ def trace(x, name=None):
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """The transpose of the last two axes (tf.linalg.matrix_transpose); with conjugate, of
+    a ComplexTensor's conjugate."""
+    from .signal import ComplexTensor
+    if isinstance(a, ComplexTensor):
+        value = a.conj() if conjugate else a
+        return ComplexTensor(_shape.swapaxes(value.real, -1, -2), _shape.swapaxes(value.imag, -1, -2))
     return _shape.swapaxes(_t(a), -1, -2)
 
 
-adjoint = matrix_transpose
+def adjoint(matrix, name=None):
+    """The conjugate transpose of the last two axes (tf.linalg.adjoint)."""
+    return matrix_transpose(matrix, conjugate=True)
+
+
+@raises_tf_errors
+def cross(a, b, name=None):
+    """The cross product of 3-vectors on the last axis, broadcast (tf.linalg.cross)."""
+    x, y = _float(a), _float(b)
+    if x.ndim < 1 or x.shape[-1] != 3 or y.ndim < 1 or y.shape[-1] != 3:
+        raise InvalidArgumentError(None, None, f"[cross] inputs must end in an axis of size 3; received shapes "
+                                   f"{tuple(x.shape)} and {tuple(y.shape)}")
+    return _kops().cross(x, y.astype(x.dtype))
+
+
+@raises_tf_errors
+def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
+    """(tensor / its norm, the norm with the reduced axes kept) (tf.linalg.normalize); ord
+    and axis as tf.norm."""
+    x = _float(tensor)
+    length = norm(x, ord=ord, axis=axis, keepdims=True)
+    return x / length, length
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=None, name=None):
@@ -215,6 +218,9 @@ def pinv(a, rcond=None, validate_args=False, name=None):
     return _kops().pinv(x, rcond=rcond)
 
 
-__all__ = ["adjoint", "band_part", "cholesky", "cholesky_solve", "det", "diag", "diag_part", "eigh", "eigvalsh",
-           "einsum", "eye", "global_norm", "inv", "l2_normalize", "logdet", "matmul", "matrix_transpose", "matvec",
-           "norm", "pinv", "qr", "set_diag", "slogdet", "solve", "svd", "tensordot", "trace", "triangular_solve"]
+__all__ = ["adjoint", "band_part", "banded_triangular_solve", "cholesky", "cholesky_solve", "cross", "det", "diag",
+           "diag_part", "eig", "eigh", "eigh_tridiagonal", "eigvals", "eigvalsh", "einsum", "expm", "eye", "global_norm",
+           "inv", "l2_normalize", "logdet", "logm", "lstsq", "lu", "lu_matrix_inverse", "lu_reconstruct", "lu_solve",
+           "matmul", "matrix_rank", "matrix_transpose", "matvec", "norm", "normalize", "pinv", "qr", "set_diag",
+           "slogdet", "solve", "sqrtm", "svd", "tensor_diag", "tensor_diag_part", "tensordot", "trace",
+           "triangular_solve", "tridiagonal_matmul", "tridiagonal_solve", "experimental"]

@@ -15,6 +15,15 @@ from ._tf_math import (accumulate_n, acos, acosh, add_n, asin, asinh, atan, atan
                        cosh, digamma, divide_no_nan, erf, erfc, floordiv, floormod, is_finite, is_inf, is_nan,
                        l2_normalize, lgamma, log_sigmoid, multiply_no_nan, polyval, reciprocal_no_nan, rsqrt,
                        scalar_mul, sigmoid, sinh, softplus, softsign, squared_difference, tan, truediv, xdivy, xlogy)
+from ._tf_math_complex import angle, conj, imag, real
+from ._tf_math_log_space import cumulative_logsumexp, xlog1py
+from ._tf_math_ordering import (approx_max_k, approx_min_k, invert_permutation, is_non_decreasing,
+                                is_strictly_increasing, nextafter)
+from ._tf_sobol_sample import sobol_sample
+from ._tf_special import (bessel_i0, bessel_i0e, bessel_i1, bessel_i1e, betainc, erfcinv, erfinv, igamma, igammac,
+                          lbeta, ndtri, polygamma, zeta)
+from . import _tf_math_special as special
+from .nn._statistics import zero_fraction
 from ._tf_reduce import (argmax, argmin, count_nonzero, cumprod, cumsum, in_top_k, reduce_all, reduce_any,
                          reduce_euclidean_norm, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
                          reduce_std, reduce_sum, reduce_variance, segment_max, segment_mean, segment_min, segment_prod,
@@ -37,16 +46,21 @@ def log_softmax(logits, axis=None, name=None):
     return _log_softmax(logits, axis=-1 if axis is None else axis)
 
 
-__all__ = ["abs", "accumulate_n", "acos", "acosh", "add", "add_n", "argmax", "argmin", "asin", "asinh", "atan", "atan2",
-           "atanh", "bincount", "ceil", "confusion_matrix", "cos", "cosh", "count_nonzero", "cumprod", "cumsum",
-           "digamma", "divide", "divide_no_nan", "equal", "erf", "erfc", "exp", "expm1", "floor", "floordiv",
-           "floormod", "greater", "greater_equal", "in_top_k", "is_finite", "is_inf", "is_nan", "l2_normalize",
-           "less", "less_equal", "lgamma", "log", "log1p", "log_sigmoid", "log_softmax", "logical_and", "logical_not",
-           "logical_or", "logical_xor", "maximum", "minimum", "mod", "multiply", "multiply_no_nan", "negative",
-           "not_equal", "polyval", "pow", "reciprocal", "reciprocal_no_nan", "reduce_all", "reduce_any",
+__all__ = ["abs", "accumulate_n", "acos", "acosh", "add", "add_n", "angle", "approx_max_k", "approx_min_k", "argmax",
+           "argmin", "asin", "asinh", "atan", "atan2", "atanh", "bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e",
+           "betainc", "bincount", "ceil", "confusion_matrix", "conj", "cos", "cosh", "count_nonzero", "cumprod",
+           "cumsum", "cumulative_logsumexp", "digamma", "divide", "divide_no_nan", "equal", "erf", "erfc", "erfcinv",
+           "erfinv", "exp", "expm1", "floor", "floordiv", "floormod", "greater", "greater_equal", "igamma", "igammac",
+           "imag", "in_top_k", "invert_permutation", "is_finite", "is_inf", "is_nan", "is_non_decreasing",
+           "is_strictly_increasing", "l2_normalize", "lbeta", "less", "less_equal", "lgamma", "log", "log1p",
+           "log_sigmoid", "log_softmax", "logical_and", "logical_not", "logical_or", "logical_xor", "maximum",
+           "minimum", "mod", "multiply", "multiply_no_nan", "ndtri", "negative", "nextafter", "not_equal", "polygamma",
+           "polyval", "pow", "real", "reciprocal", "reciprocal_no_nan", "reduce_all", "reduce_any",
            "reduce_euclidean_norm", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
            "reduce_std", "reduce_sum", "reduce_variance", "round", "rsqrt", "scalar_mul", "segment_max",
-           "segment_mean", "segment_min", "segment_prod", "segment_sum", "sigmoid", "sign", "sin", "sinh", "softmax",
-           "softplus", "softsign", "sqrt", "square", "squared_difference", "subtract", "tan", "tanh", "top_k",
-           "truediv", "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
-           "unsorted_segment_prod", "unsorted_segment_sqrt_n", "unsorted_segment_sum", "xdivy", "xlogy"]
+           "segment_mean", "segment_min", "segment_prod", "segment_sum", "sigmoid", "sign", "sin", "sinh", "sobol_sample",
+           "softmax",
+           "softplus", "softsign", "special", "sqrt", "square", "squared_difference", "subtract", "tan", "tanh",
+           "top_k", "truediv", "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
+           "unsorted_segment_prod", "unsorted_segment_sqrt_n", "unsorted_segment_sum", "xdivy", "xlog1py", "xlogy",
+           "zero_fraction", "zeta"]

@@ -35,11 +35,14 @@ from ._random import (random_brightness, random_contrast, random_crop, random_fl
                       stateless_random_hue, stateless_random_saturation)
 from ._quality import image_gradients, psnr, sobel_edges, ssim, ssim_multiscale, total_variation
 from ._resize import ResizeMethod, resize, resize_with_pad
+from ._jpeg_quality import adjust_jpeg_quality, random_jpeg_quality, stateless_random_jpeg_quality
+from ..io._image_codecs_more import decode_and_crop_jpeg, decode_webp
 from ..io._image_codecs import (decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
                                 extract_jpeg_shape, is_jpeg)
 
 __all__ = ["decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg", "encode_png",
-           "extract_jpeg_shape", "is_jpeg",
+           "extract_jpeg_shape", "is_jpeg", "adjust_jpeg_quality", "random_jpeg_quality",
+           "stateless_random_jpeg_quality", "decode_and_crop_jpeg", "decode_webp",
            "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue", "adjust_saturation", "central_crop",
            "combined_non_max_suppression", "convert_image_dtype", "crop_and_resize", "crop_to_bounding_box",
            "draw_bounding_boxes", "extract_glimpse", "extract_patches", "flip_left_right", "flip_up_down",

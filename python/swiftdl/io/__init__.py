@@ -1,8 +1,8 @@
 """tf.io: files (`read_file`, `write_file`, `gfile`), raw bytes (`decode_raw`,
 `serialize_tensor`, `parse_tensor`) and the image codecs (`decode_png`, `decode_jpeg`,
-`decode_image`, ..., through Pillow, the `[image]` extra), TFRecord files and
-tf.train.Example parsing (protobuf and google-crc32c, the `[tfrecord]` extra) for
-`import swiftdl as tf`.
+`decode_image`, ..., through Pillow, the `[image]` extra), TFRecord files,
+tf.train.Example and SequenceExample parsing (protobuf and google-crc32c, the `[tfrecord]`
+extra), decompression and SparseTensor serialization for `import swiftdl as tf`.
 
 Paths are local files (TensorFlow's gs:// and hdfs:// file systems are not there). Missing
 files raise `tf.errors.NotFoundError` (a FileNotFoundError), as TensorFlow's do. Strings
@@ -15,10 +15,16 @@ import numpy as np
 from . import gfile
 from ._image_codecs import (decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
                             extract_jpeg_shape, is_jpeg)
+from ._composite_features import RaggedFeature, SparseFeature
+from ._image_codecs_more import decode_and_crop_jpeg, decode_webp, match_filenames_once
 from ._parse_example import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parse_example,
                              parse_single_example)
+from ._proto_codec import decode_proto, encode_proto
+from ._parse_sequence_example import parse_sequence_example, parse_single_sequence_example
 from ._text_codecs import decode_base64, decode_csv, encode_base64, matching_files
 from ._tfrecord import TFRecordOptions, TFRecordWriter
+from ._wire_formats import (decode_compressed, decode_json_example, deserialize_many_sparse, serialize_many_sparse,
+                            serialize_sparse)
 
 
 def _path(filename):
@@ -95,8 +101,12 @@ def parse_tensor(serialized, out_type, name=None):
     return sd.asarray(values)
 
 
-__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "TFRecordOptions", "TFRecordWriter", "VarLenFeature",
+__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "RaggedFeature", "SparseFeature", "TFRecordOptions",
+           "TFRecordWriter", "VarLenFeature",
            "decode_base64", "decode_csv", "encode_base64", "matching_files",
            "decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_jpeg",
            "encode_png", "extract_jpeg_shape", "gfile", "is_jpeg", "parse_example", "parse_single_example",
-           "parse_tensor", "read_file", "serialize_tensor", "write_file"]
+           "parse_tensor", "read_file", "serialize_tensor", "write_file", "parse_sequence_example",
+           "parse_single_sequence_example", "decode_compressed", "decode_json_example", "deserialize_many_sparse",
+           "serialize_many_sparse", "serialize_sparse", "decode_and_crop_jpeg", "decode_webp", "match_filenames_once",
+           "decode_proto", "encode_proto"]

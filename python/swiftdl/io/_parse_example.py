@@ -2,7 +2,9 @@
 FixedLenSequenceFeature: serialized tf.train.Example protos → a dict of values. Numbers
 come as engine tensors (int64, float32), strings as numpy object arrays of bytes (as
 TensorFlow's string tensors hold bytes). VarLenFeature values come dense (1-D, or padded
-(batch, longest) with the default 0 / b"" in parse_example): swiftdl has no SparseTensor."""
+(batch, longest) with the default 0 / b"" in parse_example), which tf.data pipelines and
+tf.sparse.to_dense take as they are; SparseFeature and RaggedFeature (_composite_features)
+give tf.SparseTensor and tf.RaggedTensor values, as in TensorFlow."""
 from collections import namedtuple
 
 import numpy as np
@@ -50,17 +52,31 @@ def _array(values, kind, shape=None):
     return array if shape is None else array.reshape(shape)
 
 
-def _parse_one(serialized, features):
+def parse_message(serialized, message_name, what):
+    """A serialized protobuf message (tf.train.Example or SequenceExample) parsed."""
     from ..train._example_proto import message_class
-    example = message_class("Example")()
+    message = message_class(message_name)()
     data = serialized.item() if isinstance(serialized, np.ndarray) else serialized
     try:
-        example.ParseFromString(data.encode("latin-1") if isinstance(data, str) else bytes(data))
+        message.ParseFromString(data.encode("latin-1") if isinstance(data, str) else bytes(data))
     except Exception as error:  # noqa: BLE001  (protobuf's DecodeError and its kin)
-        raise InvalidArgumentError(f"Could not parse example input: {error}") from None
-    stored = example.features.feature
+        raise InvalidArgumentError(f"Could not parse {what} input: {error}") from None
+    return message
+
+
+def _parse_one(serialized, features):
+    return parse_features(parse_message(serialized, "Example", "example").features.feature, features)
+
+
+def parse_features(stored, features):
+    """{key: numpy value} for the features of one Features map (SparseFeature and
+    RaggedFeature values come as _composite_features's per-example parts)."""
+    from ._composite_features import RaggedFeature, SparseFeature, parse_composite
     parsed = {}
     for key, spec in features.items():
+        if isinstance(spec, (SparseFeature, RaggedFeature)):
+            parsed[key] = parse_composite(stored, key, spec)
+            continue
         kind = _kind(spec.dtype)
         values = _values(stored[key], kind, key) if key in stored else None
         if isinstance(spec, VarLenFeature):
@@ -94,18 +110,30 @@ def _finish(value):
 
 
 def parse_single_example(serialized, features, example_names=None, name=None):
-    """The features of one serialized tf.train.Example, as `features` describes them."""
-    return {key: _finish(value) for key, value in _parse_one(serialized, features).items()}
+    """The features of one serialized tf.train.Example, as `features` describes them
+    (SparseFeature: a SparseTensor; RaggedFeature: a 1-D tensor, or a RaggedTensor when
+    it has partitions)."""
+    from ._composite_features import finish_single
+    return {key: finish_single(value, features[key]) for key, value in _parse_one(serialized, features).items()}
 
 
 def parse_example(serialized, features, example_names=None, name=None):
     """The features of a batch (a list or 1-D array) of serialized Examples, stacked
     (VarLen and sequence features padded to the longest)."""
     rows = [_parse_one(one, features) for one in np.asarray(serialized, dtype=object).reshape(-1)]
+    return batch_rows(rows, features)
+
+
+def batch_rows(rows, features):
+    """One value per feature from per-example values: stacked, VarLen and sequence
+    features padded to the longest, sparse and ragged ones with a batch dimension."""
+    from ._composite_features import RaggedFeature, SparseFeature, batch_composite
     batched = {}
     for key, spec in features.items():
         values = [row[key] for row in rows]
-        if isinstance(spec, (VarLenFeature, FixedLenSequenceFeature)):
+        if isinstance(spec, (SparseFeature, RaggedFeature)):
+            batched[key] = batch_composite(values, spec)
+        elif isinstance(spec, (VarLenFeature, FixedLenSequenceFeature)):
             longest = max((len(v) for v in values), default=0)
             fill = b"" if values and values[0].dtype == object else 0
             default = getattr(spec, "default_value", None)

@@ -20,6 +20,10 @@ from ._statistics import normalize_moments, sufficient_statistics, weighted_mome
 from ._elementwise_losses import compute_average_loss, l2_loss, log_poisson_loss, scale_regularization_loss
 from ._elementwise_losses import weighted_cross_entropy_with_logits
 from .._tf_reduce import in_top_k, top_k
+from .._tf_math_ordering import approx_max_k, approx_min_k
+from ._sparse_embedding import embedding_lookup_sparse, safe_embedding_lookup_sparse
+from ._fractional_pool import fractional_avg_pool, fractional_max_pool
+from . import experimental
 from ._volumetric import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
 from ._ctc import (SparseTensorValue, collapse_repeated, ctc_beam_search_decoder, ctc_greedy_decoder, ctc_loss,
                    ctc_unique_labels)
@@ -40,4 +44,6 @@ __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1
            "depthwise_conv2d_backprop_filter", "depthwise_conv2d_backprop_input", "dilation2d", "erosion2d",
            "max_pool_with_argmax", "batch_norm_with_global_normalization", "isotonic_regression",
            "local_response_normalization", "lrn", "compute_accidental_hits", "nce_loss", "sampled_softmax_loss",
-           "all_candidate_sampler", "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler"]
+           "all_candidate_sampler", "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler",
+           "approx_max_k", "approx_min_k", "embedding_lookup_sparse", "safe_embedding_lookup_sparse",
+           "fractional_avg_pool", "fractional_max_pool", "experimental"]

@@ -23,6 +23,7 @@ from ._complex import ComplexTensor
 from ._dct import dct, idct, linear_to_mel_weight_matrix, mfccs_from_log_mel_spectrograms
 from ._fft import (fft, fft2d, fft3d, fftshift, ifft, ifft2d, ifft3d, ifftshift, irfft, irfft2d, irfft3d, rfft, rfft2d,
                    rfft3d)
+from ._fftnd import fftnd, ifftnd, irfftnd, rfftnd
 from ._mdct import inverse_mdct, mdct
 from ._spectral import frame, inverse_stft, inverse_stft_window_fn, overlap_and_add, stft
 from ._windows import hamming_window, hann_window, kaiser_bessel_derived_window, kaiser_window, vorbis_window
@@ -31,4 +32,4 @@ __all__ = ["ComplexTensor", "dct", "fft", "fft2d", "fft3d", "fftshift", "frame",
            "idct", "ifft", "ifft2d", "ifft3d", "ifftshift", "inverse_mdct", "inverse_stft", "inverse_stft_window_fn",
            "irfft", "irfft2d", "irfft3d", "kaiser_bessel_derived_window", "kaiser_window",
            "linear_to_mel_weight_matrix", "mdct", "mfccs_from_log_mel_spectrograms", "overlap_and_add", "rfft",
-           "rfft2d", "rfft3d", "stft", "vorbis_window"]
+           "rfft2d", "rfft3d", "stft", "vorbis_window", "fftnd", "ifftnd", "irfftnd", "rfftnd"]

@@ -318,8 +318,11 @@ def _buckets(input, num_buckets, op, bucket):  # noqa: A002
 
 
 from ._more import bytes_split, format, ngrams, unicode_transcode, unsorted_segment_join  # noqa: A004,E402
+from ._hash64 import to_hash_bucket  # noqa: E402
+from ._unicode_offsets import unicode_decode_with_offsets, unicode_split_with_offsets  # noqa: E402
 
 __all__ = ["bytes_split", "format", "ngrams", "unicode_transcode", "unsorted_segment_join",
            "as_string", "join", "length", "lower", "reduce_join", "regex_full_match", "regex_replace", "split",
            "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number", "unicode_decode",
-           "unicode_encode", "unicode_split", "upper"]
+           "unicode_encode", "unicode_split", "upper", "to_hash_bucket", "unicode_decode_with_offsets",
+           "unicode_split_with_offsets"]

@@ -84,7 +84,7 @@ class Checkpoint:
             _collect(value, prefix + name, groups)
         return groups
 
-    def write(self, file_prefix):
+    def write(self, file_prefix, options=None):
         """Writes the variables to `file_prefix` + ".h5"; returns the prefix."""
         import h5py
         file_prefix = os.fspath(file_prefix)
@@ -101,7 +101,7 @@ class Checkpoint:
         os.replace(temporary, file_prefix + DATA_SUFFIX)  # a crash leaves the previous file whole
         return file_prefix
 
-    def save(self, file_prefix):
+    def save(self, file_prefix, options=None):
         """Writes `file_prefix-N` (N the incremented save_counter) and records it as the
         directory's latest checkpoint; returns that path."""
         self.save_counter.assign(np.int64(int(self.save_counter) + 1))
@@ -112,11 +112,11 @@ class Checkpoint:
         _write_state(directory, path, paths)
         return path
 
-    def read(self, save_path):
+    def read(self, save_path, options=None):
         """Restores from a path written by `write` (the save counter included)."""
         return self._restore(save_path, include_counter=False)
 
-    def restore(self, save_path):
+    def restore(self, save_path, options=None):
         """Restores from a path written by `save` or `write`; None restores nothing."""
         if save_path is None:
             return CheckpointLoadStatus([], [], [])

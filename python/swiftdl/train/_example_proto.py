@@ -94,8 +94,16 @@ def _add_tensor_messages(proto, field):
     tensor.field.add(name="dtype", number=1, type=field.TYPE_INT32, label=optional)  # DataType: DT_FLOAT = 1, ...
     tensor.field.add(name="tensor_shape", number=2, type=field.TYPE_MESSAGE, label=optional,
                      type_name=".tensorflow.TensorShapeProto")
+    tensor.field.add(name="version_number", number=3, type=field.TYPE_INT32, label=optional)
     tensor.field.add(name="tensor_content", number=4, type=field.TYPE_BYTES, label=optional)
     tensor.field.add(name="string_val", number=8, type=field.TYPE_BYTES, label=repeated)
+    # The typed value lists (tf.make_tensor_proto writes scalars and ragged fills there).
+    for name, number, kind in (("half_val", 13, field.TYPE_INT32), ("float_val", 5, field.TYPE_FLOAT),
+                               ("double_val", 6, field.TYPE_DOUBLE), ("int_val", 7, field.TYPE_INT32),
+                               ("scomplex_val", 9, field.TYPE_FLOAT), ("int64_val", 10, field.TYPE_INT64),
+                               ("bool_val", 11, field.TYPE_BOOL), ("dcomplex_val", 12, field.TYPE_DOUBLE),
+                               ("uint32_val", 16, field.TYPE_UINT32), ("uint64_val", 17, field.TYPE_UINT64)):
+        tensor.field.add(name=name, number=number, type=kind, label=repeated).options.packed = True
     metadata = proto.message_type.add(name="SummaryMetadata")
     plugin = metadata.nested_type.add(name="PluginData")
     plugin.field.add(name="plugin_name", number=1, type=field.TYPE_STRING, label=optional)

@@ -56,7 +56,7 @@ class CheckpointManager:
     def checkpoint_interval(self):
         return self._checkpoint_interval
 
-    def save(self, checkpoint_number=None, check_interval=True):
+    def save(self, checkpoint_number=None, check_interval=True, options=None):
         """Writes a checkpoint and prunes old ones; returns its path, or None when
         `checkpoint_interval` steps have not passed yet."""
         step = None if self._step_counter is None else int(self._step_counter)
