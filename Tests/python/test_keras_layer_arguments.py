@@ -66,3 +66,19 @@ def test_config_matches_keras_and_round_trips(name):
 def test_transposed_convolutions_refuse_groups_as_keras_does():
     with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to Conv2DTranspose: {'groups': 2}"):
         keras.layers.Conv2DTranspose(2, 3, groups=2)
+
+
+@pytest.mark.parametrize("cls, shape", [("SpatialDropout2D", (4, 6, 3, 5)), ("SpatialDropout3D", (4, 6, 2, 3, 2))])
+def test_channels_first_spatial_dropout_drops_whole_feature_maps(cls, shape):
+    x = np.ones(shape, np.float32)
+    y = np.asarray(getattr(keras.layers, cls)(0.5, data_format="channels_first")(x, training=True))
+    per_map = y.reshape(shape[0], shape[1], -1)
+    assert np.all(per_map == per_map[..., :1])  # one draw per (sample, channel)
+    assert set(np.unique(per_map)) <= {0.0, 2.0} and 0 < np.count_nonzero(per_map[..., 0]) < shape[0] * shape[1]
+
+
+@pytest.mark.parametrize("make", [lambda: keras.layers.Cropping1D(1, data_format="channels_first"),
+                                  lambda: keras.layers.SpatialDropout1D(0.5, data_format="channels_first")])
+def test_the_1d_layers_without_a_data_format_refuse_one_as_keras_does(make):
+    with pytest.raises((TypeError, ValueError), match="data_format"):
+        make()
