@@ -12,8 +12,9 @@ class Conv3D(BaseConv):
 
     rank = 3
 
-    def convolve(self, inputs, bias=None, activation=None):
-        outputs = conv3d_last(inputs, self.kernel, self.strides, self.padding, self.dilation_rate)
+    def convolve(self, inputs, bias=None, activation=None, kernel=None):
+        kernel = self.kernel if kernel is None else kernel
+        outputs = conv3d_last(inputs, kernel, self.strides, self.padding, self.dilation_rate)
         if bias is not None:
             outputs = outputs + bias
         return _sd.maximum(outputs, 0.0) if activation == "relu" else outputs

@@ -66,9 +66,6 @@ class BaseConv(Layer):
         if self.filters % groups != 0:
             raise ValueError(f"The number of filters must be evenly divisible by the number of groups. Received: "
                              f"groups={groups}, filters={self.filters}.")
-        if groups != 1 and self.rank != 2:
-            raise ValueError(f"swiftdl supports groups > 1 in Conv2D only; received groups={groups} for a "
-                             f"{self.rank}-D convolution")
         self.groups = int(groups)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -102,9 +99,21 @@ class BaseConv(Layer):
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
-    def convolve(self, inputs, bias=None, activation=None):
-        """activation(conv(inputs) + bias) in one native call; activation None or "relu"."""
+    def convolve(self, inputs, bias=None, activation=None, kernel=None):
+        """activation(conv(inputs, kernel) + bias) in one native call; activation None or
+        "relu"; kernel defaults to the layer's own."""
         raise NotImplementedError
+
+    def _grouped_convolution(self, inputs):
+        """Keras's `groups`: each block of in/groups input channels convolved with its own
+        block of filters/groups filters, the outputs concatenated in group order."""
+        group_channels, filters = self.kernel.shape[-2:]
+        per_group = filters // self.groups
+        outputs = _sd.concatenate([
+            self.convolve(inputs[..., g * group_channels:(g + 1) * group_channels],
+                          kernel=self.kernel[..., g * per_group:(g + 1) * per_group])
+            for g in range(self.groups)], axis=-1)
+        return outputs if self.bias is None else outputs + self.bias
 
     def call(self, inputs):
         if self.data_format == "channels_first":
@@ -163,30 +172,23 @@ class Conv2D(BaseConv):
 
     rank = 2
 
-    def convolve(self, inputs, bias=None, activation=None):
+    def convolve(self, inputs, bias=None, activation=None, kernel=None):
         from swiftdl import nn
-        return nn.conv2d_bias_activation(inputs, self.kernel, bias, strides=self.strides, padding=self.padding.upper(),
+        kernel = self.kernel if kernel is None else kernel
+        return nn.conv2d_bias_activation(inputs, kernel, bias, strides=self.strides, padding=self.padding.upper(),
                                          dilations=self.dilation_rate, activation=activation)
 
-
     def _grouped_convolution(self, inputs):
-        """Each group of input channels convolved with its own slice of the filters (Keras's
-        `groups`): one depthwise op when every group is a single channel (ConvNeXt's case),
-        else one convolution per group, concatenated."""
+        """One depthwise op when every group is a single channel (ConvNeXt's case), else
+        one convolution per group (BaseConv's)."""
         from swiftdl import nn
         kh, kw, group_channels, filters = self.kernel.shape
-        per_group = filters // self.groups
-        if group_channels == 1:
-            # Output channel g·m + k comes from input channel g: depthwise filter [.., g, k].
-            depthwise = _sd.reshape(self.kernel, (kh, kw, self.groups, per_group))
-            outputs = nn.depthwise_conv2d(inputs, depthwise, strides=self.strides, padding=self.padding.upper(),
-                                          dilations=self.dilation_rate)
-        else:
-            outputs = _sd.concatenate([
-                nn.conv2d(inputs[..., g * group_channels:(g + 1) * group_channels],
-                          self.kernel[..., g * per_group:(g + 1) * per_group], strides=self.strides,
-                          padding=self.padding.upper(), dilations=self.dilation_rate)
-                for g in range(self.groups)], axis=-1)
+        if group_channels != 1:
+            return super()._grouped_convolution(inputs)
+        # Output channel g·m + k comes from input channel g: depthwise filter [.., g, k].
+        depthwise = _sd.reshape(self.kernel, (kh, kw, self.groups, filters // self.groups))
+        outputs = nn.depthwise_conv2d(inputs, depthwise, strides=self.strides, padding=self.padding.upper(),
+                                      dilations=self.dilation_rate)
         return outputs if self.bias is None else outputs + self.bias
 
     def convolve_and_pool(self, inputs, pool):
@@ -219,19 +221,18 @@ class Conv1D(BaseConv):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", **kwargs):
         causal = str(padding).lower() == "causal"
         super().__init__(filters, kernel_size, strides=strides, padding="valid" if causal else padding, **kwargs)
-        if causal:
-            if self.data_format == "channels_first":
-                raise ValueError("Causal padding is only supported for `data_format='channels_last'`")
+        if causal:  # channels_first inputs reach convolve() channels-last, so the left pad is the same
             self.padding = "causal"
 
-    def convolve(self, inputs, bias=None, activation=None):
+    def convolve(self, inputs, bias=None, activation=None, kernel=None):
         from swiftdl import nn
+        kernel = self.kernel if kernel is None else kernel
         if self.padding == "causal":
             # Each output sees only its own step and earlier ones: pad (k - 1)·dilation on the left.
             padding = [[0, 0], [(self.kernel_size[0] - 1) * self.dilation_rate[0], 0], [0, 0]]
         else:
             padding = self.padding.upper()
-        return nn.conv1d_bias_activation(inputs, self.kernel, bias, stride=self.strides[0], padding=padding,
+        return nn.conv1d_bias_activation(inputs, kernel, bias, stride=self.strides[0], padding=padding,
                                          dilations=self.dilation_rate[0], activation=activation)
 
 

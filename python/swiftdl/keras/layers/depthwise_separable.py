@@ -1,11 +1,12 @@
 """DepthwiseConv2D and SeparableConv2D on the engine's depthwise kernels. Weight shapes
-and order are Keras's."""
+and order are Keras's (the same in both data formats); channels_first inputs are moved
+channels-last and back."""
 import numpy as np
 
 
 from .. import activations, constraints, initializers, regularizers
 from .convolutional import _tuple, conv_output_length
-from .data_format import standardize_data_format
+from .data_format import channel_axis, from_channels_last, standardize_data_format, to_channels_last
 from .layer import Layer
 
 
@@ -30,8 +31,6 @@ class _ConvBase(Layer):
             raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
         self.padding = padding
         self.data_format = standardize_data_format(data_format)
-        if self.data_format != "channels_last":
-            raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.bias_initializer = initializers.get(bias_initializer)
@@ -42,9 +41,20 @@ class _ConvBase(Layer):
         if len(input_shape) != self.rank + 2:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim={self.rank + 2}, "
                              f"found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
-        if input_shape[-1] is None:
+        if input_shape[channel_axis(self.data_format)] is None:
             raise ValueError(f"The channel dimension of the inputs to {self.name} should be defined; received "
                              f"{tuple(input_shape)}")
+
+    def call(self, inputs):
+        if inputs.ndim != self.rank + 2:
+            raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected ndim="
+                             f"{self.rank + 2}, received shape {tuple(inputs.shape)}")
+        last = to_channels_last(inputs, self.data_format)
+        return from_channels_last(self._call_channels_last(last), self.data_format)
+
+    def compute_output_shape(self, input_shape):
+        last = to_channels_last(tuple(input_shape), self.data_format)
+        return from_channels_last(self._output_shape_channels_last(last), self.data_format)
 
     def _check_call_input(self, inputs, channels):
         if inputs.ndim != self.rank + 2 or inputs.shape[-1] != channels:
@@ -113,7 +123,7 @@ class DepthwiseConv2D(_ConvBase):
         self.depthwise_constraint = constraints.get(depthwise_constraint)
 
     def build(self, input_shape):
-        channels = input_shape[-1]
+        channels = input_shape[channel_axis(self.data_format)]
         self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.depth_multiplier),
                                       initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
                                       constraint=self.depthwise_constraint,
@@ -123,11 +133,11 @@ class DepthwiseConv2D(_ConvBase):
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
-    def call(self, inputs):
+    def _call_channels_last(self, inputs):
         self._check_call_input(inputs, self.kernel.shape[-2])
         return self._finish(self._depthwise(inputs, self.kernel))
 
-    def compute_output_shape(self, input_shape):
+    def _output_shape_channels_last(self, input_shape):
         channels = None if input_shape[-1] is None else input_shape[-1] * self.depth_multiplier
         return (input_shape[0],) + self._spatial(input_shape) + (channels,)
 
@@ -169,7 +179,7 @@ class SeparableConv2D(_ConvBase):
         self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def build(self, input_shape):
-        channels = input_shape[-1]
+        channels = input_shape[channel_axis(self.data_format)]
         self.depthwise_kernel = self.add_weight(shape=self.kernel_size + (channels, self.depth_multiplier),
                                                 initializer=self.depthwise_initializer,
                                                 regularizer=self.depthwise_regularizer,
@@ -183,12 +193,12 @@ class SeparableConv2D(_ConvBase):
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
 
-    def call(self, inputs):
+    def _call_channels_last(self, inputs):
         self._check_call_input(inputs, self.depthwise_kernel.shape[-2])
         depthwise = self._depthwise(inputs, self.depthwise_kernel)
         return self._finish(self._pointwise(depthwise, self.pointwise_kernel))
 
-    def compute_output_shape(self, input_shape):
+    def _output_shape_channels_last(self, input_shape):
         return (input_shape[0],) + self._spatial(input_shape) + (self.filters,)
 
     def get_config(self):

@@ -21,8 +21,6 @@ class _SpatialDropout(Layer):
         self.rate = _rate(rate, type(self).__name__)
         self.seed = seed
         self.data_format = standardize_data_format(data_format)
-        if self.data_format != "channels_last":
-            raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
         self.supports_masking = True
 
     def _check_input_shape(self, input_shape):
@@ -36,7 +34,10 @@ class _SpatialDropout(Layer):
             return inputs
         from swiftdl import nn
         # Whole feature maps are dropped together: one draw per (sample, channel).
-        noise_shape = (inputs.shape[0],) + (1,) * self.rank + (inputs.shape[-1],)
+        if self.data_format == "channels_first":
+            noise_shape = tuple(inputs.shape[:2]) + (1,) * self.rank
+        else:
+            noise_shape = (inputs.shape[0],) + (1,) * self.rank + (inputs.shape[-1],)
         return nn.dropout(inputs, self.rate, noise_shape=noise_shape)
 
     def compute_output_shape(self, input_shape):
@@ -45,6 +46,7 @@ class _SpatialDropout(Layer):
     def get_config(self):
         config = super().get_config()
         config.update({"rate": self.rate, "seed": self.seed, "data_format": self.data_format})
+        del config["trainable"]  # Keras's spatial dropouts write only rate, seed, name and dtype
         return config
 
 
@@ -53,7 +55,10 @@ class SpatialDropout1D(_SpatialDropout):
     rank = 1
 
     def __init__(self, rate, seed=None, **kwargs):
-        super().__init__(rate, seed=seed, **kwargs)
+        data_format = kwargs.pop("data_format", "channels_last")  # not Keras's argument here; old configs
+        if data_format != "channels_last":
+            raise TypeError("SpatialDropout1D.__init__() got an unexpected keyword argument 'data_format'")
+        super().__init__(rate, seed=seed, data_format="channels_last", **kwargs)
 
     def get_config(self):
         config = super().get_config()

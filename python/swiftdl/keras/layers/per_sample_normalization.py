@@ -129,13 +129,15 @@ class LayerNormalization(_PerSampleNormalization):
 
 class GroupNormalization(_PerSampleNormalization):
     """Splits the channels (`axis`, default last) into `groups` and normalizes each group of
-    each sample over its channels and all spatial positions; gamma/beta are per channel."""
+    each sample over its channels and all spatial positions; gamma/beta are per channel.
+    groups=-1 gives one group per channel (instance normalization)."""
 
     def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True, **kwargs):
         super().__init__(epsilon=epsilon, center=center, scale=scale, **kwargs)
-        if not isinstance(groups, (int, np.integer)) or groups <= 0:
-            raise ValueError(f"GroupNormalization: `groups` must be a positive int; received groups={groups!r}")
-        self.groups = int(groups)
+        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or (groups <= 0 and groups != -1):
+            raise ValueError("Received an invalid value for argument `groups`, expected a positive integer (or `-1` "
+                             f"for instance normalization). Received: groups={groups!r}")
+        self.groups = int(groups)  # -1 (instance normalization) becomes the channel count at build, as Keras
         self.axis = int(axis)
 
     def build(self, input_shape):
@@ -146,6 +148,8 @@ class GroupNormalization(_PerSampleNormalization):
         if channels is None:
             raise ValueError(f"Axis {self.axis} of input tensor should have a defined dimension but the layer "
                              f"received an input with shape {tuple(input_shape)}.")
+        if self.groups == -1:
+            self.groups = channels
         if channels < self.groups:
             raise ValueError(f"Number of groups ({self.groups}) cannot be more than the number of channels ({channels}).")
         if channels % self.groups:

@@ -1,6 +1,7 @@
-"""Layers that move values around without weights: ZeroPadding1D/2D, Cropping1D/2D,
-UpSampling1D/2D, Permute, RepeatVector (channels_last). Each is a few engine ops
-(concatenate, slicing, take, transpose), so gradients flow through them."""
+"""Layers that move values around without weights: ZeroPadding1D/2D/3D, Cropping1D/2D/3D,
+UpSampling1D/2D/3D, Permute, RepeatVector. Each is a few engine ops (concatenate, slicing,
+take, transpose), so gradients flow through them. Padding and cropping act on the spatial
+axes wherever the data format puts them (from axis 1, or from 2 for channels_first)."""
 import numpy as np
 
 import swiftdl as _sd
@@ -39,6 +40,10 @@ def _check_rank(layer, input_shape, rank):
                          f"expected ndim={rank + 2}, found ndim={len(input_shape)}. Full shape received: {tuple(input_shape)}")
 
 
+def _first_spatial_axis(layer):
+    return 2 if layer.data_format == "channels_first" else 1
+
+
 class _ZeroPadding(Layer):
     rank = 2
 
@@ -46,15 +51,13 @@ class _ZeroPadding(Layer):
         super().__init__(**kwargs)
         self.padding = _pairs(padding, self.rank, "padding", type(self).__name__)
         self.data_format = standardize_data_format(data_format)
-        if self.data_format != "channels_last":
-            raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
 
     def _check_input_shape(self, input_shape):
         _check_rank(self, input_shape, self.rank)
 
     def call(self, inputs):
         _check_rank(self, inputs.shape, self.rank)
-        for axis, (before, after) in enumerate(self.padding, start=1):
+        for axis, (before, after) in enumerate(self.padding, start=_first_spatial_axis(self)):
             if before == 0 and after == 0:
                 continue
             shape = list(inputs.shape)
@@ -69,7 +72,7 @@ class _ZeroPadding(Layer):
 
     def compute_output_shape(self, input_shape):
         out = list(input_shape)
-        for axis, (before, after) in enumerate(self.padding, start=1):
+        for axis, (before, after) in enumerate(self.padding, start=_first_spatial_axis(self)):
             out[axis] = None if out[axis] is None else out[axis] + before + after
         return tuple(out)
 
@@ -99,26 +102,24 @@ class _Cropping(Layer):
         super().__init__(**kwargs)
         self.cropping = _pairs(cropping, self.rank, "cropping", type(self).__name__)
         self.data_format = standardize_data_format(data_format)
-        if self.data_format != "channels_last":
-            raise ValueError(f"{type(self).__name__} supports data_format='channels_last' only")
 
     def _check_input_shape(self, input_shape):
         _check_rank(self, input_shape, self.rank)
-        for axis, (before, after) in enumerate(self.cropping, start=1):
+        for axis, (before, after) in enumerate(self.cropping, start=_first_spatial_axis(self)):
             if input_shape[axis] is not None and before + after >= input_shape[axis]:
                 raise ValueError(f"{type(self).__name__} {self.name}: cropping {self.cropping} leaves nothing of "
                                  f"input shape {tuple(input_shape)}")
 
     def call(self, inputs):
         self._check_input_shape(tuple(inputs.shape))
-        index = [slice(None)]
-        for axis, (before, after) in enumerate(self.cropping, start=1):
+        index = [slice(None)] * _first_spatial_axis(self)
+        for axis, (before, after) in enumerate(self.cropping, start=_first_spatial_axis(self)):
             index.append(slice(before, inputs.shape[axis] - after))
         return inputs[tuple(index)]
 
     def compute_output_shape(self, input_shape):
         out = list(input_shape)
-        for axis, (before, after) in enumerate(self.cropping, start=1):
+        for axis, (before, after) in enumerate(self.cropping, start=_first_spatial_axis(self)):
             out[axis] = None if out[axis] is None else out[axis] - before - after
         return tuple(out)
 
@@ -129,11 +130,21 @@ class _Cropping(Layer):
 
 
 class Cropping1D(_Cropping):
-    """Crops the steps axis: `cropping` = int or (left, right)."""
+    """Crops the steps axis of (batch, steps, channels): `cropping` = int or (left, right).
+    Keras's Cropping1D has no data_format; "channels_last" is still taken, for configs that
+    older swiftdl versions wrote."""
     rank = 1
 
     def __init__(self, cropping=(1, 1), **kwargs):
-        super().__init__(cropping=cropping, **kwargs)
+        data_format = kwargs.pop("data_format", "channels_last")
+        if data_format != "channels_last":
+            raise ValueError(f"Unrecognized keyword arguments passed to Cropping1D: {{'data_format': {data_format!r}}}")
+        super().__init__(cropping=cropping, data_format="channels_last", **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["data_format"]
+        return config
 
 
 class Cropping2D(_Cropping):

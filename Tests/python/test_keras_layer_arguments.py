@@ -1,0 +1,84 @@
+"""Layer arguments swiftdl once refused, against real Keras 3.15 (fixtures/keras_layer_arguments/,
+recorded by make_keras_layer_arguments_fixture.py): for the same weights and inputs, the
+outputs, the gradients of the inputs and of every trainable weight, and the config, which
+also round-trips through from_config (Keras's own config as well as ours)."""
+import json
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import swiftdl as sd
+from swiftdl import keras
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "keras_layer_arguments")
+sys.path.insert(0, HERE)
+from make_keras_layer_arguments_fixture import CASES, inputs, upstream  # noqa: E402
+
+sys.path.remove(HERE)
+EXPECTED = np.load(os.path.join(HERE, "keras_layer_arguments.npz"))
+with open(os.path.join(HERE, "keras_layer_arguments_configs.json")) as _file:
+    CONFIGS = json.load(_file)
+
+
+def plain(config):
+    """A config as JSON has it (tuples as lists), without the dtype, which Keras spells as a
+    policy object."""
+    return {k: v for k, v in json.loads(json.dumps(config)).items() if k != "dtype"}
+
+
+def built(name):
+    """The case's layer, built and given Keras's weights."""
+    cls, arguments, shape = CASES[name]
+    layer = getattr(keras.layers, cls)(name="layer", **arguments)
+    layer(inputs(name, shape))
+    count = len([key for key in EXPECTED.files if key.startswith(f"{name}/w")])
+    assert len(layer.weights) == count
+    layer.set_weights([EXPECTED[f"{name}/w{i}"] for i in range(count)])
+    return layer
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_outputs_and_gradients_match_keras(name):
+    layer, x = built(name), sd.asarray(inputs(name, CASES[name][2]))
+    with sd.GradientTape() as tape:
+        tape.watch(x)
+        y = layer(x)
+    np.testing.assert_allclose(np.asarray(y), EXPECTED[f"{name}/y"], rtol=1e-4, atol=1e-4)
+    assert layer.compute_output_shape(CASES[name][2]) == tuple(y.shape)
+    sources = [x] + list(layer.trainable_weights)
+    gradients = tape.gradient(y, sources, output_gradients=sd.asarray(upstream(name, tuple(y.shape))))
+    expected = [EXPECTED[f"{name}/dx"]] + [EXPECTED[f"{name}/dw{i}"] for i in range(len(sources) - 1)]
+    for got, want in zip(gradients, expected):
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_config_matches_keras_and_round_trips(name):
+    cls = getattr(keras.layers, CASES[name][0])
+    config = built(name).get_config()
+    assert plain(config) == plain(CONFIGS[name])
+    assert plain(cls.from_config(config).get_config()) == plain(config)
+    assert plain(cls.from_config(plain(CONFIGS[name])).get_config()) == plain(config)
+
+
+def test_transposed_convolutions_refuse_groups_as_keras_does():
+    with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to Conv2DTranspose: {'groups': 2}"):
+        keras.layers.Conv2DTranspose(2, 3, groups=2)
+
+
+@pytest.mark.parametrize("cls, shape", [("SpatialDropout2D", (4, 6, 3, 5)), ("SpatialDropout3D", (4, 6, 2, 3, 2))])
+def test_channels_first_spatial_dropout_drops_whole_feature_maps(cls, shape):
+    x = np.ones(shape, np.float32)
+    y = np.asarray(getattr(keras.layers, cls)(0.5, data_format="channels_first")(x, training=True))
+    per_map = y.reshape(shape[0], shape[1], -1)
+    assert np.all(per_map == per_map[..., :1])  # one draw per (sample, channel)
+    assert set(np.unique(per_map)) <= {0.0, 2.0} and 0 < np.count_nonzero(per_map[..., 0]) < shape[0] * shape[1]
+
+
+@pytest.mark.parametrize("make", [lambda: keras.layers.Cropping1D(1, data_format="channels_first"),
+                                  lambda: keras.layers.SpatialDropout1D(0.5, data_format="channels_first")])
+def test_the_1d_layers_without_a_data_format_refuse_one_as_keras_does(make):
+    with pytest.raises((TypeError, ValueError), match="data_format"):
+        make()
