@@ -66,6 +66,39 @@ def _make_binary(name_: str) -> _Binary:
     return function
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, bytes)) or (isinstance(value, np.ndarray) and value.dtype.kind in "OSU")
+
+
+def _as_text(value: Any, op: str) -> np.ndarray:
+    array = np.asarray(value, dtype=object)
+    flat = array.reshape(-1)
+    out = np.empty(flat.shape, dtype=object)
+    for i, item in enumerate(flat):
+        if isinstance(item, (bytes, np.bytes_)):
+            item = bytes(item).decode("utf-8", errors="surrogateescape")
+        if not isinstance(item, str):
+            raise TypeError(f"{op}: text can be compared with text only; received {type(item).__name__} {item!r:.40}")
+        out[i] = str(item)
+    return out.reshape(array.shape)
+
+
+def _make_comparison(name_: str) -> _Binary:
+    """equal/not_equal: the engine's op on numbers; on text (tf.string data held in numpy,
+    str or bytes) an element-wise comparison of the strings, as TensorFlow's ops compare
+    strings, giving an engine bool tensor."""
+    numeric = _make_binary(name_)
+
+    def function(x1: ArrayLike, x2: ArrayLike, out: Tensor | None = None, name: str | None = None) -> Tensor:
+        if not (isinstance(x1, TensorBase) and isinstance(x2, TensorBase)) and (_is_text(x1) or _is_text(x2)):
+            same = np.equal(_as_text(x1, name_), _as_text(x2, name_)).astype(bool)
+            return asarray(same if name_ == "equal" else ~same)
+        return numeric(x1, x2, out)
+    function.__name__ = name_
+    function.__doc__ = numeric.__doc__
+    return function
+
+
 def _make_unary(name_: str) -> _Unary:
     def function(x: ArrayLike, out: Tensor | None = None, name: str | None = None) -> Tensor:
         return unary(name_, x, out)  # `name`: TensorFlow's op name, accepted and unused
@@ -85,8 +118,8 @@ remainder = _make_binary("remainder")
 power = _make_binary("power")
 maximum = _make_binary("maximum")
 minimum = _make_binary("minimum")
-equal = _make_binary("equal")
-not_equal = _make_binary("not_equal")
+equal = _make_comparison("equal")
+not_equal = _make_comparison("not_equal")
 less = _make_binary("less")
 less_equal = _make_binary("less_equal")
 greater = _make_binary("greater")

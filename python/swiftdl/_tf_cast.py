@@ -35,8 +35,9 @@ def _text(value, dtype):
     wanted = _wants_text(dtype)
     if dtype is not None and not wanted:
         return None
+    from ._text_array import as_text_array
     if isinstance(value, np.ndarray):
-        return value.astype(object) if value.dtype.kind in "OSU" else None
+        return as_text_array(value.astype(object)) if value.dtype.kind in "OSU" else None
     probe = value
     while isinstance(probe, (list, tuple)) and probe:
         probe = probe[0]
@@ -46,7 +47,7 @@ def _text(value, dtype):
     array[...] = np.asarray(value, dtype=object)
     if any(not isinstance(item, (str, bytes)) for item in array.reshape(-1)):
         raise TypeError(f"Cannot convert {value!r} to a tf.string tensor: every element must be str or bytes")
-    return array
+    return as_text_array(array)
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):

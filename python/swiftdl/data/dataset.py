@@ -20,6 +20,7 @@ import numpy as np
 
 import swiftdl as _sd
 
+from .._text_array import as_text_array
 from .structure import convert_element, flatten, is_text, map_structure, to_tensor
 
 AUTOTUNE = -1
@@ -155,7 +156,7 @@ class Dataset:
     # ---- iteration ------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Any]:
         from .iterator import Iterator as DatasetIterator
-        return DatasetIterator(self._elements())
+        return DatasetIterator(self._elements(), dataset=self)
 
     def _elements(self):
         """An iterable of the elements of one pass."""
@@ -169,7 +170,7 @@ class Dataset:
     def as_numpy_iterator(self) -> Iterator[Any]:
         """The elements with numpy arrays in place of tensors."""
         from .iterator import NumpyIterator
-        return NumpyIterator(self._elements())
+        return NumpyIterator(self._elements(), dataset=self)
 
     def reduce(self, initial_state: Any, reduce_func: Callable[..., Any]) -> Any:
         """state = reduce_func(state, element) over the elements; the final state."""
@@ -391,11 +392,11 @@ def _rows_from_stream(data, stream):
 
 def _row(leaf, index):
     # A text leaf's row stays an array (0-d for a scalar string), as a tensor's row does.
-    return np.asarray(leaf[index], dtype=object) if is_text(leaf) else leaf[index]
+    return as_text_array(np.asarray(leaf[index], dtype=object)) if is_text(leaf) else leaf[index]
 
 
 def _rows(leaf, positions):
-    return leaf[np.asarray(positions)] if is_text(leaf) else _sd.take(leaf, positions, axis=0)
+    return as_text_array(leaf[np.asarray(positions)]) if is_text(leaf) else _sd.take(leaf, positions, axis=0)
 
 
 class _Derived(Dataset):
@@ -669,7 +670,7 @@ def _stack_leaves(*leaves):
     if is_text(leaves[0]):
         if any(not is_text(leaf) or leaf.shape != leaves[0].shape for leaf in leaves):
             raise ValueError("text elements of different shapes, or text mixed with numbers")
-        return np.stack(leaves)
+        return as_text_array(np.stack(leaves))
     return _sd.stack(list(leaves))
 
 

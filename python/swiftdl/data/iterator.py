@@ -31,33 +31,64 @@ class Optional:
 
 
 class Iterator:
-    """The elements of one pass over a dataset (tf.data.Iterator)."""
+    """The elements of one pass over a dataset (tf.data.Iterator).
 
-    def __init__(self, elements):
+    It can be saved in a tf.train.Checkpoint (`Checkpoint(iterator=it)`): its one variable
+    is the number of elements it has given, and after a restore it continues from there by
+    starting the dataset again and skipping that many. That equals TensorFlow's saved
+    iterator state for deterministic pipelines (a shuffle must be seeded to replay).
+    """
+
+    def __init__(self, elements, dataset=None):
+        self._dataset = dataset
         self._elements = iter(elements)
+        self._given = 0
+        self._position = None  # a Variable, made when a Checkpoint first asks for it
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        return next(self._elements)
+        if self._position is not None and int(self._position.numpy()) != self._given:
+            self._seek(int(self._position.numpy()))
+        element = next(self._elements)
+        self._given += 1
+        if self._position is not None:  # kept equal, so a restore is seen as a difference
+            self._position.assign(np.int64(self._given))
+        return element
 
     def get_next(self):
         """The next element; OutOfRangeError at the end, as TensorFlow raises."""
         try:
-            return next(self._elements)
+            return self.__next__()
         except StopIteration:
             raise errors.OutOfRangeError(None, None, "End of sequence") from None
 
     def get_next_as_optional(self):
         try:
-            return Optional.from_value(next(self._elements))
+            return Optional.from_value(self.__next__())
         except StopIteration:
             return Optional()
+
+    @property
+    def variables(self):
+        """[the number of elements given so far], for tf.train.Checkpoint."""
+        from .._autograd import Variable
+        if self._position is None:
+            self._position = Variable(np.int64(self._given), trainable=False, name="iterator_position")
+        return [self._position]
+
+    def _seek(self, position):
+        if self._dataset is None:
+            raise ValueError("This iterator cannot be restored: it was not made by iterating a dataset")
+        elements = iter(self._dataset._elements())
+        for _ in range(position):
+            next(elements)
+        self._elements, self._given = elements, position
 
 
 class NumpyIterator(Iterator):
     """An Iterator whose elements hold numpy arrays (Dataset.as_numpy_iterator)."""
 
     def __next__(self):
-        return map_structure(np.asarray, next(self._elements))
+        return map_structure(np.asarray, super().__next__())

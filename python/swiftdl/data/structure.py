@@ -75,4 +75,5 @@ def to_text_array(array):
             raise TypeError(f"swiftdl.data holds numbers and strings only; received {type(item).__name__} "
                             f"{item!r:.60} in an object array")
         out[i] = item
-    return out.reshape(array.shape)
+    from .._text_array import as_text_array
+    return as_text_array(out.reshape(array.shape))
