@@ -88,3 +88,16 @@ def test_queue_between_threads():
     queue.close()
     consumer.join(timeout=10)
     assert received == list(range(20))
+
+
+def test_experimental_namespace_in_part():
+    optional = tf.experimental.Optional.from_value(tf.constant(3))
+    assert bool(optional.has_value()) and int(optional.get_value()) == 3
+    assert not bool(tf.experimental.Optional.empty(None).has_value())
+    with tf.experimental.async_scope():
+        value = tf.constant(2.0) * 3.0
+    tf.experimental.async_clear_error()
+    assert float(value) == 6.0
+    assert np.asarray(tf.experimental.numpy.zeros(3)).tolist() == [0.0, 0.0, 0.0]
+    with tf.experimental.function_executor_type(None):
+        pass
