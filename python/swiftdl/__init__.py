@@ -173,7 +173,8 @@ def __getattr__(name):
         return value
     if name in ("keras", "nn", "optimizers", "data", "math", "linalg", "dtypes", "errors", "nest",
                 "image", "signal", "train", "strings", "io", "debugging", "bitwise", "version", "summary",
-                "distribute", "test", "sparse", "ragged", "lookup", "sets", "audio", "autodiff", "autograph"):
+                "distribute", "test", "sparse", "ragged", "lookup", "sets", "audio", "autodiff", "autograph",
+                "compat", "types", "queue", "sysconfig", "experimental"):
         import importlib
         module = importlib.import_module(f"swiftdl.{name}")
         globals()[name] = module

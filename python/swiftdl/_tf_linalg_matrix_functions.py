@@ -65,6 +65,8 @@ def expm(input, name=None):  # noqa: A002
         InvalidArgumentError: for a non-square input.
     """
     x = _float_square(input, "expm")
+    if x.shape[-1] == 0 or x.size == 0:
+        return x * 1.0
     norms = _one_norms(x)
     if not np.all(np.isfinite(norms)):
         return x * _creation.full((), np.nan, x.dtype)

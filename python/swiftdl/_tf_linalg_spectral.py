@@ -36,7 +36,8 @@ def eig(tensor, name=None):
     try:
         values, vectors = _kops().eig(tensor)
     except ValueError as error:
-        raise InvalidArgumentError(None, None, f"[eig] {error}") from None
+        message = str(error)
+        raise InvalidArgumentError(None, None, message if message.startswith("[eig]") else f"[eig] {message}") from None
     return Eig(values, vectors)
 
 
