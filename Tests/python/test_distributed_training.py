@@ -119,10 +119,11 @@ def test_a_failing_rank_stops_the_job_with_its_message(tmp_path):
 def test_one_process_needs_no_mpi_and_distribution_is_a_no_op():
     code = ("import sys; from swiftdl import keras; keras.distribution.initialize(); "
             "keras.distribution.set_distribution(keras.distribution.DataParallel()); "
-            "print(keras.distribution.list_devices()); print('mpi4py' in sys.modules)")
+            "print(keras.distribution.list_devices()); print(keras.distribution.get_device_count(), "
+            "keras.distribution.get_device_count('gpu')); print('mpi4py' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["['cpu:0']", "False"]
+    assert result.stdout.split() == ["['cpu:0']", "1", "0", "False"]
 
 
 def test_a_global_batch_splits_as_tf_datas_per_worker_batch_sizes():

@@ -98,6 +98,7 @@ if face == "keras":
     if fail and world().rank == 1:
         raise RuntimeError("rank 1 fails on purpose")
     rank, size = (world().rank, world().size) if initialized() else (0, 1)
+    assert keras.distribution.get_device_count() == size, "one CPU device per process"
     rows_seen = []  # the rows of every batch this rank trains on: its share, not the whole batch
     train_step = model.train_step
     model.train_step = lambda data: rows_seen.append(int(data[0].shape[0])) or train_step(data)

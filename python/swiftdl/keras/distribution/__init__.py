@@ -22,8 +22,8 @@ from typing import Any, Sequence
 
 from swiftdl.distributed import communicator as _communicator
 
-__all__ = ["DataParallel", "DeviceMesh", "Distribution", "distribution", "initialize", "list_devices",
-           "set_distribution"]
+__all__ = ["DataParallel", "DeviceMesh", "Distribution", "distribution", "get_device_count", "initialize",
+           "list_devices", "set_distribution"]
 
 
 def initialize(job_addresses: str | None = None, num_processes: int | None = None,
@@ -80,6 +80,21 @@ def list_devices(device_type: str | None = None) -> list[str]:
         raise ValueError(f"swiftdl has CPU devices only; received device_type={device_type!r}")
     world = _world_if_any()
     return [f"cpu:{rank}" for rank in range(world.size if world else 1)]
+
+
+def get_device_count(device_type: str | None = None) -> int:
+    """The number of devices of `device_type`: the job's processes for "cpu" or None (one
+    CPU device each), 0 for "gpu" and "tpu", which swiftdl does not use.
+
+    Raises:
+        ValueError: for a device type other than "cpu", "gpu" or "tpu".
+    """
+    kind = None if device_type is None else str(device_type).lower()
+    if kind in ("gpu", "tpu"):
+        return 0
+    if kind not in (None, "cpu"):
+        raise ValueError(f"Unknown device type {device_type!r}; expected 'cpu', 'gpu' or 'tpu'")
+    return len(list_devices())
 
 
 class DeviceMesh:
