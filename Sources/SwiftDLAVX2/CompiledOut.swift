@@ -62,6 +62,19 @@ public func softmaxBackwardRowsAVX2(
 public enum ChannelSumKind: Sendable {
     case values, squaredDeviations, gradientAndProjection
 }
+public func batchNormRowsAVX2(
+    _ x: UnsafePointer<Float>, rows: Range<Int>, channels c: Int, mean: UnsafePointer<Float>,
+    scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, reluMax: Float?, _ y: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func batchNormGradientRowsAVX2(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, rows: Range<Int>, channels c: Int,
+    mean: UnsafePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>, d: UnsafePointer<Float>,
+    _ dx: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func clippedReluBackwardAVX2(
+    _ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, top: Float, range: Range<Int>,
+    _ dz: UnsafeMutablePointer<Float>
+) { compiledOut() }
 public func channelSumsAVX2(
     _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>?, center: UnsafePointer<Float>?, rows: Range<Int>,
     channels c: Int, kind: ChannelSumKind, into partial: UnsafeMutablePointer<Double>

@@ -113,7 +113,26 @@ public final class GradientTape: @unchecked Sendable {
             let key = ObjectIdentifier(target)
             gradients[key] = try gradients[key].map { try binary(.add, $0, seed) } ?? seed
         }
-        for node in nodes.reversed() {
+        // A tape used once lets go of each node, and of its outputs' gradients, as soon as the
+        // node's VJP has run: what the node saved (its inputs, outputs, the closure's captures)
+        // and the gradients flowing into it are dead from then on. Holding them to the end
+        // kept every activation and every activation's gradient alive at once, twice
+        // MobileNetV2's activations, and the fresh gradient buffers page-faulted every step.
+        // (Identities stay unique: a tensor still to be looked up is held by a node not yet
+        // visited, by the caller (sources, targets) or by `watched`.)
+        let sourceKeys = Set(sources.map { ObjectIdentifier($0) })
+        var remaining = nodes.count
+        while remaining > 0 {
+            remaining -= 1
+            let node = nodes[remaining]
+            defer {
+                if !persistent {
+                    nodes.removeLast()
+                    for output in node.outputs where !sourceKeys.contains(ObjectIdentifier(output)) {
+                        gradients[ObjectIdentifier(output)] = nil
+                    }
+                }
+            }
             let outputGradients = node.outputs.map { gradients[ObjectIdentifier($0)] }
             if outputGradients.allSatisfy({ $0 == nil }) { continue }
             let inputGradients = try node.backward(outputGradients)
