@@ -60,7 +60,7 @@ public func softmaxBackwardRowsAVX2(
     log: Bool
 ) { compiledOut() }
 public enum ChannelSumKind: Sendable {
-    case values, squaredDeviations, gradientAndProjection
+    case gradientAndProjection, moments
 }
 public func batchNormRowsAVX2(
     _ x: UnsafePointer<Float>, rows: Range<Int>, channels c: Int, mean: UnsafePointer<Float>,

@@ -67,19 +67,7 @@ private func channelSums<T: FloatElement>(
     into sums: UnsafeMutablePointer<Double>
 ) {
     let c = layout.channels, inner = layout.inner
-    if inner == 1 && T.self == Float.self && rowOperationsAvailable {
-        let values = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { buffer in
-            let floatCenter = buffer.baseAddress!
-            if let center { for j in 0..<c { floatCenter[j] = Float(center[j]) } }
-            sumOverShares(rows: layout.outer, width: c, into: sums) { partial, rows in
-                channelSumsAVX2(
-                    values, nil, center: center == nil ? nil : UnsafePointer(floatCenter), rows: rows, channels: c,
-                    kind: center == nil ? .values : .squaredDeviations, into: partial)
-            }
-        }
-        return
-    }
+    // (Float32 rows of channels on AVX2 CPUs take batchNormStatistics's one-pass moments.)
     let unrolled = !accumulatorsOnStack(rows: layout.outer, width: c)
     sumOverShares(rows: layout.outer, width: c, into: sums) { partial, rows in
         if inner == 1 && !unrolled {
@@ -147,7 +135,8 @@ private func channelSums<T: FloatElement>(
 }
 
 /// mean and biased variance of each channel (two passes: the variance sums squared
-/// deviations from the mean, which keeps its precision when the mean is large).
+/// deviations from the mean, which keeps its precision when the mean is large; float32
+/// rows of channels take one, ChannelSumKind.moments, which keeps it too).
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func batchNormStatistics<T: FloatElement>(
@@ -155,6 +144,22 @@ public func batchNormStatistics<T: FloatElement>(
     variance: UnsafeMutablePointer<T>
 ) {
     let c = layout.channels, count = Double(max(layout.valuesPerChannel, 1))
+    if layout.inner == 1 && T.self == Float.self && rowOperationsAvailable {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * c) { buffer in
+            let sums = buffer.baseAddress!, within = sums + c, between = within + c
+            sumOverShares(rows: layout.outer, width: 3 * c, into: sums) { partial, rows in
+                channelSumsAVX2(floats(x), nil, center: nil, rows: rows, channels: c, kind: .moments, into: partial)
+            }
+            for j in 0..<c {
+                let m = sums[j] / count
+                // Σ_b n_b·t_b² − N·m² >= 0 (Cauchy-Schwarz); clamp its rounding error.
+                let squares = within[j] + Swift.max(0, between[j] - sums[j] * m)
+                mean[j] = T(m)
+                variance[j] = T(Swift.max(0, squares) / count)
+            }
+        }
+        return
+    }
     withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c) { buffer in
         let means = buffer.baseAddress!, squares = means + c
         channelSums(x, layout, center: nil, into: means)
