@@ -75,6 +75,18 @@ public func clippedReluBackwardAVX2(
     _ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, top: Float, range: Range<Int>,
     _ dz: UnsafeMutablePointer<Float>
 ) { compiledOut() }
+public func depthwiseForwardAVX2(
+    _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, window g: PlaneWindow,
+    channels c: Int, pixels: Range<Int>
+) { compiledOut() }
+public func depthwiseInputGradientAVX2(
+    _ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, window g: PlaneWindow,
+    channels c: Int, rows: Range<Int>
+) { compiledOut() }
+public func depthwiseFilterGradientAVX2(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ sums: UnsafeMutablePointer<Float>, window g: PlaneWindow,
+    channels c: Int, rows: Range<Int>
+) { compiledOut() }
 public func channelSumsAVX2(
     _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>?, center: UnsafePointer<Float>?, rows: Range<Int>,
     channels c: Int, kind: ChannelSumKind, into partial: UnsafeMutablePointer<Double>
