@@ -8,22 +8,31 @@
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// What `channelSumsAVX2` adds into `partial` for each channel j.
 public enum ChannelSumKind: Sendable {
-    /// partial[j] += Σ x
-    case values
-    /// partial[j] += Σ (x − center[j])²
-    case squaredDeviations
     /// partial[j] += Σ dy and partial[c + j] += Σ dy·(x − center[j])
     case gradientAndProjection
+    /// The mean and the variance in one pass: for each block b of n_b rows with mean t_b,
+    /// partial[j] += n_b·t_b (Σ x), partial[c + j] += Σ (x − t_b)² and partial[2c + j] +=
+    /// n_b·t_b², so that Σ (x − m)² = Σ_b Σ (x − t_b)² + Σ_b n_b·t_b² − N·m² for the
+    /// overall mean m. The squares within a block are taken about the block's own mean
+    /// while its rows are in L1 (so no precision is lost to a large mean), and the
+    /// between-block part is formed in Double. Two passes over memory (sums, then squared
+    /// deviations from the mean) became one.
+    case moments
 }
 
 /// Adds the per-channel sums of `kind` over rows `rows` of (rows, c) contiguous data into
-/// `partial` (c Doubles, 2c for `gradientAndProjection`). Only call it on CPUs with AVX2 and FMA.
+/// `partial` (2c Doubles for `gradientAndProjection`, 3c for `moments`; `dy` and `center`
+/// are for the former). Only call it on CPUs with AVX2 and FMA.
 @inline(never)
 public func channelSumsAVX2(
     _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>?, center: UnsafePointer<Float>?, rows: Range<Int>,
     channels c: Int, kind: ChannelSumKind, into partial: UnsafeMutablePointer<Double>
 ) {
     let blockRows = 32
+    guard case .gradientAndProjection = kind, let dy else {
+        blockMoments(x, rows: rows, channels: c, blockRows: blockRows, into: partial)
+        return
+    }
     var first = rows.lowerBound
     while first < rows.upperBound {
         let last = min(first + blockRows, rows.upperBound)
@@ -32,21 +41,12 @@ public func channelSumsAVX2(
             let m = center.map { load8($0 + j) } ?? SIMD8<Float>(repeating: 0)
             var a = SIMD8<Float>(repeating: 0), b = SIMD8<Float>(repeating: 0)
             for row in first..<last {
-                let v = load8(x + row * c + j)
-                switch kind {
-                case .values:
-                    a += v
-                case .squaredDeviations:
-                    let d = v - m
-                    a = multiplyAdd(d, d, a)
-                case .gradientAndProjection:
-                    let g = load8(dy! + row * c + j)
-                    a += g
-                    b = multiplyAdd(g, v - m, b)
-                }
+                let v = load8(x + row * c + j), g = load8(dy + row * c + j)
+                a += g
+                b = multiplyAdd(g, v - m, b)
             }
             addInto(partial + j, a)
-            if case .gradientAndProjection = kind { addInto(partial + c + j, b) }
+            addInto(partial + c + j, b)
             j += 8
         }
         // The last c mod 8 channels, one at a time.
@@ -54,18 +54,59 @@ public func channelSumsAVX2(
             let m = center.map { Double($0[j]) } ?? 0
             var a = 0.0, b = 0.0
             for row in first..<last {
-                let v = Double(x[row * c + j])
-                switch kind {
-                case .values: a += v
-                case .squaredDeviations: a += (v - m) * (v - m)
-                case .gradientAndProjection:
-                    let g = Double(dy![row * c + j])
-                    a += g
-                    b += g * (v - m)
-                }
+                let g = Double(dy[row * c + j])
+                a += g
+                b += g * (Double(x[row * c + j]) - m)
             }
             partial[j] += a
-            if case .gradientAndProjection = kind { partial[c + j] += b }
+            partial[c + j] += b
+            j += 1
+        }
+        first = last
+    }
+}
+
+/// ChannelSumKind.moments over `rows`, in blocks of `blockRows` rows.
+@inline(__always)
+private func blockMoments(
+    _ x: UnsafePointer<Float>, rows: Range<Int>, channels c: Int, blockRows: Int,
+    into partial: UnsafeMutablePointer<Double>
+) {
+    var first = rows.lowerBound
+    while first < rows.upperBound {
+        let last = min(first + blockRows, rows.upperBound)
+        let n = Double(last - first)
+        var j = 0
+        while j + 8 <= c {
+            var s = SIMD8<Float>(repeating: 0)
+            for row in first..<last { s += load8(x + row * c + j) }
+            // About the block's float mean c_b: L = Σ (x − c_b) is its small rounding
+            // error, and t_b = c_b + L/n, Σ (x − t_b)² = Σ (x − c_b)² − L²/n exactly.
+            let center = s / SIMD8(repeating: Float(last - first))
+            var l = SIMD8<Float>(repeating: 0), q = SIMD8<Float>(repeating: 0)
+            for row in first..<last {
+                let d = load8(x + row * c + j) - center
+                l += d
+                q = multiplyAdd(d, d, q)
+            }
+            for lane in 0..<8 {
+                let offset = Double(l[lane]), t = Double(center[lane]) + offset / n
+                partial[j + lane] += n * t
+                partial[c + j + lane] += Double(q[lane]) - offset * offset / n
+                partial[2 * c + j + lane] += n * t * t
+            }
+            j += 8
+        }
+        // The last c mod 8 channels, one at a time, in Double.
+        while j < c {
+            var s = 0.0
+            for row in first..<last { s += Double(x[row * c + j]) }
+            let t = s / n
+            var q = 0.0
+            for row in first..<last { q += (Double(x[row * c + j]) - t) * (Double(x[row * c + j]) - t) }
+            partial[j] += s
+            partial[c + j] += q
+            partial[2 * c + j] += n * t * t
             j += 1
         }
         first = last

@@ -60,8 +60,33 @@ public func softmaxBackwardRowsAVX2(
     log: Bool
 ) { compiledOut() }
 public enum ChannelSumKind: Sendable {
-    case values, squaredDeviations, gradientAndProjection
+    case gradientAndProjection, moments
 }
+public func batchNormRowsAVX2(
+    _ x: UnsafePointer<Float>, rows: Range<Int>, channels c: Int, mean: UnsafePointer<Float>,
+    scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, reluMax: Float?, _ y: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func batchNormGradientRowsAVX2(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, rows: Range<Int>, channels c: Int,
+    mean: UnsafePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>, d: UnsafePointer<Float>,
+    _ dx: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func clippedReluBackwardAVX2(
+    _ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, top: Float, range: Range<Int>,
+    _ dz: UnsafeMutablePointer<Float>
+) { compiledOut() }
+public func depthwiseForwardAVX2(
+    _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, window g: PlaneWindow,
+    channels c: Int, pixels: Range<Int>
+) { compiledOut() }
+public func depthwiseInputGradientAVX2(
+    _ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, window g: PlaneWindow,
+    channels c: Int, rows: Range<Int>
+) { compiledOut() }
+public func depthwiseFilterGradientAVX2(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ sums: UnsafeMutablePointer<Float>, window g: PlaneWindow,
+    channels c: Int, rows: Range<Int>
+) { compiledOut() }
 public func channelSumsAVX2(
     _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>?, center: UnsafePointer<Float>?, rows: Range<Int>,
     channels c: Int, kind: ChannelSumKind, into partial: UnsafeMutablePointer<Double>

@@ -91,6 +91,25 @@ public func nnFusedBatchNorm(
     _ gamma: OpaquePointer?, _ beta: OpaquePointer?, _ epsilon: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?,
     _ outMean: UnsafeMutablePointer<OpaquePointer?>?, _ outVariance: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
+    fusedBatchNorm(x, axis, mean, variance, gamma, beta, epsilon, nil, out, outMean, outVariance)
+}
+
+@_cdecl("sdl_nn_fused_batch_norm_relu")
+public func nnFusedBatchNormRelu(
+    _ x: OpaquePointer?, _ axis: Int64, _ mean: OpaquePointer?, _ variance: OpaquePointer?,
+    _ gamma: OpaquePointer?, _ beta: OpaquePointer?, _ epsilon: Double, _ maxValue: Double,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ outMean: UnsafeMutablePointer<OpaquePointer?>?,
+    _ outVariance: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    fusedBatchNorm(x, axis, mean, variance, gamma, beta, epsilon, maxValue, out, outMean, outVariance)
+}
+
+private func fusedBatchNorm(
+    _ x: OpaquePointer?, _ axis: Int64, _ mean: OpaquePointer?, _ variance: OpaquePointer?,
+    _ gamma: OpaquePointer?, _ beta: OpaquePointer?, _ epsilon: Double, _ reluMax: Double?,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ outMean: UnsafeMutablePointer<OpaquePointer?>?,
+    _ outVariance: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     let op = "fused_batch_norm"
     guard let outMean, let outVariance else {
         sdl_internal_set_last_error("[\(op)] received a NULL out-pointer")
@@ -101,7 +120,7 @@ public func nnFusedBatchNorm(
         func optional(_ handle: OpaquePointer?) throws -> Tensor? { handle == nil ? nil : try borrow(handle, op) }
         let result = try fusedBatchNormalization(
             borrow(x, op), axis: Int(axis), mean: optional(mean), variance: optional(variance), gamma: optional(gamma),
-            beta: optional(beta), epsilon: epsilon)
+            beta: optional(beta), epsilon: epsilon, reluMax: reluMax)
         statistics = (result.mean, result.variance)
         return result.output
     }

@@ -30,9 +30,26 @@ final class BufferCacheTests: XCTestCase {
         for _ in 0..<(BufferCache.capacityBytes / (16 << 20) + 3) { many.append(try Storage(byteCount: 16 << 20)) }
         many.removeAll()
         XCTAssertLessThanOrEqual(BufferCache.heldBytes, BufferCache.capacityBytes)
-        _ = try Storage(byteCount: BufferCache.capacityBytes / 2 + 4096) // a miss of a new size empties the cache
+        _ = try Storage(byteCount: BufferCache.capacityBytes / 2 + 4096) // a miss of a new size evicts the oldest
         XCTAssertLessThanOrEqual(BufferCache.heldBytes, BufferCache.capacityBytes)
         BufferCache.clear()
         XCTAssertEqual(BufferCache.heldBytes, 0)
+    }
+
+    func testAMissEvictsOnlyTheOldestBlocksItNeedsRoomFor() throws {
+        BufferCache.clear()
+        defer { BufferCache.clear() }
+        let size = 16 << 20, count = BufferCache.capacityBytes / size
+        var blocks: [Storage] = []
+        for _ in 0..<count { blocks.append(try Storage(byteCount: size)) }
+        let newest = blocks.last!.base
+        blocks.removeAll() // given back oldest first: the cache is now full
+        XCTAssertEqual(BufferCache.heldBytes, count * size)
+        let other = try Storage(byteCount: size + 4096) // a new size: room for one more block
+        XCTAssertLessThanOrEqual(BufferCache.heldBytes + size + 4096, BufferCache.capacityBytes)
+        XCTAssertGreaterThanOrEqual(BufferCache.heldBytes, (count - 2) * size)
+        _ = other
+        // The most recently given block is still cached and comes back first.
+        XCTAssertEqual(try Storage(byteCount: size).base, newest)
     }
 }

@@ -34,7 +34,8 @@ SIGNATURES = {
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
     "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_transpose": "TT222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2",
-    "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd", "nn_activation": "iTd", "nn_softmax": "TLp",
+    "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
+    "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_activation": "iTd", "nn_softmax": "TLp",
     "nn_sparse_softmax_cross_entropy": "TT",
     "nn_softmax_cross_entropy": "TTL", "nn_sigmoid_cross_entropy": "TT", "nn_moments": "TAp",
     "nn_batch_normalization": "TTTNNd", "nn_l2_normalize": "TAd", "nn_dropout": "TdHZ",
@@ -296,6 +297,8 @@ def _sparse_cross_entropy(draw, state):
 # the kernels run, not only the checks.
 BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_transpose": _conv2d_transpose,
             "nn_fused_batch_norm": _fused_batch_norm,
+            "nn_fused_batch_norm_relu": lambda draw, state: _fused_batch_norm(draw, state) + [
+                draw.pick([6.0, float("inf"), 0.0, -1.0, float("nan")])],
             "conv2d_pool": _conv2d_pool, "pool2d": _pool2d, "lstm": _recurrent(4, 2),
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}

@@ -89,6 +89,47 @@ def test_filter_gradient_sums_over_a_large_batch_in_any_thread_split():
     np.testing.assert_allclose(dw, expected, rtol=1e-10)
 
 
+FLOAT32_CASES = [
+    # One filter per channel in float32 (the AVX2 kernels on CPUs that have them): channel
+    # counts below, at and around multiples of eight, strides, dilations and paddings.
+    ((3, 9, 9, 16), (3, 3, 16, 1), (1, 1), "SAME", (1, 1)),
+    ((2, 10, 11, 20), (3, 3, 20, 1), (2, 2), "SAME", (1, 1)),
+    ((2, 9, 8, 12), (3, 3, 12, 1), (2, 1), "VALID", (1, 1)),
+    ((1, 11, 10, 5), (3, 3, 5, 1), (1, 1), "SAME", (2, 2)),
+    ((2, 7, 7, 40), (5, 3, 40, 1), (3, 2), [[0, 0], [2, 1], [0, 2], [0, 0]], (1, 1)),
+    ((2, 6, 5, 70), (3, 3, 70, 1), (1, 1), "SAME", (1, 1)),
+    ((1, 8, 8, 96), (3, 3, 96, 1), (2, 2), "SAME", (1, 1)),
+    ((1, 3, 3, 9), (3, 3, 9, 1), (1, 1), "SAME", (1, 1)),
+]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("xs, ws, strides, padding, dilations", FLOAT32_CASES)
+def test_float32_depthwise_values_and_gradients(threads, xs, ws, strides, padding, dilations):
+    """Float32 against the float64 reference (values) and against the float64 engine, whose
+    gradients the finite-difference tests check (both gradients, under any thread split)."""
+    x, w = RNG.standard_normal(xs), RNG.standard_normal(ws)
+    out_shape = reference_depthwise(x, w, strides, padding, dilations).shape
+    upstream = RNG.standard_normal(out_shape)
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(threads)
+    try:
+        results = []
+        for dtype in (np.float32, np.float64):
+            xt, wt = sd.Variable(x.astype(dtype)), sd.Variable(w.astype(dtype))
+            with sd.GradientTape() as tape:
+                y = sd.nn.depthwise_conv2d(xt, wt, [1, *strides, 1], padding, dilations=list(dilations))
+                loss = sd.sum(y * sd.asarray(upstream.astype(dtype)))
+            results.append([np.asarray(y)] + [np.asarray(g) for g in tape.gradient(loss, [xt, wt])])
+    finally:
+        sd.config.set_num_threads(previous)
+    np.testing.assert_allclose(results[0][0], reference_depthwise(x, w, strides, padding, dilations), rtol=1e-5,
+                               atol=1e-5)
+    for single, double in zip(results[0], results[1]):
+        assert single.dtype == np.float32
+        np.testing.assert_allclose(single, double, rtol=1e-4, atol=1e-4 * np.abs(double).max())
+
+
 def test_separable_conv2d_is_depthwise_then_pointwise():
     x = RNG.standard_normal((2, 7, 7, 3)).astype(np.float32)
     depthwise, pointwise = RNG.standard_normal((3, 3, 3, 2)), RNG.standard_normal((1, 1, 6, 4))

@@ -137,3 +137,26 @@ def test_an_empty_batch_gives_nan_statistics_and_an_empty_output():
 def test_hostile_input_raises(error, message, call):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("rows, channels", [(203, 160), (37, 13), (1030, 16), (4099, 96), (5, 3)])
+@pytest.mark.parametrize("offset", [0.0, 300.0])
+def test_float32_statistics_in_one_pass_keep_their_precision(threads, rows, channels, offset):
+    """Float32 channels-last statistics take one pass (block means, squares about them, the
+    between-block part in Double; ChannelSumKind.moments on AVX2 CPUs): the mean and the
+    variance against float64 numpy on the same float32 values, with a mean far from zero,
+    blocks that do not divide the rows and channels that are not a multiple of eight."""
+    x = (RNG.standard_normal((rows, channels)) * (1 + np.arange(channels) % 5) + offset).astype(np.float32)
+    x[:, 0] = offset  # a constant channel: variance exactly 0
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(threads)
+    try:
+        y, mean, variance = sd.nn.fused_batch_norm(x, epsilon=1e-3)
+    finally:
+        sd.config.set_num_threads(previous)
+    exact = x.astype(np.float64)
+    np.testing.assert_allclose(mean.numpy(), exact.mean(0), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(variance.numpy(), exact.var(0), rtol=2e-6, atol=1e-9 * (1 + offset ** 2))
+    assert variance.numpy()[0] == 0
+    np.testing.assert_allclose(y.numpy(), reference(exact, -1, None, None, 1e-3)[0], rtol=1e-4, atol=1e-4)

@@ -76,6 +76,41 @@ def test_dropout_keeps_about_one_minus_rate_and_scales_the_kept():
     np.testing.assert_allclose(result[kept], 1 / 0.7, rtol=1e-6)
 
 
+def _philox_words(seed, count):
+    """Philox4x32-10 (Salmon et al. 2011) in numpy: the stream's first `count` 32-bit words
+    for key (low, high 32 bits of seed), counter block i = (i low, i high, 0, 0)."""
+    blocks = (count + 3) // 4
+    index = np.arange(blocks, dtype=np.uint64)
+    c0, c1 = index & 0xFFFFFFFF, index >> np.uint64(32)
+    c2, c3 = np.zeros_like(index), np.zeros_like(index)
+    k0, k1 = np.uint64(seed & 0xFFFFFFFF), np.uint64(seed >> 32)
+    low = np.uint64(0xFFFFFFFF)
+    for _ in range(10):
+        p0, p1 = np.uint64(0xD2511F53) * c0, np.uint64(0xCD9E8D57) * c2
+        c0, c1, c2, c3 = (p1 >> np.uint64(32)) ^ c1 ^ k0, p1 & low, (p0 >> np.uint64(32)) ^ c3 ^ k1, p0 & low
+        k0, k1 = (k0 + np.uint64(0x9E3779B9)) & low, (k1 + np.uint64(0xBB67AE85)) & low
+    return np.stack([c0, c1, c2, c3], axis=1).reshape(-1)[:count]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("count, rate", [(70001, 0.5), (13, 0.25), (65536 * 3 + 2, 0.9)])
+def test_dropout_mask_is_the_philox_stream_compared_with_the_rate(threads, dtype, count, rate):
+    """Element i is kept exactly when the stream's word i is at least rate·2³² (one word per
+    element, as TensorFlow draws one uniform), whatever the dtype and the thread count; kept
+    elements are scaled by 1/(1 − rate) in the input's dtype."""
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(threads)
+    try:
+        result = np.asarray(sd.nn.dropout(sd.asarray(np.ones(count, dtype)), rate, seed=0x1234_5678_9ABC))
+    finally:
+        sd.config.set_num_threads(previous)
+    kept = _philox_words(0x1234_5678_9ABC, count) >= np.uint64(int(rate * 2 ** 32))
+    np.testing.assert_array_equal(result != 0, kept)
+    np.testing.assert_array_equal(result[kept], np.asarray(1 / (1 - rate), dtype))
+    assert result.dtype == dtype
+
+
 def test_dropout_with_a_seed_repeats_and_without_one_follows_the_global_stream():
     x = sd.asarray(np.ones((50,)))
     a, b = sd.nn.dropout(x, 0.5, seed=7), sd.nn.dropout(x, 0.5, seed=7)

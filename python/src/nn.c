@@ -97,15 +97,10 @@ static PyObject *nn_batch_normalization(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_nn_batch_normalization(x, mean, variance, offset, scale, epsilon, &out));
 }
 
-/* nn_fused_batch_norm(x, axis, mean|None, variance|None, gamma|None, beta|None, eps) -> (y, mean, variance) */
-static PyObject *nn_fused_batch_norm(PyObject *module, PyObject *args) {
-    (void)module;
-    PyObject *x_object, *mean_object, *variance_object, *gamma_object, *beta_object;
-    long long axis;
-    double epsilon;
-    if (!PyArg_ParseTuple(args, "OLOOOOd", &x_object, &axis, &mean_object, &variance_object, &gamma_object, &beta_object,
-                          &epsilon))
-        return NULL;
+/* Both batch-norm entry points, after parsing: with_relu selects sdl_nn_fused_batch_norm_relu. */
+static PyObject *fused_batch_norm_call(PyObject *x_object, long long axis, PyObject *mean_object, PyObject *variance_object,
+                                       PyObject *gamma_object, PyObject *beta_object, double epsilon, int with_relu,
+                                       double max_value) {
     sdl_tensor x = tensor_handle(x_object, "x"), mean, variance, gamma, beta;
     if (x == NULL || optional_tensor_handle(mean_object, "mean", &mean) < 0 ||
         optional_tensor_handle(variance_object, "variance", &variance) < 0 ||
@@ -114,7 +109,12 @@ static PyObject *nn_fused_batch_norm(PyObject *module, PyObject *args) {
     sdl_tensor y = NULL, batch_mean = NULL, batch_variance = NULL;
     sdl_status status;
     Py_BEGIN_ALLOW_THREADS
-    status = sdl_nn_fused_batch_norm(x, (int64_t)axis, mean, variance, gamma, beta, epsilon, &y, &batch_mean, &batch_variance);
+    if (with_relu)
+        status = sdl_nn_fused_batch_norm_relu(x, (int64_t)axis, mean, variance, gamma, beta, epsilon, max_value, &y, &batch_mean,
+                                              &batch_variance);
+    else
+        status =
+            sdl_nn_fused_batch_norm(x, (int64_t)axis, mean, variance, gamma, beta, epsilon, &y, &batch_mean, &batch_variance);
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) return raise_status(status);
     PyObject *y_object = wrap_tensor(y);
@@ -136,6 +136,31 @@ static PyObject *nn_fused_batch_norm(PyObject *module, PyObject *args) {
         return NULL;
     }
     return Py_BuildValue("(NNN)", y_object, mean_result, variance_result);
+}
+
+/* nn_fused_batch_norm(x, axis, mean|None, variance|None, gamma|None, beta|None, eps) -> (y, mean, variance) */
+static PyObject *nn_fused_batch_norm(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *mean_object, *variance_object, *gamma_object, *beta_object;
+    long long axis;
+    double epsilon;
+    if (!PyArg_ParseTuple(args, "OLOOOOd", &x_object, &axis, &mean_object, &variance_object, &gamma_object, &beta_object,
+                          &epsilon))
+        return NULL;
+    return fused_batch_norm_call(x_object, axis, mean_object, variance_object, gamma_object, beta_object, epsilon, 0, 0.0);
+}
+
+/* nn_fused_batch_norm_relu(x, axis, mean|None, variance|None, gamma|None, beta|None, eps, max_value)
+   -> (y, mean, variance) */
+static PyObject *nn_fused_batch_norm_relu(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *mean_object, *variance_object, *gamma_object, *beta_object;
+    long long axis;
+    double epsilon, max_value;
+    if (!PyArg_ParseTuple(args, "OLOOOOdd", &x_object, &axis, &mean_object, &variance_object, &gamma_object, &beta_object,
+                          &epsilon, &max_value))
+        return NULL;
+    return fused_batch_norm_call(x_object, axis, mean_object, variance_object, gamma_object, beta_object, epsilon, 1, max_value);
 }
 
 static PyObject *nn_l2_normalize(PyObject *module, PyObject *args) {
@@ -182,6 +207,9 @@ PyMethodDef nn_module_methods[] = {
     {"nn_moments", nn_moments, METH_VARARGS, "nn_moments(x, axes, keepdims) -> (mean, variance)"},
     {"nn_fused_batch_norm", nn_fused_batch_norm, METH_VARARGS,
      "nn_fused_batch_norm(x, axis, mean|None, variance|None, gamma|None, beta|None, eps) -> (y, mean, variance)"},
+    {"nn_fused_batch_norm_relu", nn_fused_batch_norm_relu, METH_VARARGS,
+     "nn_fused_batch_norm_relu(x, axis, mean|None, variance|None, gamma|None, beta|None, eps, max_value) -> (y, mean, "
+     "variance)"},
     {"nn_batch_normalization", nn_batch_normalization, METH_VARARGS,
      "nn_batch_normalization(x, mean, variance, offset|None, scale|None, eps)"},
     {"nn_l2_normalize", nn_l2_normalize, METH_VARARGS, "nn_l2_normalize(x, axes|None, epsilon)"},

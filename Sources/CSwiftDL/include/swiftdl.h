@@ -381,6 +381,12 @@ sdl_status sdl_nn_batch_normalization(sdl_tensor x, sdl_tensor mean, sdl_tensor 
 sdl_status sdl_nn_fused_batch_norm(sdl_tensor x, int64_t axis, sdl_tensor mean, sdl_tensor variance, sdl_tensor gamma,
                                    sdl_tensor beta, double epsilon, sdl_tensor *out, sdl_tensor *out_mean,
                                    sdl_tensor *out_variance);
+/* sdl_nn_fused_batch_norm followed by a relu in the same op: *out is min(max(y, 0), max_value)
+   (max_value > 0; INFINITY: plain relu, 6: relu6), the values the separate activation gives.
+   Ownership and errors as sdl_nn_fused_batch_norm. */
+sdl_status sdl_nn_fused_batch_norm_relu(sdl_tensor x, int64_t axis, sdl_tensor mean, sdl_tensor variance,
+                                        sdl_tensor gamma, sdl_tensor beta, double epsilon, double max_value,
+                                        sdl_tensor *out, sdl_tensor *out_mean, sdl_tensor *out_variance);
 /* x / sqrt(max(sum(x^2 over axes), epsilon)); axes NULL: all axes. */
 sdl_status sdl_nn_l2_normalize(sdl_tensor x, const int64_t *axes, int32_t naxes, double epsilon, sdl_tensor *out);
 /* Inverted dropout: kept elements are scaled by 1/(1 - rate). noise_shape NULL: x's shape.

@@ -155,8 +155,26 @@ public final class GradientTape: @unchecked Sendable {
             try whenFinal?(position, results[position])
         }
         for position in finalAtOnce { try resolve(position) }
-        for index in nodes.indices.reversed() {
+        // A tape used once lets go of each node, and of its outputs' gradients, as soon as the
+        // node's VJP has run: what the node saved (its inputs, outputs, the closure's captures)
+        // and the gradients flowing into it are dead from then on. Holding them to the end
+        // kept every activation and every activation's gradient alive at once, twice
+        // MobileNetV2's activations, and the fresh gradient buffers page-faulted every step.
+        // (Identities stay unique: a tensor still to be looked up is held by a node not yet
+        // visited, by the caller (sources, targets) or by `watched`.)
+        let sourceKeys = Set(sources.map { ObjectIdentifier($0) })
+        var index = nodes.count
+        while index > 0 {
+            index -= 1
             let node = nodes[index]
+            defer {
+                if !persistent {
+                    nodes.removeLast()
+                    for output in node.outputs where !sourceKeys.contains(ObjectIdentifier(output)) {
+                        gradients[ObjectIdentifier(output)] = nil
+                    }
+                }
+            }
             let outputGradients = node.outputs.map { gradients[ObjectIdentifier($0)] }
             let runs = !outputGradients.allSatisfy({ $0 == nil })
             if runs {

@@ -67,19 +67,7 @@ private func channelSums<T: FloatElement>(
     into sums: UnsafeMutablePointer<Double>
 ) {
     let c = layout.channels, inner = layout.inner
-    if inner == 1 && T.self == Float.self && rowOperationsAvailable {
-        let values = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { buffer in
-            let floatCenter = buffer.baseAddress!
-            if let center { for j in 0..<c { floatCenter[j] = Float(center[j]) } }
-            sumOverShares(rows: layout.outer, width: c, into: sums) { partial, rows in
-                channelSumsAVX2(
-                    values, nil, center: center == nil ? nil : UnsafePointer(floatCenter), rows: rows, channels: c,
-                    kind: center == nil ? .values : .squaredDeviations, into: partial)
-            }
-        }
-        return
-    }
+    // (Float32 rows of channels on AVX2 CPUs take batchNormStatistics's one-pass moments.)
     let unrolled = !accumulatorsOnStack(rows: layout.outer, width: c)
     sumOverShares(rows: layout.outer, width: c, into: sums) { partial, rows in
         if inner == 1 && !unrolled {
@@ -147,7 +135,8 @@ private func channelSums<T: FloatElement>(
 }
 
 /// mean and biased variance of each channel (two passes: the variance sums squared
-/// deviations from the mean, which keeps its precision when the mean is large).
+/// deviations from the mean, which keeps its precision when the mean is large; float32
+/// rows of channels take one, ChannelSumKind.moments, which keeps it too).
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func batchNormStatistics<T: FloatElement>(
@@ -155,6 +144,22 @@ public func batchNormStatistics<T: FloatElement>(
     variance: UnsafeMutablePointer<T>
 ) {
     let c = layout.channels, count = Double(max(layout.valuesPerChannel, 1))
+    if layout.inner == 1 && T.self == Float.self && rowOperationsAvailable {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * c) { buffer in
+            let sums = buffer.baseAddress!, within = sums + c, between = within + c
+            sumOverShares(rows: layout.outer, width: 3 * c, into: sums) { partial, rows in
+                channelSumsAVX2(floats(x), nil, center: nil, rows: rows, channels: c, kind: .moments, into: partial)
+            }
+            for j in 0..<c {
+                let m = sums[j] / count
+                // Σ_b n_b·t_b² − N·m² >= 0 (Cauchy-Schwarz); clamp its rounding error.
+                let squares = within[j] + Swift.max(0, between[j] - sums[j] * m)
+                mean[j] = T(m)
+                variance[j] = T(Swift.max(0, squares) / count)
+            }
+        }
+        return
+    }
     withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c) { buffer in
         let means = buffer.baseAddress!, squares = means + c
         channelSums(x, layout, center: nil, into: means)
@@ -169,12 +174,16 @@ public func batchNormStatistics<T: FloatElement>(
 
 /// y = (x - mean) · gamma / √(variance + ε) + beta. The mean is subtracted before scaling
 /// (not folded into a shift): x · s - mean · s loses digits when |mean| is large against
-/// the spread.
+/// the spread. With `reluMax` the result then goes through min(max(y, 0), reluMax) (NaN
+/// passes), exactly as the separate relu/relu6 kernels compute it (.infinity: plain relu):
+/// a BatchNormalization followed by a ReLU (MobileNet's ReLU6) writes its output once,
+/// instead of writing it and reading it back.
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func batchNormForward<T: FloatElement>(
     _ x: UnsafePointer<T>, _ layout: ChannelLayout, mean: UnsafePointer<T>, variance: UnsafePointer<T>,
-    gamma: UnsafePointer<T>?, beta: UnsafePointer<T>?, epsilon: Double, _ y: UnsafeMutablePointer<T>
+    gamma: UnsafePointer<T>?, beta: UnsafePointer<T>?, epsilon: Double, reluMax: Double? = nil,
+    _ y: UnsafeMutablePointer<T>
 ) {
     let c = layout.channels, inner = layout.inner
     withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * c) { buffer in
@@ -185,6 +194,12 @@ public func batchNormForward<T: FloatElement>(
             (shift + j).initialize(to: beta?[j] ?? T.zero)
         }
         parallelPieces(0..<layout.outer, minimumPiece: max(1, 4096 / max(c * inner, 1))) { rows in
+            if inner == 1 && T.self == Float.self && rowOperationsAvailable {
+                batchNormRowsAVX2(
+                    floats(x), rows: rows, channels: c, mean: floats(mean), scale: floats(scale),
+                    shift: floats(shift), reluMax: reluMax.map { Float($0) }, mutableFloats(y))
+                return
+            }
             for row in rows {
                 let source = x + row * c * inner, target = y + row * c * inner
                 if inner == 1 {
@@ -195,9 +210,67 @@ public func batchNormForward<T: FloatElement>(
                         for i in (j * inner)..<((j + 1) * inner) { target[i] = (source[i] - m) * s + t }
                     }
                 }
+                // The row is still in L1: clipping it here costs no memory traffic.
+                if let reluMax { clipRelu(target, count: c * inner, max: T(reluMax)) }
             }
         }
     }
+}
+
+/// min(max(v, 0), top) in place, NaN kept (ReLU6.value's formula, so fused and separate
+/// activations agree bit for bit).
+@inline(__always)
+private func clipRelu<T: FloatElement>(_ values: UnsafeMutablePointer<T>, count: Int, max top: T) {
+    for i in 0..<count {
+        let v = values[i]
+        values[i] = v.isNaN ? v : Swift.min(Swift.max(v, 0), top)
+    }
+}
+
+/// dz = dy where 0 < y < top (0 < y when top is infinite), else 0: the gradient through
+/// min(max(z, 0), top) given its output y (y lies strictly inside exactly where z does, so
+/// this is relu/relu6's derivative without keeping z). `dz` may be `dy`.
+@_specialize(exported:true,where T == Float)
+@_specialize(exported:true,where T == Double)
+public func clippedReluBackward<T: FloatElement>(
+    _ dy: UnsafePointer<T>, _ y: UnsafePointer<T>, max top: Double, count: Int, _ dz: UnsafeMutablePointer<T>
+) {
+    let limit = T(top)
+    parallelPieces(0..<count, minimumPiece: 1 << 14) { range in
+        if T.self == Float.self && rowOperationsAvailable {
+            clippedReluBackwardAVX2(floats(dy), floats(y), top: Float(top), range: range, mutableFloats(dz))
+            return
+        }
+        // Both loads first, then a select: a branch on y here mispredicted on every other
+        // element and took a quarter of MobileNetV2's training step.
+        if top.isInfinite { // relu: y = +inf passes its gradient, as relu's derivative does
+            for i in range {
+                let g = dy[i]
+                dz[i] = y[i] > 0 ? g : 0
+            }
+        } else {
+            for i in range {
+                let g = dy[i], v = y[i]
+                dz[i] = Swift.min(v, limit - v) > 0 ? g : 0 // 0 < v < limit; false for NaN
+            }
+        }
+    }
+}
+
+/// The float32 view of a generic pointer whose T is Float (checked by the caller).
+@inline(__always)
+private func floats<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
+    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+}
+
+@inline(__always)
+private func floats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafePointer<Float> {
+    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+}
+
+@inline(__always)
+private func mutableFloats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
 /// The gradients of batchNormForward given dy. With `batchStatistics` the mean and
@@ -292,6 +365,12 @@ public func batchNormBackward<T: FloatElement>(
                 }
             }
             parallelPieces(0..<layout.outer, minimumPiece: max(1, 4096 / max(c * inner, 1))) { rows in
+                if inner == 1 && T.self == Float.self && rowOperationsAvailable {
+                    batchNormGradientRowsAVX2(
+                        floats(x), floats(dy), rows: rows, channels: c, mean: floats(mean), a: floats(a), b: floats(b),
+                        d: floats(d), mutableFloats(dx))
+                    return
+                }
                 for row in rows {
                     let xs = x + row * c * inner, gs = dy + row * c * inner, out = dx + row * c * inner
                     if inner == 1 {

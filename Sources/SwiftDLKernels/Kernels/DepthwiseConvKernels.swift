@@ -1,9 +1,30 @@
+import SwiftDLAVX2
+
 /// Depthwise 2-D convolution over NHWC input (tf.nn.depthwise_conv2d), forward and both
 /// gradients. Each input channel c has its own `multiplier` filters; output channel
 /// c·multiplier + k is channel c convolved with filter k (TensorFlow's order). The filters
 /// are (KH, KW, C, multiplier) contiguous, so one tap's filters form a row of C·multiplier
 /// values in the output's channel order and the inner loops run over contiguous channels.
-/// `g.outputChannels` is C·multiplier.
+/// `g.outputChannels` is C·multiplier. Float32 with one filter per channel (MobileNet's
+/// depthwise layers) runs the AVX2 kernels of SwiftDLAVX2/DepthwiseConvolution.swift on CPUs
+/// that have it: registers instead of read-modify-writes of the output for each tap, and a
+/// gathering input gradient that needs no zeroed buffer.
+
+/// Whether the AVX2 kernels take this call.
+@inline(__always)
+private func vectorized<T>(_: T.Type, _ g: WindowGeometry) -> Bool {
+    T.self == Float.self && g.outputChannels == g.channels && rowOperationsAvailable
+}
+
+@inline(__always)
+private func floats<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
+    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+}
+
+@inline(__always)
+private func mutableFloats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+}
 
 /// y = depthwise_conv2d(x, w).
 @_specialize(exported:true,where T == Float)
@@ -12,7 +33,12 @@ public func depthwiseConvForward<T: FloatElement>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: WindowGeometry
 ) {
     let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
+    let fast = vectorized(T.self, g), window = PlaneWindow(g)
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
+        if fast {
+            depthwiseForwardAVX2(floats(x), floats(w), mutableFloats(y), window: window, channels: c, pixels: pixels)
+            return
+        }
         var cursor = PixelCursor(pixels.lowerBound, g)
         for p in pixels {
             let (n, oh, ow) = cursor.next()
@@ -57,6 +83,14 @@ public func depthwiseConvBackwardInput<T: FloatElement>(
     _ dy: UnsafePointer<T>, _ w: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ g: WindowGeometry
 ) {
     let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
+    if vectorized(T.self, g) {
+        let window = PlaneWindow(g)
+        parallelPieces(0..<(g.batch * g.inputHeight)) { rows in
+            depthwiseInputGradientAVX2(
+                floats(dy), floats(w), mutableFloats(dx), window: window, channels: c, rows: rows)
+        }
+        return
+    }
     forEachPieceOfZeroedGradient(dx, g) { pixels in
         var cursor = PixelCursor(pixels.lowerBound, g)
         for p in pixels {
@@ -101,8 +135,15 @@ public func depthwiseConvBackwardFilter<T: FloatElement>(
     withUnsafeTemporaryAllocation(of: T.self, capacity: shares * filterCount) { buffer in
         let partials = buffer.baseAddress!
         partials.initialize(repeating: T.zero, count: shares * filterCount)
+        let fast = vectorized(T.self, g), window = PlaneWindow(g)
         ThreadPool.shared.parallelFor(shares) { share in
             let sums = partials + share * filterCount
+            if fast {
+                depthwiseFilterGradientAVX2(
+                    floats(x), floats(dy), mutableFloats(sums), window: window, channels: c,
+                    rows: (rows * share / shares)..<(rows * (share + 1) / shares))
+                return
+            }
             for row in (rows * share / shares)..<(rows * (share + 1) / shares) {
                 let image = x + (row / g.outputHeight) * g.inputImageSize, oh = row % g.outputHeight
                 for ow in 0..<g.outputWidth {

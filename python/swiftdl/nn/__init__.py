@@ -4,7 +4,7 @@ from ._activations import log_softmax, softmax
 from ._dropout import dropout
 from ._losses import sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits
 from ._losses import sparse_softmax_cross_entropy_with_logits
-from ._normalization import batch_normalization, fused_batch_norm, l2_normalize, moments
+from ._normalization import batch_normalization, fused_batch_norm, fused_batch_norm_relu, l2_normalize, moments
 from ._convolution import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d
 from ._convolution import conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation, conv2d_pool
 from ._depthwise import depthwise_conv2d, depthwise_conv2d_backprop_filter, depthwise_conv2d_backprop_input, separable_conv2d
@@ -30,7 +30,8 @@ from ._ctc import (SparseTensorValue, collapse_repeated, ctc_beam_search_decoder
 from ._generic import atrous_conv2d, atrous_conv2d_transpose, convolution, pool, space_to_batch, with_space_to_batch
 
 __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1d", "conv1d_bias_activation",
-           "conv2d", "conv2d_bias_activation", "conv2d_pool", "dropout", "elu", "embedding_lookup", "gelu", "gru",
+           "conv2d", "conv2d_bias_activation", "conv2d_pool",
+           "fused_batch_norm_relu", "dropout", "elu", "embedding_lookup", "gelu", "gru",
            "l2_normalize", "leaky_relu", "log_softmax", "lstm", "max_pool", "max_pool1d", "max_pool2d", "moments",
            "relu", "relu6", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "silu", "simple_rnn", "softmax",
            "softmax_cross_entropy_with_logits", "softplus", "softsign", "sparse_softmax_cross_entropy_with_logits",

@@ -90,6 +90,32 @@ def fused_batch_norm(x: ArrayLike, scale: ArrayLike | None = None, offset: Array
                                   operand(offset), float(epsilon))
 
 
+def fused_batch_norm_relu(x: ArrayLike, scale: ArrayLike | None = None, offset: ArrayLike | None = None,
+                          mean: ArrayLike | None = None, variance: ArrayLike | None = None, epsilon: float = 0.001,
+                          axis: int = -1, max_value: float | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """fused_batch_norm followed by a relu, in one engine op (swiftdl's own; TensorFlow has none).
+
+    The output is min(max(y, 0), max_value) for fused_batch_norm's y, the values `nn.relu`
+    (max_value None) or `nn.relu6` (max_value 6) give; written once instead of twice, and
+    only the input and the output kept for the gradient.
+
+    Args:
+        x, scale, offset, mean, variance, epsilon, axis: as for `fused_batch_norm`.
+        max_value: the relu's cap (> 0), or None for none.
+
+    Returns:
+        (y, mean, variance) as `fused_batch_norm`, y after the relu.
+    """
+    x = asarray(x, copy=None)
+
+    def operand(value: ArrayLike | None) -> Tensor | None:
+        return None if value is None else to_operand(value, x.dtype)
+
+    return _C.nn_fused_batch_norm_relu(x, operator.index(axis), operand(mean), operand(variance), operand(scale),
+                                       operand(offset), float(epsilon),
+                                       float("inf") if max_value is None else float(max_value))
+
+
 def l2_normalize(x: ArrayLike, axis: Any = None, epsilon: float = 1e-12, name: str | None = None, dim: Any = None) -> Tensor:
     """x / sqrt(max(sum(x²), epsilon)) over `axis` (None: all axes)."""
     if dim is not None:

@@ -2,6 +2,9 @@
 /// tf.nn.fused_batch_norm) and its VJP: a few passes over the data forward and backward,
 /// where the composed formula (Normalization.swift) runs a dozen element-wise ops each
 /// way. Moving averages stay with the caller: the op returns the batch statistics.
+/// It can end in a relu (capped or not), so that Keras's BatchNormalization followed by a
+/// ReLU layer (MobileNet's ReLU(6.0)) is one op: one write of the output instead of a write
+/// and a read-modify-write, and one tensor kept for the backward pass instead of two.
 
 /// The result of `fusedBatchNormalization`.
 public struct FusedBatchNormalization {
@@ -21,10 +24,13 @@ public struct FusedBatchNormalization {
 ///     tensors used as constants (inference: the moving averages). Both or neither.
 ///   - gamma, beta: nil or (C,) tensors of x's dtype.
 ///   - epsilon: added to the variance, finite and >= 0.
+///   - reluMax: nil for no activation; otherwise the output is min(max(y, 0), reluMax)
+///     (.infinity: relu, 6: relu6), bit for bit what the separate activation gives.
 /// - Returns: the output, recorded on tapes (gradients for x, gamma and beta), and the
 ///   statistics used (not recorded).
 public func fusedBatchNormalization(
-    _ x: Tensor, axis: Int, mean: Tensor?, variance: Tensor?, gamma: Tensor?, beta: Tensor?, epsilon: Double
+    _ x: Tensor, axis: Int, mean: Tensor?, variance: Tensor?, gamma: Tensor?, beta: Tensor?, epsilon: Double,
+    reluMax: Double? = nil
 ) throws -> FusedBatchNormalization {
     let op = "fused_batch_norm"
     try requireFloat(x, op, "x")
@@ -49,6 +55,9 @@ public func fusedBatchNormalization(
     if !epsilon.isFinite || epsilon < 0 {
         throw SDLError.value(op, "epsilon must be a finite number >= 0; received \(epsilon)")
     }
+    if let reluMax, !(reluMax > 0) {
+        throw SDLError.value(op, "the relu's max_value must be a number > 0 (or infinity); received \(reluMax)")
+    }
     let layout = ChannelLayout(
         outer: x.shape[..<channelAxis].reduce(1, *), channels: channels,
         inner: x.shape[(channelAxis + 1)...].reduce(1, *))
@@ -69,7 +78,7 @@ public func fusedBatchNormalization(
         try dtype.dispatchFloat(
             BatchNormForward(
                 x: input, layout: layout, mean: statistics.mean, variance: statistics.variance, gamma: g, beta: b,
-                epsilon: epsilon, y: y))
+                epsilon: epsilon, reluMax: reluMax, y: y))
     }
     let result = FusedBatchNormalization(output: y, mean: statistics.mean, variance: statistics.variance)
     guard isRecordingGradients else { return result }
@@ -89,10 +98,19 @@ public func fusedBatchNormalization(
         let dx = needs[0] ? try Tensor.empty(x.shape, dtype: dtype) : nil
         let dgamma = try gradientSlot(gamma), dbeta = try gradientSlot(beta)
         if y.count > 0 {
+            // Through the relu first: its gradient goes where dx will (the backward kernel
+            // reads each element of its dy before writing that element of dx).
+            var normalizedGradient = dy
+            if let reluMax {
+                normalizedGradient = try dx ?? Tensor.empty(x.shape, dtype: dtype)
+                try dtype.dispatchFloat(
+                    ClippedReluBackward(dy: dy, y: y, reluMax: reluMax, dz: normalizedGradient))
+            }
             try dtype.dispatchFloat(
                 BatchNormBackward(
-                    x: input, dy: dy, layout: layout, mean: statistics.mean, variance: statistics.variance, gamma: g,
-                    epsilon: epsilon, batchStatistics: batchStatistics, dx: dx, dgamma: dgamma, dbeta: dbeta))
+                    x: input, dy: normalizedGradient, layout: layout, mean: statistics.mean,
+                    variance: statistics.variance, gamma: g, epsilon: epsilon, batchStatistics: batchStatistics, dx: dx,
+                    dgamma: dgamma, dbeta: dbeta))
         }
         return [dx] + (gamma != nil ? [dgamma] : []) + (beta != nil ? [dbeta] : [])
     }
@@ -115,13 +133,23 @@ private struct BatchStatistics: FloatVisitor {
 
 private struct BatchNormForward: FloatVisitor {
     let x: Tensor, layout: ChannelLayout, mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?
-    let epsilon: Double, y: Tensor
+    let epsilon: Double, reluMax: Double?, y: Tensor
     func visit<T: FloatElement>(_: T.Type) {
         batchNormForward(
             UnsafePointer(x.pointer(as: T.self)), layout, mean: UnsafePointer(mean.pointer(as: T.self)),
             variance: UnsafePointer(variance.pointer(as: T.self)),
             gamma: gamma.map { UnsafePointer($0.pointer(as: T.self)) },
-            beta: beta.map { UnsafePointer($0.pointer(as: T.self)) }, epsilon: epsilon, y.pointer(as: T.self))
+            beta: beta.map { UnsafePointer($0.pointer(as: T.self)) }, epsilon: epsilon, reluMax: reluMax,
+            y.pointer(as: T.self))
+    }
+}
+
+private struct ClippedReluBackward: FloatVisitor {
+    let dy: Tensor, y: Tensor, reluMax: Double, dz: Tensor
+    func visit<T: FloatElement>(_: T.Type) {
+        clippedReluBackward(
+            UnsafePointer(dy.pointer(as: T.self)), UnsafePointer(y.pointer(as: T.self)), max: reluMax, count: y.count,
+            dz.pointer(as: T.self))
     }
 }
 

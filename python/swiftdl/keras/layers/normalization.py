@@ -55,22 +55,27 @@ class BatchNormalization(Layer):
                                                name="moving_variance")
         self.built = True
 
-    def call(self, inputs, training=None, mask=None):
+    def call(self, inputs, training=None, mask=None, _then_relu=None):
         # One engine op (FusedBatchNormalization.swift): batch statistics in training, the
-        # moving averages (as constants) otherwise.
+        # moving averages (as constants) otherwise. `_then_relu` is set only by the model
+        # runners, for a ReLU layer that alone reads this output (fusable_relu_cap): its
+        # cap (inf for none), applied in the same op.
         if inputs.dtype != self.moving_mean.dtype:  # Keras computes in the layer's dtype
             inputs = inputs.astype(self.moving_mean.dtype)
+        if _then_relu is not None:
+            normalize = lambda *args, **kwargs: nn.fused_batch_norm_relu(*args, max_value=_then_relu, **kwargs)  # noqa: E731
+        else:
+            normalize = nn.fused_batch_norm
         if training and self.trainable:
-            outputs, batch_mean, batch_variance = nn.fused_batch_norm(inputs, self.gamma, self.beta,
-                                                                      epsilon=self.epsilon, axis=self._axis)
+            outputs, batch_mean, batch_variance = normalize(inputs, self.gamma, self.beta, epsilon=self.epsilon,
+                                                            axis=self._axis)
             # The moving statistics are bookkeeping, off the tape.
             keep = 1.0 - self.momentum
             self.moving_mean.assign(_sd.stop_gradient(self.moving_mean) * self.momentum + batch_mean * keep)
             self.moving_variance.assign(_sd.stop_gradient(self.moving_variance) * self.momentum + batch_variance * keep)
             return outputs
-        outputs, _, _ = nn.fused_batch_norm(inputs, self.gamma, self.beta, _sd.stop_gradient(self.moving_mean),
-                                            _sd.stop_gradient(self.moving_variance), epsilon=self.epsilon,
-                                            axis=self._axis)
+        outputs, _, _ = normalize(inputs, self.gamma, self.beta, _sd.stop_gradient(self.moving_mean),
+                                  _sd.stop_gradient(self.moving_variance), epsilon=self.epsilon, axis=self._axis)
         return outputs
 
     def compute_output_shape(self, input_shape):
@@ -89,3 +94,33 @@ class BatchNormalization(Layer):
                        "beta_constraint": constraints.serialize(self.beta_constraint),
                        "gamma_constraint": constraints.serialize(self.gamma_constraint)})
         return config
+
+
+def fusable_relu_cap(batch_norm, following):
+    """The cap (inf for none) of the relu that `following` applies, when a model may run
+    `batch_norm` then `following` as one engine op (nn.fused_batch_norm_relu), else None.
+
+    Only the exact layer classes (a subclass may change call), a ReLU layer or Activation
+    that computes exactly nn.relu or nn.relu6, and no activity regularizer (it would see
+    the wrong tensor). The model runners also check that nothing else reads the batch norm's
+    output and that no mask flows through.
+    """
+    from .. import activations
+    from .activation_layers import ReLU
+    from .core import Activation
+    if type(batch_norm) is not BatchNormalization or not batch_norm.built:
+        return None
+    if batch_norm.activity_regularizer is not None or getattr(following, "activity_regularizer", None) is not None:
+        return None
+    if type(following) is ReLU:
+        if following.negative_slope != 0.0 or following.threshold != 0.0:
+            return None
+        if following.max_value is None:
+            return float("inf")
+        return 6.0 if float(following.max_value) == 6.0 else None
+    if type(following) is Activation:
+        if following.activation is activations.relu:
+            return float("inf")
+        if following.activation is activations.relu6:
+            return 6.0
+    return None

@@ -9,6 +9,7 @@ from ..layers.convolutional import Conv2D
 from ..layers.input_layer import Input, InputLayer
 from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, _as_tensor
+from ..layers.normalization import fusable_relu_cap
 from ..layers.pooling import AveragePooling2D, MaxPooling2D
 from .model import Functional, Model
 
@@ -99,6 +100,13 @@ class Sequential(Model):
                 pooled = layer.convolve_and_pool(x, layers[index])
                 if pooled is not None:
                     x = pooled
+                    index += 1
+                    continue
+            if mask is None and index < len(layers) and isinstance(x, _sd.Tensor) \
+                    and getattr(x, "_keras_mask", None) is None:
+                cap = fusable_relu_cap(layer, layers[index])
+                if cap is not None:  # a BatchNormalization and the ReLU after it, as one op
+                    x = layer(x, training=training, _then_relu=cap)
                     index += 1
                     continue
             kwargs = {}
