@@ -47,17 +47,21 @@ def built(name):
 def test_outputs_and_gradients_match_keras(name):
     cls, shape = CASES[name][0], CASES[name][2]
     layer, x = built(name), sd.asarray(inputs(name, shape))
+    floats = x.dtype.kind == "f"
     with sd.GradientTape() as tape:
-        tape.watch(x)
+        if floats:
+            tape.watch(x)
         y = layer(*call_inputs(cls, x), **keywords(name))
     if isinstance(y, tuple):  # return_attention_scores
         y, scores = y
         np.testing.assert_allclose(np.asarray(scores), EXPECTED[f"{name}/scores"], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.asarray(y), EXPECTED[f"{name}/y"], rtol=1e-4, atol=1e-4)
     assert layer.compute_output_shape(*[t.shape for t in call_inputs(cls, x)]) == tuple(y.shape)
-    sources = [x] + list(layer.trainable_weights)
+    weights = list(layer.trainable_weights)
+    sources = ([x] if floats else []) + weights
     gradients = tape.gradient(y, sources, output_gradients=sd.asarray(upstream(name, tuple(y.shape))))
-    expected = [EXPECTED[f"{name}/dx"]] + [EXPECTED[f"{name}/dw{i}"] for i in range(len(sources) - 1)]
+    expected = ([EXPECTED[f"{name}/dx"]] if floats else []) + [EXPECTED[f"{name}/dw{i}"] for i in range(len(weights))]
+    assert len([key for key in EXPECTED.files if key.startswith(f"{name}/dw")]) == len(weights)
     for got, want in zip(gradients, expected):
         np.testing.assert_allclose(np.asarray(got), want, rtol=1e-4, atol=1e-4)
 
