@@ -14,12 +14,16 @@ from swiftdl import keras
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "keras_layer_arguments")
 sys.path.insert(0, HERE)
-from make_keras_layer_arguments_fixture import CASES, inputs, upstream  # noqa: E402
+from make_keras_layer_arguments_fixture import CASES, call_inputs, inputs, upstream  # noqa: E402
 
 sys.path.remove(HERE)
 EXPECTED = np.load(os.path.join(HERE, "keras_layer_arguments.npz"))
 with open(os.path.join(HERE, "keras_layer_arguments_configs.json")) as _file:
     CONFIGS = json.load(_file)
+
+
+def keywords(name):
+    return CASES[name][3] if len(CASES[name]) > 3 else {}
 
 
 def plain(config):
@@ -30,9 +34,9 @@ def plain(config):
 
 def built(name):
     """The case's layer, built and given Keras's weights."""
-    cls, arguments, shape = CASES[name]
+    cls, arguments, shape = CASES[name][:3]
     layer = getattr(keras.layers, cls)(name="layer", **arguments)
-    layer(inputs(name, shape))
+    layer(*call_inputs(cls, inputs(name, shape)), **keywords(name))
     count = len([key for key in EXPECTED.files if key.startswith(f"{name}/w")])
     assert len(layer.weights) == count
     layer.set_weights([EXPECTED[f"{name}/w{i}"] for i in range(count)])
@@ -41,15 +45,23 @@ def built(name):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_outputs_and_gradients_match_keras(name):
-    layer, x = built(name), sd.asarray(inputs(name, CASES[name][2]))
+    cls, shape = CASES[name][0], CASES[name][2]
+    layer, x = built(name), sd.asarray(inputs(name, shape))
+    floats = x.dtype.kind == "f"
     with sd.GradientTape() as tape:
-        tape.watch(x)
-        y = layer(x)
+        if floats:
+            tape.watch(x)
+        y = layer(*call_inputs(cls, x), **keywords(name))
+    if isinstance(y, tuple):  # return_attention_scores
+        y, scores = y
+        np.testing.assert_allclose(np.asarray(scores), EXPECTED[f"{name}/scores"], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.asarray(y), EXPECTED[f"{name}/y"], rtol=1e-4, atol=1e-4)
-    assert layer.compute_output_shape(CASES[name][2]) == tuple(y.shape)
-    sources = [x] + list(layer.trainable_weights)
+    assert layer.compute_output_shape(*[t.shape for t in call_inputs(cls, x)]) == tuple(y.shape)
+    weights = list(layer.trainable_weights)
+    sources = ([x] if floats else []) + weights
     gradients = tape.gradient(y, sources, output_gradients=sd.asarray(upstream(name, tuple(y.shape))))
-    expected = [EXPECTED[f"{name}/dx"]] + [EXPECTED[f"{name}/dw{i}"] for i in range(len(sources) - 1)]
+    expected = ([EXPECTED[f"{name}/dx"]] if floats else []) + [EXPECTED[f"{name}/dw{i}"] for i in range(len(weights))]
+    assert len([key for key in EXPECTED.files if key.startswith(f"{name}/dw")]) == len(weights)
     for got, want in zip(gradients, expected):
         np.testing.assert_allclose(np.asarray(got), want, rtol=1e-4, atol=1e-4)
 

@@ -13,7 +13,7 @@ class Conv3D(BaseConv):
     rank = 3
 
     def convolve(self, inputs, bias=None, activation=None, kernel=None):
-        kernel = self.kernel if kernel is None else kernel
+        kernel = self._lora_weight() if kernel is None else kernel
         outputs = conv3d_last(inputs, kernel, self.strides, self.padding, self.dilation_rate)
         if bias is not None:
             outputs = outputs + bias

@@ -23,9 +23,9 @@ class BaseConvTranspose(BaseConv):
                  dilation_rate=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        if "groups" in kwargs:  # BaseConv's argument, which Keras's transposed convolutions do not take
-            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
-                             f"{{'groups': {kwargs['groups']!r}}}")
+        refused = {k: kwargs[k] for k in ("groups", "lora_rank", "lora_alpha") if k in kwargs}
+        if refused:  # BaseConv's arguments, which Keras's transposed convolutions do not take
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {refused}")
         super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,

@@ -7,6 +7,7 @@ import swiftdl as _sd
 from .. import activations, constraints, initializers, regularizers
 from .data_format import channel_axis, standardize_data_format
 from .layer import Layer
+from .lora import LoRA, lora_arguments
 
 
 def _tuple(value, rank, name):
@@ -32,8 +33,9 @@ def conv_output_length(length, kernel, padding, stride, dilation=1):
 _FUSABLE = {activations.relu: "relu"}
 
 
-class BaseConv(Layer):
-    """Shared convolution logic; subclasses fix the spatial rank."""
+class BaseConv(LoRA, Layer):
+    """Shared convolution logic; subclasses fix the spatial rank. `lora_rank`/`lora_alpha`
+    train a low-rank update of the frozen kernel (lora.py)."""
 
     _casts_inputs_to_float = True
 
@@ -42,8 +44,10 @@ class BaseConv(Layer):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
+                 lora_alpha=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        lora_arguments(self, lora_rank, lora_alpha)
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
             raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received "
                              f"filters={filters}.")
@@ -98,20 +102,23 @@ class BaseConv(Layer):
                                      regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
 
     def convolve(self, inputs, bias=None, activation=None, kernel=None):
         """activation(conv(inputs, kernel) + bias) in one native call; activation None or
-        "relu"; kernel defaults to the layer's own."""
+        "relu"; kernel defaults to the layer's own (with its LoRA update)."""
         raise NotImplementedError
 
     def _grouped_convolution(self, inputs):
         """Keras's `groups`: each block of in/groups input channels convolved with its own
         block of filters/groups filters, the outputs concatenated in group order."""
-        group_channels, filters = self.kernel.shape[-2:]
+        kernel = self._lora_weight()
+        group_channels, filters = kernel.shape[-2:]
         per_group = filters // self.groups
         outputs = _sd.concatenate([
             self.convolve(inputs[..., g * group_channels:(g + 1) * group_channels],
-                          kernel=self.kernel[..., g * per_group:(g + 1) * per_group])
+                          kernel=kernel[..., g * per_group:(g + 1) * per_group])
             for g in range(self.groups)], axis=-1)
         return outputs if self.bias is None else outputs + self.bias
 
@@ -164,7 +171,7 @@ class BaseConv(Layer):
         constraints_part = {k: config.pop(k) for k in ("kernel_constraint", "bias_constraint")}
         config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         config.update(constraints_part)
-        return config
+        return self._lora_config(config)
 
 
 class Conv2D(BaseConv):
@@ -174,7 +181,7 @@ class Conv2D(BaseConv):
 
     def convolve(self, inputs, bias=None, activation=None, kernel=None):
         from swiftdl import nn
-        kernel = self.kernel if kernel is None else kernel
+        kernel = self._lora_weight() if kernel is None else kernel
         return nn.conv2d_bias_activation(inputs, kernel, bias, strides=self.strides, padding=self.padding.upper(),
                                          dilations=self.dilation_rate, activation=activation)
 
@@ -186,7 +193,7 @@ class Conv2D(BaseConv):
         if group_channels != 1:
             return super()._grouped_convolution(inputs)
         # Output channel g·m + k comes from input channel g: depthwise filter [.., g, k].
-        depthwise = _sd.reshape(self.kernel, (kh, kw, self.groups, filters // self.groups))
+        depthwise = _sd.reshape(self._lora_weight(), (kh, kw, self.groups, filters // self.groups))
         outputs = nn.depthwise_conv2d(inputs, depthwise, strides=self.strides, padding=self.padding.upper(),
                                       dilations=self.dilation_rate)
         return outputs if self.bias is None else outputs + self.bias
@@ -205,7 +212,7 @@ class Conv2D(BaseConv):
             return None
         if not self.built or not pool.built or self.activity_regularizer is not None or pool.activity_regularizer is not None:
             return None
-        if self.groups != 1 or inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[-2] \
+        if self.groups != 1 or self.lora_enabled or inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[-2] \
                 or inputs.dtype != self.kernel.dtype:
             return None  # the layer's own call gives the error or the conversion
         from swiftdl import nn
@@ -226,7 +233,7 @@ class Conv1D(BaseConv):
 
     def convolve(self, inputs, bias=None, activation=None, kernel=None):
         from swiftdl import nn
-        kernel = self.kernel if kernel is None else kernel
+        kernel = self._lora_weight() if kernel is None else kernel
         if self.padding == "causal":
             # Each output sees only its own step and earlier ones: pad (k - 1)·dilation on the left.
             padding = [[0, 0], [(self.kernel_size[0] - 1) * self.dilation_rate[0], 0], [0, 0]]

@@ -8,9 +8,10 @@ import swiftdl as _sd
 from .. import activations, constraints, initializers, regularizers
 from .data_format import standardize_data_format
 from .layer import Layer
+from .lora import LoRA, lora_arguments
 
 
-class Dense(Layer):
+class Dense(LoRA, Layer):
     """A densely connected layer: `activation(inputs @ kernel + bias)`, kernel (in, units).
 
     Args:
@@ -19,14 +20,20 @@ class Dense(Layer):
         use_bias: whether to add a bias vector.
         kernel_initializer, bias_initializer: default glorot_uniform and zeros.
         kernel_regularizer, bias_regularizer: optional penalties.
+        lora_rank, lora_alpha: train a rank-`lora_rank` update of the frozen kernel (lora.py).
     """
 
     _casts_inputs_to_float = True
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
+                 lora_alpha=None, quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if quantization_config is not None:
+            raise ValueError(f"Dense: quantized kernels are not supported by swiftdl yet; received "
+                             f"quantization_config={quantization_config!r}")
+        lora_arguments(self, lora_rank, lora_alpha)
         if not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError(f"Received an invalid value for `units`, expected a positive integer. Received: units={units}")
         self.units = int(units)
@@ -53,13 +60,17 @@ class Dense(Layer):
                                      regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.built = True
+        if self.lora_rank:
+            # NOTE: Keras 3.15's Dense enables LoRA here without its lora_alpha, so the scale
+            # is 1 (alpha = rank) whatever lora_alpha said; kept for Keras's numbers.
+            self.enable_lora(self.lora_rank)
 
     def call(self, inputs):
         if inputs.shape[-1] != self.kernel.shape[0]:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected axis -1 of "
                              f"input shape to have value {self.kernel.shape[0]}, but received input with shape "
                              f"{tuple(inputs.shape)}")
-        outputs = _sd.matmul(inputs, self.kernel)
+        outputs = _sd.matmul(inputs, self._lora_weight())
         if self.bias is not None:
             outputs = outputs + self.bias
         return self.activation(outputs)
@@ -71,9 +82,9 @@ class Dense(Layer):
         config = super().get_config()
         config.update({
             "units": self.units, "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-            **self._weight_settings_config("kernel", "bias"),
+            **self._weight_settings_config("kernel", "bias"), "quantization_config": None,
         })
-        return config
+        return self._lora_config(config)
 
 
 class Activation(Layer):

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import activations, constraints, initializers, regularizers
 from .layer import Layer
+from .lora import LoRA, lora_arguments
 
 
 def analyze_einsum_equation(equation, bias_axes, input_shape, output_shape):
@@ -78,7 +79,7 @@ def _shapes(input_spec, weight_spec, output_spec, bias_axes, input_shape, output
     return kernel_shape, bias_shape, full, input_axes, output_axes
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoRA, Layer):
     """activation(einsum(equation, inputs, kernel) + bias).
 
     Args:
@@ -98,11 +99,13 @@ class EinsumDense(Layer):
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, lora_rank=None, lora_alpha=None, **kwargs):
-        kwargs.pop("quantization_config", None)
-        kwargs.pop("gptq_unpacked_column_size", None)
+        quantization_config = kwargs.pop("quantization_config", None)
+        if quantization_config is not None:
+            raise ValueError(f"EinsumDense: quantized kernels are not supported by swiftdl yet; received "
+                             f"quantization_config={quantization_config!r}")
+        kwargs.pop("gptq_unpacked_column_size", None)  # a quantized layer's, meaningless without it
         super().__init__(**kwargs)
-        if lora_rank:
-            raise ValueError("EinsumDense in swiftdl has no LoRA yet: lora_rank must be None")
+        lora_arguments(self, lora_rank, lora_alpha)
         self.equation = equation
         self.partial_output_shape = (int(output_shape),) if isinstance(output_shape, (int, np.integer)) else tuple(
             output_shape)
@@ -125,6 +128,8 @@ class EinsumDense(Layer):
             name="bias", shape=tuple(bias_shape), initializer=self.bias_initializer,
             regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
 
     def _kernel_initializer(self, kernel_shape, input_axes, output_axes):
         """A variance-scaling draw with the fans Keras uses for an einsum kernel: drawn as a
@@ -143,7 +148,7 @@ class EinsumDense(Layer):
 
     def call(self, inputs):
         from .. import ops
-        outputs = ops.einsum(self.equation, inputs, self.kernel)
+        outputs = ops.einsum(self.equation, inputs, self._lora_weight())
         if self.bias is not None:
             outputs = outputs + self.bias
         return self.activation(outputs)
@@ -159,4 +164,4 @@ class EinsumDense(Layer):
             **self._weight_settings_config("kernel", "bias"), "quantization_config": None,
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
         })
-        return config
+        return self._lora_config(config)

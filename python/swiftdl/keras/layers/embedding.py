@@ -5,9 +5,10 @@ import swiftdl as _sd
 
 from .. import constraints, initializers, regularizers
 from .layer import Layer
+from .lora import LoRA, lora_arguments
 
 
-class Embedding(Layer):
+class Embedding(LoRA, Layer):
     """Turns ids in [0, input_dim) into vectors of size output_dim.
 
     Args:
@@ -15,11 +16,14 @@ class Embedding(Layer):
         output_dim: embedding size.
         embeddings_initializer: default uniform in [-0.05, 0.05].
         mask_zero: treat id 0 as padding and produce a mask for later layers.
+        lora_rank, lora_alpha: train a rank-`lora_rank` update of the frozen embeddings (lora.py).
     """
 
+    _lora_target = "embeddings"
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, quantization_config=None,
-                 **kwargs):
+                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
         kwargs.pop("input_length", None)  # accepted and ignored, as Keras 3 does
         super().__init__(**kwargs)
         if quantization_config is not None:
@@ -34,6 +38,7 @@ class Embedding(Layer):
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
+        lora_arguments(self, lora_rank, lora_alpha)
         self.supports_masking = self.mask_zero
         self._initial_weights = weights
 
@@ -42,6 +47,10 @@ class Embedding(Layer):
                                           regularizer=self.embeddings_regularizer,
                                           constraint=self.embeddings_constraint, name="embeddings")
         self.built = True
+        if self.lora_rank:
+            # NOTE: Keras 3.15's Embedding enables LoRA here without its lora_alpha, so the
+            # scale is 1 (alpha = rank) whatever lora_alpha said; kept for Keras's numbers.
+            self.enable_lora(self.lora_rank)
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
@@ -58,7 +67,7 @@ class Embedding(Layer):
                 bad = low if low < 0 else high
                 raise ValueError(f"Embedding {self.name}: id {bad} is out of range [0, {self.input_dim}); "
                                  f"every id must be below input_dim={self.input_dim}")
-        return _sd.take(self.embeddings, ids, axis=0)
+        return _sd.take(self._lora_weight(), ids, axis=0)
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
@@ -79,4 +88,4 @@ class Embedding(Layer):
                        "activity_regularizer": regularizers.serialize(self.activity_regularizer),
                        "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
                        "mask_zero": self.mask_zero, "quantization_config": None})
-        return config
+        return self._lora_config(config)

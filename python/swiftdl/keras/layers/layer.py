@@ -158,7 +158,9 @@ class Layer:
     def trainable_weights(self):
         if not self._trainable:
             return []
-        weights = list(self._trainable_variables)
+        # A variable made trainable can be frozen later (`v.trainable = False`, as LoRA freezes
+        # the kernel): it keeps its place in `weights` but leaves the trainable ones, as in Keras.
+        weights = [v for v in self._trainable_variables if v.trainable]
         for layer in self.__dict__.get("_layers", []):
             weights.extend(layer.trainable_weights)
         return _unique(weights)
@@ -167,7 +169,7 @@ class Layer:
     def non_trainable_weights(self):
         if not self._trainable:
             return self.weights
-        weights = list(self._non_trainable_variables)
+        weights = [v for v in self._trainable_variables if not v.trainable] + self._non_trainable_variables
         for layer in self.__dict__.get("_layers", []):
             weights.extend(layer.non_trainable_weights)
         return _unique(weights)

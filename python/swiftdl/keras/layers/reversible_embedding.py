@@ -38,7 +38,7 @@ class ReversibleEmbedding(Embedding):
         if hidden.shape[-1:] != (self.output_dim,):
             raise ValueError(f"ReversibleEmbedding {self.name}: reverse=True expects inputs whose last axis is "
                              f"output_dim={self.output_dim}; received shape {tuple(hidden.shape)}")
-        kernel = _sd.transpose(self.embeddings) if self.tie_weights else self.reverse_embeddings
+        kernel = _sd.transpose(self._lora_weight()) if self.tie_weights else self.reverse_embeddings
         if self.reverse_dtype is not None:
             hidden, kernel = hidden.astype(self.reverse_dtype), kernel.astype(self.reverse_dtype)
         elif hidden.dtype != kernel.dtype:

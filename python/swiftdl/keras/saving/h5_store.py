@@ -19,9 +19,16 @@ def h5py_module():
 
 
 def _overrides(owner, method):
-    """Whether a layer's class has its own save_own_variables / load_own_variables."""
+    """Whether a layer stores its variables itself, through its own save_own_variables /
+    load_own_variables: when its class has them (LoRA's, only while LoRA is on)."""
     from ..layers.layer import Layer
-    return isinstance(owner, Layer) and getattr(type(owner), method) is not getattr(Layer, method)
+    from ..layers.lora import LoRA
+    if not isinstance(owner, Layer):
+        return False
+    own = getattr(type(owner), method)
+    if own is getattr(LoRA, method):
+        return owner.lora_enabled
+    return own is not getattr(Layer, method)
 
 
 def write(handle, model, include_optimizer=True):
