@@ -64,6 +64,8 @@ def test_outputs_and_gradients_match_keras(name):
     assert len([key for key in EXPECTED.files if key.startswith(f"{name}/dw")]) == len(weights)
     for got, want in zip(gradients, expected):
         np.testing.assert_allclose(np.asarray(got), want, rtol=1e-4, atol=1e-4)
+    for i, weight in enumerate(layer.get_weights()):  # what the call updated (moving statistics)
+        np.testing.assert_allclose(weight, EXPECTED[f"{name}/after{i}"], rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -94,3 +96,10 @@ def test_channels_first_spatial_dropout_drops_whole_feature_maps(cls, shape):
 def test_the_1d_layers_without_a_data_format_refuse_one_as_keras_does(make):
     with pytest.raises((TypeError, ValueError), match="data_format"):
         make()
+
+
+@pytest.mark.parametrize("clipping, message", [({"rmax": 1, "r": 2}, "invalid keys"), ({"rmax": 1, "rmin": 2}, "rmax"),
+                                               ({"dmax": -1}, "dmax")])
+def test_batch_renormalization_checks_its_clipping_as_keras_does(clipping, message):
+    with pytest.raises(ValueError, match=message):
+        keras.layers.BatchNormalization(renorm=True, renorm_clipping=clipping)
