@@ -14,7 +14,7 @@ from swiftdl import keras
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "keras_layer_arguments")
 sys.path.insert(0, HERE)
-from make_keras_layer_arguments_fixture import CASES, call_inputs, inputs, upstream  # noqa: E402
+from make_keras_layer_arguments_fixture import CASES, CONFIG_ONLY, call_inputs, inputs, upstream  # noqa: E402
 
 sys.path.remove(HERE)
 EXPECTED = np.load(os.path.join(HERE, "keras_layer_arguments.npz"))
@@ -103,3 +103,18 @@ def test_the_1d_layers_without_a_data_format_refuse_one_as_keras_does(make):
 def test_batch_renormalization_checks_its_clipping_as_keras_does(clipping, message):
     with pytest.raises(ValueError, match=message):
         keras.layers.BatchNormalization(renorm=True, renorm_clipping=clipping)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIG_ONLY))
+def test_config_only_layers_write_keras_configs(name):
+    cls, arguments = CONFIG_ONLY[name]
+    config = getattr(keras.layers, cls)(name="layer", **arguments).get_config()
+    assert plain(config) == plain(CONFIGS[name])
+    assert plain(getattr(keras.layers, cls).from_config(CONFIGS[name]).get_config()) == plain(config)
+
+
+def test_optional_inputs_are_refused_by_name():
+    with pytest.raises(NotImplementedError, match="optional"):
+        keras.Input((3,), optional=True)
+    with pytest.raises(NotImplementedError, match="optional"):
+        keras.layers.InputLayer(shape=(3,), optional=True)
