@@ -118,3 +118,14 @@ def test_optional_inputs_are_refused_by_name():
         keras.Input((3,), optional=True)
     with pytest.raises(NotImplementedError, match="optional"):
         keras.layers.InputLayer(shape=(3,), optional=True)
+
+
+def test_a_keras_saved_model_using_these_arguments_loads_and_saves_back(tmp_path):
+    """fixtures/keras_layer_arguments/make_keras_layer_arguments_model.py: MultiHeadAttention
+    over two axes with a gate, channels_first SeparableConv2D, renorm, a LoRA Dense."""
+    data = np.load(os.path.join(HERE, "layer_arguments_model.npz"))
+    model = keras.models.load_model(os.path.join(HERE, "layer_arguments_model.keras"))
+    np.testing.assert_allclose(np.asarray(model(data["x"])), data["y"], rtol=1e-5, atol=1e-5)
+    path = os.path.join(tmp_path, "again.keras")
+    model.save(path)
+    np.testing.assert_allclose(np.asarray(keras.models.load_model(path)(data["x"])), data["y"], rtol=1e-5, atol=1e-5)
