@@ -14,7 +14,7 @@ from swiftdl import keras
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "keras_layer_arguments")
 sys.path.insert(0, HERE)
-from make_keras_layer_arguments_fixture import CASES, call_inputs, inputs, upstream  # noqa: E402
+from make_keras_layer_arguments_fixture import CASES, CONFIG_ONLY, call_inputs, inputs, upstream  # noqa: E402
 
 sys.path.remove(HERE)
 EXPECTED = np.load(os.path.join(HERE, "keras_layer_arguments.npz"))
@@ -64,6 +64,8 @@ def test_outputs_and_gradients_match_keras(name):
     assert len([key for key in EXPECTED.files if key.startswith(f"{name}/dw")]) == len(weights)
     for got, want in zip(gradients, expected):
         np.testing.assert_allclose(np.asarray(got), want, rtol=1e-4, atol=1e-4)
+    for i, weight in enumerate(layer.get_weights()):  # what the call updated (moving statistics)
+        np.testing.assert_allclose(weight, EXPECTED[f"{name}/after{i}"], rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -94,3 +96,36 @@ def test_channels_first_spatial_dropout_drops_whole_feature_maps(cls, shape):
 def test_the_1d_layers_without_a_data_format_refuse_one_as_keras_does(make):
     with pytest.raises((TypeError, ValueError), match="data_format"):
         make()
+
+
+@pytest.mark.parametrize("clipping, message", [({"rmax": 1, "r": 2}, "invalid keys"), ({"rmax": 1, "rmin": 2}, "rmax"),
+                                               ({"dmax": -1}, "dmax")])
+def test_batch_renormalization_checks_its_clipping_as_keras_does(clipping, message):
+    with pytest.raises(ValueError, match=message):
+        keras.layers.BatchNormalization(renorm=True, renorm_clipping=clipping)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIG_ONLY))
+def test_config_only_layers_write_keras_configs(name):
+    cls, arguments = CONFIG_ONLY[name]
+    config = getattr(keras.layers, cls)(name="layer", **arguments).get_config()
+    assert plain(config) == plain(CONFIGS[name])
+    assert plain(getattr(keras.layers, cls).from_config(CONFIGS[name]).get_config()) == plain(config)
+
+
+def test_optional_inputs_are_refused_by_name():
+    with pytest.raises(NotImplementedError, match="optional"):
+        keras.Input((3,), optional=True)
+    with pytest.raises(NotImplementedError, match="optional"):
+        keras.layers.InputLayer(shape=(3,), optional=True)
+
+
+def test_a_keras_saved_model_using_these_arguments_loads_and_saves_back(tmp_path):
+    """fixtures/keras_layer_arguments/make_keras_layer_arguments_model.py: MultiHeadAttention
+    over two axes with a gate, channels_first SeparableConv2D, renorm, a LoRA Dense."""
+    data = np.load(os.path.join(HERE, "layer_arguments_model.npz"))
+    model = keras.models.load_model(os.path.join(HERE, "layer_arguments_model.keras"))
+    np.testing.assert_allclose(np.asarray(model(data["x"])), data["y"], rtol=1e-5, atol=1e-5)
+    path = os.path.join(tmp_path, "again.keras")
+    model.save(path)
+    np.testing.assert_allclose(np.asarray(keras.models.load_model(path)(data["x"])), data["y"], rtol=1e-5, atol=1e-5)

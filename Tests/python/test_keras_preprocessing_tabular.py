@@ -260,7 +260,7 @@ def test_string_lookup_reads_vocabulary_files_and_inverts(tmp_path):
     (lambda: layers.CategoryEncoding(), ValueError, "num_tokens must be set"),
     (lambda: layers.CategoryEncoding(0), ValueError, "num_tokens"),
     (lambda: layers.CategoryEncoding(3, output_mode="int"), ValueError, "output_mode"),
-    (lambda: layers.CategoryEncoding(3, sparse=True), ValueError, "sparse"),
+    (lambda: layers.Hashing(3, sparse=True), ValueError, "sparse"),  # "int" mode, as Keras
     (lambda: layers.StringLookup(max_tokens=1), ValueError, "max_tokens"),
     (lambda: layers.StringLookup(num_oov_indices=-1), ValueError, "num_oov_indices"),
     (lambda: layers.StringLookup(output_mode="bag"), ValueError, "output_mode"),

@@ -68,7 +68,8 @@ class CategoryEncoding(Layer):
         output_mode: "one_hot" (one vector per input value, replacing a last axis of
             size 1), "multi_hot" (default; one vector per sample with a 1 for each value
             present) or "count" (as multi_hot, with the number of occurrences).
-        sparse: must be False (swiftdl returns dense tensors).
+        sparse: Keras returns a sparse tensor; swiftdl computes densely and returns the
+            same values as a dense tensor.
 
     Call arguments:
         inputs: integer values of shape `()`, `(batch,)` or `(batch, n)`.
@@ -90,11 +91,9 @@ class CategoryEncoding(Layer):
                              "beforehand, use the IntegerLookup layer instead.")
         if isinstance(num_tokens, bool) or not isinstance(num_tokens, (int, np.integer)) or num_tokens < 1:
             raise ValueError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens}.")
-        if sparse:
-            raise ValueError("CategoryEncoding in swiftdl returns dense tensors; sparse=True is not supported")
         self.num_tokens = int(num_tokens)
         self.output_mode = output_mode
-        self.sparse = False
+        self.sparse = bool(sparse)
 
     def call(self, inputs, count_weights=None):
         inputs = _sd.asarray(inputs)
@@ -126,5 +125,5 @@ class CategoryEncoding(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"num_tokens": self.num_tokens, "output_mode": self.output_mode})
+        config.update({"num_tokens": self.num_tokens, "output_mode": self.output_mode})  # no sparse: Keras's
         return config

@@ -22,7 +22,8 @@ class Discretization(Layer):
         epsilon: the error tolerance of `adapt`'s quantiles (about 1 / epsilon values are
             kept per summary).
         output_mode: "int" (default, int32 bucket indices), "one_hot", "multi_hot" or "count".
-        sparse: must be False (dense outputs).
+        sparse: Keras returns a sparse tensor; swiftdl computes densely and returns the
+            same values as a dense tensor ("int" mode refuses it, as Keras).
 
     Raises:
         ValueError: when both or neither of `bin_boundaries` and `num_bins` are given,
@@ -33,8 +34,9 @@ class Discretization(Layer):
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", sparse=False, dtype=None,
                  name=None, **kwargs):
         super().__init__(name=name, dtype=dtype, **kwargs)
-        if sparse:
-            raise ValueError("`sparse=True` cannot be used with backend swiftdl (dense outputs only)")
+        if sparse and output_mode == "int":
+            raise ValueError("`sparse=True` may only be used if `output_mode` is `'one_hot'`, `'multi_hot'`, or "
+                             f"`'count'`. Received: sparse={sparse} and output_mode={output_mode}")
         check_output_mode(type(self).__name__, output_mode, ("int", "one_hot", "multi_hot", "count"))
         if num_bins is not None and (isinstance(num_bins, bool) or not isinstance(num_bins, (int, np.integer))):
             raise ValueError(f"`num_bins` must be an integer. Received: `num_bins={num_bins!r}`")
@@ -53,7 +55,7 @@ class Discretization(Layer):
         self.num_bins = num_bins
         self.epsilon = epsilon
         self.output_mode = output_mode
-        self.sparse = False
+        self.sparse = bool(sparse)
         self.summary = None if bin_boundaries else np.array([[], []], dtype="float32")
 
     def _checked_boundaries(self, boundaries):

@@ -31,7 +31,8 @@ class HashedCrossing(Layer):
     Args:
         num_bins: the number of hash bins.
         output_mode: "int" (default, int64 bins) or "one_hot".
-        sparse: must be False (dense outputs).
+        sparse: Keras (on TensorFlow) returns a sparse tensor; swiftdl computes densely
+            and returns the same values as a dense tensor.
 
     Call arguments:
         inputs: a list or tuple of at least two features of equal shape `()`, `(batch,)`
@@ -47,14 +48,12 @@ class HashedCrossing(Layer):
         if output_mode == "int" and dtype is None:
             dtype = "int64"
         super().__init__(name=name, dtype=dtype, **kwargs)
-        if sparse:
-            raise ValueError("`sparse=True` can only be used with the TensorFlow backend.")
         check_output_mode(type(self).__name__, output_mode, ("int", "one_hot"))
         if isinstance(num_bins, bool) or not isinstance(num_bins, (int, np.integer)) or num_bins <= 0:
             raise ValueError(f"`num_bins` for `HashedCrossing` must be a positive integer. Received: num_bins={num_bins}")
         self.num_bins = int(num_bins)
         self.output_mode = output_mode
-        self.sparse = False
+        self.sparse = bool(sparse)
 
     def __call__(self, inputs, *args, **kwargs):
         from .keras_tensor import KerasTensor

@@ -60,7 +60,8 @@ class Hashing(Layer):
         mask_value: a value mapped to bin 0 (the others then use bins 1 .. num_bins - 1).
         salt: an int or a pair of ints: use SipHash-2-4 keyed with it.
         output_mode: "int" (default, the bins), "one_hot", "multi_hot" or "count".
-        sparse: must be False (dense outputs).
+        sparse: Keras returns a sparse tensor; swiftdl computes densely and returns the
+            same values as a dense tensor ("int" mode refuses it, as Keras).
 
     Raises:
         ValueError: for a missing or non-positive `num_bins`, an unknown `output_mode`, a
@@ -83,13 +84,14 @@ class Hashing(Layer):
         if output_mode not in accepted:
             raise ValueError(f"Invalid value for argument `output_mode`. Expected one of {accepted}. "
                              f"Received: output_mode={output_mode}")
-        if sparse:
-            raise ValueError("Hashing in swiftdl returns dense tensors; `sparse=True` is not supported")
+        if sparse and output_mode == "int":
+            raise ValueError("`sparse` may only be true if `output_mode` is `\"one_hot\"`, `\"multi_hot\"`, or "
+                             f"`\"count\"`. Received: sparse={sparse} and output_mode={output_mode}")
         self.num_bins = int(num_bins)
         self.mask_value = mask_value
         self.strong_hash = salt is not None
         self.output_mode = output_mode
-        self.sparse = False
+        self.sparse = bool(sparse)
         self.salt = None
         if salt is not None:
             if isinstance(salt, (tuple, list)) and len(salt) == 2 and all(isinstance(s, int) for s in salt):

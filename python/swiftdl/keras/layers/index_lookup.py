@@ -71,8 +71,9 @@ class IndexLookup(Layer):
         check_output_mode(kind, output_mode, ("int", "one_hot", "multi_hot", "count", "tf_idf"))
         if invert and output_mode != "int":
             raise ValueError(f"`output_mode` must be `'int'` when `invert` is true. Received: output_mode={output_mode}")
-        if sparse:
-            raise ValueError(f"{kind} in swiftdl returns dense tensors; `sparse=True` is not supported")
+        if sparse and output_mode == "int":  # otherwise dense outputs with the values of Keras's sparse ones
+            raise ValueError("`sparse` may only be true if `output_mode` is `'one_hot'`, `'multi_hot'`, `'count'` or "
+                             f"`'tf_idf'`. Received: sparse={sparse} and output_mode={output_mode}")
         if idf_weights is not None and output_mode != "tf_idf":
             raise ValueError(f"`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
                              f"Received: idf_weights={idf_weights} and output_mode={output_mode}")
@@ -90,7 +91,7 @@ class IndexLookup(Layer):
         self.mask_token = mask_token
         self.oov_token = oov_token
         self.output_mode = output_mode
-        self.sparse = False
+        self.sparse = bool(sparse)
         self.pad_to_max_tokens = bool(pad_to_max_tokens)
         self.vocabulary_dtype = vocabulary_dtype
         self.oov_method = oov_method

@@ -15,13 +15,21 @@ class InputLayer(Layer):
         dtype: input dtype, "float32" by default.
         batch_shape: the full shape including the batch axis (instead of shape).
         name: layer name (default "input_layer", made unique).
+        sparse, ragged: accepted; the data is fed dense.
+        input_tensor: accepted for Keras's configs; the layer makes its own symbolic tensor.
+        optional: must be False (functional models here take every input).
+
+    Raises:
+        NotImplementedError: for optional=True.
     """
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None, **kwargs):
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, **kwargs):
         if "input_shape" in kwargs and shape is None:
             shape = kwargs.pop("input_shape")
-        kwargs.pop("sparse", None)
-        kwargs.pop("ragged", None)
+        if optional:
+            raise NotImplementedError("InputLayer: optional inputs (optional=True, a model called with None for "
+                                      "them) are not supported by swiftdl yet")
         super().__init__(name=name or unique_name("input_layer"), dtype=dtype, **kwargs)
         if batch_shape is None:
             if shape is None:
@@ -41,10 +49,18 @@ class InputLayer(Layer):
         return self.batch_shape
 
     def get_config(self):
-        return {"batch_shape": self.batch_shape, "dtype": self.dtype, "sparse": False, "name": self.name}
+        return {"batch_shape": self.batch_shape, "dtype": self.dtype, "sparse": False, "ragged": False,
+                "name": self.name, "optional": False}
 
 
-def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None):
-    """A symbolic input for the functional API: `x = keras.Input(shape=(28, 28, 1))`."""
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None, name=None, tensor=None,
+          optional=False):
+    """A symbolic input for the functional API: `x = keras.Input(shape=(28, 28, 1))`.
+
+    Raises:
+        NotImplementedError: for optional=True (see InputLayer).
+    """
+    if optional:
+        raise NotImplementedError("keras.Input: optional inputs (optional=True) are not supported by swiftdl yet")
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name)
     return layer._input_tensor

@@ -25,7 +25,8 @@ class IntegerLookup(IndexLookup):
         idf_weights: with output_mode="tf_idf" and a vocabulary, each value's idf weight.
         invert: map indices back to values.
         output_mode: "int" (default), "one_hot", "multi_hot", "count" or "tf_idf".
-        sparse: must be False (dense outputs).
+        sparse: Keras returns a sparse tensor; swiftdl computes densely and returns the
+            same values as a dense tensor ("int" mode refuses it, as Keras).
         pad_to_max_tokens: in the vector modes, make the output `max_tokens` wide.
         oov_method: "floormod" (default) or "farmhash" (hash the decimal string).
         salt: with oov_method="farmhash", an int or a pair: SipHash-2-4 keyed by it.

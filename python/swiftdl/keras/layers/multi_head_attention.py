@@ -82,7 +82,7 @@ class MultiHeadAttention(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.query_dense = self.key_dense = self.value_dense = self.output_dense = self.gate_dense = None
+        self.query_dense = self.key_dense = self.value_dense = self.output_dense = self._gate_dense = None
         self._query_rank = None
         self.supports_masking = True
 
@@ -108,8 +108,8 @@ class MultiHeadAttention(Layer):
         self.attention_axes = self._axes(self._query_rank + 1)[1]
         self.query_dense = dense(query_shape[-1], self.key_dim, "query")
         self.key_dense = dense(key_shape[-1], self.key_dim, "key")
-        if self.use_gate:
-            self.gate_dense = dense(query_shape[-1], self.value_dim, "gate")
+        if self.use_gate:  # Keras keeps it private (`_gate_dense`), and so do its weight files
+            self._gate_dense = self._track_layer(dense(query_shape[-1], self.value_dim, "gate"))
         self.value_dense = dense(value_shape[-1], self.value_dim, "value")
         output = self._output_shape or (query_shape[-1],)
         self.output_dense = _HeadsDense((heads, self.value_dim) + tuple(output), output if self.use_bias else None,
@@ -205,7 +205,7 @@ class MultiHeadAttention(Layer):
         context = _sd.reshape(context, other_shape + (self.num_heads,) + q_steps + (self.value_dim,))
         context = _sd.transpose(context, tuple(int(i) for i in np.argsort(order)))  # back to (batch, ..., heads, dim)
         if self.use_gate:
-            context = context * _sd.nn.sigmoid(self._project(query, self.gate_dense))
+            context = context * _sd.nn.sigmoid(self._project(query, self._gate_dense))
         output = self._output(context)
         if return_attention_scores:
             return output, _sd.reshape(weights, keras_scores_shape)

@@ -25,7 +25,8 @@ class StringLookup(IndexLookup):
         invert: map indices back to strings.
         output_mode: "int" (default), "one_hot", "multi_hot", "count" or "tf_idf".
         pad_to_max_tokens: in the vector modes, make the output `max_tokens` wide.
-        sparse: must be False (dense outputs).
+        sparse: Keras returns a sparse tensor; swiftdl computes densely and returns the
+            same values as a dense tensor ("int" mode refuses it, as Keras).
         encoding: how bytes inputs are decoded (default "utf-8").
         salt: an int or a pair of ints: hash OOV strings with SipHash-2-4 keyed by it.
 

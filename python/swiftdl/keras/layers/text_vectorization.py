@@ -43,7 +43,7 @@ class TextVectorization(Layer):
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
                  idf_weights=None, sparse=False, ragged=False, encoding="utf-8", vocabulary_size=None, **kwargs):
         kwargs.setdefault("dtype", "int64" if output_mode == "int" else "float32")
-        super().__init__(trainable=False, **{k: v for k, v in kwargs.items() if k != "trainable"})
+        super().__init__(**kwargs)  # trainable as given (Keras writes it; there are no weights to train)
         if output_mode == "tf-idf":
             output_mode = "tf_idf"
         if output_mode not in _MODES:
@@ -76,8 +76,13 @@ class TextVectorization(Layer):
                                  f"{output_sequence_length!r}")
         if pad_to_max_tokens and max_tokens is None:
             raise ValueError("TextVectorization: pad_to_max_tokens=True needs `max_tokens`")
-        if sparse or ragged:
-            raise ValueError("TextVectorization in swiftdl returns dense tensors (sparse=False, ragged=False)")
+        if ragged:
+            raise ValueError("TextVectorization in swiftdl returns dense tensors: ragged=True is not supported")
+        if sparse and output_mode == "int":
+            raise ValueError("`sparse` may only be true if `output_mode` is `'one_hot'`, `'multi_hot'`, `'count'` or "
+                             f"`'tf_idf'`. Received: sparse={sparse} and output_mode={output_mode}")
+        # sparse=True: Keras returns a sparse tensor; this returns its values as a dense one.
+        self.sparse = bool(sparse)
         self.max_tokens, self.standardize, self.split = max_tokens, standardize, split
         self.ngrams, self._ngram_sizes = ngrams, ngram_sizes
         self.output_mode, self.output_sequence_length = output_mode, output_sequence_length
@@ -235,7 +240,7 @@ class TextVectorization(Layer):
             "split": self.split if not callable(self.split) else None,
             "ngrams": self.ngrams, "output_mode": self.output_mode,
             "output_sequence_length": self.output_sequence_length, "pad_to_max_tokens": self.pad_to_max_tokens,
-            "sparse": False, "ragged": False, "encoding": self.encoding,
+            "sparse": self.sparse, "ragged": False, "encoding": self.encoding,
             # The learned vocabulary travels in the config (Keras accepts a `vocabulary` list),
             # so a saved model needs no asset files.
             "vocabulary": None if lookup._tokens is None else lookup.get_vocabulary(include_special_tokens=False),
