@@ -173,7 +173,6 @@ class BatchNormalization(Layer):
         return config
 
 
-<<<<<<< HEAD
 def fusable_relu_cap(batch_norm, following):
     """The cap (inf for none) of the relu that `following` applies, when a model may run
     `batch_norm` then `following` as one engine op (nn.fused_batch_norm_relu), else None.
@@ -202,7 +201,8 @@ def fusable_relu_cap(batch_norm, following):
         if following.activation is activations.relu6:
             return 6.0
     return None
-=======
+
+
 def _renorm_clipping(clipping):
     """Keras's checks of renorm_clipping ({} when None)."""
     clipping = dict(clipping or {})
@@ -216,4 +216,3 @@ def _renorm_clipping(clipping):
     if dmax is not None and dmax < 0:
         raise ValueError(f"dmax should be non-negative in the `renorm_clipping` argument. Received: dmax={dmax}.")
     return clipping
->>>>>>> keras-layer-arguments
