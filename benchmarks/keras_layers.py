@@ -1,4 +1,6 @@
-"""Keras layer families one at a time, the preprocessing layers in a Dataset pipeline, and MobileNetV2: swiftdl and TensorFlow side by side (issue 14).
+"""Keras layer families, preprocessing pipelines and MobileNetV2, swiftdl beside TensorFlow (issue 14).
+
+Each layer family alone, the preprocessing layers in a Dataset pipeline, and MobileNetV2.
 
     .venv/bin/python benchmarks/keras_layers.py [--tf-python /path/to/python] [--families Conv2D,pipelines]
                                                 [--threads N] [--repeats N] [--json FILE]
