@@ -34,7 +34,10 @@ import h5py  # noqa: E402
 from swiftdl import keras  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "fixtures", "keras")
-NAMES = sorted(n[:-len(".keras")] for n in os.listdir(FIXTURES) if n.endswith(".keras"))
+# Plain .keras archives only: the protected fixture (swiftdl_protected_cnn.keras) is an
+# encrypted, signed container, which test_protect.py and the serving tests exercise.
+NAMES = sorted(n[:-len(".keras")] for n in os.listdir(FIXTURES)
+               if n.endswith(".keras") and zipfile.is_zipfile(os.path.join(FIXTURES, n)))
 WORK = tempfile.mkdtemp(prefix="swiftdl-fuzz-keras-")
 _models = {}
 _members = {}
