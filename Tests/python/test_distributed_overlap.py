@@ -43,7 +43,10 @@ def test_a_rank_stalled_in_its_backward_pass_is_named_by_the_watchdog(tmp_path):
     output = result.stderr + result.stdout
     assert result.returncode != 0
     assert "StallError" in output and "overlapped allreduce" in output, output[-3000:]
-    assert "missing ranks [1] (rank 1 last seen waiting in collective #" in output, output[-3000:]
+    # Rank 1 is named; whether it had been seen waiting in an earlier collective ("last seen
+    # waiting in collective #N") or not ("never seen waiting") depends on how long its earlier
+    # collectives took, which a loaded machine changes.
+    assert "missing ranks [1] (rank 1 " in output and "seen waiting" in output, output[-3000:]
 
 
 def test_the_switches_read_the_environment(monkeypatch):

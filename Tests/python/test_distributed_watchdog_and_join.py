@@ -15,7 +15,9 @@ def test_the_stall_watchdog_names_the_missing_rank():
     output = result.stderr + result.stdout
     assert result.returncode != 0
     assert "StallError" in output
-    assert "missing ranks [1] (rank 1 never seen waiting)" in output
+    # "never seen waiting", or "last seen waiting in collective #1" when a loaded machine
+    # kept rank 1 waiting in the first allreduce long enough to announce itself.
+    assert "missing ranks [1] (rank 1 " in output and "seen waiting" in output
     assert "was not stopped" not in output
 
 
