@@ -56,7 +56,8 @@ def test_outputs_and_gradients_match_keras(name):
         y, scores = y
         np.testing.assert_allclose(np.asarray(scores), EXPECTED[f"{name}/scores"], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.asarray(y), EXPECTED[f"{name}/y"], rtol=1e-4, atol=1e-4)
-    assert layer.compute_output_shape(*[t.shape for t in call_inputs(cls, x)]) == tuple(y.shape)
+    shapes = [[u.shape for u in t] if isinstance(t, list) else t.shape for t in call_inputs(cls, x)]
+    assert tuple(layer.compute_output_shape(*shapes)) == tuple(y.shape)
     weights = list(layer.trainable_weights)
     sources = ([x] if floats else []) + weights
     gradients = tape.gradient(y, sources, output_gradients=sd.asarray(upstream(name, tuple(y.shape))))
