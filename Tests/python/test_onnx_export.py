@@ -123,7 +123,7 @@ def test_unsupported_layer_is_named_and_nothing_written(tmp_path):
     (layers.Embedding(5, 2, mask_zero=True), "mask_zero"),
     (layers.Bidirectional(layers.LSTM(2), merge_mode="sum"), "merge_mode"),
     (layers.Dense(2, activation="hard_silu"), "hard_silu"),
-    (layers.LayerNormalization(axis=1), "LayerNormalization over axes 1"),
+    (layers.LayerNormalization(axis=1), r"LayerNormalization over axes \[1\]"),
     (layers.Conv1DTranspose(2, 3, strides=2, output_padding=1), "output_padding"),
 ])
 def test_inexpressible_options_are_refused(layer, message, tmp_path):

@@ -106,10 +106,12 @@ class Attention(Layer):
         """(batch, Tq, Tv) scores of every query step against every key step."""
         if self.score_mode == "dot":
             scores = _sd.matmul(query, _sd.swapaxes(key, 1, 2))
-        else:
-            summed = _sd.tanh(_sd.expand_dims(query, 2) + _sd.expand_dims(key, 1))
-            scores = self.concat_score_weight * summed.sum(axis=-1)
-        return scores if self.scale is None else scores * self.scale
+            return scores if self.scale is None else scores * self.scale
+        # concat: the scale multiplies inside the tanh (Keras's), not the scores.
+        pairs = _sd.expand_dims(query, 2) + _sd.expand_dims(key, 1)
+        if self.scale is not None:
+            pairs = pairs * self.scale
+        return self.concat_score_weight * _sd.tanh(pairs).sum(axis=-1)
 
     def compute_mask(self, inputs, mask=None):
         if mask is None or mask[0] is None:

@@ -83,6 +83,8 @@ class LayerNormalization(_PerSampleNormalization):
             raise ValueError(f"LayerNormalization {self.name}: the normalized axes must have known sizes; "
                              f"received input shape {tuple(input_shape)}")
         self._norm_axes = axes
+        # Keras writes the axis as a list once built (sorted when a list was given).
+        self.axis = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
         if self.rms_scaling:
             # Keras: with rms_scaling, gamma always exists and beta never does.
             center, scale = self.center, self.scale
@@ -107,7 +109,11 @@ class LayerNormalization(_PerSampleNormalization):
             raise ValueError(f"LayerNormalization {self.name}: input shape {tuple(inputs.shape)} does not match the "
                              f"normalized shape {tuple(weight.shape)} it was built for")
         if self.rms_scaling:
-            outputs = inputs / _sd.sqrt((inputs * inputs).mean(axis=axes, keepdims=True) + self.epsilon)
+            # NOTE: Keras 3.15's (deprecated) rms_scaling divides the uncentred inputs by the
+            # root of their *variance*, not of their mean square; kept for Keras's numbers.
+            mean = inputs.mean(axis=axes, keepdims=True)
+            variance = ((inputs - mean) * (inputs - mean)).mean(axis=axes, keepdims=True)
+            outputs = inputs / _sd.sqrt(variance + self.epsilon)
             if self.gamma is not None:
                 outputs = outputs * self._broadcast(self.gamma, rank)
             return outputs

@@ -228,6 +228,7 @@ class _RNN(Layer):
             "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
             "zero_output_for_mask": self.zero_output_for_mask,
             "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed,
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
         })
         return config
 
