@@ -6,7 +6,8 @@ masks, loss bookkeeping, name scopes) costs about as much as the kernels themsel
 a model has answered a call normally, later inference calls with the same kind of input
 (same dtype, same shape but for the batch) and only plain built-in layers run a plan: the
 layers' own `call`s in order (a functional model's nodes in its run order, each reading its
-inputs from a list of values), conv+pool pairs fused as `Sequential.call` fuses them, with
+inputs from a list of values), conv+pool and batch-norm+ReLU pairs of a Sequential model
+fused as `Sequential.call` fuses them, with
 `training=False`. Anything else (training=True, masks, custom layers or operations, a layer
 that regularizes its activity, a changed layer list, several inputs, a nested call) takes
 the normal path, which also gives the errors for bad input.
@@ -21,6 +22,7 @@ import numpy as np
 import swiftdl as _sd
 
 from ..layers.layer import _CALL_DEPTH, Layer, _as_tensor
+from ..layers.normalization import fusable_relu_cap
 
 # Returned by `run` when the call must take the normal path.
 NOT_PLANNED = object()
@@ -32,8 +34,7 @@ def _plain(layer: Any) -> bool:
     cls = type(layer)
     return (cls.__module__.startswith("swiftdl.keras.layers.") and cls.__call__ is Layer.__call__
             and cls.compute_mask is Layer.compute_mask and layer.built and layer.activity_regularizer is None
-            and layer.__dict__.get("_remat_mode") is None and "_deferred_restore" not in layer.__dict__
-            and not getattr(layer, "_adds_losses_in_call", False))
+            and layer.__dict__.get("_remat_mode") is None and "_deferred_restore" not in layer.__dict__)
 
 
 class SequentialPlan:
@@ -55,6 +56,13 @@ class SequentialPlan:
             if not _plain(layer):
                 return None
             following = layers[index + 1] if index + 1 < len(layers) else None
+            cap = fusable_relu_cap(layer, following) if following is not None and _plain(following) else None
+            if cap is not None:  # a BatchNormalization and its ReLU as one op, as Sequential.call runs them
+                step = functools.partial(layer.call, training=False, _then_relu=cap)
+                x = step(x)
+                steps.append(step)
+                index += 2
+                continue
             if following is not None and _plain(following) and _fusable_with_next(layer, following, x):
                 fused = functools.partial(_convolve_and_pool, layer, following)
                 x = fused(x)
