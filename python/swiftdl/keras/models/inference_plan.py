@@ -21,6 +21,7 @@ import numpy as np
 
 import swiftdl as _sd
 
+from ..layers.keras_tensor import map_structure
 from ..layers.layer import _CALL_DEPTH, Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
 
@@ -103,7 +104,7 @@ class FunctionalPlan:
 
     def _plan(self, model: Any, sample: Any) -> None:
         from ..layers.input_layer import InputLayer
-        from ..layers.keras_tensor import KerasTensor, map_structure
+        from ..layers.keras_tensor import KerasTensor
         if len(model.inputs) != 1 or len(model.inputs[0].shape) != sample.ndim:
             return
         slots = {id(model.inputs[0]): 0}
@@ -145,7 +146,6 @@ class FunctionalPlan:
         return x.dtype == self.dtype and tuple(x.shape[1:]) == self.sample_shape
 
     def run(self, x: Any) -> Any:
-        from ..layers.keras_tensor import map_structure
         assert self.steps is not None
         values = [x]
         for call, args, kwargs in self.steps:
@@ -201,23 +201,31 @@ def _signature(model: Any, x: Any) -> tuple:
     return x.dtype, tuple(x.shape[1:]), tuple(id(layer) for layer in model.layers)
 
 
+_PLANNERS: dict = {}  # Sequential.call and Functional.call -> their plan classes, filled on first use
+
+
+def _planner_for(cls: type) -> Any:
+    """The plan class for models whose `call` is Sequential's or Functional's own, else
+    None (a subclass with its own call runs it)."""
+    if not _PLANNERS:
+        from .model import Functional
+        from .sequential import Sequential
+        _PLANNERS.update({Sequential.call: SequentialPlan, Functional.call: FunctionalPlan})
+    return _PLANNERS.get(getattr(cls, "call", None))
+
+
 def run(model: Any, args: tuple, kwargs: dict) -> Any:
     """The model's output for an inference call through its plan, or NOT_PLANNED. A plan is
     made only for the kind of input the last normal call answered, so new shapes and
     dtypes meet the normal path's checks first."""
-    from .model import Functional
-    from .sequential import Sequential
     x = _plannable_input(args, kwargs)
-    if x is None:
-        return NOT_PLANNED
-    call = type(model).call
-    if call is not Sequential.call and call is not Functional.call:
+    planner = _planner_for(type(model)) if x is not None else None
+    if planner is None:
         return NOT_PLANNED
     plan = model.__dict__.get("_inference_plan")
     if plan is None or not plan.fits(model, x):
         if model.__dict__.get("_answered_signature") != _signature(model, x):
             return NOT_PLANNED
-        planner = SequentialPlan if call is Sequential.call else FunctionalPlan
         plan = model._inference_plan = planner(model, x)
     if plan.steps is None:
         return NOT_PLANNED

@@ -8,6 +8,7 @@ from ..layers.keras_tensor import KerasTensor, flatten, holds_keras_tensor, map_
 from ..layers.layer import Layer, _as_tensor
 from ..trainers.trainer import Trainer
 from .functional import collect_nodes, keras_layer_order, run_graph
+from . import inference_plan
 
 
 class Model(Trainer, Layer):
@@ -97,7 +98,6 @@ class Model(Trainer, Layer):
         if args and not holds_keras_tensor(args[0]):
             kwargs.setdefault("training", False)
             if self._plans_inference:
-                from . import inference_plan
                 outputs = inference_plan.run(self, args, kwargs)
                 if outputs is inference_plan.NOT_PLANNED:
                     outputs = super().__call__(*args, **kwargs)
