@@ -87,15 +87,14 @@ def _make_comparison(name_: str) -> _Binary:
     """equal/not_equal: the engine's op on numbers; on text (tf.string data held in numpy,
     str or bytes) an element-wise comparison of the strings, as TensorFlow's ops compare
     strings, giving an engine bool tensor."""
-    numeric = _make_binary(name_)
-
     def function(x1: ArrayLike, x2: ArrayLike, out: Tensor | None = None, name: str | None = None) -> Tensor:
         if not (isinstance(x1, TensorBase) and isinstance(x2, TensorBase)) and (_is_text(x1) or _is_text(x2)):
             same = np.equal(_as_text(x1, name_), _as_text(x2, name_)).astype(bool)
             return asarray(same if name_ == "equal" else ~same)
-        return numeric(x1, x2, out)
+        return binary(name_, x1, x2, out)
     function.__name__ = name_
-    function.__doc__ = numeric.__doc__
+    function.__doc__ = (f"numpy.{name_}, computed by the swiftdl engine (broadcasting, numpy 2 promotion); "
+                        "text compared as strings.")
     return function
 
 
