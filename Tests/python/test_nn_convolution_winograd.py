@@ -168,3 +168,28 @@ def test_nan_and_inf_in_the_input_reach_only_the_outputs_they_touch():
     assert not finite[0, 0, 0].any() and not finite[0, 9, 9].any()
     # Winograd mixes the 6×6 tile, so a NaN may spread inside its tile but not beyond it.
     assert finite[0, 4:, 4:8].all() and finite[0, 0:4, 4:8].all()
+
+
+@pytest.mark.parametrize("window, strides, dilations, padding", [
+    (1, 2, 1, "VALID"),   # a ResNet shortcut: its input gradient had gone through Winograd, uninitialised between strides
+    (3, 2, 1, "SAME"),    # a stride-2 3×3 (ResNet and MobileNet downsampling)
+    (5, 1, 1, "SAME"),
+    (3, 1, 2, "SAME"),
+])
+def test_other_windows_on_winograd_sized_channels_keep_exact_input_gradients(window, strides, dilations, padding):
+    """Only a 3×3 stride-1 convolution's input gradient is a Winograd convolution; others
+    with channels in multiples of 8 and tiles enough must keep im2col. Float64 never takes
+    Winograd, so it is the reference."""
+    x = RNG.normal(size=(4, 16, 16, 64))
+    w = RNG.normal(size=(window, window, 64, 64))
+    gradients = {}
+    for dtype in ("float32", "float64"):
+        xs, ws = sd.asarray(x.astype(dtype)), sd.asarray(w.astype(dtype))
+        with sd.GradientTape() as tape:
+            tape.watch([xs, ws])
+            y = sd.nn.conv2d(xs, ws, strides, padding, dilations=dilations)
+            upstream = sd.asarray(np.resize(np.sin(np.arange(y.size)), y.shape).astype(dtype))
+            loss = sd.reduce_sum(y * upstream)
+        gradients[dtype] = [np.asarray(g, dtype=np.float64) for g in tape.gradient(loss, [xs, ws])]
+    for got, expected in zip(gradients["float32"], gradients["float64"]):
+        _close(got, expected)

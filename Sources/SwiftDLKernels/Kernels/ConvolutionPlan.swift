@@ -64,9 +64,12 @@ public struct ConvolutionPlan: Sendable {
         // ~128K elements (512 KB of float32) of column matrix per chunk, in multiples of 16 rows.
         let rows = max(16, ((1 << 17) / max(k, 1)) & ~15)
         chunkRows = max(1, min(rows, m))
+        // The input gradient of a 3×3 stride-1 convolution is another one (the turned filters
+        // over the upstream gradient); of any other window or stride it is not, whatever the
+        // gradient's own geometry (always 3×3 stride 1 by construction) would allow.
         inputGradientByWinograd =
-            backward && inputGradient && algorithm == .im2col
-            && winograd && winogradApplies(winogradInputGradientGeometry(g), float32: float32)
+            backward && inputGradient && algorithm == .im2col && winograd && winogradApplies(g, float32: float32)
+            && winogradApplies(winogradInputGradientGeometry(g), float32: float32)
         filterGradientByWinograd = backward && algorithm == .im2col && winograd && winogradApplies(g, float32: float32)
     }
 
