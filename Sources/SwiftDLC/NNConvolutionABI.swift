@@ -6,12 +6,12 @@ import SwiftDL
 // as an SDL_PADDING_* code plus, for explicit padding, [top, bottom, left, right]
 // (2-D) or [left, right] (1-D).
 
-private func readPair(_ pointer: UnsafePointer<Int64>?, _ op: String) throws -> (Int, Int) {
+func readPair(_ pointer: UnsafePointer<Int64>?, _ op: String) throws -> (Int, Int) {
     let values = try readInts(pointer, 2, op)
     return (values[0], values[1])
 }
 
-private func readPadding(_ code: Int32, _ pads: UnsafePointer<Int64>?, count: Int32, _ op: String) throws -> Padding {
+func readPadding(_ code: Int32, _ pads: UnsafePointer<Int64>?, count: Int32, _ op: String) throws -> Padding {
     guard code == 2 else { return try Padding(code: code, pads: [], op: op) }
     let values = try readInts(pads, count, op)
     return try Padding(code: code, pads: count == 4 ? values : [0, 0] + values, op: op)

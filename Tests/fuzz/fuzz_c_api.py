@@ -33,7 +33,7 @@ SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
     "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_transpose": "TT222i4",
-    "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2",
+    "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
     "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_activation": "iTd", "nn_softmax": "TLp",
     "nn_sparse_softmax_cross_entropy": "TT",
@@ -240,12 +240,17 @@ def _conv2d_transpose(draw, state):
     return [_float(draw, (n, h, w, c), dtype), _float(draw, (k, k, o, c), dtype), size, strides, dilations, padding, pads]
 
 
+def _channel_vector(draw, channels, dtype):
+    """A per-channel operand, now and then one element too long."""
+    return _float(draw, (channels,), dtype) if not draw.bool(0.1) else _float(draw, (channels + 1,), dtype)
+
+
 def _fused_batch_norm(draw, state):
     dtype = draw.pick([np.float32, np.float64])
     shape = tuple(_size(draw, 6) for _ in range(draw.int(1, 4)))
     axis = draw.int(-len(shape), len(shape) - 1) if not draw.bool(0.1) else draw.pick(HOSTILE_INTS)
     channels = shape[axis] if -len(shape) <= axis < len(shape) else 1
-    vector = (lambda: _float(draw, (channels,), dtype) if not draw.bool(0.1) else _float(draw, (channels + 1,), dtype))
+    vector = lambda: _channel_vector(draw, channels, dtype)  # noqa: E731
     statistics = [vector(), vector()] if draw.bool() else [None, None]
     return [_float(draw, shape, dtype), axis] + statistics + [vector() if draw.bool() else None for _ in range(2)] + [
         draw.pick([1e-3, 0.0, -1.0, float("nan")])]
@@ -256,6 +261,15 @@ def _conv2d_pool(draw, state):
     window = (draw.int(1, 3), draw.int(1, 3))
     pads = (0, 0, 0, 0) if not draw.bool(0.3) else tuple(draw.int(0, 2) for _ in range(4))
     return args + [draw.int(0, 1), window, (draw.int(1, 3), draw.int(1, 3)), draw.int(0, 2), pads]
+
+
+def _conv2d_batch_norm(draw, state):
+    x, f, bias, _, strides, dilations, padding, pads = _conv2d(draw, state)
+    dtype, channels = np.asarray(f).dtype, f.shape[3]
+    vector = lambda: _channel_vector(draw, channels, dtype)  # noqa: E731
+    return [x, f, bias, vector(), vector(), vector() if draw.bool() else None, vector() if draw.bool() else None,
+            draw.pick([1e-3, 0.0, -1.0, float("nan")]), draw.bool(), draw.pick([6.0, float("inf"), 0.0, float("nan")]),
+            strides, dilations, padding, pads]
 
 
 def _pool2d(draw, state):
@@ -299,7 +313,7 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "nn_fused_batch_norm": _fused_batch_norm,
             "nn_fused_batch_norm_relu": lambda draw, state: _fused_batch_norm(draw, state) + [
                 draw.pick([6.0, float("inf"), 0.0, -1.0, float("nan")])],
-            "conv2d_pool": _conv2d_pool, "pool2d": _pool2d, "lstm": _recurrent(4, 2),
+            "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm, "pool2d": _pool2d, "lstm": _recurrent(4, 2),
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}
 

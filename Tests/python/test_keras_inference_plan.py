@@ -148,13 +148,13 @@ def test_functional_models_with_attention_and_ops_nodes_stay_right():
 
 
 def test_batch_norm_and_relu_run_fused_in_a_sequential_plan():
-    model = keras.Sequential([keras.Input((6, 6, 3)), layers.Conv2D(4, 3), layers.BatchNormalization(),
-                              layers.ReLU(6.0), layers.Flatten(), layers.Dense(2)])
-    norm = model.layers[1]
+    model = keras.Sequential([keras.Input((6, 6, 3)), layers.Conv2D(4, 3), layers.Dropout(0.1),
+                              layers.BatchNormalization(), layers.ReLU(6.0), layers.Flatten(), layers.Dense(2)])
+    norm = model.layers[2]
     norm.set_weights([RNG.uniform(0.5, 2, 4).astype("float32") for _ in range(4)])
     x = RNG.normal(size=(3, 6, 6, 3)).astype("float32") * 4
     first = np.asarray(model(x))
     planned = np.asarray(model(x))
     steps = model._inference_plan.steps
-    assert len(steps) == 4 and steps[1].keywords == {"training": False, "_then_relu": 6.0}
+    assert len(steps) == 5 and steps[2].keywords == {"training": False, "_then_relu": 6.0}
     np.testing.assert_array_equal(planned, first)

@@ -297,6 +297,20 @@ sdl_status sdl_pool2d(int32_t kind, sdl_tensor input, const int64_t *ksize, cons
 sdl_status sdl_pool1d(int32_t kind, sdl_tensor input, int64_t ksize, int64_t stride, int32_t padding,
                       const int64_t *pads, sdl_tensor *out);
 
+/* ---- Inference fusions (several Keras layers as one op) ---------------------------- */
+
+/* relu?(batch_norm(conv2d(input, filters) + bias)) with the batch norm's moving statistics,
+   as one convolution: the normalisation's scale is folded into the filters and its shift
+   into the bias on each call. Convolution arguments as sdl_conv2d's; mean and variance
+   (O,), gamma and beta (O,) or NULL, all the input's dtype; epsilon finite >= 0. relu 0:
+   no activation; otherwise min(max(y, 0), relu_max) (INFINITY: relu). Differs from the
+   separate ops by rounding only. Under a tape that follows an operand it records as
+   sdl_conv2d then sdl_nn_fused_batch_norm(_relu). Result (N, OH, OW, O). Caller owns *out. */
+sdl_status sdl_conv2d_batch_norm(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, sdl_tensor mean,
+                                 sdl_tensor variance, sdl_tensor gamma, sdl_tensor beta, double epsilon, int32_t relu,
+                                 double relu_max, const int64_t *strides, const int64_t *dilations, int32_t padding,
+                                 const int64_t *pads, sdl_tensor *out);
+
 /* ---- Recurrent sequence ops (swiftdl.nn.lstm / gru / simple_rnn) ------------------- */
 
 /* Whole-sequence recurrent layers with Keras's weight layouts, computed in the engine

@@ -25,12 +25,13 @@ import SwiftDLAVX2
 /// `scratch` holds `plan.scratchCount` elements; `plan` must be a forward plan. A Winograd
 /// plan transforms the filters into its scratch first, unless the caller passes them
 /// already transformed (`prepareWinogradFilters`), as one made for many calls can.
+/// With `relu`, a finite `reluMax` caps the output too (ReLU6), NaN kept.
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func convolutionForward<T: FloatElement>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool,
     _ y: UnsafeMutablePointer<T>, plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>,
-    transformedFilters: UnsafePointer<T>? = nil
+    transformedFilters: UnsafePointer<T>? = nil, reluMax: Double = .infinity
 ) {
     let g = plan.geometry
     let k = g.patchSize, o = g.outputChannels
@@ -42,6 +43,7 @@ public func convolutionForward<T: FloatElement>(
         prepareWinogradFilters(w, plan: plan, into: target)
         winogradFilters = UnsafePointer(target)
     }
+    let cap: T? = relu && reluMax.isFinite ? T(reluMax) : nil
     plan.forEachSlice { slice in
         let work = scratch + slice * plan.scratchPerSlice
         if let winogradFilters {
@@ -55,6 +57,7 @@ public func convolutionForward<T: FloatElement>(
             singleChannelConvolutionForwardAVX2(
                 x.asFloat, w.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
                 outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
+            if let cap { capAbove(y + pixels.lowerBound * o, count: pixels.count * o, cap) }
             return
         }
         for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: plan.chunkRows) {
@@ -67,8 +70,18 @@ public func convolutionForward<T: FloatElement>(
                 MatrixOperand(pointer: patches, transposed: false, leadingDimension: max(k, 1)),
                 filters, out, ldc: o)
             addBiasAndRelu(out, rows: chunk.count, columns: o, bias: bias, relu: relu)
+            // The chunk is still in cache: capping it here costs no memory traffic.
+            if let cap { capAbove(out, count: chunk.count * o, cap) }
         }
     }
+    // Winograd's tiles write scattered rows; its rare capped case takes one more pass.
+    if let cap, winogradFilters != nil { capAbove(y, count: g.outputPixels * o, cap) }
+}
+
+/// values[i] = min(values[i], top), NaN kept: the cap of a ReLU6 after the relu itself.
+@inline(never)
+package func capAbove<T: FloatElement>(_ values: UnsafeMutablePointer<T>, count: Int, _ top: T) {
+    for i in 0..<count { let v = values[i]; values[i] = v > top ? top : v }
 }
 
 /// The filters w (3, 3, C, O) as a Winograd plan's slices read them (a forward plan's, or a

@@ -167,11 +167,12 @@ func checkConvolutionOperands(
 
 struct ConvolutionForward: FloatVisitor {
     let x: Tensor, w: Tensor, b: Tensor?, relu: Bool, y: Tensor, scratch: Tensor, plan: ConvolutionPlan
+    var reluMax: Double = .infinity
     func visit<T: FloatElement>(_: T.Type) {
         convolutionForward(
             UnsafePointer(x.pointer(as: T.self)), UnsafePointer(w.pointer(as: T.self)),
             bias: b.map { UnsafePointer($0.pointer(as: T.self)) }, relu: relu,
-            y.pointer(as: T.self), plan: plan, scratch: scratch.pointer(as: T.self))
+            y.pointer(as: T.self), plan: plan, scratch: scratch.pointer(as: T.self), reluMax: reluMax)
     }
 }
 

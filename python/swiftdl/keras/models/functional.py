@@ -50,8 +50,11 @@ def run_graph(nodes, inputs, outputs, values, training=None):
     readers, last_use = _readers_and_last_uses(nodes)
     keep = {id(t) for t in flatten(outputs)}
     fused = _batch_norm_relu_pairs(nodes, readers, keep)
+    chains = _conv_batch_norm_chains(nodes, readers, keep, fused, training)
     masks = {}
     for position, node in enumerate(nodes):
+        if position in chains and _run_chain(node, chains[position], values, masks):
+            continue
         if not isinstance(node.layer, InputLayer) and not all(id(t) in values for t in node.output_tensors):
             _run_node(node, fused.get(position), values, masks, training)
         for key in last_use.get(position, ()):
@@ -86,6 +89,54 @@ def _run_node(node, fused_relu, values, masks, training):
         new_mask = compute_mask(args[0], mask)
         if new_mask is not None:
             masks[id(node.output_tensors[0])] = new_mask
+
+
+def _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, training):
+    """{position of a Conv2D node: (its BatchNormalization node, the ReLU node or None, the
+    ReLU's cap or None)} for each conv whose output only that batch norm reads (and is not
+    a model output), when the batch norm uses its moving statistics on this call: the
+    chain then runs as one op (conv_batch_norm_fusion)."""
+    from ..layers.convolutional import Conv2D
+    from . import conv_batch_norm_fusion
+    chains = {}
+    for position, node in enumerate(nodes):
+        if type(node.layer) is not Conv2D or len(node.output_tensors) != 1 or len(node.call_args) != 1 \
+                or node.call_kwargs:
+            continue
+        output = id(node.output_tensors[0])
+        reading = readers.get(output, ())
+        if output in keep or len(reading) != 1:
+            continue
+        norm_node = nodes[reading[0]]
+        if len(norm_node.call_args) != 1 or norm_node.call_args[0] is not node.output_tensors[0] \
+                or set(norm_node.call_kwargs) - {"training"} or len(norm_node.output_tensors) != 1:
+            continue
+        if not conv_batch_norm_fusion.fusable(node.layer, norm_node.layer) or not \
+                conv_batch_norm_fusion.uses_moving_statistics(norm_node.layer, norm_node.call_kwargs.get("training",
+                                                                                                       training)):
+            continue
+        relu_node, cap = relu_pairs.get(reading[0], (None, None))
+        chains[position] = (norm_node, relu_node, cap)
+    return chains
+
+
+def _run_chain(node, chain, values, masks):
+    """Runs a conv → batch norm (→ relu) chain as one op and stores the last output; False
+    when its input does not suit the fused op (the nodes then run one by one)."""
+    from . import conv_batch_norm_fusion
+    norm_node, relu_node, cap = chain
+    x = values[id(node.call_args[0])] if isinstance(node.call_args[0], KerasTensor) else None
+    if x is None or masks.get(id(node.call_args[0])) is not None:
+        return False
+    output = conv_batch_norm_fusion.convolve_and_normalize(node.layer, norm_node.layer, cap, x)
+    if output is None:
+        return False
+    values[id((relu_node or norm_node).output_tensors[0])] = output
+    # The skipped nodes' outputs: the batch norm's when a relu follows is never read (the
+    # relu is its only reader), so a marker keeps its node from running.
+    if relu_node is not None:
+        values[id(norm_node.output_tensors[0])] = None
+    return True
 
 
 def _readers_and_last_uses(nodes):

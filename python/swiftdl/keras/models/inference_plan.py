@@ -21,9 +21,10 @@ import numpy as np
 
 import swiftdl as _sd
 
-from ..layers.keras_tensor import map_structure
+from ..layers.keras_tensor import flatten, map_structure
 from ..layers.layer import _CALL_DEPTH, Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
+from . import conv_batch_norm_fusion
 
 # Returned by `run` when the call must take the normal path.
 NOT_PLANNED = object()
@@ -48,7 +49,7 @@ class SequentialPlan:
         self.steps: list[Callable[[Any], Any]] | None = self._plan(model.layers, sample)
 
     def _plan(self, layers: list, sample: Any) -> list[Callable[[Any], Any]] | None:
-        from .sequential import _fusable_with_next
+        from .sequential import _convolve_and_normalize, _fusable_with_next
         steps: list[Callable[[Any], Any]] = []
         x = sample
         index = 0
@@ -57,6 +58,14 @@ class SequentialPlan:
             if not _plain(layer):
                 return None
             following = layers[index + 1] if index + 1 < len(layers) else None
+            fused = _convolve_and_normalize(layers, index, x, False) if following is not None else None
+            if fused is not None and all(_plain(other) for other in layers[index:index + fused[1]]):
+                # A Conv2D, its BatchNormalization and ReLU as one op, as Sequential.call runs them.
+                step = functools.partial(_convolve_and_normalize_step, layers[index:index + fused[1]])
+                x = fused[0]
+                steps.append(step)
+                index += fused[1]
+                continue
             cap = fusable_relu_cap(layer, following) if following is not None and _plain(following) else None
             if cap is not None:  # a BatchNormalization and its ReLU as one op, as Sequential.call runs them
                 step = functools.partial(layer.call, training=False, _then_relu=cap)
@@ -117,13 +126,32 @@ class FunctionalPlan:
                 return [slot_of(v) for v in value]
             return value
 
+        from .functional import _batch_norm_relu_pairs, _conv_batch_norm_chains, _readers_and_last_uses
+        nodes = model._nodes
+        readers, _ = _readers_and_last_uses(nodes)
+        keep = {id(t) for t in flatten(model._outputs_struct)}
+        self._position = {id(n): p for p, n in enumerate(nodes)}
+        relu_pairs = _batch_norm_relu_pairs(nodes, readers, keep)
+        chains = _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, False)
+        skipped = set()
         steps = []
-        for node in model._nodes:
+        for position, node in enumerate(nodes):
             layer = node.layer
-            if isinstance(layer, InputLayer):
+            if isinstance(layer, InputLayer) or position in skipped:
                 continue
             if not _plain(layer) or any(id(t) not in slots for t in node.input_tensors):
                 return
+            if node.call_kwargs.get("training"):  # a layer the graph runs in training mode (MC dropout)
+                return
+            fused = self._fuse(node, chains.get(position), relu_pairs.get(position), slots, values)
+            if fused is not None:
+                step, last_node, skips = fused
+                if not all(_plain(nodes[p].layer) for p in skips):
+                    return
+                skipped.update(skips)
+                slots[id(last_node.output_tensors[0])] = len(values) - 1
+                steps.append(step)
+                continue
             args = [slot_of(a) for a in node.call_args]
             kwargs = {k: slot_of(v) for k, v in node.call_kwargs.items() if k not in ("training", "mask")}
             if any(isinstance(v, KerasTensor) for v in kwargs.values()):
@@ -141,6 +169,30 @@ class FunctionalPlan:
             steps.append((layer.call, args, kwargs))
         self.outputs = map_structure(lambda t: slots[id(t)], model._outputs_struct)
         self.steps = steps
+
+    def _fuse(self, node: Any, chain: Any, relu_pair: Any, slots: dict, values: list) -> Any:
+        """(step, the node whose output the step gives, positions of the nodes it covers)
+        for a conv → batch norm (→ relu) chain or a batch norm → relu pair starting at
+        `node`, with its output appended to `values`; None when it does not fuse."""
+        if len(node.call_args) != 1 or id(node.call_args[0]) not in slots:
+            return None
+        source = _Slot(slots[id(node.call_args[0])])
+        if chain is not None:
+            norm_node, relu_node, cap = chain
+            output = _convolve_and_normalize_fused(node.layer, norm_node.layer, cap, values[source.index])
+            if output is None:
+                return None
+            values.append(output)
+            covered = [norm_node] + ([relu_node] if relu_node is not None else [])
+            arguments: list = [node.layer, norm_node.layer, cap, source]
+            step: tuple[Callable[..., Any], list, dict] = (_convolve_and_normalize_fused, arguments, {})
+            return step, covered[-1], {self._position[id(n)] for n in covered}
+        if relu_pair is not None and not set(node.call_kwargs) - {"training"}:
+            relu_node, cap = relu_pair
+            kwargs = {"training": False, "_then_relu": cap}
+            values.append(node.layer.call(values[source.index], **kwargs))
+            return (node.layer.call, [source], kwargs), relu_node, {self._position[id(relu_node)]}
+        return None
 
     def fits(self, model: Any, x: Any) -> bool:
         return x.dtype == self.dtype and tuple(x.shape[1:]) == self.sample_shape
@@ -178,6 +230,17 @@ def _fill(args: list, values: list) -> list:
 
 def _fill_kwargs(kwargs: dict, values: list) -> dict:
     return {k: values[v.index] if isinstance(v, _Slot) else v for k, v in kwargs.items()} if kwargs else kwargs
+
+
+def _convolve_and_normalize_fused(conv: Any, batch_norm: Any, cap: float | None, x: Any) -> Any:
+    """A functional plan's fused Conv2D → BatchNormalization (→ ReLU) step."""
+    return conv_batch_norm_fusion.convolve_and_normalize(conv, batch_norm, cap, x)
+
+
+def _convolve_and_normalize_step(chain: list, x: Any) -> Any:
+    """A Sequential plan's fused Conv2D → BatchNormalization (→ ReLU) step."""
+    from .sequential import _convolve_and_normalize
+    return _convolve_and_normalize(chain, 0, x, False)[0]
 
 
 def _convolve_and_pool(conv: Any, pool: Any, x: Any) -> Any:

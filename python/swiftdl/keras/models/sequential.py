@@ -11,6 +11,7 @@ from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
 from ..layers.pooling import AveragePooling2D, MaxPooling2D
+from . import conv_batch_norm_fusion
 from .model import Functional, Model
 
 
@@ -96,6 +97,12 @@ class Sequential(Model):
         while index < len(layers):
             layer = layers[index]
             index += 1
+            if mask is None and index < len(layers):
+                fused = _convolve_and_normalize(layers, index - 1, x, training)
+                if fused is not None:  # a Conv2D, its BatchNormalization (and ReLU) as one op
+                    x, used = fused
+                    index += used - 1
+                    continue
             if mask is None and index < len(layers) and _fusable_with_next(layer, layers[index], x):
                 pooled = layer.convolve_and_pool(x, layers[index])
                 if pooled is not None:
@@ -148,6 +155,20 @@ class Sequential(Model):
             model.add(deserialize_layer(layer_config, custom_objects), rebuild=False)
         model._maybe_rebuild()
         return model
+
+
+def _convolve_and_normalize(layers, index, x, training):
+    """(output, layers used) when layers[index] is a Conv2D that runs with the batch norm
+    after it, and the ReLU after that if there is one, as one op at inference (see
+    conv_batch_norm_fusion), else None."""
+    conv, batch_norm = layers[index], layers[index + 1]
+    if not conv_batch_norm_fusion.fusable(conv, batch_norm) \
+            or not conv_batch_norm_fusion.uses_moving_statistics(batch_norm, training):
+        return None
+    following = layers[index + 2] if index + 2 < len(layers) else None
+    cap = fusable_relu_cap(batch_norm, following) if following is not None else None
+    output = conv_batch_norm_fusion.convolve_and_normalize(conv, batch_norm, cap, x)
+    return None if output is None else (output, 2 if cap is None else 3)
 
 
 def _fusable_with_next(layer, following, x):

@@ -1,0 +1,111 @@
+/// Inference's conv2d → batch norm → relu as one convolution, the way deployment runtimes
+/// run them: the batch norm's per-channel scale γ/√(σ² + ε) is folded into the filters and
+/// its shift into the bias, so the normalisation and the relu (capped or not) ride in the
+/// convolution's own output pass. On MobileNetV2 at batch 1 the normalisation and the relu
+/// had cost as much as the convolutions themselves: two more passes over each output.
+///
+/// Folding happens on every call (the filters are small next to the work on an image), so
+/// weights assigned or trained since the last call are always the ones used. The result
+/// differs from the unfused layers' only by rounding (the scale is applied to the filters
+/// before the sums rather than to the sums).
+
+/// relu?(batch_norm(conv2d(input, filters) + bias)) with the batch norm's moving statistics.
+///
+/// - Parameters:
+///   - input, filters, bias, strides, dilations, padding: as `conv2d`'s.
+///   - mean, variance: the batch norm's (O,) statistics; gamma, beta: nil or (O,); all of
+///     the input's dtype.
+///   - epsilon: added to the variance, finite and >= 0.
+///   - reluMax: nil for no activation; otherwise min(max(y, 0), reluMax) (.infinity: relu).
+/// - Returns: (N, OH, OW, O). When a tape records and follows an operand, the convolution
+///   and the batch norm run as their two recorded ops instead, so gradients are exact.
+public func conv2dBatchNormInference(
+    _ input: Tensor, _ filters: Tensor, bias: Tensor?, mean: Tensor, variance: Tensor, gamma: Tensor?,
+    beta: Tensor?, epsilon: Double, reluMax: Double?, strides: (Int, Int), dilations: (Int, Int), padding: Padding
+) throws -> Tensor {
+    let op = "conv2d_batch_norm"
+    let g = try conv2dGeometry(op, input, filters, strides: strides, dilations: dilations, padding: padding)
+    try checkConvolutionOperands(op, input, filters, bias: bias, geometry: g)
+    try checkNormalizationOperands(op, input.dtype, channels: g.outputChannels, mean, variance, gamma, beta)
+    if !epsilon.isFinite || epsilon < 0 {
+        throw SDLError.value(op, "epsilon must be a finite number >= 0; received \(epsilon)")
+    }
+    if let reluMax, !(reluMax > 0) {
+        throw SDLError.value(op, "the relu's max_value must be a number > 0 (or infinity); received \(reluMax)")
+    }
+    let operands = [input, filters] + [bias, gamma, beta].compactMap { $0 }
+    if isRecordingGradients && operands.contains(where: isFollowedByRecordingTape) {
+        let convolved = try conv2d(
+            input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding)
+        return try fusedBatchNormalization(
+            convolved, axis: -1, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon,
+            reluMax: reluMax
+        ).output
+    }
+    let dtype = input.dtype
+    let folded = try Tensor.empty(filters.shape, dtype: dtype)
+    let shift = try Tensor.empty([g.outputChannels], dtype: dtype)
+    try dtype.dispatchFloat(
+        FoldBatchNorm(
+            filters: try filters.contiguous(), bias: try bias?.contiguous(), mean: try mean.contiguous(),
+            variance: try variance.contiguous(), gamma: try gamma?.contiguous(), beta: try beta?.contiguous(),
+            epsilon: epsilon, folded: folded, shift: shift))
+    let y = try Tensor.empty([g.batch, g.outputHeight, g.outputWidth, g.outputChannels], dtype: dtype)
+    if y.count > 0 {
+        let plan = ConvolutionPlan(g, backward: false, float32: dtype == .float32)
+        let scratch = try Tensor.empty([plan.scratchCount], dtype: dtype)
+        try dtype.dispatchFloat(
+            ConvolutionForward(
+                x: try input.contiguous(), w: folded, b: shift, relu: reluMax != nil, y: y, scratch: scratch,
+                plan: plan, reluMax: reluMax ?? .infinity))
+    }
+    return y
+}
+
+/// The statistics and affine parameters: the input's dtype, (channels,) each.
+private func checkNormalizationOperands(
+    _ op: String, _ dtype: DType, channels: Int, _ mean: Tensor, _ variance: Tensor, _ gamma: Tensor?,
+    _ beta: Tensor?
+) throws {
+    for (name, operand) in [("mean", mean), ("variance", variance), ("gamma", gamma), ("beta", beta)] {
+        guard let operand else { continue }
+        if operand.dtype != dtype {
+            throw SDLError.type(op, "\(name) must have the input's dtype \(dtype.name); received \(operand.dtype.name)")
+        }
+        if operand.shape != [channels] {
+            throw SDLError.value(
+                op,
+                "\(name) must have shape (\(channels),) to match the filters' output channels; received shape \(describeShape(operand.shape))"
+            )
+        }
+    }
+}
+
+/// folded[..., o] = filters[..., o] · s[o] and shift[o] = beta[o] + (bias[o] - mean[o]) · s[o],
+/// with s = gamma / √(variance + ε) worked out in double precision, as the batch norm
+/// kernel does.
+private struct FoldBatchNorm: FloatVisitor {
+    let filters: Tensor, bias: Tensor?, mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?
+    let epsilon: Double, folded: Tensor, shift: Tensor
+    func visit<T: FloatElement>(_: T.Type) {
+        let o = shift.count
+        let w = filters.pointer(as: T.self), target = folded.pointer(as: T.self)
+        let m = mean.pointer(as: T.self), v = variance.pointer(as: T.self)
+        let gammas = gamma?.pointer(as: T.self), betas = beta?.pointer(as: T.self), biases = bias?.pointer(as: T.self)
+        let shifts = shift.pointer(as: T.self)
+        withUnsafeTemporaryAllocation(of: T.self, capacity: o) { buffer in
+            let scale = buffer.baseAddress!
+            for j in 0..<o {
+                let s = (gammas.map { Double($0[j]) } ?? 1) / (Double(v[j]) + epsilon).squareRoot()
+                (scale + j).initialize(to: T(s))
+                let centered = (biases.map { Double($0[j]) } ?? 0) - Double(m[j])
+                shifts[j] = T((betas.map { Double($0[j]) } ?? 0) + centered * s)
+            }
+            let rows = o == 0 ? 0 : filters.count / o
+            for r in 0..<rows {
+                let source = w + r * o, row = target + r * o
+                for j in 0..<o { row[j] = source[j] * scale[j] }
+            }
+        }
+    }
+}

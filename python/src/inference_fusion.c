@@ -1,0 +1,35 @@
+/* Inference fusions (swiftdl.nn.conv2d_batch_norm): several Keras layers as one engine op
+ * when a model runs for inference. Arguments arrive normalised by the Python package; this
+ * file only marshals them and calls the engine without the GIL. */
+#include "extension.h"
+
+/* conv2d_batch_norm(input, filters, bias|None, mean, variance, gamma|None, beta|None, epsilon,
+   relu, relu_max, (sh, sw), (dh, dw), padding, (pt, pb, pl, pr)) */
+static PyObject *conv2d_batch_norm(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *w_object, *b_object, *mean_object, *variance_object, *gamma_object, *beta_object;
+    double epsilon, relu_max;
+    int relu, padding;
+    long long strides[2], dilations[2], pads[4];
+    if (!PyArg_ParseTuple(args, "OOOOOOOdpd(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &mean_object, &variance_object,
+                          &gamma_object, &beta_object, &epsilon, &relu, &relu_max, &strides[0], &strides[1], &dilations[0],
+                          &dilations[1], &padding, &pads[0], &pads[1], &pads[2], &pads[3]))
+        return NULL;
+    sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters");
+    sdl_tensor mean = tensor_handle(mean_object, "mean"), variance = tensor_handle(variance_object, "variance");
+    sdl_tensor b, gamma, beta;
+    if (x == NULL || w == NULL || mean == NULL || variance == NULL || optional_tensor_handle(b_object, "bias", &b) < 0 ||
+        optional_tensor_handle(gamma_object, "gamma", &gamma) < 0 || optional_tensor_handle(beta_object, "beta", &beta) < 0)
+        return NULL;
+    int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
+    int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
+    RETURN_ENGINE_RESULT(
+        sdl_conv2d_batch_norm(x, w, b, mean, variance, gamma, beta, epsilon, relu, relu_max, s, d, padding, p, &out));
+}
+
+PyMethodDef inference_fusion_module_methods[] = {
+    {"conv2d_batch_norm", conv2d_batch_norm, METH_VARARGS,
+     "conv2d_batch_norm(input, filters, bias, mean, variance, gamma, beta, epsilon, relu, relu_max, strides, dilations, "
+     "padding, pads)"},
+    {NULL, NULL, 0, NULL},
+};
