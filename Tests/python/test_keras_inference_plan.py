@@ -158,3 +158,19 @@ def test_batch_norm_and_relu_run_fused_in_a_sequential_plan():
     steps = model._inference_plan.steps
     assert len(steps) == 5 and steps[2].keywords == {"training": False, "_then_relu": 6.0}
     np.testing.assert_array_equal(planned, first)
+
+
+def test_layers_that_can_make_masks_are_planned_when_they_make_none():
+    """The document's LSTM: an Embedding without mask_zero and RNNs make no mask from
+    unmasked input, so their plan runs; with mask_zero the mask depends on the ids, so the
+    model keeps the normal path."""
+    for mask_zero in (False, True):
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((7,), dtype="int32"), layers.Embedding(20, 4, mask_zero=mask_zero),
+                                  layers.GRU(3, return_sequences=True), layers.LSTM(5), layers.Dense(2)])
+        ids = np.array([[1, 2, 3, 0, 0, 0, 0], [4, 5, 6, 7, 8, 9, 10]], "int32")
+        first = np.asarray(model(ids))
+        planned = np.asarray(model(ids))
+        assert (model._inference_plan.steps is not None) == (not mask_zero)
+        np.testing.assert_array_equal(planned, first)
+        np.testing.assert_array_equal(planned, _normal(model, ids))

@@ -30,13 +30,16 @@ from . import conv_batch_norm_fusion
 NOT_PLANNED = object()
 
 
-def _plain(layer: Any) -> bool:
-    """A built swiftdl layer whose `__call__` adds nothing a plain inference call needs:
-    no masks made, no activity penalty, no rematerialisation or pending restore."""
+def _plain(layer: Any, inputs: Any) -> bool:
+    """A built swiftdl layer whose `__call__` adds nothing a plain inference call on inputs
+    like `inputs` needs: no mask made (a layer that can make one, such as an Embedding
+    without mask_zero or an RNN, makes none from unmasked inputs), no activity penalty, no
+    rematerialisation or pending restore."""
     cls = type(layer)
     return (cls.__module__.startswith("swiftdl.keras.layers.") and cls.__call__ is Layer.__call__
-            and cls.compute_mask is Layer.compute_mask and layer.built and layer.activity_regularizer is None
-            and layer.__dict__.get("_remat_mode") is None and "_deferred_restore" not in layer.__dict__)
+            and layer.built and layer.activity_regularizer is None
+            and layer.__dict__.get("_remat_mode") is None and "_deferred_restore" not in layer.__dict__
+            and (cls.compute_mask is Layer.compute_mask or layer.compute_mask(inputs, None) is None))
 
 
 class SequentialPlan:
@@ -55,25 +58,25 @@ class SequentialPlan:
         index = 0
         while index < len(layers):
             layer = layers[index]
-            if not _plain(layer):
+            if not _plain(layer, x):
                 return None
             following = layers[index + 1] if index + 1 < len(layers) else None
             fused = _convolve_and_normalize(layers, index, x, False) if following is not None else None
-            if fused is not None and all(_plain(other) for other in layers[index:index + fused[1]]):
+            if fused is not None and all(_plain(other, x) for other in layers[index:index + fused[1]]):
                 # A Conv2D, its BatchNormalization and ReLU as one op, as Sequential.call runs them.
                 step = functools.partial(_convolve_and_normalize_step, layers[index:index + fused[1]])
                 x = fused[0]
                 steps.append(step)
                 index += fused[1]
                 continue
-            cap = fusable_relu_cap(layer, following) if following is not None and _plain(following) else None
+            cap = fusable_relu_cap(layer, following) if following is not None and _plain(following, x) else None
             if cap is not None:  # a BatchNormalization and its ReLU as one op, as Sequential.call runs them
                 step = functools.partial(layer.call, training=False, _then_relu=cap)
                 x = step(x)
                 steps.append(step)
                 index += 2
                 continue
-            if following is not None and _plain(following) and _fusable_with_next(layer, following, x):
+            if following is not None and _plain(following, x) and _fusable_with_next(layer, following, x):
                 fused = functools.partial(_convolve_and_pool, layer, following)
                 x = fused(x)
                 steps.append(fused)
@@ -139,14 +142,17 @@ class FunctionalPlan:
             layer = node.layer
             if isinstance(layer, InputLayer) or position in skipped:
                 continue
-            if not _plain(layer) or any(id(t) not in slots for t in node.input_tensors):
+            if any(id(t) not in slots for t in node.input_tensors):
+                return
+            first_input = values[slots[id(node.input_tensors[0])]] if node.input_tensors else None
+            if not _plain(layer, first_input):
                 return
             if node.call_kwargs.get("training"):  # a layer the graph runs in training mode (MC dropout)
                 return
             fused = self._fuse(node, chains.get(position), relu_pairs.get(position), slots, values)
             if fused is not None:
                 step, last_node, skips = fused
-                if not all(_plain(nodes[p].layer) for p in skips):
+                if not all(_plain(nodes[p].layer, first_input) for p in skips):
                     return
                 skipped.update(skips)
                 slots[id(last_node.output_tensors[0])] = len(values) - 1
