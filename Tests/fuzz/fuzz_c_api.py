@@ -34,6 +34,7 @@ SIGNATURES = {
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
     "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_transpose": "TT222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
+    "dot_product_attention": "TTTNddp",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
     "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_activation": "iTd", "nn_softmax": "TLp",
     "nn_sparse_softmax_cross_entropy": "TT",
@@ -272,6 +273,20 @@ def _conv2d_batch_norm(draw, state):
             strides, dilations, padding, pads]
 
 
+def _dot_product_attention(draw, state):
+    dtype = draw.pick([np.float32, np.float64])
+    b, tq, tk, d, dv = _size(draw), _size(draw, 6), _size(draw, 6), draw.pick([1, 4, _size(draw)]), _size(draw)
+    key_heads = draw.pick([1, 2, _size(draw)])
+    heads = key_heads * draw.pick([1, 2, _size(draw)])
+    mask = None
+    if draw.bool():
+        shape = (draw.pick([1, b]), draw.pick([1, heads]), tq, tk)
+        mask = sd.asarray(np.resize(np.array([draw.bool(0.7) for _ in range(8)]), shape))
+    return [_float(draw, (b, tq, heads, d), dtype), _float(draw, (b, tk, key_heads, d), dtype),
+            _float(draw, (b, tk, key_heads, dv), dtype), mask, draw.pick([0.5, 1.0, float("inf"), float("nan")]),
+            draw.pick([-1e9, 0.0, float("-inf")]), draw.bool()]
+
+
 def _pool2d(draw, state):
     x = _float(draw, (_size(draw), _size(draw, 9), _size(draw, 9), _size(draw, 9)), draw.pick([np.float32, np.float64]))
     strides, _, padding, pads = _window_args(draw)
@@ -313,7 +328,8 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "nn_fused_batch_norm": _fused_batch_norm,
             "nn_fused_batch_norm_relu": lambda draw, state: _fused_batch_norm(draw, state) + [
                 draw.pick([6.0, float("inf"), 0.0, -1.0, float("nan")])],
-            "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm, "pool2d": _pool2d, "lstm": _recurrent(4, 2),
+            "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm, "pool2d": _pool2d,
+            "dot_product_attention": _dot_product_attention, "lstm": _recurrent(4, 2),
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}
 

@@ -311,6 +311,19 @@ sdl_status sdl_conv2d_batch_norm(sdl_tensor input, sdl_tensor filters, sdl_tenso
                                  double relu_max, const int64_t *strides, const int64_t *dilations, int32_t padding,
                                  const int64_t *pads, sdl_tensor *out);
 
+/* ---- Attention ------------------------------------------------------------------------ */
+
+/* softmax(scale * query . key^T, masked) . value per (batch, head), in Keras's layout: query
+   (B, Tq, Hq, D), key (B, Tk, Hk, D), value (B, Tk, Hk, Dv), one float dtype, Hq a multiple
+   of Hk (query head h reads key head h / (Hq / Hk)). mask NULL or bool/uint8
+   (1 or B, 1 or Hq, Tq, Tk), zero hiding a score: the scaled score becomes masked_value
+   (replace_masked != 0) or has it added (Keras's layers add -1e9). *out is the output
+   (B, Tq, Hq, Dv), recorded on tapes (gradients for query, key and value); *out_weights the
+   softmax weights (B, Hq, Tq, Tk), not recorded. Caller owns both. */
+sdl_status sdl_dot_product_attention(sdl_tensor query, sdl_tensor key, sdl_tensor value, sdl_tensor mask, double scale,
+                                     double masked_value, int32_t replace_masked, sdl_tensor *out,
+                                     sdl_tensor *out_weights);
+
 /* ---- Recurrent sequence ops (swiftdl.nn.lstm / gru / simple_rnn) ------------------- */
 
 /* Whole-sequence recurrent layers with Keras's weight layouts, computed in the engine

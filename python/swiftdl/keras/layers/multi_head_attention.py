@@ -11,9 +11,10 @@ import math
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
 
 from .. import constraints, initializers, regularizers
-from .attention import _causal_mask, _combine, _HeadsDense, _masked_softmax
+from .attention import _LARGE_NEGATIVE, _causal_mask, _combine, _HeadsDense, _masked_softmax
 from .layer import Layer, _as_tensor
 
 
@@ -179,6 +180,10 @@ class MultiHeadAttention(Layer):
         if query.ndim != self._query_rank or value.ndim != self._query_rank or key.ndim != self._query_rank:
             raise ValueError(f"MultiHeadAttention {self.name}: query, value and key must have rank {self._query_rank}; "
                              f"received {tuple(query.shape)}, {tuple(value.shape)}, {tuple(key.shape)}")
+        if query.ndim == 3 and self.attention_axes in (None, (1,)) and not return_attention_scores \
+                and not (training and self.dropout > 0):
+            return self._fused_attention(query, value, key, query_mask, value_mask, key_mask, attention_mask,
+                                         use_causal_mask)
         q = self._project(query, self.query_dense) * (1.0 / math.sqrt(self.key_dim))
         k, v = self._project(key, self.key_dense), self._project(value, self.value_dense)
         rank = q.ndim
@@ -210,6 +215,25 @@ class MultiHeadAttention(Layer):
         if return_attention_scores:
             return output, _sd.reshape(weights, keras_scores_shape)
         return output
+
+    def _fused_attention(self, query, value, key, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
+        """The attention of (batch, steps, features) inputs as one engine op on the
+        projections as they are, (batch, steps, heads, dim): no transposes, the scale and
+        Keras's mask (-1e9 added to hidden scores) applied inside the op."""
+        q = self._project(query, self.query_dense)
+        k, v = self._project(key, self.key_dense), self._project(value, self.value_dense)
+        batch, steps_q, steps_v = q.shape[0], q.shape[1], v.shape[1]
+        mask = self._mask(query, value, (batch, self.num_heads, steps_q, steps_v), (1,), query_mask, value_mask,
+                          key_mask, attention_mask, use_causal_mask)
+        keep = None
+        if mask is not None:
+            # Keras broadcasts the mask over heads (and often batches): send one copy of each.
+            leading = tuple(slice(0, 1) if stride == 0 else slice(None) for stride in mask.strides[:2])
+            keep = _sd.asarray(np.ascontiguousarray(mask[leading]))
+        context, _ = _C.dot_product_attention(q, k, v, keep, 1.0 / math.sqrt(self.key_dim), _LARGE_NEGATIVE, False)
+        if self.use_gate:
+            context = context * _sd.nn.sigmoid(self._project(query, self._gate_dense))
+        return self._output(context)
 
     def _output(self, context):
         """The output projection of (batch, ..., heads, value_dim) to (batch, ..., *output_shape)."""
