@@ -39,6 +39,9 @@ def test_outputs_and_scores_match_keras(name):
     output, scores = layer(query, value, return_attention_scores=True, **arguments)
     np.testing.assert_allclose(np.asarray(output), KERAS[f"{name}/output"], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.asarray(scores), KERAS[f"{name}/scores"], rtol=1e-4, atol=1e-6)
+    # Without the scores the layer takes the fused attention op: the same output.
+    np.testing.assert_allclose(np.asarray(layer(query, value, **arguments)), KERAS[f"{name}/output"], rtol=1e-4,
+                               atol=1e-5)
     expected_config = {k: v for k, v in case["config"].items() if k not in ("name", "dtype", "kernel_initializer")}
     config = layer.get_config()
     assert {k: config[k] for k in expected_config} == expected_config

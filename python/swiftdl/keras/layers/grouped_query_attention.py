@@ -6,9 +6,10 @@ import math
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
 
 from .. import constraints, initializers, regularizers
-from .attention import _causal_mask, _check_rank3, _combine, _HeadsDense, _masked_softmax
+from .attention import _LARGE_NEGATIVE, _causal_mask, _check_rank3, _combine, _HeadsDense, _masked_softmax
 from .layer import Layer, _as_tensor
 
 
@@ -93,6 +94,10 @@ class GroupedQueryAttention(Layer):
 
     def _project(self, inputs, dense):
         """(batch, heads, steps, head_dim) from (batch, steps, features)."""
+        return _sd.transpose(self._project_steps_first(inputs, dense), (0, 2, 1, 3))
+
+    def _project_steps_first(self, inputs, dense):
+        """(batch, steps, heads, head_dim) from (batch, steps, features)."""
         batch, steps, features = inputs.shape
         heads = dense.kernel.shape[1]
         if features != dense.kernel.shape[0]:
@@ -101,7 +106,30 @@ class GroupedQueryAttention(Layer):
         out = _sd.matmul(inputs, _sd.reshape(dense.kernel, (features, heads * self.head_dim)))
         if dense.bias is not None:
             out = out + _sd.reshape(dense.bias, (heads * self.head_dim,))
-        return _sd.transpose(_sd.reshape(out, (batch, steps, heads, self.head_dim)), (0, 2, 1, 3))
+        return _sd.reshape(out, (batch, steps, heads, self.head_dim))
+
+    def _fused_attention(self, query, value, key, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
+        """The attention as one engine op on the projections in (batch, steps, heads, dim)
+        layout: each key/value head serves its group of query heads in place, Keras's mask
+        (-1e9 added to hidden scores) applied inside."""
+        q = self._project_steps_first(query, self._query_dense)
+        k, v = self._project_steps_first(key, self._key_dense), self._project_steps_first(value, self._value_dense)
+        mask = self._mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
+        keep = None
+        if mask is not None:  # (batch, 1, steps_q, steps_v), often a broadcast view: one copy of each
+            keep = _sd.asarray(np.ascontiguousarray(mask[slice(0, 1) if mask.strides[0] == 0 else slice(None)]))
+        context, _ = _C.dot_product_attention(q, k, v, keep, 1.0 / math.sqrt(self.head_dim), _LARGE_NEGATIVE, False)
+        if self.use_gate:
+            context = context * _sd.nn.sigmoid(self._project_steps_first(query, self._gate_dense))
+        return self._output(context)
+
+    def _output(self, context):
+        """The output projection of (batch, steps, query heads, head_dim)."""
+        batch, steps_q = context.shape[0], context.shape[1]
+        merged = _sd.reshape(context, (batch, steps_q, self.num_query_heads * self.head_dim))
+        out_kernel = self._output_dense.kernel
+        output = _sd.matmul(merged, _sd.reshape(out_kernel, (self.num_query_heads * self.head_dim, out_kernel.shape[-1])))
+        return output if self._output_dense.bias is None else output + self._output_dense.bias
 
     def _mask(self, query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
         steps_q, steps_v = query.shape[1], value.shape[1]
@@ -130,6 +158,9 @@ class GroupedQueryAttention(Layer):
         if tuple(key.shape[:-1]) != tuple(value.shape[:-1]):
             raise ValueError(f"All dimensions of `value` and `key`, except the last one, must be equal. Received: "
                              f"value_shape={tuple(value.shape)} and key_shape={tuple(key.shape)}")
+        if not return_attention_scores and not (training and self.dropout > 0):
+            return self._fused_attention(query, value, key, query_mask, value_mask, key_mask, attention_mask,
+                                         use_causal_mask)
         batch, steps_q = query.shape[0], query.shape[1]
         steps_v, groups, repeats, dim = value.shape[1], self.num_key_value_heads, self.num_repeats, self.head_dim
         q = self._project(query, self._query_dense) * (1.0 / math.sqrt(dim))
@@ -149,11 +180,7 @@ class GroupedQueryAttention(Layer):
         context = _sd.transpose(_sd.reshape(context, (batch, self.num_query_heads, steps_q, dim)), (0, 2, 1, 3))
         if self.use_gate:
             context = context * _sd.transpose(_sd.nn.sigmoid(self._project(query, self._gate_dense)), (0, 2, 1, 3))
-        merged = _sd.reshape(context, (batch, steps_q, self.num_query_heads * dim))
-        out_kernel = self._output_dense.kernel
-        output = _sd.matmul(merged, _sd.reshape(out_kernel, (self.num_query_heads * dim, out_kernel.shape[-1])))
-        if self._output_dense.bias is not None:
-            output = output + self._output_dense.bias
+        output = self._output(context)
         return (output, weights) if return_attention_scores else output
 
     def get_build_config(self):
