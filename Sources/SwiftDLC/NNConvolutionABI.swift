@@ -134,3 +134,16 @@ public func pool1dOp(
             padding: readPadding(padding, pads, count: 2, op))
     }
 }
+
+@_cdecl("sdl_dense")
+public func denseOp(
+    _ x: OpaquePointer?, _ kernel: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    produce(out) {
+        let op = "dense"
+        return try dense(
+            borrow(x, op), borrow(kernel, op), bias: bias == nil ? nil : borrow(bias, op),
+            activation: readActivation(activation, op))
+    }
+}

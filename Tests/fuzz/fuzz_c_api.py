@@ -34,7 +34,7 @@ SIGNATURES = {
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
     "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_transpose": "TT222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
-    "dot_product_attention": "TTTNddp",
+    "dot_product_attention": "TTTNddp", "dense": "TTNi",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
     "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_activation": "iTd", "nn_softmax": "TLp",
     "nn_sparse_softmax_cross_entropy": "TT",
@@ -287,6 +287,14 @@ def _dot_product_attention(draw, state):
             draw.pick([-1e9, 0.0, float("-inf")]), draw.bool()]
 
 
+def _dense(draw, state):
+    dtype = draw.pick([np.float32, np.float64])
+    channels, units = draw.pick([1, 8, _size(draw)]), draw.pick([1, 8, _size(draw)])
+    shape = tuple(_size(draw) for _ in range(draw.int(0, 2))) + (channels,)
+    bias = _float(draw, (units,), dtype) if draw.bool() else None
+    return [_float(draw, shape, dtype), _float(draw, (channels, units), dtype), bias, draw.int(0, 1)]
+
+
 def _pool2d(draw, state):
     x = _float(draw, (_size(draw), _size(draw, 9), _size(draw, 9), _size(draw, 9)), draw.pick([np.float32, np.float64]))
     strides, _, padding, pads = _window_args(draw)
@@ -329,7 +337,7 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "nn_fused_batch_norm_relu": lambda draw, state: _fused_batch_norm(draw, state) + [
                 draw.pick([6.0, float("inf"), 0.0, -1.0, float("nan")])],
             "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm, "pool2d": _pool2d,
-            "dot_product_attention": _dot_product_attention, "lstm": _recurrent(4, 2),
+            "dot_product_attention": _dot_product_attention, "dense": _dense, "lstm": _recurrent(4, 2),
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}
 

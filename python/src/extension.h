@@ -56,7 +56,7 @@ extern PyMethodDef conv_module_methods[];
 extern PyMethodDef recurrent_module_methods[];
 extern PyMethodDef runtime_module_methods[];
 extern PyMethodDef seeded_random_module_methods[];
-extern PyMethodDef inference_fusion_module_methods[];
+extern PyMethodDef fused_layer_module_methods[];
 extern PyMethodDef attention_module_methods[];
 
 #endif

@@ -272,6 +272,10 @@ sdl_status sdl_conv2d_pool(sdl_tensor input, sdl_tensor filters, sdl_tensor bias
                            const int64_t *strides, const int64_t *dilations, int32_t padding, const int64_t *pads,
                            int32_t kind, const int64_t *ksize, const int64_t *pool_strides, int32_t pool_padding,
                            const int64_t *pool_pads, sdl_tensor *out);
+/* Keras's Dense: activation(x . kernel + bias) with x (..., C), kernel (C, U), bias (U,) or
+   NULL, one float dtype, activation as sdl_conv2d's. Result (..., U); recorded on tapes with
+   its VJP. Caller owns *out. */
+sdl_status sdl_dense(sdl_tensor x, sdl_tensor kernel, sdl_tensor bias, int32_t activation, sdl_tensor *out);
 /* The same for input (N, W, C) and filters (KW, C, O); result (N, OW, O). Caller owns *out. */
 sdl_status sdl_conv1d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
                       int64_t stride, int64_t dilation, int32_t padding, const int64_t *pads, sdl_tensor *out);

@@ -91,7 +91,7 @@ private func checkChannels(_ op: String, _ inputChannels: Int, _ filterChannels:
 
 /// The shared body: dtypes checked, the kernel run on contiguous buffers, the VJP recorded.
 /// `input` and `filters` may have any shape with the geometry's element layout (conv1d's).
-private func convolution(
+func convolution(
     _ op: String, _ input: Tensor, _ filters: Tensor, bias: Tensor?, activation: ConvolutionActivation,
     geometry g: WindowGeometry, outputShape: [Int]
 ) throws -> Tensor {

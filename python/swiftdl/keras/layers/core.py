@@ -4,11 +4,16 @@ import math
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
 
 from .. import activations, constraints, initializers, regularizers
 from .data_format import standardize_data_format
 from .layer import Layer
 from .lora import LoRA, lora_arguments
+
+
+# Activations the engine's dense op applies in its own output pass (sdl_dense's codes).
+_DENSE_ACTIVATION_CODES = {activations.linear: 0, activations.relu: 1}
 
 
 class Dense(LoRA, Layer):
@@ -70,7 +75,14 @@ class Dense(LoRA, Layer):
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected axis -1 of "
                              f"input shape to have value {self.kernel.shape[0]}, but received input with shape "
                              f"{tuple(inputs.shape)}")
-        outputs = _sd.matmul(inputs, self._lora_weight())
+        kernel = self._lora_weight()
+        code = _DENSE_ACTIVATION_CODES.get(self.activation)
+        if isinstance(inputs, _sd.Tensor) and inputs.dtype == kernel.dtype and inputs.dtype.kind == "f":
+            # The product, the bias and a relu in one engine op with one backward rule.
+            if code is not None:
+                return _C.dense(inputs, kernel, self.bias, code)
+            return self.activation(_C.dense(inputs, kernel, self.bias, 0))
+        outputs = _sd.matmul(inputs, kernel)
         if self.bias is not None:
             outputs = outputs + self.bias
         return self.activation(outputs)

@@ -1,6 +1,6 @@
-/* Inference fusions (swiftdl.nn.conv2d_batch_norm): several Keras layers as one engine op
- * when a model runs for inference. Arguments arrive normalised by the Python package; this
- * file only marshals them and calls the engine without the GIL. */
+/* Keras layers as single engine ops: Dense (sdl_dense), and a Conv2D with the batch norm
+ * folded into it at inference (sdl_conv2d_batch_norm). Arguments arrive normalised by the
+ * Python package; this file only marshals them and calls the engine without the GIL. */
 #include "extension.h"
 
 /* conv2d_batch_norm(input, filters, bias|None, mean, variance, gamma|None, beta|None, epsilon,
@@ -27,7 +27,19 @@ static PyObject *conv2d_batch_norm(PyObject *module, PyObject *args) {
         sdl_conv2d_batch_norm(x, w, b, mean, variance, gamma, beta, epsilon, relu, relu_max, s, d, padding, p, &out));
 }
 
-PyMethodDef inference_fusion_module_methods[] = {
+/* dense(x, kernel, bias|None, activation) */
+static PyObject *dense(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *kernel_object, *bias_object;
+    int activation;
+    if (!PyArg_ParseTuple(args, "OOOi", &x_object, &kernel_object, &bias_object, &activation)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x"), kernel = tensor_handle(kernel_object, "kernel"), bias;
+    if (x == NULL || kernel == NULL || optional_tensor_handle(bias_object, "bias", &bias) < 0) return NULL;
+    RETURN_ENGINE_RESULT(sdl_dense(x, kernel, bias, activation, &out));
+}
+
+PyMethodDef fused_layer_module_methods[] = {
+    {"dense", dense, METH_VARARGS, "dense(x, kernel, bias, activation)"},
     {"conv2d_batch_norm", conv2d_batch_norm, METH_VARARGS,
      "conv2d_batch_norm(input, filters, bias, mean, variance, gamma, beta, epsilon, relu, relu_max, strides, dilations, "
      "padding, pads)"},
