@@ -1,5 +1,6 @@
 """tf.image.resize and resize_with_pad: every ResizeMethod as one weight matrix per spatial
-axis applied by matmul (nearest as a gather), so resizing is BLAS-fast and differentiable.
+axis applied by the engine's banded per-axis resampler (nearest as a gather), which reads
+only each output pixel's few taps and is differentiable in the images.
 
 The weights follow TensorFlow's kernels: bilinear without antialiasing is ResizeBilinear
 with half-pixel centres, which equals ScaleAndTranslate's triangle kernel renormalised at
@@ -13,8 +14,7 @@ import operator
 
 import numpy as np
 
-from .. import _creation, _shape
-from .._ops import matmul
+from .. import _C, _creation, _shape
 from ..errors import InvalidArgumentError, raises_tf_errors
 from ._common import check_image, to_tensor
 from ._geometry import pad_to_bounding_box
@@ -116,8 +116,7 @@ def _nearest_index(in_size, out_size):
 
 
 def _apply(x, axis, weights):
-    moved = _shape.moveaxis(x, axis, -1)
-    return _shape.moveaxis(matmul(moved, _creation.array(weights.astype(x.dtype.name))), -1, axis)
+    return _C.image_resample_axis(x, axis, _creation.array(weights.astype(x.dtype.name)))
 
 
 _METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
