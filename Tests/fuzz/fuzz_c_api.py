@@ -53,7 +53,7 @@ SIGNATURES = {
     "shares_memory": "TT", "record_custom_gradient": "QQF", "pause_recording": "p", "is_recording": "",
     "tape_watched_variables": "C", "tensor_identity": "T", "tape_recorded_count": "C", "random_get_state": "",
     "random_set_state": "KK", "get_op_determinism": "", "set_op_determinism": "p",
-    "image_affine_transform": "TTpidp", "image_resample_axis": "TLT", "channel_affine": "T3TTTpdd",
+    "image_affine_transform": "TTpidp", "image_resample_axis": "TLT", "image_resample_2d": "TLTT", "channel_affine": "T3TTTpdd",
 }
 # Entry points the fuzzer does not call (see the docstring); every other one is in SIGNATURES
 # (Tests/python/test_abi_contract.py checks that).

@@ -163,6 +163,20 @@ def test_resample_axis_transposes_for_its_gradient():
                                _dense_resize(x, 1, weights), rtol=1e-12)
 
 
+@pytest.mark.parametrize("shape, axis", [((2, 6, 5, 3), 1), ((2, 3, 6, 5), 2), ((6, 5), 0), ((1, 6, 5, 4, 2), -4)])
+def test_resample_2d_is_the_two_axis_passes_in_one(shape, axis):
+    height, width = RNG.uniform(size=(6, 4)), RNG.uniform(size=(5, 7))
+    height[:, 1] = 0.0  # an output with no taps
+    x = sd.asarray(RNG.uniform(size=shape))
+    two_passes = _C.image_resample_axis(_C.image_resample_axis(x, axis, sd.asarray(height)),
+                                        axis % len(shape) + 1, sd.asarray(width))
+    # The same sums in the same order, only without the intermediate tensor.
+    np.testing.assert_array_equal(np.asarray(_C.image_resample_2d(x, axis, sd.asarray(height), sd.asarray(width))),
+                                  np.asarray(two_passes))
+    check_gradients(lambda t: _C.image_resample_2d(t, axis, sd.asarray(height), sd.asarray(width)), np.asarray(x),
+                    rtol=1e-6, atol=1e-8)
+
+
 @pytest.mark.parametrize("shape, shift, scale, offset", [
     ((2, 5, 6, 3), 0.0, 1 / 255, 0.5),                                  # Rescaling, scalar
     ((2, 5, 6, 3), [1.0, 2.0, 3.0], [0.5, 2.0, -1.0], [0.0, 1.0, 2.0]),  # per channel, last axis
@@ -223,6 +237,8 @@ def test_random_contrast_rescaling_and_normalization_keep_their_formulas():
     (lambda: _C.image_resample_axis(sd.ones((2, 4, 3)), 7, sd.ones((4, 2))), ValueError),
     (lambda: _C.image_resample_axis(sd.ones((2, 4, 3), "uint8"), 1, sd.ones((4, 2))), TypeError),
     (lambda: ops.image.resize(np.ones((1, 4, 4, 1)), (0, 2)), ValueError),
+    (lambda: _C.image_resample_2d(sd.ones((2, 4, 3)), 2, sd.ones((3, 2)), sd.ones((3, 2))), ValueError),
+    (lambda: _C.image_resample_2d(sd.ones((2, 4, 3)), 1, sd.ones((4, 2)), sd.ones((4, 2))), ValueError),
     (lambda: _C.channel_affine(sd.ones((2, 3)), (2, 3, 2), sd.ones((1, 2)), sd.ones((1, 2)), sd.ones((1, 2)), False,
                                -math.inf, math.inf), ValueError),
     (lambda: _C.channel_affine(sd.ones((2, 3)), (2 ** 40, 2 ** 40, 2 ** 40), sd.ones((1, 1)), sd.ones((1, 1)),
@@ -233,7 +249,7 @@ def test_random_contrast_rescaling_and_normalization_keep_their_formulas():
                                0.0, 1.0), ValueError),
 ])
 def test_bad_arguments_raise_clear_errors(call, error):
-    with pytest.raises(error, match=r"\[(affine_transform|resample_axis|channel_affine|resize)\]"):
+    with pytest.raises(error, match=r"\[(affine_transform|resample_axis|resample_2d|channel_affine|resize)\]"):
         call()
 
 

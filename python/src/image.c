@@ -34,6 +34,19 @@ static PyObject *image_resample_axis(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_image_resample_axis(x, axis, weights, &out));
 }
 
+/* image_resample_2d(x, axis, height_weights, width_weights) */
+static PyObject *image_resample_2d(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *height_object, *width_object;
+    long long axis;
+    if (!PyArg_ParseTuple(args, "OLOO", &x_object, &axis, &height_object, &width_object)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x");
+    sdl_tensor height_weights = tensor_handle(height_object, "height_weights");
+    sdl_tensor width_weights = tensor_handle(width_object, "width_weights");
+    if (x == NULL || height_weights == NULL || width_weights == NULL) return NULL;
+    RETURN_ENGINE_RESULT(sdl_image_resample_2d(x, axis, height_weights, width_weights, &out));
+}
+
 /* channel_affine(x, (outer, middle, channels), shift, scale, offset, divide, low, high) */
 static PyObject *channel_affine(PyObject *module, PyObject *args) {
     (void)module;
@@ -54,6 +67,7 @@ PyMethodDef image_module_methods[] = {
     {"image_affine_transform", image_affine_transform, METH_VARARGS,
      "image_affine_transform(images, transforms, bilinear, fill_mode_code, fill_value, channels_first)"},
     {"image_resample_axis", image_resample_axis, METH_VARARGS, "image_resample_axis(x, axis, weights)"},
+    {"image_resample_2d", image_resample_2d, METH_VARARGS, "image_resample_2d(x, axis, height_weights, width_weights)"},
     {"channel_affine", channel_affine, METH_VARARGS,
      "channel_affine(x, (outer, middle, channels), shift, scale, offset, divide, low, high)"},
     {NULL, NULL, 0, NULL},

@@ -407,6 +407,11 @@ sdl_status sdl_image_affine_transform(sdl_tensor images, sdl_tensor transforms, 
    (m, n) weights, out[.., j, ..] = sum_i weights[i, j] x[.., i, ..]. Differentiable in x.
    The caller owns *out. */
 sdl_status sdl_image_resample_axis(sdl_tensor x, int64_t axis, sdl_tensor weights, sdl_tensor *out);
+/* The height (`axis`) and width (`axis` + 1) of x resampled in one pass through constant
+   weights (m, n) each: the same numbers as two sdl_image_resample_axis calls, without the
+   intermediate tensor. Differentiable in x. The caller owns *out. */
+sdl_status sdl_image_resample_2d(sdl_tensor x, int64_t axis, sdl_tensor height_weights, sdl_tensor width_weights,
+                                 sdl_tensor *out);
 /* y = clip((x - shift) * scale + offset, low, high) in one pass (divide != 0: / scale), x
    read as (outer, middle, channels); shift, scale and offset are (rows, channels) with rows
    dividing outer, row o of x using row o % rows. Differentiable in all four tensors.

@@ -115,10 +115,6 @@ def _nearest_index(in_size, out_size):
     return np.minimum(index, in_size - 1)
 
 
-def _apply(x, axis, weights):
-    return _C.image_resample_axis(x, axis, _creation.array(weights.astype(x.dtype.name)))
-
-
 _METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
 
 
@@ -143,16 +139,17 @@ def _resize_nhwc(x, height, width, method, antialias):
         x = _shape.take(x, _creation.array(_nearest_index(x.shape[1], height)), axis=1)
         return _shape.take(x, _creation.array(_nearest_index(x.shape[2], width)), axis=2)
     x = x.astype("float32")
+    weights = []
     for axis, size in ((1, height), (2, width)):
         if method == "area":
-            weights = _area_weights(x.shape[axis], size)
+            weights.append(_area_weights(x.shape[axis], size))
         elif method == "bicubic" and not antialias:
-            weights = _bicubic_weights(x.shape[axis], size)
+            weights.append(_bicubic_weights(x.shape[axis], size))
         else:
             kernel = {"bilinear": "triangle", "bicubic": "keyscubic"}.get(method, method)
-            weights = _kernel_weights(x.shape[axis], size, kernel, antialias)
-        x = _apply(x, axis, weights)
-    return x
+            weights.append(_kernel_weights(x.shape[axis], size, kernel, antialias))
+    # Height then width in one pass (the same sums as two per-axis passes).
+    return _C.image_resample_2d(x, 1, *(_creation.array(w.astype("float32")) for w in weights))
 
 
 @raises_tf_errors

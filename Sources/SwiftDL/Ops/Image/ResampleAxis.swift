@@ -4,33 +4,56 @@
 /// reading only each column's non-zero band. Differentiable in x (the gradient is the same
 /// op with the transposed weights); the weights are constants (interpolation kernels).
 public func resampleAxis(_ x: Tensor, axis: Int, weights: Tensor) throws -> Tensor {
-    let op = "resample_axis"
+    try resampleAxes(x, axis: axis, weights: [weights], op: "resample_axis")
+}
+
+/// Two adjacent axes (`axis`, `axis` + 1: an image's height and width) resampled in one pass,
+/// the height through `heightWeights` and then the width through `widthWeights`: the same
+/// numbers as two `resampleAxis` calls, without the intermediate tensor.
+public func resampleTwoAxes(_ x: Tensor, axis: Int, heightWeights: Tensor, widthWeights: Tensor) throws -> Tensor {
+    try resampleAxes(x, axis: axis, weights: [heightWeights, widthWeights], op: "resample_2d")
+}
+
+/// Validates, runs the kernel for one or two axes, and records the VJP: the same op with
+/// each weight matrix transposed (the second axis's transpose applies first in exact
+/// arithmetic too, since the two act on different axes).
+private func resampleAxes(_ x: Tensor, axis: Int, weights: [Tensor], op: String) throws -> Tensor {
     try requireFloat(x, op, "x")
     let position = try normalizeAxis(axis, rank: x.rank, op: op)
-    if weights.rank != 2 || weights.shape[0] != x.shape[position] {
+    if position + weights.count > x.rank {
         throw SDLError.value(
-            op,
-            "weights must have shape (\(x.shape[position]), output size) for axis \(axis) of x with shape \(describeShape(x.shape)); received shape \(describeShape(weights.shape))"
-        )
+            op, "axes \(position) and \(position + 1) must exist in x of shape \(describeShape(x.shape))")
     }
-    let inSize = weights.shape[0], outSize = weights.shape[1]
-    let input = try x.contiguous()
-    let matrix = try weights.converted(to: x.dtype).contiguous()
     var shape = x.shape
-    shape[position] = outSize
+    var matrices: [Tensor] = []
+    for (index, matrix) in weights.enumerated() {
+        let size = x.shape[position + index]
+        if matrix.rank != 2 || matrix.shape[0] != size {
+            throw SDLError.value(
+                op,
+                "weights must have shape (\(size), output size) for axis \(position + index) of x with shape \(describeShape(x.shape)); received shape \(describeShape(matrix.shape))"
+            )
+        }
+        shape[position + index] = matrix.shape[1]
+        matrices.append(try matrix.converted(to: x.dtype).contiguous())
+    }
+    let input = try x.contiguous()
     let out = try Tensor.empty(shape, dtype: x.dtype)
     if out.count > 0 {
-        let outer = try CheckedSize.product(of: x.shape[..<position], op: op, "the size before the axis")
-        let inner = try CheckedSize.product(of: x.shape[(position + 1)...], op: op, "the size after the axis")
+        let outer = try CheckedSize.product(of: x.shape[..<position], op: op, "the size before the axes")
+        let inner = try CheckedSize.product(
+            of: x.shape[(position + weights.count)...], op: op, "the size after the axes")
         try x.dtype.dispatchFloat(
             AxisResampler(
-                input: input, output: out, matrix: matrix, outer: outer, inSize: inSize, outSize: outSize,
-                inner: inner))
+                input: input, output: out, matrices: matrices, outer: outer,
+                inSizes: (0..<weights.count).map { x.shape[position + $0] }, inner: inner))
     }
     if isRecordingGradients {
         record(op, inputs: [x], outputs: [out]) { gradients in
             guard let g = gradients[0] else { return [nil] }
-            return [try resampleAxis(g.converted(to: x.dtype), axis: position, weights: transposed(matrix))]
+            return [
+                try resampleAxes(g.converted(to: x.dtype), axis: position, weights: matrices.map(transposed), op: op)
+            ]
         }
     }
     return out
@@ -45,13 +68,19 @@ private func transposed(_ matrix: Tensor) throws -> Tensor {
 }
 
 private struct AxisResampler: FloatVisitor {
-    let input: Tensor, output: Tensor, matrix: Tensor
-    let outer: Int, inSize: Int, outSize: Int, inner: Int
+    let input: Tensor, output: Tensor, matrices: [Tensor]
+    let outer: Int, inSizes: [Int], inner: Int
     func visit<T: FloatElement>(_: T.Type) {
-        let bands = ResamplingBands(
-            weights: UnsafePointer(matrix.pointer(as: T.self)), inSize: inSize, outSize: outSize)
-        SwiftDLKernels.resampleAxis(
-            UnsafePointer(input.pointer(as: T.self)), output.pointer(as: T.self), outer: outer, inSize: inSize,
-            outSize: outSize, inner: inner, bands: bands)
+        let bands = zip(matrices, inSizes).map { matrix, size in
+            ResamplingBands(weights: UnsafePointer(matrix.pointer(as: T.self)), inSize: size, outSize: matrix.shape[1])
+        }
+        let (source, target) = (UnsafePointer(input.pointer(as: T.self)), output.pointer(as: T.self))
+        if bands.count == 1 {
+            SwiftDLKernels.resampleAxis(source, target, outer: outer, inSize: inSizes[0], inner: inner, bands: bands[0])
+        } else {
+            SwiftDLKernels.resampleTwoAxes(
+                source, target, outer: outer, inHeight: inSizes[0], inWidth: inSizes[1], inner: inner,
+                heightBands: bands[0], widthBands: bands[1])
+        }
     }
 }

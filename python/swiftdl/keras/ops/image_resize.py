@@ -98,9 +98,11 @@ def _resize_axes(x, output_shape, dims, method, antialias):
     """resize's separable pass: each axis in `dims` through its cached weights."""
     integer = x.dtype.kind in "iub"
     out = x.astype("float32") if integer else x
-    for d in dims:
-        weights = _resize_weights(x.shape[d], output_shape[d], method, bool(antialias), out.dtype.name)
-        out = _C.image_resample_axis(out, d, weights)
+    weights = [_resize_weights(x.shape[d], output_shape[d], method, bool(antialias), out.dtype.name) for d in dims]
+    if len(dims) == 2:  # height and width in one pass, without the intermediate image
+        out = _C.image_resample_2d(out, dims[0], weights[0], weights[1])
+    elif dims:
+        out = _C.image_resample_axis(out, dims[0], weights[0])
     return _round_like(out, x) if integer else out
 
 
