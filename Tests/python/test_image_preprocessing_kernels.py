@@ -193,6 +193,14 @@ def test_channel_affine_matches_numpy(shape, shift, scale, offset, divide):
     np.testing.assert_allclose(out, expected, rtol=1e-6, atol=1e-6)
 
 
+def test_channel_affine_leaves_broadcasting_to_a_larger_shape_and_empty_inputs_to_the_caller():
+    assert channel_affine(sd.ones((1, 3)), 0.0, np.ones((2, 3), np.float32), 0.0) is None
+    assert channel_affine(sd.ones((3,)), np.zeros((2, 1, 3), np.float32), 1.0, 0.0) is None
+    assert channel_affine(sd.ones((0, 3)), 0.0, 2.0, 1.0) is None
+    np.testing.assert_allclose(np.asarray(layers.Rescaling(np.ones((2, 3)) * 2)(np.ones((1, 3), np.float32))),
+                               np.full((2, 3), 2.0))
+
+
 def test_channel_affine_clips_and_differentiates_every_operand():
     x = RNG.uniform(0, 4, (2, 3, 4, 3))
     shift, scale, offset = RNG.uniform(size=(2, 1, 1, 3)), RNG.uniform(0.5, 2, (2, 1, 1, 1)), RNG.uniform(size=(1, 3))

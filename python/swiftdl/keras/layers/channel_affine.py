@@ -23,7 +23,8 @@ def channel_affine(x, shift, scale, offset, divide=False, low=-math.inf, high=ma
         low, high: the clip range (infinite: no clip).
 
     Returns:
-        The result, or None when x is empty (callers compose the ops then).
+        The result, or None when x is empty or the parameters would broadcast x to a larger
+        shape (callers compose the ops then).
     """
     if x.size == 0:
         return None
@@ -36,6 +37,8 @@ def channel_affine(x, shift, scale, offset, divide=False, low=-math.inf, high=ma
     varying = set()
     for p in parameters:
         padded = (1,) * (rank - p.ndim) + tuple(p.shape)
+        if any(size not in (1, shape[axis]) for axis, size in enumerate(padded)):
+            return None  # the parameters broadcast x to a larger shape: not one pass over x
         varying.update(axis for axis, size in enumerate(padded) if size != 1)
     # outer = the axes before `start`, channels = the axes from `stop`: every axis along which
     # a parameter varies is in one of them, so the middle shares one row of parameters.
