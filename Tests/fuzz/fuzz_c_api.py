@@ -26,7 +26,7 @@ from swiftdl import _C  # noqa: E402
 DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
 
 # Argument kinds: T tensor, N tensor or None, i small code, L int64, d float, p bool,
-# S shape, A axes or None, 2/4 tuples of ints, Q sequence of tensors, K uint64, O options,
+# S shape, A axes or None, 2/3/4 tuples of ints, Q sequence of tensors, K uint64, O options,
 # C tape capsule, B buffer object, Z seed or None, H noise shape or None, V class,
 # F a custom-gradient rule (callable or not; returning tensors, None, junk, or raising).
 SIGNATURES = {
@@ -54,6 +54,7 @@ SIGNATURES = {
     "shares_memory": "TT", "record_custom_gradient": "QQF", "pause_recording": "p", "is_recording": "",
     "tape_watched_variables": "C", "tensor_identity": "T", "tape_recorded_count": "C", "random_get_state": "",
     "random_set_state": "KK", "get_op_determinism": "", "set_op_determinism": "p",
+    "image_affine_transform": "TTpidp", "image_resample_axis": "TLT", "image_resample_2d": "TLTT", "channel_affine": "T3TTTpdd",
 }
 # Entry points the fuzzer does not call (see the docstring); every other one is in SIGNATURES
 # (Tests/python/test_abi_contract.py checks that).
@@ -138,6 +139,8 @@ def argument(draw, kind, state):
         return None if draw.bool(0.5) else draw.int(0, 2 ** 32)
     if kind == "2":
         return ints(draw, 2)
+    if kind == "3":
+        return ints(draw, 3)
     if kind == "4":
         return ints(draw, 4)
     if kind in "QR":

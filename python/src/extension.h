@@ -58,5 +58,6 @@ extern PyMethodDef runtime_module_methods[];
 extern PyMethodDef seeded_random_module_methods[];
 extern PyMethodDef fused_layer_module_methods[];
 extern PyMethodDef attention_module_methods[];
+extern PyMethodDef image_module_methods[];
 
 #endif

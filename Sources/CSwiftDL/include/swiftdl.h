@@ -425,6 +425,32 @@ sdl_status sdl_nn_l2_normalize(sdl_tensor x, const int64_t *axes, int32_t naxes,
 sdl_status sdl_nn_dropout(sdl_tensor x, double rate, const int64_t *noise_shape, int32_t ndim,
                           int32_t has_seed, uint64_t seed, sdl_tensor *out);
 
+/* ---- Image resampling ---------------------------------------------------------------- */
+/* keras.ops.image.affine_transform: images (rank 4, float; channels_first != 0 for NCHW)
+   resampled through 8-number projective transforms, shape (1, 8) (shared) or (batch, 8):
+   output pixel (x, y) reads column (a0 x + a1 y + a2) / k, row (b0 x + b1 y + b2) / k,
+   k = c0 x + c1 y + 1. bilinear 0: nearest. fill_mode: 0 constant, 1 nearest, 2 wrap,
+   3 mirror, 4 reflect (scipy.ndimage's, folded per tap). Differentiable in the images.
+   The caller owns *out. */
+sdl_status sdl_image_affine_transform(sdl_tensor images, sdl_tensor transforms, int32_t bilinear, int32_t fill_mode,
+                                      double fill_value, int32_t channels_first, sdl_tensor *out);
+/* One axis of a separable resize: x's `axis` (size m) resampled to n through the constant
+   (m, n) weights, out[.., j, ..] = sum_i weights[i, j] x[.., i, ..]. Differentiable in x.
+   The caller owns *out. */
+sdl_status sdl_image_resample_axis(sdl_tensor x, int64_t axis, sdl_tensor weights, sdl_tensor *out);
+/* The height (`axis`) and width (`axis` + 1) of x resampled in one pass through constant
+   weights (m, n) each: the same numbers as two sdl_image_resample_axis calls, without the
+   intermediate tensor. Differentiable in x. The caller owns *out. */
+sdl_status sdl_image_resample_2d(sdl_tensor x, int64_t axis, sdl_tensor height_weights, sdl_tensor width_weights,
+                                 sdl_tensor *out);
+/* y = clip((x - shift) * scale + offset, low, high) in one pass (divide != 0: / scale), x
+   read as (outer, middle, channels); shift, scale and offset are (rows, channels) with rows
+   dividing outer, row o of x using row o % rows. Differentiable in all four tensors.
+   The caller owns *out. */
+sdl_status sdl_channel_affine(sdl_tensor x, int64_t outer, int64_t middle, int64_t channels, sdl_tensor shift,
+                              sdl_tensor scale, sdl_tensor offset, int32_t divide, double low, double high,
+                              sdl_tensor *out);
+
 /* ---- Optimizers (fused, in place) -------------------------------------------------- */
 
 /* One call updates every variable of a model in place, with Keras 3's formulas.

@@ -1,5 +1,6 @@
 """tf.image.resize and resize_with_pad: every ResizeMethod as one weight matrix per spatial
-axis applied by matmul (nearest as a gather), so resizing is BLAS-fast and differentiable.
+axis applied by the engine's banded per-axis resampler (nearest as a gather), which reads
+only each output pixel's few taps and is differentiable in the images.
 
 The weights follow TensorFlow's kernels: bilinear without antialiasing is ResizeBilinear
 with half-pixel centres, which equals ScaleAndTranslate's triangle kernel renormalised at
@@ -13,8 +14,7 @@ import operator
 
 import numpy as np
 
-from .. import _creation, _shape
-from .._ops import matmul
+from .. import _C, _creation, _shape
 from ..errors import InvalidArgumentError, raises_tf_errors
 from ._common import check_image, to_tensor
 from ._geometry import pad_to_bounding_box
@@ -115,11 +115,6 @@ def _nearest_index(in_size, out_size):
     return np.minimum(index, in_size - 1)
 
 
-def _apply(x, axis, weights):
-    moved = _shape.moveaxis(x, axis, -1)
-    return _shape.moveaxis(matmul(moved, _creation.array(weights.astype(x.dtype.name))), -1, axis)
-
-
 _METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
 
 
@@ -144,16 +139,17 @@ def _resize_nhwc(x, height, width, method, antialias):
         x = _shape.take(x, _creation.array(_nearest_index(x.shape[1], height)), axis=1)
         return _shape.take(x, _creation.array(_nearest_index(x.shape[2], width)), axis=2)
     x = x.astype("float32")
+    weights = []
     for axis, size in ((1, height), (2, width)):
         if method == "area":
-            weights = _area_weights(x.shape[axis], size)
+            weights.append(_area_weights(x.shape[axis], size))
         elif method == "bicubic" and not antialias:
-            weights = _bicubic_weights(x.shape[axis], size)
+            weights.append(_bicubic_weights(x.shape[axis], size))
         else:
             kernel = {"bilinear": "triangle", "bicubic": "keyscubic"}.get(method, method)
-            weights = _kernel_weights(x.shape[axis], size, kernel, antialias)
-        x = _apply(x, axis, weights)
-    return x
+            weights.append(_kernel_weights(x.shape[axis], size, kernel, antialias))
+    # Height then width in one pass (the same sums as two per-axis passes).
+    return _C.image_resample_2d(x, 1, *(_creation.array(w.astype("float32")) for w in weights))
 
 
 @raises_tf_errors

@@ -8,6 +8,7 @@ import numpy as np
 import swiftdl as _sd
 
 from ..backend import epsilon
+from .channel_affine import channel_affine
 from .layer import Layer
 
 
@@ -202,7 +203,7 @@ class Normalization(Layer):
     def call(self, inputs):
         if self.mean is None:
             raise ValueError("You must call `.build(input_shape)` on the layer before using it.")
-        inputs = _sd.asarray(inputs)
+        inputs = _sd.asarray(inputs, copy=None)  # read only: the result is always a new tensor
         if inputs.dtype.name != self.dtype:
             inputs = inputs.astype(self.dtype)
         mean, variance = self.mean, self.variance
@@ -211,6 +212,12 @@ class Normalization(Layer):
             mean = _sd.reshape(self.adapt_mean, self._broadcast_shape).astype(self.dtype)
             variance = _sd.reshape(self.adapt_variance, self._broadcast_shape).astype(self.dtype)
         scale = _sd.maximum(_sd.sqrt(variance), epsilon())
+        # One pass each: mean + x·scale as (x - 0)·scale + mean, (x - mean) / scale as is.
+        zero = np.zeros((), self.dtype)
+        fused = (channel_affine(inputs, zero, scale, mean) if self.invert
+                 else channel_affine(inputs, mean, scale, zero, divide=True))
+        if fused is not None:
+            return fused
         if self.invert:
             return mean + inputs * scale
         return (inputs - mean) / scale

@@ -29,15 +29,15 @@ class _AffineAugmentation(BaseImagePreprocessingLayer):
         images = self._images(inputs).astype(self.dtype)
         if not training:
             return images
-        from .. import ops
+        from ..ops.image_sampling import transform_images
         batched = images.ndim == 4
         batch = images if batched else _sd.expand_dims(images, 0)
         h_axis, w_axis = self._spatial_axes(4)
         transforms = self._transforms(batch.shape[0], batch.shape[h_axis], batch.shape[w_axis])
         zeros = _sd.zeros((batch.shape[0], 2), "float32")
-        outputs = ops.image.affine_transform(batch, _sd.concatenate([transforms, zeros], axis=1),
-                                             interpolation=self.interpolation, fill_mode=self.fill_mode,
-                                             fill_value=self.fill_value, data_format=self.data_format)
+        outputs = transform_images(batch, _sd.concatenate([transforms, zeros], axis=1),
+                                   interpolation=self.interpolation, fill_mode=self.fill_mode,
+                                   fill_value=self.fill_value, data_format=self.data_format)
         return outputs if batched else outputs[0]
 
     def _transforms(self, batch, height, width):

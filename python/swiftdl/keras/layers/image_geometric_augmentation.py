@@ -52,13 +52,12 @@ class RandomShear(_ColorLayer):
         return {"shear_factor": _sd.concatenate([shear_x, shear_y], axis=1) * sign}
 
     def transform_images(self, images, transformation):
-        from .. import ops
+        from ..ops.image_sampling import transform_images
         shear = _sd.asarray(transformation["shear_factor"]).astype("float32")
         ones, zeros = _sd.ones((shear.shape[0],)), _sd.zeros((shear.shape[0],))
         matrix = _sd.stack([ones, shear[:, 0], zeros, shear[:, 1], ones, zeros, zeros, zeros], axis=1)
-        return ops.image.affine_transform(images.astype(self.dtype), matrix, interpolation=self.interpolation,
-                                          fill_mode=self.fill_mode, fill_value=self.fill_value,
-                                          data_format=self.data_format)
+        return transform_images(images.astype(self.dtype), matrix, interpolation=self.interpolation,
+                                fill_mode=self.fill_mode, fill_value=self.fill_value, data_format=self.data_format)
 
     def get_config(self):
         config = super().get_config()

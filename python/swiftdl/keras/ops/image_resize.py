@@ -1,9 +1,16 @@
 """keras.ops.image resize and scale_and_translate: separable resampling, one weight matrix
 per spatial axis (jax.image.scale_and_translate's kernels and half-pixel sampling, as
-Keras's backends use) applied by matmul, so resizing is BLAS-fast and differentiable."""
+Keras's backends use). resize's weights depend only on the sizes: they are computed once
+in numpy and applied by the engine's banded per-axis resampler (reads only each output
+pixel's few taps; differentiable in the images). scale_and_translate, whose scale and
+translation may be tensors, builds its weights from engine ops and applies them by matmul."""
+import functools
 import math
 
+import numpy as np
+
 import swiftdl as sd
+from swiftdl import _C
 
 from ._convert import tensor
 from .image_common import check_rank, data_format_of
@@ -44,6 +51,34 @@ def _weights(input_size, output_size, scale, translation, method, antialias, dty
     return sd.where(sd.reshape(inside, (1, -1)), weights, sd.zeros((), "float64")).astype(dtype)
 
 
+def _numpy_kernel(method, x):
+    """_kernel in numpy (the same formulas), for weights computed on the host."""
+    if method == "linear":
+        return np.maximum(1.0 - x, 0.0)
+    if method == "cubic":
+        near = ((1.5 * x - 2.5) * x) * x + 1.0
+        far = ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0
+        return np.where(x >= 2.0, 0.0, np.where(x >= 1.0, far, near))
+    radius = 3.0 if method == "lanczos3" else 5.0
+    safe = np.where(x > 1e-3, x, 1.0)
+    y = radius * np.sin(math.pi * safe) * np.sin(math.pi * safe / radius) / (math.pi ** 2 * np.square(safe))
+    return np.where(x > radius, 0.0, np.where(x > 1e-3, y, 1.0))
+
+
+@functools.lru_cache(maxsize=64)
+def _resize_weights(input_size, output_size, method, antialias, dtype):
+    """_weights for resize (scale output / input, no translation), as a cached engine tensor."""
+    inverse = 1.0 / (output_size / input_size)
+    kernel_scale = max(inverse, 1.0) if antialias else 1.0
+    sample = (np.arange(output_size, dtype=np.float64) + 0.5) * inverse - 0.0 * inverse - 0.5
+    distance = np.abs(sample[None, :] - np.arange(input_size, dtype=np.float64)[:, None])
+    weights = _numpy_kernel(method, distance / kernel_scale)
+    total = weights.sum(axis=0, keepdims=True)
+    weights = np.where(np.abs(total) > 1000.0 * 1.1920929e-07, weights / np.where(total == 0.0, 1.0, total), 0.0)
+    inside = (sample >= -0.5) & (sample <= input_size - 0.5)
+    return sd.asarray(np.where(inside[None, :], weights, 0.0).astype(dtype))
+
+
 def _resample(x, output_shape, spatial_dims, scales, translations, method, antialias):
     integer = x.dtype.kind in "iub"
     out = x.astype("float32") if integer else x
@@ -51,9 +86,24 @@ def _resample(x, output_shape, spatial_dims, scales, translations, method, antia
         d = d % x.ndim
         weights = _weights(x.shape[d], output_shape[d], scale, translation, method, antialias, out.dtype.name)
         out = sd.moveaxis(sd.matmul(sd.moveaxis(out, d, -1), weights), -1, d)
-    if integer:
-        out = sd.minimum(sd.maximum(sd.rint(out), float(sd.min(x))), float(sd.max(x))).astype(x.dtype)
-    return out
+    return _round_like(out, x) if integer else out
+
+
+def _round_like(out, x):
+    """Resampled integer images rounded and kept within the input's own value range."""
+    return sd.minimum(sd.maximum(sd.rint(out), float(sd.min(x))), float(sd.max(x))).astype(x.dtype)
+
+
+def _resize_axes(x, output_shape, dims, method, antialias):
+    """resize's separable pass: each axis in `dims` through its cached weights."""
+    integer = x.dtype.kind in "iub"
+    out = x.astype("float32") if integer else x
+    weights = [_resize_weights(x.shape[d], output_shape[d], method, bool(antialias), out.dtype.name) for d in dims]
+    if len(dims) == 2:  # height and width in one pass, without the intermediate image
+        out = _C.image_resample_2d(out, dims[0], weights[0], weights[1])
+    elif dims:
+        out = _C.image_resample_axis(out, dims[0], weights[0])
+    return _round_like(out, x) if integer else out
 
 
 def _nearest(x, output_shape):
@@ -83,6 +133,9 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     images = tensor(images)
     check_rank(images, "resize")
     target_height, target_width = (int(s) for s in size)
+    if target_height <= 0 or target_width <= 0:
+        raise ValueError(f"[resize] Argument `size` must be two positive integers (height, width). Received: "
+                         f"size={size}")
     h_axis = images.ndim - 3 if data_format == "channels_last" else images.ndim - 2
     height, width = images.shape[h_axis], images.shape[h_axis + 1]
     if crop_to_aspect_ratio:
@@ -106,9 +159,11 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     output_shape[h_axis], output_shape[h_axis + 1] = target_height, target_width
     if interpolation == "nearest":
         return _nearest(images, output_shape)
+    if 0 in images.shape[h_axis:h_axis + 2]:
+        raise ValueError(f"[resize] Input images must have a non-zero height and width. Received input with shape: "
+                         f"images.shape={tuple(images.shape)}")
     dims = [d for d in (h_axis, h_axis + 1) if images.shape[d] != output_shape[d]]
-    scales = [output_shape[d] / images.shape[d] if images.shape[d] else 1.0 for d in dims]
-    return _resample(images, output_shape, dims, scales, [0.0] * len(dims), _METHODS[interpolation], antialias)
+    return _resize_axes(images, output_shape, dims, _METHODS[interpolation], antialias)
 
 
 def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):

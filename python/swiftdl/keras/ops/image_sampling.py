@@ -1,14 +1,17 @@
 """keras.ops.image map_coordinates, affine_transform and perspective_transform: sampling at
-computed coordinates (nearest or linear) with scipy.ndimage's fill modes, as gathers and
-weighted sums on the engine (differentiable in the image values and the coordinates)."""
+computed coordinates (nearest or linear) with scipy.ndimage's fill modes. affine_transform
+runs the engine's one-pass kernel (differentiable in the images); map_coordinates,
+elastic_transform and a transform that needs its own gradient compose gathers and weighted
+sums on the engine (differentiable in the image values and the coordinates)."""
 import itertools
 
 import numpy as np
 
 import swiftdl as sd
+from swiftdl import _C
 
 from ._convert import tensor
-from .image_common import compute_dtype, to_nhwc
+from .image_common import check_rank, compute_dtype, data_format_of, to_nhwc
 
 FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 
@@ -137,17 +140,45 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     """Samples each output pixel (x, y) at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k),
     k = c0 x + c1 y + 1, for transform [a0, a1, a2, b0, b1, b2, c0, c1] (one per image or
     one for all)."""
+    # Under a recording tape a tensor transform may need its own gradient: the composed
+    # sampling gives it; the engine's one-pass kernel is differentiable in the images only.
+    differentiable_transform = isinstance(transform, (sd.Tensor, sd.Variable)) and _C.is_recording()
+    return transform_images(images, transform, interpolation, fill_mode, fill_value, data_format,
+                            differentiable_transform)
+
+
+def transform_images(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
+                     data_format=None, differentiable_transform=False):
+    """affine_transform's work; the image layers call it with transforms drawn at random
+    (constants), so it runs the engine's one-pass kernel even under a tape."""
     _check(interpolation, fill_mode, "affine_transform")
     original = tensor(images)
-    x, restore = to_nhwc(original, data_format, "affine_transform")
+    check_rank(original, "affine_transform")
     dtype = compute_dtype(original.dtype)
-    x = x.astype(dtype)
     transform = tensor(transform, dtype)
     if transform.ndim not in (1, 2) or transform.shape[-1] != 8:
         raise ValueError(f"[affine_transform] Invalid transform: expected shape (8,) or (batch, 8). Received input "
                          f"with shape: transform.shape={tuple(transform.shape)}")
     if transform.ndim == 1:
         transform = sd.reshape(transform, (1, 8))
+    if differentiable_transform:
+        return _composed_affine_transform(original, transform, interpolation, fill_mode, fill_value, data_format)
+    batch = original if original.ndim == 4 else sd.expand_dims(original, 0)
+    if transform.shape[0] not in (1, batch.shape[0]):
+        raise ValueError(f"[affine_transform] Invalid transform: expected one row or one per image "
+                         f"({batch.shape[0]}). Received input with shape: transform.shape={tuple(transform.shape)}")
+    out = _C.image_affine_transform(batch.astype(dtype), transform, interpolation == "bilinear",
+                                    FILL_MODES.index(fill_mode), float(fill_value),
+                                    data_format_of(data_format) == "channels_first")
+    out = out if original.ndim == 4 else out[0]
+    return out.astype(original.dtype) if original.dtype.kind == "f" else sd.rint(out).astype(original.dtype)
+
+
+def _composed_affine_transform(original, transform, interpolation, fill_mode, fill_value, data_format):
+    """affine_transform from engine primitives: differentiable in the transform too."""
+    x, restore = to_nhwc(original, data_format, "affine_transform")
+    dtype = compute_dtype(original.dtype)
+    x = x.astype(dtype)
     t = [sd.reshape(transform[:, i], (-1, 1, 1)) for i in range(8)]
     ys, xs = _grid(x.shape[1], x.shape[2], dtype)
     k = t[6] * xs + t[7] * ys + 1.0
@@ -185,7 +216,8 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
     original = tensor(images)
     dtype = compute_dtype(original.dtype)
     coefficients = _homography(start_points, end_points, dtype)
-    return affine_transform(original, coefficients, interpolation, "constant", fill_value, data_format)
+    return transform_images(original, coefficients, interpolation, "constant", fill_value, data_format,
+                            differentiable_transform=_C.is_recording())
 
 
 def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
