@@ -28,6 +28,7 @@ DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
 # Argument kinds: T tensor, N tensor or None, i small code, L int64, d float, p bool,
 # S shape, A axes or None, 2/4 tuples of ints, Q sequence of tensors, K uint64, O options,
 # C tape capsule, B buffer object, Z seed or None, H noise shape or None, V class,
+# W an array of strings (str, bytes or objects, sometimes hostile), U a uint64 out array,
 # F a custom-gradient rule (callable or not; returning tensors, None, junk, or raising).
 SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
@@ -53,6 +54,7 @@ SIGNATURES = {
     "shares_memory": "TT", "record_custom_gradient": "QQF", "pause_recording": "p", "is_recording": "",
     "tape_watched_variables": "C", "tensor_identity": "T", "tape_recorded_count": "C", "random_get_state": "",
     "random_set_state": "KK", "get_op_determinism": "", "set_op_determinism": "p",
+    "strings_fingerprint64": "WU", "strings_siphash64": "WUKK",
 }
 # Entry points the fuzzer does not call (see the docstring); every other one is in SIGNATURES
 # (Tests/python/test_abi_contract.py checks that).
@@ -162,9 +164,36 @@ def argument(draw, kind, state):
                           small_array(draw).reshape(-1)[::2], np.zeros((2, 3), np.float16), "text"])
     if kind == "V":
         return draw.pick([sd.Tensor, sd.Variable])
+    if kind == "W":
+        return _strings(draw, state)
+    if kind == "U":
+        size = state.get("strings", 0) if not draw.bool(0.2) else draw.int(0, 5)
+        return draw.pick([np.empty(size, np.uint64), np.empty(size, np.int64), np.empty(size, np.uint32),
+                          np.empty(size, np.float64), np.empty((size, 2), np.uint64)[:, 0], bytearray(8 * size)])
     if kind == "F":
         return _rule(draw)
     raise AssertionError(kind)
+
+
+def _strings(draw, state):
+    """An array of strings as the hash entry points take them (numpy "U", "S" or object),
+    sometimes strided, holding NULs, lone surrogates, None or numbers; remembers its size."""
+    texts = [draw.bytes(draw.int(0, 80)).decode("utf-8", "surrogateescape") for _ in range(draw.int(0, 6))]
+    kind = draw.int(0, 5)
+    if kind == 0:
+        array = np.array(texts + ["\x00"], dtype=object)  # an object array of str
+    elif kind == 1:
+        array = np.array([t.encode("utf-8", "surrogateescape") for t in texts] or [b""], dtype="S")
+    elif kind == 2:
+        array = np.array(texts + [None, 3, b"x"], dtype=object)[draw.int(0, len(texts) + 2):]
+    elif kind == 3:
+        array = np.array(texts or [""]).reshape(-1, 1)[::2]
+    elif kind == 4:
+        array = np.array([draw.float() for _ in texts])
+    else:
+        array = np.array(texts or ["a"], dtype="U")
+    state["strings"] = array.size
+    return array
 
 
 def _rule(draw):

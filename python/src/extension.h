@@ -56,5 +56,6 @@ extern PyMethodDef conv_module_methods[];
 extern PyMethodDef recurrent_module_methods[];
 extern PyMethodDef runtime_module_methods[];
 extern PyMethodDef seeded_random_module_methods[];
+extern PyMethodDef string_hash_module_methods[];
 
 #endif

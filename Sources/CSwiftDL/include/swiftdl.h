@@ -346,6 +346,20 @@ sdl_status sdl_random_randint_seeded(const int64_t *shape, int32_t ndim, int64_t
                                      uint64_t key, uint64_t block, sdl_tensor *out);
 sdl_status sdl_random_permutation_seeded(int64_t n, uint64_t key, uint64_t block, sdl_tensor *out);
 
+/* ---- String hashes (a batch of strings a call) ------------------------------------ */
+
+/* The strings are packed end to end: string i is the `byte_count`-byte buffer `bytes` from
+   offsets[i] up to offsets[i + 1] (`count + 1` offsets, starting at 0, never decreasing,
+   the last at most byte_count). out[i] receives string i's hash. All pointers are borrowed
+   for the call; nothing is retained. */
+
+/* FarmHash Fingerprint64 (farmhashna::Hash64): TensorFlow's to_hash_bucket_fast hash. */
+sdl_status sdl_strings_fingerprint64(const void *bytes, int64_t byte_count, const int64_t *offsets, int64_t count,
+                                     uint64_t *out);
+/* SipHash-2-4 keyed by (key0, key1): TensorFlow's to_hash_bucket_strong hash. */
+sdl_status sdl_strings_siphash64(const void *bytes, int64_t byte_count, const int64_t *offsets, int64_t count,
+                                 uint64_t key0, uint64_t key1, uint64_t *out);
+
 /* ---- Neural-network ops (tf.nn; differentiable; caller owns every *out) ------------- */
 
 /* Activations for sdl_nn_activation. */
