@@ -3,21 +3,33 @@
 (SipHash-2-4) give, so a model trained with real Keras sees the same features here.
 
 Hashing is preprocessing Keras also runs outside the graph (TensorFlow string ops on the
-CPU): each distinct value of a batch is hashed once in Python (`swiftdl._farmhash`), the bins
-are mapped back with numpy, and the encodings are engine ops.
+CPU): the whole batch is hashed in one engine call (`swiftdl._string_hash`; the per-string
+`swiftdl._farmhash` is the reference the tests compare against), and the encodings are
+engine ops.
 """
 import numpy as np
 
 import swiftdl as _sd
-from swiftdl import _farmhash
+from swiftdl import _string_hash
 
 from .category_encoding import encode_categorical, encoded_shape
 from .layer import Layer
 
 
+_TEXT_TYPES = (str, bytes, np.str_, np.bytes_)
+_INTEGER_TYPES = (int, np.integer)
+
+
 def hashable_values(values, layer_name):
-    """`values` as a numpy array TensorFlow would hash: strings (bytes decoded as UTF-8) or
-    int64 (floats truncated to int64 first, as Keras's Hashing does)."""
+    """`values` as a numpy array TensorFlow would hash: strings (a numpy str or bytes array,
+    or an object array of str and bytes; bytes are hashed as they are, as TensorFlow hashes a
+    string tensor's bytes) or int64 (floats truncated to int64 first, as Keras's Hashing does).
+
+    Raises:
+        TypeError: for values that are neither strings nor numbers (None, mixed strings and
+            numbers, nested objects).
+        ValueError: for NaN or infinite floats.
+    """
     if isinstance(values, _sd.Tensor):
         values = values.numpy()
     array = np.asarray(values)
@@ -28,26 +40,35 @@ def hashable_values(values, layer_name):
     if array.dtype.kind in "iub":
         return array.astype(np.int64)
     if array.dtype.kind in "US":
-        return array.astype(str)
+        return array
     if array.dtype == object:
-        flat = [v.decode("utf-8") if isinstance(v, bytes) else v for v in array.reshape(-1).tolist()]
-        if all(isinstance(v, str) for v in flat):
-            return np.asarray(flat, dtype=str).reshape(array.shape)
-        if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in flat):
-            return np.asarray(flat, dtype=np.int64).reshape(array.shape)
+        # One C-level pass over the element types, not a Python step per element.
+        types = set(map(type, array.reshape(-1).tolist()))
+        if all(issubclass(t, _TEXT_TYPES) for t in types):
+            return array
+        if all(issubclass(t, _INTEGER_TYPES) and not issubclass(t, (bool, np.bool_)) for t in types):
+            return array.astype(np.int64)
     raise TypeError(f"Layer {layer_name} expects strings or integers; received an array of dtype {array.dtype}")
+
+
+def mask_of(values, mask_value):
+    """Where `values` (from `hashable_values`) equal `mask_value`; a str mask also matches its
+    UTF-8 bytes, as TensorFlow compares string tensors by their bytes."""
+    if values.dtype.kind in "iu":
+        return values == mask_value
+    text = mask_value.decode("utf-8") if isinstance(mask_value, bytes) else str(mask_value)
+    if values.dtype.kind == "U":
+        return values == text
+    if values.dtype.kind == "S":
+        return values == text.encode("utf-8")
+    return (values == text) | (values == text.encode("utf-8"))
 
 
 def hash_buckets(values, num_buckets, salt=None):
     """TensorFlow's hash bucket (int64, the shape of `values`) of every string or integer
     in `values` (integers hash as their decimal strings): Fingerprint64, or SipHash-2-4
     keyed by `salt` (two ints), modulo `num_buckets`."""
-    unique, inverse = np.unique(values.reshape(-1), return_inverse=True)
-    if salt is None:
-        buckets = [_farmhash.to_hash_bucket_fast(v, num_buckets) for v in unique.tolist()]
-    else:
-        buckets = [_farmhash.to_hash_bucket_strong(v, num_buckets, salt) for v in unique.tolist()]
-    return np.asarray(buckets, dtype=np.int64)[inverse].reshape(values.shape)
+    return _string_hash.hash_bucket_array(values, num_buckets, salt)
 
 
 class Hashing(Layer):
@@ -117,7 +138,7 @@ class Hashing(Layer):
         mask = None
         if self.mask_value is not None and bins > 1:
             bins -= 1
-            mask = values == (str(self.mask_value) if values.dtype.kind == "U" else self.mask_value)
+            mask = mask_of(values, self.mask_value)
         hashed = hash_buckets(values, bins, self.salt)
         if mask is not None:
             hashed = np.where(mask, 0, hashed + 1)
