@@ -5,15 +5,13 @@ import SwiftDL
 // passes their offsets, so a whole batch costs one call (python/src/string_hash.c builds
 // the buffer from a numpy array).
 
-/// Checks the packed-strings arguments every hash shim shares; returns the string count.
-private func checkedPackedStrings(
-    _ op: String, _ bytes: UnsafeRawPointer?, _ byteCount: Int64, _ offsets: UnsafePointer<Int64>?, _ count: Int64,
-    _ out: UnsafeMutablePointer<UInt64>?
-) throws -> (bytes: UnsafeRawPointer, offsets: UnsafePointer<Int64>, count: Int, out: UnsafeMutablePointer<UInt64>) {
+/// Checks a packed-strings argument (offsets start at 0, never decrease and stay inside
+/// `byteCount` bytes) and returns it.
+func checkedPackedStrings(
+    _ op: String, _ bytes: UnsafeRawPointer?, _ byteCount: Int64, _ offsets: UnsafePointer<Int64>?, _ count: Int64
+) throws -> PackedStrings {
     guard count >= 0 else { throw SDLError(.value, "[\(op)] count must be non-negative; received \(count)") }
-    guard let bytes, let offsets, let out else {
-        throw SDLError(.value, "[\(op)] bytes, offsets and out must not be NULL")
-    }
+    guard let bytes, let offsets else { throw SDLError(.value, "[\(op)] bytes and offsets must not be NULL") }
     guard offsets[0] == 0 else { throw SDLError(.value, "[\(op)] offsets must start at 0; received \(offsets[0])") }
     for index in 0..<Int(count) where offsets[index + 1] < offsets[index] {
         throw SDLError(
@@ -22,7 +20,13 @@ private func checkedPackedStrings(
     guard offsets[Int(count)] <= byteCount else {
         throw SDLError(.value, "[\(op)] the last offset \(offsets[Int(count)]) lies past the \(byteCount) bytes given")
     }
-    return (bytes, offsets, Int(count), out)
+    return PackedStrings(bytes: bytes, offsets: offsets, count: Int(count))
+}
+
+/// `pointer`, or an error naming the out-pointer that was NULL.
+func nonNull<T>(_ pointer: UnsafeMutablePointer<T>?, _ op: String) throws -> UnsafeMutablePointer<T> {
+    guard let pointer else { throw SDLError(.value, "[\(op)] the out-pointer must not be NULL") }
+    return pointer
 }
 
 @_cdecl("sdl_strings_fingerprint64")
@@ -31,8 +35,9 @@ public func stringsFingerprint64(
     _ out: UnsafeMutablePointer<UInt64>?
 ) -> Int32 {
     perform {
-        let strings = try checkedPackedStrings("strings_fingerprint64", bytes, byteCount, offsets, count, out)
-        fingerprint64Kernel(bytes: strings.bytes, offsets: strings.offsets, count: strings.count, output: strings.out)
+        let strings = try checkedPackedStrings("strings_fingerprint64", bytes, byteCount, offsets, count)
+        let output = try nonNull(out, "strings_fingerprint64")
+        fingerprint64Kernel(bytes: strings.bytes, offsets: strings.offsets, count: strings.count, output: output)
     }
 }
 
@@ -42,9 +47,10 @@ public func stringsSipHash64(
     _ key0: UInt64, _ key1: UInt64, _ out: UnsafeMutablePointer<UInt64>?
 ) -> Int32 {
     perform {
-        let strings = try checkedPackedStrings("strings_siphash64", bytes, byteCount, offsets, count, out)
+        let strings = try checkedPackedStrings("strings_siphash64", bytes, byteCount, offsets, count)
+        let output = try nonNull(out, "strings_siphash64")
         sipHash64Kernel(
             bytes: strings.bytes, offsets: strings.offsets, count: strings.count, key0: key0, key1: key1,
-            output: strings.out)
+            output: output)
     }
 }

@@ -4,14 +4,7 @@
    the way for str ("U") and bytes ("S") arrays; object arrays are read element by element. */
 #include "extension.h"
 
-/* The packed strings of one array: string i is bytes[offsets[i] .. offsets[i + 1]). */
-typedef struct {
-    char *bytes;
-    int64_t *offsets;
-    int64_t count;
-} PackedStrings;
-
-static void packed_free(PackedStrings *packed) {
+void packed_free(PackedStrings *packed) {
     PyMem_Free(packed->bytes);
     PyMem_Free(packed->offsets);
     packed->bytes = NULL;
@@ -131,8 +124,7 @@ static int64_t buffer_item_count(const Py_buffer *view) {
     return count;
 }
 
-/* Packs the strings of `values` (a C-contiguous numpy array of dtype "U", "S" or object). */
-static int pack_strings(PyObject *values, PackedStrings *packed) {
+int pack_strings(PyObject *values, PackedStrings *packed) {
     Py_buffer view;
     if (PyObject_GetBuffer(values, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
     const char *format = view.format == NULL ? "B" : view.format;

@@ -360,6 +360,24 @@ sdl_status sdl_strings_fingerprint64(const void *bytes, int64_t byte_count, cons
 sdl_status sdl_strings_siphash64(const void *bytes, int64_t byte_count, const int64_t *offsets, int64_t count,
                                  uint64_t key0, uint64_t key1, uint64_t *out);
 
+/* ---- Lookup tables (vocabularies: keys -> their index) ------------------------------ */
+
+/* Open addressing over `capacity` slots (a power of two above the key count), each -1 or a
+   key's index. The caller owns the keys and `slots` and keeps both unchanged between build
+   and lookups; the table stores indices only, so lookups compare queries with the keys
+   themselves (exact). Build fails with a value error naming a key that repeats. Lookups
+   write out[i] = the index of the key equal to query i, or -1. Pointers are borrowed. */
+sdl_status sdl_int64_table_build(const int64_t *keys, int64_t count, int64_t *slots, int64_t capacity);
+sdl_status sdl_int64_table_lookup(const int64_t *keys, int64_t key_count, const int64_t *slots, int64_t capacity,
+                                  const int64_t *queries, int64_t count, int64_t *out);
+/* String keys and queries are packed as for the string hashes above; placed by Fingerprint64,
+   compared byte for byte. */
+sdl_status sdl_strings_table_build(const void *bytes, int64_t byte_count, const int64_t *offsets, int64_t count,
+                                   int64_t *slots, int64_t capacity);
+sdl_status sdl_strings_table_lookup(const void *key_bytes, int64_t key_byte_count, const int64_t *key_offsets,
+                                    int64_t key_count, const int64_t *slots, int64_t capacity, const void *bytes,
+                                    int64_t byte_count, const int64_t *offsets, int64_t count, int64_t *out);
+
 /* ---- Neural-network ops (tf.nn; differentiable; caller owns every *out) ------------- */
 
 /* Activations for sdl_nn_activation. */

@@ -20,6 +20,12 @@ _TEXT_TYPES = (str, bytes, np.str_, np.bytes_)
 _INTEGER_TYPES = (int, np.integer)
 
 
+def holds_only_text(array):
+    """Whether an object array holds only str and bytes (one C-level pass over the element
+    types, not a Python step per element)."""
+    return all(issubclass(t, _TEXT_TYPES) for t in set(map(type, array.reshape(-1).tolist())))
+
+
 def hashable_values(values, layer_name):
     """`values` as a numpy array TensorFlow would hash: strings (a numpy str or bytes array,
     or an object array of str and bytes; bytes are hashed as they are, as TensorFlow hashes a
@@ -42,10 +48,9 @@ def hashable_values(values, layer_name):
     if array.dtype.kind in "US":
         return array
     if array.dtype == object:
-        # One C-level pass over the element types, not a Python step per element.
-        types = set(map(type, array.reshape(-1).tolist()))
-        if all(issubclass(t, _TEXT_TYPES) for t in types):
+        if holds_only_text(array):
             return array
+        types = set(map(type, array.reshape(-1).tolist()))
         if all(issubclass(t, _INTEGER_TYPES) and not issubclass(t, (bool, np.bool_)) for t in types):
             return array.astype(np.int64)
     raise TypeError(f"Layer {layer_name} expects strings or integers; received an array of dtype {array.dtype}")

@@ -3,6 +3,7 @@ import numpy as np
 
 import swiftdl as _sd
 
+from .hashing import holds_only_text
 from .index_lookup import IndexLookup
 
 
@@ -64,6 +65,18 @@ class StringLookup(IndexLookup):
             if all(isinstance(v, str) for v in flat):
                 return np.asarray(flat, dtype=str).reshape(array.shape)
         raise TypeError(f"Layer {self.name} (StringLookup) expects strings; received an array of dtype {array.dtype}")
+
+    def _lookup_keys(self, values):
+        # The table compares UTF-8 bytes: with the default encoding, bytes and object arrays of
+        # str and bytes go to it as they are (a str matches its UTF-8 bytes, as in TensorFlow).
+        if isinstance(values, _sd.Tensor) or self.encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
+            return self._keys(values)
+        array = np.asarray(values)
+        if array.dtype.kind in "US":
+            return array
+        if array.dtype == object and holds_only_text(array):
+            return array
+        return self._keys(array)
 
     def _invert(self, indices):
         return super()._invert(indices).astype(str)
