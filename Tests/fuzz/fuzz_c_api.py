@@ -30,7 +30,7 @@ DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
 # C tape capsule, B buffer object, Z seed or None, H noise shape or None, V class,
 # W an array of strings (str, bytes or objects, sometimes hostile), U a uint64 out array,
 # I an int64 key or query array, J an int64 slot or out array (any contents), b packed key
-# bytes or offsets,
+# bytes or offsets, G a 2-D int64 array of indices or counts,
 # F a custom-gradient rule (callable or not; returning tensors, None, junk, or raising).
 SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
@@ -58,6 +58,7 @@ SIGNATURES = {
     "random_set_state": "KK", "get_op_determinism": "", "set_op_determinism": "p",
     "strings_fingerprint64": "WU", "strings_siphash64": "WUKK", "int64_table_build": "IJ",
     "int64_table_lookup": "IJIJ", "strings_table_build": "WJ", "strings_table_lookup": "bbJWJ",
+    "bincount_rows": "GLpG",
 }
 # Entry points the fuzzer does not call (see the docstring); every other one is in SIGNATURES
 # (Tests/python/test_abi_contract.py checks that).
@@ -180,6 +181,11 @@ def argument(draw, kind, state):
         return draw.pick([np.full(size, -1, np.int64), np.array([draw.int(-3, 9) for _ in range(size)], np.int64),
                           np.full(size, draw.pick(INT64_HOSTILE), np.int64), np.empty(size, np.int32),
                           np.full(size, -1, np.int64)[::-1]])
+    if kind == "G":
+        shape = (draw.int(0, 4), draw.pick([0, 1, 3, 4, state["dims"][0]]))
+        values = np.array([draw.int(-2, 6) if not draw.bool(0.1) else draw.pick(INT64_HOSTILE)
+                           for _ in range(shape[0] * shape[1])], np.int64).reshape(shape)
+        return draw.pick([values, values.astype(np.int32), values.reshape(-1), values.T, np.zeros((2, 4), np.int64)])
     if kind == "b":
         return draw.pick([draw.bytes(draw.int(0, 24)), np.array([0, 1, 3], np.int64).tobytes(),
                           np.array([0, 5, 2], np.int64).tobytes(), np.array([draw.pick(INT64_HOSTILE)] * 2, np.int64).tobytes(),

@@ -71,5 +71,6 @@ extern PyMethodDef runtime_module_methods[];
 extern PyMethodDef seeded_random_module_methods[];
 extern PyMethodDef string_hash_module_methods[];
 extern PyMethodDef lookup_table_module_methods[];
+extern PyMethodDef bincount_module_methods[];
 
 #endif

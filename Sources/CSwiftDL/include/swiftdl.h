@@ -377,6 +377,11 @@ sdl_status sdl_strings_table_build(const void *bytes, int64_t byte_count, const 
 sdl_status sdl_strings_table_lookup(const void *key_bytes, int64_t key_byte_count, const int64_t *key_offsets,
                                     int64_t key_count, const int64_t *slots, int64_t capacity, const void *bytes,
                                     int64_t byte_count, const int64_t *offsets, int64_t count, int64_t *out);
+/* counts[r, v] (rows × depth int64, overwritten) = how many of indices[r, 0 .. width) equal
+   v; values outside [0, depth) count nowhere; binary != 0 gives 1 for any positive count
+   (multi-hot). The bag-of-values encodings of the preprocessing layers. */
+sdl_status sdl_bincount_rows(const int64_t *indices, int64_t rows, int64_t width, int64_t depth, int32_t binary,
+                             int64_t *counts);
 
 /* ---- Neural-network ops (tf.nn; differentiable; caller owns every *out) ------------- */
 
