@@ -14,6 +14,7 @@ from swiftdl import _string_hash
 
 from .category_encoding import encode_categorical, encoded_shape
 from .layer import Layer
+from .preprocessing_errors import UnsupportedElementsError
 
 
 _TEXT_TYPES = (str, bytes, np.str_, np.bytes_)
@@ -32,8 +33,8 @@ def hashable_values(values, layer_name):
     string tensor's bytes) or int64 (floats truncated to int64 first, as Keras's Hashing does).
 
     Raises:
-        TypeError: for values that are neither strings nor numbers (None, mixed strings and
-            numbers, nested objects).
+        UnsupportedElementsError: (a TypeError and a ValueError) for values that are neither
+            strings nor numbers (None, strings mixed with numbers, other objects).
         ValueError: for NaN or infinite floats.
     """
     if isinstance(values, _sd.Tensor):
@@ -50,10 +51,23 @@ def hashable_values(values, layer_name):
     if array.dtype == object:
         if holds_only_text(array):
             return array
-        types = set(map(type, array.reshape(-1).tolist()))
-        if all(issubclass(t, _INTEGER_TYPES) and not issubclass(t, (bool, np.bool_)) for t in types):
+        if holds_only_integers(array):
             return array.astype(np.int64)
-    raise TypeError(f"Layer {layer_name} expects strings or integers; received an array of dtype {array.dtype}")
+    raise UnsupportedElementsError(f"Layer {layer_name} expects strings or integers; received an array of dtype "
+                                   f"{array.dtype}{element_types(array)}")
+
+
+def element_types(array):
+    """", holding <types>" for an object array (what the message should name), else ""."""
+    if array.dtype != object:
+        return ""
+    return ", holding " + ", ".join(sorted({type(v).__name__ for v in array.reshape(-1).tolist()}))
+
+
+def holds_only_integers(array):
+    """Whether an object array holds only integers (not booleans), in one C-level pass."""
+    types = set(map(type, array.reshape(-1).tolist()))
+    return all(issubclass(t, _INTEGER_TYPES) and not issubclass(t, (bool, np.bool_)) for t in types)
 
 
 def mask_of(values, mask_value):

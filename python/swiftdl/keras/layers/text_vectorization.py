@@ -13,6 +13,7 @@ import numpy as np
 import swiftdl as _sd
 
 from .layer import Layer
+from .preprocessing_errors import UnsupportedElementsError
 from .string_lookup import StringLookup
 
 # Keras's DEFAULT_STRIP_REGEX: ASCII punctuation.
@@ -104,7 +105,8 @@ class TextVectorization(Layer):
     # ---- text → tokens ----------------------------------------------------------------
     def _strings(self, data):
         if isinstance(data, _sd.Tensor):
-            raise TypeError(f"TextVectorization {self.name} expects strings; received a numeric swiftdl tensor")
+            raise UnsupportedElementsError(f"TextVectorization {self.name} expects strings; received a numeric swiftdl "
+                                           "tensor")
         array = np.asarray(data, dtype=object)
         if array.ndim == 2 and array.shape[1] == 1:
             array = array[:, 0]
@@ -118,7 +120,8 @@ class TextVectorization(Layer):
             if isinstance(value, bytes):
                 value = value.decode(self.encoding)
             if not isinstance(value, str):
-                raise TypeError(f"TextVectorization {self.name} expects strings; received {type(value).__name__} {value!r}")
+                raise UnsupportedElementsError(f"TextVectorization {self.name} expects strings; received "
+                                               f"{type(value).__name__} {value!r:.60}")
             texts.append(value)
         return texts
 
