@@ -30,6 +30,7 @@ def test_int64_table_matches_a_dict(keys):
     table = Int64Table(keys)
     np.testing.assert_array_equal(table.lookup(queries), _dict_lookup(keys.tolist(), queries.tolist()))
     assert table.lookup(queries.reshape(-1, 1)[::2]).shape == (len(queries[::2]), 1)
+    assert table.lookup(np.int64(5)).shape == ()
 
 
 def _texts(rng, count):
@@ -47,6 +48,7 @@ def test_string_table_matches_a_dict_in_every_layout():
     np.testing.assert_array_equal(table.lookup(np.array(queries, dtype=object)), want)
     encoded = [q.encode("utf-8") for q in queries]
     np.testing.assert_array_equal(table.lookup(np.array(encoded, dtype=object)), want)  # bytes match their text
+    assert table.lookup(np.array(keys[3])).shape == () and table.lookup(np.array(keys[3])) == 3
     grid = np.array(queries[:40]).reshape(8, 5)
     np.testing.assert_array_equal(table.lookup(grid.T), want[:40].reshape(8, 5).T)
 

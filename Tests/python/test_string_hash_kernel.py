@@ -82,7 +82,9 @@ def test_shapes_strides_and_empty_arrays():
     np.testing.assert_array_equal(_string_hash.fingerprint64_array(grid), want)
     np.testing.assert_array_equal(_string_hash.fingerprint64_array(grid.T), want.T)  # not C-contiguous
     np.testing.assert_array_equal(_string_hash.fingerprint64_array(grid[:, ::2]), want[:, ::2])
-    assert _string_hash.fingerprint64_array(np.array("abc")).item() == _farmhash.fingerprint64("abc")
+    scalar = _string_hash.fingerprint64_array(np.array("abc"))
+    assert scalar.shape == () and scalar.item() == _farmhash.fingerprint64("abc")
+    assert _string_hash.siphash64_array(np.array("abc"), (1, 2)).shape == ()
     assert _string_hash.fingerprint64_array(np.array([], dtype=str)).shape == (0,)
     assert _string_hash.fingerprint64_array(np.array([""] * 4)).tolist() == [_farmhash.fingerprint64(b"")] * 4
 

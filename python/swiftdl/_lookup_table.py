@@ -32,9 +32,9 @@ class Int64Table:
 
     def lookup(self, values: np.ndarray) -> np.ndarray:
         """The index of each element of `values` (int64, its shape) among the keys, or -1."""
-        queries = np.ascontiguousarray(values, dtype=np.int64)
-        out = np.empty(queries.shape, dtype=np.int64)
-        _C.int64_table_lookup(self._keys, self._slots, queries, out)
+        queries = np.asarray(values, dtype=np.int64)
+        out = np.empty(queries.shape, dtype=np.int64)  # not ascontiguousarray's: it makes a 0-d array 1-d
+        _C.int64_table_lookup(self._keys, self._slots, np.ascontiguousarray(queries), out)
         return out
 
 
@@ -57,7 +57,7 @@ class StringTable:
         Raises:
             TypeError: for items that are not str or bytes, or arrays of other dtypes.
         """
-        values = np.ascontiguousarray(values)
+        values = np.asarray(values)
         out = np.empty(values.shape, dtype=np.int64)
-        _C.strings_table_lookup(self._key_bytes, self._key_offsets, self._slots, values, out)
+        _C.strings_table_lookup(self._key_bytes, self._key_offsets, self._slots, np.ascontiguousarray(values), out)
         return out

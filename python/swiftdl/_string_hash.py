@@ -38,9 +38,9 @@ def as_hash_strings(values: np.ndarray) -> np.ndarray:
 def fingerprint64_array(values: np.ndarray) -> np.ndarray:
     """FarmHash Fingerprint64 (`tf.fingerprint`'s and `to_hash_bucket_fast`'s hash) of every
     element of `values` (see `as_hash_strings`), as uint64 in the shape of `values`."""
-    strings = np.ascontiguousarray(as_hash_strings(np.asarray(values)))
-    out = np.empty(strings.shape, dtype=np.uint64)
-    _C.strings_fingerprint64(strings, out)
+    strings = as_hash_strings(np.asarray(values))
+    out = np.empty(strings.shape, dtype=np.uint64)  # not ascontiguousarray's: it makes a 0-d array 1-d
+    _C.strings_fingerprint64(np.ascontiguousarray(strings), out)
     return out
 
 
@@ -48,9 +48,9 @@ def siphash64_array(values: np.ndarray, key) -> np.ndarray:
     """SipHash-2-4 under `key` (two ints; `to_hash_bucket_strong`'s hash) of every element
     of `values`, as uint64 in the shape of `values`."""
     key0, key1 = (int(k) & _MASK for k in key)
-    strings = np.ascontiguousarray(as_hash_strings(np.asarray(values)))
+    strings = as_hash_strings(np.asarray(values))
     out = np.empty(strings.shape, dtype=np.uint64)
-    _C.strings_siphash64(strings, out, key0, key1)
+    _C.strings_siphash64(np.ascontiguousarray(strings), out, key0, key1)
     return out
 
 
