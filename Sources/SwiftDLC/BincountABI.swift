@@ -12,7 +12,9 @@ public func bincountRows(
     perform {
         let op = "bincount_rows"
         guard rows >= 0, width >= 0, depth >= 1 else {
-            throw SDLError(.value, "[\(op)] rows and width must be non-negative and depth positive; received \(rows), \(width), \(depth)")
+            throw SDLError(
+                .value,
+                "[\(op)] rows and width must be non-negative and depth positive; received \(rows), \(width), \(depth)")
         }
         guard !rows.multipliedReportingOverflow(by: max(width, depth)).overflow else {
             throw SDLError(.value, "[\(op)] rows × width or depth overflows; received \(rows), \(width), \(depth)")
@@ -20,6 +22,7 @@ public func bincountRows(
         guard let indices, let counts else { throw SDLError(.value, "[\(op)] indices and counts must not be NULL") }
         counts.update(repeating: 0, count: Int(rows * depth))
         rowBincountKernel(
-            indices: indices, rows: Int(rows), width: Int(width), depth: Int(depth), binary: binary != 0, counts: counts)
+            indices: indices, rows: Int(rows), width: Int(width), depth: Int(depth), binary: binary != 0, counts: counts
+        )
     }
 }

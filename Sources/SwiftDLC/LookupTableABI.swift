@@ -62,7 +62,8 @@ public func int64TableLookup(
     perform {
         let op = "int64_table_lookup"
         guard keyCount >= 0, count >= 0, let keys, let queries, let out else {
-            throw SDLError(.value, "[\(op)] NULL pointers or negative counts; received \(keyCount) keys, \(count) queries")
+            throw SDLError(
+                .value, "[\(op)] NULL pointers or negative counts; received \(keyCount) keys, \(count) queries")
         }
         let table = try checkSlots(op, slots, capacity, keyCount: Int(keyCount))
         lookUpInt64Table(

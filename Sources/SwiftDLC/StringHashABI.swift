@@ -15,7 +15,8 @@ func checkedPackedStrings(
     guard offsets[0] == 0 else { throw SDLError(.value, "[\(op)] offsets must start at 0; received \(offsets[0])") }
     for index in 0..<Int(count) where offsets[index + 1] < offsets[index] {
         throw SDLError(
-            .value, "[\(op)] offsets must not decrease; received \(offsets[index + 1]) after \(offsets[index]) at \(index + 1)")
+            .value,
+            "[\(op)] offsets must not decrease; received \(offsets[index + 1]) after \(offsets[index]) at \(index + 1)")
     }
     guard offsets[Int(count)] <= byteCount else {
         throw SDLError(.value, "[\(op)] the last offset \(offsets[Int(count)]) lies past the \(byteCount) bytes given")

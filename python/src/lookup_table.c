@@ -8,8 +8,8 @@ static int get_int64_buffer(PyObject *object, Py_buffer *view, int writable, con
     int flags = PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
     if (PyObject_GetBuffer(object, view, flags) < 0) {
         PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "%s must be a %sC-contiguous int64 array; received %s", what,
-                     writable ? "writable " : "", Py_TYPE(object)->tp_name);
+        PyErr_Format(PyExc_TypeError, "%s must be a %sC-contiguous int64 array; received %s", what, writable ? "writable " : "",
+                     Py_TYPE(object)->tp_name);
         return -1;
     }
     if (view->itemsize != 8) {
@@ -125,8 +125,7 @@ static PyObject *strings_table_lookup(PyObject *module, PyObject *args) {
     int64_t key_count = key_offsets.len / 8 - 1;
     Py_BEGIN_ALLOW_THREADS
     status = sdl_strings_table_lookup(key_bytes.buf, key_bytes.len, key_offsets.buf, key_count, slots.buf, slots.len / 8,
-                                      queries.bytes, queries.offsets[queries.count], queries.offsets, queries.count,
-                                      out.buf);
+                                      queries.bytes, queries.offsets[queries.count], queries.offsets, queries.count, out.buf);
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) {
         raise_status(status);

@@ -159,8 +159,7 @@ int pack_strings(PyObject *values, PackedStrings *packed) {
     } else if (kind == 'O' && view.itemsize == sizeof(PyObject *)) {
         result = pack_objects((PyObject *const *)view.buf, count, packed);
     } else {
-        PyErr_Format(PyExc_TypeError, "strings_hash: expected an array of str, bytes or objects; received format '%s'",
-                     format);
+        PyErr_Format(PyExc_TypeError, "strings_hash: expected an array of str, bytes or objects; received format '%s'", format);
         result = -1;
     }
     PyBuffer_Release(&view);

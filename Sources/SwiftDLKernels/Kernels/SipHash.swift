@@ -56,7 +56,7 @@ func sipHash64(_ s: HashedBytes, key0: UInt64, key1: UInt64) -> UInt64 {
     }
     state.absorb(last)
     state.v2 ^= 0xFF
-    for _ in 0..<4 { state.round() }  // the "4" finalisation rounds
+    for _ in 0..<4 { state.round() } // the "4" finalisation rounds
     return state.v0 ^ state.v1 ^ state.v2 ^ state.v3
 }
 
