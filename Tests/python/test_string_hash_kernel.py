@@ -138,3 +138,16 @@ def test_extension_checks_its_arguments():
         _C.strings_siphash64(strings, read_only, 1, 2)
     with pytest.raises(TypeError, match="writable"):
         _C.strings_siphash64(strings, b"0123456789abcdef", 1, 2)
+
+
+@pytest.mark.parametrize("salt", [None, [133, 137]])
+def test_hashing_layer_matches_reference_for_every_input_form(texts, salt):
+    from swiftdl.keras import layers
+    tokens = np.array([t.replace("\x00", "") for t in texts[:60]] + ["mask"] * 4).reshape(16, 4)
+    layer = layers.Hashing(num_bins=11, mask_value="mask", salt=salt)
+    bucket = ((lambda t: _farmhash.to_hash_bucket_fast(t, 10)) if salt is None
+              else (lambda t: _farmhash.to_hash_bucket_strong(t, 10, salt)))
+    want = np.array([[0 if t == "mask" else bucket(t) + 1 for t in row] for row in tokens.tolist()])
+    encoded = np.char.encode(tokens, "utf-8")
+    for form in (tokens, tokens.astype(object), encoded, encoded.astype(object)):
+        np.testing.assert_array_equal(np.asarray(layer(form)), want)

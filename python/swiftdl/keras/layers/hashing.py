@@ -150,18 +150,32 @@ class Hashing(Layer):
         return self.call(inputs)
 
     def call(self, inputs):
-        values = hashable_values(inputs, self.name)
+        values = inputs.numpy() if isinstance(inputs, _sd.Tensor) else np.asarray(inputs)
+        if values.dtype != object:  # an object array is checked by the hashing, below
+            values = hashable_values(values, self.name)
         if self.output_mode == "one_hot" and values.ndim and values.shape[-1] == 1:
             values = values[..., 0]
         bins = self.num_bins
-        mask = None
         if self.mask_value is not None and bins > 1:
             bins -= 1
-            mask = mask_of(values, self.mask_value)
-        hashed = hash_buckets(values, bins, self.salt)
+        hashed, values = self._hash_buckets(values, bins)
+        mask = mask_of(values, self.mask_value) if bins < self.num_bins else None
         if mask is not None:
             hashed = np.where(mask, 0, hashed + 1)
         return encode_categorical(_sd.asarray(hashed), self.output_mode, self.num_bins, self.dtype)
+
+    def _hash_buckets(self, values, num_buckets):
+        """(buckets, the values hashed). An object array goes to the hash kernel as it is:
+        packing it checks in one C pass that its items are str or bytes, cheaper than a
+        Python pass over their types first; only when it holds something else (integers,
+        or values to reject) does `hashable_values` look at it."""
+        try:
+            return hash_buckets(values, num_buckets, self.salt), values
+        except TypeError:
+            if values.dtype != object:
+                raise
+        values = hashable_values(values, self.name)
+        return hash_buckets(values, num_buckets, self.salt), values
 
     def compute_output_shape(self, input_shape):
         return encoded_shape(input_shape, self.output_mode, self.num_bins)

@@ -317,7 +317,14 @@ class IndexLookup(Layer):
         if self.invert:
             return self._invert(self._keys(inputs))
         keys = self._lookup_keys(inputs)
-        lookups = _sd.asarray(self._lookup(keys))
+        try:
+            lookups = _sd.asarray(self._lookup(keys))
+        except TypeError:
+            # The table checks an object array's items as it packs them; on anything but
+            # str or bytes, `_keys` converts what it can or raises the layer's error.
+            if keys.dtype != object:
+                raise
+            lookups = _sd.asarray(self._lookup(self._keys(keys)))
         if self.output_mode == "int":
             return lookups
         return self._encode(lookups)
@@ -335,7 +342,8 @@ class IndexLookup(Layer):
 
     def _lookup_keys(self, values):
         """`values` as the table looks them up (by default `_keys`; StringLookup passes bytes
-        and object arrays through to the table, which reads them without a Python step each)."""
+        and object arrays through to the table, which reads and checks them without a Python
+        step each; `call` falls back to `_keys` when the table refuses an object array)."""
         return self._keys(values)
 
     def _lookup(self, keys):

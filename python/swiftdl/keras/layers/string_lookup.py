@@ -3,7 +3,7 @@ import numpy as np
 
 import swiftdl as _sd
 
-from .hashing import element_types, holds_only_text
+from .hashing import element_types
 from .index_lookup import IndexLookup
 from .preprocessing_errors import UnsupportedElementsError
 
@@ -76,8 +76,8 @@ class StringLookup(IndexLookup):
         array = np.asarray(values)
         if array.dtype.kind in "US":
             return array
-        if array.dtype == object and holds_only_text(array):
-            return array
+        if array.dtype == object:
+            return array  # the table checks the items; see IndexLookup.call
         return self._keys(array)
 
     def _invert(self, indices):
