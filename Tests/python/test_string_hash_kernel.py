@@ -82,6 +82,8 @@ def test_shapes_strides_and_empty_arrays():
     np.testing.assert_array_equal(_string_hash.fingerprint64_array(grid), want)
     np.testing.assert_array_equal(_string_hash.fingerprint64_array(grid.T), want.T)  # not C-contiguous
     np.testing.assert_array_equal(_string_hash.fingerprint64_array(grid[:, ::2]), want[:, ::2])
+    swapped = grid.astype(grid.dtype.newbyteorder(">" if grid.dtype.byteorder in "=<" else "<"))  # not native
+    np.testing.assert_array_equal(_string_hash.fingerprint64_array(swapped), want)
     scalar = _string_hash.fingerprint64_array(np.array("abc"))
     assert scalar.shape == () and scalar.item() == _farmhash.fingerprint64("abc")
     assert _string_hash.siphash64_array(np.array("abc"), (1, 2)).shape == ()

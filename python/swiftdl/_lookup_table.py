@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _C
+from ._string_hash import as_hash_strings
 
 
 def _slot_count(key_count: int) -> int:
@@ -47,7 +48,7 @@ class StringTable:
     """
 
     def __init__(self, keys):
-        keys = np.ascontiguousarray(keys).reshape(-1)
+        keys = np.ascontiguousarray(as_hash_strings(np.asarray(keys))).reshape(-1)
         self._slots = np.empty(_slot_count(len(keys)), dtype=np.int64)
         self._key_bytes, self._key_offsets = _C.strings_table_build(keys, self._slots)
 
@@ -58,6 +59,8 @@ class StringTable:
             TypeError: for items that are not str or bytes, or arrays of other dtypes.
         """
         values = np.asarray(values)
+        if values.dtype.kind == "U" and not values.dtype.isnative:
+            values = values.astype(values.dtype.newbyteorder("="))  # the extension reads native UCS-4
         out = np.empty(values.shape, dtype=np.int64)
         _C.strings_table_lookup(self._key_bytes, self._key_offsets, self._slots, np.ascontiguousarray(values), out)
         return out

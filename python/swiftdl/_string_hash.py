@@ -26,7 +26,11 @@ def as_hash_strings(values: np.ndarray) -> np.ndarray:
         TypeError: for floats, or an object array holding anything but str and bytes.
     """
     kind = values.dtype.kind
-    if kind in "USO":
+    if kind == "U" and not values.dtype.isnative:
+        return values.astype(values.dtype.newbyteorder("="))  # the extension reads native UCS-4
+    if kind in "SO":
+        return values
+    if kind == "U":
         return values
     if kind == "b":
         return np.where(values, "true", "false")
