@@ -28,6 +28,9 @@ DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
 # Argument kinds: T tensor, N tensor or None, i small code, L int64, d float, p bool,
 # S shape, A axes or None, 2/3/4 tuples of ints, Q sequence of tensors, K uint64, O options,
 # C tape capsule, B buffer object, Z seed or None, H noise shape or None, V class,
+# W an array of strings (str, bytes or objects, sometimes hostile), U a uint64 out array,
+# I an int64 key or query array, J an int64 slot or out array (any contents), b packed key
+# bytes or offsets, G a 2-D int64 array of indices or counts,
 # F a custom-gradient rule (callable or not; returning tensors, None, junk, or raising).
 SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
@@ -55,11 +58,15 @@ SIGNATURES = {
     "tape_watched_variables": "C", "tensor_identity": "T", "tape_recorded_count": "C", "random_get_state": "",
     "random_set_state": "KK", "get_op_determinism": "", "set_op_determinism": "p",
     "image_affine_transform": "TTpidp", "image_resample_axis": "TLT", "image_resample_2d": "TLTT", "channel_affine": "T3TTTpdd",
+    "strings_fingerprint64": "WU", "strings_siphash64": "WUKK", "int64_table_build": "IJ",
+    "int64_table_lookup": "IJIJ", "strings_table_build": "WJ", "strings_table_lookup": "bbJWJ",
+    "bincount_rows": "GLpG",
 }
 # Entry points the fuzzer does not call (see the docstring); every other one is in SIGNATURES
 # (Tests/python/test_abi_contract.py checks that).
 LEFT_OUT = {"blas_load", "set_tensor_class"}
 NAMES = sorted(SIGNATURES)
+INT64_HOSTILE = [v for v in HOSTILE_INTS if -2 ** 63 <= v < 2 ** 63]
 JUNK = [None, "x", 1.5, -1, 2 ** 64, [], [None], (), {}, object(), b"ab", float("nan"), [1.5], ["a"], True]
 
 
@@ -166,9 +173,55 @@ def argument(draw, kind, state):
                           small_array(draw).reshape(-1)[::2], np.zeros((2, 3), np.float16), "text"])
     if kind == "V":
         return draw.pick([sd.Tensor, sd.Variable])
+    if kind == "W":
+        return _strings(draw, state)
+    if kind == "I":
+        n = draw.int(0, 6)
+        return draw.pick([np.arange(n, dtype=np.int64), np.array([draw.int(-2, 2) for _ in range(n)], np.int64),
+                          np.array(INT64_HOSTILE[:n], np.int64), np.arange(2 * n, dtype=np.int64)[::2],
+                          np.arange(n, dtype=np.int32), np.arange(n, dtype=np.float64)])
+    if kind == "J":
+        size = draw.pick([0, 1, 3, 8, 16, state.get("strings", 4)])
+        return draw.pick([np.full(size, -1, np.int64), np.array([draw.int(-3, 9) for _ in range(size)], np.int64),
+                          np.full(size, draw.pick(INT64_HOSTILE), np.int64), np.empty(size, np.int32),
+                          np.full(size, -1, np.int64)[::-1]])
+    if kind == "G":
+        shape = (draw.int(0, 4), draw.pick([0, 1, 3, 4, state["dims"][0]]))
+        values = np.array([draw.int(-2, 6) if not draw.bool(0.1) else draw.pick(INT64_HOSTILE)
+                           for _ in range(shape[0] * shape[1])], np.int64).reshape(shape)
+        return draw.pick([values, values.astype(np.int32), values.reshape(-1), values.T, np.zeros((2, 4), np.int64)])
+    if kind == "b":
+        return draw.pick([draw.bytes(draw.int(0, 24)), np.array([0, 1, 3], np.int64).tobytes(),
+                          np.array([0, 5, 2], np.int64).tobytes(), np.array([draw.pick(INT64_HOSTILE)] * 2, np.int64).tobytes(),
+                          b"", "text"])
+    if kind == "U":
+        size = state.get("strings", 0) if not draw.bool(0.2) else draw.int(0, 5)
+        return draw.pick([np.empty(size, np.uint64), np.empty(size, np.int64), np.empty(size, np.uint32),
+                          np.empty(size, np.float64), np.empty((size, 2), np.uint64)[:, 0], bytearray(8 * size)])
     if kind == "F":
         return _rule(draw)
     raise AssertionError(kind)
+
+
+def _strings(draw, state):
+    """An array of strings as the hash entry points take them (numpy "U", "S" or object),
+    sometimes strided, holding NULs, lone surrogates, None or numbers; remembers its size."""
+    texts = [draw.bytes(draw.int(0, 80)).decode("utf-8", "surrogateescape") for _ in range(draw.int(0, 6))]
+    kind = draw.int(0, 5)
+    if kind == 0:
+        array = np.array(texts + ["\x00"], dtype=object)  # an object array of str
+    elif kind == 1:
+        array = np.array([t.encode("utf-8", "surrogateescape") for t in texts] or [b""], dtype="S")
+    elif kind == 2:
+        array = np.array(texts + [None, 3, b"x"], dtype=object)[draw.int(0, len(texts) + 2):]
+    elif kind == 3:
+        array = np.array(texts or [""]).reshape(-1, 1)[::2]
+    elif kind == 4:
+        array = np.array([draw.float() for _ in texts])
+    else:
+        array = np.array(texts or ["a"], dtype="U")
+    state["strings"] = array.size
+    return array
 
 
 def _rule(draw):

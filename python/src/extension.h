@@ -46,6 +46,19 @@ int dtype_from_format(const char *format, Py_ssize_t itemsize, sdl_dtype *dtype)
         return status == SDL_OK ? wrap_tensor(out) : raise_status(status); \
     } while (0)
 
+/* Strings packed end to end as UTF-8 (string_hash.c): string i is
+   bytes[offsets[i] .. offsets[i + 1]); `count + 1` offsets. */
+typedef struct {
+    char *bytes;
+    int64_t *offsets;
+    int64_t count;
+} PackedStrings;
+/* Packs the strings of `values`, a C-contiguous numpy array of dtype "U" (encoded to UTF-8),
+   "S" (trailing NULs dropped, as numpy does) or object (str or bytes items). Returns 0, or
+   -1 with TypeError / ValueError / MemoryError set. Free with packed_free. */
+int pack_strings(PyObject *values, PackedStrings *packed);
+void packed_free(PackedStrings *packed);
+
 /* Method tables of the other files, joined in module.c. */
 extern PyMethodDef tensor_module_methods[];
 extern PyMethodDef ops_module_methods[];
@@ -59,5 +72,8 @@ extern PyMethodDef seeded_random_module_methods[];
 extern PyMethodDef fused_layer_module_methods[];
 extern PyMethodDef attention_module_methods[];
 extern PyMethodDef image_module_methods[];
+extern PyMethodDef string_hash_module_methods[];
+extern PyMethodDef lookup_table_module_methods[];
+extern PyMethodDef bincount_module_methods[];
 
 #endif

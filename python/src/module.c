@@ -32,7 +32,9 @@ PyMODINIT_FUNC PyInit__C(void) {
         add_methods(module, optimizer_module_methods) < 0 || add_methods(module, conv_module_methods) < 0 ||
         add_methods(module, recurrent_module_methods) < 0 || add_methods(module, runtime_module_methods) < 0 ||
         add_methods(module, seeded_random_module_methods) < 0 || add_methods(module, fused_layer_module_methods) < 0 ||
-        add_methods(module, attention_module_methods) < 0 || add_methods(module, image_module_methods) < 0) {
+        add_methods(module, attention_module_methods) < 0 || add_methods(module, image_module_methods) < 0 ||
+        add_methods(module, string_hash_module_methods) < 0 || add_methods(module, lookup_table_module_methods) < 0 ||
+        add_methods(module, bincount_module_methods) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -11,6 +11,8 @@ and the lookup layers' OOV buckets all rest on three functions:
   (`tensorflow/core/platform/fingerprint.h`), which `tf.sparse.cross_hashed` folds over
   the features of a cross.
 
+This is the per-string reference: the layers and `tf.strings` ops hash whole arrays with the
+engine's kernels through `swiftdl._string_hash`, and the tests compare those with this module.
 All arithmetic is on unsigned 64-bit integers, so every product and sum is reduced mod 2**64
 (`& _MASK`). When the `pyfarmhash` package is installed its C `fingerprint64` is used instead
 of the Python one (the tests check both against values TensorFlow produced); it is optional.

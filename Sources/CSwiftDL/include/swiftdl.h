@@ -377,6 +377,43 @@ sdl_status sdl_random_randint_seeded(const int64_t *shape, int32_t ndim, int64_t
                                      uint64_t key, uint64_t block, sdl_tensor *out);
 sdl_status sdl_random_permutation_seeded(int64_t n, uint64_t key, uint64_t block, sdl_tensor *out);
 
+/* ---- String hashes (a batch of strings a call) ------------------------------------ */
+
+/* The strings are packed end to end: string i is the `byte_count`-byte buffer `bytes` from
+   offsets[i] up to offsets[i + 1] (`count + 1` offsets, starting at 0, never decreasing,
+   the last at most byte_count). out[i] receives string i's hash. All pointers are borrowed
+   for the call; nothing is retained. */
+
+/* FarmHash Fingerprint64 (farmhashna::Hash64): TensorFlow's to_hash_bucket_fast hash. */
+sdl_status sdl_strings_fingerprint64(const void *bytes, int64_t byte_count, const int64_t *offsets, int64_t count,
+                                     uint64_t *out);
+/* SipHash-2-4 keyed by (key0, key1): TensorFlow's to_hash_bucket_strong hash. */
+sdl_status sdl_strings_siphash64(const void *bytes, int64_t byte_count, const int64_t *offsets, int64_t count,
+                                 uint64_t key0, uint64_t key1, uint64_t *out);
+
+/* ---- Lookup tables (vocabularies: keys -> their index) ------------------------------ */
+
+/* Open addressing over `capacity` slots (a power of two above the key count), each -1 or a
+   key's index. The caller owns the keys and `slots` and keeps both unchanged between build
+   and lookups; the table stores indices only, so lookups compare queries with the keys
+   themselves (exact). Build fails with a value error naming a key that repeats. Lookups
+   write out[i] = the index of the key equal to query i, or -1. Pointers are borrowed. */
+sdl_status sdl_int64_table_build(const int64_t *keys, int64_t count, int64_t *slots, int64_t capacity);
+sdl_status sdl_int64_table_lookup(const int64_t *keys, int64_t key_count, const int64_t *slots, int64_t capacity,
+                                  const int64_t *queries, int64_t count, int64_t *out);
+/* String keys and queries are packed as for the string hashes above; placed by Fingerprint64,
+   compared byte for byte. */
+sdl_status sdl_strings_table_build(const void *bytes, int64_t byte_count, const int64_t *offsets, int64_t count,
+                                   int64_t *slots, int64_t capacity);
+sdl_status sdl_strings_table_lookup(const void *key_bytes, int64_t key_byte_count, const int64_t *key_offsets,
+                                    int64_t key_count, const int64_t *slots, int64_t capacity, const void *bytes,
+                                    int64_t byte_count, const int64_t *offsets, int64_t count, int64_t *out);
+/* counts[r, v] (rows × depth int64, overwritten) = how many of indices[r, 0 .. width) equal
+   v; values outside [0, depth) count nowhere; binary != 0 gives 1 for any positive count
+   (multi-hot). The bag-of-values encodings of the preprocessing layers. */
+sdl_status sdl_bincount_rows(const int64_t *indices, int64_t rows, int64_t width, int64_t depth, int32_t binary,
+                             int64_t *counts);
+
 /* ---- Neural-network ops (tf.nn; differentiable; caller owns every *out) ------------- */
 
 /* Activations for sdl_nn_activation. */

@@ -114,19 +114,18 @@ class StaticVocabularyTable:
         return convert_to_tensor(np.int64(known + self._num_oov_buckets))
 
     def _lookup_array(self, array):
-        from .. import _farmhash
+        from .. import _string_hash
         if (array.dtype == object) != is_text_dtype(self.key_dtype):
             raise TypeError(f"Dtype of argument `keys` must be {self.key_dtype.name}, received: "
                             f"{'string' if array.dtype == object else array.dtype.name}")
         known = 0 if self._table is None else len(self._table._table)
         out = np.empty(array.shape, np.int64)
         for index in np.ndindex(array.shape):
-            key = array[index]
-            found = -1 if self._table is None else self._table._table.get(key_of(key), -1)
-            if found != -1 or not self._num_oov_buckets:
-                out[index] = found
-            else:
-                out[index] = known + _farmhash.to_hash_bucket_fast(key, self._num_oov_buckets)
+            out[index] = -1 if self._table is None else self._table._table.get(key_of(array[index]), -1)
+        missing = out == -1
+        if self._num_oov_buckets and missing.any():
+            # The out-of-vocabulary keys' buckets (to_hash_bucket_fast), hashed in one engine call.
+            out[missing] = known + _string_hash.hash_bucket_array(array[missing], self._num_oov_buckets)
         return output(out, "int64")
 
     def lookup(self, keys, name=None):

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from .. import _farmhash
+from .. import _string_hash
 from ._ragged import is_ragged, over_flat_values, ragged_rows, rows_to_ragged
 
 def _texts(values, op):
@@ -294,8 +294,7 @@ def unicode_encode(input, output_encoding="UTF-8", errors="replace", replacement
 @over_flat_values
 def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
     """int64 bucket Fingerprint64(s) mod num_buckets: TensorFlow's buckets, exactly."""
-    return _buckets(input, num_buckets, "to_hash_bucket_fast", lambda text: _farmhash.to_hash_bucket_fast(
-        text, num_buckets))
+    return _farmhash_buckets(input, num_buckets, "to_hash_bucket_fast")
 
 
 @over_flat_values
@@ -303,13 +302,23 @@ def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
     """int64 bucket SipHash-2-4(key, s) mod num_buckets: TensorFlow's buckets, exactly."""
     if len(list(key)) != 2:
         raise ValueError(f"[to_hash_bucket_strong] key must be two ints; received {key!r}")
-    return _buckets(input, num_buckets, "to_hash_bucket_strong", lambda text: _farmhash.to_hash_bucket_strong(
-        text, num_buckets, key))
+    return _farmhash_buckets(input, num_buckets, "to_hash_bucket_strong", key)
+
+
+def _farmhash_buckets(input, num_buckets, op, key=None):  # noqa: A002
+    """The strings' buckets, the whole array hashed in one engine call (_string_hash)."""
+    _check_num_buckets(num_buckets, op)
+    texts, _ = _texts(input, op)
+    return _tensor(_string_hash.hash_bucket_array(texts, int(num_buckets), key), "int64")
+
+
+def _check_num_buckets(num_buckets, op):
+    if not isinstance(num_buckets, (int, np.integer)) or num_buckets < 1:
+        raise ValueError(f"[{op}] num_buckets must be a positive int; received {num_buckets!r}")
 
 
 def _buckets(input, num_buckets, op, bucket):  # noqa: A002
-    if not isinstance(num_buckets, (int, np.integer)) or num_buckets < 1:
-        raise ValueError(f"[{op}] num_buckets must be a positive int; received {num_buckets!r}")
+    _check_num_buckets(num_buckets, op)
     texts, _ = _texts(input, op)
     values = np.zeros(texts.shape, np.int64)
     for index in np.ndindex(texts.shape):

@@ -4,6 +4,7 @@ Discretization, Hashing, HashedCrossing and the lookup layers share (Keras's
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
 
 from .layer import Layer
 
@@ -34,6 +35,8 @@ def encode_categorical(indices, output_mode, depth, dtype, count_weights=None):
         if indices.ndim > 1 and indices.shape[-1] == 1:
             indices = _sd.squeeze(indices, axis=-1)
         return _sd.equal(_sd.expand_dims(indices.astype("int64"), -1), classes).astype(dtype)
+    if output_mode in ("multi_hot", "count") and count_weights is None and indices.ndim <= 2:
+        return _bag_of_values(indices, output_mode == "multi_hot", depth).astype(dtype)
     hits = _sd.equal(_sd.expand_dims(indices.astype("int64"), -1), classes)
     reduction_axis = 1 if indices.ndim > 1 else 0
     if output_mode == "multi_hot":
@@ -41,6 +44,16 @@ def encode_categorical(indices, output_mode, depth, dtype, count_weights=None):
     if count_weights is not None:
         return _sd.sum(hits.astype(count_weights.dtype) * _sd.expand_dims(count_weights, -1), axis=reduction_axis)
     return _sd.sum(hits.astype(dtype), axis=reduction_axis)
+
+
+def _bag_of_values(indices, binary, depth):
+    """Each row's (a 1-D input's) value counts, or 1 where positive with `binary`: one engine
+    pass over the indices instead of a (rows, width, depth) comparison and a reduction."""
+    values = np.ascontiguousarray(np.asarray(indices), dtype=np.int64)
+    rows = values if values.ndim == 2 else values.reshape(1, -1)
+    counts = np.empty((rows.shape[0], depth), dtype=np.int64)
+    _C.bincount_rows(rows, depth, binary, counts)
+    return _sd.asarray(counts if values.ndim == 2 else counts[0])
 
 
 def encoded_shape(input_shape, output_mode, depth):

@@ -3,7 +3,7 @@
 import numpy as np
 
 import swiftdl as _sd
-from swiftdl import _farmhash
+from swiftdl import _farmhash, _string_hash
 
 from .category_encoding import check_output_mode, encode_categorical
 from .hashing import hashable_values
@@ -15,11 +15,9 @@ _CROSS_HASH_KEY = 0xDECAFCAFFE
 
 def _feature_fingerprints(values):
     """Each feature value's 64-bit fingerprint (uint64) as cross_hashed takes it: a
-    string's Fingerprint64 (each distinct string hashed once), an integer's own bits."""
-    if values.dtype.kind == "U":
-        unique, inverse = np.unique(values, return_inverse=True)
-        fingerprints = np.asarray([_farmhash.fingerprint64(v) for v in unique.tolist()], dtype=np.uint64)
-        return fingerprints[inverse.reshape(-1)]
+    string's Fingerprint64, an integer's own bits."""
+    if values.dtype.kind in "USO":
+        return _string_hash.fingerprint64_array(values)
     return values.astype(np.int64).view(np.uint64)
 
 

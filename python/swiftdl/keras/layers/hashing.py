@@ -3,21 +3,40 @@
 (SipHash-2-4) give, so a model trained with real Keras sees the same features here.
 
 Hashing is preprocessing Keras also runs outside the graph (TensorFlow string ops on the
-CPU): each distinct value of a batch is hashed once in Python (`swiftdl._farmhash`), the bins
-are mapped back with numpy, and the encodings are engine ops.
+CPU): the whole batch is hashed in one engine call (`swiftdl._string_hash`; the per-string
+`swiftdl._farmhash` is the reference the tests compare against), and the encodings are
+engine ops.
 """
 import numpy as np
 
 import swiftdl as _sd
-from swiftdl import _farmhash
+from swiftdl import _string_hash
 
 from .category_encoding import encode_categorical, encoded_shape
 from .layer import Layer
+from .preprocessing_errors import UnsupportedElementsError
+
+
+_TEXT_TYPES = (str, bytes, np.str_, np.bytes_)
+_INTEGER_TYPES = (int, np.integer)
+
+
+def holds_only_text(array):
+    """Whether an object array holds only str and bytes (one C-level pass over the element
+    types, not a Python step per element)."""
+    return all(issubclass(t, _TEXT_TYPES) for t in set(map(type, array.reshape(-1).tolist())))
 
 
 def hashable_values(values, layer_name):
-    """`values` as a numpy array TensorFlow would hash: strings (bytes decoded as UTF-8) or
-    int64 (floats truncated to int64 first, as Keras's Hashing does)."""
+    """`values` as a numpy array TensorFlow would hash: strings (a numpy str or bytes array,
+    or an object array of str and bytes; bytes are hashed as they are, as TensorFlow hashes a
+    string tensor's bytes) or int64 (floats truncated to int64 first, as Keras's Hashing does).
+
+    Raises:
+        UnsupportedElementsError: (a TypeError and a ValueError) for values that are neither
+            strings nor numbers (None, strings mixed with numbers, other objects).
+        ValueError: for NaN or infinite floats.
+    """
     if isinstance(values, _sd.Tensor):
         values = values.numpy()
     array = np.asarray(values)
@@ -28,26 +47,47 @@ def hashable_values(values, layer_name):
     if array.dtype.kind in "iub":
         return array.astype(np.int64)
     if array.dtype.kind in "US":
-        return array.astype(str)
+        return array
     if array.dtype == object:
-        flat = [v.decode("utf-8") if isinstance(v, bytes) else v for v in array.reshape(-1).tolist()]
-        if all(isinstance(v, str) for v in flat):
-            return np.asarray(flat, dtype=str).reshape(array.shape)
-        if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in flat):
-            return np.asarray(flat, dtype=np.int64).reshape(array.shape)
-    raise TypeError(f"Layer {layer_name} expects strings or integers; received an array of dtype {array.dtype}")
+        if holds_only_text(array):
+            return array
+        if holds_only_integers(array):
+            return array.astype(np.int64)
+    raise UnsupportedElementsError(f"Layer {layer_name} expects strings or integers; received an array of dtype "
+                                   f"{array.dtype}{element_types(array)}")
+
+
+def element_types(array):
+    """", holding <types>" for an object array (what the message should name), else ""."""
+    if array.dtype != object:
+        return ""
+    return ", holding " + ", ".join(sorted({type(v).__name__ for v in array.reshape(-1).tolist()}))
+
+
+def holds_only_integers(array):
+    """Whether an object array holds only integers (not booleans), in one C-level pass."""
+    types = set(map(type, array.reshape(-1).tolist()))
+    return all(issubclass(t, _INTEGER_TYPES) and not issubclass(t, (bool, np.bool_)) for t in types)
+
+
+def mask_of(values, mask_value):
+    """Where `values` (from `hashable_values`) equal `mask_value`; a str mask also matches its
+    UTF-8 bytes, as TensorFlow compares string tensors by their bytes."""
+    if values.dtype.kind in "iu":
+        return values == mask_value
+    text = mask_value.decode("utf-8") if isinstance(mask_value, bytes) else str(mask_value)
+    if values.dtype.kind == "U":
+        return values == text
+    if values.dtype.kind == "S":
+        return values == text.encode("utf-8")
+    return (values == text) | (values == text.encode("utf-8"))
 
 
 def hash_buckets(values, num_buckets, salt=None):
     """TensorFlow's hash bucket (int64, the shape of `values`) of every string or integer
     in `values` (integers hash as their decimal strings): Fingerprint64, or SipHash-2-4
     keyed by `salt` (two ints), modulo `num_buckets`."""
-    unique, inverse = np.unique(values.reshape(-1), return_inverse=True)
-    if salt is None:
-        buckets = [_farmhash.to_hash_bucket_fast(v, num_buckets) for v in unique.tolist()]
-    else:
-        buckets = [_farmhash.to_hash_bucket_strong(v, num_buckets, salt) for v in unique.tolist()]
-    return np.asarray(buckets, dtype=np.int64)[inverse].reshape(values.shape)
+    return _string_hash.hash_bucket_array(values, num_buckets, salt)
 
 
 class Hashing(Layer):
@@ -110,18 +150,32 @@ class Hashing(Layer):
         return self.call(inputs)
 
     def call(self, inputs):
-        values = hashable_values(inputs, self.name)
+        values = inputs.numpy() if isinstance(inputs, _sd.Tensor) else np.asarray(inputs)
+        if values.dtype != object:  # an object array is checked by the hashing, below
+            values = hashable_values(values, self.name)
         if self.output_mode == "one_hot" and values.ndim and values.shape[-1] == 1:
             values = values[..., 0]
         bins = self.num_bins
-        mask = None
         if self.mask_value is not None and bins > 1:
             bins -= 1
-            mask = values == (str(self.mask_value) if values.dtype.kind == "U" else self.mask_value)
-        hashed = hash_buckets(values, bins, self.salt)
+        hashed, values = self._hash_buckets(values, bins)
+        mask = mask_of(values, self.mask_value) if bins < self.num_bins else None
         if mask is not None:
             hashed = np.where(mask, 0, hashed + 1)
         return encode_categorical(_sd.asarray(hashed), self.output_mode, self.num_bins, self.dtype)
+
+    def _hash_buckets(self, values, num_buckets):
+        """(buckets, the values hashed). An object array goes to the hash kernel as it is:
+        packing it checks in one C pass that its items are str or bytes, cheaper than a
+        Python pass over their types first; only when it holds something else (integers,
+        or values to reject) does `hashable_values` look at it."""
+        try:
+            return hash_buckets(values, num_buckets, self.salt), values
+        except TypeError:
+            if values.dtype != object:
+                raise
+        values = hashable_values(values, self.name)
+        return hash_buckets(values, num_buckets, self.salt), values
 
     def compute_output_shape(self, input_shape):
         return encoded_shape(input_shape, self.output_mode, self.num_bins)

@@ -4,8 +4,8 @@ a vocabulary given, read from a file or learned by `adapt`, and the one-hot / mu
 count / tf-idf encodings.
 
 Looking tokens up is preprocessing that Keras also runs outside the graph (in TensorFlow
-hash tables): here a sorted numpy array of the vocabulary and `np.searchsorted` map a whole
-batch at once; the encodings are engine ops.
+hash tables): here an engine hash table (`swiftdl._lookup_table`) maps a whole batch in one
+call; the encodings are engine ops.
 """
 import collections
 import os
@@ -13,11 +13,12 @@ import os
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _lookup_table
 
 from .. import backend
 from .category_encoding import check_output_mode, encode_categorical, encoded_shape
 from .feature_normalization import first_of
-from .hashing import hash_buckets
+from .hashing import hash_buckets, mask_of
 from .layer import Layer
 
 _INT64_MAX = np.iinfo(np.int64).max
@@ -207,13 +208,11 @@ class IndexLookup(Layer):
         return lines
 
     def _set_tokens(self, tokens, idf_weights=None):
-        """Installs `tokens` (keys, no special tokens) as the table: a sorted copy and each
-        sorted key's index, for searchsorted lookups."""
+        """Installs `tokens` (keys, no special tokens) and the hash table of their positions."""
         key_dtype = str if self.vocabulary_dtype == "string" else np.int64
         self._tokens = self._keys(np.asarray(list(tokens), dtype=key_dtype))  # typed even when empty
-        order = np.argsort(self._tokens, kind="stable")
-        self._sorted_keys = self._tokens[order]
-        self._sorted_indices = order.astype(np.int64) + self._token_start_index()
+        table_type = _lookup_table.StringTable if self.vocabulary_dtype == "string" else _lookup_table.Int64Table
+        self._table = table_type(self._tokens)
         if idf_weights is not None:
             weights = np.asarray(idf_weights, dtype=backend.floatx())
             if self.pad_to_max_tokens and self.max_tokens is not None and len(weights) < self.max_tokens:
@@ -315,10 +314,17 @@ class IndexLookup(Layer):
             raise RuntimeError(f"When using `output_mode={self.output_mode}` and `pad_to_max_tokens=False`, you must "
                                "set the layer's vocabulary before calling it. Either pass a `vocabulary` argument to "
                                "the layer, or call `adapt` with some sample data.")
-        keys = self._keys(inputs)
         if self.invert:
-            return self._invert(keys)
-        lookups = _sd.asarray(self._lookup(keys))
+            return self._invert(self._keys(inputs))
+        keys = self._lookup_keys(inputs)
+        try:
+            lookups = _sd.asarray(self._lookup(keys))
+        except TypeError:
+            # The table checks an object array's items as it packs them; on anything but
+            # str or bytes, `_keys` converts what it can or raises the layer's error.
+            if keys.dtype != object:
+                raise
+            lookups = _sd.asarray(self._lookup(self._keys(keys)))
         if self.output_mode == "int":
             return lookups
         return self._encode(lookups)
@@ -334,18 +340,24 @@ class IndexLookup(Layer):
         counts = encode_categorical(lookups, "count", self._depth(), backend.floatx())
         return counts * _sd.asarray(self.idf_weights[:self._depth()])
 
+    def _lookup_keys(self, values):
+        """`values` as the table looks them up (by default `_keys`; StringLookup passes bytes
+        and object arrays through to the table, which reads and checks them without a Python
+        step each; `call` falls back to `_keys` when the table refuses an object array)."""
+        return self._keys(values)
+
     def _lookup(self, keys):
         """Indices (int64, the shape of `keys`) of each key: its vocabulary index, the mask
         index, or an OOV index (hashed or floormod among several)."""
         flat = keys.reshape(-1)
-        lookups = np.full(flat.shape, -1, dtype=np.int64)
-        if self._tokens is not None and len(self._tokens):
-            position = np.minimum(np.searchsorted(self._sorted_keys, flat), len(self._sorted_keys) - 1)
-            found = self._sorted_keys[position] == flat
-            lookups[found] = self._sorted_indices[position[found]]
+        if self._tokens is not None:
+            lookups = self._table.lookup(flat)
+            found = lookups >= 0
+            lookups[found] += self._token_start_index()
         else:
+            lookups = np.full(flat.shape, -1, dtype=np.int64)
             found = np.zeros(flat.shape, bool)
-        masked = np.zeros(flat.shape, bool) if self.mask_token is None else flat == self.mask_token
+        masked = np.zeros(flat.shape, bool) if self.mask_token is None else mask_of(flat, self.mask_token)
         missing = ~found & ~masked
         if self.num_oov_indices == 0:
             if missing.any():

@@ -3,7 +3,9 @@ import numpy as np
 
 import swiftdl as _sd
 
+from .hashing import element_types, holds_only_integers
 from .index_lookup import IndexLookup
+from .preprocessing_errors import UnsupportedElementsError
 
 
 class IntegerLookup(IndexLookup):
@@ -61,7 +63,10 @@ class IntegerLookup(IndexLookup):
             return array.astype(np.int64)
         if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
             return array.astype(np.int64)
-        raise TypeError(f"Layer {self.name} (IntegerLookup) expects integers; received an array of dtype {array.dtype}")
+        if array.dtype == object and holds_only_integers(array):
+            return array.astype(np.int64)
+        raise UnsupportedElementsError(f"Layer {self.name} (IntegerLookup) expects integers; received an array of dtype "
+                                       f"{array.dtype}{element_types(array)}")
 
     def _read_vocabulary_file(self, path):
         lines = super()._read_vocabulary_file(path)

@@ -3,7 +3,9 @@ import numpy as np
 
 import swiftdl as _sd
 
+from .hashing import element_types
 from .index_lookup import IndexLookup
+from .preprocessing_errors import UnsupportedElementsError
 
 
 class StringLookup(IndexLookup):
@@ -50,8 +52,8 @@ class StringLookup(IndexLookup):
         if isinstance(values, _sd.Tensor):
             if self.invert:
                 return values.numpy()
-            raise TypeError(f"Layer {self.name} (StringLookup) expects strings; received a numeric tensor of dtype "
-                            f"{values.dtype}")
+            raise UnsupportedElementsError(f"Layer {self.name} (StringLookup) expects strings; received a numeric "
+                                           f"tensor of dtype {values.dtype}")
         array = np.asarray(values)
         if self.invert and array.dtype.kind in "iu":
             return array.astype(np.int64)
@@ -63,7 +65,20 @@ class StringLookup(IndexLookup):
             flat = [v.decode(self.encoding) if isinstance(v, bytes) else v for v in array.reshape(-1).tolist()]
             if all(isinstance(v, str) for v in flat):
                 return np.asarray(flat, dtype=str).reshape(array.shape)
-        raise TypeError(f"Layer {self.name} (StringLookup) expects strings; received an array of dtype {array.dtype}")
+        raise UnsupportedElementsError(f"Layer {self.name} (StringLookup) expects strings; received an array of dtype "
+                                       f"{array.dtype}{element_types(array)}")
+
+    def _lookup_keys(self, values):
+        # The table compares UTF-8 bytes: with the default encoding, bytes and object arrays of
+        # str and bytes go to it as they are (a str matches its UTF-8 bytes, as in TensorFlow).
+        if isinstance(values, _sd.Tensor) or self.encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
+            return self._keys(values)
+        array = np.asarray(values)
+        if array.dtype.kind in "US":
+            return array
+        if array.dtype == object:
+            return array  # the table checks the items; see IndexLookup.call
+        return self._keys(array)
 
     def _invert(self, indices):
         return super()._invert(indices).astype(str)
