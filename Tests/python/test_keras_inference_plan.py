@@ -158,3 +158,26 @@ def test_batch_norm_and_relu_run_fused_in_a_sequential_plan():
     steps = model._inference_plan.steps
     assert len(steps) == 4 and steps[1].keywords == {"training": False, "_then_relu": 6.0}
     np.testing.assert_array_equal(planned, first)
+
+
+def test_batch_norm_and_relu_run_fused_in_a_functional_plan_and_values_are_dropped():
+    inputs = keras.Input((6, 6, 3))
+    normed = layers.BatchNormalization()(layers.Conv2D(4, 3)(inputs))
+    activated = layers.ReLU(6.0)(normed)                        # the batch norm's only reader: fused
+    branch = layers.BatchNormalization()(layers.Conv2D(4, 1)(activated))
+    shared = layers.Add()([layers.ReLU()(branch), branch])      # a second reader: not fused
+    model = keras.Model(inputs, [layers.Dense(2)(layers.Flatten()(shared)), activated])
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            layer.set_weights([RNG.uniform(0.5, 2, 4).astype("float32") for _ in range(4)])
+    x = RNG.normal(size=(3, 6, 6, 3)).astype("float32") * 4
+    first = [np.asarray(part) for part in model(x)]
+    planned = [np.asarray(part) for part in model(x)]
+    steps = model._inference_plan.steps
+    fused = [kwargs.get("_then_relu") for _, _, kwargs, _ in steps if "_then_relu" in kwargs]
+    assert fused == [6.0]
+    assert len(steps) == len([l for l in model.layers if not isinstance(l, layers.InputLayer)]) - 1
+    dropped = [slot for *_, done in steps for slot in done]
+    assert len(dropped) == len(set(dropped)) and 0 in dropped and model._inference_plan.outputs[1] not in dropped
+    for got, expected in zip(planned, first):
+        np.testing.assert_array_equal(got, expected)

@@ -7,7 +7,8 @@ a model has answered a call normally, later inference calls with the same kind o
 (same dtype, same shape but for the batch) and only plain built-in layers run a plan: the
 layers' own `call`s in order (a functional model's nodes in its run order, each reading its
 inputs from a list of values), conv+pool and batch-norm+ReLU pairs of a Sequential model
-fused as `Sequential.call` fuses them, with
+fused as `Sequential.call` fuses them, a functional model's batch-norm+ReLU pairs as
+`run_graph` fuses them, with
 `training=False`. Anything else (training=True, masks, custom layers or operations, a layer
 that regularizes its activity, a changed layer list, several inputs, a nested call) takes
 the normal path, which also gives the errors for bad input.
@@ -93,18 +94,26 @@ class SequentialPlan:
 
 class FunctionalPlan:
     """The nodes of one single-input functional model, for inputs of one dtype and sample
-    shape: each step calls a layer on values picked from a list by position."""
+    shape: each step calls a layer on values picked from a list by position.
+
+    As `run_graph` does for the normal path, a BatchNormalization whose output only a ReLU
+    reads runs with it as one engine op (nn.fused_batch_norm_relu; MobileNetV2 has 35 such
+    pairs, each a full pass over an activation saved), and each value is dropped once the
+    last step that reads it has run, so that a call holds only the activations still ahead
+    of it and the engine reuses their memory instead of mapping every activation afresh.
+    """
 
     def __init__(self, model: Any, sample: Any) -> None:
         self.sample_shape = tuple(sample.shape[1:])
         self.dtype = sample.dtype
-        self.steps: list[tuple[Callable[..., Any], list, dict]] | None = None
+        self.steps: list[tuple[Callable[..., Any], list, dict, tuple[int, ...]]] | None = None
         self.outputs: Any = None
         self._plan(model, sample)
 
     def _plan(self, model: Any, sample: Any) -> None:
         from ..layers.input_layer import InputLayer
-        from ..layers.keras_tensor import KerasTensor
+        from ..layers.keras_tensor import KerasTensor, flatten
+        from .functional import _batch_norm_relu_pairs, _readers_and_last_uses
         if len(model.inputs) != 1 or len(model.inputs[0].shape) != sample.ndim:
             return
         slots = {id(model.inputs[0]): 0}
@@ -117,10 +126,15 @@ class FunctionalPlan:
                 return [slot_of(v) for v in value]
             return value
 
+        nodes = model._nodes
+        readers, _ = _readers_and_last_uses(nodes)
+        kept = {id(t) for t in flatten(model._outputs_struct)}
+        fused = _batch_norm_relu_pairs(nodes, readers, kept)
+        skipped: set = set()  # the ReLU nodes fused into their batch norms
         steps = []
-        for node in model._nodes:
+        for position, node in enumerate(nodes):
             layer = node.layer
-            if isinstance(layer, InputLayer):
+            if isinstance(layer, InputLayer) or id(node) in skipped:
                 continue
             if not _plain(layer) or any(id(t) not in slots for t in node.input_tensors):
                 return
@@ -133,14 +147,20 @@ class FunctionalPlan:
             if layer._casts_inputs_to_float and any(values[s.index].dtype.kind in "biu"
                                                     for s in _slots_in(args)):
                 return
+            output_node = node
+            relu = fused.get(position)
+            if relu is not None and _plain(relu[0].layer):
+                output_node = relu[0]
+                kwargs["_then_relu"] = relu[1]
+                skipped.add(id(output_node))
             result = layer.call(*_fill(args, values), **_fill_kwargs(kwargs, values))
-            if not isinstance(result, _sd.Tensor) or len(node.output_tensors) != 1:
+            if not isinstance(result, _sd.Tensor) or len(output_node.output_tensors) != 1:
                 return
-            slots[id(node.output_tensors[0])] = len(values)
+            slots[id(output_node.output_tensors[0])] = len(values)
             values.append(result)
             steps.append((layer.call, args, kwargs))
         self.outputs = map_structure(lambda t: slots[id(t)], model._outputs_struct)
-        self.steps = steps
+        self.steps = _with_last_uses(steps, {slots[key] for key in kept})
 
     def fits(self, model: Any, x: Any) -> bool:
         return x.dtype == self.dtype and tuple(x.shape[1:]) == self.sample_shape
@@ -148,9 +168,24 @@ class FunctionalPlan:
     def run(self, x: Any) -> Any:
         assert self.steps is not None
         values = [x]
-        for call, args, kwargs in self.steps:
+        for call, args, kwargs, done in self.steps:
             values.append(call(*_fill(args, values), **_fill_kwargs(kwargs, values)))
+            for slot in done:
+                values[slot] = None
         return map_structure(lambda slot: values[slot], self.outputs)
+
+
+def _with_last_uses(steps: list, kept: set) -> list:
+    """Each step with the slots no later step reads (and no output is), to drop after it."""
+    last_reader = {}
+    for position, (_, args, kwargs, *_rest) in enumerate(steps):
+        for slot in _slots_in(args) + [v for v in kwargs.values() if isinstance(v, _Slot)]:
+            last_reader[slot.index] = position
+    done: dict = {}
+    for slot, position in last_reader.items():
+        if slot not in kept:
+            done.setdefault(position, []).append(slot)
+    return [(call, args, kwargs, tuple(done.get(position, ()))) for position, (call, args, kwargs) in enumerate(steps)]
 
 
 class _Slot:
