@@ -167,7 +167,8 @@ public func depthwiseFilterGradientAVX2(
             fast = interior
             let line0 = image + h0 * g.imageWidth * c, lineStep = g.dilationHeight * g.imageWidth * c
             filterGradientSpan3x3(
-                line0, line0 + lineStep, line0 + 2 * lineStep, upstreamRow, sums, biasSums: biasSums, window: g, channels: c,
+                line0, line0 + lineStep, line0 + 2 * lineStep, upstreamRow, sums, biasSums: biasSums, window: g,
+                channels: c,
                 outputColumns: fast)
         }
         for ow in 0..<g.outputWidth where !fast.contains(ow) {
@@ -266,7 +267,7 @@ private func filterGradientSpan3x3(
         if let biasSums { add(bias, to: biasSums + j) }
         j += 8
     }
-    while j < c {  // the channels after the last group of eight
+    while j < c { // the channels after the last group of eight
         var bias: Float = 0
         var source = firstColumn + j
         for ow in outputColumns {

@@ -118,7 +118,8 @@ static PyObject *pool1d(PyObject *module, PyObject *args) {
 
 PyMethodDef conv_module_methods[] = {
     {"conv2d", conv2d, METH_VARARGS, "conv2d(input, filters, bias, activation, strides, dilations, padding, pads)"},
-    {"depthwise_conv2d", depthwise_conv2d, METH_VARARGS, "depthwise_conv2d(input, filters, bias, strides, dilations, padding, pads)"},
+    {"depthwise_conv2d", depthwise_conv2d, METH_VARARGS,
+     "depthwise_conv2d(input, filters, bias, strides, dilations, padding, pads)"},
     {"conv2d_transpose", conv2d_transpose, METH_VARARGS,
      "conv2d_transpose(input, filters, output_size, strides, dilations, padding, pads)"},
     {"conv2d_pool", conv2d_pool, METH_VARARGS,

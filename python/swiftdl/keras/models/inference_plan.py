@@ -177,14 +177,14 @@ class FunctionalPlan:
 
 def _with_last_uses(steps: list, kept: set) -> list:
     """Each step with the slots no later step reads (and no output is), to drop after it."""
-    last_reader = {}
+    last_reader: dict[int, int] = {}
     for position, (_, args, kwargs, *_rest) in enumerate(steps):
         for slot in _slots_in(args) + [v for v in kwargs.values() if isinstance(v, _Slot)]:
             last_reader[slot.index] = position
-    done: dict = {}
-    for slot, position in last_reader.items():
-        if slot not in kept:
-            done.setdefault(position, []).append(slot)
+    done: dict[int, list[int]] = {}
+    for index, position in last_reader.items():
+        if index not in kept:
+            done.setdefault(position, []).append(index)
     return [(call, args, kwargs, tuple(done.get(position, ()))) for position, (call, args, kwargs) in enumerate(steps)]
 
 
