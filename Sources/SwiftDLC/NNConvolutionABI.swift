@@ -82,14 +82,15 @@ public func conv1dOp(
 
 @_cdecl("sdl_depthwise_conv2d")
 public func depthwiseConv2dOp(
-    _ input: OpaquePointer?, _ filters: OpaquePointer?, _ strides: UnsafePointer<Int64>?,
+    _ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ strides: UnsafePointer<Int64>?,
     _ dilations: UnsafePointer<Int64>?, _ padding: Int32, _ pads: UnsafePointer<Int64>?,
     _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
     produce(out) {
         let op = "depthwise_conv2d"
         return try depthwiseConv2d(
-            borrow(input, op), borrow(filters, op), strides: readPair(strides, op),
+            borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
+            strides: readPair(strides, op),
             dilations: readPair(dilations, op), padding: readPadding(padding, pads, count: 4, op))
     }
 }

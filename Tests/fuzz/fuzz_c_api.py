@@ -35,7 +35,7 @@ DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
 SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
-    "conv2d": "TTNi22i4", "depthwise_conv2d": "TT22i4", "conv2d_transpose": "TT222i4",
+    "conv2d": "TTNi22i4", "depthwise_conv2d": "TTN22i4", "conv2d_transpose": "TT222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
     "dot_product_attention": "TTTNddp", "dense": "TTNi",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
@@ -282,8 +282,10 @@ def _depthwise_conv2d(draw, state):
     dtype = draw.pick([np.float32, np.float64])
     n, h, w = _size(draw), _size(draw, 9), _size(draw, 9)
     c, m, k = draw.pick([1, 3, 8, _size(draw)]), draw.pick([1, 2, _size(draw)]), draw.pick([1, 2, 3])
+    bias = _float(draw, (c * m,), dtype) if draw.bool() else None
     strides, dilations, padding, pads = _window_args(draw)
-    return [_float(draw, (n, h, w, c), dtype), _float(draw, (k, k, c, m), dtype), strides, dilations, padding, pads]
+    return [_float(draw, (n, h, w, c), dtype), _float(draw, (k, k, c, m), dtype), bias, strides, dilations, padding,
+            pads]
 
 
 def _conv2d_transpose(draw, state):

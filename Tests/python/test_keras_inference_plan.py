@@ -174,3 +174,28 @@ def test_layers_that_can_make_masks_are_planned_when_they_make_none():
         assert (model._inference_plan.steps is not None) == (not mask_zero)
         np.testing.assert_array_equal(planned, first)
         np.testing.assert_array_equal(planned, _normal(model, ids))
+
+
+def test_conv_batch_norm_chains_run_fused_in_a_functional_plan_and_values_are_dropped():
+    inputs = keras.Input((6, 6, 3))
+    normed = layers.BatchNormalization()(layers.Conv2D(4, 3)(inputs))
+    activated = layers.ReLU(6.0)(normed)                        # the batch norm's only reader: fused
+    branch = layers.BatchNormalization()(layers.Conv2D(4, 1)(activated))
+    shared = layers.Add()([layers.ReLU()(branch), branch])      # a second reader: not fused
+    model = keras.Model(inputs, [layers.Dense(2)(layers.Flatten()(shared)), activated])
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            layer.set_weights([RNG.uniform(0.5, 2, 4).astype("float32") for _ in range(4)])
+    x = RNG.normal(size=(3, 6, 6, 3)).astype("float32") * 4
+    first = [np.asarray(part) for part in model(x)]
+    planned = [np.asarray(part) for part in model(x)]
+    steps = model._inference_plan.steps
+    # Both convolutions fold their batch norm; the first also its ReLU6, the second not (its
+    # batch norm has two readers).
+    chains = [args[2] for call, args, _, _ in steps if call.__name__ == "_convolve_and_normalize_fused"]
+    assert chains == [6.0, None]
+    assert len(steps) == len([l for l in model.layers if not isinstance(l, layers.InputLayer)]) - 3
+    dropped = [slot for *_, done in steps for slot in done]
+    assert len(dropped) == len(set(dropped)) and 0 in dropped and model._inference_plan.outputs[1] not in dropped
+    for got, expected in zip(planned, first):
+        np.testing.assert_array_equal(got, expected)

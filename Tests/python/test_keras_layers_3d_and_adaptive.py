@@ -8,6 +8,7 @@ import os
 import numpy as np
 import pytest
 
+import swiftdl as sd
 from swiftdl import keras
 
 from keras_testing import run_layer_test
@@ -116,3 +117,38 @@ def test_conv1d_causal_padding_matches_keras(name, arguments):
     later = CAUSAL["x"].copy()
     later[:, -1] += 10.0
     np.testing.assert_allclose(np.asarray(layer(later))[:, :-1], np.asarray(y)[:, :-1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("arguments", [
+    {"kernel_size": (3, 2, 3), "dilation_rate": (2, 1, 1), "padding": "same", "activation": "relu"},
+    {"kernel_size": 3, "strides": (2, 1, 2), "padding": "valid"},
+    {"kernel_size": (1, 3, 3), "padding": "same", "activation": "relu"},
+])
+def test_conv3d_with_bias_and_relu_matches_a_direct_numpy_convolution(arguments):
+    """The depth taps stacked along the channels into one conv2d (with the bias and relu
+    in its epilogue) against a direct loop over the kernel's taps."""
+    rng = np.random.default_rng(8)
+    layer = keras.layers.Conv3D(3, dtype="float64", **arguments)
+    x = rng.standard_normal((2, 5, 4, 6, 2))
+    layer.build(x.shape)
+    kernel, bias = rng.standard_normal(layer.kernel.shape), rng.standard_normal(3)
+    layer.set_weights([kernel, bias])
+    strides, dilations = layer.strides, layer.dilation_rate
+    pads, sizes = [], []
+    for axis in range(3):
+        size, window = x.shape[1 + axis], (kernel.shape[axis] - 1) * dilations[axis] + 1
+        out = -(-size // strides[axis]) if layer.padding == "same" else (size - window) // strides[axis] + 1
+        total = max((out - 1) * strides[axis] + window - size, 0) if layer.padding == "same" else 0
+        pads.append((total // 2, total - total // 2))
+        sizes.append(out)
+    padded = np.pad(x, [(0, 0)] + pads + [(0, 0)])
+    expected = np.zeros((2, *sizes, 3)) + bias
+    for index in np.ndindex(*kernel.shape[:3]):
+        starts = [index[a] * dilations[a] for a in range(3)]
+        window = padded[:, starts[0]::strides[0], starts[1]::strides[1], starts[2]::strides[2]]
+        window = window[:, :sizes[0], :sizes[1], :sizes[2]]
+        expected += window @ kernel[index]
+    if arguments.get("activation") == "relu":
+        expected = np.maximum(expected, 0)
+    # A float64 tensor: a numpy array would be cast to float32 on the way in.
+    np.testing.assert_allclose(np.asarray(layer(sd.asarray(x))), expected, rtol=1e-10, atol=1e-10)

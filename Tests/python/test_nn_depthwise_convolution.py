@@ -100,6 +100,11 @@ FLOAT32_CASES = [
     ((2, 6, 5, 70), (3, 3, 70, 1), (1, 1), "SAME", (1, 1)),
     ((1, 8, 8, 96), (3, 3, 96, 1), (2, 2), "SAME", (1, 1)),
     ((1, 3, 3, 9), (3, 3, 9, 1), (1, 1), "SAME", (1, 1)),
+    # Wide rows: long spans of windows inside the image, whose 3×3 filter gradient sums
+    # in registers (and the border columns on either side, which do not).
+    ((2, 6, 29, 24), (3, 3, 24, 1), (1, 1), "SAME", (1, 1)),
+    ((2, 7, 30, 13), (3, 3, 13, 1), (2, 2), "VALID", (1, 1)),
+    ((1, 9, 31, 8), (3, 3, 8, 1), (1, 1), "SAME", (2, 3)),
 ]
 
 
@@ -127,6 +132,47 @@ def test_float32_depthwise_values_and_gradients(threads, xs, ws, strides, paddin
                                atol=1e-5)
     for single, double in zip(results[0], results[1]):
         assert single.dtype == np.float32
+        np.testing.assert_allclose(single, double, rtol=1e-4, atol=1e-4 * np.abs(double).max())
+
+
+BIAS_CASES = [CASES[1], CASES[3], FLOAT32_CASES[8], FLOAT32_CASES[9]]
+
+
+@pytest.mark.parametrize("xs, ws, strides, padding, dilations", BIAS_CASES)
+def test_depthwise_conv2d_bias_matches_reference_and_finite_differences(xs, ws, strides, padding, dilations):
+    x, w = RNG.standard_normal((1,) + xs[1:]), RNG.standard_normal(ws)
+    b = RNG.standard_normal(ws[2] * ws[3])
+    out = sd.nn.depthwise_conv2d_bias(x, w, b, strides, padding, dilations)
+    np.testing.assert_allclose(out.numpy(), reference_depthwise(x, w, strides, padding, dilations) + b, rtol=1e-12,
+                               atol=1e-12)
+    check_gradients(lambda a, f, c: sd.nn.depthwise_conv2d_bias(a, f, c, strides, padding, dilations), x, w, b)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("watched", [("x", "w", "b"), ("b",), ("w", "b")])
+@pytest.mark.parametrize("xs, ws, strides, padding, dilations", BIAS_CASES)
+def test_float32_depthwise_bias_gradients_match_float64(threads, watched, xs, ws, strides, padding, dilations):
+    """The float32 bias gradient (summed in the filter gradient's pass over dy on AVX2
+    CPUs, or alone when the filters are not watched) against the float64 engine's, which
+    the finite-difference test checks; float32 sums in another order, hence the tolerance."""
+    x, w, b = RNG.standard_normal(xs), RNG.standard_normal(ws), RNG.standard_normal(ws[2] * ws[3])
+    upstream = RNG.standard_normal(reference_depthwise(x, w, strides, padding, dilations).shape)
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(threads)
+    try:
+        results = []
+        for dtype in (np.float32, np.float64):
+            operands = {name: sd.asarray(value.astype(dtype)) for name, value in zip("xwb", (x, w, b))}
+            with sd.GradientTape() as tape:
+                for name in watched:
+                    tape.watch(operands[name])
+                y = sd.nn.depthwise_conv2d_bias(operands["x"], operands["w"], operands["b"], strides, padding,
+                                                dilations)
+                loss = sd.sum(y * sd.asarray(upstream.astype(dtype)))
+            results.append([np.asarray(g) for g in tape.gradient(loss, [operands[name] for name in watched])])
+    finally:
+        sd.config.set_num_threads(previous)
+    for single, double in zip(*results):
         np.testing.assert_allclose(single, double, rtol=1e-4, atol=1e-4 * np.abs(double).max())
 
 
@@ -160,6 +206,10 @@ def test_empty_batch_gives_an_empty_result():
                                                            np.zeros((3, 3, 2, 1), np.float32), 1, "VALID")),
     (ValueError, r"NHWC", lambda: sd.nn.depthwise_conv2d(np.zeros((1, 5, 5, 2), np.float32),
                                                          np.zeros((3, 3, 2, 1), np.float32), 1, "SAME", "NCHW")),
+    (ValueError, r"bias must have shape \(4,\)", lambda: sd.nn.depthwise_conv2d_bias(
+        np.zeros((1, 5, 5, 2), np.float32), np.zeros((3, 3, 2, 2), np.float32), np.zeros(2, np.float32))),
+    (TypeError, r"bias must have the input's dtype", lambda: sd.nn.depthwise_conv2d_bias(
+        np.zeros((1, 5, 5, 2), np.float32), np.zeros((3, 3, 2, 1), np.float32), np.zeros(2, np.float64))),
 ])
 def test_hostile_input_raises_and_the_process_survives(error, message, call):
     with pytest.raises(error, match=message):

@@ -19,20 +19,20 @@ static PyObject *conv2d(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_conv2d(x, w, b, activation, s, d, padding, p, &out));
 }
 
-/* depthwise_conv2d(input, filters, (sh, sw), (dh, dw), padding, (pt, pb, pl, pr)) */
+/* depthwise_conv2d(input, filters, bias|None, (sh, sw), (dh, dw), padding, (pt, pb, pl, pr)) */
 static PyObject *depthwise_conv2d(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *x_object, *w_object;
+    PyObject *x_object, *w_object, *b_object;
     int padding;
     long long strides[2], dilations[2], pads[4];
-    if (!PyArg_ParseTuple(args, "OO(LL)(LL)i(LLLL)", &x_object, &w_object, &strides[0], &strides[1], &dilations[0], &dilations[1],
-                          &padding, &pads[0], &pads[1], &pads[2], &pads[3]))
+    if (!PyArg_ParseTuple(args, "OOO(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &strides[0], &strides[1], &dilations[0],
+                          &dilations[1], &padding, &pads[0], &pads[1], &pads[2], &pads[3]))
         return NULL;
-    sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters");
-    if (x == NULL || w == NULL) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
+    if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;
     int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
     int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
-    RETURN_ENGINE_RESULT(sdl_depthwise_conv2d(x, w, s, d, padding, p, &out));
+    RETURN_ENGINE_RESULT(sdl_depthwise_conv2d(x, w, b, s, d, padding, p, &out));
 }
 
 /* conv2d_transpose(input, filters, (oh, ow), (sh, sw), (dh, dw), padding, (pt, pb, pl, pr)) */
@@ -118,7 +118,8 @@ static PyObject *pool1d(PyObject *module, PyObject *args) {
 
 PyMethodDef conv_module_methods[] = {
     {"conv2d", conv2d, METH_VARARGS, "conv2d(input, filters, bias, activation, strides, dilations, padding, pads)"},
-    {"depthwise_conv2d", depthwise_conv2d, METH_VARARGS, "depthwise_conv2d(input, filters, strides, dilations, padding, pads)"},
+    {"depthwise_conv2d", depthwise_conv2d, METH_VARARGS,
+     "depthwise_conv2d(input, filters, bias, strides, dilations, padding, pads)"},
     {"conv2d_transpose", conv2d_transpose, METH_VARARGS,
      "conv2d_transpose(input, filters, output_size, strides, dilations, padding, pads)"},
     {"conv2d_pool", conv2d_pool, METH_VARARGS,

@@ -279,10 +279,11 @@ sdl_status sdl_dense(sdl_tensor x, sdl_tensor kernel, sdl_tensor bias, int32_t a
 /* The same for input (N, W, C) and filters (KW, C, O); result (N, OW, O). Caller owns *out. */
 sdl_status sdl_conv1d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, int32_t activation,
                       int64_t stride, int64_t dilation, int32_t padding, const int64_t *pads, sdl_tensor *out);
-/* Depthwise convolution: input (N, H, W, C), filters (KH, KW, C, M), one float dtype;
-   strides, dilations and padding as sdl_conv2d's. Result (N, OH, OW, C*M), channel c*M + k
-   being input channel c under filter k; recorded on tapes with its VJP. Caller owns *out. */
-sdl_status sdl_depthwise_conv2d(sdl_tensor input, sdl_tensor filters, const int64_t *strides,
+/* Depthwise convolution plus bias: input (N, H, W, C), filters (KH, KW, C, M), bias (C*M,)
+   or NULL, one float dtype; strides, dilations and padding as sdl_conv2d's. Result
+   (N, OH, OW, C*M), channel c*M + k being input channel c under filter k; recorded on tapes
+   with its VJP. Caller owns *out. */
+sdl_status sdl_depthwise_conv2d(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, const int64_t *strides,
                                 const int64_t *dilations, int32_t padding, const int64_t *pads, sdl_tensor *out);
 /* The transposed convolution (conv2d's gradient with respect to its input): input
    (N, H, W, C), filters (KH, KW, O, C); output_size [OH, OW] such that sdl_conv2d over an

@@ -26,17 +26,21 @@ private func mutableFloats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePoin
     UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
-/// y = depthwise_conv2d(x, w).
+/// y = depthwise_conv2d(x, w) + bias (bias: C·multiplier values, or nil). The bias is each
+/// output pixel's starting value, not a second pass over y.
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func depthwiseConvForward<T: FloatElement>(
-    _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ g: WindowGeometry
+    _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>,
+    _ g: WindowGeometry
 ) {
     let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
     let fast = vectorized(T.self, g), window = PlaneWindow(g)
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
         if fast {
-            depthwiseForwardAVX2(floats(x), floats(w), mutableFloats(y), window: window, channels: c, pixels: pixels)
+            depthwiseForwardAVX2(
+                floats(x), floats(w), bias: bias.map { floats($0) }, mutableFloats(y), window: window, channels: c,
+                pixels: pixels)
             return
         }
         var cursor = PixelCursor(pixels.lowerBound, g)
@@ -44,7 +48,7 @@ public func depthwiseConvForward<T: FloatElement>(
             let (n, oh, ow) = cursor.next()
             let image = x + n * g.inputImageSize
             let out = y + p * outC
-            out.update(repeating: T.zero, count: outC)
+            if let bias { out.update(from: bias, count: outC) } else { out.update(repeating: T.zero, count: outC) }
             let taps = g.validTaps(oh: oh, ow: ow)
             for kh in taps.kh {
                 let line = image + (taps.h0 + kh * g.dilationHeight) * g.inputWidth * c
@@ -120,34 +124,41 @@ public func depthwiseConvBackwardInput<T: FloatElement>(
 }
 
 /// dw = the filter gradient: for each tap, the sum over every output pixel of upstream
-/// times the input under that tap. Each share of the output rows sums into its own copy of
-/// dw; the copies are added in share order, so with a fixed partition count (the exact
-/// mode) the result does not depend on the threads.
+/// times the input under that tap; db = the bias gradient, upstream summed per output
+/// channel, in the same pass over dy. Either may be nil. Each share of the output rows sums
+/// into its own copy of dw and db; the copies are added in share order, so with a fixed
+/// partition count (the exact mode) the result does not depend on the threads.
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func depthwiseConvBackwardFilter<T: FloatElement>(
-    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dw: UnsafeMutablePointer<T>, _ g: WindowGeometry
+    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, dw: UnsafeMutablePointer<T>?, db: UnsafeMutablePointer<T>?,
+    _ g: WindowGeometry
 ) {
     let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
-    let filterCount = g.windowHeight * g.windowWidth * outC
+    let filterCount = dw == nil ? 0 : g.windowHeight * g.windowWidth * outC
+    let biasCount = db == nil ? 0 : outC, partialCount = filterCount + biasCount
     let rows = g.batch * g.outputHeight
     let shares = max(1, min(ThreadPool.shared.partitionCount, rows))
-    withUnsafeTemporaryAllocation(of: T.self, capacity: shares * filterCount) { buffer in
+    guard partialCount > 0 else { return }
+    withUnsafeTemporaryAllocation(of: T.self, capacity: shares * partialCount) { buffer in
         let partials = buffer.baseAddress!
-        partials.initialize(repeating: T.zero, count: shares * filterCount)
-        let fast = vectorized(T.self, g), window = PlaneWindow(g)
+        partials.initialize(repeating: T.zero, count: shares * partialCount)
+        let fast = dw != nil && vectorized(T.self, g), window = PlaneWindow(g)
         ThreadPool.shared.parallelFor(shares) { share in
-            let sums = partials + share * filterCount
+            let sums = partials + share * partialCount, biasSums = db == nil ? nil : sums + filterCount
+            let shareRows = (rows * share / shares)..<(rows * (share + 1) / shares)
             if fast {
                 depthwiseFilterGradientAVX2(
-                    floats(x), floats(dy), mutableFloats(sums), window: window, channels: c,
-                    rows: (rows * share / shares)..<(rows * (share + 1) / shares))
+                    floats(x), floats(dy), mutableFloats(sums), biasSums: biasSums.map { mutableFloats($0) },
+                    window: window, channels: c, rows: shareRows)
                 return
             }
-            for row in (rows * share / shares)..<(rows * (share + 1) / shares) {
+            for row in shareRows {
                 let image = x + (row / g.outputHeight) * g.inputImageSize, oh = row % g.outputHeight
                 for ow in 0..<g.outputWidth {
                     let upstream = dy + (row * g.outputWidth + ow) * outC
+                    if let biasSums { for j in 0..<outC { biasSums[j] += upstream[j] } }
+                    guard dw != nil else { continue }
                     let taps = g.validTaps(oh: oh, ow: ow)
                     for kh in taps.kh {
                         let line = image + (taps.h0 + kh * g.dilationHeight) * g.inputWidth * c
@@ -161,11 +172,22 @@ public func depthwiseConvBackwardFilter<T: FloatElement>(
                 }
             }
         }
-        dw.update(from: partials, count: filterCount)
-        for share in 1..<shares {
-            let partial = partials + share * filterCount
-            for i in 0..<filterCount { dw[i] += partial[i] }
+        if let dw { sumPartials(partials, shares: shares, stride: partialCount, count: filterCount, into: dw) }
+        if let db {
+            sumPartials(partials + filterCount, shares: shares, stride: partialCount, count: outC, into: db)
         }
         _ = buffer.deinitialize()
+    }
+}
+
+/// target = the sum of `shares` partials of `count` values, `stride` apart, in share order.
+@inline(__always)
+private func sumPartials<T: FloatElement>(
+    _ partials: UnsafeMutablePointer<T>, shares: Int, stride: Int, count: Int, into target: UnsafeMutablePointer<T>
+) {
+    target.update(from: partials, count: count)
+    for share in 1..<shares {
+        let partial = partials + share * stride
+        for i in 0..<count { target[i] += partial[i] }
     }
 }

@@ -8,6 +8,7 @@ from ._normalization import batch_normalization, fused_batch_norm, fused_batch_n
 from ._convolution import avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d
 from ._convolution import conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation, conv2d_pool
 from ._depthwise import depthwise_conv2d, depthwise_conv2d_backprop_filter, depthwise_conv2d_backprop_input, separable_conv2d
+from ._depthwise import depthwise_conv2d_bias
 from ._sampled_losses import compute_accidental_hits, nce_loss, sampled_softmax_loss
 from .._tf_candidate_sampling import all_candidate_sampler, fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler
 from ._windows import dilation2d, erosion2d, max_pool_with_argmax
@@ -30,7 +31,7 @@ from ._ctc import (SparseTensorValue, collapse_repeated, ctc_beam_search_decoder
 from ._generic import atrous_conv2d, atrous_conv2d_transpose, convolution, pool, space_to_batch, with_space_to_batch
 
 __all__ = ["avg_pool", "avg_pool1d", "avg_pool2d", "batch_normalization", "conv1d", "conv1d_bias_activation",
-           "conv2d", "conv2d_bias_activation", "conv2d_pool",
+           "conv2d", "conv2d_bias_activation", "conv2d_pool", "depthwise_conv2d_bias",
            "fused_batch_norm_relu", "dropout", "elu", "embedding_lookup", "gelu", "gru",
            "l2_normalize", "leaky_relu", "log_softmax", "lstm", "max_pool", "max_pool1d", "max_pool2d", "moments",
            "relu", "relu6", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "silu", "simple_rnn", "softmax",

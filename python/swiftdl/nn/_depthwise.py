@@ -43,11 +43,25 @@ def depthwise_conv2d(input: ArrayLike, filter: ArrayLike, strides: int | Sequenc
             that leaves no output.
         TypeError: non-float or mismatched dtypes.
     """
+    _check_format(data_format, "NHWC", "depthwise_conv2d")
+    return depthwise_conv2d_bias(input, filter, None, strides, padding, dilations)
+
+
+def depthwise_conv2d_bias(input: ArrayLike, filter: ArrayLike, bias: ArrayLike | None,  # noqa: A002
+                          strides: int | Sequence[int] = 1, padding: str | Sequence[Any] = "VALID",
+                          dilations: int | Sequence[int] | None = None) -> Tensor:
+    """depthwise_conv2d(input, filter) + bias in one native call (Keras's DepthwiseConv2D):
+    the kernel starts each output at the bias, and the backward pass sums the bias gradient
+    while it reads the upstream gradient for the filter's.
+
+    Args:
+        input, filter, strides, padding, dilations: as for `depthwise_conv2d` (NHWC).
+        bias: None or (in_channels * channel_multiplier,), the input's dtype.
+    """
     op = "depthwise_conv2d"
-    _check_format(data_format, "NHWC", op)
-    x, w, _ = _operands(input, filter)
+    x, w, b = _operands(input, filter, bias)
     code, pads = _padding_argument(padding, op, 2)
-    return _C.depthwise_conv2d(x, w, _window_argument(strides, "strides", op, 2),
+    return _C.depthwise_conv2d(x, w, b, _window_argument(strides, "strides", op, 2),
                                _window_argument(dilations, "dilations", op, 2), code, pads)
 
 

@@ -3,16 +3,19 @@
 /// SeparableConv2D run on it: C·multiplier·KH·KW multiply-adds per output pixel, where an
 /// ordinary convolution with a block-diagonal kernel would spend C times as many.
 
-/// depthwise_conv2d(input, filters).
+/// depthwise_conv2d(input, filters) + bias.
 ///
 /// - Parameters:
 ///   - input: (N, H, W, C), float32 or float64.
 ///   - filters: (KH, KW, C, M), the input's dtype.
+///   - bias: nil or (C·M), the input's dtype: added in the kernel (Keras's
+///     DepthwiseConv2D bias), and its gradient summed in the filter gradient's pass over
+///     the upstream gradient, instead of two more passes over the output.
 ///   - strides, dilations: (height, width), each at least 1.
 /// - Returns: (N, OH, OW, C·M); channel c·M + k is input channel c under filter k.
 public func depthwiseConv2d(
-    _ input: Tensor, _ filters: Tensor, strides: (Int, Int) = (1, 1), dilations: (Int, Int) = (1, 1),
-    padding: Padding = .valid
+    _ input: Tensor, _ filters: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+    dilations: (Int, Int) = (1, 1), padding: Padding = .valid
 ) throws -> Tensor {
     let op = "depthwise_conv2d"
     if input.rank != 4 {
@@ -35,44 +38,50 @@ public func depthwiseConv2d(
     let g = try windowGeometry(
         op, input: input.shape, window: (filters.shape[0], filters.shape[1]), outputChannels: outputChannels,
         strides: strides, dilations: dilations, padding: padding, what: "filter", received: received)
-    try checkConvolutionOperands(op, input, filters, bias: nil, geometry: g)
+    try checkConvolutionOperands(op, input, filters, bias: bias, geometry: g)
     let outputShape = [g.batch, g.outputHeight, g.outputWidth, g.outputChannels]
     _ = try CheckedSize.product(of: outputShape, op: op, "the output (\(received))", kind: .memory)
     let dtype = input.dtype
-    let x = try input.contiguous(), w = try filters.contiguous()
+    let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
     let y = try Tensor.empty(outputShape, dtype: dtype)
-    if y.count > 0 { try dtype.dispatchFloat(DepthwiseForward(x: x, w: w, y: y, g: g)) }
+    if y.count > 0 { try dtype.dispatchFloat(DepthwiseForward(x: x, w: w, b: b, y: y, g: g)) }
     guard isRecordingGradients else { return y }
-    let needs = [input, filters].map(isFollowedByRecordingTape)
+    let operands = [input, filters] + (bias.map { [$0] } ?? [])
+    let needs = operands.map(isFollowedByRecordingTape)
     guard needs.contains(true) else { return y }
-    record(op, inputs: [input, filters], outputs: [y]) { gradients in
-        guard let upstream = gradients[0] else { return [nil, nil] }
+    record(op, inputs: operands, outputs: [y]) { gradients in
+        guard let upstream = gradients[0] else { return operands.map { _ in nil } }
         let dy = try upstream.converted(to: dtype).contiguous()
-        let dx = needs[0] ? try Tensor.empty(input.shape, dtype: dtype, zeroed: y.count == 0) : nil
-        let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: y.count == 0) : nil
-        if y.count > 0 { try dtype.dispatchFloat(DepthwiseBackward(x: x, w: w, dy: dy, dx: dx, dw: dw, g: g)) }
-        return [dx, dw]
+        let empty = y.count == 0
+        let dx = needs[0] ? try Tensor.empty(input.shape, dtype: dtype, zeroed: empty) : nil
+        let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: empty) : nil
+        let db = needs.count > 2 && needs[2] ? try Tensor.empty([outputChannels], dtype: dtype, zeroed: empty) : nil
+        if !empty { try dtype.dispatchFloat(DepthwiseBackward(x: x, w: w, dy: dy, dx: dx, dw: dw, db: db, g: g)) }
+        return [dx, dw] + (bias != nil ? [db] : [])
     }
     return y
 }
 
 private struct DepthwiseForward: FloatVisitor {
-    let x: Tensor, w: Tensor, y: Tensor, g: WindowGeometry
+    let x: Tensor, w: Tensor, b: Tensor?, y: Tensor, g: WindowGeometry
     func visit<T: FloatElement>(_: T.Type) {
         depthwiseConvForward(
-            UnsafePointer(x.pointer(as: T.self)), UnsafePointer(w.pointer(as: T.self)), y.pointer(as: T.self), g)
+            UnsafePointer(x.pointer(as: T.self)), UnsafePointer(w.pointer(as: T.self)),
+            bias: b.map { UnsafePointer($0.pointer(as: T.self)) }, y.pointer(as: T.self), g)
     }
 }
 
 private struct DepthwiseBackward: FloatVisitor {
-    let x: Tensor, w: Tensor, dy: Tensor, dx: Tensor?, dw: Tensor?, g: WindowGeometry
+    let x: Tensor, w: Tensor, dy: Tensor, dx: Tensor?, dw: Tensor?, db: Tensor?, g: WindowGeometry
     func visit<T: FloatElement>(_: T.Type) {
         let upstream = UnsafePointer(dy.pointer(as: T.self))
         if let dx {
             depthwiseConvBackwardInput(upstream, UnsafePointer(w.pointer(as: T.self)), dx.pointer(as: T.self), g)
         }
-        if let dw {
-            depthwiseConvBackwardFilter(UnsafePointer(x.pointer(as: T.self)), upstream, dw.pointer(as: T.self), g)
+        if dw != nil || db != nil {
+            depthwiseConvBackwardFilter(
+                UnsafePointer(x.pointer(as: T.self)), upstream, dw: dw?.pointer(as: T.self),
+                db: db?.pointer(as: T.self), g)
         }
     }
 }

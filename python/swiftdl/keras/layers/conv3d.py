@@ -1,8 +1,6 @@
-"""Conv3D: a 3-D convolution as a sum over the kernel's depth taps of 2-D convolutions
-(keras/ops/nn_conv3d.py), with the multiply-adds of a direct one, on the engine's 2-D
-kernels and their gradients."""
-import swiftdl as _sd
-
+"""Conv3D: a 3-D convolution as one 2-D convolution over the depth taps' slices stacked
+along the channels (keras/ops/nn_conv3d.py), with the multiply-adds of a direct one, on
+the engine's 2-D kernels and their gradients."""
 from ..ops.nn_conv3d import conv3d_last
 from .convolutional import BaseConv
 
@@ -14,10 +12,7 @@ class Conv3D(BaseConv):
 
     def convolve(self, inputs, bias=None, activation=None, kernel=None):
         kernel = self._lora_weight() if kernel is None else kernel
-        outputs = conv3d_last(inputs, kernel, self.strides, self.padding, self.dilation_rate)
-        if bias is not None:
-            outputs = outputs + bias
-        return _sd.maximum(outputs, 0.0) if activation == "relu" else outputs
+        return conv3d_last(inputs, kernel, self.strides, self.padding, self.dilation_rate, bias, activation)
 
 
 Convolution3D = Conv3D  # Keras's alias

@@ -194,9 +194,8 @@ class Conv2D(BaseConv):
             return super()._grouped_convolution(inputs)
         # Output channel g·m + k comes from input channel g: depthwise filter [.., g, k].
         depthwise = _sd.reshape(self._lora_weight(), (kh, kw, self.groups, filters // self.groups))
-        outputs = nn.depthwise_conv2d(inputs, depthwise, strides=self.strides, padding=self.padding.upper(),
-                                      dilations=self.dilation_rate)
-        return outputs if self.bias is None else outputs + self.bias
+        return nn.depthwise_conv2d_bias(inputs, depthwise, self.bias, strides=self.strides,
+                                        padding=self.padding.upper(), dilations=self.dilation_rate)
 
     def convolve_and_pool(self, inputs, pool):
         """pool(self(inputs)) in one native call, or None when this pair cannot be fused.

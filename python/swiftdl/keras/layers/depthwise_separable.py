@@ -5,7 +5,7 @@ import numpy as np
 
 
 from .. import activations, constraints, initializers, regularizers
-from .convolutional import _tuple, conv_output_length
+from .convolutional import _FUSABLE, _tuple, conv_output_length
 from .data_format import channel_axis, from_channels_last, standardize_data_format, to_channels_last
 from .layer import Layer
 
@@ -63,24 +63,23 @@ class _ConvBase(Layer):
                              f"(batch, {axes}, {channels}), received {tuple(inputs.shape)}")
 
     def _pointwise(self, inputs, kernel):
+        """activation(1×1 conv(inputs, kernel) + bias), the bias and a plain relu in the
+        convolution's own native call."""
         from swiftdl import nn
-        if self.rank == 1:
-            return nn.conv1d(inputs, kernel, 1, "VALID")
-        return nn.conv2d(inputs, kernel, strides=1, padding="VALID")
+        fused = _FUSABLE.get(self.activation)
+        convolve = nn.conv1d_bias_activation if self.rank == 1 else nn.conv2d_bias_activation
+        outputs = convolve(inputs, kernel, self.bias, 1, "VALID", activation=fused)
+        return outputs if fused is not None else self.activation(outputs)
 
-    def _depthwise(self, inputs, kernel):
+    def _depthwise(self, inputs, kernel, bias=None):
+        """depthwise_conv2d(inputs, kernel) + bias in one native call."""
         from swiftdl import nn
         if self.rank == 1:  # an image of height 1
-            outputs = nn.depthwise_conv2d(inputs[:, None], kernel[None], strides=(1, self.strides[0]),
-                                          padding=self.padding.upper(), dilations=(1, self.dilation_rate[0]))
+            outputs = nn.depthwise_conv2d_bias(inputs[:, None], kernel[None], bias, strides=(1, self.strides[0]),
+                                               padding=self.padding.upper(), dilations=(1, self.dilation_rate[0]))
             return outputs[:, 0]
-        return nn.depthwise_conv2d(inputs, kernel, strides=self.strides, padding=self.padding.upper(),
-                                   dilations=self.dilation_rate)
-
-    def _finish(self, outputs):
-        if self.use_bias:
-            outputs = outputs + self.bias
-        return self.activation(outputs)
+        return nn.depthwise_conv2d_bias(inputs, kernel, bias, strides=self.strides, padding=self.padding.upper(),
+                                        dilations=self.dilation_rate)
 
     def _spatial(self, input_shape):
         spatial = tuple(conv_output_length(input_shape[1 + i], self.kernel_size[i], self.padding, self.strides[i],
@@ -135,7 +134,7 @@ class DepthwiseConv2D(_ConvBase):
 
     def _call_channels_last(self, inputs):
         self._check_call_input(inputs, self.kernel.shape[-2])
-        return self._finish(self._depthwise(inputs, self.kernel))
+        return self.activation(self._depthwise(inputs, self.kernel, self.bias))
 
     def _output_shape_channels_last(self, input_shape):
         channels = None if input_shape[-1] is None else input_shape[-1] * self.depth_multiplier
@@ -196,7 +195,7 @@ class SeparableConv2D(_ConvBase):
     def _call_channels_last(self, inputs):
         self._check_call_input(inputs, self.depthwise_kernel.shape[-2])
         depthwise = self._depthwise(inputs, self.depthwise_kernel)
-        return self._finish(self._pointwise(depthwise, self.pointwise_kernel))
+        return self._pointwise(depthwise, self.pointwise_kernel)
 
     def _output_shape_channels_last(self, input_shape):
         return (input_shape[0],) + self._spatial(input_shape) + (self.filters,)

@@ -6,9 +6,9 @@ masks, loss bookkeeping, name scopes) costs about as much as the kernels themsel
 a model has answered a call normally, later inference calls with the same kind of input
 (same dtype, same shape but for the batch) and only plain built-in layers run a plan: the
 layers' own `call`s in order (a functional model's nodes in its run order, each reading its
-inputs from a list of values), conv+pool and batch-norm+ReLU pairs of a Sequential model
-fused as `Sequential.call` fuses them, with
-`training=False`. Anything else (training=True, masks, custom layers or operations, a layer
+inputs from a list of values), with `training=False`, fused as `Sequential.call` and
+`run_graph` fuse them: conv → batch norm (→ ReLU) chains folded into one convolution,
+batch-norm+ReLU pairs, and a Sequential model's conv+pool pairs. Anything else (training=True, masks, custom layers or operations, a layer
 that regularizes its activity, a changed layer list, several inputs, a nested call) takes
 the normal path, which also gives the errors for bad input.
 """
@@ -105,12 +105,21 @@ class SequentialPlan:
 
 class FunctionalPlan:
     """The nodes of one single-input functional model, for inputs of one dtype and sample
-    shape: each step calls a layer on values picked from a list by position."""
+    shape: each step calls a layer on values picked from a list by position.
+
+    As `run_graph` does for the normal path, a Conv2D whose output only a BatchNormalization
+    reads runs with it (and the ReLU that alone reads the batch norm's) as one engine op
+    (conv_batch_norm_fusion), a BatchNormalization whose output only a ReLU reads runs with it
+    as one engine op (nn.fused_batch_norm_relu; MobileNetV2 has 35 such pairs, each a full
+    pass over an activation saved), and each value is dropped once the
+    last step that reads it has run, so that a call holds only the activations still ahead
+    of it and the engine reuses their memory instead of mapping every activation afresh.
+    """
 
     def __init__(self, model: Any, sample: Any) -> None:
         self.sample_shape = tuple(sample.shape[1:])
         self.dtype = sample.dtype
-        self.steps: list[tuple[Callable[..., Any], list, dict]] | None = None
+        self.steps: list[tuple[Callable[..., Any], list, dict, tuple[int, ...]]] | None = None
         self.outputs: Any = None
         self._plan(model, sample)
 
@@ -132,11 +141,11 @@ class FunctionalPlan:
         from .functional import _batch_norm_relu_pairs, _conv_batch_norm_chains, _readers_and_last_uses
         nodes = model._nodes
         readers, _ = _readers_and_last_uses(nodes)
-        keep = {id(t) for t in flatten(model._outputs_struct)}
+        kept = {id(t) for t in flatten(model._outputs_struct)}
         self._position = {id(n): p for p, n in enumerate(nodes)}
-        relu_pairs = _batch_norm_relu_pairs(nodes, readers, keep)
-        chains = _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, False)
-        skipped = set()
+        relu_pairs = _batch_norm_relu_pairs(nodes, readers, kept)
+        chains = _conv_batch_norm_chains(nodes, readers, kept, relu_pairs, False)
+        skipped: set = set()  # the nodes fused into an earlier step
         steps = []
         for position, node in enumerate(nodes):
             layer = node.layer
@@ -174,7 +183,7 @@ class FunctionalPlan:
             values.append(result)
             steps.append((layer.call, args, kwargs))
         self.outputs = map_structure(lambda t: slots[id(t)], model._outputs_struct)
-        self.steps = steps
+        self.steps = _with_last_uses(steps, {slots[key] for key in kept})
 
     def _fuse(self, node: Any, chain: Any, relu_pair: Any, slots: dict, values: list) -> Any:
         """(step, the node whose output the step gives, positions of the nodes it covers)
@@ -206,9 +215,24 @@ class FunctionalPlan:
     def run(self, x: Any) -> Any:
         assert self.steps is not None
         values = [x]
-        for call, args, kwargs in self.steps:
+        for call, args, kwargs, done in self.steps:
             values.append(call(*_fill(args, values), **_fill_kwargs(kwargs, values)))
+            for slot in done:
+                values[slot] = None
         return map_structure(lambda slot: values[slot], self.outputs)
+
+
+def _with_last_uses(steps: list, kept: set) -> list:
+    """Each step with the slots no later step reads (and no output is), to drop after it."""
+    last_reader: dict[int, int] = {}
+    for position, (_, args, kwargs, *_rest) in enumerate(steps):
+        for slot in _slots_in(args) + [v for v in kwargs.values() if isinstance(v, _Slot)]:
+            last_reader[slot.index] = position
+    done: dict[int, list[int]] = {}
+    for index, position in last_reader.items():
+        if index not in kept:
+            done.setdefault(position, []).append(index)
+    return [(call, args, kwargs, tuple(done.get(position, ()))) for position, (call, args, kwargs) in enumerate(steps)]
 
 
 class _Slot:
