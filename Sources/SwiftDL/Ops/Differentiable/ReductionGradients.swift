@@ -17,8 +17,10 @@ public func differentiableReduce(_ op: ReduceOp, _ x: Tensor, axes: [Int]?, keep
             return [try g.broadcasted(to: x.shape)]
         case .mean:
             let count = try CheckedSize.product(of: reduced.map { x.shape[$0] }, op: op.name, "the reduced size")
+            // Divided before it is broadcast: the same values, one division per reduced
+            // slice instead of one per element of x (a full pass for a scalar loss).
             return [
-                try binary(.divide, g.broadcasted(to: x.shape), Tensor.scalar(Double(max(count, 1)), dtype: g.dtype))
+                try binary(.divide, g, Tensor.scalar(Double(max(count, 1)), dtype: g.dtype)).broadcasted(to: x.shape)
             ]
         case .prod:
             return [try binary(.multiply, g, productOfOthers(x, axes: reduced))]
