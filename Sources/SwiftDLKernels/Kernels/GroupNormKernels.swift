@@ -54,8 +54,9 @@ public func groupNormStatistics<T: FloatElement>(
             if layout.after == 1 && T.self == Float.self && rowOperationsAvailable {
                 // Per-channel moments (sum, squares about block means, between-block part),
                 // added up per group: Σ (x − m)² = Σ within + Σ between − N·m² (ChannelSums.swift).
-                channelSumsAVX2(floats(sample), nil, center: nil, rows: 0..<layout.before, channels: c, kind: .moments,
-                                into: sums)
+                channelSumsAVX2(
+                    floats(sample), nil, center: nil, rows: 0..<layout.before, channels: c, kind: .moments,
+                    into: sums)
                 for g in 0..<groups {
                     var total = 0.0, within = 0.0, between = 0.0
                     for j in (g * perGroup)..<((g + 1) * perGroup) {

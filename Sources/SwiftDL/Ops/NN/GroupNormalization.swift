@@ -20,7 +20,8 @@ public func groupNormalization(
     let op = "group_norm"
     try requireFloat(x, op, "x")
     if x.rank < 2 {
-        throw SDLError.value(op, "x must have a batch axis and a channel axis; received shape \(describeShape(x.shape))")
+        throw SDLError.value(
+            op, "x must have a batch axis and a channel axis; received shape \(describeShape(x.shape))")
     }
     let channelAxis = try normalizeAxis(axis, rank: x.rank, op: op)
     if channelAxis == 0 {
@@ -38,7 +39,9 @@ public func groupNormalization(
         }
         if operand.shape != [channels] {
             throw SDLError.value(
-                op, "\(name) must have shape (\(channels),) for axis \(axis) of x with shape \(describeShape(x.shape)); received shape \(describeShape(operand.shape))")
+                op,
+                "\(name) must have shape (\(channels),) for axis \(axis) of x with shape \(describeShape(x.shape)); received shape \(describeShape(operand.shape))"
+            )
         }
     }
     if !epsilon.isFinite || epsilon < 0 {
@@ -56,8 +59,9 @@ public func groupNormalization(
     let y = try Tensor.empty(x.shape, dtype: dtype)
     if y.count > 0 {
         try dtype.dispatchFloat(
-            GroupNormForward(x: input, layout: layout, epsilon: epsilon, gamma: g, beta: b, mean: mean,
-                             inverseDeviation: inverseDeviation, y: y))
+            GroupNormForward(
+                x: input, layout: layout, epsilon: epsilon, gamma: g, beta: b, mean: mean,
+                inverseDeviation: inverseDeviation, y: y))
     }
     guard isRecordingGradients else { return y }
     let inputs = [x] + [gamma, beta].compactMap { $0 }
@@ -77,8 +81,9 @@ public func groupNormalization(
         let dgamma = try gradientSlot(gamma), dbeta = try gradientSlot(beta)
         if y.count > 0 {
             try dtype.dispatchFloat(
-                GroupNormBackward(x: input, dy: dy, layout: layout, mean: mean, inverseDeviation: inverseDeviation,
-                                  gamma: g, dx: dx, dgamma: dgamma, dbeta: dbeta))
+                GroupNormBackward(
+                    x: input, dy: dy, layout: layout, mean: mean, inverseDeviation: inverseDeviation,
+                    gamma: g, dx: dx, dgamma: dgamma, dbeta: dbeta))
         }
         return [dx] + (gamma != nil ? [dgamma] : []) + (beta != nil ? [dbeta] : [])
     }
