@@ -51,12 +51,16 @@ public func groupNormStatistics<T: FloatElement>(
             let sums = buffer.baseAddress!
             sums.initialize(repeating: 0, count: 3 * c)
             let (means, deviations) = (mean + n * groups, inverseDeviation + n * groups)
-            if layout.after == 1 && T.self == Float.self && rowOperationsAvailable {
+            if vectorSums(T.self, layout) {
                 // Per-channel moments (sum, squares about block means, between-block part),
                 // added up per group: Σ (x − m)² = Σ within + Σ between − N·m² (ChannelSums.swift).
-                channelSumsAVX2(
-                    floats(sample), nil, center: nil, rows: 0..<layout.before, channels: c, kind: .moments,
-                    into: sums)
+                if layout.after == 1 {
+                    channelSumsAVX2(
+                        floats(sample), nil, center: nil, rows: 0..<layout.before, channels: c, kind: .moments,
+                        into: sums)
+                } else {
+                    runMoments(floats(sample), layout, into: sums)
+                }
                 for g in 0..<groups {
                     var total = 0.0, within = 0.0, between = 0.0
                     for j in (g * perGroup)..<((g + 1) * perGroup) {
@@ -85,6 +89,41 @@ public func groupNormStatistics<T: FloatElement>(
                 means[g] = sums[2 * c + g * perGroup] + offset
                 let variance = Swift.max(0, squares / count - offset * offset)
                 deviations[g] = 1 / (variance + epsilon).squareRoot()
+            }
+        }
+    }
+}
+
+/// Whether float32 sums take the AVX2 kernels: rows of channels (after = 1), or runs of at
+/// least eight values per channel (channels first).
+@inline(__always)
+private func vectorSums<T>(_: T.Type, _ layout: GroupLayout) -> Bool {
+    T.self == Float.self && rowOperationsAvailable && (layout.after == 1 || layout.after >= 8)
+}
+
+/// ChannelSumKind.moments per channel of one sample whose channels are contiguous runs of
+/// `after` values: each run seen as (after/8, 8) rows for the AVX2 kernel, its eight lanes
+/// and its last after mod 8 values (blocks of one) folded into the channel's sums.
+private func runMoments(_ sample: UnsafePointer<Float>, _ layout: GroupLayout, into sums: UnsafeMutablePointer<Double>)
+{
+    let c = layout.channels, after = layout.after, whole = after / 8 * 8
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 24) { buffer in
+        let lanes = buffer.baseAddress!
+        for row in 0..<layout.before {
+            for j in 0..<c {
+                let run = sample + (row * c + j) * after
+                lanes.initialize(repeating: 0, count: 24)
+                channelSumsAVX2(run, nil, center: nil, rows: 0..<(after / 8), channels: 8, kind: .moments, into: lanes)
+                for lane in 0..<8 {
+                    sums[j] += lanes[lane]
+                    sums[c + j] += lanes[8 + lane]
+                    sums[2 * c + j] += lanes[16 + lane]
+                }
+                for i in whole..<after {
+                    let v = Double(run[i])
+                    sums[j] += v
+                    sums[2 * c + j] += v * v
+                }
             }
         }
     }
@@ -245,13 +284,45 @@ private func gradientSums<T: FloatElement>(
     into partial: UnsafeMutablePointer<Double>
 ) {
     let c = layout.channels, after = layout.after, perGroup = layout.channelsPerGroup
-    if after == 1 && T.self == Float.self && rowOperationsAvailable {
+    if vectorSums(T.self, layout) && after == 1 {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { buffer in
             let center = buffer.baseAddress!
             for j in 0..<c { (center + j).initialize(to: Float(mean[j / perGroup])) }
             channelSumsAVX2(
                 floats(x), floats(dy), center: UnsafePointer(center), rows: 0..<layout.before, channels: c,
                 kind: .gradientAndProjection, into: partial)
+        }
+        return
+    }
+    if vectorSums(T.self, layout) {
+        // Channels first: each run of `after` values as (after/8, 8) rows, lanes then folded.
+        let whole = after / 8 * 8
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 16) { buffer in
+            let lanes = buffer.baseAddress!
+            for row in 0..<layout.before {
+                for j in 0..<c {
+                    let offset = (row * c + j) * after, m = mean[j / perGroup]
+                    var center = SIMD8<Float>(repeating: Float(m))
+                    lanes.initialize(repeating: 0, count: 16)
+                    withUnsafePointer(to: &center) { vector in
+                        vector.withMemoryRebound(to: Float.self, capacity: 8) { centers in
+                            channelSumsAVX2(
+                                floats(x + offset), floats(dy + offset), center: centers, rows: 0..<(after / 8),
+                                channels: 8, kind: .gradientAndProjection, into: lanes)
+                        }
+                    }
+                    for lane in 0..<8 {
+                        partial[j] += lanes[lane]
+                        partial[c + j] += lanes[8 + lane]
+                    }
+                    // The tail about the same float32 center the lanes used.
+                    for i in whole..<after {
+                        let g = Double(dy[offset + i])
+                        partial[j] += g
+                        partial[c + j] += g * (Double(x[offset + i]) - Double(Float(m)))
+                    }
+                }
+            }
         }
         return
     }
