@@ -128,6 +128,7 @@ def test_empty_input_gives_empty_output_and_zero_weight_gradients():
     ((np.zeros((2, 4), np.float32), -1, 3), "divisor"),
     ((np.zeros((2, 4), np.float32), -1, 0), "divisor"),
     ((np.zeros((2, 4), np.float32), -1, -1), "divisor"),
+    ((np.zeros((2, 0), np.float32), -1, 2 ** 63 - 1), "divisor"),
     ((np.zeros((4,), np.float32), -1, 1), "batch axis and a channel axis"),
     ((np.zeros((2, 4), np.int32), -1, 1), "float"),
 ])

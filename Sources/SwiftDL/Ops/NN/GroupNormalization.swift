@@ -28,7 +28,8 @@ public func groupNormalization(
         throw SDLError.value(op, "the channel axis cannot be the batch axis 0; received axis \(axis)")
     }
     let channels = x.shape[channelAxis]
-    if groups < 1 || channels % groups != 0 {
+    // (At most max(channels, 1): zero channels take one group, an empty output.)
+    if groups < 1 || groups > max(channels, 1) || channels % groups != 0 {
         throw SDLError.value(
             op, "groups must be a positive divisor of the \(channels) channels; received groups=\(groups)")
     }
