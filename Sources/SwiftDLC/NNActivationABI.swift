@@ -140,6 +140,19 @@ private func fusedBatchNorm(
     }
 }
 
+@_cdecl("sdl_nn_group_norm")
+public func nnGroupNorm(
+    _ x: OpaquePointer?, _ axis: Int64, _ groups: Int64, _ gamma: OpaquePointer?, _ beta: OpaquePointer?,
+    _ epsilon: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    let op = "group_norm"
+    return produce(out) {
+        try groupNormalization(
+            borrow(x, op), axis: Int(axis), groups: Int(groups), gamma: gamma == nil ? nil : borrow(gamma, op),
+            beta: beta == nil ? nil : borrow(beta, op), epsilon: epsilon)
+    }
+}
+
 @_cdecl("sdl_nn_l2_normalize")
 public func nnL2Normalize(
     _ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ count: Int32, _ epsilon: Double,

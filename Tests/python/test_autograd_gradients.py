@@ -560,3 +560,17 @@ def test_indexing_inside_a_larger_computation():
         picked = h[[0, 2, 2], 1:]
         return picked.sum(axis=0) * h[..., -1].mean() + sd.where(h[1] > 0, h[1], 0.0).sum()
     check_gradients(function, normal((3, 4), 1), normal((4, 3), 2), layouts=[transposed, contiguous])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_square_below_a_scalar_loss_matches_numpy(dtype):
+    # A mean or sum loss hands square's VJP one value broadcast over x; the engine then
+    # multiplies x by 2g in one pass (ElementwiseGradients.swift). Doubling is exact, so the
+    # values are numpy's 2·x·g to the last bit.
+    x = np.random.default_rng(5).standard_normal((3, 4, 5)).astype(dtype)
+    tensor = sd.asarray(x)
+    for reduce, scale in ((sd.mean, dtype(1 / x.size)), (sd.sum, dtype(1))):
+        with sd.GradientTape() as tape:
+            tape.watch(tensor)
+            loss = reduce(sd.square(tensor))
+        np.testing.assert_array_equal(np.asarray(tape.gradient(loss, tensor)), x * (scale * dtype(2)))

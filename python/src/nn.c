@@ -163,6 +163,20 @@ static PyObject *nn_fused_batch_norm_relu(PyObject *module, PyObject *args) {
     return fused_batch_norm_call(x_object, axis, mean_object, variance_object, gamma_object, beta_object, epsilon, 1, max_value);
 }
 
+/* nn_group_norm(x, axis, groups, gamma|None, beta|None, eps) -> y */
+static PyObject *nn_group_norm(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *gamma_object, *beta_object;
+    long long axis, groups;
+    double epsilon;
+    if (!PyArg_ParseTuple(args, "OLLOOd", &x_object, &axis, &groups, &gamma_object, &beta_object, &epsilon)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x"), gamma, beta;
+    if (x == NULL || optional_tensor_handle(gamma_object, "gamma", &gamma) < 0 ||
+        optional_tensor_handle(beta_object, "beta", &beta) < 0)
+        return NULL;
+    RETURN_ENGINE_RESULT(sdl_nn_group_norm(x, (int64_t)axis, (int64_t)groups, gamma, beta, epsilon, &out));
+}
+
 static PyObject *nn_l2_normalize(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *x_object, *axes_object;
@@ -212,6 +226,7 @@ PyMethodDef nn_module_methods[] = {
      "variance)"},
     {"nn_batch_normalization", nn_batch_normalization, METH_VARARGS,
      "nn_batch_normalization(x, mean, variance, offset|None, scale|None, eps)"},
+    {"nn_group_norm", nn_group_norm, METH_VARARGS, "nn_group_norm(x, axis, groups, gamma|None, beta|None, eps) -> y"},
     {"nn_l2_normalize", nn_l2_normalize, METH_VARARGS, "nn_l2_normalize(x, axes|None, epsilon)"},
     {"nn_dropout", nn_dropout, METH_VARARGS, "nn_dropout(x, rate, noise_shape|None, seed|None)"},
     {NULL, NULL, 0, NULL},

@@ -456,6 +456,13 @@ sdl_status sdl_nn_fused_batch_norm(sdl_tensor x, int64_t axis, sdl_tensor mean, 
 sdl_status sdl_nn_fused_batch_norm_relu(sdl_tensor x, int64_t axis, sdl_tensor mean, sdl_tensor variance,
                                         sdl_tensor gamma, sdl_tensor beta, double epsilon, double max_value,
                                         sdl_tensor *out, sdl_tensor *out_mean, sdl_tensor *out_variance);
+/* Group normalisation in one op: the channels on `axis` (not 0, the batch) split into `groups`
+   (a positive divisor of their count) and each (sample, group) normalised over its channels
+   and every other non-batch axis: (x - mean)/sqrt(variance + epsilon)·gamma + beta, the
+   variance biased. gamma and beta ((C,), x's dtype) may be NULL. *out is recorded on tapes
+   (gradients for x, gamma, beta); the caller owns it. */
+sdl_status sdl_nn_group_norm(sdl_tensor x, int64_t axis, int64_t groups, sdl_tensor gamma, sdl_tensor beta,
+                             double epsilon, sdl_tensor *out);
 /* x / sqrt(max(sum(x^2 over axes), epsilon)); axes NULL: all axes. */
 sdl_status sdl_nn_l2_normalize(sdl_tensor x, const int64_t *axes, int32_t naxes, double epsilon, sdl_tensor *out);
 /* Inverted dropout: kept elements are scaled by 1/(1 - rate). noise_shape NULL: x's shape.

@@ -99,7 +99,15 @@ func unaryGradient(_ op: UnaryOp, _ g: Tensor, _ x: Tensor, _ out: Tensor) throw
     switch op {
     case .negative: return try unary(.negative, g)
     case .absolute: return try binary(.multiply, g, unary(.sign, x))
-    case .square: return try binary(.multiply, g, binary(.multiply, x, Tensor.scalar(2, dtype: x.dtype)))
+    case .square:
+        // NOTE: below a mean or sum loss, g is one value broadcast over x (every stride 0):
+        // x·(2g) is then one pass over x instead of two, and the same numbers (doubling is
+        // exact, so g·(2x) = 2·(g·x) = x·(2g)).
+        if g.rank > 0 && g.dtype == x.dtype && g.shape == x.shape && g.strides.allSatisfy({ $0 == 0 }) {
+            let value = g.view(shape: [], strides: [], offset: g.offset)
+            return try binary(.multiply, x, binary(.multiply, value, Tensor.scalar(2, dtype: x.dtype)))
+        }
+        return try binary(.multiply, g, binary(.multiply, x, Tensor.scalar(2, dtype: x.dtype)))
     case .exp: return try binary(.multiply, g, out)
     case .log: return try binary(.divide, g, x)
     case .sqrt: return try binary(.divide, g, binary(.multiply, out, Tensor.scalar(2, dtype: out.dtype)))

@@ -102,6 +102,11 @@ private struct PoolBackward: FloatVisitor {
     let kind: PoolingKind, dy: Tensor, argmax: Tensor?, dx: Tensor, g: WindowGeometry
     func visit<T: FloatElement>(_: T.Type) throws {
         let upstream = UnsafePointer(dy.pointer(as: T.self)), result = dx.pointer(as: T.self)
+        let winners = argmax.map { UnsafePointer($0.pointer(as: Int32.self)) }
+        if poolWindowsTile(g) && (kind == .average || winners != nil) {
+            tiledPoolBackward(upstream, argmax: winners, result, g)
+            return
+        }
         switch kind {
         case .max:
             guard let argmax else {

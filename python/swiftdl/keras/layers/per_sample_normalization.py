@@ -3,6 +3,8 @@ Weights in Keras's order: gamma (when scale), then beta (when center)."""
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
+from swiftdl._convert import to_operand
 
 from .. import constraints, initializers, regularizers
 from .layer import Layer
@@ -165,28 +167,18 @@ class GroupNormalization(_PerSampleNormalization):
         self.built = True
 
     def call(self, inputs):
-        rank = inputs.ndim
         axis = self._channel_axis
         channels = inputs.shape[axis]
         expected = (self.gamma if self.gamma is not None else self.beta)
         if expected is not None and channels != expected.shape[0]:
             raise ValueError(f"GroupNormalization {self.name}: expected {expected.shape[0]} channels on axis "
                              f"{self.axis}; received input shape {tuple(inputs.shape)}")
-        shape = list(inputs.shape)
-        grouped_shape = shape[:axis] + [self.groups, channels // self.groups] + shape[axis + 1:]
-        grouped = _sd.reshape(inputs, tuple(grouped_shape))
-        axes = tuple(a for a in range(1, rank + 1) if a != axis)
-        mean = grouped.mean(axis=axes, keepdims=True)
-        centered = grouped - mean
-        variance = (centered * centered).mean(axis=axes, keepdims=True)
-        outputs = _sd.reshape(centered / _sd.sqrt(variance + self.epsilon), tuple(shape))
-        broadcast = [1] * rank
-        broadcast[axis] = channels
-        if self.gamma is not None:
-            outputs = outputs * _sd.reshape(self.gamma, tuple(broadcast))
-        if self.beta is not None:
-            outputs = outputs + _sd.reshape(self.beta, tuple(broadcast))
-        return outputs
+        # One engine op (GroupNormalization.swift): per-(sample, group) statistics, then
+        # the normalisation with gamma and beta; its backward pass is fused as well.
+        def operand(weight):
+            return None if weight is None else to_operand(weight, inputs.dtype)
+
+        return _C.nn_group_norm(inputs, axis, self.groups, operand(self.gamma), operand(self.beta), self.epsilon)
 
     def get_config(self):
         config = super().get_config()
