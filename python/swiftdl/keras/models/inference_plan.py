@@ -8,9 +8,10 @@ a model has answered a call normally, later inference calls with the same kind o
 layers' own `call`s in order (a functional model's nodes in its run order, each reading its
 inputs from a list of values), with `training=False`, fused as `Sequential.call` and
 `run_graph` fuse them: conv → batch norm (→ ReLU) chains folded into one convolution,
-batch-norm+ReLU pairs, and a Sequential model's conv+pool pairs. Anything else (training=True, masks, custom layers or operations, a layer
-that regularizes its activity, a changed layer list, several inputs, a nested call) takes
-the normal path, which also gives the errors for bad input.
+batch-norm+ReLU pairs, and a Sequential model's conv+pool pairs. Anything else
+(training=True, masks, custom layers or operations, a layer that regularizes its activity,
+a changed layer list, several inputs, a nested call) takes the normal path, which also gives
+the errors for bad input.
 """
 from __future__ import annotations
 
