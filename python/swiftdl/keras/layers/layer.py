@@ -356,7 +356,10 @@ class Layer:
         return tuple(shape)
 
     def _as_float_input(self, value):
-        if isinstance(value, _sd.Tensor) and value.dtype.kind in "biu":
+        """Integer input, and floating input of another precision, in the layer's dtype, as
+        Keras's autocast gives them (the engine's kernels take operands of one dtype)."""
+        if isinstance(value, _sd.Tensor) and (value.dtype.kind in "biu" or (
+                value.dtype.kind == "f" and value.dtype != self.dtype and self.dtype in _ENGINE_FLOATS)):
             return value.astype(self.dtype)
         return value
 
@@ -572,6 +575,9 @@ def _attach_masks(outputs, masks):
         for output, mask in zip(outputs, masks):
             if isinstance(output, (_sd.Tensor, KerasTensor)):
                 output._keras_mask = mask
+
+
+_ENGINE_FLOATS = ("float32", "float64")
 
 
 def _dtype_name(dtype):
