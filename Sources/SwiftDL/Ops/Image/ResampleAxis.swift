@@ -52,14 +52,14 @@ private func resampleAxes(_ x: Tensor, axis: Int, weights: [Tensor], op: String)
         record(op, inputs: [x], outputs: [out]) { gradients in
             guard let g = gradients[0] else { return [nil] }
             return [
-                try resampleAxes(g.converted(to: x.dtype), axis: position, weights: matrices.map(transposed), op: op)
+                try resampleAxes(g.converted(to: x.dtype), axis: position, weights: matrices.map(matrixTranspose), op: op)
             ]
         }
     }
     return out
 }
 
-private func transposed(_ matrix: Tensor) throws -> Tensor {
+private func matrixTranspose(_ matrix: Tensor) throws -> Tensor {
     let (rows, columns) = (matrix.shape[0], matrix.shape[1])
     return try matrix.view(
         shape: [columns, rows], strides: [matrix.strides[1], matrix.strides[0]], offset: matrix.offset
