@@ -52,7 +52,8 @@ private func resampleAxes(_ x: Tensor, axis: Int, weights: [Tensor], op: String)
         record(op, inputs: [x], outputs: [out]) { gradients in
             guard let g = gradients[0] else { return [nil] }
             return [
-                try resampleAxes(g.converted(to: x.dtype), axis: position, weights: matrices.map(matrixTranspose), op: op)
+                try resampleAxes(
+                    g.converted(to: x.dtype), axis: position, weights: matrices.map(matrixTranspose), op: op)
             ]
         }
     }
