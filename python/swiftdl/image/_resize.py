@@ -115,6 +115,13 @@ def _nearest_index(in_size, out_size):
     return np.minimum(index, in_size - 1)
 
 
+def _one_hot(index, in_size, dtype):
+    """(in_size, len(index)) weights that copy input pixel index[j] to output j."""
+    weights = np.zeros((in_size, len(index)), dtype)
+    weights[index, np.arange(len(index))] = 1.0
+    return weights
+
+
 _METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
 
 
@@ -136,8 +143,14 @@ def _resize_nhwc(x, height, width, method, antialias):
         raise InvalidArgumentError(None, None, f"[resize] input image must be of non-zero size; received shape "
                                    f"{tuple(x.shape)}")
     if method == "nearest":
-        x = _shape.take(x, _creation.array(_nearest_index(x.shape[1], height)), axis=1)
-        return _shape.take(x, _creation.array(_nearest_index(x.shape[2], width)), axis=2)
+        indices = (_nearest_index(x.shape[1], height), _nearest_index(x.shape[2], width))
+        if x.dtype.kind == "f":
+            # One-hot weights: each output is its pixel times 1.0, exactly the gather's copy
+            # (NaN, infinities and -0.0 included), both axes in one pass.
+            return _C.image_resample_2d(x, 1, *(_creation.array(_one_hot(index, size, x.dtype.name))
+                                                for index, size in zip(indices, x.shape[1:3])))
+        x = _shape.take(x, _creation.array(indices[0]), axis=1)
+        return _shape.take(x, _creation.array(indices[1]), axis=2)
     x = x.astype("float32")
     weights = []
     for axis, size in ((1, height), (2, width)):
