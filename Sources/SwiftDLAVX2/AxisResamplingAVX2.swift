@@ -33,7 +33,7 @@ public func resampleRGBPixelsAVX2(
         let low = source + 3 * layout[3 * q], high = source + 3 * layout[3 * q + 3]
         let lowWeights = taps + layout[3 * q + 2], highWeights = taps + layout[3 * q + 5]
         var sum = pair(low, high) * pair(lowWeights[0], highWeights[0])
-        if count == 2 {  // bilinear: straight-line code, without the general loop's set-up
+        if count == 2 { // bilinear: straight-line code, without the general loop's set-up
             sum = sum.addingProduct(pair(low + 3, high + 3), pair(lowWeights[1], highWeights[1]))
         } else if count > 2 {
             for t in 1..<count {
@@ -61,7 +61,7 @@ public func blendRowsAVX2(
         return
     }
     var k = 0
-    if count == 2 {  // bilinear: both rows in one straight loop
+    if count == 2 { // bilinear: both rows in one straight loop
         let (first, second) = (SIMD8(repeating: weights[0]), SIMD8(repeating: weights[1]))
         while k + 8 <= inner {
             store8((load8(rows + k) * first).addingProduct(load8(rows + inner + k), second), target + k)
