@@ -5,6 +5,10 @@
 // The row blend makes one pass over the output with all taps in registers, where the
 // portable loop makes a pass per pair of taps in baseline (4-lane, no FMA) code.
 //
+// Rows of single floats (channels first, or one channel) take eight outputs at a time:
+// with two taps each (bilinear), the pairs of inputs gathered into one 16-lane vector and
+// split into first and second taps, against the band's taps read as they are stored.
+//
 // RGB rows: three floats per pixel are too few for
 // the portable path to vectorise across channels, so it ran one scalar multiply-add per
 // channel and tap; here a whole pixel is one 4-lane register (the fourth lane carries the
@@ -80,6 +84,45 @@ public func blendRowsAVX2(
         target[k] = sum
         k += 1
     }
+}
+
+/// target[q] = Σₜ taps[layout[3q + 2] + t] · source[layout[3q] + t], t < layout[3q + 1],
+/// for q in 0 ..< outputs.
+public func resampleSinglesAVX2(
+    _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, outputs: Int,
+    layout: UnsafePointer<Int>, taps: UnsafePointer<Float>
+) {
+    var q = 0
+    while q + 8 <= outputs {
+        let band = layout + 3 * q
+        // Bands are stored one after another, so eight two-tap bands have 16 taps in a row.
+        guard (0..<8).allSatisfy({ band[3 * $0 + 1] == 2 }) else {
+            for i in q..<q + 8 { target[i] = single(source, layout + 3 * i, taps) }
+            q += 8
+            continue
+        }
+        var inputs = SIMD16<Float>()
+        for i in 0..<8 {
+            let first = source + band[3 * i]
+            (inputs[2 * i], inputs[2 * i + 1]) = (first[0], first[1])
+        }
+        let weights = UnsafeRawPointer(taps + band[2]).loadUnaligned(as: SIMD16<Float>.self)
+        store8((inputs.evenHalf * weights.evenHalf).addingProduct(inputs.oddHalf, weights.oddHalf), target + q)
+        q += 8
+    }
+    for i in q..<outputs { target[i] = single(source, layout + 3 * i, taps) }
+}
+
+/// One output of a row of single floats from its band (first, count, start) = band[0 ..< 3].
+@inline(__always)
+private func single(_ source: UnsafePointer<Float>, _ band: UnsafePointer<Int>, _ taps: UnsafePointer<Float>)
+    -> Float
+{
+    let inputs = source + band[0], count = band[1], weights = taps + band[2]
+    guard count > 0 else { return 0 }
+    var sum = inputs[0] * weights[0]
+    for t in 1..<count { sum = sum.addingProduct(inputs[t], weights[t]) }
+    return sum
 }
 
 /// One output pixel from its band (first, count, start) = band[0 ..< 3].

@@ -44,6 +44,10 @@ public func resampleRGBPixelsAVX2(
     _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, outputs: Int,
     layout: UnsafePointer<Int>, taps: UnsafePointer<Float>
 ) { compiledOut() }
+public func resampleSinglesAVX2(
+    _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, outputs: Int,
+    layout: UnsafePointer<Int>, taps: UnsafePointer<Float>
+) { compiledOut() }
 public func blendRowsAVX2(
     _ rows: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, inner: Int, weights: UnsafePointer<Float>,
     count: Int

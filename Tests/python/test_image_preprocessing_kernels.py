@@ -188,13 +188,22 @@ def _ragged_weights(in_size, out_size, seed):
     return weights
 
 
-@pytest.mark.parametrize("in_width, out_width", [(9, 7), (7, 12), (1, 2), (5, 1)])
-@pytest.mark.parametrize("channels", [3, 4, 11])
-def test_float32_resampling_rows_against_float64(in_width, out_width, channels):
-    # float32 takes the vector kernels (the AVX2 row blend, and the RGB width pass with
-    # two output pixels per register) where the CPU has them: sums in another order and
-    # with fused multiply-adds, so float32 rounding only, against a float64 dense product.
-    height, width = _ragged_weights(6, 5, 1), _ragged_weights(in_width, out_width, 2)
+def _bilinear_weights(in_size, out_size):
+    from swiftdl.keras.ops.image_resize import _resize_weights
+    return np.asarray(_resize_weights(in_size, out_size, "linear", False, "float64"))
+
+
+@pytest.mark.parametrize("in_width, out_width, bilinear", [(9, 7, False), (7, 12, False), (1, 2, False),
+                                                           (5, 1, False), (29, 21, True), (13, 30, True)])
+@pytest.mark.parametrize("channels", [1, 3, 4, 11])
+def test_float32_resampling_rows_against_float64(in_width, out_width, bilinear, channels):
+    # float32 takes the vector kernels (the AVX2 row blend, the RGB width pass with two
+    # output pixels per register, eight two-tap outputs at a time for single floats) where
+    # the CPU has them: sums in another order and with fused multiply-adds, so float32
+    # rounding only, against a float64 dense product. Ragged bands take the kernels' general
+    # branches, bilinear ones (two taps, one at the borders) their fast ones.
+    height = _ragged_weights(6, 5, 1)
+    width = _bilinear_weights(in_width, out_width) if bilinear else _ragged_weights(in_width, out_width, 2)
     x = RNG.uniform(-2, 2, size=(3, 6, in_width, channels))
     x32 = sd.asarray(x.astype("float32"))
     h32, w32 = sd.asarray(height.astype("float32")), sd.asarray(width.astype("float32"))

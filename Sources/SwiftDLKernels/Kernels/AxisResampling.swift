@@ -84,9 +84,23 @@ struct BandPointers<T: FloatElement> {
         }
         for q in 0..<outputs { resample(source, into: target + 3 * q, output: q, inner: 3) }
     }
+
+    /// target[0 ..< outputs] = every output of a row of single floats (channels first, or
+    /// one channel): in AVX2 for float32 where the CPU has it, else output by output.
+    @inline(__always)
+    func resampleSingles(_ source: UnsafePointer<T>, into target: UnsafeMutablePointer<T>, outputs: Int) {
+        if T.self == Float.self && pixelResamplingUsesAVX2 {
+            resampleSinglesAVX2(
+                UnsafeRawPointer(source).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self), outputs: outputs,
+                layout: layout, taps: UnsafeRawPointer(taps).assumingMemoryBound(to: Float.self))
+            return
+        }
+        for q in 0..<outputs { resample(source, into: target + q, output: q, inner: 1) }
+    }
 }
 
-/// float32 rows of 8 floats or more and RGB rows take the AVX2 kernels
+/// float32 rows of 8 floats or more, RGB rows and rows of single floats take the AVX2 kernels
 /// (SwiftDLAVX2/AxisResamplingAVX2.swift) on CPUs with AVX2; elsewhere the portable loops.
 package let pixelResamplingUsesAVX2 = CPUFeatures.current.hasAVX2
 
@@ -111,6 +125,10 @@ public func resampleAxis<T: FloatElement>(
                 if inner == 3 {
                     // Every row but the input's last is followed by more of the input.
                     band.resampleRGB(source, into: target, outputs: outSize, paddedSource: o + 1 < outer)
+                    continue
+                }
+                if inner == 1 {
+                    band.resampleSingles(source, into: target, outputs: outSize)
                     continue
                 }
                 for j in 0..<outSize { band.resample(source, into: target + j * inner, output: j, inner: inner) }
@@ -148,6 +166,10 @@ public func resampleTwoAxes<T: FloatElement>(
                     if inner == 3 {
                         widthBand.resampleRGB(
                             UnsafePointer(scratch), into: target, outputs: outWidth, paddedSource: true)
+                        continue
+                    }
+                    if inner == 1 {
+                        widthBand.resampleSingles(UnsafePointer(scratch), into: target, outputs: outWidth)
                         continue
                     }
                     for q in 0..<outWidth {
