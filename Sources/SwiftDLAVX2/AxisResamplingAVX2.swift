@@ -1,20 +1,19 @@
 // The two passes of a separable image resize (see SwiftDLKernels/Kernels/AxisResampling.swift)
 // in float32 with 8-lane FMAs: blending whole input rows (the height pass, and any axis
-// with a long inner size), and the width pass over channels-last RGB rows.
+// with a long inner size), and the width pass over rows of RGB pixels or of single floats.
 //
 // The row blend makes one pass over the output with all taps in registers, where the
 // portable loop makes a pass per pair of taps in baseline (4-lane, no FMA) code.
 //
+// RGB rows (channels last): three floats per pixel are too few for the portable path to
+// vectorise across channels, so it ran one scalar multiply-add per channel and tap. Here
+// a whole pixel is one 4-lane register (the fourth lane carries the next pixel's first
+// channel, which is computed and then overwritten), and two output pixels share an
+// 8-lane FMA when their bands have the same length (bilinear: all but the borders).
+//
 // Rows of single floats (channels first, or one channel) take eight outputs at a time:
 // with two taps each (bilinear), the pairs of inputs gathered into one 16-lane vector and
 // split into first and second taps, against the band's taps read as they are stored.
-//
-// RGB rows: three floats per pixel are too few for
-// the portable path to vectorise across channels, so it ran one scalar multiply-add per
-// channel and tap; here a whole pixel is one 4-lane register (the fourth lane carries the
-// next pixel's first channel, which is computed and then overwritten), and two output
-// pixels share an 8-lane FMA when their bands have the same length (bilinear: all but
-// the borders).
 
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// target pixel q = Σₜ taps[layout[3q + 2] + t] · source pixel (layout[3q] + t), t <
