@@ -40,6 +40,18 @@ public func singleChannelConvolutionGradientAVX2(
     filterGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?, outputChannels o: Int,
     window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>
 ) { compiledOut() }
+public func resampleRGBPixelsAVX2(
+    _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, outputs: Int,
+    layout: UnsafePointer<Int>, taps: UnsafePointer<Float>
+) { compiledOut() }
+public func resampleSinglesAVX2(
+    _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, outputs: Int,
+    layout: UnsafePointer<Int>, taps: UnsafePointer<Float>
+) { compiledOut() }
+public func blendRowsAVX2(
+    _ rows: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, inner: Int, weights: UnsafePointer<Float>,
+    count: Int
+) { compiledOut() }
 public func expRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
     compiledOut()
 }

@@ -177,6 +177,50 @@ def test_resample_2d_is_the_two_axis_passes_in_one(shape, axis):
                     rtol=1e-6, atol=1e-8)
 
 
+def _ragged_weights(in_size, out_size, seed):
+    """Random bands of uneven lengths (1 to 4 taps), one output with none."""
+    rng = np.random.default_rng(seed)
+    weights = np.zeros((in_size, out_size))
+    for j in range(out_size):
+        band = weights[rng.integers(0, in_size):, j][:rng.integers(1, 5)]  # a view, cut at the edge
+        band[:] = rng.uniform(-1, 1, size=band.shape)
+    weights[:, out_size // 2] = 0.0
+    return weights
+
+
+def _bilinear_weights(in_size, out_size):
+    from swiftdl.keras.ops.image_resize import _resize_weights
+    return np.asarray(_resize_weights(in_size, out_size, "linear", False, "float64"))
+
+
+@pytest.mark.parametrize("in_width, out_width, bilinear", [(9, 7, False), (7, 12, False), (1, 2, False),
+                                                           (5, 1, False), (29, 21, True), (13, 30, True)])
+@pytest.mark.parametrize("channels", [1, 3, 4, 11])
+def test_float32_resampling_rows_against_float64(in_width, out_width, bilinear, channels):
+    # float32 takes the vector kernels (the AVX2 row blend, the RGB width pass with two
+    # output pixels per register, eight two-tap outputs at a time for single floats) where
+    # the CPU has them: sums in another order and with fused multiply-adds, so float32
+    # rounding only, against a float64 dense product. Ragged bands take the kernels' general
+    # branches, bilinear ones (two taps, one at the borders) their fast ones.
+    height = _ragged_weights(6, 5, 1)
+    width = _bilinear_weights(in_width, out_width) if bilinear else _ragged_weights(in_width, out_width, 2)
+    x = RNG.uniform(-2, 2, size=(3, 6, in_width, channels))
+    x32 = sd.asarray(x.astype("float32"))
+    h32, w32 = sd.asarray(height.astype("float32")), sd.asarray(width.astype("float32"))
+    expected = _dense_resize(_dense_resize(x, 1, height), 2, width)
+    np.testing.assert_allclose(np.asarray(_C.image_resample_2d(x32, 1, h32, w32)), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(_C.image_resample_axis(x32, 2, w32)), _dense_resize(x, 2, width),
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(_C.image_resample_axis(x32, 1, h32)), _dense_resize(x, 1, height),
+                               rtol=1e-5, atol=1e-5)
+    upstream = RNG.uniform(-1, 1, size=expected.shape)
+    with sd.GradientTape() as tape:
+        tape.watch(x32)
+        loss = (_C.image_resample_2d(x32, 1, h32, w32) * sd.asarray(upstream.astype("float32"))).sum()
+    gradient = _dense_resize(_dense_resize(upstream, 2, width.T), 1, height.T)
+    np.testing.assert_allclose(np.asarray(tape.gradient(loss, x32)), gradient, rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.parametrize("shape, shift, scale, offset", [
     ((2, 5, 6, 3), 0.0, 1 / 255, 0.5),                                  # Rescaling, scalar
     ((2, 5, 6, 3), [1.0, 2.0, 3.0], [0.5, 2.0, -1.0], [0.0, 1.0, 2.0]),  # per channel, last axis

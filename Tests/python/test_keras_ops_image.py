@@ -3,6 +3,7 @@ layouts, integer images and errors (values against Keras: test_keras_ops_against
 import numpy as np
 import pytest
 
+import swiftdl as sd
 from swiftdl.keras import ops
 
 from _nn_gradcheck import check_gradients
@@ -75,3 +76,47 @@ def test_elastic_transform():
     assert first.min() >= images.min() - 1e-6 and first.max() <= images.max() + 1e-6
     with pytest.raises(ValueError, match=r"\[elastic_transform\]"):
         ops.image.elastic_transform(images, fill_mode="bogus")
+
+
+def _nearest_case(dtype):
+    """Images with the values a gather must copy untouched: NaN, infinities and -0.0."""
+    images = np.random.default_rng(5).uniform(-3, 3, (2, 7, 5, 3)).astype(dtype)
+    images[0, 1, 2] = [np.nan, np.inf, -0.0]
+    images[1, 6, 4] = [-np.inf, -0.0, 1e-30]
+    return images
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("size", [(3, 4), (11, 9), (7, 2), (4, 5)])
+def test_nearest_resize_copies_the_pixels_a_gather_picks(dtype, size):
+    # Float images go through the resampler with one-hot weights: each output is one pixel
+    # times 1.0, which IEEE arithmetic makes exact, so the copy must be bit for bit.
+    from swiftdl.keras.ops.image_resize import _nearest_offsets
+    images = _nearest_case(dtype)
+    rows, columns = _nearest_offsets(7, size[0]), _nearest_offsets(5, size[1])
+    expected = images[:, rows][:, :, columns]
+    out = np.asarray(ops.image.resize(images, size, interpolation="nearest"))
+    assert out.dtype == images.dtype
+    np.testing.assert_array_equal(out, expected)
+    assert np.array_equal(np.signbit(out), np.signbit(expected))
+    first = np.asarray(ops.image.resize(np.moveaxis(images, -1, 1), size, interpolation="nearest",
+                                        data_format="channels_first"))
+    np.testing.assert_array_equal(first, np.moveaxis(expected, -1, 1))
+    # The upstream gradient summed onto the pixels each output copied (numpy's scatter-add).
+    upstream = np.random.default_rng(6).uniform(-1, 1, expected.shape).astype(dtype)
+    x = sd.asarray(np.nan_to_num(images))
+    with sd.GradientTape() as tape:
+        tape.watch(x)
+        loss = (ops.image.resize(x, size, interpolation="nearest") * sd.asarray(upstream)).sum()
+    gradient = np.zeros(images.shape)
+    np.add.at(gradient, (slice(None), rows[:, None], columns[None, :]), upstream.astype("float64"))
+    np.testing.assert_allclose(np.asarray(tape.gradient(loss, x)), gradient, rtol=1e-6, atol=1e-6)
+
+
+def test_nearest_resize_of_integers_and_of_empty_images():
+    images = np.arange(2 * 7 * 5 * 3).reshape(2, 7, 5, 3).astype("uint8")
+    from swiftdl.keras.ops.image_resize import _nearest_offsets
+    np.testing.assert_array_equal(np.asarray(ops.image.resize(images, (3, 9), interpolation="nearest")),
+                                  images[:, _nearest_offsets(7, 3)][:, :, _nearest_offsets(5, 9)])
+    with pytest.raises(ValueError, match="non-zero height and width"):
+        ops.image.resize(np.zeros((1, 0, 4, 3), "float32"), (2, 2), interpolation="nearest")

@@ -395,3 +395,19 @@ def test_inside_a_keras_model_that_trains():
     before = model.evaluate(data, target, verbose=0)
     model.fit(data, target, epochs=3, verbose=0)
     assert model.evaluate(data, target, verbose=0) < before
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_nearest_resize_of_floats_copies_pixels_exactly(dtype):
+    # Floats take the resampler with one-hot weights (pixel times 1.0, exact in IEEE
+    # arithmetic): the result must be the gather's copy bit for bit, NaN and -0.0 included.
+    from swiftdl.image._resize import _nearest_index
+    images = np.random.default_rng(2).uniform(-1, 1, (2, 6, 5, 3)).astype(dtype)
+    images[0, 2, 3] = [np.nan, -0.0, -np.inf]
+    out = np.asarray(tf.image.resize(images, (4, 9), method="nearest"))
+    expected = images[:, _nearest_index(6, 4)][:, :, _nearest_index(5, 9)]
+    assert out.dtype == images.dtype
+    np.testing.assert_array_equal(out, expected)
+    assert np.array_equal(np.signbit(out), np.signbit(expected))
+    check_gradients(lambda x: tf.image.resize(x, (4, 9), method="nearest"), np.nan_to_num(images[:1, :, :, :2]).astype("float64"),
+                    rtol=1e-6, atol=1e-8)

@@ -1,3 +1,5 @@
+import SwiftDLAVX2
+
 /// The non-zero part of an (inSize, outSize) resampling weight matrix: output j reads input
 /// rows first ..< first + count with weights taps[start ..< start + count], where
 /// (first, count, start) = layout[3j ..< 3j + 3]; the taps are stored contiguously so a
@@ -8,18 +10,28 @@ public struct ResamplingBands<T: FloatElement> {
     public let outSize: Int
 
     /// The bands of a row-major (inSize, outSize) matrix: each column from its first to its
-    /// last non-zero entry (interpolation kernels have finite support).
+    /// last non-zero entry (interpolation kernels have finite support). Specialised here: the
+    /// ops call it from SwiftDL, where the generic body ran through witness tables (a
+    /// quarter of a 32 × 128² → 96² RGB resize).
+    @_specialize(exported:true,where T == Float)
+    @_specialize(exported:true,where T == Double)
     public init(weights: UnsafePointer<T>, inSize: Int, outSize: Int) {
         self.outSize = outSize
-        for j in 0..<outSize {
-            var low = -1
-            var high = -1
-            for i in 0..<inSize where weights[i * outSize + j] != 0 {
-                if low < 0 { low = i }
-                high = i
+        // Each column's first and last non-zero row, found in one row-major sweep (a sweep
+        // down each column strides across the whole matrix).
+        var low = [Int](repeating: -1, count: outSize), high = [Int](repeating: -1, count: outSize)
+        for i in 0..<inSize {
+            for j in 0..<outSize where weights[i * outSize + j] != 0 {
+                if low[j] < 0 { low[j] = i }
+                high[j] = i
             }
-            layout += [max(low, 0), low < 0 ? 0 : high - low + 1, taps.count]
-            if low >= 0 { for i in low...high { taps.append(weights[i * outSize + j]) } }
+        }
+        layout.reserveCapacity(3 * outSize)
+        for j in 0..<outSize {
+            layout.append(max(low[j], 0))
+            layout.append(low[j] < 0 ? 0 : high[j] - low[j] + 1)
+            layout.append(taps.count)
+            if low[j] >= 0 { for i in low[j]...high[j] { taps.append(weights[i * outSize + j]) } }
         }
         if taps.isEmpty { taps.append(0) } // every weight zero: a tap never read, so the pointer exists
     }
@@ -45,11 +57,52 @@ struct BandPointers<T: FloatElement> {
         let rows = source + layout[3 * j] * inner, count = layout[3 * j + 1], weights = taps + layout[3 * j + 2]
         if inner == 3 {
             resampleThree(rows, target, weights: weights, count: count)
+        } else if T.self == Float.self && inner >= 8 && pixelResamplingUsesAVX2 {
+            blendRowsAVX2(
+                UnsafeRawPointer(rows).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self), inner: inner,
+                weights: UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self), count: count)
         } else {
             resampleOne(rows, target, inner: inner, weights: weights, count: count)
         }
     }
+
+    /// target[0 ..< 3 · outputs] = every output of a row of 3-float (RGB) pixels: in one
+    /// AVX2 pass for float32 where the CPU has it, else output by output. `source` must
+    /// stay readable one float past its last pixel when `paddedSource` (the AVX2 kernel's
+    /// 4-lane loads); without that promise the portable path runs.
+    @inline(__always)
+    func resampleRGB(
+        _ source: UnsafePointer<T>, into target: UnsafeMutablePointer<T>, outputs: Int, paddedSource: Bool
+    ) {
+        if T.self == Float.self && paddedSource && pixelResamplingUsesAVX2 {
+            resampleRGBPixelsAVX2(
+                UnsafeRawPointer(source).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self), outputs: outputs,
+                layout: layout, taps: UnsafeRawPointer(taps).assumingMemoryBound(to: Float.self))
+            return
+        }
+        for q in 0..<outputs { resample(source, into: target + 3 * q, output: q, inner: 3) }
+    }
+
+    /// target[0 ..< outputs] = every output of a row of single floats (channels first, or
+    /// one channel): in AVX2 for float32 where the CPU has it, else output by output.
+    @inline(__always)
+    func resampleSingles(_ source: UnsafePointer<T>, into target: UnsafeMutablePointer<T>, outputs: Int) {
+        if T.self == Float.self && pixelResamplingUsesAVX2 {
+            resampleSinglesAVX2(
+                UnsafeRawPointer(source).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self), outputs: outputs,
+                layout: layout, taps: UnsafeRawPointer(taps).assumingMemoryBound(to: Float.self))
+            return
+        }
+        for q in 0..<outputs { resample(source, into: target + q, output: q, inner: 1) }
+    }
 }
+
+/// float32 rows of 8 floats or more, RGB rows and rows of single floats take the AVX2 kernels
+/// (SwiftDLAVX2/AxisResamplingAVX2.swift) on CPUs with AVX2; elsewhere the portable loops.
+package let pixelResamplingUsesAVX2 = CPUFeatures.current.hasAVX2
 
 /// One axis of a separable resize: out[o, j, :] = Σᵢ w[i, j] · in[o, i, :] for a contiguous
 /// (outer, inSize, inner) input, reading only each output's band of taps: bilinear reads 2
@@ -69,6 +122,15 @@ public func resampleAxis<T: FloatElement>(
         ThreadPool.shared.parallelFor(pieces) { piece in
             for o in outer * piece / pieces..<outer * (piece + 1) / pieces {
                 let source = input + o * inSize * inner, target = output + o * outSize * inner
+                if inner == 3 {
+                    // Every row but the input's last is followed by more of the input.
+                    band.resampleRGB(source, into: target, outputs: outSize, paddedSource: o + 1 < outer)
+                    continue
+                }
+                if inner == 1 {
+                    band.resampleSingles(source, into: target, outputs: outSize)
+                    continue
+                }
                 for j in 0..<outSize { band.resample(source, into: target + j * inner, output: j, inner: inner) }
             }
         }
@@ -93,12 +155,23 @@ public func resampleTwoAxes<T: FloatElement>(
     heightBands.withPointers { heightBand in
         widthBands.withPointers { widthBand in
             ThreadPool.shared.parallelFor(pieces) { piece in
-                let scratch = UnsafeMutablePointer<T>.allocate(capacity: max(rowSize, 1))
+                // One float past the row: the padding resampleRGB's vector loads may read.
+                let scratch = UnsafeMutablePointer<T>.allocate(capacity: rowSize + 1)
+                scratch.initialize(repeating: 0, count: rowSize + 1)
                 defer { scratch.deallocate() }
                 for row in rows * piece / pieces..<rows * (piece + 1) / pieces {
                     let o = row / outHeight, j = row % outHeight
                     heightBand.resample(input + o * inHeight * rowSize, into: scratch, output: j, inner: rowSize)
                     let target = output + row * outWidth * inner
+                    if inner == 3 {
+                        widthBand.resampleRGB(
+                            UnsafePointer(scratch), into: target, outputs: outWidth, paddedSource: true)
+                        continue
+                    }
+                    if inner == 1 {
+                        widthBand.resampleSingles(UnsafePointer(scratch), into: target, outputs: outWidth)
+                        continue
+                    }
                     for q in 0..<outWidth {
                         widthBand.resample(UnsafePointer(scratch), into: target + q * inner, output: q, inner: inner)
                     }

@@ -106,13 +106,35 @@ def _resize_axes(x, output_shape, dims, method, antialias):
     return _round_like(out, x) if integer else out
 
 
-def _nearest(x, output_shape):
-    for d in range(x.ndim):
-        m, n = x.shape[d], output_shape[d]
-        if m == n:
-            continue
-        offsets = sd.floor((sd.arange(n, dtype="float32") + 0.5) * (m / n)).astype("int64")
-        x = sd.take(x, offsets, axis=d)
+@functools.lru_cache(maxsize=64)
+def _nearest_offsets(input_size, output_size):
+    """The input pixel each output pixel copies: floor((j + 0.5) · in / out), in float32 as
+    Keras's backends compute it."""
+    sample = (np.arange(output_size, dtype=np.float32) + np.float32(0.5)) * np.float32(input_size / output_size)
+    return np.minimum(np.floor(sample).astype(np.int64), input_size - 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _nearest_weights(input_size, output_size, dtype):
+    """_nearest_offsets as one-hot resampling weights, a cached engine tensor."""
+    weights = np.zeros((input_size, output_size), dtype)
+    weights[_nearest_offsets(input_size, output_size), np.arange(output_size)] = 1.0
+    return sd.asarray(weights)
+
+
+def _nearest(x, output_shape, dims):
+    """Nearest-neighbour resize of the axes in `dims`. Float images take the banded resampler
+    with one-hot weights, both axes in one pass: each output is its pixel times 1.0, so the
+    values are exactly the copies a gather makes (NaN, infinities and -0.0 included), and the
+    gradient sums the same upstream values. Integer images are gathered."""
+    if x.dtype.kind == "f" and len(dims) == 2:
+        weights = [_nearest_weights(x.shape[d], output_shape[d], x.dtype.name) for d in dims]
+        return _C.image_resample_2d(x, dims[0], weights[0], weights[1])
+    if x.dtype.kind == "f" and dims:
+        return _C.image_resample_axis(x, dims[0], _nearest_weights(x.shape[dims[0]], output_shape[dims[0]],
+                                                                   x.dtype.name))
+    for d in dims:
+        x = sd.take(x, sd.asarray(_nearest_offsets(x.shape[d], output_shape[d])), axis=d)
     return x
 
 
@@ -157,12 +179,12 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
             images = sd.concatenate([block, images, block], axis=axis)
     output_shape = list(images.shape)
     output_shape[h_axis], output_shape[h_axis + 1] = target_height, target_width
-    if interpolation == "nearest":
-        return _nearest(images, output_shape)
+    dims = [d for d in (h_axis, h_axis + 1) if images.shape[d] != output_shape[d]]
     if 0 in images.shape[h_axis:h_axis + 2]:
         raise ValueError(f"[resize] Input images must have a non-zero height and width. Received input with shape: "
                          f"images.shape={tuple(images.shape)}")
-    dims = [d for d in (h_axis, h_axis + 1) if images.shape[d] != output_shape[d]]
+    if interpolation == "nearest":
+        return _nearest(images, output_shape, dims)
     return _resize_axes(images, output_shape, dims, _METHODS[interpolation], antialias)
 
 
