@@ -56,10 +56,10 @@ public func groupNormStatistics<T: FloatElement>(
                 // added up per group: Σ (x − m)² = Σ within + Σ between − N·m² (ChannelSums.swift).
                 if layout.after == 1 {
                     channelSumsAVX2(
-                        floats(sample), nil, center: nil, rows: 0..<layout.before, channels: c, kind: .moments,
+                        sample.asFloat, nil, center: nil, rows: 0..<layout.before, channels: c, kind: .moments,
                         into: sums)
                 } else {
-                    runMoments(floats(sample), layout, into: sums)
+                    runMoments(sample.asFloat, layout, into: sums)
                 }
                 for g in 0..<groups {
                     var total = 0.0, within = 0.0, between = 0.0
@@ -195,8 +195,8 @@ private func normalizeRows<T: FloatElement>(
     let c = layout.channels, after = layout.after
     if after == 1 && T.self == Float.self && rowOperationsAvailable {
         batchNormRowsAVX2(
-            floats(x), rows: rows, channels: c, mean: floats(center), scale: floats(scale), shift: floats(shift),
-            reluMax: nil, mutableFloats(y))
+            x.asFloat, rows: rows, channels: c, mean: center.asFloat, scale: scale.asFloat, shift: shift.asFloat,
+            reluMax: nil, y.asFloat)
         return
     }
     for row in rows {
@@ -289,7 +289,7 @@ private func gradientSums<T: FloatElement>(
             let center = buffer.baseAddress!
             for j in 0..<c { (center + j).initialize(to: Float(mean[j / perGroup])) }
             channelSumsAVX2(
-                floats(x), floats(dy), center: UnsafePointer(center), rows: 0..<layout.before, channels: c,
+                x.asFloat, dy.asFloat, center: UnsafePointer(center), rows: 0..<layout.before, channels: c,
                 kind: .gradientAndProjection, into: partial)
         }
         return
@@ -307,7 +307,7 @@ private func gradientSums<T: FloatElement>(
                     withUnsafePointer(to: &center) { vector in
                         vector.withMemoryRebound(to: Float.self, capacity: 8) { centers in
                             channelSumsAVX2(
-                                floats(x + offset), floats(dy + offset), center: centers, rows: 0..<(after / 8),
+                                (x + offset).asFloat, (dy + offset).asFloat, center: centers, rows: 0..<(after / 8),
                                 channels: 8, kind: .gradientAndProjection, into: lanes)
                         }
                     }
@@ -352,8 +352,8 @@ private func gradientRows<T: FloatElement>(
     let c = layout.channels, after = layout.after
     if after == 1 && T.self == Float.self && rowOperationsAvailable {
         batchNormGradientRowsAVX2(
-            floats(x), floats(dy), rows: rows, channels: c, mean: floats(center), a: floats(a), b: floats(b),
-            d: floats(d), mutableFloats(dx))
+            x.asFloat, dy.asFloat, rows: rows, channels: c, mean: center.asFloat, a: a.asFloat, b: b.asFloat,
+            d: d.asFloat, dx.asFloat)
         return
     }
     for row in rows {
@@ -378,19 +378,4 @@ private func forEachSampleRows(_ layout: GroupLayout, _ body: (Int, Range<Int>) 
             row = end
         }
     }
-}
-
-@inline(__always)
-private func floats<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
-}
-
-@inline(__always)
-private func floats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafePointer<Float> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
-}
-
-@inline(__always)
-private func mutableFloats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }

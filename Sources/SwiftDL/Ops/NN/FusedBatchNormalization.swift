@@ -88,15 +88,8 @@ public func fusedBatchNormalization(
     record(op, inputs: inputs, outputs: [y]) { gradients in
         guard let upstream = gradients[0] else { return inputs.map { _ in nil } }
         let dy = try upstream.converted(to: dtype).contiguous()
-        var position = 1
-        func gradientSlot(_ operand: Tensor?) throws -> Tensor? {
-            guard operand != nil else { return nil }
-            defer { position += 1 }
-            return needs[position] ? try Tensor.empty([channels], dtype: dtype, zeroed: true) : nil
-        }
-        // The kernel writes every element of dx (there are none when y is empty).
-        let dx = needs[0] ? try Tensor.empty(x.shape, dtype: dtype) : nil
-        let dgamma = try gradientSlot(gamma), dbeta = try gradientSlot(beta)
+        let (dx, dgamma, dbeta) = try normalizationGradientBuffers(
+            x: x, gamma: gamma, beta: beta, needs: needs, channels: channels)
         if y.count > 0 {
             // Through the relu first: its gradient goes where dx will (the backward kernel
             // reads each element of its dy before writing that element of dx).
@@ -164,4 +157,22 @@ private struct BatchNormBackward: FloatVisitor {
             batchStatistics: batchStatistics, dx: dx?.pointer(as: T.self), dgamma: dgamma?.pointer(as: T.self),
             dbeta: dbeta?.pointer(as: T.self))
     }
+}
+
+/// The gradient buffers of a normalisation of x with optional (C,) gamma and beta, as `needs`
+/// (x's, then gamma's and beta's where given) asks: dx uninitialised (the backward kernels
+/// write every element of it; there are none when x is empty), dgamma and dbeta zeroed
+/// (their kernels accumulate).
+func normalizationGradientBuffers(
+    x: Tensor, gamma: Tensor?, beta: Tensor?, needs: [Bool], channels: Int
+) throws -> (dx: Tensor?, dgamma: Tensor?, dbeta: Tensor?) {
+    var position = 1
+    func channelGradient(_ operand: Tensor?) throws -> Tensor? {
+        guard operand != nil else { return nil }
+        defer { position += 1 }
+        return needs[position] ? try Tensor.empty([channels], dtype: x.dtype, zeroed: true) : nil
+    }
+    let dx = needs[0] ? try Tensor.empty(x.shape, dtype: x.dtype) : nil
+    let dgamma = try channelGradient(gamma)
+    return (dx, dgamma, try channelGradient(beta))
 }

@@ -71,15 +71,8 @@ public func groupNormalization(
     record(op, inputs: inputs, outputs: [y]) { gradients in
         guard let upstream = gradients[0] else { return inputs.map { _ in nil } }
         let dy = try upstream.converted(to: dtype).contiguous()
-        var position = 1
-        func gradientSlot(_ operand: Tensor?) throws -> Tensor? {
-            guard operand != nil else { return nil }
-            defer { position += 1 }
-            return needs[position] ? try Tensor.empty([channels], dtype: dtype, zeroed: true) : nil
-        }
-        // The kernel writes every element of dx (there are none when y is empty).
-        let dx = needs[0] ? try Tensor.empty(x.shape, dtype: dtype) : nil
-        let dgamma = try gradientSlot(gamma), dbeta = try gradientSlot(beta)
+        let (dx, dgamma, dbeta) = try normalizationGradientBuffers(
+            x: x, gamma: gamma, beta: beta, needs: needs, channels: channels)
         if y.count > 0 {
             try dtype.dispatchFloat(
                 GroupNormBackward(

@@ -1,6 +1,8 @@
 """The functional API's graph: nodes collected from outputs back to inputs, run in order."""
+from ..layers.convolutional import Conv2D
 from ..layers.input_layer import InputLayer
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
+from . import conv_batch_norm_fusion
 
 
 def collect_nodes(inputs, outputs):
@@ -96,8 +98,6 @@ def _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, training):
     ReLU's cap or None)} for each conv whose output only that batch norm reads (and is not
     a model output), when the batch norm uses its moving statistics on this call: the
     chain then runs as one op (conv_batch_norm_fusion)."""
-    from ..layers.convolutional import Conv2D
-    from . import conv_batch_norm_fusion
     chains = {}
     for position, node in enumerate(nodes):
         if type(node.layer) is not Conv2D or len(node.output_tensors) != 1 or len(node.call_args) != 1 \
@@ -123,7 +123,6 @@ def _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, training):
 def _run_chain(node, chain, values, masks):
     """Runs a conv → batch norm (→ relu) chain as one op and stores the last output; False
     when its input does not suit the fused op (the nodes then run one by one)."""
-    from . import conv_batch_norm_fusion
     norm_node, relu_node, cap = chain
     x = values[id(node.call_args[0])] if isinstance(node.call_args[0], KerasTensor) else None
     if x is None or masks.get(id(node.call_args[0])) is not None:
