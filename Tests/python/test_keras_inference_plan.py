@@ -199,3 +199,26 @@ def test_conv_batch_norm_chains_run_fused_in_a_functional_plan_and_values_are_dr
     assert len(dropped) == len(set(dropped)) and 0 in dropped and model._inference_plan.outputs[1] not in dropped
     for got, expected in zip(planned, first):
         np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("functional", [False, True])
+def test_the_planning_call_runs_each_layer_once_and_returns_its_own_output(functional):
+    # Planning runs every step to learn the shapes; that run's output is the call's answer,
+    # not a second run of the new plan.
+    dense = layers.Dense(3)
+    calls = []
+    original = dense.call
+    dense.call = lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs)
+    if functional:
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(2)(dense(inputs)))
+    else:
+        model = keras.Sequential([keras.Input((4,)), dense, layers.Dense(2)])
+    x = RNG.normal(size=(3, 4)).astype("float32")
+    first = np.asarray(model(x))
+    calls.clear()
+    planned = np.asarray(model(x))
+    assert model._inference_plan.steps is not None and len(calls) == 1
+    np.testing.assert_array_equal(planned, first)
+    np.testing.assert_array_equal(np.asarray(model(x)), first)
+    assert len(calls) == 2
