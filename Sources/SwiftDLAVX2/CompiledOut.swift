@@ -88,16 +88,16 @@ public func clippedReluBackwardAVX2(
     _ dz: UnsafeMutablePointer<Float>
 ) { compiledOut() }
 public func depthwiseForwardAVX2(
-    _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, window g: PlaneWindow,
-    channels c: Int, pixels: Range<Int>
+    _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
+    window g: PlaneWindow, channels c: Int, pixels: Range<Int>, clamp: ReluClamp? = nil
 ) { compiledOut() }
 public func depthwiseInputGradientAVX2(
     _ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, window g: PlaneWindow,
     channels c: Int, rows: Range<Int>
 ) { compiledOut() }
 public func depthwiseFilterGradientAVX2(
-    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ sums: UnsafeMutablePointer<Float>, window g: PlaneWindow,
-    channels c: Int, rows: Range<Int>
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ sums: UnsafeMutablePointer<Float>,
+    biasSums: UnsafeMutablePointer<Float>?, window g: PlaneWindow, channels c: Int, rows: Range<Int>
 ) { compiledOut() }
 public func channelSumsAVX2(
     _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>?, center: UnsafePointer<Float>?, rows: Range<Int>,

@@ -8,11 +8,12 @@
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// y (plus `bias`, c floats, when given) for output pixels `pixels` (flattened n, oh, ow)
 /// of images (H, W, c). The bias is the sums' starting value, so it costs no pass of its
-/// own. Only call it on CPUs with AVX2 and FMA.
+/// own; `clamp` (an inference batch norm's ReLU/ReLU6 folded in) is applied to the sums in
+/// registers before they are stored. Only call it on CPUs with AVX2 and FMA.
 @inline(never)
 public func depthwiseForwardAVX2(
     _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
-    window g: PlaneWindow, channels c: Int, pixels: Range<Int>
+    window g: PlaneWindow, channels c: Int, pixels: Range<Int>, clamp: ReluClamp? = nil
 ) {
     let perImage = g.outputHeight * g.outputWidth, imageSize = g.imageHeight * g.imageWidth * c
     guard perImage > 0, !pixels.isEmpty else { return }
@@ -35,6 +36,7 @@ public func depthwiseForwardAVX2(
                     sums.add(line + (w0 + kw * g.dilationWidth) * c, times: filters + kw * c)
                 }
             }
+            if let clamp { sums.clamp(clamp) }
             sums.store(out + j)
             j += 32
         }
@@ -47,7 +49,7 @@ public func depthwiseForwardAVX2(
                     sum = multiplyAdd(load8(line + (w0 + kw * g.dilationWidth) * c), load8(filters + kw * c), sum)
                 }
             }
-            store8(sum, out + j)
+            store8(clamp.map { $0.apply(sum) } ?? sum, out + j)
             j += 8
         }
         while j < c {
@@ -58,7 +60,7 @@ public func depthwiseForwardAVX2(
                     sum += line[(w0 + kw * g.dilationWidth) * c] * w[(kh * g.windowWidth + kw) * c + j]
                 }
             }
-            out[j] = sum
+            out[j] = clamp.map { $0.apply(sum) } ?? sum
             j += 1
         }
         ow += 1
@@ -313,6 +315,14 @@ private struct Accumulators {
         s1 = multiplyAdd(load8(a + 8), load8(b + 8), s1)
         s2 = multiplyAdd(load8(a + 16), load8(b + 16), s2)
         s3 = multiplyAdd(load8(a + 24), load8(b + 24), s3)
+    }
+
+    @inline(__always)
+    mutating func clamp(_ clamp: ReluClamp) {
+        s0 = clamp.apply(s0)
+        s1 = clamp.apply(s1)
+        s2 = clamp.apply(s2)
+        s3 = clamp.apply(s3)
     }
 
     @inline(__always)

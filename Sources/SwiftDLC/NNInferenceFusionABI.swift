@@ -11,13 +11,41 @@ public func conv2dBatchNormOp(
     _ relu: Int32, _ reluMax: Double, _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?,
     _ padding: Int32, _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
+    foldedBatchNorm(
+        "conv2d_batch_norm", conv2dBatchNormInference, input, filters, bias, mean, variance, gamma, beta, epsilon, relu,
+        reluMax, strides, dilations, padding, pads, out)
+}
+
+@_cdecl("sdl_depthwise_conv2d_batch_norm")
+public func depthwiseConv2dBatchNormOp(
+    _ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ mean: OpaquePointer?,
+    _ variance: OpaquePointer?, _ gamma: OpaquePointer?, _ beta: OpaquePointer?, _ epsilon: Double,
+    _ relu: Int32, _ reluMax: Double, _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?,
+    _ padding: Int32, _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    foldedBatchNorm(
+        "depthwise_conv2d_batch_norm", depthwiseConv2dBatchNormInference, input, filters, bias, mean, variance, gamma,
+        beta, epsilon, relu, reluMax, strides, dilations, padding, pads, out)
+}
+
+/// The signature both folded ops share.
+private typealias FoldedBatchNormOp = (
+    Tensor, Tensor, Tensor?, Tensor, Tensor, Tensor?, Tensor?, Double, Double?, (Int, Int), (Int, Int), Padding
+) throws -> Tensor
+
+/// Reads the C arguments of a convolution with a batch norm folded in and runs `fold`.
+private func foldedBatchNorm(
+    _ op: String, _ fold: FoldedBatchNormOp, _ input: OpaquePointer?, _ filters: OpaquePointer?,
+    _ bias: OpaquePointer?, _ mean: OpaquePointer?, _ variance: OpaquePointer?, _ gamma: OpaquePointer?,
+    _ beta: OpaquePointer?, _ epsilon: Double, _ relu: Int32, _ reluMax: Double, _ strides: UnsafePointer<Int64>?,
+    _ dilations: UnsafePointer<Int64>?, _ padding: Int32, _ pads: UnsafePointer<Int64>?,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
     produce(out) {
-        let op = "conv2d_batch_norm"
-        return try conv2dBatchNormInference(
-            borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
-            mean: borrow(mean, op), variance: borrow(variance, op), gamma: gamma == nil ? nil : borrow(gamma, op),
-            beta: beta == nil ? nil : borrow(beta, op), epsilon: epsilon, reluMax: relu != 0 ? reluMax : nil,
-            strides: readPair(strides, op), dilations: readPair(dilations, op),
-            padding: readPadding(padding, pads, count: 4, op))
+        try fold(
+            borrow(input, op), borrow(filters, op), bias == nil ? nil : borrow(bias, op), borrow(mean, op),
+            borrow(variance, op), gamma == nil ? nil : borrow(gamma, op), beta == nil ? nil : borrow(beta, op),
+            epsilon, relu != 0 ? reluMax : nil, readPair(strides, op), readPair(dilations, op),
+            readPadding(padding, pads, count: 4, op))
     }
 }

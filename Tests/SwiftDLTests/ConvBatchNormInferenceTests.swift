@@ -60,6 +60,45 @@ final class ConvBatchNormInferenceTests: XCTestCase {
         }
     }
 
+    func testDepthwiseMatchesDepthwiseThenBatchNorm() throws {
+        // (filters (KH, KW, C, M), strides, padding, dtype): the AVX2 kernel's 32-, 8- and
+        // 1-channel loops (C = 45), a channel multiplier (the portable kernel), and float64.
+        let cases: [([Int], (Int, Int), Padding, DType)] = [
+            ([3, 3, 45, 1], (1, 1), .same, .float32), ([3, 3, 45, 1], (2, 2), .same, .float32),
+            ([3, 3, 3, 2], (1, 1), .valid, .float32), ([3, 3, 4, 1], (2, 1), .same, .float64),
+        ]
+        for (index, (shape, strides, padding, dtype)) in cases.enumerated() {
+            let seed = UInt64(100 + index * 10)
+            let o = shape[2] * shape[3]
+            let x = try random([2, 7, 8, shape[2]], dtype, seed: seed + 1)
+            let w = try random(shape, dtype, seed: seed + 2)
+            let bias = try random([o], dtype, seed: seed + 3)
+            let mean = try random([o], dtype, seed: seed + 4)
+            let variance = try random([o], dtype, seed: seed + 5, low: 0.2, high: 3)
+            let gamma = try random([o], dtype, seed: seed + 6, low: 0.5, high: 2)
+            for reluMax: Double? in [nil, .infinity, 2] {
+                let fused = try depthwiseConv2dBatchNormInference(
+                    x, w, bias: bias, mean: mean, variance: variance, gamma: gamma, beta: nil, epsilon: 1e-3,
+                    reluMax: reluMax, strides: strides, dilations: (1, 1), padding: padding)
+                let convolved = try depthwiseConv2d(x, w, bias: bias, strides: strides, padding: padding)
+                let separate = try fusedBatchNormalization(
+                    convolved, axis: -1, mean: mean, variance: variance, gamma: gamma, beta: nil, epsilon: 1e-3,
+                    reluMax: reluMax
+                ).output
+                XCTAssertEqual(fused.shape, separate.shape)
+                let got = try doubles(fused), expected = try doubles(separate)
+                let tolerance = (dtype == .float32 ? 1e-4 : 1e-11) * (expected.map(abs).max() ?? 1)
+                for i in 0..<expected.count where abs(got[i] - expected[i]) > tolerance {
+                    XCTFail(
+                        "depthwise case \(index), relu \(String(describing: reluMax)): element \(i) is \(got[i]), expected \(expected[i])"
+                    )
+                    break
+                }
+                if let reluMax { XCTAssertTrue(got.allSatisfy { $0 >= 0 && $0 <= reluMax }) }
+            }
+        }
+    }
+
     func testBadOperandsThrow() throws {
         let x = try random([1, 5, 5, 2], .float32, seed: 1), w = try random([3, 3, 2, 4], .float32, seed: 2)
         let four = try random([4], .float32, seed: 3, low: 0.5, high: 1)

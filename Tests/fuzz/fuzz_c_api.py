@@ -37,6 +37,7 @@ SIGNATURES = {
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
     "conv2d": "TTNi22i4", "depthwise_conv2d": "TTN22i4", "conv2d_transpose": "TT222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
+    "depthwise_conv2d_batch_norm": "TTNTTNNdpd22i4",
     "dot_product_attention": "TTTNddp", "dense": "TTNi",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
     "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_group_norm": "TLLNNd", "nn_activation": "iTd", "nn_softmax": "TLp",
@@ -342,6 +343,15 @@ def _conv2d_batch_norm(draw, state):
             strides, dilations, padding, pads]
 
 
+def _depthwise_conv2d_batch_norm(draw, state):
+    x, f, bias, strides, dilations, padding, pads = _depthwise_conv2d(draw, state)
+    dtype, channels = np.asarray(f).dtype, f.shape[2] * f.shape[3]
+    vector = lambda: _channel_vector(draw, channels, dtype)  # noqa: E731
+    return [x, f, bias, vector(), vector(), vector() if draw.bool() else None, vector() if draw.bool() else None,
+            draw.pick([1e-3, 0.0, -1.0, float("nan")]), draw.bool(), draw.pick([6.0, float("inf"), 0.0, float("nan")]),
+            strides, dilations, padding, pads]
+
+
 def _dot_product_attention(draw, state):
     dtype = draw.pick([np.float32, np.float64])
     b, tq, tk, d, dv = _size(draw), _size(draw, 6), _size(draw, 6), draw.pick([1, 4, _size(draw)]), _size(draw)
@@ -406,6 +416,7 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "nn_fused_batch_norm_relu": lambda draw, state: _fused_batch_norm(draw, state) + [
                 draw.pick([6.0, float("inf"), 0.0, -1.0, float("nan")])],
             "nn_group_norm": _group_norm, "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm,
+            "depthwise_conv2d_batch_norm": _depthwise_conv2d_batch_norm,
             "pool2d": _pool2d, "dot_product_attention": _dot_product_attention, "dense": _dense, "lstm": _recurrent(4, 2),
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}

@@ -1,4 +1,4 @@
-"""Conv2D → BatchNormalization (→ ReLU) chains run at inference as one engine op
+"""Conv2D or DepthwiseConv2D → BatchNormalization (→ ReLU) chains run at inference as one engine op
 (models/conv_batch_norm_fusion.py): the batch norm folded into the convolution. The fused
 op must give what the three layers give one by one (up to rounding: the scale meets the
 filters before the sums), in Sequential and functional models, their inference plans and
@@ -88,7 +88,8 @@ def test_functional_chains_match_the_layers_one_by_one():
     _close(model(x), expected)
     _close(model(x), expected)
     fused = [step for step in model._inference_plan.steps if step[0].__name__ == "_convolve_and_normalize_fused"]
-    assert len(fused) == 3  # the expansion (with its ReLU6), the projection, the 3×3 conv; not `twice`
+    # the expansion and the depthwise (with their ReLU6s), the projection, the 3×3 conv; not `twice`
+    assert len(fused) == 4
     _close(model.predict(x, verbose=0), expected)
     for batch in (1, 2):
         _close(model(x[:batch]), _functional_one_by_one(model, sd.asarray(x[:batch])))
@@ -188,3 +189,73 @@ def test_the_engine_op_rejects_bad_operands_with_clear_errors():
     with pytest.raises(ValueError):
         _C.conv2d_batch_norm(sd.asarray(np.ones((1, 5, 5, 3), "float32")), w, None, ok[0], ok[1], None, None,
                              *arguments)
+
+
+@pytest.mark.parametrize("channels,multiplier", [(45, 1), (3, 2), (8, 1)])
+@pytest.mark.parametrize("cap", [None, float("inf"), 6.0])
+@pytest.mark.parametrize("padding,strides", [("same", 1), ("valid", 2), ("same", 2)])
+def test_depthwise_chains_match_the_layers_one_by_one(channels, multiplier, cap, padding, strides):
+    # 45 channels: the AVX2 kernel's 32-, 8- and 1-channel loops all clamp their sums.
+    stack = [keras.Input((7, 8, channels)),
+             layers.DepthwiseConv2D(3, strides=strides, padding=padding, depth_multiplier=multiplier),
+             layers.BatchNormalization()]
+    if cap is not None:
+        stack.append(layers.ReLU(None if cap == float("inf") else cap))
+    model = keras.Sequential(stack + [layers.Flatten(), layers.Dense(3)])
+    _randomize_statistics(model)
+    model.layers[0].bias.assign(RNG.normal(size=channels * multiplier).astype("float32"))
+    x = RNG.normal(size=(3, 7, 8, channels)).astype("float32") * 3
+    x[0, 1, 1, 0] = np.nan  # NaN flows through the clamp as through the layers
+    expected = _one_by_one(model, sd.asarray(x))
+    for got in (model(x), model(x), model.predict(x, verbose=0)):
+        got = np.asarray(got)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+        finite = ~np.isnan(expected)
+        np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-5, atol=1e-5 * np.abs(expected[finite]).max())
+    assert len(model._inference_plan.steps) == 3  # depthwise+bn(+relu), flatten, dense
+
+
+def test_depthwise_chains_clamp_to_the_cap_and_fuse_in_float64():
+    model = keras.Sequential([keras.Input((5, 5, 4), dtype="float64"),
+                              layers.DepthwiseConv2D(3, padding="same", dtype="float64"),
+                              layers.BatchNormalization(dtype="float64"), layers.ReLU(6.0, dtype="float64")])
+    _randomize_statistics(model)
+    x = sd.asarray(RNG.normal(size=(2, 5, 5, 4)) * 10)
+    expected = _one_by_one(model, x)
+    assert expected.dtype == np.float64 and expected.max() == 6.0 and expected.min() == 0.0
+    for _ in range(2):
+        np.testing.assert_allclose(np.asarray(model(x)), expected, rtol=1e-12, atol=1e-12)
+    assert len(model._inference_plan.steps) == 1
+
+
+def test_depthwise_gradients_under_a_tape_are_exact():
+    model = keras.Sequential([keras.Input((6, 6, 3)), layers.DepthwiseConv2D(3, depth_multiplier=2),
+                              layers.BatchNormalization(), layers.ReLU(6.0), layers.Flatten(), layers.Dense(2)])
+    _randomize_statistics(model)
+    x = sd.asarray(RNG.normal(size=(2, 6, 6, 3)).astype("float32"))
+    with sd.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        fused = sd.reduce_sum(model(x, training=False) ** 2)
+        separate_tensor = x
+        for layer in model.layers:
+            separate_tensor = layer(separate_tensor, training=False)
+        separate = sd.reduce_sum(separate_tensor ** 2)
+    wanted = [x] + model.trainable_weights
+    for got, expected in zip(tape.gradient(fused, wanted), tape.gradient(separate, wanted)):
+        _close(got, np.asarray(expected))
+
+
+def test_the_depthwise_engine_op_rejects_bad_operands_with_clear_errors():
+    x = sd.asarray(np.ones((1, 5, 5, 2), "float32"))
+    w = sd.asarray(np.ones((3, 3, 2, 3), "float32"))  # six output channels
+    ok = [sd.asarray(np.ones(6, "float32")) for _ in range(2)]
+    arguments = (1e-3, True, 6.0, (1, 1), (1, 1), 0, (0, 0, 0, 0))
+    with pytest.raises(ValueError, match="mean must have shape"):
+        _C.depthwise_conv2d_batch_norm(x, w, None, sd.asarray(np.ones(2, "float32")), ok[1], None, None, *arguments)
+    with pytest.raises(ValueError, match="bias must have shape"):
+        _C.depthwise_conv2d_batch_norm(x, w, sd.asarray(np.ones(2, "float32")), ok[0], ok[1], None, None, *arguments)
+    with pytest.raises(ValueError, match="epsilon"):
+        _C.depthwise_conv2d_batch_norm(x, w, None, ok[0], ok[1], None, None, float("nan"), *arguments[1:])
+    with pytest.raises(ValueError, match="channels"):
+        _C.depthwise_conv2d_batch_norm(sd.asarray(np.ones((1, 5, 5, 3), "float32")), w, None, ok[0], ok[1], None,
+                                       None, *arguments)

@@ -1,12 +1,16 @@
-/* Keras layers as single engine ops: Dense (sdl_dense), and a Conv2D with the batch norm
- * folded into it at inference (sdl_conv2d_batch_norm). Arguments arrive normalised by the
+/* Keras layers as single engine ops: Dense (sdl_dense), and a Conv2D or DepthwiseConv2D with
+ * the batch norm folded into it at inference (sdl_conv2d_batch_norm,
+ * sdl_depthwise_conv2d_batch_norm). Arguments arrive normalised by the
  * Python package; this file only marshals them and calls the engine without the GIL. */
 #include "extension.h"
 
-/* conv2d_batch_norm(input, filters, bias|None, mean, variance, gamma|None, beta|None, epsilon,
-   relu, relu_max, (sh, sw), (dh, dw), padding, (pt, pb, pl, pr)) */
-static PyObject *conv2d_batch_norm(PyObject *module, PyObject *args) {
-    (void)module;
+typedef sdl_status (*folded_batch_norm_op)(sdl_tensor, sdl_tensor, sdl_tensor, sdl_tensor, sdl_tensor, sdl_tensor, sdl_tensor,
+                                           double, int32_t, double, const int64_t *, const int64_t *, int32_t, const int64_t *,
+                                           sdl_tensor *);
+
+/* (input, filters, bias|None, mean, variance, gamma|None, beta|None, epsilon, relu, relu_max,
+   (sh, sw), (dh, dw), padding, (pt, pb, pl, pr)) for a convolution with a batch norm folded in */
+static PyObject *folded_batch_norm(PyObject *args, folded_batch_norm_op op) {
     PyObject *x_object, *w_object, *b_object, *mean_object, *variance_object, *gamma_object, *beta_object;
     double epsilon, relu_max;
     int relu, padding;
@@ -23,8 +27,17 @@ static PyObject *conv2d_batch_norm(PyObject *module, PyObject *args) {
         return NULL;
     int64_t s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
     int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
-    RETURN_ENGINE_RESULT(
-        sdl_conv2d_batch_norm(x, w, b, mean, variance, gamma, beta, epsilon, relu, relu_max, s, d, padding, p, &out));
+    RETURN_ENGINE_RESULT(op(x, w, b, mean, variance, gamma, beta, epsilon, relu, relu_max, s, d, padding, p, &out));
+}
+
+static PyObject *conv2d_batch_norm(PyObject *module, PyObject *args) {
+    (void)module;
+    return folded_batch_norm(args, sdl_conv2d_batch_norm);
+}
+
+static PyObject *depthwise_conv2d_batch_norm(PyObject *module, PyObject *args) {
+    (void)module;
+    return folded_batch_norm(args, sdl_depthwise_conv2d_batch_norm);
 }
 
 /* dense(x, kernel, bias|None, activation) */
@@ -43,5 +56,8 @@ PyMethodDef fused_layer_module_methods[] = {
     {"conv2d_batch_norm", conv2d_batch_norm, METH_VARARGS,
      "conv2d_batch_norm(input, filters, bias, mean, variance, gamma, beta, epsilon, relu, relu_max, strides, dilations, "
      "padding, pads)"},
+    {"depthwise_conv2d_batch_norm", depthwise_conv2d_batch_norm, METH_VARARGS,
+     "depthwise_conv2d_batch_norm(input, filters, bias, mean, variance, gamma, beta, epsilon, relu, relu_max, strides, "
+     "dilations, padding, pads)"},
     {NULL, NULL, 0, NULL},
 };

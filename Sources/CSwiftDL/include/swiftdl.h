@@ -316,6 +316,15 @@ sdl_status sdl_conv2d_batch_norm(sdl_tensor input, sdl_tensor filters, sdl_tenso
                                  double relu_max, const int64_t *strides, const int64_t *dilations, int32_t padding,
                                  const int64_t *pads, sdl_tensor *out);
 
+/* The same for depthwise_conv2d (arguments as sdl_depthwise_conv2d's; the statistics, gamma,
+   beta and bias over its C * M output channels): MobileNet's depthwise -> batch norm -> ReLU6
+   as one op, the activation applied in the depthwise kernel. Result (N, OH, OW, C * M). */
+sdl_status sdl_depthwise_conv2d_batch_norm(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, sdl_tensor mean,
+                                           sdl_tensor variance, sdl_tensor gamma, sdl_tensor beta, double epsilon,
+                                           int32_t relu, double relu_max, const int64_t *strides,
+                                           const int64_t *dilations, int32_t padding, const int64_t *pads,
+                                           sdl_tensor *out);
+
 /* ---- Attention ------------------------------------------------------------------------ */
 
 /* softmax(scale * query . key^T, masked) . value per (batch, head), in Keras's layout: query

@@ -27,12 +27,14 @@ private func mutableFloats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePoin
 }
 
 /// y = depthwise_conv2d(x, w) + bias (bias: C·multiplier values, or nil). The bias is each
-/// output pixel's starting value, not a second pass over y.
+/// output pixel's starting value, not a second pass over y. With `relu`, y is then
+/// min(max(y, 0), reluMax), NaN kept (an inference batch norm's ReLU or ReLU6 folded in),
+/// while the pixels are in cache.
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func depthwiseConvForward<T: FloatElement>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>,
-    _ g: WindowGeometry
+    _ g: WindowGeometry, relu: Bool = false, reluMax: Double = .infinity
 ) {
     let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
     let fast = vectorized(T.self, g), window = PlaneWindow(g)
@@ -40,7 +42,7 @@ public func depthwiseConvForward<T: FloatElement>(
         if fast {
             depthwiseForwardAVX2(
                 floats(x), floats(w), bias: bias.map { floats($0) }, mutableFloats(y), window: window, channels: c,
-                pixels: pixels)
+                pixels: pixels, clamp: relu ? ReluClamp(top: Float(reluMax)) : nil)
             return
         }
         var cursor = PixelCursor(pixels.lowerBound, g)
@@ -59,6 +61,16 @@ public func depthwiseConvForward<T: FloatElement>(
                 }
             }
         }
+        if relu { clampToRelu(y + pixels.lowerBound * outC, count: pixels.count * outC, top: T(reluMax)) }
+    }
+}
+
+/// values[i] = min(max(values[i], 0), top), NaN kept.
+@inline(never)
+private func clampToRelu<T: FloatElement>(_ values: UnsafeMutablePointer<T>, count: Int, top: T) {
+    for i in 0..<count {
+        let v = values[i]
+        values[i] = v < T.zero ? T.zero : v > top ? top : v
     }
 }
 

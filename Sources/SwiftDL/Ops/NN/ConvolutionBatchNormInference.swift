@@ -1,5 +1,5 @@
-/// Inference's conv2d → batch norm → relu as one convolution, the way deployment runtimes
-/// run them: the batch norm's per-channel scale γ/√(σ² + ε) is folded into the filters and
+/// Inference's conv2d (or depthwise_conv2d) → batch norm → relu as one convolution, the way
+/// deployment runtimes run them: the batch norm's per-channel scale γ/√(σ² + ε) is folded into the filters and
 /// its shift into the bias, so the normalisation and the relu (capped or not) ride in the
 /// convolution's own output pass. On MobileNetV2 at batch 1 the normalisation and the relu
 /// had cost as much as the convolutions themselves: two more passes over each output.
@@ -26,13 +26,8 @@ public func conv2dBatchNormInference(
     let op = "conv2d_batch_norm"
     let g = try conv2dGeometry(op, input, filters, strides: strides, dilations: dilations, padding: padding)
     try checkConvolutionOperands(op, input, filters, bias: bias, geometry: g)
-    try checkNormalizationOperands(op, input.dtype, channels: g.outputChannels, mean, variance, gamma, beta)
-    if !epsilon.isFinite || epsilon < 0 {
-        throw SDLError.value(op, "epsilon must be a finite number >= 0; received \(epsilon)")
-    }
-    if let reluMax, !(reluMax > 0) {
-        throw SDLError.value(op, "the relu's max_value must be a number > 0 (or infinity); received \(reluMax)")
-    }
+    try checkNormalizationOperands(
+        op, input.dtype, channels: g.outputChannels, mean, variance, gamma, beta, epsilon: epsilon, reluMax: reluMax)
     let operands = [input, filters] + [bias, gamma, beta].compactMap { $0 }
     if isRecordingGradients && operands.contains(where: isFollowedByRecordingTape) {
         let convolved = try conv2d(
@@ -43,13 +38,8 @@ public func conv2dBatchNormInference(
         ).output
     }
     let dtype = input.dtype
-    let folded = try Tensor.empty(filters.shape, dtype: dtype)
-    let shift = try Tensor.empty([g.outputChannels], dtype: dtype)
-    try dtype.dispatchFloat(
-        FoldBatchNorm(
-            filters: try filters.contiguous(), bias: try bias?.contiguous(), mean: try mean.contiguous(),
-            variance: try variance.contiguous(), gamma: try gamma?.contiguous(), beta: try beta?.contiguous(),
-            epsilon: epsilon, folded: folded, shift: shift))
+    let (folded, shift) = try foldBatchNorm(
+        filters, bias: bias, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon)
     let y = try Tensor.empty([g.batch, g.outputHeight, g.outputWidth, g.outputChannels], dtype: dtype)
     if y.count > 0 {
         let plan = ConvolutionPlan(g, backward: false, float32: dtype == .float32)
@@ -62,10 +52,66 @@ public func conv2dBatchNormInference(
     return y
 }
 
-/// The statistics and affine parameters: the input's dtype, (channels,) each.
+/// relu?(batch_norm(depthwise_conv2d(input, filters) + bias)) with the batch norm's moving
+/// statistics: MobileNet's depthwise → batch norm → ReLU6, folded the same way, the
+/// activation applied to the depthwise kernel's sums in registers.
+///
+/// - Parameters: as `conv2dBatchNormInference`'s, with filters (KH, KW, C, M) and the
+///   statistics, gamma, beta and bias over the C·M output channels.
+/// - Returns: (N, OH, OW, C·M). Under a tape that follows an operand, the two recorded ops.
+public func depthwiseConv2dBatchNormInference(
+    _ input: Tensor, _ filters: Tensor, bias: Tensor?, mean: Tensor, variance: Tensor, gamma: Tensor?,
+    beta: Tensor?, epsilon: Double, reluMax: Double?, strides: (Int, Int), dilations: (Int, Int), padding: Padding
+) throws -> Tensor {
+    let op = "depthwise_conv2d_batch_norm"
+    let g = try depthwiseGeometry(
+        op, input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding)
+    try checkNormalizationOperands(
+        op, input.dtype, channels: g.outputChannels, mean, variance, gamma, beta, epsilon: epsilon, reluMax: reluMax)
+    let operands = [input, filters] + [bias, gamma, beta].compactMap { $0 }
+    if isRecordingGradients && operands.contains(where: isFollowedByRecordingTape) {
+        let convolved = try depthwiseConv2d(
+            input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding)
+        return try fusedBatchNormalization(
+            convolved, axis: -1, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon,
+            reluMax: reluMax
+        ).output
+    }
+    let dtype = input.dtype
+    let (folded, shift) = try foldBatchNorm(
+        filters, bias: bias, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon)
+    let y = try Tensor.empty([g.batch, g.outputHeight, g.outputWidth, g.outputChannels], dtype: dtype)
+    if y.count > 0 {
+        try dtype.dispatchFloat(
+            DepthwiseForward(
+                x: try input.contiguous(), w: folded, b: shift, y: y, g: g, relu: reluMax != nil,
+                reluMax: reluMax ?? .infinity))
+    }
+    return y
+}
+
+/// The filters with the batch norm's scale folded into their last axis (the output
+/// channels, for a convolution's (KH, KW, C, O) and a depthwise convolution's (KH, KW, C, M)
+/// alike) and the bias that carries its shift.
+private func foldBatchNorm(
+    _ filters: Tensor, bias: Tensor?, mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?, epsilon: Double
+) throws -> (folded: Tensor, shift: Tensor) {
+    let dtype = filters.dtype
+    let folded = try Tensor.empty(filters.shape, dtype: dtype)
+    let shift = try Tensor.empty([mean.count], dtype: dtype)
+    try dtype.dispatchFloat(
+        FoldBatchNorm(
+            filters: try filters.contiguous(), bias: try bias?.contiguous(), mean: try mean.contiguous(),
+            variance: try variance.contiguous(), gamma: try gamma?.contiguous(), beta: try beta?.contiguous(),
+            epsilon: epsilon, folded: folded, shift: shift))
+    return (folded, shift)
+}
+
+/// The statistics and affine parameters (the input's dtype, (channels,) each), epsilon and
+/// the relu's cap.
 private func checkNormalizationOperands(
     _ op: String, _ dtype: DType, channels: Int, _ mean: Tensor, _ variance: Tensor, _ gamma: Tensor?,
-    _ beta: Tensor?
+    _ beta: Tensor?, epsilon: Double, reluMax: Double?
 ) throws {
     for (name, operand) in [("mean", mean), ("variance", variance), ("gamma", gamma), ("beta", beta)] {
         guard let operand else { continue }
@@ -78,6 +124,12 @@ private func checkNormalizationOperands(
                 "\(name) must have shape (\(channels),) to match the filters' output channels; received shape \(describeShape(operand.shape))"
             )
         }
+    }
+    if !epsilon.isFinite || epsilon < 0 {
+        throw SDLError.value(op, "epsilon must be a finite number >= 0; received \(epsilon)")
+    }
+    if let reluMax, !(reluMax > 0) {
+        throw SDLError.value(op, "the relu's max_value must be a number > 0 (or infinity); received \(reluMax)")
     }
 }
 

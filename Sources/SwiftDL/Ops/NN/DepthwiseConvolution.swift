@@ -18,6 +18,37 @@ public func depthwiseConv2d(
     dilations: (Int, Int) = (1, 1), padding: Padding = .valid
 ) throws -> Tensor {
     let op = "depthwise_conv2d"
+    let g = try depthwiseGeometry(
+        op, input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding)
+    let outputChannels = g.outputChannels
+    let outputShape = [g.batch, g.outputHeight, g.outputWidth, g.outputChannels]
+    let dtype = input.dtype
+    let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
+    let y = try Tensor.empty(outputShape, dtype: dtype)
+    if y.count > 0 { try dtype.dispatchFloat(DepthwiseForward(x: x, w: w, b: b, y: y, g: g)) }
+    guard isRecordingGradients else { return y }
+    let operands = [input, filters] + (bias.map { [$0] } ?? [])
+    let needs = operands.map(isFollowedByRecordingTape)
+    guard needs.contains(true) else { return y }
+    record(op, inputs: operands, outputs: [y]) { gradients in
+        guard let upstream = gradients[0] else { return operands.map { _ in nil } }
+        let dy = try upstream.converted(to: dtype).contiguous()
+        let empty = y.count == 0
+        let dx = needs[0] ? try Tensor.empty(input.shape, dtype: dtype, zeroed: empty) : nil
+        let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: empty) : nil
+        let db = needs.count > 2 && needs[2] ? try Tensor.empty([outputChannels], dtype: dtype, zeroed: empty) : nil
+        if !empty { try dtype.dispatchFloat(DepthwiseBackward(x: x, w: w, dy: dy, dx: dx, dw: dw, db: db, g: g)) }
+        return [dx, dw] + (bias != nil ? [db] : [])
+    }
+    return y
+}
+
+/// The geometry of depthwise_conv2d(input, filters) + bias, after checking every operand
+/// (shapes, dtypes, sizes, and that the output fits in memory).
+func depthwiseGeometry(
+    _ op: String, _ input: Tensor, _ filters: Tensor, bias: Tensor?, strides: (Int, Int), dilations: (Int, Int),
+    padding: Padding
+) throws -> WindowGeometry {
     if input.rank != 4 {
         throw SDLError.value(op, "input must be rank 4 (N, H, W, C); received shape \(describeShape(input.shape))")
     }
@@ -41,33 +72,18 @@ public func depthwiseConv2d(
     try checkConvolutionOperands(op, input, filters, bias: bias, geometry: g)
     let outputShape = [g.batch, g.outputHeight, g.outputWidth, g.outputChannels]
     _ = try CheckedSize.product(of: outputShape, op: op, "the output (\(received))", kind: .memory)
-    let dtype = input.dtype
-    let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
-    let y = try Tensor.empty(outputShape, dtype: dtype)
-    if y.count > 0 { try dtype.dispatchFloat(DepthwiseForward(x: x, w: w, b: b, y: y, g: g)) }
-    guard isRecordingGradients else { return y }
-    let operands = [input, filters] + (bias.map { [$0] } ?? [])
-    let needs = operands.map(isFollowedByRecordingTape)
-    guard needs.contains(true) else { return y }
-    record(op, inputs: operands, outputs: [y]) { gradients in
-        guard let upstream = gradients[0] else { return operands.map { _ in nil } }
-        let dy = try upstream.converted(to: dtype).contiguous()
-        let empty = y.count == 0
-        let dx = needs[0] ? try Tensor.empty(input.shape, dtype: dtype, zeroed: empty) : nil
-        let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: empty) : nil
-        let db = needs.count > 2 && needs[2] ? try Tensor.empty([outputChannels], dtype: dtype, zeroed: empty) : nil
-        if !empty { try dtype.dispatchFloat(DepthwiseBackward(x: x, w: w, dy: dy, dx: dx, dw: dw, db: db, g: g)) }
-        return [dx, dw] + (bias != nil ? [db] : [])
-    }
-    return y
+    return g
 }
 
-private struct DepthwiseForward: FloatVisitor {
+/// y = depthwise_conv2d(x, w) + b, then min(max(y, 0), reluMax) when `relu`.
+struct DepthwiseForward: FloatVisitor {
     let x: Tensor, w: Tensor, b: Tensor?, y: Tensor, g: WindowGeometry
+    var relu = false, reluMax = Double.infinity
     func visit<T: FloatElement>(_: T.Type) {
         depthwiseConvForward(
             UnsafePointer(x.pointer(as: T.self)), UnsafePointer(w.pointer(as: T.self)),
-            bias: b.map { UnsafePointer($0.pointer(as: T.self)) }, y.pointer(as: T.self), g)
+            bias: b.map { UnsafePointer($0.pointer(as: T.self)) }, y.pointer(as: T.self), g, relu: relu,
+            reluMax: reluMax)
     }
 }
 

@@ -1,5 +1,7 @@
-"""A Conv2D, the BatchNormalization that alone reads its output, and the ReLU (if any) that
-alone reads the batch norm's, run at inference as one engine op (`_C.conv2d_batch_norm`).
+"""A Conv2D or DepthwiseConv2D, the BatchNormalization that alone reads its output, and the
+ReLU (if any) that alone reads the batch norm's, run at inference as one engine op
+(`_C.conv2d_batch_norm`, `_C.depthwise_conv2d_batch_norm`: MobileNet's blocks are chains of
+both kinds).
 
 The engine folds the batch norm's scale into the filters and its shift into the bias on
 every call, so the normalisation and the relu cost nothing past the convolution's own
@@ -23,19 +25,25 @@ from swiftdl.nn._convolution import _padding_argument
 
 from ..activations import linear
 from ..layers.convolutional import Conv2D
+from ..layers.depthwise_separable import DepthwiseConv2D
 from ..layers.normalization import BatchNormalization
+
+# The layer types whose output a batch norm folds into, and the engine op for each.
+FOLDING_OPS = {Conv2D: _C.conv2d_batch_norm, DepthwiseConv2D: _C.depthwise_conv2d_batch_norm}
 
 
 def fusable(conv: Any, batch_norm: Any) -> bool:
-    """Whether the layers can run as one op: exactly a Conv2D (a subclass may change call)
-    with no activation, groups, LoRA or activity penalty, channels last, and exactly a built
-    BatchNormalization over the last axis without renormalisation, in the conv's dtype."""
-    if type(conv) is not Conv2D or type(batch_norm) is not BatchNormalization:
+    """Whether the layers can run as one op: exactly a Conv2D or DepthwiseConv2D (a subclass
+    may change call) with no activation, groups, LoRA or activity penalty, channels last,
+    and exactly a built BatchNormalization over the last axis without renormalisation, in
+    the conv's dtype."""
+    if type(conv) not in FOLDING_OPS or type(batch_norm) is not BatchNormalization:
         return False
     if not (conv.built and batch_norm.built) or batch_norm.renorm or batch_norm._axis != 3:
         return False
-    return (conv.groups == 1 and conv.data_format == "channels_last" and conv.activation is linear
-            and not conv.lora_enabled and conv.activity_regularizer is None
+    if type(conv) is Conv2D and (conv.groups != 1 or conv.lora_enabled):
+        return False
+    return (conv.data_format == "channels_last" and conv.activation is linear and conv.activity_regularizer is None
             and batch_norm.activity_regularizer is None and conv.kernel.dtype == batch_norm.moving_mean.dtype)
 
 
@@ -54,7 +62,7 @@ def convolve_and_normalize(conv: Any, batch_norm: Any, relu_cap: float | None, x
             or getattr(x, "_keras_mask", None) is not None):
         return None
     code, pads = _padding_argument(conv.padding.upper(), "conv2d", 2)
-    return _C.conv2d_batch_norm(
+    return FOLDING_OPS[type(conv)](
         x, kernel, conv.bias, batch_norm.moving_mean, batch_norm.moving_variance, batch_norm.gamma, batch_norm.beta,
         batch_norm.epsilon, relu_cap is not None, float(relu_cap) if relu_cap is not None else float(np.inf),
         tuple(conv.strides), tuple(conv.dilation_rate), code, pads)

@@ -1,5 +1,4 @@
 """The functional API's graph: nodes collected from outputs back to inputs, run in order."""
-from ..layers.convolutional import Conv2D
 from ..layers.input_layer import InputLayer
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
 from . import conv_batch_norm_fusion
@@ -94,14 +93,14 @@ def _run_node(node, fused_relu, values, masks, training):
 
 
 def _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, training):
-    """{position of a Conv2D node: (its BatchNormalization node, the ReLU node or None, the
-    ReLU's cap or None)} for each conv whose output only that batch norm reads (and is not
-    a model output), when the batch norm uses its moving statistics on this call: the
-    chain then runs as one op (conv_batch_norm_fusion)."""
+    """{position of a Conv2D or DepthwiseConv2D node: (its BatchNormalization node, the ReLU
+    node or None, the ReLU's cap or None)} for each conv whose output only that batch norm
+    reads (and is not a model output), when the batch norm uses its moving statistics on
+    this call: the chain then runs as one op (conv_batch_norm_fusion)."""
     chains = {}
     for position, node in enumerate(nodes):
-        if type(node.layer) is not Conv2D or len(node.output_tensors) != 1 or len(node.call_args) != 1 \
-                or node.call_kwargs:
+        if type(node.layer) not in conv_batch_norm_fusion.FOLDING_OPS or len(node.output_tensors) != 1 \
+                or len(node.call_args) != 1 or node.call_kwargs:
             continue
         output = id(node.output_tensors[0])
         reading = readers.get(output, ())

@@ -158,9 +158,9 @@ class Sequential(Model):
 
 
 def _convolve_and_normalize(layers, index, x, training):
-    """(output, layers used) when layers[index] is a Conv2D that runs with the batch norm
-    after it, and the ReLU after that if there is one, as one op at inference (see
-    conv_batch_norm_fusion), else None."""
+    """(output, layers used) when layers[index] is a Conv2D or DepthwiseConv2D that runs with
+    the batch norm after it, and the ReLU after that if there is one, as one op at inference
+    (see conv_batch_norm_fusion), else None."""
     conv, batch_norm = layers[index], layers[index + 1]
     if not conv_batch_norm_fusion.fusable(conv, batch_norm) \
             or not conv_batch_norm_fusion.uses_moving_statistics(batch_norm, training):
