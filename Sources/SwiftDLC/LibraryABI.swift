@@ -17,6 +17,12 @@ public func setNumThreads(_ count: Int32) -> Int32 {
 @_cdecl("sdl_get_num_threads")
 public func getNumThreads() -> Int32 { Int32(ThreadPool.shared.threadCount) }
 
+@_cdecl("sdl_release_cached_memory")
+public func releaseCachedMemory() -> Int64 { Int64(releaseCachedBuffers()) }
+
+@_cdecl("sdl_cached_memory_bytes")
+public func cachedMemoryBytes() -> Int64 { Int64(cachedBufferBytes) }
+
 @_cdecl("sdl_set_op_determinism")
 public func setOpDeterminism(_ enabled: Int32) -> Int32 {
     perform {

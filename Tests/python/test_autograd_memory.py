@@ -57,3 +57,29 @@ def test_ten_thousand_training_steps_leave_memory_flat():
     assert growth < 4 * 2 ** 20, f"RSS grew by {growth / 2 ** 20:.1f} MiB between steps 1,000 and 10,000"
     assert optimizer.iterations.numpy() == 10000
     print(f"10,000 steps in {elapsed:.1f} s")
+
+
+def test_fit_and_clear_session_give_the_buffer_cache_back():
+    # Large freed buffers are cached for the next request of their size; when fit ends its
+    # blocks would stay resident under predict's (another batch size), so fit releases them,
+    # and so does keras.backend.clear_session().
+    from swiftdl import _C, keras
+    rng = np.random.default_rng(1)
+    model = keras.Sequential([keras.Input((256,)), keras.layers.Dense(512, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x, y = rng.random((1024, 256), dtype=np.float32), rng.random((1024, 1), dtype=np.float32)
+    _C.release_cached_memory()
+    big = sd.ones((1 << 20,))  # 4 MB: cached when freed
+    del big
+    assert _C.cached_memory_bytes() >= 4 << 20
+    during = []
+    watch = keras.callbacks.LambdaCallback(on_train_batch_end=lambda *_: during.append(_C.cached_memory_bytes()))
+    model.fit(x, y, batch_size=512, epochs=1, verbose=0, callbacks=[watch])
+    assert max(during) > 4 << 20  # the steps' activations and gradients (512 × 512 floats: 1 MB each)
+    assert _C.cached_memory_bytes() < 1 << 20  # only what the last step's locals held, freed on return
+    model.predict(x, batch_size=1024, verbose=0)  # predict's activations (2 MB) are cached
+    assert _C.cached_memory_bytes() > 0
+    keras.backend.clear_session()
+    assert _C.cached_memory_bytes() == 0
+    assert _C.release_cached_memory() == 0

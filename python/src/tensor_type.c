@@ -413,6 +413,22 @@ static PyObject *get_num_threads(PyObject *module, PyObject *unused) {
     return PyLong_FromLong(sdl_get_num_threads());
 }
 
+static PyObject *release_cached_memory(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    int64_t released;
+    Py_BEGIN_ALLOW_THREADS
+    released = sdl_release_cached_memory();
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLongLong(released);
+}
+
+static PyObject *cached_memory_bytes(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    return PyLong_FromLongLong(sdl_cached_memory_bytes());
+}
+
 static PyObject *set_op_determinism(PyObject *module, PyObject *arg) {
     (void)module;
     int enabled = PyObject_IsTrue(arg);
@@ -445,6 +461,9 @@ PyMethodDef tensor_module_methods[] = {
     {"abi_version", abi_version, METH_NOARGS, "The engine's ABI version."},
     {"set_num_threads", set_num_threads, METH_O, "Sets the engine's thread count (BLAS always runs single-threaded)."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "The engine thread count."},
+    {"release_cached_memory", release_cached_memory, METH_NOARGS,
+     "Unmaps the engine's cached free buffers; returns the bytes given back."},
+    {"cached_memory_bytes", cached_memory_bytes, METH_NOARGS, "Bytes of freed buffers the engine holds for reuse."},
     {"set_op_determinism", set_op_determinism, METH_O, "Turns the engine's exact, thread-count-independent mode on or off."},
     {"get_op_determinism", get_op_determinism, METH_NOARGS, "Whether the engine's exact mode is on."},
     {"shares_memory", shares_memory, METH_VARARGS, "True if two tensors view one storage."},

@@ -82,6 +82,12 @@ int64_t sdl_live_tensors(void);
    large products are split across these threads. */
 sdl_status sdl_set_num_threads(int32_t n);
 int32_t sdl_get_num_threads(void);
+/* Large freed buffers are kept for reuse by the next request of their size. This unmaps them
+   all and returns the bytes given back (a phase of work ended: its sizes are rarely asked for
+   again). */
+int64_t sdl_release_cached_memory(void);
+/* Bytes of freed buffers held for reuse. */
+int64_t sdl_cached_memory_bytes(void);
 /* Exact mode (TensorFlow's op determinism), process-wide, off by default: `enabled` 1 or 0.
    When on, convolutions use exact algorithms only (no Winograd) and every kernel splits its
    work into a fixed number of shares whatever the thread count, summed in a fixed order, so

@@ -123,3 +123,16 @@ enum BufferCache {
         return block
     }
 }
+
+/// Unmaps the engine's cached free buffers and returns how many bytes that gave back. The
+/// cache keeps freed blocks for the next request of their size; when a phase of work ends
+/// (a `fit` call), its blocks' sizes are rarely asked for again, and they would stay
+/// resident under the next phase's (predict at another batch size).
+public func releaseCachedBuffers() -> Int {
+    let held = BufferCache.heldBytes
+    BufferCache.clear()
+    return held
+}
+
+/// Bytes of freed buffers the engine holds for reuse.
+public var cachedBufferBytes: Int { BufferCache.heldBytes }

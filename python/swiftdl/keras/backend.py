@@ -4,6 +4,8 @@ import re
 
 import numpy as np
 
+from swiftdl import _C
+
 _NAME_COUNTS: dict[str, int] = {}
 _EPSILON = 1e-7
 _FLOATX = "float32"
@@ -39,8 +41,10 @@ def get_uid(prefix=""):
 
 
 def clear_session():
-    """Resets the automatic layer names (Keras's keras.backend.clear_session)."""
+    """Resets the automatic layer names and gives the engine's cached free buffers back to
+    the system (Keras's keras.backend.clear_session, which frees the backend's memory)."""
     _NAME_COUNTS.clear()
+    _C.release_cached_memory()
 
 
 def floatx():

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
 
 from .. import losses as losses_module
 from .. import metrics as metrics_module
@@ -326,6 +327,10 @@ class Trainer:
                     break
         finally:
             data_parallel._ACTIVE[0] = None
+            # Training's freed activations and gradients are kept for the next step's
+            # requests of their sizes; with training over they would stay resident under
+            # predict's own buffers (another batch size): give them back.
+            _C.release_cached_memory()
         callback_list.on_train_end(training_logs)
         return self.history
 
