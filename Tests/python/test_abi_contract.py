@@ -493,3 +493,14 @@ def test_the_c_api_fuzzer_calls_every_entry_point():
     covered = set(tables["SIGNATURES"]) | set(tables["LEFT_OUT"])
     assert not functions - covered, f"_C functions the fuzzer never calls: {sorted(functions - covered)}"
     assert not set(tables["SIGNATURES"]) - functions, "SIGNATURES names functions _C does not have"
+
+
+def test_an_empty_view_at_a_huge_offset_is_safe_to_export():
+    # Found by the fuzzer: an empty view's offset is never bounds-checked (it reads nothing),
+    # and __dlpack__ turned offset 2^61 into a byte address, overflowing.
+    import numpy as np
+    import swiftdl as sd
+    from swiftdl import _C
+    empty = _C.view(sd.asarray(np.zeros((1, 3, 0, 0), np.float32)), 1 << 61, [0, 0], [0, 0])
+    assert empty.shape == (0, 0) and np.asarray(empty).shape == (0, 0)
+    assert empty.__dlpack__() is not None

@@ -92,7 +92,10 @@ extension Tensor {
         // numpy's rule holds for views too, even where zero strides repeat one element
         // (found by Tests/fuzz/fuzz_c_api.py: numpy could not view (1, 2^62, 1) int64).
         _ = try CheckedSize.byteCount(shape, itemSize: dtype.itemSize, op: "view")
-        return view(shape: shape, strides: strides, offset: offset)
+        // An empty view reads nothing, so its offset is never bounds-checked above; keep it
+        // at 0, or a huge one overflows where a consumer turns it into a byte address (found
+        // by Tests/fuzz/fuzz_c_api.py: __dlpack__ of a view at offset 2^61 trapped).
+        return view(shape: shape, strides: strides, offset: count == 0 ? 0 : offset)
     }
 }
 
