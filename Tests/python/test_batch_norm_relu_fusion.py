@@ -134,9 +134,9 @@ def test_a_functional_model_predicts_and_trains_as_with_the_layers_one_by_one(mo
     labels = RNG.integers(0, 3, 16)
     for training in (False, True):
         fused = model(x, training=training)
-        # At inference the first batch norm and its ReLU6 fold into the convolution before
-        # them instead (conv_batch_norm_fusion); the depthwise convolution's pair stays.
-        assert calls == ([6.0] if training else []) + [float("inf")]
+        # At inference both batch norms and their ReLUs fold into the convolution and the
+        # depthwise convolution before them instead (conv_batch_norm_fusion).
+        assert calls == ([6.0, float("inf")] if training else [])
         calls.clear()
         apart = _layer_by_layer(model, x, training)
         assert not calls
