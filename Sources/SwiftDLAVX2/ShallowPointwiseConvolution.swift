@@ -8,7 +8,8 @@
 
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// y[r][j] = clamp(Σ_k x[r][k] · w[k][j] + bias[j]) for rows `rows`; x (·, k) and y (·, n)
-/// contiguous, w (k, n), n a multiple of 8. Only call it on CPUs with AVX2 and FMA.
+/// contiguous, w (k, n), n a multiple of 8 (the engine calls it for multiples of 48, where
+/// every output is in a six-vector block). Only call it on CPUs with AVX2 and FMA.
 @inline(never)
 public func shallowPointwiseConvolutionAVX2(
     _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,

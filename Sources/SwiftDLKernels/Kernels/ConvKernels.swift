@@ -85,14 +85,17 @@ public func convolutionForward<T: FloatElement>(
 }
 
 /// Whether a forward pass goes by `shallowPointwiseConvolutionAVX2`: a float32 1×1
-/// convolution with at most 32 input channels and output channels in eights, on AVX2 CPUs.
-/// (MobileNetV2's expansions at batch 256, CPU time against OpenBLAS and the epilogue pass:
-/// 48×48×16 → 96 65-72 → 26-28 ms, 24×24×24 → 144 26-29 → 15-17 ms, 12×12×32 → 192
-/// 7-10 → 7-8 ms: the gain shrinks as K grows, so wider inputs stay with OpenBLAS.)
+/// convolution with at most 32 input channels and output channels in multiples of 48 (the
+/// kernel's six-vector blocks, six independent chains of multiply-adds), on AVX2 CPUs.
+/// MobileNetV2's expansions at batch 256, one thread's CPU time against OpenBLAS and the
+/// epilogue pass, alternated: 48×48×16 → 96 48-51 → 25-35 ms, 24×24×24 → 144 26-29 → 15-17
+/// ms, 12×12×32 → 192 7-10 → 7-8 ms. Narrower outputs (16, 24, 40 channels: one to five
+/// chains, bound by the multiply-adds' latency) and 3×3 windows over RGB (K = 27, as a
+/// column matrix) measured no faster or slower, so they stay with OpenBLAS.
 @inline(__always)
 private func shallowPointwise<T>(_ plan: ConvolutionPlan, _: T.Type) -> Bool {
     let g = plan.geometry
-    return plan.algorithm == .pointwise && T.self == Float.self && g.patchSize <= 32 && g.outputChannels % 8 == 0
+    return plan.algorithm == .pointwise && T.self == Float.self && g.patchSize <= 32 && g.outputChannels % 48 == 0
         && CPUFeatures.current.hasAVX2
 }
 
