@@ -108,6 +108,14 @@ public func conv2dTranspose(
         }
         let dx = needs[0] ? try Tensor.empty(input.shape, dtype: dtype, zeroed: empty) : nil
         let dw = needs[1] ? try Tensor.empty(filters.shape, dtype: dtype, zeroed: empty) : nil
+        let filterPlan = ConvolutionPlan(g, backward: true, float32: dtype == .float32, inputGradient: false)
+        if let dx, let dw, !empty, sharesColumnsForTransposedGradients(filterPlan) {
+            // Both from one column matrix of the upstream gradient per chunk.
+            let scratch = try Tensor.empty([filterPlan.scratchCount], dtype: dtype)
+            try dtype.dispatchFloat(
+                TransposedGradients(dy: dy, w: w, x: x, dx: dx, dw: dw, scratch: scratch, plan: filterPlan))
+            return [dx, dw] + (bias != nil ? [db] : [])
+        }
         if let dx, !empty {
             // The transpose of the transpose: conv2d of the upstream gradient.
             let plan = ConvolutionPlan(g, backward: false, float32: dtype == .float32)
@@ -118,15 +126,25 @@ public func conv2dTranspose(
         if let dw, !empty {
             // conv2d's filter gradient, with the upstream gradient as its image and this
             // op's input as its output gradient.
-            let plan = ConvolutionPlan(g, backward: true, float32: dtype == .float32, inputGradient: false)
-            let scratch = try Tensor.empty([plan.scratchCount], dtype: dtype)
+            let scratch = try Tensor.empty([filterPlan.scratchCount], dtype: dtype)
             try dtype.dispatchFloat(
                 ConvolutionBackward(
-                    x: dy, w: w, dy: x, reluOutput: nil, dx: nil, dw: dw, db: nil, scratch: scratch, plan: plan))
+                    x: dy, w: w, dy: x, reluOutput: nil, dx: nil, dw: dw, db: nil, scratch: scratch, plan: filterPlan))
         }
         return [dx, dw] + (bias != nil ? [db] : [])
     }
     return y
+}
+
+/// dx and dw from one column matrix of dy per chunk (`transposedConvolutionGradients`).
+private struct TransposedGradients: FloatVisitor {
+    let dy: Tensor, w: Tensor, x: Tensor, dx: Tensor, dw: Tensor, scratch: Tensor, plan: ConvolutionPlan
+    func visit<T: FloatElement>(_: T.Type) {
+        transposedConvolutionGradients(
+            upstream: UnsafePointer(dy.pointer(as: T.self)), filters: UnsafePointer(w.pointer(as: T.self)),
+            input: UnsafePointer(x.pointer(as: T.self)), dx: dx.pointer(as: T.self), dw: dw.pointer(as: T.self),
+            plan: plan, scratch: scratch.pointer(as: T.self))
+    }
 }
 
 /// The forward epilogue: y = relu?(y + bias), (rows, O) rows in parallel.
