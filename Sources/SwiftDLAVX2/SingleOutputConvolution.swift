@@ -27,32 +27,54 @@ public func singleOutputConvolutionForwardAVX2(
     var image = pixels.lowerBound / perImage, oh = (pixels.lowerBound - image * perImage) / window.outputWidth
     var ow = pixels.lowerBound - image * perImage - oh * window.outputWidth
     var rows = window.tapRange(output: oh, vertical: true)
-    for pixel in pixels {
-        defer {
-            ow += 1
-            if ow == window.outputWidth {
-                ow = 0
-                oh += 1
-                if oh == window.outputHeight { oh = 0; image += 1 }
-                rows = window.tapRange(output: oh, vertical: true)
-            }
-        }
+    var pixel = pixels.lowerBound
+    while pixel < pixels.upperBound {
         let columns = window.tapRange(output: ow, vertical: false)
         let top = oh * window.strideHeight - window.padTop, left = ow * window.strideWidth - window.padLeft
-        // Two sets of accumulators, taken by turns tap by tap, so that consecutive FMAs do
-        // not wait on each other.
-        var even = ChannelSums(), odd = ChannelSums()
-        var useOdd = false
-        for kh in rows {
-            let row = input + image * imageSize + ((top + kh * window.dilationHeight) * window.imageWidth + left) * c
-            for kw in columns {
-                let values = row + kw * window.dilationWidth * c, weights = filters + (kh * window.windowWidth + kw) * c
-                if useOdd { odd.add(values, weights, count: c) } else { even.add(values, weights, count: c) }
-                useOdd.toggle()
+        let image0 = input + image * imageSize
+        var done = 1
+        if pixel + 1 < pixels.upperBound && ow + 1 < window.outputWidth && columns.count == window.windowWidth
+            && window.tapRange(output: ow + 1, vertical: false).count == window.windowWidth
+        {
+            // Two neighbours in a row with every column tap inside the image: each filter
+            // load serves both, and their eight sums do not wait on each other.
+            var first = ChannelSums(), second = ChannelSums()
+            let step = window.strideWidth * c
+            for kh in rows {
+                let row = image0 + ((top + kh * window.dilationHeight) * window.imageWidth + left) * c
+                for kw in columns {
+                    let values = row + kw * window.dilationWidth * c, weights = filters + (kh * window.windowWidth + kw) * c
+                    ChannelSums.add(values, values + step, weights, count: c, into: &first, &second)
+                }
             }
+            let sum0 = bias + first.total, sum1 = bias + second.total
+            output[pixel] = relu && sum0 < 0 ? 0 : sum0
+            output[pixel + 1] = relu && sum1 < 0 ? 0 : sum1
+            done = 2
+        } else {
+            // Two sets of accumulators, taken by turns tap by tap, so that consecutive FMAs
+            // do not wait on each other.
+            var even = ChannelSums(), odd = ChannelSums()
+            var useOdd = false
+            for kh in rows {
+                let row = image0 + ((top + kh * window.dilationHeight) * window.imageWidth + left) * c
+                for kw in columns {
+                    let values = row + kw * window.dilationWidth * c, weights = filters + (kh * window.windowWidth + kw) * c
+                    if useOdd { odd.add(values, weights, count: c) } else { even.add(values, weights, count: c) }
+                    useOdd.toggle()
+                }
+            }
+            let sum = bias + even.total + odd.total
+            output[pixel] = relu && sum < 0 ? 0 : sum
         }
-        let sum = bias + even.total + odd.total
-        output[pixel] = relu && sum < 0 ? 0 : sum
+        pixel += done
+        ow += done
+        if ow == window.outputWidth {
+            ow = 0
+            oh += 1
+            if oh == window.outputHeight { oh = 0; image += 1 }
+            rows = window.tapRange(output: oh, vertical: true)
+        }
     }
 }
 
@@ -235,6 +257,38 @@ private struct ChannelSums {
         }
         while ch < c {
             tail = tail.addingProduct(x[ch], w[ch])
+            ch += 1
+        }
+    }
+
+    /// first += x0 · w and second += x1 · w, each w loaded once.
+    @inline(__always)
+    static func add(
+        _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ w: UnsafePointer<Float>, count c: Int,
+        into first: inout ChannelSums, _ second: inout ChannelSums
+    ) {
+        var ch = 0
+        while ch + 32 <= c {
+            let w0 = load8(w + ch), w1 = load8(w + ch + 8), w2 = load8(w + ch + 16), w3 = load8(w + ch + 24)
+            first.s0 = first.s0.addingProduct(load8(x0 + ch), w0)
+            second.s0 = second.s0.addingProduct(load8(x1 + ch), w0)
+            first.s1 = first.s1.addingProduct(load8(x0 + ch + 8), w1)
+            second.s1 = second.s1.addingProduct(load8(x1 + ch + 8), w1)
+            first.s2 = first.s2.addingProduct(load8(x0 + ch + 16), w2)
+            second.s2 = second.s2.addingProduct(load8(x1 + ch + 16), w2)
+            first.s3 = first.s3.addingProduct(load8(x0 + ch + 24), w3)
+            second.s3 = second.s3.addingProduct(load8(x1 + ch + 24), w3)
+            ch += 32
+        }
+        while ch + 8 <= c {
+            let w0 = load8(w + ch)
+            first.s0 = first.s0.addingProduct(load8(x0 + ch), w0)
+            second.s0 = second.s0.addingProduct(load8(x1 + ch), w0)
+            ch += 8
+        }
+        while ch < c {
+            first.tail = first.tail.addingProduct(x0[ch], w[ch])
+            second.tail = second.tail.addingProduct(x1[ch], w[ch])
             ch += 1
         }
     }
