@@ -43,7 +43,8 @@ public func singleOutputConvolutionForwardAVX2(
             for kh in rows {
                 let row = image0 + ((top + kh * window.dilationHeight) * window.imageWidth + left) * c
                 for kw in columns {
-                    let values = row + kw * window.dilationWidth * c, weights = filters + (kh * window.windowWidth + kw) * c
+                    let values = row + kw * window.dilationWidth * c,
+                        weights = filters + (kh * window.windowWidth + kw) * c
                     ChannelSums.add(values, values + step, weights, count: c, into: &first, &second)
                 }
             }
@@ -59,7 +60,8 @@ public func singleOutputConvolutionForwardAVX2(
             for kh in rows {
                 let row = image0 + ((top + kh * window.dilationHeight) * window.imageWidth + left) * c
                 for kw in columns {
-                    let values = row + kw * window.dilationWidth * c, weights = filters + (kh * window.windowWidth + kw) * c
+                    let values = row + kw * window.dilationWidth * c,
+                        weights = filters + (kh * window.windowWidth + kw) * c
                     if useOdd { odd.add(values, weights, count: c) } else { even.add(values, weights, count: c) }
                     useOdd.toggle()
                 }

@@ -58,9 +58,9 @@ static PyObject *conv2d_transpose_bias_activation(PyObject *module, PyObject *ar
     PyObject *x_object, *w_object, *b_object;
     int activation, padding;
     long long size[2], strides[2], dilations[2], pads[4];
-    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation, &size[0],
-                          &size[1], &strides[0], &strides[1], &dilations[0], &dilations[1], &padding, &pads[0],
-                          &pads[1], &pads[2], &pads[3]))
+    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation, &size[0], &size[1],
+                          &strides[0], &strides[1], &dilations[0], &dilations[1], &padding, &pads[0], &pads[1], &pads[2],
+                          &pads[3]))
         return NULL;
     sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
     if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;

@@ -50,7 +50,9 @@ public func biasAndReluGradient<T: FloatElement>(
     }
     guard let biasGradient else { return }
     biasGradient.update(from: partials, count: columns)
-    for part in 1..<max(parts, 1) { addInPlace(biasGradient, UnsafePointer(partials + part * 2 * columns), count: columns) }
+    for part in 1..<max(parts, 1) {
+        addInPlace(biasGradient, UnsafePointer(partials + part * 2 * columns), count: columns)
+    }
 }
 
 /// Parts the epilogue passes cut their rows into: one per thread, each of at least ~64K
