@@ -40,6 +40,16 @@ public func singleChannelConvolutionGradientAVX2(
     filterGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?, outputChannels o: Int,
     window: PlaneWindow, pixels: Range<Int>, scratch: UnsafeMutablePointer<Float>
 ) { compiledOut() }
+public func singleOutputConvolutionForwardAVX2(
+    _ input: UnsafePointer<Float>, _ filters: UnsafePointer<Float>, bias: Float, relu: Bool,
+    _ output: UnsafeMutablePointer<Float>, channels c: Int, window: PlaneWindow, pixels: Range<Int>
+) { compiledOut() }
+public func singleOutputConvolutionGradientAVX2(
+    _ input: UnsafePointer<Float>, _ filters: UnsafePointer<Float>, upstream: UnsafePointer<Float>,
+    reluOutput: UnsafePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?,
+    filterGradient: UnsafeMutablePointer<Float>?, biasGradient: UnsafeMutablePointer<Float>?, channels c: Int,
+    window: PlaneWindow, images: Range<Int>, scratch: UnsafeMutablePointer<Float>
+) { compiledOut() }
 public func resampleRGBPixelsAVX2(
     _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, outputs: Int,
     layout: UnsafePointer<Int>, taps: UnsafePointer<Float>

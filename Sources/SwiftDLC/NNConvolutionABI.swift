@@ -110,6 +110,22 @@ public func conv2dTransposeOp(
     }
 }
 
+@_cdecl("sdl_conv2d_transpose_bias_activation")
+public func conv2dTransposeBiasActivationOp(
+    _ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ activation: Int32,
+    _ outputSize: UnsafePointer<Int64>?, _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?,
+    _ padding: Int32, _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    produce(out) {
+        let op = "conv2d_transpose"
+        return try conv2dTranspose(
+            borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op),
+            activation: readActivation(activation, op), outputSize: readPair(outputSize, op),
+            strides: readPair(strides, op), dilations: readPair(dilations, op),
+            padding: readPadding(padding, pads, count: 4, op))
+    }
+}
+
 @_cdecl("sdl_pool2d")
 public func pool2dOp(
     _ kind: Int32, _ input: OpaquePointer?, _ ksize: UnsafePointer<Int64>?, _ strides: UnsafePointer<Int64>?,

@@ -36,6 +36,7 @@ SIGNATURES = {
     "tape_new": "pp", "tape_enter": "C", "tape_exit": "C", "tape_set_recording": "Cp", "tape_watch": "CT",
     "tape_gradient": "CQQQ", "set_trainable_variable": "Tp", "stop_gradient": "T", "as_class": "TV",
     "conv2d": "TTNi22i4", "depthwise_conv2d": "TTN22i4", "conv2d_transpose": "TT222i4",
+    "conv2d_transpose_bias_activation": "TTNi222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
     "depthwise_conv2d_batch_norm": "TTNTTNNdpd22i4",
     "dot_product_attention": "TTTNddp", "dense": "TTNi",
@@ -301,6 +302,12 @@ def _conv2d_transpose(draw, state):
     return [_float(draw, (n, h, w, c), dtype), _float(draw, (k, k, o, c), dtype), size, strides, dilations, padding, pads]
 
 
+def _conv2d_transpose_bias_activation(draw, state):
+    x, f, size, strides, dilations, padding, pads = _conv2d_transpose(draw, state)
+    bias = _channel_vector(draw, f.shape[2], np.asarray(f).dtype) if draw.bool() else None
+    return [x, f, bias, draw.int(0, 1), size, strides, dilations, padding, pads]
+
+
 def _channel_vector(draw, channels, dtype):
     """A per-channel operand, now and then one element too long."""
     return _float(draw, (channels,), dtype) if not draw.bool(0.1) else _float(draw, (channels + 1,), dtype)
@@ -413,6 +420,7 @@ def _sparse_cross_entropy(draw, state):
 # Operands that fit together by construction (then perturbed by the sizes above), so that
 # the kernels run, not only the checks.
 BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_transpose": _conv2d_transpose,
+            "conv2d_transpose_bias_activation": _conv2d_transpose_bias_activation,
             "nn_fused_batch_norm": _fused_batch_norm,
             "nn_fused_batch_norm_relu": lambda draw, state: _fused_batch_norm(draw, state) + [
                 draw.pick([6.0, float("inf"), 0.0, -1.0, float("nan")])],

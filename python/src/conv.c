@@ -51,6 +51,24 @@ static PyObject *conv2d_transpose(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_conv2d_transpose(x, w, o, s, d, padding, p, &out));
 }
 
+/* conv2d_transpose_bias_activation(input, filters, bias|None, activation, (oh, ow), (sh, sw), (dh, dw), padding,
+ *                                  (pt, pb, pl, pr)) */
+static PyObject *conv2d_transpose_bias_activation(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *w_object, *b_object;
+    int activation, padding;
+    long long size[2], strides[2], dilations[2], pads[4];
+    if (!PyArg_ParseTuple(args, "OOOi(LL)(LL)(LL)i(LLLL)", &x_object, &w_object, &b_object, &activation, &size[0], &size[1],
+                          &strides[0], &strides[1], &dilations[0], &dilations[1], &padding, &pads[0], &pads[1], &pads[2],
+                          &pads[3]))
+        return NULL;
+    sdl_tensor x = tensor_handle(x_object, "input"), w = tensor_handle(w_object, "filters"), b;
+    if (x == NULL || w == NULL || optional_tensor_handle(b_object, "bias", &b) < 0) return NULL;
+    int64_t o[2] = {size[0], size[1]}, s[2] = {strides[0], strides[1]}, d[2] = {dilations[0], dilations[1]};
+    int64_t p[4] = {pads[0], pads[1], pads[2], pads[3]};
+    RETURN_ENGINE_RESULT(sdl_conv2d_transpose_bias_activation(x, w, b, activation, o, s, d, padding, p, &out));
+}
+
 /* conv2d_pool(input, filters, bias|None, activation, (sh, sw), (dh, dw), padding, (pt, pb, pl, pr),
  *             kind, (kh, kw), (psh, psw), pool_padding, (ppt, ppb, ppl, ppr)) */
 static PyObject *conv2d_pool(PyObject *module, PyObject *args) {
@@ -122,6 +140,9 @@ PyMethodDef conv_module_methods[] = {
      "depthwise_conv2d(input, filters, bias, strides, dilations, padding, pads)"},
     {"conv2d_transpose", conv2d_transpose, METH_VARARGS,
      "conv2d_transpose(input, filters, output_size, strides, dilations, padding, pads)"},
+    {"conv2d_transpose_bias_activation", conv2d_transpose_bias_activation, METH_VARARGS,
+     "conv2d_transpose_bias_activation(input, filters, bias, activation, output_size, strides, dilations, padding, "
+     "pads)"},
     {"conv2d_pool", conv2d_pool, METH_VARARGS,
      "conv2d_pool(input, filters, bias, activation, strides, dilations, padding, pads, kind, ksize, pool_strides, "
      "pool_padding, pool_pads)"},

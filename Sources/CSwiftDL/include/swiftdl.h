@@ -298,6 +298,13 @@ sdl_status sdl_depthwise_conv2d(sdl_tensor input, sdl_tensor filters, sdl_tensor
 sdl_status sdl_conv2d_transpose(sdl_tensor input, sdl_tensor filters, const int64_t *output_size,
                                 const int64_t *strides, const int64_t *dilations, int32_t padding,
                                 const int64_t *pads, sdl_tensor *out);
+/* Keras's Conv2DTranspose: activation(sdl_conv2d_transpose(...) + bias) with bias (O,) or
+   NULL, the input's dtype, and activation as sdl_conv2d's; one op with one VJP. Result
+   (N, OH, OW, O). Caller owns *out. */
+sdl_status sdl_conv2d_transpose_bias_activation(sdl_tensor input, sdl_tensor filters, sdl_tensor bias,
+                                                int32_t activation, const int64_t *output_size,
+                                                const int64_t *strides, const int64_t *dilations, int32_t padding,
+                                                const int64_t *pads, sdl_tensor *out);
 /* SDL_POOL_MAX or SDL_POOL_AVG pooling of (N, H, W, C) input with ksize and strides
    [height, width]. Average pooling takes VALID or SAME only and divides by the number of
    positions inside the input; max pooling's gradient goes to the first maximum of each

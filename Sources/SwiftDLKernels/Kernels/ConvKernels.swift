@@ -53,6 +53,13 @@ public func convolutionForward<T: FloatElement>(
             return
         }
         let pixels = plan.pixels(ofSlice: slice)
+        if plan.algorithm == .singleOutput {
+            singleOutputConvolutionForwardAVX2(
+                x.asFloat, w.asFloat, bias: bias?.asFloat[0] ?? 0, relu: relu, y.asFloat,
+                channels: g.channels, window: PlaneWindow(g), pixels: pixels)
+            if let cap { capAbove(y + pixels.lowerBound, count: pixels.count, cap) }
+            return
+        }
         if plan.algorithm == .singleChannel {
             singleChannelConvolutionForwardAVX2(
                 x.asFloat, w.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
@@ -164,6 +171,15 @@ public func convolutionBackward<T: FloatElement>(
                 x.asFloat, upstream: dy.asFloat, reluOutput: reluOutput?.asFloat,
                 filterGradient: filterPartial.asFloat, biasGradient: biasPartial.asFloat,
                 outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
+            return
+        }
+        if plan.algorithm == .singleOutput {
+            let perImage = max(g.outputPixelsPerImage, 1)
+            singleOutputConvolutionGradientAVX2(
+                x.asFloat, w.asFloat, upstream: dy.asFloat, reluOutput: reluOutput?.asFloat, inputGradient: dx?.asFloat,
+                filterGradient: dw == nil ? nil : filterPartial.asFloat,
+                biasGradient: db == nil ? nil : biasPartial.asFloat, channels: g.channels, window: PlaneWindow(g),
+                images: pixels.lowerBound / perImage..<pixels.upperBound / perImage, scratch: work.asFloat)
             return
         }
         if let dx, let winogradFilters {

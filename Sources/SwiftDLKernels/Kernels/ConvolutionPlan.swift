@@ -103,6 +103,7 @@ public struct ConvolutionPlan: Sendable {
             if filterGradientByWinograd { count = max(count, winogradWorkCount(g)) }
             return count
         case .winograd: return winogradWorkCount(g)
+        case .singleOutput: return backward ? g.outputPixelsPerImage : 0
         case .singleChannel:
             let window = PlaneWindow(g)
             return backward ? singleChannelGradientScratch(window) : singleChannelForwardScratch(window)
@@ -154,6 +155,10 @@ public enum ConvolutionAlgorithm: Sendable {
     /// with the window, 256 windows at a time). It has no input gradient, so a backward
     /// pass that needs one uses im2col.
     case singleChannel
+    /// One output channel, float32, AVX2: direct dot products of each window with the
+    /// filter, and direct gradients (SwiftDLAVX2/SingleOutputConvolution.swift), where
+    /// im2col + GEMM would be a matrix-vector product over a column matrix K times the image.
+    case singleOutput
     /// 3×3, stride 1, float32, channels multiples of 8, AVX2, forward only: Winograd's
     /// F(4×4, 3×3) (Kernels/WinogradConvolution.swift).
     case winograd
@@ -167,6 +172,8 @@ public enum ConvolutionAlgorithm: Sendable {
             && CPUFeatures.current.hasAVX2
         {
             self = .singleChannel
+        } else if g.outputChannels == 1 && float32 && CPUFeatures.current.hasAVX2 {
+            self = .singleOutput
         } else {
             self = .im2col
         }

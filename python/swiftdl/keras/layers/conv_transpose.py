@@ -1,7 +1,13 @@
 """Conv1DTranspose, Conv2DTranspose and Conv3DTranspose: keras.ops.conv_transpose (one engine
 op, the convolution's input gradient; 3-D as one per depth tap) plus a bias and an activation. Kernels are laid out as Keras
-lays them out, (spatial..., filters, in_channels)."""
-from .convolutional import BaseConv, _tuple
+lays them out, (spatial..., filters, in_channels). Conv2DTranspose with a linear or relu
+activation is one engine op with its bias and relu (one output, one backward rule)."""
+from ... import _C
+from ...nn._convolution import ACTIVATION_CODES, PADDING_CODES
+from .. import activations
+from ..ops import nn_conv
+from ..ops._convert import float_tensor, tensor
+from .convolutional import _FUSABLE, BaseConv, _tuple
 from .data_format import channel_axis
 
 
@@ -58,6 +64,9 @@ class BaseConvTranspose(BaseConv):
         if inputs.ndim != self.rank + 2 or inputs.shape[channel_axis(self.data_format)] != channels:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected rank "
                              f"{self.rank + 2} with {channels} channels, received {tuple(inputs.shape)}")
+        fused = _FUSABLE.get(self.activation)
+        if self.rank == 2 and (fused is not None or self.activation is activations.linear):
+            return self._conv2d_transpose_bias_activation(inputs, fused)
         outputs = ops.conv_transpose(inputs, self.kernel, strides=self.strides, padding=self.padding,
                                      output_padding=self.output_padding, data_format=self.data_format,
                                      dilation_rate=self.dilation_rate)
@@ -65,6 +74,21 @@ class BaseConvTranspose(BaseConv):
             shape = (self.filters,) if self.data_format == "channels_last" else (self.filters,) + (1,) * self.rank
             outputs = outputs + ops.reshape(self.bias, shape)
         return self.activation(outputs)
+
+    def _conv2d_transpose_bias_activation(self, inputs, activation):
+        """activation(conv_transpose(inputs) + bias) as one engine op: the geometry
+        keras.ops.conv_transpose computes, the bias and relu applied in the op's own pass."""
+        x = nn_conv._to_last(float_tensor(inputs), self.data_format)
+        kernel = tensor(self.kernel, x.dtype.name)
+        extras = self.output_padding or (None,) * self.rank
+        out_shape, explicit = nn_conv._transpose_geometry(x, kernel, list(self.strides), list(self.dilation_rate),
+                                                          self.padding.upper(), list(extras))
+        pads = tuple(value for pair in explicit[1:-1] for value in pair)
+        bias = None if self.bias is None else tensor(self.bias, x.dtype.name)
+        out = _C.conv2d_transpose_bias_activation(
+            x, kernel, bias, ACTIVATION_CODES[activation or "linear"], tuple(out_shape[1:3]), self.strides,
+            self.dilation_rate, PADDING_CODES["EXPLICIT"], pads)
+        return nn_conv._from_last(out, self.data_format)
 
     def compute_output_shape(self, input_shape):
         first = 2 if self.data_format == "channels_first" else 1

@@ -180,6 +180,18 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
                                   else extras[1:], "channels_last", dilations[1:])
         out = conv3d_transpose_last(x, kernel, strides, padding, extras, dilations, transpose_2d, _depth_geometry)
         return _from_last(out, data_format)
+    out_shape, explicit = _transpose_geometry(x, kernel, strides, dilations, padding, extras)
+    if rank == 1:
+        out = sd.nn.conv1d_transpose(x, kernel, out_shape, strides, explicit, dilations=dilations)
+    else:
+        out = sd.nn.conv2d_transpose(x, kernel, out_shape, strides, explicit, dilations=dilations)
+    return _from_last(out, data_format)
+
+
+def _transpose_geometry(x, kernel, strides, dilations, padding, extras):
+    """(output shape, explicit padding) of the convolution a channels-last transposed
+    convolution transposes, by Keras's rule."""
+    rank = x.ndim - 2
     sizes, pads = [], []
     for axis in range(rank):
         length, window = x.shape[axis + 1], (kernel.shape[axis] - 1) * dilations[axis] + 1
@@ -192,9 +204,4 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         sizes.append(size)
         pads.append((before, after))
     explicit = [[0, 0]] + [list(pair) for pair in pads] + [[0, 0]]
-    out_shape = (x.shape[0], *sizes, kernel.shape[-2])
-    if rank == 1:
-        out = sd.nn.conv1d_transpose(x, kernel, out_shape, strides, explicit, dilations=dilations)
-    else:
-        out = sd.nn.conv2d_transpose(x, kernel, out_shape, strides, explicit, dilations=dilations)
-    return _from_last(out, data_format)
+    return (x.shape[0], *sizes, kernel.shape[-2]), explicit
