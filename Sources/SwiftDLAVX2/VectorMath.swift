@@ -16,7 +16,7 @@ func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIM
 
 /// e^x, lane by lane (Cephes expf's polynomial, about 1 ulp).
 /// x = n·ln2 + r with |r| <= ln2/2; e^r by a degree-7 polynomial; then the result is
-/// scaled by 2^n: in one step normally, in two when some lane's 2^n is not a normal float.
+/// scaled by 2^n, in two steps so that results below the normal range are rounded once.
 @_transparent
 func vectorExp(_ input: SIMD8<Float>) -> SIMD8<Float> {
     // Beyond these the result is inf or 0 anyway; clamping keeps n inside the two-step
