@@ -79,7 +79,7 @@ public func softmaxRowsAVX2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer
 }
 public func softmaxBackwardRowsAVX2(
     _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rows: Int, n: Int,
-    log: Bool
+    log: Bool, scaling: (factor: Float, divides: Bool)? = nil
 ) { compiledOut() }
 public enum ChannelSumKind: Sendable {
     case gradientAndProjection, moments

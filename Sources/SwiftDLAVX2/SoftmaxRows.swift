@@ -45,12 +45,20 @@ public func softmaxRowsAVX2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer
 }
 
 /// The VJP of softmax (dx = y·(g - Σ g·y)) or of log_softmax (dx = g - eʸ·Σ g) for `rows`
-/// contiguous rows of n floats, from the forward output y. Only call it on CPUs with AVX2 and FMA.
+/// contiguous rows of n floats, from the forward output y; each element then multiplied or
+/// divided by `scaling`'s factor when given. Only call it on CPUs with AVX2 and FMA.
 @inline(never)
 public func softmaxBackwardRowsAVX2(
     _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rows: Int, n: Int,
-    log: Bool
+    log: Bool, scaling: (factor: Float, divides: Bool)? = nil
 ) {
+    let factor = SIMD8<Float>(repeating: scaling?.factor ?? 1), divides = scaling?.divides ?? false
+    /// dx's elements as formed, then scaled (a separate rounding, as a separate op gives).
+    @inline(__always)
+    func scaled(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        if scaling == nil { return v }
+        return divides ? v / factor : v * factor
+    }
     for row in 0..<rows {
         let pg = g + row * n, py = y + row * n, pd = dx + row * n
         var sums = SIMD8<Float>(repeating: 0)
@@ -69,7 +77,7 @@ public func softmaxBackwardRowsAVX2(
         while i + 8 <= n {
             let gradient = load8(pg + i), output = load8(py + i)
             let result = log ? gradient - vectorExp(output) * broadcast : output * (gradient - broadcast)
-            store8(result, pd + i)
+            store8(scaled(result), pd + i)
             i += 8
         }
         if i < n {
@@ -78,7 +86,7 @@ public func softmaxBackwardRowsAVX2(
                 gradient[lane] = pg[i + lane]
                 output[lane] = py[i + lane]
             }
-            let result = log ? gradient - vectorExp(output) * broadcast : output * (gradient - broadcast)
+            let result = scaled(log ? gradient - vectorExp(output) * broadcast : output * (gradient - broadcast))
             for lane in 0..<(n - i) { pd[i + lane] = result[lane] }
         }
     }

@@ -7,6 +7,8 @@ struct TapeNode {
     /// Gradients of the outputs (nil where no gradient flows) → gradients of the inputs
     /// (nil where the input gets none). Shapes match the inputs.
     let backward: ([Tensor?]) throws -> [Tensor?]
+    /// How the node takes part in scale fusion (ScaledGradientFusion.swift), if at all.
+    var fusion: TapeFusion? = nil
 }
 
 /// Records differentiable ops while it is active, then computes gradients by walking its
@@ -163,6 +165,16 @@ public final class GradientTape: @unchecked Sendable {
         // (Identities stay unique: a tensor still to be looked up is held by a node not yet
         // visited, by the caller (sources, targets) or by `watched`.)
         let sourceKeys = Set(sources.map { ObjectIdentifier($0) })
+        let fusions = planScaledGradientFusions(
+            nodes, excluding: sourceKeys.union(seeds.map { ObjectIdentifier($0.0) }), isTracked: isTracked)
+        func accumulate(_ gradient: Tensor?, into input: Tensor) throws {
+            // A node is recorded when this tape follows any of its inputs; the others
+            // (data, constants, tensors only another tape watches) get no gradient here.
+            guard let computed = gradient, input.dtype.isFloatingPoint, isTracked(input) else { return }
+            let gradient = try computed.converted(to: input.dtype) // mixed-dtype ops promote
+            let key = ObjectIdentifier(input)
+            gradients[key] = try gradients[key].map { try binary(.add, $0, gradient) } ?? gradient
+        }
         var index = nodes.count
         while index > 0 {
             index -= 1
@@ -177,16 +189,12 @@ public final class GradientTape: @unchecked Sendable {
             }
             let outputGradients = node.outputs.map { gradients[ObjectIdentifier($0)] }
             let runs = !outputGradients.allSatisfy({ $0 == nil })
-            if runs {
+            if runs, let plan = fusions[index], case .scalableBackward(let scaledBackward)? = node.fusion {
+                // The scaling node's output gets no gradient, so that node does not run.
+                try accumulate(scaledBackward(outputGradients, plan.scale), into: plan.target)
+            } else if runs {
                 let inputGradients = try node.backward(outputGradients)
-                for (input, gradient) in zip(node.inputs, inputGradients) {
-                    // A node is recorded when this tape follows any of its inputs; the others
-                    // (data, constants, tensors only another tape watches) get no gradient here.
-                    guard let computed = gradient, input.dtype.isFloatingPoint, isTracked(input) else { continue }
-                    let gradient = try computed.converted(to: input.dtype) // mixed-dtype ops promote
-                    let key = ObjectIdentifier(input)
-                    gradients[key] = try gradients[key].map { try binary(.add, $0, gradient) } ?? gradient
-                }
+                for (input, gradient) in zip(node.inputs, inputGradients) { try accumulate(gradient, into: input) }
             }
             if let positions = finalAfterNode[index] {
                 for position in positions { try resolve(position) }

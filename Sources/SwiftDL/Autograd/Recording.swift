@@ -25,7 +25,8 @@ public func resumeRecordingOnThisThread() throws {
 
 /// Records an op on every recording tape of this thread that follows one of its inputs.
 public func record(
-    _ name: String, inputs: [Tensor], outputs: [Tensor], backward: @escaping ([Tensor?]) throws -> [Tensor?]
+    _ name: String, inputs: [Tensor], outputs: [Tensor], fusion: TapeFusion? = nil,
+    backward: @escaping ([Tensor?]) throws -> [Tensor?]
 ) {
     guard let stack = TapeStack.existing else { return }
     var node: TapeNode?
@@ -35,7 +36,10 @@ public func record(
         var followsAny = false
         for input in inputs where input.dtype.isFloatingPoint && tape.follows(input) { followsAny = true }
         guard followsAny else { continue }
-        let recorded = node ?? TapeNode(name: name, inputs: inputs, outputs: outputs, backward: backward)
+        let recorded =
+            node
+            ?? TapeNode(
+                name: name, inputs: inputs, outputs: outputs, backward: backward, fusion: fusion)
         node = recorded
         tape.append(recorded)
     }

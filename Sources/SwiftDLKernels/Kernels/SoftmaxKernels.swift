@@ -122,13 +122,28 @@ public func softmaxForwardKernel<T: FloatElement>(
     }
 }
 
+/// A constant factor a backward kernel applies to each element it writes, after forming it:
+/// dx · factor or dx / factor (a scale the forward pass applied before this op, fused).
+public struct GradientScaling<T: FloatElement> {
+    public let factor: T
+    public let divides: Bool
+
+    public init(factor: T, divides: Bool) {
+        self.factor = factor
+        self.divides = divides
+    }
+
+    @inline(__always)
+    func apply(_ x: T) -> T { divides ? x / factor : x * factor }
+}
+
 /// The VJP of softmax (dx = y·(g - Σ g·y)) or of log_softmax (dx = g - eʸ·Σ g), from the
-/// forward output y.
+/// forward output y, each element then scaled by `scaling` when given.
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func softmaxBackwardKernel<T: FloatElement>(
     _ g: UnsafePointer<T>, _ y: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>,
-    outer: Int, n: Int, inner: Int, log: Bool
+    outer: Int, n: Int, inner: Int, log: Bool, scaling: GradientScaling<T>? = nil
 ) {
     if n == 0 { return }
     forEachChunk(outer * inner, grain: max(1, (1 << 14) / n)) { rows in
@@ -137,7 +152,8 @@ public func softmaxBackwardKernel<T: FloatElement>(
                 UnsafeRawPointer(g + rows.lowerBound * n).assumingMemoryBound(to: Float.self),
                 UnsafeRawPointer(y + rows.lowerBound * n).assumingMemoryBound(to: Float.self),
                 UnsafeMutableRawPointer(dx + rows.lowerBound * n).assumingMemoryBound(to: Float.self),
-                rows: rows.count, n: n, log: log)
+                rows: rows.count, n: n, log: log,
+                scaling: scaling.map { (unsafeBitCast($0.factor, to: Float.self), $0.divides) })
             return
         }
         if inner == 1 {
@@ -152,6 +168,7 @@ public func softmaxBackwardKernel<T: FloatElement>(
                     let dot = blockDot(pg, py, n)
                     for j in 0..<n { pd[j] = py[j] * (pg[j] - dot) }
                 }
+                if let scaling { for j in 0..<n { pd[j] = scaling.apply(pd[j]) } }
             }
             return
         }
@@ -166,6 +183,7 @@ public func softmaxBackwardKernel<T: FloatElement>(
                 for j in 0..<n { dot += pg[j * inner] * py[j * inner] }
                 for j in 0..<n { pd[j * inner] = py[j * inner] * (pg[j * inner] - dot) }
             }
+            if let scaling { for j in 0..<n { pd[j * inner] = scaling.apply(pd[j * inner]) } }
         }
     }
 }

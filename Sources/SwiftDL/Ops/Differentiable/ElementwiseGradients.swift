@@ -12,7 +12,8 @@ public func differentiableBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throw
     // scores / sqrt(d) would otherwise reduce a 5-million-element product to a scalar that is
     // thrown away.
     let needs = Needs(a: isFollowedByRecordingTape(a), b: isFollowedByRecordingTape(b))
-    record(op.name, inputs: [a, b], outputs: [out]) { gradients in
+    let fusion = constantScaleFusion(op, a, b, out: out, follows: (needs.a, needs.b))
+    record(op.name, inputs: [a, b], outputs: [out], fusion: fusion) { gradients in
         guard let g = gradients[0] else { return [nil, nil] }
         let (ga, gb) = try rule(g, needs)
         return [

@@ -17,17 +17,24 @@ public func softmax(_ logits: Tensor, axis: Int = -1, log: Bool = false) throws 
     try logits.dtype.dispatchFloat(
         SoftmaxDispatch(
             input: input, output: out, gradient: nil, result: out,
-            outer: outer, n: n, inner: inner, log: log))
+            outer: outer, n: n, inner: inner, log: log, scale: nil))
     if isRecordingGradients {
-        record(op, inputs: [logits], outputs: [out]) { gradients in
-            guard let upstream = gradients[0] else { return [nil] }
+        /// The logits' gradient from the output's, with a constant scale applied in the same
+        /// pass when the logits were scaled (see Autograd/ScaledGradientFusion.swift).
+        func logitsGradient(_ upstream: Tensor, scale: ConstantScale?) throws -> Tensor {
             let g = try upstream.converted(to: out.dtype).contiguous()
             let dx = try Tensor.empty(out.shape, dtype: out.dtype)
             try out.dtype.dispatchFloat(
                 SoftmaxDispatch(
                     input: input, output: out, gradient: g, result: dx,
-                    outer: outer, n: n, inner: inner, log: log))
-            return [dx]
+                    outer: outer, n: n, inner: inner, log: log, scale: scale))
+            return dx
+        }
+        let fusion = TapeFusion.scalableBackward { gradients, scale in
+            try gradients[0].map { try logitsGradient($0, scale: scale) }
+        }
+        record(op, inputs: [logits], outputs: [out], fusion: fusion) { gradients in
+            [try gradients[0].map { try logitsGradient($0, scale: nil) }]
         }
     }
     return out
@@ -36,12 +43,18 @@ public func softmax(_ logits: Tensor, axis: Int = -1, log: Bool = false) throws 
 private struct SoftmaxDispatch: FloatVisitor {
     let input: Tensor, output: Tensor, gradient: Tensor?, result: Tensor
     let outer: Int, n: Int, inner: Int, log: Bool
+    /// Applied to the backward pass's result, element by element.
+    let scale: ConstantScale?
 
     func visit<T: FloatElement>(_: T.Type) {
         if let gradient {
+            // The factor has the output's dtype (constantScaleFusion checks it).
+            let scaling = scale.map {
+                GradientScaling(factor: $0.factor.pointer(as: T.self).pointee, divides: $0.divides)
+            }
             softmaxBackwardKernel(
                 UnsafePointer(gradient.pointer(as: T.self)), UnsafePointer(output.pointer(as: T.self)),
-                result.pointer(as: T.self), outer: outer, n: n, inner: inner, log: log)
+                result.pointer(as: T.self), outer: outer, n: n, inner: inner, log: log, scaling: scaling)
         } else {
             softmaxForwardKernel(
                 UnsafePointer(input.pointer(as: T.self)), result.pointer(as: T.self),
