@@ -222,3 +222,20 @@ def test_the_planning_call_runs_each_layer_once_and_returns_its_own_output(funct
     np.testing.assert_array_equal(planned, first)
     np.testing.assert_array_equal(np.asarray(model(x)), first)
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("functional", [False, True])
+def test_float64_engine_input_to_a_float32_model_is_cast_on_every_call(functional):
+    # Plans call the layers' `call` directly, past Layer.__call__'s autocast: an input the
+    # layers would cast keeps the normal path (it had raised a dtype TypeError on the
+    # second call).
+    if functional:
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(2)(layers.Dense(3)(inputs)))
+    else:
+        model = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dense(2)])
+    x = sd.asarray(RNG.normal(size=(3, 4)))
+    first = np.asarray(model(x))
+    assert first.dtype == np.float32
+    for _ in range(2):
+        np.testing.assert_array_equal(np.asarray(model(x)), first)

@@ -358,10 +358,13 @@ class Layer:
     def _as_float_input(self, value):
         """Integer input, and floating input of another precision, in the layer's dtype, as
         Keras's autocast gives them (the engine's kernels take operands of one dtype)."""
-        if isinstance(value, _sd.Tensor) and (value.dtype.kind in "biu" or (
-                value.dtype.kind == "f" and value.dtype != self.dtype and self.dtype in _ENGINE_FLOATS)):
-            return value.astype(self.dtype)
-        return value
+        return value.astype(self.dtype) if self._needs_float_cast(value) else value
+
+    def _needs_float_cast(self, value):
+        """Whether `_as_float_input` would cast `value` (inference plans, which call `call`
+        directly, leave such inputs to the normal path)."""
+        return isinstance(value, _sd.Tensor) and (value.dtype.kind in "biu" or (
+            value.dtype.kind == "f" and value.dtype != self.dtype and self.dtype in _ENGINE_FLOATS))
 
     def _maybe_build(self, input_shape):
         if not self.built:

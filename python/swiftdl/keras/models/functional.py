@@ -1,4 +1,7 @@
 """The functional API's graph: nodes collected from outputs back to inputs, run in order."""
+from swiftdl._tensor import Tensor
+
+from ..layers.convolutional import Conv2D
 from ..layers.input_layer import InputLayer
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
 from . import conv_batch_norm_fusion
@@ -47,16 +50,20 @@ def run_graph(nodes, inputs, outputs, values, training=None):
     every activation, 2.5 GB, and mapped it afresh on each call.
 
     A BatchNormalization whose output only a ReLU reads runs with that ReLU as one engine op
-    (see _batch_norm_relu_pairs); the ReLU's node then finds its output present and is skipped."""
+    (see _batch_norm_relu_pairs); the ReLU's node then finds its output present and is skipped.
+    Conv2D → BatchNormalization (→ ReLU) chains at inference and Conv2D → pooling pairs run
+    as one op likewise (_conv_batch_norm_chains, _conv_pool_pairs)."""
     readers, last_use = _readers_and_last_uses(nodes)
     keep = {id(t) for t in flatten(outputs)}
     fused = _batch_norm_relu_pairs(nodes, readers, keep)
     chains = _conv_batch_norm_chains(nodes, readers, keep, fused, training)
+    pools = _conv_pool_pairs(nodes, readers, keep)
     masks = {}
     for position, node in enumerate(nodes):
-        if position in chains and _run_chain(node, chains[position], values, masks):
-            continue
-        if not isinstance(node.layer, InputLayer) and not all(id(t) in values for t in node.output_tensors):
+        done = position in chains and _run_chain(node, chains[position], values, masks)
+        done = done or (position in pools and _run_conv_pool(node, pools[position], values, masks))
+        if not done and not isinstance(node.layer, InputLayer) \
+                and not all(id(t) in values for t in node.output_tensors):
             _run_node(node, fused.get(position), values, masks, training)
         for key in last_use.get(position, ()):
             if key not in keep:
@@ -117,6 +124,43 @@ def _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, training):
         relu_node, cap = relu_pairs.get(reading[0], (None, None))
         chains[position] = (norm_node, relu_node, cap)
     return chains
+
+
+def _conv_pool_pairs(nodes, readers, keep):
+    """{position of a Conv2D node: the MaxPooling2D or AveragePooling2D node that alone reads
+    its output (which is not a model output)}: nothing else sees the convolution's output,
+    so the pair can run as one op that pools each image while it is in cache and, under a
+    tape, keeps only the pooled values (Conv2D.convolve_and_pool), as Sequential runs it."""
+    from ..layers.pooling import AveragePooling2D, MaxPooling2D
+    pairs = {}
+    for position, node in enumerate(nodes):
+        if type(node.layer) is not Conv2D or len(node.output_tensors) != 1 or len(node.call_args) != 1 \
+                or node.call_kwargs:
+            continue
+        output = id(node.output_tensors[0])
+        reading = readers.get(output, ())
+        if output in keep or len(reading) != 1:
+            continue
+        pool_node = nodes[reading[0]]
+        if type(pool_node.layer) in (MaxPooling2D, AveragePooling2D) and len(pool_node.call_args) == 1 \
+                and pool_node.call_args[0] is node.output_tensors[0] and not pool_node.call_kwargs \
+                and len(pool_node.output_tensors) == 1:
+            pairs[position] = pool_node
+    return pairs
+
+
+def _run_conv_pool(node, pool_node, values, masks):
+    """Runs a Conv2D → pooling pair as one op and stores the pooled output; False when the
+    input does not suit the fused op (the two nodes then run one by one)."""
+    source = node.call_args[0]
+    x = values.get(id(source)) if isinstance(source, KerasTensor) else None
+    if x is None or masks.get(id(source)) is not None:
+        return False
+    pooled = node.layer.convolve_and_pool(x, pool_node.layer) if isinstance(x, Tensor) else None
+    if pooled is None:
+        return False
+    values[id(pool_node.output_tensors[0])] = pooled
+    return True
 
 
 def _run_chain(node, chain, values, masks):

@@ -8,7 +8,7 @@ a model has answered a call normally, later inference calls with the same kind o
 layers' own `call`s in order (a functional model's nodes in its run order, each reading its
 inputs from a list of values), with `training=False`, fused as `Sequential.call` and
 `run_graph` fuse them: conv → batch norm (→ ReLU) chains folded into one convolution,
-batch-norm+ReLU pairs, and a Sequential model's conv+pool pairs. Anything else
+batch-norm+ReLU pairs, and conv+pool pairs. Anything else
 (training=True, masks, custom layers or operations, a layer that regularizes its activity,
 a changed layer list, several inputs, a nested call) takes the normal path, which also gives
 the errors for bad input.
@@ -85,7 +85,7 @@ class SequentialPlan:
                 steps.append(fused)
                 index += 2
                 continue
-            if layer._casts_inputs_to_float and x.dtype.kind in "biu":
+            if layer._casts_inputs_to_float and layer._needs_float_cast(x):
                 return None  # Layer.__call__ converts these; keep that on the normal path
             step = functools.partial(layer.call, training=False) if layer._call_accepts("training") else layer.call
             x = step(x)
@@ -144,13 +144,14 @@ class FunctionalPlan:
                 return [slot_of(v) for v in value]
             return value
 
-        from .functional import _batch_norm_relu_pairs, _conv_batch_norm_chains, _readers_and_last_uses
+        from .functional import _batch_norm_relu_pairs, _conv_batch_norm_chains, _conv_pool_pairs, _readers_and_last_uses
         nodes = model._nodes
         readers, last_use = _readers_and_last_uses(nodes)
         kept = {id(t) for t in flatten(model._outputs_struct)}
         self._position = {id(n): p for p, n in enumerate(nodes)}
         relu_pairs = _batch_norm_relu_pairs(nodes, readers, kept)
         chains = _conv_batch_norm_chains(nodes, readers, kept, relu_pairs, False)
+        pools = _conv_pool_pairs(nodes, readers, kept)
         skipped: set = set()  # the nodes fused into an earlier step
         steps = []
         for position, node in enumerate(nodes):
@@ -171,7 +172,8 @@ class FunctionalPlan:
                 return
             if node.call_kwargs.get("training"):  # a layer the graph runs in training mode (MC dropout)
                 return
-            fused = self._fuse(node, chains.get(position), relu_pairs.get(position), slots, values)
+            fused = self._fuse(node, chains.get(position), relu_pairs.get(position), pools.get(position), slots,
+                               values)
             if fused is not None:
                 step, last_node, skips = fused
                 if not all(_plain(nodes[p].layer, first_input) for p in skips):
@@ -186,7 +188,7 @@ class FunctionalPlan:
                 return
             if layer._call_accepts("training"):
                 kwargs["training"] = False
-            if layer._casts_inputs_to_float and any(values[s.index].dtype.kind in "biu"
+            if layer._casts_inputs_to_float and any(layer._needs_float_cast(values[s.index])
                                                     for s in _slots_in(args)):
                 return
             result = layer.call(*_fill(args, values), **_fill_kwargs(kwargs, values))
@@ -199,10 +201,11 @@ class FunctionalPlan:
         self.steps = _with_last_uses(steps, {slots[key] for key in kept})
         self.planning_output = map_structure(lambda slot: values[slot], self.outputs)
 
-    def _fuse(self, node: Any, chain: Any, relu_pair: Any, slots: dict, values: list) -> Any:
+    def _fuse(self, node: Any, chain: Any, relu_pair: Any, pool_node: Any, slots: dict, values: list) -> Any:
         """(step, the node whose output the step gives, positions of the nodes it covers)
-        for a conv → batch norm (→ relu) chain or a batch norm → relu pair starting at
-        `node`, with its output appended to `values`; None when it does not fuse."""
+        for a conv → batch norm (→ relu) chain, a conv → pooling pair or a batch norm → relu
+        pair starting at `node`, with its output appended to `values`; None when it does not
+        fuse."""
         if len(node.call_args) != 1 or id(node.call_args[0]) not in slots:
             return None
         source = _Slot(slots[id(node.call_args[0])])
@@ -216,6 +219,13 @@ class FunctionalPlan:
             arguments: list = [node.layer, norm_node.layer, cap, source]
             step: tuple[Callable[..., Any], list, dict] = (_convolve_and_normalize_fused, arguments, {})
             return step, covered[-1], {self._position[id(n)] for n in covered}
+        if pool_node is not None:
+            pooled = node.layer.convolve_and_pool(values[source.index], pool_node.layer)
+            if pooled is None:
+                return None
+            values.append(pooled)
+            return (_convolve_and_pool, [node.layer, pool_node.layer, source], {}), pool_node, {
+                self._position[id(pool_node)]}
         if relu_pair is not None and not set(node.call_kwargs) - {"training"}:
             relu_node, cap = relu_pair
             kwargs = {"training": False, "_then_relu": cap}
