@@ -104,8 +104,9 @@ func convolution(
         // F(4, 3) over blocks of s positions (Kernels/RowWinogradConvolution.swift).
         let scratch = try Tensor.empty([rows.scratchCount], dtype: dtype)
         rowWinogradConvolution(
-            x.pointer(as: Float.self), w.pointer(as: Float.self), bias: b.map { UnsafePointer($0.pointer(as: Float.self)) },
-            relu: activation == .relu, y.pointer(as: Float.self), plan: rows, scratch: scratch.pointer(as: Float.self))
+            x.pointer(as: Float.self), w.pointer(as: Float.self),
+            bias: b.map { UnsafePointer($0.pointer(as: Float.self)) }, relu: activation == .relu,
+            y.pointer(as: Float.self), plan: rows, scratch: scratch.pointer(as: Float.self))
     } else if y.count > 0 {
         let plan = ConvolutionPlan(g, backward: false, float32: dtype == .float32)
         let scratch = try Tensor.empty([plan.scratchCount], dtype: dtype)
