@@ -41,17 +41,18 @@ def _left_pad(padding, width, taps, stride, out_width):
     return padding[1][0]
 
 
+# Each with 64 tiles of four outputs or more, the fewest the engine runs by Winograd.
 GEOMETRIES = [
     # (batch, width, channels, filters, taps, stride, padding)
     (4, 400, 16, 24, 7, 3, "VALID"),   # the text CNN's first layer, narrower
-    (4, 132, 16, 16, 7, 3, "VALID"),   # its second: 42 outputs, the last tile partial
-    (3, 41, 6, 9, 8, 3, "SAME"),       # 8 taps: the third block's last tap is a zero
-    (3, 40, 4, 16, 9, 3, "VALID"),     # 9 taps: three full blocks
+    (8, 132, 16, 16, 7, 3, "VALID"),   # its second: 42 outputs, the last tile partial
+    (16, 41, 6, 9, 8, 3, "SAME"),       # 8 taps: the third block's last tap is a zero
+    (24, 40, 4, 16, 9, 3, "VALID"),     # 9 taps: three full blocks
     (5, 50, 5, 8, 3, 1, "SAME"),       # a plain kernel-3 conv1d
-    (2, 64, 8, 8, 3, 1, [[0, 0], [2, 0], [0, 0]]),  # causal padding, as Conv1D(padding="causal") passes it
-    (5, 33, 3, 8, 5, 2, "SAME"),
-    (5, 30, 4, 8, 6, 2, "VALID"),
-    (9, 13, 4, 8, 7, 3, "VALID"),      # three outputs a row: one partial tile each
+    (4, 64, 8, 8, 3, 1, [[0, 0], [2, 0], [0, 0]]),  # causal padding, as Conv1D(padding="causal") passes it
+    (13, 33, 3, 8, 5, 2, "SAME"),
+    (16, 30, 4, 8, 6, 2, "VALID"),
+    (32, 25, 4, 8, 7, 3, "VALID"),     # seven outputs a row: the second tile partial
 ]
 
 
@@ -91,7 +92,7 @@ def test_values_and_gradients_match_the_float64_reference(batch, width, channels
 
 
 def test_finite_differences_through_the_fast_forward():
-    x = RNG.standard_normal((6, 40, 3)).astype(np.float64)
+    x = RNG.standard_normal((22, 40, 3)).astype(np.float64)
     w = RNG.standard_normal((7, 3, 8)).astype(np.float64) * 0.3
     xs, ws = sd.asarray(x.astype(np.float32)), sd.asarray(w.astype(np.float32))
     with sd.GradientTape() as tape:
@@ -112,7 +113,7 @@ def test_finite_differences_through_the_fast_forward():
 
 
 def test_float64_and_op_determinism_keep_the_direct_sums():
-    x = RNG.standard_normal((4, 60, 8))
+    x = RNG.standard_normal((13, 60, 8))
     w = RNG.standard_normal((7, 8, 8))
     expected = reference(x, w, None, 3, 0, 18)
     np.testing.assert_allclose(np.asarray(sd.nn.conv1d(x, w, 3, "VALID")), expected, rtol=1e-12, atol=1e-12)
