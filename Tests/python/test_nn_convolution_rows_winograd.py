@@ -146,3 +146,12 @@ def test_keras_conv1d_layer_matches_the_reference():
     y = np.asarray(layer(x))
     kernel, bias = (np.asarray(v, dtype=np.float64) for v in layer.get_weights())
     _close(y, np.maximum(reference(x.astype(np.float64), kernel, bias, 3, 0, 132), 0))
+
+
+def test_conv2d_with_a_window_one_row_high_runs_each_row():
+    x = RNG.standard_normal((4, 5, 70, 6)).astype(np.float32)
+    w = RNG.standard_normal((1, 7, 6, 8)).astype(np.float32)
+    got = np.asarray(sd.nn.conv2d(x, w, (1, 3), "SAME"))
+    rows = x.reshape(20, 70, 6).astype(np.float64)
+    expected = reference(rows, w[0].astype(np.float64), None, 3, _left_pad("SAME", 70, 7, 3, 24), 24)
+    _close(got, expected.reshape(4, 5, 24, 8))
