@@ -99,7 +99,15 @@ func convolution(
     let dtype = input.dtype
     let x = try input.contiguous(), w = try filters.contiguous(), b = try bias?.contiguous()
     let y = try Tensor.empty(outputShape, dtype: dtype)
-    if y.count > 0 {
+    if y.count > 0, let rows = RowWinogradPlan(g, float32: dtype == .float32) {
+        // A window one row high covering three strides (the text CNN's kernel 7, stride 3):
+        // F(4, 3) over blocks of s positions (Kernels/RowWinogradConvolution.swift).
+        let scratch = try Tensor.empty([rows.scratchCount], dtype: dtype)
+        rowWinogradConvolution(
+            x.pointer(as: Float.self), w.pointer(as: Float.self),
+            bias: b.map { UnsafePointer($0.pointer(as: Float.self)) }, relu: activation == .relu,
+            y.pointer(as: Float.self), plan: rows, scratch: scratch.pointer(as: Float.self))
+    } else if y.count > 0 {
         let plan = ConvolutionPlan(g, backward: false, float32: dtype == .float32)
         let scratch = try Tensor.empty([plan.scratchCount], dtype: dtype)
         try dtype.dispatchFloat(
