@@ -106,22 +106,18 @@ def _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, training):
     this call: the chain then runs as one op (conv_batch_norm_fusion)."""
     chains = {}
     for position, node in enumerate(nodes):
-        if type(node.layer) not in conv_batch_norm_fusion.FOLDING_OPS or len(node.output_tensors) != 1 \
-                or len(node.call_args) != 1 or node.call_kwargs:
+        if type(node.layer) not in conv_batch_norm_fusion.FOLDING_OPS or len(node.call_args) != 1 \
+                or node.call_kwargs:
             continue
-        output = id(node.output_tensors[0])
-        reading = readers.get(output, ())
-        if output in keep or len(reading) != 1:
+        reader = _sole_reader(node, nodes, readers, keep, accepted_kwargs={"training"})
+        if reader is None:
             continue
-        norm_node = nodes[reading[0]]
-        if len(norm_node.call_args) != 1 or norm_node.call_args[0] is not node.output_tensors[0] \
-                or set(norm_node.call_kwargs) - {"training"} or len(norm_node.output_tensors) != 1:
-            continue
+        norm_node = nodes[reader]
         if not conv_batch_norm_fusion.fusable(node.layer, norm_node.layer) or not \
                 conv_batch_norm_fusion.uses_moving_statistics(norm_node.layer, norm_node.call_kwargs.get("training",
                                                                                                        training)):
             continue
-        relu_node, cap = relu_pairs.get(reading[0], (None, None))
+        relu_node, cap = relu_pairs.get(reader, (None, None))
         chains[position] = (norm_node, relu_node, cap)
     return chains
 
@@ -134,18 +130,11 @@ def _conv_pool_pairs(nodes, readers, keep):
     from ..layers.pooling import AveragePooling2D, MaxPooling2D
     pairs = {}
     for position, node in enumerate(nodes):
-        if type(node.layer) is not Conv2D or len(node.output_tensors) != 1 or len(node.call_args) != 1 \
-                or node.call_kwargs:
+        if type(node.layer) is not Conv2D or len(node.call_args) != 1 or node.call_kwargs:
             continue
-        output = id(node.output_tensors[0])
-        reading = readers.get(output, ())
-        if output in keep or len(reading) != 1:
-            continue
-        pool_node = nodes[reading[0]]
-        if type(pool_node.layer) in (MaxPooling2D, AveragePooling2D) and len(pool_node.call_args) == 1 \
-                and pool_node.call_args[0] is node.output_tensors[0] and not pool_node.call_kwargs \
-                and len(pool_node.output_tensors) == 1:
-            pairs[position] = pool_node
+        reader = _sole_reader(node, nodes, readers, keep)
+        if reader is not None and type(nodes[reader].layer) in (MaxPooling2D, AveragePooling2D):
+            pairs[position] = nodes[reader]
     return pairs
 
 
@@ -205,20 +194,34 @@ def _batch_norm_relu_pairs(nodes, readers, keep):
     from ..layers.normalization import BatchNormalization, fusable_relu_cap
     pairs = {}
     for position, node in enumerate(nodes):
-        if type(node.layer) is not BatchNormalization or len(node.output_tensors) != 1:
+        if type(node.layer) is not BatchNormalization:
             continue
-        output = id(node.output_tensors[0])
-        reading = readers.get(output, ())
-        if output in keep or len(reading) != 1:
+        reader = _sole_reader(node, nodes, readers, keep)
+        if reader is None:
             continue
-        relu_node = nodes[reading[0]]
-        if len(relu_node.call_args) != 1 or relu_node.call_kwargs or len(relu_node.output_tensors) != 1 \
-                or relu_node.call_args[0] is not node.output_tensors[0]:
-            continue
+        relu_node = nodes[reader]
         cap = fusable_relu_cap(node.layer, relu_node.layer)
         if cap is not None:
             pairs[position] = (relu_node, cap)
     return pairs
+
+
+def _sole_reader(node, nodes, readers, keep, accepted_kwargs=frozenset()):
+    """The position of the node that alone reads `node`'s one output, as its one call
+    argument (with no keyword arguments but `accepted_kwargs`) and with one output itself,
+    when that output is not a model output; else None. Nothing else can see the tensor
+    between the two nodes, so the pair can run as one op (the fusions above)."""
+    if len(node.output_tensors) != 1:
+        return None
+    output = node.output_tensors[0]
+    reading = readers.get(id(output), ())
+    if id(output) in keep or len(reading) != 1:
+        return None
+    reader = nodes[reading[0]]
+    if len(reader.call_args) != 1 or reader.call_args[0] is not output or len(reader.output_tensors) != 1 \
+            or set(reader.call_kwargs) - set(accepted_kwargs):
+        return None
+    return reading[0]
 
 
 def keras_layer_order(inputs, outputs):
