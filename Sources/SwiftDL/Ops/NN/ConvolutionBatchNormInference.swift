@@ -28,14 +28,12 @@ public func conv2dBatchNormInference(
     try checkConvolutionOperands(op, input, filters, bias: bias, geometry: g)
     try checkNormalizationOperands(
         op, input.dtype, channels: g.outputChannels, mean, variance, gamma, beta, epsilon: epsilon, reluMax: reluMax)
-    let operands = [input, filters] + [bias, gamma, beta].compactMap { $0 }
-    if isRecordingGradients && operands.contains(where: isFollowedByRecordingTape) {
-        let convolved = try conv2d(
-            input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding)
-        return try fusedBatchNormalization(
-            convolved, axis: -1, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon,
-            reluMax: reluMax
-        ).output
+    if let recorded = try recordedApart(
+        [input, filters, bias, gamma, beta], mean: mean, variance: variance, gamma: gamma, beta: beta,
+        epsilon: epsilon, reluMax: reluMax,
+        convolve: { try conv2d(input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding) })
+    {
+        return recorded
     }
     let dtype = input.dtype
     let (folded, shift) = try foldBatchNorm(
@@ -68,14 +66,14 @@ public func depthwiseConv2dBatchNormInference(
         op, input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding)
     try checkNormalizationOperands(
         op, input.dtype, channels: g.outputChannels, mean, variance, gamma, beta, epsilon: epsilon, reluMax: reluMax)
-    let operands = [input, filters] + [bias, gamma, beta].compactMap { $0 }
-    if isRecordingGradients && operands.contains(where: isFollowedByRecordingTape) {
-        let convolved = try depthwiseConv2d(
-            input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding)
-        return try fusedBatchNormalization(
-            convolved, axis: -1, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon,
-            reluMax: reluMax
-        ).output
+    if let recorded = try recordedApart(
+        [input, filters, bias, gamma, beta], mean: mean, variance: variance, gamma: gamma, beta: beta,
+        epsilon: epsilon, reluMax: reluMax,
+        convolve: {
+            try depthwiseConv2d(input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding)
+        })
+    {
+        return recorded
     }
     let dtype = input.dtype
     let (folded, shift) = try foldBatchNorm(
@@ -88,6 +86,21 @@ public func depthwiseConv2dBatchNormInference(
                 reluMax: reluMax ?? .infinity))
     }
     return y
+}
+
+/// When a recording tape follows an operand: the convolution and the batch norm as their own
+/// recorded ops (so gradients are exact), else nil and the caller folds.
+private func recordedApart(
+    _ operands: [Tensor?], mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?, epsilon: Double,
+    reluMax: Double?, convolve: () throws -> Tensor
+) throws -> Tensor? {
+    guard isRecordingGradients && operands.contains(where: { $0.map(isFollowedByRecordingTape) ?? false }) else {
+        return nil
+    }
+    return try fusedBatchNormalization(
+        convolve(), axis: -1, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon,
+        reluMax: reluMax
+    ).output
 }
 
 /// The filters with the batch norm's scale folded into their last axis (the output
@@ -113,24 +126,11 @@ private func checkNormalizationOperands(
     _ op: String, _ dtype: DType, channels: Int, _ mean: Tensor, _ variance: Tensor, _ gamma: Tensor?,
     _ beta: Tensor?, epsilon: Double, reluMax: Double?
 ) throws {
-    for (name, operand) in [("mean", mean), ("variance", variance), ("gamma", gamma), ("beta", beta)] {
-        guard let operand else { continue }
-        if operand.dtype != dtype {
-            throw SDLError.type(op, "\(name) must have the input's dtype \(dtype.name); received \(operand.dtype.name)")
-        }
-        if operand.shape != [channels] {
-            throw SDLError.value(
-                op,
-                "\(name) must have shape (\(channels),) to match the filters' output channels; received shape \(describeShape(operand.shape))"
-            )
-        }
-    }
-    if !epsilon.isFinite || epsilon < 0 {
-        throw SDLError.value(op, "epsilon must be a finite number >= 0; received \(epsilon)")
-    }
-    if let reluMax, !(reluMax > 0) {
-        throw SDLError.value(op, "the relu's max_value must be a number > 0 (or infinity); received \(reluMax)")
-    }
+    try checkChannelOperands(
+        op, [("mean", mean), ("variance", variance), ("gamma", gamma), ("beta", beta)], dtype: dtype,
+        dtypeOwner: "the input's", channels: channels, shapeReason: "to match the filters' output channels")
+    try checkEpsilon(op, epsilon)
+    try checkReluCap(op, reluMax)
 }
 
 /// folded[..., o] = filters[..., o] · s[o] and shift[o] = beta[o] + (bias[o] - mean[o]) · s[o],

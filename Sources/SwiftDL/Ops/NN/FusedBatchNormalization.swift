@@ -40,24 +40,12 @@ public func fusedBatchNormalization(
     if (mean == nil) != (variance == nil) {
         throw SDLError.value(op, "mean and variance must be given together (inference) or both omitted (training)")
     }
-    for (name, operand) in [("mean", mean), ("variance", variance), ("gamma", gamma), ("beta", beta)] {
-        guard let operand else { continue }
-        if operand.dtype != x.dtype {
-            throw SDLError.type(op, "\(name) must have x's dtype \(x.dtype.name); received \(operand.dtype.name)")
-        }
-        if operand.shape != [channels] {
-            throw SDLError.value(
-                op,
-                "\(name) must have shape (\(channels),) for axis \(axis) of x with shape \(describeShape(x.shape)); received shape \(describeShape(operand.shape))"
-            )
-        }
-    }
-    if !epsilon.isFinite || epsilon < 0 {
-        throw SDLError.value(op, "epsilon must be a finite number >= 0; received \(epsilon)")
-    }
-    if let reluMax, !(reluMax > 0) {
-        throw SDLError.value(op, "the relu's max_value must be a number > 0 (or infinity); received \(reluMax)")
-    }
+    try checkChannelOperands(
+        op, [("mean", mean), ("variance", variance), ("gamma", gamma), ("beta", beta)], dtype: x.dtype,
+        dtypeOwner: "x's", channels: channels,
+        shapeReason: "for axis \(axis) of x with shape \(describeShape(x.shape))")
+    try checkEpsilon(op, epsilon)
+    try checkReluCap(op, reluMax)
     let layout = ChannelLayout(
         outer: x.shape[..<channelAxis].reduce(1, *), channels: channels,
         inner: x.shape[(channelAxis + 1)...].reduce(1, *))

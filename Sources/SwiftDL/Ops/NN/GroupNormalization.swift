@@ -33,21 +33,10 @@ public func groupNormalization(
         throw SDLError.value(
             op, "groups must be a positive divisor of the \(channels) channels; received groups=\(groups)")
     }
-    for (name, operand) in [("gamma", gamma), ("beta", beta)] {
-        guard let operand else { continue }
-        if operand.dtype != x.dtype {
-            throw SDLError.type(op, "\(name) must have x's dtype \(x.dtype.name); received \(operand.dtype.name)")
-        }
-        if operand.shape != [channels] {
-            throw SDLError.value(
-                op,
-                "\(name) must have shape (\(channels),) for axis \(axis) of x with shape \(describeShape(x.shape)); received shape \(describeShape(operand.shape))"
-            )
-        }
-    }
-    if !epsilon.isFinite || epsilon < 0 {
-        throw SDLError.value(op, "epsilon must be a finite number >= 0; received \(epsilon)")
-    }
+    try checkChannelOperands(
+        op, [("gamma", gamma), ("beta", beta)], dtype: x.dtype, dtypeOwner: "x's", channels: channels,
+        shapeReason: "for axis \(axis) of x with shape \(describeShape(x.shape))")
+    try checkEpsilon(op, epsilon)
     let layout = GroupLayout(
         batch: x.shape[0], before: x.shape[1..<channelAxis].reduce(1, *), channels: channels,
         after: x.shape[(channelAxis + 1)...].reduce(1, *), groups: groups)
