@@ -93,16 +93,9 @@ public func rowWinogradConvolution(
         for start in stride(from: tiles.lowerBound, to: tiles.upperBound, by: plan.chunkTiles) {
             let chunk = start..<min(start + plan.chunkTiles, tiles.upperBound)
             transformRowInput(x, plan: plan, tiles: chunk, edges: edges, into: blocks)
-            for point in 0..<rowWinogradPoints {
-                gemm(
-                    m: chunk.count, n: o, k: width,
-                    MatrixOperand(
-                        pointer: UnsafePointer(blocks + point * width), transposed: false,
-                        leadingDimension: rowWinogradPoints * width),
-                    MatrixOperand(
-                        pointer: filters + point * o, transposed: false, leadingDimension: rowWinogradPoints * o),
-                    products + point * o, ldc: rowWinogradPoints * o)
-            }
+            transformedProducts(
+                points: rowWinogradPoints, tiles: chunk.count, width: width, outputs: o, UnsafePointer(blocks),
+                filters: filters, into: products)
             transformRowOutput(UnsafePointer(products), bias: bias, relu: relu, y, plan: plan, tiles: chunk)
         }
     }

@@ -54,6 +54,23 @@ package func winogradChunkTiles(_ g: WindowGeometry) -> Int {
     max(8, (1 << 17) / (winogradPoints * max(g.channels + g.outputChannels, 1)))
 }
 
+/// products[t][p][o] = Σ_k input[t][p][k] · filters[k][p][o] for each of `points`
+/// transform points p: one GEMM per point over the point-interleaved layouts the transforms
+/// write (input (tiles, points, width), filters (width, points, outputs)). The 2-D and the
+/// row Winograd convolutions share it.
+package func transformedProducts(
+    points: Int, tiles: Int, width: Int, outputs o: Int, _ input: UnsafePointer<Float>,
+    filters: UnsafePointer<Float>, into products: UnsafeMutablePointer<Float>
+) {
+    for point in 0..<points {
+        gemm(
+            m: tiles, n: o, k: width,
+            MatrixOperand(pointer: input + point * width, transposed: false, leadingDimension: points * width),
+            MatrixOperand(pointer: filters + point * o, transposed: false, leadingDimension: points * o),
+            products + point * o, ldc: points * o)
+    }
+}
+
 /// Scratch floats `winogradConvolution` needs for `g`.
 package func winogradWorkCount(_ g: WindowGeometry) -> Int {
     winogradChunkTiles(g) * winogradPoints * (g.channels + g.outputChannels)
@@ -74,15 +91,9 @@ package func winogradConvolution(
         let chunk = start..<min(start + chunkTiles, tiles.upperBound)
         let transformedInput = work, products = work + winogradPoints * chunk.count * c
         winogradTransformInputAVX2(x, mask: mask, channels: c, window: window, tiles: chunk, into: transformedInput)
-        for point in 0..<winogradPoints {
-            gemm(
-                m: chunk.count, n: o, k: c,
-                MatrixOperand(
-                    pointer: UnsafePointer(transformedInput + point * c), transposed: false,
-                    leadingDimension: winogradPoints * c),
-                MatrixOperand(pointer: u + point * o, transposed: false, leadingDimension: winogradPoints * o),
-                products + point * o, ldc: winogradPoints * o)
-        }
+        transformedProducts(
+            points: winogradPoints, tiles: chunk.count, width: c, outputs: o, UnsafePointer(transformedInput),
+            filters: u, into: products)
         winogradTransformOutputAVX2(
             UnsafePointer(products), bias: bias, relu: relu, y, outputChannels: o, window: window,
             tiles: chunk)
