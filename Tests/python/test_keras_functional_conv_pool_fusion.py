@@ -51,7 +51,10 @@ def test_a_model_trains_to_the_same_weights_as_with_the_layers_apart(monkeypatch
     def build():
         keras.utils.set_random_seed(9)
         model = _autoencoder_front()
-        model.compile(optimizer="adam", loss="mse")
+        # SGD, not Adam: Adam's first steps move each weight by about the learning rate
+        # whatever its gradient's size, so a rounding-level difference in a near-zero
+        # gradient (the fused op sums in another order) would show as a whole step.
+        model.compile(optimizer="sgd", loss="mse")
         return model
 
     x = RNG.normal(size=(16, 12, 12, 3)).astype("float32")
