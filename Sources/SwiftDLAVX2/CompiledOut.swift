@@ -135,4 +135,8 @@ public func winogradTransformUpstreamAVX2(
 public func winogradFilterGradientAVX2(
     _ du: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into gradient: UnsafeMutablePointer<Float>
 ) { compiledOut() }
+public func dropoutScaleAVX2(
+    _ source: UnsafePointer<Float>?, _ target: UnsafeMutablePointer<Float>, key: (UInt32, UInt32),
+    firstCounter: UInt64, blocks: Range<Int>, threshold: UInt32, kept: Float
+) { compiledOut() }
 #endif

@@ -111,6 +111,25 @@ def test_dropout_mask_is_the_philox_stream_compared_with_the_rate(threads, dtype
     assert result.dtype == dtype
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("count", [5, 37, 70001])
+def test_dropout_multiplies_each_value_by_its_factor_and_its_gradient_by_the_same(dtype, count):
+    """The kept/dropped choice is applied as the words are drawn (no mask tensor): each
+    output is exactly x · factor in x's dtype, NaN and infinities included (inf · 0 is NaN,
+    as the multiply by a mask gave), and the VJP draws the same factors again."""
+    x = np.random.default_rng(3).standard_normal(count).astype(dtype)
+    x[:4] = [np.nan, np.inf, -np.inf, -0.5][:min(4, count)]
+    factor = np.where(_philox_words(99, count) >= np.uint64(int(0.3 * 2 ** 32)), dtype(1 / (1 - 0.3)), dtype(0))
+    variable = sd.Variable(x)
+    weights = np.random.default_rng(4).standard_normal(count).astype(dtype)
+    with sd.GradientTape() as tape:
+        y = sd.nn.dropout(variable, 0.3, seed=99)
+        loss = (y * sd.asarray(weights)).sum()
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(np.asarray(y), x * factor)
+    np.testing.assert_array_equal(np.asarray(tape.gradient(loss, variable)), weights * factor)
+
+
 def test_dropout_with_a_seed_repeats_and_without_one_follows_the_global_stream():
     x = sd.asarray(np.ones((50,)))
     a, b = sd.nn.dropout(x, 0.5, seed=7), sd.nn.dropout(x, 0.5, seed=7)
