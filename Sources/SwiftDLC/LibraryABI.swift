@@ -20,6 +20,9 @@ public func getNumThreads() -> Int32 { Int32(ThreadPool.shared.threadCount) }
 @_cdecl("sdl_release_cached_memory")
 public func releaseCachedMemory() -> Int64 { Int64(releaseCachedBuffers()) }
 
+@_cdecl("sdl_retire_cached_memory")
+public func retireCachedMemory() { retireCachedBuffers() }
+
 @_cdecl("sdl_cached_memory_bytes")
 public func cachedMemoryBytes() -> Int64 { Int64(cachedBufferBytes) }
 

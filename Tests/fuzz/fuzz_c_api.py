@@ -56,7 +56,7 @@ SIGNATURES = {
     "avx2_kernels_enabled": "", "random_uniform_seeded": "SddiKK", "random_normal_seeded": "SddiKK",
     "random_randint_seeded": "SLLiKK", "random_permutation_seeded": "LKK", "from_buffer": "Bp",
     "empty": "Sip", "live_tensors": "", "abi_version": "", "set_num_threads": "L", "get_num_threads": "",
-    "release_cached_memory": "", "cached_memory_bytes": "",
+    "release_cached_memory": "", "retire_cached_memory": "", "cached_memory_bytes": "",
     "shares_memory": "TT", "record_custom_gradient": "QQF", "pause_recording": "p", "is_recording": "",
     "tape_watched_variables": "C", "tensor_identity": "T", "tape_recorded_count": "C", "random_get_state": "",
     "random_set_state": "KK", "get_op_determinism": "", "set_op_determinism": "p",

@@ -59,10 +59,10 @@ def test_ten_thousand_training_steps_leave_memory_flat():
     print(f"10,000 steps in {elapsed:.1f} s")
 
 
-def test_fit_and_clear_session_give_the_buffer_cache_back():
-    # Large freed buffers are cached for the next request of their size; when fit ends its
-    # blocks would stay resident under predict's (another batch size), so fit releases them,
-    # and so does keras.backend.clear_session().
+def test_fit_retires_the_buffer_cache_and_clear_session_gives_it_back():
+    # Large freed buffers are cached for the next request of their size. When fit ends its
+    # blocks are retired: kept for the next fit, replaced by requests of other sizes (see
+    # the next test); keras.backend.clear_session() unmaps them all.
     from swiftdl import _C, keras
     rng = np.random.default_rng(1)
     model = keras.Sequential([keras.Input((256,)), keras.layers.Dense(512, activation="relu"),
@@ -77,9 +77,32 @@ def test_fit_and_clear_session_give_the_buffer_cache_back():
     watch = keras.callbacks.LambdaCallback(on_train_batch_end=lambda *_: during.append(_C.cached_memory_bytes()))
     model.fit(x, y, batch_size=512, epochs=1, verbose=0, callbacks=[watch])
     assert max(during) > 4 << 20  # the steps' activations and gradients (512 × 512 floats: 1 MB each)
-    assert _C.cached_memory_bytes() < 1 << 20  # only what the last step's locals held, freed on return
-    model.predict(x, batch_size=1024, verbose=0)  # predict's activations (2 MB) are cached
+    assert _C.cached_memory_bytes() > 4 << 20  # retired, not unmapped
+    model.predict(x, batch_size=1024, verbose=0)
     assert _C.cached_memory_bytes() > 0
     keras.backend.clear_session()
     assert _C.cached_memory_bytes() == 0
     assert _C.release_cached_memory() == 0
+
+
+def test_retired_blocks_serve_their_size_and_give_way_to_other_sizes():
+    from swiftdl import _C
+    _C.release_cached_memory()
+    mib = 1 << 20
+    block = sd.ones((mib,))  # 4 MiB
+    del block
+    _C.retire_cached_memory()
+    again = sd.ones((mib,))  # the retired block, reused
+    assert _C.cached_memory_bytes() == 0
+    del again  # back in the cache, no longer retired
+    other = sd.ones((3 * mib,))  # 12 MiB: a miss, but the 4 MiB block is not stale
+    del other
+    assert _C.cached_memory_bytes() == 16 * mib
+    _C.retire_cached_memory()
+    larger = sd.ones((5 * mib,))  # 20 MiB: a miss that unmaps 20 MiB of stale blocks (all 16)
+    assert _C.cached_memory_bytes() == 0
+    del larger
+    smaller = sd.ones((mib,))  # 4 MiB: a miss; nothing stale is left to give way
+    del smaller
+    assert _C.cached_memory_bytes() == 24 * mib
+    _C.release_cached_memory()

@@ -423,6 +423,13 @@ static PyObject *release_cached_memory(PyObject *module, PyObject *unused) {
     return PyLong_FromLongLong(released);
 }
 
+static PyObject *retire_cached_memory(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    sdl_retire_cached_memory();
+    Py_RETURN_NONE;
+}
+
 static PyObject *cached_memory_bytes(PyObject *module, PyObject *unused) {
     (void)module;
     (void)unused;
@@ -463,6 +470,8 @@ PyMethodDef tensor_module_methods[] = {
     {"get_num_threads", get_num_threads, METH_NOARGS, "The engine thread count."},
     {"release_cached_memory", release_cached_memory, METH_NOARGS,
      "Unmaps the engine's cached free buffers; returns the bytes given back."},
+    {"retire_cached_memory", retire_cached_memory, METH_NOARGS,
+     "Marks the engine's cached free buffers as stale: replaced by requests of other sizes."},
     {"cached_memory_bytes", cached_memory_bytes, METH_NOARGS, "Bytes of freed buffers the engine holds for reuse."},
     {"set_op_determinism", set_op_determinism, METH_O, "Turns the engine's exact, thread-count-independent mode on or off."},
     {"get_op_determinism", get_op_determinism, METH_NOARGS, "Whether the engine's exact mode is on."},

@@ -86,6 +86,10 @@ int32_t sdl_get_num_threads(void);
    all and returns the bytes given back (a phase of work ended: its sizes are rarely asked for
    again). */
 int64_t sdl_release_cached_memory(void);
+/* Marks the freed buffers held now as stale (a phase of work ended): they still serve requests
+   of their sizes, but each request they cannot serve unmaps stale ones, as many bytes as it
+   maps, instead of adding to them. */
+void sdl_retire_cached_memory(void);
 /* Bytes of freed buffers held for reuse. */
 int64_t sdl_cached_memory_bytes(void);
 /* Exact mode (TensorFlow's op determinism), process-wide, off by default: `enabled` 1 or 0.

@@ -329,8 +329,9 @@ class Trainer:
             data_parallel._ACTIVE[0] = None
             # Training's freed activations and gradients are kept for the next step's
             # requests of their sizes; with training over they would stay resident under
-            # predict's own buffers (another batch size): give them back.
-            _C.release_cached_memory()
+            # predict's own buffers (another batch size). Retired, they still serve the next
+            # fit, but predict's requests replace them instead of adding to them.
+            _C.retire_cached_memory()
         callback_list.on_train_end(training_logs)
         return self.history
 
