@@ -10,19 +10,17 @@ public func dotProductAttentionOp(
     _ outWeights: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
     let op = "dot_product_attention"
-    guard let outWeights else {
-        sdl_internal_set_last_error("[\(op)] received a NULL out-pointer")
-        return SDLError.Kind.value.rawValue
-    }
     var weights: Tensor?
     let status = produce(out) {
         let result = try scaledDotProductAttention(
             query: borrow(query, op), key: borrow(key, op), value: borrow(value, op),
             mask: mask == nil ? nil : borrow(mask, op), scale: scale, maskedValue: maskedValue,
-            replaceMasked: replaceMasked != 0)
+            replaceMasked: replaceMasked != 0, keepWeights: outWeights != nil)
         weights = result.weights
         return result.output
     }
+    // A NULL weights out-pointer: the caller does not want them.
+    guard let outWeights else { return status }
     if status != 0 {
         outWeights.pointee = nil
         return status

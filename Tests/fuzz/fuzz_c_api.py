@@ -39,7 +39,7 @@ SIGNATURES = {
     "conv2d_transpose_bias_activation": "TTNi222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
     "depthwise_conv2d_batch_norm": "TTNTTNNdpd22i4",
-    "dot_product_attention": "TTTNddp", "dense": "TTNi",
+    "dot_product_attention": "TTTNddpp", "dense": "TTNi",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
     "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_group_norm": "TLLNNd", "nn_activation": "iTd", "nn_softmax": "TLp",
     "nn_sparse_softmax_cross_entropy": "TT",
@@ -371,7 +371,7 @@ def _dot_product_attention(draw, state):
         mask = sd.asarray(np.resize(np.array([draw.bool(0.7) for _ in range(8)]), shape))
     return [_float(draw, (b, tq, heads, d), dtype), _float(draw, (b, tk, key_heads, d), dtype),
             _float(draw, (b, tk, key_heads, dv), dtype), mask, draw.pick([0.5, 1.0, float("inf"), float("nan")]),
-            draw.pick([-1e9, 0.0, float("-inf")]), draw.bool()]
+            draw.pick([-1e9, 0.0, float("-inf")]), draw.bool(), draw.bool()]
 
 
 def _dense(draw, state):

@@ -108,6 +108,41 @@ def test_float32_gradients_split_across_threads_match_the_closed_form(heads, key
         np.testing.assert_allclose(np.asarray(g), expected, rtol=0, atol=1e-5 * np.abs(expected).max())
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("heads, key_heads, mask_shape", [(4, 4, None), (8, 2, (6, 1, 33, 40)), (2, 1, (1, 2, 33, 40))])
+def test_without_weights_the_output_is_the_same_and_gradients_still_flow(threads, dtype, heads, key_heads,
+                                                                         mask_shape):
+    """want_weights=False (inference): the weights are never written out, each thread's heads
+    share one scratch plane, and the output is the one the op gives with its weights; under a
+    tape the op keeps the weights it needs for the gradients anyway."""
+    q, k, v = _operands(6, 33, 40, heads, key_heads, 16, 8, dtype)
+    keep = None if mask_shape is None else sd.asarray(RNG.random(mask_shape) < 0.7)
+    tensors = [sd.asarray(a) for a in (q, k, v)]
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(threads)
+    try:
+        with_weights, weights = _C.dot_product_attention(*tensors, keep, 0.25, -1e9, False)
+        without, none = _C.dot_product_attention(*tensors, keep, 0.25, -1e9, False, False)
+        assert none is None and weights is not None
+        np.testing.assert_allclose(np.asarray(without), np.asarray(with_weights), rtol=1e-6, atol=1e-7)
+        expected, _ = reference(q.astype(np.float64), k, v, None if keep is None else np.asarray(keep), 0.25, -1e9,
+                                False)
+        np.testing.assert_allclose(np.asarray(without), expected, rtol=0, atol=2e-5 * np.abs(expected).max())
+        upstream = RNG.normal(size=(6, 33, heads, 8)).astype(dtype)
+        gradients = []
+        for want in (True, False):
+            with sd.GradientTape() as tape:
+                tape.watch(tensors)
+                out, _ = _C.dot_product_attention(*tensors, keep, 0.25, -1e9, False, want)
+                total = sd.reduce_sum(out * sd.asarray(upstream))
+            gradients.append([np.asarray(g) for g in tape.gradient(total, tensors)])
+    finally:
+        sd.config.set_num_threads(previous)
+    for got, expected in zip(*gradients):
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_empty_operands_give_empty_or_zero_results():
     q, k, v = _operands(2, 0, 3, 2, 2, 4, 5, "float32")
     output, weights = _run(q, k, v, None, 1.0, -1e9, True)

@@ -350,7 +350,9 @@ sdl_status sdl_depthwise_conv2d_batch_norm(sdl_tensor input, sdl_tensor filters,
    (1 or B, 1 or Hq, Tq, Tk), zero hiding a score: the scaled score becomes masked_value
    (replace_masked != 0) or has it added (Keras's layers add -1e9). *out is the output
    (B, Tq, Hq, Dv), recorded on tapes (gradients for query, key and value); *out_weights the
-   softmax weights (B, Hq, Tq, Tk), not recorded. Caller owns both. */
+   softmax weights (B, Hq, Tq, Tk), not recorded; out_weights may be NULL: without a recording
+   tape the weights are then never written out (each thread's heads share one plane). Caller owns
+   both. */
 sdl_status sdl_dot_product_attention(sdl_tensor query, sdl_tensor key, sdl_tensor value, sdl_tensor mask, double scale,
                                      double masked_value, int32_t replace_masked, sdl_tensor *out,
                                      sdl_tensor *out_weights);

@@ -51,41 +51,72 @@ public struct AttentionMask {
     }
 }
 
-/// output (B, Tq, Hq, Dv) and weights (B, Hq, Tq, Tk) from query (B, Tq, Hq, D), key
-/// (B, Tk, Hk, D) and value (B, Tk, Hk, Dv).
+/// Where `attentionForward` puts the softmax weights.
+public enum AttentionWeights<T> {
+    /// All of them, (B, Hq, Tq, Tk): Keras's attention scores, and what the backward reads.
+    case kept(UnsafeMutablePointer<T>)
+    /// Nowhere (inference, when nothing asks for them): each thread's heads share one
+    /// (Tq, Tk) plane of `scratch` (`attentionForwardScratchCount` elements), which stays
+    /// in cache from the scores' GEMM to the output's. Writing every head's weights out
+    /// made a round trip through memory (82 MB for a batch of 256 sequences of 200 steps
+    /// and two heads).
+    case discarded(scratch: UnsafeMutablePointer<T>)
+}
+
+/// output (B, Tq, Hq, Dv) and the weights (see `AttentionWeights`) from query
+/// (B, Tq, Hq, D), key (B, Tk, Hk, D) and value (B, Tk, Hk, Dv).
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func attentionForward<T: FloatElement>(
     query: UnsafePointer<T>, key: UnsafePointer<T>, value: UnsafePointer<T>, mask: AttentionMask?, scale: Double,
-    weights: UnsafeMutablePointer<T>, output: UnsafeMutablePointer<T>, geometry g: AttentionGeometry
+    weights: AttentionWeights<T>, output: UnsafeMutablePointer<T>, geometry g: AttentionGeometry
 ) {
-    parallelPieces(0..<(g.batch * g.keyHeads)) { tasks in
-        for task in tasks {
-            let b = task / g.keyHeads, kh = task % g.keyHeads
-            let keys = key + b * g.keySteps * g.keyRow + kh * g.keyDim
-            let values = value + b * g.keySteps * g.valueRow + kh * g.valueDim
-            for h in (kh * g.group)..<((kh + 1) * g.group) {
-                let p = weights + (b * g.queryHeads + h) * g.weightsPerHead
-                gemm(
-                    m: g.querySteps, n: g.keySteps, k: g.keyDim,
-                    MatrixOperand(
-                        pointer: query + b * g.querySteps * g.queryRow + h * g.keyDim, transposed: false,
-                        leadingDimension: g.queryRow),
-                    MatrixOperand(pointer: keys, transposed: true, leadingDimension: g.keyRow), p,
-                    ldc: max(g.keySteps, 1))
-                let keep = mask.map { $0.keep + b * $0.batchStride + h * $0.headStride }
-                scaleAndMask(
-                    p, count: g.weightsPerHead, scale: T(scale), keep: keep, masked: T(mask?.value ?? 0),
-                    replaces: mask?.replaces ?? false)
-                softmaxRows(p, rows: g.querySteps, n: g.keySteps)
-                gemm(
-                    m: g.querySteps, n: g.valueDim, k: g.keySteps,
-                    MatrixOperand(pointer: UnsafePointer(p), transposed: false, leadingDimension: max(g.keySteps, 1)),
-                    MatrixOperand(pointer: values, transposed: false, leadingDimension: g.valueRow),
-                    output + b * g.querySteps * g.outputRow + h * g.valueDim, ldc: g.outputRow)
-            }
+    /// The query heads of one (batch, key head) task, each through the plane `plane(h)`.
+    @inline(__always) func attend(task: Int, plane: (Int) -> UnsafeMutablePointer<T>) {
+        let b = task / g.keyHeads, kh = task % g.keyHeads
+        let keys = key + b * g.keySteps * g.keyRow + kh * g.keyDim
+        let values = value + b * g.keySteps * g.valueRow + kh * g.valueDim
+        for h in (kh * g.group)..<((kh + 1) * g.group) {
+            let p = plane(h)
+            gemm(
+                m: g.querySteps, n: g.keySteps, k: g.keyDim,
+                MatrixOperand(
+                    pointer: query + b * g.querySteps * g.queryRow + h * g.keyDim, transposed: false,
+                    leadingDimension: g.queryRow),
+                MatrixOperand(pointer: keys, transposed: true, leadingDimension: g.keyRow), p,
+                ldc: max(g.keySteps, 1))
+            let keep = mask.map { $0.keep + b * $0.batchStride + h * $0.headStride }
+            scaleAndMask(
+                p, count: g.weightsPerHead, scale: T(scale), keep: keep, masked: T(mask?.value ?? 0),
+                replaces: mask?.replaces ?? false)
+            softmaxRows(p, rows: g.querySteps, n: g.keySteps)
+            gemm(
+                m: g.querySteps, n: g.valueDim, k: g.keySteps,
+                MatrixOperand(pointer: UnsafePointer(p), transposed: false, leadingDimension: max(g.keySteps, 1)),
+                MatrixOperand(pointer: values, transposed: false, leadingDimension: g.valueRow),
+                output + b * g.querySteps * g.outputRow + h * g.valueDim, ldc: g.outputRow)
         }
     }
+    let tasks = g.batch * g.keyHeads
+    switch weights {
+    case .kept(let weights):
+        parallelPieces(0..<tasks) { range in
+            for task in range {
+                attend(task: task) { h in weights + ((task / g.keyHeads) * g.queryHeads + h) * g.weightsPerHead }
+            }
+        }
+    case .discarded(let scratch):
+        let pieces = min(max(ThreadPool.shared.partitionCount, 1), max(tasks, 1))
+        ThreadPool.shared.parallelFor(pieces) { piece in
+            let plane = scratch + piece * g.weightsPerHead
+            for task in (tasks * piece / pieces)..<(tasks * (piece + 1) / pieces) { attend(task: task) { _ in plane } }
+        }
+    }
+}
+
+/// Scratch elements `attentionForward` needs without weights: one (Tq, Tk) plane per thread.
+public func attentionForwardScratchCount(_ g: AttentionGeometry) -> Int {
+    max(ThreadPool.shared.partitionCount, 1) * max(g.weightsPerHead, 1)
 }
 
 /// The gradients of `attentionForward`'s output for upstream dO (its shape), given its

@@ -9,8 +9,8 @@ public struct Attention {
     /// (batch, query steps, query heads, value dim).
     public var output: Tensor
     /// The softmax weights (batch, query heads, query steps, key steps): Keras's attention
-    /// scores; not recorded on tapes.
-    public var weights: Tensor
+    /// scores; not recorded on tapes. nil when not asked for (`keepWeights`) and no tape needs them.
+    public var weights: Tensor?
 }
 
 /// softmax(scale · query · keyᵀ with masked scores hidden) · value, per (batch, head).
@@ -23,11 +23,13 @@ public struct Attention {
 ///     Hm ∈ {1, Hq}; zero hides a score.
 ///   - maskedValue: what a hidden score becomes (`replaceMasked`) or has added to it.
 ///   - scale: multiplies the scores before the mask; finite.
+///   - keepWeights: whether the caller wants the weights; without a recording tape that
+///     reads them, they are then never written out (see `AttentionWeights`).
 /// - Returns: the output, recorded on tapes (gradients for query, key and value), and the
 ///   weights.
 public func scaledDotProductAttention(
     query: Tensor, key: Tensor, value: Tensor, mask: Tensor?, scale: Double, maskedValue: Double,
-    replaceMasked: Bool
+    replaceMasked: Bool, keepWeights: Bool = true
 ) throws -> Attention {
     let op = "dot_product_attention"
     let g = try attentionGeometry(op, query: query, key: key, value: value)
@@ -36,20 +38,22 @@ public func scaledDotProductAttention(
     let keep = try mask.map { try maskOperand(op, $0, geometry: g) }
     let dtype = query.dtype
     let q = try query.contiguous(), k = try key.contiguous(), v = try value.contiguous()
-    let weights = try Tensor.empty([g.batch, g.queryHeads, g.querySteps, g.keySteps], dtype: dtype)
+    let inputs = [query, key, value]
+    let needs = isRecordingGradients ? inputs.map(isFollowedByRecordingTape) : [false, false, false]
+    let recording = needs.contains(true)
+    let weightsShape = [g.batch, g.queryHeads, g.querySteps, g.keySteps]
+    let weights = keepWeights || recording ? try Tensor.empty(weightsShape, dtype: dtype) : nil
     let output = try Tensor.empty(
         [g.batch, g.querySteps, g.queryHeads, g.valueDim], dtype: dtype, zeroed: g.keySteps == 0)
-    if weights.count > 0 {
+    if weightsShape.allSatisfy({ $0 > 0 }) {
         try dtype.dispatchFloat(
             AttentionForwardDispatch(
                 q: q, k: k, v: v, keep: keep, scale: scale, maskedValue: maskedValue, replaceMasked: replaceMasked,
-                weights: weights, output: output, geometry: g))
+                weightsOrScratch: try weights ?? Tensor.empty([attentionForwardScratchCount(g)], dtype: dtype),
+                keepsWeights: weights != nil, output: output, geometry: g))
     }
     let result = Attention(output: output, weights: weights)
-    guard isRecordingGradients else { return result }
-    let inputs = [query, key, value]
-    let needs = inputs.map(isFollowedByRecordingTape)
-    guard needs.contains(true) else { return result }
+    guard recording, let weights else { return result }
     record(op, inputs: inputs, outputs: [output]) { gradients in
         guard let upstream = gradients[0] else { return [nil, nil, nil] }
         let dO = try upstream.converted(to: dtype).contiguous()
@@ -121,18 +125,22 @@ private func maskOperand(_ op: String, _ mask: Tensor, geometry g: AttentionGeom
 
 private struct AttentionForwardDispatch: FloatVisitor {
     let q: Tensor, k: Tensor, v: Tensor, keep: (Tensor, batchStride: Int, headStride: Int)?
-    let scale: Double, maskedValue: Double, replaceMasked: Bool, weights: Tensor, output: Tensor
-    let geometry: AttentionGeometry
+    let scale: Double, maskedValue: Double, replaceMasked: Bool
+    /// The weights' tensor when `keepsWeights`, else the scratch planes the heads share.
+    let weightsOrScratch: Tensor, keepsWeights: Bool
+    let output: Tensor, geometry: AttentionGeometry
     func visit<T: FloatElement>(_: T.Type) {
         let mask = keep.map {
             AttentionMask(
                 keep: UnsafePointer($0.0.pointer(as: UInt8.self)), batchStride: $0.batchStride,
                 headStride: $0.headStride, value: maskedValue, replaces: replaceMasked)
         }
+        let pointer = weightsOrScratch.pointer(as: T.self)
+        let target: AttentionWeights<T> = keepsWeights ? .kept(pointer) : .discarded(scratch: pointer)
         attentionForward(
             query: UnsafePointer(q.pointer(as: T.self)), key: UnsafePointer(k.pointer(as: T.self)),
-            value: UnsafePointer(v.pointer(as: T.self)), mask: mask, scale: scale,
-            weights: weights.pointer(as: T.self), output: output.pointer(as: T.self), geometry: geometry)
+            value: UnsafePointer(v.pointer(as: T.self)), mask: mask, scale: scale, weights: target,
+            output: output.pointer(as: T.self), geometry: geometry)
     }
 }
 

@@ -118,7 +118,8 @@ class GroupedQueryAttention(Layer):
         keep = None
         if mask is not None:  # (batch, 1, steps_q, steps_v), often a broadcast view: one copy of each
             keep = _sd.asarray(np.ascontiguousarray(mask[slice(0, 1) if mask.strides[0] == 0 else slice(None)]))
-        context, _ = _C.dot_product_attention(q, k, v, keep, 1.0 / math.sqrt(self.head_dim), _LARGE_NEGATIVE, False)
+        context, _ = _C.dot_product_attention(q, k, v, keep, 1.0 / math.sqrt(self.head_dim), _LARGE_NEGATIVE, False,
+                                             False)
         if self.use_gate:
             context = context * _sd.nn.sigmoid(self._project_steps_first(query, self._gate_dense))
         return self._output(context)

@@ -230,7 +230,8 @@ class MultiHeadAttention(Layer):
             # Keras broadcasts the mask over heads (and often batches): send one copy of each.
             leading = tuple(slice(0, 1) if stride == 0 else slice(None) for stride in mask.strides[:2])
             keep = _sd.asarray(np.ascontiguousarray(mask[leading]))
-        context, _ = _C.dot_product_attention(q, k, v, keep, 1.0 / math.sqrt(self.key_dim), _LARGE_NEGATIVE, False)
+        context, _ = _C.dot_product_attention(q, k, v, keep, 1.0 / math.sqrt(self.key_dim), _LARGE_NEGATIVE, False,
+                                             False)
         if self.use_gate:
             context = context * _sd.nn.sigmoid(self._project(query, self._gate_dense))
         return self._output(context)

@@ -49,7 +49,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     scale = 1.0 / math.sqrt(key.shape[3]) if scale is None else float(scale)
     if bias is None and attn_logits_soft_cap is None and math.isfinite(scale):
         keep = _attention_mask(mask, is_causal, query.shape[0], heads, query.shape[1], key.shape[1])
-        return _C.dot_product_attention(query, key, value, keep, scale, _MASKED, True)[0]
+        return _C.dot_product_attention(query, key, value, keep, scale, _MASKED, True, False)[0]
     return _composed_attention(query, key, value, heads, kv_heads, bias, mask, scale, is_causal,
                                attn_logits_soft_cap, dtype)
 
