@@ -44,6 +44,34 @@ public func lstmOp(
     }
 }
 
+@_cdecl("sdl_lstm_pair")
+public func lstmPairOp(
+    _ inputs: OpaquePointer?, _ mask: OpaquePointer?, _ returnSequences: Int32,
+    _ firstKernel: OpaquePointer?, _ firstRecurrentKernel: OpaquePointer?, _ firstBias: OpaquePointer?,
+    _ firstHidden: OpaquePointer?, _ firstCell: OpaquePointer?, _ firstGoBackwards: Int32,
+    _ secondKernel: OpaquePointer?, _ secondRecurrentKernel: OpaquePointer?, _ secondBias: OpaquePointer?,
+    _ secondHidden: OpaquePointer?, _ secondCell: OpaquePointer?, _ secondGoBackwards: Int32,
+    _ outputs: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    let op = "lstm"
+    let outs = outputs.map { base in (0..<6).map { Optional(base + $0) } } ?? [nil]
+    return produceAll(outs) {
+        let directions = try [
+            (firstKernel, firstRecurrentKernel, firstBias, firstHidden, firstCell, firstGoBackwards),
+            (secondKernel, secondRecurrentKernel, secondBias, secondHidden, secondCell, secondGoBackwards),
+        ].map { kernel, recurrentKernel, bias, hidden, cell, goBackwards in
+            (
+                kernel: try borrow(kernel, op), recurrentKernel: try borrow(recurrentKernel, op),
+                bias: try borrowOptional(bias, op), initialHidden: try borrowOptional(hidden, op),
+                initialCell: try borrowOptional(cell, op), goBackwards: goBackwards != 0
+            )
+        }
+        let results = try lstmPair(
+            borrow(inputs, op), mask: borrowOptional(mask, op), returnSequences: returnSequences != 0, directions)
+        return results.flatMap { [$0.outputs, $0.hidden, $0.cell] }
+    }
+}
+
 @_cdecl("sdl_gru")
 public func gruOp(
     _ inputs: OpaquePointer?, _ kernel: OpaquePointer?, _ recurrentKernel: OpaquePointer?, _ bias: OpaquePointer?,

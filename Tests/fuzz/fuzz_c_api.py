@@ -52,7 +52,7 @@ SIGNATURES = {
     "linspace": "ddLpi", "eye": "LLLi", "random_seed": "K", "random_uniform": "Sddi", "random_normal": "Sddi",
     "random_randint": "SLLi", "random_permutation": "L",
     "optimizer_sgd": "OQQRdp", "optimizer_adam": "OQQQQRdddpL", "optimizer_rmsprop": "OQQQRRdddp",
-    "optimizer_adagrad": "OQQQd", "lstm": "TTTNNNNpp", "gru": "TTTNNNpp", "simple_rnn": "TTTNNNpp",
+    "optimizer_adagrad": "OQQQd", "lstm": "TTTNNNNpp", "lstm_pair": "TNpOO", "gru": "TTTNNNpp", "simple_rnn": "TTTNNNpp",
     "avx2_kernels_enabled": "", "random_uniform_seeded": "SddiKK", "random_normal_seeded": "SddiKK",
     "random_randint_seeded": "SLLiKK", "random_permutation_seeded": "LKK", "from_buffer": "Bp",
     "empty": "Sip", "live_tensors": "", "abi_version": "", "set_num_threads": "L", "get_num_threads": "",
@@ -401,6 +401,16 @@ def _recurrent(gates, states):
     return build
 
 
+def _lstm_pair(draw, state):
+    x, kernel, recurrent, bias, h, c, mask, return_sequences, go_backwards = _recurrent(4, 2)(draw, state)
+    first = (kernel, recurrent, bias, h, c, go_backwards)
+    if draw.bool(0.7):
+        second = (kernel, recurrent, bias, h, c, not go_backwards)
+    else:  # another direction drawn on its own: often shapes that do not fit the inputs
+        second = tuple(_recurrent(4, 2)(draw, state)[1:6]) + (draw.bool(),)
+    return [x, mask, return_sequences, first, second]
+
+
 def _adam(draw, state):
     shape = tuple(_size(draw) for _ in range(draw.int(0, 2)))
     count = draw.int(0, 3)
@@ -427,6 +437,7 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "nn_group_norm": _group_norm, "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm,
             "depthwise_conv2d_batch_norm": _depthwise_conv2d_batch_norm,
             "pool2d": _pool2d, "dot_product_attention": _dot_product_attention, "dense": _dense, "lstm": _recurrent(4, 2),
+            "lstm_pair": _lstm_pair,
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}
 

@@ -185,6 +185,10 @@ def pool1d(kind: int, input: TensorBase, ksize: int, stride: int, padding: int, 
 def lstm(inputs: TensorBase, kernel: TensorBase, recurrent_kernel: TensorBase, bias: Optional[TensorBase],
          h0: Optional[TensorBase], c0: Optional[TensorBase], mask: Optional[TensorBase], return_sequences: bool,
          go_backwards: bool, /) -> Tuple[Tensor, Tensor, Tensor]: ...
+def lstm_pair(inputs: TensorBase, mask: Optional[TensorBase], return_sequences: bool,
+              first: Tuple[TensorBase, TensorBase, Optional[TensorBase], Optional[TensorBase], Optional[TensorBase], bool],
+              second: Tuple[TensorBase, TensorBase, Optional[TensorBase], Optional[TensorBase], Optional[TensorBase], bool],
+              /) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]: ...
 def gru(inputs: TensorBase, kernel: TensorBase, recurrent_kernel: TensorBase, bias: Optional[TensorBase],
         h0: Optional[TensorBase], mask: Optional[TensorBase], return_sequences: bool, go_backwards: bool,
         /) -> Tuple[Tensor, Tensor]: ...

@@ -375,6 +375,15 @@ sdl_status sdl_dot_product_attention(sdl_tensor query, sdl_tensor key, sdl_tenso
 sdl_status sdl_lstm(sdl_tensor inputs, sdl_tensor kernel, sdl_tensor recurrent_kernel, sdl_tensor bias,
                     sdl_tensor initial_h, sdl_tensor initial_c, sdl_tensor mask, int32_t return_sequences, int32_t go_backwards,
                     sdl_tensor *outputs, sdl_tensor *final_h, sdl_tensor *final_c);
+/* The two LSTMs of a Bidirectional layer over the same inputs and mask, side by side (each
+   direction's kernel alone on its own thread): the results of sdl_lstm for each direction's
+   weights, initial states and go_backwards, written to outputs[0..2] (first direction:
+   outputs, final_h, final_c) and outputs[3..5] (second). outputs points to six handles. */
+sdl_status sdl_lstm_pair(sdl_tensor inputs, sdl_tensor mask, int32_t return_sequences, sdl_tensor first_kernel,
+                         sdl_tensor first_recurrent_kernel, sdl_tensor first_bias, sdl_tensor first_h,
+                         sdl_tensor first_c, int32_t first_go_backwards, sdl_tensor second_kernel,
+                         sdl_tensor second_recurrent_kernel, sdl_tensor second_bias, sdl_tensor second_h,
+                         sdl_tensor second_c, int32_t second_go_backwards, sdl_tensor *outputs);
 /* GRU, reset_after=True: kernel (features, 3u), recurrent_kernel (u, 3u), bias (2, 3u) =
    [input bias; recurrent bias]; gates z, r, h; h = z*h_prev + (1-z)*hh. */
 sdl_status sdl_gru(sdl_tensor inputs, sdl_tensor kernel, sdl_tensor recurrent_kernel, sdl_tensor bias,

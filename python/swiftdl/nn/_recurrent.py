@@ -94,6 +94,30 @@ def lstm(inputs: ArrayLike, kernel: ArrayLike, recurrent_kernel: ArrayLike, bias
                    _mask(mask), bool(return_sequences), bool(go_backwards))
 
 
+def lstm_pair(inputs: ArrayLike, first: dict, second: dict, return_sequences: bool = False,
+              mask: ArrayLike | None = None) -> tuple[tuple[Tensor, Tensor, Tensor], tuple[Tensor, Tensor, Tensor]]:
+    """Two LSTMs over the same inputs and mask side by side, each direction's kernel alone on
+    its own thread (a Bidirectional layer's two directions): the same results as two `lstm`
+    calls, without a barrier between each of their steps.
+
+    Args:
+        inputs, return_sequences, mask: as for `lstm`, shared by both.
+        first, second: each a dict of `lstm`'s other arguments: `kernel`, `recurrent_kernel`,
+            and optionally `bias`, `initial_state` and `go_backwards`.
+
+    Returns:
+        `((outputs, h, c), (outputs, h, c))`, the first direction's and the second's.
+    """
+    x = _inputs(inputs)
+
+    def direction(arguments: dict) -> tuple:
+        h, c = _states("lstm", arguments.get("initial_state"), 2, x)
+        return (_operand(arguments["kernel"], x), _operand(arguments["recurrent_kernel"], x),
+                _optional(arguments.get("bias"), x), h, c, bool(arguments.get("go_backwards", False)))
+    results = _C.lstm_pair(x, _mask(mask), bool(return_sequences), direction(first), direction(second))
+    return results[:3], results[3:]
+
+
 def gru(inputs: ArrayLike, kernel: ArrayLike, recurrent_kernel: ArrayLike, bias: ArrayLike | None = None,
         initial_state: Any = None, return_sequences: bool = False, go_backwards: bool = False,
         mask: ArrayLike | None = None) -> tuple[Tensor, Tensor]:

@@ -5,6 +5,7 @@ as `forward_layer` and `backward_layer` only). Attribute names follow Keras (`la
 layers' variables."""
 import swiftdl as _sd
 
+from . import paired_lstm
 from .layer import Layer
 
 
@@ -150,8 +151,12 @@ class Bidirectional(Layer):
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        forward = self.forward_layer(inputs, initial_state=forward_state, **kwargs)
-        backward = self.backward_layer(inputs, initial_state=backward_state, **kwargs)
+        if paired_lstm.pairable(self.forward_layer, self.backward_layer, inputs, training):
+            forward, backward = paired_lstm.call_pair(self.forward_layer, self.backward_layer, inputs, mask,
+                                                      forward_state, backward_state)
+        else:
+            forward = self.forward_layer(inputs, initial_state=forward_state, **kwargs)
+            backward = self.backward_layer(inputs, initial_state=backward_state, **kwargs)
         states = []
         if self.return_state:
             forward, states_f = forward[0], list(forward[1:])
