@@ -135,4 +135,15 @@ public func winogradTransformUpstreamAVX2(
 public func winogradFilterGradientAVX2(
     _ du: UnsafePointer<Float>, channels c: Int, outputChannels o: Int, into gradient: UnsafeMutablePointer<Float>
 ) { compiledOut() }
+public func layerNormRowsAVX2(
+    _ x: UnsafePointer<Float>, rows: Range<Int>, width n: Int, epsilon: Float, gamma: UnsafePointer<Float>?,
+    beta: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
+    inverseDeviation: UnsafeMutablePointer<Float>?
+) { compiledOut() }
+public func layerNormGradientRowsAVX2(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, rows: Range<Int>, width n: Int,
+    mean: UnsafePointer<Float>, inverseDeviation: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
+    dx: UnsafeMutablePointer<Float>?, columnSums: UnsafeMutablePointer<Double>?,
+    blockSums: UnsafeMutablePointer<Float>
+) { compiledOut() }
 #endif
