@@ -139,4 +139,15 @@ public func dropoutScaleAVX2(
     _ source: UnsafePointer<Float>?, _ target: UnsafeMutablePointer<Float>, key: (UInt32, UInt32),
     firstCounter: UInt64, blocks: Range<Int>, threshold: UInt32, kept: Float
 ) { compiledOut() }
+public func layerNormRowsAVX2(
+    _ x: UnsafePointer<Float>, rows: Range<Int>, width n: Int, epsilon: Float, gamma: UnsafePointer<Float>?,
+    beta: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
+    inverseDeviation: UnsafeMutablePointer<Float>?
+) { compiledOut() }
+public func layerNormGradientRowsAVX2(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, rows: Range<Int>, width n: Int,
+    mean: UnsafePointer<Float>, inverseDeviation: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
+    dx: UnsafeMutablePointer<Float>?, columnSums: UnsafeMutablePointer<Double>?,
+    blockSums: UnsafeMutablePointer<Float>
+) { compiledOut() }
 #endif

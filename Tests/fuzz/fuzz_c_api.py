@@ -41,7 +41,8 @@ SIGNATURES = {
     "depthwise_conv2d_batch_norm": "TTNTTNNdpd22i4",
     "dot_product_attention": "TTTNddpp", "dense": "TTNi",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
-    "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_group_norm": "TLLNNd", "nn_activation": "iTd", "nn_softmax": "TLp",
+    "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_group_norm": "TLLNNd", "nn_layer_norm": "TLNNd",
+    "nn_activation": "iTd", "nn_softmax": "TLp",
     "nn_sparse_softmax_cross_entropy": "TT",
     "nn_softmax_cross_entropy": "TTL", "nn_sigmoid_cross_entropy": "TT", "nn_moments": "TAp",
     "nn_batch_normalization": "TTTNNd", "nn_l2_normalize": "TAd", "nn_dropout": "TdHZ",
@@ -335,6 +336,16 @@ def _group_norm(draw, state):
         draw.pick([1e-3, 0.0, -1.0, float("nan")])]
 
 
+def _layer_norm(draw, state):
+    dtype = draw.pick([np.float32, np.float64])
+    shape = tuple(_size(draw, 6) for _ in range(draw.int(1, 4)))
+    axis = draw.int(-len(shape), len(shape) - 1) if not draw.bool(0.1) else draw.pick(HOSTILE_INTS)
+    normalized = shape[axis:] if -len(shape) <= axis < len(shape) else (1,)
+    weight = (lambda: _float(draw, normalized, dtype) if not draw.bool(0.1) else _float(draw, normalized + (2,), dtype))
+    return [_float(draw, shape, dtype), axis] + [weight() if draw.bool() else None for _ in range(2)] + [
+        draw.pick([1e-3, 0.0, -1.0, float("nan")])]
+
+
 def _conv2d_pool(draw, state):
     args = _conv2d(draw, state)
     window = (draw.int(1, 3), draw.int(1, 3))
@@ -434,7 +445,8 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "nn_fused_batch_norm": _fused_batch_norm,
             "nn_fused_batch_norm_relu": lambda draw, state: _fused_batch_norm(draw, state) + [
                 draw.pick([6.0, float("inf"), 0.0, -1.0, float("nan")])],
-            "nn_group_norm": _group_norm, "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm,
+            "nn_group_norm": _group_norm, "nn_layer_norm": _layer_norm,
+            "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm,
             "depthwise_conv2d_batch_norm": _depthwise_conv2d_batch_norm,
             "pool2d": _pool2d, "dot_product_attention": _dot_product_attention, "dense": _dense, "lstm": _recurrent(4, 2),
             "lstm_pair": _lstm_pair,

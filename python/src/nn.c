@@ -177,6 +177,20 @@ static PyObject *nn_group_norm(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_nn_group_norm(x, (int64_t)axis, (int64_t)groups, gamma, beta, epsilon, &out));
 }
 
+/* nn_layer_norm(x, axis, gamma|None, beta|None, eps) -> y, normalised over axes axis..rank-1 */
+static PyObject *nn_layer_norm(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *gamma_object, *beta_object;
+    long long axis;
+    double epsilon;
+    if (!PyArg_ParseTuple(args, "OLOOd", &x_object, &axis, &gamma_object, &beta_object, &epsilon)) return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x"), gamma, beta;
+    if (x == NULL || optional_tensor_handle(gamma_object, "gamma", &gamma) < 0 ||
+        optional_tensor_handle(beta_object, "beta", &beta) < 0)
+        return NULL;
+    RETURN_ENGINE_RESULT(sdl_nn_layer_norm(x, (int64_t)axis, gamma, beta, epsilon, &out));
+}
+
 static PyObject *nn_l2_normalize(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *x_object, *axes_object;
@@ -227,6 +241,7 @@ PyMethodDef nn_module_methods[] = {
     {"nn_batch_normalization", nn_batch_normalization, METH_VARARGS,
      "nn_batch_normalization(x, mean, variance, offset|None, scale|None, eps)"},
     {"nn_group_norm", nn_group_norm, METH_VARARGS, "nn_group_norm(x, axis, groups, gamma|None, beta|None, eps) -> y"},
+    {"nn_layer_norm", nn_layer_norm, METH_VARARGS, "nn_layer_norm(x, axis, gamma|None, beta|None, eps) -> y"},
     {"nn_l2_normalize", nn_l2_normalize, METH_VARARGS, "nn_l2_normalize(x, axes|None, epsilon)"},
     {"nn_dropout", nn_dropout, METH_VARARGS, "nn_dropout(x, rate, noise_shape|None, seed|None)"},
     {NULL, NULL, 0, NULL},

@@ -500,6 +500,12 @@ sdl_status sdl_nn_fused_batch_norm_relu(sdl_tensor x, int64_t axis, sdl_tensor m
    (gradients for x, gamma, beta); the caller owns it. */
 sdl_status sdl_nn_group_norm(sdl_tensor x, int64_t axis, int64_t groups, sdl_tensor gamma, sdl_tensor beta,
                              double epsilon, sdl_tensor *out);
+/* Layer normalisation over the trailing axes `axis`..rank-1 of x (float32 or float64): each
+   slice over those axes normalised on its own, (x - mean)/sqrt(variance + epsilon)·gamma + beta,
+   the variance biased. gamma and beta (the normalised axes' shape, x's dtype) may be NULL.
+   *out is recorded on tapes (gradients for x, gamma, beta); the caller owns it. */
+sdl_status sdl_nn_layer_norm(sdl_tensor x, int64_t axis, sdl_tensor gamma, sdl_tensor beta, double epsilon,
+                             sdl_tensor *out);
 /* x / sqrt(max(sum(x^2 over axes), epsilon)); axes NULL: all axes. */
 sdl_status sdl_nn_l2_normalize(sdl_tensor x, const int64_t *axes, int32_t naxes, double epsilon, sdl_tensor *out);
 /* Inverted dropout: kept elements are scaled by 1/(1 - rate). noise_shape NULL: x's shape.

@@ -36,6 +36,11 @@ class _PerSampleNormalization(Layer):
                                      constraint=self.beta_constraint,
                                      name="beta") if self.center else None)
 
+    @staticmethod
+    def _operand(weight, inputs):
+        """gamma or beta (or None) as an engine operand of the inputs' dtype."""
+        return None if weight is None else to_operand(weight, inputs.dtype)
+
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
@@ -119,6 +124,12 @@ class LayerNormalization(_PerSampleNormalization):
             if self.gamma is not None:
                 outputs = outputs * self._broadcast(self.gamma, rank)
             return outputs
+        if axes == tuple(range(rank - len(axes), rank)):
+            # The normalized axes are the trailing ones, so each slice to normalize is one
+            # contiguous row: one engine op (LayerNormalization.swift) forward and one fused
+            # backward, instead of the nine ops below and their nine backward passes.
+            return _C.nn_layer_norm(inputs, axes[0], self._operand(self.gamma, inputs),
+                                    self._operand(self.beta, inputs), self.epsilon)
         mean = inputs.mean(axis=axes, keepdims=True)
         centered = inputs - mean
         variance = (centered * centered).mean(axis=axes, keepdims=True)
@@ -175,10 +186,8 @@ class GroupNormalization(_PerSampleNormalization):
                              f"{self.axis}; received input shape {tuple(inputs.shape)}")
         # One engine op (GroupNormalization.swift): per-(sample, group) statistics, then
         # the normalisation with gamma and beta; its backward pass is fused as well.
-        def operand(weight):
-            return None if weight is None else to_operand(weight, inputs.dtype)
-
-        return _C.nn_group_norm(inputs, axis, self.groups, operand(self.gamma), operand(self.beta), self.epsilon)
+        return _C.nn_group_norm(inputs, axis, self.groups, self._operand(self.gamma, inputs),
+                                self._operand(self.beta, inputs), self.epsilon)
 
     def get_config(self):
         config = super().get_config()
