@@ -155,9 +155,10 @@ private func maskedGradient(
 /// Where the kernels read each pixel's window: tap t of the chunk's row r is
 /// `base[corners[r] + offsets[t]]`. Without padding the windows are read in place (base is
 /// the input, corners the windows' top-left corners, offsets the taps' places relative to
-/// it); with padding they are gathered first (base is the scratch, corners r·taps, offsets
-/// t), zeros standing in for the padding. (Gathering every chunk had cost a third of the
-/// first layer's time.)
+/// it); with padding the input rows the chunk reads are copied with their zero padding into
+/// the scratch and read in place there (PaddedRowBand.swift), or, when they do not fit, the
+/// windows are gathered (base is the scratch, corners r·taps, offsets t). (Gathering every
+/// chunk had cost a third of the first layer's time.)
 private struct WindowReader {
     let input: UnsafePointer<Float>, window: PlaneWindow, inPlace: Bool
     let corners: UnsafeMutablePointer<Int>, offsets: UnsafeMutablePointer<Int>
@@ -166,8 +167,15 @@ private struct WindowReader {
     func prepare(_ chunk: Range<Int>, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
         let w = window, taps = w.taps
         guard inPlace else {
+            if fillPaddedRowBand(
+                input, w, pixels: chunk, into: scratch, capacity: singleChannelPixelsPerChunk * taps, corners: corners,
+                offsets: offsets)
+            {
+                return UnsafePointer(scratch)
+            }
             gatherWindows(input, w, pixels: chunk, into: scratch)
             for row in 0..<chunk.count { corners[row] = row * taps }
+            for t in 0..<taps { offsets[t] = t }
             return UnsafePointer(scratch)
         }
         let imageSize = w.imageHeight * w.imageWidth

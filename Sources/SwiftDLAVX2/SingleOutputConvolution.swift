@@ -121,7 +121,8 @@ public func singleOutputConvolutionGradientAVX2(
 
 /// dw[t] += Σ over output pixels p of dy[p] · x[tap(p, t)], one image, tap by tap: the
 /// pixels a tap reads inside the image form one rectangle, so the loop has no bounds tests
-/// and its sums stay in registers.
+/// and its sums stay in registers. Even and odd columns go to two sets of sums, so that
+/// consecutive FMAs do not wait on each other (one set kept the loop at the FMA's latency).
 private func addFilterGradient(
     _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>, channels c: Int,
     window: PlaneWindow
@@ -132,15 +133,23 @@ private func addFilterGradient(
             let columns = window.outputRange(tap: kw, vertical: false)
             if rows.isEmpty || columns.isEmpty { continue }
             let target = dw + (kh * window.windowWidth + kw) * c
-            var sums = ChannelAccumulator(target, count: c)
+            var sums = ChannelAccumulator(target, count: c), odd = ChannelAccumulator(zeroed: c, rest: target)
+            let step = window.strideWidth * c
             for oh in rows {
                 let ih = oh * window.strideHeight - window.padTop + kh * window.dilationHeight
                 let upstreamRow = dy + oh * window.outputWidth
-                for ow in columns {
-                    let iw = ow * window.strideWidth - window.padLeft + kw * window.dilationWidth
-                    sums.add(x + (ih * window.imageWidth + iw) * c, times: upstreamRow[ow])
+                let firstColumn = columns.lowerBound * window.strideWidth - window.padLeft + kw * window.dilationWidth
+                var pixel = x + (ih * window.imageWidth + firstColumn) * c
+                var ow = columns.lowerBound
+                while ow + 1 < columns.upperBound {
+                    sums.add(pixel, times: upstreamRow[ow])
+                    odd.add(pixel + step, times: upstreamRow[ow + 1])
+                    pixel += 2 * step
+                    ow += 2
                 }
+                if ow < columns.upperBound { sums.add(pixel, times: upstreamRow[ow]) }
             }
+            sums.merge(odd)
             sums.store(into: target)
         }
     }
@@ -156,9 +165,19 @@ private func gatherInputGradient(
 ) {
     for ih in 0..<window.imageHeight {
         let rows = window.sourceTapRange(input: ih, vertical: true)
-        for iw in 0..<window.imageWidth {
+        var iw = 0
+        while iw < window.imageWidth {
             let columns = window.sourceTapRange(input: iw, vertical: false)
             let target = dx + (ih * window.imageWidth + iw) * c
+            if c % 32 == 0 && iw + 1 < window.imageWidth && columns.count == window.windowWidth
+                && window.sourceTapRange(input: iw + 1, vertical: false).count == window.windowWidth
+            {
+                gatherInputGradientPair(
+                    dy, filters, into: target, channels: c, window: window, ih: ih, iw: iw, rows: rows)
+                iw += 2
+                continue
+            }
+            defer { iw += 1 }
             var ch = 0
             while ch < c {
                 let width = min(32, c - ch) & ~7
@@ -201,6 +220,48 @@ private func gatherInputGradient(
                 }
             }
         }
+    }
+}
+
+/// `gatherInputGradient` for input pixels (ih, iw) and (ih, iw + 1), every column tap of
+/// both inside the image and C a multiple of 32: each filter load serves both pixels, and
+/// their eight sums do not wait on each other (one pixel's four kept the FMAs waiting).
+@inline(__always)
+private func gatherInputGradientPair(
+    _ dy: UnsafePointer<Float>, _ filters: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
+    channels c: Int, window: PlaneWindow, ih: Int, iw: Int, rows: Range<Int>
+) {
+    var ch = 0
+    while ch < c {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+        var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>(), b3 = SIMD8<Float>()
+        for kh in rows {
+            let oh = ih + window.padTop - kh * window.dilationHeight
+            for kw in 0..<window.windowWidth {
+                // Stride 1: the second pixel reads the next output column through the same tap.
+                let upstream = dy + oh * window.outputWidth + iw + window.padLeft - kw * window.dilationWidth
+                let g0 = SIMD8<Float>(repeating: upstream[0]), g1 = SIMD8<Float>(repeating: upstream[1])
+                let weights = filters + (kh * window.windowWidth + kw) * c + ch
+                let w0 = load8(weights), w1 = load8(weights + 8), w2 = load8(weights + 16), w3 = load8(weights + 24)
+                a0 = a0.addingProduct(g0, w0)
+                b0 = b0.addingProduct(g1, w0)
+                a1 = a1.addingProduct(g0, w1)
+                b1 = b1.addingProduct(g1, w1)
+                a2 = a2.addingProduct(g0, w2)
+                b2 = b2.addingProduct(g1, w2)
+                a3 = a3.addingProduct(g0, w3)
+                b3 = b3.addingProduct(g1, w3)
+            }
+        }
+        store8(a0, target + ch)
+        store8(a1, target + ch + 8)
+        store8(a2, target + ch + 16)
+        store8(a3, target + ch + 24)
+        store8(b0, target + c + ch)
+        store8(b1, target + c + ch + 8)
+        store8(b2, target + c + ch + 16)
+        store8(b3, target + c + ch + 24)
+        ch += 32
     }
 }
 
@@ -338,6 +399,26 @@ private struct ChannelAccumulator {
             rest[ch] = rest[ch].addingProduct(x[ch], g)
             ch += 1
         }
+    }
+
+    /// Sums that start at zero, their channels past 32 added into `rest` as this one's are.
+    @inline(__always)
+    init(zeroed c: Int, rest start: UnsafeMutablePointer<Float>) {
+        count = c
+        rest = start
+        s0 = SIMD8()
+        s1 = SIMD8()
+        s2 = SIMD8()
+        s3 = SIMD8()
+    }
+
+    /// Adds `other`'s register sums into these (its channels past 32 are in memory already).
+    @inline(__always)
+    mutating func merge(_ other: ChannelAccumulator) {
+        s0 += other.s0
+        s1 += other.s1
+        s2 += other.s2
+        s3 += other.s3
     }
 
     @inline(__always)

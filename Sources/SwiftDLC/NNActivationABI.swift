@@ -49,6 +49,18 @@ public func nnSigmoidCrossEntropy(
     return produce(out) { try sigmoidCrossEntropy(labels: borrow(labels, op), logits: borrow(logits, op)) }
 }
 
+@_cdecl("sdl_nn_binary_crossentropy")
+public func nnBinaryCrossentropy(
+    _ targets: OpaquePointer?, _ probabilities: OpaquePointer?, _ low: Double, _ high: Double,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    let op = "binary_crossentropy"
+    return produce(out) {
+        try binaryCrossentropy(
+            targets: borrow(targets, op), probabilities: borrow(probabilities, op), low: low, high: high)
+    }
+}
+
 @_cdecl("sdl_nn_moments")
 public func nnMoments(
     _ x: OpaquePointer?, _ axes: UnsafePointer<Int64>?, _ count: Int32, _ keepdims: Int32,

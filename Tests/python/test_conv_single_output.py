@@ -55,6 +55,8 @@ CASES = [  # (H, W, C, KH, KW, stride, dilation, padding, relu)
     (7, 6, 24, 3, 3, 1, 1, "VALID", False),
     (4, 4, 1, 3, 3, 1, 1, "SAME", False),
     (3, 3, 8, 4, 4, 1, 1, "SAME", True),       # a window larger than the image
+    (7, 10, 64, 3, 3, 1, 2, "SAME", True),     # input gradient two pixels at a time, dilated, C = 2·32
+    (5, 6, 32, 2, 3, 1, 1, "VALID", False),    # odd output width: the filter gradient's odd column last
 ]
 
 

@@ -35,6 +35,9 @@ CASES = [
     ((2, 12, 12, 1), (9, 9, 1, 8), (1, 1), "SAME", (1, 1)),  # one channel, a window too large for the direct kernel
     ((300, 6, 6, 1), (3, 3, 1, 8), (1, 1), "VALID", (1, 1)),  # many chunks and slices
     ((2, 13, 12, 1), (3, 3, 1, 8), (1, 2), "VALID", (2, 1)),  # windows read in place, strided and dilated
+    ((5, 28, 28, 1), (3, 3, 1, 32), (1, 1), "SAME", (1, 1)),  # the autoencoder's first layer: padded row bands
+    ((70, 3, 2, 1), (3, 3, 1, 8), (1, 1), "SAME", (1, 1)),  # many images to a chunk's band
+    ((1, 64, 64, 1), (2, 2, 1, 8), (16, 1), "SAME", (1, 1)),  # a band too tall for the scratch: gathered windows
 ]
 
 

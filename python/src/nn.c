@@ -53,6 +53,18 @@ static PyObject *nn_sigmoid_cross_entropy(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_nn_sigmoid_cross_entropy(labels, logits, &out));
 }
 
+/* nn_binary_crossentropy(targets, probabilities, low, high) */
+static PyObject *nn_binary_crossentropy(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *targets_object, *probabilities_object;
+    double low, high;
+    if (!PyArg_ParseTuple(args, "OOdd", &targets_object, &probabilities_object, &low, &high)) return NULL;
+    sdl_tensor targets = tensor_handle(targets_object, "target");
+    sdl_tensor probabilities = tensor_handle(probabilities_object, "output");
+    if (targets == NULL || probabilities == NULL) return NULL;
+    RETURN_ENGINE_RESULT(sdl_nn_binary_crossentropy(targets, probabilities, low, high, &out));
+}
+
 /* nn_moments(x, axes, keepdims) -> (mean, variance) */
 static PyObject *nn_moments(PyObject *module, PyObject *args) {
     (void)module;
@@ -232,6 +244,7 @@ PyMethodDef nn_module_methods[] = {
      "nn_sparse_softmax_cross_entropy(labels, logits)"},
     {"nn_softmax_cross_entropy", nn_softmax_cross_entropy, METH_VARARGS, "nn_softmax_cross_entropy(labels, logits, axis)"},
     {"nn_sigmoid_cross_entropy", nn_sigmoid_cross_entropy, METH_VARARGS, "nn_sigmoid_cross_entropy(labels, logits)"},
+    {"nn_binary_crossentropy", nn_binary_crossentropy, METH_VARARGS, "nn_binary_crossentropy(targets, probabilities, low, high)"},
     {"nn_moments", nn_moments, METH_VARARGS, "nn_moments(x, axes, keepdims) -> (mean, variance)"},
     {"nn_fused_batch_norm", nn_fused_batch_norm, METH_VARARGS,
      "nn_fused_batch_norm(x, axis, mean|None, variance|None, gamma|None, beta|None, eps) -> (y, mean, variance)"},

@@ -472,6 +472,10 @@ sdl_status sdl_nn_sparse_softmax_cross_entropy(sdl_tensor labels, sdl_tensor log
 sdl_status sdl_nn_softmax_cross_entropy(sdl_tensor labels, sdl_tensor logits, int64_t axis, sdl_tensor *out);
 /* Elementwise, labels and logits of one shape. */
 sdl_status sdl_nn_sigmoid_cross_entropy(sdl_tensor labels, sdl_tensor logits, sdl_tensor *out);
+/* Keras's binary cross-entropy of probabilities (clipped to [low, high]) against targets of
+   their shape, averaged over the last axis; the result drops that axis. */
+sdl_status sdl_nn_binary_crossentropy(sdl_tensor targets, sdl_tensor probabilities, double low, double high,
+                                      sdl_tensor *out);
 /* Mean and variance over `axes`; the caller owns both *mean and *variance. */
 sdl_status sdl_nn_moments(sdl_tensor x, const int64_t *axes, int32_t naxes, int32_t keepdims,
                           sdl_tensor *mean, sdl_tensor *variance);

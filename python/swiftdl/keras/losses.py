@@ -7,6 +7,7 @@ import numpy as np
 
 import swiftdl as _sd
 
+from ._losses import clipped_binary_crossentropy as _clipped_bce
 from .backend import epsilon
 
 
@@ -46,6 +47,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         # NOTE: max(x, 0) - x·z + log(1 + exp(-|x|)) never overflows exp.
         values = _sd.maximum(y_pred, 0.0) - y_pred * target + _sd.log1p(_sd.exp(-_sd.abs(y_pred)))
         return values.mean(axis=axis)
+    if _clipped_bce.applies(y_pred, axis):
+        return _clipped_bce.mean_over_last_axis(target, y_pred)
     # NOTE: probabilities are clipped to [eps, 1 - eps] (Keras's 1e-7) so log stays finite.
     output = _sd.clip(y_pred, epsilon(), 1.0 - epsilon())
     values = target * _sd.log(output) + (1.0 - target) * _sd.log(1.0 - output)

@@ -7,6 +7,7 @@ import operator
 
 import swiftdl as sd
 
+from .._losses import clipped_binary_crossentropy as _clipped_bce
 from ._convert import canonical_axis, float_tensor, tensor
 from ._dtypes import standardize_dtype
 
@@ -57,6 +58,9 @@ def binary_crossentropy(target, output, from_logits=False):
     _same_shape(target, output, "binary_crossentropy")
     if from_logits:
         return sd.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
+    if _clipped_bce.applies(output, -1):
+        # Elementwise: the fused op's mean over a new last axis of one.
+        return _clipped_bce.mean_over_last_axis(sd.expand_dims(target, -1), sd.expand_dims(output, -1))
     eps = _epsilon()
     output = sd.minimum(sd.maximum(output, eps), 1.0 - eps)
     return -(target * sd.log(output) + (1.0 - target) * sd.log(1.0 - output))
