@@ -38,11 +38,13 @@ public func depthwiseConvForward<T: FloatElement>(
 ) {
     let c = g.channels, outC = g.outputChannels, multiplier = outC / max(c, 1)
     let fast = vectorized(T.self, g), window = PlaneWindow(g)
+    // 3×3 windows (MobileNet's) keep their filters in registers and sum four pixels at once.
+    let kernel = depthwise3x3Applies(window, channels: c) ? depthwise3x3ForwardAVX2 : depthwiseForwardAVX2
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
         if fast {
-            depthwiseForwardAVX2(
-                floats(x), floats(w), bias: bias.map { floats($0) }, mutableFloats(y), window: window, channels: c,
-                pixels: pixels, clamp: relu ? ReluClamp(top: Float(reluMax)) : nil)
+            kernel(
+                floats(x), floats(w), bias.map { floats($0) }, mutableFloats(y), window, c, pixels,
+                relu ? ReluClamp(top: Float(reluMax)) : nil)
             return
         }
         var cursor = PixelCursor(pixels.lowerBound, g)
