@@ -21,6 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
 from swiftdl._tensor import _BASE_SHAPE
 
 from ..layers.keras_tensor import flatten, map_structure
@@ -336,12 +337,19 @@ def _convolve_and_pool(conv: Any, pool: Any, x: Any) -> Any:
     return pooled if pooled is not None else pool.call(conv.call(x))
 
 
+_FLOAT32 = np.dtype(np.float32)
+
+
 def _plannable_input(args: tuple, kwargs: dict) -> Any:
     """The call's one input as an engine tensor when the call could run a plan, else None."""
     if len(args) != 1 or kwargs != {"training": False} or getattr(_CALL_DEPTH, "value", 0) != 0:
         return None
     x = args[0]
-    if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
+    if type(x) is np.ndarray and x.dtype == _FLOAT32 and x.flags.writeable:
+        # What _as_tensor does for a float32 array (borrows its memory), without its checks.
+        borrowed = _C.from_buffer(x, True)
+        x = borrowed if borrowed is not None else _as_tensor(x)
+    elif isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
         x = _as_tensor(x)
     if not isinstance(x, _sd.Tensor) or x.ndim == 0 or getattr(x, "_keras_mask", None) is not None:
         return None
