@@ -101,6 +101,10 @@ public func depthwiseForwardAVX2(
     _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
     window g: PlaneWindow, channels c: Int, pixels: Range<Int>, clamp: ReluClamp? = nil
 ) { compiledOut() }
+public func depthwise3x3ForwardAVX2(
+    _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
+    window g: PlaneWindow, channels c: Int, pixels: Range<Int>, clamp: ReluClamp? = nil
+) { compiledOut() }
 public func shallowPointwiseConvolutionAVX2(
     _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
     rows: Range<Int>, k: Int, n: Int, clamp: ReluClamp?

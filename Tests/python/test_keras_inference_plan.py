@@ -192,10 +192,10 @@ def test_conv_batch_norm_chains_run_fused_in_a_functional_plan_and_values_are_dr
     steps = model._inference_plan.steps
     # Both convolutions fold their batch norm; the first also its ReLU6, the second not (its
     # batch norm has two readers).
-    chains = [args[2] for call, args, _, _ in steps if call.__name__ == "_convolve_and_normalize_fused"]
+    chains = [step[0].relu_cap for step in steps if step[0].__name__ == "conv2d_batch_norm"]
     assert chains == [6.0, None]
     assert len(steps) == len([l for l in model.layers if not isinstance(l, layers.InputLayer)]) - 3
-    dropped = [slot for *_, done in steps for slot in done]
+    dropped = [slot for *_, done, _source in steps for slot in done]
     assert len(dropped) == len(set(dropped)) and 0 in dropped and model._inference_plan.outputs[1] not in dropped
     for got, expected in zip(planned, first):
         np.testing.assert_array_equal(got, expected)

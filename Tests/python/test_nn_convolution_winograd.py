@@ -56,6 +56,7 @@ SHAPES = [
     # (input shape, output channels, padding): the document's layers, then the edges.
     ((3, 13, 13, 32), 64, "VALID"),   # 11×11 outputs: 3×3 tiles, the last row and column partial
     ((16, 5, 5, 64), 64, "VALID"),    # 3×3 outputs: one partial tile an image (16 tiles: enough)
+    ((1, 13, 13, 32), 64, "VALID"),   # one image of 9 tiles: the fewest that take Winograd
     ((2, 16, 12, 8), 16, "VALID"),    # 14×10
     ((2, 9, 14, 16), 8, "SAME"),      # padded on every side
     ((2, 12, 12, 8), 24, [(2, 0), (0, 3)]),  # explicit, wider than the window reaches on one side

@@ -26,10 +26,12 @@ package func winogradApplies(_ g: WindowGeometry, float32: Bool) -> Bool {
     return 2 * winogradPoints * winogradTilesPerImage(g) <= 9 * g.outputPixelsPerImage
 }
 
-/// Whether a batch of `batch` images of `g` has tiles enough (16) to pay for transforming
+/// Whether a batch of `batch` images of `g` has tiles enough (9) to pay for transforming
 /// the filters on every call: a single image of a small layer is faster without (the
-/// document's third layer, one tile an image, took 25 instead of 11 µs).
-package func winogradPays(_ g: WindowGeometry, batch: Int) -> Bool { batch * winogradTilesPerImage(g) >= 16 }
+/// document's third layer, one tile an image, took 25 instead of 11 µs), but its second
+/// layer's single image (13×13×32 → 11×11×64, 9 tiles) with Winograd: 39 -> 28-31 CPU µs
+/// per call with its pooling, one thread (alternated A/B).
+package func winogradPays(_ g: WindowGeometry, batch: Int) -> Bool { batch * winogradTilesPerImage(g) >= 9 }
 
 /// Tiles of 4×4 outputs over one image of `g`.
 package func winogradTilesPerImage(_ g: WindowGeometry) -> Int {

@@ -21,11 +21,13 @@ from typing import Any, Callable
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
+from swiftdl._tensor import _BASE_SHAPE
 
 from ..layers.keras_tensor import flatten, map_structure
 from ..layers.layer import _CALL_DEPTH, Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
-from . import conv_batch_norm_fusion
+from . import conv_batch_norm_fusion, direct_steps
 
 # Returned by `run` when the call must take the normal path.
 NOT_PLANNED = object()
@@ -47,7 +49,9 @@ class SequentialPlan:
     """The steps of one Sequential model for inputs of one dtype and sample shape."""
 
     def __init__(self, model: Any, sample: Any) -> None:
-        self.layer_ids = tuple(id(layer) for layer in model.layers)
+        # The layers themselves (the model holds them anyway): comparing them with the model's
+        # list on each call is one C-level tuple comparison, where ids cost a Python loop.
+        self.layers = tuple(model.__dict__.get("_layers", ()))
         self.sample_shape = tuple(sample.shape[1:])
         self.dtype = sample.dtype
         # The planning call's own output (planning runs every step once), handed to that call.
@@ -67,7 +71,9 @@ class SequentialPlan:
             fused = _convolve_and_normalize(layers, index, x, False) if following is not None else None
             if fused is not None and all(_plain(other, x) for other in layers[index:index + fused[1]]):
                 # A Conv2D, its BatchNormalization and ReLU as one op, as Sequential.call runs them.
-                step = functools.partial(_convolve_and_normalize_step, layers[index:index + fused[1]])
+                own = functools.partial(_convolve_and_normalize_step, layers[index:index + fused[1]])
+                cap = fusable_relu_cap(following, layers[index + 2]) if fused[1] == 3 else None
+                step = direct_steps.conv2d_batch_norm(layer, following, cap, own) or own
                 x = fused[0]
                 steps.append(step)
                 index += fused[1]
@@ -82,23 +88,24 @@ class SequentialPlan:
             if following is not None and _plain(following, x) and _fusable_with_next(layer, following, x):
                 fused = functools.partial(_convolve_and_pool, layer, following)
                 x = fused(x)
-                steps.append(fused)
+                steps.append(direct_steps.conv2d_pool(layer, following, fused) or fused)
                 index += 2
                 continue
             if layer._casts_inputs_to_float and layer._needs_float_cast(x):
                 return None  # Layer.__call__ converts these; keep that on the normal path
             step = functools.partial(layer.call, training=False) if layer._call_accepts("training") else layer.call
+            direct = _direct_step(layer, x, step)
             x = step(x)
             if not isinstance(x, _sd.Tensor):
                 return None  # structured outputs (a list of states, ...) are not planned
-            steps.append(step)
+            steps.append(direct or step)
             index += 1
         self.planning_output = x
         return steps
 
     def fits(self, model: Any, x: Any) -> bool:
-        return (x.dtype == self.dtype and tuple(x.shape[1:]) == self.sample_shape
-                and self.layer_ids == tuple(id(layer) for layer in model.layers))
+        return (x.dtype == self.dtype and _BASE_SHAPE.__get__(x)[1:] == self.sample_shape
+                and self.layers == tuple(model.__dict__.get("_layers", ())))
 
     def run(self, x: Any) -> Any:
         assert self.steps is not None
@@ -123,7 +130,7 @@ class FunctionalPlan:
     def __init__(self, model: Any, sample: Any) -> None:
         self.sample_shape = tuple(sample.shape[1:])
         self.dtype = sample.dtype
-        self.steps: list[tuple[Callable[..., Any], list, dict, tuple[int, ...]]] | None = None
+        self.steps: list[tuple[Callable[..., Any], list, dict, tuple[int, ...], int]] | None = None
         self.outputs: Any = None
         # The planning call's own output (planning runs every step once), handed to that call.
         self.planning_output: Any = None
@@ -191,12 +198,15 @@ class FunctionalPlan:
             if layer._casts_inputs_to_float and any(layer._needs_float_cast(values[s.index])
                                                     for s in _slots_in(args)):
                 return
+            direct = None
+            if len(args) == 1 and isinstance(args[0], _Slot) and set(kwargs) <= {"training"}:
+                direct = _direct_step(layer, values[args[0].index], functools.partial(layer.call, **kwargs))
             result = layer.call(*_fill(args, values), **_fill_kwargs(kwargs, values))
             if not isinstance(result, _sd.Tensor) or len(node.output_tensors) != 1:
                 return
             slots[id(node.output_tensors[0])] = len(values)
             values.append(result)
-            steps.append((layer.call, args, kwargs))
+            steps.append((layer.call, args, kwargs) if direct is None else (direct, args, {}))
         self.outputs = map_structure(lambda t: slots[id(t)], model._outputs_struct)
         self.steps = _with_last_uses(steps, {slots[key] for key in kept})
         self.planning_output = map_structure(lambda slot: values[slot], self.outputs)
@@ -216,15 +226,18 @@ class FunctionalPlan:
                 return None
             values.append(output)
             covered = [norm_node] + ([relu_node] if relu_node is not None else [])
-            arguments: list = [node.layer, norm_node.layer, cap, source]
-            step: tuple[Callable[..., Any], list, dict] = (_convolve_and_normalize_fused, arguments, {})
+            own = functools.partial(_convolve_and_normalize_fused, node.layer, norm_node.layer, cap)
+            direct = direct_steps.conv2d_batch_norm(node.layer, norm_node.layer, cap, own)
+            step: tuple[Callable[..., Any], list, dict] = (direct or own, [source], {})
             return step, covered[-1], {self._position[id(n)] for n in covered}
         if pool_node is not None:
             pooled = node.layer.convolve_and_pool(values[source.index], pool_node.layer)
             if pooled is None:
                 return None
             values.append(pooled)
-            return (_convolve_and_pool, [node.layer, pool_node.layer, source], {}), pool_node, {
+            own = functools.partial(_convolve_and_pool, node.layer, pool_node.layer)
+            direct = direct_steps.conv2d_pool(node.layer, pool_node.layer, own)
+            return (direct or own, [source], {}), pool_node, {
                 self._position[id(pool_node)]}
         if relu_pair is not None and not set(node.call_kwargs) - {"training"}:
             relu_node, cap = relu_pair
@@ -234,20 +247,24 @@ class FunctionalPlan:
         return None
 
     def fits(self, model: Any, x: Any) -> bool:
-        return x.dtype == self.dtype and tuple(x.shape[1:]) == self.sample_shape
+        return x.dtype == self.dtype and _BASE_SHAPE.__get__(x)[1:] == self.sample_shape
 
     def run(self, x: Any) -> Any:
         assert self.steps is not None
         values = [x]
-        for call, args, kwargs, done in self.steps:
-            values.append(call(*_fill(args, values), **_fill_kwargs(kwargs, values)))
+        for call, args, kwargs, done, source in self.steps:
+            if source >= 0:  # one input, no keywords: most steps, without _fill's walk
+                values.append(call(values[source]))
+            else:
+                values.append(call(*_fill(args, values), **_fill_kwargs(kwargs, values)))
             for slot in done:
                 values[slot] = None
         return map_structure(lambda slot: values[slot], self.outputs)
 
 
 def _with_last_uses(steps: list, kept: set) -> list:
-    """Each step with the slots no later step reads (and no output is), to drop after it."""
+    """Each step with the slots no later step reads (and no output is), to drop after it,
+    and the slot of its one input when that is all it takes (else -1)."""
     last_reader: dict[int, int] = {}
     for position, (_, args, kwargs, *_rest) in enumerate(steps):
         for slot in _slots_in(args) + [v for v in kwargs.values() if isinstance(v, _Slot)]:
@@ -256,7 +273,14 @@ def _with_last_uses(steps: list, kept: set) -> list:
     for index, position in last_reader.items():
         if index not in kept:
             done.setdefault(position, []).append(index)
-    return [(call, args, kwargs, tuple(done.get(position, ()))) for position, (call, args, kwargs) in enumerate(steps)]
+    planned = []
+    for position, (call, args, kwargs) in enumerate(steps):
+        source = -1
+        if len(args) == 1 and isinstance(args[0], _Slot) and not any(isinstance(v, _Slot) for v in kwargs.values()):
+            source = args[0].index
+            call, kwargs = (functools.partial(call, **kwargs) if kwargs else call), {}
+        planned.append((call, args, kwargs, tuple(done.get(position, ())), source))
+    return planned
 
 
 class _Slot:
@@ -286,6 +310,17 @@ def _fill_kwargs(kwargs: dict, values: list) -> dict:
     return {k: values[v.index] if isinstance(v, _Slot) else v for k, v in kwargs.items()} if kwargs else kwargs
 
 
+def _direct_step(layer: Any, sample: Any, own: Callable[[Any], Any]) -> Callable[[Any], Any] | None:
+    """A step that calls the engine directly for a lone layer (see direct_steps), or None."""
+    if not isinstance(sample, _sd.Tensor) or "call" in layer.__dict__:
+        return None  # a `call` set on the instance (a wrapper, a spy) must run
+    if type(layer) is direct_steps.Conv2D:
+        return direct_steps.conv2d(layer, own)
+    if type(layer) is direct_steps.Dense:
+        return direct_steps.dense(layer, sample, own)
+    return None
+
+
 def _convolve_and_normalize_fused(conv: Any, batch_norm: Any, cap: float | None, x: Any) -> Any:
     """A functional plan's fused Conv2D → BatchNormalization (→ ReLU) step."""
     return conv_batch_norm_fusion.convolve_and_normalize(conv, batch_norm, cap, x)
@@ -302,12 +337,19 @@ def _convolve_and_pool(conv: Any, pool: Any, x: Any) -> Any:
     return pooled if pooled is not None else pool.call(conv.call(x))
 
 
+_FLOAT32 = np.dtype(np.float32)
+
+
 def _plannable_input(args: tuple, kwargs: dict) -> Any:
     """The call's one input as an engine tensor when the call could run a plan, else None."""
     if len(args) != 1 or kwargs != {"training": False} or getattr(_CALL_DEPTH, "value", 0) != 0:
         return None
     x = args[0]
-    if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
+    if type(x) is np.ndarray and x.dtype == _FLOAT32 and x.flags.writeable:
+        # What _as_tensor does for a float32 array (borrows its memory), without its checks.
+        borrowed = _C.from_buffer(x, True)
+        x = borrowed if borrowed is not None else _as_tensor(x)
+    elif isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
         x = _as_tensor(x)
     if not isinstance(x, _sd.Tensor) or x.ndim == 0 or getattr(x, "_keras_mask", None) is not None:
         return None
