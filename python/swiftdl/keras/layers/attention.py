@@ -5,10 +5,21 @@ layouts, computed with the engine's matmul, softmax and shape ops."""
 import numpy as np
 
 import swiftdl as _sd
+from swiftdl import _C
 
 from .layer import Layer
 
 _LARGE_NEGATIVE = -1e9  # what Keras adds to masked scores in float32
+
+
+def _heads_product(inputs, kernel, bias):
+    """inputs · kernel (+ bias) for a 2-D kernel, as the attention layers project: one engine
+    op with one backward rule when the input is a float tensor of the kernel's dtype, as
+    Dense does, else a matmul and an add (the add was a second pass over each projection)."""
+    if isinstance(inputs, _sd.Tensor) and inputs.dtype == kernel.dtype and inputs.dtype.kind == "f":
+        return _C.dense(inputs, kernel, bias, 0)
+    out = _sd.matmul(inputs, kernel)
+    return out if bias is None else out + bias
 
 
 def _masked_softmax(scores, mask):

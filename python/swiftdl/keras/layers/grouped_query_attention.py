@@ -9,7 +9,8 @@ import swiftdl as _sd
 from swiftdl import _C
 
 from .. import constraints, initializers, regularizers
-from .attention import _LARGE_NEGATIVE, _causal_mask, _check_rank3, _combine, _HeadsDense, _masked_softmax
+from .attention import (_LARGE_NEGATIVE, _causal_mask, _check_rank3, _combine, _heads_product, _HeadsDense,
+                        _masked_softmax)
 from .layer import Layer, _as_tensor
 
 
@@ -103,9 +104,8 @@ class GroupedQueryAttention(Layer):
         if features != dense.kernel.shape[0]:
             raise ValueError(f"GroupQueryAttention {self.name}: expected {dense.kernel.shape[0]} features for "
                              f"'{dense.name}', received input of shape {tuple(inputs.shape)}")
-        out = _sd.matmul(inputs, _sd.reshape(dense.kernel, (features, heads * self.head_dim)))
-        if dense.bias is not None:
-            out = out + _sd.reshape(dense.bias, (heads * self.head_dim,))
+        out = _heads_product(inputs, _sd.reshape(dense.kernel, (features, heads * self.head_dim)),
+                             None if dense.bias is None else _sd.reshape(dense.bias, (heads * self.head_dim,)))
         return _sd.reshape(out, (batch, steps, heads, self.head_dim))
 
     def _fused_attention(self, query, value, key, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
@@ -129,8 +129,8 @@ class GroupedQueryAttention(Layer):
         batch, steps_q = context.shape[0], context.shape[1]
         merged = _sd.reshape(context, (batch, steps_q, self.num_query_heads * self.head_dim))
         out_kernel = self._output_dense.kernel
-        output = _sd.matmul(merged, _sd.reshape(out_kernel, (self.num_query_heads * self.head_dim, out_kernel.shape[-1])))
-        return output if self._output_dense.bias is None else output + self._output_dense.bias
+        return _heads_product(merged, _sd.reshape(out_kernel, (self.num_query_heads * self.head_dim, out_kernel.shape[-1])),
+                              self._output_dense.bias)
 
     def _mask(self, query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
         steps_q, steps_v = query.shape[1], value.shape[1]

@@ -14,7 +14,7 @@ import swiftdl as _sd
 from swiftdl import _C
 
 from .. import constraints, initializers, regularizers
-from .attention import _LARGE_NEGATIVE, _causal_mask, _combine, _HeadsDense, _masked_softmax
+from .attention import _LARGE_NEGATIVE, _causal_mask, _combine, _heads_product, _HeadsDense, _masked_softmax
 from .layer import Layer, _as_tensor
 
 
@@ -133,9 +133,8 @@ class MultiHeadAttention(Layer):
         if inputs.shape[-1] != features:
             raise ValueError(f"MultiHeadAttention {self.name}: expected {features} features for '{dense.name}', "
                              f"received input of shape {tuple(inputs.shape)}")
-        out = _sd.matmul(_sd.reshape(inputs, (-1, features)), _sd.reshape(dense.kernel, (features, heads * dim)))
-        if dense.bias is not None:
-            out = out + _sd.reshape(dense.bias, (heads * dim,))
+        out = _heads_product(_sd.reshape(inputs, (-1, features)), _sd.reshape(dense.kernel, (features, heads * dim)),
+                             None if dense.bias is None else _sd.reshape(dense.bias, (heads * dim,)))
         return _sd.reshape(out, tuple(inputs.shape[:-1]) + (heads, dim))
 
     def _axes(self, rank):
@@ -240,9 +239,9 @@ class MultiHeadAttention(Layer):
         """The output projection of (batch, ..., heads, value_dim) to (batch, ..., *output_shape)."""
         kernel = self.output_dense.kernel
         inner, outer = self.num_heads * self.value_dim, tuple(kernel.shape[2:])
-        output = _sd.matmul(_sd.reshape(context, (-1, inner)), _sd.reshape(kernel, (inner, int(np.prod(outer)))))
-        if self.output_dense.bias is not None:
-            output = output + _sd.reshape(self.output_dense.bias, (-1,))
+        bias = self.output_dense.bias
+        output = _heads_product(_sd.reshape(context, (-1, inner)), _sd.reshape(kernel, (inner, int(np.prod(outer)))),
+                                None if bias is None else _sd.reshape(bias, (-1,)))
         return _sd.reshape(output, tuple(context.shape[:-2]) + outer)
 
     def get_build_config(self):
@@ -274,3 +273,4 @@ class MultiHeadAttention(Layer):
                        "sliding_window": self.sliding_window, **self._weight_settings_config("kernel", "bias"),
                        "activity_regularizer": regularizers.serialize(self.activity_regularizer), "seed": self.seed})
         return config
+
