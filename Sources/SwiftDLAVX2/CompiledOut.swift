@@ -77,6 +77,9 @@ public func logRowAVX2(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePoi
 public func softmaxRowsAVX2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, log: Bool) {
     compiledOut()
 }
+public func exponentiateScaledRowsAVX2(
+    _ values: UnsafeMutablePointer<Float>, rows: Int, n: Int, scale: Float, sums: UnsafeMutablePointer<Float>
+) { compiledOut() }
 public func softmaxBackwardRowsAVX2(
     _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rows: Int, n: Int,
     log: Bool, scaling: (factor: Float, divides: Bool)? = nil

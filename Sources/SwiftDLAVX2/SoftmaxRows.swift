@@ -94,7 +94,7 @@ public func softmaxBackwardRowsAVX2(
 
 /// The largest of a contiguous row; NaNs are skipped (they reach the result through the sum).
 @inline(__always)
-private func rowMaximum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+func rowMaximum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     var maxima = SIMD8<Float>(repeating: -.infinity)
     var i = 0
     while i + 8 <= n {

@@ -114,8 +114,9 @@ def test_float32_gradients_split_across_threads_match_the_closed_form(heads, key
 def test_without_weights_the_output_is_the_same_and_gradients_still_flow(threads, dtype, heads, key_heads,
                                                                          mask_shape):
     """want_weights=False (inference): the weights are never written out, each thread's heads
-    share one scratch plane, and the output is the one the op gives with its weights; under a
-    tape the op keeps the weights it needs for the gradients anyway."""
+    share one scratch plane, and the output is the one the op gives with its weights up to
+    rounding (it divides each output row by its weights' sum after the product instead of
+    the weights before); under a tape the op keeps the weights it needs for the gradients."""
     q, k, v = _operands(6, 33, 40, heads, key_heads, 16, 8, dtype)
     keep = None if mask_shape is None else sd.asarray(RNG.random(mask_shape) < 0.7)
     tensors = [sd.asarray(a) for a in (q, k, v)]
@@ -125,7 +126,9 @@ def test_without_weights_the_output_is_the_same_and_gradients_still_flow(threads
         with_weights, weights = _C.dot_product_attention(*tensors, keep, 0.25, -1e9, False)
         without, none = _C.dot_product_attention(*tensors, keep, 0.25, -1e9, False, False)
         assert none is None and weights is not None
-        np.testing.assert_allclose(np.asarray(without), np.asarray(with_weights), rtol=1e-6, atol=1e-7)
+        eps = np.finfo(dtype).eps
+        np.testing.assert_allclose(np.asarray(without), np.asarray(with_weights), rtol=16 * eps,
+                                   atol=16 * eps * np.abs(np.asarray(with_weights)).max())
         expected, _ = reference(q.astype(np.float64), k, v, None if keep is None else np.asarray(keep), 0.25, -1e9,
                                 False)
         np.testing.assert_allclose(np.asarray(without), expected, rtol=0, atol=2e-5 * np.abs(expected).max())
@@ -142,6 +145,36 @@ def test_without_weights_the_output_is_the_same_and_gradients_still_flow(threads
     for got, expected in zip(*gradients):
         np.testing.assert_array_equal(got, expected)
 
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("scale", [0.125, 3.0, -0.5, 0.0])
+def test_without_weights_any_scale_matches_the_formula(dtype, scale):
+    """At inference a positive scale rides in the exponentials and the division by the
+    weights' sum comes after the product; zero and negative scales (keras.ops lets users pass
+    any) take the separate scaling pass. Logits of hundreds check the largest-score shift."""
+    q, k, v = _operands(3, 17, 23, 4, 2, 16, 8, dtype)
+    q = q * 6  # scores up to ~hundreds
+    output, none = _C.dot_product_attention(sd.asarray(q), sd.asarray(k), sd.asarray(v), None, scale, -1e9, False,
+                                            False)
+    expected, _ = reference(q.astype(np.float64), k, v, None, scale, 0, False)
+    assert none is None
+    tolerance = 2e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(np.asarray(output), expected, rtol=0, atol=tolerance * np.abs(expected).max())
+
+
+def test_without_weights_no_keys_give_zeros_and_fully_masked_rows_match_with_weights():
+    q, k, v = _operands(2, 3, 0, 2, 2, 4, 5, "float32")
+    output, _ = _C.dot_product_attention(sd.asarray(q), sd.asarray(k), sd.asarray(v), None, 1.0, -1e9, True, False)
+    assert output.shape == (2, 3, 2, 5) and not np.asarray(output).any()
+    q, k, v = (sd.asarray(a) for a in _operands(2, 3, 4, 2, 2, 4, 5, "float32"))
+    keep = np.ones((2, 2, 3, 4), bool)
+    keep[:, :, 1] = False  # a query step that sees no key
+    for masked, replace in ((-1e9, True), (-1e9, False)):
+        with_weights, _ = _C.dot_product_attention(q, k, v, sd.asarray(keep), 0.5, masked, replace)
+        without, _ = _C.dot_product_attention(q, k, v, sd.asarray(keep), 0.5, masked, replace, False)
+        np.testing.assert_allclose(np.asarray(without), np.asarray(with_weights), rtol=1e-5, atol=1e-6,
+                                   equal_nan=True)
 
 def test_empty_operands_give_empty_or_zero_results():
     q, k, v = _operands(2, 0, 3, 2, 2, 4, 5, "float32")

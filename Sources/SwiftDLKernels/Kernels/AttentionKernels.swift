@@ -59,7 +59,8 @@ public enum AttentionWeights<T> {
     /// (Tq, Tk) plane of `scratch` (`attentionForwardScratchCount` elements), which stays
     /// in cache from the scores' GEMM to the output's. Writing every head's weights out
     /// made a round trip through memory (82 MB for a batch of 256 sequences of 200 steps
-    /// and two heads).
+    /// and two heads). The plane holds unnormalised exponentials: each output row is
+    /// divided by its weights' sum after the product (see `exponentiateScaledRowsAVX2`).
     case discarded(scratch: UnsafeMutablePointer<T>)
 }
 
@@ -71,8 +72,12 @@ public func attentionForward<T: FloatElement>(
     query: UnsafePointer<T>, key: UnsafePointer<T>, value: UnsafePointer<T>, mask: AttentionMask?, scale: Double,
     weights: AttentionWeights<T>, output: UnsafeMutablePointer<T>, geometry g: AttentionGeometry
 ) {
-    /// The query heads of one (batch, key head) task, each through the plane `plane(h)`.
-    @inline(__always) func attend(task: Int, plane: (Int) -> UnsafeMutablePointer<T>) {
+    /// The query heads of one (batch, key head) task, each through the plane `plane(h)`;
+    /// with `rowSums` (Tq elements), the plane keeps exponentials and the output rows are
+    /// divided by their sums instead.
+    @inline(__always) func attend(
+        task: Int, plane: (Int) -> UnsafeMutablePointer<T>, rowSums: UnsafeMutablePointer<T>? = nil
+    ) {
         let b = task / g.keyHeads, kh = task % g.keyHeads
         let keys = key + b * g.keySteps * g.keyRow + kh * g.keyDim
         let values = value + b * g.keySteps * g.valueRow + kh * g.valueDim
@@ -85,16 +90,30 @@ public func attentionForward<T: FloatElement>(
                     leadingDimension: g.queryRow),
                 MatrixOperand(pointer: keys, transposed: true, leadingDimension: g.keyRow), p,
                 ldc: max(g.keySteps, 1))
-            let keep = mask.map { $0.keep + b * $0.batchStride + h * $0.headStride }
-            scaleAndMask(
-                p, count: g.weightsPerHead, scale: T(scale), keep: keep, masked: T(mask?.value ?? 0),
-                replaces: mask?.replaces ?? false)
-            softmaxRows(p, rows: g.querySteps, n: g.keySteps)
+            // Without a mask, a positive scale goes into the exponentials' multiply-add.
+            let scaleInExponent = rowSums != nil && mask == nil && scale > 0 && scale.isFinite
+            if !scaleInExponent {
+                let keep = mask.map { $0.keep + b * $0.batchStride + h * $0.headStride }
+                scaleAndMask(
+                    p, count: g.weightsPerHead, scale: T(scale), keep: keep, masked: T(mask?.value ?? 0),
+                    replaces: mask?.replaces ?? false)
+            }
+            if let rowSums {
+                exponentiateRows(p, rows: g.querySteps, n: g.keySteps, scale: scaleInExponent ? T(scale) : 1, sums: rowSums)
+            } else {
+                softmaxRows(p, rows: g.querySteps, n: g.keySteps)
+            }
+            let out = output + b * g.querySteps * g.outputRow + h * g.valueDim
             gemm(
                 m: g.querySteps, n: g.valueDim, k: g.keySteps,
                 MatrixOperand(pointer: UnsafePointer(p), transposed: false, leadingDimension: max(g.keySteps, 1)),
-                MatrixOperand(pointer: values, transposed: false, leadingDimension: g.valueRow),
-                output + b * g.querySteps * g.outputRow + h * g.valueDim, ldc: g.outputRow)
+                MatrixOperand(pointer: values, transposed: false, leadingDimension: g.valueRow), out, ldc: g.outputRow)
+            if let rowSums {
+                for step in 0..<g.querySteps {
+                    let row = out + step * g.outputRow, inverse = 1 / rowSums[step]
+                    for j in 0..<g.valueDim { row[j] *= inverse }
+                }
+            }
         }
     }
     let tasks = g.batch * g.keyHeads
@@ -108,15 +127,18 @@ public func attentionForward<T: FloatElement>(
     case .discarded(let scratch):
         let pieces = min(max(ThreadPool.shared.partitionCount, 1), max(tasks, 1))
         ThreadPool.shared.parallelFor(pieces) { piece in
-            let plane = scratch + piece * g.weightsPerHead
-            for task in (tasks * piece / pieces)..<(tasks * (piece + 1) / pieces) { attend(task: task) { _ in plane } }
+            let plane = scratch + piece * (g.weightsPerHead + g.querySteps)
+            for task in (tasks * piece / pieces)..<(tasks * (piece + 1) / pieces) {
+                attend(task: task, plane: { _ in plane }, rowSums: plane + g.weightsPerHead)
+            }
         }
     }
 }
 
-/// Scratch elements `attentionForward` needs without weights: one (Tq, Tk) plane per thread.
+/// Scratch elements `attentionForward` needs without weights: one (Tq, Tk) plane and its Tq
+/// row sums per thread.
 public func attentionForwardScratchCount(_ g: AttentionGeometry) -> Int {
-    max(ThreadPool.shared.partitionCount, 1) * max(g.weightsPerHead, 1)
+    max(ThreadPool.shared.partitionCount, 1) * max(g.weightsPerHead + g.querySteps, 1)
 }
 
 /// The gradients of `attentionForward`'s output for upstream dO (its shape), given its
@@ -216,6 +238,31 @@ private func softmaxRows<T: FloatElement>(_ values: UnsafeMutablePointer<T>, row
         exponentiateShifted(p, p, n, shift: largest)
         let inverse = 1 / blockSum(p, n)
         for j in 0..<n { p[j] *= inverse }
+    }
+}
+
+/// Each of `rows` rows of n values replaced by e^(scale·x - scale·max) (max: the row's
+/// largest, 0 when it is -inf; scale positive) and each row's sum written to `sums`: the
+/// softmax without its division, which the caller applies to the rows the weights produce.
+private func exponentiateRows<T: FloatElement>(
+    _ values: UnsafeMutablePointer<T>, rows: Int, n: Int, scale: T, sums: UnsafeMutablePointer<T>
+) {
+    if n == 0 {
+        // No keys: the product is zero, and stays so divided by 1 (softmax of nothing is nothing).
+        for row in 0..<rows { sums[row] = 1 }
+        return
+    }
+    if T.self == Float.self && rowOperationsAvailable {
+        exponentiateScaledRowsAVX2(values.asFloat, rows: rows, n: n, scale: Float(scale), sums: sums.asFloat)
+        return
+    }
+    for row in 0..<rows {
+        let p = values + row * n
+        var largest = rowMaximum(p, n)
+        if largest.isInfinite && largest < 0 { largest = 0 }
+        let shift = largest * scale
+        for j in 0..<n { p[j] = vectorExp(p[j] * scale - shift) }
+        sums[row] = blockSum(p, n)
     }
 }
 
