@@ -99,7 +99,8 @@ public func attentionForward<T: FloatElement>(
                     replaces: mask?.replaces ?? false)
             }
             if let rowSums {
-                exponentiateRows(p, rows: g.querySteps, n: g.keySteps, scale: scaleInExponent ? T(scale) : 1, sums: rowSums)
+                exponentiateRows(
+                    p, rows: g.querySteps, n: g.keySteps, scale: scaleInExponent ? T(scale) : 1, sums: rowSums)
             } else {
                 softmaxRows(p, rows: g.querySteps, n: g.keySteps)
             }
