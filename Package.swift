@@ -37,8 +37,10 @@ let libraryLinkerSettings: [LinkerSetting] = [
 // from x86-64 to another architecture would still need this flag dropped.)
 #if arch(x86_64)
 let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"], .when(platforms: [.linux]))]
 #else
 let avx2Settings: [SwiftSetting] = []
+let avx512Settings: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -50,17 +52,20 @@ let package = Package(
         .library(name: "swiftdl", type: .dynamic, targets: ["SwiftDLC"]),
     ],
     targets: [
-        .target(name: "SwiftDLKernels", dependencies: ["SwiftDLAVX2"], swiftSettings: engineSettings),
+        .target(name: "SwiftDLKernels", dependencies: ["SwiftDLAVX2", "SwiftDLAVX512"], swiftSettings: engineSettings),
         .target(name: "SwiftDL", dependencies: ["SwiftDLKernels"], swiftSettings: checkedSettings),
         // Vectorised kernels compiled for Haswell (AVX2, FMA); the engine calls their entry
         // points only after checking the CPU (see Sources/SwiftDLAVX2/VectorMath.swift).
         // On other architectures their bodies are compiled out (CompiledOut.swift).
         .target(name: "SwiftDLAVX2", swiftSettings: engineSettings + avx2Settings),
+        // The same for Skylake-X (AVX-512): small single-precision products
+        // (Sources/SwiftDLAVX512/SmallGemm.swift), called only on CPUs that have it.
+        .target(name: "SwiftDLAVX512", swiftSettings: engineSettings + avx512Settings),
         .target(name: "CSwiftDL"),
         .target(
             name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: checkedSettings,
             linkerSettings: libraryLinkerSettings),
-        .testTarget(name: "SwiftDLTests", dependencies: ["SwiftDL", "SwiftDLAVX2"]),
+        .testTarget(name: "SwiftDLTests", dependencies: ["SwiftDL", "SwiftDLAVX2", "SwiftDLAVX512"]),
         .testTarget(name: "CABITests", dependencies: ["SwiftDLC", "CSwiftDL"]),
     ]
 )

@@ -36,3 +36,6 @@ public func blasLoad(_ preferredPath: UnsafePointer<CChar>?, _ loadedPath: Unsaf
 
 @_cdecl("sdl_avx2_kernels_enabled")
 public func avx2KernelsEnabledABI() -> Int32 { avx2KernelsEnabled() ? 1 : 0 }
+
+@_cdecl("sdl_avx512_kernels_enabled")
+public func avx512KernelsEnabledABI() -> Int32 { avx512KernelsEnabled() ? 1 : 0 }

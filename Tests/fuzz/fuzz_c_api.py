@@ -55,7 +55,7 @@ SIGNATURES = {
     "random_randint": "SLLi", "random_permutation": "L",
     "optimizer_sgd": "OQQRdp", "optimizer_adam": "OQQQQRdddpL", "optimizer_rmsprop": "OQQQRRdddp",
     "optimizer_adagrad": "OQQQd", "lstm": "TTTNNNNpp", "lstm_pair": "TNpOO", "gru": "TTTNNNpp", "simple_rnn": "TTTNNNpp",
-    "avx2_kernels_enabled": "", "random_uniform_seeded": "SddiKK", "random_normal_seeded": "SddiKK",
+    "avx2_kernels_enabled": "", "avx512_kernels_enabled": "", "random_uniform_seeded": "SddiKK", "random_normal_seeded": "SddiKK",
     "random_randint_seeded": "SLLiKK", "random_permutation_seeded": "LKK", "from_buffer": "Bp",
     "empty": "Sip", "live_tensors": "", "abi_version": "", "set_num_threads": "L", "get_num_threads": "",
     "release_cached_memory": "", "retire_cached_memory": "", "cached_memory_bytes": "",

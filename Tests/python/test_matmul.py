@@ -125,3 +125,30 @@ def test_batched_products_split_across_threads_match_numpy(rng, shape_a, shape_b
             assert_same(sd.asarray(a) @ tb, expected, rtol=1e-4, atol=1e-3)
     finally:
         sd.config.set_num_threads(default)
+
+
+@pytest.mark.parametrize("m", [8, 24, 64, 67, 200])
+@pytest.mark.parametrize("n", [1, 16, 17, 24, 33, 70])
+@pytest.mark.parametrize("k", [1, 27, 144])
+def test_small_products_match_numpy_with_any_thread_count(rng, m, k, n):
+    """Products of up to 2^24 multiply-adds run on the engine's own kernel on AVX-512 CPUs
+    (SwiftDLAVX512/SmallGemm.swift: 32- and 16-column panels, staged last columns and rows),
+    elsewhere on BLAS: the same values either way. The engine's kernel gives the same bits
+    in bands of rows or columns on 1-3 threads (each element is one chain of multiply-adds
+    over k); BLAS may choose other kernels for other band sizes."""
+    a, b = random_array(rng, (m, k), np.float32), random_array(rng, (k, n), np.float32)
+    expected = a.astype(np.float64) @ b.astype(np.float64)
+    default = sd.config.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2, 3):
+            sd.config.set_num_threads(threads)
+            results.append(np.asarray(sd.asarray(a) @ sd.asarray(b)))
+    finally:
+        sd.config.set_num_threads(default)
+    magnitude = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
+    for result in results:
+        np.testing.assert_array_less(np.abs(result - expected), (k + 1) * np.finfo(np.float32).eps * magnitude + 1e-30)
+    if sd.config.avx512_kernels_enabled():
+        for other in results[1:]:
+            np.testing.assert_array_equal(other, results[0])

@@ -19,7 +19,8 @@ from swiftdl import _blas
 
 def _run(code, **environment):
     """Runs `code` in a fresh Python with `environment` added; returns the completed process."""
-    env = {key: value for key, value in os.environ.items() if key not in ("SWIFTDL_BLAS", "SWIFTDL_DISABLE_AVX2")}
+    env = {key: value for key, value in os.environ.items() if key not in ("SWIFTDL_BLAS", "SWIFTDL_DISABLE_AVX2",
+                                                                     "SWIFTDL_DISABLE_AVX512")}
     env.update(environment)
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True,
                           timeout=300)
@@ -110,3 +111,17 @@ def test_the_avx2_switch_turns_the_engines_avx2_kernels_off():
         flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
     has_avx2 = sys.platform.startswith("linux") and {"avx2", "fma"} <= set(flags)
     assert default.stdout.split()[-1] == str(has_avx2)
+
+
+def test_the_avx512_switches_turn_the_engines_avx512_kernels_off():
+    code = "import swiftdl as sd; print(sd.config.avx512_kernels_enabled(), sd.config.avx2_kernels_enabled())"
+    for switch in ("SWIFTDL_DISABLE_AVX512", "SWIFTDL_DISABLE_AVX2"):
+        off = _run(code, **{switch: "1"})
+        assert off.returncode == 0, off.stderr
+        assert off.stdout.split()[-2] == "False"
+    assert _run(code, SWIFTDL_DISABLE_AVX512="1").stdout.split()[-1] == str(_run(code).stdout.split()[-1])
+    default = _run(code)
+    with open("/proc/cpuinfo") if os.path.exists("/proc/cpuinfo") else open(os.devnull) as cpuinfo:
+        flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
+    wanted = {"avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"}
+    assert default.stdout.split()[-2] == str(sys.platform.startswith("linux") and wanted <= set(flags))

@@ -24,9 +24,16 @@ static PyObject *avx2_kernels_enabled(PyObject *module, PyObject *unused) {
     return PyBool_FromLong(sdl_avx2_kernels_enabled());
 }
 
+static PyObject *avx512_kernels_enabled(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    return PyBool_FromLong(sdl_avx512_kernels_enabled());
+}
+
 PyMethodDef runtime_module_methods[] = {
     {"blas_load", blas_load, METH_O,
      "blas_load(preferred_path | None) -> str | None: opens the BLAS once; its file, or None if none could be."},
     {"avx2_kernels_enabled", avx2_kernels_enabled, METH_NOARGS, "Whether the engine runs its AVX2 kernels."},
+    {"avx512_kernels_enabled", avx512_kernels_enabled, METH_NOARGS, "Whether the engine runs its AVX-512 kernels."},
     {NULL, NULL, 0, NULL},
 };

@@ -2,7 +2,7 @@
 from . import _C
 from . import _experimental_config as experimental  # tf.config.experimental: enable_op_determinism, ...
 
-__all__ = ["avx2_kernels_enabled", "blas_library", "experimental", "experimental_connect_to_cluster",
+__all__ = ["avx2_kernels_enabled", "avx512_kernels_enabled", "blas_library", "experimental", "experimental_connect_to_cluster",
            "experimental_connect_to_host", "experimental_functions_run_eagerly", "experimental_run_functions_eagerly",
            "functions_run_eagerly", "get_logical_device_configuration", "get_num_threads", "get_soft_device_placement",
            "get_visible_devices", "list_logical_devices", "list_physical_devices", "LogicalDevice",
@@ -35,6 +35,13 @@ def avx2_kernels_enabled():
     environment variable `SWIFTDL_DISABLE_AVX2=1` switches them off to test the portable
     paths."""
     return _C.avx2_kernels_enabled()
+
+
+def avx512_kernels_enabled():
+    """Whether the engine runs its own AVX-512 kernels (small single-precision products, such
+    as one image's convolutions). False on CPUs without AVX-512 (F, CD, BW, DQ, VL), and when
+    `SWIFTDL_DISABLE_AVX512=1` (or `SWIFTDL_DISABLE_AVX2=1`) switches them off."""
+    return _C.avx512_kernels_enabled()
 
 
 # TensorFlow's tf.config names (devices, threads, eager execution).

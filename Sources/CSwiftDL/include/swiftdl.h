@@ -110,6 +110,9 @@ sdl_status sdl_blas_load(const char *preferred_path, const char **loaded_path);
 /* 1 if the engine runs its AVX2 kernels (the CPU has AVX2 and FMA, and the environment
    variable SWIFTDL_DISABLE_AVX2 is not set to 1), else 0. */
 int32_t sdl_avx2_kernels_enabled(void);
+/* 1 if the engine runs its AVX-512 kernels (the CPU has AVX-512 F, CD, BW, DQ and VL, and
+   neither SWIFTDL_DISABLE_AVX512 nor SWIFTDL_DISABLE_AVX2 is set to 1), else 0. */
+int32_t sdl_avx512_kernels_enabled(void);
 
 /* ---- Tensor lifetime and metadata ------------------------------------------------- */
 

@@ -1,3 +1,5 @@
+import SwiftDLAVX512
+
 #if canImport(Accelerate)
 import Accelerate
 #endif
@@ -27,9 +29,12 @@ public func gemm<T: ArithmeticElement>(
     m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>,
     _ c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool = false
 ) {
+    // Decided once for the whole product, so its bands (whose number follows the threads)
+    // all take the same kernels.
+    let small = T.self == Float.self && takesSmallGemm(m: m, n: n, k: k, a, b)
     let bands = gemmBandCount(m: m, n: n, k: k)
     if bands <= 1 {
-        serialGemm(m: m, n: n, k: k, a, b, c, ldc: ldc, accumulate: accumulate)
+        serialGemm(m: m, n: n, k: k, a, b, c, ldc: ldc, accumulate: accumulate, small: small)
         return
     }
     if m >= n {
@@ -37,16 +42,32 @@ public func gemm<T: ArithmeticElement>(
             let first = m * band / bands, rows = m * (band + 1) / bands - first
             var rowsOfA = a
             rowsOfA.pointer += a.transposed ? first : first * a.leadingDimension
-            serialGemm(m: rows, n: n, k: k, rowsOfA, b, c + first * ldc, ldc: ldc, accumulate: accumulate)
+            serialGemm(
+                m: rows, n: n, k: k, rowsOfA, b, c + first * ldc, ldc: ldc, accumulate: accumulate, small: small)
         }
     } else {
         ThreadPool.shared.parallelFor(bands) { band in
             let first = n * band / bands, columns = n * (band + 1) / bands - first
             var columnsOfB = b
             columnsOfB.pointer += b.transposed ? first * b.leadingDimension : first
-            serialGemm(m: m, n: columns, k: k, a, columnsOfB, c + first, ldc: ldc, accumulate: accumulate)
+            serialGemm(
+                m: m, n: columns, k: k, a, columnsOfB, c + first, ldc: ldc, accumulate: accumulate, small: small)
         }
     }
+}
+
+/// Whether a single-precision product runs on the engine's AVX-512 kernel rather than BLAS:
+/// on CPUs that have it, operands read untransposed, at most 2²⁴ multiply-adds (where
+/// OpenBLAS's packing does not pay; see SmallGemm.swift), and rows in groups of eight with
+/// little left over: the kernel computes a last partial group as a whole one, which cost
+/// the document CNN's last convolution (9 rows) more than BLAS took. Fewer than eight rows
+/// is a matrix-vector product, which reads B from cache as fast either way.
+private let smallGemmAvailable = CPUFeatures.current.hasAVX512Kernels
+
+@inline(__always)
+private func takesSmallGemm<T>(m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>) -> Bool {
+    smallGemmAvailable && !a.transposed && !b.transposed && k > 0 && m * n * k <= 1 << 24
+        && (m >= 64 || (m >= 8 && m % 8 == 0))
 }
 
 /// How many bands to cut a product into: one per thread, each worth at least ~2 MFLOP
@@ -66,11 +87,17 @@ package func gemmBandCount(m: Int, n: Int, k: Int) -> Int {
 /// One BLAS call (or the plain loop), on the calling thread.
 private func serialGemm<T: ArithmeticElement>(
     m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>,
-    _ c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
+    _ c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool, small: Bool = false
 ) {
     if m == 0 || n == 0 { return }
     if k == 0 {
         if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: T.zero, count: n) } }
+        return
+    }
+    if small {
+        smallGemmAVX512(
+            m: m, n: n, k: k, a: a.pointer.asFloat, lda: a.leadingDimension, b: b.pointer.asFloat,
+            ldb: b.leadingDimension, c: c.asFloat, ldc: ldc, accumulate: accumulate)
         return
     }
     #if canImport(Accelerate)

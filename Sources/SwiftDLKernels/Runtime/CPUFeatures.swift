@@ -1,4 +1,5 @@
 import SwiftDLAVX2
+import SwiftDLAVX512
 
 #if canImport(Glibc)
 import Glibc
@@ -10,16 +11,23 @@ import Darwin
 /// which already leaves out features the OS has not enabled. Elsewhere nothing is
 /// assumed beyond the baseline the engine is compiled for.
 ///
-/// `SWIFTDL_DISABLE_AVX2=1` in the environment hides AVX2 from the engine's own kernels, so
-/// that the portable paths (the scalar kernels, im2col instead of Winograd) can be tested
-/// on any CPU; BLAS still picks its kernels from the real CPU.
+/// `SWIFTDL_DISABLE_AVX2=1` in the environment hides AVX2 (and AVX-512) from the engine's own
+/// kernels, so that the portable paths (the scalar kernels, im2col instead of Winograd) can
+/// be tested on any CPU; `SWIFTDL_DISABLE_AVX512=1` hides AVX-512 only, so an AVX-512
+/// machine can test its AVX2 paths. BLAS still picks its kernels from the real CPU.
 package struct CPUFeatures: Sendable {
     package let flags: Set<String>
     /// Whether the engine's AVX2 kernels are switched off by `SWIFTDL_DISABLE_AVX2`.
     package let avx2KernelsDisabled: Bool
+    /// Whether the engine's AVX-512 kernels are switched off by `SWIFTDL_DISABLE_AVX512`.
+    package var avx512KernelsDisabled = false
 
-    package static let current = CPUFeatures(
-        flags: readCPUInfoFlags(), avx2KernelsDisabled: environmentFlag("SWIFTDL_DISABLE_AVX2"))
+    package static let current: CPUFeatures = {
+        var features = CPUFeatures(
+            flags: readCPUInfoFlags(), avx2KernelsDisabled: environmentFlag("SWIFTDL_DISABLE_AVX2"))
+        features.avx512KernelsDisabled = environmentFlag("SWIFTDL_DISABLE_AVX512")
+        return features
+    }()
 
     /// Whether the engine may run its SwiftDLAVX2 kernels: they are compiled in (x86-64),
     /// the CPU has AVX2, FMA and the other x86-64-v3 features the module is compiled for
@@ -29,6 +37,12 @@ package struct CPUFeatures: Sendable {
     package var hardwareHasAVX2: Bool { ["avx2", "fma", "bmi1", "bmi2", "f16c", "movbe"].allSatisfy(flags.contains) }
     /// The AVX-512 subsets OpenBLAS's SkylakeX kernels use.
     package var hasAVX512: Bool { ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains) }
+    /// Whether the engine may run its SwiftDLAVX512 kernels: they are compiled in, the CPU
+    /// has what that module is compiled for (Skylake-X: the subsets above, CD, and the AVX2
+    /// level), and neither they nor the AVX2 kernels are switched off.
+    package var hasAVX512Kernels: Bool {
+        avx512KernelsCompiled && hasAVX2 && !avx512KernelsDisabled && hasAVX512 && flags.contains("avx512cd")
+    }
 }
 
 private func readCPUInfoFlags() -> Set<String> {
@@ -60,3 +74,7 @@ private func environmentFlag(_ name: String) -> Bool {
 /// Whether the engine runs its AVX2 kernels on this machine (the CPU has them and
 /// `SWIFTDL_DISABLE_AVX2` does not switch them off).
 public func avx2KernelsEnabled() -> Bool { CPUFeatures.current.hasAVX2 }
+
+/// Whether the engine runs its AVX-512 kernels on this machine (the CPU has them and neither
+/// `SWIFTDL_DISABLE_AVX512` nor `SWIFTDL_DISABLE_AVX2` switches them off).
+public func avx512KernelsEnabled() -> Bool { CPUFeatures.current.hasAVX512Kernels }

@@ -1,0 +1,17 @@
+// On other architectures, or with -DSWIFTDL_NO_AVX2 (which builds the engine with no
+// x86-specific kernels at all), this module's kernels are not compiled; their entry points
+// remain so the engine compiles unchanged, but `avx512KernelsCompiled` is false and the
+// engine never calls them (see SwiftDLAVX2/CompiledOut.swift).
+
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
+/// Whether this module's AVX-512 kernels are compiled in (x86-64 builds).
+public let avx512KernelsCompiled = true
+#else
+/// Whether this module's AVX-512 kernels are compiled in (x86-64 builds).
+public let avx512KernelsCompiled = false
+
+public func smallGemmAVX512(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) { fatalError("smallGemmAVX512: the AVX-512 kernels are not compiled in this build") }
+#endif

@@ -1,0 +1,109 @@
+import XCTest
+
+@testable import SwiftDL
+@testable import SwiftDLAVX512
+
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
+/// The AVX-512 small product (SwiftDLAVX512/SmallGemm.swift) against Double loops: row counts
+/// around its groups of eight, column counts around its 32- and 16-wide panels and the staged
+/// last columns, leading dimensions wider than the operands, accumulation into C, and the
+/// promise that a row's result does not depend on which rows it was computed with.
+final class SmallGemmTests: XCTestCase {
+    override func setUpWithError() throws {
+        try XCTSkipUnless(CPUFeatures.current.hasAVX512Kernels, "the kernel needs AVX-512 (Skylake-X level)")
+    }
+
+    private func values(_ count: Int, seed: Int) -> [Float] {
+        var state = UInt64(seed) &* 6_364_136_223_846_793_005 &+ 1
+        return (0..<count).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int(state >> 40) % 2000 - 1000) / 500
+        }
+    }
+
+    /// C = A·B (+ C) with padding columns in every operand (lda = k + 3, ldb = n + 5,
+    /// ldc = n + 2) whose values must neither be read into nor changed by the product.
+    private func check(m: Int, n: Int, k: Int, accumulate: Bool, file: StaticString = #filePath, line: UInt = #line) {
+        let (lda, ldb, ldc) = (k + 3, n + 5, n + 2)
+        let a = values(m * lda, seed: m * 31 + k), b = values(max(k, 1) * ldb, seed: n * 17 + k)
+        let initial = values(m * ldc, seed: m + n + k)
+        var c = initial
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    smallGemmAVX512(
+                        m: m, n: n, k: k, a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                        c: pc.baseAddress!, ldc: ldc, accumulate: accumulate)
+                }
+            }
+        }
+        for i in 0..<m {
+            for j in 0..<ldc {
+                let got = c[i * ldc + j]
+                if j >= n {
+                    XCTAssertEqual(
+                        got, initial[i * ldc + j], "padding of C changed at (\(i), \(j))", file: file, line: line)
+                    continue
+                }
+                var expected = accumulate ? Double(initial[i * ldc + j]) : 0
+                var magnitude = abs(expected)
+                for p in 0..<k {
+                    let term = Double(a[i * lda + p]) * Double(b[p * ldb + j])
+                    expected += term
+                    magnitude += abs(term)
+                }
+                // One rounding per multiply-add: k + 1 roundings of terms no larger than `magnitude`.
+                let tolerance = Double(k + 1) * Double(Float.ulpOfOne) * max(magnitude, 1e-30)
+                if abs(Double(got) - expected) > tolerance {
+                    XCTFail(
+                        "m \(m) n \(n) k \(k) acc \(accumulate): C[\(i), \(j)] = \(got), expected \(expected)",
+                        file: file, line: line)
+                    return
+                }
+            }
+        }
+    }
+
+    func testProductsMatchDoubleLoopsAroundEveryPanelAndGroupBoundary() {
+        for m in [1, 7, 8, 9, 15, 16, 17, 33] {
+            for n in [1, 5, 15, 16, 17, 24, 31, 32, 33, 48, 50, 64, 70] {
+                for k in [1, 2, 27, 64] {
+                    check(m: m, n: n, k: k, accumulate: false)
+                    check(m: m, n: n, k: k, accumulate: true)
+                }
+            }
+        }
+    }
+
+    func testBlocksOfRowsForLongRows() {
+        // k = 9000 makes row blocks of eight (65,536 / k), so many blocks and a staged last one.
+        check(m: 21, n: 40, k: 9000, accumulate: false)
+        check(m: 300, n: 19, k: 300, accumulate: true)
+    }
+
+    func testRowsGiveTheSameBitsAloneOrInGroups() {
+        // The same chain of multiply-adds whether a row is in a group of eight, staged, or alone.
+        let (m, n, k) = (13, 45, 37)
+        let a = values(m * k, seed: 1), b = values(k * n, seed: 2)
+        var whole = [Float](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                whole.withUnsafeMutableBufferPointer { pc in
+                    smallGemmAVX512(
+                        m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!,
+                        ldc: n, accumulate: false)
+                }
+                for row in 0..<m {
+                    var single = [Float](repeating: 0, count: n)
+                    single.withUnsafeMutableBufferPointer { pc in
+                        smallGemmAVX512(
+                            m: 1, n: n, k: k, a: pa.baseAddress! + row * k, lda: k, b: pb.baseAddress!, ldb: n,
+                            c: pc.baseAddress!, ldc: n, accumulate: false)
+                    }
+                    XCTAssertEqual(single, Array(whole[(row * n)..<((row + 1) * n)]), "row \(row)")
+                }
+            }
+        }
+    }
+}
+#endif
