@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "SwiftDLAVX2", swiftSettings: engineSettings + avx2Settings),
         // The same for Skylake-X (AVX-512): small single-precision products
         // (Sources/SwiftDLAVX512/SmallGemm.swift), called only on CPUs that have it.
-        .target(name: "SwiftDLAVX512", swiftSettings: engineSettings + avx512Settings),
+        .target(name: "SwiftDLAVX512", dependencies: ["SwiftDLAVX2"], swiftSettings: engineSettings + avx512Settings),
         .target(name: "CSwiftDL"),
         .target(
             name: "SwiftDLC", dependencies: ["SwiftDL", "CSwiftDL"], swiftSettings: checkedSettings,

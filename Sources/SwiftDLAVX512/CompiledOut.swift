@@ -3,6 +3,8 @@
 // remain so the engine compiles unchanged, but `avx512KernelsCompiled` is false and the
 // engine never calls them (see SwiftDLAVX2/CompiledOut.swift).
 
+import SwiftDLAVX2
+
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// Whether this module's AVX-512 kernels are compiled in (x86-64 builds).
 public let avx512KernelsCompiled = true
@@ -14,4 +16,9 @@ public func smallGemmAVX512(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
 ) { fatalError("smallGemmAVX512: the AVX-512 kernels are not compiled in this build") }
+
+public func depthwise3x3ForwardAVX512(
+    _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
+    window g: PlaneWindow, channels c: Int, pixels: Range<Int>, clamp: ReluClamp? = nil
+) { fatalError("depthwise3x3ForwardAVX512: the AVX-512 kernels are not compiled in this build") }
 #endif

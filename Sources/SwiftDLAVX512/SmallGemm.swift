@@ -123,16 +123,6 @@ private struct Product {
     }
 }
 
-@inline(__always)
-private func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-}
-
-@inline(__always)
-private func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-}
-
 /// C[8×32] (+)= A[8×k] · B[k×32]: sixteen zmm accumulators; each k, two vectors of B's row
 /// and eight broadcasts of A.
 /// NOTE: pairs of SIMD16, not SIMD32: the standard library ran SIMD32's addProduct lane by

@@ -1,4 +1,5 @@
 import SwiftDLAVX2
+import SwiftDLAVX512
 
 /// Depthwise 2-D convolution over NHWC input (tf.nn.depthwise_conv2d), forward and both
 /// gradients. Each input channel c has its own `multiplier` filters; output channel
@@ -45,7 +46,9 @@ public func depthwiseConvForward<T: FloatElement>(
     // -> 42 ms; with 16 channels 21-30 -> 11 ms).
     let cached = g.batch * g.inputImageSize * MemoryLayout<T>.size <= 1 << 20
     let registers = depthwise3x3Applies(window, channels: c) && (c < 32 || cached)
-    let kernel = registers ? depthwise3x3ForwardAVX2 : depthwiseForwardAVX2
+    let kernel =
+        CPUFeatures.current.hasAVX512Kernels && depthwise3x3AppliesAVX512(window, channels: c)
+        ? depthwise3x3ForwardAVX512 : registers ? depthwise3x3ForwardAVX2 : depthwiseForwardAVX2
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
         if fast {
             kernel(

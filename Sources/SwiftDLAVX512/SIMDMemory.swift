@@ -1,0 +1,12 @@
+// Sixteen floats at a time from and to memory, for this module's kernels. Unaligned: rows
+// inside the engine's buffers start anywhere.
+
+#if arch(x86_64) && !SWIFTDL_NO_AVX2
+@inline(__always)
+func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self) }
+
+@inline(__always)
+func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}
+#endif
