@@ -98,16 +98,18 @@ public func convolutionForward<T: FloatElement>(
 /// epilogue pass, alternated: 48×48×16 → 96 48-51 → 25-35 ms, 24×24×24 → 144 26-29 → 15-17
 /// ms, 12×12×32 → 192 7-10 → 7-8 ms. Narrower outputs (16, 24, 40 channels: one to five
 /// chains, bound by the multiply-adds' latency) and 3×3 windows over RGB (K = 27, as a
-/// column matrix) measured no faster or slower, so they stay with OpenBLAS. On AVX-512 CPUs
-/// the engine's small-product kernel (SwiftDLAVX512/SmallGemm.swift) and the epilogue pass
-/// beat it, one thread, alternated: one image 48×48×16 → 96 86-89 → 62-65 µs, 24×24×24 → 144
-/// 50-71 → 31-32, 12×12×32 → 192 24-30 → 14; batches of 64 about even to 1.3× (ms: 5.4 →
-/// 5.0-6.2, 3.1 → 2.8, 1.42 → 1.08).
+/// column matrix) measured no faster or slower, so they stay with OpenBLAS. On AVX-512 CPUs,
+/// inputs of up to 1 MB (one image) go to the engine's small-product kernel
+/// (SwiftDLAVX512/SmallGemm.swift) and the epilogue pass instead, one thread, alternated:
+/// 48×48×16 → 96 86-89 → 62-65 µs, 24×24×24 → 144 50-71 → 31-32, 12×12×32 → 192 24-30 → 14;
+/// at batch 256 this kernel with its batch norm folded in stayed 1.4× faster (MobileNetV2's
+/// predict: 36 against 58 ms for 48×48×16 → 96).
 @inline(__always)
 private func shallowPointwise<T>(_ plan: ConvolutionPlan, _: T.Type) -> Bool {
     let g = plan.geometry
+    let oneImage = g.batch * g.inputImageSize * MemoryLayout<T>.size <= 1 << 20
     return plan.algorithm == .pointwise && T.self == Float.self && g.patchSize <= 32 && g.outputChannels % 48 == 0
-        && CPUFeatures.current.hasAVX2 && !CPUFeatures.current.hasAVX512Kernels
+        && CPUFeatures.current.hasAVX2 && !(CPUFeatures.current.hasAVX512Kernels && oneImage)
 }
 
 /// values[i] = min(values[i], top), NaN kept: the cap of a ReLU6 after the relu itself.
