@@ -13,8 +13,8 @@ public let avx512KernelsCompiled = true
 public let avx512KernelsCompiled = false
 
 public func smallGemmAVX512(
-    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposedA: Bool = false, b: UnsafePointer<Float>,
+    ldb: Int, transposedB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
 ) { fatalError("smallGemmAVX512: the AVX-512 kernels are not compiled in this build") }
 
 public func depthwise3x3ForwardAVX512(

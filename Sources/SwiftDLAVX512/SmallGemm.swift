@@ -14,40 +14,55 @@
 // the rows or columns are split across threads.
 
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
-/// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), all row-major with the given leading
-/// dimensions, on the calling thread. Only call it on CPUs with the AVX-512 subsets above.
+/// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), row-major with the given leading
+/// dimensions, on the calling thread; A is read transposed (stored k×m) when `transposedA`,
+/// B when `transposedB` (stored n×k, copied into a k×n panel first). Only call it on CPUs
+/// with the AVX-512 subsets above.
 @inline(never)
 public func smallGemmAVX512(
-    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposedA: Bool = false, b: UnsafePointer<Float>,
+    ldb: Int, transposedB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
 ) {
     if m <= 0 || n <= 0 { return }
     let wholeColumns = n & ~15, lastWidth = n - wholeColumns, wholeRows = m & ~7
     // One heap block for the staging areas. NOTE: not withUnsafeTemporaryAllocation: with it
     // nested in these functions, the release build crashed reading a struct's fields
     // through a bad pointer (not chased further).
+    let packedCount = transposedB ? k * n : 0
     let panelCount = lastWidth > 0 ? max(k, 1) * 16 + 8 * 16 : 0
     let lastRowsCount = wholeRows < m ? 8 * max(k, 1) + 8 * n : 0
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(panelCount + lastRowsCount, 1))
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(packedCount + panelCount + lastRowsCount, 1))
     defer { scratch.deallocate() }
+    var (b, ldb) = (b, ldb)
+    if transposedB {
+        // Bᵀ's rows become B's columns: k×n, read in place by the kernels from here on.
+        for j in 0..<n {
+            for p in 0..<k { scratch[p * n + j] = b[j * ldb + p] }
+        }
+        (b, ldb) = (UnsafePointer(scratch), n)
+    }
     // B's last columns (fewer than 16), copied once into a zero-padded k×16 panel so the
     // kernel reads whole vectors; an 8×16 tile follows it.
+    let panel = scratch + packedCount
     if lastWidth > 0 {
         for p in 0..<k {
-            for j in 0..<16 { scratch[p * 16 + j] = j < lastWidth ? b[p * ldb + wholeColumns + j] : 0 }
+            for j in 0..<16 { panel[p * 16 + j] = j < lastWidth ? b[p * ldb + wholeColumns + j] : 0 }
         }
     }
     let product = Product(
-        a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, k: k, n: n, accumulate: accumulate,
-        lastColumns: lastWidth > 0 ? scratch : nil)
+        a: a, rowStride: transposedA ? 1 : lda, kStride: transposedA ? lda : 1, b: b, ldb: ldb, c: c, ldc: ldc, k: k,
+        n: n, accumulate: accumulate, lastColumns: lastWidth > 0 ? panel : nil)
     product.rows(wholeRows)
-    if wholeRows < m { product.lastRows(from: wholeRows, count: m - wholeRows, scratch: scratch + panelCount) }
+    if wholeRows < m {
+        product.lastRows(from: wholeRows, count: m - wholeRows, scratch: panel + panelCount)
+    }
 }
 
 /// The operands of one product, and how its groups of eight rows are computed: 32 columns
 /// at a time, then 16, then the last few from the staged panel `lastColumns`.
 private struct Product {
-    let a: UnsafePointer<Float>, lda: Int
+    /// A's element (row i, p) is a[i · rowStride + p · kStride].
+    let a: UnsafePointer<Float>, rowStride: Int, kStride: Int
     let b: UnsafePointer<Float>, ldb: Int
     let c: UnsafeMutablePointer<Float>, ldc: Int
     let k: Int, n: Int
@@ -67,7 +82,8 @@ private struct Product {
             while column + 32 <= n {
                 for row in stride(from: first, to: end, by: 8) {
                     eightRowsWide(
-                        a: a + row * lda, lda: lda, b: b + column, ldb: ldb, c: c + row * ldc + column, ldc: ldc, k: k,
+                        a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: b + column, ldb: ldb,
+                        c: c + row * ldc + column, ldc: ldc, k: k,
                         accumulate: accumulate)
                 }
                 column += 32
@@ -75,7 +91,8 @@ private struct Product {
             if column + 16 <= n {
                 for row in stride(from: first, to: end, by: 8) {
                     eightRows(
-                        a: a + row * lda, lda: lda, b: b + column, ldb: ldb, c: c + row * ldc + column, ldc: ldc, k: k,
+                        a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: b + column, ldb: ldb,
+                        c: c + row * ldc + column, ldc: ldc, k: k,
                         accumulate: accumulate)
                 }
                 column += 16
@@ -96,7 +113,9 @@ private struct Product {
         if accumulate {
             for i in 0..<8 { (tile + i * 16).update(from: c + (row + i) * ldc + first, count: width) }
         }
-        eightRows(a: a + row * lda, lda: lda, b: panel, ldb: 16, c: tile, ldc: 16, k: k, accumulate: accumulate)
+        eightRows(
+            a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: panel, ldb: 16, c: tile, ldc: 16, k: k,
+            accumulate: accumulate)
         for i in 0..<8 { (c + (row + i) * ldc + first).update(from: tile + i * 16, count: width) }
     }
 
@@ -107,7 +126,8 @@ private struct Product {
         let block = scratch, tile = scratch + 8 * max(k, 1)
         for i in 0..<8 {
             if i < count {
-                (block + i * k).update(from: a + (row + i) * lda, count: k)
+                let source = a + (row + i) * rowStride
+                for p in 0..<k { block[i * k + p] = source[p * kStride] }
             } else {
                 (block + i * k).update(repeating: 0, count: k)
             }
@@ -116,7 +136,7 @@ private struct Product {
             for i in 0..<count { (tile + i * n).update(from: c + (row + i) * ldc, count: n) }
         }
         let staged = Product(
-            a: block, lda: k, b: b, ldb: ldb, c: tile, ldc: n, k: k, n: n, accumulate: accumulate,
+            a: block, rowStride: k, kStride: 1, b: b, ldb: ldb, c: tile, ldc: n, k: k, n: n, accumulate: accumulate,
             lastColumns: lastColumns)
         staged.rows(8)
         for i in 0..<count { (c + (row + i) * ldc).update(from: tile + i * n, count: n) }
@@ -129,7 +149,8 @@ private struct Product {
 /// lane (0.2 GMAC/s).
 @inline(__always)
 private func eightRowsWide(
-    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+    a: UnsafePointer<Float>, rowStride: Int, kStride: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
     k: Int, accumulate: Bool
 ) {
     typealias V = SIMD16<Float>
@@ -147,29 +168,29 @@ private func eightRowsWide(
         var s = V(repeating: columnOfA[0])
         c00.addProduct(s, x0)
         c01.addProduct(s, x1)
-        s = V(repeating: columnOfA[lda])
+        s = V(repeating: columnOfA[rowStride])
         c10.addProduct(s, x0)
         c11.addProduct(s, x1)
-        s = V(repeating: columnOfA[2 * lda])
+        s = V(repeating: columnOfA[2 * rowStride])
         c20.addProduct(s, x0)
         c21.addProduct(s, x1)
-        s = V(repeating: columnOfA[3 * lda])
+        s = V(repeating: columnOfA[3 * rowStride])
         c30.addProduct(s, x0)
         c31.addProduct(s, x1)
-        s = V(repeating: columnOfA[4 * lda])
+        s = V(repeating: columnOfA[4 * rowStride])
         c40.addProduct(s, x0)
         c41.addProduct(s, x1)
-        s = V(repeating: columnOfA[5 * lda])
+        s = V(repeating: columnOfA[5 * rowStride])
         c50.addProduct(s, x0)
         c51.addProduct(s, x1)
-        s = V(repeating: columnOfA[6 * lda])
+        s = V(repeating: columnOfA[6 * rowStride])
         c60.addProduct(s, x0)
         c61.addProduct(s, x1)
-        s = V(repeating: columnOfA[7 * lda])
+        s = V(repeating: columnOfA[7 * rowStride])
         c70.addProduct(s, x0)
         c71.addProduct(s, x1)
         rowOfB += ldb
-        columnOfA += 1
+        columnOfA += kStride
     }
     store(c00, c)
     store(c01, c + 16)
@@ -192,7 +213,8 @@ private func eightRowsWide(
 /// C[8×16] (+)= A[8×k] · B[k×16]: the same chains as `eightRowsWide`, one vector a row.
 @inline(__always)
 private func eightRows(
-    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+    a: UnsafePointer<Float>, rowStride: Int, kStride: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
     k: Int, accumulate: Bool
 ) {
     typealias V = SIMD16<Float>
@@ -205,15 +227,15 @@ private func eightRows(
     for _ in 0..<k {
         let x = load(rowOfB)
         c0.addProduct(V(repeating: columnOfA[0]), x)
-        c1.addProduct(V(repeating: columnOfA[lda]), x)
-        c2.addProduct(V(repeating: columnOfA[2 * lda]), x)
-        c3.addProduct(V(repeating: columnOfA[3 * lda]), x)
-        c4.addProduct(V(repeating: columnOfA[4 * lda]), x)
-        c5.addProduct(V(repeating: columnOfA[5 * lda]), x)
-        c6.addProduct(V(repeating: columnOfA[6 * lda]), x)
-        c7.addProduct(V(repeating: columnOfA[7 * lda]), x)
+        c1.addProduct(V(repeating: columnOfA[rowStride]), x)
+        c2.addProduct(V(repeating: columnOfA[2 * rowStride]), x)
+        c3.addProduct(V(repeating: columnOfA[3 * rowStride]), x)
+        c4.addProduct(V(repeating: columnOfA[4 * rowStride]), x)
+        c5.addProduct(V(repeating: columnOfA[5 * rowStride]), x)
+        c6.addProduct(V(repeating: columnOfA[6 * rowStride]), x)
+        c7.addProduct(V(repeating: columnOfA[7 * rowStride]), x)
         rowOfB += ldb
-        columnOfA += 1
+        columnOfA += kStride
     }
     store(c0, c)
     store(c1, c + ldc)

@@ -21,22 +21,29 @@ final class SmallGemmTests: XCTestCase {
         }
     }
 
-    /// C = A·B (+ C) with padding columns in every operand (lda = k + 3, ldb = n + 5,
-    /// ldc = n + 2) whose values must neither be read into nor changed by the product.
-    private func check(m: Int, n: Int, k: Int, accumulate: Bool, file: StaticString = #filePath, line: UInt = #line) {
-        let (lda, ldb, ldc) = (k + 3, n + 5, n + 2)
-        let a = values(m * lda, seed: m * 31 + k), b = values(max(k, 1) * ldb, seed: n * 17 + k)
+    /// C = A·B (+ C) with padding columns in every operand (leading dimensions 3, 5 and 2
+    /// wider than needed) whose values must neither be read into nor changed by the product;
+    /// A stored k×m when `transposedA`, B stored n×k when `transposedB`.
+    private func check(
+        m: Int, n: Int, k: Int, accumulate: Bool, transposedA: Bool = false, transposedB: Bool = false,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        let lda = (transposedA ? m : k) + 3, ldb = (transposedB ? k : n) + 5, ldc = n + 2
+        let a = values((transposedA ? max(k, 1) : m) * lda, seed: m * 31 + k)
+        let b = values((transposedB ? n : max(k, 1)) * ldb, seed: n * 17 + k)
         let initial = values(m * ldc, seed: m + n + k)
         var c = initial
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     smallGemmAVX512(
-                        m: m, n: n, k: k, a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
-                        c: pc.baseAddress!, ldc: ldc, accumulate: accumulate)
+                        m: m, n: n, k: k, a: pa.baseAddress!, lda: lda, transposedA: transposedA, b: pb.baseAddress!,
+                        ldb: ldb, transposedB: transposedB, c: pc.baseAddress!, ldc: ldc, accumulate: accumulate)
                 }
             }
         }
+        let elementA = { (i: Int, p: Int) in Double(transposedA ? a[p * lda + i] : a[i * lda + p]) }
+        let elementB = { (p: Int, j: Int) in Double(transposedB ? b[j * ldb + p] : b[p * ldb + j]) }
         for i in 0..<m {
             for j in 0..<ldc {
                 let got = c[i * ldc + j]
@@ -48,7 +55,7 @@ final class SmallGemmTests: XCTestCase {
                 var expected = accumulate ? Double(initial[i * ldc + j]) : 0
                 var magnitude = abs(expected)
                 for p in 0..<k {
-                    let term = Double(a[i * lda + p]) * Double(b[p * ldb + j])
+                    let term = elementA(i, p) * elementB(p, j)
                     expected += term
                     magnitude += abs(term)
                 }
@@ -56,8 +63,8 @@ final class SmallGemmTests: XCTestCase {
                 let tolerance = Double(k + 1) * Double(Float.ulpOfOne) * max(magnitude, 1e-30)
                 if abs(Double(got) - expected) > tolerance {
                     XCTFail(
-                        "m \(m) n \(n) k \(k) acc \(accumulate): C[\(i), \(j)] = \(got), expected \(expected)",
-                        file: file, line: line)
+                        "m \(m) n \(n) k \(k) acc \(accumulate) tA \(transposedA) tB \(transposedB): C[\(i), \(j)] = \(got), "
+                            + "expected \(expected)", file: file, line: line)
                     return
                 }
             }
@@ -71,6 +78,15 @@ final class SmallGemmTests: XCTestCase {
                     check(m: m, n: n, k: k, accumulate: false)
                     check(m: m, n: n, k: k, accumulate: true)
                 }
+            }
+        }
+    }
+
+    func testTransposedOperands() {
+        for (m, n, k) in [(8, 16, 5), (13, 33, 27), (40, 70, 64), (64, 24, 200)] {
+            for (transposedA, transposedB) in [(true, false), (false, true), (true, true)] {
+                check(m: m, n: n, k: k, accumulate: false, transposedA: transposedA, transposedB: transposedB)
+                check(m: m, n: n, k: k, accumulate: true, transposedA: transposedA, transposedB: transposedB)
             }
         }
     }
