@@ -48,7 +48,8 @@ public func depthwiseConvForward<T: FloatElement>(
     let registers = depthwise3x3Applies(window, channels: c) && (c < 32 || cached)
     // The AVX-512 kernel reads rows the same way: with 32 channels or more it only paid while
     // the input stayed in L2 (batch 256: 48×48×96 stride 2 34 -> 38 ms, 12×12×192 7 -> 10).
-    let wide = CPUFeatures.current.hasAVX512Kernels && depthwise3x3AppliesAVX512(window, channels: c) && (c < 32 || cached)
+    let wide =
+        CPUFeatures.current.hasAVX512Kernels && depthwise3x3AppliesAVX512(window, channels: c) && (c < 32 || cached)
     let kernel = wide ? depthwise3x3ForwardAVX512 : registers ? depthwise3x3ForwardAVX2 : depthwiseForwardAVX2
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
         if fast {
