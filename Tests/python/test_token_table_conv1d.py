@@ -10,7 +10,7 @@ import pytest
 import swiftdl as sd
 from swiftdl import _C, keras
 from swiftdl.keras import layers
-from swiftdl.keras.models.token_convolution import TokenConvolutionStep
+from swiftdl.keras.models import token_convolution
 
 RNG = np.random.default_rng(11)
 TOLERANCE = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-13)}
@@ -105,11 +105,17 @@ def _reference(model, ids):
     return np.asarray(x)
 
 
+def _token_table(model):
+    """The table of the model's Embedding → Conv1D pair (normal path and plans share it)."""
+    return token_convolution.table_of(model.layers[0 if isinstance(model, keras.Sequential) else 1],
+                                      model.layers[2 if isinstance(model, keras.Sequential) else 3])
+
+
 def _token_step(model):
-    steps = model._inference_plan.steps
-    found = [s for s in steps if isinstance(s[0] if isinstance(s, tuple) else s, TokenConvolutionStep)]
-    assert len(found) == 1
-    return found[0][0] if isinstance(found[0], tuple) else found[0]
+    steps = [s[0] if isinstance(s, tuple) else s for s in model._inference_plan.steps]
+    found = [s for s in steps if isinstance(getattr(s, "table", None), token_convolution.TokenTable)]
+    assert len(found) == 1 and found[0].table is _token_table(model)
+    return found[0].table
 
 
 @pytest.mark.parametrize("functional", [True, False])
@@ -118,10 +124,12 @@ def _token_step(model):
 def test_plan_matches_the_layers_own_calls(functional, padding, activation, strides, dilation):
     model = _text_cnn(functional, padding, activation, strides, dilation)
     ids = RNG.integers(0, 50, (16, 40))
-    model(ids)  # the normal path
+    normal = np.asarray(model(ids))  # the normal path, which builds the table
+    assert _token_table(model).table is not None
     planned = np.asarray(model(ids))
     assert _token_step(model).table is not None
     np.testing.assert_allclose(planned, _reference(model, ids), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(normal, planned, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(model.predict(ids, batch_size=16, verbose=0), planned, rtol=1e-5, atol=1e-6)
 
 
@@ -153,6 +161,8 @@ def test_small_calls_keep_the_layers_own_path():
     model(one)
     np.testing.assert_array_equal(np.asarray(model(one)), _reference(model, one))
     assert _token_step(model).table is None
+    # Calls this small neither build the table nor count towards building it.
+    assert _token_table(model).pending == 0
 
 
 def test_changed_weights_are_seen():
@@ -225,3 +235,13 @@ def test_lora_takes_the_layers_own_path():
     model.layers[3].enable_lora(2)
     model.layers[3].lora_kernel_b.assign(RNG.normal(size=model.layers[3].lora_kernel_b.shape).astype("float32"))
     np.testing.assert_allclose(np.asarray(model(ids)), _reference(model, ids), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("functional", [True, False])
+def test_training_calls_take_the_layers_own_path(functional):
+    model = _text_cnn(functional)
+    ids = RNG.integers(0, 50, (16, 40))
+    keras.utils.set_random_seed(5)
+    trained = np.asarray(model(ids, training=True))  # dropout active: differs from inference
+    assert _token_table(model).table is None
+    assert not np.allclose(trained, _reference(model, ids))

@@ -9,7 +9,8 @@ predict in that first convolution.
 
 The table costs V·C·K·O multiply-adds (about one batch of 256 of the text CNN by the
 convolution) and V·K·O floats (72 MB there), so it is built only for calls large enough,
-and kept while the weights stay the same: each call compares the embeddings and the kernel
+and kept, one per Conv1D layer, for every later inference call (the normal path's and the
+plans', Sequential's and functional models') while the weights stay the same: each call compares the embeddings and the kernel
 bit for bit with the copies the table was built from (~1 ms for the text CNN's 10 MB), so
 weights changed by training, `set_weights`, `assign` or through a numpy view are always
 seen. Dropout at inference passes its input through. A recording tape, LoRA, non-integer
@@ -22,6 +23,7 @@ first, then the K taps), so outputs differ from the layers' own calls by float r
 from __future__ import annotations
 
 import functools
+import weakref
 from typing import Any, Callable
 
 import numpy as np
@@ -64,12 +66,12 @@ def _pads(conv: Any, length: int) -> tuple[int, int]:
     return 0, 0
 
 
-class TokenConvolutionStep:
-    """One plan step: ids → the Conv1D's output, by the token table when it pays, else by
-    `own` (the layers' own calls)."""
+class TokenTable:
+    """The table of one Embedding → Conv1D pair, kept across calls (and shared by the
+    normal inference path and the plans) while the weights stay the same."""
 
-    def __init__(self, embedding: Any, conv: Any, own: Step) -> None:
-        self.embedding, self.conv, self.own = embedding, conv, own
+    def __init__(self, embedding: Any, conv: Any) -> None:
+        self.embedding, self.conv = embedding, conv
         fused = _FUSABLE.get(conv.activation)
         self.relu = fused == "relu"
         # An activation the op does not apply runs after it.
@@ -78,21 +80,23 @@ class TokenConvolutionStep:
         self.sources: tuple[np.ndarray, np.ndarray] | None = None  # the weights' bits the table was built from
         self.pending = 0  # outputs computed without a table since it was last built or found stale
 
-    def __call__(self, ids: Any) -> Any:
+    def convolve(self, ids: Any) -> Any:
+        """The Conv1D's output for `ids` from the table, or None when the layers' own calls
+        must run (see the module's docstring)."""
         embedding, conv = self.embedding, self.conv
-        if (embedding.lora_enabled or conv.lora_enabled or _C.is_recording() or ids.dtype.kind not in "iu"
-                or ids.ndim != 2):
-            return self.own(ids)
-        vocabulary, channels = embedding.embeddings.shape
+        if (not isinstance(ids, _sd.Tensor) or embedding.lora_enabled or conv.lora_enabled or _C.is_recording()
+                or ids.dtype.kind not in "iu" or ids.ndim != 2):
+            return None
+        vocabulary = embedding.embeddings.shape[0]
         (taps,), (stride,), (dilation,) = conv.kernel_size, conv.strides, conv.dilation_rate
         pad_left, pad_right = _pads(conv, ids.shape[1])
         outputs = ids.shape[0] * max((ids.shape[1] + pad_left + pad_right - (taps - 1) * dilation - 1) // stride + 1, 0)
         if outputs * taps * conv.filters < _WORK_PER_CHECKED_VALUE * vocabulary or not self._table_ready(outputs):
-            return self.own(ids)
+            return None
         try:
             y = _C.token_table_conv1d(ids, self.table, conv.bias, self.relu, stride, dilation, pad_left, pad_right)
         except (IndexError, ValueError):
-            return self.own(ids)  # ids out of range, rows shorter than the window: the layers' own errors
+            return None  # ids out of range, rows shorter than the window: the layers' own errors
         return y if self.activation is None else self.activation(y)
 
     def _table_ready(self, outputs: int) -> bool:
@@ -112,6 +116,18 @@ class TokenConvolutionStep:
         self.sources = (_bits(embeddings).copy(), _bits(kernel).copy())
         self.pending = 0
         return True
+
+
+# Each Conv1D's table, by the layer (dropped with it).
+_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def table_of(embedding: Any, conv: Any) -> TokenTable:
+    """The pair's table, made on first use."""
+    table = _TABLES.get(conv)
+    if table is None or table.embedding is not embedding:
+        table = _TABLES[conv] = TokenTable(embedding, conv)
+    return table
 
 
 def _bits(values: np.ndarray) -> np.ndarray:
@@ -136,9 +152,16 @@ def _own_calls(layers: list) -> Step:
 
 
 def step_for(layers: list) -> Step:
-    """The step for an Embedding, the Dropouts after it and the Conv1D that ends `layers`
-    (a chain `fusable` accepted)."""
-    return TokenConvolutionStep(layers[0], layers[-1], _own_calls(layers))
+    """The plan step for an Embedding, the Dropouts after it and the Conv1D that ends
+    `layers` (a chain `fusable` accepted): the table when it answers, else the layers'
+    own calls."""
+    table, own = table_of(layers[0], layers[-1]), _own_calls(layers)
+
+    def step(ids: Any) -> Any:
+        y = table.convolve(ids)
+        return own(ids) if y is None else y
+    step.table = table  # type: ignore[attr-defined]
+    return step
 
 
 def sequential_chain(layers: list, index: int) -> list | None:
@@ -170,3 +193,19 @@ def functional_chains(nodes: list, readers: dict, keep: set) -> dict:
         if layers and fusable(node.layer, layers[:-1], layers[-1]):
             chains[position] = covered
     return chains
+
+
+def run_functional_chain(node: Any, covered: list, values: dict, masks: dict) -> bool:
+    """run_graph's inference step for a chain of `functional_chains`: stores the Conv1D's
+    output (and markers for the skipped nodes' outputs) when the table answers; False when
+    the nodes must run one by one."""
+    source = node.call_args[0]
+    if masks.get(id(source)) is not None:
+        return False
+    y = table_of(node.layer, covered[-1].layer).convolve(values.get(id(source)))
+    if y is None:
+        return False
+    values[id(covered[-1].output_tensors[0])] = y
+    for skipped in [node] + covered[:-1]:  # their outputs are read only inside the chain
+        values[id(skipped.output_tensors[0])] = None
+    return True
