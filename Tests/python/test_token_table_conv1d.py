@@ -245,3 +245,24 @@ def test_training_calls_take_the_layers_own_path(functional):
     trained = np.asarray(model(ids, training=True))  # dropout active: differs from inference
     assert _token_table(model).table is None
     assert not np.allclose(trained, _reference(model, ids))
+
+
+def test_threads_share_a_model():
+    import threading
+    model = _text_cnn(True)
+    ids = [RNG.integers(0, 50, (16, 40)) for _ in range(4)]
+    expected = [_reference(model, i) for i in ids]
+    errors = []
+
+    def work(k):
+        try:
+            for _ in range(5):
+                np.testing.assert_allclose(np.asarray(model(ids[k])), expected[k], rtol=1e-5, atol=1e-6)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors

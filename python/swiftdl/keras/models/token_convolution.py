@@ -23,6 +23,7 @@ first, then the K taps), so outputs differ from the layers' own calls by float r
 from __future__ import annotations
 
 import functools
+import threading
 import weakref
 from typing import Any, Callable
 
@@ -79,6 +80,7 @@ class TokenTable:
         self.table: Any = None
         self.sources: tuple[np.ndarray, np.ndarray] | None = None  # the weights' bits the table was built from
         self.pending = 0  # outputs computed without a table since it was last built or found stale
+        self.lock = threading.Lock()
 
     def convolve(self, ids: Any) -> Any:
         """The Conv1D's output for `ids` from the table, or None when the layers' own calls
@@ -91,10 +93,14 @@ class TokenTable:
         (taps,), (stride,), (dilation,) = conv.kernel_size, conv.strides, conv.dilation_rate
         pad_left, pad_right = _pads(conv, ids.shape[1])
         outputs = ids.shape[0] * max((ids.shape[1] + pad_left + pad_right - (taps - 1) * dilation - 1) // stride + 1, 0)
-        if outputs * taps * conv.filters < _WORK_PER_CHECKED_VALUE * vocabulary or not self._table_ready(outputs):
+        if outputs * taps * conv.filters < _WORK_PER_CHECKED_VALUE * vocabulary:
+            return None
+        with self.lock:  # another thread's call may be rebuilding it
+            table = self.table if self._table_ready(outputs) else None
+        if table is None:
             return None
         try:
-            y = _C.token_table_conv1d(ids, self.table, conv.bias, self.relu, stride, dilation, pad_left, pad_right)
+            y = _C.token_table_conv1d(ids, table, conv.bias, self.relu, stride, dilation, pad_left, pad_right)
         except (IndexError, ValueError):
             return None  # ids out of range, rows shorter than the window: the layers' own errors
         return y if self.activation is None else self.activation(y)
