@@ -266,3 +266,16 @@ def test_threads_share_a_model():
     for thread in threads:
         thread.join()
     assert not errors
+
+
+def test_tables_go_with_their_layers():
+    import gc
+    import weakref
+    model = _text_cnn(True)
+    ids = RNG.integers(0, 50, (16, 40))
+    model(ids)
+    table = weakref.ref(_token_table(model))
+    assert table().table is not None
+    del model
+    gc.collect()
+    assert table() is None

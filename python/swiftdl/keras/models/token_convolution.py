@@ -72,7 +72,9 @@ class TokenTable:
     normal inference path and the plans) while the weights stay the same."""
 
     def __init__(self, embedding: Any, conv: Any) -> None:
-        self.embedding, self.conv = embedding, conv
+        # Weak: _TABLES holds this table by the conv layer, and a strong reference back to
+        # the layer would keep both (and the table's 72 MB for the text CNN) alive for good.
+        self._embedding, self._conv = weakref.ref(embedding), weakref.ref(conv)
         fused = _FUSABLE.get(conv.activation)
         self.relu = fused == "relu"
         # An activation the op does not apply runs after it.
@@ -82,11 +84,19 @@ class TokenTable:
         self.pending = 0  # outputs computed without a table since it was last built or found stale
         self.lock = threading.Lock()
 
+    @property
+    def embedding(self) -> Any:
+        return self._embedding()
+
+    @property
+    def conv(self) -> Any:
+        return self._conv()
+
     def convolve(self, ids: Any) -> Any:
         """The Conv1D's output for `ids` from the table, or None when the layers' own calls
         must run (see the module's docstring)."""
         embedding, conv = self.embedding, self.conv
-        if (not isinstance(ids, _sd.Tensor) or embedding.lora_enabled or conv.lora_enabled or _C.is_recording()
+        if (embedding is None or conv is None or not isinstance(ids, _sd.Tensor) or embedding.lora_enabled or conv.lora_enabled or _C.is_recording()
                 or ids.dtype.kind not in "iu" or ids.ndim != 2):
             return None
         vocabulary = embedding.embeddings.shape[0]
