@@ -96,8 +96,8 @@ class TokenTable:
         """The Conv1D's output for `ids` from the table, or None when the layers' own calls
         must run (see the module's docstring)."""
         embedding, conv = self.embedding, self.conv
-        if (embedding is None or conv is None or not isinstance(ids, _sd.Tensor) or embedding.lora_enabled or conv.lora_enabled or _C.is_recording()
-                or ids.dtype.kind not in "iu" or ids.ndim != 2):
+        if (embedding is None or conv is None or not isinstance(ids, _sd.Tensor) or embedding.lora_enabled
+                or conv.lora_enabled or _C.is_recording() or ids.dtype.kind not in "iu" or ids.ndim != 2):
             return None
         vocabulary = embedding.embeddings.shape[0]
         (taps,), (stride,), (dilation,) = conv.kernel_size, conv.strides, conv.dilation_rate
