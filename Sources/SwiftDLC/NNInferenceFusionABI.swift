@@ -49,3 +49,17 @@ private func foldedBatchNorm(
             readPadding(padding, pads, count: 4, op))
     }
 }
+
+@_cdecl("sdl_token_table_conv1d")
+public func tokenTableConv1dOp(
+    _ ids: OpaquePointer?, _ table: OpaquePointer?, _ bias: OpaquePointer?, _ relu: Int32, _ stride: Int64,
+    _ dilation: Int64, _ padLeft: Int64, _ padRight: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    produce(out) {
+        let op = "token_table_conv1d"
+        return try tokenTableConvolution(
+            ids: borrow(ids, op), table: borrow(table, op), bias: bias == nil ? nil : borrow(bias, op),
+            relu: relu != 0, stride: Int(clamping: stride), dilation: Int(clamping: dilation),
+            padLeft: Int(clamping: padLeft), padRight: Int(clamping: padRight))
+    }
+}

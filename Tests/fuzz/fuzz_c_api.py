@@ -39,7 +39,7 @@ SIGNATURES = {
     "conv2d_transpose_bias_activation": "TTNi222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
     "depthwise_conv2d_batch_norm": "TTNTTNNdpd22i4",
-    "dot_product_attention": "TTTNddpp", "dense": "TTNi",
+    "dot_product_attention": "TTTNddpp", "dense": "TTNi", "token_table_conv1d": "TTNpLLLL",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
     "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_group_norm": "TLLNNd", "nn_layer_norm": "TLNNd",
     "nn_activation": "iTd", "nn_softmax": "TLp",
@@ -394,6 +394,21 @@ def _dense(draw, state):
     return [_float(draw, shape, dtype), _float(draw, (channels, units), dtype), bias, draw.int(0, 1)]
 
 
+def _token_table_conv1d(draw, state):
+    dtype = draw.pick([np.float32, np.float64])
+    vocabulary, taps, channels = _size(draw, 6), _size(draw), _size(draw, 6)
+    rows, length = _size(draw), _size(draw, 9)
+    # Mostly ids in range; now and then one past either end, or an id of another dtype.
+    ids = np.array([draw.int(0, max(vocabulary - 1, 0)) for _ in range(rows * length)]).reshape(rows, length)
+    if ids.size and draw.bool(0.1):
+        ids.flat[draw.int(0, ids.size - 1)] = draw.pick([-1, vocabulary, 2 ** 62])
+    ids = sd.asarray(ids.astype(draw.pick([np.int64, np.int32, np.uint8]) if draw.bool(0.9) else np.float32))
+    bias = _channel_vector(draw, channels, dtype) if draw.bool() else None
+    pads = [draw.int(0, 3) if not draw.bool(0.05) else draw.pick(HOSTILE_INTS) for _ in range(2)]
+    return [ids, _float(draw, (vocabulary, taps, channels), dtype), bias, draw.bool(), _step(draw, 3),
+            _step(draw)] + pads
+
+
 def _pool2d(draw, state):
     x = _float(draw, (_size(draw), _size(draw, 9), _size(draw, 9), _size(draw, 9)), draw.pick([np.float32, np.float64]))
     strides, _, padding, pads = _window_args(draw)
@@ -450,7 +465,7 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm,
             "depthwise_conv2d_batch_norm": _depthwise_conv2d_batch_norm,
             "pool2d": _pool2d, "dot_product_attention": _dot_product_attention, "dense": _dense, "lstm": _recurrent(4, 2),
-            "lstm_pair": _lstm_pair,
+            "lstm_pair": _lstm_pair, "token_table_conv1d": _token_table_conv1d,
             "gru": _recurrent(3, 1), "simple_rnn": _recurrent(1, 1), "optimizer_adam": _adam,
             "nn_sparse_softmax_cross_entropy": _sparse_cross_entropy}
 

@@ -1,6 +1,7 @@
 /* Keras layers as single engine ops: Dense (sdl_dense), and a Conv2D or DepthwiseConv2D with
  * the batch norm folded into it at inference (sdl_conv2d_batch_norm,
- * sdl_depthwise_conv2d_batch_norm). Arguments arrive normalised by the
+ * sdl_depthwise_conv2d_batch_norm), and an Embedding -> Conv1D from a table of each token's
+ * taps (sdl_token_table_conv1d). Arguments arrive normalised by the
  * Python package; this file only marshals them and calls the engine without the GIL. */
 #include "extension.h"
 
@@ -51,6 +52,20 @@ static PyObject *dense(PyObject *module, PyObject *args) {
     RETURN_ENGINE_RESULT(sdl_dense(x, kernel, bias, activation, &out));
 }
 
+/* token_table_conv1d(ids, table, bias|None, relu, stride, dilation, pad_left, pad_right) */
+static PyObject *token_table_conv1d(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *ids_object, *table_object, *bias_object;
+    int relu;
+    long long stride, dilation, pad_left, pad_right;
+    if (!PyArg_ParseTuple(args, "OOOpLLLL", &ids_object, &table_object, &bias_object, &relu, &stride, &dilation, &pad_left,
+                          &pad_right))
+        return NULL;
+    sdl_tensor ids = tensor_handle(ids_object, "ids"), table = tensor_handle(table_object, "table"), bias;
+    if (ids == NULL || table == NULL || optional_tensor_handle(bias_object, "bias", &bias) < 0) return NULL;
+    RETURN_ENGINE_RESULT(sdl_token_table_conv1d(ids, table, bias, relu, stride, dilation, pad_left, pad_right, &out));
+}
+
 PyMethodDef fused_layer_module_methods[] = {
     {"dense", dense, METH_VARARGS, "dense(x, kernel, bias, activation)"},
     {"conv2d_batch_norm", conv2d_batch_norm, METH_VARARGS,
@@ -59,5 +74,7 @@ PyMethodDef fused_layer_module_methods[] = {
     {"depthwise_conv2d_batch_norm", depthwise_conv2d_batch_norm, METH_VARARGS,
      "depthwise_conv2d_batch_norm(input, filters, bias, mean, variance, gamma, beta, epsilon, relu, relu_max, strides, "
      "dilations, padding, pads)"},
+    {"token_table_conv1d", token_table_conv1d, METH_VARARGS,
+     "token_table_conv1d(ids, table, bias, relu, stride, dilation, pad_left, pad_right)"},
     {NULL, NULL, 0, NULL},
 };

@@ -345,6 +345,17 @@ sdl_status sdl_depthwise_conv2d_batch_norm(sdl_tensor input, sdl_tensor filters,
                                            const int64_t *dilations, int32_t padding, const int64_t *pads,
                                            sdl_tensor *out);
 
+/* Keras's Embedding -> Conv1D at inference from the token ids: relu?(conv1d(E[ids], W) +
+   bias) where table (V, K, O) holds each token's filter taps, table[v][k] = E[v] . W[k]
+   (the caller multiplies once and keeps it while the weights stay the same); each output
+   adds K rows of it. ids (N, L) of any integer dtype, each in [0, V) (else an index
+   error); table float32 or float64, bias (O,) of its dtype or NULL; relu 0 or 1; stride
+   and dilation >= 1; pads >= 0 zeros before and after each row. Rounds as a different sum
+   order of the same products. Not differentiable: refused while a recording tape follows
+   the table or the bias. Result (N, OW, O). Caller owns *out. */
+sdl_status sdl_token_table_conv1d(sdl_tensor ids, sdl_tensor table, sdl_tensor bias, int32_t relu, int64_t stride,
+                                  int64_t dilation, int64_t pad_left, int64_t pad_right, sdl_tensor *out);
+
 /* ---- Attention ------------------------------------------------------------------------ */
 
 /* softmax(scale * query . key^T, masked) . value per (batch, head), in Keras's layout: query

@@ -4,7 +4,7 @@ from swiftdl._tensor import Tensor
 from ..layers.convolutional import Conv2D
 from ..layers.input_layer import InputLayer
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
-from . import conv_batch_norm_fusion
+from . import conv_batch_norm_fusion, token_convolution
 
 
 def collect_nodes(inputs, outputs):
@@ -52,15 +52,18 @@ def run_graph(nodes, inputs, outputs, values, training=None):
     A BatchNormalization whose output only a ReLU reads runs with that ReLU as one engine op
     (see _batch_norm_relu_pairs); the ReLU's node then finds its output present and is skipped.
     Conv2D → BatchNormalization (→ ReLU) chains at inference and Conv2D → pooling pairs run
-    as one op likewise (_conv_batch_norm_chains, _conv_pool_pairs)."""
+    as one op likewise (_conv_batch_norm_chains, _conv_pool_pairs), and so do Embedding →
+    (Dropout →) Conv1D chains at inference (token_convolution)."""
     readers, last_use = _readers_and_last_uses(nodes)
     keep = {id(t) for t in flatten(outputs)}
     fused = _batch_norm_relu_pairs(nodes, readers, keep)
     chains = _conv_batch_norm_chains(nodes, readers, keep, fused, training)
     pools = _conv_pool_pairs(nodes, readers, keep)
+    tokens = {} if training else token_convolution.functional_chains(nodes, readers, keep)
     masks = {}
     for position, node in enumerate(nodes):
-        done = position in chains and _run_chain(node, chains[position], values, masks)
+        done = position in tokens and token_convolution.run_functional_chain(node, tokens[position], values, masks)
+        done = done or (position in chains and _run_chain(node, chains[position], values, masks))
         done = done or (position in pools and _run_conv_pool(node, pools[position], values, masks))
         if not done and not isinstance(node.layer, InputLayer) \
                 and not all(id(t) in values for t in node.output_tensors):

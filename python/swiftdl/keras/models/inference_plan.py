@@ -8,7 +8,8 @@ a model has answered a call normally, later inference calls with the same kind o
 layers' own `call`s in order (a functional model's nodes in its run order, each reading its
 inputs from a list of values), with `training=False`, fused as `Sequential.call` and
 `run_graph` fuse them: conv → batch norm (→ ReLU) chains folded into one convolution,
-batch-norm+ReLU pairs, and conv+pool pairs. Anything else
+batch-norm+ReLU pairs, and conv+pool pairs; an Embedding → (Dropout →) Conv1D chain runs
+from a table of each token's taps (token_convolution). Anything else
 (training=True, masks, custom layers or operations, a layer that regularizes its activity,
 a changed layer list, several inputs, a nested call) takes the normal path, which also gives
 the errors for bad input.
@@ -24,10 +25,11 @@ import swiftdl as _sd
 from swiftdl import _C
 from swiftdl._tensor import _BASE_SHAPE
 
+from ..layers.embedding import Embedding
 from ..layers.keras_tensor import flatten, map_structure
 from ..layers.layer import _CALL_DEPTH, Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
-from . import conv_batch_norm_fusion, direct_steps
+from . import conv_batch_norm_fusion, direct_steps, token_convolution
 
 # Returned by `run` when the call must take the normal path.
 NOT_PLANNED = object()
@@ -67,6 +69,14 @@ class SequentialPlan:
             layer = layers[index]
             if not _plain(layer, x):
                 return None
+            chain = token_convolution.sequential_chain(layers, index) if type(layer) is Embedding else None
+            if chain is not None and all(_plain(other, x) for other in chain):
+                # Embedding → (Dropout →) Conv1D from a table of each token's taps.
+                step = token_convolution.step_for(chain)
+                x = step(x)
+                steps.append(step)
+                index += len(chain)
+                continue
             following = layers[index + 1] if index + 1 < len(layers) else None
             fused = _convolve_and_normalize(layers, index, x, False) if following is not None else None
             if fused is not None and all(_plain(other, x) for other in layers[index:index + fused[1]]):
@@ -159,8 +169,9 @@ class FunctionalPlan:
         relu_pairs = _batch_norm_relu_pairs(nodes, readers, kept)
         chains = _conv_batch_norm_chains(nodes, readers, kept, relu_pairs, False)
         pools = _conv_pool_pairs(nodes, readers, kept)
+        token_chains = token_convolution.functional_chains(nodes, readers, kept)
         skipped: set = set()  # the nodes fused into an earlier step
-        steps = []
+        steps: list[tuple[Callable[..., Any], list, dict]] = []
         for position, node in enumerate(nodes):
             # The planning call drops values after their last reader as the plan's runs do:
             # holding them all made it map every activation afresh (MobileNetV2's second
@@ -179,6 +190,15 @@ class FunctionalPlan:
                 return
             if node.call_kwargs.get("training"):  # a layer the graph runs in training mode (MC dropout)
                 return
+            covered = token_chains.get(position)
+            if covered is not None and all(_plain(n.layer, first_input) for n in covered):
+                # Embedding → (Dropout →) Conv1D from a table of each token's taps.
+                step = token_convolution.step_for([layer] + [n.layer for n in covered])
+                values.append(step(first_input))
+                skipped.update(self._position[id(n)] for n in covered)
+                slots[id(covered[-1].output_tensors[0])] = len(values) - 1
+                steps.append((step, [_Slot(slots[id(node.call_args[0])])], {}))
+                continue
             fused = self._fuse(node, chains.get(position), relu_pairs.get(position), pools.get(position), slots,
                                values)
             if fused is not None:

@@ -6,12 +6,13 @@ from typing import Any, Sequence
 import swiftdl as _sd
 
 from ..layers.convolutional import Conv2D
+from ..layers.embedding import Embedding
 from ..layers.input_layer import Input, InputLayer
 from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
 from ..layers.pooling import AveragePooling2D, MaxPooling2D
-from . import conv_batch_norm_fusion
+from . import conv_batch_norm_fusion, token_convolution
 from .model import Functional, Model
 
 
@@ -97,6 +98,14 @@ class Sequential(Model):
         while index < len(layers):
             layer = layers[index]
             index += 1
+            chain = token_convolution.sequential_chain(layers, index - 1) \
+                if type(layer) is Embedding and mask is None and not training else None
+            if chain is not None:  # Embedding → (Dropout →) Conv1D from a table of each token's taps
+                y = token_convolution.table_of(layer, chain[-1]).convolve(_as_tensor(x))
+                if y is not None:
+                    x = y
+                    index += len(chain) - 1
+                    continue
             if mask is None and index < len(layers):
                 fused = _convolve_and_normalize(layers, index - 1, x, training)
                 if fused is not None:  # a Conv2D, its BatchNormalization (and ReLU) as one op
