@@ -165,6 +165,20 @@ def test_small_calls_keep_the_layers_own_path():
     assert _token_table(model).pending == 0
 
 
+
+def test_tables_over_the_size_limit_are_never_built(monkeypatch):
+    """A table costs V·K·O values for the model's life: past TABLE_BYTES_LIMIT the layers'
+    own calls run instead."""
+    model = _text_cnn(True)
+    ids = RNG.integers(0, 50, (16, 40))
+    monkeypatch.setattr(token_convolution, "TABLE_BYTES_LIMIT", 50 * 5 * 16 * 4 - 1)
+    model(ids)
+    np.testing.assert_array_equal(np.asarray(model(ids)), _reference(model, ids))
+    assert _token_table(model).table is None
+    monkeypatch.setattr(token_convolution, "TABLE_BYTES_LIMIT", 50 * 5 * 16 * 4)
+    model(ids)
+    assert _token_table(model).table is not None
+
 def test_changed_weights_are_seen():
     model = _text_cnn(True)
     ids = RNG.integers(0, 50, (16, 40))
