@@ -12,6 +12,8 @@ public let avx512KernelsCompiled = true
 /// Whether this module's AVX-512 kernels are compiled in (x86-64 builds).
 public let avx512KernelsCompiled = false
 
+// NOTE: unreachable: the engine calls no entry point while `avx512KernelsCompiled` is false
+// (CPUFeatures.hasAVX512Kernels tests it first).
 public func smallGemmAVX512(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposedA: Bool = false, b: UnsafePointer<Float>,
     ldb: Int, transposedB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool

@@ -15,11 +15,8 @@ final class Depthwise3x3AVX512Tests: XCTestCase {
     }
 
     private func values(_ count: Int, seed: Int) -> [Float] {
-        var state = UInt64(seed) &* 6_364_136_223_846_793_005 &+ 1
-        return (0..<count).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Float(Int(state >> 40) % 2000 - 1000) / 300
-        }
+        var random = TestRandom(UInt64(seed))
+        return (0..<count).map { _ in Float(random.double(-3.33, 3.33)) }
     }
 
     private func window(size: Int, stride: Int, pad: Int) -> PlaneWindow {
