@@ -123,3 +123,10 @@ def test_memory_freed_by_large_blocks_is_reused_by_small_ones():
     assert _rss_bytes() - before < 16 * mib
     del small
     _C.release_cached_memory()
+
+
+def test_a_request_too_large_for_any_memory_is_a_memory_error():
+    # Int64.max bytes: rounding it up to whole pages once overflowed and killed the process.
+    import pytest
+    with pytest.raises(MemoryError, match="could not allocate"):
+        sd.ones((2**63 - 1,), dtype="uint8")

@@ -57,7 +57,8 @@ enum BufferCache {
             Int(bitPattern: raw) != -1
         else { return nil }
         let aligned = (Int(bitPattern: raw) + alignment - 1) & ~(alignment - 1)
-        guard let base = UnsafeMutableRawPointer(bitPattern: aligned), let resident = ResidentPages(pageCount: bytes / page)
+        guard let base = UnsafeMutableRawPointer(bitPattern: aligned),
+            let resident = ResidentPages(pageCount: bytes / page)
         else {
             munmap(raw, bytes + alignment)
             return nil
@@ -83,10 +84,11 @@ enum BufferCache {
     nonisolated(unsafe) private static var highWater = 0
 
     /// The size actually taken for a request of `byteCount` bytes, or nil when the request
-    /// is small enough for malloc.
+    /// is small enough for malloc, or too large for any memory (malloc then refuses it: a
+    /// memory error, where rounding it up to pages would overflow and trap).
     @inline(__always)
     static func mappedSize(_ byteCount: Int) -> Int? {
-        guard byteCount >= minimumBytes else { return nil }
+        guard byteCount >= minimumBytes, byteCount <= Int.max - page else { return nil }
         return (byteCount + page - 1) & ~(page - 1)
     }
 
