@@ -118,4 +118,6 @@ class _BackwardRule:
         if len(gradients) != self.argument_count:
             raise ValueError(f"custom_gradient: grad_fn returned {len(gradients)} gradients for "
                              f"{self.argument_count} arguments")
-        return [None if gradients[i] is None else asarray(gradients[i]) for i in self.followed]
+        # Tensors as they are: copying them cost a pass over each gradient (a full activation's,
+        # for a convolution's input) and as much memory again.
+        return [None if gradients[i] is None else asarray(gradients[i], copy=None) for i in self.followed]
