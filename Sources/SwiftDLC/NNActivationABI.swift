@@ -152,6 +152,37 @@ private func fusedBatchNorm(
     }
 }
 
+@_cdecl("sdl_nn_fused_batch_norm_gradients")
+public func nnFusedBatchNormGradients(
+    _ x: OpaquePointer?, _ y: OpaquePointer?, _ dy: OpaquePointer?, _ axis: Int64, _ mean: OpaquePointer?,
+    _ variance: OpaquePointer?, _ gamma: OpaquePointer?, _ epsilon: Double, _ withRelu: Int32, _ maxValue: Double,
+    _ dx: UnsafeMutablePointer<OpaquePointer?>?, _ dgamma: UnsafeMutablePointer<OpaquePointer?>?,
+    _ dbeta: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    let op = "fused_batch_norm_gradients"
+    let outs = [dx, dgamma, dbeta]
+    guard outs.allSatisfy({ $0 != nil }) else {
+        sdl_internal_set_last_error("[\(op)] received a NULL out-pointer")
+        return SDLError.Kind.value.rawValue
+    }
+    return perform {
+        do {
+            let gradients = try fusedBatchNormalizationGradients(
+                x: borrow(x, op), output: withRelu != 0 && y != nil ? borrow(y, op) : nil,
+                outputGradient: borrow(dy, op),
+                axis: Int(axis), mean: borrow(mean, op), variance: borrow(variance, op),
+                gamma: gamma == nil ? nil : borrow(gamma, op), epsilon: epsilon, reluMax: withRelu != 0 ? maxValue : nil
+            )
+            for (out, tensor) in zip(outs, [gradients.x, gradients.gamma, gradients.beta]) {
+                out?.pointee = makeHandle(tensor)
+            }
+        } catch {
+            for out in outs { out?.pointee = nil }
+            throw error
+        }
+    }
+}
+
 @_cdecl("sdl_nn_group_norm")
 public func nnGroupNorm(
     _ x: OpaquePointer?, _ axis: Int64, _ groups: Int64, _ gamma: OpaquePointer?, _ beta: OpaquePointer?,

@@ -2,10 +2,12 @@ import XCTest
 
 @testable import SwiftDL
 
-/// Large buffers are recycled through BufferCache: the same block comes back for the same
-/// size, zeroed storage is really zero after reuse, and the cache stays within its bound.
+/// Large buffers are recycled through BufferCache's arena: freed pages serve the next request
+/// of any size, zeroed storage is really zero after reuse, and the free memory held stays
+/// within its bound.
 final class BufferCacheTests: XCTestCase {
     func testFreedLargeBlockIsReusedForTheSameSize() throws {
+        BufferCache.clear() // no resident free pages elsewhere that could serve the request
         let bytes = 1 << 20
         var first: Storage? = try Storage(byteCount: bytes)
         let address = first!.base
@@ -20,6 +22,8 @@ final class BufferCacheTests: XCTestCase {
     func testSmallBuffersBypassTheCacheAndLargeOnesAreAligned() throws {
         XCTAssertNil(BufferCache.mappedSize(1000))
         XCTAssertEqual(BufferCache.mappedSize(BufferCache.minimumBytes + 1), BufferCache.minimumBytes + 4096)
+        XCTAssertNil(BufferCache.mappedSize(Int.max))  // left to malloc, which refuses it
+        XCTAssertThrowsError(try Storage(byteCount: Int.max))
         let storage = try Storage(byteCount: 3 << 20)
         XCTAssertEqual(Int(bitPattern: storage.base) % Storage.alignment, 0)
     }
@@ -36,20 +40,28 @@ final class BufferCacheTests: XCTestCase {
         XCTAssertEqual(BufferCache.heldBytes, 0)
     }
 
-    func testAMissEvictsOnlyTheOldestBlocksItNeedsRoomFor() throws {
+    func testFreedPagesServeRequestsOfOtherSizesAndCoalesce() throws {
         BufferCache.clear()
         defer { BufferCache.clear() }
-        let size = 16 << 20, count = BufferCache.capacityBytes / size
-        var blocks: [Storage] = []
-        for _ in 0..<count { blocks.append(try Storage(byteCount: size)) }
-        let newest = blocks.last!.base
-        blocks.removeAll() // given back oldest first: the cache is now full
-        XCTAssertEqual(BufferCache.heldBytes, count * size)
-        let other = try Storage(byteCount: size + 4096) // a new size: room for one more block
-        XCTAssertLessThanOrEqual(BufferCache.heldBytes + size + 4096, BufferCache.capacityBytes)
-        XCTAssertGreaterThanOrEqual(BufferCache.heldBytes, (count - 2) * size)
-        _ = other
-        // The most recently given block is still cached and comes back first.
-        XCTAssertEqual(try Storage(byteCount: size).base, newest)
+        let mib = 1 << 20
+        var block: Storage? = try Storage(byteCount: 8 * mib)
+        let address = block!.base
+        block = nil
+        XCTAssertEqual(BufferCache.heldBytes, 8 * mib)
+        // Two smaller requests split the freed block rather than faulting in fresh pages.
+        var head: Storage? = try Storage(byteCount: 3 * mib)
+        var tail: Storage? = try Storage(byteCount: 5 * mib)
+        XCTAssertEqual(head!.base, address)
+        XCTAssertEqual(tail!.base, address + 3 * mib)
+        XCTAssertEqual(BufferCache.heldBytes, 0)
+        // Freed neighbours coalesce: the whole block serves a request of its size again.
+        head = nil
+        tail = nil
+        XCTAssertEqual(BufferCache.heldBytes, 8 * mib)
+        XCTAssertEqual(try Storage(byteCount: 8 * mib).base, address)
+        // A larger request reuses the freed pages and only adds what they lack.
+        let larger = try Storage(byteCount: 12 * mib)
+        XCTAssertEqual(larger.base, address)
+        XCTAssertEqual(BufferCache.heldBytes, 0)
     }
 }

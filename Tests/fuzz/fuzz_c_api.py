@@ -41,7 +41,8 @@ SIGNATURES = {
     "depthwise_conv2d_batch_norm": "TTNTTNNdpd22i4",
     "dot_product_attention": "TTTNddpp", "dense": "TTNi", "token_table_conv1d": "TTNpLLLL",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
-    "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_group_norm": "TLLNNd", "nn_layer_norm": "TLNNd",
+    "nn_fused_batch_norm_relu": "TLNNNNdd", "nn_fused_batch_norm_gradients": "TNTLTTNdpd",
+    "nn_group_norm": "TLLNNd", "nn_layer_norm": "TLNNd",
     "nn_activation": "iTd", "nn_softmax": "TLp",
     "nn_sparse_softmax_cross_entropy": "TT",
     "nn_softmax_cross_entropy": "TTL", "nn_sigmoid_cross_entropy": "TT", "nn_binary_crossentropy": "TTdd",
@@ -326,6 +327,17 @@ def _fused_batch_norm(draw, state):
         draw.pick([1e-3, 0.0, -1.0, float("nan")])]
 
 
+def _fused_batch_norm_gradients(draw, state):
+    x, axis, _, _, gamma, _, epsilon = _fused_batch_norm(draw, state)
+    shape, dtype = tuple(x.shape), np.dtype(str(x.dtype))
+    channels = shape[axis] if -len(shape) <= axis < len(shape) else 1
+    other = lambda: _float(draw, shape, dtype) if draw.bool(0.8) else _float(draw, (_size(draw),), dtype)  # noqa: E731
+    y, dy = other(), other()
+    statistics = [_channel_vector(draw, channels, dtype) for _ in range(2)]
+    return [x, y if draw.bool(0.9) else None, dy, axis] + statistics + [gamma, epsilon, draw.bool(),
+                                                                      draw.pick([6.0, float("inf"), 0.0, float("nan")])]
+
+
 def _group_norm(draw, state):
     dtype = draw.pick([np.float32, np.float64])
     shape = tuple(_size(draw, 6) for _ in range(draw.int(2, 5)))
@@ -461,6 +473,7 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "nn_fused_batch_norm": _fused_batch_norm,
             "nn_fused_batch_norm_relu": lambda draw, state: _fused_batch_norm(draw, state) + [
                 draw.pick([6.0, float("inf"), 0.0, -1.0, float("nan")])],
+            "nn_fused_batch_norm_gradients": _fused_batch_norm_gradients,
             "nn_group_norm": _group_norm, "nn_layer_norm": _layer_norm,
             "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm,
             "depthwise_conv2d_batch_norm": _depthwise_conv2d_batch_norm,

@@ -85,25 +85,48 @@ def test_fit_retires_the_buffer_cache_and_clear_session_gives_it_back():
     assert _C.release_cached_memory() == 0
 
 
-def test_retired_blocks_serve_their_size_and_give_way_to_other_sizes():
+def test_freed_pages_serve_requests_of_any_size():
+    # Large blocks come from one arena whose freed pages serve the next request whatever its
+    # size: a backward pass's gradients reuse the activations' pages, and predict at another
+    # batch size reuses training's, instead of faulting in fresh memory beside them.
     from swiftdl import _C
-    gc.collect()  # a cycle freed mid-test would put a block of its own in the cache
+    gc.collect()  # a cycle freed mid-test would free a block of its own into the cache
     _C.release_cached_memory()
     mib = 1 << 20
     block = sd.ones((mib,))  # 4 MiB
     del block
-    _C.retire_cached_memory()
-    again = sd.ones((mib,))  # the retired block, reused
-    assert _C.cached_memory_bytes() == 0
-    del again  # back in the cache, no longer retired
-    other = sd.ones((3 * mib,))  # 12 MiB: a miss, but the 4 MiB block is not stale
-    del other
-    assert _C.cached_memory_bytes() == 16 * mib
-    _C.retire_cached_memory()
-    larger = sd.ones((5 * mib,))  # 20 MiB: a miss that unmaps 20 MiB of stale blocks (all 16)
+    assert _C.cached_memory_bytes() == 4 * mib
+    larger = sd.ones((3 * mib,))  # 12 MiB: the freed 4 MiB and 8 fresh
     assert _C.cached_memory_bytes() == 0
     del larger
-    smaller = sd.ones((mib,))  # 4 MiB: a miss; nothing stale is left to give way
-    del smaller
-    assert _C.cached_memory_bytes() == 24 * mib
+    pieces = [sd.ones((mib // 2,)) for _ in range(6)]  # six 2 MiB blocks: all from the freed 12
+    assert _C.cached_memory_bytes() == 0
+    del pieces
+    assert _C.cached_memory_bytes() == 12 * mib
+    _C.retire_cached_memory()  # the end of a fit: nothing to do any more, kept for the ABI
+    assert _C.cached_memory_bytes() == 12 * mib
+    assert _C.release_cached_memory() == 12 * mib
+    assert _C.cached_memory_bytes() == 0
+
+
+def test_memory_freed_by_large_blocks_is_reused_by_small_ones():
+    # Resident memory stays near the most that was live at once: 64 MiB freed as one block
+    # serves 32 blocks of 2 MiB without the process growing by their size.
+    from swiftdl import _C
+    gc.collect()
     _C.release_cached_memory()
+    mib = 1 << 20
+    big = sd.ones((16 * mib,))  # 64 MiB, touched
+    del big
+    before = _rss_bytes()
+    small = [sd.ones((mib // 2,)) for _ in range(32)]
+    assert _rss_bytes() - before < 16 * mib
+    del small
+    _C.release_cached_memory()
+
+
+def test_a_request_too_large_for_any_memory_is_a_memory_error():
+    # Int64.max bytes: rounding it up to whole pages once overflowed and killed the process.
+    import pytest
+    with pytest.raises(MemoryError, match="could not allocate"):
+        sd.ones((2**63 - 1,), dtype="uint8")

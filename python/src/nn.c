@@ -175,6 +175,50 @@ static PyObject *nn_fused_batch_norm_relu(PyObject *module, PyObject *args) {
     return fused_batch_norm_call(x_object, axis, mean_object, variance_object, gamma_object, beta_object, epsilon, 1, max_value);
 }
 
+/* nn_fused_batch_norm_gradients(x, y|None, dy, axis, mean, variance, gamma|None, eps, with_relu, max_value)
+   -> (dx, dgamma, dbeta) */
+static PyObject *nn_fused_batch_norm_gradients(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *x_object, *y_object, *dy_object, *mean_object, *variance_object, *gamma_object;
+    long long axis;
+    double epsilon, max_value;
+    int with_relu;
+    if (!PyArg_ParseTuple(args, "OOOLOOOdpd", &x_object, &y_object, &dy_object, &axis, &mean_object, &variance_object,
+                          &gamma_object, &epsilon, &with_relu, &max_value))
+        return NULL;
+    sdl_tensor x = tensor_handle(x_object, "x"), y, dy, mean, variance, gamma;
+    if (x == NULL || optional_tensor_handle(y_object, "y", &y) < 0 || (dy = tensor_handle(dy_object, "dy")) == NULL ||
+        (mean = tensor_handle(mean_object, "mean")) == NULL || (variance = tensor_handle(variance_object, "variance")) == NULL ||
+        optional_tensor_handle(gamma_object, "gamma", &gamma) < 0)
+        return NULL;
+    sdl_tensor dx = NULL, dgamma = NULL, dbeta = NULL;
+    sdl_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sdl_nn_fused_batch_norm_gradients(x, y, dy, (int64_t)axis, mean, variance, gamma, epsilon, with_relu, max_value, &dx,
+                                               &dgamma, &dbeta);
+    Py_END_ALLOW_THREADS
+    if (status != SDL_OK) return raise_status(status);
+    PyObject *dx_object = wrap_tensor(dx);
+    if (dx_object == NULL) {
+        sdl_tensor_free(dgamma);
+        sdl_tensor_free(dbeta);
+        return NULL;
+    }
+    PyObject *dgamma_object = wrap_tensor(dgamma);
+    if (dgamma_object == NULL) {
+        Py_DECREF(dx_object);
+        sdl_tensor_free(dbeta);
+        return NULL;
+    }
+    PyObject *dbeta_object = wrap_tensor(dbeta);
+    if (dbeta_object == NULL) {
+        Py_DECREF(dx_object);
+        Py_DECREF(dgamma_object);
+        return NULL;
+    }
+    return Py_BuildValue("(NNN)", dx_object, dgamma_object, dbeta_object);
+}
+
 /* nn_group_norm(x, axis, groups, gamma|None, beta|None, eps) -> y */
 static PyObject *nn_group_norm(PyObject *module, PyObject *args) {
     (void)module;
@@ -248,6 +292,9 @@ PyMethodDef nn_module_methods[] = {
     {"nn_moments", nn_moments, METH_VARARGS, "nn_moments(x, axes, keepdims) -> (mean, variance)"},
     {"nn_fused_batch_norm", nn_fused_batch_norm, METH_VARARGS,
      "nn_fused_batch_norm(x, axis, mean|None, variance|None, gamma|None, beta|None, eps) -> (y, mean, variance)"},
+    {"nn_fused_batch_norm_gradients", nn_fused_batch_norm_gradients, METH_VARARGS,
+     "nn_fused_batch_norm_gradients(x, y|None, dy, axis, mean, variance, gamma|None, eps, with_relu, max_value) -> (dx, "
+     "dgamma, dbeta)"},
     {"nn_fused_batch_norm_relu", nn_fused_batch_norm_relu, METH_VARARGS,
      "nn_fused_batch_norm_relu(x, axis, mean|None, variance|None, gamma|None, beta|None, eps, max_value) -> (y, mean, "
      "variance)"},

@@ -145,6 +145,9 @@ def nn_fused_batch_norm(x: TensorBase, axis: int, mean: Optional[TensorBase], va
 def nn_fused_batch_norm_relu(x: TensorBase, axis: int, mean: Optional[TensorBase], variance: Optional[TensorBase],
                              gamma: Optional[TensorBase], beta: Optional[TensorBase], epsilon: float, max_value: float,
                              /) -> Tuple[Tensor, Tensor, Tensor]: ...
+def nn_fused_batch_norm_gradients(x: TensorBase, y: Optional[TensorBase], dy: TensorBase, axis: int, mean: TensorBase,
+                                  variance: TensorBase, gamma: Optional[TensorBase], epsilon: float, with_relu: bool,
+                                  max_value: float, /) -> Tuple[Tensor, Tensor, Tensor]: ...
 def nn_group_norm(x: TensorBase, axis: int, groups: int, gamma: Optional[TensorBase], beta: Optional[TensorBase],
                   epsilon: float, /) -> Tensor: ...
 def nn_layer_norm(x: TensorBase, axis: int, gamma: Optional[TensorBase], beta: Optional[TensorBase], epsilon: float,

@@ -118,4 +118,9 @@ class _BackwardRule:
         if len(gradients) != self.argument_count:
             raise ValueError(f"custom_gradient: grad_fn returned {len(gradients)} gradients for "
                              f"{self.argument_count} arguments")
-        return [None if gradients[i] is None else asarray(gradients[i]) for i in self.followed]
+        # Plain engine tensors as they are (the tape never writes into a gradient it is given):
+        # copying them cost a pass over each gradient (a full activation's, for a convolution's
+        # input) and as much memory again. Anything else (a Variable, a numpy array) is copied,
+        # so that later writes to it (an optimizer's update) cannot reach the tape's results.
+        return [None if gradients[i] is None else gradients[i] if type(gradients[i]) is Tensor
+                else asarray(gradients[i]) for i in self.followed]

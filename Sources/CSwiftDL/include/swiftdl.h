@@ -511,6 +511,16 @@ sdl_status sdl_nn_fused_batch_norm(sdl_tensor x, int64_t axis, sdl_tensor mean, 
 sdl_status sdl_nn_fused_batch_norm_relu(sdl_tensor x, int64_t axis, sdl_tensor mean, sdl_tensor variance,
                                         sdl_tensor gamma, sdl_tensor beta, double epsilon, double max_value,
                                         sdl_tensor *out, sdl_tensor *out_mean, sdl_tensor *out_variance);
+/* The gradients of sdl_nn_fused_batch_norm(_relu) in training (mean and variance NULL there):
+   from its input x, the statistics it returned (mean, variance), its gamma (may be NULL) and the
+   gradient dy of its output y. with_relu non-zero: the op ended in the relu of max_value, and y
+   (the op's output, else ignored and may be NULL) tells where it passed. For callers that
+   compute x again rather than keep it. Not recorded on tapes. *dx (x's shape), *dgamma and
+   *dbeta ((C,); dgamma as if gamma were ones when it is NULL) are owned by the caller; on an
+   error all three are NULL. */
+sdl_status sdl_nn_fused_batch_norm_gradients(sdl_tensor x, sdl_tensor y, sdl_tensor dy, int64_t axis, sdl_tensor mean,
+                                             sdl_tensor variance, sdl_tensor gamma, double epsilon, int32_t with_relu,
+                                             double max_value, sdl_tensor *dx, sdl_tensor *dgamma, sdl_tensor *dbeta);
 /* Group normalisation in one op: the channels on `axis` (not 0, the batch) split into `groups`
    (a positive divisor of their count) and each (sample, group) normalised over its channels
    and every other non-batch axis: (x - mean)/sqrt(variance + epsilon)·gamma + beta, the

@@ -125,7 +125,7 @@ private struct BatchNormForward: FloatVisitor {
     }
 }
 
-private struct ClippedReluBackward: FloatVisitor {
+struct ClippedReluBackward: FloatVisitor {
     let dy: Tensor, y: Tensor, reluMax: Double, dz: Tensor
     func visit<T: FloatElement>(_: T.Type) {
         clippedReluBackward(
@@ -134,7 +134,7 @@ private struct ClippedReluBackward: FloatVisitor {
     }
 }
 
-private struct BatchNormBackward: FloatVisitor {
+struct BatchNormBackward: FloatVisitor {
     let x: Tensor, dy: Tensor, layout: ChannelLayout, mean: Tensor, variance: Tensor, gamma: Tensor?
     let epsilon: Double, batchStatistics: Bool, dx: Tensor?, dgamma: Tensor?, dbeta: Tensor?
     func visit<T: FloatElement>(_: T.Type) {

@@ -102,14 +102,18 @@ class BatchNormalization(Layer):
         if training and self.trainable:
             outputs, batch_mean, batch_variance = normalize(inputs, self.gamma, self.beta, epsilon=self.epsilon,
                                                             axis=self._axis)
-            # The moving statistics are bookkeeping, off the tape.
-            keep = 1.0 - self.momentum
-            self.moving_mean.assign(_sd.stop_gradient(self.moving_mean) * self.momentum + batch_mean * keep)
-            self.moving_variance.assign(_sd.stop_gradient(self.moving_variance) * self.momentum + batch_variance * keep)
+            self._update_moving_statistics(batch_mean, batch_variance)
             return outputs
         outputs, _, _ = normalize(inputs, self.gamma, self.beta, _sd.stop_gradient(self.moving_mean),
                                   _sd.stop_gradient(self.moving_variance), epsilon=self.epsilon, axis=self._axis)
         return outputs
+
+    def _update_moving_statistics(self, batch_mean, batch_variance):
+        """Moves the moving averages towards a training batch's statistics (bookkeeping, off
+        the tape); also called by the model runners' fused conv → batch norm training op."""
+        keep = 1.0 - self.momentum
+        self.moving_mean.assign(_sd.stop_gradient(self.moving_mean) * self.momentum + batch_mean * keep)
+        self.moving_variance.assign(_sd.stop_gradient(self.moving_variance) * self.momentum + batch_variance * keep)
 
     def _renormalize(self, inputs):
         """Training with batch renormalization: Keras's arithmetic, in engine ops."""

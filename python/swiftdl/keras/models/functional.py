@@ -4,7 +4,7 @@ from swiftdl._tensor import Tensor
 from ..layers.convolutional import Conv2D
 from ..layers.input_layer import InputLayer
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
-from . import conv_batch_norm_fusion, token_convolution
+from . import conv_batch_norm_fusion, conv_batch_norm_training, token_convolution
 
 
 def collect_nodes(inputs, outputs):
@@ -53,7 +53,9 @@ def run_graph(nodes, inputs, outputs, values, training=None):
     (see _batch_norm_relu_pairs); the ReLU's node then finds its output present and is skipped.
     Conv2D → BatchNormalization (→ ReLU) chains at inference and Conv2D → pooling pairs run
     as one op likewise (_conv_batch_norm_chains, _conv_pool_pairs), and so do Embedding →
-    (Dropout →) Conv1D chains at inference (token_convolution)."""
+    (Dropout →) Conv1D chains at inference (token_convolution). In training under a tape,
+    conv → batch norm chains whose convolution is cheap to run again are recorded as one node
+    that keeps only their input and output (conv_batch_norm_training)."""
     readers, last_use = _readers_and_last_uses(nodes)
     keep = {id(t) for t in flatten(outputs)}
     fused = _batch_norm_relu_pairs(nodes, readers, keep)
@@ -104,9 +106,11 @@ def _run_node(node, fused_relu, values, masks, training):
 
 def _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, training):
     """{position of a Conv2D or DepthwiseConv2D node: (its BatchNormalization node, the ReLU
-    node or None, the ReLU's cap or None)} for each conv whose output only that batch norm
-    reads (and is not a model output), when the batch norm uses its moving statistics on
-    this call: the chain then runs as one op (conv_batch_norm_fusion)."""
+    node or None, the ReLU's cap or None, whether the batch norm trains)} for each conv whose
+    output only that batch norm reads (and is not a model output): the chain then runs as one
+    op when the batch norm uses its moving statistics on this call (conv_batch_norm_fusion),
+    and as one recorded node that keeps only its input and output when it trains under a tape
+    (conv_batch_norm_training)."""
     chains = {}
     for position, node in enumerate(nodes):
         if type(node.layer) not in conv_batch_norm_fusion.FOLDING_OPS or len(node.call_args) != 1 \
@@ -116,12 +120,14 @@ def _conv_batch_norm_chains(nodes, readers, keep, relu_pairs, training):
         if reader is None:
             continue
         norm_node = nodes[reader]
-        if not conv_batch_norm_fusion.fusable(node.layer, norm_node.layer) or not \
-                conv_batch_norm_fusion.uses_moving_statistics(norm_node.layer, norm_node.call_kwargs.get("training",
-                                                                                                       training)):
+        if not conv_batch_norm_fusion.fusable(node.layer, norm_node.layer):
+            continue
+        trains = not conv_batch_norm_fusion.uses_moving_statistics(
+            norm_node.layer, norm_node.call_kwargs.get("training", training))
+        if trains and not conv_batch_norm_training.recomputes_cheaply(node.layer):
             continue
         relu_node, cap = relu_pairs.get(reader, (None, None))
-        chains[position] = (norm_node, relu_node, cap)
+        chains[position] = (norm_node, relu_node, cap, trains)
     return chains
 
 
@@ -158,11 +164,13 @@ def _run_conv_pool(node, pool_node, values, masks):
 def _run_chain(node, chain, values, masks):
     """Runs a conv → batch norm (→ relu) chain as one op and stores the last output; False
     when its input does not suit the fused op (the nodes then run one by one)."""
-    norm_node, relu_node, cap = chain
+    norm_node, relu_node, cap, trains = chain
     x = values[id(node.call_args[0])] if isinstance(node.call_args[0], KerasTensor) else None
     if x is None or masks.get(id(node.call_args[0])) is not None:
         return False
-    output = conv_batch_norm_fusion.convolve_and_normalize(node.layer, norm_node.layer, cap, x)
+    run = (conv_batch_norm_training.convolve_and_normalize_in_training if trains
+           else conv_batch_norm_fusion.convolve_and_normalize)
+    output = run(node.layer, norm_node.layer, cap, x)
     if output is None:
         return False
     values[id((relu_node or norm_node).output_tensors[0])] = output

@@ -240,7 +240,7 @@ class FunctionalPlan:
             return None
         source = _Slot(slots[id(node.call_args[0])])
         if chain is not None:
-            norm_node, relu_node, cap = chain
+            norm_node, relu_node, cap, _ = chain  # training=False: never a training chain
             output = _convolve_and_normalize_fused(node.layer, norm_node.layer, cap, values[source.index])
             if output is None:
                 return None

@@ -12,7 +12,7 @@ from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
 from ..layers.pooling import AveragePooling2D, MaxPooling2D
-from . import conv_batch_norm_fusion, token_convolution
+from . import conv_batch_norm_fusion, conv_batch_norm_training, token_convolution
 from .model import Functional, Model
 
 
@@ -169,14 +169,17 @@ class Sequential(Model):
 def _convolve_and_normalize(layers, index, x, training):
     """(output, layers used) when layers[index] is a Conv2D or DepthwiseConv2D that runs with
     the batch norm after it, and the ReLU after that if there is one, as one op at inference
-    (see conv_batch_norm_fusion), else None."""
+    (see conv_batch_norm_fusion) or as one recorded node in training under a tape (see
+    conv_batch_norm_training), else None."""
     conv, batch_norm = layers[index], layers[index + 1]
-    if not conv_batch_norm_fusion.fusable(conv, batch_norm) \
-            or not conv_batch_norm_fusion.uses_moving_statistics(batch_norm, training):
+    if not conv_batch_norm_fusion.fusable(conv, batch_norm):
         return None
     following = layers[index + 2] if index + 2 < len(layers) else None
     cap = fusable_relu_cap(batch_norm, following) if following is not None else None
-    output = conv_batch_norm_fusion.convolve_and_normalize(conv, batch_norm, cap, x)
+    if conv_batch_norm_fusion.uses_moving_statistics(batch_norm, training):
+        output = conv_batch_norm_fusion.convolve_and_normalize(conv, batch_norm, cap, x)
+    else:
+        output = conv_batch_norm_training.convolve_and_normalize_in_training(conv, batch_norm, cap, x)
     return None if output is None else (output, 2 if cap is None else 3)
 
 
