@@ -13,6 +13,8 @@
 // (32 columns or 16, in place or staged) computes it, so the result does not depend on how
 // the rows or columns are split across threads.
 
+import SwiftDLAVX2
+
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), row-major with the given leading
 /// dimensions, on the calling thread; A is read transposed (stored k×m) when `transposedA`,
@@ -36,7 +38,7 @@ public func smallGemmAVX512(
     var (b, ldb) = (b, ldb)
     if transposedB {
         // Bᵀ's rows become B's columns: k×n, read in place by the kernels from here on.
-        transpose(b, ldb: ldb, rows: n, columns: k, into: scratch)
+        transposeMatrix(b, rows: n, columns: k, sourceStride: ldb, into: scratch)
         (b, ldb) = (UnsafePointer(scratch), n)
     }
     // B's last columns (fewer than 16), copied once into a zero-padded k×16 panel so the
@@ -53,24 +55,6 @@ public func smallGemmAVX512(
     product.rows(wholeRows)
     if wholeRows < m {
         product.lastRows(from: wholeRows, count: m - wholeRows, scratch: panel + panelCount)
-    }
-}
-
-/// target (columns × rows, row-major) = source (rows × columns, leading dimension ldb)
-/// transposed, sixteen source rows at a time: each step reads one element of each of sixteen
-/// rows (sixteen streams, each cache line used over sixteen steps) and writes sixteen
-/// contiguous floats. Element by element down whole source rows, every write landed on
-/// another cache line (and page, for wide targets): the copy of a 896×128 Bᵀ took 200 µs,
-/// longer than the product it fed (a convolution's input gradient, 144×128 · 128×896).
-private func transpose(
-    _ source: UnsafePointer<Float>, ldb: Int, rows: Int, columns: Int, into target: UnsafeMutablePointer<Float>
-) {
-    for first in stride(from: 0, to: rows, by: 16) {
-        let count = min(16, rows - first)
-        for p in 0..<columns {
-            let out = target + p * rows + first
-            for j in 0..<count { out[j] = source[(first + j) * ldb + p] }
-        }
     }
 }
 

@@ -156,9 +156,19 @@ public func convolutionBackward<T: FloatElement>(
     let g = plan.geometry
     let k = g.patchSize, o = g.outputChannels
     let pointwise = plan.algorithm == .pointwise
-    // dColumns = dY · Wᵀ, with W read as the (K, O) matrix it is.
-    let filtersTransposed = MatrixOperand(pointer: w, transposed: true, leadingDimension: max(o, 1))
     var winogradFilters = plan.inputGradientByWinograd && dx != nil ? transformedFilters : nil
+    // dColumns = dY · Wᵀ. Wᵀ (O, K) is written out once here rather than read through a
+    // transposed operand: products handed a transposed B copy it themselves, once per chunk
+    // (the AVX-512 small-product kernel does), and the chunks of one call are many.
+    let gemmInputGradient =
+        dx != nil && !plan.inputGradientByWinograd && plan.algorithm != .singleChannel
+        && plan.algorithm != .singleOutput
+    let transposedCopy = gemmInputGradient ? UnsafeMutablePointer<T>.allocate(capacity: max(k * o, 1)) : nil
+    defer { transposedCopy?.deallocate() }
+    if let transposedCopy { transposeMatrix(w, rows: k, columns: o, sourceStride: max(o, 1), into: transposedCopy) }
+    let filtersTransposed =
+        transposedCopy.map { MatrixOperand(pointer: UnsafePointer($0), transposed: false, leadingDimension: max(k, 1)) }
+        ?? MatrixOperand(pointer: w, transposed: true, leadingDimension: max(o, 1))
     if plan.inputGradientByWinograd && dx != nil && winogradFilters == nil {
         let target = scratch + plan.slices * plan.scratchPerSlice
         prepareWinogradFilters(w, plan: plan, into: target)
