@@ -144,7 +144,12 @@ public func winogradFilterGradientAVX2(
 ) { compiledOut() }
 public func dropoutScaleAVX2(
     _ source: UnsafePointer<Float>?, _ target: UnsafeMutablePointer<Float>, key: (UInt32, UInt32),
-    firstCounter: UInt64, blocks: Range<Int>, threshold: UInt32, kept: Float
+    firstCounter: UInt64, blocks: Range<Int>, threshold: UInt32, kept: Float,
+    keptBits: UnsafeMutablePointer<UInt32>? = nil
+) { compiledOut() }
+public func dropoutKeptMultiplyAVX2(
+    _ g: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, marks: UnsafePointer<UInt32>,
+    words: Range<Int>, kept: Float
 ) { compiledOut() }
 public func layerNormRowsAVX2(
     _ x: UnsafePointer<Float>, rows: Range<Int>, width n: Int, epsilon: Float, gamma: UnsafePointer<Float>?,

@@ -9,21 +9,27 @@
 /// target[i] = source[i] · factor (or the factor alone without a source) for the elements of
 /// counter blocks `blocks` (element 4·b + w takes word w of block firstCounter + b), where
 /// the factor is `kept` when the word is at least `threshold`, else 0. `blocks.count` must
-/// be a multiple of 8; the caller draws any rest with the scalar generator.
+/// be a multiple of 8; the caller draws any rest with the scalar generator. With `keptBits`,
+/// also writes there one bit per element, set where it was kept: word b/8 for the 32
+/// elements of blocks b..<b+8 (so `blocks` must start on a multiple of 8).
 /// NOTE: each 32-bit word lives in a 64-bit lane. vpmuludq gives 32×32→64-bit products of
 /// such lanes directly; words packed eight to a register took so many shuffles to reach it
 /// that the rounds ran no faster than the scalar generator.
 public func dropoutScaleAVX2(
     _ source: UnsafePointer<Float>?, _ target: UnsafeMutablePointer<Float>, key: (UInt32, UInt32),
-    firstCounter: UInt64, blocks: Range<Int>, threshold: UInt32, kept: Float
+    firstCounter: UInt64, blocks: Range<Int>, threshold: UInt32, kept: Float,
+    keptBits: UnsafeMutablePointer<UInt32>? = nil
 ) {
     typealias Lanes = SIMD8<UInt64>
     let low = Lanes(repeating: 0xFFFF_FFFF), multiplier0 = Lanes(repeating: 0xD251_1F53)
     let multiplier1 = Lanes(repeating: 0xCD9E_8D57), keyStep0 = Lanes(repeating: 0x9E37_79B9)
     let keyStep1 = Lanes(repeating: 0xBB67_AE85), thresholds = Lanes(repeating: UInt64(threshold))
-    let keptBits = Lanes(repeating: UInt64(kept.bitPattern)), one = Lanes(repeating: 1)
+    let keptFactor = Lanes(repeating: UInt64(kept.bitPattern)), one = Lanes(repeating: 1)
     // All ones where word >= threshold: the borrow of word − threshold is bit 63.
-    @inline(__always) func factorBits(_ word: Lanes) -> Lanes { (((word &- thresholds) &>> 63) &- one) & keptBits }
+    @inline(__always) func factorBits(_ word: Lanes) -> Lanes { (((word &- thresholds) &>> 63) &- one) & keptFactor }
+    // 1 where word >= threshold, else 0; block j's four marks land in bits 4j..<4j + 4.
+    @inline(__always) func keptOnes(_ word: Lanes) -> Lanes { one &- ((word &- thresholds) &>> 63) }
+    let nibbleShifts = Lanes(0, 4, 8, 12, 16, 20, 24, 28)
     for group in stride(from: blocks.lowerBound, to: blocks.upperBound, by: 8) {
         let counters = Lanes(repeating: firstCounter &+ UInt64(group)) &+ Lanes(0, 1, 2, 3, 4, 5, 6, 7)
         var c0 = counters & low, c1 = counters &>> 32, c2 = Lanes(repeating: 0), c3 = Lanes(repeating: 0)
@@ -39,6 +45,10 @@ public func dropoutScaleAVX2(
         // Lane j of `first` holds the factors of words 0 and 1 of block j, of `second` those
         // of words 2 and 3: block j's four elements are first[j], second[j] read as floats.
         let first = factorBits(c0) | (factorBits(c1) &<< 32), second = factorBits(c2) | (factorBits(c3) &<< 32)
+        if let keptBits {
+            let nibbles = keptOnes(c0) | (keptOnes(c1) &<< 1) | (keptOnes(c2) &<< 2) | (keptOnes(c3) &<< 3)
+            keptBits[group / 8] = UInt32(truncatingIfNeeded: (nibbles &<< nibbleShifts).wrappedSum())
+        }
         for half in 0..<2 {
             let j = 4 * half
             let bits = Lanes(
@@ -48,6 +58,26 @@ public func dropoutScaleAVX2(
             let values =
                 source.map { UnsafeRawPointer($0 + at).loadUnaligned(as: SIMD16<Float>.self) * factors } ?? factors
             UnsafeMutableRawPointer(target + at).storeBytes(of: values, as: SIMD16<Float>.self)
+        }
+    }
+}
+
+/// target[i] = g[i] · (kept where bit i % 32 of marks[i / 32] is set, else 0) for the
+/// 32-element words `words` of marks (as `dropoutScaleAVX2(keptBits:)` wrote them): the
+/// VJP of a recorded dropout, eight elements at a time. A product, not a select, so that a
+/// non-finite gradient of a dropped element gives NaN as multiplying by its factor did.
+public func dropoutKeptMultiplyAVX2(
+    _ g: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, marks: UnsafePointer<UInt32>,
+    words: Range<Int>, kept: Float
+) {
+    let shifts = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7), keptFactor = SIMD8<UInt32>(repeating: kept.bitPattern)
+    for word in words {
+        for quarter in 0..<4 {
+            let ones = (SIMD8<UInt32>(repeating: marks[word] >> UInt32(8 * quarter)) &>> shifts) & 1
+            let factors = unsafeBitCast((SIMD8<UInt32>() &- ones) & keptFactor, to: SIMD8<Float>.self)
+            let at = word * 32 + 8 * quarter
+            let values = UnsafeRawPointer(g + at).loadUnaligned(as: SIMD8<Float>.self) * factors
+            UnsafeMutableRawPointer(target + at).storeBytes(of: values, as: SIMD8<Float>.self)
         }
     }
 }

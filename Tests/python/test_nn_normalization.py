@@ -130,6 +130,35 @@ def test_dropout_multiplies_each_value_by_its_factor_and_its_gradient_by_the_sam
     np.testing.assert_array_equal(np.asarray(tape.gradient(loss, variable)), weights * factor)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("count, rate", [(13, 0.25), (70001, 0.5), (65536 * 3 + 2, 0.9)])
+def test_dropout_gradient_from_its_kept_marks_is_the_upstream_times_each_factor(threads, dtype, count, rate):
+    """Under a tape dropout marks the elements it kept (one bit each) and its VJP multiplies
+    by the factors those bits give, over the same thread split as the forward's or another:
+    exactly upstream · factor, non-finite upstream values included (inf · 0 is NaN, as
+    drawing the words again gave), and the forward's output is the one without a tape."""
+    rng = np.random.default_rng(count)
+    x = rng.standard_normal(count).astype(dtype)
+    upstream = rng.standard_normal(count).astype(dtype)
+    upstream[:3] = [np.nan, np.inf, -np.inf][:min(3, count)]
+    factor = np.where(_philox_words(21, count) >= np.uint64(int(rate * 2 ** 32)), dtype(1 / (1 - rate)), dtype(0))
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(threads)
+    try:
+        variable = sd.Variable(x)
+        with sd.GradientTape() as tape:
+            y = sd.nn.dropout(variable, rate, seed=21)
+        gradient = np.asarray(tape.gradient(y, variable, output_gradients=sd.asarray(upstream)))
+        untaped = np.asarray(sd.nn.dropout(sd.asarray(x), rate, seed=21))
+    finally:
+        sd.config.set_num_threads(previous)
+    np.testing.assert_array_equal(np.asarray(y), x * factor)
+    np.testing.assert_array_equal(untaped, x * factor)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(gradient, upstream * factor)
+
+
 def test_dropout_with_a_seed_repeats_and_without_one_follows_the_global_stream():
     x = sd.asarray(np.ones((50,)))
     a, b = sd.nn.dropout(x, 0.5, seed=7), sd.nn.dropout(x, 0.5, seed=7)

@@ -32,15 +32,16 @@ public func dropout(_ x: Tensor, rate: Double, noiseShape: [Int]? = nil, seed: U
 }
 
 /// Dropout with one word per element of x, multiplied in as the words are drawn: no mask
-/// tensor (writing it and reading it back cost as much as the rest). The VJP draws the same
-/// words again from the same counter blocks, so it multiplies by the same factors.
+/// tensor (writing it and reading it back cost as much as the rest). Under a tape it marks
+/// which elements it kept, one bit each, and the VJP multiplies by the same factors from
+/// those bits (drawing the words again cost five times as much).
 private func elementwiseDropout(_ x: Tensor, _ words: DropoutWords) throws -> Tensor {
-    let out = try words.scaled(x.contiguous())
-    if isRecordingGradients {
-        record("dropout", inputs: [x], outputs: [out]) { gradients in
-            guard let g = gradients[0] else { return [nil] }
-            return [try words.scaled(g.converted(to: x.dtype).contiguous())]
-        }
+    guard isRecordingGradients else { return try words.scaled(x.contiguous()) }
+    let kept = KeptElements(count: x.count)
+    let out = try words.scaled(x.contiguous(), marking: kept)
+    record("dropout", inputs: [x], outputs: [out]) { gradients in
+        guard let g = gradients[0] else { return [nil] }
+        return [try words.scaled(g.converted(to: x.dtype).contiguous(), keeping: kept)]
     }
     return out
 }
