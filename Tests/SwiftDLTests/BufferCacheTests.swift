@@ -22,7 +22,7 @@ final class BufferCacheTests: XCTestCase {
     func testSmallBuffersBypassTheCacheAndLargeOnesAreAligned() throws {
         XCTAssertNil(BufferCache.mappedSize(1000))
         XCTAssertEqual(BufferCache.mappedSize(BufferCache.minimumBytes + 1), BufferCache.minimumBytes + 4096)
-        XCTAssertNil(BufferCache.mappedSize(Int.max))  // left to malloc, which refuses it
+        XCTAssertNil(BufferCache.mappedSize(Int.max)) // left to malloc, which refuses it
         XCTAssertThrowsError(try Storage(byteCount: Int.max))
         let storage = try Storage(byteCount: 3 << 20)
         XCTAssertEqual(Int(bitPattern: storage.base) % Storage.alignment, 0)
