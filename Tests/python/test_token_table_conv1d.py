@@ -166,6 +166,67 @@ def test_small_calls_keep_the_layers_own_path():
 
 
 
+def _wide_text_cnn():
+    """A text CNN wide enough that one sample's first convolution (132 outputs of 7 taps ×
+    32 channels × 128 filters) outweighs 64 times the weights its table check reads."""
+    inputs = keras.Input((400,), dtype="int64")
+    x = layers.Conv1D(128, 7, strides=3, activation="relu")(layers.Dropout(0.5)(layers.Embedding(2000, 32)(inputs)))
+    x = layers.Dense(1, activation="sigmoid")(layers.GlobalMaxPooling1D()(x))
+    return keras.Model(inputs, x)
+
+
+def _count_table_calls(monkeypatch):
+    calls = []
+    original = token_convolution._C.token_table_conv1d
+
+    def counted(*arguments):
+        calls.append(arguments[0].shape)
+        return original(*arguments)
+    monkeypatch.setattr(token_convolution._C, "token_table_conv1d", counted)
+    return calls
+
+
+def test_one_sample_uses_a_built_table_and_sees_changes_to_the_rows_it_reads(monkeypatch):
+    """Once a table exists, one sample uses it: the freshness check compares the kernel and
+    the embedding rows of the sample's tokens only, so a change to one of those rows is seen
+    (and drops the table), a change to a row no call reads keeps it."""
+    model = _wide_text_cnn()
+    batch = RNG.integers(0, 2000, (64, 400))
+    model(batch)  # builds the table
+    calls = _count_table_calls(monkeypatch)
+    one = batch[:1].copy()
+    np.testing.assert_allclose(np.asarray(model(one)), _reference(model, one), rtol=1e-5, atol=1e-6)
+    assert calls == [(1, 400)]
+    embeddings = np.asarray(model.layers[1].embeddings)  # a view of the engine's values
+    unread = sorted(set(range(2000)) - set(one[0].tolist()))[0]
+    embeddings[unread] += 1.0
+    np.testing.assert_allclose(np.asarray(model(one)), _reference(model, one), rtol=1e-5, atol=1e-6)
+    assert len(calls) == 2 and _token_table(model).table is not None
+    embeddings[one[0, 5]] += 1.0
+    np.testing.assert_allclose(np.asarray(model(one)), _reference(model, one), rtol=1e-5, atol=1e-6)
+    assert len(calls) == 2 and _token_table(model).table is None
+    model.layers[1].embeddings.assign(embeddings - 1.0)
+    model(batch)  # rebuilt from the new weights
+    np.testing.assert_allclose(np.asarray(model(one)), _reference(model, one), rtol=1e-5, atol=1e-6)
+    assert len(calls) == 4
+    model.layers[3].kernel.assign(np.asarray(model.layers[3].kernel) * 2)
+    np.testing.assert_allclose(np.asarray(model(one)), _reference(model, one), rtol=1e-5, atol=1e-6)
+    assert len(calls) == 4
+
+
+def test_one_sample_with_a_bad_id_gives_the_embeddings_error():
+    model = _wide_text_cnn()
+    model(RNG.integers(0, 2000, (64, 400)))
+    bad = RNG.integers(0, 2000, (1, 400))
+    bad[0, 9] = 2000
+    with pytest.raises(ValueError, match=r"id 2000 is out of range \[0, 2000\)"):
+        model(bad)
+    bad[0, 9] = -1
+    with pytest.raises(ValueError, match="id -1 is out of range"):
+        model(bad)
+    assert _token_table(model).table is not None
+
+
 def test_tables_over_the_size_limit_are_never_built(monkeypatch):
     """A table costs V·K·O values for the model's life: past TABLE_BYTES_LIMIT the layers'
     own calls run instead."""
