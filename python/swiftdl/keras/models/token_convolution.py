@@ -132,7 +132,7 @@ class TokenTable:
         not and the outputs computed without it since then would have paid for it (half its
         cost)."""
         embeddings, kernel = np.asarray(self.embedding.embeddings), np.asarray(self.conv.kernel)
-        if self.sources is not None and self._fresh_for(tokens, embeddings, kernel):
+        if self.sources is not None and _fresh_for(tokens, embeddings, kernel, self.sources):
             return True
         self.table, self.sources = None, None
         self.pending += outputs
@@ -147,22 +147,6 @@ class TokenTable:
         return True
 
 
-    def _fresh_for(self, tokens: np.ndarray, embeddings: np.ndarray, kernel: np.ndarray) -> bool:
-        """Whether the weights a call over `tokens` (in range) reads from the table are bit
-        for bit those it was built from: the kernel, and the embedding rows of those tokens
-        (row v of the table depends on row v of the embeddings alone, and the call reads no
-        other). Checking the rows a call uses, not the whole table, is what lets one sample
-        use the table: 400 rows and the kernel take ~40 µs to compare, the text CNN's 20,000
-        rows ~1 ms, its first convolution of one sample ~150 µs. From as many tokens as the
-        vocabulary has rows, the whole table is compared (fewer values then)."""
-        source_rows, source_kernel = self.sources
-        if not _same_bits(kernel, source_kernel) or embeddings.shape != source_rows.shape:
-            return False
-        if tokens.size >= embeddings.shape[0]:
-            return np.array_equal(_bits(embeddings), source_rows)
-        return np.array_equal(_bits(embeddings)[tokens], source_rows[tokens])
-
-
 # Each Conv1D's table, by the layer (dropped with it).
 _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -173,6 +157,24 @@ def table_of(embedding: Any, conv: Any) -> TokenTable:
     if table is None or table.embedding is not embedding:
         table = _TABLES[conv] = TokenTable(embedding, conv)
     return table
+
+
+def _fresh_for(tokens: np.ndarray, embeddings: np.ndarray, kernel: np.ndarray,
+               sources: tuple[np.ndarray, np.ndarray]) -> bool:
+    """Whether the weights a call over `tokens` (in range) reads from a table are bit for
+    bit those the table was built from (`sources`, the bits of its embeddings and kernel):
+    the kernel, and the embedding rows of those tokens (row v of the table depends on row v
+    of the embeddings alone, and the call reads no other). Checking the rows a call uses,
+    not the whole table, is what lets one sample use the table: 400 rows and the kernel take
+    ~40 µs to compare, the text CNN's 20,000 rows ~1 ms, its first convolution of one sample
+    ~150 µs. From as many tokens as the vocabulary has rows, the whole table is compared
+    (fewer values then)."""
+    source_rows, source_kernel = sources
+    if not _same_bits(kernel, source_kernel) or embeddings.shape != source_rows.shape:
+        return False
+    if tokens.size >= embeddings.shape[0]:
+        return np.array_equal(_bits(embeddings), source_rows)
+    return np.array_equal(_bits(embeddings)[tokens], source_rows[tokens])
 
 
 def _bits(values: np.ndarray) -> np.ndarray:
