@@ -14,9 +14,10 @@ normal path's and the plans', Sequential's and functional models') while the wei
 the same: each call compares the kernel and the embedding rows of its tokens bit for bit
 with the copies the table was built from (~40 µs for one sample of the text CNN; from as
 many tokens as rows, the whole 10 MB, ~1 ms), so weights changed by training,
-`set_weights`, `assign` or through a numpy view are always seen. Dropout at inference passes its input through. A recording tape, LoRA, non-integer
-ids or an input the op refuses (ids out of range, rows shorter than the window) take the
-layers' own calls, which also give Keras's errors.
+`set_weights`, `assign` or through a numpy view are always seen. Dropout at inference
+passes its input through. A recording tape, LoRA, non-integer ids or an input the op
+refuses (ids out of range, rows shorter than the window) take the layers' own calls, which
+also give Keras's errors.
 
 NOTE: the sums run in another order than the convolution's GEMM (each tap's C products
 first, then the K taps), so outputs differ from the layers' own calls by float rounding.
