@@ -254,6 +254,44 @@ final class ConvTests: XCTestCase {
         XCTAssertEqual(try values(XCTUnwrap(gradient)), [1, 0, 0, 0])
     }
 
+    /// Windows wholly inside the image, no argmax: float32 takes `maxPoolInteriorAVX2` on
+    /// AVX2 CPUs, float64 the per-pixel loop. A max selects one of its inputs, so both must
+    /// equal the naive max exactly; NaNs are not compared (a first-element NaN is kept).
+    func testMaxPoolInsideTheImageMatchesNaiveMax() throws {
+        let cases: [([Int], (Int, Int), (Int, Int))] = [
+            ([1, 26, 26, 32], (2, 2), (2, 2)), ([2, 11, 11, 64], (2, 2), (2, 2)),
+            ([2, 7, 9, 21], (3, 2), (1, 2)), ([3, 5, 6, 3], (2, 3), (3, 1)),
+        ]
+        for dtype in [DType.float32, .float64] {
+            for (xs, window, strides) in cases {
+                let x = try random(xs, dtype: dtype)
+                let y = try pool2d(.max, x, windowSize: window, strides: strides, padding: .valid)
+                let (n, h, w, c) = (xs[0], xs[1], xs[2], xs[3])
+                let oh = (h - window.0) / strides.0 + 1, ow = (w - window.1) / strides.1 + 1
+                let v = try values(x)
+                var expected = [Double]()
+                for b in 0..<n {
+                    for i in 0..<oh {
+                        for j in 0..<ow {
+                            for ch in 0..<c {
+                                var best = -Double.infinity
+                                for a in 0..<window.0 {
+                                    for e in 0..<window.1 {
+                                        best = max(
+                                            best, v[((b * h + i * strides.0 + a) * w + j * strides.1 + e) * c + ch])
+                                    }
+                                }
+                                expected.append(best)
+                            }
+                        }
+                    }
+                }
+                XCTAssertEqual(y.shape, [n, oh, ow, c])
+                XCTAssertEqual(try values(y), expected, "\(dtype) \(xs) \(window) \(strides)")
+            }
+        }
+    }
+
     func testAveragePoolSameDividesByValidPositions() throws {
         let x = try Tensor.full([1, 3, 3, 1], value: Tensor.scalar(6, dtype: .float32), dtype: .float32)
         let y = try pool2d(.average, x, windowSize: (2, 2), strides: (2, 2), padding: .same)
