@@ -37,6 +37,15 @@ public func singleChannelConvolutionForwardAVX2(
                     output + (chunk.lowerBound + row + 1) * o, outputChannels: o)
                 row += 2
             }
+            // 16 or 24 channels: four pixels at a time, two blocks each (eight chains again).
+            while row + 3 < chunk.count && blocks >= 2 && blocks < 4 {
+                let corners = reader.corners
+                fourPixels(
+                    base + corners[row], base + corners[row + 1], base + corners[row + 2], base + corners[row + 3],
+                    offsets, taps: taps, filters, bias: bias, relu: relu, output + (chunk.lowerBound + row) * o,
+                    outputChannels: o)
+                row += 4
+            }
             while row < chunk.count {
                 onePixel(
                     base + reader.corners[row], offsets, taps: taps, filters, bias: bias, relu: relu,
@@ -137,6 +146,46 @@ private func twoPixels(
     }
     onePixel(first, offsets, taps: taps, filters, bias: bias, relu: relu, out0, outputChannels: o, from: channel)
     onePixel(second, offsets, taps: taps, filters, bias: bias, relu: relu, out1, outputChannels: o, from: channel)
+}
+
+/// The first 16 output channels of four consecutive output pixels (rows of `out`, o apart)
+/// whose windows start at `p0`...`p3`, then their other channels one pixel at a time.
+@inline(__always)
+private func fourPixels(
+    _ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>, _ p3: UnsafePointer<Float>,
+    _ offsets: UnsafePointer<Int>, taps: Int, _ filters: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    relu: Bool, _ out: UnsafeMutablePointer<Float>, outputChannels o: Int
+) {
+    let low = bias.map { load8($0) } ?? SIMD8<Float>(), high = bias.map { load8($0 + 8) } ?? SIMD8<Float>()
+    var a0 = low, a1 = high, b0 = low, b1 = high, c0 = low, c1 = high, d0 = low, d1 = high
+    var filter = filters
+    for t in 0..<taps {
+        let offset = offsets[t]
+        let f0 = load8(filter), f1 = load8(filter + 8)
+        let u = SIMD8<Float>(repeating: p0[offset]), v = SIMD8<Float>(repeating: p1[offset])
+        let w = SIMD8<Float>(repeating: p2[offset]), x = SIMD8<Float>(repeating: p3[offset])
+        a0 = a0.addingProduct(u, f0)
+        a1 = a1.addingProduct(u, f1)
+        b0 = b0.addingProduct(v, f0)
+        b1 = b1.addingProduct(v, f1)
+        c0 = c0.addingProduct(w, f0)
+        c1 = c1.addingProduct(w, f1)
+        d0 = d0.addingProduct(x, f0)
+        d1 = d1.addingProduct(x, f1)
+        filter += o
+    }
+    store8(activate(a0, relu), out)
+    store8(activate(a1, relu), out + 8)
+    store8(activate(b0, relu), out + o)
+    store8(activate(b1, relu), out + o + 8)
+    store8(activate(c0, relu), out + 2 * o)
+    store8(activate(c1, relu), out + 2 * o + 8)
+    store8(activate(d0, relu), out + 3 * o)
+    store8(activate(d1, relu), out + 3 * o + 8)
+    onePixel(p0, offsets, taps: taps, filters, bias: bias, relu: relu, out, outputChannels: o, from: 16)
+    onePixel(p1, offsets, taps: taps, filters, bias: bias, relu: relu, out + o, outputChannels: o, from: 16)
+    onePixel(p2, offsets, taps: taps, filters, bias: bias, relu: relu, out + 2 * o, outputChannels: o, from: 16)
+    onePixel(p3, offsets, taps: taps, filters, bias: bias, relu: relu, out + 3 * o, outputChannels: o, from: 16)
 }
 
 /// relu (NaN stays NaN) or nothing.
