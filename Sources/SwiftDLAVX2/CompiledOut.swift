@@ -26,6 +26,10 @@ public func lstmCellBackwardAVX2(
     gates row: UnsafePointer<Float>, cellTanh: UnsafePointer<Float>, previousCell: UnsafePointer<Float>,
     dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, units u: Int
 ) { compiledOut() }
+public func maxPoolInteriorAVX2(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, window w: PlaneWindow, channels c: Int,
+    pixels: Range<Int>
+) { compiledOut() }
 public func maxPoolPixelAVX2(
     _ image: UnsafePointer<Float>, rows: Int, rowCount: Int, columns: Int, columnCount: Int, inputWidth: Int,
     channels c: Int, _ out: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>?

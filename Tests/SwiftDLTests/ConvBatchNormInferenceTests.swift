@@ -25,6 +25,8 @@ final class ConvBatchNormInferenceTests: XCTestCase {
             ([1, 1, 8, 24], (1, 1), .valid, .float32), ([3, 3, 3, 16], (2, 2), .same, .float32),
             ([3, 3, 8, 16], (1, 1), .same, .float32), ([3, 3, 1, 16], (1, 1), .same, .float32),
             ([3, 3, 4, 5], (1, 2), .valid, .float64),
+            // More filter elements than outputs: the outputs are scaled instead of the filters.
+            ([3, 3, 16, 32], (2, 2), .valid, .float32), ([3, 3, 8, 24], (2, 2), .valid, .float64),
         ]
         for (index, (shape, strides, padding, dtype)) in cases.enumerated() {
             let seed = UInt64(index * 10)
@@ -47,7 +49,8 @@ final class ConvBatchNormInferenceTests: XCTestCase {
                 ).output
                 XCTAssertEqual(fused.shape, separate.shape)
                 let got = try doubles(fused), expected = try doubles(separate)
-                // Rounding only: the scale meets the filters before the sums.
+                // Rounding only: the scale meets the filters before the sums (or, where the
+                // outputs are scaled, after them, but in another order than the separate ops).
                 let tolerance = (dtype == .float32 ? 1e-4 : 1e-11) * (expected.map(abs).max() ?? 1)
                 for i in 0..<expected.count where abs(got[i] - expected[i]) > tolerance {
                     XCTFail(

@@ -92,6 +92,14 @@ final class ConvTests: XCTestCase {
             ([2, 7, 6, 1], [3, 3, 1, 4], (1, 1), (1, 1), .valid), // one channel: K = 9
             ([2, 7, 6, 1], [3, 3, 1, 4], (2, 1), (1, 1), .same),
             ([2, 6, 7, 1], [3, 3, 1, 43], (1, 2), (1, 1), .same),
+            ([1, 8, 7, 1], [3, 3, 1, 32], (1, 1), (1, 1), .valid), // pixels in pairs, an odd one left
+            ([2, 5, 6, 1], [3, 2, 1, 72], (1, 1), (1, 1), .same),
+            ([2, 9, 9, 1], [3, 3, 1, 40], (1, 1), (2, 2), .same), // dilated, one channel
+            // Few channels, laid along the rows for the one-channel kernel (float32, AVX2).
+            ([2, 9, 8, 3], [3, 3, 3, 16], (2, 2), (1, 1), .same),
+            ([1, 7, 9, 3], [3, 3, 3, 32], (1, 1), (1, 1), .same),
+            ([1, 8, 9, 4], [2, 3, 4, 48], (1, 2), (2, 1), .valid),
+            ([1, 6, 7, 2], [3, 3, 2, 16], (1, 1), (1, 1), .valid),
             ([1, 9, 8, 3], [3, 3, 3, 5], (2, 2), (1, 1), .same),
             ([2, 9, 8, 3], [3, 2, 3, 2], (1, 2), (2, 1), .valid), // dilated
             ([1, 6, 7, 4], [3, 3, 4, 3], (1, 1), (2, 2), .same),
@@ -250,6 +258,44 @@ final class ConvTests: XCTestCase {
         tape.exit()
         let gradient = try tape.gradient(of: y, withRespectTo: [x])[0]
         XCTAssertEqual(try values(XCTUnwrap(gradient)), [1, 0, 0, 0])
+    }
+
+    /// Windows wholly inside the image, no argmax: float32 takes `maxPoolInteriorAVX2` on
+    /// AVX2 CPUs, float64 the per-pixel loop. A max selects one of its inputs, so both must
+    /// equal the naive max exactly; NaNs are not compared (a first-element NaN is kept).
+    func testMaxPoolInsideTheImageMatchesNaiveMax() throws {
+        let cases: [([Int], (Int, Int), (Int, Int))] = [
+            ([1, 26, 26, 32], (2, 2), (2, 2)), ([2, 11, 11, 64], (2, 2), (2, 2)),
+            ([2, 7, 9, 21], (3, 2), (1, 2)), ([3, 5, 6, 3], (2, 3), (3, 1)),
+        ]
+        for dtype in [DType.float32, .float64] {
+            for (xs, window, strides) in cases {
+                let x = try random(xs, dtype: dtype)
+                let y = try pool2d(.max, x, windowSize: window, strides: strides, padding: .valid)
+                let (n, h, w, c) = (xs[0], xs[1], xs[2], xs[3])
+                let oh = (h - window.0) / strides.0 + 1, ow = (w - window.1) / strides.1 + 1
+                let v = try values(x)
+                var expected = [Double]()
+                for b in 0..<n {
+                    for i in 0..<oh {
+                        for j in 0..<ow {
+                            for ch in 0..<c {
+                                var best = -Double.infinity
+                                for a in 0..<window.0 {
+                                    for e in 0..<window.1 {
+                                        best = max(
+                                            best, v[((b * h + i * strides.0 + a) * w + j * strides.1 + e) * c + ch])
+                                    }
+                                }
+                                expected.append(best)
+                            }
+                        }
+                    }
+                }
+                XCTAssertEqual(y.shape, [n, oh, ow, c])
+                XCTAssertEqual(try values(y), expected, "\(dtype) \(xs) \(window) \(strides)")
+            }
+        }
     }
 
     func testAveragePoolSameDividesByValidPositions() throws {

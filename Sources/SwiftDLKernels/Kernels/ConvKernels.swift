@@ -63,7 +63,8 @@ public func convolutionForward<T: FloatElement>(
         if plan.algorithm == .singleChannel {
             singleChannelConvolutionForwardAVX2(
                 x.asFloat, w.asFloat, bias: bias?.asFloat, relu: relu, y.asFloat,
-                outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
+                outputChannels: o, window: PlaneWindow(channelsAlongRows: plan.geometry), pixels: pixels,
+                scratch: work.asFloat)
             if let cap { capAbove(y + pixels.lowerBound * o, count: pixels.count * o, cap) }
             return
         }
@@ -186,7 +187,8 @@ public func convolutionBackward<T: FloatElement>(
             singleChannelConvolutionGradientAVX2(
                 x.asFloat, upstream: dy.asFloat, reluOutput: reluOutput?.asFloat,
                 filterGradient: filterPartial.asFloat, biasGradient: biasPartial.asFloat,
-                outputChannels: o, window: PlaneWindow(plan.geometry), pixels: pixels, scratch: work.asFloat)
+                outputChannels: o, window: PlaneWindow(channelsAlongRows: plan.geometry), pixels: pixels,
+                scratch: work.asFloat)
             return
         }
         if plan.algorithm == .singleOutput {

@@ -13,6 +13,13 @@ public func maxPoolForward<T: FloatElement>(
     argmax: UnsafeMutablePointer<Int32>?, _ g: WindowGeometry
 ) {
     let c = g.channels
+    if T.self == Float.self && maxPoolUsesAVX2 && argmax == nil && windowsLieInside(g) {
+        let window = PlaneWindow(g)
+        parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
+            maxPoolInteriorAVX2(x.asFloat, y.asFloat, window: window, channels: c, pixels: pixels)
+        }
+        return
+    }
     parallelPieces(0..<g.outputPixels, minimumPiece: 16) { pixels in
         var cursor = PixelCursor(pixels.lowerBound, g)
         for p in pixels {
@@ -162,6 +169,14 @@ public func avgPoolBackward<T: FloatElement>(_ dy: UnsafePointer<T>, _ dx: Unsaf
 /// float32 max pooling takes one SIMD pass per output pixel (SwiftDLAVX2/MaxPoolPixel.swift)
 /// on CPUs with AVX2; elsewhere the generic two-pass loop above.
 package let maxPoolUsesAVX2 = CPUFeatures.current.hasAVX2
+
+/// Whether every window of `g` lies inside its image: no padding before, and the last
+/// window of each axis ends inside (as with "valid" padding).
+private func windowsLieInside(_ g: WindowGeometry) -> Bool {
+    g.padTop == 0 && g.padLeft == 0 && g.outputHeight > 0 && g.outputWidth > 0
+        && (g.outputHeight - 1) * g.strideHeight + (g.windowHeight - 1) * g.dilationHeight < g.inputHeight
+        && (g.outputWidth - 1) * g.strideWidth + (g.windowWidth - 1) * g.dilationWidth < g.inputWidth
+}
 
 /// Max or average pooling for the ops in SwiftDL, pre-specialised here so it runs with this
 /// module's flags (a wrapper for the reason given at `gemmEntry`: ConvolutionPoolingKernels

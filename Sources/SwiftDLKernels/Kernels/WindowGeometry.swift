@@ -164,6 +164,20 @@ package func forEachPieceOfZeroedGradient<T: FloatElement>(
 }
 
 extension PlaneWindow {
+    /// `g` as the one-channel kernels take it, each pixel's channels laid along its row: an
+    /// (H, W·C) image, windows KW·C wide stepping stride·C along the row, padding C times
+    /// as wide. A convolution over C channels is then a one-channel convolution whose
+    /// (KH, KW·C) taps are the filters' (KH, KW, C) in their own order. For C > 1 the
+    /// windows must not be dilated along the row (C consecutive elements are one pixel).
+    package init(channelsAlongRows g: WindowGeometry) {
+        let c = g.channels
+        self.init(
+            imageHeight: g.inputHeight, imageWidth: g.inputWidth * c, windowHeight: g.windowHeight,
+            windowWidth: g.windowWidth * c, strideHeight: g.strideHeight, strideWidth: g.strideWidth * c,
+            dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth, padTop: g.padTop, padLeft: g.padLeft * c,
+            outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+    }
+
     /// `g` as the AVX2 kernels take it.
     package init(_ g: WindowGeometry) {
         self.init(

@@ -36,18 +36,46 @@ public func conv2dBatchNormInference(
         return recorded
     }
     let dtype = input.dtype
-    let (folded, shift) = try foldBatchNorm(
-        filters, bias: bias, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon)
     let y = try Tensor.empty([g.batch, g.outputHeight, g.outputWidth, g.outputChannels], dtype: dtype)
+    // Folding writes every filter element on every call; scaling the outputs instead is one
+    // pass over them. A late layer on one image has many times more filters than outputs
+    // (ResNet's 8×8×128 → 128: 147K against 8K), so there the outputs are scaled.
+    let scalesOutputs = y.count < filters.count
+    let (folded, scale, shift) = try foldBatchNorm(
+        filters, bias: bias, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon,
+        intoFilters: !scalesOutputs)
     if y.count > 0 {
         let plan = ConvolutionPlan(g, backward: false, float32: dtype == .float32)
         let scratch = try Tensor.empty([plan.scratchCount], dtype: dtype)
         try dtype.dispatchFloat(
             ConvolutionForward(
-                x: try input.contiguous(), w: folded, b: shift, relu: reluMax != nil, y: y, scratch: scratch,
-                plan: plan, reluMax: reluMax ?? .infinity))
+                x: try input.contiguous(), w: try folded ?? filters.contiguous(), b: scalesOutputs ? nil : shift,
+                relu: !scalesOutputs && reluMax != nil, y: y, scratch: scratch, plan: plan,
+                reluMax: scalesOutputs ? .infinity : reluMax ?? .infinity))
+        if scalesOutputs {
+            try dtype.dispatchFloat(
+                ScaleAndShiftChannels(
+                    y: y, scale: scale, shift: shift, low: reluMax != nil ? 0 : -.infinity,
+                    high: reluMax ?? .infinity))
+        }
     }
     return y
+}
+
+/// y[..., o] = clip(y[..., o] · scale[o] + shift[o], low, high) in place (NaN stays).
+private struct ScaleAndShiftChannels: FloatVisitor {
+    let y: Tensor, scale: Tensor, shift: Tensor, low: Double, high: Double
+    func visit<T: FloatElement>(_: T.Type) {
+        let o = shift.count
+        withUnsafeTemporaryAllocation(of: T.self, capacity: o) { zeros in
+            zeros.initialize(repeating: T.zero)
+            SwiftDLKernels.channelAffine(
+                UnsafePointer(y.pointer(as: T.self)), y.pointer(as: T.self), outer: 1, middle: y.count / max(o, 1),
+                channels: o, shift: UnsafePointer(zeros.baseAddress!), scale: UnsafePointer(scale.pointer(as: T.self)),
+                offset: UnsafePointer(shift.pointer(as: T.self)), paramRows: 1, divide: false, low: T(low),
+                high: T(high))
+        }
+    }
 }
 
 /// relu?(batch_norm(depthwise_conv2d(input, filters) + bias)) with the batch norm's moving
@@ -76,8 +104,10 @@ public func depthwiseConv2dBatchNormInference(
         return recorded
     }
     let dtype = input.dtype
-    let (folded, shift) = try foldBatchNorm(
-        filters, bias: bias, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon)
+    let (foldedFilters, _, shift) = try foldBatchNorm(
+        filters, bias: bias, mean: mean, variance: variance, gamma: gamma, beta: beta, epsilon: epsilon,
+        intoFilters: true)
+    let folded = foldedFilters ?? filters
     let y = try Tensor.empty([g.batch, g.outputHeight, g.outputWidth, g.outputChannels], dtype: dtype)
     if y.count > 0 {
         try dtype.dispatchFloat(
@@ -103,21 +133,24 @@ private func recordedApart(
     ).output
 }
 
-/// The filters with the batch norm's scale folded into their last axis (the output
+/// The batch norm's per-channel scale and the bias that carries its shift, and (when
+/// `intoFilters`) the filters with the scale folded into their last axis (the output
 /// channels, for a convolution's (KH, KW, C, O) and a depthwise convolution's (KH, KW, C, M)
-/// alike) and the bias that carries its shift.
+/// alike).
 private func foldBatchNorm(
-    _ filters: Tensor, bias: Tensor?, mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?, epsilon: Double
-) throws -> (folded: Tensor, shift: Tensor) {
+    _ filters: Tensor, bias: Tensor?, mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?, epsilon: Double,
+    intoFilters: Bool
+) throws -> (folded: Tensor?, scale: Tensor, shift: Tensor) {
     let dtype = filters.dtype
-    let folded = try Tensor.empty(filters.shape, dtype: dtype)
+    let folded = intoFilters ? try Tensor.empty(filters.shape, dtype: dtype) : nil
+    let scale = try Tensor.empty([mean.count], dtype: dtype)
     let shift = try Tensor.empty([mean.count], dtype: dtype)
     try dtype.dispatchFloat(
         FoldBatchNorm(
             filters: try filters.contiguous(), bias: try bias?.contiguous(), mean: try mean.contiguous(),
             variance: try variance.contiguous(), gamma: try gamma?.contiguous(), beta: try beta?.contiguous(),
-            epsilon: epsilon, folded: folded, shift: shift))
-    return (folded, shift)
+            epsilon: epsilon, folded: folded, scale: scale, shift: shift))
+    return (folded, scale, shift)
 }
 
 /// The statistics and affine parameters (the input's dtype, (channels,) each), epsilon and
@@ -133,31 +166,29 @@ private func checkNormalizationOperands(
     try checkReluCap(op, reluMax)
 }
 
-/// folded[..., o] = filters[..., o] · s[o] and shift[o] = beta[o] + (bias[o] - mean[o]) · s[o],
-/// with s = gamma / √(variance + ε) worked out in double precision, as the batch norm
-/// kernel does.
+/// scale[o] = s[o], shift[o] = beta[o] + (bias[o] - mean[o]) · s[o] and (when `folded` is
+/// given) folded[..., o] = filters[..., o] · s[o], with s = gamma / √(variance + ε) worked
+/// out in double precision, as the batch norm kernel does.
 private struct FoldBatchNorm: FloatVisitor {
     let filters: Tensor, bias: Tensor?, mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?
-    let epsilon: Double, folded: Tensor, shift: Tensor
+    let epsilon: Double, folded: Tensor?, scale: Tensor, shift: Tensor
     func visit<T: FloatElement>(_: T.Type) {
         let o = shift.count
-        let w = filters.pointer(as: T.self), target = folded.pointer(as: T.self)
         let m = mean.pointer(as: T.self), v = variance.pointer(as: T.self)
         let gammas = gamma?.pointer(as: T.self), betas = beta?.pointer(as: T.self), biases = bias?.pointer(as: T.self)
-        let shifts = shift.pointer(as: T.self)
-        withUnsafeTemporaryAllocation(of: T.self, capacity: o) { buffer in
-            let scale = buffer.baseAddress!
-            for j in 0..<o {
-                let s = (gammas.map { Double($0[j]) } ?? 1) / (Double(v[j]) + epsilon).squareRoot()
-                (scale + j).initialize(to: T(s))
-                let centered = (biases.map { Double($0[j]) } ?? 0) - Double(m[j])
-                shifts[j] = T((betas.map { Double($0[j]) } ?? 0) + centered * s)
-            }
-            let rows = o == 0 ? 0 : filters.count / o
-            for r in 0..<rows {
-                let source = w + r * o, row = target + r * o
-                for j in 0..<o { row[j] = source[j] * scale[j] }
-            }
+        let scales = scale.pointer(as: T.self), shifts = shift.pointer(as: T.self)
+        for j in 0..<o {
+            let s = (gammas.map { Double($0[j]) } ?? 1) / (Double(v[j]) + epsilon).squareRoot()
+            scales[j] = T(s)
+            let centered = (biases.map { Double($0[j]) } ?? 0) - Double(m[j])
+            shifts[j] = T((betas.map { Double($0[j]) } ?? 0) + centered * s)
+        }
+        guard let folded else { return }
+        let w = filters.pointer(as: T.self), target = folded.pointer(as: T.self)
+        let rows = o == 0 ? 0 : filters.count / o
+        for r in 0..<rows {
+            let source = w + r * o, row = target + r * o
+            for j in 0..<o { row[j] = source[j] * scales[j] }
         }
     }
 }
