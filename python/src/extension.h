@@ -19,6 +19,8 @@ extern PyTypeObject TensorBaseType;
 /* Wraps an owned handle in an instance of the registered Python Tensor class.
    Steals the handle (frees it on failure). */
 PyObject *wrap_tensor(sdl_tensor handle);
+/* Wraps `count` owned handles into a tuple of Tensors. Steals them all (frees them on failure). */
+PyObject *wrap_results(sdl_tensor *handles, int count);
 /* The handle of a TensorBase instance, or NULL with TypeError set. Borrowed. */
 sdl_tensor tensor_handle(PyObject *object, const char *argument);
 /* The handle of an optional tensor argument: NULL for None. Returns 0, or -1 with an error set. */

@@ -129,25 +129,8 @@ static PyObject *fused_batch_norm_call(PyObject *x_object, long long axis, PyObj
             sdl_nn_fused_batch_norm(x, (int64_t)axis, mean, variance, gamma, beta, epsilon, &y, &batch_mean, &batch_variance);
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) return raise_status(status);
-    PyObject *y_object = wrap_tensor(y);
-    if (y_object == NULL) {
-        sdl_tensor_free(batch_mean);
-        sdl_tensor_free(batch_variance);
-        return NULL;
-    }
-    PyObject *mean_result = wrap_tensor(batch_mean);
-    if (mean_result == NULL) {
-        Py_DECREF(y_object);
-        sdl_tensor_free(batch_variance);
-        return NULL;
-    }
-    PyObject *variance_result = wrap_tensor(batch_variance);
-    if (variance_result == NULL) {
-        Py_DECREF(y_object);
-        Py_DECREF(mean_result);
-        return NULL;
-    }
-    return Py_BuildValue("(NNN)", y_object, mean_result, variance_result);
+    sdl_tensor results[3] = {y, batch_mean, batch_variance};
+    return wrap_results(results, 3);
 }
 
 /* nn_fused_batch_norm(x, axis, mean|None, variance|None, gamma|None, beta|None, eps) -> (y, mean, variance) */
@@ -198,25 +181,8 @@ static PyObject *nn_fused_batch_norm_gradients(PyObject *module, PyObject *args)
                                                &dgamma, &dbeta);
     Py_END_ALLOW_THREADS
     if (status != SDL_OK) return raise_status(status);
-    PyObject *dx_object = wrap_tensor(dx);
-    if (dx_object == NULL) {
-        sdl_tensor_free(dgamma);
-        sdl_tensor_free(dbeta);
-        return NULL;
-    }
-    PyObject *dgamma_object = wrap_tensor(dgamma);
-    if (dgamma_object == NULL) {
-        Py_DECREF(dx_object);
-        sdl_tensor_free(dbeta);
-        return NULL;
-    }
-    PyObject *dbeta_object = wrap_tensor(dbeta);
-    if (dbeta_object == NULL) {
-        Py_DECREF(dx_object);
-        Py_DECREF(dgamma_object);
-        return NULL;
-    }
-    return Py_BuildValue("(NNN)", dx_object, dgamma_object, dbeta_object);
+    sdl_tensor results[3] = {dx, dgamma, dbeta};
+    return wrap_results(results, 3);
 }
 
 /* nn_group_norm(x, axis, groups, gamma|None, beta|None, eps) -> y */

@@ -4,25 +4,6 @@
  * tensors. swiftdl/nn/_recurrent.py does the Keras-style argument handling. */
 #include "extension.h"
 
-/* Wraps `count` owned handles into a tuple (freeing them all if that fails). */
-static PyObject *wrap_results(sdl_tensor *handles, int count) {
-    PyObject *tuple = PyTuple_New(count);
-    if (tuple == NULL) {
-        for (int i = 0; i < count; i++) sdl_tensor_free(handles[i]);
-        return NULL;
-    }
-    for (int i = 0; i < count; i++) {
-        PyObject *tensor = wrap_tensor(handles[i]); /* steals the handle */
-        if (tensor == NULL) {
-            for (int j = i + 1; j < count; j++) sdl_tensor_free(handles[j]);
-            Py_DECREF(tuple);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(tuple, i, tensor);
-    }
-    return tuple;
-}
-
 static PyObject *lstm(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *x_object, *kernel_object, *recurrent_object, *bias_object, *h_object, *c_object, *mask_object;

@@ -41,6 +41,24 @@ PyObject *wrap_tensor(sdl_tensor handle) {
     return (PyObject *)object;
 }
 
+PyObject *wrap_results(sdl_tensor *handles, int count) {
+    PyObject *tuple = PyTuple_New(count);
+    if (tuple == NULL) {
+        for (int i = 0; i < count; i++) sdl_tensor_free(handles[i]);
+        return NULL;
+    }
+    for (int i = 0; i < count; i++) {
+        PyObject *tensor = wrap_tensor(handles[i]); /* steals the handle */
+        if (tensor == NULL) {
+            for (int j = i + 1; j < count; j++) sdl_tensor_free(handles[j]);
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(tuple, i, tensor);
+    }
+    return tuple;
+}
+
 sdl_tensor tensor_handle(PyObject *object, const char *argument) {
     if (!PyObject_TypeCheck(object, &TensorBaseType)) {
         PyErr_Format(PyExc_TypeError, "%s must be a swiftdl.Tensor; received %.100s", argument, Py_TYPE(object)->tp_name);
