@@ -52,15 +52,22 @@ def uses_moving_statistics(batch_norm: Any, training: Any) -> bool:
     return not (training and batch_norm.trainable)
 
 
+def input_suits(conv: Any, x: Any) -> bool:
+    """Whether x is an unmasked rank-4 engine tensor of the convolution's dtype and channel
+    count, as the fused chains take it (anything else takes the layers' own calls)."""
+    kernel = conv.kernel
+    return (isinstance(x, _sd.Tensor) and x.ndim == 4 and x.dtype == kernel.dtype and x.shape[-1] == kernel.shape[2]
+            and getattr(x, "_keras_mask", None) is None)
+
+
 def convolve_and_normalize(conv: Any, batch_norm: Any, relu_cap: float | None, x: Any) -> Any:
     """relu(batch_norm(conv(x))) as one op (relu_cap from `fusable_relu_cap`: None for no
     relu, inf for an uncapped one), or None when x is not an unmasked rank-4 engine
     tensor of the layers' dtype and channel count (the layers' own calls then convert it or
     raise their errors)."""
-    kernel = conv.kernel
-    if (not isinstance(x, _sd.Tensor) or x.ndim != 4 or x.dtype != kernel.dtype or x.shape[-1] != kernel.shape[2]
-            or getattr(x, "_keras_mask", None) is not None):
+    if not input_suits(conv, x):
         return None
+    kernel = conv.kernel
     code, pads = _padding_argument(conv.padding.upper(), "conv2d", 2)
     return FOLDING_OPS[type(conv)](
         x, kernel, conv.bias, batch_norm.moving_mean, batch_norm.moving_variance, batch_norm.gamma, batch_norm.beta,

@@ -28,6 +28,7 @@ import swiftdl as _sd
 from swiftdl import _C, nn
 
 from ..layers.depthwise_separable import DepthwiseConv2D
+from . import conv_batch_norm_fusion
 
 # Multiply-adds per output value up to which a convolution is run again rather than kept.
 RECOMPUTE_LIMIT = 64
@@ -45,12 +46,9 @@ def convolve_and_normalize_in_training(conv: Any, batch_norm: Any, relu_cap: flo
     only x and the output (relu_cap as in conv_batch_norm_fusion); the batch norm's moving
     averages are updated as its own call does. None when no tape records, the convolution is
     not cheap to run again, or x does not suit (the layers then run one by one)."""
-    kernel = conv.kernel
-    if (not _C.is_recording() or not recomputes_cheaply(conv) or not isinstance(x, _sd.Tensor) or x.ndim != 4
-            or x.dtype != kernel.dtype or x.shape[-1] != kernel.shape[2]
-            or getattr(x, "_keras_mask", None) is not None):
+    if not _C.is_recording() or not recomputes_cheaply(conv) or not conv_batch_norm_fusion.input_suits(conv, x):
         return None
-    conv_weights = [w for w in (kernel, conv.bias) if w is not None]
+    conv_weights = [w for w in (conv.kernel, conv.bias) if w is not None]
     norm_weights = [w for w in (batch_norm.gamma, batch_norm.beta) if w is not None]
     statistics = []
 
