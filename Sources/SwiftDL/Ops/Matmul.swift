@@ -104,20 +104,20 @@ private struct MatmulDispatch: ArithmeticVisitor {
             multiply(0..<batchCount)
         }
     }
+}
 
-    /// Describes the last two axes of `t` (already `blasReady`) for BLAS.
-    private func blasOperand<T: ArithmeticElement>(_ t: Tensor, _: T.Type) -> MatrixOperand<T> {
-        // blasReady has guaranteed a layout; the fallback is never taken.
-        let layout = blasLayout(t) ?? (false, max(t.shape[t.rank - 1], 1))
-        return MatrixOperand(
-            pointer: UnsafePointer(t.pointer(as: T.self)), transposed: layout.transposed,
-            leadingDimension: layout.leadingDimension)
-    }
+/// Describes the last two axes of `t` (already `blasReady`) for BLAS.
+func blasOperand<T: ArithmeticElement>(_ t: Tensor, _: T.Type) -> MatrixOperand<T> {
+    // blasReady has guaranteed a layout; the fallback is never taken.
+    let layout = blasLayout(t) ?? (false, max(t.shape[t.rank - 1], 1))
+    return MatrixOperand(
+        pointer: UnsafePointer(t.pointer(as: T.self)), transposed: layout.transposed,
+        leadingDimension: layout.leadingDimension)
 }
 
 /// How BLAS can read the last two axes of `t` in place: as stored, or as the transpose of a
 /// row-major matrix. nil when neither has unit stride and a copy is needed.
-private func blasLayout(_ t: Tensor) -> (transposed: Bool, leadingDimension: Int)? {
+func blasLayout(_ t: Tensor) -> (transposed: Bool, leadingDimension: Int)? {
     let rows = t.shape[t.rank - 2], columns = t.shape[t.rank - 1]
     let rowStride = t.strides[t.rank - 2], columnStride = t.strides[t.rank - 1]
     // A leading dimension BLAS cannot take (32 bits) means a contiguous copy.
@@ -132,6 +132,6 @@ private func blasLayout(_ t: Tensor) -> (transposed: Bool, leadingDimension: Int
 }
 
 /// `t` itself when BLAS can read its matrices in place, otherwise a contiguous copy.
-private func blasReady(_ t: Tensor) throws -> Tensor {
+func blasReady(_ t: Tensor) throws -> Tensor {
     blasLayout(t) == nil ? try t.contiguous() : t
 }
