@@ -31,7 +31,7 @@ private final class ForeignBackward {
             }
         }
         // Take over every reference handed back, also when the rule failed half way.
-        let gradients = returned.map { handle -> Tensor? in
+        let taken = returned.map { handle -> Tensor? in
             guard let handle else { return nil }
             let tensor = Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
             tensorFree(handle)
@@ -41,6 +41,8 @@ private final class ForeignBackward {
             let kind = SDLError.Kind(rawValue: status) ?? .internal
             throw SDLError(kind, "[custom_gradient] the gradient function failed")
         }
+        // A rule may return a deferred product (Ops/Deferred): the walk needs its values.
+        let gradients = try taken.map { try $0?.resolved() }
         for (index, (gradient, input)) in zip(gradients, inputs).enumerated() {
             if let gradient, gradient.shape != input.shape {
                 throw SDLError(

@@ -10,8 +10,15 @@ func makeHandle(_ tensor: Tensor) -> OpaquePointer {
     return OpaquePointer(Unmanaged.passRetained(tensor).toOpaque())
 }
 
-/// The tensor behind a borrowed handle.
+/// The tensor behind a borrowed handle, with its values: a deferred value (Ops/Deferred) is
+/// computed here, so no op but the few that take `borrowUnresolved` ever sees one.
 func borrow(_ handle: OpaquePointer?, _ op: String = "abi") throws -> Tensor {
+    try borrowUnresolved(handle, op).resolved()
+}
+
+/// The tensor behind a borrowed handle as it is, possibly deferred: for its metadata and for
+/// the ops that continue a deferred value.
+func borrowUnresolved(_ handle: OpaquePointer?, _ op: String = "abi") throws -> Tensor {
     guard let handle else { throw SDLError(.value, "[\(op)] received a NULL tensor handle") }
     return Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
 }

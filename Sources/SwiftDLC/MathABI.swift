@@ -9,7 +9,7 @@ public func binaryOp(
     produce(out) {
         guard let op = BinaryOp(rawValue: code) else { throw SDLError(.value, "[binary] unknown op code \(code)") }
         if let into { return try binary(op, borrow(a, op.name), borrow(b, op.name), out: borrow(into, op.name)) }
-        return try differentiableBinary(op, borrow(a, op.name), borrow(b, op.name))
+        return try binaryDeferringScales(op, borrowUnresolved(a, op.name), borrowUnresolved(b, op.name))
     }
 }
 
@@ -50,7 +50,7 @@ public func varianceOp(
 
 @_cdecl("sdl_matmul")
 public func matmulOp(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    produce(out) { try differentiableMatmul(borrow(a, "matmul"), borrow(b, "matmul")) }
+    produce(out) { try matmulDeferringLargeProducts(borrowUnresolved(a, "matmul"), borrowUnresolved(b, "matmul")) }
 }
 
 @_cdecl("sdl_take")

@@ -19,7 +19,10 @@ public func nnActivation(
 public func nnSoftmax(
     _ logits: OpaquePointer?, _ axis: Int64, _ log: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
-    produce(out) { try softmax(borrow(logits, log != 0 ? "log_softmax" : "softmax"), axis: Int(axis), log: log != 0) }
+    produce(out) {
+        try softmaxDeferringScores(
+            borrowUnresolved(logits, log != 0 ? "log_softmax" : "softmax"), axis: Int(axis), log: log != 0)
+    }
 }
 
 @_cdecl("sdl_nn_sparse_softmax_cross_entropy")

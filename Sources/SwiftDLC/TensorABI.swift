@@ -87,37 +87,46 @@ public func tensorFree(_ handle: OpaquePointer?) {
 }
 
 // Metadata getters take a handle the caller promises is live; NULL gives neutral values.
+// They read a deferred tensor's metadata without computing it: its value, once computed, is
+// contiguous with the same shape and dtype. Its data pointer computes it.
 
 @_cdecl("sdl_tensor_ndim")
-public func tensorNdim(_ handle: OpaquePointer?) -> Int32 { Int32((try? borrow(handle))?.rank ?? 0) }
+public func tensorNdim(_ handle: OpaquePointer?) -> Int32 { Int32((try? borrowUnresolved(handle))?.rank ?? 0) }
 
 @_cdecl("sdl_tensor_dtype")
-public func tensorDType(_ handle: OpaquePointer?) -> Int32 { (try? borrow(handle))?.dtype.rawValue ?? -1 }
+public func tensorDType(_ handle: OpaquePointer?) -> Int32 { (try? borrowUnresolved(handle))?.dtype.rawValue ?? -1 }
 
 @_cdecl("sdl_tensor_size")
-public func tensorSize(_ handle: OpaquePointer?) -> Int64 { Int64((try? borrow(handle))?.count ?? 0) }
+public func tensorSize(_ handle: OpaquePointer?) -> Int64 { Int64((try? borrowUnresolved(handle))?.count ?? 0) }
 
 @_cdecl("sdl_tensor_shape")
 public func tensorShape(_ handle: OpaquePointer?, _ shape: UnsafeMutablePointer<Int64>?) {
-    guard let tensor = try? borrow(handle), let shape else { return }
+    guard let tensor = try? borrowUnresolved(handle), let shape else { return }
     for (axis, size) in tensor.shape.enumerated() { shape[axis] = Int64(size) }
 }
 
 @_cdecl("sdl_tensor_strides")
 public func tensorStrides(_ handle: OpaquePointer?, _ strides: UnsafeMutablePointer<Int64>?) {
-    guard let tensor = try? borrow(handle), let strides else { return }
+    guard let tensor = try? borrowUnresolved(handle), let strides else { return }
     for (axis, stride) in tensor.strides.enumerated() { strides[axis] = Int64(stride * tensor.dtype.itemSize) }
 }
 
 @_cdecl("sdl_tensor_data")
-public func tensorData(_ handle: OpaquePointer?) -> UnsafeMutableRawPointer? { (try? borrow(handle))?.baseAddress }
+public func tensorData(_ handle: OpaquePointer?) -> UnsafeMutableRawPointer? {
+    do {
+        return try borrow(handle).baseAddress
+    } catch {
+        _ = record(error) // computing a deferred value ran out of memory (the header says so)
+        return nil
+    }
+}
 
 @_cdecl("sdl_tensor_offset")
-public func tensorOffset(_ handle: OpaquePointer?) -> Int64 { Int64((try? borrow(handle))?.offset ?? 0) }
+public func tensorOffset(_ handle: OpaquePointer?) -> Int64 { Int64((try? borrowUnresolved(handle))?.offset ?? 0) }
 
 @_cdecl("sdl_tensor_is_contiguous")
 public func tensorIsContiguous(_ handle: OpaquePointer?) -> Int32 {
-    (try? borrow(handle))?.isContiguous == true ? 1 : 0
+    (try? borrowUnresolved(handle))?.isContiguous == true ? 1 : 0
 }
 
 @_cdecl("sdl_tensor_shares_memory")

@@ -122,6 +122,11 @@ static int tensor_getbuffer(TensorObject *self, Py_buffer *view, int flags) {
     Py_ssize_t itemsize = (dtype == SDL_FLOAT64 || dtype == SDL_INT64) ? 8 : (dtype == SDL_UINT8 || dtype == SDL_BOOL) ? 1 : 4;
 
     view->buf = sdl_tensor_data(handle);
+    if (view->buf == NULL) {
+        PyMem_Free(dims);
+        raise_status(SDL_ERROR_MEMORY);
+        return -1;
+    }
     view->obj = (PyObject *)self;
     Py_INCREF(self);
     view->len = (Py_ssize_t)sdl_tensor_size(handle) * itemsize;
@@ -194,7 +199,8 @@ static PyObject *get_offset(TensorObject *self, void *closure) {
 }
 static PyObject *get_data_pointer(TensorObject *self, void *closure) {
     (void)closure;
-    return PyLong_FromVoidPtr(sdl_tensor_data(self->handle));
+    void *data = sdl_tensor_data(self->handle);
+    return data == NULL ? raise_status(SDL_ERROR_MEMORY) : PyLong_FromVoidPtr(data);
 }
 static PyObject *get_contiguous(TensorObject *self, void *closure) {
     (void)closure;
@@ -271,6 +277,11 @@ static PyObject *tensor_dlpack(TensorObject *self, PyObject *args, PyObject *kwa
     }
 
     managed->dl_tensor.data = sdl_tensor_data(self->handle);
+    if (managed->dl_tensor.data == NULL) {
+        sdl_tensor_free(keep);
+        PyMem_RawFree(managed);
+        return raise_status(SDL_ERROR_MEMORY);
+    }
     managed->dl_tensor.device = (DLDevice){kDLCPU, 0};
     managed->dl_tensor.ndim = ndim;
     managed->dl_tensor.dtype = dl_type;

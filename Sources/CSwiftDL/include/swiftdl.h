@@ -137,7 +137,8 @@ int64_t sdl_tensor_size(sdl_tensor t);
 void sdl_tensor_shape(sdl_tensor t, int64_t *shape);
 /* Writes ndim byte strides to `strides`. */
 void sdl_tensor_strides(sdl_tensor t, int64_t *strides);
-/* Address of element (0, ...). Borrowed: valid while t is alive. */
+/* Address of element (0, ...). Borrowed: valid while t is alive. NULL, with the last error
+   set, when t's value was deferred and computing it now runs out of memory. */
 void *sdl_tensor_data(sdl_tensor t);
 /* 1 if t is C-contiguous. */
 int32_t sdl_tensor_is_contiguous(sdl_tensor t);

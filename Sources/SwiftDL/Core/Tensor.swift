@@ -12,6 +12,9 @@ public final class Tensor: @unchecked Sendable {
     /// Set on a trainable variable's tensor: tapes that watch accessed variables follow it
     /// as soon as an op reads it.
     public var isTrainableVariable = false
+    /// Set on a tensor whose values are not computed yet (Ops/Deferred): its storage is a
+    /// placeholder, and only the C ABI's handle lookup may see it, which resolves it first.
+    public var deferred: DeferredValue?
 
     public init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int = 0) {
         self.storage = storage
