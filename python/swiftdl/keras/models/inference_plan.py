@@ -29,7 +29,7 @@ from ..layers.embedding import Embedding
 from ..layers.keras_tensor import flatten, map_structure
 from ..layers.layer import _CALL_DEPTH, Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
-from . import conv_batch_norm_fusion, direct_steps, token_convolution
+from . import conv_batch_norm_fusion, direct_steps, inference_slices, token_convolution
 
 # Returned by `run` when the call must take the normal path.
 NOT_PLANNED = object()
@@ -396,11 +396,15 @@ def _planner_for(cls: type) -> Any:
 def run(model: Any, args: tuple, kwargs: dict) -> Any:
     """The model's output for an inference call through its plan, or NOT_PLANNED. A plan is
     made only for the kind of input the last normal call answered, so new shapes and
-    dtypes meet the normal path's checks first."""
+    dtypes meet the normal path's checks first. A large batch of a per-sample model runs
+    in slices (inference_slices), each of them a call of its own."""
     x = _plannable_input(args, kwargs)
     planner = _planner_for(type(model)) if x is not None else None
     if planner is None:
         return NOT_PLANNED
+    sliced = inference_slices.run(model, x)
+    if sliced is not inference_slices.NOT_SLICED:
+        return sliced
     plan = model.__dict__.get("_inference_plan")
     if plan is None or not plan.fits(model, x):
         if model.__dict__.get("_answered_signature") != _signature(model, x):
