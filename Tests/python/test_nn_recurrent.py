@@ -297,6 +297,30 @@ def test_masked_forward_matches_keras_semantics(name, with_state, options):
         np.testing.assert_allclose(np.asarray(result), value, rtol=1e-12, atol=1e-13)
 
 
+@pytest.mark.parametrize("name", ["lstm", "gru"])
+@pytest.mark.parametrize("batch", [1, 24])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_inference_projects_inputs_whole_or_step_by_step_alike(name, batch, threads):
+    """Without a tape, a batch slice whose input projections for the whole sequence fit in
+    cache (64K elements: one sample here) has them computed in one product before its steps;
+    a larger slice (24 rows of 50 steps of 192 or 144 gates: over 64K on one or two threads)
+    projects step by step. Both must match the reference, with masks and go_backwards."""
+    rng = np.random.default_rng(batch + threads)
+    weights, states = _operands(name, batch, 50, 6, 48, np.float64, rng, scale=0.7)
+    mask = rng.random((batch, 50)) > 0.3
+    previous = sd.config.get_num_threads()
+    sd.config.set_num_threads(threads)
+    try:
+        for options in (dict(return_sequences=True), dict(return_sequences=False, go_backwards=True, mask=mask)):
+            results = _call(name, weights, states, **options)
+            expected = _reference(name, weights, states, **options)
+            for result, value in zip(results, expected):
+                # 50 chained steps carry roundings of products summed in other orders: 1e-11-sized.
+                np.testing.assert_allclose(np.asarray(result), value, rtol=1e-9, atol=1e-10)
+    finally:
+        sd.config.set_num_threads(previous)
+
+
 @pytest.mark.parametrize("name", sorted(OPS))
 @pytest.mark.parametrize("options", [dict(return_sequences=True), dict(return_sequences=False, go_backwards=True)])
 def test_masked_gradients_match_finite_differences(name, options):

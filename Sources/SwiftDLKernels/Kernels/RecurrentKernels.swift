@@ -62,10 +62,12 @@ private func withTransposedCopy<T, Result>(
 
 /// The step loop of the inference kernels (`lstmInference`, `gruInference`), which keep no
 /// per-step buffers because no tape will ask for BPTT. One batch slice per thread; each step
-/// projects the slice's inputs itself (x_t · W, whose rows are strided by time·features)
-/// into `projected` and h_{t-1} · U into `recurrent` (or onto `projected` when
-/// `separateRecurrent` is false), then `cell` updates each kept row's states in place (a
-/// masked step carries them over), and every h_t is copied to `hiddenSequence` when given.
+/// projects the slice's inputs (x_t · W, whose rows are strided by time·features) into
+/// `projected` and h_{t-1} · U into `recurrent` (or onto `projected` when `separateRecurrent`
+/// is false), then `cell` updates each kept row's states in place (a masked step carries them
+/// over), and every h_t is copied to `hiddenSequence` when given. A slice whose projections
+/// for the whole sequence fit in cache (`wholeSequenceProjection`) has them computed first,
+/// in one product.
 ///
 /// - Parameters:
 ///   - hidden: (batch, u); on entry the initial state, on return the final one.
@@ -83,21 +85,35 @@ package func recurrentInferenceSteps<T: RecurrentElement>(
     let work = 2 * Double(g.batch) * Double(time) * Double(features + u) * Double(width)
     forEachSlice(of: g.batch, minimumSlice: 8, work: work) { rows in
         let first = rows.lowerBound
-        let projected = scratch + first * scratchPerRow
-        let recurrent = separateRecurrent ? projected + rows.count * width : projected
-        let extra = recurrent + rows.count * width
+        let rowScratch = scratch + first * scratchPerRow
+        let extra = rowScratch + rows.count * (separateRecurrent ? 2 : 1) * width
         let extraPerRow = scratchPerRow - (separateRecurrent ? 2 : 1) * width
         let h = hidden + first * u
+        // Where step t's projected gates of the slice's first row are, and how far apart its
+        // rows are: the whole sequence's projections, or one step's in the row scratch.
+        let sequence = wholeSequenceProjection(g, rows: rows, x: x, kernel: kernel)
+        defer { sequence?.deallocate() }
+        let rowDistance = sequence == nil ? width : time * width
+        let recurrentDistance = separateRecurrent ? width : rowDistance
         for s in 0..<time {
             let t = g.inputTime(step: s)
-            projectStepInputs(g, rows: rows, time: t, x: x, kernel: kernel, into: projected, leadingDimension: width)
+            let projected: UnsafeMutablePointer<T>
+            if let sequence {
+                projected = sequence + t * width
+            } else {
+                projected = rowScratch
+                projectStepInputs(
+                    g, rows: rows, time: t, x: x, kernel: kernel, into: projected, leadingDimension: width)
+            }
+            let recurrent = separateRecurrent ? rowScratch + rows.count * width : projected
             gemm(
                 m: rows.count, n: width, k: u, rowMajor(UnsafePointer(h), u), rowMajor(recurrentKernel, width),
-                recurrent,
-                ldc: width, accumulate: !separateRecurrent)
+                recurrent, ldc: recurrentDistance, accumulate: !separateRecurrent)
             for (r, b) in rows.enumerated() {
                 if let mask, !mask.keeps(g, row: b, time: t) { continue }
-                cell(b, projected + r * width, UnsafePointer(recurrent + r * width), extra + r * extraPerRow, h + r * u)
+                cell(
+                    b, projected + r * rowDistance, UnsafePointer(recurrent + r * recurrentDistance),
+                    extra + r * extraPerRow, h + r * u)
             }
             if let hiddenSequence {
                 for r in 0..<rows.count {
@@ -108,13 +124,39 @@ package func recurrentInferenceSteps<T: RecurrentElement>(
     }
 }
 
+/// The most elements of projected gates computed for a whole sequence ahead of its steps: 256
+/// KB of float32, which stay in L2 until the steps read them.
+private let wholeSequenceProjectionLimit = 1 << 16
+
+/// x · W for every step of the batch rows `rows`, (rows, time, width), in one product, when
+/// that fits in cache (a single sample, a short batch); nil otherwise (the caller deallocates).
+///
+/// One product reads W once for the whole sequence, where a product per step reads it from
+/// cache at every step: a single sample's step is a matrix-vector product, limited by how
+/// fast W streams in (W is 128 KB for the BiLSTM's second layer: most of its step time).
+/// Larger slices keep projecting step by step (see `projectStepInputs`).
+private func wholeSequenceProjection<T: RecurrentElement>(
+    _ g: RecurrentGeometry, rows: Range<Int>, x: UnsafePointer<T>, kernel: UnsafePointer<T>
+) -> UnsafeMutablePointer<T>? {
+    let count = rows.count * g.time * g.width
+    guard count <= wholeSequenceProjectionLimit, count > 0 else { return nil }
+    let projections = UnsafeMutablePointer<T>.allocate(capacity: count)
+    gemm(
+        m: rows.count * g.time, n: g.width, k: g.features,
+        rowMajor(x + rows.lowerBound * g.time * g.features, g.features),
+        rowMajor(kernel, g.width), projections, ldc: g.width)
+    return projections
+}
+
 /// x_t · kernel for the batch rows `rows` at input time t, written over `z` (the first row's
 /// output; the rows are `leadingDimension` apart).
 ///
-/// NOTE: every kernel projects its inputs step by step, just before the step's h · U, rather
-/// than for the whole sequence in one GEMM first: the rows then go from the GEMM to the gate
-/// math in cache, where the one large product wrote (for the document's LSTM) 13 MB that every
-/// step read back from memory. The LSTM's forward pass took ~15% less time.
+/// NOTE: the kernels project a batch's inputs step by step, just before the step's h · U,
+/// rather than for the whole sequence in one GEMM first: the rows then go from the GEMM to the
+/// gate math in cache, where the one large product wrote (for the document's LSTM) 13 MB that
+/// every step read back from memory. The LSTM's forward pass took ~15% less time. Inference on
+/// a slice small enough that the whole sequence's projections stay in cache is the exception
+/// (`wholeSequenceProjection`).
 @inline(__always)
 package func projectStepInputs<T: RecurrentElement>(
     _ g: RecurrentGeometry, rows: Range<Int>, time t: Int, x: UnsafePointer<T>, kernel: UnsafePointer<T>,
