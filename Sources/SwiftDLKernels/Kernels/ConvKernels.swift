@@ -78,11 +78,18 @@ public func convolutionForward<T: FloatElement>(
             let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
             let out = y + chunk.lowerBound * o
             if plan.algorithm == .im2col { im2col(x, g, pixels: chunk, into: work) }
-            let patches = plan.algorithm == .pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
-            gemm(
-                m: chunk.count, n: o, k: k,
-                MatrixOperand(pointer: patches, transposed: false, leadingDimension: max(k, 1)),
-                filters, out, ldc: o)
+            let patches = MatrixOperand(
+                pointer: plan.algorithm == .pointwise ? x + chunk.lowerBound * k : UnsafePointer(work),
+                transposed: false, leadingDimension: max(k, 1))
+            // A product the small AVX-512 kernel takes gets its bias and relu in registers:
+            // no pass over the chunk after it.
+            if gemmWithEpilogueInRegisters(
+                m: chunk.count, n: o, k: k, patches, filters, out, ldc: o, bias: bias,
+                clamp: relu ? ReluClamp(top: Float(reluMax)) : nil)
+            {
+                continue
+            }
+            gemm(m: chunk.count, n: o, k: k, patches, filters, out, ldc: o)
             addBiasAndRelu(out, rows: chunk.count, columns: o, bias: bias, relu: relu)
             // The chunk is still in cache: capping it here costs no memory traffic.
             if let cap { capAbove(out, count: chunk.count * o, cap) }
