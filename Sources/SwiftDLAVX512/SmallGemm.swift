@@ -90,7 +90,7 @@ private struct Product {
                     eightRowsWide(
                         a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: b + column, ldb: ldb,
                         c: c + row * ldc + column, ldc: ldc, k: k,
-                        accumulate: accumulate, epilogue: epilogue?.columns(from: column))
+                        accumulate: accumulate, epilogue: epilogue?.at(row: row, column: column))
                 }
                 column += 32
             }
@@ -99,7 +99,7 @@ private struct Product {
                     eightRowsOf24(
                         a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: b + column, ldb: ldb,
                         c: c + row * ldc + column, ldc: ldc, k: k,
-                        accumulate: accumulate, epilogue: epilogue?.columns(from: column))
+                        accumulate: accumulate, epilogue: epilogue?.at(row: row, column: column))
                 }
                 column += 24
             } else if column + 16 <= n {
@@ -107,7 +107,7 @@ private struct Product {
                     eightRows(
                         a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: b + column, ldb: ldb,
                         c: c + row * ldc + column, ldc: ldc, k: k,
-                        accumulate: accumulate, epilogue: epilogue?.columns(from: column))
+                        accumulate: accumulate, epilogue: epilogue?.at(row: row, column: column))
                 }
                 column += 16
             }
@@ -131,7 +131,7 @@ private struct Product {
             a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: panel, ldb: 16, c: tile, ldc: 16, k: k,
             accumulate: accumulate, epilogue: nil)
         // The bias has only `width` columns here: the tile's epilogue runs on the copy.
-        epilogue?.columns(from: first).apply(tile, ldc: 16, rows: 8, width: width)
+        epilogue?.at(row: row, column: first).apply(tile, ldc: 16, rows: 8, width: width)
         for i in 0..<8 { (c + (row + i) * ldc + first).update(from: tile + i * 16, count: width) }
     }
 
@@ -151,10 +151,17 @@ private struct Product {
         if accumulate {
             for i in 0..<count { (tile + i * n).update(from: c + (row + i) * ldc, count: n) }
         }
+        // The residual has only `count` rows here: it is added on the copy back.
         let staged = Product(
             a: block, rowStride: k, kStride: 1, b: b, ldb: ldb, c: tile, ldc: n, k: k, n: n, accumulate: accumulate,
-            lastColumns: lastColumns, epilogue: epilogue)
+            lastColumns: lastColumns, epilogue: epilogue?.withoutResidual)
         staged.rows(8)
+        if let residual = epilogue?.at(row: row, column: 0).residual {
+            let stride = epilogue!.residualStride
+            for i in 0..<count {
+                for j in 0..<n { tile[i * n + j] += residual[i * stride + j] }
+            }
+        }
         for i in 0..<count { (c + (row + i) * ldc).update(from: tile + i * n, count: n) }
     }
 }
@@ -209,14 +216,14 @@ private func eightRowsWide(
         columnOfA += kStride
     }
     if let e = epilogue {
-        (c00, c01) = (e.apply(c00, column: 0), e.apply(c01, column: 16))
-        (c10, c11) = (e.apply(c10, column: 0), e.apply(c11, column: 16))
-        (c20, c21) = (e.apply(c20, column: 0), e.apply(c21, column: 16))
-        (c30, c31) = (e.apply(c30, column: 0), e.apply(c31, column: 16))
-        (c40, c41) = (e.apply(c40, column: 0), e.apply(c41, column: 16))
-        (c50, c51) = (e.apply(c50, column: 0), e.apply(c51, column: 16))
-        (c60, c61) = (e.apply(c60, column: 0), e.apply(c61, column: 16))
-        (c70, c71) = (e.apply(c70, column: 0), e.apply(c71, column: 16))
+        (c00, c01) = (e.apply(c00, row: 0, column: 0), e.apply(c01, row: 0, column: 16))
+        (c10, c11) = (e.apply(c10, row: 1, column: 0), e.apply(c11, row: 1, column: 16))
+        (c20, c21) = (e.apply(c20, row: 2, column: 0), e.apply(c21, row: 2, column: 16))
+        (c30, c31) = (e.apply(c30, row: 3, column: 0), e.apply(c31, row: 3, column: 16))
+        (c40, c41) = (e.apply(c40, row: 4, column: 0), e.apply(c41, row: 4, column: 16))
+        (c50, c51) = (e.apply(c50, row: 5, column: 0), e.apply(c51, row: 5, column: 16))
+        (c60, c61) = (e.apply(c60, row: 6, column: 0), e.apply(c61, row: 6, column: 16))
+        (c70, c71) = (e.apply(c70, row: 7, column: 0), e.apply(c71, row: 7, column: 16))
     }
     store(c00, c)
     store(c01, c + 16)
@@ -264,10 +271,10 @@ private func eightRows(
         columnOfA += kStride
     }
     if let e = epilogue {
-        (c0, c1) = (e.apply(c0, column: 0), e.apply(c1, column: 0))
-        (c2, c3) = (e.apply(c2, column: 0), e.apply(c3, column: 0))
-        (c4, c5) = (e.apply(c4, column: 0), e.apply(c5, column: 0))
-        (c6, c7) = (e.apply(c6, column: 0), e.apply(c7, column: 0))
+        (c0, c1) = (e.apply(c0, row: 0, column: 0), e.apply(c1, row: 1, column: 0))
+        (c2, c3) = (e.apply(c2, row: 2, column: 0), e.apply(c3, row: 3, column: 0))
+        (c4, c5) = (e.apply(c4, row: 4, column: 0), e.apply(c5, row: 5, column: 0))
+        (c6, c7) = (e.apply(c6, row: 6, column: 0), e.apply(c7, row: 7, column: 0))
     }
     store(c0, c)
     store(c1, c + ldc)
@@ -330,14 +337,14 @@ private func eightRowsOf24(
         columnOfA += kStride
     }
     if let e = epilogue {
-        (c00, c01) = (e.apply(c00, column: 0), e.apply(c01, column: 16))
-        (c10, c11) = (e.apply(c10, column: 0), e.apply(c11, column: 16))
-        (c20, c21) = (e.apply(c20, column: 0), e.apply(c21, column: 16))
-        (c30, c31) = (e.apply(c30, column: 0), e.apply(c31, column: 16))
-        (c40, c41) = (e.apply(c40, column: 0), e.apply(c41, column: 16))
-        (c50, c51) = (e.apply(c50, column: 0), e.apply(c51, column: 16))
-        (c60, c61) = (e.apply(c60, column: 0), e.apply(c61, column: 16))
-        (c70, c71) = (e.apply(c70, column: 0), e.apply(c71, column: 16))
+        (c00, c01) = (e.apply(c00, row: 0, column: 0), e.apply(c01, row: 0, column: 16))
+        (c10, c11) = (e.apply(c10, row: 1, column: 0), e.apply(c11, row: 1, column: 16))
+        (c20, c21) = (e.apply(c20, row: 2, column: 0), e.apply(c21, row: 2, column: 16))
+        (c30, c31) = (e.apply(c30, row: 3, column: 0), e.apply(c31, row: 3, column: 16))
+        (c40, c41) = (e.apply(c40, row: 4, column: 0), e.apply(c41, row: 4, column: 16))
+        (c50, c51) = (e.apply(c50, row: 5, column: 0), e.apply(c51, row: 5, column: 16))
+        (c60, c61) = (e.apply(c60, row: 6, column: 0), e.apply(c61, row: 6, column: 16))
+        (c70, c71) = (e.apply(c70, row: 7, column: 0), e.apply(c71, row: 7, column: 16))
     }
     store(c00, c)
     store(c01, c + 16)
