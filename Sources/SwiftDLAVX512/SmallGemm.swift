@@ -241,6 +241,7 @@ private func eightRowsWide(
     store(c61, c + 6 * ldc + 16)
     store(c70, c + 7 * ldc)
     store(c71, c + 7 * ldc + 16)
+    epilogue?.finishStored(c, ldc: ldc, rows: 8, width: 32)
 }
 
 /// C[8×16] (+)= A[8×k] · B[k×16]: the same chains as `eightRowsWide`, one vector a row.
@@ -284,6 +285,7 @@ private func eightRows(
     store(c5, c + 5 * ldc)
     store(c6, c + 6 * ldc)
     store(c7, c + 7 * ldc)
+    epilogue?.finishStored(c, ldc: ldc, rows: 8, width: 16)
 }
 /// C[8×24] (+)= A[8×k] · B[k×24]: a vector and a half a row, sixteen chains. A projection to
 /// 24 channels had gone as 16 columns and 8 staged through a zero-padded 16-wide panel: two
@@ -362,5 +364,6 @@ private func eightRowsOf24(
     store(c61, c + 6 * ldc + 16)
     store(c70, c + 7 * ldc)
     store(c71, c + 7 * ldc + 16)
+    epilogue?.finishStored(c, ldc: ldc, rows: 8, width: 24)
 }
 #endif

@@ -1,9 +1,15 @@
-// What the small product does to C's tiles in registers before storing them: a per-column
-// bias, a ReLU with an optional cap (ReLU6), and a residual added after them (a 1×1
-// projection, its batch norm and the Add of an inverted residual block as one op). A 1×1 convolution of one image with an
-// inference batch norm folded in (MobileNetV2's expansions and projections) otherwise
-// wrote its output and then read and wrote it twice more (bias and relu, then the cap):
-// 0.9 MB for 48×48×96, more than the core's L2.
+// What the small product does to C's tiles as it stores them: a per-column bias, a ReLU
+// with an optional cap (ReLU6), and a residual added after them (a 1×1 projection, its batch
+// norm and the Add of an inverted residual block as one op). A 1×1 convolution of one image
+// with an inference batch norm folded in (MobileNetV2's expansions and projections)
+// otherwise wrote its output and then read and wrote it twice more (bias and relu, then the
+// cap): 0.9 MB for 48×48×96, more than the core's L2.
+//
+// The bias (and the residual, when there is no clamp) are added in registers; the clamp
+// (and then the residual) run over the tile just stored, still in L1. NOTE: not in
+// registers: SIMD16's `replacing(with:where:)` stayed a call for every vector in the release
+// build (the vector split into four xmm registers and joined again), where a plain loop over
+// the stored rows compiles to vector compares.
 
 import SwiftDLAVX2
 
@@ -36,11 +42,34 @@ public struct SmallGemmEpilogue {
 
     /// C[i, j] for i < rows, j < width of a block at `c`, in place (the staged edges).
     func apply(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, width: Int) {
+        if let bias {
+            for i in 0..<rows {
+                let row = c + i * ldc
+                for j in 0..<width { row[j] += bias[j] }
+            }
+        }
+        if clamp != nil {
+            finishStored(c, ldc: ldc, rows: rows, width: width)
+        } else if let residual {
+            for i in 0..<rows {
+                let row = c + i * ldc, sum = residual + i * residualStride
+                for j in 0..<width { row[j] += sum[j] }
+            }
+        }
+    }
+
+    /// The clamp, then the residual, over a stored block whose bias is in (nothing without a
+    /// clamp: the residual was then added in registers).
+    @inline(__always)
+    func finishStored(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, width: Int) {
+        guard let top = clamp?.top else { return }
         for i in 0..<rows {
             let row = c + i * ldc
-            for j in 0..<width {
-                let v = row[j] + (bias?[j] ?? 0)
-                row[j] = (clamp?.apply(v) ?? v) + (residual?[i * residualStride + j] ?? 0)
+            // Comparisons with NaN are false, so NaN passes through (as ReluClamp).
+            for j in 0..<width { let v = row[j]; row[j] = v < 0 ? 0 : v > top ? top : v }
+            if let residual {
+                let sum = residual + i * residualStride
+                for j in 0..<width { row[j] += sum[j] }
             }
         }
     }
@@ -48,17 +77,13 @@ public struct SmallGemmEpilogue {
 
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 extension SmallGemmEpilogue {
-    /// Sixteen columns of row `row` from `column` (relative to this epilogue's first).
+    /// The in-register part for sixteen columns of row `row` from `column` (relative to this
+    /// epilogue's first): the bias, and the residual when there is no clamp.
     @inline(__always)
     func apply(_ v: SIMD16<Float>, row: Int, column: Int) -> SIMD16<Float> {
         var result = v
         if let bias { result += load(bias + column) }
-        if let top = clamp?.top {
-            // Comparisons with NaN are false, so NaN passes through both selects (as ReluClamp).
-            result = result.replacing(with: 0, where: result .< 0)
-            result = result.replacing(with: top, where: result .> top)
-        }
-        if let residual { result += load(residual + row * residualStride + column) }
+        if clamp == nil, let residual { result += load(residual + row * residualStride + column) }
         return result
     }
 
@@ -67,11 +92,7 @@ extension SmallGemmEpilogue {
     func apply(_ v: SIMD8<Float>, row: Int, column: Int) -> SIMD8<Float> {
         var result = v
         if let bias { result += load8(bias + column) }
-        if let top = clamp?.top {
-            result = result.replacing(with: 0, where: result .< 0)
-            result = result.replacing(with: top, where: result .> top)
-        }
-        if let residual { result += load8(residual + row * residualStride + column) }
+        if clamp == nil, let residual { result += load8(residual + row * residualStride + column) }
         return result
     }
 }
