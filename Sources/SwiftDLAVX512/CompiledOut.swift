@@ -16,7 +16,8 @@ public let avx512KernelsCompiled = false
 // (CPUFeatures.hasAVX512Kernels tests it first).
 public func smallGemmAVX512(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposedA: Bool = false, b: UnsafePointer<Float>,
-    ldb: Int, transposedB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ldb: Int, transposedB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+    epilogue: SmallGemmEpilogue? = nil
 ) { fatalError("smallGemmAVX512: the AVX-512 kernels are not compiled in this build") }
 
 public func depthwise3x3ForwardAVX512(

@@ -31,9 +31,22 @@ public func depthwise3x3ForwardAVX512(
         let end = min(g.outputWidth, first + (pixels.upperBound - p))
         let row = OutputRow(
             x: x + n * g.imageHeight * g.imageWidth * c, w: w, bias: bias, y: y + (p - first) * c, window: g,
-            channels: c, oh: oh, clamp: clamp)
+            channels: c, oh: oh)
         for j in stride(from: 0, to: c, by: 16) { row.run(channels: j, columns: first..<end) }
+        if let top = clamp?.top { clampRow(y + p * c, count: (end - first) * c, top: top) }
         p += end - first
+    }
+}
+
+/// values[i] = min(max(values[i], 0), top), NaN kept, over a stretch of output row still in
+/// L1. NOTE: not in registers before the stores: SIMD16's `replacing(with:where:)` stayed a
+/// call (the vector split into four xmm registers and joined again) for every stored
+/// vector, ~15% of a 48×48×96 stride-2 call; this loop compiles to vector compares.
+@inline(never)
+private func clampRow(_ values: UnsafeMutablePointer<Float>, count: Int, top: Float) {
+    for i in 0..<count {
+        let v = values[i]
+        values[i] = v < 0 ? 0 : v > top ? top : v
     }
 }
 
@@ -43,15 +56,14 @@ private struct OutputRow {
     /// The row's first output pixel.
     let y: UnsafeMutablePointer<Float>
     let g: PlaneWindow, c: Int
-    let clamp: ReluClamp?
     /// The first input row of the windows, and the taps kh whose rows are inside the image.
     let h0: Int, rows: Range<Int>
 
     init(
         x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
-        window g: PlaneWindow, channels c: Int, oh: Int, clamp: ReluClamp?
+        window g: PlaneWindow, channels c: Int, oh: Int
     ) {
-        (self.x, self.w, self.bias, self.y, self.g, self.c, self.clamp) = (x, w, bias, y, g, c, clamp)
+        (self.x, self.w, self.bias, self.y, self.g, self.c) = (x, w, bias, y, g, c)
         h0 = oh * g.strideHeight - g.padTop
         rows = max(0, -h0)..<max(max(0, -h0), min(3, g.imageHeight - h0))
     }
@@ -89,10 +101,10 @@ private struct OutputRow {
                     a3.addProduct(at(3 * s + 1), f1)
                     a3.addProduct(at(3 * s + 2), f2)
                 }
-                store(clamped(a0), y + ow * c + j)
-                store(clamped(a1), y + (ow + 1) * c + j)
-                store(clamped(a2), y + (ow + 2) * c + j)
-                store(clamped(a3), y + (ow + 3) * c + j)
+                store(a0, y + ow * c + j)
+                store(a1, y + (ow + 1) * c + j)
+                store(a2, y + (ow + 2) * c + j)
+                store(a3, y + (ow + 3) * c + j)
                 ow += 4
                 continue
             }
@@ -103,17 +115,9 @@ private struct OutputRow {
                 let line = x + ((h0 + kh) * g.imageWidth + w0) * c + j
                 for kw in kwFirst..<kwEnd { sum.addProduct(load(line + kw * c), load(filters + (kh * 3 + kw) * c)) }
             }
-            store(clamped(sum), y + ow * c + j)
+            store(sum, y + ow * c + j)
             ow += 1
         }
-    }
-
-    @inline(__always)
-    private func clamped(_ v: SIMD16<Float>) -> SIMD16<Float> {
-        guard let clamp else { return v }
-        // Comparisons with NaN are false, so NaN passes through both selects.
-        let positive = v.replacing(with: 0, where: v .< 0)
-        return positive.replacing(with: clamp.top, where: positive .> clamp.top)
     }
 }
 

@@ -16,17 +16,21 @@
 import SwiftDLAVX2
 
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
-/// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), row-major with the given leading
-/// dimensions, on the calling thread; A is read transposed (stored k×m) when `transposedA`,
-/// B when `transposedB` (stored n×k, copied into a k×n panel first). Only call it on CPUs
+/// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), then `epilogue` (bias, relu and cap)
+/// in registers, row-major with the given leading dimensions, on the calling thread; A is
+/// read transposed (stored k×m) when `transposedA`, B when `transposedB` (stored n×k, copied into a k×n panel first). Only call it on CPUs
 /// with the AVX-512 subsets above.
 @inline(never)
 public func smallGemmAVX512(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposedA: Bool = false, b: UnsafePointer<Float>,
-    ldb: Int, transposedB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ldb: Int, transposedB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+    epilogue: SmallGemmEpilogue? = nil
 ) {
     if m <= 0 || n <= 0 { return }
-    let wholeColumns = n & ~15, lastWidth = n - wholeColumns, wholeRows = m & ~7
+    // Columns in whole vectors: 32 at a time, then 24 (n % 32 == 24: a 1×1 projection to
+    // 24 channels) or 16; fewer than 16 left over go through the staged panel.
+    let wholeColumns = n % 32 == 24 ? n : n & ~15
+    let lastWidth = n - wholeColumns, wholeRows = m & ~7
     // One heap block for the staging areas. NOTE: not withUnsafeTemporaryAllocation: with it
     // nested in these functions, the release build crashed reading a struct's fields
     // through a bad pointer (not chased further).
@@ -51,7 +55,7 @@ public func smallGemmAVX512(
     }
     let product = Product(
         a: a, rowStride: transposedA ? 1 : lda, kStride: transposedA ? lda : 1, b: b, ldb: ldb, c: c, ldc: ldc, k: k,
-        n: n, accumulate: accumulate, lastColumns: lastWidth > 0 ? panel : nil)
+        n: n, accumulate: accumulate, lastColumns: lastWidth > 0 ? panel : nil, epilogue: epilogue)
     product.rows(wholeRows)
     if wholeRows < m {
         product.lastRows(from: wholeRows, count: m - wholeRows, scratch: panel + panelCount)
@@ -59,7 +63,7 @@ public func smallGemmAVX512(
 }
 
 /// The operands of one product, and how its groups of eight rows are computed: 32 columns
-/// at a time, then 16, then the last few from the staged panel `lastColumns`.
+/// at a time, then 24 or 16, then the last few from the staged panel `lastColumns`.
 private struct Product {
     /// A's element (row i, p) is a[i · rowStride + p · kStride].
     let a: UnsafePointer<Float>, rowStride: Int, kStride: Int
@@ -68,8 +72,10 @@ private struct Product {
     let k: Int, n: Int
     let accumulate: Bool
     /// B's columns from n & ~15 on, zero-padded to 16 (row stride 16), then an 8×16 tile;
-    /// nil when n % 16 == 0.
+    /// nil when n % 16 == 0 or n % 32 == 24.
     let lastColumns: UnsafeMutablePointer<Float>?
+    /// Applied to each tile before it is stored.
+    let epilogue: SmallGemmEpilogue?
 
     /// C's first `count` rows (a multiple of eight), in row blocks whose A fits in L2 beside
     /// B's panel, so A is read from memory once while every column panel passes over it.
@@ -84,16 +90,24 @@ private struct Product {
                     eightRowsWide(
                         a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: b + column, ldb: ldb,
                         c: c + row * ldc + column, ldc: ldc, k: k,
-                        accumulate: accumulate)
+                        accumulate: accumulate, epilogue: epilogue?.at(row: row, column: column))
                 }
                 column += 32
             }
-            if column + 16 <= n {
+            if column + 24 == n {
+                for row in stride(from: first, to: end, by: 8) {
+                    eightRowsOf24(
+                        a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: b + column, ldb: ldb,
+                        c: c + row * ldc + column, ldc: ldc, k: k,
+                        accumulate: accumulate, epilogue: epilogue?.at(row: row, column: column))
+                }
+                column += 24
+            } else if column + 16 <= n {
                 for row in stride(from: first, to: end, by: 8) {
                     eightRows(
                         a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: b + column, ldb: ldb,
                         c: c + row * ldc + column, ldc: ldc, k: k,
-                        accumulate: accumulate)
+                        accumulate: accumulate, epilogue: epilogue?.at(row: row, column: column))
                 }
                 column += 16
             }
@@ -115,7 +129,9 @@ private struct Product {
         }
         eightRows(
             a: a + row * rowStride, rowStride: rowStride, kStride: kStride, b: panel, ldb: 16, c: tile, ldc: 16, k: k,
-            accumulate: accumulate)
+            accumulate: accumulate, epilogue: nil)
+        // The bias has only `width` columns here: the tile's epilogue runs on the copy.
+        epilogue?.at(row: row, column: first).apply(tile, ldc: 16, rows: 8, width: width)
         for i in 0..<8 { (c + (row + i) * ldc + first).update(from: tile + i * 16, count: width) }
     }
 
@@ -135,10 +151,17 @@ private struct Product {
         if accumulate {
             for i in 0..<count { (tile + i * n).update(from: c + (row + i) * ldc, count: n) }
         }
+        // The residual has only `count` rows here: it is added on the copy back.
         let staged = Product(
             a: block, rowStride: k, kStride: 1, b: b, ldb: ldb, c: tile, ldc: n, k: k, n: n, accumulate: accumulate,
-            lastColumns: lastColumns)
+            lastColumns: lastColumns, epilogue: epilogue?.withoutResidual)
         staged.rows(8)
+        if let residual = epilogue?.at(row: row, column: 0).residual {
+            let stride = epilogue!.residualStride
+            for i in 0..<count {
+                for j in 0..<n { tile[i * n + j] += residual[i * stride + j] }
+            }
+        }
         for i in 0..<count { (c + (row + i) * ldc).update(from: tile + i * n, count: n) }
     }
 }
@@ -151,7 +174,7 @@ private struct Product {
 private func eightRowsWide(
     a: UnsafePointer<Float>, rowStride: Int, kStride: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int,
-    k: Int, accumulate: Bool
+    k: Int, accumulate: Bool, epilogue: SmallGemmEpilogue?
 ) {
     typealias V = SIMD16<Float>
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
@@ -192,6 +215,16 @@ private func eightRowsWide(
         rowOfB += ldb
         columnOfA += kStride
     }
+    if let e = epilogue {
+        (c00, c01) = (e.apply(c00, row: 0, column: 0), e.apply(c01, row: 0, column: 16))
+        (c10, c11) = (e.apply(c10, row: 1, column: 0), e.apply(c11, row: 1, column: 16))
+        (c20, c21) = (e.apply(c20, row: 2, column: 0), e.apply(c21, row: 2, column: 16))
+        (c30, c31) = (e.apply(c30, row: 3, column: 0), e.apply(c31, row: 3, column: 16))
+        (c40, c41) = (e.apply(c40, row: 4, column: 0), e.apply(c41, row: 4, column: 16))
+        (c50, c51) = (e.apply(c50, row: 5, column: 0), e.apply(c51, row: 5, column: 16))
+        (c60, c61) = (e.apply(c60, row: 6, column: 0), e.apply(c61, row: 6, column: 16))
+        (c70, c71) = (e.apply(c70, row: 7, column: 0), e.apply(c71, row: 7, column: 16))
+    }
     store(c00, c)
     store(c01, c + 16)
     store(c10, c + ldc)
@@ -208,6 +241,7 @@ private func eightRowsWide(
     store(c61, c + 6 * ldc + 16)
     store(c70, c + 7 * ldc)
     store(c71, c + 7 * ldc + 16)
+    epilogue?.finishStored(c, ldc: ldc, rows: 8, width: 32)
 }
 
 /// C[8×16] (+)= A[8×k] · B[k×16]: the same chains as `eightRowsWide`, one vector a row.
@@ -215,7 +249,7 @@ private func eightRowsWide(
 private func eightRows(
     a: UnsafePointer<Float>, rowStride: Int, kStride: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int,
-    k: Int, accumulate: Bool
+    k: Int, accumulate: Bool, epilogue: SmallGemmEpilogue?
 ) {
     typealias V = SIMD16<Float>
     var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V(), c6 = V(), c7 = V()
@@ -237,6 +271,12 @@ private func eightRows(
         rowOfB += ldb
         columnOfA += kStride
     }
+    if let e = epilogue {
+        (c0, c1) = (e.apply(c0, row: 0, column: 0), e.apply(c1, row: 1, column: 0))
+        (c2, c3) = (e.apply(c2, row: 2, column: 0), e.apply(c3, row: 3, column: 0))
+        (c4, c5) = (e.apply(c4, row: 4, column: 0), e.apply(c5, row: 5, column: 0))
+        (c6, c7) = (e.apply(c6, row: 6, column: 0), e.apply(c7, row: 7, column: 0))
+    }
     store(c0, c)
     store(c1, c + ldc)
     store(c2, c + 2 * ldc)
@@ -245,5 +285,85 @@ private func eightRows(
     store(c5, c + 5 * ldc)
     store(c6, c + 6 * ldc)
     store(c7, c + 7 * ldc)
+    epilogue?.finishStored(c, ldc: ldc, rows: 8, width: 16)
+}
+/// C[8×24] (+)= A[8×k] · B[k×24]: a vector and a half a row, sixteen chains. A projection to
+/// 24 channels had gone as 16 columns and 8 staged through a zero-padded 16-wide panel: two
+/// passes over A, the second half wasted, and stores across cache lines; MobileNetV2's
+/// 24×24×144 → 24 took longer (53 µs) than 24×24×144 → 32 (32 µs).
+@inline(__always)
+private func eightRowsOf24(
+    a: UnsafePointer<Float>, rowStride: Int, kStride: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
+    k: Int, accumulate: Bool, epilogue: SmallGemmEpilogue?
+) {
+    typealias V = SIMD16<Float>
+    typealias H = SIMD8<Float>
+    var c00 = V(), c10 = V(), c20 = V(), c30 = V(), c40 = V(), c50 = V(), c60 = V(), c70 = V()
+    var c01 = H(), c11 = H(), c21 = H(), c31 = H(), c41 = H(), c51 = H(), c61 = H(), c71 = H()
+    if accumulate {
+        (c00, c10, c20, c30) = (load(c), load(c + ldc), load(c + 2 * ldc), load(c + 3 * ldc))
+        (c40, c50, c60, c70) = (load(c + 4 * ldc), load(c + 5 * ldc), load(c + 6 * ldc), load(c + 7 * ldc))
+        (c01, c11, c21, c31) = (load8(c + 16), load8(c + ldc + 16), load8(c + 2 * ldc + 16), load8(c + 3 * ldc + 16))
+        (c41, c51) = (load8(c + 4 * ldc + 16), load8(c + 5 * ldc + 16))
+        (c61, c71) = (load8(c + 6 * ldc + 16), load8(c + 7 * ldc + 16))
+    }
+    var rowOfB = b, columnOfA = a
+    for _ in 0..<k {
+        let x0 = load(rowOfB), x1 = load8(rowOfB + 16)
+        var s = columnOfA[0]
+        c00.addProduct(V(repeating: s), x0)
+        c01.addProduct(H(repeating: s), x1)
+        s = columnOfA[rowStride]
+        c10.addProduct(V(repeating: s), x0)
+        c11.addProduct(H(repeating: s), x1)
+        s = columnOfA[2 * rowStride]
+        c20.addProduct(V(repeating: s), x0)
+        c21.addProduct(H(repeating: s), x1)
+        s = columnOfA[3 * rowStride]
+        c30.addProduct(V(repeating: s), x0)
+        c31.addProduct(H(repeating: s), x1)
+        s = columnOfA[4 * rowStride]
+        c40.addProduct(V(repeating: s), x0)
+        c41.addProduct(H(repeating: s), x1)
+        s = columnOfA[5 * rowStride]
+        c50.addProduct(V(repeating: s), x0)
+        c51.addProduct(H(repeating: s), x1)
+        s = columnOfA[6 * rowStride]
+        c60.addProduct(V(repeating: s), x0)
+        c61.addProduct(H(repeating: s), x1)
+        s = columnOfA[7 * rowStride]
+        c70.addProduct(V(repeating: s), x0)
+        c71.addProduct(H(repeating: s), x1)
+        rowOfB += ldb
+        columnOfA += kStride
+    }
+    if let e = epilogue {
+        (c00, c01) = (e.apply(c00, row: 0, column: 0), e.apply(c01, row: 0, column: 16))
+        (c10, c11) = (e.apply(c10, row: 1, column: 0), e.apply(c11, row: 1, column: 16))
+        (c20, c21) = (e.apply(c20, row: 2, column: 0), e.apply(c21, row: 2, column: 16))
+        (c30, c31) = (e.apply(c30, row: 3, column: 0), e.apply(c31, row: 3, column: 16))
+        (c40, c41) = (e.apply(c40, row: 4, column: 0), e.apply(c41, row: 4, column: 16))
+        (c50, c51) = (e.apply(c50, row: 5, column: 0), e.apply(c51, row: 5, column: 16))
+        (c60, c61) = (e.apply(c60, row: 6, column: 0), e.apply(c61, row: 6, column: 16))
+        (c70, c71) = (e.apply(c70, row: 7, column: 0), e.apply(c71, row: 7, column: 16))
+    }
+    store(c00, c)
+    store(c01, c + 16)
+    store(c10, c + ldc)
+    store(c11, c + ldc + 16)
+    store(c20, c + 2 * ldc)
+    store(c21, c + 2 * ldc + 16)
+    store(c30, c + 3 * ldc)
+    store(c31, c + 3 * ldc + 16)
+    store(c40, c + 4 * ldc)
+    store(c41, c + 4 * ldc + 16)
+    store(c50, c + 5 * ldc)
+    store(c51, c + 5 * ldc + 16)
+    store(c60, c + 6 * ldc)
+    store(c61, c + 6 * ldc + 16)
+    store(c70, c + 7 * ldc)
+    store(c71, c + 7 * ldc + 16)
+    epilogue?.finishStored(c, ldc: ldc, rows: 8, width: 24)
 }
 #endif

@@ -12,8 +12,33 @@ public func conv2dBatchNormOp(
     _ padding: Int32, _ pads: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
     foldedBatchNorm(
-        "conv2d_batch_norm", conv2dBatchNormInference, input, filters, bias, mean, variance, gamma, beta, epsilon, relu,
-        reluMax, strides, dilations, padding, pads, out)
+        "conv2d_batch_norm",
+        {
+            try conv2dBatchNormInference(
+                $0, $1, bias: $2, mean: $3, variance: $4, gamma: $5, beta: $6, epsilon: $7, reluMax: $8, strides: $9,
+                dilations: $10, padding: $11)
+        }, input, filters, bias, mean, variance, gamma, beta, epsilon, relu, reluMax, strides, dilations, padding, pads,
+        out)
+}
+
+@_cdecl("sdl_conv2d_batch_norm_add")
+public func conv2dBatchNormAddOp(
+    _ input: OpaquePointer?, _ filters: OpaquePointer?, _ bias: OpaquePointer?, _ mean: OpaquePointer?,
+    _ variance: OpaquePointer?, _ gamma: OpaquePointer?, _ beta: OpaquePointer?, _ epsilon: Double,
+    _ relu: Int32, _ reluMax: Double, _ strides: UnsafePointer<Int64>?, _ dilations: UnsafePointer<Int64>?,
+    _ padding: Int32, _ pads: UnsafePointer<Int64>?, _ residual: OpaquePointer?,
+    _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    produce(out) {
+        let op = "conv2d_batch_norm_add"
+        let sum = try borrow(residual, op)
+        return try conv2dBatchNormInference(
+            borrow(input, op), borrow(filters, op), bias: bias == nil ? nil : borrow(bias, op), mean: borrow(mean, op),
+            variance: borrow(variance, op), gamma: gamma == nil ? nil : borrow(gamma, op),
+            beta: beta == nil ? nil : borrow(beta, op), epsilon: epsilon, reluMax: relu != 0 ? reluMax : nil,
+            strides: readPair(strides, op), dilations: readPair(dilations, op),
+            padding: readPadding(padding, pads, count: 4, op), residual: sum)
+    }
 }
 
 @_cdecl("sdl_depthwise_conv2d_batch_norm")

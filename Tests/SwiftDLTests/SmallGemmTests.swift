@@ -70,7 +70,7 @@ final class SmallGemmTests: XCTestCase {
 
     func testProductsMatchDoubleLoopsAroundEveryPanelAndGroupBoundary() {
         for m in [1, 7, 8, 9, 15, 16, 17, 33] {
-            for n in [1, 5, 15, 16, 17, 24, 31, 32, 33, 48, 50, 64, 70] {
+            for n in [1, 5, 15, 16, 17, 24, 31, 32, 33, 48, 50, 56, 64, 70, 88] {
                 for k in [1, 2, 27, 64] {
                     check(m: m, n: n, k: k, accumulate: false)
                     check(m: m, n: n, k: k, accumulate: true)

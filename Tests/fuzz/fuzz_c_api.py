@@ -38,6 +38,7 @@ SIGNATURES = {
     "conv2d": "TTNi22i4", "depthwise_conv2d": "TTN22i4", "conv2d_transpose": "TT222i4",
     "conv2d_transpose_bias_activation": "TTNi222i4",
     "conv2d_pool": "TTNi22i4i22i4", "conv1d": "TTNiLLi2", "conv2d_batch_norm": "TTNTTNNdpd22i4",
+    "conv2d_batch_norm_add": "TTNTTNNdpd22i4T",
     "depthwise_conv2d_batch_norm": "TTNTTNNdpd22i4",
     "dot_product_attention": "TTTNddpp", "dense": "TTNi", "token_table_conv1d": "TTNpLLLL",
     "pool2d": "iT22i4", "pool1d": "iTLLi2", "nn_fused_batch_norm": "TLNNNNd",
@@ -375,6 +376,17 @@ def _conv2d_batch_norm(draw, state):
             strides, dilations, padding, pads]
 
 
+def _conv2d_batch_norm_add(draw, state):
+    args = _conv2d_batch_norm(draw, state)
+    x, f = np.asarray(args[0]), np.asarray(args[1])
+    # Mostly a residual of the output's shape when the geometry is plain (stride 1, 'SAME'
+    # or 1×1), else any tensor: wrong shapes and dtypes must be refused, never trap.
+    shape = (x.shape[0], x.shape[1], x.shape[2], f.shape[3])
+    if not draw.bool(0.7):
+        shape = tuple(max(0, size + draw.int(-1, 1)) for size in shape)[:draw.int(1, 4)]
+    return args + [_float(draw, shape, draw.pick([f.dtype, f.dtype, np.float64, np.float32]))]
+
+
 def _depthwise_conv2d_batch_norm(draw, state):
     x, f, bias, strides, dilations, padding, pads = _depthwise_conv2d(draw, state)
     dtype, channels = np.asarray(f).dtype, f.shape[2] * f.shape[3]
@@ -476,6 +488,7 @@ BUILDERS = {"conv2d": _conv2d, "depthwise_conv2d": _depthwise_conv2d, "conv2d_tr
             "nn_fused_batch_norm_gradients": _fused_batch_norm_gradients,
             "nn_group_norm": _group_norm, "nn_layer_norm": _layer_norm,
             "conv2d_pool": _conv2d_pool, "conv2d_batch_norm": _conv2d_batch_norm,
+            "conv2d_batch_norm_add": _conv2d_batch_norm_add,
             "depthwise_conv2d_batch_norm": _depthwise_conv2d_batch_norm,
             "pool2d": _pool2d, "dot_product_attention": _dot_product_attention, "dense": _dense, "lstm": _recurrent(4, 2),
             "lstm_pair": _lstm_pair, "token_table_conv1d": _token_table_conv1d,

@@ -167,6 +167,10 @@ def conv2d_batch_norm(input: TensorBase, filters: TensorBase, bias: Optional[Ten
                       variance: TensorBase, gamma: Optional[TensorBase], beta: Optional[TensorBase], epsilon: float,
                       relu: bool, relu_max: float, strides: _Pair, dilations: _Pair, padding: int, pads: _Pads,
                       /) -> Tensor: ...
+def conv2d_batch_norm_add(input: TensorBase, filters: TensorBase, bias: Optional[TensorBase], mean: TensorBase,
+                          variance: TensorBase, gamma: Optional[TensorBase], beta: Optional[TensorBase],
+                          epsilon: float, relu: bool, relu_max: float, strides: _Pair, dilations: _Pair, padding: int,
+                          pads: _Pads, residual: TensorBase, /) -> Tensor: ...
 def depthwise_conv2d_batch_norm(input: TensorBase, filters: TensorBase, bias: Optional[TensorBase], mean: TensorBase,
                                 variance: TensorBase, gamma: Optional[TensorBase], beta: Optional[TensorBase],
                                 epsilon: float, relu: bool, relu_max: float, strides: _Pair, dilations: _Pair,

@@ -337,6 +337,15 @@ sdl_status sdl_conv2d_batch_norm(sdl_tensor input, sdl_tensor filters, sdl_tenso
                                  double relu_max, const int64_t *strides, const int64_t *dilations, int32_t padding,
                                  const int64_t *pads, sdl_tensor *out);
 
+/* sdl_conv2d_batch_norm's result plus residual (the result's shape and dtype), added after
+   the activation: an inverted residual block's projection, batch norm and Add as one op,
+   the sum taken while the output is in registers or cache. Under a tape that follows an
+   operand it records as sdl_conv2d_batch_norm's ops then sdl_binary's add. Caller owns *out. */
+sdl_status sdl_conv2d_batch_norm_add(sdl_tensor input, sdl_tensor filters, sdl_tensor bias, sdl_tensor mean,
+                                     sdl_tensor variance, sdl_tensor gamma, sdl_tensor beta, double epsilon,
+                                     int32_t relu, double relu_max, const int64_t *strides, const int64_t *dilations,
+                                     int32_t padding, const int64_t *pads, sdl_tensor residual, sdl_tensor *out);
+
 /* The same for depthwise_conv2d (arguments as sdl_depthwise_conv2d's; the statistics, gamma,
    beta and bias over its C * M output channels): MobileNet's depthwise -> batch norm -> ReLU6
    as one op, the activation applied in the depthwise kernel. Result (N, OH, OW, C * M). */

@@ -25,13 +25,16 @@ import SwiftDLAVX2
 /// `scratch` holds `plan.scratchCount` elements; `plan` must be a forward plan. A Winograd
 /// plan transforms the filters into its scratch first, unless the caller passes them
 /// already transformed (`prepareWinogradFilters`), as one made for many calls can.
-/// With `relu`, a finite `reluMax` caps the output too (ReLU6), NaN kept.
+/// With `relu`, a finite `reluMax` caps the output too (ReLU6), NaN kept. A `residual` (y's
+/// shape) is added last, after the activation: in registers where the small AVX-512 product
+/// runs, else while the chunk is in cache, else (Winograd and the direct kernels) in a pass
+/// of its own.
 @_specialize(exported:true,where T == Float)
 @_specialize(exported:true,where T == Double)
 public func convolutionForward<T: FloatElement>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, bias: UnsafePointer<T>?, relu: Bool,
     _ y: UnsafeMutablePointer<T>, plan: ConvolutionPlan, scratch: UnsafeMutablePointer<T>,
-    transformedFilters: UnsafePointer<T>? = nil, reluMax: Double = .infinity
+    transformedFilters: UnsafePointer<T>? = nil, reluMax: Double = .infinity, residual: UnsafePointer<T>? = nil
 ) {
     let g = plan.geometry
     let k = g.patchSize, o = g.outputChannels
@@ -78,18 +81,36 @@ public func convolutionForward<T: FloatElement>(
             let chunk = start..<min(start + plan.chunkRows, pixels.upperBound)
             let out = y + chunk.lowerBound * o
             if plan.algorithm == .im2col { im2col(x, g, pixels: chunk, into: work) }
-            let patches = plan.algorithm == .pointwise ? x + chunk.lowerBound * k : UnsafePointer(work)
-            gemm(
-                m: chunk.count, n: o, k: k,
-                MatrixOperand(pointer: patches, transposed: false, leadingDimension: max(k, 1)),
-                filters, out, ldc: o)
+            let patches = MatrixOperand(
+                pointer: plan.algorithm == .pointwise ? x + chunk.lowerBound * k : UnsafePointer(work),
+                transposed: false, leadingDimension: max(k, 1))
+            // A product the small AVX-512 kernel takes gets its bias and relu in registers:
+            // no pass over the chunk after it.
+            let chunkResidual = residual.map { $0 + chunk.lowerBound * o }
+            if gemmWithEpilogueInRegisters(
+                m: chunk.count, n: o, k: k, patches, filters, out, ldc: o, bias: bias,
+                clamp: relu ? ReluClamp(top: Float(reluMax)) : nil, residual: chunkResidual)
+            {
+                continue
+            }
+            gemm(m: chunk.count, n: o, k: k, patches, filters, out, ldc: o)
             addBiasAndRelu(out, rows: chunk.count, columns: o, bias: bias, relu: relu)
             // The chunk is still in cache: capping it here costs no memory traffic.
             if let cap { capAbove(out, count: chunk.count * o, cap) }
+            if let chunkResidual { addInPlace(out, chunkResidual, count: chunk.count * o) }
         }
     }
     // Winograd's tiles write scattered rows; its rare capped case takes one more pass.
     if let cap, winogradFilters != nil { capAbove(y, count: g.outputPixels * o, cap) }
+    if let residual, !plan.addsResidualInChunks(T.self) { addInPlace(y, residual, count: g.outputPixels * o) }
+}
+
+extension ConvolutionPlan {
+    /// Whether `convolutionForward` runs the chunk loop (pointwise or im2col products), which
+    /// adds a residual chunk by chunk; the other kernels leave it to a pass at the end.
+    fileprivate func addsResidualInChunks<T>(_: T.Type) -> Bool {
+        (algorithm == .pointwise || algorithm == .im2col) && !shallowPointwise(self, T.self)
+    }
 }
 
 /// Whether a forward pass goes by `shallowPointwiseConvolutionAVX2`: a float32 1×1

@@ -1,3 +1,4 @@
+import SwiftDLAVX2
 import SwiftDLAVX512
 
 #if canImport(Accelerate)
@@ -72,6 +73,26 @@ private let smallGemmAvailable = CPUFeatures.current.hasAVX512Kernels
 private func takesSmallGemm<T>(m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>) -> Bool {
     smallGemmAvailable && k > 0 && m * n * k <= 1 << 24
         && (m >= 64 || (m >= 8 && m % 8 == 0)) && (!b.transposed || m >= 128)
+}
+
+/// C[m×n] = clamp(A · B + bias) + residual (m×n, leading dimension ldc) with the bias, the
+/// clamp and the residual applied to C's tiles in registers, when the product goes to the
+/// small AVX-512 kernel (`takesSmallGemm`); false,
+/// having done nothing, otherwise (the caller then runs `gemm` and its own epilogue pass).
+/// It runs on the calling thread: the convolutions that call it do so from their slices'
+/// jobs, where `gemm`'s bands would run serially anyway.
+package func gemmWithEpilogueInRegisters<T: FloatElement>(
+    m: Int, n: Int, k: Int, _ a: MatrixOperand<T>, _ b: MatrixOperand<T>, _ c: UnsafeMutablePointer<T>, ldc: Int,
+    bias: UnsafePointer<T>?, clamp: ReluClamp?, residual: UnsafePointer<T>? = nil
+) -> Bool {
+    guard T.self == Float.self && takesSmallGemm(m: m, n: n, k: k, a, b) else { return false }
+    smallGemmAVX512(
+        m: m, n: n, k: k, a: a.pointer.asFloat, lda: a.leadingDimension, transposedA: a.transposed,
+        b: b.pointer.asFloat, ldb: b.leadingDimension, transposedB: b.transposed, c: c.asFloat, ldc: ldc,
+        accumulate: false,
+        epilogue: SmallGemmEpilogue(bias: bias?.asFloat, clamp: clamp, residual: residual?.asFloat, residualStride: ldc)
+    )
+    return true
 }
 
 /// How many bands to cut a product into: one per thread, each worth at least ~2 MFLOP

@@ -176,11 +176,14 @@ func checkConvolutionOperands(
 struct ConvolutionForward: FloatVisitor {
     let x: Tensor, w: Tensor, b: Tensor?, relu: Bool, y: Tensor, scratch: Tensor, plan: ConvolutionPlan
     var reluMax: Double = .infinity
+    /// Contiguous, y's shape and dtype: added after the activation.
+    var residual: Tensor? = nil
     func visit<T: FloatElement>(_: T.Type) {
         convolutionForward(
             UnsafePointer(x.pointer(as: T.self)), UnsafePointer(w.pointer(as: T.self)),
             bias: b.map { UnsafePointer($0.pointer(as: T.self)) }, relu: relu,
-            y.pointer(as: T.self), plan: plan, scratch: scratch.pointer(as: T.self), reluMax: reluMax)
+            y.pointer(as: T.self), plan: plan, scratch: scratch.pointer(as: T.self), reluMax: reluMax,
+            residual: residual.map { UnsafePointer($0.pointer(as: T.self)) })
     }
 }
 

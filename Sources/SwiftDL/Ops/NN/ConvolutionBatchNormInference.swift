@@ -17,26 +17,45 @@
 ///     the input's dtype.
 ///   - epsilon: added to the variance, finite and >= 0.
 ///   - reluMax: nil for no activation; otherwise min(max(y, 0), reluMax) (.infinity: relu).
-/// - Returns: (N, OH, OW, O). When a tape records and follows an operand, the convolution
-///   and the batch norm run as their two recorded ops instead, so gradients are exact.
+///   - residual: nil, or a tensor of the result's shape and dtype added last (after the
+///     activation): an inverted residual block's projection, batch norm and Add as one op,
+///     the sum taken in the product's registers where the small AVX-512 kernel runs
+///     (`conv2d_batch_norm_add`; the Add had been a pass of its own over three tensors).
+/// - Returns: (N, OH, OW, O). When a tape records and follows an operand, the convolution,
+///   the batch norm (and the add) run as their recorded ops instead, so gradients are exact.
 public func conv2dBatchNormInference(
     _ input: Tensor, _ filters: Tensor, bias: Tensor?, mean: Tensor, variance: Tensor, gamma: Tensor?,
-    beta: Tensor?, epsilon: Double, reluMax: Double?, strides: (Int, Int), dilations: (Int, Int), padding: Padding
+    beta: Tensor?, epsilon: Double, reluMax: Double?, strides: (Int, Int), dilations: (Int, Int), padding: Padding,
+    residual: Tensor? = nil
 ) throws -> Tensor {
-    let op = "conv2d_batch_norm"
+    let op = residual == nil ? "conv2d_batch_norm" : "conv2d_batch_norm_add"
     let g = try conv2dGeometry(op, input, filters, strides: strides, dilations: dilations, padding: padding)
     try checkConvolutionOperands(op, input, filters, bias: bias, geometry: g)
     try checkNormalizationOperands(
         op, input.dtype, channels: g.outputChannels, mean, variance, gamma, beta, epsilon: epsilon, reluMax: reluMax)
+    let outputShape = [g.batch, g.outputHeight, g.outputWidth, g.outputChannels]
+    if let residual {
+        if residual.dtype != input.dtype {
+            throw SDLError.type(
+                op, "residual must have the input's dtype \(input.dtype.name); received \(residual.dtype.name)")
+        }
+        if residual.shape != outputShape {
+            throw SDLError.value(
+                op,
+                "residual must have the output's shape \(describeShape(outputShape)); received shape \(describeShape(residual.shape))"
+            )
+        }
+    }
     if let recorded = try recordedApart(
-        [input, filters, bias, gamma, beta], mean: mean, variance: variance, gamma: gamma, beta: beta,
+        [input, filters, bias, gamma, beta, residual], mean: mean, variance: variance, gamma: gamma, beta: beta,
         epsilon: epsilon, reluMax: reluMax,
         convolve: { try conv2d(input, filters, bias: bias, strides: strides, dilations: dilations, padding: padding) })
     {
-        return recorded
+        return try residual.map { try differentiableBinary(.add, recorded, $0) } ?? recorded
     }
+    let residual = try residual?.contiguous()
     let dtype = input.dtype
-    let y = try Tensor.empty([g.batch, g.outputHeight, g.outputWidth, g.outputChannels], dtype: dtype)
+    let y = try Tensor.empty(outputShape, dtype: dtype)
     // Folding writes every filter element on every call; scaling the outputs instead is one
     // pass over them. A late layer on one image has many times more filters than outputs
     // (ResNet's 8×8×128 → 128: 147K against 8K), so there the outputs are scaled.
@@ -51,12 +70,13 @@ public func conv2dBatchNormInference(
             ConvolutionForward(
                 x: try input.contiguous(), w: try folded ?? filters.contiguous(), b: scalesOutputs ? nil : shift,
                 relu: !scalesOutputs && reluMax != nil, y: y, scratch: scratch, plan: plan,
-                reluMax: scalesOutputs ? .infinity : reluMax ?? .infinity))
+                reluMax: scalesOutputs ? .infinity : reluMax ?? .infinity, residual: scalesOutputs ? nil : residual))
         if scalesOutputs {
             try dtype.dispatchFloat(
                 ScaleAndShiftChannels(
                     y: y, scale: scale, shift: shift, low: reluMax != nil ? 0 : -.infinity,
                     high: reluMax ?? .infinity))
+            if let residual { _ = try binary(.add, y, residual, out: y) }
         }
     }
     return y

@@ -29,7 +29,7 @@ from ..layers.embedding import Embedding
 from ..layers.keras_tensor import flatten, map_structure
 from ..layers.layer import _CALL_DEPTH, Layer, _as_tensor
 from ..layers.normalization import fusable_relu_cap
-from . import conv_batch_norm_fusion, direct_steps, inference_slices, token_convolution
+from . import conv_batch_norm_fusion, direct_steps, inference_slices, residual_add_fusion, token_convolution
 
 # Returned by `run` when the call must take the normal path.
 NOT_PLANNED = object()
@@ -168,6 +168,7 @@ class FunctionalPlan:
         self._position = {id(n): p for p, n in enumerate(nodes)}
         relu_pairs = _batch_norm_relu_pairs(nodes, readers, kept)
         chains = _conv_batch_norm_chains(nodes, readers, kept, relu_pairs, False)
+        self._residual_adds = residual_add_fusion.residual_adds(nodes, readers, kept, chains)
         pools = _conv_pool_pairs(nodes, readers, kept)
         token_chains = token_convolution.functional_chains(nodes, readers, kept)
         skipped: set = set()  # the nodes fused into an earlier step
@@ -200,7 +201,7 @@ class FunctionalPlan:
                 steps.append((step, [_Slot(slots[id(node.call_args[0])])], {}))
                 continue
             fused = self._fuse(node, chains.get(position), relu_pairs.get(position), pools.get(position), slots,
-                               values)
+                               values, self._residual_adds.get(position))
             if fused is not None:
                 step, last_node, skips = fused
                 if not all(_plain(nodes[p].layer, first_input) for p in skips):
@@ -231,11 +232,12 @@ class FunctionalPlan:
         self.steps = _with_last_uses(steps, {slots[key] for key in kept})
         self.planning_output = map_structure(lambda slot: values[slot], self.outputs)
 
-    def _fuse(self, node: Any, chain: Any, relu_pair: Any, pool_node: Any, slots: dict, values: list) -> Any:
+    def _fuse(self, node: Any, chain: Any, relu_pair: Any, pool_node: Any, slots: dict, values: list,
+              add_node: Any = None) -> Any:
         """(step, the node whose output the step gives, positions of the nodes it covers)
-        for a conv → batch norm (→ relu) chain, a conv → pooling pair or a batch norm → relu
-        pair starting at `node`, with its output appended to `values`; None when it does not
-        fuse."""
+        for a conv → batch norm (→ relu) chain (with the Add that alone reads it, see
+        residual_add_fusion), a conv → pooling pair or a batch norm → relu pair starting at
+        `node`, with its output appended to `values`; None when it does not fuse."""
         if len(node.call_args) != 1 or id(node.call_args[0]) not in slots:
             return None
         source = _Slot(slots[id(node.call_args[0])])
@@ -244,8 +246,12 @@ class FunctionalPlan:
             output = _convolve_and_normalize_fused(node.layer, norm_node.layer, cap, values[source.index])
             if output is None:
                 return None
-            values.append(output)
             covered = [norm_node] + ([relu_node] if relu_node is not None else [])
+            if add_node is not None:
+                fused = self._fuse_residual_add(node, norm_node, cap, add_node, covered, output, source, slots, values)
+                if fused is not None:
+                    return fused
+            values.append(output)
             own = functools.partial(_convolve_and_normalize_fused, node.layer, norm_node.layer, cap)
             direct = direct_steps.conv2d_batch_norm(node.layer, norm_node.layer, cap, own)
             step: tuple[Callable[..., Any], list, dict] = (direct or own, [source], {})
@@ -265,6 +271,21 @@ class FunctionalPlan:
             values.append(node.layer.call(values[source.index], **kwargs))
             return (node.layer.call, [source], kwargs), relu_node, {self._position[id(relu_node)]}
         return None
+
+    def _fuse_residual_add(self, node: Any, norm_node: Any, cap: Any, add_node: Any, covered: list, output: Any,
+                           source: _Slot, slots: dict, values: list) -> Any:
+        """The chain and its Add as one step (residual_add_fusion) when the Add's other input
+        is already computed, of the chain output's shape and dtype; else None."""
+        other = residual_add_fusion.other_input(add_node, covered[-1].output_tensors[0])
+        residual = values[slots[id(other)]] if id(other) in slots else None
+        if (not isinstance(residual, _sd.Tensor) or tuple(residual.shape) != tuple(output.shape)
+                or residual.dtype != output.dtype or not _plain(add_node.layer, [output, residual])):
+            return None
+        values.append(add_node.layer.call([output, residual]))  # the planning call's value (a sum commutes)
+        own = functools.partial(_convolve_normalize_and_add, node.layer, norm_node.layer, cap)
+        step = residual_add_fusion.step(node.layer, norm_node.layer, cap, own)
+        covered = covered + [add_node]
+        return (step, [source, _Slot(slots[id(other)])], {}), add_node, {self._position[id(n)] for n in covered}
 
     def fits(self, model: Any, x: Any) -> bool:
         return x.dtype == self.dtype and _BASE_SHAPE.__get__(x)[1:] == self.sample_shape
@@ -344,6 +365,11 @@ def _direct_step(layer: Any, sample: Any, own: Callable[[Any], Any]) -> Callable
 def _convolve_and_normalize_fused(conv: Any, batch_norm: Any, cap: float | None, x: Any) -> Any:
     """A functional plan's fused Conv2D → BatchNormalization (→ ReLU) step."""
     return conv_batch_norm_fusion.convolve_and_normalize(conv, batch_norm, cap, x)
+
+
+def _convolve_normalize_and_add(conv: Any, batch_norm: Any, cap: float | None, x: Any, residual: Any) -> Any:
+    """A functional plan's fused chain and Add through the layers' own ops (LoRA enabled)."""
+    return _convolve_and_normalize_fused(conv, batch_norm, cap, x) + residual
 
 
 def _convolve_and_normalize_step(chain: list, x: Any) -> Any:
