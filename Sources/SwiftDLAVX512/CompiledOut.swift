@@ -24,4 +24,15 @@ public func depthwise3x3ForwardAVX512(
     _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
     window g: PlaneWindow, channels c: Int, pixels: Range<Int>, clamp: ReluClamp? = nil
 ) { fatalError("depthwise3x3ForwardAVX512: the AVX-512 kernels are not compiled in this build") }
+
+public func recurrentRowProductAVX512(
+    hidden h: UnsafePointer<Float>, recurrentKernel u: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>,
+    units: Int, width: Int, accumulate: Bool
+) { fatalError("recurrentRowProductAVX512: the AVX-512 kernels are not compiled in this build") }
+
+public func lstmCellForwardAVX512(
+    gates row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, previousCell: UnsafePointer<Float>,
+    cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
+    units u: Int
+) { fatalError("lstmCellForwardAVX512: the AVX-512 kernels are not compiled in this build") }
 #endif

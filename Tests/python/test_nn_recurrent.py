@@ -274,6 +274,26 @@ def test_unused_final_state_still_gets_gradient_from_outputs_only():
 
 # ---- masking (Keras's mask_zero) ------------------------------------------------------------
 
+@pytest.mark.parametrize("name", sorted(OPS))
+@pytest.mark.parametrize("units", [4, 16, 68, 96])
+def test_single_sample_steps_match_numpy_reference_in_float32(name, units):
+    """One float32 sample's step product h · U runs on the engine's matrix-vector kernel on
+    AVX-512 CPUs (gate widths that are multiples of 16: 64, 272, 384 for the LSTM; 48, 288 for
+    the GRU; 16, 96 for SimpleRNN; the others and AVX2-only CPUs keep BLAS): widths below, at
+    and past its 256-column block, with masks and go_backwards. The reference is float64:
+    weights of scale 0.2 keep the sums of up to 96 float32 terms near 1, where the float32
+    test's tolerance above holds for either summation order (fused or BLAS)."""
+    rng = np.random.default_rng(units)
+    weights, states = _operands(name, 1, 13, 5, units, np.float32, rng, scale=0.2)
+    mask = rng.random((1, 13)) > 0.3
+    wide = lambda values: [v.astype(np.float64) for v in values]  # noqa: E731
+    for options in (dict(return_sequences=True), dict(return_sequences=False, go_backwards=True, mask=mask)):
+        results = _call(name, weights, states, **options)
+        expected = _reference(name, wide(weights), wide(states), **options)
+        for result, value in zip(results, expected):
+            np.testing.assert_allclose(np.asarray(result), value, rtol=2e-5, atol=2e-6)
+
+
 def _test_mask(batch, time, rng):
     mask = rng.random((batch, time)) > 0.35
     mask[0, :3] = False     # a masked prefix: outputs stay zero while the states carry h0

@@ -1,4 +1,5 @@
 import SwiftDLAVX2
+import SwiftDLAVX512
 
 /// Whole-sequence LSTM (Keras layout: kernel (in, 4u), recurrent kernel (u, 4u), bias (4u),
 /// gate blocks i, f, c, o; sigmoid gates, tanh cell activation):
@@ -84,6 +85,12 @@ package func lstmCell<T: RecurrentElement>(
     cell c: UnsafeMutablePointer<T>, cellTanh tc: UnsafeMutablePointer<T>, hidden h: UnsafeMutablePointer<T>,
     units u: Int
 ) {
+    if T.self == Float.self && lstmCellsUseAVX512 && u % 16 == 0 {
+        lstmCellForwardAVX512(
+            gates: row.asFloat, bias: bias.asFloat, previousCell: previousCell.asFloat, cell: c.asFloat,
+            cellTanh: tc.asFloat, hidden: h.asFloat, units: u)
+        return
+    }
     if T.self == Float.self && lstmCellsUseAVX2 && u % 8 == 0 {
         lstmCellForwardAVX2(
             gates: row.asFloat, bias: bias.asFloat, previousCell: previousCell.asFloat, cell: c.asFloat,
@@ -237,3 +244,5 @@ private func lstmBackwardSlice<T: RecurrentElement>(
 /// The float32 gate math runs eight lanes at a time (SwiftDLAVX2/LSTMCell.swift, the same
 /// expressions in the same order) on CPUs with AVX2.
 package let lstmCellsUseAVX2 = CPUFeatures.current.hasAVX2
+/// And sixteen at a time in the forward pass on AVX-512 CPUs (SwiftDLAVX512/LSTMCell.swift).
+package let lstmCellsUseAVX512 = CPUFeatures.current.hasAVX512Kernels
