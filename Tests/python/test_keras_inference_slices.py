@@ -67,6 +67,28 @@ def test_sequential_model_sliced_equals_whole_batch(small_slices, monkeypatch):
     assert model._inference_slice_rows[1] == inference_slices.MIN_SLICE_ROWS
 
 
+def text_model(mask_zero):
+    inputs = keras.Input((30,), dtype="int32")
+    x = layers.Conv1D(8, 5, activation="relu")(layers.Dropout(0.2)(layers.Embedding(50, 6, mask_zero=mask_zero)(inputs)))
+    return keras.Model(inputs, layers.Dense(2)(layers.GlobalMaxPooling1D()(x)))
+
+
+def test_text_model_sliced_equals_whole_batch(small_slices, monkeypatch):
+    """An Embedding → Dropout → Conv1D text classifier (the plan's token tables), sliced."""
+    model = text_model(False)
+    ids = RNG.integers(0, 50, (90, 30)).astype(np.int32)
+    expected = whole(model, ids, monkeypatch)
+    for _ in range(3):
+        np.testing.assert_allclose(np.asarray(model(ids)), expected, rtol=1e-5, atol=1e-6)
+    assert model._inference_slice_rows[1] == inference_slices.MIN_SLICE_ROWS
+
+
+def test_masking_embedding_runs_whole(small_slices):
+    model = text_model(True)
+    model(RNG.integers(0, 50, (90, 30)).astype(np.int32))
+    assert model._inference_slice_rows[1] is None
+
+
 def test_outputs_keep_their_structure(small_slices, monkeypatch):
     inputs = keras.Input((6,))
     hidden = layers.Dense(8, activation="relu")(inputs)

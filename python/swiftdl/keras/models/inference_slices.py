@@ -3,7 +3,7 @@
 `predict` at batch 256 of a MobileNetV2 at 96×96 holds the 48×48×96 expansion of every
 sample at once: 226 MB for one activation, and the process's peak memory is set there, not
 by training at batch 64. A model each of whose layers computes a sample's output from that
-sample alone (convolutions, dense, pooling, batch norm at inference, merges, ...) answers a
+sample alone (convolutions, dense, embeddings, pooling, batch norm at inference, merges, ...) answers a
 batch as it answers the batch's slices stacked, so a large batch runs in slices whose
 largest activation is at most `SLICE_BYTES`: the engine reuses one slice's memory for the
 next, and the peak stays near one slice's. The outputs differ from a whole-batch call only
@@ -42,11 +42,11 @@ def _per_sample_types() -> tuple:
     only (filled on first use: importing the layers here would be circular)."""
     global _PER_SAMPLE_TYPES
     if not _PER_SAMPLE_TYPES:
-        from ..layers import (activation_layers, convolutional, core, depthwise_separable, input_layer, merging,
-                              noise, normalization, per_sample_normalization, pooling, rescaling, reshaping,
+        from ..layers import (activation_layers, convolutional, core, depthwise_separable, embedding, input_layer,
+                              merging, noise, normalization, per_sample_normalization, pooling, rescaling, reshaping,
                               unit_normalization)
         _PER_SAMPLE_TYPES = (
-            input_layer.InputLayer, convolutional.BaseConv, depthwise_separable._ConvBase, core.Dense,
+            input_layer.InputLayer, convolutional.BaseConv, depthwise_separable._ConvBase, core.Dense, embedding.Embedding,
             core.Activation, core.Dropout, core.Flatten, core.Reshape, normalization.BatchNormalization,
             per_sample_normalization._PerSampleNormalization, unit_normalization.UnitNormalization,
             pooling.BasePooling, pooling.BaseGlobalPooling, merging._Merge, activation_layers._Elementwise,
@@ -76,6 +76,8 @@ def _largest_sample_bytes(model: Any) -> int | None:
             return None
         if any(key != "training" or value for key, value in node.call_kwargs.items()):
             return None  # a node the graph runs in training mode, or with a mask
+        if getattr(layer, "mask_zero", False):
+            return None  # its mask would travel with the outputs, which slices cannot join
         for tensor in node.output_tensors:
             sizes = tuple(tensor.shape[1:])
             if any(size is None for size in sizes):
