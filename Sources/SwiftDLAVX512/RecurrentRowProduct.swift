@@ -1,10 +1,11 @@
-// The AVX-512 version of SwiftDLAVX2/RecurrentRowProduct.swift: z += h · U for one batch
-// row, U read in place, row-major.
+// z += h · U for one batch row (a single sample's recurrent step), U read in place,
+// row-major.
 //
 // A single sample's LSTM step with 64 units reads all of U (64 KB, more than L1) to make 256
 // gates. With 32 vector registers, sixteen 16-lane accumulators hold all 256 gates: each
 // h[k] is broadcast once and row k of U streams in contiguously, one pass over U per step.
-// The eight-lane kernel needs four passes of 64 columns, each a strided walk down U.
+// An eight-lane (AVX2) version needed four passes of 64 columns, each a strided walk down U,
+// and ran slower than BLAS, so AVX2-only CPUs keep BLAS.
 
 #if arch(x86_64) && !SWIFTDL_NO_AVX2
 /// z[0..<width] ← h · U (+ z when `accumulate`), U row-major (units, width); width % 16 == 0.
