@@ -65,28 +65,12 @@ private struct MatmulDispatch: ArithmeticVisitor {
             b.view(shape: Array(b.shape.dropLast(2)), strides: Array(b.strides.dropLast(2)), offset: 0), to: batch)
         let left = blasOperand(a, T.self), right = blasOperand(b, T.self)
         let output = out.pointer(as: T.self)
-        var offsets = [(a: Int, b: Int)](repeating: (0, 0), count: batchCount)
-        var index = [Int](repeating: 0, count: batch.count)
-        for item in 0..<batchCount {
-            var offsetA = 0, offsetB = 0
-            for axis in 0..<batch.count {
-                offsetA += index[axis] * aStrides[axis]
-                offsetB += index[axis] * bStrides[axis]
-            }
-            offsets[item] = (offsetA, offsetB)
-            var axis = batch.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < batch[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
-        }
+        let offsetsA = batchItemOffsets(batch, strides: aStrides), offsetsB = batchItemOffsets(batch, strides: bStrides)
         func multiply(_ items: Range<Int>) {
             for item in items {
                 var operandA = left, operandB = right
-                operandA.pointer += offsets[item].a
-                operandB.pointer += offsets[item].b
+                operandA.pointer += offsetsA[item]
+                operandB.pointer += offsetsB[item]
                 gemmEntry(
                     m: m, n: n, k: k, operandA, operandB, output + item * m * n, ldc: max(n, 1), accumulate: false)
             }
@@ -104,6 +88,28 @@ private struct MatmulDispatch: ArithmeticVisitor {
             multiply(0..<batchCount)
         }
     }
+}
+
+/// Each batch item's offset, in elements, into an operand whose batch axes have `strides`
+/// (0 where it is broadcast): the items of `batch` in row-major order. The caller has
+/// checked that the item count fits (`CheckedSize`).
+func batchItemOffsets(_ batch: [Int], strides: [Int]) -> [Int] {
+    let count = batch.reduce(1, *)
+    var offsets = [Int](repeating: 0, count: count)
+    var index = [Int](repeating: 0, count: batch.count)
+    for item in 0..<count {
+        var offset = 0
+        for axis in 0..<batch.count { offset += index[axis] * strides[axis] }
+        offsets[item] = offset
+        var axis = batch.count - 1
+        while axis >= 0 {
+            index[axis] += 1
+            if index[axis] < batch[axis] { break }
+            index[axis] = 0
+            axis -= 1
+        }
+    }
+    return offsets
 }
 
 /// Describes the last two axes of `t` (already `blasReady`) for BLAS.

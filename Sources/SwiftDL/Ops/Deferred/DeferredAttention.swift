@@ -69,22 +69,8 @@ private struct DeferredAttentionDispatch: FloatVisitor {
         }
     }
 
-    /// Each batch item's offset into `t`, in elements (items in row-major order of `batch`).
+    /// Each batch item's offset into `t`, in elements (its batch axes are exactly `batch`).
     private func batchOffsets(_ t: Tensor) -> [Int] {
-        var offsets = [Int](repeating: 0, count: batchCount)
-        var index = [Int](repeating: 0, count: batch.count)
-        for item in 0..<batchCount {
-            var offset = 0
-            for axis in 0..<batch.count { offset += index[axis] * t.strides[axis] }
-            offsets[item] = offset
-            var axis = batch.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < batch[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return offsets
+        batchItemOffsets(batch, strides: Array(t.strides.prefix(batch.count)))
     }
 }
