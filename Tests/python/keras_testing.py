@@ -61,3 +61,15 @@ def run_layer_test(layer_cls, init_kwargs, input_shape, input_dtype="float32", e
         after = model.get_weights()
         assert any(not np.allclose(b, a) for b, a in zip(before, after)), "a training step changed no weight"
     return np.asarray(first)
+
+
+def randomize_batch_norm_statistics(model, rng):
+    """Gives the model's batch norms gamma, beta and moving statistics far from the identity
+    (drawn from `rng`), so that a wrong fold of them into a convolution shows."""
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            channels = layer.moving_mean.shape[0]
+            layer.set_weights([rng.uniform(0.5, 2.0, channels).astype("float32"),
+                               rng.normal(size=channels).astype("float32"),
+                               rng.normal(size=channels).astype("float32"),
+                               rng.uniform(0.2, 3.0, channels).astype("float32")])

@@ -13,17 +13,13 @@ import swiftdl as sd
 from swiftdl import _C, keras
 from swiftdl.keras import layers
 
+from keras_testing import randomize_batch_norm_statistics
+
 RNG = np.random.default_rng(17)
 
 
 def _randomize_statistics(model):
-    for layer in model.layers:
-        if isinstance(layer, layers.BatchNormalization):
-            channels = layer.moving_mean.shape[0]
-            layer.set_weights([RNG.uniform(0.5, 2.0, channels).astype("float32"),
-                               RNG.normal(size=channels).astype("float32"),
-                               RNG.normal(size=channels).astype("float32"),
-                               RNG.uniform(0.2, 3.0, channels).astype("float32")])
+    randomize_batch_norm_statistics(model, RNG)
 
 
 def _inverted_residuals(channels, size, relu_after_projection=False):
